@@ -1,0 +1,255 @@
+#include "io/file.h"
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <chrono>
+#include <random>
+
+#include "base/status_macros.h"
+
+namespace tfcompat {
+namespace {
+
+// Retries EINTR, as every blocking call here must.
+template <typename F>
+auto RetryOnEintr(F f) {
+  decltype(f()) r;
+  do {
+    r = f();
+  } while (r < 0 && errno == EINTR);
+  return r;
+}
+
+class PosixWritableFile final : public WritableFile {
+ public:
+  PosixWritableFile(std::string path, int fd) : path_(std::move(path)), fd_(fd) {}
+  ~PosixWritableFile() override {
+    if (fd_ >= 0) Close().IgnoreError();
+  }
+
+  Status Append(std::string_view data) override {
+    if (fd_ < 0) return FailedPreconditionError(path_ + ": append to a closed file");
+    while (!data.empty()) {
+      const ssize_t n = RetryOnEintr([&] { return ::write(fd_, data.data(), data.size()); });
+      if (n < 0) return ErrnoToStatus(errno, path_);
+      data.remove_prefix(static_cast<size_t>(n));
+    }
+    return Status::Ok();
+  }
+
+  // Nothing is buffered in user space.
+  Status Flush() override { return Status::Ok(); }
+
+  Status Sync() override {
+    if (fd_ < 0) return FailedPreconditionError(path_ + ": sync of a closed file");
+    if (RetryOnEintr([&] { return ::fdatasync(fd_); }) < 0) return ErrnoToStatus(errno, path_);
+    return Status::Ok();
+  }
+
+  Status Close() override {
+    if (fd_ < 0) return Status::Ok();
+    const int fd = fd_;
+    fd_ = -1;
+    // close() is not retried on EINTR: on Linux the descriptor is gone.
+    if (::close(fd) < 0) return ErrnoToStatus(errno, path_);
+    return Status::Ok();
+  }
+
+  const std::string& path() const override { return path_; }
+
+ private:
+  const std::string path_;
+  int fd_;
+};
+
+class PosixRandomAccessFile final : public RandomAccessFile {
+ public:
+  PosixRandomAccessFile(std::string path, int fd) : path_(std::move(path)), fd_(fd) {}
+  ~PosixRandomAccessFile() override { ::close(fd_); }
+
+  Status Read(uint64_t offset, size_t n, char* scratch, std::string_view* result) const override {
+    size_t done = 0;
+    while (done < n) {
+      const ssize_t r = RetryOnEintr(
+          [&] { return ::pread(fd_, scratch + done, n - done, static_cast<off_t>(offset + done)); });
+      if (r < 0) return ErrnoToStatus(errno, path_);
+      if (r == 0) break;  // End of file.
+      done += static_cast<size_t>(r);
+    }
+    *result = std::string_view(scratch, done);
+    return Status::Ok();
+  }
+
+  StatusOr<uint64_t> Size() const override {
+    struct stat st;
+    if (::fstat(fd_, &st) < 0) return ErrnoToStatus(errno, path_);
+    return static_cast<uint64_t>(st.st_size);
+  }
+
+  const std::string& path() const override { return path_; }
+
+ private:
+  const std::string path_;
+  const int fd_;
+};
+
+class PosixEnv final : public Env {
+ public:
+  StatusOr<std::unique_ptr<WritableFile>> NewWritableFile(const std::string& path) override {
+    return Open(path, O_WRONLY | O_CREAT | O_TRUNC);
+  }
+
+  StatusOr<std::unique_ptr<WritableFile>> NewExclusiveFile(const std::string& path) override {
+    return Open(path, O_WRONLY | O_CREAT | O_EXCL);
+  }
+
+  StatusOr<std::unique_ptr<RandomAccessFile>> NewRandomAccessFile(const std::string& path) override {
+    const int fd = RetryOnEintr([&] { return ::open(path.c_str(), O_RDONLY | O_CLOEXEC); });
+    if (fd < 0) return ErrnoToStatus(errno, path);
+    struct stat st;
+    if (::fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
+      ::close(fd);
+      return InvalidArgumentError(path + ": is a directory, not a file");
+    }
+    return std::unique_ptr<RandomAccessFile>(new PosixRandomAccessFile(path, fd));
+  }
+
+  Status FileExists(const std::string& path) override {
+    if (::access(path.c_str(), F_OK) == 0) return Status::Ok();
+    return ErrnoToStatus(errno, path);
+  }
+
+  StatusOr<uint64_t> GetFileSize(const std::string& path) override {
+    struct stat st;
+    if (::stat(path.c_str(), &st) < 0) return ErrnoToStatus(errno, path);
+    return static_cast<uint64_t>(st.st_size);
+  }
+
+  StatusOr<std::vector<std::string>> GetChildren(const std::string& dir) override {
+    DIR* d = ::opendir(dir.c_str());
+    if (d == nullptr) return ErrnoToStatus(errno, dir);
+    std::vector<std::string> names;
+    while (const dirent* entry = ::readdir(d)) {
+      const std::string_view name(entry->d_name);
+      if (name != "." && name != "..") names.emplace_back(name);
+    }
+    ::closedir(d);
+    return names;
+  }
+
+  Status IsDirectory(const std::string& path) override {
+    struct stat st;
+    if (::stat(path.c_str(), &st) < 0) return ErrnoToStatus(errno, path);
+    if (!S_ISDIR(st.st_mode)) return FailedPreconditionError(path + ": not a directory");
+    return Status::Ok();
+  }
+
+  Status RecursivelyCreateDir(const std::string& dir) override {
+    if (dir.empty()) return Status::Ok();
+    struct stat st;
+    if (::stat(dir.c_str(), &st) == 0) {
+      if (S_ISDIR(st.st_mode)) return Status::Ok();
+      return FailedPreconditionError(dir + ": exists and is not a directory");
+    }
+    const std::string parent = Dirname(dir);
+    if (parent != dir && parent != ".") TFCOMPAT_RETURN_IF_ERROR(RecursivelyCreateDir(parent));
+    // Another process may create it concurrently: EEXIST is success.
+    if (::mkdir(dir.c_str(), 0755) < 0 && errno != EEXIST) return ErrnoToStatus(errno, dir);
+    return Status::Ok();
+  }
+
+  Status DeleteFile(const std::string& path) override {
+    if (::unlink(path.c_str()) < 0) return ErrnoToStatus(errno, path);
+    return Status::Ok();
+  }
+
+  Status RenameFile(const std::string& from, const std::string& to) override {
+    if (::rename(from.c_str(), to.c_str()) < 0) return ErrnoToStatus(errno, "rename " + from + " to " + to);
+    return Status::Ok();
+  }
+
+  Status SyncDir(const std::string& dir) override {
+    const int fd = RetryOnEintr([&] { return ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC); });
+    if (fd < 0) return ErrnoToStatus(errno, dir);
+    const int r = RetryOnEintr([&] { return ::fsync(fd); });
+    const int saved_errno = errno;
+    ::close(fd);
+    if (r < 0) return ErrnoToStatus(saved_errno, dir);
+    return Status::Ok();
+  }
+
+  double NowSeconds() override {
+    using namespace std::chrono;
+    return duration<double>(system_clock::now().time_since_epoch()).count();
+  }
+
+ private:
+  static StatusOr<std::unique_ptr<WritableFile>> Open(const std::string& path, int flags) {
+    const int fd = RetryOnEintr([&] { return ::open(path.c_str(), flags | O_CLOEXEC, 0644); });
+    if (fd < 0) return ErrnoToStatus(errno, path);
+    return std::unique_ptr<WritableFile>(new PosixWritableFile(path, fd));
+  }
+};
+
+}  // namespace
+
+Env* Env::Default() {
+  static Env* const env = new PosixEnv();
+  return env;
+}
+
+StatusOr<std::string> ReadFileToString(Env* env, const std::string& path, uint64_t max_bytes) {
+  TFCOMPAT_ASSIGN_OR_RETURN(std::unique_ptr<RandomAccessFile> file, env->NewRandomAccessFile(path));
+  TFCOMPAT_ASSIGN_OR_RETURN(const uint64_t size, file->Size());
+  if (size > max_bytes) {
+    return InvalidArgumentError(path + ": file of " + std::to_string(size) + " bytes exceeds the limit of " +
+                                std::to_string(max_bytes) + " bytes");
+  }
+  std::string contents(size, '\0');
+  std::string_view result;
+  TFCOMPAT_RETURN_IF_ERROR(file->Read(0, size, contents.data(), &result));
+  contents.resize(result.size());
+  return contents;
+}
+
+Status WriteFileAtomically(Env* env, const std::string& path, std::string_view contents) {
+  static thread_local std::mt19937_64 rng(std::random_device{}());
+  const std::string temp = path + ".tmp" + std::to_string(rng());
+  Status status = [&]() -> Status {
+    TFCOMPAT_ASSIGN_OR_RETURN(std::unique_ptr<WritableFile> file, env->NewExclusiveFile(temp));
+    TFCOMPAT_RETURN_IF_ERROR(file->Append(contents));
+    TFCOMPAT_RETURN_IF_ERROR(file->Sync());
+    TFCOMPAT_RETURN_IF_ERROR(file->Close());
+    TFCOMPAT_RETURN_IF_ERROR(env->RenameFile(temp, path));
+    return env->SyncDir(Dirname(path));
+  }();
+  if (!status.ok()) env->DeleteFile(temp).IgnoreError();
+  return status;
+}
+
+std::string Dirname(std::string_view path) {
+  const size_t slash = path.rfind('/');
+  if (slash == std::string_view::npos) return ".";
+  if (slash == 0) return "/";
+  return std::string(path.substr(0, slash));
+}
+
+std::string Basename(std::string_view path) {
+  const size_t slash = path.rfind('/');
+  return std::string(slash == std::string_view::npos ? path : path.substr(slash + 1));
+}
+
+std::string JoinPath(std::string_view a, std::string_view b) {
+  if (a.empty() || (!b.empty() && b.front() == '/')) return std::string(b);
+  if (b.empty()) return std::string(a);
+  std::string out(a);
+  if (out.back() != '/') out += '/';
+  out += b;
+  return out;
+}
+
+}  // namespace tfcompat

@@ -1,0 +1,94 @@
+// The small file interface all readers and writers do their I/O through
+// (internal). Env::Default() is the POSIX file system; tests substitute an
+// Env that injects faults.
+#ifndef TFCOMPAT_SRC_IO_FILE_H_
+#define TFCOMPAT_SRC_IO_FILE_H_
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "tfcompat/base/status.h"
+
+namespace tfcompat {
+
+// A file being written sequentially. Every error names the file.
+class WritableFile {
+ public:
+  virtual ~WritableFile() = default;
+  // Appends `data`; a short write is retried until all bytes are written or
+  // an error occurs, so one Append is one write() on the happy path.
+  virtual Status Append(std::string_view data) = 0;
+  // Pushes user-space buffers (if any) to the OS.
+  virtual Status Flush() = 0;
+  // Flush() and then fdatasync().
+  virtual Status Sync() = 0;
+  // Flushes and closes; the file must not be used afterwards.
+  virtual Status Close() = 0;
+  virtual const std::string& path() const = 0;
+};
+
+// A file read at arbitrary offsets; safe for concurrent readers.
+class RandomAccessFile {
+ public:
+  virtual ~RandomAccessFile() = default;
+  // Reads up to `n` bytes at `offset` into `scratch` and points `*result` at
+  // them. Fewer than `n` bytes (possibly zero) means end of file: that is
+  // not an error.
+  virtual Status Read(uint64_t offset, size_t n, char* scratch, std::string_view* result) const = 0;
+  // The current size; it may grow while a writer appends.
+  virtual StatusOr<uint64_t> Size() const = 0;
+  virtual const std::string& path() const = 0;
+};
+
+class Env {
+ public:
+  virtual ~Env() = default;
+
+  // The process-wide POSIX environment.
+  static Env* Default();
+
+  // Creates or truncates `path`.
+  virtual StatusOr<std::unique_ptr<WritableFile>> NewWritableFile(const std::string& path) = 0;
+  // Fails with AlreadyExists if `path` exists (O_EXCL).
+  virtual StatusOr<std::unique_ptr<WritableFile>> NewExclusiveFile(const std::string& path) = 0;
+  virtual StatusOr<std::unique_ptr<RandomAccessFile>> NewRandomAccessFile(const std::string& path) = 0;
+
+  // OK if it exists, NotFound if not.
+  virtual Status FileExists(const std::string& path) = 0;
+  virtual StatusOr<uint64_t> GetFileSize(const std::string& path) = 0;
+  // Names (not paths) of the entries of `dir`, without "." and "..".
+  virtual StatusOr<std::vector<std::string>> GetChildren(const std::string& dir) = 0;
+  virtual Status IsDirectory(const std::string& path) = 0;
+  // Creates `dir` and missing parents; OK if it already exists.
+  virtual Status RecursivelyCreateDir(const std::string& dir) = 0;
+  virtual Status DeleteFile(const std::string& path) = 0;
+  // Atomically replaces `to` with `from` (rename(2)).
+  virtual Status RenameFile(const std::string& from, const std::string& to) = 0;
+  // fsync()s a directory so that renames and creations in it are durable.
+  virtual Status SyncDir(const std::string& dir) = 0;
+  // Seconds since the epoch, with sub-second precision.
+  virtual double NowSeconds() = 0;
+};
+
+// Reads a whole (small) file. Fails with InvalidArgument rather than
+// allocating when the file is larger than `max_bytes`.
+StatusOr<std::string> ReadFileToString(Env* env, const std::string& path, uint64_t max_bytes);
+
+// Writes `contents` to `path` atomically: a temporary file in the same
+// directory, fsync, rename over `path`, fsync of the directory. A crash at
+// any moment leaves either the old or the new contents at `path`.
+Status WriteFileAtomically(Env* env, const std::string& path, std::string_view contents);
+
+// "a/b" from "a/b/c"; "." for a bare name.
+std::string Dirname(std::string_view path);
+// "c" from "a/b/c".
+std::string Basename(std::string_view path);
+// Joins with one '/'; an absolute `b` is returned as is.
+std::string JoinPath(std::string_view a, std::string_view b);
+
+}  // namespace tfcompat
+
+#endif  // TFCOMPAT_SRC_IO_FILE_H_

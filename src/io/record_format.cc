@@ -1,0 +1,61 @@
+#include "io/record_format.h"
+
+#include "io/coding.h"
+#include "tfcompat/io/crc32c.h"
+
+namespace tfcompat {
+
+void EncodeRecordHeader(uint64_t length, char* header) {
+  EncodeFixed64(header, length);
+  EncodeFixed32(header + 8, crc32c::Mask(crc32c::Value(header, 8)));
+}
+
+void EncodeRecordFooter(std::string_view payload, char* footer) {
+  EncodeFixed32(footer, crc32c::Mask(crc32c::Value(payload.data(), payload.size())));
+}
+
+void AppendRecord(std::string_view payload, std::string* dst) {
+  char header[kRecordHeaderSize];
+  char footer[kRecordFooterSize];
+  EncodeRecordHeader(payload.size(), header);
+  EncodeRecordFooter(payload, footer);
+  dst->reserve(dst->size() + kRecordHeaderSize + payload.size() + kRecordFooterSize);
+  dst->append(header, kRecordHeaderSize);
+  dst->append(payload.data(), payload.size());
+  dst->append(footer, kRecordFooterSize);
+}
+
+namespace {
+
+std::string Hex32(uint32_t v) {
+  static constexpr char kDigits[] = "0123456789abcdef";
+  std::string out = "0x";
+  for (int shift = 28; shift >= 0; shift -= 4) out += kDigits[(v >> shift) & 0xf];
+  return out;
+}
+
+}  // namespace
+
+StatusOr<uint64_t> DecodeRecordHeader(std::string_view header) {
+  if (header.size() < kRecordHeaderSize) return DataLossError("truncated record header");
+  const uint32_t expected = crc32c::Mask(crc32c::Value(header.data(), 8));
+  const uint32_t stored = DecodeFixed32(header.data() + 8);
+  if (stored != expected) {
+    return DataLossError("corrupted record: length CRC mismatch (stored " + Hex32(stored) + ", computed " +
+                         Hex32(expected) + ")");
+  }
+  return DecodeFixed64(header.data());
+}
+
+Status VerifyRecordFooter(std::string_view payload, std::string_view footer) {
+  if (footer.size() < kRecordFooterSize) return DataLossError("truncated record footer");
+  const uint32_t expected = crc32c::Mask(crc32c::Value(payload.data(), payload.size()));
+  const uint32_t stored = DecodeFixed32(footer.data());
+  if (stored != expected) {
+    return DataLossError("corrupted record: data CRC mismatch (stored " + Hex32(stored) + ", computed " +
+                         Hex32(expected) + ")");
+  }
+  return Status::Ok();
+}
+
+}  // namespace tfcompat

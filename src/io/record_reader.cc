@@ -1,0 +1,213 @@
+#include "tfcompat/io/record_reader.h"
+
+#include <zlib.h>
+
+#include <algorithm>
+
+#include "base/status_macros.h"
+#include "io/file.h"
+#include "io/record_format.h"
+
+namespace tfcompat {
+namespace {
+
+constexpr size_t kCompressedChunkSize = 256 << 10;
+
+// Where the bytes of a record stream come from: the file itself, or the
+// file inflated. Offsets are in stream (uncompressed) bytes.
+class ByteSource {
+ public:
+  virtual ~ByteSource() = default;
+  // Reads up to `n` bytes at stream `offset`, which is never before the
+  // offset of an earlier Discard. Fewer bytes means the stream ends there
+  // for now.
+  virtual Status Read(uint64_t offset, size_t n, std::string* out) = 0;
+  // The caller will never read before `offset` again.
+  virtual void Discard(uint64_t offset) = 0;
+  // An upper bound on the bytes available from `offset` now, so that a
+  // length the file cannot hold is never allocated.
+  virtual StatusOr<uint64_t> Available(uint64_t offset) = 0;
+};
+
+class PlainSource final : public ByteSource {
+ public:
+  explicit PlainSource(std::unique_ptr<RandomAccessFile> file) : file_(std::move(file)) {}
+
+  Status Read(uint64_t offset, size_t n, std::string* out) override {
+    out->resize(n);
+    std::string_view result;
+    TFCOMPAT_RETURN_IF_ERROR(file_->Read(offset, n, out->data(), &result));
+    out->resize(result.size());
+    return Status::Ok();
+  }
+
+  void Discard(uint64_t) override {}
+
+  StatusOr<uint64_t> Available(uint64_t offset) override {
+    TFCOMPAT_ASSIGN_OR_RETURN(const uint64_t size, file_->Size());
+    return size > offset ? size - offset : 0;
+  }
+
+ private:
+  std::unique_ptr<RandomAccessFile> file_;
+};
+
+// Inflates the file sequentially, keeping the not-yet-discarded tail.
+class InflateSource final : public ByteSource {
+ public:
+  InflateSource(std::unique_ptr<RandomAccessFile> file, int window_bits)
+      : file_(std::move(file)), window_bits_(window_bits) {}
+  ~InflateSource() override {
+    if (open_) inflateEnd(&zstream_);
+  }
+
+  Status Init() {
+    const int rc = inflateInit2(&zstream_, window_bits_);
+    if (rc != Z_OK) return InternalError(file_->path() + ": zlib inflateInit2 failed");
+    open_ = true;
+    return Status::Ok();
+  }
+
+  Status Read(uint64_t offset, size_t n, std::string* out) override {
+    while (buffer_start_ + buffer_.size() < offset + n && !stream_end_) {
+      bool progress = false;
+      TFCOMPAT_RETURN_IF_ERROR(InflateMore(&progress));
+      if (!progress) break;  // No more input for now.
+    }
+    const uint64_t begin = offset - buffer_start_;
+    const uint64_t end = std::min<uint64_t>(buffer_.size(), begin + n);
+    out->assign(buffer_, begin, begin < end ? end - begin : 0);
+    return Status::Ok();
+  }
+
+  void Discard(uint64_t offset) override {
+    const uint64_t drop = std::min<uint64_t>(offset - buffer_start_, buffer_.size());
+    buffer_.erase(0, drop);
+    buffer_start_ += drop;
+  }
+
+  // The inflated size is unknown until inflated; Read() grows the buffer
+  // only by bytes actually inflated, so no bound is needed here.
+  StatusOr<uint64_t> Available(uint64_t) override { return UINT64_MAX; }
+
+ private:
+  // Reads more compressed input if needed and inflates one chunk; sets
+  // `*progress` when it consumed input or produced output.
+  Status InflateMore(bool* progress) {
+    if (zstream_.avail_in == 0) {
+      input_.resize(kCompressedChunkSize);
+      std::string_view got;
+      TFCOMPAT_RETURN_IF_ERROR(file_->Read(compressed_offset_, input_.size(), input_.data(), &got));
+      if (got.empty()) return Status::Ok();
+      compressed_offset_ += got.size();
+      zstream_.next_in = reinterpret_cast<Bytef*>(input_.data());
+      zstream_.avail_in = static_cast<uInt>(got.size());
+    }
+    const size_t before = buffer_.size();
+    buffer_.resize(before + kCompressedChunkSize);
+    zstream_.next_out = reinterpret_cast<Bytef*>(buffer_.data() + before);
+    zstream_.avail_out = static_cast<uInt>(kCompressedChunkSize);
+    const uInt avail_in_before = zstream_.avail_in;
+    const int rc = inflate(&zstream_, Z_NO_FLUSH);
+    buffer_.resize(before + (kCompressedChunkSize - zstream_.avail_out));
+    *progress = buffer_.size() > before || zstream_.avail_in < avail_in_before;
+    if (rc == Z_STREAM_END) {
+      stream_end_ = true;
+    } else if (rc != Z_OK && rc != Z_BUF_ERROR) {
+      return DataLossError(file_->path() + ": corrupt compressed stream near compressed offset " +
+                           std::to_string(compressed_offset_ - zstream_.avail_in) + ": " +
+                           (zstream_.msg ? zstream_.msg : "inflate error " + std::to_string(rc)));
+    }
+    return Status::Ok();
+  }
+
+  std::unique_ptr<RandomAccessFile> file_;
+  const int window_bits_;
+  z_stream zstream_{};
+  bool open_ = false;
+  bool stream_end_ = false;
+  uint64_t compressed_offset_ = 0;  // Of the next compressed byte to read.
+  std::string input_;               // Compressed bytes being inflated.
+  std::string buffer_;              // Inflated bytes from buffer_start_ on.
+  uint64_t buffer_start_ = 0;
+};
+
+}  // namespace
+
+struct RecordReader::Rep {
+  std::string path;
+  RecordReaderOptions options;
+  std::unique_ptr<ByteSource> source;
+  uint64_t offset = 0;
+  bool truncated_tail = false;
+  std::string header;
+
+  Status Corrupt(const Status& cause, uint64_t at) const {
+    return DataLossError(path + ": " + cause.message() + " in record at offset " + std::to_string(at));
+  }
+};
+
+RecordReader::RecordReader(std::unique_ptr<Rep> rep) : rep_(std::move(rep)) {}
+RecordReader::~RecordReader() = default;
+
+StatusOr<std::unique_ptr<RecordReader>> RecordReader::Open(const std::string& path,
+                                                           const RecordReaderOptions& options) {
+  auto rep = std::make_unique<Rep>();
+  rep->path = path;
+  rep->options = options;
+  TFCOMPAT_ASSIGN_OR_RETURN(std::unique_ptr<RandomAccessFile> file, Env::Default()->NewRandomAccessFile(path));
+  if (options.compression == RecordCompression::kNone) {
+    rep->source = std::make_unique<PlainSource>(std::move(file));
+  } else {
+    const int window_bits = options.compression == RecordCompression::kGzip ? 15 + 16 : 15;
+    auto source = std::make_unique<InflateSource>(std::move(file), window_bits);
+    TFCOMPAT_RETURN_IF_ERROR(source->Init());
+    rep->source = std::move(source);
+  }
+  return std::unique_ptr<RecordReader>(new RecordReader(std::move(rep)));
+}
+
+Status RecordReader::ReadRecord(std::string* record) {
+  Rep& r = *rep_;
+  r.truncated_tail = false;
+  TFCOMPAT_RETURN_IF_ERROR(r.source->Read(r.offset, kRecordHeaderSize, &r.header));
+  if (r.header.size() < kRecordHeaderSize) {
+    r.truncated_tail = !r.header.empty();
+    return OutOfRangeError(r.path + (r.truncated_tail ? ": truncated record at offset " : ": end of file at offset ") +
+                           std::to_string(r.offset));
+  }
+  StatusOr<uint64_t> length = DecodeRecordHeader(r.header);
+  if (!length.ok()) return r.Corrupt(length.status(), r.offset);
+  if (*length > r.options.max_record_length) {
+    return DataLossError(r.path + ": record at offset " + std::to_string(r.offset) + " claims " +
+                         std::to_string(*length) + " bytes, more than the limit of " +
+                         std::to_string(r.options.max_record_length));
+  }
+  // Never allocate for bytes the file does not have (a writer may still be
+  // appending them).
+  const uint64_t needed = *length + kRecordFooterSize;
+  TFCOMPAT_ASSIGN_OR_RETURN(const uint64_t available, r.source->Available(r.offset + kRecordHeaderSize));
+  if (available < needed) {
+    r.truncated_tail = true;
+    return OutOfRangeError(r.path + ": truncated record at offset " + std::to_string(r.offset));
+  }
+  TFCOMPAT_RETURN_IF_ERROR(r.source->Read(r.offset + kRecordHeaderSize, needed, record));
+  if (record->size() < needed) {
+    r.truncated_tail = true;
+    return OutOfRangeError(r.path + ": truncated record at offset " + std::to_string(r.offset));
+  }
+  const uint64_t record_offset = r.offset;
+  r.offset += kRecordHeaderSize + needed;
+  r.source->Discard(r.offset);
+  const std::string_view payload(record->data(), *length);
+  Status footer = VerifyRecordFooter(payload, std::string_view(record->data() + *length, kRecordFooterSize));
+  record->resize(*length);
+  if (!footer.ok()) return r.Corrupt(footer, record_offset);
+  return Status::Ok();
+}
+
+uint64_t RecordReader::offset() const { return rep_->offset; }
+bool RecordReader::truncated_tail() const { return rep_->truncated_tail; }
+const std::string& RecordReader::path() const { return rep_->path; }
+
+}  // namespace tfcompat

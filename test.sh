@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Installs what is missing, builds, and runs every test through ctest:
+# unit tests, the find_package consumer, and the interop tests against real
+# TensorFlow and TensorBoard (venvs under build/venv). Under CI=true warnings
+# are errors, a missing interop dependency fails the run, and the unit tests
+# run again under AddressSanitizer + UndefinedBehaviorSanitizer.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")"
+
+jobs=$(nproc 2>/dev/null || echo 2)
+ci=${CI:-false}
+
+.ci/install-deps.sh
+
+werror=OFF
+[[ "$ci" == "true" ]] && werror=ON
+cmake -S . -B build -DCMAKE_BUILD_TYPE=Release -DTFCOMPAT_WERROR=$werror
+cmake --build build -j "$jobs"
+
+if ! tests/interop/setup_venv.sh build; then
+  if [[ "$ci" == "true" ]]; then
+    echo "test.sh: the interop venvs could not be created, and CI=true requires them" >&2
+    exit 1
+  fi
+  echo "test.sh: interop tests will be SKIPPED: the venvs under build/venv could not be created" >&2
+fi
+
+ctest --test-dir build --output-on-failure -j "$jobs"
+
+if [[ "$ci" == "true" ]]; then
+  cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DTFCOMPAT_WERROR=ON -DTFCOMPAT_SANITIZE=ON \
+        -DTFCOMPAT_BUILD_TOOLS=OFF -DTFCOMPAT_BUILD_EXAMPLES=OFF -DTFCOMPAT_BUILD_BENCH=OFF -DTFCOMPAT_INSTALL=OFF
+  cmake --build build-asan -j "$jobs"
+  ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+    ctest --test-dir build-asan --output-on-failure -j "$jobs" -L unit
+fi

@@ -1,0 +1,43 @@
+"""Shared fixtures for the interop tests: where our binaries and the
+TensorFlow-written sample files are."""
+import os
+import pathlib
+import subprocess
+
+import pytest
+
+
+def _dir_from_env(name):
+    value = os.environ.get(name)
+    if not value:
+        pytest.fail(f"{name} is not set; run the interop tests through ctest")
+    return pathlib.Path(value)
+
+
+@pytest.fixture(scope="session")
+def bin_dir():
+    """build/bin: the tools and examples."""
+    return _dir_from_env("TFCOMPAT_BIN")
+
+
+@pytest.fixture(scope="session")
+def test_bin_dir():
+    """build/tests: test drivers."""
+    return _dir_from_env("TFCOMPAT_TEST_BIN")
+
+
+@pytest.fixture(scope="session")
+def shared_testdata():
+    """shared/testdata: files written by real TensorFlow, PyTorch, tensorboardX."""
+    path = _dir_from_env("TFCOMPAT_SHARED_TESTDATA")
+    if not path.is_dir():
+        pytest.fail(f"shared test data not found at {path}")
+    return path
+
+
+def run(args, **kwargs):
+    """Runs one of our binaries; fails the test with its stderr on error."""
+    result = subprocess.run([str(a) for a in args], capture_output=True, text=True, **kwargs)
+    if result.returncode != 0:
+        pytest.fail(f"{args[0]} exited {result.returncode}:\n{result.stderr}")
+    return result

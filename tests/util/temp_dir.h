@@ -1,0 +1,43 @@
+// A fresh directory under $TMPDIR for one test, removed with its contents.
+#ifndef TFCOMPAT_TESTS_UTIL_TEMP_DIR_H_
+#define TFCOMPAT_TESTS_UTIL_TEMP_DIR_H_
+
+#include <boost/filesystem.hpp>
+#include <fstream>
+#include <iterator>
+#include <string>
+
+namespace tfcompat::testing {
+
+class TempDir {
+ public:
+  TempDir() : path_(boost::filesystem::temp_directory_path() / boost::filesystem::unique_path("tfcompat-%%%%-%%%%-%%%%")) {
+    boost::filesystem::create_directories(path_);
+  }
+  ~TempDir() {
+    boost::system::error_code ignored;
+    boost::filesystem::remove_all(path_, ignored);
+  }
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+
+  std::string path() const { return path_.string(); }
+  std::string file(const std::string& name) const { return (path_ / name).string(); }
+
+ private:
+  boost::filesystem::path path_;
+};
+
+inline std::string ReadAll(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  return std::string(std::istreambuf_iterator<char>(in), {});
+}
+
+inline void WriteAll(const std::string& path, const std::string& contents) {
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  out.write(contents.data(), static_cast<std::streamsize>(contents.size()));
+}
+
+}  // namespace tfcompat::testing
+
+#endif  // TFCOMPAT_TESTS_UTIL_TEMP_DIR_H_
