@@ -1,10 +1,10 @@
-// CRC-32C dispatch. Chosen once per process:
+// CRC-32C dispatch, chosen on the first call (g_extend below):
 //
-//   CPU with SSE4.2 (x86-64)   n < kIsalMinBytes   ExtendSse42: an inline
-//                                                  crc32 chain, no call setup
-//                              otherwise           ExtendIsal: ISA-L's folding
-//                                                  code (PCLMULQDQ, AVX-512)
-//   any other CPU                                  ExtendPortable: slicing-by-8
+//   x86-64 CPU with SSE4.2   ExtendSse42OrIsal: below kIsalMinBytes an inline
+//                            crc32 chain (no set-up: the 8-byte TFRecord
+//                            length), from there ISA-L's folding code
+//                            (PCLMULQDQ / VPCLMULQDQ, 16+ bytes per cycle)
+//   any other CPU            ExtendPortable: slicing-by-8
 //
 // The CRC itself: reflected polynomial 0x82f63b78, register preset to ~0 and
 // inverted at the end, so the finished CRC of nothing is 0 and
@@ -15,6 +15,7 @@
 
 #include <algorithm>
 #include <array>
+#include <atomic>
 #include <climits>
 
 #include "io/coding.h"
@@ -25,11 +26,6 @@ namespace {
 
 // Reflected Castagnoli polynomial.
 constexpr uint32_t kPolynomial = 0x82f63b78u;
-
-// Below this many bytes the inline crc32 chain beats ISA-L's call, whose
-// set-up (dispatch, alignment, folding constants) dominates short inputs.
-// Measured with bench/crc32c_bench on the development machine.
-constexpr size_t kIsalMinBytes = 256;
 
 // kSliceTables[k][b]: the CRC register update for byte b followed by k zero
 // bytes. kSliceTables[0] is the classic byte-at-a-time table.
@@ -55,20 +51,34 @@ constexpr SliceTables kSliceTables = MakeSliceTables();
 
 #if defined(TFCOMPAT_CRC32C_HAVE_SSE42)
 constexpr internal::ExtendFunction kExtendSse42 = internal::ExtendSse42;
+constexpr internal::ExtendFunction kExtendSse42OrIsal = internal::ExtendSse42OrIsal;
 
 bool CpuHasSse42() {
-  static const bool has_sse42 = [] {
-    __builtin_cpu_init();  // Extend() may run from a static initializer.
-    return __builtin_cpu_supports("sse4.2") != 0;
-  }();
-  return has_sse42;
+  __builtin_cpu_init();  // Idempotent; needed before main().
+  return __builtin_cpu_supports("sse4.2") != 0;
 }
 #else
 // Not an x86-64 build: crc32c_sse42.cc is not compiled.
 constexpr internal::ExtendFunction kExtendSse42 = nullptr;
+constexpr internal::ExtendFunction kExtendSse42OrIsal = nullptr;
 
 constexpr bool CpuHasSse42() { return false; }
 #endif
+
+internal::ExtendFunction Choose() { return CpuHasSse42() ? kExtendSse42OrIsal : internal::ExtendPortable; }
+
+uint32_t ChooseAndExtend(uint32_t crc, const void* data, size_t n);
+
+// The implementation Extend() calls. Constant-initialized to ChooseAndExtend,
+// which stores the choice on the first call (from any thread, static
+// initializers included), so every later call is one indirect jump.
+constinit std::atomic<internal::ExtendFunction> g_extend{ChooseAndExtend};
+
+uint32_t ChooseAndExtend(uint32_t crc, const void* data, size_t n) {
+  const internal::ExtendFunction chosen = Choose();
+  g_extend.store(chosen, std::memory_order_relaxed);
+  return chosen(crc, data, n);
+}
 
 }  // namespace
 
@@ -105,7 +115,10 @@ uint32_t ExtendIsal(uint32_t crc, const void* data, size_t n) {
 
 std::vector<Implementation> AvailableImplementations() {
   std::vector<Implementation> implementations = {{"portable", ExtendPortable}, {"isa-l", ExtendIsal}};
-  if (CpuHasSse42()) implementations.push_back({"sse4.2", kExtendSse42});
+  if (CpuHasSse42()) {
+    implementations.push_back({"sse4.2", kExtendSse42});
+    implementations.push_back({"isa-l+sse4.2", kExtendSse42OrIsal});
+  }
   implementations.push_back({"dispatch", Extend});
   return implementations;
 }
@@ -113,12 +126,9 @@ std::vector<Implementation> AvailableImplementations() {
 }  // namespace internal
 
 uint32_t Extend(uint32_t crc, const void* data, size_t n) {
-  if (CpuHasSse42()) {
-    return n < kIsalMinBytes ? kExtendSse42(crc, data, n) : internal::ExtendIsal(crc, data, n);
-  }
-  return internal::ExtendPortable(crc, data, n);
+  return g_extend.load(std::memory_order_relaxed)(crc, data, n);
 }
 
-const char* ImplementationName() { return CpuHasSse42() ? "isa-l+sse4.2" : "portable"; }
+const char* ImplementationName() { return Choose() == internal::ExtendPortable ? "portable" : "isa-l+sse4.2"; }
 
 }  // namespace tfcompat::crc32c

@@ -21,18 +21,26 @@ uint32_t ExtendPortable(uint32_t crc, const void* data, size_t n);
 // ISA-L's crc32_iscsi (it picks its own PCLMULQDQ / AVX-512 folding code).
 uint32_t ExtendIsal(uint32_t crc, const void* data, size_t n);
 
+// Below this many bytes the SSE4.2 chain beats ISA-L, whose set-up (its own
+// dispatch, alignment, folding constants) dominates short inputs. Measured
+// with bench/crc32c_bench (the crossover lies between 128 and 256 bytes).
+inline constexpr size_t kIsalMinBytes = 256;
+
+// Defined only on x86-64 and callable only when the CPU has SSE4.2: outside
+// crc32c.cc, reach them through AvailableImplementations().
+//
 // One dependent chain of the SSE4.2 crc32 instruction, 8 bytes per step.
-// Only defined on x86-64 and only callable when the CPU has SSE4.2: reach it
-// through AvailableImplementations() outside crc32c.cc.
 uint32_t ExtendSse42(uint32_t crc, const void* data, size_t n);
+// ExtendSse42 below kIsalMinBytes, ExtendIsal from there: what Extend() uses.
+uint32_t ExtendSse42OrIsal(uint32_t crc, const void* data, size_t n);
 
 struct Implementation {
   const char* name;
   ExtendFunction extend;
 };
 
-// The implementations this CPU can run: "portable", "isa-l", "sse4.2" where
-// the CPU has it, and "dispatch" (crc32c::Extend itself).
+// The implementations this CPU can run: "portable", "isa-l", "sse4.2" and
+// "isa-l+sse4.2" where the CPU has SSE4.2, and "dispatch" (crc32c::Extend).
 std::vector<Implementation> AvailableImplementations();
 
 }  // namespace tfcompat::crc32c::internal

@@ -1,7 +1,7 @@
 // One suite, run against every CRC-32C implementation this CPU can execute
-// (internal::AvailableImplementations(): portable, ISA-L, SSE4.2, and the
-// dispatching crc32c::Extend), plus a bit-at-a-time reference that shares no
-// code or tables with any of them.
+// (internal::AvailableImplementations(): portable, ISA-L, SSE4.2, SSE4.2 with
+// ISA-L, and the dispatching crc32c::Extend), checked against known answers
+// and a bit-at-a-time reference that shares no code or tables with them.
 #include <boost/test/unit_test.hpp>
 
 #include <algorithm>
@@ -46,6 +46,7 @@ BOOST_AUTO_TEST_CASE(PortableIsAlwaysAvailableAndTheChoiceIsNamed) {
   BOOST_TEST(names.front() == "portable");
   BOOST_TEST(names.back() == "dispatch");
   const bool has_sse42 = std::find(names.begin(), names.end(), "sse4.2") != names.end();
+  BOOST_TEST(names.size() == (has_sse42 ? 5u : 3u));
   BOOST_TEST(ImplementationName() == std::string(has_sse42 ? "isa-l+sse4.2" : "portable"));
 }
 
@@ -128,11 +129,11 @@ BOOST_AUTO_TEST_CASE(EveryLengthAndAlignmentMatchesTheDefinition) {
   }
 }
 
-// Sizes that take the large-buffer paths (ISA-L's folding loops and their
-// tails), against the portable implementation.
+// Sizes on both sides of the dispatch threshold and ones that take ISA-L's
+// folding loops and their tails, against the portable implementation.
 BOOST_AUTO_TEST_CASE(LargeBuffersMatchPortable) {
   const std::string data = RandomBytes((size_t{1} << 20) + 64, 3);
-  for (size_t n : {size_t{255}, size_t{256}, size_t{257}, size_t{1023}, size_t{4096}, size_t{65537},
+  for (size_t n : {internal::kIsalMinBytes - 1, internal::kIsalMinBytes, internal::kIsalMinBytes + 1, size_t{1023}, size_t{4096}, size_t{65537},
                    (size_t{1} << 20) + 3}) {
     const uint32_t expected = internal::ExtendPortable(7, data.data() + 1, n);
     for (const Implementation& impl : AvailableImplementations()) {
