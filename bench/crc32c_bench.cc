@@ -121,8 +121,7 @@ int main() {
     const double table = MeasureGBps(size, [&](size_t it) { return RunTable(it, p, size); });
     if (has_sse42) {
       const double chain = MeasureGBps(size, [&](size_t it) { return RunInlineSse42Chain(it, p, size); });
-      std::printf("%8zu %14.2f %19.2f %11.2f %11.2fx %11.1fx\n", size, ours, chain, table, ours / chain,
-                  ours / table);
+      std::printf("%8zu %14.2f %19.2f %11.2f %11.2fx %11.1fx\n", size, ours, chain, table, ours / chain, ours / table);
     } else {
       std::printf("%8zu %14.2f %19s %11.2f %12s %11.1fx\n", size, ours, "n/a", table, "n/a", ours / table);
     }

@@ -2,15 +2,15 @@
 // (internal::AvailableImplementations(): portable, ISA-L, SSE4.2, SSE4.2 with
 // ISA-L, and the dispatching crc32c::Extend), checked against known answers
 // and a bit-at-a-time reference that shares no code or tables with them.
-#include <boost/test/unit_test.hpp>
+#include "tfcompat/io/crc32c.h"
 
 #include <algorithm>
+#include <boost/test/unit_test.hpp>
 #include <random>
 #include <string>
 #include <vector>
 
 #include "io/crc32c_internal.h"
-#include "tfcompat/io/crc32c.h"
 
 namespace tfcompat::crc32c {
 namespace {
@@ -57,10 +57,10 @@ BOOST_AUTO_TEST_CASE(Rfc3720Vectors) {
     ascending[i] = static_cast<char>(i);
     descending[i] = static_cast<char>(31 - i);
   }
-  const unsigned char iscsi_read[48] = {
-      0x01, 0xc0, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
-      0x14, 0x00, 0x00, 0x00, 0x00, 0x00, 0x04, 0x00, 0x00, 0x00, 0x00, 0x14, 0x00, 0x00, 0x00, 0x18,
-      0x28, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x02, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00};
+  const unsigned char iscsi_read[48] = {0x01, 0xc0, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+                                        0x00, 0x00, 0x00, 0x00, 0x14, 0x00, 0x00, 0x00, 0x00, 0x00, 0x04, 0x00,
+                                        0x00, 0x00, 0x00, 0x14, 0x00, 0x00, 0x00, 0x18, 0x28, 0x00, 0x00, 0x00,
+                                        0x00, 0x00, 0x00, 0x00, 0x02, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00};
   for (const Implementation& impl : AvailableImplementations()) {
     BOOST_TEST_CONTEXT("implementation " << impl.name) {
       BOOST_TEST(ValueOf(impl, std::string(32, '\0')) == 0x8a9136aau);
@@ -133,8 +133,8 @@ BOOST_AUTO_TEST_CASE(EveryLengthAndAlignmentMatchesTheDefinition) {
 // folding loops and their tails, against the portable implementation.
 BOOST_AUTO_TEST_CASE(LargeBuffersMatchPortable) {
   const std::string data = RandomBytes((size_t{1} << 20) + 64, 3);
-  for (size_t n : {internal::kIsalMinBytes - 1, internal::kIsalMinBytes, internal::kIsalMinBytes + 1, size_t{1023}, size_t{4096}, size_t{65537},
-                   (size_t{1} << 20) + 3}) {
+  for (size_t n : {internal::kIsalMinBytes - 1, internal::kIsalMinBytes, internal::kIsalMinBytes + 1, size_t{1023},
+                   size_t{4096}, size_t{65537}, (size_t{1} << 20) + 3}) {
     const uint32_t expected = internal::ExtendPortable(7, data.data() + 1, n);
     for (const Implementation& impl : AvailableImplementations()) {
       BOOST_TEST(impl.extend(7, data.data() + 1, n) == expected, "implementation " << impl.name << " length " << n);

@@ -1,9 +1,8 @@
 // RecordReader over event files that TensorFlow, TensorBoard, PyTorch and
 // tensorboardX wrote (shared/testdata/tf, each folder's README says which),
 // and over every single-bit corruption of small ones.
-#include <boost/test/unit_test.hpp>
-
 #include <algorithm>
+#include <boost/test/unit_test.hpp>
 #include <cctype>
 #include <filesystem>
 #include <map>
@@ -119,7 +118,8 @@ void CheckEverySingleBitFlipIsDataLoss(const std::string& original_path) {
   const std::string path = dir.file("flipped.tfevents");
   for (size_t byte = 0; byte < original.size(); ++byte) {
     // The record holding this byte.
-    const size_t record = std::upper_bound(clean.offsets.begin(), clean.offsets.end(), byte) - clean.offsets.begin() - 1;
+    const size_t record =
+        std::upper_bound(clean.offsets.begin(), clean.offsets.end(), byte) - clean.offsets.begin() - 1;
     for (int bit = 0; bit < 8; ++bit) {
       std::string damaged = original;
       damaged[byte] = static_cast<char>(damaged[byte] ^ (1 << bit));
