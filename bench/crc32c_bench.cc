@@ -8,8 +8,9 @@
 // Prints GB/s (10^9 bytes per second) at 8 B, 64 B, 4 KiB and 1 MiB, then
 // each internal implementation at sizes around the dispatch threshold. Each
 // CRC is chained into the next (Extend(previous, ...)), so short sizes
-// measure latency, as when framing one record after another. Every figure is
-// the best of several timed batches, to damp noise from other processes.
+// measure latency, as when framing one record after another. The contenders
+// of a row are timed in alternating rounds and each figure is the best of
+// its batches, to damp noise from other processes on a shared machine.
 #include <nmmintrin.h>
 
 #include <algorithm>
@@ -18,14 +19,13 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstring>
+#include <functional>
 #include <vector>
 
 #include "io/crc32c_internal.h"
 #include "tfcompat/io/crc32c.h"
 
 namespace {
-
-using tfcompat::crc32c::internal::ExtendFunction;
 
 // Keeps the compiler from discarding the measured work.
 volatile uint32_t g_sink;
@@ -79,26 +79,37 @@ __attribute__((target("sse4.2"))) uint32_t RunInlineSse42Chain(size_t iterations
   return crc;
 }
 
-// Times run(iterations) in batches of at least ~20 ms and returns the best
-// batch's throughput in GB/s.
-template <typename Run>
-double MeasureGBps(size_t bytes_per_call, Run run) {
+// A contender: computes `iterations` chained CRCs, returns the last one.
+using Run = std::function<uint32_t(size_t iterations)>;
+
+// Times the contenders in turn, round after round, so that load from other
+// processes falls on all of them alike, and returns each one's GB/s in its
+// best batch (a batch lasts at least ~20 ms).
+std::vector<double> CompareGBps(size_t bytes_per_call, const std::vector<Run>& runs) {
   using Clock = std::chrono::steady_clock;
-  size_t iterations = 1;
-  double best_seconds_per_call = 0;
-  for (int batch = 0; batch < 5;) {
-    const auto start = Clock::now();
-    g_sink = run(iterations);
-    const double seconds = std::chrono::duration<double>(Clock::now() - start).count();
-    if (seconds < 0.02) {
-      iterations *= 2;
-      continue;
+  constexpr int kRounds = 5;
+  constexpr double kMinBatchSeconds = 0.02;
+  std::vector<size_t> iterations(runs.size(), 1);
+  std::vector<double> best_seconds_per_call(runs.size(), 0);
+  for (int round = 0; round < kRounds; ++round) {
+    for (size_t r = 0; r < runs.size(); ++r) {
+      while (true) {
+        const auto start = Clock::now();
+        g_sink = runs[r](iterations[r]);
+        const double seconds = std::chrono::duration<double>(Clock::now() - start).count();
+        if (seconds < kMinBatchSeconds) {
+          iterations[r] *= 2;  // Calibrating, in the first round as a rule.
+          continue;
+        }
+        const double per_call = seconds / static_cast<double>(iterations[r]);
+        if (round == 0 || per_call < best_seconds_per_call[r]) best_seconds_per_call[r] = per_call;
+        break;
+      }
     }
-    const double per_call = seconds / static_cast<double>(iterations);
-    if (batch == 0 || per_call < best_seconds_per_call) best_seconds_per_call = per_call;
-    ++batch;
   }
-  return static_cast<double>(bytes_per_call) / best_seconds_per_call / 1e9;
+  std::vector<double> gbps;
+  for (double seconds : best_seconds_per_call) gbps.push_back(static_cast<double>(bytes_per_call) / seconds / 1e9);
+  return gbps;
 }
 
 std::vector<unsigned char> MakeBuffer(size_t size) {
@@ -117,10 +128,13 @@ int main() {
   for (size_t size : {size_t{8}, size_t{64}, size_t{4096}, size_t{1} << 20}) {
     const std::vector<unsigned char> buffer = MakeBuffer(size);
     const unsigned char* p = buffer.data();
-    const double ours = MeasureGBps(size, [&](size_t it) { return RunTfcompat(it, p, size); });
-    const double table = MeasureGBps(size, [&](size_t it) { return RunTable(it, p, size); });
+    std::vector<Run> runs = {[&](size_t it) { return RunTfcompat(it, p, size); },
+                             [&](size_t it) { return RunTable(it, p, size); }};
+    if (has_sse42) runs.push_back([&](size_t it) { return RunInlineSse42Chain(it, p, size); });
+    const std::vector<double> gbps = CompareGBps(size, runs);
+    const double ours = gbps[0], table = gbps[1];
     if (has_sse42) {
-      const double chain = MeasureGBps(size, [&](size_t it) { return RunInlineSse42Chain(it, p, size); });
+      const double chain = gbps[2];
       std::printf("%8zu %14.2f %19.2f %11.2f %11.2fx %11.1fx\n", size, ours, chain, table, ours / chain, ours / table);
     } else {
       std::printf("%8zu %14.2f %19s %11.2f %12s %11.1fx\n", size, ours, "n/a", table, "n/a", ours / table);
@@ -135,15 +149,15 @@ int main() {
   for (size_t size = 8; size <= 4096; size *= 2) {
     const std::vector<unsigned char> buffer = MakeBuffer(size);
     std::printf("%8zu", size);
+    std::vector<Run> runs;
     for (const auto& impl : implementations) {
-      const ExtendFunction extend = impl.extend;
-      const double gbps = MeasureGBps(size, [&](size_t iterations) {
+      runs.push_back([extend = impl.extend, &buffer](size_t iterations) {
         uint32_t crc = 0;
-        for (size_t i = 0; i < iterations; ++i) crc = extend(crc, buffer.data(), size);
+        for (size_t i = 0; i < iterations; ++i) crc = extend(crc, buffer.data(), buffer.size());
         return crc;
       });
-      std::printf(" %10.2f", gbps);
     }
+    for (double gbps : CompareGBps(size, runs)) std::printf(" %10.2f", gbps);
     std::printf("\n");
   }
   return 0;
