@@ -2,8 +2,8 @@
 //
 //   x86-64 CPU with SSE4.2   ExtendSse42OrIsal: below kIsalMinBytes an inline
 //                            crc32 chain (no set-up: the 8-byte TFRecord
-//                            length), from there ISA-L's folding code
-//                            (PCLMULQDQ / VPCLMULQDQ, 16+ bytes per cycle)
+//                            length), from there ISA-L, which folds with
+//                            PCLMULQDQ (VPCLMULQDQ where the CPU has AVX-512)
 //   any other CPU            ExtendPortable: slicing-by-8
 //
 // The CRC itself: reflected polynomial 0x82f63b78, register preset to ~0 and
