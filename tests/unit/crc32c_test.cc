@@ -38,6 +38,10 @@ std::string RandomBytes(size_t n, uint32_t seed) {
   return s;
 }
 
+// Computed by a static initializer, before main(): Extend() must already
+// choose and run its implementation then.
+const uint32_t kCheckValueBeforeMain = Value("123456789", 9);
+
 BOOST_AUTO_TEST_SUITE(Crc32c)
 
 BOOST_AUTO_TEST_CASE(PortableIsAlwaysAvailableAndTheChoiceIsNamed) {
@@ -77,6 +81,7 @@ BOOST_AUTO_TEST_CASE(CheckValue) {
     BOOST_TEST(ValueOf(impl, "123456789") == 0xe3069283u, "implementation " << impl.name);
   }
   BOOST_TEST(Value("123456789", 9) == 0xe3069283u);
+  BOOST_TEST(kCheckValueBeforeMain == 0xe3069283u);
 }
 
 BOOST_AUTO_TEST_CASE(MaskedKnownAnswers) {
