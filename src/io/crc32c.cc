@@ -24,9 +24,6 @@
 namespace tfcompat::crc32c {
 namespace {
 
-// Reflected Castagnoli polynomial.
-constexpr uint32_t kPolynomial = 0x82f63b78u;
-
 // kSliceTables[k][b]: the CRC register update for byte b followed by k zero
 // bytes. kSliceTables[0] is the classic byte-at-a-time table.
 using SliceTables = std::array<std::array<uint32_t, 256>, 8>;
@@ -35,7 +32,7 @@ constexpr SliceTables MakeSliceTables() {
   SliceTables tables{};
   for (uint32_t b = 0; b < 256; ++b) {
     uint32_t crc = b;
-    for (int bit = 0; bit < 8; ++bit) crc = (crc >> 1) ^ ((crc & 1) ? kPolynomial : 0);
+    for (int bit = 0; bit < 8; ++bit) crc = (crc >> 1) ^ ((crc & 1) ? internal::kPolynomial : 0);
     tables[0][b] = crc;
   }
   for (size_t k = 1; k < tables.size(); ++k) {

@@ -13,6 +13,9 @@
 
 namespace tfcompat::crc32c::internal {
 
+// The reflected Castagnoli polynomial.
+inline constexpr uint32_t kPolynomial = 0x82f63b78u;
+
 using ExtendFunction = uint32_t (*)(uint32_t crc, const void* data, size_t n);
 
 // Slicing-by-8 over eight 256-entry tables; runs on any CPU.

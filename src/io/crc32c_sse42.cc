@@ -22,9 +22,6 @@ namespace {
 // Both inversions move off the path from c to the result, which is then
 // one crc32 latency: what matters when framing one record after another.
 
-// Reflected Castagnoli polynomial.
-constexpr uint32_t kPolynomial = 0x82f63b78u;
-
 // Z⁻¹: undoes 32 zero-bit steps s -> (s >> 1) ^ (s & 1 ? kPolynomial : 0).
 // The step's top bit is set exactly when the polynomial was added (its top
 // bit is 1, that of s >> 1 is 0), which recovers the bit shifted out.
