@@ -1,9 +1,9 @@
 // CRC-32C dispatch, chosen on the first call (g_extend below):
 //
-//   x86-64 CPU with SSE4.2   ExtendSse42OrIsal: below kIsalMinBytes an inline
-//                            crc32 chain (no set-up: the 8-byte TFRecord
-//                            length), from there ISA-L, which folds with
-//                            PCLMULQDQ (VPCLMULQDQ where the CPU has AVX-512)
+//   x86-64 CPU with SSE4.2   ExtendSse42OrIsal: 8 bytes (a TFRecord length)
+//                            in one crc32 instruction, below kIsalMinBytes a
+//                            crc32 chain (no set-up), from there ISA-L, which
+//                            folds with PCLMULQDQ (VPCLMULQDQ with AVX-512)
 //   any other CPU            ExtendPortable: slicing-by-8
 //
 // The CRC itself: reflected polynomial 0x82f63b78, register preset to ~0 and

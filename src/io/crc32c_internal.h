@@ -34,7 +34,8 @@ inline constexpr size_t kIsalMinBytes = 256;
 //
 // One dependent chain of the SSE4.2 crc32 instruction, 8 bytes per step.
 uint32_t ExtendSse42(uint32_t crc, const void* data, size_t n);
-// ExtendSse42 below kIsalMinBytes, ExtendIsal from there: what Extend() uses.
+// What Extend() uses: 8 bytes in one crc32 instruction (the inversions folded
+// into the data word), ExtendSse42 up to kIsalMinBytes, ExtendIsal from there.
 uint32_t ExtendSse42OrIsal(uint32_t crc, const void* data, size_t n);
 
 struct Implementation {
