@@ -89,7 +89,6 @@ struct BundleWriter::Rep {
   // Checks the name and moves to a new shard if this tensor would overflow
   // the current one.
   Status BeginEntry(std::string_view name, uint64_t size) {
-    if (name.empty()) return InvalidArgumentError("Adding a tensor with an empty name");
     if (entries.count(name)) return InvalidArgumentError("Adding duplicate key: " + std::string(name));
     if (options.max_shard_bytes > 0 && shards.back().size > 0 &&
         shards.back().size + size > options.max_shard_bytes) {
@@ -141,6 +140,57 @@ struct BundleWriter::Rep {
       TFCOMPAT_RETURN_IF_ERROR(Write(value));
     }
     NewEntry(name, DataType::kString, tensor.shape(), size, crc);
+    return Status();
+  }
+
+  Status Add(std::string_view name, const Tensor& tensor) {
+    if (tensor.dtype() == DataType::kString) return AddStrings(name, tensor);
+    return AddBytes(name, tensor.dtype(), tensor.shape(), tensor.bytes());
+  }
+
+  Status AddSlice(std::string_view full_name, const TensorShape& full_shape, const std::vector<Extent>& slice,
+                  const Tensor& tensor) {
+    const std::string where = "slice of tensor " + std::string(full_name);
+    if (slice.size() != full_shape.size()) {
+      return InvalidArgumentError(where + ": slice rank " + std::to_string(slice.size()) + " != shape rank " +
+                                  std::to_string(full_shape.size()));
+    }
+    TFCOMPAT_RETURN_IF_ERROR(NumElements(full_shape).status());
+    tensorflow::TensorSliceProto proto;
+    TensorShape slice_shape;
+    bool covers_all = true;
+    for (size_t d = 0; d < slice.size(); ++d) {
+      const Extent& extent = slice[d];
+      const bool full_dim = extent.length == -1 || (extent.start == 0 && extent.length == full_shape[d]);
+      auto* extent_proto = proto.add_extent();  // a full dimension stays an empty Extent
+      if (!full_dim) {
+        if (extent.start < 0 || extent.length < 0 || extent.start > full_shape[d] ||
+            extent.length > full_shape[d] - extent.start) {
+          return InvalidArgumentError(where + ": extent " + std::to_string(extent.start) + "," +
+                                      std::to_string(extent.length) + " is outside dimension " + std::to_string(d) +
+                                      " of " + ShapeDebugString(full_shape));
+        }
+        extent_proto->set_start(extent.start);
+        extent_proto->set_length(extent.length);
+        covers_all = false;
+      }
+      slice_shape.push_back(full_dim ? full_shape[d] : extent.length);
+    }
+    if (slice_shape != tensor.shape()) {
+      return InvalidArgumentError(where + ": tensor shape " + ShapeDebugString(tensor.shape()) +
+                                  " does not match the slice shape " + ShapeDebugString(slice_shape));
+    }
+    if (covers_all) return Add(full_name, tensor);
+    auto it = entries.find(full_name);
+    if (it != entries.end() &&
+        (it->second.slices_size() == 0 || it->second.dtype() != static_cast<tensorflow::DataType>(tensor.dtype()))) {
+      return InvalidArgumentError(where + ": the name is already used by a tensor of another kind");
+    }
+    TFCOMPAT_RETURN_IF_ERROR(Add(bundle::EncodeTensorNameSlice(full_name, proto), tensor));
+    tensorflow::BundleEntryProto& full = entries[std::string(full_name)];
+    full.set_dtype(static_cast<tensorflow::DataType>(tensor.dtype()));
+    bundle::ShapeToProto(full_shape, full.mutable_shape());
+    *full.add_slices() = std::move(proto);
     return Status();
   }
 
@@ -198,22 +248,31 @@ StatusOr<std::unique_ptr<BundleWriter>> BundleWriter::Create(const std::string& 
   return std::unique_ptr<BundleWriter>(new BundleWriter(std::move(rep)));
 }
 
-Status BundleWriter::Add(std::string_view name, const Tensor& tensor) {
+// Names starting with a NUL byte are reserved for slice keys.
+Status BundleWriter::CheckAdd(std::string_view name) {
   if (!rep_->status.ok()) return rep_->status;
   if (rep_->finished) return rep_->status = FailedPreconditionError("BundleWriter::Add after Finish");
-  if (tensor.dtype() == DataType::kString) {
-    rep_->status = rep_->AddStrings(name, tensor);
-  } else {
-    rep_->status = rep_->AddBytes(name, tensor.dtype(), tensor.shape(), tensor.bytes());
+  if (name.empty() || name[0] == '\0') {
+    return rep_->status = InvalidArgumentError("tensor names must be non-empty and not start with a NUL byte");
   }
-  return rep_->status;
+  return Status();
+}
+
+Status BundleWriter::Add(std::string_view name, const Tensor& tensor) {
+  TFCOMPAT_RETURN_IF_ERROR(CheckAdd(name));
+  return rep_->status = rep_->Add(name, tensor);
 }
 
 Status BundleWriter::AddBytes(std::string_view name, DataType dtype, const TensorShape& shape,
                               std::string_view bytes) {
-  if (!rep_->status.ok()) return rep_->status;
-  if (rep_->finished) return rep_->status = FailedPreconditionError("BundleWriter::Add after Finish");
+  TFCOMPAT_RETURN_IF_ERROR(CheckAdd(name));
   return rep_->status = rep_->AddBytes(name, dtype, shape, bytes);
+}
+
+Status BundleWriter::AddSlice(std::string_view full_name, const TensorShape& full_shape,
+                              const std::vector<Extent>& slice, const Tensor& slice_tensor) {
+  TFCOMPAT_RETURN_IF_ERROR(CheckAdd(full_name));
+  return rep_->status = rep_->AddSlice(full_name, full_shape, slice, slice_tensor);
 }
 
 Status BundleWriter::Finish() {

@@ -59,17 +59,30 @@ class BundleWriter {
   BundleWriter& operator=(const BundleWriter&) = delete;
 
   // Appends a tensor. Fails (and the writer keeps the error) on a duplicate
-  // or empty name, an invalid tensor or an I/O error.
+  // or empty name (or one starting with a NUL byte, which slice keys use),
+  // an invalid tensor or an I/O error.
   Status Add(std::string_view name, const Tensor& tensor);
   // The same for a fixed-width tensor held by the caller (for example a
   // model's parameter block): `bytes` is written as is, without a copy.
   Status AddBytes(std::string_view name, DataType dtype, const TensorShape& shape, std::string_view bytes);
+  // One extent of a slice: `length` -1 means the whole dimension.
+  struct Extent {
+    int64_t start = 0;
+    int64_t length = -1;
+  };
+  // Adds one slice (partition) of the tensor `full_name` of `full_shape`, as
+  // TF's AddSlice / a partitioned Saver variable does: the slice bytes go
+  // under an OrderedCode slice key and the full name's entry lists the
+  // slices. A slice that covers the whole tensor is a plain Add().
+  Status AddSlice(std::string_view full_name, const TensorShape& full_shape, const std::vector<Extent>& slice,
+                  const Tensor& slice_tensor);
   // Completes the checkpoint; returns the first error of any call.
   Status Finish();
 
  private:
   struct Rep;
   explicit BundleWriter(std::unique_ptr<Rep> rep);
+  Status CheckAdd(std::string_view name);
   std::unique_ptr<Rep> rep_;
 };
 
