@@ -34,7 +34,7 @@ ValueDiff CompareValues(const Tensor& a, const Tensor& b, double atol, double rt
       continue;
     }
     const double diff = x == y ? 0.0 : std::fabs(x - y);  // inf == inf
-    if (!(diff <= atol + rtol * std::fabs(y))) d.equal = false;
+    if (x != y && !(diff <= atol + rtol * std::fabs(y))) d.equal = false;
     d.max_abs = std::max(d.max_abs, diff);
     sum_abs += diff;
     diff_sq += diff * diff;
