@@ -222,7 +222,7 @@ struct BundleWriter::Rep {
         return s;
       }
     }
-    if (options.sync) TFCOMPAT_RETURN_IF_ERROR(env->SyncDir(Dirname(prefix)));
+    if (options.sync && options.sync_directory) TFCOMPAT_RETURN_IF_ERROR(env->SyncDir(Dirname(prefix)));
     return Status();
   }
 };

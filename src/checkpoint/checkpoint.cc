@@ -191,7 +191,12 @@ StatusOr<std::string> CheckpointManager::Save(int64_t step, const std::function<
   Env* env = Env::Default();
   const std::string prefix = JoinPath(dir_, options_.basename + "-" + std::to_string(step));
   {
-    TFCOMPAT_ASSIGN_OR_RETURN(std::unique_ptr<BundleWriter> writer, BundleWriter::Create(prefix, options_.writer));
+    // WriteCheckpointState below fsyncs the directory after its rename,
+    // which makes the bundle's renames durable too, and before the state
+    // file can name the new checkpoint.
+    BundleWriter::Options writer_options = options_.writer;
+    writer_options.sync_directory = false;
+    TFCOMPAT_ASSIGN_OR_RETURN(std::unique_ptr<BundleWriter> writer, BundleWriter::Create(prefix, writer_options));
     TFCOMPAT_RETURN_IF_ERROR(write(*writer));
     TFCOMPAT_RETURN_IF_ERROR(writer->Finish());
   }

@@ -44,8 +44,12 @@ class BundleWriter {
     // A new data shard is started before a tensor that would take the
     // current shard past this many bytes; 0 = a single shard.
     uint64_t max_shard_bytes = 0;
-    // fsync every file before it is renamed (and the directory after).
+    // fsync every file before it is renamed.
     bool sync = true;
+    // fsync the directory after the renames (when `sync`). A caller that
+    // syncs the same directory right afterwards (CheckpointManager, which
+    // then replaces the state file) turns this off to save one fsync.
+    bool sync_directory = true;
   };
 
   // Creates the directory of `prefix` if needed and opens the temp files.
