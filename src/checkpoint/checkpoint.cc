@@ -216,7 +216,8 @@ StatusOr<std::string> CheckpointManager::Save(int64_t step, const std::function<
   const size_t max = static_cast<size_t>(options_.keep_checkpoint_max);
   while (max > 0 && paths.size() > max) {
     const double time = times.front();
-    if (time - next.last_preserved_timestamp >= options_.keep_checkpoint_every_n_hours * 3600.0) {
+    const double hours = options_.keep_checkpoint_every_n_hours;
+    if (hours > 0 && time - hours * 3600.0 >= next.last_preserved_timestamp) {
       next.last_preserved_timestamp = time;  // kept on disk, no longer listed
     } else {
       dropped.push_back(paths.front());

@@ -238,19 +238,8 @@ BOOST_AUTO_TEST_CASE(AssemblesPartitionedTensor) {
   {
     auto writer = BundleWriter::Create(prefix, {.max_shard_bytes = 8});
     BOOST_REQUIRE(writer.ok());
-    // w [3,2] in two row partitions; s [2] strings in two; whole is a plain entry.
-    BOOST_REQUIRE((*writer)->AddSlice("w", {3, 2}, {{0, 1}, {0, -1}},
-                                      Tensor::FromVector<int32_t>(DataType::kInt32, {1, 2}, {1, 2})).ok());
-    BOOST_REQUIRE((*writer)->AddSlice("w", {3, 2}, {{1, 2}, {0, 2}},
-                                      Tensor::FromVector<int32_t>(DataType::kInt32, {2, 2}, {3, 4, 5, 6})).ok());
-    BOOST_REQUIRE((*writer)->AddSlice("s", {2}, {{1, 1}}, *Tensor::FromStrings({1}, {"second"})).ok());
-    BOOST_REQUIRE((*writer)->AddSlice("s", {2}, {{0, 1}}, *Tensor::FromStrings({1}, {"first"})).ok());
-    BOOST_REQUIRE((*writer)->AddSlice("whole", {2}, {{0, 2}},
-                                      Tensor::FromVector<float>(DataType::kFloat, {2}, {1, 2})).ok());
-    BOOST_TEST(!(*writer)->AddSlice("bad", {2}, {{1, 2}}, Tensor::FromVector<float>(DataType::kFloat, {2}, {1, 2})).ok());
-  }
-  {
-    auto writer = BundleWriter::Create(prefix);
+    // w [3,2] in two row partitions, s [2] strings in two (added out of
+    // order), "half" missing its second half, "whole" a slice covering all.
     BOOST_REQUIRE((*writer)->AddSlice("w", {3, 2}, {{0, 1}, {0, -1}},
                                       Tensor::FromVector<int32_t>(DataType::kInt32, {1, 2}, {1, 2})).ok());
     BOOST_REQUIRE((*writer)->AddSlice("w", {3, 2}, {{1, 2}, {0, 2}},
@@ -259,14 +248,26 @@ BOOST_AUTO_TEST_CASE(AssemblesPartitionedTensor) {
     BOOST_REQUIRE((*writer)->AddSlice("s", {2}, {{0, 1}}, *Tensor::FromStrings({1}, {"first"})).ok());
     BOOST_REQUIRE((*writer)->AddSlice("half", {4}, {{0, 2}},
                                       Tensor::FromVector<float>(DataType::kFloat, {2}, {1, 2})).ok());
+    BOOST_REQUIRE((*writer)->AddSlice("whole", {2}, {{0, 2}},
+                                      Tensor::FromVector<float>(DataType::kFloat, {2}, {1, 2})).ok());
     BOOST_REQUIRE((*writer)->Finish().ok());
+  }
+  {
+    TempDir other;
+    auto writer = BundleWriter::Create(other.file("bad"));
+    BOOST_REQUIRE(writer.ok());
+    Status outside =
+        (*writer)->AddSlice("bad", {2}, {{1, 2}}, Tensor::FromVector<float>(DataType::kFloat, {2}, {1, 2}));
+    BOOST_TEST(Contains(outside, "extent 1,2 is outside dimension 0 of [2]"), outside.ToString());
   }
   auto reader = BundleReader::Open(prefix);
   BOOST_REQUIRE(reader.ok());
-  BOOST_REQUIRE_EQUAL((*reader)->entries().size(), 3u);  // slice keys are folded in
+  BOOST_REQUIRE_EQUAL((*reader)->entries().size(), 4u);  // slice keys are folded in
   BOOST_TEST((*reader)->entries()[2].name == "w");
   BOOST_TEST((*reader)->entries()[2].partitioned);
   BOOST_TEST((*reader)->entries()[2].size == 24);
+  BOOST_TEST(!(*reader)->entries()[3].partitioned);  // "whole"
+  BOOST_TEST((*reader)->num_shards() > 1);
   auto w = (*reader)->Lookup("w");
   BOOST_REQUIRE_MESSAGE(w.ok(), w.status().ToString());
   BOOST_TEST((*w == Tensor::FromVector<int32_t>(DataType::kInt32, {3, 2}, {1, 2, 3, 4, 5, 6})));

@@ -122,12 +122,19 @@ BOOST_AUTO_TEST_CASE(KeepMaxZeroKeepsAll) {
 BOOST_AUTO_TEST_CASE(EveryNHoursPreservesButUnlists) {
   TempDir dir;
   auto manager =
-      CheckpointManager::Create(dir.path(), Keep(1, 0));
+      CheckpointManager::Create(dir.path(), Keep(1, 1e-12));
   BOOST_REQUIRE(manager.ok());
   for (int64_t step = 0; step < 3; ++step) BOOST_REQUIRE((*manager)->Save(step, Model(1, step)).ok());
   BOOST_TEST((*manager)->checkpoints().size() == 1u);
   BOOST_TEST(boost::filesystem::exists(dir.file("model.ckpt-0.index")));
   BOOST_TEST(boost::filesystem::exists(dir.file("model.ckpt-1.index")));
+
+  // 0 hours disables preserving, as in TF.
+  TempDir other;
+  auto plain = CheckpointManager::Create(other.path(), Keep(1, 0));
+  BOOST_REQUIRE(plain.ok());
+  for (int64_t step = 0; step < 3; ++step) BOOST_REQUIRE((*plain)->Save(step, Model(1, step)).ok());
+  BOOST_TEST(!boost::filesystem::exists(other.file("model.ckpt-1.index")));
 }
 
 BOOST_AUTO_TEST_CASE(FailedSaveKeepsPreviousLatest) {

@@ -94,7 +94,7 @@ class CheckpointManager {
     int keep_checkpoint_max = 5;
     // A checkpoint dropped by keep_checkpoint_max is kept on disk (though
     // no longer listed) when at least this many hours passed since the
-    // last one so preserved.
+    // last one so preserved (TF's rule; 0 disables it).
     double keep_checkpoint_every_n_hours = 10000.0;
     BundleWriter::Options writer;
   };
