@@ -230,7 +230,7 @@ Status SummaryWriter::AddImages(std::string_view tag, int64_t step, std::span<co
 }
 
 Status SummaryWriter::AddAudio(std::string_view tag, int64_t step, std::span<const float> samples, int channels,
-                               int sample_rate, std::string_view label) {
+                               int sample_rate) {
   TFCOMPAT_RETURN_IF_ERROR(CheckTag(tag));
   if (channels < 1 || channels > 1024) return InvalidArgumentError("audio channels must be in [1, 1024]");
   if (sample_rate < 1) return InvalidArgumentError("audio sample_rate must be positive");
@@ -243,9 +243,8 @@ Status SummaryWriter::AddAudio(std::string_view tag, int64_t step, std::span<con
   tensorflow::Event event;
   tensorflow::TensorProto* tensor = AddValue(event, step, tag, "audio", &content)->mutable_tensor();
   tensor->set_dtype(tensorflow::DT_STRING);
-  SetShape(tensor, {1, 2});
+  SetShape(tensor, {1});
   tensor->add_string_val(EncodeWav(samples, channels, sample_rate));
-  tensor->add_string_val(std::string(label));
   return SummaryWriterAccess::WriteEvent(*this, event);
 }
 

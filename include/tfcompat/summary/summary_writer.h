@@ -170,9 +170,10 @@ class SummaryWriter {
 
   // --- Audio (16-bit PCM WAV; plugin "audio") --------------------------
   // `samples` are interleaved frames of `channels` floats in [-1, 1]
-  // (outside values saturate); `label` is Markdown shown under the clip.
+  // (outside values saturate). One clip per call (a [1] string tensor, as
+  // tf.summary.audio writes; TensorBoard 2.x no longer shows labels).
   Status AddAudio(std::string_view tag, int64_t step, std::span<const float> samples, int channels,
-                  int sample_rate, std::string_view label = {});
+                  int sample_rate);
 
   // --- Text (Markdown; plugin "text") ---------------------------------
   Status AddText(std::string_view tag, int64_t step, std::string_view markdown);
