@@ -19,18 +19,6 @@ constexpr char kSummaryValue = 0x0A;      // 1, length-delimited
 constexpr char kValueTag = 0x0A;          // 1, length-delimited
 constexpr char kValueSimpleValue = 0x15;  // 2, fixed32
 
-void PutDouble(std::string* dst, double value) {
-  uint64_t bits;
-  std::memcpy(&bits, &value, sizeof(bits));
-  PutFixed64(dst, bits);
-}
-
-void PutFloat(std::string* dst, float value) {
-  uint32_t bits;
-  std::memcpy(&bits, &value, sizeof(bits));
-  PutFixed32(dst, bits);
-}
-
 // TF's default bucket limits (tensorflow/core/lib/histogram): 0, +-1e-12
 // growing by 10% while below 1e20, and +-DBL_MAX, ascending.
 const std::vector<double>& TfDefaultBucketLimits() {
@@ -51,33 +39,44 @@ const std::vector<double>& TfDefaultBucketLimits() {
 }  // namespace
 
 void AppendFramedScalarEvent(double wall_time, int64_t step, std::string_view tag, float value, std::string* dst) {
-  const uint32_t value_len = 1 + VarintLength(tag.size()) + static_cast<uint32_t>(tag.size()) + 1 + 4;
-  const uint32_t summary_len = 1 + VarintLength(value_len) + value_len;
+  const bool has_time = wall_time != 0.0 || std::signbit(wall_time);
+  const uint64_t step_bits = static_cast<uint64_t>(step);
+  const size_t value_len = 1 + VarintLength(tag.size()) + tag.size() + 1 + 4;
+  const size_t summary_len = 1 + VarintLength(value_len) + value_len;
+  const size_t payload_len = (has_time ? 9 : 0) + (step != 0 ? 1 + VarintLength(step_bits) : 0) + 1 +
+                             VarintLength(summary_len) + summary_len;
 
+  // One resize, then plain stores: this is the hot path of AddScalar.
   const size_t start = dst->size();
-  dst->append(kRecordHeaderSize, '\0');
-  if (wall_time != 0.0 || std::signbit(wall_time)) {
-    dst->push_back(kEventWallTime);
-    PutDouble(dst, wall_time);
+  dst->resize(start + kRecordHeaderSize + payload_len + kRecordFooterSize);
+  char* const payload = dst->data() + start + kRecordHeaderSize;
+  char* p = payload;
+  if (has_time) {
+    uint64_t bits;
+    std::memcpy(&bits, &wall_time, sizeof(bits));
+    *p++ = kEventWallTime;
+    EncodeFixed64(p, bits);
+    p += 8;
   }
   if (step != 0) {
-    dst->push_back(kEventStep);
-    PutVarint64(dst, static_cast<uint64_t>(step));
+    *p++ = kEventStep;
+    p += EncodeVarint64(p, step_bits);
   }
-  dst->push_back(kEventSummary);
-  PutVarint32(dst, summary_len);
-  dst->push_back(kSummaryValue);
-  PutVarint32(dst, value_len);
-  dst->push_back(kValueTag);
-  PutLengthPrefixed(dst, tag);
-  dst->push_back(kValueSimpleValue);
-  PutFloat(dst, value);
+  *p++ = kEventSummary;
+  p += EncodeVarint64(p, summary_len);
+  *p++ = kSummaryValue;
+  p += EncodeVarint64(p, value_len);
+  *p++ = kValueTag;
+  p += EncodeVarint64(p, tag.size());
+  std::memcpy(p, tag.data(), tag.size());
+  p += tag.size();
+  *p++ = kValueSimpleValue;
+  uint32_t value_bits;
+  std::memcpy(&value_bits, &value, sizeof(value_bits));
+  EncodeFixed32(p, value_bits);
 
-  const size_t payload_len = dst->size() - start - kRecordHeaderSize;
   EncodeRecordHeader(payload_len, dst->data() + start);
-  char footer[kRecordFooterSize];
-  EncodeRecordFooter(std::string_view(dst->data() + start + kRecordHeaderSize, payload_len), footer);
-  dst->append(footer, kRecordFooterSize);
+  EncodeRecordFooter(std::string_view(payload, payload_len), payload + payload_len);
 }
 
 std::vector<double> TensorBoardHistogramBuckets(std::span<const double> values, int bucket_count) {
