@@ -159,7 +159,7 @@ Status SummaryWriter::AddHistogram(std::string_view tag, int64_t step, std::span
   TFCOMPAT_RETURN_IF_ERROR(CheckTag(tag));
   if (bucket_count < 1) return InvalidArgumentError("histogram bucket_count must be positive");
   for (double v : values) {
-    if (!std::isfinite(v)) return InvalidArgumentError("histogram '" + std::string(tag) + "' has a non-finite value");
+    if (!std::isfinite(v)) return InvalidArgumentError("Nan or Inf in summary histogram for: " + std::string(tag));
   }
   const std::vector<double> rows = TensorBoardHistogramBuckets(values, bucket_count);
   tensorboard::HistogramPluginData content;
@@ -177,6 +177,9 @@ Status SummaryWriter::AddHistogram(std::string_view tag, int64_t step, const His
   if (limits.size() != histogram.bucket_counts.size()) {
     return InvalidArgumentError("histogram '" + std::string(tag) + "' has " + std::to_string(limits.size()) +
                                 " bucket limits but " + std::to_string(histogram.bucket_counts.size()) + " counts");
+  }
+  for (double v : {histogram.min, histogram.max, histogram.num, histogram.sum, histogram.sum_squares}) {
+    if (std::isnan(v)) return InvalidArgumentError("Nan in summary histogram for: " + std::string(tag));
   }
   for (size_t i = 1; i < limits.size(); ++i) {
     if (!(limits[i - 1] < limits[i])) {

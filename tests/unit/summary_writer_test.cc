@@ -1,7 +1,13 @@
 // SummaryWriter and its EventFileWriter: what reaches the file and when,
 // concurrency, and I/O errors from a fault-injecting Env.
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include <boost/test/unit_test.hpp>
+#include <csignal>
 #include <atomic>
+#include <cmath>
 #include <thread>
 
 #include "summary/summary_writer_internal.h"
@@ -210,6 +216,30 @@ BOOST_AUTO_TEST_CASE(IoErrorOfBackgroundWriteReachesTheCaller) {
   BOOST_TEST((*created)->Close() == s);
 }
 
+// A real file that cannot grow (RLIMIT_FSIZE, in a child process): the
+// write error comes back from the POSIX file, is returned and kept.
+BOOST_AUTO_TEST_CASE(FileSizeLimitErrorReachesTheCaller) {
+  TempDir dir;
+  const pid_t pid = fork();
+  BOOST_TEST_REQUIRE(pid >= 0);
+  if (pid == 0) {
+    std::signal(SIGXFSZ, SIG_IGN);
+    const rlimit limit{4096, 4096};
+    if (setrlimit(RLIMIT_FSIZE, &limit) != 0) _exit(10);
+    auto writer = SummaryWriter::Create(dir.path());
+    if (!writer.ok()) _exit(11);
+    Status s;
+    for (int step = 0; step < 100000 && s.ok(); ++step) s = (*writer)->AddScalar("loss", step, 1.0f);
+    if (s.ok()) _exit(12);  // 4.4 MB never fit in 4 KiB.
+    if (s.message().find((*writer)->path()) == std::string::npos) _exit(13);
+    _exit((*writer)->Flush() == s && (*writer)->Close() == s ? 0 : 14);
+  }
+  int status = 0;
+  BOOST_TEST_REQUIRE(waitpid(pid, &status, 0) == pid);
+  BOOST_TEST(WIFEXITED(status));
+  BOOST_TEST(WEXITSTATUS(status) == 0);
+}
+
 BOOST_AUTO_TEST_CASE(InvalidArgumentsDoNotPoisonTheWriter) {
   TempDir dir;
   auto writer = MakeWriter(dir.path());
@@ -221,6 +251,10 @@ BOOST_AUTO_TEST_CASE(InvalidArgumentsDoNotPoisonTheWriter) {
   bad.bucket_counts = {1.0, 1.0};
   bad.bucket_limits = {2.0, 1.0};
   BOOST_TEST(writer->AddHistogram("h", 1, bad).code() == StatusCode::kInvalidArgument);
+  const std::vector<double> with_nan = {1.0, std::nan("")};
+  BOOST_TEST(writer->AddHistogram("h", 1, with_nan).code() == StatusCode::kInvalidArgument);
+  BOOST_TEST(writer->AddHistogram("h", 1, HistogramData::FromValues(with_nan)).code() ==
+             StatusCode::kInvalidArgument);
   const std::vector<uint8_t> pixels(5);
   BOOST_TEST(writer->AddImage("i", 1, ImageU8{2, 2, 1, pixels}).code() == StatusCode::kInvalidArgument);
   const std::vector<float> samples(3);

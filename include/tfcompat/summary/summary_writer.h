@@ -155,10 +155,12 @@ class SummaryWriter {
   // --- Histograms ------------------------------------------------------
   // TensorBoard's default bucketing of raw values (tf.summary.histogram:
   // `bucket_count` equal-width buckets from min to max; a [k, 3] DT_DOUBLE
-  // tensor of (left, right, count), plugin "histograms").
+  // tensor of (left, right, count), plugin "histograms"). InvalidArgument
+  // for a NaN or infinite value.
   Status AddHistogram(std::string_view tag, int64_t step, std::span<const double> values, int bucket_count = 30);
   // A pre-bucketed histogram (HistogramProto). InvalidArgument if the
-  // limits and counts differ in length or the limits are not increasing.
+  // limits and counts differ in length, the limits are not increasing or a
+  // statistic is NaN (as TF's "Nan in summary histogram").
   Status AddHistogram(std::string_view tag, int64_t step, const HistogramData& histogram);
 
   // --- Images (PNG-encoded; plugin "images") ---------------------------
