@@ -123,8 +123,7 @@ int main(int argc, char** argv) {
     }
   }
   const fs::path dir = base / ("summary_bench." + std::to_string(::getpid()));
-  std::printf("%-28s %10s %14s %10s %10s %12s\n", "writer", "events", "events/s", "ns/event", "bytes/ev",
-              "x raw time");
+  std::printf("%-28s %10s %14s %10s %10s %12s\n", "writer", "events", "events/s", "ns/event", "bytes/ev", "x raw time");
   for (int64_t n : {int64_t{1000000}, int64_t{10000000}}) {
     const Result raw = Raw(dir, n);
     Print("raw write() of same bytes", n, raw, raw);

@@ -49,13 +49,13 @@ namespace {
 using tfcompat::Status;
 using tfcompat::SummaryWriter;
 
-#define DEMO_CHECK(expr)                                        \
-  do {                                                          \
-    const Status _s = (expr);                                   \
-    if (!_s.ok()) {                                             \
-      std::cerr << "summary_demo: " << _s.ToString() << "\n";   \
-      return _s;                                                \
-    }                                                           \
+#define DEMO_CHECK(expr)                                      \
+  do {                                                        \
+    const Status _s = (expr);                                 \
+    if (!_s.ok()) {                                           \
+      std::cerr << "summary_demo: " << _s.ToString() << "\n"; \
+      return _s;                                              \
+    }                                                         \
   } while (0)
 
 Status WriteImages(SummaryWriter& w) {

@@ -45,16 +45,15 @@ std::string EventFileName(int64_t seconds, std::string_view hostname, int64_t pi
 }
 
 StatusOr<std::unique_ptr<EventFileWriter>> EventFileWriter::Create(Env* env, const std::string& logdir,
-                                                                   const EventFileWriterOptions& options) {
+                                                                   const SummaryWriterOptions& options) {
   if (options.max_queue < 1) return InvalidArgumentError("max_queue must be at least 1");
   if (!(options.flush_secs > 0) || !std::isfinite(options.flush_secs)) {
     return InvalidArgumentError("flush_secs must be positive and finite");
   }
   TFCOMPAT_RETURN_IF_ERROR(env->RecursivelyCreateDir(logdir));
   const double now = env->NowSeconds();
-  const std::string path =
-      JoinPath(logdir, EventFileName(static_cast<int64_t>(now), HostName(), getpid(), g_file_counter++,
-                                     options.filename_suffix));
+  const std::string path = JoinPath(logdir, EventFileName(static_cast<int64_t>(now), HostName(), getpid(),
+                                                          g_file_counter++, options.filename_suffix));
   TFCOMPAT_ASSIGN_OR_RETURN(auto file, env->NewExclusiveFile(path));
 
   tensorflow::Event first;
@@ -69,7 +68,7 @@ StatusOr<std::unique_ptr<EventFileWriter>> EventFileWriter::Create(Env* env, con
 }
 
 EventFileWriter::EventFileWriter(Env* env, std::string path, std::unique_ptr<WritableFile> file,
-                                 const EventFileWriterOptions& options)
+                                 const SummaryWriterOptions& options)
     : env_(env),
       path_(std::move(path)),
       max_queue_(options.max_queue),
@@ -138,15 +137,14 @@ Status EventFileWriter::Close() {
 }
 
 void EventFileWriter::ThreadMain() {
-  const auto period = std::chrono::duration_cast<std::chrono::steady_clock::duration>(
-      std::chrono::duration<double>(flush_secs_));
+  const auto period =
+      std::chrono::duration_cast<std::chrono::steady_clock::duration>(std::chrono::duration<double>(flush_secs_));
   auto next_flush = std::chrono::steady_clock::now() + period;
   std::string batch;
   std::unique_lock<std::mutex> lock(mu_);
   for (;;) {
-    work_cv_.wait_until(lock, next_flush, [&] {
-      return closing_ || pending_events_ >= max_queue_ || flush_requested_ > flush_done_;
-    });
+    work_cv_.wait_until(lock, next_flush,
+                        [&] { return closing_ || pending_events_ >= max_queue_ || flush_requested_ > flush_done_; });
     const bool timed = std::chrono::steady_clock::now() >= next_flush;
     const bool sync = closing_ || flush_requested_ > flush_done_ || timed;
     const uint64_t ticket = flush_requested_;

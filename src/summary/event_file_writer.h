@@ -20,14 +20,9 @@
 
 #include "io/file.h"
 #include "tfcompat/base/status.h"
+#include "tfcompat/summary/summary_writer.h"
 
 namespace tfcompat {
-
-struct EventFileWriterOptions {
-  int max_queue = 10;
-  double flush_secs = 120.0;
-  std::string filename_suffix;
-};
 
 // "events.out.tfevents.<%010d secs>.<host>.<pid>.<counter><suffix>".
 std::string EventFileName(int64_t seconds, std::string_view hostname, int64_t pid, uint64_t counter,
@@ -38,7 +33,7 @@ class EventFileWriter {
   // Creates `logdir` and a new event file in it (never an existing one) and
   // writes the file_version event at once.
   static StatusOr<std::unique_ptr<EventFileWriter>> Create(Env* env, const std::string& logdir,
-                                                           const EventFileWriterOptions& options);
+                                                           const SummaryWriterOptions& options);
   ~EventFileWriter();
   EventFileWriter(const EventFileWriter&) = delete;
   EventFileWriter& operator=(const EventFileWriter&) = delete;
@@ -56,8 +51,7 @@ class EventFileWriter {
   double NowSeconds() const;
 
  private:
-  EventFileWriter(Env* env, std::string path, std::unique_ptr<WritableFile> file,
-                  const EventFileWriterOptions& options);
+  EventFileWriter(Env* env, std::string path, std::unique_ptr<WritableFile> file, const SummaryWriterOptions& options);
   // Blocks while the queue is full; the first error, or FailedPrecondition
   // once closing. `lock` holds mu_.
   Status WaitForRoom(std::unique_lock<std::mutex>& lock);
@@ -79,7 +73,7 @@ class EventFileWriter {
   uint64_t flush_done_ = 0;       // Flushes the thread finished.
   bool closing_ = false;
   bool closed_ = false;
-  Status status_;  // The first error.
+  Status status_;                       // The first error.
   std::unique_ptr<WritableFile> file_;  // Used by the thread only, until it stops.
   std::thread thread_;
 };

@@ -55,21 +55,22 @@ bool WritePng(int height, int width, int channels, const uint8_t* pixels, std::s
 
 StatusOr<std::string> EncodePng(int height, int width, int channels, std::span<const uint8_t> pixels) {
   if (height <= 0 || width <= 0 || height > (1 << 16) || width > (1 << 16)) {
-    return InvalidArgumentError("image height and width must be in [1, 65536], got " + std::to_string(height) +
-                                "x" + std::to_string(width));
+    return InvalidArgumentError("image height and width must be in [1, 65536], got " + std::to_string(height) + "x" +
+                                std::to_string(width));
   }
   if (channels < 1 || channels > 4) {
     return InvalidArgumentError("image channels must be 1, 2, 3 or 4, got " + std::to_string(channels));
   }
-  const uint64_t expected = uint64_t{static_cast<uint32_t>(height)} * static_cast<uint32_t>(width) *
-                            static_cast<uint32_t>(channels);
+  const uint64_t expected =
+      uint64_t{static_cast<uint32_t>(height)} * static_cast<uint32_t>(width) * static_cast<uint32_t>(channels);
   if (pixels.size() != expected) {
     return InvalidArgumentError("image of shape [" + std::to_string(height) + ", " + std::to_string(width) + ", " +
                                 std::to_string(channels) + "] needs " + std::to_string(expected) +
                                 " pixel values, got " + std::to_string(pixels.size()));
   }
   std::string out;
-  if (!WritePng(height, width, channels, pixels.data(), &out)) return InternalError("libpng failed to encode the image");
+  if (!WritePng(height, width, channels, pixels.data(), &out))
+    return InternalError("libpng failed to encode the image");
   return out;
 }
 

@@ -43,8 +43,8 @@ void AppendFramedScalarEvent(double wall_time, int64_t step, std::string_view ta
   const uint64_t step_bits = static_cast<uint64_t>(step);
   const size_t value_len = 1 + VarintLength(tag.size()) + tag.size() + 1 + 4;
   const size_t summary_len = 1 + VarintLength(value_len) + value_len;
-  const size_t payload_len = (has_time ? 9 : 0) + (step != 0 ? 1 + VarintLength(step_bits) : 0) + 1 +
-                             VarintLength(summary_len) + summary_len;
+  const size_t payload_len =
+      (has_time ? 9 : 0) + (step != 0 ? 1 + VarintLength(step_bits) : 0) + 1 + VarintLength(summary_len) + summary_len;
 
   // One resize, then plain stores: this is the hot path of AddScalar.
   const size_t start = dst->size();

@@ -59,6 +59,16 @@ void SetShape(tensorflow::TensorProto* tensor, std::initializer_list<int64_t> di
   for (int64_t d : dims) shape->add_dim()->set_size(d);
 }
 
+// A tensor value of `dtype` and shape `dims` (none: rank 0) for a plugin.
+tensorflow::TensorProto* AddTensorValue(tensorflow::Event& event, int64_t step, std::string_view tag,
+                                        const char* plugin_name, const google::protobuf::MessageLite* content,
+                                        tensorflow::DataType dtype, std::initializer_list<int64_t> dims) {
+  tensorflow::TensorProto* tensor = AddValue(event, step, tag, plugin_name, content)->mutable_tensor();
+  tensor->set_dtype(dtype);
+  SetShape(tensor, dims);
+  return tensor;
+}
+
 // Non-string tensors are stored as raw little-endian bytes, as TF's
 // AsProtoTensorContent does.
 template <typename T>
@@ -104,13 +114,9 @@ std::string TagDirName(std::string_view tag) {
 
 StatusOr<std::unique_ptr<SummaryWriter>> SummaryWriterAccess::Create(Env* env, const std::string& logdir,
                                                                      const SummaryWriterOptions& options) {
-  EventFileWriterOptions file_options;
-  file_options.max_queue = options.max_queue;
-  file_options.flush_secs = options.flush_secs;
-  file_options.filename_suffix = options.filename_suffix;
   auto rep = std::make_unique<SummaryWriter::Rep>();
   rep->logdir = logdir;
-  TFCOMPAT_ASSIGN_OR_RETURN(rep->events, EventFileWriter::Create(env, logdir, file_options));
+  TFCOMPAT_ASSIGN_OR_RETURN(rep->events, EventFileWriter::Create(env, logdir, options));
   return std::unique_ptr<SummaryWriter>(new SummaryWriter(std::move(rep)));
 }
 
@@ -147,9 +153,7 @@ Status SummaryWriter::AddScalarTensor(std::string_view tag, int64_t step, float 
   TFCOMPAT_RETURN_IF_ERROR(CheckTag(tag));
   tensorboard::ScalarPluginData content;
   tensorflow::Event event;
-  tensorflow::TensorProto* tensor = AddValue(event, step, tag, "scalars", &content)->mutable_tensor();
-  tensor->set_dtype(tensorflow::DT_FLOAT);
-  tensor->mutable_tensor_shape();
+  tensorflow::TensorProto* tensor = AddTensorValue(event, step, tag, "scalars", &content, tensorflow::DT_FLOAT, {});
   tensor->add_float_val(value);
   return SummaryWriterAccess::WriteEvent(*this, event);
 }
@@ -164,9 +168,8 @@ Status SummaryWriter::AddHistogram(std::string_view tag, int64_t step, std::span
   const std::vector<double> rows = TensorBoardHistogramBuckets(values, bucket_count);
   tensorboard::HistogramPluginData content;
   tensorflow::Event event;
-  tensorflow::TensorProto* tensor = AddValue(event, step, tag, "histograms", &content)->mutable_tensor();
-  tensor->set_dtype(tensorflow::DT_DOUBLE);
-  SetShape(tensor, {bucket_count, 3});
+  tensorflow::TensorProto* tensor =
+      AddTensorValue(event, step, tag, "histograms", &content, tensorflow::DT_DOUBLE, {bucket_count, 3});
   SetContent<double>(tensor, rows);
   return SummaryWriterAccess::WriteEvent(*this, event);
 }
@@ -214,9 +217,8 @@ Status SummaryWriter::AddImages(std::string_view tag, int64_t step, std::span<co
   // The images plugin's tensor: [width, height, png_1, ..., png_n].
   tensorboard::ImagePluginData content;
   tensorflow::Event event;
-  tensorflow::TensorProto* tensor = AddValue(event, step, tag, "images", &content)->mutable_tensor();
-  tensor->set_dtype(tensorflow::DT_STRING);
-  SetShape(tensor, {static_cast<int64_t>(images.size()) + 2});
+  tensorflow::TensorProto* tensor = AddTensorValue(event, step, tag, "images", &content, tensorflow::DT_STRING,
+                                                   {static_cast<int64_t>(images.size()) + 2});
   tensor->add_string_val(std::to_string(images[0].width));
   tensor->add_string_val(std::to_string(images[0].height));
   for (size_t i = 0; i < images.size(); ++i) {
@@ -244,9 +246,7 @@ Status SummaryWriter::AddAudio(std::string_view tag, int64_t step, std::span<con
   tensorboard::AudioPluginData content;
   content.set_encoding(tensorboard::AudioPluginData::WAV);
   tensorflow::Event event;
-  tensorflow::TensorProto* tensor = AddValue(event, step, tag, "audio", &content)->mutable_tensor();
-  tensor->set_dtype(tensorflow::DT_STRING);
-  SetShape(tensor, {1});
+  tensorflow::TensorProto* tensor = AddTensorValue(event, step, tag, "audio", &content, tensorflow::DT_STRING, {1});
   tensor->add_string_val(EncodeWav(samples, channels, sample_rate));
   return SummaryWriterAccess::WriteEvent(*this, event);
 }
@@ -255,9 +255,7 @@ Status SummaryWriter::AddText(std::string_view tag, int64_t step, std::string_vi
   TFCOMPAT_RETURN_IF_ERROR(CheckTag(tag));
   tensorboard::TextPluginData content;
   tensorflow::Event event;
-  tensorflow::TensorProto* tensor = AddValue(event, step, tag, "text", &content)->mutable_tensor();
-  tensor->set_dtype(tensorflow::DT_STRING);
-  tensor->mutable_tensor_shape();
+  tensorflow::TensorProto* tensor = AddTensorValue(event, step, tag, "text", &content, tensorflow::DT_STRING, {});
   tensor->add_string_val(std::string(markdown));
   return SummaryWriterAccess::WriteEvent(*this, event);
 }
@@ -271,9 +269,8 @@ Status SummaryWriter::AddTextTable(std::string_view tag, int64_t step, int rows,
   }
   tensorboard::TextPluginData content;
   tensorflow::Event event;
-  tensorflow::TensorProto* tensor = AddValue(event, step, tag, "text", &content)->mutable_tensor();
-  tensor->set_dtype(tensorflow::DT_STRING);
-  SetShape(tensor, {rows, cols});
+  tensorflow::TensorProto* tensor =
+      AddTensorValue(event, step, tag, "text", &content, tensorflow::DT_STRING, {rows, cols});
   for (const std::string& cell : cells) tensor->add_string_val(cell);
   return SummaryWriterAccess::WriteEvent(*this, event);
 }
@@ -294,9 +291,7 @@ namespace {
 // is an empty DT_FLOAT [0], as TensorBoard's hparams summaries write it.
 tensorflow::Event HParamsEvent(std::string_view tag, const tensorboard::hparams::HParamsPluginData& content) {
   tensorflow::Event event;
-  tensorflow::TensorProto* tensor = AddValue(event, 0, tag, "hparams", &content)->mutable_tensor();
-  tensor->set_dtype(tensorflow::DT_FLOAT);
-  SetShape(tensor, {0});
+  AddTensorValue(event, 0, tag, "hparams", &content, tensorflow::DT_FLOAT, {0});
   return event;
 }
 
@@ -369,15 +364,14 @@ Status SummaryWriter::AddPrCurve(std::string_view tag, int64_t step, std::span<c
   tensorboard::PrCurvePluginData content;
   content.set_num_thresholds(static_cast<uint32_t>(num_thresholds));
   tensorflow::Event event;
-  tensorflow::TensorProto* tensor = AddValue(event, step, tag, "pr_curves", &content)->mutable_tensor();
-  tensor->set_dtype(tensorflow::DT_FLOAT);
-  SetShape(tensor, {6, num_thresholds});
+  tensorflow::TensorProto* tensor =
+      AddTensorValue(event, step, tag, "pr_curves", &content, tensorflow::DT_FLOAT, {6, num_thresholds});
   SetContent<float>(tensor, rows);
   return SummaryWriterAccess::WriteEvent(*this, event);
 }
 
-Status SummaryWriter::AddEmbedding(std::string_view tag, int64_t step, int rows, int dim,
-                                   std::span<const float> values, std::span<const std::string> labels) {
+Status SummaryWriter::AddEmbedding(std::string_view tag, int64_t step, int rows, int dim, std::span<const float> values,
+                                   std::span<const std::string> labels) {
   TFCOMPAT_RETURN_IF_ERROR(CheckTag(tag));
   if (rows < 1 || dim < 1 || values.size() != static_cast<uint64_t>(rows) * static_cast<uint64_t>(dim)) {
     return InvalidArgumentError("embedding '" + std::string(tag) + "' of " + std::to_string(rows) + "x" +
@@ -443,9 +437,8 @@ Status SummaryWriter::AddCustomScalarsLayout(const CustomScalarLayout& layout) {
     }
   }
   tensorflow::Event event;
-  tensorflow::TensorProto* tensor = AddValue(event, 0, kCustomScalarsTag, "custom_scalars", nullptr)->mutable_tensor();
-  tensor->set_dtype(tensorflow::DT_STRING);
-  tensor->mutable_tensor_shape();
+  tensorflow::TensorProto* tensor =
+      AddTensorValue(event, 0, kCustomScalarsTag, "custom_scalars", nullptr, tensorflow::DT_STRING, {});
   tensor->add_string_val(proto.SerializeAsString());
   return SummaryWriterAccess::WriteEvent(*this, event);
 }

@@ -1,11 +1,12 @@
 // EventFileReader on damaged files: each case is named after the damage.
+#include "tfcompat/summary/event_file_reader.h"
+
 #include <boost/test/unit_test.hpp>
 
 #include "io/record_format.h"
-#include "util/test_print.h"
 #include "summary/summary_encoding.h"
 #include "util/temp_dir.h"
-#include "tfcompat/summary/event_file_reader.h"
+#include "util/test_print.h"
 
 namespace tfcompat {
 namespace {

@@ -4,8 +4,8 @@
 
 #include "event_data.h"
 #include "subcommands.h"
-#include "util/temp_dir.h"
 #include "tfcompat/summary/summary_writer.h"
+#include "util/temp_dir.h"
 
 namespace tfcompat::event_tool {
 namespace {
@@ -88,7 +88,10 @@ BOOST_AUTO_TEST_CASE(DumpPrintsOneEventPerLine) {
   BOOST_TEST(out.str().find("step=7 summary [loss scalar 0.5]\n") != std::string::npos);
   std::ostringstream json;
   BOOST_TEST(RunDump({(*writer)->path(), true}, json, err) == kExitOk);
-  BOOST_TEST(json.str().find("{\"kind\":\"summary\",\"step\":7,\"values\":[{\"kind\":\"scalar\",\"tag\":\"loss\",\"value\":0.5}]") != std::string::npos);
+  BOOST_TEST(
+      json.str().find(
+          "{\"kind\":\"summary\",\"step\":7,\"values\":[{\"kind\":\"scalar\",\"tag\":\"loss\",\"value\":0.5}]") !=
+      std::string::npos);
 }
 
 BOOST_AUTO_TEST_CASE(DumpOfCorruptFileFails) {

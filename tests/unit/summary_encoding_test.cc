@@ -1,4 +1,6 @@
 // Known-answer tests of the pure encoders behind SummaryWriter.
+#include "summary/summary_encoding.h"
+
 #include <png.h>
 
 #include <boost/test/unit_test.hpp>
@@ -7,11 +9,10 @@
 #include <limits>
 
 #include "io/record_format.h"
-#include "util/test_print.h"
 #include "summary/event_file_writer.h"
 #include "summary/png_encoder.h"
-#include "summary/summary_encoding.h"
 #include "tensorflow/event.pb.h"
+#include "util/test_print.h"
 
 namespace tfcompat {
 namespace {
@@ -46,16 +47,18 @@ BOOST_AUTO_TEST_CASE(ScalarEventExactBytes) {
   // 42 bytes: 12 header + 26 payload + 4 footer, as TF writes a short tag.
   BOOST_TEST(record.size() == 42u);
   const std::string payload = record.substr(kRecordHeaderSize, 26);
+  // clang-format off
   BOOST_TEST(Hex(payload) ==
              "09" "00008038" "99d6d741"  // wall_time 1599759586.0
              "1005"                      // step 5
              "2a0d" "0a0b" "0a046c6f7373" "150000003f");  // summary{value{tag "loss", simple_value 0.5}}
+  // clang-format on
   BOOST_TEST(record == ProtobufScalarRecord(1599759586.0, 5, "loss", 0.5f));
 }
 
 BOOST_AUTO_TEST_CASE(ScalarEventMatchesProtobufEverywhere) {
-  const int64_t steps[] = {0, 1, 127, 128, 1 << 20, -1, std::numeric_limits<int64_t>::max(),
-                           std::numeric_limits<int64_t>::min()};
+  const int64_t steps[] = {
+      0, 1, 127, 128, 1 << 20, -1, std::numeric_limits<int64_t>::max(), std::numeric_limits<int64_t>::min()};
   const size_t tag_lengths[] = {1, 4, 100, 115, 116, 127, 128, 300, 20000};
   const float values[] = {0.0f, -0.0f, 1.5f, std::numeric_limits<float>::quiet_NaN(),
                           std::numeric_limits<float>::infinity()};
@@ -140,6 +143,7 @@ BOOST_AUTO_TEST_CASE(PrCurveKnownAnswer) {
   const std::vector<uint8_t> labels = {1, 0};
   const std::vector<float> predictions = {0.9f, 0.1f};
   const std::vector<float> rows = PrCurveCounts(labels, predictions, 3);
+  // clang-format off
   BOOST_TEST(rows == (std::vector<float>{1, 1, 0,         // TP
                                          1, 0, 0,         // FP
                                          0, 1, 1,         // TN
@@ -147,17 +151,25 @@ BOOST_AUTO_TEST_CASE(PrCurveKnownAnswer) {
                                          0.5f, 1, 0,      // precision
                                          1, 1, 0}),       // recall
              boost::test_tools::per_element());
+  // clang-format on
 }
 
 BOOST_AUTO_TEST_CASE(WavKnownAnswer) {
   const std::vector<float> samples = {0.0f, 1.0f, -1.0f, 2.0f, 0.5f};
   const std::string wav = EncodeWav(samples, 1, 8000);
+  // clang-format off
   BOOST_TEST(Hex(wav.substr(0, 44)) ==
              "52494646" "2e000000" "57415645"              // "RIFF" 46 "WAVE"
              "666d7420" "10000000" "0100" "0100"           // "fmt " 16 PCM mono
              "401f0000" "803e0000" "0200" "1000"           // 8000 Hz, 16000 B/s, align 2, 16 bits
              "64617461" "0a000000");                       // "data" 10
-  BOOST_TEST(Hex(wav.substr(44)) == "0000" "ff7f" "0180" "ff7f" "0040");  // 0, 32767, -32767, 32767, 16384
+  // clang-format on
+  BOOST_TEST(Hex(wav.substr(44)) ==
+             "0000"
+             "ff7f"
+             "0180"
+             "ff7f"
+             "0040");  // 0, 32767, -32767, 32767, 16384
 }
 
 BOOST_AUTO_TEST_CASE(FloatPixelsRoundAndSaturate) {

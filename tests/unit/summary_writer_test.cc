@@ -1,21 +1,22 @@
 // SummaryWriter and its EventFileWriter: what reaches the file and when,
 // concurrency, and I/O errors from a fault-injecting Env.
+#include "tfcompat/summary/summary_writer.h"
+
 #include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include <boost/test/unit_test.hpp>
-#include <csignal>
 #include <atomic>
+#include <boost/test/unit_test.hpp>
 #include <cmath>
+#include <csignal>
 #include <thread>
 
 #include "summary/summary_writer_internal.h"
-#include "util/temp_dir.h"
-#include "util/test_print.h"
 #include "tfcompat/io/record_reader.h"
 #include "tfcompat/summary/event_file_reader.h"
-#include "tfcompat/summary/summary_writer.h"
+#include "util/temp_dir.h"
+#include "util/test_print.h"
 
 namespace tfcompat {
 namespace {
@@ -52,7 +53,8 @@ class FaultEnv final : public Env {
  private:
   class FaultyFile final : public WritableFile {
    public:
-    FaultyFile(std::unique_ptr<WritableFile> file, const std::atomic<bool>* fail) : file_(std::move(file)), fail_(fail) {}
+    FaultyFile(std::unique_ptr<WritableFile> file, const std::atomic<bool>* fail)
+        : file_(std::move(file)), fail_(fail) {}
     Status Append(std::string_view data) override {
       if (*fail_) return ErrnoToStatus(ENOSPC, path());
       return file_->Append(data);
@@ -82,8 +84,10 @@ std::vector<EventView> ReadAllEvents(const std::string& path) {
   return events;
 }
 
-std::unique_ptr<SummaryWriter> MakeWriter(const std::string& logdir, SummaryWriterOptions options = {}) {
-  auto writer = SummaryWriter::Create(logdir, options);
+std::unique_ptr<SummaryWriter> MakeWriter(const std::string& logdir, int max_queue = 10, Env* env = Env::Default()) {
+  SummaryWriterOptions options;
+  options.max_queue = max_queue;
+  auto writer = SummaryWriterAccess::Create(env, logdir, options);
   BOOST_TEST_REQUIRE(writer.ok(), writer.status().ToString());
   return std::move(*writer);
 }
@@ -114,9 +118,7 @@ BOOST_AUTO_TEST_CASE(WritersNeverShareAFile) {
 
 BOOST_AUTO_TEST_CASE(QueueIsWrittenAtMaxQueueOnFlushAndOnClose) {
   TempDir dir;
-  SummaryWriterOptions options;
-  options.max_queue = 1000;
-  auto writer = MakeWriter(dir.path(), options);
+  auto writer = MakeWriter(dir.path(), 1000);
   for (int step = 0; step < 5; ++step) BOOST_TEST(writer->AddScalar("loss", step, 0.5f * step).ok());
   BOOST_TEST(ReadAllEvents(writer->path()).size() == 1u);  // Still queued.
   BOOST_TEST(writer->Flush().ok());
@@ -156,9 +158,7 @@ BOOST_AUTO_TEST_CASE(CallsAfterCloseFail) {
 
 BOOST_AUTO_TEST_CASE(ConcurrentWritersLoseNothing) {
   TempDir dir;
-  SummaryWriterOptions options;
-  options.max_queue = 7;
-  auto writer = MakeWriter(dir.path(), options);
+  auto writer = MakeWriter(dir.path(), 7);
   std::vector<std::thread> threads;
   for (int t = 0; t < 4; ++t) {
     threads.emplace_back([&writer, t] {
@@ -184,11 +184,8 @@ BOOST_AUTO_TEST_CASE(ConcurrentWritersLoseNothing) {
 BOOST_AUTO_TEST_CASE(IoErrorIsReturnedAtNextCallAndKept) {
   TempDir dir;
   FaultEnv env;
-  SummaryWriterOptions options;
-  options.max_queue = 1000;
-  auto created = SummaryWriterAccess::Create(&env, dir.path(), options);
-  BOOST_TEST_REQUIRE(created.ok());
-  SummaryWriter& writer = **created;
+  auto created = MakeWriter(dir.path(), 1000, &env);
+  SummaryWriter& writer = *created;
   BOOST_TEST(writer.AddScalar("loss", 1, 1.0f).ok());
   env.fail_appends = true;
   const Status flush = writer.Flush();
@@ -203,17 +200,14 @@ BOOST_AUTO_TEST_CASE(IoErrorIsReturnedAtNextCallAndKept) {
 BOOST_AUTO_TEST_CASE(IoErrorOfBackgroundWriteReachesTheCaller) {
   TempDir dir;
   FaultEnv env;
-  SummaryWriterOptions options;
-  options.max_queue = 2;
-  auto created = SummaryWriterAccess::Create(&env, dir.path(), options);
-  BOOST_TEST_REQUIRE(created.ok());
+  auto writer = MakeWriter(dir.path(), 2, &env);
   env.fail_appends = true;
   // The thread writes (and fails) every 2 events; callers block at 4
   // queued events until it has, so the error surfaces within a few calls.
   Status s;
-  for (int step = 0; step < 100 && s.ok(); ++step) s = (*created)->AddScalar("x", step, 1.0f);
+  for (int step = 0; step < 100 && s.ok(); ++step) s = writer->AddScalar("x", step, 1.0f);
   BOOST_TEST(s.code() == StatusCode::kResourceExhausted);
-  BOOST_TEST((*created)->Close() == s);
+  BOOST_TEST(writer->Close() == s);
 }
 
 // A real file that cannot grow (RLIMIT_FSIZE, in a child process): the
@@ -253,8 +247,7 @@ BOOST_AUTO_TEST_CASE(InvalidArgumentsDoNotPoisonTheWriter) {
   BOOST_TEST(writer->AddHistogram("h", 1, bad).code() == StatusCode::kInvalidArgument);
   const std::vector<double> with_nan = {1.0, std::nan("")};
   BOOST_TEST(writer->AddHistogram("h", 1, with_nan).code() == StatusCode::kInvalidArgument);
-  BOOST_TEST(writer->AddHistogram("h", 1, HistogramData::FromValues(with_nan)).code() ==
-             StatusCode::kInvalidArgument);
+  BOOST_TEST(writer->AddHistogram("h", 1, HistogramData::FromValues(with_nan)).code() == StatusCode::kInvalidArgument);
   const std::vector<uint8_t> pixels(5);
   BOOST_TEST(writer->AddImage("i", 1, ImageU8{2, 2, 1, pixels}).code() == StatusCode::kInvalidArgument);
   const std::vector<float> samples(3);

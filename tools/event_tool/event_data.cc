@@ -1,6 +1,7 @@
 #include "event_data.h"
 
 #include <algorithm>
+#include <cstdio>
 #include <filesystem>
 #include <ostream>
 #include <system_error>
@@ -77,6 +78,12 @@ StatusOr<RunData> LoadRun(const std::string& logdir, const std::string& run) {
     if (s.code() != StatusCode::kOutOfRange) return s;
   }
   return data;
+}
+
+std::string FormatNumber(const char* format, double value) {
+  char buf[64];
+  std::snprintf(buf, sizeof(buf), format, value);
+  return buf;
 }
 
 int ReportError(const Status& status, std::ostream& err) {

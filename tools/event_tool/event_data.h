@@ -51,6 +51,9 @@ StatusOr<std::vector<std::string>> FindRuns(const std::string& logdir);
 // not an error; a corrupt record is (DataLoss with file and offset).
 StatusOr<RunData> LoadRun(const std::string& logdir, const std::string& run);
 
+// `value` printed with a printf format holding one double conversion.
+std::string FormatNumber(const char* format, double value);
+
 // Prints `status` as "event_tool: <message>" and returns kExitError.
 int ReportError(const Status& status, std::ostream& err);
 

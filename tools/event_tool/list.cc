@@ -1,6 +1,4 @@
 #include <CLI/CLI.hpp>
-
-#include <cstdio>
 #include <map>
 #include <vector>
 
@@ -8,16 +6,6 @@
 #include "subcommands.h"
 
 namespace tfcompat::event_tool {
-namespace {
-
-std::string FormatTime(double seconds) {
-  char buf[32];
-  std::snprintf(buf, sizeof(buf), "%.3f", seconds);
-  return buf;
-}
-
-}  // namespace
-
 void SetupList(CLI::App& app, ListOptions& options) {
   app.add_option("LOGDIR", options.logdir, "Directory of runs (directories holding tfevents files)")->required();
 }
@@ -41,7 +29,7 @@ int RunList(const ListOptions& options, std::ostream& out, std::ostream& err) {
       out << "  " << kind << ":\n";
       for (const auto& [tag, s] : tags) {
         out << "    " << tag << "  count=" << s.count << " steps=" << s.min_step << ".." << s.max_step
-            << " time=" << FormatTime(s.min_time) << ".." << FormatTime(s.max_time) << "\n";
+            << " time=" << FormatNumber("%.3f", s.min_time) << ".." << FormatNumber("%.3f", s.max_time) << "\n";
       }
     }
   }

@@ -4,7 +4,6 @@
 //   event_tool dump FILE [--json]
 //   event_tool plot LOGDIR --tag T -o FILE.svg
 #include <CLI/CLI.hpp>
-
 #include <functional>
 #include <iostream>
 

@@ -1,5 +1,4 @@
 #include <CLI/CLI.hpp>
-
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -19,21 +18,24 @@ constexpr double kLeft = 80, kRight = 180, kTop = 40, kBottom = 50;
 constexpr const char* kColors[] = {"#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd",
                                    "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf"};
 
-std::string Num(double v) {
-  char buf[32];
-  std::snprintf(buf, sizeof(buf), "%.6g", v);
-  return buf;
-}
-
 std::string XmlEscape(const std::string& s) {
   std::string out;
   for (char c : s) {
     switch (c) {
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '&': out += "&amp;"; break;
-      case '"': out += "&quot;"; break;
-      default: out += c;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '&':
+        out += "&amp;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      default:
+        out += c;
     }
   }
   return out;
@@ -69,15 +71,16 @@ std::string RenderSvg(const std::string& tag, const std::vector<Series>& series)
       << "\" fill=\"none\" stroke=\"#999\"/>\n";
   for (int i = 0; i <= 4; ++i) {
     const double y = min_y + (max_y - min_y) * i / 4, x = min_x + (max_x - min_x) * i / 4;
-    svg << "<text x=\"" << kLeft - 6 << "\" y=\"" << Num(sy(y) + 4) << "\" text-anchor=\"end\">" << Num(y)
-        << "</text>\n<text x=\"" << Num(sx(x)) << "\" y=\"" << kHeight - kBottom + 18
-        << "\" text-anchor=\"middle\">" << Num(x) << "</text>\n";
+    svg << "<text x=\"" << kLeft - 6 << "\" y=\"" << FormatNumber("%.6g", sy(y) + 4) << "\" text-anchor=\"end\">"
+        << FormatNumber("%.6g", y) << "</text>\n<text x=\"" << FormatNumber("%.6g", sx(x)) << "\" y=\""
+        << kHeight - kBottom + 18 << "\" text-anchor=\"middle\">" << FormatNumber("%.6g", x) << "</text>\n";
   }
   svg << "<text x=\"" << kLeft + plot_w / 2 << "\" y=\"" << kHeight - 10 << "\" text-anchor=\"middle\">step</text>\n";
   for (size_t i = 0; i < series.size(); ++i) {
     const char* color = kColors[i % std::size(kColors)];
     svg << "<polyline fill=\"none\" stroke=\"" << color << "\" stroke-width=\"1.5\" points=\"";
-    for (const ScalarPoint& p : series[i].points) svg << Num(sx(static_cast<double>(p.step))) << ',' << Num(sy(p.value)) << ' ';
+    for (const ScalarPoint& p : series[i].points)
+      svg << FormatNumber("%.6g", sx(static_cast<double>(p.step))) << ',' << FormatNumber("%.6g", sy(p.value)) << ' ';
     svg << "\"/>\n<text x=\"" << kWidth - kRight + 10 << "\" y=\"" << kTop + 16 * (i + 1) << "\" fill=\"" << color
         << "\">" << XmlEscape(series[i].run) << "</text>\n";
   }

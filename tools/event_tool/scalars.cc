@@ -1,8 +1,6 @@
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
-#include <cstdio>
-
 #include "event_data.h"
 #include "subcommands.h"
 
@@ -18,12 +16,6 @@ std::string CsvField(const std::string& s) {
     quoted += c;
   }
   return quoted + '"';
-}
-
-std::string FormatDouble(double v) {
-  char buf[40];
-  std::snprintf(buf, sizeof(buf), "%.17g", v);
-  return buf;
 }
 
 }  // namespace
@@ -56,10 +48,11 @@ int RunScalars(const ScalarsOptions& options, std::ostream& out, std::ostream& e
       found = true;
       for (const ScalarPoint& p : points) {
         if (json) {
-          rows.push_back({{"run", run}, {"tag", tag}, {"step", p.step}, {"wall_time", p.wall_time}, {"value", p.value}});
+          rows.push_back(
+              {{"run", run}, {"tag", tag}, {"step", p.step}, {"wall_time", p.wall_time}, {"value", p.value}});
         } else {
-          out << CsvField(run) << ',' << CsvField(tag) << ',' << p.step << ',' << FormatDouble(p.wall_time) << ','
-              << FormatDouble(p.value) << '\n';
+          out << CsvField(run) << ',' << CsvField(tag) << ',' << p.step << ',' << FormatNumber("%.17g", p.wall_time)
+              << ',' << FormatNumber("%.17g", p.value) << '\n';
         }
       }
     }

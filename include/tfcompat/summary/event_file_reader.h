@@ -72,10 +72,10 @@ struct EventView {
   double wall_time = 0;
   int64_t step = 0;
   EventKind kind = EventKind::kEmpty;
-  std::string file_version;                               // kFileVersion
-  std::vector<SummaryValueView> values;                   // kSummary
+  std::string file_version;                                    // kFileVersion
+  std::vector<SummaryValueView> values;                        // kSummary
   SessionStatus session_status = SessionStatus::kUnspecified;  // kSessionLog
-  std::string checkpoint_path;                            // kSessionLog
+  std::string checkpoint_path;                                 // kSessionLog
   // The whole serialized tensorflow.Event, for anything not above.
   std::string serialized;
 };

@@ -174,8 +174,7 @@ class SummaryWriter {
   // `samples` are interleaved frames of `channels` floats in [-1, 1]
   // (outside values saturate). One clip per call (a [1] string tensor, as
   // tf.summary.audio writes; TensorBoard 2.x no longer shows labels).
-  Status AddAudio(std::string_view tag, int64_t step, std::span<const float> samples, int channels,
-                  int sample_rate);
+  Status AddAudio(std::string_view tag, int64_t step, std::span<const float> samples, int channels, int sample_rate);
 
   // --- Text (Markdown; plugin "text") ---------------------------------
   Status AddText(std::string_view tag, int64_t step, std::string_view markdown);
