@@ -38,13 +38,11 @@ class MultiClassHead final : public Head {
               Matrix* d_logits) const override {
     std::vector<int64_t> ids;
     TFCOMPAT_RETURN_IF_ERROR(ClassIds(labels, n_classes_, &ids));
-    Softmax(logits, d_logits);  // p
-    losses->resize(logits.rows());
+    // loss_b = -log p_by = logsumexp(z_b) - z_by.
+    *losses = Softmax(logits, d_logits);
     for (Eigen::Index b = 0; b < logits.rows(); ++b) {
       const Eigen::Index y = ids[static_cast<size_t>(b)];
-      // loss_b = -log p_by, computed as logsumexp(z_b) - z_by for accuracy.
-      const float max = logits.row(b).maxCoeff();
-      (*losses)(b) = max + std::log((logits.row(b).array() - max).exp().sum()) - logits(b, y);
+      (*losses)(b) -= logits(b, y);
       // dloss_b/dz_bj = p_bj - [j == y_b].
       (*d_logits)(b, y) -= 1.0f;
     }
@@ -54,7 +52,7 @@ class MultiClassHead final : public Head {
   void Predict(const Matrix& logits, Predictions* out) const override {
     Matrix probabilities;
     Softmax(logits, &probabilities);
-    out->probabilities.assign(probabilities.data(), probabilities.data() + probabilities.size());
+    CopyToRowMajor(probabilities, &out->probabilities);
     for (Eigen::Index b = 0; b < logits.rows(); ++b) {
       Eigen::Index id;
       logits.row(b).maxCoeff(&id);
@@ -74,10 +72,15 @@ class MultiClassHead final : public Head {
   }
 
  private:
-  // p_bj = exp(z_bj - max_b) / sum_k exp(z_bk - max_b)
-  static void Softmax(const Matrix& logits, Matrix* p) {
-    *p = (logits.colwise() - logits.rowwise().maxCoeff()).array().exp().matrix();
-    p->array().colwise() /= p->rowwise().sum().array();
+  // p = softmax(z) row by row; returns logsumexp(z_b) for each row. With
+  // m_b = max_j z_bj and s_b = sum_j exp(z_bj - m_b):
+  //   p_bj = exp(z_bj - m_b) / s_b,   logsumexp(z_b) = log s_b + m_b.
+  static Eigen::VectorXf Softmax(const Matrix& logits, Matrix* p) {
+    const Eigen::VectorXf max = logits.rowwise().maxCoeff();
+    p->noalias() = (logits.colwise() - max).array().exp().matrix();
+    const Eigen::VectorXf sum = p->rowwise().sum();
+    p->array().colwise() /= sum.array();
+    return (sum.array().log() + max.array()).matrix();
   }
 
   int n_classes_;
@@ -154,7 +157,7 @@ class RegressionHead final : public Head {
   }
 
   void Predict(const Matrix& logits, Predictions* out) const override {
-    out->predictions.assign(logits.data(), logits.data() + logits.size());
+    CopyToRowMajor(logits, &out->predictions);
   }
 
   void UpdateMetrics(const Matrix& logits, std::span<const float> labels, Metrics* metrics) const override {

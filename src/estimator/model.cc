@@ -51,7 +51,7 @@ class CannedModel final : public Model {
     Predictions predictions;
     predictions.batch_size = batch.size;
     predictions.logits_dimension = logits->cols();
-    predictions.logits.assign(logits->data(), logits->data() + logits->size());
+    CopyToRowMajor(*logits, &predictions.logits);
     head_->Predict(*logits, &predictions);
     return predictions;
   }

@@ -35,7 +35,7 @@ Status Network::GatherInput(const Batch& batch) {
                                 std::to_string(batch.features.size()) + " feature values, expected " +
                                 std::to_string(static_cast<size_t>(batch.size) * width));
   }
-  const ConstMapMatrix features(batch.features.data(), batch.size, static_cast<Eigen::Index>(width));
+  const ConstMapMatrix features = ViewMatrix(batch.features.data(), batch.size, static_cast<Eigen::Index>(width));
   input_.resize(batch.size, static_cast<Eigen::Index>(columns_.size()));
   for (size_t j = 0; j < columns_.size(); ++j) {
     const Eigen::Index c = static_cast<Eigen::Index>(j);

@@ -8,22 +8,19 @@ uint64_t Random::UniformInt(uint64_t n) {
   const uint64_t limit = UINT64_MAX - UINT64_MAX % n;
   uint64_t x;
   do {
-    x = engine_();
+    x = Next();
   } while (x >= limit);
   return x % n;
 }
 
 uint64_t SeedFor(uint64_t seed, std::string_view name) {
-  // FNV-1a over the name, then SplitMix64's finaliser to spread the bits.
+  // FNV-1a over the name, then one SplitMix64 step to spread the bits.
   uint64_t h = 0xcbf29ce484222325ull;
   for (char c : name) {
     h ^= static_cast<unsigned char>(c);
     h *= 0x100000001b3ull;
   }
-  uint64_t z = seed ^ h;
-  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-  z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-  return z ^ (z >> 31);
+  return Random(seed ^ h).Next();
 }
 
 }  // namespace tfcompat::estimator
