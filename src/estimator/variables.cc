@@ -46,7 +46,7 @@ StatusOr<size_t> VariableStore::AddTrainable(std::string_view name, std::vector<
 }
 
 StatusOr<int> VariableStore::AddSlot(std::string_view slot_name, float initial_value) {
-  Slot slot{std::string(slot_name), {}, std::vector<float>(params_.size(), initial_value)};
+  Slot slot{std::string(slot_name), {}, AlignedFloats(params_.size(), initial_value)};
   for (const Trainable& t : trainables_) {
     std::string full = t.name + "/" + t.slot_infix + slot.slot_name;
     TFCOMPAT_RETURN_IF_ERROR(CheckNewName(full));

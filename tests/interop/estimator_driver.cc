@@ -54,23 +54,20 @@ StatusOr<std::unique_ptr<Model>> BuildModel(const json& config) {
   const uint64_t seed = config.value("seed", 1);
   Activation activation = Activation::kRelu;
   if (config.contains("activation")) activation = Check(ParseActivation(config["activation"].get<std::string>()), "activation");
-  if (kind == "dnn_classifier") {
-    DNNClassifierOptions options;
+  // The fields DNNClassifierOptions and DNNRegressorOptions share.
+  const auto dnn = [&](auto options) {
     options.feature_columns = columns;
     options.hidden_units = config["hidden_units"].get<std::vector<int64_t>>();
-    options.n_classes = config["n_classes"];
     options.activation_fn = activation;
     if (optimizer) options.optimizer = *optimizer;
+    return options;
+  };
+  if (kind == "dnn_classifier") {
+    DNNClassifierOptions options = dnn(DNNClassifierOptions());
+    options.n_classes = config["n_classes"];
     return NewDNNClassifier(options, seed);
   }
-  if (kind == "dnn_regressor") {
-    DNNRegressorOptions options;
-    options.feature_columns = columns;
-    options.hidden_units = config["hidden_units"].get<std::vector<int64_t>>();
-    options.activation_fn = activation;
-    if (optimizer) options.optimizer = *optimizer;
-    return NewDNNRegressor(options, seed);
-  }
+  if (kind == "dnn_regressor") return NewDNNRegressor(dnn(DNNRegressorOptions()), seed);
   if (kind == "linear_classifier") {
     LinearClassifierOptions options;
     options.feature_columns = columns;

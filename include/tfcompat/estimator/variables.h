@@ -33,6 +33,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <new>
 #include <span>
 #include <string>
 #include <string_view>
@@ -45,6 +46,25 @@ namespace tfcompat::estimator {
 
 // The name of TF's global step variable (an int64 scalar).
 inline constexpr std::string_view kGlobalStepName = "global_step";
+
+// Storage aligned to 64 bytes. Vectorised updates of a block process a few
+// unaligned leading elements with scalar code, whose rounding (e.g. of an
+// approximate rsqrt) differs from the vector code's; with every block
+// aligned, a training run gives the same bits whatever addresses the heap
+// returns.
+template <typename T>
+struct AlignedAllocator {
+  using value_type = T;
+  static constexpr std::align_val_t kAlignment{64};
+  AlignedAllocator() = default;
+  template <typename U>
+  AlignedAllocator(const AlignedAllocator<U>&) {}
+  T* allocate(size_t n) { return static_cast<T*>(::operator new(n * sizeof(T), kAlignment)); }
+  void deallocate(T* p, size_t) { ::operator delete(p, kAlignment); }
+  template <typename U>
+  bool operator==(const AlignedAllocator<U>&) const { return true; }
+};
+using AlignedFloats = std::vector<float, AlignedAllocator<float>>;
 
 // One variable as a checkpoint sees it. `values` views the store's memory.
 struct VariableRef {
@@ -108,7 +128,7 @@ class VariableStore {
   struct Slot {
     std::string slot_name;
     std::vector<std::string> variable_names;  // one per trainable, same order
-    std::vector<float> values;
+    AlignedFloats values;
   };
   struct Scalar {
     std::string name;
@@ -118,8 +138,8 @@ class VariableStore {
   [[nodiscard]] Status CheckNewName(std::string_view name) const;
 
   std::vector<Trainable> trainables_;
-  std::vector<float> params_;
-  std::vector<float> gradients_;
+  AlignedFloats params_;
+  AlignedFloats gradients_;
   std::vector<Slot> slots_;
   std::vector<Scalar> scalars_;
   int64_t global_step_ = 0;

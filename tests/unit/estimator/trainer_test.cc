@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "base/status_macros.h"
 #include "tfcompat/estimator/run_config.h"
 
 namespace tfcompat::estimator {
@@ -48,7 +49,61 @@ class RecordingHook : public TrainHook {
   int64_t stop_at = -1;
 };
 
+// A user's model_fn: least squares y ~ x w + b on the first feature, with
+// hand-written gradients, through the public Model interface only.
+class LeastSquaresModel final : public Model {
+ public:
+  LeastSquaresModel() {
+    (void)store_.AddTrainable("custom/w", {1, 1}).value();
+    (void)store_.AddTrainable("custom/b", {1}).value();
+  }
+  VariableStore& variables() override { return store_; }
+  std::string_view optimizer_scope() const override { return "custom/"; }
+  const OptimizerOptions& default_optimizer() const override { return optimizer_; }
+  StatusOr<StepLoss> ComputeGradients(const Batch& batch, uint64_t) override {
+    const size_t width = batch.feature_names->size();
+    const float w = store_.params()[0], b = store_.params()[1];
+    double loss = 0, dw = 0, db = 0;
+    for (int64_t i = 0; i < batch.size; ++i) {
+      const float x = batch.features[static_cast<size_t>(i) * width];
+      const double r = w * x + b - batch.labels[static_cast<size_t>(i)];
+      loss += r * r;  // d/dw = 2 r x, d/db = 2 r
+      dw += 2 * r * x;
+      db += 2 * r;
+    }
+    store_.gradients()[0] = static_cast<float>(dw / batch.size);
+    store_.gradients()[1] = static_cast<float>(db / batch.size);
+    return StepLoss{loss / batch.size, loss / batch.size};
+  }
+  StatusOr<Predictions> Predict(const Batch&) override { return UnimplementedError("not needed"); }
+  Status UpdateMetrics(const Batch& batch, Metrics* metrics) override {
+    TFCOMPAT_ASSIGN_OR_RETURN(const StepLoss loss, ComputeGradients(batch, 0));
+    metrics->Add("loss", loss.loss, 1);
+    return Status();
+  }
+
+ private:
+  VariableStore store_;
+  OptimizerOptions optimizer_{"Adam", 0.05f};
+};
+
 BOOST_AUTO_TEST_SUITE(trainer)
+
+BOOST_AUTO_TEST_CASE(CustomModelTrainsThroughTheModelInterface) {
+  auto data = std::make_shared<Dataset>();
+  data->feature_names = std::make_shared<const std::vector<std::string>>(std::vector<std::string>{"x"});
+  for (int i = 0; i < 20; ++i) {
+    data->features.push_back(static_cast<float>(i) / 10.0f);
+    data->labels.push_back(3.0f * static_cast<float>(i) / 10.0f - 1.0f);
+  }
+  auto trainer = Trainer::Create(std::make_unique<LeastSquaresModel>(), nullptr, 1).value();
+  BOOST_TEST(trainer->variables().Find("custom/beta1_power").ok());
+  BOOST_TEST(trainer->variables().Find("custom/w/Adam_1").ok());
+  auto batches = DatasetBatches::Create(data, {.batch_size = 20, .shuffle = false}).value();
+  BOOST_REQUIRE(trainer->Train(batches.get(), TrainSteps::Steps(2000), {}).ok());
+  BOOST_TEST(trainer->variables().params()[0] == 3.0f, boost::test_tools::tolerance(1e-2f));
+  BOOST_TEST(trainer->variables().params()[1] == -1.0f, boost::test_tools::tolerance(1e-2f));
+}
 
 // The tutorial: hidden [10, 10], batch 100, 1000 steps of Adagrad(0.05).
 BOOST_AUTO_TEST_CASE(IrisTutorialReachesNinetyPercentTestAccuracy) {
