@@ -9,7 +9,7 @@
 //          "feature_names": [...], "hidden_units": [...], "n_classes": n,
 //          "activation": "relu", "optimizer": {"name": ..., "learning_rate": ...},
 //          "train_csv": path, "eval_csv": path, "label_column": name,
-//          "batch_size": n, "steps": n, "seed": n,
+//          "batch_size": n, "steps": n, "seed": n, "eval_batch_size": n,
 //          "init": {"<variable>": [row-major values], ...}}
 #include <cstdio>
 #include <fstream>
@@ -135,7 +135,8 @@ int main(int argc, char** argv) {
   Check(trainer->Train(train.get(), TrainSteps::Steps(config["steps"]), {}), "train");
 
   const auto eval_data = Load(config, "eval_csv");
-  auto eval = Check(DatasetBatches::Create(eval_data, {.batch_size = eval_data->num_rows(), .shuffle = false, .num_epochs = 1}),
+  const int64_t eval_batch_size = config.value("eval_batch_size", eval_data->num_rows());
+  auto eval = Check(DatasetBatches::Create(eval_data, {.batch_size = eval_batch_size, .shuffle = false, .num_epochs = 1}),
                     "eval input");
   json result;
   result["variables"] = VariablesJson(trainer->variables());

@@ -18,6 +18,7 @@ from conftest import run
 NAMES = ["SepalLength", "SepalWidth", "PetalLength", "PetalWidth"]
 DATA = pathlib.Path(__file__).resolve().parents[2] / "data"
 STEPS = 5
+EVAL_BATCH = 8  # 30 test rows: 4 batches, the last one short
 
 
 def iris(name):
@@ -51,9 +52,10 @@ def datasets(tmp_path, kind):
                             "label_column": "label", "n_classes": n_classes}
 
 
-def input_fn(x, y, epochs):
+def input_fn(x, y, epochs, batch_size=None):
     return tf.compat.v1.estimator.inputs.numpy_input_fn(
-        x={n: x[:, i] for i, n in enumerate(NAMES)}, y=y, batch_size=len(x), shuffle=False, num_epochs=epochs)
+        x={n: x[:, i] for i, n in enumerate(NAMES)}, y=y, batch_size=batch_size or len(x), shuffle=False,
+        num_epochs=epochs)
 
 
 CASES = [
@@ -90,7 +92,7 @@ def test_canned_model_matches_tf_estimator(tmp_path, test_bin_dir, case):
     model_dir = tmp_path / "tf"
     estimator = tf_estimator(kind, hidden_units, data["n_classes"], optimizer, str(model_dir))
     estimator.train(input_fn(xt, yt, None), steps=STEPS)
-    tf_eval = estimator.evaluate(input_fn(xe, ye, 1))
+    tf_eval = estimator.evaluate(input_fn(xe, ye, 1, EVAL_BATCH))
     tf_predictions = list(estimator.predict(input_fn(xe, ye, 1)))
 
     initial = tf.train.load_checkpoint(str(model_dir / "model.ckpt-0"))
@@ -98,7 +100,8 @@ def test_canned_model_matches_tf_estimator(tmp_path, test_bin_dir, case):
             for name, _ in tf.train.list_variables(str(model_dir / "model.ckpt-0"))
             if name.startswith(("dnn/hiddenlayer", "dnn/logits", "linear/linear_model"))
             and "/t_0/" not in name and "/part_0/" not in name}
-    config = {"model": kind, "feature_names": NAMES, "batch_size": len(xt), "steps": STEPS, "init": init, **data}
+    config = {"model": kind, "feature_names": NAMES, "batch_size": len(xt), "steps": STEPS, "init": init,
+              "eval_batch_size": EVAL_BATCH, **data}
     if hidden_units:
         config["hidden_units"] = hidden_units
     if optimizer:
@@ -118,7 +121,8 @@ def test_canned_model_matches_tf_estimator(tmp_path, test_bin_dir, case):
         np.testing.assert_allclose(np.array(mine["values"]).reshape(shape), final.get_tensor(name),
                                    rtol=2e-4, atol=2e-5, err_msg=name)
 
-    # Same evaluation metrics (the ones both compute).
+    # Same evaluation metrics (the ones both compute), streamed over 4 batches:
+    # `loss` is the mean of the per-batch SUM losses, the rest per example.
     for key, value in ours["eval"].items():
         assert key in tf_eval, key
         np.testing.assert_allclose(value, tf_eval[key], rtol=2e-4, atol=1e-5, err_msg=key)
