@@ -133,9 +133,9 @@ double MicrosPerStep(std::shared_ptr<const Dataset> data, std::vector<int64_t> h
   auto input = OrDie(DatasetBatches::Create(data, {.batch_size = batch, .shuffle = true, .seed = 1}));
   constexpr int64_t kStepsPerCall = 20;
   return 1e6 / kStepsPerCall * SecondsPerCall([&] {
-    const Status s = trainer->Train(input.get(), TrainSteps::Steps(kStepsPerCall), {});
-    if (!s.ok()) std::abort();
-  });
+           const Status s = trainer->Train(input.get(), TrainSteps::Steps(kStepsPerCall), {});
+           if (!s.ok()) std::abort();
+         });
 }
 
 // GFLOP/s of the MLP's dense layers alone: forward, dW, db and dx products.

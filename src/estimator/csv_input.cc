@@ -68,8 +68,7 @@ std::vector<std::pair<int64_t, std::string_view>> NonBlankLines(std::string_view
 
 }  // namespace
 
-StatusOr<Dataset> ParseCsvDataset(std::string_view contents, std::string_view file_name,
-                                  const CsvOptions& options) {
+StatusOr<Dataset> ParseCsvDataset(std::string_view contents, std::string_view file_name, const CsvOptions& options) {
   const auto lines = NonBlankLines(contents);
   if (lines.empty()) return InvalidArgumentError(std::string(file_name) + ": empty file, expected a header line");
 
@@ -185,7 +184,7 @@ StatusOr<Dataset> ReadCsvDataset(const std::string& path, const CsvOptions& opti
 }
 
 StatusOr<std::unique_ptr<DatasetBatches>> DatasetBatches::Create(std::shared_ptr<const Dataset> dataset,
-                                                                  const BatchOptions& options) {
+                                                                 const BatchOptions& options) {
   if (dataset == nullptr || dataset->num_rows() == 0) return InvalidArgumentError("dataset is empty");
   if (options.batch_size < 1) {
     return InvalidArgumentError("batch_size must be positive, got " + std::to_string(options.batch_size));

@@ -26,8 +26,8 @@ struct DenseLayer {
   // Given a (from Forward) and grad = dL/da, accumulates nothing: overwrites
   // dL/dW and dL/db in `grads`, turns grad into dL/dz, and writes dL/dx into
   // dx when dx is not null.
-  void Backward(std::span<const float> params, const Matrix& x, const Matrix& a, Matrix* grad,
-                std::span<float> grads, Matrix* dx) const;
+  void Backward(std::span<const float> params, const Matrix& x, const Matrix& a, Matrix* grad, std::span<float> grads,
+                Matrix* dx) const;
 };
 
 }  // namespace tfcompat::estimator

@@ -35,13 +35,10 @@ using ConstMapArray = Eigen::Map<const Eigen::ArrayXf>;
 inline MapMatrix ViewMatrix(std::span<float> s, size_t offset, Eigen::Index rows, Eigen::Index cols) {
   return MapMatrix(s.data() + offset, rows, cols);
 }
-inline ConstMapMatrix ViewMatrix(std::span<const float> s, size_t offset, Eigen::Index rows,
-                                 Eigen::Index cols) {
+inline ConstMapMatrix ViewMatrix(std::span<const float> s, size_t offset, Eigen::Index rows, Eigen::Index cols) {
   return ConstMapMatrix(s.data() + offset, rows, cols);
 }
-inline MapMatrix ViewMatrix(float* data, Eigen::Index rows, Eigen::Index cols) {
-  return MapMatrix(data, rows, cols);
-}
+inline MapMatrix ViewMatrix(float* data, Eigen::Index rows, Eigen::Index cols) { return MapMatrix(data, rows, cols); }
 inline ConstMapMatrix ViewMatrix(const float* data, Eigen::Index rows, Eigen::Index cols) {
   return ConstMapMatrix(data, rows, cols);
 }

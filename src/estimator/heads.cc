@@ -16,7 +16,8 @@ Status ClassIds(std::span<const float> labels, int n_classes, std::vector<int64_
     if (!(label >= 0.0f && label < static_cast<float>(n_classes)) || label != std::floor(label)) {
       return InvalidArgumentError("Received a label value of " + std::to_string(label) +
                                   " which is outside the valid range of [0, " + std::to_string(n_classes) +
-                                  ").  Label values: " + std::to_string(label) + " (example " + std::to_string(b) + " of the batch)");
+                                  ").  Label values: " + std::to_string(label) + " (example " + std::to_string(b) +
+                                  " of the batch)");
     }
     (*ids)[b] = static_cast<int64_t>(label);
   }
@@ -156,9 +157,7 @@ class RegressionHead final : public Head {
     return Status();
   }
 
-  void Predict(const Matrix& logits, Predictions* out) const override {
-    CopyToRowMajor(logits, &out->predictions);
-  }
+  void Predict(const Matrix& logits, Predictions* out) const override { CopyToRowMajor(logits, &out->predictions); }
 
   void UpdateMetrics(const Matrix& logits, std::span<const float> labels, Metrics* metrics) const override {
     const double n = static_cast<double>(logits.rows());

@@ -112,8 +112,8 @@ StatusOr<std::unique_ptr<Head>> ClassifierHead(int n_classes, const std::vector<
     return InvalidArgumentError("n_classes must be > 1 for classification: " + std::to_string(n_classes));
   }
   if (!vocabulary.empty() && vocabulary.size() != static_cast<size_t>(n_classes)) {
-    return InvalidArgumentError("label_vocabulary size must equal n_classes: " +
-                                std::to_string(vocabulary.size()) + " vs " + std::to_string(n_classes));
+    return InvalidArgumentError("label_vocabulary size must equal n_classes: " + std::to_string(vocabulary.size()) +
+                                " vs " + std::to_string(n_classes));
   }
   if (n_classes == 2) return NewBinaryHead(vocabulary);
   return NewMultiClassHead(n_classes, vocabulary);
@@ -166,8 +166,8 @@ StatusOr<std::unique_ptr<Model>> NewDNN(std::vector<NumericColumn> feature_colum
 
 StatusOr<std::unique_ptr<Model>> NewDNNClassifier(const DNNClassifierOptions& options, uint64_t seed) {
   TFCOMPAT_ASSIGN_OR_RETURN(std::unique_ptr<Head> head, ClassifierHead(options.n_classes, options.label_vocabulary));
-  return NewDNN(options.feature_columns, options.hidden_units, options.activation_fn, options.dropout,
-                std::move(head), options.loss_reduction, options.optimizer, seed);
+  return NewDNN(options.feature_columns, options.hidden_units, options.activation_fn, options.dropout, std::move(head),
+                options.loss_reduction, options.optimizer, seed);
 }
 
 StatusOr<std::unique_ptr<Model>> NewDNNRegressor(const DNNRegressorOptions& options, uint64_t seed) {
@@ -191,8 +191,8 @@ StatusOr<std::unique_ptr<Model>> NewLinearClassifier(const LinearClassifierOptio
                             store.AddTrainable("linear/linear_model/bias_weights", {units}, "part_0/"));
   const int64_t in = static_cast<int64_t>(columns.size());
   // TF1 canned linear: Ftrl with learning rate min(0.2, 1 / sqrt(#columns)).
-  const OptimizerOptions optimizer = options.optimizer.value_or(
-      OptimizerOptions{"Ftrl", std::min(0.2f, 1.0f / std::sqrt(static_cast<float>(in)))});
+  const OptimizerOptions optimizer =
+      options.optimizer.value_or(OptimizerOptions{"Ftrl", std::min(0.2f, 1.0f / std::sqrt(static_cast<float>(in)))});
   Network network(std::move(columns), {DenseLayer{kernel, bias, in, units, Activation::kLinear}}, std::nullopt);
   return std::unique_ptr<Model>(new CannedModel(std::move(store), std::move(network), std::move(head),
                                                 options.loss_reduction, "linear/head/", optimizer));

@@ -25,8 +25,7 @@ class Network {
 
   // Logits [B, logits units] for the batch; `dropout_rng` is null outside
   // training. InvalidArgument when a feature column is missing from the batch.
-  [[nodiscard]] StatusOr<const Matrix*> Forward(const Batch& batch, std::span<const float> params,
-                                                Random* dropout_rng);
+  [[nodiscard]] StatusOr<const Matrix*> Forward(const Batch& batch, std::span<const float> params, Random* dropout_rng);
 
   // Backward pass of the last Forward: d_logits = dL/dlogits (consumed);
   // writes dL/dparams into grads.
@@ -39,12 +38,12 @@ class Network {
   std::vector<DenseLayer> layers_;
   std::optional<float> dropout_;
 
-  FeatureNames bound_names_;              // the batch layout column_index_ was built for
-  std::vector<size_t> column_index_;      // input column j = batch feature column_index_[j]
-  Matrix input_;                          // [B, #columns]
-  std::vector<Matrix> outputs_;           // a_i = f(z_i), one per layer
-  std::vector<Matrix> masks_;             // dropout masks (0 or 1/(1-r)), hidden layers
-  std::vector<Matrix> dropped_;           // a_i * mask_i, the next layer's input
+  FeatureNames bound_names_;          // the batch layout column_index_ was built for
+  std::vector<size_t> column_index_;  // input column j = batch feature column_index_[j]
+  Matrix input_;                      // [B, #columns]
+  std::vector<Matrix> outputs_;       // a_i = f(z_i), one per layer
+  std::vector<Matrix> masks_;         // dropout masks (0 or 1/(1-r)), hidden layers
+  std::vector<Matrix> dropped_;       // a_i * mask_i, the next layer's input
   bool dropout_active_ = false;
   Matrix grad_, grad_input_;
 };

@@ -1,7 +1,7 @@
+#include "tfcompat/estimator/optimizer.h"
+
 #include <cmath>
 #include <string>
-
-#include "tfcompat/estimator/optimizer.h"
 
 namespace tfcompat::estimator {
 

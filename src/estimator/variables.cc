@@ -1,10 +1,10 @@
 #include "tfcompat/estimator/variables.h"
 
-#include "base/status_macros.h"
-
 #include <algorithm>
 #include <string>
 #include <utility>
+
+#include "base/status_macros.h"
 
 namespace tfcompat::estimator {
 
@@ -15,8 +15,7 @@ Status VariableStore::CheckNewName(std::string_view name) const {
   bool taken = name == kGlobalStepName;
   for (const Trainable& t : trainables_) taken = taken || t.name == name;
   for (const Slot& s : slots_) {
-    taken = taken || std::find(s.variable_names.begin(), s.variable_names.end(), name) !=
-                         s.variable_names.end();
+    taken = taken || std::find(s.variable_names.begin(), s.variable_names.end(), name) != s.variable_names.end();
   }
   for (const Scalar& s : scalars_) taken = taken || s.name == name;
   if (taken) return InvalidArgumentError("Variable " + std::string(name) + " already exists");
@@ -33,8 +32,7 @@ StatusOr<size_t> VariableStore::AddTrainable(std::string_view name, std::vector<
   size_t size = 1;
   for (int64_t dim : shape) {
     if (dim <= 0 || dim > (int64_t{1} << 31)) {
-      return InvalidArgumentError("variable " + std::string(name) + " has invalid dimension " +
-                                  std::to_string(dim));
+      return InvalidArgumentError("variable " + std::string(name) + " has invalid dimension " + std::to_string(dim));
     }
     size *= static_cast<size_t>(dim);
   }
@@ -75,8 +73,7 @@ std::vector<VariableRef> VariableStore::List() {
   }
   for (Scalar& s : scalars_) all.push_back({s.name, {}, std::span<float>(&s.value, 1)});
   all.push_back({kGlobalStepName, {}, std::span<int64_t>(&global_step_, 1)});
-  std::sort(all.begin(), all.end(),
-            [](const VariableRef& a, const VariableRef& b) { return a.name < b.name; });
+  std::sort(all.begin(), all.end(), [](const VariableRef& a, const VariableRef& b) { return a.name < b.name; });
   return all;
 }
 

@@ -53,7 +53,8 @@ StatusOr<std::unique_ptr<Model>> BuildModel(const json& config) {
   }
   const uint64_t seed = config.value("seed", 1);
   Activation activation = Activation::kRelu;
-  if (config.contains("activation")) activation = Check(ParseActivation(config["activation"].get<std::string>()), "activation");
+  if (config.contains("activation"))
+    activation = Check(ParseActivation(config["activation"].get<std::string>()), "activation");
   // The fields DNNClassifierOptions and DNNRegressorOptions share.
   const auto dnn = [&](auto options) {
     options.feature_columns = columns;
@@ -116,7 +117,8 @@ int main(int argc, char** argv) {
   }
   std::ifstream in(argv[1]);
   const json config = json::parse(in);
-  auto trainer = Check(Trainer::Create(Check(BuildModel(config), "model"), nullptr, config.value("seed", 1)), "trainer");
+  auto trainer =
+      Check(Trainer::Create(Check(BuildModel(config), "model"), nullptr, config.value("seed", 1)), "trainer");
   if (config.contains("init")) {
     for (const auto& [name, values] : config["init"].items()) {
       const VariableRef v = Check(trainer->variables().Find(name), "init");
@@ -136,20 +138,21 @@ int main(int argc, char** argv) {
 
   const auto eval_data = Load(config, "eval_csv");
   const int64_t eval_batch_size = config.value("eval_batch_size", eval_data->num_rows());
-  auto eval = Check(DatasetBatches::Create(eval_data, {.batch_size = eval_batch_size, .shuffle = false, .num_epochs = 1}),
-                    "eval input");
+  auto eval =
+      Check(DatasetBatches::Create(eval_data, {.batch_size = eval_batch_size, .shuffle = false, .num_epochs = 1}),
+            "eval input");
   json result;
   result["variables"] = VariablesJson(trainer->variables());
   result["eval"] = Check(trainer->Evaluate(eval.get(), std::nullopt), "evaluate");
   Batch batch;
   Check(eval->Next(&batch).code() == StatusCode::kOutOfRange ? Status() : InternalError("eval not exhausted"), "eval");
-  auto all = Check(DatasetBatches::Create(eval_data, {.batch_size = eval_data->num_rows(), .shuffle = false, .num_epochs = 1}),
-                   "predict input");
+  auto all =
+      Check(DatasetBatches::Create(eval_data, {.batch_size = eval_data->num_rows(), .shuffle = false, .num_epochs = 1}),
+            "predict input");
   Check(all->Next(&batch), "predict input");
   const Predictions p = Check(trainer->Predict(batch), "predict");
-  result["predictions"] = {{"logits", p.logits},           {"probabilities", p.probabilities},
-                           {"class_ids", p.class_ids},     {"classes", p.classes},
-                           {"logistic", p.logistic},       {"predictions", p.predictions}};
+  result["predictions"] = {{"logits", p.logits},   {"probabilities", p.probabilities}, {"class_ids", p.class_ids},
+                           {"classes", p.classes}, {"logistic", p.logistic},           {"predictions", p.predictions}};
   std::cout << result.dump() << "\n";
   return 0;
 }

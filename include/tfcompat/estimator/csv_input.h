@@ -81,7 +81,7 @@ struct CsvOptions {
 
 struct BatchOptions {
   int64_t batch_size = 128;
-  bool shuffle = true;     // a fresh permutation of all rows every epoch
+  bool shuffle = true;  // a fresh permutation of all rows every epoch
   uint64_t seed = 0;
   int64_t num_epochs = 0;  // 0: repeat forever
 };

@@ -90,12 +90,12 @@ struct LinearClassifierOptions {
 struct Predictions {
   int64_t batch_size = 0;
   int64_t logits_dimension = 0;
-  std::vector<float> logits;          // [B, logits_dimension]
-  std::vector<float> logistic;        // binary: [B]
-  std::vector<float> probabilities;   // classifiers: [B, n_classes]
-  std::vector<int64_t> class_ids;     // classifiers: [B]
-  std::vector<std::string> classes;   // classifiers: [B]
-  std::vector<float> predictions;     // regressor: [B]
+  std::vector<float> logits;         // [B, logits_dimension]
+  std::vector<float> logistic;       // binary: [B]
+  std::vector<float> probabilities;  // classifiers: [B, n_classes]
+  std::vector<int64_t> class_ids;    // classifiers: [B]
+  std::vector<std::string> classes;  // classifiers: [B]
+  std::vector<float> predictions;    // regressor: [B]
 };
 
 // Loss of one training step.
@@ -142,10 +142,8 @@ class Model {
 };
 
 // Glorot-uniform kernels, zero biases; `seed` makes them reproducible.
-[[nodiscard]] StatusOr<std::unique_ptr<Model>> NewDNNClassifier(const DNNClassifierOptions& options,
-                                                                uint64_t seed);
-[[nodiscard]] StatusOr<std::unique_ptr<Model>> NewDNNRegressor(const DNNRegressorOptions& options,
-                                                               uint64_t seed);
+[[nodiscard]] StatusOr<std::unique_ptr<Model>> NewDNNClassifier(const DNNClassifierOptions& options, uint64_t seed);
+[[nodiscard]] StatusOr<std::unique_ptr<Model>> NewDNNRegressor(const DNNRegressorOptions& options, uint64_t seed);
 // Zero-initialised weights, as TF's linear model.
 [[nodiscard]] StatusOr<std::unique_ptr<Model>> NewLinearClassifier(const LinearClassifierOptions& options);
 

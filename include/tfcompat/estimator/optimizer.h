@@ -53,8 +53,8 @@ class Optimizer {
 std::unique_ptr<Optimizer> NewGradientDescentOptimizer(float learning_rate);
 std::unique_ptr<Optimizer> NewAdagradOptimizer(float learning_rate, float initial_accumulator_value = 0.1f);
 std::unique_ptr<Optimizer> NewMomentumOptimizer(float learning_rate, float momentum, bool use_nesterov = false);
-std::unique_ptr<Optimizer> NewAdamOptimizer(float learning_rate = 0.001f, float beta1 = 0.9f,
-                                            float beta2 = 0.999f, float epsilon = 1e-8f);
+std::unique_ptr<Optimizer> NewAdamOptimizer(float learning_rate = 0.001f, float beta1 = 0.9f, float beta2 = 0.999f,
+                                            float epsilon = 1e-8f);
 std::unique_ptr<Optimizer> NewRMSPropOptimizer(float learning_rate, float decay = 0.9f, float momentum = 0.0f,
                                                float epsilon = 1e-10f, bool centered = false);
 std::unique_ptr<Optimizer> NewFtrlOptimizer(float learning_rate, float learning_rate_power = -0.5f,

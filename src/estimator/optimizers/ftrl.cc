@@ -16,8 +16,11 @@ namespace {
 class Ftrl final : public Optimizer {
  public:
   Ftrl(float learning_rate, float learning_rate_power, float initial_accumulator_value, float l1, float l2)
-      : lr_(learning_rate), power_(-learning_rate_power), initial_accumulator_(initial_accumulator_value),
-        l1_(l1), l2_(l2) {}
+      : lr_(learning_rate),
+        power_(-learning_rate_power),
+        initial_accumulator_(initial_accumulator_value),
+        l1_(l1),
+        l2_(l2) {}
 
   Status CreateSlots(VariableStore* store, std::string_view) override {
     TFCOMPAT_ASSIGN_OR_RETURN(accum_slot_, store->AddSlot("Ftrl", initial_accumulator_));

@@ -22,9 +22,9 @@ BOOST_AUTO_TEST_SUITE(csv_input)
 BOOST_AUTO_TEST_CASE(ParsesTfIrisLayout) {
   CsvOptions options;
   options.feature_names = kIrisNames;
-  const Dataset d = ParseCsvDataset("2,4,setosa,versicolor,virginica\r\n6.4,2.8,5.6,2.2,2\r\n5,2.3,3.3,1,1\r\n",
-                                    "iris.csv", options)
-                        .value();
+  const Dataset d =
+      ParseCsvDataset("2,4,setosa,versicolor,virginica\r\n6.4,2.8,5.6,2.2,2\r\n5,2.3,3.3,1,1\r\n", "iris.csv", options)
+          .value();
   BOOST_TEST(d.num_rows() == 2);
   BOOST_TEST(*d.feature_names == kIrisNames);
   BOOST_TEST(d.class_names == std::vector<std::string>({"setosa", "versicolor", "virginica"}));
@@ -71,8 +71,7 @@ BOOST_AUTO_TEST_CASE(WrongColumnCountNamesLine) {
 BOOST_AUTO_TEST_CASE(NotANumberNamesLineAndColumn) {
   CsvOptions options;
   options.feature_names = kIrisNames;
-  CheckError("1,4,a,b,c\n\n1,2,abc,4,0\n", options,
-             "f.csv:3: column 3 (PetalLength): expected a number, got 'abc'");
+  CheckError("1,4,a,b,c\n\n1,2,abc,4,0\n", options, "f.csv:3: column 3 (PetalLength): expected a number, got 'abc'");
   CheckError("1,4,a,b,c\n1,2,,4,0\n", options, "f.csv:2: column 3 (PetalLength): expected a number, got ''");
   CheckError("1,4,a,b,c\n1,2,nan,4,0\n", options, "f.csv:2: column 3 (PetalLength): expected a number, got 'nan'");
 }
@@ -111,7 +110,8 @@ std::shared_ptr<const Dataset> Rows(int n) {
 }
 
 BOOST_AUTO_TEST_CASE(BatchesWithoutShuffleAreInOrderAndLastIsPartial) {
-  auto batches = DatasetBatches::Create(Rows(5), {.batch_size = 2, .shuffle = false, .seed = 0, .num_epochs = 1}).value();
+  auto batches =
+      DatasetBatches::Create(Rows(5), {.batch_size = 2, .shuffle = false, .seed = 0, .num_epochs = 1}).value();
   Batch b;
   BOOST_REQUIRE(batches->Next(&b).ok());
   BOOST_TEST(b.features == std::vector<float>({0, 1}));
@@ -124,7 +124,8 @@ BOOST_AUTO_TEST_CASE(BatchesWithoutShuffleAreInOrderAndLastIsPartial) {
 }
 
 BOOST_AUTO_TEST_CASE(RepeatSpansEpochsAndShuffleIsAPermutationPerEpoch) {
-  auto batches = DatasetBatches::Create(Rows(10), {.batch_size = 4, .shuffle = true, .seed = 7, .num_epochs = 0}).value();
+  auto batches =
+      DatasetBatches::Create(Rows(10), {.batch_size = 4, .shuffle = true, .seed = 7, .num_epochs = 0}).value();
   std::vector<float> seen;
   Batch b;
   for (int i = 0; i < 5; ++i) {

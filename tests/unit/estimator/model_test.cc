@@ -69,8 +69,8 @@ DNNClassifierOptions SmallDNN(int n_classes, Activation activation) {
 BOOST_AUTO_TEST_SUITE(models)
 
 BOOST_AUTO_TEST_CASE(GradientsOfEveryActivationMatchFiniteDifferences) {
-  for (Activation a : {Activation::kRelu, Activation::kRelu6, Activation::kElu, Activation::kTanh,
-                       Activation::kSigmoid, Activation::kLinear}) {
+  for (Activation a : {Activation::kRelu, Activation::kRelu6, Activation::kElu, Activation::kTanh, Activation::kSigmoid,
+                       Activation::kLinear}) {
     BOOST_TEST_CONTEXT("activation " << ActivationName(a)) {
       auto model = NewDNNClassifier(SmallDNN(3, a), 5).value();
       CheckGradients(*model, RandomBatch(6, 1, ThreeClasses));
@@ -139,20 +139,15 @@ BOOST_AUTO_TEST_CASE(IrisDNNClassifierHasTF1CheckpointNamesAndShapes) {
   auto model = NewDNNClassifier(options, 1).value();
   auto optimizer = NewOptimizer(model->default_optimizer()).value();
   BOOST_REQUIRE(optimizer->CreateSlots(&model->variables(), model->optimizer_scope()).ok());
-  BOOST_TEST(NamesAndShapes(*model) ==
-             std::vector<std::string>({"dnn/hiddenlayer_0/bias float [10]",
-                                       "dnn/hiddenlayer_0/bias/t_0/Adagrad float [10]",
-                                       "dnn/hiddenlayer_0/kernel float [4,10]",
-                                       "dnn/hiddenlayer_0/kernel/t_0/Adagrad float [4,10]",
-                                       "dnn/hiddenlayer_1/bias float [10]",
-                                       "dnn/hiddenlayer_1/bias/t_0/Adagrad float [10]",
-                                       "dnn/hiddenlayer_1/kernel float [10,10]",
-                                       "dnn/hiddenlayer_1/kernel/t_0/Adagrad float [10,10]",
-                                       "dnn/logits/bias float [3]",
-                                       "dnn/logits/bias/t_0/Adagrad float [3]",
-                                       "dnn/logits/kernel float [10,3]",
-                                       "dnn/logits/kernel/t_0/Adagrad float [10,3]",
-                                       "global_step int64 []"}));
+  BOOST_TEST(
+      NamesAndShapes(*model) ==
+      std::vector<std::string>(
+          {"dnn/hiddenlayer_0/bias float [10]", "dnn/hiddenlayer_0/bias/t_0/Adagrad float [10]",
+           "dnn/hiddenlayer_0/kernel float [4,10]", "dnn/hiddenlayer_0/kernel/t_0/Adagrad float [4,10]",
+           "dnn/hiddenlayer_1/bias float [10]", "dnn/hiddenlayer_1/bias/t_0/Adagrad float [10]",
+           "dnn/hiddenlayer_1/kernel float [10,10]", "dnn/hiddenlayer_1/kernel/t_0/Adagrad float [10,10]",
+           "dnn/logits/bias float [3]", "dnn/logits/bias/t_0/Adagrad float [3]", "dnn/logits/kernel float [10,3]",
+           "dnn/logits/kernel/t_0/Adagrad float [10,3]", "global_step int64 []"}));
   BOOST_TEST(model->variables().num_params() == 193u);
 }
 

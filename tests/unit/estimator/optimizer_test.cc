@@ -77,8 +77,8 @@ BOOST_AUTO_TEST_CASE(AdamUpdatesMomentsAndBetaPowers) {
   auto opt = NewAdamOptimizer(0.1f);
   BOOST_REQUIRE(opt->CreateSlots(&v.store, "dnn/head/").ok());
   CheckClose(v.Step(*opt), {0.9000000632, -1.9000000316});
-  BOOST_TEST(v.Names() == std::vector<std::string>({"dnn/head/beta1_power", "dnn/head/beta2_power", "global_step",
-                                                    "w", "w/t_0/Adam", "w/t_0/Adam_1"}));
+  BOOST_TEST(v.Names() == std::vector<std::string>({"dnn/head/beta1_power", "dnn/head/beta2_power", "global_step", "w",
+                                                    "w/t_0/Adam", "w/t_0/Adam_1"}));
   BOOST_TEST(std::get<std::span<float>>(v.store.Find("dnn/head/beta1_power")->values)[0] == 0.81f,
              boost::test_tools::tolerance(1e-6f));
   BOOST_TEST(std::get<std::span<float>>(v.store.Find("dnn/head/beta2_power")->values)[0] == 0.998001f,
@@ -99,8 +99,8 @@ BOOST_AUTO_TEST_CASE(RMSPropCenteredHasThreeSlots) {
   BOOST_REQUIRE(opt->CreateSlots(&v.store, "").ok());
   // mg = 0.1 g, so the denominator is sqrt(ms - 0.01 g^2).
   CheckClose(v.Step(*opt), {1.0 - 0.05 / std::sqrt(0.925 - 0.0025), -2.0 + 0.1 / std::sqrt(1.0 - 0.01)});
-  BOOST_TEST(v.Names() == std::vector<std::string>(
-                              {"global_step", "w", "w/t_0/RMSProp", "w/t_0/RMSProp_1", "w/t_0/RMSProp_2"}));
+  BOOST_TEST(v.Names() ==
+             std::vector<std::string>({"global_step", "w", "w/t_0/RMSProp", "w/t_0/RMSProp_1", "w/t_0/RMSProp_2"}));
 }
 
 BOOST_AUTO_TEST_CASE(Ftrl) {

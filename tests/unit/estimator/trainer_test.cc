@@ -108,14 +108,16 @@ BOOST_AUTO_TEST_CASE(CustomModelTrainsThroughTheModelInterface) {
 // The tutorial: hidden [10, 10], batch 100, 1000 steps of Adagrad(0.05).
 BOOST_AUTO_TEST_CASE(IrisTutorialReachesNinetyPercentTestAccuracy) {
   auto trainer = IrisTrainer(2018);
-  auto train = DatasetBatches::Create(Iris("iris_training.csv"), {.batch_size = 100, .shuffle = true, .seed = 2018}).value();
+  auto train =
+      DatasetBatches::Create(Iris("iris_training.csv"), {.batch_size = 100, .shuffle = true, .seed = 2018}).value();
   RecordingHook hook;
   TrainHook* hooks[] = {&hook};
   BOOST_REQUIRE(trainer->Train(train.get(), TrainSteps::Steps(1000), hooks).ok());
   BOOST_TEST(trainer->global_step() == 1000);
   BOOST_TEST(hook.steps.size() == 1000u);
   BOOST_TEST(hook.losses.back() < hook.losses.front() / 4);
-  auto test = DatasetBatches::Create(Iris("iris_test.csv"), {.batch_size = 100, .shuffle = false, .num_epochs = 1}).value();
+  auto test =
+      DatasetBatches::Create(Iris("iris_test.csv"), {.batch_size = 100, .shuffle = false, .num_epochs = 1}).value();
   const auto metrics = trainer->Evaluate(test.get(), std::nullopt).value();
   BOOST_TEST_MESSAGE("iris test accuracy " << metrics.at("accuracy") << " average_loss " << metrics.at("average_loss"));
   BOOST_TEST(metrics.at("accuracy") >= 0.9);
