@@ -64,6 +64,7 @@ CASES = [
     ("dnn-adam", "dnn_classifier", "multiclass", [10, 10], "Adam"),
     ("dnn-rmsprop", "dnn_classifier", "multiclass", [8], "RMSProp"),
     ("dnn-sgd", "dnn_classifier", "multiclass", [6, 5, 4], "SGD"),
+    ("dnn-momentum", "dnn_classifier", "multiclass", [10], "Momentum"),
     ("dnn-ftrl-binary", "dnn_classifier", "binary", [10], "Ftrl"),
     ("dnn-regressor", "dnn_regressor", "regression", [10, 10], None),
     ("linear-default", "linear_classifier", "multiclass", None, None),
@@ -74,6 +75,8 @@ def tf_estimator(kind, hidden_units, n_classes, optimizer, model_dir):
     columns = [tf.feature_column.numeric_column(n) for n in NAMES]
     config = tf.estimator.RunConfig(tf_random_seed=7)
     extra = {} if optimizer is None else {"optimizer": optimizer}
+    if optimizer == "Momentum":  # not one of the canned names: an instance, momentum 0.9 as ours
+        extra["optimizer"] = lambda: tf.compat.v1.train.MomentumOptimizer(learning_rate=0.05, momentum=0.9)
     v1 = tf.compat.v1.estimator
     if kind == "dnn_classifier":
         return v1.DNNClassifier(hidden_units=hidden_units, feature_columns=columns, n_classes=n_classes,
