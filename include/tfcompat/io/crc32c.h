@@ -32,7 +32,7 @@ constexpr uint32_t Unmask(uint32_t masked) {
 }
 
 // Which implementation Extend() uses on this machine, for benchmarks and
-// logs: "portable", "sse4.2" or "isa-l+sse4.2".
+// logs: "isa-l+sse4.2" (x86-64 with SSE4.2) or "portable".
 const char* ImplementationName();
 
 }  // namespace tfcompat::crc32c

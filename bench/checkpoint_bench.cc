@@ -1,0 +1,226 @@
+// Checkpoint save/restore throughput, printed beside a raw write/read of the
+// same bytes with CRC32C and beside TensorFlow's tf.train.Checkpoint (run
+// through bench/checkpoint_bench_tf.py with the given Python) in one run.
+//
+//   checkpoint_bench [--dir D] [--big-count 64] [--big-mib 16]
+//                    [--small-count 100000] [--python venv/bin/python]
+//                    [--iris-saves 50]
+//
+// Cases: big (N tensors of M MiB), small (1 GiB split into many tensors),
+// iris (the DNNClassifier [4]-10-10-3 variables with Adagrad slots, saved
+// with CheckpointManager: bundle + fsync + state file, per save).
+// Reads come from the page cache (no cache drop without root), for every
+// column alike.
+#include <CLI/CLI.hpp>
+
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include "io/file.h"
+#include "tfcompat/checkpoint/bundle.h"
+#include "tfcompat/checkpoint/checkpoint.h"
+#include "tfcompat/io/crc32c.h"
+
+namespace tfcompat {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double Since(Clock::time_point start) { return std::chrono::duration<double>(Clock::now() - start).count(); }
+
+void Check(const Status& s, const char* what) {
+  if (!s.ok()) {
+    std::cerr << what << ": " << s.ToString() << "\n";
+    std::exit(1);
+  }
+}
+
+struct Timing {
+  double save_s = 0;
+  double restore_s = 0;
+};
+
+// The tensors of one case: `count` float32 tensors viewing one buffer.
+struct Case {
+  std::string name;
+  int64_t count;
+  int64_t floats_each;
+};
+
+Timing Ours(const std::string& dir, const Case& c, const std::string& buffer) {
+  const std::string prefix = dir + "/ours-" + c.name;
+  const size_t bytes_each = static_cast<size_t>(c.floats_each) * 4;
+  Timing t;
+  auto start = Clock::now();
+  {
+    auto writer = BundleWriter::Create(prefix);
+    Check(writer.status(), "create");
+    for (int64_t i = 0; i < c.count; ++i) {
+      Check((*writer)->AddBytes("layer_" + std::to_string(i) + "/kernel", DataType::kFloat, {c.floats_each},
+                                std::string_view(buffer).substr(static_cast<size_t>(i) * bytes_each, bytes_each)),
+            "add");
+    }
+    Check((*writer)->Finish(), "finish");
+  }
+  t.save_s = Since(start);
+  start = Clock::now();
+  auto reader = BundleReader::Open(prefix);
+  Check(reader.status(), "open");
+  uint64_t total = 0;
+  for (const BundleEntry& e : (*reader)->entries()) {
+    auto tensor = (*reader)->Lookup(e.name);
+    Check(tensor.status(), "lookup");
+    total += tensor->bytes().size();
+  }
+  t.restore_s = Since(start);
+  if (total != buffer.size()) Check(InternalError("restored size mismatch"), "restore");
+  return t;
+}
+
+// The same bytes written to one file with CRC32C, fsync'ed; then read back
+// with pread and checked.
+Timing Raw(const std::string& dir, const std::string& buffer, size_t chunk) {
+  Env* env = Env::Default();
+  const std::string path = dir + "/raw.bin";
+  Timing t;
+  auto start = Clock::now();
+  uint32_t written_crc = 0;
+  {
+    auto file = env->NewWritableFile(path);
+    Check(file.status(), "raw create");
+    uint32_t& crc = written_crc;
+    for (size_t off = 0; off < buffer.size(); off += chunk) {
+      std::string_view piece = std::string_view(buffer).substr(off, chunk);
+      crc = crc32c::Extend(crc, piece.data(), piece.size());
+      Check((*file)->Append(piece), "raw write");
+    }
+    Check((*file)->Sync(), "raw sync");
+    Check((*file)->Close(), "raw close");
+  }
+  t.save_s = Since(start);
+  start = Clock::now();
+  auto file = env->NewRandomAccessFile(path);
+  Check(file.status(), "raw open");
+  std::string scratch(chunk, '\0');
+  uint32_t crc = 0;
+  for (size_t off = 0; off < buffer.size(); off += chunk) {
+    std::string_view got;
+    Check((*file)->Read(off, std::min(chunk, buffer.size() - off), scratch.data(), &got), "raw read");
+    crc = crc32c::Extend(crc, got.data(), got.size());
+  }
+  t.restore_s = Since(start);
+  if (crc != written_crc) Check(DataLossError("raw read CRC mismatch"), "raw read");
+  Check(env->DeleteFile(path), "raw delete");
+  return t;
+}
+
+// Runs the TF script; returns {-1,-1} when no Python is given.
+Timing TensorFlow(const std::string& python, const std::string& script, const std::string& dir, const Case& c) {
+  if (python.empty()) return {-1, -1};
+  const std::string command = python + " " + script + " " + dir + "/tf-" + c.name + " " + std::to_string(c.count) +
+                              " " + std::to_string(c.floats_each) + " 2>/dev/null";
+  FILE* pipe = popen(command.c_str(), "r");
+  Timing t{-1, -1};
+  if (pipe == nullptr || std::fscanf(pipe, "%lf %lf", &t.save_s, &t.restore_s) != 2) t = {-1, -1};
+  if (pipe) pclose(pipe);
+  return t;
+}
+
+void PrintRow(const std::string& what, const Timing& t, double mib) {
+  auto cell = [mib](double s) {
+    char buf[48];
+    if (s < 0) return std::string("n/a");
+    std::snprintf(buf, sizeof(buf), "%.3f s (%.0f MiB/s)", s, mib / s);
+    return std::string(buf);
+  };
+  std::printf("  %-22s save %-26s restore %s\n", what.c_str(), cell(t.save_s).c_str(), cell(t.restore_s).c_str());
+}
+
+// The DNNClassifier(hidden_units=[10, 10], n_classes=3) variables on Iris.
+std::vector<std::pair<std::string, Tensor>> IrisModel() {
+  std::vector<std::pair<std::string, Tensor>> out;
+  auto add = [&out](const std::string& name, TensorShape shape) {
+    const int64_t n = *NumElements(shape);
+    std::vector<float> values(static_cast<size_t>(n));
+    for (int64_t i = 0; i < n; ++i) values[static_cast<size_t>(i)] = 0.01f * static_cast<float>(i);
+    out.emplace_back(name, Tensor::FromVector<float>(DataType::kFloat, shape, values));
+    out.emplace_back(name + "/t_0/Adagrad", Tensor::FromVector<float>(DataType::kFloat, shape, values));
+  };
+  add("dnn/hiddenlayer_0/bias", {10});
+  add("dnn/hiddenlayer_0/kernel", {4, 10});
+  add("dnn/hiddenlayer_1/bias", {10});
+  add("dnn/hiddenlayer_1/kernel", {10, 10});
+  add("dnn/logits/bias", {3});
+  add("dnn/logits/kernel", {10, 3});
+  out.emplace_back("global_step", Tensor::FromVector<int64_t>(DataType::kInt64, {}, {0}));
+  return out;
+}
+
+int Main(int argc, char** argv) {
+  CLI::App app{"Checkpoint save/restore benchmark", "checkpoint_bench"};
+  std::string dir = "/tmp/tfcompat-checkpoint-bench";
+  int64_t big_count = 64, big_mib = 16, small_count = 100000;
+  int iris_saves = 50;
+  std::string python, script = std::string(TFCOMPAT_BENCH_DIR) + "/checkpoint_bench_tf.py";
+  app.add_option("--dir", dir, "Scratch directory (deleted at the end)");
+  app.add_option("--big-count", big_count, "Tensors in the big case");
+  app.add_option("--big-mib", big_mib, "MiB per tensor in the big case");
+  app.add_option("--small-count", small_count, "Tensors the same bytes are split into in the small case (0: skip)");
+  app.add_option("--python", python, "Python with TensorFlow, for the TF column (empty: skip)");
+  app.add_option("--iris-saves", iris_saves, "Iris-sized saves to time");
+  CLI11_PARSE(app, argc, argv);
+
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  const uint64_t total = static_cast<uint64_t>(big_count * big_mib) << 20;
+  std::string buffer(total, '\0');
+  for (size_t i = 0; i < buffer.size(); i += 4096) buffer[i] = static_cast<char>(i >> 12);
+  const double mib = static_cast<double>(total) / (1 << 20);
+  std::printf("checkpoint_bench: %.0f MiB of float32, crc32c=%s, dir %s\n", mib, crc32c::ImplementationName(),
+              dir.c_str());
+
+  // Iris first, before the big cases leave gigabytes of dirty pages that
+  // slow every fsync. Iris: save (bundle, fsync, rename, state file) with CheckpointManager.
+  auto manager = CheckpointManager::Create(dir + "/iris");
+  Check(manager.status(), "manager");
+  const auto model = IrisModel();
+  auto start = Clock::now();
+  for (int i = 0; i < iris_saves; ++i) Check((*manager)->Save(i, model).status(), "iris save");
+  const double per_save_ms = Since(start) * 1000 / iris_saves;
+  start = Clock::now();
+  std::vector<VariableSpec> specs;
+  for (const auto& [name, tensor] : model) specs.push_back({name, tensor.dtype(), tensor.shape()});
+  for (int i = 0; i < iris_saves; ++i) {
+    auto latest = LatestCheckpoint(dir + "/iris");
+    Check(latest.status(), "latest");
+    Check(RestoreVariables(*latest, specs).status(), "iris restore");
+  }
+  const double per_restore_ms = Since(start) * 1000 / iris_saves;
+  std::printf("iris (13 tensors, 1552 bytes): save+fsync+publish %.3f ms, latest+restore %.3f ms (mean of %d)\n",
+              per_save_ms, per_restore_ms, iris_saves);
+
+  std::vector<Case> cases = {{"big", big_count, big_mib << 18}};
+  if (small_count > 0) cases.push_back({"small", small_count, static_cast<int64_t>(total / 4 / small_count)});
+  for (const Case& c : cases) {
+    const std::string used = buffer.substr(0, static_cast<size_t>(c.count * c.floats_each * 4));
+    const double used_mib = static_cast<double>(used.size()) / (1 << 20);
+    std::printf("%s: %lld tensors x %lld float32\n", c.name.c_str(), static_cast<long long>(c.count),
+                static_cast<long long>(c.floats_each));
+    PrintRow("tfcompat", Ours(dir, c, used), used_mib);
+    PrintRow("raw write/read + crc", Raw(dir, used, 16 << 20), used_mib);
+    PrintRow("tf.train.Checkpoint", TensorFlow(python, script, dir, c), used_mib);
+    for (const auto& entry : std::filesystem::directory_iterator(dir)) std::filesystem::remove_all(entry.path());
+  }
+
+  std::filesystem::remove_all(dir);
+  return 0;
+}
+
+}  // namespace
+}  // namespace tfcompat
+
+int main(int argc, char** argv) { return tfcompat::Main(argc, argv); }

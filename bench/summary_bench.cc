@@ -1,0 +1,142 @@
+// summary_bench: scalar events per second and bytes per event of
+// SummaryWriter::AddScalar, one thread, one file, wall clock including the
+// final flush and close, beside in the same run:
+//   (a) raw: buffered write() of the same framed bytes (64 KiB writes of
+//       pre-encoded records), the I/O floor;
+//   (b) tensorboardX's add_scalar (summary_bench_tbx.py run by the venv's
+//       python), when that python exists.
+//
+//   build/bin/summary_bench [--dir DIR] [--python PYTHON] [--tbx-max N]
+//
+// Defaults: DIR = $TMPDIR or /tmp, PYTHON = the tb interop venv's python,
+// tensorboardX runs at most 10^6 events (it is far slower).
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <string>
+
+#include "io/record_format.h"
+#include "summary/summary_encoding.h"
+#include "tfcompat/summary/summary_writer.h"
+
+namespace {
+
+namespace fs = std::filesystem;
+using Clock = std::chrono::steady_clock;
+
+struct Result {
+  double events_per_sec = 0;
+  double bytes_per_event = 0;
+};
+
+double Seconds(Clock::time_point start) { return std::chrono::duration<double>(Clock::now() - start).count(); }
+
+uint64_t DirBytes(const fs::path& dir) {
+  uint64_t total = 0;
+  for (const auto& e : fs::directory_iterator(dir)) {
+    if (e.is_regular_file()) total += e.file_size();
+  }
+  return total;
+}
+
+// The first record (file_version) is not a scalar event: not counted.
+Result Ours(const fs::path& dir, int64_t n, int max_queue) {
+  fs::remove_all(dir);
+  tfcompat::SummaryWriterOptions options;
+  options.max_queue = max_queue;
+  auto writer = tfcompat::SummaryWriter::Create(dir.string(), options);
+  if (!writer.ok()) {
+    std::fprintf(stderr, "summary_bench: %s\n", writer.status().ToString().c_str());
+    std::exit(2);
+  }
+  const uint64_t header_bytes = DirBytes(dir);
+  const auto start = Clock::now();
+  for (int64_t step = 0; step < n; ++step) {
+    if (!(*writer)->AddScalar("loss", step, static_cast<float>(step) * 0.5f).ok()) std::exit(2);
+  }
+  if (!(*writer)->Close().ok()) std::exit(2);
+  const double secs = Seconds(start);
+  return {static_cast<double>(n) / secs, static_cast<double>(DirBytes(dir) - header_bytes) / static_cast<double>(n)};
+}
+
+// 64 KiB of framed scalar records, written with write() until n records.
+Result Raw(const fs::path& dir, int64_t n) {
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  std::string chunk;
+  int64_t per_chunk = 0;
+  while (chunk.size() < (64 << 10)) {
+    tfcompat::AppendFramedScalarEvent(1764100800.5, 1 << 20, "loss", 0.5f, &chunk);
+    ++per_chunk;
+  }
+  const std::string path = (dir / "raw").string();
+  const auto start = Clock::now();
+  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  if (fd < 0) std::exit(2);
+  for (int64_t done = 0; done < n; done += per_chunk) {
+    if (::write(fd, chunk.data(), chunk.size()) != static_cast<ssize_t>(chunk.size())) std::exit(2);
+  }
+  if (::fdatasync(fd) != 0 || ::close(fd) != 0) std::exit(2);
+  const double secs = Seconds(start);
+  const double written = static_cast<double>((n + per_chunk - 1) / per_chunk * per_chunk);
+  return {written / secs, static_cast<double>(chunk.size()) / static_cast<double>(per_chunk)};
+}
+
+// Runs the python peer; it prints "<events/s> <bytes/event>".
+bool TensorboardX(const std::string& python, const fs::path& dir, int64_t n, Result* result) {
+  fs::remove_all(dir);
+  const fs::path script = fs::path(TFCOMPAT_BENCH_DIR) / "summary_bench_tbx.py";
+  const std::string command = python + " " + script.string() + " " + std::to_string(n) + " " + dir.string();
+  FILE* pipe = ::popen(command.c_str(), "r");
+  if (pipe == nullptr) return false;
+  const bool ok = std::fscanf(pipe, "%lf %lf", &result->events_per_sec, &result->bytes_per_event) == 2;
+  return ::pclose(pipe) == 0 && ok;
+}
+
+void Print(const char* name, int64_t n, const Result& r, const Result& raw) {
+  std::printf("%-28s %10lld %14.0f %10.1f %10.1f %12.2f\n", name, static_cast<long long>(n), r.events_per_sec,
+              1e9 / r.events_per_sec, r.bytes_per_event, raw.events_per_sec / r.events_per_sec);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const char* tmp = std::getenv("TMPDIR");
+  fs::path base = tmp != nullptr ? tmp : "/tmp";
+  std::string python = TFCOMPAT_BENCH_PYTHON;
+  int64_t tbx_max = 1000000;
+  for (int i = 1; i + 1 < argc; i += 2) {
+    const std::string flag = argv[i];
+    if (flag == "--dir") {
+      base = argv[i + 1];
+    } else if (flag == "--python") {
+      python = argv[i + 1];
+    } else if (flag == "--tbx-max") {
+      tbx_max = std::atoll(argv[i + 1]);
+    } else {
+      std::fprintf(stderr, "usage: summary_bench [--dir DIR] [--python PYTHON] [--tbx-max N]\n");
+      return 1;
+    }
+  }
+  const fs::path dir = base / ("summary_bench." + std::to_string(::getpid()));
+  std::printf("%-28s %10s %14s %10s %10s %12s\n", "writer", "events", "events/s", "ns/event", "bytes/ev", "x raw time");
+  for (int64_t n : {int64_t{1000000}, int64_t{10000000}}) {
+    const Result raw = Raw(dir, n);
+    Print("raw write() of same bytes", n, raw, raw);
+    Print("tfcompat max_queue=10", n, Ours(dir, n, 10), raw);
+    Print("tfcompat max_queue=4096", n, Ours(dir, n, 4096), raw);
+    Result tbx;
+    const int64_t tbx_n = std::min(n, tbx_max);
+    if (fs::exists(python) && TensorboardX(python, dir, tbx_n, &tbx)) {
+      Print("tensorboardX add_scalar", tbx_n, tbx, raw);
+    } else {
+      std::printf("%-28s (not run: no %s with tensorboardX)\n", "tensorboardX add_scalar", python.c_str());
+    }
+  }
+  fs::remove_all(dir);
+  return 0;
+}

@@ -1,0 +1,531 @@
+// BundleWriter and BundleReader; the byte layout is in bundle_format.cc and
+// table.cc.
+#include "tfcompat/checkpoint/bundle.h"
+
+#include <algorithm>
+#include <cstdio>
+#include <cstring>
+#include <map>
+#include <random>
+
+#include "base/status_macros.h"
+#include "checkpoint/bundle_format.h"
+#include "checkpoint/table.h"
+#include "io/file.h"
+#include "tensorflow/tensor_bundle.pb.h"
+#include "tfcompat/io/crc32c.h"
+
+namespace tfcompat {
+
+std::string IndexFileName(std::string_view prefix) { return std::string(prefix) + ".index"; }
+
+std::string DataFileName(std::string_view prefix, int shard_id, int num_shards) {
+  char suffix[48];
+  std::snprintf(suffix, sizeof(suffix), ".data-%05d-of-%05d", shard_id, num_shards);
+  return std::string(prefix) + suffix;
+}
+
+// ---------------------------------------------------------------------------
+// BundleWriter
+
+namespace {
+
+// Small writes are gathered into one buffer; larger ones go straight to the
+// file after the buffer is flushed, so tensor bytes are never copied twice.
+constexpr size_t kWriteBufferSize = 1 << 20;
+
+std::string TempSuffix() {
+  static thread_local std::mt19937_64 rng(std::random_device{}());
+  return ".tempstate" + std::to_string(rng());
+}
+
+}  // namespace
+
+struct BundleWriter::Rep {
+  Env* env = Env::Default();
+  std::string prefix;
+  Options options;
+  std::string temp_suffix;
+  Status status;
+  bool finished = false;
+
+  struct Shard {
+    std::string temp_path;
+    std::unique_ptr<WritableFile> file;
+    uint64_t size = 0;
+  };
+  std::vector<Shard> shards;
+  std::string buffer;
+  std::map<std::string, tensorflow::BundleEntryProto, std::less<>> entries;
+
+  std::string TempDataPath(size_t shard) const {
+    return prefix + ".data-" + std::to_string(shard) + temp_suffix;
+  }
+
+  Status OpenShard() {
+    Shard shard;
+    shard.temp_path = TempDataPath(shards.size());
+    TFCOMPAT_ASSIGN_OR_RETURN(shard.file, env->NewWritableFile(shard.temp_path));
+    shards.push_back(std::move(shard));
+    return Status();
+  }
+
+  Status FlushBuffer() {
+    if (buffer.empty()) return Status();
+    Status s = shards.back().file->Append(buffer);
+    buffer.clear();
+    return s;
+  }
+
+  Status Write(std::string_view data) {
+    shards.back().size += data.size();
+    if (buffer.size() + data.size() <= kWriteBufferSize) {
+      buffer.append(data);
+      return Status();
+    }
+    TFCOMPAT_RETURN_IF_ERROR(FlushBuffer());
+    return shards.back().file->Append(data);
+  }
+
+  // Checks the name and moves to a new shard if this tensor would overflow
+  // the current one.
+  Status BeginEntry(std::string_view name, uint64_t size) {
+    if (entries.count(name)) return InvalidArgumentError("Adding duplicate key: " + std::string(name));
+    if (options.max_shard_bytes > 0 && shards.back().size > 0 &&
+        shards.back().size + size > options.max_shard_bytes) {
+      TFCOMPAT_RETURN_IF_ERROR(FlushBuffer());
+      TFCOMPAT_RETURN_IF_ERROR(OpenShard());
+    }
+    return Status();
+  }
+
+  tensorflow::BundleEntryProto& NewEntry(std::string_view name, DataType dtype, const TensorShape& shape,
+                                         uint64_t size, uint32_t crc) {
+    tensorflow::BundleEntryProto& entry = entries[std::string(name)];
+    entry.set_dtype(static_cast<tensorflow::DataType>(dtype));
+    bundle::ShapeToProto(shape, entry.mutable_shape());
+    entry.set_shard_id(static_cast<int>(shards.size() - 1));
+    entry.set_offset(static_cast<int64_t>(shards.back().size - size));
+    entry.set_size(static_cast<int64_t>(size));
+    entry.set_crc32c(crc32c::Mask(crc));
+    return entry;
+  }
+
+  Status AddBytes(std::string_view name, DataType dtype, const TensorShape& shape, std::string_view bytes) {
+    if (!IsFixedWidth(dtype)) {
+      return InvalidArgumentError("tensor " + std::string(name) + ": dtype " + std::string(DataTypeName(dtype)) +
+                                  " is not a fixed-width type");
+    }
+    TFCOMPAT_ASSIGN_OR_RETURN(int64_t count, NumElements(shape, DataTypeSize(dtype)));
+    if (bytes.size() != static_cast<uint64_t>(count) * DataTypeSize(dtype)) {
+      return InvalidArgumentError("tensor " + std::string(name) + " of shape " + ShapeDebugString(shape) + " has " +
+                                  std::to_string(bytes.size()) + " bytes, expected " +
+                                  std::to_string(count * static_cast<int64_t>(DataTypeSize(dtype))));
+    }
+    TFCOMPAT_RETURN_IF_ERROR(BeginEntry(name, bytes.size()));
+    const uint32_t crc = crc32c::Value(bytes.data(), bytes.size());
+    TFCOMPAT_RETURN_IF_ERROR(Write(bytes));
+    NewEntry(name, dtype, shape, bytes.size(), crc);
+    return Status();
+  }
+
+  Status AddStrings(std::string_view name, const Tensor& tensor) {
+    uint32_t crc;
+    const std::string header = bundle::EncodeStringHeader(tensor.strings(), &crc);
+    uint64_t size = header.size();
+    for (const std::string& value : tensor.strings()) size += value.size();
+    TFCOMPAT_RETURN_IF_ERROR(BeginEntry(name, size));
+    TFCOMPAT_RETURN_IF_ERROR(Write(header));
+    for (const std::string& value : tensor.strings()) {
+      crc = crc32c::Extend(crc, value.data(), value.size());
+      TFCOMPAT_RETURN_IF_ERROR(Write(value));
+    }
+    NewEntry(name, DataType::kString, tensor.shape(), size, crc);
+    return Status();
+  }
+
+  Status Add(std::string_view name, const Tensor& tensor) {
+    if (tensor.dtype() == DataType::kString) return AddStrings(name, tensor);
+    return AddBytes(name, tensor.dtype(), tensor.shape(), tensor.bytes());
+  }
+
+  Status AddSlice(std::string_view full_name, const TensorShape& full_shape, const std::vector<Extent>& slice,
+                  const Tensor& tensor) {
+    const std::string where = "slice of tensor " + std::string(full_name);
+    if (slice.size() != full_shape.size()) {
+      return InvalidArgumentError(where + ": slice rank " + std::to_string(slice.size()) + " != shape rank " +
+                                  std::to_string(full_shape.size()));
+    }
+    TFCOMPAT_RETURN_IF_ERROR(NumElements(full_shape).status());
+    tensorflow::TensorSliceProto proto;
+    TensorShape slice_shape;
+    bool covers_all = true;
+    for (size_t d = 0; d < slice.size(); ++d) {
+      const Extent& extent = slice[d];
+      const bool full_dim = extent.length == -1 || (extent.start == 0 && extent.length == full_shape[d]);
+      auto* extent_proto = proto.add_extent();  // a full dimension stays an empty Extent
+      if (!full_dim) {
+        if (extent.start < 0 || extent.length < 0 || extent.start > full_shape[d] ||
+            extent.length > full_shape[d] - extent.start) {
+          return InvalidArgumentError(where + ": extent " + std::to_string(extent.start) + "," +
+                                      std::to_string(extent.length) + " is outside dimension " + std::to_string(d) +
+                                      " of " + ShapeDebugString(full_shape));
+        }
+        extent_proto->set_start(extent.start);
+        extent_proto->set_length(extent.length);
+        covers_all = false;
+      }
+      slice_shape.push_back(full_dim ? full_shape[d] : extent.length);
+    }
+    if (slice_shape != tensor.shape()) {
+      return InvalidArgumentError(where + ": tensor shape " + ShapeDebugString(tensor.shape()) +
+                                  " does not match the slice shape " + ShapeDebugString(slice_shape));
+    }
+    if (covers_all) return Add(full_name, tensor);
+    auto it = entries.find(full_name);
+    if (it != entries.end() &&
+        (it->second.slices_size() == 0 || it->second.dtype() != static_cast<tensorflow::DataType>(tensor.dtype()))) {
+      return InvalidArgumentError(where + ": the name is already used by a tensor of another kind");
+    }
+    TFCOMPAT_RETURN_IF_ERROR(Add(bundle::EncodeTensorNameSlice(full_name, proto), tensor));
+    tensorflow::BundleEntryProto& full = entries[std::string(full_name)];
+    full.set_dtype(static_cast<tensorflow::DataType>(tensor.dtype()));
+    bundle::ShapeToProto(full_shape, full.mutable_shape());
+    *full.add_slices() = std::move(proto);
+    return Status();
+  }
+
+  Status Finish() {
+    TFCOMPAT_RETURN_IF_ERROR(FlushBuffer());
+    const int num_shards = static_cast<int>(shards.size());
+    // Data first: every shard is complete on disk before it gets its name.
+    for (int i = 0; i < num_shards; ++i) {
+      Shard& shard = shards[static_cast<size_t>(i)];
+      if (options.sync) TFCOMPAT_RETURN_IF_ERROR(shard.file->Sync());
+      TFCOMPAT_RETURN_IF_ERROR(shard.file->Close());
+      TFCOMPAT_RETURN_IF_ERROR(env->RenameFile(shard.temp_path, DataFileName(prefix, i, num_shards)));
+      shard.temp_path.clear();
+    }
+    table::TableBuilder builder;
+    TFCOMPAT_RETURN_IF_ERROR(
+        builder.Add(bundle::kHeaderEntryKey, bundle::MakeHeader(num_shards).SerializeAsString()));
+    for (const auto& [name, entry] : entries) TFCOMPAT_RETURN_IF_ERROR(builder.Add(name, entry.SerializeAsString()));
+    TFCOMPAT_ASSIGN_OR_RETURN(std::string index, builder.Finish());
+    const std::string index_temp = IndexFileName(prefix) + temp_suffix;
+    {
+      TFCOMPAT_ASSIGN_OR_RETURN(auto file, env->NewWritableFile(index_temp));
+      Status s = file->Append(index);
+      if (s.ok() && options.sync) s = file->Sync();
+      if (s.ok()) s = file->Close();
+      if (s.ok()) s = env->RenameFile(index_temp, IndexFileName(prefix));
+      if (!s.ok()) {
+        env->DeleteFile(index_temp).IgnoreError();
+        return s;
+      }
+    }
+    if (options.sync && options.sync_directory) TFCOMPAT_RETURN_IF_ERROR(env->SyncDir(Dirname(prefix)));
+    return Status();
+  }
+};
+
+BundleWriter::BundleWriter(std::unique_ptr<Rep> rep) : rep_(std::move(rep)) {}
+
+BundleWriter::~BundleWriter() {
+  for (const Rep::Shard& shard : rep_->shards) {
+    if (!shard.temp_path.empty()) {
+      if (shard.file) shard.file->Close().IgnoreError();
+      rep_->env->DeleteFile(shard.temp_path).IgnoreError();
+    }
+  }
+}
+
+StatusOr<std::unique_ptr<BundleWriter>> BundleWriter::Create(const std::string& prefix, Options options) {
+  auto rep = std::make_unique<Rep>();
+  rep->prefix = prefix;
+  rep->options = options;
+  rep->temp_suffix = TempSuffix();
+  TFCOMPAT_RETURN_IF_ERROR(rep->env->RecursivelyCreateDir(Dirname(prefix)));
+  TFCOMPAT_RETURN_IF_ERROR(rep->OpenShard());
+  return std::unique_ptr<BundleWriter>(new BundleWriter(std::move(rep)));
+}
+
+// Names starting with a NUL byte are reserved for slice keys.
+Status BundleWriter::CheckAdd(std::string_view name) {
+  if (!rep_->status.ok()) return rep_->status;
+  if (rep_->finished) return rep_->status = FailedPreconditionError("BundleWriter::Add after Finish");
+  if (name.empty() || name[0] == '\0') {
+    return rep_->status = InvalidArgumentError("tensor names must be non-empty and not start with a NUL byte");
+  }
+  return Status();
+}
+
+Status BundleWriter::Add(std::string_view name, const Tensor& tensor) {
+  TFCOMPAT_RETURN_IF_ERROR(CheckAdd(name));
+  return rep_->status = rep_->Add(name, tensor);
+}
+
+Status BundleWriter::AddBytes(std::string_view name, DataType dtype, const TensorShape& shape,
+                              std::string_view bytes) {
+  TFCOMPAT_RETURN_IF_ERROR(CheckAdd(name));
+  return rep_->status = rep_->AddBytes(name, dtype, shape, bytes);
+}
+
+Status BundleWriter::AddSlice(std::string_view full_name, const TensorShape& full_shape,
+                              const std::vector<Extent>& slice, const Tensor& slice_tensor) {
+  TFCOMPAT_RETURN_IF_ERROR(CheckAdd(full_name));
+  return rep_->status = rep_->AddSlice(full_name, full_shape, slice, slice_tensor);
+}
+
+Status BundleWriter::Finish() {
+  if (rep_->finished) return FailedPreconditionError("BundleWriter::Finish called twice");
+  rep_->finished = true;
+  if (!rep_->status.ok()) return rep_->status;
+  return rep_->status = rep_->Finish().WithContext("writing checkpoint " + rep_->prefix);
+}
+
+// ---------------------------------------------------------------------------
+// BundleReader
+
+namespace {
+
+// Upper bound for an index file read into memory: far above any real
+// checkpoint index (about 100 bytes per tensor).
+constexpr uint64_t kMaxIndexFileSize = uint64_t{1} << 31;
+
+}  // namespace
+
+struct BundleReader::Rep {
+  Env* env = Env::Default();
+  std::string prefix;
+  int num_shards = 1;
+  std::map<std::string, tensorflow::BundleEntryProto, std::less<>> protos;  // every key but ""
+  std::vector<BundleEntry> entries;
+  std::vector<std::unique_ptr<RandomAccessFile>> shards;
+
+  std::string IndexError(std::string_view what) const {
+    return "Unable to read file (" + IndexFileName(prefix) +
+           "). Perhaps the file is corrupt or was produced by a newer version of TensorFlow with format changes (" +
+           std::string(what) + ")";
+  }
+
+  StatusOr<const tensorflow::BundleEntryProto*> FindProto(std::string_view key, std::string_view name) const {
+    auto it = protos.find(key);
+    if (it == protos.end()) return NotFoundError("Key " + std::string(name) + " not found in checkpoint");
+    return &it->second;
+  }
+
+  StatusOr<RandomAccessFile*> Shard(int shard_id) {
+    if (shard_id < 0 || shard_id >= num_shards) {
+      return DataLossError("shard_id " + std::to_string(shard_id) + " is outside [0, " + std::to_string(num_shards) +
+                           ")");
+    }
+    auto& file = shards[static_cast<size_t>(shard_id)];
+    if (!file) {
+      TFCOMPAT_ASSIGN_OR_RETURN(file, env->NewRandomAccessFile(DataFileName(prefix, shard_id, num_shards)));
+    }
+    return file.get();
+  }
+
+  // Reads one stored (unpartitioned) entry.
+  StatusOr<Tensor> ReadEntry(std::string_view name, const tensorflow::BundleEntryProto& entry) {
+    const auto dtype = static_cast<DataType>(entry.dtype());
+    TFCOMPAT_ASSIGN_OR_RETURN(TensorShape shape, bundle::ShapeFromProto(entry.shape()));
+    const std::string where = "TensorBundle at " + prefix + " shard " + std::to_string(entry.shard_id()) + " (" +
+                              std::to_string(entry.size()) + " bytes), key " + std::string(name);
+    if (!IsFixedWidth(dtype) && dtype != DataType::kString) {
+      return UnimplementedError(where + ": reading dtype " + std::string(DataTypeName(dtype)) + " is not supported");
+    }
+    TFCOMPAT_ASSIGN_OR_RETURN(int64_t count, NumElements(shape, DataTypeSize(dtype)));
+    if (IsFixedWidth(dtype) && entry.size() != count * static_cast<int64_t>(DataTypeSize(dtype))) {
+      return DataLossError("Invalid size in bundle entry: key " + std::string(name) + "; stored size " +
+                           std::to_string(entry.size()) + "; expected size " +
+                           std::to_string(count * static_cast<int64_t>(DataTypeSize(dtype))));
+    }
+    TFCOMPAT_ASSIGN_OR_RETURN(RandomAccessFile * file, Shard(entry.shard_id()));
+    TFCOMPAT_ASSIGN_OR_RETURN(uint64_t file_size, file->Size());
+    if (entry.offset() < 0 || entry.size() < 0 || static_cast<uint64_t>(entry.offset()) > file_size ||
+        static_cast<uint64_t>(entry.size()) > file_size - static_cast<uint64_t>(entry.offset())) {
+      return DataLossError(where + ": entry at offset " + std::to_string(entry.offset()) + " runs past the end of " +
+                           file->path() + " (" + std::to_string(file_size) + " bytes)");
+    }
+    std::string bytes(static_cast<size_t>(entry.size()), '\0');
+    std::string_view read;
+    TFCOMPAT_RETURN_IF_ERROR(file->Read(static_cast<uint64_t>(entry.offset()), bytes.size(), bytes.data(), &read));
+    if (read.size() != bytes.size()) return DataLossError(where + ": truncated read of " + file->path());
+    if (read.data() != bytes.data()) bytes.assign(read);
+    const uint32_t stored = crc32c::Unmask(entry.crc32c());
+    if (dtype == DataType::kString) {
+      std::vector<std::string> values;
+      TFCOMPAT_RETURN_IF_ERROR(bundle::DecodeStringTensor(bytes, count, stored, &values).WithContext(where));
+      return Tensor::FromStrings(std::move(shape), std::move(values));
+    }
+    const uint32_t actual = crc32c::Value(bytes.data(), bytes.size());
+    if (actual != stored) {
+      return DataLossError(where + ": Checksum does not match: stored " + std::to_string(stored) +
+                           " vs. calculated on the restored bytes " + std::to_string(actual));
+    }
+    return Tensor::FromBytes(dtype, std::move(shape), std::move(bytes));
+  }
+
+  // Assembles a partitioned tensor from its slice entries.
+  StatusOr<Tensor> ReadPartitioned(std::string_view name, const tensorflow::BundleEntryProto& full_entry);
+};
+
+namespace {
+
+// Copies the elements of `part` (the slice [start, start + part.shape)) into
+// `full`, row-major. Strings and fixed-width bytes alike.
+void CopySlice(const Tensor& part, const std::vector<int64_t>& start, Tensor* full,
+               std::vector<std::string>* full_strings) {
+  const TensorShape& shape = full->shape();
+  const TensorShape& part_shape = part.shape();
+  const size_t rank = shape.size();
+  const size_t element_size = DataTypeSize(full->dtype());
+  const int64_t inner = rank == 0 ? 1 : part_shape[rank - 1];
+  if (part.num_elements() == 0) return;
+  std::vector<int64_t> index(rank, 0);  // position in `part`, last dim = 0
+  for (int64_t source = 0; source < part.num_elements(); source += inner) {
+    int64_t target = 0;
+    for (size_t d = 0; d < rank; ++d) target = target * shape[d] + start[d] + index[d];
+    if (full_strings) {
+      for (int64_t k = 0; k < inner; ++k) {
+        (*full_strings)[static_cast<size_t>(target + k)] = part.strings()[static_cast<size_t>(source + k)];
+      }
+    } else {
+      std::memcpy(full->mutable_bytes()->data() + target * element_size,
+                  part.bytes().data() + source * element_size, static_cast<size_t>(inner) * element_size);
+    }
+    for (size_t d = rank - 1; d-- > 0;) {  // next row of `part`
+      if (++index[d] < part_shape[d]) break;
+      index[d] = 0;
+    }
+  }
+}
+
+}  // namespace
+
+StatusOr<Tensor> BundleReader::Rep::ReadPartitioned(std::string_view name,
+                                                     const tensorflow::BundleEntryProto& full_entry) {
+  const auto dtype = static_cast<DataType>(full_entry.dtype());
+  TFCOMPAT_ASSIGN_OR_RETURN(TensorShape shape, bundle::ShapeFromProto(full_entry.shape()));
+  TFCOMPAT_ASSIGN_OR_RETURN(int64_t total, NumElements(shape, std::max<size_t>(DataTypeSize(dtype), 1)));
+  // The slices must exist (and so be backed by real bytes) before the full
+  // tensor is allocated.
+  std::vector<std::pair<std::vector<int64_t>, const tensorflow::BundleEntryProto*>> parts;
+  int64_t covered = 0;
+  for (const auto& slice : full_entry.slices()) {
+    const std::string where = "partitioned tensor " + std::string(name);
+    if (static_cast<size_t>(slice.extent_size()) != shape.size()) {
+      return DataLossError(where + ": slice rank does not match shape " + ShapeDebugString(shape));
+    }
+    std::vector<int64_t> start(shape.size());
+    TensorShape slice_shape(shape.size());
+    for (size_t d = 0; d < shape.size(); ++d) {
+      const auto& extent = slice.extent(static_cast<int>(d));
+      const bool full = extent.has_length_case() == tensorflow::TensorSliceProto::Extent::HAS_LENGTH_NOT_SET;
+      start[d] = full ? 0 : extent.start();
+      slice_shape[d] = full ? shape[d] : extent.length();
+      if (start[d] < 0 || slice_shape[d] < 0 || start[d] > shape[d] || slice_shape[d] > shape[d] - start[d]) {
+        return DataLossError(where + ": slice outside shape " + ShapeDebugString(shape));
+      }
+    }
+    const std::string key = bundle::EncodeTensorNameSlice(name, slice);
+    TFCOMPAT_ASSIGN_OR_RETURN(const tensorflow::BundleEntryProto* part, FindProto(key, std::string(name) + " (slice)"));
+    TFCOMPAT_ASSIGN_OR_RETURN(TensorShape stored_shape, bundle::ShapeFromProto(part->shape()));
+    if (stored_shape != slice_shape || part->dtype() != full_entry.dtype()) {
+      return DataLossError(where + ": slice entry has shape " + ShapeDebugString(stored_shape) + ", expected " +
+                           ShapeDebugString(slice_shape));
+    }
+    covered += *NumElements(slice_shape);
+    parts.emplace_back(std::move(start), part);
+  }
+  if (covered != total) {
+    return NotFoundError("Does not have sufficient slices for partitioned tensor " + std::string(name) +
+                         " to restore in slice_spec: " + ShapeDebugString(shape));
+  }
+  TFCOMPAT_ASSIGN_OR_RETURN(Tensor full, Tensor::Zeros(dtype, shape));
+  std::vector<std::string> strings(dtype == DataType::kString ? static_cast<size_t>(total) : 0);
+  for (const auto& [start, part_entry] : parts) {
+    TFCOMPAT_ASSIGN_OR_RETURN(Tensor part, ReadEntry(name, *part_entry));
+    CopySlice(part, start, &full, dtype == DataType::kString ? &strings : nullptr);
+  }
+  if (dtype == DataType::kString) return Tensor::FromStrings(std::move(shape), std::move(strings));
+  return full;
+}
+
+BundleReader::BundleReader(std::unique_ptr<Rep> rep) : rep_(std::move(rep)) {}
+BundleReader::~BundleReader() = default;
+
+StatusOr<std::unique_ptr<BundleReader>> BundleReader::Open(const std::string& prefix) {
+  auto rep = std::make_unique<Rep>();
+  rep->prefix = prefix;
+  const std::string index_path = IndexFileName(prefix);
+  TFCOMPAT_ASSIGN_OR_RETURN(std::string index, ReadFileToString(rep->env, index_path, kMaxIndexFileSize));
+  StatusOr<std::vector<std::pair<std::string, std::string>>> table = table::ReadTable(index);
+  if (!table.ok()) return table.status().WithContext(index_path);
+  if (table->empty() || !(*table)[0].first.empty()) {
+    return DataLossError(rep->IndexError("failed to seek to header entry"));
+  }
+  tensorflow::BundleHeaderProto header;
+  if (!header.ParseFromString((*table)[0].second)) return DataLossError(rep->IndexError("unable to parse header"));
+  TFCOMPAT_RETURN_IF_ERROR(bundle::CheckHeader(header).WithContext(index_path));
+  rep->num_shards = header.num_shards();
+  rep->shards.resize(static_cast<size_t>(rep->num_shards));
+  for (size_t i = 1; i < table->size(); ++i) {
+    auto& [key, value] = (*table)[i];
+    tensorflow::BundleEntryProto entry;
+    if (!entry.ParseFromString(value)) {
+      return DataLossError(index_path + ": Entry for key " + key + " not parseable.");
+    }
+    if (key[0] != '\0') {
+      BundleEntry info;
+      info.name = key;
+      info.dtype = static_cast<DataType>(entry.dtype());
+      StatusOr<TensorShape> shape = bundle::ShapeFromProto(entry.shape());
+      if (!shape.ok()) return shape.status().WithContext(index_path + ": key " + key);
+      info.shape = *std::move(shape);
+      info.shard_id = entry.shard_id();
+      info.offset = entry.offset();
+      info.size = entry.size();
+      info.partitioned = entry.slices_size() > 0;
+      rep->entries.push_back(std::move(info));
+    }
+    rep->protos.emplace(std::move(key), std::move(entry));
+  }
+  for (BundleEntry& info : rep->entries) {
+    if (!info.partitioned) continue;
+    for (const auto& slice : rep->protos[info.name].slices()) {
+      auto it = rep->protos.find(bundle::EncodeTensorNameSlice(info.name, slice));
+      if (it != rep->protos.end()) info.size += it->second.size();
+    }
+  }
+  return std::unique_ptr<BundleReader>(new BundleReader(std::move(rep)));
+}
+
+const std::string& BundleReader::prefix() const { return rep_->prefix; }
+int BundleReader::num_shards() const { return rep_->num_shards; }
+const std::vector<BundleEntry>& BundleReader::entries() const { return rep_->entries; }
+
+StatusOr<BundleEntry> BundleReader::GetEntry(std::string_view name) const {
+  auto it = std::lower_bound(rep_->entries.begin(), rep_->entries.end(), name,
+                             [](const BundleEntry& e, std::string_view n) { return e.name < n; });
+  if (it == rep_->entries.end() || it->name != name) {
+    return NotFoundError("Key " + std::string(name) + " not found in checkpoint");
+  }
+  return *it;
+}
+
+StatusOr<Tensor> BundleReader::Lookup(std::string_view name) {
+  if (name.empty() || name[0] == '\0') return NotFoundError("Key " + std::string(name) + " not found in checkpoint");
+  TFCOMPAT_ASSIGN_OR_RETURN(const tensorflow::BundleEntryProto* entry, rep_->FindProto(name, name));
+  if (entry->slices_size() > 0) return rep_->ReadPartitioned(name, *entry);
+  return rep_->ReadEntry(name, *entry);
+}
+
+Status BundleReader::VerifyAll() {
+  for (int i = 0; i < rep_->num_shards; ++i) TFCOMPAT_RETURN_IF_ERROR(rep_->Shard(i).status());
+  for (const BundleEntry& entry : rep_->entries) TFCOMPAT_RETURN_IF_ERROR(Lookup(entry.name).status());
+  return Status();
+}
+
+}  // namespace tfcompat

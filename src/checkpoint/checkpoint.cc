@@ -1,0 +1,246 @@
+#include "tfcompat/checkpoint/checkpoint.h"
+
+#include <google/protobuf/io/tokenizer.h>
+#include <google/protobuf/text_format.h>
+
+#include <algorithm>
+
+#include "base/status_macros.h"
+#include "io/file.h"
+#include "tensorflow/checkpoint_state.pb.h"
+
+namespace tfcompat {
+namespace {
+
+constexpr std::string_view kStateFileName = "checkpoint";
+constexpr uint64_t kMaxStateFileSize = 64 << 20;
+
+// Keeps the first parse error for our message instead of protobuf's log.
+class FirstErrorCollector : public google::protobuf::io::ErrorCollector {
+ public:
+  void AddError(int line, int column, const std::string& message) override {
+    if (error_.empty()) error_ = std::to_string(line + 1) + ":" + std::to_string(column + 1) + ": " + message;
+  }
+  const std::string& error() const { return error_; }
+
+ private:
+  std::string error_;
+};
+
+bool IsAbsolute(std::string_view path) { return !path.empty() && path[0] == '/'; }
+
+// `path` relative to `dir` when it lies directly inside it.
+std::string RelativeTo(const std::string& dir, const std::string& path) {
+  return Dirname(path) == dir ? Basename(path) : path;
+}
+
+}  // namespace
+
+std::string FormatCheckpointState(const CheckpointState& state) {
+  tensorflow::CheckpointState proto;
+  proto.set_model_checkpoint_path(state.model_checkpoint_path);
+  for (const std::string& path : state.all_model_checkpoint_paths) proto.add_all_model_checkpoint_paths(path);
+  for (double t : state.all_model_checkpoint_timestamps) proto.add_all_model_checkpoint_timestamps(t);
+  proto.set_last_preserved_timestamp(state.last_preserved_timestamp);
+  std::string text;
+  google::protobuf::TextFormat::PrintToString(proto, &text);
+  return text;
+}
+
+StatusOr<CheckpointState> ParseCheckpointState(std::string_view text) {
+  tensorflow::CheckpointState proto;
+  google::protobuf::TextFormat::Parser parser;
+  FirstErrorCollector errors;
+  parser.RecordErrorsTo(&errors);
+  if (!parser.ParseFromString(std::string(text), &proto)) {
+    return InvalidArgumentError("not a text-format CheckpointState: " + errors.error());
+  }
+  CheckpointState state;
+  state.model_checkpoint_path = proto.model_checkpoint_path();
+  state.all_model_checkpoint_paths.assign(proto.all_model_checkpoint_paths().begin(),
+                                          proto.all_model_checkpoint_paths().end());
+  state.all_model_checkpoint_timestamps.assign(proto.all_model_checkpoint_timestamps().begin(),
+                                               proto.all_model_checkpoint_timestamps().end());
+  state.last_preserved_timestamp = proto.last_preserved_timestamp();
+  return state;
+}
+
+StatusOr<CheckpointState> ReadCheckpointState(const std::string& dir) {
+  const std::string path = JoinPath(dir, kStateFileName);
+  TFCOMPAT_ASSIGN_OR_RETURN(std::string text, ReadFileToString(Env::Default(), path, kMaxStateFileSize));
+  StatusOr<CheckpointState> state = ParseCheckpointState(text);
+  if (!state.ok()) return state.status().WithContext(path);
+  if (state->model_checkpoint_path.empty()) {
+    return InvalidArgumentError("Invalid checkpoint state loaded from " + dir);
+  }
+  auto absolute = [&dir](std::string* p) {
+    if (!IsAbsolute(*p)) *p = JoinPath(dir, *p);
+  };
+  absolute(&state->model_checkpoint_path);
+  for (std::string& p : state->all_model_checkpoint_paths) absolute(&p);
+  return state;
+}
+
+Status WriteCheckpointState(const std::string& dir, const CheckpointState& state) {
+  CheckpointState relative = state;
+  relative.model_checkpoint_path = RelativeTo(dir, state.model_checkpoint_path);
+  for (std::string& p : relative.all_model_checkpoint_paths) p = RelativeTo(dir, p);
+  return WriteFileAtomically(Env::Default(), JoinPath(dir, kStateFileName), FormatCheckpointState(relative));
+}
+
+StatusOr<std::string> LatestCheckpoint(const std::string& dir) {
+  TFCOMPAT_ASSIGN_OR_RETURN(CheckpointState state, ReadCheckpointState(dir));
+  const std::string index = IndexFileName(state.model_checkpoint_path);
+  if (!Env::Default()->FileExists(index).ok()) {
+    return NotFoundError(JoinPath(dir, kStateFileName) + " names checkpoint " + state.model_checkpoint_path +
+                         " but " + index + " does not exist");
+  }
+  return state.model_checkpoint_path;
+}
+
+StatusOr<std::string> ResolveCheckpoint(const std::string& path) {
+  if (Env::Default()->IsDirectory(path).ok()) return LatestCheckpoint(path);
+  if (!Env::Default()->FileExists(IndexFileName(path)).ok()) {
+    return NotFoundError("The passed save_path is not a valid checkpoint: " + path);
+  }
+  return path;
+}
+
+StatusOr<std::vector<std::string>> CheckpointFiles(const std::string& prefix) {
+  const std::string dir = Dirname(prefix);
+  const std::string base = Basename(prefix);
+  TFCOMPAT_ASSIGN_OR_RETURN(std::vector<std::string> children, Env::Default()->GetChildren(dir));
+  std::vector<std::string> files;
+  for (const std::string& child : children) {
+    if (child == base + ".index" || child == base + ".meta" || child.starts_with(base + ".data-")) {
+      files.push_back(JoinPath(dir, child));
+    }
+  }
+  std::sort(files.begin(), files.end());
+  return files;
+}
+
+StatusOr<std::vector<Tensor>> RestoreVariables(const std::string& prefix, const std::vector<VariableSpec>& specs,
+                                               std::string_view model_dir) {
+  TFCOMPAT_ASSIGN_OR_RETURN(std::unique_ptr<BundleReader> reader, BundleReader::Open(prefix));
+  std::vector<std::string> problems;
+  bool only_missing = true;
+  for (const VariableSpec& spec : specs) {
+    StatusOr<BundleEntry> entry = reader->GetEntry(spec.name);
+    if (!entry.ok()) {
+      problems.push_back(entry.status().message());
+      continue;
+    }
+    if (entry->dtype != spec.dtype) {
+      only_missing = false;
+      problems.push_back("tensor_name = " + spec.name + "; expected dtype " +
+                         std::string(DataTypeEnumName(spec.dtype)) + " does not equal original dtype " +
+                         std::string(DataTypeEnumName(entry->dtype)));
+    }
+    if (entry->shape != spec.shape) {
+      only_missing = false;
+      problems.push_back("tensor_name = " + spec.name + "; shape in shape_and_slice spec " +
+                         ShapeDebugString(spec.shape) + " does not match the shape stored in checkpoint: " +
+                         ShapeDebugString(entry->shape));
+    }
+  }
+  if (!problems.empty()) {
+    std::string message = "Restoring from checkpoint " + prefix + " (model_dir " +
+                          (model_dir.empty() ? Dirname(prefix) : std::string(model_dir)) +
+                          ") failed: the model does not match the checkpoint (" + std::to_string(problems.size()) +
+                          (problems.size() == 1 ? " problem" : " problems") + "):";
+    for (const std::string& p : problems) message += "\n  " + p;
+    return only_missing ? NotFoundError(message) : InvalidArgumentError(message);
+  }
+  std::vector<Tensor> values;
+  values.reserve(specs.size());
+  for (const VariableSpec& spec : specs) {
+    TFCOMPAT_ASSIGN_OR_RETURN(Tensor value, reader->Lookup(spec.name));
+    values.push_back(std::move(value));
+  }
+  return values;
+}
+
+// ---------------------------------------------------------------------------
+// CheckpointManager
+
+CheckpointManager::CheckpointManager(std::string dir, Options options, CheckpointState state)
+    : dir_(std::move(dir)), options_(std::move(options)), state_(std::move(state)) {}
+
+StatusOr<std::unique_ptr<CheckpointManager>> CheckpointManager::Create(const std::string& dir, Options options) {
+  if (options.keep_checkpoint_max < 0) return InvalidArgumentError("keep_checkpoint_max must be >= 0");
+  Env* env = Env::Default();
+  TFCOMPAT_RETURN_IF_ERROR(env->RecursivelyCreateDir(dir));
+  const double now = env->NowSeconds();
+  CheckpointState state;
+  StatusOr<CheckpointState> existing = ReadCheckpointState(dir);
+  if (existing.ok()) {
+    state = *std::move(existing);
+    // A state file written by tf.compat.v1 Saver has no timestamps.
+    if (state.all_model_checkpoint_timestamps.size() != state.all_model_checkpoint_paths.size()) {
+      state.all_model_checkpoint_timestamps.assign(state.all_model_checkpoint_paths.size(), now);
+    }
+  } else if (existing.status().code() != StatusCode::kNotFound) {
+    return existing.status();
+  }
+  if (state.last_preserved_timestamp == 0) state.last_preserved_timestamp = now;
+  return std::unique_ptr<CheckpointManager>(new CheckpointManager(dir, std::move(options), std::move(state)));
+}
+
+StatusOr<std::string> CheckpointManager::Save(int64_t step, const std::function<Status(BundleWriter&)>& write) {
+  Env* env = Env::Default();
+  const std::string prefix = JoinPath(dir_, options_.basename + "-" + std::to_string(step));
+  {
+    // WriteCheckpointState below fsyncs the directory after its rename,
+    // which makes the bundle's renames durable too, and before the state
+    // file can name the new checkpoint.
+    BundleWriter::Options writer_options = options_.writer;
+    writer_options.sync_directory = false;
+    TFCOMPAT_ASSIGN_OR_RETURN(std::unique_ptr<BundleWriter> writer, BundleWriter::Create(prefix, writer_options));
+    TFCOMPAT_RETURN_IF_ERROR(write(*writer));
+    TFCOMPAT_RETURN_IF_ERROR(writer->Finish());
+  }
+  CheckpointState next = state_;
+  auto& paths = next.all_model_checkpoint_paths;
+  auto& times = next.all_model_checkpoint_timestamps;
+  for (size_t i = paths.size(); i-- > 0;) {
+    if (paths[i] == prefix) {
+      paths.erase(paths.begin() + static_cast<std::ptrdiff_t>(i));
+      times.erase(times.begin() + static_cast<std::ptrdiff_t>(i));
+    }
+  }
+  paths.push_back(prefix);
+  times.push_back(env->NowSeconds());
+  next.model_checkpoint_path = prefix;
+  std::vector<std::string> dropped;
+  const size_t max = static_cast<size_t>(options_.keep_checkpoint_max);
+  while (max > 0 && paths.size() > max) {
+    const double time = times.front();
+    const double hours = options_.keep_checkpoint_every_n_hours;
+    if (hours > 0 && time - hours * 3600.0 >= next.last_preserved_timestamp) {
+      next.last_preserved_timestamp = time;  // kept on disk, no longer listed
+    } else {
+      dropped.push_back(paths.front());
+    }
+    paths.erase(paths.begin());
+    times.erase(times.begin());
+  }
+  TFCOMPAT_RETURN_IF_ERROR(WriteCheckpointState(dir_, next));
+  state_ = std::move(next);
+  // Only now may old files go: the state file no longer names them.
+  for (const std::string& old : dropped) {
+    TFCOMPAT_ASSIGN_OR_RETURN(std::vector<std::string> files, CheckpointFiles(old));
+    for (const std::string& file : files) TFCOMPAT_RETURN_IF_ERROR(env->DeleteFile(file));
+  }
+  return prefix;
+}
+
+StatusOr<std::string> CheckpointManager::Save(int64_t step,
+                                              const std::vector<std::pair<std::string, Tensor>>& tensors) {
+  return Save(step, [&tensors](BundleWriter& writer) {
+    for (const auto& [name, tensor] : tensors) TFCOMPAT_RETURN_IF_ERROR(writer.Add(name, tensor));
+    return Status();
+  });
+}
+
+}  // namespace tfcompat

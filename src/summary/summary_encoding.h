@@ -1,0 +1,56 @@
+// Pure encoders behind SummaryWriter (internal): the hand-encoded scalar
+// event, histogram bucketing, PR-curve counts and WAV. No I/O.
+#ifndef TFCOMPAT_SRC_SUMMARY_SUMMARY_ENCODING_H_
+#define TFCOMPAT_SRC_SUMMARY_SUMMARY_ENCODING_H_
+
+#include <cstdint>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "tfcompat/summary/summary_writer.h"
+
+namespace tfcompat {
+
+// Appends one framed TFRecord holding the Event that protobuf would
+// serialize for {wall_time, step, summary {value {tag, simple_value}}},
+// byte for byte (fields in number order, zero wall_time/step omitted as
+// proto3 does):
+//
+//   09 <wall_time: f64 LE>              Event.wall_time      (1, fixed64)
+//   10 <step: varint>                   Event.step           (2, varint)
+//   2A <len> Summary:                   Event.summary        (5, bytes)
+//     0A <len> Summary.Value:           Summary.value        (1, bytes)
+//       0A <len> <tag>                  Value.tag            (1, bytes)
+//       15 <value: f32 LE>              Value.simple_value   (2, fixed32)
+//
+// For a 4-byte tag and a small step the record is 16 + 26 = 42 bytes.
+void AppendFramedScalarEvent(double wall_time, int64_t step, std::string_view tag, float value, std::string* dst);
+
+// TensorBoard's default histogram (tensorboard/plugins/histogram
+// summary_v2 `_buckets`): `bucket_count` rows of (left, right, count),
+// row-major. Empty input gives all-zero rows; a single distinct value v
+// gives rows (v, v, 0) with the count in the last row; otherwise the edges
+// are linspace(min, max, bucket_count + 1) and value x falls in bucket
+// min(floor((x - min) / ((max - min) / bucket_count)), bucket_count - 1).
+std::vector<double> TensorBoardHistogramBuckets(std::span<const double> values, int bucket_count);
+
+// TensorBoard's pr_curve counts: 6 rows of `num_thresholds` floats (TP, FP,
+// TN, FN, precision, recall), row-major. Prediction p falls in threshold
+// bucket floor(p * (num_thresholds - 1)); counts are cumulated from the top
+// bucket down; precision = TP / max(1e-7, TP + FP), recall = TP / max(1e-7,
+// TP + FN).
+std::vector<float> PrCurveCounts(std::span<const uint8_t> labels, std::span<const float> predictions,
+                                 int num_thresholds);
+
+// A canonical 44-byte-header RIFF/WAVE file of 16-bit PCM: each sample is
+// clamped to [-1, 1], scaled by 32767 and rounded.
+std::string EncodeWav(std::span<const float> samples, int channels, int sample_rate);
+
+// Float pixels in [0, 1] to bytes: round(clamp(x, 0, 1) * 255).
+std::vector<uint8_t> FloatPixelsToBytes(std::span<const float> pixels);
+
+}  // namespace tfcompat
+
+#endif  // TFCOMPAT_SRC_SUMMARY_SUMMARY_ENCODING_H_

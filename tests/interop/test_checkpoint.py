@@ -1,0 +1,220 @@
+"""Checkpoints against real TensorFlow 2.15: TF reads what we write (every
+dtype, strings, partitioned tensors, several shards, a model_dir that
+tf.compat.v1 Saver restores from), and our reader and ckpt_tool read what
+TF writes (TF1 Saver with a partitioned variable and strings, TF2
+tf.train.Checkpoint with optimizer slots, the TF-written files in
+shared/testdata)."""
+import json
+import subprocess
+
+import numpy as np
+import pytest
+import tensorflow as tf
+
+from conftest import run
+
+BFLOAT16 = tf.bfloat16.as_numpy_dtype
+
+# One array of every dtype a checkpoint stores as plain bytes.
+def every_dtype():
+    rng = np.random.default_rng(20261125)
+    arrays = {
+        "float32": rng.standard_normal((3, 4)).astype(np.float32),
+        "float64": np.array([0.1, -1e300, 5e-324, np.inf], dtype=np.float64),
+        "bfloat16": np.array([1.5, -2.0, 3.140625], dtype=BFLOAT16),
+        "float16": np.array([[1.0, -0.5], [65504.0, 6e-8]], dtype=np.float16),
+        "int8": np.array([-128, 0, 127], dtype=np.int8),
+        "int16": np.array([-32768, 32767], dtype=np.int16),
+        "int32": np.arange(-6, 6, dtype=np.int32).reshape(2, 3, 2),
+        "int64": np.array(2**40 + 7, dtype=np.int64),
+        "uint8": np.array([0, 255], dtype=np.uint8),
+        "uint16": np.array([0, 65535], dtype=np.uint16),
+        "uint32": np.array([0, 4000000000], dtype=np.uint32),
+        "uint64": np.array([0, 2**64 - 1], dtype=np.uint64),
+        "bool": np.array([True, False, True]),
+        "complex64": np.array([1 - 2j, 0.5j], dtype=np.complex64),
+        "complex128": np.array([[3 + 4j]], dtype=np.complex128),
+        "empty": np.zeros((0, 5), dtype=np.float32),
+    }
+    return arrays
+
+
+STRINGS = np.array([[b"", b"hello"], [b"\x00\xff binary", "ünïcode".encode()]], dtype=object)
+
+
+def tensor_spec(name, array):
+    dtype = "float32" if name == "empty" else str(array.dtype)
+    return {"name": name, "dtype": dtype, "shape": list(array.shape), "hex": array.tobytes().hex()}
+
+
+def string_spec(name, array):
+    return {"name": name, "dtype": "string", "shape": list(array.shape),
+            "strings_hex": [bytes(v).hex() for v in array.flatten()]}
+
+
+def write_spec(tmp_path, test_bin_dir, spec):
+    path = tmp_path / "spec.json"
+    path.write_text(json.dumps(spec))
+    return run([test_bin_dir / "ckpt_writer", path]).stdout.strip()
+
+
+def ckpt_tool(bin_dir, *args):
+    return json.loads(run([bin_dir / "ckpt_tool", *args]).stdout)
+
+
+def values_from_json(entry):
+    """numpy values of one `ckpt_tool print --json` tensor."""
+    values = entry["values"]
+    if entry["dtype"] == "string":
+        return [bytes.fromhex(v["hex"]) if isinstance(v, dict) else v.encode() for v in values]
+    def number(v):
+        return float(v) if isinstance(v, str) else v
+    if entry["dtype"].startswith("complex"):
+        return [complex(number(re), number(im)) for re, im in values]
+    return [number(v) for v in values]
+
+
+def assert_same_as_tensorflow(bin_dir, prefix):
+    """ckpt_tool list/print --json agree with tf.train.list_variables / get_tensor."""
+    listed = ckpt_tool(bin_dir, "list", prefix, "--json")
+    ours = [(t["name"], t["shape"]) for t in listed["tensors"]]
+    assert ours == [(name, list(shape)) for name, shape in tf.train.list_variables(str(prefix))]
+    reader = tf.train.load_checkpoint(str(prefix))
+    dtypes = reader.get_variable_to_dtype_map()
+    printed = ckpt_tool(bin_dir, "print", prefix, "--json")
+    assert [t["name"] for t in printed["tensors"]] == [name for name, _ in ours]
+    for entry in printed["tensors"]:
+        expected = reader.get_tensor(entry["name"])
+        assert entry["dtype"] == dtypes[entry["name"]].name
+        got = values_from_json(entry)
+        if entry["dtype"] == "string":
+            assert got == [bytes(v) for v in np.asarray(expected, dtype=object).flatten()]
+        else:
+            want = np.asarray(expected).flatten()
+            if want.dtype == BFLOAT16 or want.dtype == np.float16:
+                want = want.astype(np.float64)
+            np.testing.assert_array_equal(np.array(got, dtype=want.dtype), want)
+    run([bin_dir / "ckpt_tool", "validate", prefix])
+
+
+@pytest.mark.parametrize("max_shard_bytes", [0, 64])
+def test_tensorflow_reads_every_dtype_we_write(tmp_path, test_bin_dir, max_shard_bytes):
+    arrays = every_dtype()
+    full = np.arange(42, dtype=np.float32).reshape(7, 6)
+    tensors = [tensor_spec(name, a) for name, a in arrays.items()]
+    tensors.append(string_spec("strings", STRINGS))
+    # A partitioned variable, three row slices, added out of order.
+    for start, length in [(5, 2), (0, 3), (3, 2)]:
+        spec = tensor_spec("partitioned", full[start:start + length])
+        spec.update(full_shape=[7, 6], slice=[[start, length], [0, -1]])
+        tensors.append(spec)
+    prefix = tmp_path / "ours" / "model.ckpt-1"
+    write_spec(tmp_path, test_bin_dir, {"prefix": str(prefix), "max_shard_bytes": max_shard_bytes,
+                                        "tensors": tensors})
+
+    reader = tf.train.load_checkpoint(str(prefix))
+    shapes = reader.get_variable_to_shape_map()
+    expected_names = sorted(list(arrays) + ["strings", "partitioned"])
+    assert sorted(shapes) == expected_names
+    assert [name for name, _ in tf.train.list_variables(str(prefix))] == expected_names
+    for name, array in arrays.items():
+        value = reader.get_tensor(name)
+        assert value.shape == array.shape, name
+        if name != "empty":
+            assert value.dtype == array.dtype, name
+        np.testing.assert_array_equal(value, array)
+    assert reader.get_tensor("strings").tolist() == STRINGS.tolist()
+    np.testing.assert_array_equal(reader.get_tensor("partitioned"), full)
+    if max_shard_bytes:
+        assert len(list(prefix.parent.glob("model.ckpt-1.data-*-of-*"))) > 1
+
+
+def test_tf1_saver_restores_our_model_dir(tmp_path, test_bin_dir):
+    model_dir = tmp_path / "model"
+    kernel = np.arange(12, dtype=np.float32).reshape(4, 3) / 7
+    bias = np.array([0.5, -0.25, 2.0], dtype=np.float32)
+    for step in (100, 200):
+        write_spec(tmp_path, test_bin_dir, {
+            "model_dir": str(model_dir), "step": step, "tensors": [
+                tensor_spec("dnn/hiddenlayer_0/kernel", kernel * step),
+                tensor_spec("dnn/hiddenlayer_0/bias", bias),
+                tensor_spec("global_step", np.array(step, dtype=np.int64)),
+            ]})
+    latest = tf.train.latest_checkpoint(str(model_dir))
+    assert latest == str(model_dir / "model.ckpt-200")
+    state = tf.train.get_checkpoint_state(str(model_dir))
+    assert list(state.all_model_checkpoint_paths) == [str(model_dir / "model.ckpt-100"), latest]
+
+    graph = tf.Graph()
+    with graph.as_default():
+        k = tf.compat.v1.get_variable("dnn/hiddenlayer_0/kernel", shape=[4, 3], dtype=tf.float32)
+        b = tf.compat.v1.get_variable("dnn/hiddenlayer_0/bias", shape=[3], dtype=tf.float32)
+        step = tf.compat.v1.train.get_or_create_global_step()
+        saver = tf.compat.v1.train.Saver()
+        with tf.compat.v1.Session() as sess:
+            saver.restore(sess, latest)
+            got_k, got_b, got_step = sess.run([k, b, step])
+    np.testing.assert_array_equal(got_k, kernel * 200)
+    np.testing.assert_array_equal(got_b, bias)
+    assert got_step == 200
+
+
+def test_we_read_tf1_saver_checkpoint_with_partitions_and_strings(tmp_path, bin_dir):
+    prefix = tmp_path / "tf1" / "model.ckpt"
+    graph = tf.Graph()
+    with graph.as_default():
+        tf.compat.v1.get_variable(
+            "part", shape=[7, 4], dtype=tf.float32,
+            initializer=tf.compat.v1.random_normal_initializer(seed=1),
+            partitioner=tf.compat.v1.fixed_size_partitioner(3))
+        tf.compat.v1.get_variable(
+            "words", dtype=tf.string, initializer=tf.constant([["a", "bb"], ["", "\u00e9t\u00e9"]]))
+        tf.compat.v1.get_variable("counts", dtype=tf.int64, initializer=tf.constant([1, 2, 3], tf.int64))
+        saver = tf.compat.v1.train.Saver()
+        with tf.compat.v1.Session() as sess:
+            sess.run(tf.compat.v1.global_variables_initializer())
+            saver.save(sess, str(prefix), global_step=3)
+    listed = ckpt_tool(bin_dir, "list", tmp_path / "tf1", "--json")
+    part = next(t for t in listed["tensors"] if t["name"] == "part")
+    assert part["partitioned"] and part["shape"] == [7, 4] and part["bytes"] == 7 * 4 * 4
+    assert_same_as_tensorflow(bin_dir, tmp_path / "tf1" / "model.ckpt-3")
+
+
+def test_we_read_tf2_checkpoint_with_optimizer_slots(tmp_path, bin_dir):
+    dense = tf.keras.layers.Dense(3)
+    dense.build((None, 4))
+    optimizer = tf.keras.optimizers.legacy.Adam(0.1)  # slots under .OPTIMIZER_SLOT
+    with tf.GradientTape() as tape:
+        loss = tf.reduce_sum(dense(tf.ones((2, 4))) ** 2)
+    optimizer.apply_gradients(zip(tape.gradient(loss, dense.trainable_variables), dense.trainable_variables))
+    ckpt = tf.train.Checkpoint(model=dense, optimizer=optimizer)
+    path = ckpt.save(str(tmp_path / "tf2" / "ckpt"))
+    names = [name for name, _ in tf.train.list_variables(path)]
+    assert "_CHECKPOINTABLE_OBJECT_GRAPH" in names
+    assert any("/.OPTIMIZER_SLOT/" in name for name in names)
+    assert_same_as_tensorflow(bin_dir, path)
+    # The directory form resolves through TF's state file.
+    assert ckpt_tool(bin_dir, "list", tmp_path / "tf2", "--json")["checkpoint"] == path
+
+
+def test_we_read_shared_testdata(bin_dir, shared_testdata):
+    prefixes = sorted(p.with_suffix("") for p in (shared_testdata / "tf").rglob("*.index"))
+    assert len(prefixes) >= 10
+    for prefix in prefixes:
+        assert_same_as_tensorflow(bin_dir, prefix)
+
+
+def test_diff_and_history_on_our_model_dir(tmp_path, test_bin_dir, bin_dir):
+    model_dir = tmp_path / "model"
+    for step, scale in ((1, 1.0), (2, 1.0), (3, 1.001)):
+        write_spec(tmp_path, test_bin_dir, {"model_dir": str(model_dir), "step": step, "keep_checkpoint_max": 2,
+                                            "tensors": [tensor_spec("w", np.ones((2, 2), np.float32) * scale)]})
+    assert sorted(p.name for p in model_dir.glob("*.index")) == ["model.ckpt-2.index", "model.ckpt-3.index"]
+    history = ckpt_tool(bin_dir, "history", model_dir, "--json")
+    assert [c["step"] for c in history["checkpoints"]] == [2, 3]
+    assert tf.train.get_checkpoint_state(str(model_dir)).model_checkpoint_path == str(model_dir / "model.ckpt-3")
+    tool = bin_dir / "ckpt_tool"
+    a, b = model_dir / "model.ckpt-2", model_dir / "model.ckpt-3"
+    assert subprocess.run([tool, "diff", a, b]).returncode == 1
+    assert subprocess.run([tool, "diff", a, b, "--atol", "0.01"]).returncode == 0
+    assert subprocess.run([tool, "diff", a, tmp_path / "missing"]).returncode == 2

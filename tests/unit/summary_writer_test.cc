@@ -1,0 +1,304 @@
+// SummaryWriter and its EventFileWriter: what reaches the file and when,
+// concurrency, and I/O errors from a fault-injecting Env.
+#include "tfcompat/summary/summary_writer.h"
+
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <boost/test/unit_test.hpp>
+#include <cmath>
+#include <csignal>
+#include <thread>
+
+#include "summary/summary_writer_internal.h"
+#include "tfcompat/io/record_reader.h"
+#include "tfcompat/summary/event_file_reader.h"
+#include "util/temp_dir.h"
+#include "util/test_print.h"
+
+namespace tfcompat {
+namespace {
+
+using testing::TempDir;
+
+// Env::Default() except that event files fail every Append once
+// `fail_appends` is set, as a full disk does.
+class FaultEnv final : public Env {
+ public:
+  std::atomic<bool> fail_appends{false};
+
+  StatusOr<std::unique_ptr<WritableFile>> NewWritableFile(const std::string& path) override {
+    return base_->NewWritableFile(path);
+  }
+  StatusOr<std::unique_ptr<WritableFile>> NewExclusiveFile(const std::string& path) override {
+    auto file = base_->NewExclusiveFile(path);
+    if (!file.ok()) return file.status();
+    return std::unique_ptr<WritableFile>(new FaultyFile(std::move(*file), &fail_appends));
+  }
+  StatusOr<std::unique_ptr<RandomAccessFile>> NewRandomAccessFile(const std::string& path) override {
+    return base_->NewRandomAccessFile(path);
+  }
+  Status FileExists(const std::string& path) override { return base_->FileExists(path); }
+  StatusOr<uint64_t> GetFileSize(const std::string& path) override { return base_->GetFileSize(path); }
+  StatusOr<std::vector<std::string>> GetChildren(const std::string& dir) override { return base_->GetChildren(dir); }
+  Status IsDirectory(const std::string& path) override { return base_->IsDirectory(path); }
+  Status RecursivelyCreateDir(const std::string& dir) override { return base_->RecursivelyCreateDir(dir); }
+  Status DeleteFile(const std::string& path) override { return base_->DeleteFile(path); }
+  Status RenameFile(const std::string& from, const std::string& to) override { return base_->RenameFile(from, to); }
+  Status SyncDir(const std::string& dir) override { return base_->SyncDir(dir); }
+  double NowSeconds() override { return base_->NowSeconds(); }
+
+ private:
+  class FaultyFile final : public WritableFile {
+   public:
+    FaultyFile(std::unique_ptr<WritableFile> file, const std::atomic<bool>* fail)
+        : file_(std::move(file)), fail_(fail) {}
+    Status Append(std::string_view data) override {
+      if (*fail_) return ErrnoToStatus(ENOSPC, path());
+      return file_->Append(data);
+    }
+    Status Flush() override { return file_->Flush(); }
+    Status Sync() override { return file_->Sync(); }
+    Status Close() override { return file_->Close(); }
+    const std::string& path() const override { return file_->path(); }
+
+   private:
+    std::unique_ptr<WritableFile> file_;
+    const std::atomic<bool>* fail_;
+  };
+
+  Env* base_ = Env::Default();
+};
+
+std::vector<EventView> ReadAllEvents(const std::string& path) {
+  auto reader = EventFileReader::Open(path);
+  BOOST_TEST_REQUIRE(reader.ok());
+  std::vector<EventView> events;
+  EventView e;
+  Status s;
+  while ((s = (*reader)->ReadEvent(&e)).ok()) events.push_back(e);
+  BOOST_TEST(s.code() == StatusCode::kOutOfRange);
+  BOOST_TEST(!(*reader)->truncated_tail());
+  return events;
+}
+
+std::unique_ptr<SummaryWriter> MakeWriter(const std::string& logdir, int max_queue = 10, Env* env = Env::Default()) {
+  SummaryWriterOptions options;
+  options.max_queue = max_queue;
+  auto writer = SummaryWriterAccess::Create(env, logdir, options);
+  BOOST_TEST_REQUIRE(writer.ok(), writer.status().ToString());
+  return std::move(*writer);
+}
+
+BOOST_AUTO_TEST_SUITE(SummaryWriterSuite)
+
+BOOST_AUTO_TEST_CASE(FileVersionEventIsWrittenAtOnce) {
+  TempDir dir;
+  auto writer = MakeWriter(dir.file("run/a"));
+  const std::string name = Basename(writer->path());
+  BOOST_TEST(name.rfind("events.out.tfevents.", 0) == 0);
+  BOOST_TEST(Dirname(writer->path()) == dir.file("run/a"));
+  // Before any Flush: the first record is already in the file.
+  const auto events = ReadAllEvents(writer->path());
+  BOOST_TEST_REQUIRE(events.size() == 1u);
+  BOOST_TEST(events[0].file_version == "brain.Event:2");
+  BOOST_TEST(events[0].wall_time > 1.5e9);
+  BOOST_TEST(writer->Close().ok());
+}
+
+BOOST_AUTO_TEST_CASE(WritersNeverShareAFile) {
+  TempDir dir;
+  auto a = MakeWriter(dir.path());
+  auto b = MakeWriter(dir.path());
+  BOOST_TEST(a->path() != b->path());
+  BOOST_TEST((a->path() < b->path()));  // Creation order is name order.
+}
+
+BOOST_AUTO_TEST_CASE(QueueIsWrittenAtMaxQueueOnFlushAndOnClose) {
+  TempDir dir;
+  auto writer = MakeWriter(dir.path(), 1000);
+  for (int step = 0; step < 5; ++step) BOOST_TEST(writer->AddScalar("loss", step, 0.5f * step).ok());
+  BOOST_TEST(ReadAllEvents(writer->path()).size() == 1u);  // Still queued.
+  BOOST_TEST(writer->Flush().ok());
+  const auto events = ReadAllEvents(writer->path());
+  BOOST_TEST_REQUIRE(events.size() == 6u);
+  for (int step = 0; step < 5; ++step) {
+    BOOST_TEST(events[step + 1].step == step);
+    BOOST_TEST(events[step + 1].values.at(0).tag == "loss");
+    BOOST_TEST(events[step + 1].values.at(0).scalar == 0.5 * step);
+  }
+  BOOST_TEST(writer->AddScalar("loss", 5, 1.0f).ok());
+  BOOST_TEST(writer->Close().ok());
+  BOOST_TEST(ReadAllEvents(writer->path()).size() == 7u);
+}
+
+BOOST_AUTO_TEST_CASE(DestructorFlushes) {
+  TempDir dir;
+  std::string path;
+  {
+    auto writer = MakeWriter(dir.path());
+    path = writer->path();
+    BOOST_TEST(writer->AddText("notes", 3, "hi").ok());
+  }
+  const auto events = ReadAllEvents(path);
+  BOOST_TEST_REQUIRE(events.size() == 2u);
+  BOOST_TEST(events[1].values.at(0).kind == ValueKind::kText);
+}
+
+BOOST_AUTO_TEST_CASE(CallsAfterCloseFail) {
+  TempDir dir;
+  auto writer = MakeWriter(dir.path());
+  BOOST_TEST(writer->Close().ok());
+  BOOST_TEST(writer->Close().ok());
+  BOOST_TEST(writer->AddScalar("x", 1, 1.0f).code() == StatusCode::kFailedPrecondition);
+  BOOST_TEST(writer->Flush().code() == StatusCode::kFailedPrecondition);
+}
+
+BOOST_AUTO_TEST_CASE(ConcurrentWritersLoseNothing) {
+  TempDir dir;
+  auto writer = MakeWriter(dir.path(), 7);
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&writer, t] {
+      const std::string tag = "t" + std::to_string(t);
+      for (int step = 0; step < 2000; ++step) {
+        if (!writer->AddScalar(tag, step, static_cast<float>(step)).ok()) return;
+        if (step % 500 == 0 && !writer->Flush().ok()) return;
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  BOOST_TEST(writer->Close().ok());
+  std::map<std::string, int64_t> next_step;
+  const auto events = ReadAllEvents(writer->path());
+  BOOST_TEST(events.size() == 1u + 4 * 2000);
+  for (size_t i = 1; i < events.size(); ++i) {
+    const auto& v = events[i].values.at(0);
+    BOOST_TEST(events[i].step == next_step[v.tag]++);  // In order per thread.
+    BOOST_TEST(v.scalar == static_cast<double>(events[i].step));
+  }
+}
+
+BOOST_AUTO_TEST_CASE(IoErrorIsReturnedAtNextCallAndKept) {
+  TempDir dir;
+  FaultEnv env;
+  auto created = MakeWriter(dir.path(), 1000, &env);
+  SummaryWriter& writer = *created;
+  BOOST_TEST(writer.AddScalar("loss", 1, 1.0f).ok());
+  env.fail_appends = true;
+  const Status flush = writer.Flush();
+  BOOST_TEST(flush.code() == StatusCode::kResourceExhausted);
+  BOOST_TEST(flush.message().find(writer.path()) != std::string::npos);
+  BOOST_TEST(writer.AddScalar("loss", 2, 2.0f) == flush);
+  BOOST_TEST(writer.AddText("t", 2, "x") == flush);
+  BOOST_TEST(writer.Flush() == flush);
+  BOOST_TEST(writer.Close() == flush);
+}
+
+BOOST_AUTO_TEST_CASE(IoErrorOfBackgroundWriteReachesTheCaller) {
+  TempDir dir;
+  FaultEnv env;
+  auto writer = MakeWriter(dir.path(), 2, &env);
+  env.fail_appends = true;
+  // The thread writes (and fails) every 2 events; callers block at 4
+  // queued events until it has, so the error surfaces within a few calls.
+  Status s;
+  for (int step = 0; step < 100 && s.ok(); ++step) s = writer->AddScalar("x", step, 1.0f);
+  BOOST_TEST(s.code() == StatusCode::kResourceExhausted);
+  BOOST_TEST(writer->Close() == s);
+}
+
+// A real file that cannot grow (RLIMIT_FSIZE, in a child process): the
+// write error comes back from the POSIX file, is returned and kept.
+BOOST_AUTO_TEST_CASE(FileSizeLimitErrorReachesTheCaller) {
+  TempDir dir;
+  const pid_t pid = fork();
+  BOOST_TEST_REQUIRE(pid >= 0);
+  if (pid == 0) {
+    std::signal(SIGXFSZ, SIG_IGN);
+    const rlimit limit{4096, 4096};
+    if (setrlimit(RLIMIT_FSIZE, &limit) != 0) _exit(10);
+    auto writer = SummaryWriter::Create(dir.path());
+    if (!writer.ok()) _exit(11);
+    Status s;
+    for (int step = 0; step < 100000 && s.ok(); ++step) s = (*writer)->AddScalar("loss", step, 1.0f);
+    if (s.ok()) _exit(12);  // 4.4 MB never fit in 4 KiB.
+    if (s.message().find((*writer)->path()) == std::string::npos) _exit(13);
+    _exit((*writer)->Flush() == s && (*writer)->Close() == s ? 0 : 14);
+  }
+  int status = 0;
+  BOOST_TEST_REQUIRE(waitpid(pid, &status, 0) == pid);
+  BOOST_TEST(WIFEXITED(status));
+  BOOST_TEST(WEXITSTATUS(status) == 0);
+}
+
+BOOST_AUTO_TEST_CASE(InvalidArgumentsDoNotPoisonTheWriter) {
+  TempDir dir;
+  auto writer = MakeWriter(dir.path());
+  BOOST_TEST(writer->AddScalar("", 1, 1.0f).code() == StatusCode::kInvalidArgument);
+  HistogramData bad;
+  bad.bucket_limits = {1.0, 2.0};
+  bad.bucket_counts = {1.0};
+  BOOST_TEST(writer->AddHistogram("h", 1, bad).code() == StatusCode::kInvalidArgument);
+  bad.bucket_counts = {1.0, 1.0};
+  bad.bucket_limits = {2.0, 1.0};
+  BOOST_TEST(writer->AddHistogram("h", 1, bad).code() == StatusCode::kInvalidArgument);
+  const std::vector<double> with_nan = {1.0, std::nan("")};
+  BOOST_TEST(writer->AddHistogram("h", 1, with_nan).code() == StatusCode::kInvalidArgument);
+  BOOST_TEST(writer->AddHistogram("h", 1, HistogramData::FromValues(with_nan)).code() == StatusCode::kInvalidArgument);
+  const std::vector<uint8_t> pixels(5);
+  BOOST_TEST(writer->AddImage("i", 1, ImageU8{2, 2, 1, pixels}).code() == StatusCode::kInvalidArgument);
+  const std::vector<float> samples(3);
+  BOOST_TEST(writer->AddAudio("a", 1, samples, 2, 8000).code() == StatusCode::kInvalidArgument);
+  BOOST_TEST(writer->AddGraph("\xff\xff\xff").code() == StatusCode::kInvalidArgument);
+  const std::vector<std::string> cells(3);
+  BOOST_TEST(writer->AddTextTable("t", 1, 2, 2, cells).code() == StatusCode::kInvalidArgument);
+  const std::vector<uint8_t> labels(2);
+  const std::vector<float> predictions(3);
+  BOOST_TEST(writer->AddPrCurve("p", 1, labels, predictions).code() == StatusCode::kInvalidArgument);
+  BOOST_TEST(writer->AddScalar("ok", 1, 1.0f).ok());
+  BOOST_TEST(writer->Close().ok());
+}
+
+BOOST_AUTO_TEST_CASE(SessionLogEvents) {
+  TempDir dir;
+  auto writer = MakeWriter(dir.path());
+  BOOST_TEST(writer->AddSessionStart(42).ok());
+  BOOST_TEST(writer->AddCheckpoint(50, "/m/model.ckpt-50").ok());
+  BOOST_TEST(writer->Close().ok());
+  const auto events = ReadAllEvents(writer->path());
+  BOOST_TEST_REQUIRE(events.size() == 3u);
+  BOOST_TEST(events[1].step == 42);
+  BOOST_TEST((events[1].session_status == SessionStatus::kStart));
+  BOOST_TEST((events[2].session_status == SessionStatus::kCheckpoint));
+  BOOST_TEST(events[2].checkpoint_path == "/m/model.ckpt-50");
+}
+
+BOOST_AUTO_TEST_CASE(KindsAsTheReaderSeesThem) {
+  TempDir dir;
+  auto writer = MakeWriter(dir.path());
+  const std::vector<double> values = {1, 2, 3};
+  const std::vector<uint8_t> pixels(4, 7);
+  const std::vector<float> samples(10, 0.1f);
+  BOOST_TEST(writer->AddScalarTensor("s", 1, 2.5f).ok());
+  BOOST_TEST(writer->AddHistogram("h", 1, values).ok());
+  BOOST_TEST(writer->AddHistogram("legacy", 1, HistogramData::FromValues(values)).ok());
+  BOOST_TEST(writer->AddImage("i", 1, ImageU8{2, 2, 1, pixels}).ok());
+  BOOST_TEST(writer->AddAudio("a", 1, samples, 1, 100).ok());
+  BOOST_TEST(writer->Close().ok());
+  const auto events = ReadAllEvents(writer->path());
+  BOOST_TEST_REQUIRE(events.size() == 6u);
+  BOOST_TEST((events[1].values.at(0).kind == ValueKind::kScalar));
+  BOOST_TEST(events[1].values.at(0).scalar == 2.5);
+  BOOST_TEST((events[2].values.at(0).kind == ValueKind::kHistogram));
+  BOOST_TEST((events[3].values.at(0).kind == ValueKind::kHistogram));
+  BOOST_TEST((events[4].values.at(0).kind == ValueKind::kImage));
+  BOOST_TEST((events[5].values.at(0).kind == ValueKind::kAudio));
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+}  // namespace
+}  // namespace tfcompat

@@ -1,0 +1,66 @@
+// The subcommands of ckpt_tool: each has an options struct, a setup
+// function that registers it with CLI11, and a run function that writes to
+// the given streams and returns the process exit code.
+#ifndef TFCOMPAT_TOOLS_CKPT_TOOL_COMMANDS_H_
+#define TFCOMPAT_TOOLS_CKPT_TOOL_COMMANDS_H_
+
+#include <CLI/CLI.hpp>
+
+#include <functional>
+#include <ostream>
+#include <string>
+#include <vector>
+
+namespace tfcompat::ckpt_tool {
+
+// Exit codes shared by the subcommands (diff follows diff(1)).
+inline constexpr int kExitOk = 0;
+inline constexpr int kExitDiffer = 1;
+inline constexpr int kExitInvalid = 1;
+inline constexpr int kExitError = 2;
+
+// What a subcommand's setup returns: the action to run once parsed.
+using Action = std::function<int(std::ostream& out, std::ostream& err)>;
+
+struct ListOptions {
+  std::string path;
+  bool json = false;
+  std::string filter;
+};
+int RunList(const ListOptions& options, std::ostream& out, std::ostream& err);
+void SetupList(CLI::App& app, Action* action);
+
+struct PrintOptions {
+  std::string path;
+  std::vector<std::string> names;
+  bool json = false;
+};
+int RunPrint(const PrintOptions& options, std::ostream& out, std::ostream& err);
+void SetupPrint(CLI::App& app, Action* action);
+
+struct DiffOptions {
+  std::string a;
+  std::string b;
+  bool json = false;
+  double atol = 0.0;
+  double rtol = 0.0;
+};
+int RunDiff(const DiffOptions& options, std::ostream& out, std::ostream& err);
+void SetupDiff(CLI::App& app, Action* action);
+
+struct ValidateOptions {
+  std::string path;
+};
+int RunValidate(const ValidateOptions& options, std::ostream& out, std::ostream& err);
+void SetupValidate(CLI::App& app, Action* action);
+
+struct HistoryOptions {
+  std::string dir;
+  bool json = false;
+};
+int RunHistory(const HistoryOptions& options, std::ostream& out, std::ostream& err);
+void SetupHistory(CLI::App& app, Action* action);
+
+}  // namespace tfcompat::ckpt_tool
+
+#endif  // TFCOMPAT_TOOLS_CKPT_TOOL_COMMANDS_H_

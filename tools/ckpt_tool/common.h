@@ -1,0 +1,47 @@
+// Helpers shared by ckpt_tool's subcommands.
+#ifndef TFCOMPAT_TOOLS_CKPT_TOOL_COMMON_H_
+#define TFCOMPAT_TOOLS_CKPT_TOOL_COMMON_H_
+
+#include <nlohmann/json.hpp>
+
+#include <memory>
+#include <ostream>
+#include <string>
+
+#include "tfcompat/base/status.h"
+#include "tfcompat/checkpoint/bundle.h"
+#include "tfcompat/checkpoint/tensor.h"
+
+namespace tfcompat::ckpt_tool {
+
+// Opens PATH: a checkpoint prefix, or a directory (its latest checkpoint).
+StatusOr<std::unique_ptr<BundleReader>> OpenCheckpoint(const std::string& path);
+
+// Prints "ckpt_tool: <status>" to `err` and returns `exit_code`.
+int ReportError(const Status& status, std::ostream& err, int exit_code);
+
+// JSON of a shape: [4, 10].
+nlohmann::json ShapeJson(const TensorShape& shape);
+// Element `i` as JSON: exact integers, doubles (NaN/Inf as the strings
+// "nan", "inf", "-inf"), [re, im] for complex, booleans, and strings
+// (valid UTF-8 as is, otherwise {"hex": "..."}).
+nlohmann::json ElementJson(const Tensor& tensor, int64_t i);
+// A short human-readable rendering of element `i` (%g for floats).
+std::string ElementText(const Tensor& tensor, int64_t i);
+
+// min / max / mean / std over the finite values, with NaN and Inf counts.
+struct Stats {
+  int64_t finite = 0;
+  int64_t nan = 0;
+  int64_t inf = 0;
+  double min = 0;
+  double max = 0;
+  double mean = 0;
+  double std = 0;
+};
+// Precondition: a numeric (not string) tensor.
+Stats ComputeStats(const Tensor& tensor);
+
+}  // namespace tfcompat::ckpt_tool
+
+#endif  // TFCOMPAT_TOOLS_CKPT_TOOL_COMMON_H_

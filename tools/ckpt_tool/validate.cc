@@ -1,0 +1,34 @@
+// ckpt_tool validate PATH: checks the index (footer, every block CRC,
+// header), that every data shard exists, and every tensor's offset, size
+// and CRC. Exit 0 when valid; 1 naming the first problem; 2 if PATH names
+// no checkpoint.
+#include "commands.h"
+#include "common.h"
+#include "tfcompat/checkpoint/checkpoint.h"
+
+namespace tfcompat::ckpt_tool {
+
+int RunValidate(const ValidateOptions& options, std::ostream& out, std::ostream& err) {
+  StatusOr<std::string> prefix = ResolveCheckpoint(options.path);
+  if (!prefix.ok()) return ReportError(prefix.status(), err, kExitError);
+  StatusOr<std::unique_ptr<BundleReader>> reader = BundleReader::Open(*prefix);
+  if (!reader.ok()) return ReportError(reader.status(), err, kExitInvalid);
+  Status status = (*reader)->VerifyAll();
+  if (!status.ok()) return ReportError(status.WithContext("invalid checkpoint " + *prefix), err, kExitInvalid);
+  int64_t bytes = 0;
+  for (const BundleEntry& entry : (*reader)->entries()) bytes += entry.size;
+  out << "OK " << *prefix << ": " << (*reader)->entries().size() << " tensors, " << bytes << " bytes in "
+      << (*reader)->num_shards() << " data file(s)\n";
+  return kExitOk;
+}
+
+void SetupValidate(CLI::App& app, Action* action) {
+  auto options = std::make_shared<ValidateOptions>();
+  CLI::App* sub = app.add_subcommand("validate", "Check every block and tensor CRC, size and offset");
+  sub->add_option("path", options->path, "Checkpoint prefix, or a directory (its latest checkpoint)")->required();
+  sub->callback([options, action] {
+    *action = [options](std::ostream& out, std::ostream& err) { return RunValidate(*options, out, err); };
+  });
+}
+
+}  // namespace tfcompat::ckpt_tool

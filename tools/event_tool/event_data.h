@@ -1,0 +1,62 @@
+// Loading runs for event_tool: a run is a directory holding event files;
+// its events are read from every event file in name (= creation) order.
+#ifndef TFCOMPAT_TOOLS_EVENT_TOOL_EVENT_DATA_H_
+#define TFCOMPAT_TOOLS_EVENT_TOOL_EVENT_DATA_H_
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "tfcompat/base/status.h"
+#include "tfcompat/summary/event_file_reader.h"
+
+namespace tfcompat::event_tool {
+
+// Exit codes of every subcommand.
+inline constexpr int kExitOk = 0;
+inline constexpr int kExitUsage = 1;
+inline constexpr int kExitError = 2;
+
+struct ScalarPoint {
+  double wall_time = 0;
+  int64_t step = 0;
+  double value = 0;
+};
+
+// What `list` prints for one tag.
+struct TagStats {
+  ValueKind kind = ValueKind::kUnknown;
+  int64_t count = 0;
+  int64_t min_step = 0;
+  int64_t max_step = 0;
+  double min_time = 0;
+  double max_time = 0;
+};
+
+struct RunData {
+  std::string name;  // Relative to the logdir; "." for the logdir itself.
+  std::vector<std::string> files;
+  std::map<std::string, TagStats> tags;
+  std::map<std::string, std::vector<ScalarPoint>> scalars;
+  int64_t graphs = 0;
+  int64_t session_logs = 0;
+};
+
+// The runs under `logdir`, sorted by name. NotFound if `logdir` is not a
+// directory; an empty list if it holds no event file.
+StatusOr<std::vector<std::string>> FindRuns(const std::string& logdir);
+
+// Reads every event of run `run` of `logdir`. A truncated last record is
+// not an error; a corrupt record is (DataLoss with file and offset).
+StatusOr<RunData> LoadRun(const std::string& logdir, const std::string& run);
+
+// `value` printed with a printf format holding one double conversion.
+std::string FormatNumber(const char* format, double value);
+
+// Prints `status` as "event_tool: <message>" and returns kExitError.
+int ReportError(const Status& status, std::ostream& err);
+
+}  // namespace tfcompat::event_tool
+
+#endif  // TFCOMPAT_TOOLS_EVENT_TOOL_EVENT_DATA_H_
