@@ -1,0 +1,208 @@
+// train_bench: training speed of the estimator's canned DNNClassifier.
+//
+//   build/bin/train_bench [--peer PYTHON]
+//
+// Measures, on one thread:
+//   * Iris DNNClassifier (4-10-10-3, Adagrad) training steps: batch 32 and 100;
+//   * a 784-512-512-10 MLP (batch 128, synthetic data): steps/s, and the
+//     GFLOP/s of its dense layers' forward + backward products alone;
+//   * this core's FMA peak, measured with a loop of independent vector FMAs.
+// With --peer, runs bench/train_bench_tf.py under PYTHON (a venv with
+// tensorflow-estimator) and prints TF Estimator's figures for the same models.
+// Checkpoints and summaries are not part of these figures (they are written
+// by the Estimator layer, not by the Trainer measured here).
+#include <immintrin.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "estimator/dense_layer.h"
+#include "estimator/eigen_types.h"
+#include "tfcompat/estimator/trainer.h"
+
+namespace tfcompat::estimator {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+template <typename T>
+T OrDie(StatusOr<T> value) {
+  if (!value.ok()) {
+    std::fprintf(stderr, "train_bench: %s\n", value.status().ToString().c_str());
+    std::exit(2);
+  }
+  return std::move(value).value();
+}
+
+// Seconds per call of `f`: the best of 5 rounds of at least 0.2 s each.
+template <typename F>
+double SecondsPerCall(F f) {
+  double best = 1e30;
+  for (int round = 0; round < 5; ++round) {
+    int64_t calls = 0;
+    const auto start = Clock::now();
+    double elapsed = 0;
+    do {
+      f();
+      ++calls;
+      elapsed = std::chrono::duration<double>(Clock::now() - start).count();
+    } while (elapsed < 0.2);
+    best = std::min(best, elapsed / static_cast<double>(calls));
+  }
+  return best;
+}
+
+// Peak single-core FMA GFLOP/s: 16 independent chains of vector FMAs (enough
+// to cover FMA latency on two ports), at the widest width this build targets.
+double MeasurePeakGflops() {
+#if defined(__AVX512F__)
+  using Vec = __m512;
+  constexpr int kLanes = 16;
+  const auto fma = [](Vec a, Vec b, Vec c) { return _mm512_fmadd_ps(a, b, c); };
+  const auto set = [](float x) { return _mm512_set1_ps(x); };
+  const auto first = [](Vec a) { return _mm512_cvtss_f32(a); };
+#elif defined(__FMA__)
+  using Vec = __m256;
+  constexpr int kLanes = 8;
+  const auto fma = [](Vec a, Vec b, Vec c) { return _mm256_fmadd_ps(a, b, c); };
+  const auto set = [](float x) { return _mm256_set1_ps(x); };
+  const auto first = [](Vec a) { return _mm256_cvtss_f32(a); };
+#else
+  using Vec = __m128;  // SSE: a multiply and an add, counted as one FMA
+  constexpr int kLanes = 4;
+  const auto fma = [](Vec a, Vec b, Vec c) { return _mm_add_ps(_mm_mul_ps(a, b), c); };
+  const auto set = [](float x) { return _mm_set1_ps(x); };
+  const auto first = [](Vec a) { return _mm_cvtss_f32(a); };
+#endif
+  constexpr int kChains = 16;
+  constexpr int64_t kIterations = 1 << 20;
+  Vec acc[kChains];
+  for (int c = 0; c < kChains; ++c) acc[c] = set(static_cast<float>(c));
+  const Vec mul = set(0.999999f), add = set(1e-7f);
+  const double seconds = SecondsPerCall([&] {
+    Vec local[kChains];  // in registers for the whole loop
+    for (int c = 0; c < kChains; ++c) local[c] = acc[c];
+    for (int64_t i = 0; i < kIterations; ++i) {
+      for (int c = 0; c < kChains; ++c) local[c] = fma(local[c], mul, add);
+    }
+    for (int c = 0; c < kChains; ++c) acc[c] = local[c];
+  });
+  float sink = 0;
+  for (int c = 0; c < kChains; ++c) sink += first(acc[c]);
+  if (sink == 42.0f) std::puts("");  // keeps the chains alive
+  return 2.0 * kLanes * kChains * static_cast<double>(kIterations) / seconds / 1e9;
+}
+
+std::shared_ptr<const Dataset> SyntheticDataset(int features, int classes, int rows) {
+  auto d = std::make_shared<Dataset>();
+  std::vector<std::string> names;
+  for (int i = 0; i < features; ++i) {
+    char name[16];
+    std::snprintf(name, sizeof(name), "x%04d", i);
+    names.emplace_back(name);
+  }
+  d->feature_names = std::make_shared<const std::vector<std::string>>(std::move(names));
+  uint32_t state = 12345;
+  for (int64_t i = 0; i < int64_t{rows} * features; ++i) {
+    state = state * 1664525u + 1013904223u;
+    d->features.push_back(static_cast<float>(state >> 8) * 0x1.0p-24f);
+  }
+  for (int r = 0; r < rows; ++r) d->labels.push_back(static_cast<float>(r % classes));
+  return d;
+}
+
+std::shared_ptr<const Dataset> IrisDataset() {
+  CsvOptions options;
+  options.feature_names = {"SepalLength", "SepalWidth", "PetalLength", "PetalWidth"};
+  return std::make_shared<const Dataset>(OrDie(ReadCsvDataset(TFCOMPAT_REPO_DATA "/iris_training.csv", options)));
+}
+
+// Microseconds per training step of a DNNClassifier (shuffled, repeated input).
+double MicrosPerStep(std::shared_ptr<const Dataset> data, std::vector<int64_t> hidden, int classes, int64_t batch) {
+  DNNClassifierOptions options;
+  for (const std::string& name : *data->feature_names) options.feature_columns.emplace_back(name);
+  options.hidden_units = std::move(hidden);
+  options.n_classes = classes;
+  auto trainer = OrDie(Trainer::Create(OrDie(NewDNNClassifier(options, 1)), nullptr, 1));
+  auto input = OrDie(DatasetBatches::Create(data, {.batch_size = batch, .shuffle = true, .seed = 1}));
+  constexpr int64_t kStepsPerCall = 20;
+  return 1e6 / kStepsPerCall * SecondsPerCall([&] {
+           const Status s = trainer->Train(input.get(), TrainSteps::Steps(kStepsPerCall), {});
+           if (!s.ok()) std::abort();
+         });
+}
+
+// GFLOP/s of the MLP's dense layers alone: forward, dW, db and dx products.
+double DenseGflops(int64_t batch) {
+  const std::vector<int64_t> sizes = {784, 512, 512, 10};
+  std::vector<DenseLayer> layers;
+  size_t offset = 0;
+  double flops = 0;
+  for (size_t i = 0; i + 1 < sizes.size(); ++i) {
+    const int64_t in = sizes[i], out = sizes[i + 1];
+    layers.push_back({offset, offset + static_cast<size_t>(in * out), in, out,
+                      i + 2 < sizes.size() ? Activation::kRelu : Activation::kLinear});
+    offset += static_cast<size_t>(in * out + out);
+    // forward x W, backward x^T dz and (except the first layer) dz W^T.
+    flops += 2.0 * batch * in * out * (i == 0 ? 2 : 3);
+  }
+  std::vector<float> params(offset, 0.01f), grads(offset);
+  std::vector<Matrix> acts(layers.size());
+  Matrix x = Matrix::Constant(batch, sizes[0], 0.5f), grad, dx;
+  const double seconds = SecondsPerCall([&] {
+    const Matrix* in = &x;
+    for (size_t i = 0; i < layers.size(); ++i) {
+      layers[i].Forward(params, *in, &acts[i]);
+      in = &acts[i];
+    }
+    grad = Matrix::Constant(batch, sizes.back(), 0.1f);
+    for (size_t k = layers.size(); k-- > 0;) {
+      layers[k].Backward(params, k == 0 ? x : acts[k - 1], acts[k], &grad, grads, k == 0 ? nullptr : &dx);
+      std::swap(grad, dx);
+    }
+  });
+  return flops / seconds / 1e9;
+}
+
+}  // namespace
+}  // namespace tfcompat::estimator
+
+int main(int argc, char** argv) {
+  using namespace tfcompat::estimator;
+  std::string peer;
+  for (int i = 1; i < argc; ++i) {
+    const std::string_view arg = argv[i];
+    if (arg == "--peer" && i + 1 < argc) {
+      peer = argv[++i];
+    } else {
+      std::fprintf(stderr, "usage: train_bench [--peer PYTHON]\n");
+      return 1;
+    }
+  }
+  const double peak = MeasurePeakGflops();
+  const auto iris = IrisDataset();
+  const double iris32 = MicrosPerStep(iris, {10, 10}, 3, 32);
+  const double iris100 = MicrosPerStep(iris, {10, 10}, 3, 100);
+  const double mlp = MicrosPerStep(SyntheticDataset(784, 10, 1280), {512, 512}, 10, 128);
+  const double dense = DenseGflops(128);
+  std::printf("tfcompat (1 thread)\n");
+  std::printf("  iris 4-10-10-3   batch  32: %9.2f us/step  %10.0f steps/s\n", iris32, 1e6 / iris32);
+  std::printf("  iris 4-10-10-3   batch 100: %9.2f us/step  %10.0f steps/s\n", iris100, 1e6 / iris100);
+  std::printf("  mlp 784-512-512-10 batch 128: %7.0f us/step  %10.1f steps/s\n", mlp, 1e6 / mlp);
+  std::printf("  mlp dense layers fwd+bwd: %.1f GFLOP/s = %.0f%% of measured FMA peak %.1f GFLOP/s\n", dense,
+              100.0 * dense / peak, peak);
+  std::fflush(stdout);
+  if (!peer.empty()) {
+    const std::string command = peer + " " TFCOMPAT_BENCH_DIR "/train_bench_tf.py";
+    std::printf("TensorFlow Estimator peer (%s)\n", command.c_str());
+    std::fflush(stdout);
+    return std::system(command.c_str()) == 0 ? 0 : 2;
+  }
+  return 0;
+}

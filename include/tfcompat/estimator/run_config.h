@@ -1,0 +1,43 @@
+// RunConfig: tf.estimator.RunConfig's checkpoint, summary and logging
+// settings, with TF's defaults and TF's validation messages.
+#ifndef TFCOMPAT_ESTIMATOR_RUN_CONFIG_H_
+#define TFCOMPAT_ESTIMATOR_RUN_CONFIG_H_
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "tfcompat/base/status.h"
+
+namespace tfcompat::estimator {
+
+struct RunConfig {
+  // Where checkpoints and event files go; empty: a fresh temporary directory.
+  std::string model_dir;
+  // Seed of every initialiser, dropout mask and shuffle; empty: random.
+  std::optional<int64_t> tf_random_seed;
+  int64_t save_summary_steps = 100;
+  // At most one of the two; neither set means every 600 seconds.
+  std::optional<int64_t> save_checkpoints_steps;
+  std::optional<double> save_checkpoints_secs;
+  int64_t keep_checkpoint_max = 5;
+  double keep_checkpoint_every_n_hours = 10000.0;
+  int64_t log_step_count_steps = 100;
+
+  // InvalidArgument with TF's message (both checkpoint schedules set, a
+  // negative count, ...).
+  [[nodiscard]] Status Validate() const;
+
+  // The checkpoint schedule in effect: exactly one of the two is set.
+  struct CheckpointSchedule {
+    std::optional<int64_t> steps;
+    std::optional<double> secs;
+  };
+  CheckpointSchedule checkpoint_schedule() const;
+};
+
+inline constexpr double kDefaultSaveCheckpointsSecs = 600.0;
+
+}  // namespace tfcompat::estimator
+
+#endif  // TFCOMPAT_ESTIMATOR_RUN_CONFIG_H_

@@ -1,0 +1,145 @@
+"""The canned models against real TF1 canned Estimators (tensorflow-estimator).
+
+For each configuration, a real tf.compat.v1.estimator model trains a few steps
+on the whole Iris training set as one unshuffled batch. Our estimator_driver
+starts from TF's initial checkpoint (model.ckpt-0), trains the same steps on
+the same batches, and must end with exactly TF's variable names, dtypes and
+shapes (slots and optimizer scalars included), TF's values, TF's evaluation
+metrics and TF's predictions."""
+import json
+import pathlib
+
+import numpy as np
+import pytest
+import tensorflow as tf
+
+from conftest import run
+
+NAMES = ["SepalLength", "SepalWidth", "PetalLength", "PetalWidth"]
+DATA = pathlib.Path(__file__).resolve().parents[2] / "data"
+STEPS = 5
+EVAL_BATCH = 8  # 30 test rows: 4 batches, the last one short
+
+
+def iris(name):
+    table = np.loadtxt(DATA / name, delimiter=",", skiprows=1, dtype=np.float32)
+    return table[:, :4], table[:, 4].astype(np.int64)
+
+
+def write_csv(path, x, y, label):
+    with open(path, "w") as f:
+        f.write(",".join(NAMES + [label]) + "\n")
+        for row, target in zip(x, y):
+            f.write(",".join(repr(float(v)) for v in row) + f",{target}\n")
+
+
+def datasets(tmp_path, kind):
+    """(train x, train y, test x, test y, driver config entries) for a head."""
+    (xt, yt), (xe, ye) = iris("iris_training.csv"), iris("iris_test.csv")
+    if kind == "multiclass":
+        return xt, yt, xe, ye, {"train_csv": str(DATA / "iris_training.csv"),
+                                "eval_csv": str(DATA / "iris_test.csv"), "n_classes": 3}
+    if kind == "binary":  # setosa or not
+        yt, ye = (yt == 0).astype(np.int64), (ye == 0).astype(np.int64)
+        n_classes = 2
+    else:  # regression of a made-up smooth target
+        yt = (xt @ np.array([0.5, -1.0, 0.25, 2.0], np.float32)).astype(np.float32)
+        ye = (xe @ np.array([0.5, -1.0, 0.25, 2.0], np.float32)).astype(np.float32)
+        n_classes = 0
+    write_csv(tmp_path / "train.csv", xt, yt, "label")
+    write_csv(tmp_path / "test.csv", xe, ye, "label")
+    return xt, yt, xe, ye, {"train_csv": str(tmp_path / "train.csv"), "eval_csv": str(tmp_path / "test.csv"),
+                            "label_column": "label", "n_classes": n_classes}
+
+
+def input_fn(x, y, epochs, batch_size=None):
+    return tf.compat.v1.estimator.inputs.numpy_input_fn(
+        x={n: x[:, i] for i, n in enumerate(NAMES)}, y=y, batch_size=batch_size or len(x), shuffle=False,
+        num_epochs=epochs)
+
+
+CASES = [
+    # id, model, head, hidden_units, optimizer (None: the canned default)
+    ("dnn-adagrad-default", "dnn_classifier", "multiclass", [10, 10], None),
+    ("dnn-adam", "dnn_classifier", "multiclass", [10, 10], "Adam"),
+    ("dnn-rmsprop", "dnn_classifier", "multiclass", [8], "RMSProp"),
+    ("dnn-sgd", "dnn_classifier", "multiclass", [6, 5, 4], "SGD"),
+    ("dnn-momentum", "dnn_classifier", "multiclass", [10], "Momentum"),
+    ("dnn-ftrl-binary", "dnn_classifier", "binary", [10], "Ftrl"),
+    ("dnn-regressor", "dnn_regressor", "regression", [10, 10], None),
+    ("linear-default", "linear_classifier", "multiclass", None, None),
+]
+
+
+def tf_estimator(kind, hidden_units, n_classes, optimizer, model_dir):
+    columns = [tf.feature_column.numeric_column(n) for n in NAMES]
+    config = tf.estimator.RunConfig(tf_random_seed=7)
+    extra = {} if optimizer is None else {"optimizer": optimizer}
+    if optimizer == "Momentum":  # not one of the canned names: an instance, momentum 0.9 as ours
+        extra["optimizer"] = lambda: tf.compat.v1.train.MomentumOptimizer(learning_rate=0.05, momentum=0.9)
+    v1 = tf.compat.v1.estimator
+    if kind == "dnn_classifier":
+        return v1.DNNClassifier(hidden_units=hidden_units, feature_columns=columns, n_classes=n_classes,
+                                model_dir=model_dir, config=config, **extra)
+    if kind == "dnn_regressor":
+        return v1.DNNRegressor(hidden_units=hidden_units, feature_columns=columns, model_dir=model_dir,
+                               config=config, **extra)
+    return v1.LinearClassifier(feature_columns=columns, n_classes=n_classes, model_dir=model_dir, config=config,
+                               **extra)
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c[0] for c in CASES])
+def test_canned_model_matches_tf_estimator(tmp_path, test_bin_dir, case):
+    _, kind, head, hidden_units, optimizer = case
+    xt, yt, xe, ye, data = datasets(tmp_path, head)
+    model_dir = tmp_path / "tf"
+    estimator = tf_estimator(kind, hidden_units, data["n_classes"], optimizer, str(model_dir))
+    estimator.train(input_fn(xt, yt, None), steps=STEPS)
+    tf_eval = estimator.evaluate(input_fn(xe, ye, 1, EVAL_BATCH))
+    tf_predictions = list(estimator.predict(input_fn(xe, ye, 1)))
+
+    initial = tf.train.load_checkpoint(str(model_dir / "model.ckpt-0"))
+    init = {name: initial.get_tensor(name).reshape(-1).tolist()
+            for name, _ in tf.train.list_variables(str(model_dir / "model.ckpt-0"))
+            if name.startswith(("dnn/hiddenlayer", "dnn/logits", "linear/linear_model"))
+            and "/t_0/" not in name and "/part_0/" not in name}
+    config = {"model": kind, "feature_names": NAMES, "batch_size": len(xt), "steps": STEPS, "init": init,
+              "eval_batch_size": EVAL_BATCH, **data}
+    if hidden_units:
+        config["hidden_units"] = hidden_units
+    if optimizer:
+        config["optimizer"] = {"name": optimizer, "learning_rate": 0.05}
+    (tmp_path / "config.json").write_text(json.dumps(config))
+    ours = json.loads(run([test_bin_dir / "estimator_driver", tmp_path / "config.json"]).stdout)
+
+    # Same variables: names, dtypes, shapes, values.
+    final = tf.train.load_checkpoint(str(model_dir / f"model.ckpt-{STEPS}"))
+    tf_variables = dict(tf.train.list_variables(str(model_dir / f"model.ckpt-{STEPS}")))
+    assert sorted(ours["variables"]) == sorted(tf_variables)
+    dtypes = final.get_variable_to_dtype_map()
+    for name, shape in tf_variables.items():
+        mine = ours["variables"][name]
+        assert mine["shape"] == list(shape), name
+        assert mine["dtype"] == dtypes[name].name, name
+        np.testing.assert_allclose(np.array(mine["values"]).reshape(shape), final.get_tensor(name),
+                                   rtol=2e-4, atol=2e-5, err_msg=name)
+
+    # Same evaluation metrics (the ones both compute), streamed over 4 batches:
+    # `loss` is the mean of the per-batch SUM losses, the rest per example.
+    for key, value in ours["eval"].items():
+        assert key in tf_eval, key
+        np.testing.assert_allclose(value, tf_eval[key], rtol=2e-4, atol=1e-5, err_msg=key)
+    assert {"loss", "average_loss", "global_step"} <= set(ours["eval"])
+
+    # Same predictions.
+    p = ours["predictions"]
+    if head == "regression":
+        np.testing.assert_allclose(p["predictions"], [t["predictions"][0] for t in tf_predictions], rtol=2e-4, atol=2e-5)
+        return
+    n = data["n_classes"]
+    np.testing.assert_allclose(np.array(p["probabilities"]).reshape(-1, n),
+                               [t["probabilities"] for t in tf_predictions], atol=1e-5)
+    assert p["class_ids"] == [int(t["class_ids"][0]) for t in tf_predictions]
+    assert p["classes"] == [t["classes"][0].decode() for t in tf_predictions]
+    if head == "binary":
+        np.testing.assert_allclose(p["logistic"], [t["logistic"][0] for t in tf_predictions], atol=1e-5)
