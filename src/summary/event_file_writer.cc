@@ -72,6 +72,7 @@ EventFileWriter::EventFileWriter(Env* env, std::string path, std::unique_ptr<Wri
     : env_(env),
       path_(std::move(path)),
       max_queue_(options.max_queue),
+      max_pending_bytes_(options.max_pending_bytes),
       flush_secs_(options.flush_secs),
       file_(std::move(file)) {
   thread_ = std::thread([this] { ThreadMain(); });
@@ -82,7 +83,7 @@ EventFileWriter::~EventFileWriter() { Close().IgnoreError(); }
 double EventFileWriter::NowSeconds() const { return env_->NowSeconds(); }
 
 Status EventFileWriter::WaitForRoom(std::unique_lock<std::mutex>& lock) {
-  space_cv_.wait(lock, [&] { return !status_.ok() || closing_ || pending_events_ < 2 * max_queue_; });
+  space_cv_.wait(lock, [&] { return !status_.ok() || closing_ || pending_.size() <= max_pending_bytes_; });
   if (!status_.ok()) return status_;
   if (closing_) return FailedPreconditionError(path_ + ": writer is closed");
   return Status::Ok();

@@ -4,9 +4,11 @@
 //
 // Queue: callers append framed records to `pending`; when it holds
 // `max_queue` events the thread is woken and writes the whole batch with
-// one Append (so every record is written whole, in one write()). A caller
-// blocks while 2 * max_queue events wait, which bounds memory. The thread
-// also writes every `flush_secs`, on Flush() and on Close().
+// one Append (so every record is written whole, in one write()). While the
+// thread writes, callers go on queueing, so under load each write() carries
+// many events and callers never wait for a system call; a caller blocks
+// only while more than `max_pending_bytes` wait, which bounds memory. The
+// thread also writes every `flush_secs`, on Flush() and on Close().
 #ifndef TFCOMPAT_SRC_SUMMARY_EVENT_FILE_WRITER_H_
 #define TFCOMPAT_SRC_SUMMARY_EVENT_FILE_WRITER_H_
 
@@ -62,6 +64,7 @@ class EventFileWriter {
   Env* const env_;
   const std::string path_;
   const int max_queue_;
+  const size_t max_pending_bytes_;
   const double flush_secs_;
 
   std::mutex mu_;

@@ -202,10 +202,10 @@ BOOST_AUTO_TEST_CASE(IoErrorOfBackgroundWriteReachesTheCaller) {
   FaultEnv env;
   auto writer = MakeWriter(dir.path(), 2, &env);
   env.fail_appends = true;
-  // The thread writes (and fails) every 2 events; callers block at 4
-  // queued events until it has, so the error surfaces within a few calls.
+  // The thread writes (and fails) every 2 events; callers block once 1 MiB
+  // waits, so the error surfaces within at most ~25000 calls.
   Status s;
-  for (int step = 0; step < 100 && s.ok(); ++step) s = writer->AddScalar("x", step, 1.0f);
+  for (int step = 0; step < 1000000 && s.ok(); ++step) s = writer->AddScalar("x", step, 1.0f);
   BOOST_TEST(s.code() == StatusCode::kResourceExhausted);
   BOOST_TEST(writer->Close() == s);
 }

@@ -45,8 +45,11 @@ namespace tfcompat {
 
 struct SummaryWriterOptions {
   // Queued events that make the background thread write (TF's max_queue).
-  // A caller blocks while twice this many are waiting.
+  // While the thread is writing, callers keep queueing; a caller blocks
+  // only while more than `max_pending_bytes` of records wait, which bounds
+  // memory when the disk falls behind.
   int max_queue = 10;
+  size_t max_pending_bytes = size_t{1} << 20;
   // Seconds between periodic writes of the queue (TF's flush_secs).
   double flush_secs = 120.0;
   // Appended to the file name (TF 2 uses ".v2").
