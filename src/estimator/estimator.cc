@@ -60,7 +60,11 @@ class TrainingHooks final : public TrainHook {
  public:
   TrainingHooks(const RunConfig& config, VariableStore* store, CheckpointManager* manager, SummaryWriter* writer,
                 const LogFn& log)
-      : config_(config), schedule_(config.checkpoint_schedule()), store_(store), manager_(manager), writer_(writer),
+      : config_(config),
+        schedule_(config.checkpoint_schedule()),
+        store_(store),
+        manager_(manager),
+        writer_(writer),
         log_(log) {}
 
   Status Begin(int64_t global_step) override {
@@ -115,9 +119,9 @@ class TrainingHooks final : public TrainHook {
 
  private:
   Status Save(int64_t step) {
-    log_("Saving checkpoints for " + std::to_string(step) + " into " +
-         JoinPath(manager_->directory(), "model.ckpt") + ".");
-      const auto write = [this](BundleWriter& bundle) {
+    log_("Saving checkpoints for " + std::to_string(step) + " into " + JoinPath(manager_->directory(), "model.ckpt") +
+         ".");
+    const auto write = [this](BundleWriter& bundle) {
       for (const VariableRef& v : store_->List()) {
         const bool is_float = std::holds_alternative<std::span<float>>(v.values);
         TFCOMPAT_RETURN_IF_ERROR(bundle.AddBytes(v.name, is_float ? DataType::kFloat : DataType::kInt64,
@@ -183,8 +187,9 @@ StatusOr<std::unique_ptr<Estimator>> Estimator::Create(ModelFn model_fn, Estimat
     TFCOMPAT_ASSIGN_OR_RETURN(options.config.model_dir, MakeTempModelDir());
   }
   // TF's seed: the configured one, or a random one per Estimator.
-  const uint64_t seed = options.config.tf_random_seed.has_value() ? static_cast<uint64_t>(*options.config.tf_random_seed)
-                                                                  : std::random_device()();
+  const uint64_t seed = options.config.tf_random_seed.has_value()
+                            ? static_cast<uint64_t>(*options.config.tf_random_seed)
+                            : std::random_device()();
   std::unique_ptr<Estimator> estimator(new Estimator(std::move(model_fn), std::move(options), seed));
   if (temporary) estimator->Log("Using temporary folder as model directory: " + estimator->model_dir());
   return estimator;
@@ -200,8 +205,8 @@ StatusOr<std::unique_ptr<Estimator>> Estimator::DNNClassifier(const DNNClassifie
   return Create([model](uint64_t seed) { return NewDNNClassifier(model, seed); }, std::move(options));
 }
 
-StatusOr<std::unique_ptr<Estimator>> Estimator::DNNRegressor(const DNNRegressorOptions& model,
-                                                             const RunConfig& config, LogFn log) {
+StatusOr<std::unique_ptr<Estimator>> Estimator::DNNRegressor(const DNNRegressorOptions& model, const RunConfig& config,
+                                                             LogFn log) {
   EstimatorOptions options{config, model.optimizer,
                            DnnGraph(model.feature_columns, model.hidden_units.size(), model.activation_fn),
                            std::move(log)};
@@ -231,8 +236,7 @@ StatusOr<std::unique_ptr<Trainer>> Estimator::BuildAndRestore(const char* purpos
     // Estimator.evaluate / predict without a checkpoint run on the initial
     // values, as TF; train starts from them.
     if (purpose != nullptr) {
-      Log("Could not find trained model in model_dir: " + model_dir() + ", running initialization to " + purpose +
-          ".");
+      Log("Could not find trained model in model_dir: " + model_dir() + ", running initialization to " + purpose + ".");
     }
     return trainer;
   }

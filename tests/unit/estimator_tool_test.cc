@@ -1,8 +1,7 @@
 #define BOOST_TEST_MODULE estimator_tool_test
 #include <boost/test/unit_test.hpp>
-
-#include <sstream>
 #include <optional>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -17,9 +16,9 @@ using testing::WriteAll;
 
 ModelFlags Flags(const TempDir& dir) {
   ModelFlags flags;
-  flags.model_dir = dir.file("iris");
+  flags.config.model_dir = dir.file("iris");
   flags.train_csv = TFCOMPAT_REPO_DATA "/iris_training.csv";
-  flags.seed = 1;
+  flags.config.tf_random_seed = 1;
   return flags;
 }
 
@@ -60,15 +59,15 @@ BOOST_AUTO_TEST_CASE(TrainEvaluatePredictTheTutorial) {
   const ModelFlags flags = Flags(dir);
   std::string out, err;
   BOOST_REQUIRE_EQUAL(Train(flags, 1000, &out, &err), kExitOk);
-  BOOST_TEST(Contains(out, "latest checkpoint " + flags.model_dir + "/model.ckpt-1000"));
+  BOOST_TEST(Contains(out, "latest checkpoint " + flags.config.model_dir + "/model.ckpt-1000"));
   BOOST_TEST(Contains(err, "INFO:tfcompat:loss = "));
   BOOST_TEST(Contains(err, ", step = 900 ("));
   BOOST_TEST(Contains(err, "INFO:tfcompat:global_step/sec: "));
-  BOOST_TEST(Contains(err, "INFO:tfcompat:Saving checkpoints for 1000 into " + flags.model_dir + "/model.ckpt."));
+  BOOST_TEST(
+      Contains(err, "INFO:tfcompat:Saving checkpoints for 1000 into " + flags.config.model_dir + "/model.ckpt."));
 
   std::ostringstream eval_out, eval_err;
-  BOOST_REQUIRE_EQUAL(RunEvaluate(EvaluateOn(flags, TFCOMPAT_REPO_DATA "/iris_test.csv"), eval_out, eval_err),
-                      kExitOk);
+  BOOST_REQUIRE_EQUAL(RunEvaluate(EvaluateOn(flags, TFCOMPAT_REPO_DATA "/iris_test.csv"), eval_out, eval_err), kExitOk);
   BOOST_TEST(Contains(eval_out.str(), "global_step     1000\n"));
   const size_t at = eval_out.str().find("Test set accuracy: ");
   BOOST_REQUIRE(at != std::string::npos);
@@ -91,9 +90,9 @@ BOOST_AUTO_TEST_CASE(SecondRunContinues) {
   BOOST_REQUIRE_EQUAL(Train(flags, 20), kExitOk);
   std::string out, err;
   BOOST_REQUIRE_EQUAL(Train(flags, 20, &out, &err), kExitOk);
-  BOOST_TEST(Contains(out, "Continued from " + flags.model_dir + "/model.ckpt-20"));
-  BOOST_TEST(Contains(out, "latest checkpoint " + flags.model_dir + "/model.ckpt-40"));
-  BOOST_TEST(Contains(err, "Restoring parameters from " + flags.model_dir + "/model.ckpt-20"));
+  BOOST_TEST(Contains(out, "Continued from " + flags.config.model_dir + "/model.ckpt-20"));
+  BOOST_TEST(Contains(out, "latest checkpoint " + flags.config.model_dir + "/model.ckpt-40"));
+  BOOST_TEST(Contains(err, "Restoring parameters from " + flags.config.model_dir + "/model.ckpt-20"));
 }
 
 BOOST_AUTO_TEST_CASE(ChangedHiddenUnitsIsAnError) {
@@ -104,8 +103,9 @@ BOOST_AUTO_TEST_CASE(ChangedHiddenUnitsIsAnError) {
   std::string err;
   BOOST_TEST(Train(flags, 5, nullptr, &err) == kExitError);
   BOOST_TEST(Contains(err, "estimator: INVALID_ARGUMENT: "), err);
-  BOOST_TEST(Contains(err, "tensor_name = dnn/hiddenlayer_1/kernel; shape in shape_and_slice spec [10,20] does not "
-                           "match the shape stored in checkpoint: [10,10]"),
+  BOOST_TEST(Contains(err,
+                      "tensor_name = dnn/hiddenlayer_1/kernel; shape in shape_and_slice spec [10,20] does not "
+                      "match the shape stored in checkpoint: [10,10]"),
              err);
 }
 

@@ -7,13 +7,14 @@
 #define TFCOMPAT_TOOLS_ESTIMATOR_COMMANDS_H_
 
 #include <CLI/CLI.hpp>
-
 #include <cstdint>
 #include <functional>
 #include <optional>
 #include <ostream>
 #include <string>
 #include <vector>
+
+#include "tfcompat/estimator/run_config.h"
 
 namespace tfcompat::estimator_tool {
 
@@ -27,18 +28,14 @@ using Action = std::function<int(std::ostream& out, std::ostream& err)>;
 // The model and RunConfig flags every subcommand takes (the model must be
 // the one the checkpoints in model_dir were trained with).
 struct ModelFlags {
-  std::string model_dir = "models/iris";
+  // model_dir, tf_random_seed and the checkpoint, summary and logging
+  // schedules (TF's defaults; the flags default model_dir to models/iris).
+  estimator::RunConfig config;
   std::vector<int64_t> hidden_units = {10, 10};
   int n_classes = 0;  // 0: as many as the training file's header names
   int64_t batch_size = 100;
   std::string optimizer = "Adagrad";
   float learning_rate = 0.05f;
-  std::optional<double> save_checkpoints_secs;
-  std::optional<int64_t> save_checkpoints_steps;
-  int64_t keep_checkpoint_max = 5;
-  int64_t save_summary_steps = 100;
-  int64_t log_step_count_steps = 100;
-  std::optional<int64_t> seed;
   // Gives the class names and (with a header row) the feature names.
   std::string train_csv;
   // The feature names of files in TF's layout (whose header names none).

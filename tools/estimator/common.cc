@@ -12,7 +12,8 @@ std::string DefaultDataPath(const std::string& file_name) {
 }
 
 void AddModelFlags(CLI::App* sub, ModelFlags* flags) {
-  sub->add_option("--model_dir", flags->model_dir, "Checkpoints and event files")->capture_default_str();
+  flags->config.model_dir = "models/iris";
+  sub->add_option("--model_dir", flags->config.model_dir, "Checkpoints and event files")->capture_default_str();
   sub->add_option("--hidden_units", flags->hidden_units, "Units of each hidden layer")
       ->delimiter(',')
       ->capture_default_str();
@@ -28,20 +29,21 @@ void AddModelFlags(CLI::App* sub, ModelFlags* flags) {
   sub->add_option("--learning_rate", flags->learning_rate, "Learning rate")
       ->check(CLI::PositiveNumber)
       ->capture_default_str();
-  CLI::Option* secs = sub->add_option("--save_checkpoints_secs", flags->save_checkpoints_secs,
+  CLI::Option* secs = sub->add_option("--save_checkpoints_secs", flags->config.save_checkpoints_secs,
                                       "Save a checkpoint every N seconds (default 600)");
-  CLI::Option* steps =
-      sub->add_option("--save_checkpoints_steps", flags->save_checkpoints_steps, "Save a checkpoint every N steps");
+  CLI::Option* steps = sub->add_option("--save_checkpoints_steps", flags->config.save_checkpoints_steps,
+                                       "Save a checkpoint every N steps");
   secs->excludes(steps);
-  sub->add_option("--keep_checkpoint_max", flags->keep_checkpoint_max, "Checkpoints kept; 0 keeps all")
+  sub->add_option("--keep_checkpoint_max", flags->config.keep_checkpoint_max, "Checkpoints kept; 0 keeps all")
       ->capture_default_str();
-  sub->add_option("--save_summary_steps", flags->save_summary_steps, "Write `loss` every N steps; 0: never")
+  sub->add_option("--save_summary_steps", flags->config.save_summary_steps, "Write `loss` every N steps; 0: never")
       ->capture_default_str();
-  sub->add_option("--log_step_count_steps", flags->log_step_count_steps,
+  sub->add_option("--log_step_count_steps", flags->config.log_step_count_steps,
                   "Log the loss and global_step/sec every N steps")
       ->check(CLI::PositiveNumber)
       ->capture_default_str();
-  sub->add_option("--seed", flags->seed, "tf_random_seed (initial weights, shuffling); default: random");
+  sub->add_option("--seed", flags->config.tf_random_seed,
+                  "tf_random_seed (initial weights, shuffling); default: random");
   flags->train_csv = DefaultDataPath("iris_training.csv");
   sub->add_option("--train_csv", flags->train_csv, "Training CSV (its header gives the class names)")
       ->capture_default_str();
@@ -88,16 +90,8 @@ StatusOr<ModelSetup> MakeEstimator(const ModelFlags& flags, std::ostream& err) {
   }
   model.optimizer = {flags.optimizer, flags.learning_rate};
 
-  estimator::RunConfig config;
-  config.model_dir = flags.model_dir;
-  config.tf_random_seed = flags.seed;
-  config.save_summary_steps = flags.save_summary_steps;
-  config.save_checkpoints_secs = flags.save_checkpoints_secs;
-  config.save_checkpoints_steps = flags.save_checkpoints_steps;
-  config.keep_checkpoint_max = flags.keep_checkpoint_max;
-  config.log_step_count_steps = flags.log_step_count_steps;
   StatusOr<std::unique_ptr<estimator::Estimator>> estimator = estimator::Estimator::DNNClassifier(
-      model, config, [&err](const std::string& line) { err << "INFO:tfcompat:" << line << "\n"; });
+      model, flags.config, [&err](const std::string& line) { err << "INFO:tfcompat:" << line << "\n"; });
   if (!estimator.ok()) return estimator.status();
   setup.estimator = std::move(*estimator);
   return setup;

@@ -6,8 +6,7 @@
 
 int main(int argc, char** argv) {
   using namespace tfcompat::estimator_tool;
-  CLI::App app{"Train, evaluate and predict a DNNClassifier with TF-compatible checkpoints and summaries",
-               "estimator"};
+  CLI::App app{"Train, evaluate and predict a DNNClassifier with TF-compatible checkpoints and summaries", "estimator"};
   app.require_subcommand(1);
   Action action;
   SetupTrain(app, &action);

@@ -67,8 +67,8 @@ int RunPredict(const PredictOptions& options, std::ostream& out, std::ostream& e
       if (line.empty() || line == "\r") continue;
       const bool header = line_number == 1 && !line.empty() && (std::isalpha(static_cast<unsigned char>(line[0])) != 0);
       if (header) continue;
-      const Status s = ParseRow(line, options.predict_csv + ":" + std::to_string(line_number), names->size(),
-                                &examples->features);
+      const Status s =
+          ParseRow(line, options.predict_csv + ":" + std::to_string(line_number), names->size(), &examples->features);
       if (!s.ok()) return ReportError(s, err);
     }
   }

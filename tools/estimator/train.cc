@@ -27,8 +27,8 @@ class ProgressBar final : public estimator::TrainHook {
     constexpr int kWidth = 40;
     const int64_t done = std::min(result.global_step, last_) - first_;
     const int filled = static_cast<int>(done * kWidth / (last_ - first_));
-    out_ << "\r[" << std::string(filled, '#') << std::string(kWidth - filled, ' ') << "] " << result.global_step
-         << "/" << last_ << std::flush;
+    out_ << "\r[" << std::string(filled, '#') << std::string(kWidth - filled, ' ') << "] " << result.global_step << "/"
+         << last_ << std::flush;
     return Status();
   }
 
@@ -56,7 +56,7 @@ int RunTrain(const TrainOptions& options, std::ostream& out, std::ostream& err) 
   StatusOr<std::string> latest = estimator.LatestCheckpoint();
   const bool resuming = latest.ok();
   const std::shared_ptr<const estimator::Dataset> train = setup->train;
-  const uint64_t shuffle_seed = static_cast<uint64_t>(options.model.seed.value_or(0));
+  const uint64_t shuffle_seed = static_cast<uint64_t>(options.model.config.tf_random_seed.value_or(0));
   const int64_t batch_size = options.model.batch_size;
   const estimator::InputFn input_fn = [&]() -> StatusOr<std::unique_ptr<estimator::BatchSource>> {
     auto batches = estimator::DatasetBatches::Create(train, {.batch_size = batch_size, .seed = shuffle_seed});
@@ -88,8 +88,8 @@ void SetupTrain(CLI::App& app, Action* action) {
   auto options = std::make_shared<TrainOptions>();
   CLI::App* sub = app.add_subcommand("train", "Train (continuing from model_dir's latest checkpoint)");
   AddModelFlags(sub, &options->model);
-  CLI::Option* steps = sub->add_option("--steps", options->steps, "Train this many more steps")
-                           ->check(CLI::PositiveNumber);
+  CLI::Option* steps =
+      sub->add_option("--steps", options->steps, "Train this many more steps")->check(CLI::PositiveNumber);
   CLI::Option* max_steps =
       sub->add_option("--max_steps", options->max_steps, "Train up to this global step")->check(CLI::PositiveNumber);
   steps->excludes(max_steps);

@@ -97,16 +97,15 @@ class Estimator {
 
   // The canned estimators (optimizer from the model options).
   [[nodiscard]] static StatusOr<std::unique_ptr<Estimator>> DNNClassifier(const DNNClassifierOptions& model,
-                                                                           const RunConfig& config, LogFn log = {});
-  [[nodiscard]] static StatusOr<std::unique_ptr<Estimator>> DNNRegressor(const DNNRegressorOptions& model,
                                                                           const RunConfig& config, LogFn log = {});
+  [[nodiscard]] static StatusOr<std::unique_ptr<Estimator>> DNNRegressor(const DNNRegressorOptions& model,
+                                                                         const RunConfig& config, LogFn log = {});
   [[nodiscard]] static StatusOr<std::unique_ptr<Estimator>> LinearClassifier(const LinearClassifierOptions& model,
-                                                                              const RunConfig& config, LogFn log = {});
+                                                                             const RunConfig& config, LogFn log = {});
 
   // Trains `steps` more steps, or up to global step `max_steps` (nothing
   // to do when the checkpoint is already there), or until the input ends.
-  [[nodiscard]] Status Train(const InputFn& input_fn, const TrainSteps& steps,
-                             std::span<TrainHook* const> hooks = {});
+  [[nodiscard]] Status Train(const InputFn& input_fn, const TrainSteps& steps, std::span<TrainHook* const> hooks = {});
 
   // Metrics of the latest checkpoint over `steps` batches (or the whole
   // input), with "global_step"; written to model_dir/eval (or eval_<name>).

@@ -1,7 +1,5 @@
 // The Estimator workflow on a model_dir: checkpoints, restore on every
 // call, summaries, and the incompatible-checkpoint error.
-#include "tfcompat/estimator/estimator.h"
-
 #include <boost/filesystem.hpp>
 #include <boost/test/unit_test.hpp>
 #include <map>
@@ -10,6 +8,7 @@
 #include <vector>
 
 #include "tfcompat/checkpoint/checkpoint.h"
+#include "tfcompat/estimator/estimator.h"
 #include "tfcompat/summary/event_file_reader.h"
 #include "util/temp_dir.h"
 
@@ -47,8 +46,7 @@ struct Fixture {
     options.n_classes = 3;
     if (config.model_dir.empty()) config.model_dir = dir.file("model");
     config.tf_random_seed = config.tf_random_seed.value_or(1);
-    return Estimator::DNNClassifier(options, config, [this](const std::string& line) { log.push_back(line); })
-        .value();
+    return Estimator::DNNClassifier(options, config, [this](const std::string& line) { log.push_back(line); }).value();
   }
 
   bool Logged(const std::string& line) const {
@@ -180,8 +178,7 @@ BOOST_FIXTURE_TEST_CASE(SummariesAsTensorFlowWritesThem, Fixture) {
   auto estimator = Make(config);
   BOOST_REQUIRE(estimator->Train(Batches("iris_training.csv", 0), TrainSteps::Steps(250)).ok());
   const std::vector<EventView> events = Events(estimator->model_dir());
-  BOOST_TEST(StepsOf(events, "loss") == (std::vector<int64_t>{1, 51, 101, 151, 201}),
-             boost::test_tools::per_element());
+  BOOST_TEST(StepsOf(events, "loss") == (std::vector<int64_t>{1, 51, 101, 151, 201}), boost::test_tools::per_element());
   BOOST_TEST(StepsOf(events, "global_step/sec") == (std::vector<int64_t>{101, 201}), boost::test_tools::per_element());
   int graphs = 0;
   std::vector<int64_t> checkpoints;
@@ -245,12 +242,19 @@ BOOST_FIXTURE_TEST_CASE(VariablesUnderTensorFlowNames, Fixture) {
   auto estimator = Make({});
   BOOST_REQUIRE(estimator->Train(Batches("iris_training.csv", 0), TrainSteps::Steps(1)).ok());
   const std::vector<std::string> names = estimator->GetVariableNames().value();
-  const std::vector<std::string> expected = {
-      "dnn/hiddenlayer_0/bias",         "dnn/hiddenlayer_0/bias/t_0/Adagrad",   "dnn/hiddenlayer_0/kernel",
-      "dnn/hiddenlayer_0/kernel/t_0/Adagrad", "dnn/hiddenlayer_1/bias",       "dnn/hiddenlayer_1/bias/t_0/Adagrad",
-      "dnn/hiddenlayer_1/kernel",       "dnn/hiddenlayer_1/kernel/t_0/Adagrad", "dnn/logits/bias",
-      "dnn/logits/bias/t_0/Adagrad",    "dnn/logits/kernel",                    "dnn/logits/kernel/t_0/Adagrad",
-      "global_step"};
+  const std::vector<std::string> expected = {"dnn/hiddenlayer_0/bias",
+                                             "dnn/hiddenlayer_0/bias/t_0/Adagrad",
+                                             "dnn/hiddenlayer_0/kernel",
+                                             "dnn/hiddenlayer_0/kernel/t_0/Adagrad",
+                                             "dnn/hiddenlayer_1/bias",
+                                             "dnn/hiddenlayer_1/bias/t_0/Adagrad",
+                                             "dnn/hiddenlayer_1/kernel",
+                                             "dnn/hiddenlayer_1/kernel/t_0/Adagrad",
+                                             "dnn/logits/bias",
+                                             "dnn/logits/bias/t_0/Adagrad",
+                                             "dnn/logits/kernel",
+                                             "dnn/logits/kernel/t_0/Adagrad",
+                                             "global_step"};
   BOOST_TEST(names == expected, boost::test_tools::per_element());
   const Tensor kernel = estimator->GetVariableValue("dnn/logits/kernel").value();
   BOOST_TEST((kernel.shape() == TensorShape{10, 3}));
