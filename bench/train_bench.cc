@@ -171,11 +171,7 @@ double EstimatorMicrosPerStep(std::shared_ptr<const Dataset> data, std::vector<i
   RunConfig config;
   config.tf_random_seed = 1;  // model_dir: a fresh temporary directory
   auto estimator = OrDie(Estimator::DNNClassifier(options, config, [](const std::string&) {}));
-  const InputFn input_fn = [&]() -> StatusOr<std::unique_ptr<BatchSource>> {
-    auto batches = DatasetBatches::Create(data, {.batch_size = batch, .shuffle = true, .seed = 1});
-    if (!batches.ok()) return batches.status();
-    return std::unique_ptr<BatchSource>(std::move(*batches));
-  };
+  const InputFn input_fn = DatasetInputFn(data, {.batch_size = batch, .shuffle = true, .seed = 1});
   StepClock clock;
   TrainHook* hooks[] = {&clock};
   const Status s = estimator->Train(input_fn, TrainSteps::Steps(steps), hooks);

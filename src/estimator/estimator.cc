@@ -176,6 +176,14 @@ GraphDescription DnnGraph(const std::vector<NumericColumn>& columns, size_t hidd
 
 }  // namespace
 
+InputFn DatasetInputFn(std::shared_ptr<const Dataset> dataset, BatchOptions options) {
+  return [dataset = std::move(dataset), options]() -> StatusOr<std::unique_ptr<BatchSource>> {
+    StatusOr<std::unique_ptr<DatasetBatches>> batches = DatasetBatches::Create(dataset, options);
+    if (!batches.ok()) return batches.status();
+    return std::unique_ptr<BatchSource>(std::move(*batches));
+  };
+}
+
 StatusOr<std::unique_ptr<Estimator>> Estimator::Create(ModelFn model_fn, EstimatorOptions options) {
   if (!model_fn) return InvalidArgumentError("model_fn must be set");
   TFCOMPAT_RETURN_IF_ERROR(options.config.Validate());
@@ -200,8 +208,10 @@ StatusOr<std::unique_ptr<Estimator>> Estimator::DNNClassifier(const DNNClassifie
   EstimatorOptions options{config, model.optimizer,
                            DnnGraph(model.feature_columns, model.hidden_units.size(), model.activation_fn),
                            std::move(log)};
-  if (model.n_classes == 2) options.graph->predictions_op = "Sigmoid";
-  if (model.n_classes == 2) options.graph->loss_op = "SigmoidCrossEntropyWithLogits";
+  if (model.n_classes == 2) {  // the binary head: one logit
+    options.graph->predictions_op = "Sigmoid";
+    options.graph->loss_op = "SigmoidCrossEntropyWithLogits";
+  }
   return Create([model](uint64_t seed) { return NewDNNClassifier(model, seed); }, std::move(options));
 }
 

@@ -13,13 +13,8 @@ int RunEvaluate(const EvaluateOptions& options, std::ostream& out, std::ostream&
   if (!setup.ok()) return ReportError(setup.status(), err);
   StatusOr<std::shared_ptr<const estimator::Dataset>> data = ReadLabelled(options.eval_csv, *setup->train);
   if (!data.ok()) return ReportError(data.status(), err);
-  const int64_t batch_size = options.model.batch_size;
-  const estimator::InputFn input_fn = [&]() -> StatusOr<std::unique_ptr<estimator::BatchSource>> {
-    auto batches =
-        estimator::DatasetBatches::Create(*data, {.batch_size = batch_size, .shuffle = false, .num_epochs = 1});
-    if (!batches.ok()) return batches.status();
-    return std::unique_ptr<estimator::BatchSource>(std::move(*batches));
-  };
+  const estimator::InputFn input_fn =
+      estimator::DatasetInputFn(*data, {.batch_size = options.model.batch_size, .shuffle = false, .num_epochs = 1});
   StatusOr<std::map<std::string, double>> metrics = setup->estimator->Evaluate(input_fn, options.steps, options.name);
   if (!metrics.ok()) return ReportError(metrics.status(), err);
 

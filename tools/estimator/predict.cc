@@ -75,13 +75,8 @@ int RunPredict(const PredictOptions& options, std::ostream& out, std::ostream& e
   examples->labels.assign(examples->features.size() / names->size(), 0.0f);
   if (examples->labels.empty()) return ReportError(InvalidArgumentError(options.predict_csv + ": no examples"), err);
 
-  const int64_t batch_size = options.model.batch_size;
-  const estimator::InputFn input_fn = [&]() -> StatusOr<std::unique_ptr<estimator::BatchSource>> {
-    auto batches =
-        estimator::DatasetBatches::Create(examples, {.batch_size = batch_size, .shuffle = false, .num_epochs = 1});
-    if (!batches.ok()) return batches.status();
-    return std::unique_ptr<estimator::BatchSource>(std::move(*batches));
-  };
+  const estimator::InputFn input_fn =
+      estimator::DatasetInputFn(examples, {.batch_size = options.model.batch_size, .shuffle = false, .num_epochs = 1});
   StatusOr<std::vector<estimator::Predictions>> predictions = setup->estimator->Predict(input_fn);
   if (!predictions.ok()) return ReportError(predictions.status(), err);
   int64_t example = 0;

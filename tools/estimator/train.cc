@@ -57,12 +57,8 @@ int RunTrain(const TrainOptions& options, std::ostream& out, std::ostream& err) 
   const bool resuming = latest.ok();
   const std::shared_ptr<const estimator::Dataset> train = setup->train;
   const uint64_t shuffle_seed = static_cast<uint64_t>(options.model.config.tf_random_seed.value_or(0));
-  const int64_t batch_size = options.model.batch_size;
-  const estimator::InputFn input_fn = [&]() -> StatusOr<std::unique_ptr<estimator::BatchSource>> {
-    auto batches = estimator::DatasetBatches::Create(train, {.batch_size = batch_size, .seed = shuffle_seed});
-    if (!batches.ok()) return batches.status();
-    return std::unique_ptr<estimator::BatchSource>(std::move(*batches));
-  };
+  const estimator::InputFn input_fn =
+      estimator::DatasetInputFn(train, {.batch_size = options.model.batch_size, .seed = shuffle_seed});
   const estimator::TrainSteps steps = options.steps.has_value() ? estimator::TrainSteps::Steps(*options.steps)
                                                                 : estimator::TrainSteps::MaxSteps(*options.max_steps);
   ProgressBar bar(out);

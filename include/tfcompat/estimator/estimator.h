@@ -59,6 +59,10 @@ namespace tfcompat::estimator {
 // TF's input_fn: a fresh stream of batches for each call.
 using InputFn = std::function<StatusOr<std::unique_ptr<BatchSource>>()>;
 
+// An input_fn over a Dataset: a fresh DatasetBatches with `options` on
+// each call (TF's `lambda: dataset.shuffle(...).repeat(...).batch(...)`).
+InputFn DatasetInputFn(std::shared_ptr<const Dataset> dataset, BatchOptions options);
+
 // TF's model_fn: builds the model (its variables initialised from `seed`).
 using ModelFn = std::function<StatusOr<std::unique_ptr<Model>>(uint64_t seed)>;
 

@@ -28,11 +28,7 @@ std::shared_ptr<const Dataset> Iris(const std::string& file) {
 }
 
 InputFn Batches(const std::string& file, int64_t num_epochs) {
-  return [data = Iris(file), num_epochs]() -> StatusOr<std::unique_ptr<BatchSource>> {
-    auto batches = DatasetBatches::Create(data, {.batch_size = 32, .seed = 7, .num_epochs = num_epochs});
-    if (!batches.ok()) return batches.status();
-    return std::unique_ptr<BatchSource>(std::move(*batches));
-  };
+  return DatasetInputFn(Iris(file), {.batch_size = 32, .seed = 7, .num_epochs = num_epochs});
 }
 
 struct Fixture {
