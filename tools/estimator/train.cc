@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <random>
 
 #include "commands.h"
 #include "common.h"
@@ -56,7 +57,9 @@ int RunTrain(const TrainOptions& options, std::ostream& out, std::ostream& err) 
   StatusOr<std::string> latest = estimator.LatestCheckpoint();
   const bool resuming = latest.ok();
   const std::shared_ptr<const estimator::Dataset> train = setup->train;
-  const uint64_t shuffle_seed = static_cast<uint64_t>(options.model.config.tf_random_seed.value_or(0));
+  // Shuffled by the seed, or differently on every run without one.
+  const std::optional<int64_t>& seed = options.model.config.tf_random_seed;
+  const uint64_t shuffle_seed = seed.has_value() ? static_cast<uint64_t>(*seed) : std::random_device()();
   const estimator::InputFn input_fn =
       estimator::DatasetInputFn(train, {.batch_size = options.model.batch_size, .seed = shuffle_seed});
   const estimator::TrainSteps steps = options.steps.has_value() ? estimator::TrainSteps::Steps(*options.steps)
