@@ -1,0 +1,149 @@
+// Estimator: tf.estimator's train / evaluate / predict workflow on a model
+// directory, with TF's checkpoints, event files and log lines.
+//
+// Every call rebuilds the model and initialises it from the latest
+// checkpoint of model_dir (or from scratch when there is none), so a
+// process can stop and a later one continue where it left off:
+//
+//   model_dir/checkpoint                        the state file
+//   model_dir/model.ckpt-<step>.index, .data-*  TF V2 checkpoints, the newest keep_checkpoint_max
+//   model_dir/graph.pbtxt                       the model's GraphDef in text format
+//   model_dir/events.out.tfevents.*             one per train(): graph, loss, global_step/sec,
+//                                               SessionLog START/CHECKPOINT
+//   model_dir/eval[_<name>]/events.out.tfevents.*   evaluate(): the metrics at the checkpoint's step
+//
+// Train() does what TF's MonitoredTrainingSession and its hooks do:
+//   - restores the latest checkpoint (checking every variable first: an
+//     incompatible model fails with RestoreVariables' error before any file
+//     is written);
+//   - saves a checkpoint at the first step (the restored or initial
+//     global_step), on the schedule (save_checkpoints_steps or _secs) and
+//     after the last step (CheckpointSaverHook);
+//   - writes `loss` every save_summary_steps, at global steps 1, 1 + n, ...
+//     (SummarySaverHook) and `global_step/sec` every log_step_count_steps
+//     (StepCounterHook);
+//   - logs "loss = L, step = S (x sec)" every log_step_count_steps
+//     (LoggingTensorHook).
+//
+// Usage:
+//   RunConfig config;
+//   config.model_dir = "models/iris";
+//   DNNClassifierOptions options;
+//   options.feature_columns = {NumericColumn("SepalLength"), ...};
+//   options.hidden_units = {10, 10};
+//   options.n_classes = 3;
+//   TFCOMPAT_ASSIGN_OR_RETURN(auto estimator, Estimator::DNNClassifier(options, config));
+//   TFCOMPAT_RETURN_IF_ERROR(estimator->Train(train_input_fn, TrainSteps::Steps(1000)));
+//   TFCOMPAT_ASSIGN_OR_RETURN(auto metrics, estimator->Evaluate(eval_input_fn));
+#ifndef TFCOMPAT_ESTIMATOR_ESTIMATOR_H_
+#define TFCOMPAT_ESTIMATOR_ESTIMATOR_H_
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "tfcompat/base/status.h"
+#include "tfcompat/checkpoint/tensor.h"
+#include "tfcompat/estimator/csv_input.h"
+#include "tfcompat/estimator/model.h"
+#include "tfcompat/estimator/run_config.h"
+#include "tfcompat/estimator/trainer.h"
+
+namespace tfcompat::estimator {
+
+// TF's input_fn: a fresh stream of batches for each call.
+using InputFn = std::function<StatusOr<std::unique_ptr<BatchSource>>()>;
+
+// An input_fn over a Dataset: a fresh DatasetBatches with `options` on
+// each call (TF's `lambda: dataset.shuffle(...).repeat(...).batch(...)`).
+InputFn DatasetInputFn(std::shared_ptr<const Dataset> dataset, BatchOptions options);
+
+// TF's model_fn: builds the model (its variables initialised from `seed`).
+using ModelFn = std::function<StatusOr<std::unique_ptr<Model>>(uint64_t seed)>;
+
+// Where the log lines go (TF's INFO log). The default writes
+// "INFO:tfcompat:<line>" to stderr.
+using LogFn = std::function<void(const std::string& line)>;
+
+// The dense layers of a model, for the graph TensorBoard shows: scope names
+// in order ("dnn/hiddenlayer_0", ..., "dnn/logits"), each holding `kernel`
+// and `bias`; `activation` follows every layer but the last.
+struct GraphDescription {
+  std::vector<std::string> feature_keys;
+  std::vector<std::string> layers;
+  Activation activation = Activation::kRelu;
+  std::string head_scope;  // "dnn/head"
+  // The op computing the per-example loss from logits and labels.
+  std::string loss_op = "SparseSoftmaxCrossEntropyWithLogits";
+  // The op turning logits into predictions.
+  std::string predictions_op = "Softmax";
+};
+
+struct EstimatorOptions {
+  RunConfig config;
+  // Empty: the model's default optimizer.
+  std::optional<OptimizerOptions> optimizer;
+  // Empty: the graph holds the variables only.
+  std::optional<GraphDescription> graph;
+  LogFn log;
+};
+
+class Estimator {
+ public:
+  // Validates the config; with no model_dir, creates a fresh temporary
+  // directory (logged, see model_dir()), as TF does.
+  [[nodiscard]] static StatusOr<std::unique_ptr<Estimator>> Create(ModelFn model_fn, EstimatorOptions options);
+
+  // The canned estimators (optimizer from the model options).
+  [[nodiscard]] static StatusOr<std::unique_ptr<Estimator>> DNNClassifier(const DNNClassifierOptions& model,
+                                                                          const RunConfig& config, LogFn log = {});
+  [[nodiscard]] static StatusOr<std::unique_ptr<Estimator>> DNNRegressor(const DNNRegressorOptions& model,
+                                                                         const RunConfig& config, LogFn log = {});
+  [[nodiscard]] static StatusOr<std::unique_ptr<Estimator>> LinearClassifier(const LinearClassifierOptions& model,
+                                                                             const RunConfig& config, LogFn log = {});
+
+  // Trains `steps` more steps, or up to global step `max_steps` (nothing
+  // to do when the checkpoint is already there), or until the input ends.
+  [[nodiscard]] Status Train(const InputFn& input_fn, const TrainSteps& steps, std::span<TrainHook* const> hooks = {});
+
+  // Metrics of the latest checkpoint over `steps` batches (or the whole
+  // input), with "global_step"; written to model_dir/eval (or eval_<name>).
+  [[nodiscard]] StatusOr<std::map<std::string, double>> Evaluate(const InputFn& input_fn,
+                                                                 std::optional<int64_t> steps = std::nullopt,
+                                                                 const std::string& name = "");
+
+  // Predictions of the latest checkpoint for every batch of the input.
+  [[nodiscard]] StatusOr<std::vector<Predictions>> Predict(const InputFn& input_fn);
+
+  // The latest checkpoint's prefix; NotFound when there is none.
+  [[nodiscard]] StatusOr<std::string> LatestCheckpoint() const;
+  // Names of the variables in the latest checkpoint, sorted.
+  [[nodiscard]] StatusOr<std::vector<std::string>> GetVariableNames() const;
+  // A variable's value in the latest checkpoint.
+  [[nodiscard]] StatusOr<Tensor> GetVariableValue(const std::string& name) const;
+
+  const std::string& model_dir() const { return options_.config.model_dir; }
+  const RunConfig& config() const { return options_.config; }
+
+ private:
+  Estimator(ModelFn model_fn, EstimatorOptions options, uint64_t seed)
+      : model_fn_(std::move(model_fn)), options_(std::move(options)), seed_(seed) {}
+
+  // A new model restored from the latest checkpoint (when there is one).
+  // `purpose` names the call in the no-checkpoint message ("evaluate").
+  [[nodiscard]] StatusOr<std::unique_ptr<Trainer>> BuildAndRestore(const char* purpose);
+  void Log(const std::string& line) const;
+
+  ModelFn model_fn_;
+  EstimatorOptions options_;
+  uint64_t seed_;
+};
+
+}  // namespace tfcompat::estimator
+
+#endif  // TFCOMPAT_ESTIMATOR_ESTIMATOR_H_

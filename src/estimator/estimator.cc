@@ -1,0 +1,363 @@
+#include "tfcompat/estimator/estimator.h"
+
+#include <google/protobuf/text_format.h>
+#include <stdlib.h>
+
+#include <algorithm>
+#include <charconv>
+#include <chrono>
+#include <cstdio>
+#include <cstring>
+#include <iostream>
+#include <random>
+#include <utility>
+
+#include "base/status_macros.h"
+#include "estimator/model_graph.h"
+#include "io/file.h"
+#include "summary/summary_writer_internal.h"
+#include "tfcompat/checkpoint/checkpoint.h"
+
+namespace tfcompat::estimator {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double SecondsSince(Clock::time_point start) { return std::chrono::duration<double>(Clock::now() - start).count(); }
+
+// The shortest text that reads back as the same float (numpy's str()).
+std::string FormatNumber(double value) {
+  char buffer[64];
+  const auto result = std::to_chars(buffer, buffer + sizeof(buffer), static_cast<float>(value));
+  return std::string(buffer, result.ptr);
+}
+
+std::string FormatSeconds(double seconds) {
+  char buffer[32];
+  std::snprintf(buffer, sizeof(buffer), "%.3f", seconds);
+  return buffer;
+}
+
+std::vector<VariableSpec> SpecsOf(VariableStore& store) {
+  std::vector<VariableSpec> specs;
+  for (const VariableRef& v : store.List()) {
+    const bool is_float = std::holds_alternative<std::span<float>>(v.values);
+    specs.push_back({std::string(v.name), is_float ? DataType::kFloat : DataType::kInt64,
+                     TensorShape(v.shape.begin(), v.shape.end())});
+  }
+  return specs;
+}
+
+std::string_view BytesOf(const VariableRef& v) {
+  return std::visit(
+      [](auto span) { return std::string_view(reinterpret_cast<const char*>(span.data()), span.size_bytes()); },
+      v.values);
+}
+
+// TF's CheckpointSaverHook, SummarySaverHook, StepCounterHook and
+// LoggingTensorHook of Estimator.train, on one event file.
+class TrainingHooks final : public TrainHook {
+ public:
+  TrainingHooks(const RunConfig& config, VariableStore* store, CheckpointManager* manager, SummaryWriter* writer,
+                const LogFn& log)
+      : config_(config),
+        schedule_(config.checkpoint_schedule()),
+        store_(store),
+        manager_(manager),
+        writer_(writer),
+        log_(log) {}
+
+  Status Begin(int64_t global_step) override {
+    start_step_ = global_step;
+    return Save(global_step);
+  }
+
+  Status AfterStep(const StepResult& result, bool*) override {
+    const int64_t step = result.global_step;
+    last_loss_ = result.loss;
+    // LoggingTensorHook: the loss and the step it was computed at, every
+    // log_step_count_steps iterations of this call.
+    const int64_t iteration = step - 1 - start_step_;
+    if (config_.log_step_count_steps > 0 && iteration % config_.log_step_count_steps == 0) {
+      std::string line = "loss = " + FormatNumber(result.loss) + ", step = " + std::to_string(step - 1);
+      if (iteration > 0) line += " (" + FormatSeconds(SecondsSince(last_log_time_)) + " sec)";
+      log_(line);
+      last_log_time_ = Clock::now();
+    }
+    // SummarySaverHook: at the first step, then every save_summary_steps.
+    if (config_.save_summary_steps > 0 &&
+        (!last_summary_step_ || step >= *last_summary_step_ + config_.save_summary_steps)) {
+      TFCOMPAT_RETURN_IF_ERROR(writer_->AddScalar("loss", step, static_cast<float>(result.loss)));
+      last_summary_step_ = step;
+    }
+    // StepCounterHook: starts counting at the first step.
+    if (config_.log_step_count_steps > 0) {
+      if (!last_count_step_) {
+        last_count_step_ = step;
+        last_count_time_ = Clock::now();
+      } else if (step >= *last_count_step_ + config_.log_step_count_steps) {
+        const double rate = static_cast<double>(step - *last_count_step_) / SecondsSince(last_count_time_);
+        log_("global_step/sec: " + FormatNumber(rate));
+        TFCOMPAT_RETURN_IF_ERROR(writer_->AddScalar("global_step/sec", step, static_cast<float>(rate)));
+        last_count_step_ = step;
+        last_count_time_ = Clock::now();
+      }
+    }
+    // CheckpointSaverHook's timer.
+    if ((schedule_.steps && step >= last_save_step_ + *schedule_.steps) ||
+        (schedule_.secs && SecondsSince(last_save_time_) >= *schedule_.secs)) {
+      TFCOMPAT_RETURN_IF_ERROR(Save(step));
+    }
+    return Status();
+  }
+
+  Status End(int64_t global_step) override {
+    if (global_step != last_save_step_) TFCOMPAT_RETURN_IF_ERROR(Save(global_step));
+    if (last_loss_) log_("Loss for final step: " + FormatNumber(*last_loss_) + ".");
+    return Status();
+  }
+
+ private:
+  Status Save(int64_t step) {
+    log_("Saving checkpoints for " + std::to_string(step) + " into " + JoinPath(manager_->directory(), "model.ckpt") +
+         ".");
+    const auto write = [this](BundleWriter& bundle) {
+      for (const VariableRef& v : store_->List()) {
+        const bool is_float = std::holds_alternative<std::span<float>>(v.values);
+        TFCOMPAT_RETURN_IF_ERROR(bundle.AddBytes(v.name, is_float ? DataType::kFloat : DataType::kInt64,
+                                                 TensorShape(v.shape.begin(), v.shape.end()), BytesOf(v)));
+      }
+      return Status();
+    };
+    TFCOMPAT_ASSIGN_OR_RETURN(const std::string prefix, manager_->Save(step, write));
+    TFCOMPAT_RETURN_IF_ERROR(writer_->AddCheckpoint(step, prefix));
+    last_save_step_ = step;
+    last_save_time_ = Clock::now();
+    return Status();
+  }
+
+  const RunConfig& config_;
+  const RunConfig::CheckpointSchedule schedule_;
+  VariableStore* store_;
+  CheckpointManager* manager_;
+  SummaryWriter* writer_;
+  const LogFn& log_;
+  int64_t start_step_ = 0;
+  std::optional<double> last_loss_;
+  Clock::time_point last_log_time_;
+  std::optional<int64_t> last_summary_step_;
+  std::optional<int64_t> last_count_step_;
+  Clock::time_point last_count_time_;
+  int64_t last_save_step_ = -1;
+  Clock::time_point last_save_time_;
+};
+
+StatusOr<std::string> MakeTempModelDir() {
+  const char* tmp = std::getenv("TMPDIR");
+  std::string pattern = JoinPath(tmp != nullptr && *tmp != '\0' ? tmp : "/tmp", "tmpXXXXXX");
+  if (mkdtemp(pattern.data()) == nullptr) return ErrnoToStatus(errno, "mkdtemp " + pattern);
+  return pattern;
+}
+
+StatusOr<std::unique_ptr<BundleReader>> OpenLatest(const std::string& model_dir) {
+  TFCOMPAT_ASSIGN_OR_RETURN(const std::string prefix, LatestCheckpoint(model_dir));
+  return BundleReader::Open(prefix);
+}
+
+GraphDescription DnnGraph(const std::vector<NumericColumn>& columns, size_t hidden_layers, Activation activation) {
+  GraphDescription graph;
+  for (const NumericColumn& column : columns) graph.feature_keys.push_back(column.key);
+  for (size_t i = 0; i < hidden_layers; ++i) graph.layers.push_back("dnn/hiddenlayer_" + std::to_string(i));
+  graph.layers.push_back("dnn/logits");
+  graph.activation = activation;
+  graph.head_scope = "dnn/head";
+  return graph;
+}
+
+}  // namespace
+
+InputFn DatasetInputFn(std::shared_ptr<const Dataset> dataset, BatchOptions options) {
+  return [dataset = std::move(dataset), options]() -> StatusOr<std::unique_ptr<BatchSource>> {
+    StatusOr<std::unique_ptr<DatasetBatches>> batches = DatasetBatches::Create(dataset, options);
+    if (!batches.ok()) return batches.status();
+    return std::unique_ptr<BatchSource>(std::move(*batches));
+  };
+}
+
+StatusOr<std::unique_ptr<Estimator>> Estimator::Create(ModelFn model_fn, EstimatorOptions options) {
+  if (!model_fn) return InvalidArgumentError("model_fn must be set");
+  TFCOMPAT_RETURN_IF_ERROR(options.config.Validate());
+  if (!options.log) {
+    options.log = [](const std::string& line) { std::cerr << "INFO:tfcompat:" << line << "\n"; };
+  }
+  const bool temporary = options.config.model_dir.empty();
+  if (temporary) {
+    TFCOMPAT_ASSIGN_OR_RETURN(options.config.model_dir, MakeTempModelDir());
+  }
+  // TF's seed: the configured one, or a random one per Estimator.
+  const uint64_t seed = options.config.tf_random_seed.has_value()
+                            ? static_cast<uint64_t>(*options.config.tf_random_seed)
+                            : std::random_device()();
+  std::unique_ptr<Estimator> estimator(new Estimator(std::move(model_fn), std::move(options), seed));
+  if (temporary) estimator->Log("Using temporary folder as model directory: " + estimator->model_dir());
+  return estimator;
+}
+
+StatusOr<std::unique_ptr<Estimator>> Estimator::DNNClassifier(const DNNClassifierOptions& model,
+                                                              const RunConfig& config, LogFn log) {
+  EstimatorOptions options{config, model.optimizer,
+                           DnnGraph(model.feature_columns, model.hidden_units.size(), model.activation_fn),
+                           std::move(log)};
+  if (model.n_classes == 2) {  // the binary head: one logit
+    options.graph->predictions_op = "Sigmoid";
+    options.graph->loss_op = "SigmoidCrossEntropyWithLogits";
+  }
+  return Create([model](uint64_t seed) { return NewDNNClassifier(model, seed); }, std::move(options));
+}
+
+StatusOr<std::unique_ptr<Estimator>> Estimator::DNNRegressor(const DNNRegressorOptions& model, const RunConfig& config,
+                                                             LogFn log) {
+  EstimatorOptions options{config, model.optimizer,
+                           DnnGraph(model.feature_columns, model.hidden_units.size(), model.activation_fn),
+                           std::move(log)};
+  options.graph->predictions_op = "Identity";
+  options.graph->loss_op = "SquaredDifference";
+  return Create([model](uint64_t seed) { return NewDNNRegressor(model, seed); }, std::move(options));
+}
+
+StatusOr<std::unique_ptr<Estimator>> Estimator::LinearClassifier(const LinearClassifierOptions& model,
+                                                                 const RunConfig& config, LogFn log) {
+  EstimatorOptions options{config, model.optimizer, std::nullopt, std::move(log)};
+  return Create([model](uint64_t) { return NewLinearClassifier(model); }, std::move(options));
+}
+
+void Estimator::Log(const std::string& line) const { options_.log(line); }
+
+StatusOr<std::unique_ptr<Trainer>> Estimator::BuildAndRestore(const char* purpose) {
+  TFCOMPAT_ASSIGN_OR_RETURN(std::unique_ptr<Model> model, model_fn_(seed_));
+  std::unique_ptr<Optimizer> optimizer;
+  if (options_.optimizer.has_value()) {
+    TFCOMPAT_ASSIGN_OR_RETURN(optimizer, NewOptimizer(*options_.optimizer));
+  }
+  TFCOMPAT_ASSIGN_OR_RETURN(std::unique_ptr<Trainer> trainer,
+                            Trainer::Create(std::move(model), std::move(optimizer), seed_));
+  StatusOr<std::string> latest = LatestCheckpoint();
+  if (latest.status().code() == StatusCode::kNotFound) {
+    // Estimator.evaluate / predict without a checkpoint run on the initial
+    // values, as TF; train starts from them.
+    if (purpose != nullptr) {
+      Log("Could not find trained model in model_dir: " + model_dir() + ", running initialization to " + purpose + ".");
+    }
+    return trainer;
+  }
+  TFCOMPAT_RETURN_IF_ERROR(latest.status());
+  // Every variable is checked before any is set, and before anything is
+  // written: an incompatible model leaves model_dir untouched.
+  VariableStore& store = trainer->variables();
+  TFCOMPAT_ASSIGN_OR_RETURN(const std::vector<Tensor> values, RestoreVariables(*latest, SpecsOf(store), model_dir()));
+  Log("Restoring parameters from " + *latest);
+  const std::vector<VariableRef> variables = store.List();
+  for (size_t i = 0; i < variables.size(); ++i) {
+    std::visit(
+        [&](auto span) {
+          const std::string_view bytes = values[i].bytes();
+          std::memcpy(span.data(), bytes.data(), std::min(bytes.size(), span.size_bytes()));
+        },
+        variables[i].values);
+  }
+  return trainer;
+}
+
+Status Estimator::Train(const InputFn& input_fn, const TrainSteps& steps, std::span<TrainHook* const> hooks) {
+  TFCOMPAT_ASSIGN_OR_RETURN(std::unique_ptr<Trainer> trainer, BuildAndRestore(nullptr));
+  const int64_t restored_step = trainer->global_step();
+  if (steps.max_steps.has_value() && restored_step >= *steps.max_steps) {
+    Log("Skipping training since max_steps has already saved.");
+    return Status();
+  }
+  TFCOMPAT_ASSIGN_OR_RETURN(std::unique_ptr<BatchSource> input, input_fn());
+
+  Env* env = Env::Default();
+  TFCOMPAT_RETURN_IF_ERROR(env->RecursivelyCreateDir(model_dir()));
+  const tensorflow::GraphDef graph =
+      BuildModelGraph(trainer->variables(), options_.graph.has_value() ? &*options_.graph : nullptr);
+  std::string pbtxt;
+  if (!google::protobuf::TextFormat::PrintToString(graph, &pbtxt)) {
+    return InternalError("cannot print the graph of " + model_dir());
+  }
+  TFCOMPAT_RETURN_IF_ERROR(WriteFileAtomically(env, JoinPath(model_dir(), "graph.pbtxt"), pbtxt));
+  TFCOMPAT_ASSIGN_OR_RETURN(std::unique_ptr<SummaryWriter> writer, SummaryWriter::Create(model_dir()));
+  TFCOMPAT_RETURN_IF_ERROR(AddGraphDef(*writer, graph));
+  // A restart: TensorBoard drops the points of the previous run after it.
+  if (restored_step > 0) TFCOMPAT_RETURN_IF_ERROR(writer->AddSessionStart(restored_step));
+
+  const RunConfig& config = options_.config;
+  CheckpointManager::Options manager_options;
+  manager_options.keep_checkpoint_max = static_cast<int>(config.keep_checkpoint_max);
+  manager_options.keep_checkpoint_every_n_hours = config.keep_checkpoint_every_n_hours;
+  TFCOMPAT_ASSIGN_OR_RETURN(std::unique_ptr<CheckpointManager> manager,
+                            CheckpointManager::Create(model_dir(), manager_options));
+  TrainingHooks training(config, &trainer->variables(), manager.get(), writer.get(), options_.log);
+  std::vector<TrainHook*> all_hooks(hooks.begin(), hooks.end());
+  all_hooks.push_back(&training);
+  const Status status = trainer->Train(input.get(), steps, all_hooks);
+  const Status closed = writer->Close();
+  TFCOMPAT_RETURN_IF_ERROR(status);
+  return closed;
+}
+
+StatusOr<std::map<std::string, double>> Estimator::Evaluate(const InputFn& input_fn, std::optional<int64_t> steps,
+                                                            const std::string& name) {
+  TFCOMPAT_ASSIGN_OR_RETURN(std::unique_ptr<Trainer> trainer, BuildAndRestore("evaluate"));
+  TFCOMPAT_ASSIGN_OR_RETURN(std::unique_ptr<BatchSource> input, input_fn());
+  Log("Starting evaluation");
+  using MetricMap = std::map<std::string, double>;
+  TFCOMPAT_ASSIGN_OR_RETURN(MetricMap metrics, trainer->Evaluate(input.get(), steps));
+  const int64_t global_step = trainer->global_step();
+  std::string line = "Saving dict for global step " + std::to_string(global_step) + ":";
+  const char* separator = " ";
+  for (const auto& [metric, value] : metrics) {
+    line += separator + metric + " = " + (metric == "global_step" ? std::to_string(global_step) : FormatNumber(value));
+    separator = ", ";
+  }
+  Log(line);
+  const std::string eval_dir = JoinPath(model_dir(), name.empty() ? "eval" : "eval_" + name);
+  TFCOMPAT_ASSIGN_OR_RETURN(std::unique_ptr<SummaryWriter> writer, SummaryWriter::Create(eval_dir));
+  for (const auto& [metric, value] : metrics) {
+    if (metric == "global_step") continue;
+    TFCOMPAT_RETURN_IF_ERROR(writer->AddScalar(metric, global_step, static_cast<float>(value)));
+  }
+  TFCOMPAT_RETURN_IF_ERROR(writer->Close());
+  return metrics;
+}
+
+StatusOr<std::vector<Predictions>> Estimator::Predict(const InputFn& input_fn) {
+  TFCOMPAT_ASSIGN_OR_RETURN(std::unique_ptr<Trainer> trainer, BuildAndRestore("predict"));
+  TFCOMPAT_ASSIGN_OR_RETURN(std::unique_ptr<BatchSource> input, input_fn());
+  std::vector<Predictions> predictions;
+  Batch batch;
+  while (true) {
+    const Status next = input->Next(&batch);
+    if (next.code() == StatusCode::kOutOfRange) break;
+    TFCOMPAT_RETURN_IF_ERROR(next);
+    TFCOMPAT_ASSIGN_OR_RETURN(Predictions p, trainer->Predict(batch));
+    predictions.push_back(std::move(p));
+  }
+  return predictions;
+}
+
+StatusOr<std::string> Estimator::LatestCheckpoint() const { return tfcompat::LatestCheckpoint(model_dir()); }
+
+StatusOr<std::vector<std::string>> Estimator::GetVariableNames() const {
+  TFCOMPAT_ASSIGN_OR_RETURN(std::unique_ptr<BundleReader> reader, OpenLatest(model_dir()));
+  std::vector<std::string> names;
+  for (const BundleEntry& entry : reader->entries()) names.push_back(entry.name);
+  return names;
+}
+
+StatusOr<Tensor> Estimator::GetVariableValue(const std::string& name) const {
+  TFCOMPAT_ASSIGN_OR_RETURN(std::unique_ptr<BundleReader> reader, OpenLatest(model_dir()));
+  return reader->Lookup(name);
+}
+
+}  // namespace tfcompat::estimator

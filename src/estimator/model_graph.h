@@ -1,0 +1,27 @@
+// The GraphDef an Estimator writes for TensorBoard's Graphs dashboard and
+// model_dir/graph.pbtxt (internal).
+//
+// Every variable of the store is a VariableV2 node with its `<name>/read`
+// Identity, named as the checkpoint names it. When the model's dense
+// layers are described, the forward pass is drawn on top of them with TF's
+// op names:
+//
+//   <feature key> (Placeholder) ...
+//     -> dnn/input_from_feature_columns/input_layer/concat (ConcatV2)
+//     -> <layer>/MatMul -> <layer>/BiasAdd -> <layer>/<Activation>   (every layer but the last)
+//     -> <head>/predictions and <head>/loss (with the `labels` Placeholder)
+#ifndef TFCOMPAT_SRC_ESTIMATOR_MODEL_GRAPH_H_
+#define TFCOMPAT_SRC_ESTIMATOR_MODEL_GRAPH_H_
+
+#include "tensorflow/graph.pb.h"
+#include "tfcompat/estimator/estimator.h"
+#include "tfcompat/estimator/variables.h"
+
+namespace tfcompat::estimator {
+
+// `description` may be null (variables only).
+tensorflow::GraphDef BuildModelGraph(VariableStore& store, const GraphDescription* description);
+
+}  // namespace tfcompat::estimator
+
+#endif  // TFCOMPAT_SRC_ESTIMATOR_MODEL_GRAPH_H_

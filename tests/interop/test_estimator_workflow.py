@@ -1,0 +1,126 @@
+"""The Estimator workflow across implementations, on model directories:
+
+- a model_dir our `estimator` CLI trained holds exactly the variables
+  (names, dtypes, shapes) TF's tf.compat.v1.estimator.DNNClassifier saves;
+- a real DNNClassifier pointed at it predicts what we predict and continues
+  training from our checkpoint (global_step goes on);
+- our CLI restores a model_dir TF trained: same predictions, same metrics,
+  and training continues from TF's global_step."""
+import re
+import shutil
+import subprocess
+
+import numpy as np
+import pytest
+import tensorflow as tf
+
+from conftest import run
+from test_estimator import NAMES, iris
+
+HIDDEN = [10, 10]
+
+
+def tf_classifier(model_dir):
+    return tf.compat.v1.estimator.DNNClassifier(
+        hidden_units=HIDDEN, feature_columns=[tf.feature_column.numeric_column(n) for n in NAMES], n_classes=3,
+        model_dir=str(model_dir), config=tf.estimator.RunConfig(tf_random_seed=5))
+
+
+def input_fn(x, y, epochs, shuffle=False):
+    return tf.compat.v1.estimator.inputs.numpy_input_fn(
+        x={n: x[:, i] for i, n in enumerate(NAMES)}, y=y, batch_size=100, shuffle=shuffle, num_epochs=epochs)
+
+
+def cli(bin_dir, command, model_dir, *flags):
+    return run([bin_dir / "estimator", command, "--model_dir", model_dir, "--hidden_units", "10,10", *flags])
+
+
+def our_predictions(bin_dir, model_dir, tmp_path):
+    x, _ = iris("iris_test.csv")
+    path = tmp_path / "predict.csv"
+    path.write_text(",".join(NAMES) + "\n" + "".join(",".join(repr(float(v)) for v in row) + "\n" for row in x))
+    out = cli(bin_dir, "predict", model_dir, "--predict_csv", path).stdout
+    rows = re.findall(r"probabilities \[([^\]]*)\]", out)
+    assert len(rows) == len(x)
+    return np.array([[float(v) for v in row.split(",")] for row in rows])
+
+
+def tf_predictions(model_dir):
+    x, y = iris("iris_test.csv")
+    return np.array([p["probabilities"] for p in tf_classifier(model_dir).predict(input_fn(x, y, 1))])
+
+
+def global_step(model_dir):
+    return int(tf.train.load_variable(str(model_dir), "global_step"))
+
+
+@pytest.fixture(scope="module")
+def ours(tmp_path_factory, bin_dir):
+    model_dir = tmp_path_factory.mktemp("ours") / "iris"
+    cli(bin_dir, "train", model_dir, "--steps", "100", "--seed", "2")
+    return model_dir
+
+
+@pytest.fixture(scope="module")
+def theirs(tmp_path_factory):
+    model_dir = tmp_path_factory.mktemp("theirs") / "iris"
+    x, y = iris("iris_training.csv")
+    tf_classifier(model_dir).train(input_fn(x, y, None, shuffle=True), steps=50)
+    return model_dir
+
+
+def test_list_variables_equals_tf_estimators(ours, theirs):
+    def variables(model_dir):
+        reader = tf.train.load_checkpoint(str(model_dir))
+        dtypes = reader.get_variable_to_dtype_map()
+        return {name: (dtypes[name].name, list(shape)) for name, shape in tf.train.list_variables(str(model_dir))}
+
+    mine = variables(ours)
+    assert mine == variables(theirs)
+    assert mine["dnn/hiddenlayer_0/kernel"] == ("float32", [4, 10])
+    assert mine["dnn/hiddenlayer_1/bias/t_0/Adagrad"] == ("float32", [10])
+    assert mine["dnn/logits/kernel"] == ("float32", [10, 3])
+    assert mine["global_step"] == ("int64", [])
+    assert tf.train.latest_checkpoint(str(ours)).endswith("model.ckpt-100")
+
+
+def test_tf_estimator_predicts_and_continues_from_our_model_dir(ours, bin_dir, tmp_path):
+    mine = our_predictions(bin_dir, ours, tmp_path)
+    np.testing.assert_allclose(tf_predictions(ours), mine, atol=1e-5)
+    model_dir = tmp_path / "continued"
+    shutil.copytree(ours, model_dir)
+    x, y = iris("iris_training.csv")
+    tf_classifier(model_dir).train(input_fn(x, y, None, shuffle=True), steps=10)
+    assert global_step(model_dir) == 110
+    # ... and we continue from TF's checkpoint in turn.
+    cli(bin_dir, "train", model_dir, "--steps", "5")
+    assert global_step(model_dir) == 115
+
+
+def test_we_restore_and_continue_from_tf_model_dir(theirs, bin_dir, tmp_path):
+    model_dir = tmp_path / "theirs"
+    shutil.copytree(theirs, model_dir)
+    np.testing.assert_allclose(our_predictions(bin_dir, model_dir, tmp_path), tf_predictions(theirs), atol=1e-5)
+    x, y = iris("iris_test.csv")
+    tf_metrics = tf_classifier(theirs).evaluate(input_fn(x, y, 1))
+    table = cli(bin_dir, "evaluate", model_dir).stdout
+    ours = {m: float(v) for m, v in re.findall(r"^(\w+)\s+([-\d.e]+)$", table, re.M)}
+    for metric in ("accuracy", "average_loss", "loss"):
+        np.testing.assert_allclose(ours[metric], tf_metrics[metric], rtol=1e-5, atol=1e-6, err_msg=metric)
+    assert ours["global_step"] == 50
+    cli(bin_dir, "train", model_dir, "--steps", "7")
+    assert global_step(model_dir) == 57
+
+
+def test_incompatible_checkpoint_error_names_the_variables(ours, bin_dir, tmp_path):
+    model_dir = tmp_path / "copy"
+    shutil.copytree(ours, model_dir)
+    before = {p.relative_to(model_dir): p.read_bytes() for p in model_dir.rglob("*") if p.is_file()}
+    result = subprocess.run([str(a) for a in [bin_dir / "estimator", "train", "--model_dir", model_dir, "--hidden_units", "20,10",
+                                 "--steps", "5"]], capture_output=True, text=True)
+    assert result.returncode == 2
+    assert ("tensor_name = dnn/hiddenlayer_0/kernel; shape in shape_and_slice spec [4,20] does not match the shape "
+            "stored in checkpoint: [4,10]") in result.stderr
+    after = {p.relative_to(model_dir): p.read_bytes() for p in model_dir.rglob("*") if p.is_file()}
+    assert after == before
+

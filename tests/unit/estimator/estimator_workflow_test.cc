@@ -1,0 +1,288 @@
+// The Estimator workflow on a model_dir: checkpoints, restore on every
+// call, summaries, and the incompatible-checkpoint error.
+#include <boost/filesystem.hpp>
+#include <boost/test/unit_test.hpp>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "tfcompat/checkpoint/checkpoint.h"
+#include "tfcompat/estimator/estimator.h"
+#include "tfcompat/summary/event_file_reader.h"
+#include "util/temp_dir.h"
+
+namespace tfcompat::estimator {
+namespace {
+
+namespace fs = boost::filesystem;
+using testing::ReadAll;
+using testing::TempDir;
+
+const std::vector<std::string> kIrisNames = {"SepalLength", "SepalWidth", "PetalLength", "PetalWidth"};
+
+std::shared_ptr<const Dataset> Iris(const std::string& file) {
+  CsvOptions options;
+  options.feature_names = kIrisNames;
+  return std::make_shared<const Dataset>(ReadCsvDataset(TFCOMPAT_REPO_DATA "/" + file, options).value());
+}
+
+InputFn Batches(const std::string& file, int64_t num_epochs) {
+  return DatasetInputFn(Iris(file), {.batch_size = 32, .seed = 7, .num_epochs = num_epochs});
+}
+
+struct Fixture {
+  TempDir dir;
+  std::vector<std::string> log;
+
+  std::unique_ptr<Estimator> Make(RunConfig config, std::vector<int64_t> hidden_units = {10, 10}) {
+    DNNClassifierOptions options;
+    for (const std::string& name : kIrisNames) options.feature_columns.emplace_back(name);
+    options.hidden_units = std::move(hidden_units);
+    options.n_classes = 3;
+    if (config.model_dir.empty()) config.model_dir = dir.file("model");
+    config.tf_random_seed = config.tf_random_seed.value_or(1);
+    return Estimator::DNNClassifier(options, config, [this](const std::string& line) { log.push_back(line); }).value();
+  }
+
+  bool Logged(const std::string& line) const {
+    for (const std::string& l : log) {
+      if (l == line) return true;
+    }
+    return false;
+  }
+};
+
+std::vector<std::string> Checkpoints(const std::string& model_dir) {
+  std::vector<std::string> names;
+  const StatusOr<CheckpointState> state = ReadCheckpointState(model_dir);
+  BOOST_REQUIRE(state.ok());
+  for (const std::string& path : state->all_model_checkpoint_paths) {
+    names.push_back(fs::path(path).filename().string());
+  }
+  return names;
+}
+
+// Every file under `dir` with its contents, to tell whether anything changed.
+std::map<std::string, std::string> Snapshot(const std::string& dir) {
+  std::map<std::string, std::string> files;
+  for (fs::recursive_directory_iterator it(dir), end; it != end; ++it) {
+    if (fs::is_regular_file(it->path())) files[it->path().string()] = ReadAll(it->path().string());
+  }
+  return files;
+}
+
+std::vector<EventView> Events(const std::string& dir) {
+  std::vector<EventView> events;
+  for (fs::directory_iterator it(dir), end; it != end; ++it) {
+    if (!IsEventFileName(it->path().filename().string())) continue;
+    auto reader = EventFileReader::Open(it->path().string()).value();
+    EventView event;
+    while (reader->ReadEvent(&event).ok()) events.push_back(event);
+  }
+  return events;
+}
+
+// Steps at which `tag` was written.
+std::vector<int64_t> StepsOf(const std::vector<EventView>& events, const std::string& tag) {
+  std::vector<int64_t> steps;
+  for (const EventView& e : events) {
+    for (const SummaryValueView& v : e.values) {
+      if (v.tag == tag) steps.push_back(e.step);
+    }
+  }
+  return steps;
+}
+
+int64_t GlobalStep(const Estimator& estimator) {
+  return estimator.GetVariableValue("global_step").value().flat<int64_t>()[0];
+}
+
+BOOST_AUTO_TEST_SUITE(EstimatorWorkflow)
+
+BOOST_FIXTURE_TEST_CASE(CheckpointsAtFirstAndLastStep, Fixture) {
+  auto estimator = Make({});
+  BOOST_REQUIRE(estimator->Train(Batches("iris_training.csv", 0), TrainSteps::Steps(10)).ok());
+  BOOST_TEST(Checkpoints(estimator->model_dir()) == (std::vector<std::string>{"model.ckpt-0", "model.ckpt-10"}),
+             boost::test_tools::per_element());
+  BOOST_TEST(estimator->LatestCheckpoint().value() == estimator->model_dir() + "/model.ckpt-10");
+  BOOST_TEST(GlobalStep(*estimator) == 10);
+  BOOST_TEST(Logged("Saving checkpoints for 0 into " + estimator->model_dir() + "/model.ckpt."));
+  BOOST_TEST(Logged("Saving checkpoints for 10 into " + estimator->model_dir() + "/model.ckpt."));
+}
+
+BOOST_FIXTURE_TEST_CASE(StepScheduleAndRetention, Fixture) {
+  RunConfig config;
+  config.save_checkpoints_steps = 3;
+  config.keep_checkpoint_max = 2;
+  auto estimator = Make(config);
+  BOOST_REQUIRE(estimator->Train(Batches("iris_training.csv", 0), TrainSteps::Steps(10)).ok());
+  // Saved at 0, 3, 6, 9 and the last step 10; the newest two kept.
+  BOOST_TEST(Checkpoints(estimator->model_dir()) == (std::vector<std::string>{"model.ckpt-9", "model.ckpt-10"}),
+             boost::test_tools::per_element());
+  BOOST_TEST(!fs::exists(estimator->model_dir() + "/model.ckpt-6.index"));
+  BOOST_TEST(Logged("Saving checkpoints for 6 into " + estimator->model_dir() + "/model.ckpt."));
+}
+
+BOOST_FIXTURE_TEST_CASE(GlobalStepContinuesAcrossEstimators, Fixture) {
+  auto first = Make({});
+  BOOST_REQUIRE(first->Train(Batches("iris_training.csv", 0), TrainSteps::Steps(20)).ok());
+  const auto first_metrics = first->Evaluate(Batches("iris_test.csv", 1)).value();
+  // Another estimator (another seed: other initial values) on the same
+  // directory restores the checkpoint on every call.
+  RunConfig config;
+  config.tf_random_seed = 99;
+  auto second = Make(config);
+  const auto second_metrics = second->Evaluate(Batches("iris_test.csv", 1)).value();
+  BOOST_TEST(second_metrics.at("loss") == first_metrics.at("loss"));
+  BOOST_TEST(second_metrics.at("global_step") == 20);
+  BOOST_TEST(Logged("Restoring parameters from " + second->model_dir() + "/model.ckpt-20"));
+  BOOST_REQUIRE(second->Train(Batches("iris_training.csv", 0), TrainSteps::Steps(5)).ok());
+  BOOST_TEST(GlobalStep(*second) == 25);
+  BOOST_REQUIRE(second->Train(Batches("iris_training.csv", 0), TrainSteps::MaxSteps(30)).ok());
+  BOOST_TEST(GlobalStep(*second) == 30);
+}
+
+BOOST_FIXTURE_TEST_CASE(MaxStepsReachedWritesNothing, Fixture) {
+  auto estimator = Make({});
+  BOOST_REQUIRE(estimator->Train(Batches("iris_training.csv", 0), TrainSteps::MaxSteps(5)).ok());
+  const auto before = Snapshot(estimator->model_dir());
+  BOOST_REQUIRE(estimator->Train(Batches("iris_training.csv", 0), TrainSteps::MaxSteps(5)).ok());
+  BOOST_TEST((Snapshot(estimator->model_dir()) == before));
+  BOOST_TEST(Logged("Skipping training since max_steps has already saved."));
+}
+
+BOOST_FIXTURE_TEST_CASE(IncompatibleCheckpointLeavesModelDirUntouched, Fixture) {
+  auto estimator = Make({});
+  BOOST_REQUIRE(estimator->Train(Batches("iris_training.csv", 0), TrainSteps::Steps(5)).ok());
+  BOOST_REQUIRE(estimator->Evaluate(Batches("iris_test.csv", 1)).ok());
+  const auto before = Snapshot(estimator->model_dir());
+  auto changed = Make({}, {20, 10});
+  const Status train = changed->Train(Batches("iris_training.csv", 0), TrainSteps::Steps(5));
+  BOOST_TEST((train.code() == StatusCode::kInvalidArgument));
+  BOOST_TEST(train.message().find("tensor_name = dnn/hiddenlayer_0/kernel; shape in shape_and_slice spec [4,20] "
+                                  "does not match the shape stored in checkpoint: [4,10]") != std::string::npos);
+  BOOST_TEST(!changed->Evaluate(Batches("iris_test.csv", 1)).ok());
+  BOOST_TEST(!changed->Predict(Batches("iris_test.csv", 1)).ok());
+  BOOST_TEST((Snapshot(estimator->model_dir()) == before));
+}
+
+BOOST_FIXTURE_TEST_CASE(SummariesAsTensorFlowWritesThem, Fixture) {
+  RunConfig config;
+  config.save_summary_steps = 50;
+  config.log_step_count_steps = 100;
+  auto estimator = Make(config);
+  BOOST_REQUIRE(estimator->Train(Batches("iris_training.csv", 0), TrainSteps::Steps(250)).ok());
+  const std::vector<EventView> events = Events(estimator->model_dir());
+  BOOST_TEST(StepsOf(events, "loss") == (std::vector<int64_t>{1, 51, 101, 151, 201}), boost::test_tools::per_element());
+  BOOST_TEST(StepsOf(events, "global_step/sec") == (std::vector<int64_t>{101, 201}), boost::test_tools::per_element());
+  int graphs = 0;
+  std::vector<int64_t> checkpoints;
+  for (const EventView& e : events) {
+    if (e.kind == EventKind::kGraphDef) ++graphs;
+    if (e.kind == EventKind::kSessionLog && e.session_status == SessionStatus::kCheckpoint) {
+      checkpoints.push_back(e.step);
+    }
+  }
+  BOOST_TEST(graphs == 1);
+  BOOST_TEST(checkpoints == (std::vector<int64_t>{0, 250}), boost::test_tools::per_element());
+  const std::string pbtxt = ReadAll(estimator->model_dir() + "/graph.pbtxt");
+  BOOST_TEST(pbtxt.find("name: \"dnn/hiddenlayer_1/Relu\"") != std::string::npos);
+  BOOST_TEST(pbtxt.find("name: \"dnn/logits/BiasAdd\"") != std::string::npos);
+  // The LoggingTensorHook lines: the step before the update.
+  int loss_lines = 0;
+  for (const std::string& line : log) loss_lines += line.rfind("loss = ", 0) == 0 ? 1 : 0;
+  BOOST_TEST(loss_lines == 3);  // steps 0, 100, 200
+}
+
+BOOST_FIXTURE_TEST_CASE(RestartEmitsSessionStart, Fixture) {
+  auto estimator = Make({});
+  BOOST_REQUIRE(estimator->Train(Batches("iris_training.csv", 0), TrainSteps::Steps(7)).ok());
+  BOOST_REQUIRE(estimator->Train(Batches("iris_training.csv", 0), TrainSteps::Steps(3)).ok());
+  std::vector<int64_t> starts;
+  for (const EventView& e : Events(estimator->model_dir())) {
+    if (e.kind == EventKind::kSessionLog && e.session_status == SessionStatus::kStart) starts.push_back(e.step);
+  }
+  BOOST_TEST(starts == (std::vector<int64_t>{7}), boost::test_tools::per_element());
+}
+
+BOOST_FIXTURE_TEST_CASE(EvaluateWritesEvalDirectory, Fixture) {
+  auto estimator = Make({});
+  BOOST_REQUIRE(estimator->Train(Batches("iris_training.csv", 0), TrainSteps::Steps(12)).ok());
+  const auto metrics = estimator->Evaluate(Batches("iris_test.csv", 1)).value();
+  BOOST_REQUIRE(estimator->Evaluate(Batches("iris_test.csv", 1), std::nullopt, "test").ok());
+  for (const std::string& dir : {std::string("eval"), std::string("eval_test")}) {
+    const std::vector<EventView> events = Events(estimator->model_dir() + "/" + dir);
+    for (const char* tag : {"accuracy", "average_loss", "loss"}) {
+      BOOST_TEST(StepsOf(events, tag) == std::vector<int64_t>{12}, boost::test_tools::per_element());
+    }
+    BOOST_TEST(StepsOf(events, "global_step").empty());
+  }
+  BOOST_TEST(metrics.at("global_step") == 12);
+}
+
+BOOST_FIXTURE_TEST_CASE(EvaluateAndPredictWithoutCheckpointUseInitialValues, Fixture) {
+  auto estimator = Make({});
+  const auto metrics = estimator->Evaluate(Batches("iris_test.csv", 1)).value();
+  BOOST_TEST(metrics.at("global_step") == 0);
+  BOOST_TEST(Logged("Could not find trained model in model_dir: " + estimator->model_dir() +
+                    ", running initialization to evaluate."));
+  const auto predictions = estimator->Predict(Batches("iris_test.csv", 1)).value();
+  int64_t examples = 0;
+  for (const Predictions& p : predictions) examples += p.batch_size;
+  BOOST_TEST(examples == 30);
+  BOOST_TEST((estimator->LatestCheckpoint().status().code() == StatusCode::kNotFound));
+}
+
+BOOST_FIXTURE_TEST_CASE(VariablesUnderTensorFlowNames, Fixture) {
+  auto estimator = Make({});
+  BOOST_REQUIRE(estimator->Train(Batches("iris_training.csv", 0), TrainSteps::Steps(1)).ok());
+  const std::vector<std::string> names = estimator->GetVariableNames().value();
+  const std::vector<std::string> expected = {"dnn/hiddenlayer_0/bias",
+                                             "dnn/hiddenlayer_0/bias/t_0/Adagrad",
+                                             "dnn/hiddenlayer_0/kernel",
+                                             "dnn/hiddenlayer_0/kernel/t_0/Adagrad",
+                                             "dnn/hiddenlayer_1/bias",
+                                             "dnn/hiddenlayer_1/bias/t_0/Adagrad",
+                                             "dnn/hiddenlayer_1/kernel",
+                                             "dnn/hiddenlayer_1/kernel/t_0/Adagrad",
+                                             "dnn/logits/bias",
+                                             "dnn/logits/bias/t_0/Adagrad",
+                                             "dnn/logits/kernel",
+                                             "dnn/logits/kernel/t_0/Adagrad",
+                                             "global_step"};
+  BOOST_TEST(names == expected, boost::test_tools::per_element());
+  const Tensor kernel = estimator->GetVariableValue("dnn/logits/kernel").value();
+  BOOST_TEST((kernel.shape() == TensorShape{10, 3}));
+  BOOST_TEST((estimator->GetVariableValue("dnn/nope").status().code() == StatusCode::kNotFound));
+}
+
+BOOST_AUTO_TEST_CASE(TemporaryModelDir) {
+  std::vector<std::string> log;
+  DNNClassifierOptions options;
+  for (const std::string& name : kIrisNames) options.feature_columns.emplace_back(name);
+  options.hidden_units = {4};
+  options.n_classes = 3;
+  auto estimator =
+      Estimator::DNNClassifier(options, RunConfig(), [&log](const std::string& line) { log.push_back(line); }).value();
+  BOOST_TEST(fs::is_directory(estimator->model_dir()));
+  BOOST_REQUIRE(log.size() == 1u);
+  BOOST_TEST(log[0] == "Using temporary folder as model directory: " + estimator->model_dir());
+  fs::remove_all(estimator->model_dir());
+}
+
+BOOST_AUTO_TEST_CASE(BothCheckpointSchedulesIsAnError) {
+  RunConfig config;
+  config.model_dir = "unused";
+  config.save_checkpoints_steps = 10;
+  config.save_checkpoints_secs = 10;
+  DNNClassifierOptions options;
+  options.feature_columns.emplace_back("x");
+  options.hidden_units = {4};
+  BOOST_TEST((Estimator::DNNClassifier(options, config).status().code() == StatusCode::kInvalidArgument));
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+}  // namespace
+}  // namespace tfcompat::estimator

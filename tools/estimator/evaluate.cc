@@ -1,0 +1,54 @@
+// estimator evaluate [--eval_csv FILE] [--steps N] [--name NAME] [model
+// flags]: the metrics of model_dir's latest checkpoint on the test file, as
+// a table; written to model_dir/eval (or eval_NAME) for TensorBoard.
+#include <cstdio>
+
+#include "commands.h"
+#include "common.h"
+
+namespace tfcompat::estimator_tool {
+
+int RunEvaluate(const EvaluateOptions& options, std::ostream& out, std::ostream& err) {
+  StatusOr<ModelSetup> setup = MakeEstimator(options.model, err);
+  if (!setup.ok()) return ReportError(setup.status(), err);
+  StatusOr<std::shared_ptr<const estimator::Dataset>> data = ReadLabelled(options.eval_csv, *setup->train);
+  if (!data.ok()) return ReportError(data.status(), err);
+  const estimator::InputFn input_fn =
+      estimator::DatasetInputFn(*data, {.batch_size = options.model.batch_size, .shuffle = false, .num_epochs = 1});
+  StatusOr<std::map<std::string, double>> metrics = setup->estimator->Evaluate(input_fn, options.steps, options.name);
+  if (!metrics.ok()) return ReportError(metrics.status(), err);
+
+  out << "metric          value\n";
+  for (const auto& [name, value] : *metrics) {
+    char line[96];
+    if (name == "global_step") {
+      std::snprintf(line, sizeof(line), "%-14s  %lld\n", name.c_str(), static_cast<long long>(value));
+    } else {
+      std::snprintf(line, sizeof(line), "%-14s  %.6f\n", name.c_str(), value);
+    }
+    out << line;
+  }
+  const auto accuracy = metrics->find("accuracy");
+  if (accuracy != metrics->end()) {
+    char line[64];
+    std::snprintf(line, sizeof(line), "Test set accuracy: %.3f\n", accuracy->second);
+    out << line;
+  }
+  return kExitOk;
+}
+
+void SetupEvaluate(CLI::App& app, Action* action) {
+  auto options = std::make_shared<EvaluateOptions>();
+  CLI::App* sub = app.add_subcommand("evaluate", "Evaluate model_dir's latest checkpoint");
+  AddModelFlags(sub, &options->model);
+  options->eval_csv = DefaultDataPath("iris_test.csv");
+  sub->add_option("--eval_csv", options->eval_csv, "Labelled CSV to evaluate on")->capture_default_str();
+  sub->add_option("--steps", options->steps, "Evaluate this many batches (default: the whole file)")
+      ->check(CLI::PositiveNumber);
+  sub->add_option("--name", options->name, "Write to model_dir/eval_NAME instead of model_dir/eval");
+  sub->callback([options, action] {
+    *action = [options](std::ostream& out, std::ostream& err) { return RunEvaluate(*options, out, err); };
+  });
+}
+
+}  // namespace tfcompat::estimator_tool
