@@ -34,3 +34,9 @@ if [[ "$ci" == "true" ]]; then
   ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
     ctest --test-dir build-asan --output-on-failure -j "$jobs" -L unit
 fi
+
+if [[ "$ci" == "true" ]]; then
+  # issue 6: replay the fuzz seed corpora and fuzz each target briefly
+  # (clang + libFuzzer + ASan/UBSan); longer: tests/fuzz/run_fuzzers.sh DIR SECONDS
+  tests/fuzz/run_fuzzers.sh build-fuzz 20
+fi
