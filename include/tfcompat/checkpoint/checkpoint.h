@@ -49,17 +49,28 @@ struct CheckpointState {
 std::string FormatCheckpointState(const CheckpointState& state);
 StatusOr<CheckpointState> ParseCheckpointState(std::string_view text);
 
+struct CheckpointStateOptions {
+  // Follow paths that lead outside the model directory (absolute paths
+  // elsewhere, or "../" paths). Off, such a state file is refused: a
+  // crafted one could otherwise make a reader open, and a CheckpointManager
+  // delete, files anywhere. TF-written absolute paths inside the directory
+  // are always followed.
+  bool allow_paths_outside_dir = false;
+};
+
 // Reads `dir`/checkpoint. Relative paths are joined onto `dir`; absolute
 // ones are kept. NotFound if there is no state file; InvalidArgument
-// "Invalid checkpoint state loaded from <dir>" if it names no checkpoint.
-StatusOr<CheckpointState> ReadCheckpointState(const std::string& dir);
+// "Invalid checkpoint state loaded from <dir>" if it names no checkpoint,
+// and "<state file> names checkpoint <path>, which is outside the model
+// directory <dir> ..." for a path outside `dir` (unless allowed).
+StatusOr<CheckpointState> ReadCheckpointState(const std::string& dir, const CheckpointStateOptions& options = {});
 // Replaces `dir`/checkpoint atomically; paths inside `dir` are written
 // relative to it, as Estimator does.
 Status WriteCheckpointState(const std::string& dir, const CheckpointState& state);
 
 // The prefix of the latest checkpoint of `dir`; NotFound (naming the state
 // file and the prefix) if there is none or its index file is missing.
-StatusOr<std::string> LatestCheckpoint(const std::string& dir);
+StatusOr<std::string> LatestCheckpoint(const std::string& dir, const CheckpointStateOptions& options = {});
 // A checkpoint prefix as given, or a directory's latest checkpoint.
 StatusOr<std::string> ResolveCheckpoint(const std::string& path);
 
