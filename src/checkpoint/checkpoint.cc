@@ -75,6 +75,16 @@ bool IsInside(const std::string& dir, const std::string& path) {
   return p.size() > d.size() && p.compare(0, d.size(), d) == 0 && (d == "/" || p[d.size()] == '/');
 }
 
+// Whether `name` (in a model directory) is a temp file a killed save left:
+// a bundle's "<basename>-<step>.index.tempstate<n>" / ".data-....tempstate<n>"
+// or the state file's "checkpoint.tmp<n>".
+bool IsStaleTempFile(std::string_view name, std::string_view basename) {
+  const bool bundle_temp = name.substr(0, basename.size() + 1) == std::string(basename) + "-" &&
+                           name.find(".tempstate") != std::string_view::npos;
+  const std::string state_temp = std::string(kStateFileName) + ".tmp";
+  return bundle_temp || name.substr(0, state_temp.size()) == state_temp;
+}
+
 // `path` relative to `dir` when it lies directly inside it.
 std::string RelativeTo(const std::string& dir, const std::string& path) {
   return Dirname(path) == dir ? Basename(path) : path;
@@ -244,6 +254,15 @@ StatusOr<std::unique_ptr<CheckpointManager>> CheckpointManager::Create(const std
 StatusOr<std::string> CheckpointManager::Save(int64_t step, const std::function<Status(BundleWriter&)>& write) {
   Env* env = Env::Default();
   const std::string prefix = JoinPath(dir_, options_.basename + "-" + std::to_string(step));
+  // A save killed midway leaves temp files no reader takes for a
+  // checkpoint; the first save after a restart removes them.
+  if (!cleaned_temps_) {
+    TFCOMPAT_ASSIGN_OR_RETURN(std::vector<std::string> children, env->GetChildren(dir_));
+    for (const std::string& child : children) {
+      if (IsStaleTempFile(child, options_.basename)) env->DeleteFile(JoinPath(dir_, child)).IgnoreError();
+    }
+    cleaned_temps_ = true;
+  }
   {
     // WriteCheckpointState below fsyncs the directory after its rename,
     // which makes the bundle's renames durable too, and before the state

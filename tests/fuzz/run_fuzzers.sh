@@ -17,9 +17,10 @@ build=$1
 seconds=${2:-20}
 jobs=$(nproc 2>/dev/null || echo 2)
 
+mkdir -p "$build"
 CC=clang-14 CXX=clang++-14 cmake -S "$src" -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
   -DTFCOMPAT_FUZZ=ON -DTFCOMPAT_SANITIZE=ON -DCMAKE_CXX_FLAGS=-fsanitize=fuzzer-no-link \
-  -DTFCOMPAT_BUILD_TOOLS=OFF -DTFCOMPAT_BUILD_EXAMPLES=OFF -DTFCOMPAT_BUILD_BENCH=OFF -DTFCOMPAT_INSTALL=OFF > "$build.configure.log" || { cat "$build.configure.log"; exit 1; }
+  -DTFCOMPAT_BUILD_TOOLS=OFF -DTFCOMPAT_BUILD_EXAMPLES=OFF -DTFCOMPAT_BUILD_BENCH=OFF -DTFCOMPAT_INSTALL=OFF > "$build/configure.log" || { cat "$build/configure.log"; exit 1; }
 cmake --build "$build" -j "$jobs" --target fuzzers
 
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1

@@ -119,7 +119,9 @@ class CheckpointManager {
   // Writes `dir`/<basename>-<step> with `write` adding the tensors, then
   // the state file, then deletes the files of checkpoints dropped. A crash
   // at any point leaves the previous latest checkpoint intact and named by
-  // the state file. Returns the new prefix.
+  // the state file. The first Save of a manager also deletes the temp files
+  // a killed save left in `dir` (so give each model_dir one writer: see
+  // ModelDirLock). Returns the new prefix.
   StatusOr<std::string> Save(int64_t step, const std::function<Status(BundleWriter&)>& write);
   StatusOr<std::string> Save(int64_t step, const std::vector<std::pair<std::string, Tensor>>& tensors);
 
@@ -133,6 +135,7 @@ class CheckpointManager {
   std::string dir_;
   Options options_;
   CheckpointState state_;
+  bool cleaned_temps_ = false;
 };
 
 }  // namespace tfcompat
