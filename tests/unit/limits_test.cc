@@ -158,6 +158,20 @@ BOOST_AUTO_TEST_CASE(ProjectorFilesStayInsideTheRunDirectory) {
   }
 }
 
+BOOST_AUTO_TEST_CASE(FirstSaveRemovesTempFilesOfAKilledSave) {
+  TempDir dir;
+  const std::vector<std::string> stale = {"model.ckpt-5.index.tempstate123", "model.ckpt-5.data-0.tempstate9",
+                                          "checkpoint.tmp42"};
+  const std::vector<std::string> kept = {"notes.tempstate1", "model.ckpt-5.index", "checkpoint.txt"};
+  for (const std::string& name : stale) WriteAll(dir.file(name), "partial");
+  for (const std::string& name : kept) WriteAll(dir.file(name), "keep");
+  auto manager = CheckpointManager::Create(dir.path());
+  BOOST_REQUIRE(manager.ok());
+  BOOST_REQUIRE((*manager)->Save(6, {{"x", Tensor::FromVector<float>(DataType::kFloat, {1}, {1})}}).ok());
+  for (const std::string& name : stale) BOOST_TEST(!boost::filesystem::exists(dir.file(name)), name);
+  for (const std::string& name : kept) BOOST_TEST(boost::filesystem::exists(dir.file(name)), name);
+}
+
 BOOST_AUTO_TEST_SUITE_END()
 
 }  // namespace
