@@ -20,13 +20,13 @@ jobs=$(nproc 2>/dev/null || echo 2)
 mkdir -p "$build"
 CC=clang-14 CXX=clang++-14 cmake -S "$src" -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
   -DTFCOMPAT_FUZZ=ON -DTFCOMPAT_SANITIZE=ON -DCMAKE_CXX_FLAGS=-fsanitize=fuzzer-no-link \
-  -DTFCOMPAT_BUILD_TOOLS=OFF -DTFCOMPAT_BUILD_EXAMPLES=OFF -DTFCOMPAT_BUILD_BENCH=OFF -DTFCOMPAT_INSTALL=OFF > "$build/configure.log" || { cat "$build/configure.log"; exit 1; }
+  -DTFCOMPAT_BUILD_TOOLS=ON -DTFCOMPAT_BUILD_EXAMPLES=OFF -DTFCOMPAT_BUILD_BENCH=OFF -DTFCOMPAT_INSTALL=OFF > "$build/configure.log" || { cat "$build/configure.log"; exit 1; }
 cmake --build "$build" -j "$jobs" --target fuzzers
 
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 failed=0
-for fuzzer in table_fuzzer bundle_fuzzer record_fuzzer event_fuzzer checkpoint_state_fuzzer; do
+for fuzzer in table_fuzzer bundle_fuzzer record_fuzzer event_fuzzer checkpoint_state_fuzzer tool_args_fuzzer; do
   seeds="$src/tests/fuzz/corpus/$fuzzer"
   work="$build/fuzz/corpus/$fuzzer"
   findings="$build/fuzz/findings/$fuzzer"
