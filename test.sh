@@ -34,3 +34,15 @@ if [[ "$ci" == "true" ]]; then
   ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
     ctest --test-dir build-asan --output-on-failure -j "$jobs" -L unit
 fi
+
+if [[ "$ci" == "true" ]]; then
+  # issue 6: replay the fuzz seed corpora and fuzz each target briefly
+  # (clang + libFuzzer + ASan/UBSan); longer: tests/fuzz/run_fuzzers.sh DIR SECONDS
+  tests/fuzz/run_fuzzers.sh build-fuzz 20
+  # the shared SummaryWriter and the reader-during-save tests under ThreadSanitizer
+  cmake -S . -B build-tsan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_FLAGS=-fsanitize=thread \
+        -DCMAKE_EXE_LINKER_FLAGS=-fsanitize=thread -DTFCOMPAT_BUILD_TOOLS=OFF -DTFCOMPAT_BUILD_EXAMPLES=OFF \
+        -DTFCOMPAT_BUILD_BENCH=OFF -DTFCOMPAT_INSTALL=OFF
+  cmake --build build-tsan -j "$jobs" --target reliability_test
+  TSAN_OPTIONS=halt_on_error=1 build-tsan/tests/reliability_test --run_test=Concurrency
+fi

@@ -297,6 +297,7 @@ constexpr uint64_t kMaxIndexFileSize = uint64_t{1} << 31;
 struct BundleReader::Rep {
   Env* env = Env::Default();
   std::string prefix;
+  Options options;
   int num_shards = 1;
   std::map<std::string, tensorflow::BundleEntryProto, std::less<>> protos;  // every key but ""
   std::vector<BundleEntry> entries;
@@ -326,6 +327,14 @@ struct BundleReader::Rep {
     return file.get();
   }
 
+  // ResourceExhausted when a tensor of `bytes` is above the limit.
+  Status CheckTensorBytes(std::string_view name, uint64_t bytes) const {
+    if (bytes <= options.max_tensor_bytes) return Status();
+    return ResourceExhaustedError("TensorBundle at " + prefix + ", key " + std::string(name) + ": tensor of " +
+                                  std::to_string(bytes) + " bytes is above the reader's limit of " +
+                                  std::to_string(options.max_tensor_bytes) + " bytes (Options::max_tensor_bytes)");
+  }
+
   // Reads one stored (unpartitioned) entry.
   StatusOr<Tensor> ReadEntry(std::string_view name, const tensorflow::BundleEntryProto& entry) {
     const auto dtype = static_cast<DataType>(entry.dtype());
@@ -341,6 +350,7 @@ struct BundleReader::Rep {
                            std::to_string(entry.size()) + "; expected size " +
                            std::to_string(count * static_cast<int64_t>(DataTypeSize(dtype))));
     }
+    if (entry.size() > 0) TFCOMPAT_RETURN_IF_ERROR(CheckTensorBytes(name, static_cast<uint64_t>(entry.size())));
     TFCOMPAT_ASSIGN_OR_RETURN(RandomAccessFile * file, Shard(entry.shard_id()));
     TFCOMPAT_ASSIGN_OR_RETURN(uint64_t file_size, file->Size());
     if (entry.offset() < 0 || entry.size() < 0 || static_cast<uint64_t>(entry.offset()) > file_size ||
@@ -443,6 +453,10 @@ StatusOr<Tensor> BundleReader::Rep::ReadPartitioned(std::string_view name,
     return NotFoundError("Does not have sufficient slices for partitioned tensor " + std::string(name) +
                          " to restore in slice_spec: " + ShapeDebugString(shape));
   }
+  const uint64_t element_bytes = dtype == DataType::kString ? sizeof(std::string) : DataTypeSize(dtype);
+  if (static_cast<uint64_t>(total) > options.max_tensor_bytes / std::max<uint64_t>(element_bytes, 1)) {
+    return CheckTensorBytes(name, static_cast<uint64_t>(total) * element_bytes);
+  }
   TFCOMPAT_ASSIGN_OR_RETURN(Tensor full, Tensor::Zeros(dtype, shape));
   std::vector<std::string> strings(dtype == DataType::kString ? static_cast<size_t>(total) : 0);
   for (const auto& [start, part_entry] : parts) {
@@ -456,9 +470,10 @@ StatusOr<Tensor> BundleReader::Rep::ReadPartitioned(std::string_view name,
 BundleReader::BundleReader(std::unique_ptr<Rep> rep) : rep_(std::move(rep)) {}
 BundleReader::~BundleReader() = default;
 
-StatusOr<std::unique_ptr<BundleReader>> BundleReader::Open(const std::string& prefix) {
+StatusOr<std::unique_ptr<BundleReader>> BundleReader::Open(const std::string& prefix, const Options& options) {
   auto rep = std::make_unique<Rep>();
   rep->prefix = prefix;
+  rep->options = options;
   const std::string index_path = IndexFileName(prefix);
   TFCOMPAT_ASSIGN_OR_RETURN(std::string index, ReadFileToString(rep->env, index_path, kMaxIndexFileSize));
   StatusOr<std::vector<std::pair<std::string, std::string>>> table = table::ReadTable(index);
@@ -483,6 +498,11 @@ StatusOr<std::unique_ptr<BundleReader>> BundleReader::Open(const std::string& pr
       info.dtype = static_cast<DataType>(entry.dtype());
       StatusOr<TensorShape> shape = bundle::ShapeFromProto(entry.shape());
       if (!shape.ok()) return shape.status().WithContext(index_path + ": key " + key);
+      if (shape->size() > static_cast<size_t>(std::max(options.max_rank, 0))) {
+        return InvalidArgumentError(index_path + ": key " + key + " has rank " + std::to_string(shape->size()) +
+                                    ", above the reader's limit of " + std::to_string(options.max_rank) +
+                                    " (Options::max_rank)");
+      }
       info.shape = *std::move(shape);
       info.shard_id = entry.shard_id();
       info.offset = entry.offset();

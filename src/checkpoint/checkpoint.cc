@@ -3,6 +3,8 @@
 #include <google/protobuf/io/tokenizer.h>
 #include <google/protobuf/text_format.h>
 
+#include <unistd.h>
+
 #include <algorithm>
 
 #include "base/status_macros.h"
@@ -28,6 +30,60 @@ class FirstErrorCollector : public google::protobuf::io::ErrorCollector {
 };
 
 bool IsAbsolute(std::string_view path) { return !path.empty() && path[0] == '/'; }
+
+// `path` made absolute (against the working directory) with "." and ".."
+// resolved lexically, without a trailing '/'. (A state-file path with ".."
+// is refused before this, so symlinks cannot make the two disagree.)
+std::string LexicallyAbsolute(std::string_view path) {
+  std::string joined(path);
+  if (!IsAbsolute(path)) {
+    std::string cwd(4096, '\0');
+    if (::getcwd(cwd.data(), cwd.size()) != nullptr) joined = JoinPath(cwd.c_str(), path);
+  }
+  std::vector<std::string_view> parts;
+  std::string_view rest = joined;
+  while (!rest.empty()) {
+    const size_t slash = rest.find('/');
+    const std::string_view part = rest.substr(0, slash);
+    rest.remove_prefix(slash == std::string_view::npos ? rest.size() : slash + 1);
+    if (part.empty() || part == ".") continue;
+    if (part == "..") {
+      if (!parts.empty()) parts.pop_back();
+      continue;
+    }
+    parts.push_back(part);
+  }
+  std::string normal;
+  for (std::string_view part : parts) (normal += '/') += part;
+  return normal.empty() ? "/" : normal;
+}
+
+// Whether `path` has a ".." component.
+bool HasDotDot(std::string_view path) {
+  for (size_t start = 0; start <= path.size();) {
+    const size_t end = std::min(path.find('/', start), path.size());
+    if (path.substr(start, end - start) == "..") return true;
+    start = end + 1;
+  }
+  return false;
+}
+
+// Whether `path` lies inside the directory `dir` (both taken lexically).
+bool IsInside(const std::string& dir, const std::string& path) {
+  const std::string d = LexicallyAbsolute(dir);
+  const std::string p = LexicallyAbsolute(path);
+  return p.size() > d.size() && p.compare(0, d.size(), d) == 0 && (d == "/" || p[d.size()] == '/');
+}
+
+// Whether `name` (in a model directory) is a temp file a killed save left:
+// a bundle's "<basename>-<step>.index.tempstate<n>" / ".data-....tempstate<n>"
+// or the state file's "checkpoint.tmp<n>".
+bool IsStaleTempFile(std::string_view name, std::string_view basename) {
+  const bool bundle_temp = name.substr(0, basename.size() + 1) == std::string(basename) + "-" &&
+                           name.find(".tempstate") != std::string_view::npos;
+  const std::string state_temp = std::string(kStateFileName) + ".tmp";
+  return bundle_temp || name.substr(0, state_temp.size()) == state_temp;
+}
 
 // `path` relative to `dir` when it lies directly inside it.
 std::string RelativeTo(const std::string& dir, const std::string& path) {
@@ -65,7 +121,7 @@ StatusOr<CheckpointState> ParseCheckpointState(std::string_view text) {
   return state;
 }
 
-StatusOr<CheckpointState> ReadCheckpointState(const std::string& dir) {
+StatusOr<CheckpointState> ReadCheckpointState(const std::string& dir, const CheckpointStateOptions& options) {
   const std::string path = JoinPath(dir, kStateFileName);
   TFCOMPAT_ASSIGN_OR_RETURN(std::string text, ReadFileToString(Env::Default(), path, kMaxStateFileSize));
   StatusOr<CheckpointState> state = ParseCheckpointState(text);
@@ -73,11 +129,19 @@ StatusOr<CheckpointState> ReadCheckpointState(const std::string& dir) {
   if (state->model_checkpoint_path.empty()) {
     return InvalidArgumentError("Invalid checkpoint state loaded from " + dir);
   }
-  auto absolute = [&dir](std::string* p) {
+  // Every listed path is confined to `dir`: a reader follows it and a
+  // CheckpointManager deletes the files of dropped ones.
+  auto absolute = [&](std::string* p) -> Status {
+    const bool climbs = HasDotDot(*p);
     if (!IsAbsolute(*p)) *p = JoinPath(dir, *p);
+    if (!options.allow_paths_outside_dir && (climbs || !IsInside(dir, *p))) {
+      return InvalidArgumentError(path + " names checkpoint " + *p + ", which is outside the model directory " + dir +
+                                  " (allow_paths_outside_dir follows it)");
+    }
+    return Status();
   };
-  absolute(&state->model_checkpoint_path);
-  for (std::string& p : state->all_model_checkpoint_paths) absolute(&p);
+  TFCOMPAT_RETURN_IF_ERROR(absolute(&state->model_checkpoint_path));
+  for (std::string& p : state->all_model_checkpoint_paths) TFCOMPAT_RETURN_IF_ERROR(absolute(&p));
   return state;
 }
 
@@ -88,8 +152,8 @@ Status WriteCheckpointState(const std::string& dir, const CheckpointState& state
   return WriteFileAtomically(Env::Default(), JoinPath(dir, kStateFileName), FormatCheckpointState(relative));
 }
 
-StatusOr<std::string> LatestCheckpoint(const std::string& dir) {
-  TFCOMPAT_ASSIGN_OR_RETURN(CheckpointState state, ReadCheckpointState(dir));
+StatusOr<std::string> LatestCheckpoint(const std::string& dir, const CheckpointStateOptions& options) {
+  TFCOMPAT_ASSIGN_OR_RETURN(CheckpointState state, ReadCheckpointState(dir, options));
   const std::string index = IndexFileName(state.model_checkpoint_path);
   if (!Env::Default()->FileExists(index).ok()) {
     return NotFoundError(JoinPath(dir, kStateFileName) + " names checkpoint " + state.model_checkpoint_path +
@@ -190,6 +254,15 @@ StatusOr<std::unique_ptr<CheckpointManager>> CheckpointManager::Create(const std
 StatusOr<std::string> CheckpointManager::Save(int64_t step, const std::function<Status(BundleWriter&)>& write) {
   Env* env = Env::Default();
   const std::string prefix = JoinPath(dir_, options_.basename + "-" + std::to_string(step));
+  // A save killed midway leaves temp files no reader takes for a
+  // checkpoint; the first save after a restart removes them.
+  if (!cleaned_temps_) {
+    TFCOMPAT_ASSIGN_OR_RETURN(std::vector<std::string> children, env->GetChildren(dir_));
+    for (const std::string& child : children) {
+      if (IsStaleTempFile(child, options_.basename)) env->DeleteFile(JoinPath(dir_, child)).IgnoreError();
+    }
+    cleaned_temps_ = true;
+  }
   {
     // WriteCheckpointState below fsyncs the directory after its rename,
     // which makes the bundle's renames durable too, and before the state

@@ -60,13 +60,14 @@ BOOST_AUTO_TEST_CASE(ReadsTensorFlowStateFileAndLatest) {
   BOOST_TEST(*ResolveCheckpoint(kEstimatorModel + "/model.ckpt-0") == kEstimatorModel + "/model.ckpt-0");
 }
 
-BOOST_AUTO_TEST_CASE(AbsolutePathsAccepted) {
+BOOST_AUTO_TEST_CASE(AbsolutePathsAcceptedWhenAllowed) {
   TempDir dir;
   WriteAll(dir.file("checkpoint"), "model_checkpoint_path: \"/elsewhere/model.ckpt-7\"\n");
-  auto state = ReadCheckpointState(dir.path());
+  const CheckpointStateOptions allow{.allow_paths_outside_dir = true};
+  auto state = ReadCheckpointState(dir.path(), allow);
   BOOST_REQUIRE(state.ok());
   BOOST_TEST(state->model_checkpoint_path == "/elsewhere/model.ckpt-7");
-  auto latest = LatestCheckpoint(dir.path());
+  auto latest = LatestCheckpoint(dir.path(), allow);
   BOOST_REQUIRE(!latest.ok());
   BOOST_TEST((latest.status().code() == StatusCode::kNotFound));
   BOOST_TEST(latest.status().message().find("/elsewhere/model.ckpt-7.index does not exist") != std::string::npos);

@@ -105,9 +105,22 @@ struct BundleEntry {
 
 class BundleReader {
  public:
-  // Reads and checks P.index (footer, block CRCs, header, versions); the
-  // data files are opened on first use.
-  static StatusOr<std::unique_ptr<BundleReader>> Open(const std::string& prefix);
+  // Limits on what a (possibly crafted) checkpoint can make the reader do,
+  // checked before anything is allocated.
+  struct Options {
+    // Largest tensor Lookup returns, in bytes (for strings: the stored
+    // bytes, and the elements of a partitioned tensor times the size of a
+    // std::string); a larger one is refused with ResourceExhausted.
+    uint64_t max_tensor_bytes = uint64_t{16} << 30;
+    // Highest shape rank an index entry may have (TensorFlow's limit is
+    // 254); a higher one fails Open with InvalidArgument.
+    int max_rank = 254;
+  };
+
+  // Reads and checks P.index (footer, block CRCs, header, versions, ranks);
+  // the data files are opened on first use.
+  static StatusOr<std::unique_ptr<BundleReader>> Open(const std::string& prefix, const Options& options);
+  static StatusOr<std::unique_ptr<BundleReader>> Open(const std::string& prefix) { return Open(prefix, Options()); }
   ~BundleReader();
   BundleReader(const BundleReader&) = delete;
   BundleReader& operator=(const BundleReader&) = delete;

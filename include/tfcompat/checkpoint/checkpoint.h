@@ -49,17 +49,28 @@ struct CheckpointState {
 std::string FormatCheckpointState(const CheckpointState& state);
 StatusOr<CheckpointState> ParseCheckpointState(std::string_view text);
 
+struct CheckpointStateOptions {
+  // Follow paths that lead outside the model directory (absolute paths
+  // elsewhere, or "../" paths). Off, such a state file is refused: a
+  // crafted one could otherwise make a reader open, and a CheckpointManager
+  // delete, files anywhere. TF-written absolute paths inside the directory
+  // are always followed.
+  bool allow_paths_outside_dir = false;
+};
+
 // Reads `dir`/checkpoint. Relative paths are joined onto `dir`; absolute
 // ones are kept. NotFound if there is no state file; InvalidArgument
-// "Invalid checkpoint state loaded from <dir>" if it names no checkpoint.
-StatusOr<CheckpointState> ReadCheckpointState(const std::string& dir);
+// "Invalid checkpoint state loaded from <dir>" if it names no checkpoint,
+// and "<state file> names checkpoint <path>, which is outside the model
+// directory <dir> ..." for a path outside `dir` (unless allowed).
+StatusOr<CheckpointState> ReadCheckpointState(const std::string& dir, const CheckpointStateOptions& options = {});
 // Replaces `dir`/checkpoint atomically; paths inside `dir` are written
 // relative to it, as Estimator does.
 Status WriteCheckpointState(const std::string& dir, const CheckpointState& state);
 
 // The prefix of the latest checkpoint of `dir`; NotFound (naming the state
 // file and the prefix) if there is none or its index file is missing.
-StatusOr<std::string> LatestCheckpoint(const std::string& dir);
+StatusOr<std::string> LatestCheckpoint(const std::string& dir, const CheckpointStateOptions& options = {});
 // A checkpoint prefix as given, or a directory's latest checkpoint.
 StatusOr<std::string> ResolveCheckpoint(const std::string& path);
 
@@ -108,7 +119,9 @@ class CheckpointManager {
   // Writes `dir`/<basename>-<step> with `write` adding the tensors, then
   // the state file, then deletes the files of checkpoints dropped. A crash
   // at any point leaves the previous latest checkpoint intact and named by
-  // the state file. Returns the new prefix.
+  // the state file. The first Save of a manager also deletes the temp files
+  // a killed save left in `dir` (so give each model_dir one writer: see
+  // ModelDirLock). Returns the new prefix.
   StatusOr<std::string> Save(int64_t step, const std::function<Status(BundleWriter&)>& write);
   StatusOr<std::string> Save(int64_t step, const std::vector<std::pair<std::string, Tensor>>& tensors);
 
@@ -122,6 +135,7 @@ class CheckpointManager {
   std::string dir_;
   Options options_;
   CheckpointState state_;
+  bool cleaned_temps_ = false;
 };
 
 }  // namespace tfcompat

@@ -1,0 +1,22 @@
+// Fuzzes EventFileReader: framing, Event/Summary parsing and the decoding of
+// every value kind (scalars, tensors, histograms, images, ...).
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "fuzz_util.h"
+#include "tfcompat/summary/event_file_reader.h"
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  const std::string path = tfcompat::fuzz::ScratchDir::Get().Write(
+      "events.out.tfevents.1.fuzz", std::string_view(reinterpret_cast<const char*>(data), size));
+  auto reader = tfcompat::EventFileReader::Open(path);
+  if (!reader.ok()) return 0;
+  tfcompat::EventView event;
+  size_t events = 0;
+  while ((*reader)->ReadEvent(&event).ok()) {
+    if (++events > size / 16) __builtin_trap();
+  }
+  return 0;
+}
