@@ -17,6 +17,7 @@
 #include "io/file.h"
 #include "summary/summary_writer_internal.h"
 #include "tfcompat/checkpoint/checkpoint.h"
+#include "tfcompat/checkpoint/model_dir_lock.h"
 
 namespace tfcompat::estimator {
 namespace {
@@ -269,6 +270,11 @@ StatusOr<std::unique_ptr<Trainer>> Estimator::BuildAndRestore(const char* purpos
 }
 
 Status Estimator::Train(const InputFn& input_fn, const TrainSteps& steps, std::span<TrainHook* const> hooks) {
+  Env* env = Env::Default();
+  TFCOMPAT_RETURN_IF_ERROR(env->RecursivelyCreateDir(model_dir()));
+  // One trainer per model_dir, held from the restore to the last save, so a
+  // second process cannot interleave its checkpoints with ours.
+  TFCOMPAT_ASSIGN_OR_RETURN(std::unique_ptr<ModelDirLock> lock, ModelDirLock::Acquire(model_dir()));
   TFCOMPAT_ASSIGN_OR_RETURN(std::unique_ptr<Trainer> trainer, BuildAndRestore(nullptr));
   const int64_t restored_step = trainer->global_step();
   if (steps.max_steps.has_value() && restored_step >= *steps.max_steps) {
@@ -277,8 +283,6 @@ Status Estimator::Train(const InputFn& input_fn, const TrainSteps& steps, std::s
   }
   TFCOMPAT_ASSIGN_OR_RETURN(std::unique_ptr<BatchSource> input, input_fn());
 
-  Env* env = Env::Default();
-  TFCOMPAT_RETURN_IF_ERROR(env->RecursivelyCreateDir(model_dir()));
   const tensorflow::GraphDef graph =
       BuildModelGraph(trainer->variables(), options_.graph.has_value() ? &*options_.graph : nullptr);
   std::string pbtxt;

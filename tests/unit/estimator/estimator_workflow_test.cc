@@ -2,12 +2,15 @@
 // call, summaries, and the incompatible-checkpoint error.
 #include <boost/filesystem.hpp>
 #include <boost/test/unit_test.hpp>
+
+#include <unistd.h>
 #include <map>
 #include <memory>
 #include <string>
 #include <vector>
 
 #include "tfcompat/checkpoint/checkpoint.h"
+#include "tfcompat/checkpoint/model_dir_lock.h"
 #include "tfcompat/estimator/estimator.h"
 #include "tfcompat/summary/event_file_reader.h"
 #include "util/temp_dir.h"
@@ -150,6 +153,26 @@ BOOST_FIXTURE_TEST_CASE(MaxStepsReachedWritesNothing, Fixture) {
   BOOST_REQUIRE(estimator->Train(Batches("iris_training.csv", 0), TrainSteps::MaxSteps(5)).ok());
   BOOST_TEST((Snapshot(estimator->model_dir()) == before));
   BOOST_TEST(Logged("Skipping training since max_steps has already saved."));
+}
+
+BOOST_FIXTURE_TEST_CASE(SecondTrainerOnOneModelDirIsRefused, Fixture) {
+  auto estimator = Make({});
+  BOOST_REQUIRE(estimator->Train(Batches("iris_training.csv", 0), TrainSteps::Steps(5)).ok());
+  const auto before = Snapshot(estimator->model_dir());
+  {
+    // Another trainer holds the directory: training is refused, naming it.
+    auto holder = ModelDirLock::Acquire(estimator->model_dir());
+    BOOST_REQUIRE(holder.ok());
+    const Status train = estimator->Train(Batches("iris_training.csv", 0), TrainSteps::Steps(5));
+    BOOST_TEST((train.code() == StatusCode::kFailedPrecondition));
+    BOOST_TEST(train.message().find("pid " + std::to_string(::getpid())) != std::string::npos);
+    BOOST_TEST(GlobalStep(*estimator) == 5);
+  }
+  BOOST_TEST((Snapshot(estimator->model_dir()) == before));
+  // Released: training goes on, and leaves no lock file behind.
+  BOOST_REQUIRE(estimator->Train(Batches("iris_training.csv", 0), TrainSteps::Steps(5)).ok());
+  BOOST_TEST(GlobalStep(*estimator) == 10);
+  BOOST_TEST(!boost::filesystem::exists(estimator->model_dir() + "/" + ModelDirLock::kFileName));
 }
 
 BOOST_FIXTURE_TEST_CASE(IncompatibleCheckpointLeavesModelDirUntouched, Fixture) {
