@@ -131,7 +131,7 @@ int main(int argc, char** argv) {
     Print("tfcompat max_queue=4096", n, Ours(dir, n, 4096), raw);
     Result tbx;
     const int64_t tbx_n = std::min(n, tbx_max);
-    if (fs::exists(python) && TensorboardX(python, dir, tbx_n, &tbx)) {
+    if (tbx_n > 0 && fs::exists(python) && TensorboardX(python, dir, tbx_n, &tbx)) {
       Print("tensorboardX add_scalar", tbx_n, tbx, raw);
     } else {
       std::printf("%-28s (not run: no %s with tensorboardX)\n", "tensorboardX add_scalar", python.c_str());

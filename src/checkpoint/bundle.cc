@@ -65,7 +65,7 @@ struct BundleWriter::Rep {
   Status OpenShard() {
     Shard shard;
     shard.temp_path = TempDataPath(shards.size());
-    TFCOMPAT_ASSIGN_OR_RETURN(shard.file, env->NewWritableFile(shard.temp_path));
+    TFCOMPAT_ASSIGN_OR_RETURN(shard.file, env->NewStreamingFile(shard.temp_path));
     shards.push_back(std::move(shard));
     return Status();
   }

@@ -3,9 +3,13 @@
 #include <dirent.h>
 #include <fcntl.h>
 #include <sys/stat.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
+#include <cstdlib>
+#include <cstring>
 #include <chrono>
 #include <random>
 
@@ -24,6 +28,9 @@ auto RetryOnEintr(F f) {
   return r;
 }
 
+// Pieces per writev(), well under IOV_MAX.
+constexpr size_t kMaxPieces = 256;
+
 class PosixWritableFile final : public WritableFile {
  public:
   PosixWritableFile(std::string path, int fd) : path_(std::move(path)), fd_(fd) {}
@@ -37,6 +44,28 @@ class PosixWritableFile final : public WritableFile {
       const ssize_t n = RetryOnEintr([&] { return ::write(fd_, data.data(), data.size()); });
       if (n < 0) return ErrnoToStatus(errno, path_);
       data.remove_prefix(static_cast<size_t>(n));
+    }
+    return Status::Ok();
+  }
+
+  Status AppendPieces(std::span<const std::string_view> pieces) override {
+    if (fd_ < 0) return FailedPreconditionError(path_ + ": append to a closed file");
+    iovec iov[kMaxPieces];
+    while (!pieces.empty()) {
+      size_t count = 0;
+      for (; count < pieces.size() && count < kMaxPieces; ++count) {
+        iov[count] = {const_cast<char*>(pieces[count].data()), pieces[count].size()};
+      }
+      ssize_t n = RetryOnEintr([&] { return ::writev(fd_, iov, static_cast<int>(count)); });
+      if (n < 0) return ErrnoToStatus(errno, path_);
+      // A short write: finish the piece it stopped in, go on with the rest.
+      size_t done = 0;
+      while (done < count && static_cast<size_t>(n) >= pieces[done].size()) n -= static_cast<ssize_t>(pieces[done++].size());
+      if (done < count) {
+        TFCOMPAT_RETURN_IF_ERROR(Append(pieces[done].substr(static_cast<size_t>(n))));
+        ++done;
+      }
+      pieces = pieces.subspan(done);
     }
     return Status::Ok();
   }
@@ -64,6 +93,123 @@ class PosixWritableFile final : public WritableFile {
  private:
   const std::string path_;
   int fd_;
+};
+
+// Writes through an aligned staging buffer: every full buffer goes to disk
+// with O_DIRECT (DMA from the buffer, no page-cache copy); the unaligned
+// tail, and everything if the file system refuses O_DIRECT (tmpfs), goes
+// through the page cache. Sync() ends direct writing: the tail needs an
+// ordinary write, and fdatasync() then makes all of it durable (O_DIRECT
+// alone does not flush the disk's cache or the file size).
+class PosixStreamingFile final : public WritableFile {
+ public:
+  // Direct I/O wants block-aligned offsets, lengths and memory; 4 KiB covers
+  // every common logical block size.
+  static constexpr size_t kAlignment = 4096;
+  static constexpr size_t kBufferSize = size_t{8} << 20;
+
+  PosixStreamingFile(std::string path, int fd) : path_(std::move(path)), fd_(fd) {}
+  ~PosixStreamingFile() override {
+    if (fd_ >= 0) Close().IgnoreError();
+  }
+
+  Status Append(std::string_view data) override {
+    if (fd_ < 0) return FailedPreconditionError(path_ + ": append to a closed file");
+    if (!direct_possible_) return WriteAll(data);
+    if (buffer_ == nullptr) {
+      buffer_.reset(static_cast<char*>(std::aligned_alloc(kAlignment, kBufferSize)));
+      if (buffer_ == nullptr) return ResourceExhaustedError(path_ + ": cannot allocate the write buffer");
+    }
+    while (!data.empty()) {
+      const size_t n = std::min(data.size(), kBufferSize - used_);
+      std::memcpy(buffer_.get() + used_, data.data(), n);
+      used_ += n;
+      data.remove_prefix(n);
+      if (used_ == kBufferSize) TFCOMPAT_RETURN_IF_ERROR(WriteBuffer());
+    }
+    return Status::Ok();
+  }
+
+  // Writes the staged bytes; from then on the file is written as usual
+  // (its end is no longer block-aligned).
+  Status Flush() override {
+    if (fd_ < 0) return FailedPreconditionError(path_ + ": flush of a closed file");
+    direct_possible_ = false;
+    TFCOMPAT_RETURN_IF_ERROR(SetDirect(false));
+    const std::string_view staged(buffer_.get(), used_);
+    used_ = 0;
+    return WriteAll(staged);
+  }
+
+  Status Sync() override {
+    TFCOMPAT_RETURN_IF_ERROR(Flush());
+    if (RetryOnEintr([&] { return ::fdatasync(fd_); }) < 0) return ErrnoToStatus(errno, path_);
+    return Status::Ok();
+  }
+
+  Status Close() override {
+    if (fd_ < 0) return Status::Ok();
+    Status status = Flush();
+    const int fd = fd_;
+    fd_ = -1;
+    buffer_.reset();
+    if (::close(fd) < 0 && status.ok()) status = ErrnoToStatus(errno, path_);
+    return status;
+  }
+
+  const std::string& path() const override { return path_; }
+
+ private:
+  struct FreeDeleter {
+    void operator()(char* p) const { std::free(p); }
+  };
+
+  Status SetDirect(bool on) {
+    if (direct_ == on) return Status::Ok();
+    const int flags = ::fcntl(fd_, F_GETFL);
+    if (flags < 0 || ::fcntl(fd_, F_SETFL, on ? flags | O_DIRECT : flags & ~O_DIRECT) < 0) {
+      if (on) return Status::Ok();  // Not supported here: stay buffered.
+      return ErrnoToStatus(errno, path_);
+    }
+    direct_ = on;
+    return Status::Ok();
+  }
+
+  // The full staging buffer, directly if the file system takes it.
+  Status WriteBuffer() {
+    TFCOMPAT_RETURN_IF_ERROR(SetDirect(true));
+    const std::string_view staged(buffer_.get(), used_);
+    used_ = 0;
+    if (direct_) {
+      const ssize_t n = RetryOnEintr([&] { return ::write(fd_, staged.data(), staged.size()); });
+      if (n == static_cast<ssize_t>(staged.size())) return Status::Ok();
+      // EINVAL: the file system accepted the flag but not the write. Any
+      // other error or a short write: the rest goes the ordinary way, which
+      // reports the error if there is one.
+      if (n < 0 && errno != EINVAL) return ErrnoToStatus(errno, path_);
+      direct_possible_ = false;
+      TFCOMPAT_RETURN_IF_ERROR(SetDirect(false));
+      return WriteAll(staged.substr(n > 0 ? static_cast<size_t>(n) : 0));
+    }
+    direct_possible_ = false;
+    return WriteAll(staged);
+  }
+
+  Status WriteAll(std::string_view data) {
+    while (!data.empty()) {
+      const ssize_t n = RetryOnEintr([&] { return ::write(fd_, data.data(), data.size()); });
+      if (n < 0) return ErrnoToStatus(errno, path_);
+      data.remove_prefix(static_cast<size_t>(n));
+    }
+    return Status::Ok();
+  }
+
+  const std::string path_;
+  int fd_;
+  std::unique_ptr<char, FreeDeleter> buffer_;  // kBufferSize bytes, aligned.
+  size_t used_ = 0;
+  bool direct_ = false;          // O_DIRECT is set on fd_.
+  bool direct_possible_ = true;  // Whole buffers may still go directly.
 };
 
 class PosixRandomAccessFile final : public RandomAccessFile {
@@ -101,6 +247,12 @@ class PosixEnv final : public Env {
  public:
   StatusOr<std::unique_ptr<WritableFile>> NewWritableFile(const std::string& path) override {
     return Open(path, O_WRONLY | O_CREAT | O_TRUNC);
+  }
+
+  StatusOr<std::unique_ptr<WritableFile>> NewStreamingFile(const std::string& path) override {
+    const int fd = RetryOnEintr([&] { return ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644); });
+    if (fd < 0) return ErrnoToStatus(errno, path);
+    return std::unique_ptr<WritableFile>(new PosixStreamingFile(path, fd));
   }
 
   StatusOr<std::unique_ptr<WritableFile>> NewExclusiveFile(const std::string& path) override {
@@ -196,6 +348,11 @@ class PosixEnv final : public Env {
 };
 
 }  // namespace
+
+Status WritableFile::AppendPieces(std::span<const std::string_view> pieces) {
+  for (const std::string_view piece : pieces) TFCOMPAT_RETURN_IF_ERROR(Append(piece));
+  return Status::Ok();
+}
 
 Env* Env::Default() {
   static Env* const env = new PosixEnv();

@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -21,6 +22,9 @@ class WritableFile {
   // Appends `data`; a short write is retried until all bytes are written or
   // an error occurs, so one Append is one write() on the happy path.
   virtual Status Append(std::string_view data) = 0;
+  // Appends `pieces` in order, with one writev() on the happy path where
+  // the file supports it; the default appends them one by one.
+  virtual Status AppendPieces(std::span<const std::string_view> pieces);
   // Pushes user-space buffers (if any) to the OS.
   virtual Status Flush() = 0;
   // Flush() and then fdatasync().
@@ -52,6 +56,14 @@ class Env {
 
   // Creates or truncates `path`.
   virtual StatusOr<std::unique_ptr<WritableFile>> NewWritableFile(const std::string& path) = 0;
+  // Creates or truncates `path`, for a large file written once from start to
+  // end and then synced (checkpoint data): the POSIX Env writes whole
+  // aligned blocks past the page cache (O_DIRECT), where the file system
+  // allows, because copying gigabytes through the page cache costs more CPU
+  // than the disk takes to store them. Default: NewWritableFile.
+  virtual StatusOr<std::unique_ptr<WritableFile>> NewStreamingFile(const std::string& path) {
+    return NewWritableFile(path);
+  }
   // Fails with AlreadyExists if `path` exists (O_EXCL).
   virtual StatusOr<std::unique_ptr<WritableFile>> NewExclusiveFile(const std::string& path) = 0;
   virtual StatusOr<std::unique_ptr<RandomAccessFile>> NewRandomAccessFile(const std::string& path) = 0;

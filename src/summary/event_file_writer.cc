@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cmath>
@@ -22,6 +23,22 @@ constexpr char kWriterName[] = "tfcompat";
 // Shared by every writer of the process, like TF's and TensorBoard's, so
 // two writers created in the same second get different names.
 std::atomic<uint64_t> g_file_counter{0};
+
+// How long the thread polls for the next batch before it sleeps, while
+// batches arrive at least this often: long enough to bridge the gap between
+// two batches of a fast caller; a slow caller costs nothing, since the
+// thread stops polling once a batch took longer than this to come.
+constexpr std::chrono::microseconds kPollBeforeSleep{50};
+// The thread's pause before writing again when batches keep coming while it
+// writes. Bounds how late data reaches the OS under a flood of events; the
+// ring holds more batches than fast callers fill in a pause.
+constexpr std::chrono::microseconds kCoalescePause{20};
+
+void CpuRelax() {
+#if defined(__x86_64__) || defined(__i386__)
+  __builtin_ia32_pause();
+#endif
+}
 
 std::string HostName() {
   char name[256] = {};
@@ -72,7 +89,7 @@ EventFileWriter::EventFileWriter(Env* env, std::string path, std::unique_ptr<Wri
     : env_(env),
       path_(std::move(path)),
       max_queue_(options.max_queue),
-      max_pending_bytes_(options.max_pending_bytes),
+      batch_bytes_(std::max<size_t>(1, options.max_pending_bytes / kSlots)),
       flush_secs_(options.flush_secs),
       file_(std::move(file)) {
   thread_ = std::thread([this] { ThreadMain(); });
@@ -82,93 +99,221 @@ EventFileWriter::~EventFileWriter() { Close().IgnoreError(); }
 
 double EventFileWriter::NowSeconds() const { return env_->NowSeconds(); }
 
-Status EventFileWriter::WaitForRoom(std::unique_lock<std::mutex>& lock) {
-  space_cv_.wait(lock, [&] { return !status_.ok() || closing_ || pending_.size() <= max_pending_bytes_; });
-  if (!status_.ok()) return status_;
-  if (closing_) return FailedPreconditionError(path_ + ": writer is closed");
-  return Status::Ok();
+Status EventFileWriter::FirstError() {
+  std::lock_guard<std::mutex> lock(control_mu_);
+  return status_;
 }
 
-void EventFileWriter::CountQueued() {
-  if (++pending_events_ == max_queue_) work_cv_.notify_one();
+Status EventFileWriter::WaitForFreeSlot(std::unique_lock<std::mutex>& append_lock) {
+  for (;;) {
+    if (failed_.load(std::memory_order_relaxed)) return FirstError();
+    if (closing_) return FailedPreconditionError(path_ + ": writer is closed");
+    // written_seen_ spares a load of the thread's cache line per event.
+    const uint64_t sealed = sealed_.load(std::memory_order_relaxed);
+    if (sealed - written_seen_ < kSlots) return Status::Ok();
+    const uint64_t written = written_.load(std::memory_order_acquire);
+    written_seen_ = written;
+    if (sealed - written < kSlots) return Status::Ok();
+    // Every slot waits for the thread: let other callers (and the thread's
+    // periodic seal) have append_mu_ while this one sleeps.
+    append_lock.unlock();
+    callers_waiting_.fetch_add(1);
+    {
+      std::unique_lock<std::mutex> lock(control_mu_);
+      done_cv_.wait(lock, [&] { return written_.load() != written || failed_.load(); });
+    }
+    callers_waiting_.fetch_sub(1);
+    append_lock.lock();
+  }
+}
+
+EventFileWriter::Batch& EventFileWriter::FillingBatch() {
+  const uint64_t number = sealed_.load(std::memory_order_relaxed);
+  Batch& batch = batches_[number % kSlots];
+  if (batch.number != number) {
+    batch.number = number;
+    batch.events = 0;
+    batch.records.clear();
+    // One huge event (an image) must not pin its memory in the slot.
+    if (batch.records.capacity() > 4 * batch_bytes_) std::string().swap(batch.records);
+  }
+  return batch;
+}
+
+void EventFileWriter::CountAppended(Batch& batch) {
+  if (++batch.events >= max_queue_ || batch.records.size() >= batch_bytes_) Seal();
+}
+
+void EventFileWriter::Seal() {
+  const uint64_t filling = sealed_.load(std::memory_order_relaxed);
+  const Batch& batch = batches_[filling % kSlots];
+  if (batch.number != filling || batch.events == 0) return;
+  // Sequentially consistent with the thread's store of thread_sleeping_
+  // and load of sealed_ (a Dekker pair): either the thread sees this batch
+  // before it sleeps, or this caller sees it sleeping and wakes it.
+  sealed_.store(filling + 1);
+  if (thread_sleeping_.load()) {
+    std::lock_guard<std::mutex> lock(control_mu_);
+    work_cv_.notify_one();
+  }
 }
 
 Status EventFileWriter::WriteSerializedEvent(std::string_view event) {
-  std::unique_lock<std::mutex> lock(mu_);
-  TFCOMPAT_RETURN_IF_ERROR(WaitForRoom(lock));
-  AppendRecord(event, &pending_);
-  CountQueued();
+  std::unique_lock<std::mutex> lock(append_mu_);
+  TFCOMPAT_RETURN_IF_ERROR(WaitForFreeSlot(lock));
+  Batch& batch = FillingBatch();
+  AppendRecord(event, &batch.records);
+  CountAppended(batch);
   return Status::Ok();
 }
 
 Status EventFileWriter::WriteScalarEvent(std::string_view tag, int64_t step, float value) {
+  // Encoded (both CRCs read it back) in a buffer of this thread's own, then
+  // copied: the batch's cache lines were just read by the writer thread, and
+  // the CRC loads would stall until this core owns them again.
   const double now = env_->NowSeconds();
-  std::unique_lock<std::mutex> lock(mu_);
-  TFCOMPAT_RETURN_IF_ERROR(WaitForRoom(lock));
-  // Encoded straight into the queue: no allocation in the common case.
-  AppendFramedScalarEvent(now, step, tag, value, &pending_);
-  CountQueued();
+  const size_t size = FramedScalarEventSize(now, step, tag.size());
+  char small[128];
+  std::unique_ptr<char[]> large;
+  char* const record = size <= sizeof(small) ? small : (large = std::make_unique<char[]>(size)).get();
+  EncodeFramedScalarEvent(now, step, tag, value, record);
+  std::unique_lock<std::mutex> lock(append_mu_);
+  TFCOMPAT_RETURN_IF_ERROR(WaitForFreeSlot(lock));
+  Batch& batch = FillingBatch();
+  batch.records.append(record, size);
+  CountAppended(batch);
   return Status::Ok();
 }
 
 Status EventFileWriter::Flush() {
-  std::unique_lock<std::mutex> lock(mu_);
-  if (closing_) return status_.ok() ? FailedPreconditionError(path_ + ": writer is closed") : status_;
-  const uint64_t ticket = ++flush_requested_;
-  work_cv_.notify_one();
-  space_cv_.wait(lock, [&] { return flush_done_ >= ticket; });
-  return status_;
+  uint64_t target;
+  {
+    std::lock_guard<std::mutex> lock(append_mu_);
+    if (failed_.load(std::memory_order_relaxed)) return FirstError();
+    if (closing_) return FailedPreconditionError(path_ + ": writer is closed");
+    Seal();
+    target = sealed_.load(std::memory_order_relaxed);
+  }
+  return SyncThrough(target, /*stop=*/false);
 }
 
 Status EventFileWriter::Close() {
+  uint64_t target;
   {
-    std::lock_guard<std::mutex> lock(mu_);
-    if (closed_) return status_;
+    std::lock_guard<std::mutex> lock(append_mu_);
+    if (closing_) return FirstError();
     closing_ = true;
-    closed_ = true;
+    Seal();
+    target = sealed_.load(std::memory_order_relaxed);
   }
-  work_cv_.notify_one();
-  space_cv_.notify_all();
+  SyncThrough(target, /*stop=*/true).IgnoreError();  // Kept in status_.
   thread_.join();
   // The thread wrote and synced everything; only now is the file closed.
-  Status close = file_->Close();
-  std::lock_guard<std::mutex> lock(mu_);
-  if (status_.ok() && !close.ok()) status_ = close;
+  const Status close = file_->Close();
+  if (!close.ok()) RecordError(close);
+  return FirstError();
+}
+
+Status EventFileWriter::SyncThrough(uint64_t target, bool stop) {
+  std::unique_lock<std::mutex> lock(control_mu_);
+  sync_requested_ = std::max(sync_requested_, target);
+  stop_requested_ = stop_requested_ || stop;
+  work_cv_.notify_one();
+  done_cv_.wait(lock, [&] { return synced_ >= target; });
   return status_;
 }
 
+void EventFileWriter::RecordError(const Status& error) {
+  std::lock_guard<std::mutex> lock(control_mu_);
+  if (status_.ok()) status_ = error;
+  failed_.store(true);
+  done_cv_.notify_all();
+}
+
+Status EventFileWriter::WriteBatches(uint64_t written, uint64_t sealed) {
+  std::string_view pieces[kSlots];
+  size_t count = 0;
+  for (uint64_t i = written; i < sealed; ++i) pieces[count++] = batches_[i % kSlots].records;
+  if (failed_.load(std::memory_order_relaxed)) return Status::Ok();  // Dropped: callers have the error.
+  return file_->AppendPieces(std::span<const std::string_view>(pieces, count));
+}
+
+void EventFileWriter::WaitForWork(uint64_t written, std::chrono::steady_clock::time_point deadline) {
+  using Clock = std::chrono::steady_clock;
+  if (poll_before_sleep_) {
+    const Clock::time_point poll_end = std::min(Clock::now() + kPollBeforeSleep, deadline);
+    do {
+      for (int i = 0; i < 64; ++i) {
+        if (sealed_.load(std::memory_order_acquire) != written) return;
+        CpuRelax();
+      }
+    } while (Clock::now() < poll_end);
+  }
+  std::unique_lock<std::mutex> lock(control_mu_);
+  thread_sleeping_.store(true);
+  const Clock::time_point slept = Clock::now();
+  work_cv_.wait_until(lock, deadline, [&] {
+    return sealed_.load() != written || sync_requested_ > synced_ || stop_requested_;
+  });
+  thread_sleeping_.store(false);
+  poll_before_sleep_ = Clock::now() - slept < kPollBeforeSleep;
+}
+
 void EventFileWriter::ThreadMain() {
-  const auto period =
-      std::chrono::duration_cast<std::chrono::steady_clock::duration>(std::chrono::duration<double>(flush_secs_));
-  auto next_flush = std::chrono::steady_clock::now() + period;
-  std::string batch;
-  std::unique_lock<std::mutex> lock(mu_);
+  using Clock = std::chrono::steady_clock;
+  const auto period = std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(flush_secs_));
+  Clock::time_point next_flush = Clock::now() + period;
+  uint64_t written = 0;
   for (;;) {
-    work_cv_.wait_until(lock, next_flush,
-                        [&] { return closing_ || pending_events_ >= max_queue_ || flush_requested_ > flush_done_; });
-    const bool timed = std::chrono::steady_clock::now() >= next_flush;
-    const bool sync = closing_ || flush_requested_ > flush_done_ || timed;
-    const uint64_t ticket = flush_requested_;
-    const bool stop = closing_;
-    batch.swap(pending_);
-    pending_.clear();
-    pending_events_ = 0;
-    space_cv_.notify_all();
-    if (status_.ok()) {
-      lock.unlock();
-      Status s;
-      if (!batch.empty()) s = file_->Append(batch);
-      if (s.ok() && sync) s = file_->Sync();
-      lock.lock();
-      if (status_.ok() && !s.ok()) status_ = s;
+    const uint64_t sealed = sealed_.load(std::memory_order_acquire);
+    if (sealed != written) {
+      const Status status = WriteBatches(written, sealed);
+      written = sealed;
+      written_.store(written);
+      if (!status.ok()) RecordError(status);
+      if (callers_waiting_.load() > 0) {
+        std::lock_guard<std::mutex> lock(control_mu_);
+        done_cv_.notify_all();
+      }
+      // More batches came while this one was written: the callers are
+      // fast. Letting them fill more slots first makes the next system call
+      // carry many batches; the data is at most a pause late.
+      if (sealed_.load(std::memory_order_relaxed) != written && callers_waiting_.load() == 0) {
+        std::this_thread::sleep_for(kCoalescePause);
+      }
+      continue;  // Write all there is before syncing or sleeping.
     }
-    batch.clear();
-    if (sync) {
-      flush_done_ = ticket;
-      next_flush = std::chrono::steady_clock::now() + period;
-      space_cv_.notify_all();
+    if (Clock::now() >= next_flush) {
+      // flush_secs: what callers queued since goes out now, as in TF.
+      {
+        std::lock_guard<std::mutex> lock(append_mu_);
+        Seal();
+      }
+      std::lock_guard<std::mutex> lock(control_mu_);
+      sync_requested_ = std::max(sync_requested_, sealed_.load(std::memory_order_relaxed));
+      next_flush = Clock::now() + period;
+      continue;
+    }
+    uint64_t sync_to;
+    bool stop;
+    {
+      std::lock_guard<std::mutex> lock(control_mu_);
+      sync_to = sync_requested_ > synced_ ? sync_requested_ : 0;
+      stop = stop_requested_;
+    }
+    if (sync_to > written) continue;  // Sealed after this loop's look at sealed_.
+    if (sync_to > 0) {
+      if (!failed_.load(std::memory_order_relaxed)) {
+        const Status status = file_->Sync();
+        if (!status.ok()) RecordError(status);
+      }
+      std::lock_guard<std::mutex> lock(control_mu_);
+      synced_ = written;
+      done_cv_.notify_all();
+      continue;
     }
     if (stop) return;
+    WaitForWork(written, next_flush);
   }
 }
 

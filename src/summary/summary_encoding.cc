@@ -36,22 +36,36 @@ const std::vector<double>& TfDefaultBucketLimits() {
   return limits;
 }
 
+// The lengths of the nested messages of a scalar event.
+struct ScalarEventLayout {
+  bool has_time;
+  size_t value_len;
+  size_t summary_len;
+  size_t payload_len;
+};
+
+ScalarEventLayout LayScalarEvent(double wall_time, int64_t step, size_t tag_size) {
+  ScalarEventLayout layout;
+  layout.has_time = wall_time != 0.0 || std::signbit(wall_time);
+  layout.value_len = 1 + VarintLength(tag_size) + tag_size + 1 + 4;
+  layout.summary_len = 1 + VarintLength(layout.value_len) + layout.value_len;
+  layout.payload_len = (layout.has_time ? 9 : 0) +
+                       (step != 0 ? 1 + VarintLength(static_cast<uint64_t>(step)) : 0) + 1 +
+                       VarintLength(layout.summary_len) + layout.summary_len;
+  return layout;
+}
+
 }  // namespace
 
-void AppendFramedScalarEvent(double wall_time, int64_t step, std::string_view tag, float value, std::string* dst) {
-  const bool has_time = wall_time != 0.0 || std::signbit(wall_time);
-  const uint64_t step_bits = static_cast<uint64_t>(step);
-  const size_t value_len = 1 + VarintLength(tag.size()) + tag.size() + 1 + 4;
-  const size_t summary_len = 1 + VarintLength(value_len) + value_len;
-  const size_t payload_len =
-      (has_time ? 9 : 0) + (step != 0 ? 1 + VarintLength(step_bits) : 0) + 1 + VarintLength(summary_len) + summary_len;
+size_t FramedScalarEventSize(double wall_time, int64_t step, size_t tag_size) {
+  return kRecordHeaderSize + LayScalarEvent(wall_time, step, tag_size).payload_len + kRecordFooterSize;
+}
 
-  // One resize, then plain stores: this is the hot path of AddScalar.
-  const size_t start = dst->size();
-  dst->resize(start + kRecordHeaderSize + payload_len + kRecordFooterSize);
-  char* const payload = dst->data() + start + kRecordHeaderSize;
+void EncodeFramedScalarEvent(double wall_time, int64_t step, std::string_view tag, float value, char* dst) {
+  const ScalarEventLayout layout = LayScalarEvent(wall_time, step, tag.size());
+  char* const payload = dst + kRecordHeaderSize;
   char* p = payload;
-  if (has_time) {
+  if (layout.has_time) {
     uint64_t bits;
     std::memcpy(&bits, &wall_time, sizeof(bits));
     *p++ = kEventWallTime;
@@ -60,12 +74,12 @@ void AppendFramedScalarEvent(double wall_time, int64_t step, std::string_view ta
   }
   if (step != 0) {
     *p++ = kEventStep;
-    p += EncodeVarint64(p, step_bits);
+    p += EncodeVarint64(p, static_cast<uint64_t>(step));
   }
   *p++ = kEventSummary;
-  p += EncodeVarint64(p, summary_len);
+  p += EncodeVarint64(p, layout.summary_len);
   *p++ = kSummaryValue;
-  p += EncodeVarint64(p, value_len);
+  p += EncodeVarint64(p, layout.value_len);
   *p++ = kValueTag;
   p += EncodeVarint64(p, tag.size());
   std::memcpy(p, tag.data(), tag.size());
@@ -75,8 +89,14 @@ void AppendFramedScalarEvent(double wall_time, int64_t step, std::string_view ta
   std::memcpy(&value_bits, &value, sizeof(value_bits));
   EncodeFixed32(p, value_bits);
 
-  EncodeRecordHeader(payload_len, dst->data() + start);
-  EncodeRecordFooter(std::string_view(payload, payload_len), payload + payload_len);
+  EncodeRecordHeader(layout.payload_len, dst);
+  EncodeRecordFooter(std::string_view(payload, layout.payload_len), payload + layout.payload_len);
+}
+
+void AppendFramedScalarEvent(double wall_time, int64_t step, std::string_view tag, float value, std::string* dst) {
+  const size_t start = dst->size();
+  dst->resize(start + FramedScalarEventSize(wall_time, step, tag.size()));
+  EncodeFramedScalarEvent(wall_time, step, tag, value, dst->data() + start);
 }
 
 std::vector<double> TensorBoardHistogramBuckets(std::span<const double> values, int bucket_count) {

@@ -28,6 +28,12 @@ namespace tfcompat {
 // For a 4-byte tag and a small step the record is 16 + 26 = 42 bytes.
 void AppendFramedScalarEvent(double wall_time, int64_t step, std::string_view tag, float value, std::string* dst);
 
+// The same record written to `dst`, which has room for
+// FramedScalarEventSize(wall_time, step, tag.size()) bytes: for callers
+// that encode into a buffer of their own.
+size_t FramedScalarEventSize(double wall_time, int64_t step, size_t tag_size);
+void EncodeFramedScalarEvent(double wall_time, int64_t step, std::string_view tag, float value, char* dst);
+
 // TensorBoard's default histogram (tensorboard/plugins/histogram
 // summary_v2 `_buckets`): `bucket_count` rows of (left, right, count),
 // row-major. Empty input gives all-zero rows; a single distinct value v

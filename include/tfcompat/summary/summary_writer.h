@@ -45,9 +45,11 @@ namespace tfcompat {
 
 struct SummaryWriterOptions {
   // Queued events that make the background thread write (TF's max_queue).
-  // While the thread is writing, callers keep queueing; a caller blocks
-  // only while more than `max_pending_bytes` of records wait, which bounds
-  // memory when the disk falls behind.
+  // While the thread is writing, callers keep queueing, and under a flood
+  // of events one write carries every batch that is ready (the thread
+  // pauses 20 microseconds between such writes). A caller blocks only while
+  // about `max_pending_bytes` of records (or 256 batches) wait, which
+  // bounds memory when the disk falls behind.
   int max_queue = 10;
   size_t max_pending_bytes = size_t{1} << 20;
   // Seconds between periodic writes of the queue (TF's flush_secs).

@@ -1,0 +1,108 @@
+// The POSIX file layer: the streaming (O_DIRECT) file that checkpoint data
+// goes through, on the test directory's file system and on tmpfs, and
+// gathered appends.
+#include "io/file.h"
+
+#include <sys/statfs.h>
+
+#include <boost/filesystem.hpp>
+#include <boost/test/unit_test.hpp>
+#include <string>
+#include <vector>
+
+#include "util/temp_dir.h"
+#include "util/test_print.h"
+
+namespace tfcompat {
+namespace {
+
+using testing::ReadAll;
+using testing::TempDir;
+
+// Deterministic bytes that differ at every offset modulo 251 (a prime, so
+// no block-sized pattern can hide a misplaced block).
+std::string Pattern(size_t size, size_t seed) {
+  std::string s(size, '\0');
+  for (size_t i = 0; i < size; ++i) s[i] = static_cast<char>((i + seed) % 251);
+  return s;
+}
+
+// Appends `pieces` to a streaming file in `dir`, syncs and closes it, and
+// checks the file holds exactly their concatenation.
+void CheckStreamingFile(const std::string& dir, const std::vector<size_t>& pieces, bool flush_midway) {
+  const std::string path = dir + "/streaming";
+  auto file = Env::Default()->NewStreamingFile(path);
+  BOOST_TEST_REQUIRE(file.ok(), file.status().ToString());
+  std::string expected;
+  for (size_t i = 0; i < pieces.size(); ++i) {
+    const std::string piece = Pattern(pieces[i], i);
+    BOOST_TEST_REQUIRE((*file)->Append(piece).ok());
+    expected += piece;
+    if (flush_midway && i == pieces.size() / 2) BOOST_TEST_REQUIRE((*file)->Flush().ok());
+  }
+  BOOST_TEST_REQUIRE((*file)->Sync().ok());
+  BOOST_TEST_REQUIRE((*file)->Close().ok());
+  const std::string actual = ReadAll(path);
+  BOOST_TEST_REQUIRE(actual.size() == expected.size());
+  BOOST_TEST((actual == expected));
+}
+
+const std::vector<std::vector<size_t>> kPieceLists = {
+    {},
+    {1},
+    {4095, 1, 4096},
+    {size_t{8} << 20},                          // Exactly one staging buffer.
+    {(size_t{8} << 20) + 1},                    // One past it: a buffered tail.
+    {3 << 20, 7 << 20, 123, (16 << 20) + 4097}, // Pieces across buffer edges.
+};
+
+BOOST_AUTO_TEST_SUITE(File)
+
+BOOST_AUTO_TEST_CASE(StreamingFileWritesEveryByteInOrder) {
+  TempDir dir;
+  for (const auto& pieces : kPieceLists) {
+    CheckStreamingFile(dir.path(), pieces, /*flush_midway=*/false);
+    CheckStreamingFile(dir.path(), pieces, /*flush_midway=*/true);
+  }
+}
+
+// tmpfs refused O_DIRECT before Linux 6.6 (the file then falls back to
+// ordinary writes) and takes it since: the bytes must be right either way.
+BOOST_AUTO_TEST_CASE(StreamingFileOnTmpfs) {
+  struct statfs fs;
+  if (statfs("/dev/shm", &fs) != 0) {
+    BOOST_TEST_MESSAGE("no /dev/shm: skipped");
+    return;
+  }
+  const boost::filesystem::path dir =
+      boost::filesystem::path("/dev/shm") / boost::filesystem::unique_path("tfcompat-%%%%-%%%%");
+  boost::filesystem::create_directories(dir);
+  for (const auto& pieces : kPieceLists) CheckStreamingFile(dir.string(), pieces, /*flush_midway=*/false);
+  boost::filesystem::remove_all(dir);
+}
+
+BOOST_AUTO_TEST_CASE(StreamingFileReportsErrorsWithThePath) {
+  auto file = Env::Default()->NewStreamingFile("/nonexistent-dir/file");
+  BOOST_TEST(file.status().code() == StatusCode::kNotFound);
+  BOOST_TEST(file.status().message().find("/nonexistent-dir/file") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(AppendPiecesWritesThemInOrder) {
+  TempDir dir;
+  // More pieces than one writev() takes, some empty.
+  std::vector<std::string> storage;
+  for (size_t i = 0; i < 1000; ++i) storage.push_back(Pattern(i % 7 == 0 ? 0 : i, i));
+  const std::vector<std::string_view> pieces(storage.begin(), storage.end());
+  std::string expected;
+  for (const std::string& piece : storage) expected += piece;
+  auto file = Env::Default()->NewWritableFile(dir.file("pieces"));
+  BOOST_TEST_REQUIRE(file.ok());
+  BOOST_TEST_REQUIRE((*file)->AppendPieces(pieces).ok());
+  BOOST_TEST_REQUIRE((*file)->Close().ok());
+  BOOST_TEST((ReadAll(dir.file("pieces")) == expected));
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+}  // namespace
+}  // namespace tfcompat
