@@ -301,7 +301,14 @@ struct BundleReader::Rep {
   int num_shards = 1;
   std::map<std::string, tensorflow::BundleEntryProto, std::less<>> protos;  // every key but ""
   std::vector<BundleEntry> entries;
-  std::vector<std::unique_ptr<RandomAccessFile>> shards;
+  // A data file, opened on first use, and its size then: a published
+  // checkpoint's files never change, and one fstat per tensor would cost
+  // more than reading a small tensor.
+  struct DataShard {
+    std::unique_ptr<RandomAccessFile> file;
+    uint64_t size = 0;
+  };
+  std::vector<DataShard> shards;
 
   std::string IndexError(std::string_view what) const {
     return "Unable to read file (" + IndexFileName(prefix) +
@@ -315,16 +322,18 @@ struct BundleReader::Rep {
     return &it->second;
   }
 
-  StatusOr<RandomAccessFile*> Shard(int shard_id) {
+  StatusOr<const DataShard*> Shard(int shard_id) {
     if (shard_id < 0 || shard_id >= num_shards) {
       return DataLossError("shard_id " + std::to_string(shard_id) + " is outside [0, " + std::to_string(num_shards) +
                            ")");
     }
-    auto& file = shards[static_cast<size_t>(shard_id)];
-    if (!file) {
-      TFCOMPAT_ASSIGN_OR_RETURN(file, env->NewRandomAccessFile(DataFileName(prefix, shard_id, num_shards)));
+    DataShard& shard = shards[static_cast<size_t>(shard_id)];
+    if (!shard.file) {
+      TFCOMPAT_ASSIGN_OR_RETURN(auto file, env->NewRandomAccessFile(DataFileName(prefix, shard_id, num_shards)));
+      TFCOMPAT_ASSIGN_OR_RETURN(shard.size, file->Size());
+      shard.file = std::move(file);
     }
-    return file.get();
+    return &shard;
   }
 
   // ResourceExhausted when a tensor of `bytes` is above the limit.
@@ -351,8 +360,9 @@ struct BundleReader::Rep {
                            std::to_string(count * static_cast<int64_t>(DataTypeSize(dtype))));
     }
     if (entry.size() > 0) TFCOMPAT_RETURN_IF_ERROR(CheckTensorBytes(name, static_cast<uint64_t>(entry.size())));
-    TFCOMPAT_ASSIGN_OR_RETURN(RandomAccessFile * file, Shard(entry.shard_id()));
-    TFCOMPAT_ASSIGN_OR_RETURN(uint64_t file_size, file->Size());
+    TFCOMPAT_ASSIGN_OR_RETURN(const DataShard* shard, Shard(entry.shard_id()));
+    RandomAccessFile* const file = shard->file.get();
+    const uint64_t file_size = shard->size;
     if (entry.offset() < 0 || entry.size() < 0 || static_cast<uint64_t>(entry.offset()) > file_size ||
         static_cast<uint64_t>(entry.size()) > file_size - static_cast<uint64_t>(entry.offset())) {
       return DataLossError(where + ": entry at offset " + std::to_string(entry.offset()) + " runs past the end of " +

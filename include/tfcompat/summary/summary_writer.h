@@ -47,7 +47,7 @@ struct SummaryWriterOptions {
   // Queued events that make the background thread write (TF's max_queue).
   // While the thread is writing, callers keep queueing, and under a flood
   // of events one write carries every batch that is ready (the thread
-  // pauses 20 microseconds between such writes). A caller blocks only while
+  // pauses about 55 microseconds between such writes). A caller blocks only while
   // about `max_pending_bytes` of records (or 256 batches) wait, which
   // bounds memory when the disk falls behind.
   int max_queue = 10;
