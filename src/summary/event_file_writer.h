@@ -19,7 +19,9 @@
 // counters `sealed_` and `written_` (each on its own cache line) and the
 // batches themselves; the thread polls `sealed_` for a short while before it
 // sleeps (only while batches have been arriving that quickly), and a caller
-// takes `control_mu_` to wake it only when it sleeps.
+// takes `control_mu_` to wake it only when it sleeps. Under a flood the
+// thread pauses briefly between writes, so that each write() carries many
+// batches and the hand-over costs are paid once per write, not per batch.
 #ifndef TFCOMPAT_SRC_SUMMARY_EVENT_FILE_WRITER_H_
 #define TFCOMPAT_SRC_SUMMARY_EVENT_FILE_WRITER_H_
 
