@@ -187,7 +187,8 @@ class Model {
   // `dnn/dnn/<layer>/fraction_of_zero_values`; the canned linear model:
   // `linear/bias` (a scalar for one logit, else a histogram) and
   // `linear/fraction_of_zero_weights`, read before the step's update; both:
-  // `average_loss` with the SUM loss reduction.
+  // `average_loss` with the SUM loss reduction. Ask before the next Predict
+  // or UpdateMetrics, which run the network again.
   virtual std::vector<ModelSummary> TrainingSummaries() const { return {}; }
 
   // Adds the batch to the evaluation metrics (`loss`, `average_loss`, and
