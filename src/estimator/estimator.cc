@@ -6,8 +6,10 @@
 #include <algorithm>
 #include <charconv>
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <cstring>
+#include <ctime>
 #include <iostream>
 #include <random>
 #include <utility>
@@ -16,6 +18,7 @@
 #include "estimator/model_graph.h"
 #include "io/file.h"
 #include "summary/summary_writer_internal.h"
+#include "tensorflow/summary.pb.h"
 #include "tfcompat/checkpoint/checkpoint.h"
 #include "tfcompat/checkpoint/model_dir_lock.h"
 
@@ -26,17 +29,57 @@ using Clock = std::chrono::steady_clock;
 
 double SecondsSince(Clock::time_point start) { return std::chrono::duration<double>(Clock::now() - start).count(); }
 
-// The shortest text that reads back as the same float (numpy's str()).
+// str(numpy.float32(value)), as TF's log lines print metrics and losses:
+// the shortest digits that read back as the same float, positional for
+// 1e-4 <= |value| < 1e16 (with ".0" when whole: "123456790.0"), else
+// scientific ("1e-05").
 std::string FormatNumber(double value) {
+  const float f = static_cast<float>(value);
   char buffer[64];
-  const auto result = std::to_chars(buffer, buffer + sizeof(buffer), static_cast<float>(value));
-  return std::string(buffer, result.ptr);
+  const auto result = std::to_chars(buffer, buffer + sizeof(buffer), f, std::chars_format::scientific);
+  const std::string scientific(buffer, result.ptr);
+  const double magnitude = std::fabs(static_cast<double>(f));
+  if (!(magnitude == 0 || (magnitude >= 1e-4 && magnitude < 1e16))) return scientific;
+  // "-d.ddde+XX": the digits and the power of ten of the first one.
+  const size_t e = scientific.find('e');
+  const bool negative = scientific[0] == '-';
+  std::string digits = scientific.substr(negative ? 1 : 0, e - (negative ? 1 : 0));
+  digits.erase(std::remove(digits.begin(), digits.end(), '.'), digits.end());
+  const int exponent = std::stoi(scientific.substr(e + 1));
+  std::string text = negative ? "-" : "";
+  if (exponent < 0) {
+    text += "0." + std::string(static_cast<size_t>(-exponent - 1), '0') + digits;
+  } else {
+    const size_t whole = static_cast<size_t>(exponent) + 1;
+    if (digits.size() <= whole) {
+      text += digits + std::string(whole - digits.size(), '0') + ".0";
+    } else {
+      text += digits.substr(0, whole) + "." + digits.substr(whole);
+    }
+  }
+  return text;
 }
 
-std::string FormatSeconds(double seconds) {
+// Python's '%g' (StepCounterHook's global_step/sec).
+std::string FormatG(double value) {
   char buffer[32];
-  std::snprintf(buffer, sizeof(buffer), "%.3f", seconds);
+  std::snprintf(buffer, sizeof(buffer), "%g", value);
   return buffer;
+}
+
+std::string FormatSeconds(double seconds, int decimals = 3) {
+  char buffer[32];
+  std::snprintf(buffer, sizeof(buffer), "%.*f", decimals, seconds);
+  return buffer;
+}
+
+// The local time as time.strftime(format, time.localtime()).
+std::string LocalTime(const char* format) {
+  const std::time_t now = std::time(nullptr);
+  std::tm local;
+  localtime_r(&now, &local);
+  char buffer[64];
+  return std::string(buffer, std::strftime(buffer, sizeof(buffer), format, &local));
 }
 
 std::vector<VariableSpec> SpecsOf(VariableStore& store) {
@@ -59,10 +102,11 @@ std::string_view BytesOf(const VariableRef& v) {
 // LoggingTensorHook of Estimator.train, on one event file.
 class TrainingHooks final : public TrainHook {
  public:
-  TrainingHooks(const RunConfig& config, VariableStore* store, CheckpointManager* manager, SummaryWriter* writer,
-                const LogFn& log)
+  TrainingHooks(const RunConfig& config, const Model* model, VariableStore* store, CheckpointManager* manager,
+                SummaryWriter* writer, const LogFn& log)
       : config_(config),
         schedule_(config.checkpoint_schedule()),
+        model_(model),
         store_(store),
         manager_(manager),
         writer_(writer),
@@ -88,7 +132,7 @@ class TrainingHooks final : public TrainHook {
     // SummarySaverHook: at the first step, then every save_summary_steps.
     if (config_.save_summary_steps > 0 &&
         (!last_summary_step_ || step >= *last_summary_step_ + config_.save_summary_steps)) {
-      TFCOMPAT_RETURN_IF_ERROR(writer_->AddScalar("loss", step, static_cast<float>(result.loss)));
+      TFCOMPAT_RETURN_IF_ERROR(WriteSummaries(step, result.loss));
       last_summary_step_ = step;
     }
     // StepCounterHook: starts counting at the first step.
@@ -98,7 +142,7 @@ class TrainingHooks final : public TrainHook {
         last_count_time_ = Clock::now();
       } else if (step >= *last_count_step_ + config_.log_step_count_steps) {
         const double rate = static_cast<double>(step - *last_count_step_) / SecondsSince(last_count_time_);
-        log_("global_step/sec: " + FormatNumber(rate));
+        log_("global_step/sec: " + FormatG(rate));
         TFCOMPAT_RETURN_IF_ERROR(writer_->AddScalar("global_step/sec", step, static_cast<float>(rate)));
         last_count_step_ = step;
         last_count_time_ = Clock::now();
@@ -119,6 +163,27 @@ class TrainingHooks final : public TrainHook {
   }
 
  private:
+  // What SummarySaverHook's merged summary holds: the Estimator's `loss`,
+  // the model's own summaries and, when asked, every trainable variable.
+  Status WriteSummaries(int64_t step, double loss) {
+    TFCOMPAT_RETURN_IF_ERROR(writer_->AddScalar("loss", step, static_cast<float>(loss)));
+    for (const ModelSummary& summary : model_->TrainingSummaries()) {
+      if (const float* scalar = std::get_if<float>(&summary.value)) {
+        TFCOMPAT_RETURN_IF_ERROR(writer_->AddScalar(summary.tag, step, *scalar));
+      } else {
+        const auto& values = std::get<std::vector<double>>(summary.value);
+        TFCOMPAT_RETURN_IF_ERROR(writer_->AddHistogram(summary.tag, step, HistogramData::FromValues(values)));
+      }
+    }
+    if (!config_.weight_histograms) return Status();
+    for (const VariableRef& v : store_->ListTrainable()) {
+      const auto values = std::get<std::span<float>>(v.values);
+      const std::vector<double> widened(values.begin(), values.end());
+      TFCOMPAT_RETURN_IF_ERROR(writer_->AddHistogram(v.name, step, HistogramData::FromValues(widened)));
+    }
+    return Status();
+  }
+
   Status Save(int64_t step) {
     log_("Saving checkpoints for " + std::to_string(step) + " into " + JoinPath(manager_->directory(), "model.ckpt") +
          ".");
@@ -139,6 +204,7 @@ class TrainingHooks final : public TrainHook {
 
   const RunConfig& config_;
   const RunConfig::CheckpointSchedule schedule_;
+  const Model* model_;
   VariableStore* store_;
   CheckpointManager* manager_;
   SummaryWriter* writer_;
@@ -234,14 +300,7 @@ StatusOr<std::unique_ptr<Estimator>> Estimator::LinearClassifier(const LinearCla
 
 void Estimator::Log(const std::string& line) const { options_.log(line); }
 
-StatusOr<std::unique_ptr<Trainer>> Estimator::BuildAndRestore(const char* purpose) {
-  TFCOMPAT_ASSIGN_OR_RETURN(std::unique_ptr<Model> model, model_fn_(seed_));
-  std::unique_ptr<Optimizer> optimizer;
-  if (options_.optimizer.has_value()) {
-    TFCOMPAT_ASSIGN_OR_RETURN(optimizer, NewOptimizer(*options_.optimizer));
-  }
-  TFCOMPAT_ASSIGN_OR_RETURN(std::unique_ptr<Trainer> trainer,
-                            Trainer::Create(std::move(model), std::move(optimizer), seed_));
+StatusOr<std::optional<std::string>> Estimator::FindCheckpoint(const char* purpose) const {
   StatusOr<std::string> latest = LatestCheckpoint();
   if (latest.status().code() == StatusCode::kNotFound) {
     // Estimator.evaluate / predict without a checkpoint run on the initial
@@ -249,14 +308,27 @@ StatusOr<std::unique_ptr<Trainer>> Estimator::BuildAndRestore(const char* purpos
     if (purpose != nullptr) {
       Log("Could not find trained model in model_dir: " + model_dir() + ", running initialization to " + purpose + ".");
     }
-    return trainer;
+    return std::optional<std::string>();
   }
   TFCOMPAT_RETURN_IF_ERROR(latest.status());
+  return std::optional<std::string>(std::move(*latest));
+}
+
+StatusOr<std::unique_ptr<Trainer>> Estimator::BuildAndRestore(const std::optional<std::string>& checkpoint) {
+  TFCOMPAT_ASSIGN_OR_RETURN(std::unique_ptr<Model> model, model_fn_(seed_));
+  std::unique_ptr<Optimizer> optimizer;
+  if (options_.optimizer.has_value()) {
+    TFCOMPAT_ASSIGN_OR_RETURN(optimizer, NewOptimizer(*options_.optimizer));
+  }
+  TFCOMPAT_ASSIGN_OR_RETURN(std::unique_ptr<Trainer> trainer,
+                            Trainer::Create(std::move(model), std::move(optimizer), seed_));
+  if (!checkpoint.has_value()) return trainer;
   // Every variable is checked before any is set, and before anything is
   // written: an incompatible model leaves model_dir untouched.
   VariableStore& store = trainer->variables();
-  TFCOMPAT_ASSIGN_OR_RETURN(const std::vector<Tensor> values, RestoreVariables(*latest, SpecsOf(store), model_dir()));
-  Log("Restoring parameters from " + *latest);
+  TFCOMPAT_ASSIGN_OR_RETURN(const std::vector<Tensor> values,
+                            RestoreVariables(*checkpoint, SpecsOf(store), model_dir()));
+  Log("Restoring parameters from " + *checkpoint);
   const std::vector<VariableRef> variables = store.List();
   for (size_t i = 0; i < variables.size(); ++i) {
     std::visit(
@@ -275,7 +347,8 @@ Status Estimator::Train(const InputFn& input_fn, const TrainSteps& steps, std::s
   // One trainer per model_dir, held from the restore to the last save, so a
   // second process cannot interleave its checkpoints with ours.
   TFCOMPAT_ASSIGN_OR_RETURN(std::unique_ptr<ModelDirLock> lock, ModelDirLock::Acquire(model_dir()));
-  TFCOMPAT_ASSIGN_OR_RETURN(std::unique_ptr<Trainer> trainer, BuildAndRestore(nullptr));
+  TFCOMPAT_ASSIGN_OR_RETURN(const std::optional<std::string> checkpoint, FindCheckpoint(nullptr));
+  TFCOMPAT_ASSIGN_OR_RETURN(std::unique_ptr<Trainer> trainer, BuildAndRestore(checkpoint));
   const int64_t restored_step = trainer->global_step();
   if (steps.max_steps.has_value() && restored_step >= *steps.max_steps) {
     Log("Skipping training since max_steps has already saved.");
@@ -301,7 +374,7 @@ Status Estimator::Train(const InputFn& input_fn, const TrainSteps& steps, std::s
   manager_options.keep_checkpoint_every_n_hours = config.keep_checkpoint_every_n_hours;
   TFCOMPAT_ASSIGN_OR_RETURN(std::unique_ptr<CheckpointManager> manager,
                             CheckpointManager::Create(model_dir(), manager_options));
-  TrainingHooks training(config, &trainer->variables(), manager.get(), writer.get(), options_.log);
+  TrainingHooks training(config, &trainer->model(), &trainer->variables(), manager.get(), writer.get(), options_.log);
   std::vector<TrainHook*> all_hooks(hooks.begin(), hooks.end());
   all_hooks.push_back(&training);
   const Status status = trainer->Train(input.get(), steps, all_hooks);
@@ -312,11 +385,28 @@ Status Estimator::Train(const InputFn& input_fn, const TrainSteps& steps, std::s
 
 StatusOr<std::map<std::string, double>> Estimator::Evaluate(const InputFn& input_fn, std::optional<int64_t> steps,
                                                             const std::string& name) {
-  TFCOMPAT_ASSIGN_OR_RETURN(std::unique_ptr<Trainer> trainer, BuildAndRestore("evaluate"));
+  // The lines and their order as TF's Estimator.evaluate and
+  // evaluation._evaluate_once log them.
+  TFCOMPAT_ASSIGN_OR_RETURN(const std::optional<std::string> checkpoint, FindCheckpoint("evaluate"));
   TFCOMPAT_ASSIGN_OR_RETURN(std::unique_ptr<BatchSource> input, input_fn());
-  Log("Starting evaluation");
+  Log("Starting evaluation at " + LocalTime("%Y-%m-%dT%H:%M:%S"));
+  const Clock::time_point start = Clock::now();
+  TFCOMPAT_ASSIGN_OR_RETURN(std::unique_ptr<Trainer> trainer, BuildAndRestore(checkpoint));
+  // _StopAfterNEvalsHook, given a step count: progress after every batch,
+  // or every tenth of the steps from 20 steps on, and after the last.
+  std::function<void(int64_t)> progress;
+  if (steps.has_value() && *steps > 0) {
+    const int64_t total = *steps, every = total < 20 ? 1 : total / 10;
+    progress = [this, total, every](int64_t done) {
+      if (done % every == 0 || done == total) {
+        Log("Evaluation [" + std::to_string(done) + "/" + std::to_string(total) + "]");
+      }
+    };
+  }
   using MetricMap = std::map<std::string, double>;
-  TFCOMPAT_ASSIGN_OR_RETURN(MetricMap metrics, trainer->Evaluate(input.get(), steps));
+  TFCOMPAT_ASSIGN_OR_RETURN(MetricMap metrics, trainer->Evaluate(input.get(), steps, progress));
+  Log("Inference Time : " + FormatSeconds(SecondsSince(start), 5) + "s");
+  Log("Finished evaluation at " + LocalTime("%Y-%m-%d-%H:%M:%S"));
   const int64_t global_step = trainer->global_step();
   std::string line = "Saving dict for global step " + std::to_string(global_step) + ":";
   const char* separator = " ";
@@ -331,12 +421,26 @@ StatusOr<std::map<std::string, double>> Estimator::Evaluate(const InputFn& input
     if (metric == "global_step") continue;
     TFCOMPAT_RETURN_IF_ERROR(writer->AddScalar(metric, global_step, static_cast<float>(value)));
   }
+  if (checkpoint.has_value()) {
+    // _write_checkpoint_path_to_summary: a string tensor with no plugin.
+    Log("Saving 'checkpoint_path' summary for global step " + std::to_string(global_step) + ": " + *checkpoint);
+    tensorflow::Event event;
+    event.set_step(global_step);
+    tensorflow::Summary::Value* value = event.mutable_summary()->add_value();
+    value->set_tag("checkpoint_path");
+    tensorflow::TensorProto* tensor = value->mutable_tensor();
+    tensor->set_dtype(tensorflow::DT_STRING);
+    tensor->mutable_tensor_shape();
+    tensor->add_string_val(*checkpoint);
+    TFCOMPAT_RETURN_IF_ERROR(SummaryWriterAccess::WriteEvent(*writer, event));
+  }
   TFCOMPAT_RETURN_IF_ERROR(writer->Close());
   return metrics;
 }
 
 StatusOr<std::vector<Predictions>> Estimator::Predict(const InputFn& input_fn) {
-  TFCOMPAT_ASSIGN_OR_RETURN(std::unique_ptr<Trainer> trainer, BuildAndRestore("predict"));
+  TFCOMPAT_ASSIGN_OR_RETURN(const std::optional<std::string> checkpoint, FindCheckpoint("predict"));
+  TFCOMPAT_ASSIGN_OR_RETURN(std::unique_ptr<Trainer> trainer, BuildAndRestore(checkpoint));
   TFCOMPAT_ASSIGN_OR_RETURN(std::unique_ptr<BatchSource> input, input_fn());
   std::vector<Predictions> predictions;
   Batch batch;

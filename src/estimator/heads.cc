@@ -137,6 +137,12 @@ class BinaryHead final : public Head {
     metrics->Add("label/mean", y_sum, n);
     metrics->Add("precision", tp, predicted_positive);
     metrics->Add("recall", tp, y_sum);
+    metrics->AddAccuracyBaseline("accuracy_baseline", labels);
+    // The curves over the float32 sigmoid, as TF's `logistic` prediction.
+    const Eigen::ArrayXf logistic = logits.col(0).array().logistic();
+    const std::span<const float> scores(logistic.data(), static_cast<size_t>(logistic.size()));
+    metrics->AddAuc("auc", AucCurve::kRoc, scores, labels);
+    metrics->AddAuc("auc_precision_recall", AucCurve::kPrecisionRecall, scores, labels);
   }
 
  private:

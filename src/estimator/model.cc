@@ -12,8 +12,10 @@
 // block, sorted by key, so together they are one [#columns, logits] kernel.
 #include <algorithm>
 #include <cmath>
+#include <optional>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include "base/status_macros.h"
 #include "estimator/heads.h"
@@ -23,16 +25,31 @@
 namespace tfcompat::estimator {
 namespace {
 
+// What a canned model_fn summarises while training: the DNN its layers'
+// outputs, the linear model its weights.
+struct SummarySpec {
+  // DNN: the name scope of each layer's summaries ("dnn/dnn/hiddenlayer_0",
+  // ..., "dnn/dnn/logits"; the variable scope inside the model's name scope).
+  std::vector<std::string> layer_scopes;
+  // Linear: where the weights (every column) and the bias lie in the
+  // parameter block; bias_size 0 for the DNN.
+  size_t weights_offset = 0;
+  size_t weights_size = 0;
+  size_t bias_offset = 0;
+  size_t bias_size = 0;
+};
+
 class CannedModel final : public Model {
  public:
   CannedModel(VariableStore store, Network network, std::unique_ptr<Head> head, LossReduction reduction,
-              std::string scope, OptimizerOptions optimizer)
+              std::string scope, OptimizerOptions optimizer, SummarySpec summaries)
       : store_(std::move(store)),
         network_(std::move(network)),
         head_(std::move(head)),
         reduction_(reduction),
         scope_(std::move(scope)),
-        optimizer_(std::move(optimizer)) {}
+        optimizer_(std::move(optimizer)),
+        summaries_(std::move(summaries)) {}
 
   VariableStore& variables() override { return store_; }
   std::string_view optimizer_scope() const override { return scope_; }
@@ -43,7 +60,41 @@ class CannedModel final : public Model {
     TFCOMPAT_ASSIGN_OR_RETURN(const Matrix* logits, network_.Forward(batch, store_.params(), &dropout_rng));
     TFCOMPAT_ASSIGN_OR_RETURN(const StepLoss loss, LossAndGradient(*logits, batch));
     network_.Backward(store_.params(), &d_logits_, store_.gradients());
+    last_loss_ = loss;
+    if (summaries_.bias_size > 0) {
+      // TF reads the linear summaries in the step's session.run, before the
+      // update is applied; the trainer applies it after this call.
+      const std::span<const float> params = store_.params();
+      const auto bias = params.subspan(summaries_.bias_offset, summaries_.bias_size);
+      const auto weights = params.subspan(summaries_.weights_offset, summaries_.weights_size);
+      linear_bias_.assign(bias.begin(), bias.end());
+      linear_zero_fraction_ =
+          static_cast<float>(std::count(weights.begin(), weights.end(), 0.0f)) / static_cast<float>(weights.size());
+    }
     return loss;
+  }
+
+  std::vector<ModelSummary> TrainingSummaries() const override {
+    std::vector<ModelSummary> summaries;
+    if (!last_loss_.has_value()) return summaries;
+    for (size_t i = 0; i < summaries_.layer_scopes.size(); ++i) {
+      const Matrix& a = network_.layer_output(i);
+      const std::string& scope = summaries_.layer_scopes[i];
+      const float zeros = static_cast<float>((a.array() == 0.0f).count());
+      summaries.push_back({scope + "/fraction_of_zero_values", zeros / static_cast<float>(a.size())});
+      summaries.push_back({scope + "/activation", std::vector<double>(a.data(), a.data() + a.size())});
+    }
+    if (summaries_.bias_size == 1) {
+      summaries.push_back({"linear/bias", linear_bias_[0]});
+    } else if (summaries_.bias_size > 1) {
+      summaries.push_back({"linear/bias", std::vector<double>(linear_bias_.begin(), linear_bias_.end())});
+    }
+    if (summaries_.bias_size > 0) summaries.push_back({"linear/fraction_of_zero_weights", linear_zero_fraction_});
+    // The head's mean loss, which it summarises only when the loss is a sum.
+    if (reduction_ == LossReduction::kSum) {
+      summaries.push_back({"average_loss", static_cast<float>(last_loss_->average_loss)});
+    }
+    return summaries;
   }
 
   StatusOr<Predictions> Predict(const Batch& batch) override {
@@ -90,8 +141,12 @@ class CannedModel final : public Model {
   LossReduction reduction_;
   std::string scope_;
   OptimizerOptions optimizer_;
+  SummarySpec summaries_;
   Eigen::VectorXf losses_;
   Matrix d_logits_;
+  std::optional<StepLoss> last_loss_;
+  std::vector<float> linear_bias_;
+  float linear_zero_fraction_ = 0;
 };
 
 // Feature columns sorted by key, as TF's input layer orders them.
@@ -139,6 +194,7 @@ StatusOr<std::unique_ptr<Model>> NewDNN(std::vector<NumericColumn> feature_colum
   VariableStore store;
   std::vector<DenseLayer> layers;
   std::vector<std::string> kernel_names;
+  SummarySpec summaries;
   int64_t in = static_cast<int64_t>(columns.size());
   for (size_t i = 0; i <= hidden_units.size(); ++i) {
     const bool logits = i == hidden_units.size();
@@ -149,6 +205,7 @@ StatusOr<std::unique_ptr<Model>> NewDNN(std::vector<NumericColumn> feature_colum
     TFCOMPAT_ASSIGN_OR_RETURN(const size_t bias, store.AddTrainable(scope + "/bias", {out}, "t_0/"));
     layers.push_back({kernel, bias, in, out, logits ? Activation::kLinear : activation});
     kernel_names.push_back(scope + "/kernel");
+    summaries.layer_scopes.push_back("dnn/" + scope);
     in = out;
   }
   // Initialised once every variable exists: spans into the block are stable now.
@@ -158,8 +215,8 @@ StatusOr<std::unique_ptr<Model>> NewDNN(std::vector<NumericColumn> feature_colum
                   layer.out, SeedFor(seed, kernel_names[i]));
   }
   Network network(std::move(columns), std::move(layers), dropout);
-  return std::unique_ptr<Model>(
-      new CannedModel(std::move(store), std::move(network), std::move(head), reduction, "dnn/head/", optimizer));
+  return std::unique_ptr<Model>(new CannedModel(std::move(store), std::move(network), std::move(head), reduction,
+                                                "dnn/head/", optimizer, std::move(summaries)));
 }
 
 }  // namespace
@@ -194,8 +251,13 @@ StatusOr<std::unique_ptr<Model>> NewLinearClassifier(const LinearClassifierOptio
   const OptimizerOptions optimizer =
       options.optimizer.value_or(OptimizerOptions{"Ftrl", std::min(0.2f, 1.0f / std::sqrt(static_cast<float>(in)))});
   Network network(std::move(columns), {DenseLayer{kernel, bias, in, units, Activation::kLinear}}, std::nullopt);
+  const SummarySpec summaries{.layer_scopes = {},
+                              .weights_offset = kernel,
+                              .weights_size = static_cast<size_t>(in * units),
+                              .bias_offset = bias,
+                              .bias_size = static_cast<size_t>(units)};
   return std::unique_ptr<Model>(new CannedModel(std::move(store), std::move(network), std::move(head),
-                                                options.loss_reduction, "linear/head/", optimizer));
+                                                options.loss_reduction, "linear/head/", optimizer, summaries));
 }
 
 }  // namespace tfcompat::estimator

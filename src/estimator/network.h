@@ -27,6 +27,12 @@ class Network {
   // training. InvalidArgument when a feature column is missing from the batch.
   [[nodiscard]] StatusOr<const Matrix*> Forward(const Batch& batch, std::span<const float> params, Random* dropout_rng);
 
+  // The output of layer `i` in the last Forward as the next layer saw it
+  // (after dropout); [B, units].
+  const Matrix& layer_output(size_t i) const {
+    return dropout_active_ && i + 1 < layers_.size() ? dropped_[i] : outputs_[i];
+  }
+
   // Backward pass of the last Forward: d_logits = dL/dlogits (consumed);
   // writes dL/dparams into grads.
   void Backward(std::span<const float> params, Matrix* d_logits, std::span<float> grads);

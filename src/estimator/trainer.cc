@@ -57,7 +57,8 @@ Status Trainer::Train(BatchSource* input, const TrainSteps& steps, std::span<Tra
   return Status();
 }
 
-StatusOr<std::map<std::string, double>> Trainer::Evaluate(BatchSource* input, std::optional<int64_t> steps) {
+StatusOr<std::map<std::string, double>> Trainer::Evaluate(BatchSource* input, std::optional<int64_t> steps,
+                                                          const std::function<void(int64_t batches)>& after_batch) {
   if (steps.has_value() && *steps <= 0) {
     return InvalidArgumentError("Must specify steps > 0, given: " + std::to_string(*steps));
   }
@@ -67,6 +68,7 @@ StatusOr<std::map<std::string, double>> Trainer::Evaluate(BatchSource* input, st
     if (next.code() == StatusCode::kOutOfRange) break;
     TFCOMPAT_RETURN_IF_ERROR(next);
     TFCOMPAT_RETURN_IF_ERROR(model_->UpdateMetrics(batch_, &metrics));
+    if (after_batch) after_batch(n + 1);
   }
   std::map<std::string, double> result = metrics.Result();
   result["global_step"] = static_cast<double>(global_step());

@@ -60,11 +60,16 @@ StatusOr<int> VariableStore::AddScalar(std::string_view name, float initial_valu
   return static_cast<int>(scalars_.size() - 1);
 }
 
-std::vector<VariableRef> VariableStore::List() {
-  std::vector<VariableRef> all;
+std::vector<VariableRef> VariableStore::ListTrainable() {
+  std::vector<VariableRef> trainable;
   for (const Trainable& t : trainables_) {
-    all.push_back({t.name, t.shape, std::span<float>(params_).subspan(t.offset, t.size)});
+    trainable.push_back({t.name, t.shape, std::span<float>(params_).subspan(t.offset, t.size)});
   }
+  return trainable;
+}
+
+std::vector<VariableRef> VariableStore::List() {
+  std::vector<VariableRef> all = ListTrainable();
   for (Slot& s : slots_) {
     for (size_t i = 0; i < trainables_.size(); ++i) {
       const Trainable& t = trainables_[i];

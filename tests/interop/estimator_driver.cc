@@ -1,7 +1,9 @@
 // Test driver for test_estimator.py: builds a canned model from a JSON
 // config, optionally sets initial variable values, trains, evaluates and
-// predicts, and prints every variable, the metrics and the predictions as
-// JSON, so the test can compare them with a real TF Estimator's.
+// predicts, and prints every variable, the model's summaries of the first
+// step (what TF's SummarySaverHook writes at global step 1, histograms
+// bucketed as written), the metrics and the predictions as JSON, so the
+// test can compare them with a real TF Estimator's.
 //
 //   estimator_driver config.json > result.json
 //
@@ -20,6 +22,7 @@
 #include <vector>
 
 #include "tfcompat/estimator/trainer.h"
+#include "tfcompat/summary/summary_writer.h"
 
 namespace {
 
@@ -108,6 +111,38 @@ json VariablesJson(VariableStore& store) {
   return out;
 }
 
+// The model's summaries after global step 1, as JSON: a number for a
+// scalar, the HistogramProto fields for a histogram.
+class FirstStepSummaries final : public TrainHook {
+ public:
+  explicit FirstStepSummaries(const Model& model) : model_(model) {}
+
+  Status AfterStep(const StepResult& result, bool*) override {
+    if (result.global_step != 1) return Status();
+    for (const ModelSummary& summary : model_.TrainingSummaries()) {
+      if (const float* scalar = std::get_if<float>(&summary.value)) {
+        json_[summary.tag] = *scalar;
+        continue;
+      }
+      const HistogramData h = HistogramData::FromValues(std::get<std::vector<double>>(summary.value));
+      json_[summary.tag] = {{"min", h.min},
+                            {"max", h.max},
+                            {"num", h.num},
+                            {"sum", h.sum},
+                            {"sum_squares", h.sum_squares},
+                            {"bucket_limit", h.bucket_limits},
+                            {"bucket", h.bucket_counts}};
+    }
+    return Status();
+  }
+
+  const json& result() const { return json_; }
+
+ private:
+  const Model& model_;
+  json json_ = json::object();
+};
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -134,7 +169,9 @@ int main(int argc, char** argv) {
   const int64_t batch_size = config["batch_size"];
   auto train = Check(DatasetBatches::Create(Load(config, "train_csv"), {.batch_size = batch_size, .shuffle = false}),
                      "train input");
-  Check(trainer->Train(train.get(), TrainSteps::Steps(config["steps"]), {}), "train");
+  FirstStepSummaries summaries(trainer->model());
+  TrainHook* const hooks[] = {&summaries};
+  Check(trainer->Train(train.get(), TrainSteps::Steps(config["steps"]), hooks), "train");
 
   const auto eval_data = Load(config, "eval_csv");
   const int64_t eval_batch_size = config.value("eval_batch_size", eval_data->num_rows());
@@ -143,6 +180,7 @@ int main(int argc, char** argv) {
             "eval input");
   json result;
   result["variables"] = VariablesJson(trainer->variables());
+  result["summaries"] = summaries.result();
   result["eval"] = Check(trainer->Evaluate(eval.get(), std::nullopt), "evaluate");
   Batch batch;
   Check(eval->Next(&batch).code() == StatusCode::kOutOfRange ? Status() : InternalError("eval not exhausted"), "eval");

@@ -4,8 +4,9 @@ For each configuration, a real tf.compat.v1.estimator model trains a few steps
 on the whole Iris training set as one unshuffled batch. Our estimator_driver
 starts from TF's initial checkpoint (model.ckpt-0), trains the same steps on
 the same batches, and must end with exactly TF's variable names, dtypes and
-shapes (slots and optimizer scalars included), TF's values, TF's evaluation
-metrics and TF's predictions."""
+shapes (slots and optimizer scalars included), TF's values, TF's training
+summaries of the first step (the canned model_fn's histograms and scalars,
+bucket for bucket), TF's evaluation metrics and TF's predictions."""
 import json
 import pathlib
 
@@ -50,6 +51,36 @@ def datasets(tmp_path, kind):
     write_csv(tmp_path / "test.csv", xe, ye, "label")
     return xt, yt, xe, ye, {"train_csv": str(tmp_path / "train.csv"), "eval_csv": str(tmp_path / "test.csv"),
                             "label_column": "label", "n_classes": n_classes}
+
+
+def tf_first_step_summaries(model_dir):
+    """{tag: summary value} TF's SummarySaverHook wrote at global step 1, but
+    for the Estimator's own `loss` and the numpy_input_fn queue's fill level."""
+    values = {}
+    for path in sorted(model_dir.glob("events.out.tfevents.*")):
+        for event in tf.compat.v1.train.summary_iterator(str(path)):
+            if event.step != 1:
+                continue
+            for value in event.summary.value:
+                if value.tag != "loss" and not value.tag.startswith("enqueue_input/"):
+                    values[value.tag] = value
+    return values
+
+
+def assert_summaries_equal(ours, theirs):
+    assert sorted(ours) == sorted(theirs)
+    for tag, value in theirs.items():
+        mine = ours[tag]
+        if value.WhichOneof("value") == "simple_value":
+            np.testing.assert_allclose(mine, value.simple_value, rtol=2e-5, atol=1e-6, err_msg=tag)
+            continue
+        h = value.histo
+        for field in ("min", "max", "sum", "sum_squares"):
+            np.testing.assert_allclose(mine[field], getattr(h, field), rtol=2e-5, atol=1e-5, err_msg=f"{tag} {field}")
+        assert mine["num"] == h.num, tag
+        # Same values to float rounding: the same buckets, the same counts.
+        assert mine["bucket_limit"] == list(h.bucket_limit), tag
+        assert mine["bucket"] == list(h.bucket), tag
 
 
 def input_fn(x, y, epochs, batch_size=None):
@@ -123,6 +154,9 @@ def test_canned_model_matches_tf_estimator(tmp_path, test_bin_dir, case):
         assert mine["dtype"] == dtypes[name].name, name
         np.testing.assert_allclose(np.array(mine["values"]).reshape(shape), final.get_tensor(name),
                                    rtol=2e-4, atol=2e-5, err_msg=name)
+
+    # Same summaries of the first step: what the canned model_fn records.
+    assert_summaries_equal(ours["summaries"], tf_first_step_summaries(model_dir))
 
     # Same evaluation metrics (the ones both compute), streamed over 4 batches:
     # `loss` is the mean of the per-batch SUM losses, the rest per example.

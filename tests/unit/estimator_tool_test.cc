@@ -1,16 +1,21 @@
 #define BOOST_TEST_MODULE estimator_tool_test
+#include <algorithm>
+#include <boost/filesystem.hpp>
 #include <boost/test/unit_test.hpp>
 #include <optional>
+#include <set>
 #include <sstream>
 #include <string>
 #include <vector>
 
 #include "commands.h"
+#include "tfcompat/summary/event_file_reader.h"
 #include "util/temp_dir.h"
 
 namespace tfcompat::estimator_tool {
 namespace {
 
+using testing::ReadAll;
 using testing::TempDir;
 using testing::WriteAll;
 
@@ -68,7 +73,10 @@ BOOST_AUTO_TEST_CASE(TrainEvaluatePredictTheTutorial) {
 
   std::ostringstream eval_out, eval_err;
   BOOST_REQUIRE_EQUAL(RunEvaluate(EvaluateOn(flags, TFCOMPAT_REPO_DATA "/iris_test.csv"), eval_out, eval_err), kExitOk);
-  BOOST_TEST(Contains(eval_out.str(), "global_step     1000\n"));
+  // The table's first column is as wide as the longest name, average_loss.
+  BOOST_TEST(Contains(eval_out.str(), "metric        value\n"), eval_out.str());
+  BOOST_TEST(Contains(eval_out.str(), "global_step   1000\n"), eval_out.str());
+  BOOST_TEST(Contains(eval_err.str(), "INFO:tfcompat:Finished evaluation at "));
   const size_t at = eval_out.str().find("Test set accuracy: ");
   BOOST_REQUIRE(at != std::string::npos);
   BOOST_TEST(std::stod(eval_out.str().substr(at + 19)) >= 0.9);
@@ -82,6 +90,70 @@ BOOST_AUTO_TEST_CASE(TrainEvaluatePredictTheTutorial) {
     BOOST_REQUIRE(std::getline(lines, line));
     BOOST_TEST(Contains(line, "Prediction is " + std::string(expected)), line);
   }
+}
+
+// Iris in TF's layout as a binary task: versicolor or not.
+std::string BinaryIris(const TempDir& dir, const std::string& name) {
+  std::istringstream in(ReadAll(TFCOMPAT_REPO_DATA "/" + name));
+  std::string line, out;
+  std::getline(in, line);
+  out = line.substr(0, line.find(',', line.find(',') + 1)) + ",other,versicolor\n";
+  while (std::getline(in, line)) {
+    const size_t label = line.rfind(',') + 1;
+    out += line.substr(0, label) + (line.substr(label) == "1" ? "1" : "0") + "\n";
+  }
+  WriteAll(dir.file(name), out);
+  return dir.file(name);
+}
+
+BOOST_AUTO_TEST_CASE(BinaryModelEvaluationTableHasTheBinaryHeadsMetrics) {
+  TempDir dir;
+  ModelFlags flags = Flags(dir);
+  flags.train_csv = BinaryIris(dir, "iris_training.csv");
+  BOOST_REQUIRE_EQUAL(Train(flags, 50), kExitOk);
+  std::ostringstream out, err;
+  BOOST_REQUIRE_EQUAL(RunEvaluate(EvaluateOn(flags, BinaryIris(dir, "iris_test.csv")), out, err), kExitOk);
+  std::istringstream table(out.str());
+  std::vector<std::string> names;
+  std::string line;
+  std::getline(table, line);
+  BOOST_TEST(line == "metric" + std::string(16, ' ') + "value");
+  while (std::getline(table, line) && line.rfind("Test set", 0) != 0) {
+    // Values start in one column, after the longest name, auc_precision_recall.
+    BOOST_TEST(line.find_first_not_of(' ', line.find(' ')) == 22u, line);
+    names.push_back(line.substr(0, line.find(' ')));
+  }
+  BOOST_TEST(names == (std::vector<std::string>{"accuracy", "accuracy_baseline", "auc", "auc_precision_recall",
+                                                "average_loss", "global_step", "label/mean", "loss", "precision",
+                                                "prediction/mean", "recall"}),
+             boost::test_tools::per_element());
+  BOOST_TEST(Contains(err.str(), "INFO:tfcompat:Saving dict for global step 50: accuracy = "), err.str());
+}
+
+BOOST_AUTO_TEST_CASE(WeightHistogramsFlag) {
+  TempDir dir;
+  const ModelFlags flags = Flags(dir);
+  CLI::App app;
+  Action action;
+  SetupTrain(app, &action);
+  std::vector<std::string> args = {
+      "train",       "--weight_histograms", "--steps", "2", "--seed", "1", "--model_dir", flags.config.model_dir,
+      "--train_csv", flags.train_csv};
+  std::reverse(args.begin(), args.end());  // CLI11 takes them last first
+  app.parse(args);
+  std::ostringstream out, err;
+  BOOST_REQUIRE_EQUAL(action(out, err), kExitOk);
+  std::set<std::string> tags;
+  for (const auto& entry : boost::filesystem::directory_iterator(flags.config.model_dir)) {
+    if (!IsEventFileName(entry.path().filename().string())) continue;
+    auto reader = EventFileReader::Open(entry.path().string()).value();
+    EventView event;
+    while (reader->ReadEvent(&event).ok()) {
+      for (const SummaryValueView& v : event.values) tags.insert(v.tag);
+    }
+  }
+  BOOST_TEST(tags.count("dnn/hiddenlayer_0/kernel") == 1u);
+  BOOST_TEST(tags.count("dnn/dnn/hiddenlayer_0/activation") == 1u);
 }
 
 BOOST_AUTO_TEST_CASE(SecondRunContinues) {

@@ -1,7 +1,9 @@
 // estimator evaluate [--eval_csv FILE] [--steps N] [--name NAME] [model
 // flags]: the metrics of model_dir's latest checkpoint on the test file, as
 // a table; written to model_dir/eval (or eval_NAME) for TensorBoard.
+#include <algorithm>
 #include <cstdio>
+#include <string_view>
 
 #include "commands.h"
 #include "common.h"
@@ -18,15 +20,21 @@ int RunEvaluate(const EvaluateOptions& options, std::ostream& out, std::ostream&
   StatusOr<std::map<std::string, double>> metrics = setup->estimator->Evaluate(input_fn, options.steps, options.name);
   if (!metrics.ok()) return ReportError(metrics.status(), err);
 
-  out << "metric          value\n";
+  // Two columns, the first as wide as the longest name ("auc_precision_recall").
+  size_t width = std::string_view("metric").size();
+  for (const auto& [name, value] : *metrics) width = std::max(width, name.size());
+  const auto row = [&out, width](const std::string& name, const std::string& value) {
+    out << name << std::string(width - name.size() + 2, ' ') << value << "\n";
+  };
+  row("metric", "value");
   for (const auto& [name, value] : *metrics) {
-    char line[96];
+    char text[64];
     if (name == "global_step") {
-      std::snprintf(line, sizeof(line), "%-14s  %lld\n", name.c_str(), static_cast<long long>(value));
+      std::snprintf(text, sizeof(text), "%lld", static_cast<long long>(value));
     } else {
-      std::snprintf(line, sizeof(line), "%-14s  %.6f\n", name.c_str(), value);
+      std::snprintf(text, sizeof(text), "%.6f", value);
     }
-    out << line;
+    row(name, text);
   }
   const auto accuracy = metrics->find("accuracy");
   if (accuracy != metrics->end()) {

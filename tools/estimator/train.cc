@@ -92,6 +92,8 @@ void SetupTrain(CLI::App& app, Action* action) {
   CLI::Option* max_steps =
       sub->add_option("--max_steps", options->max_steps, "Train up to this global step")->check(CLI::PositiveNumber);
   steps->excludes(max_steps);
+  sub->add_flag("--weight_histograms", options->model.config.weight_histograms,
+                "Also write a histogram of every variable every save_summary_steps");
   sub->callback([options, action] {
     options->progress = isatty(STDOUT_FILENO) == 1;
     *action = [options](std::ostream& out, std::ostream& err) { return RunTrain(*options, out, err); };

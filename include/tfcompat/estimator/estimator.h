@@ -8,9 +8,10 @@
 //   model_dir/checkpoint                        the state file
 //   model_dir/model.ckpt-<step>.index, .data-*  TF V2 checkpoints, the newest keep_checkpoint_max
 //   model_dir/graph.pbtxt                       the model's GraphDef in text format
-//   model_dir/events.out.tfevents.*             one per train(): graph, loss, global_step/sec,
-//                                               SessionLog START/CHECKPOINT
-//   model_dir/eval[_<name>]/events.out.tfevents.*   evaluate(): the metrics at the checkpoint's step
+//   model_dir/events.out.tfevents.*             one per train(): graph, loss, the model's summaries,
+//                                               global_step/sec, SessionLog START/CHECKPOINT
+//   model_dir/eval[_<name>]/events.out.tfevents.*   evaluate(): the metrics and checkpoint_path at
+//                                                   the checkpoint's step
 //
 // Train() does what TF's MonitoredTrainingSession and its hooks do:
 //   - restores the latest checkpoint (checking every variable first: an
@@ -19,9 +20,11 @@
 //   - saves a checkpoint at the first step (the restored or initial
 //     global_step), on the schedule (save_checkpoints_steps or _secs) and
 //     after the last step (CheckpointSaverHook);
-//   - writes `loss` every save_summary_steps, at global steps 1, 1 + n, ...
-//     (SummarySaverHook) and `global_step/sec` every log_step_count_steps
-//     (StepCounterHook);
+//   - writes `loss` and the model's summaries (Model::TrainingSummaries:
+//     the DNN's `dnn/dnn/hiddenlayer_<i>/activation` histograms, ...; with
+//     RunConfig::weight_histograms every trainable variable too) every
+//     save_summary_steps, at global steps 1, 1 + n, ... (SummarySaverHook),
+//     and `global_step/sec` every log_step_count_steps (StepCounterHook);
 //   - logs "loss = L, step = S (x sec)" every log_step_count_steps
 //     (LoggingTensorHook).
 //
@@ -112,7 +115,10 @@ class Estimator {
   [[nodiscard]] Status Train(const InputFn& input_fn, const TrainSteps& steps, std::span<TrainHook* const> hooks = {});
 
   // Metrics of the latest checkpoint over `steps` batches (or the whole
-  // input), with "global_step"; written to model_dir/eval (or eval_<name>).
+  // input), with "global_step"; written to model_dir/eval (or eval_<name>)
+  // with the checkpoint's path. Logs TF's lines: "Starting evaluation at
+  // <time>", "Evaluation [k/steps]" (given steps), "Inference Time : <s>s",
+  // "Finished evaluation at <time>", "Saving dict for global step N: ...".
   [[nodiscard]] StatusOr<std::map<std::string, double>> Evaluate(const InputFn& input_fn,
                                                                  std::optional<int64_t> steps = std::nullopt,
                                                                  const std::string& name = "");
@@ -134,9 +140,11 @@ class Estimator {
   Estimator(ModelFn model_fn, EstimatorOptions options, uint64_t seed)
       : model_fn_(std::move(model_fn)), options_(std::move(options)), seed_(seed) {}
 
-  // A new model restored from the latest checkpoint (when there is one).
-  // `purpose` names the call in the no-checkpoint message ("evaluate").
-  [[nodiscard]] StatusOr<std::unique_ptr<Trainer>> BuildAndRestore(const char* purpose);
+  // The latest checkpoint, or none; then TF's message naming `purpose`
+  // ("evaluate") is logged unless it is null.
+  [[nodiscard]] StatusOr<std::optional<std::string>> FindCheckpoint(const char* purpose) const;
+  // A new model, restored from `checkpoint` when there is one.
+  [[nodiscard]] StatusOr<std::unique_ptr<Trainer>> BuildAndRestore(const std::optional<std::string>& checkpoint);
   void Log(const std::string& line) const;
 
   ModelFn model_fn_;

@@ -13,7 +13,12 @@
 // The training loss is reduced over the batch with `loss_reduction` (TF1's
 // default SUM); the `average_loss` metric is the mean per-example loss and
 // the `loss` metric the mean over batches of the reduced batch loss (the
-// Estimator's `metrics.mean(loss)`).
+// Estimator's `metrics.mean(loss)`). The heads add TF1's evaluation metrics:
+//
+//   multi-class   accuracy
+//   binary        accuracy, accuracy_baseline, auc, auc_precision_recall,
+//                 label/mean, precision, prediction/mean, recall
+//   regression    label/mean, prediction/mean
 //
 // Usage:
 //   DNNClassifierOptions options;
@@ -29,7 +34,9 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
+#include <variant>
 #include <vector>
 
 #include "tfcompat/base/status.h"
@@ -104,16 +111,53 @@ struct StepLoss {
   double average_loss = 0;  // mean per-example loss
 };
 
-// Streaming evaluation metrics: each is a ratio of two running sums, like
-// tf.compat.v1.metrics.mean / accuracy / precision / recall.
+// The curves tf.compat.v1.metrics.auc integrates.
+enum class AucCurve { kRoc, kPrecisionRecall };
+
+// Streaming evaluation metrics, accumulated batch by batch as TF's metric
+// variables are, and read once at the end. A name keeps the kind of metric
+// it was first added as.
 class Metrics {
  public:
+  // name -> sum(numerator) / sum(denominator): tf.compat.v1.metrics.mean,
+  // accuracy, precision, recall.
   void Add(const std::string& name, double numerator, double denominator);
-  // name -> numerator / denominator (0 when the denominator is 0).
+  // tf.compat.v1.metrics.auc with the defaults TF1's binary head uses: 200
+  // thresholds, trapezoidal summation. `predictions` in [0, 1], `labels`
+  // 0 or 1, one per example.
+  void AddAuc(const std::string& name, AucCurve curve, std::span<const float> predictions,
+              std::span<const float> labels);
+  // TF1's accuracy_baseline: max(m, 1 - m) for m the mean of the 0/1
+  // `labels`, the accuracy of always predicting the commoner class.
+  void AddAccuracyBaseline(const std::string& name, std::span<const float> labels);
+
+  // Every metric's value (0 for a ratio whose denominator is 0, as TF's
+  // precision with no positive prediction).
   std::map<std::string, double> Result() const;
 
  private:
-  std::map<std::string, std::pair<double, double>> sums_;
+  struct Ratio {
+    double numerator = 0;
+    double denominator = 0;
+  };
+  struct Baseline {
+    Ratio mean;
+  };
+  // Examples by how many of the thresholds their prediction exceeds.
+  struct Auc {
+    AucCurve curve;
+    std::vector<double> positives;
+    std::vector<double> negatives;
+  };
+  std::map<std::string, std::variant<Ratio, Baseline, Auc>> metrics_;
+};
+
+// A summary a model_fn adds to the training graph, which Estimator.train
+// writes every save_summary_steps: a scalar (tf.compat.v1.summary.scalar) or
+// the values of a histogram (tf.compat.v1.summary.histogram).
+struct ModelSummary {
+  std::string tag;
+  std::variant<float, std::vector<double>> value;
 };
 
 // The interface of every model: canned ones, and a user's (TF's model_fn).
@@ -135,6 +179,17 @@ class Model {
   [[nodiscard]] virtual StatusOr<StepLoss> ComputeGradients(const Batch& batch, uint64_t seed) = 0;
 
   [[nodiscard]] virtual StatusOr<Predictions> Predict(const Batch& batch) = 0;
+
+  // The summaries of the last ComputeGradients, tagged as TF1's canned
+  // model_fns tag them (none by default). The canned DNN: for each hidden
+  // layer's output (after dropout) and the logits, a histogram
+  // `dnn/dnn/<layer>/activation` and a scalar
+  // `dnn/dnn/<layer>/fraction_of_zero_values`; the canned linear model:
+  // `linear/bias` (a scalar for one logit, else a histogram) and
+  // `linear/fraction_of_zero_weights`, read before the step's update; both:
+  // `average_loss` with the SUM loss reduction. Ask before the next Predict
+  // or UpdateMetrics, which run the network again.
+  virtual std::vector<ModelSummary> TrainingSummaries() const { return {}; }
 
   // Adds the batch to the evaluation metrics (`loss`, `average_loss`, and
   // the head's own: `accuracy`, ...).

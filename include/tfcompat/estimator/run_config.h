@@ -23,6 +23,12 @@ struct RunConfig {
   int64_t keep_checkpoint_max = 5;
   double keep_checkpoint_every_n_hours = 10000.0;
   int64_t log_step_count_steps = 100;
+  // Not a tf.estimator setting: also write, every save_summary_steps, a
+  // histogram of every trainable variable tagged with its checkpoint name
+  // ("dnn/hiddenlayer_0/kernel"), holding the values after that step (what a
+  // checkpoint of the step saves). The model's own summaries (the DNN's
+  // activation histograms, ...) are written regardless, as TF does.
+  bool weight_histograms = false;
 
   // InvalidArgument with TF's message (both checkpoint schedules set, a
   // negative count, ...).

@@ -13,6 +13,7 @@
 #define TFCOMPAT_ESTIMATOR_TRAINER_H_
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -68,7 +69,10 @@ class Trainer {
   [[nodiscard]] Status Train(BatchSource* input, const TrainSteps& steps, std::span<TrainHook* const> hooks);
 
   // Metrics over `steps` batches, or until the input ends; plus "global_step".
-  [[nodiscard]] StatusOr<std::map<std::string, double>> Evaluate(BatchSource* input, std::optional<int64_t> steps);
+  // `after_batch`, when set, is called with the number of batches done after
+  // each one (for progress lines).
+  [[nodiscard]] StatusOr<std::map<std::string, double>> Evaluate(
+      BatchSource* input, std::optional<int64_t> steps, const std::function<void(int64_t batches)>& after_batch = {});
 
   [[nodiscard]] StatusOr<Predictions> Predict(const Batch& batch) { return model_->Predict(batch); }
 

@@ -115,6 +115,8 @@ class VariableStore {
   // Every variable (trainable, slots, scalars, global_step), sorted by name
   // as a checkpoint lists them.
   std::vector<VariableRef> List();
+  // The trainable variables, in the order they were added.
+  std::vector<VariableRef> ListTrainable();
 
   // The variable called `name`; NotFound otherwise.
   [[nodiscard]] StatusOr<VariableRef> Find(std::string_view name);

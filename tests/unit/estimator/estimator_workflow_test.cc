@@ -1,14 +1,17 @@
 // The Estimator workflow on a model_dir: checkpoints, restore on every
 // call, summaries, and the incompatible-checkpoint error.
+#include <unistd.h>
+
+#include <algorithm>
 #include <boost/filesystem.hpp>
 #include <boost/test/unit_test.hpp>
-
-#include <unistd.h>
 #include <map>
 #include <memory>
+#include <regex>
 #include <string>
 #include <vector>
 
+#include "tensorflow/event.pb.h"
 #include "tfcompat/checkpoint/checkpoint.h"
 #include "tfcompat/checkpoint/model_dir_lock.h"
 #include "tfcompat/estimator/estimator.h"
@@ -95,6 +98,30 @@ std::vector<int64_t> StepsOf(const std::vector<EventView>& events, const std::st
     }
   }
   return steps;
+}
+
+// The kind of the first value tagged `tag`.
+ValueKind KindOf(const std::vector<EventView>& events, const std::string& tag) {
+  for (const EventView& e : events) {
+    for (const SummaryValueView& v : e.values) {
+      if (v.tag == tag) return v.kind;
+    }
+  }
+  return ValueKind::kUnknown;
+}
+
+// The summary value tagged `tag` at `step`, as written.
+tensorflow::Summary::Value ValueAt(const std::vector<EventView>& events, const std::string& tag, int64_t step) {
+  for (const EventView& e : events) {
+    if (e.step != step) continue;
+    tensorflow::Event event;
+    BOOST_REQUIRE(event.ParseFromString(e.serialized));
+    for (const tensorflow::Summary::Value& v : event.summary().value()) {
+      if (v.tag() == tag) return v;
+    }
+  }
+  BOOST_FAIL("no " << tag << " at step " << step);
+  return {};
 }
 
 int64_t GlobalStep(const Estimator& estimator) {
@@ -199,6 +226,15 @@ BOOST_FIXTURE_TEST_CASE(SummariesAsTensorFlowWritesThem, Fixture) {
   const std::vector<EventView> events = Events(estimator->model_dir());
   BOOST_TEST(StepsOf(events, "loss") == (std::vector<int64_t>{1, 51, 101, 151, 201}), boost::test_tools::per_element());
   BOOST_TEST(StepsOf(events, "global_step/sec") == (std::vector<int64_t>{101, 201}), boost::test_tools::per_element());
+  // TF1's canned DNN summarises every layer, and its head the mean loss, by default.
+  for (const char* tag : {"average_loss", "dnn/dnn/hiddenlayer_0/activation", "dnn/dnn/hiddenlayer_1/activation",
+                          "dnn/dnn/logits/activation", "dnn/dnn/hiddenlayer_0/fraction_of_zero_values",
+                          "dnn/dnn/logits/fraction_of_zero_values"}) {
+    BOOST_TEST(StepsOf(events, tag) == (std::vector<int64_t>{1, 51, 101, 151, 201}), boost::test_tools::per_element());
+  }
+  BOOST_TEST((KindOf(events, "dnn/dnn/hiddenlayer_0/activation") == ValueKind::kHistogram));
+  BOOST_TEST((KindOf(events, "dnn/dnn/hiddenlayer_0/fraction_of_zero_values") == ValueKind::kScalar));
+  BOOST_TEST(StepsOf(events, "dnn/hiddenlayer_0/kernel").empty());  // weight histograms are opt-in
   int graphs = 0;
   std::vector<int64_t> checkpoints;
   for (const EventView& e : events) {
@@ -216,6 +252,33 @@ BOOST_FIXTURE_TEST_CASE(SummariesAsTensorFlowWritesThem, Fixture) {
   int loss_lines = 0;
   for (const std::string& line : log) loss_lines += line.rfind("loss = ", 0) == 0 ? 1 : 0;
   BOOST_TEST(loss_lines == 3);  // steps 0, 100, 200
+}
+
+BOOST_FIXTURE_TEST_CASE(WeightHistogramsHoldTheCheckpointedValues, Fixture) {
+  RunConfig config;
+  config.save_summary_steps = 5;
+  config.weight_histograms = true;
+  auto estimator = Make(config);
+  BOOST_REQUIRE(estimator->Train(Batches("iris_training.csv", 0), TrainSteps::Steps(6)).ok());
+  const std::vector<EventView> events = Events(estimator->model_dir());
+  for (const char* tag : {"dnn/hiddenlayer_0/kernel", "dnn/hiddenlayer_0/bias", "dnn/hiddenlayer_1/kernel",
+                          "dnn/hiddenlayer_1/bias", "dnn/logits/kernel", "dnn/logits/bias"}) {
+    BOOST_TEST(StepsOf(events, tag) == (std::vector<int64_t>{1, 6}), boost::test_tools::per_element());
+    // At step 6 the histogram is of the values model.ckpt-6 holds.
+    const tensorflow::HistogramProto histogram = ValueAt(events, tag, 6).histo();
+    const Tensor saved = estimator->GetVariableValue(tag).value();
+    double sum = 0, min = 1e30, max = -1e30;
+    for (float v : saved.flat<float>()) {
+      sum += v;
+      min = std::min<double>(min, v);
+      max = std::max<double>(max, v);
+    }
+    BOOST_TEST(histogram.num() == static_cast<double>(saved.num_elements()), tag);
+    BOOST_TEST(histogram.sum() == sum, boost::test_tools::tolerance(1e-9));
+    BOOST_TEST(histogram.min() == min);
+    BOOST_TEST(histogram.max() == max);
+  }
+  BOOST_TEST(StepsOf(events, "dnn/hiddenlayer_0/kernel/t_0/Adagrad").empty());  // trainable variables only
 }
 
 BOOST_FIXTURE_TEST_CASE(RestartEmitsSessionStart, Fixture) {
@@ -240,8 +303,57 @@ BOOST_FIXTURE_TEST_CASE(EvaluateWritesEvalDirectory, Fixture) {
       BOOST_TEST(StepsOf(events, tag) == std::vector<int64_t>{12}, boost::test_tools::per_element());
     }
     BOOST_TEST(StepsOf(events, "global_step").empty());
+    // _write_checkpoint_path_to_summary: the evaluated checkpoint, a string tensor with no plugin.
+    const tensorflow::Summary::Value path = ValueAt(events, "checkpoint_path", 12);
+    BOOST_TEST(path.tensor().dtype() == tensorflow::DT_STRING);
+    BOOST_TEST(path.tensor().string_val(0) == estimator->model_dir() + "/model.ckpt-12");
+    BOOST_TEST(!path.has_metadata());
   }
   BOOST_TEST(metrics.at("global_step") == 12);
+  BOOST_TEST(
+      Logged("Saving 'checkpoint_path' summary for global step 12: " + estimator->model_dir() + "/model.ckpt-12"));
+}
+
+BOOST_FIXTURE_TEST_CASE(EvaluateLogsTensorFlowsLines, Fixture) {
+  auto estimator = Make({});
+  BOOST_REQUIRE(estimator->Train(Batches("iris_training.csv", 0), TrainSteps::Steps(3)).ok());
+  const auto progress = [this] {
+    std::vector<std::string> lines;
+    for (const std::string& line : log) {
+      if (line.rfind("Evaluation [", 0) == 0) lines.push_back(line);
+    }
+    log.clear();
+    return lines;
+  };
+  progress();
+  // Fewer than 20 steps: a line after every batch.
+  BOOST_REQUIRE(estimator->Evaluate(Batches("iris_test.csv", 0), 3).ok());
+  const std::vector<std::string> all = log;
+  BOOST_TEST(progress() == (std::vector<std::string>{"Evaluation [1/3]", "Evaluation [2/3]", "Evaluation [3/3]"}),
+             boost::test_tools::per_element());
+  // The lines around them, in TF's order and formats.
+  const std::vector<std::regex> expected = {
+      std::regex("Starting evaluation at \\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d"),
+      std::regex("Restoring parameters from .*/model\\.ckpt-3"),
+      std::regex("Evaluation \\[1/3\\]"),
+      std::regex("Evaluation \\[2/3\\]"),
+      std::regex("Evaluation \\[3/3\\]"),
+      std::regex("Inference Time : \\d+\\.\\d{5}s"),
+      std::regex("Finished evaluation at \\d{4}-\\d\\d-\\d\\d-\\d\\d:\\d\\d:\\d\\d"),
+      std::regex("Saving dict for global step 3: accuracy = [-\\d.e]+, average_loss = [-\\d.e]+, global_step = 3, "
+                 "loss = [-\\d.e]+"),
+      std::regex("Saving 'checkpoint_path' summary for global step 3: .*/model\\.ckpt-3")};
+  BOOST_REQUIRE_EQUAL(all.size(), expected.size());
+  for (size_t i = 0; i < all.size(); ++i) BOOST_TEST(std::regex_match(all[i], expected[i]), all[i]);
+  // From 20 steps on: every tenth of them, and the last.
+  BOOST_REQUIRE(estimator->Evaluate(Batches("iris_test.csv", 0), 25).ok());
+  std::vector<std::string> every_second;
+  for (int k = 2; k <= 24; k += 2) every_second.push_back("Evaluation [" + std::to_string(k) + "/25]");
+  every_second.push_back("Evaluation [25/25]");
+  BOOST_TEST(progress() == every_second, boost::test_tools::per_element());
+  // No step count: no progress lines.
+  BOOST_REQUIRE(estimator->Evaluate(Batches("iris_test.csv", 1)).ok());
+  BOOST_TEST(progress().empty());
 }
 
 BOOST_FIXTURE_TEST_CASE(EvaluateAndPredictWithoutCheckpointUseInitialValues, Fixture) {
@@ -250,6 +362,7 @@ BOOST_FIXTURE_TEST_CASE(EvaluateAndPredictWithoutCheckpointUseInitialValues, Fix
   BOOST_TEST(metrics.at("global_step") == 0);
   BOOST_TEST(Logged("Could not find trained model in model_dir: " + estimator->model_dir() +
                     ", running initialization to evaluate."));
+  BOOST_TEST(StepsOf(Events(estimator->model_dir() + "/eval"), "checkpoint_path").empty());  // none to name
   const auto predictions = estimator->Predict(Batches("iris_test.csv", 1)).value();
   int64_t examples = 0;
   for (const Predictions& p : predictions) examples += p.batch_size;
@@ -278,6 +391,45 @@ BOOST_FIXTURE_TEST_CASE(VariablesUnderTensorFlowNames, Fixture) {
   const Tensor kernel = estimator->GetVariableValue("dnn/logits/kernel").value();
   BOOST_TEST((kernel.shape() == TensorShape{10, 3}));
   BOOST_TEST((estimator->GetVariableValue("dnn/nope").status().code() == StatusCode::kNotFound));
+}
+
+// A model whose metrics are fixed numbers, to see how they are printed.
+class FixedMetricsModel final : public Model {
+ public:
+  FixedMetricsModel() { (void)store_.AddTrainable("w", {1}).value(); }
+  VariableStore& variables() override { return store_; }
+  std::string_view optimizer_scope() const override { return ""; }
+  const OptimizerOptions& default_optimizer() const override { return optimizer_; }
+  StatusOr<StepLoss> ComputeGradients(const Batch&, uint64_t) override { return StepLoss{}; }
+  StatusOr<Predictions> Predict(const Batch&) override { return Predictions{}; }
+  Status UpdateMetrics(const Batch&, Metrics* metrics) override {
+    metrics->Add("a_whole", 1, 1);
+    metrics->Add("b_tiny", 1.5e-5, 1);
+    metrics->Add("c_large", 123456789, 1);
+    metrics->Add("d_tenth", 0.1, 1);
+    metrics->Add("e_zero", 0, 1);
+    metrics->Add("f_huge", 2.5e20, 1);
+    return Status();
+  }
+
+ private:
+  VariableStore store_;
+  OptimizerOptions optimizer_ = {"SGD", 0.1f};
+};
+
+BOOST_FIXTURE_TEST_CASE(SavingDictPrintsNumbersAsNumpy, Fixture) {
+  EstimatorOptions options;
+  options.config.model_dir = dir.file("model");
+  options.log = [this](const std::string& line) { log.push_back(line); };
+  auto estimator =
+      Estimator::Create(
+          [](uint64_t) { return StatusOr<std::unique_ptr<Model>>(std::make_unique<FixedMetricsModel>()); }, options)
+          .value();
+  BOOST_REQUIRE(estimator->Evaluate(Batches("iris_test.csv", 1)).ok());
+  // str(numpy.float32(x)) for each, as TF's _dict_to_str, sorted by name.
+  BOOST_TEST(Logged("Saving dict for global step 0: a_whole = 1.0, b_tiny = 1.5e-05, c_large = 123456790.0, "
+                    "d_tenth = 0.1, e_zero = 0.0, f_huge = 2.5e+20, global_step = 0"),
+             log.back());
 }
 
 BOOST_AUTO_TEST_CASE(TemporaryModelDir) {

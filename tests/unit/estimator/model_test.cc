@@ -1,5 +1,6 @@
 #include "tfcompat/estimator/model.h"
 
+#include <algorithm>
 #include <boost/test/unit_test.hpp>
 #include <cmath>
 #include <memory>
@@ -265,6 +266,115 @@ BOOST_AUTO_TEST_CASE(EvaluationMetricsOfMultiClassHead) {
     for (int64_t i = 0; i < batch->size; ++i) correct += p.class_ids[i] == batch->labels[i] ? 1 : 0;
   }
   BOOST_TEST(result.at("accuracy") == correct / 6, boost::test_tools::tolerance(1e-12));
+}
+
+BOOST_AUTO_TEST_CASE(EvaluationMetricsOfBinaryHead) {
+  auto model = NewDNNClassifier(SmallDNN(2, Activation::kRelu), 3).value();
+  const Batch a = RandomBatch(5, 14, TwoClasses), b = RandomBatch(7, 15, TwoClasses);
+  Metrics metrics, curves;
+  double positives = 0;
+  for (const Batch* batch : {&a, &b}) {
+    BOOST_REQUIRE(model->UpdateMetrics(*batch, &metrics).ok());
+    // The curves are over the predicted probability of class 1.
+    const Predictions p = model->Predict(*batch).value();
+    curves.AddAuc("auc", AucCurve::kRoc, p.logistic, batch->labels);
+    curves.AddAuc("auc_precision_recall", AucCurve::kPrecisionRecall, p.logistic, batch->labels);
+    for (float label : batch->labels) positives += label;
+  }
+  const auto result = metrics.Result();
+  std::vector<std::string> names;
+  for (const auto& [name, value] : result) names.push_back(name);
+  // TF1's binary head: the names of its eval_metric_ops, and the Estimator's loss.
+  BOOST_TEST(
+      names == (std::vector<std::string>{"accuracy", "accuracy_baseline", "auc", "auc_precision_recall", "average_loss",
+                                         "label/mean", "loss", "precision", "prediction/mean", "recall"}),
+      boost::test_tools::per_element());
+  BOOST_TEST(result.at("label/mean") == positives / 12, boost::test_tools::tolerance(1e-12));
+  BOOST_TEST(result.at("accuracy_baseline") == std::max(positives, 12 - positives) / 12,
+             boost::test_tools::tolerance(1e-12));
+  BOOST_TEST(result.at("auc") == curves.Result().at("auc"), boost::test_tools::tolerance(1e-6));
+  BOOST_TEST(result.at("auc_precision_recall") == curves.Result().at("auc_precision_recall"),
+             boost::test_tools::tolerance(1e-6));
+}
+
+// Tags of the summaries, in order.
+std::vector<std::string> Tags(const std::vector<ModelSummary>& summaries) {
+  std::vector<std::string> tags;
+  for (const ModelSummary& s : summaries) tags.push_back(s.tag);
+  return tags;
+}
+
+BOOST_AUTO_TEST_CASE(DnnSummarisesEachLayerAsTF1) {
+  auto model = NewDNNClassifier(SmallDNN(3, Activation::kRelu), 3).value();
+  BOOST_TEST(model->TrainingSummaries().empty());  // no step yet
+  const Batch batch = RandomBatch(8, 16, ThreeClasses);
+  BOOST_REQUIRE(model->ComputeGradients(batch, 0).ok());
+  const std::vector<ModelSummary> summaries = model->TrainingSummaries();
+  BOOST_TEST(
+      Tags(summaries) == (std::vector<std::string>{
+                             "dnn/dnn/hiddenlayer_0/fraction_of_zero_values", "dnn/dnn/hiddenlayer_0/activation",
+                             "dnn/dnn/hiddenlayer_1/fraction_of_zero_values", "dnn/dnn/hiddenlayer_1/activation",
+                             "dnn/dnn/logits/fraction_of_zero_values", "dnn/dnn/logits/activation", "average_loss"}),
+      boost::test_tools::per_element());
+  // Each layer: [batch, units] values; the fraction counts their zeros.
+  const std::vector<size_t> units = {5, 4, 3};
+  for (size_t layer = 0; layer < 3; ++layer) {
+    const auto& values = std::get<std::vector<double>>(summaries[2 * layer + 1].value);
+    BOOST_TEST(values.size() == 8 * units[layer]);
+    const double zeros = static_cast<double>(std::count(values.begin(), values.end(), 0.0));
+    BOOST_TEST(std::get<float>(summaries[2 * layer].value) == zeros / static_cast<double>(values.size()),
+               boost::test_tools::tolerance(1e-6));
+  }
+  // The logits histogram holds the logits.
+  std::vector<double> logits = std::get<std::vector<double>>(summaries[5].value);
+  const Predictions p = model->Predict(batch).value();
+  std::vector<double> predicted(p.logits.begin(), p.logits.end());
+  std::sort(logits.begin(), logits.end());
+  std::sort(predicted.begin(), predicted.end());
+  BOOST_TEST(logits == predicted, boost::test_tools::per_element());
+  const StepLoss loss = model->ComputeGradients(batch, 0).value();
+  BOOST_TEST(std::get<float>(model->TrainingSummaries().back().value) == loss.average_loss,
+             boost::test_tools::tolerance(1e-6));
+}
+
+BOOST_AUTO_TEST_CASE(DnnSummariesSeeDropoutAndTheLossReduction) {
+  DNNClassifierOptions options = SmallDNN(3, Activation::kTanh);  // tanh: no zero of its own
+  options.dropout = 0.5f;
+  options.loss_reduction = LossReduction::kSumOverBatchSize;
+  auto model = NewDNNClassifier(options, 3).value();
+  BOOST_REQUIRE(model->ComputeGradients(RandomBatch(50, 17, ThreeClasses), 5).ok());
+  const std::vector<ModelSummary> summaries = model->TrainingSummaries();
+  // The hidden layers' summaries are of the dropped-out outputs, as TF's.
+  BOOST_TEST(std::get<float>(summaries[0].value) > 0.3f);
+  BOOST_TEST(std::get<float>(summaries[2].value) > 0.3f);
+  // The head summarises average_loss only when the loss is a sum.
+  BOOST_TEST(Tags(summaries).back() == "dnn/dnn/logits/activation");
+}
+
+BOOST_AUTO_TEST_CASE(LinearModelSummarisesItsWeightsBeforeTheUpdate) {
+  LinearClassifierOptions options;
+  options.feature_columns = IrisColumns();
+  options.n_classes = 2;
+  auto binary = NewLinearClassifier(options).value();
+  BOOST_REQUIRE(binary->ComputeGradients(RandomBatch(4, 18, TwoClasses), 0).ok());
+  // The optimizer's update comes after; TF's summary read the old values.
+  for (float& w : binary->variables().params()) w = 0.5f;
+  std::vector<ModelSummary> summaries = binary->TrainingSummaries();
+  BOOST_TEST(
+      Tags(summaries) == (std::vector<std::string>{"linear/bias", "linear/fraction_of_zero_weights", "average_loss"}),
+      boost::test_tools::per_element());
+  BOOST_TEST(std::get<float>(summaries[0].value) == 0.0f);  // one logit: a scalar
+  BOOST_TEST(std::get<float>(summaries[1].value) == 1.0f);
+  BOOST_REQUIRE(binary->ComputeGradients(RandomBatch(4, 18, TwoClasses), 0).ok());
+  summaries = binary->TrainingSummaries();
+  BOOST_TEST(std::get<float>(summaries[0].value) == 0.5f);
+  BOOST_TEST(std::get<float>(summaries[1].value) == 0.0f);
+
+  options.n_classes = 3;
+  auto multi = NewLinearClassifier(options).value();
+  BOOST_REQUIRE(multi->ComputeGradients(RandomBatch(4, 19, ThreeClasses), 0).ok());
+  const auto& bias = std::get<std::vector<double>>(multi->TrainingSummaries()[0].value);
+  BOOST_TEST(bias == std::vector<double>(3, 0.0), boost::test_tools::per_element());  // three: a histogram
 }
 
 BOOST_AUTO_TEST_CASE(LabelOutOfRangeIsTFsError) {
