@@ -54,6 +54,10 @@
 #include "tfcompat/estimator/run_config.h"
 #include "tfcompat/estimator/trainer.h"
 
+namespace tfcompat {
+class Env;  // internal (src/io/file.h)
+}  // namespace tfcompat
+
 namespace tfcompat::estimator {
 
 // TF's input_fn: a fresh stream of batches for each call.
@@ -131,8 +135,8 @@ class Estimator {
   const RunConfig& config() const { return options_.config; }
 
  private:
-  Estimator(ModelFn model_fn, EstimatorOptions options, uint64_t seed)
-      : model_fn_(std::move(model_fn)), options_(std::move(options)), seed_(seed) {}
+  friend class EstimatorAccess;
+  Estimator(ModelFn model_fn, EstimatorOptions options, uint64_t seed);
 
   // A new model restored from the latest checkpoint (when there is one).
   // `purpose` names the call in the no-checkpoint message ("evaluate").
@@ -142,6 +146,8 @@ class Estimator {
   ModelFn model_fn_;
   EstimatorOptions options_;
   uint64_t seed_;
+  // Where checkpoints, event files and graph.pbtxt are written.
+  Env* env_;
 };
 
 }  // namespace tfcompat::estimator
