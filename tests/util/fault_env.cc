@@ -75,11 +75,10 @@ class FaultEnv::File final : public WritableFile {
   std::unique_ptr<WritableFile> file_;
 };
 
-void FaultEnv::FailNth(int64_t n, int error, std::optional<FileOp> only) {
+void FaultEnv::FailNth(int64_t n, int error) {
   std::lock_guard<std::mutex> lock(mu_);
   countdown_ = n;
   error_ = error;
-  only_ = only;
 }
 
 void FaultEnv::SetSpaceLeft(uint64_t bytes) {
@@ -96,7 +95,6 @@ void FaultEnv::ClearFaults() {
 void FaultEnv::ClearLog() {
   std::lock_guard<std::mutex> lock(mu_);
   log_.clear();
-  bytes_appended_ = 0;
   last_failure_.reset();
 }
 
@@ -108,11 +106,6 @@ int64_t FaultEnv::ops() const {
 std::vector<FileOpRecord> FaultEnv::log() const {
   std::lock_guard<std::mutex> lock(mu_);
   return log_;
-}
-
-uint64_t FaultEnv::bytes_appended() const {
-  std::lock_guard<std::mutex> lock(mu_);
-  return bytes_appended_;
 }
 
 std::optional<FileOpRecord> FaultEnv::last_failure() const {
@@ -127,7 +120,7 @@ int FaultEnv::Count(FileOp op, const std::string& path) {
 
 int FaultEnv::CountLocked(FileOp op, const std::string& path) {
   FileOpRecord& record = log_.emplace_back(FileOpRecord{op, path});
-  if (countdown_ == 0 || (only_.has_value() && *only_ != op) || --countdown_ > 0) return 0;
+  if (countdown_ == 0 || --countdown_ > 0) return 0;
   record.failed = true;
   last_failure_ = record;
   return error_;
@@ -139,7 +132,6 @@ int FaultEnv::CountAppend(const std::string& path, size_t size, size_t* allowed)
   if (const int error = CountLocked(FileOp::kAppend, path)) return error;
   *allowed = space_left_.has_value() ? static_cast<size_t>(std::min<uint64_t>(*space_left_, size)) : size;
   if (space_left_.has_value()) *space_left_ -= *allowed;
-  bytes_appended_ += *allowed;
   log_.back().bytes = *allowed;
   if (*allowed == size) return 0;
   log_.back().failed = true;

@@ -13,8 +13,9 @@
 //   env.SetSpaceLeft(1000);             // a disk that fills after 1000 bytes
 //
 // An operation that fails does nothing (a rename renames nothing), except
-// an Append that runs out of space: it writes the bytes that still fit, as
-// write(2) on a full disk does, then fails with ENOSPC.
+// a Close, which still releases the file as close(2) does, and an Append
+// that runs out of space: it writes the bytes that still fit, as write(2)
+// on a full disk does, then fails with ENOSPC.
 #ifndef TFCOMPAT_TESTS_UTIL_FAULT_ENV_H_
 #define TFCOMPAT_TESTS_UTIL_FAULT_ENV_H_
 
@@ -64,9 +65,8 @@ class FaultEnv final : public Env {
   explicit FaultEnv(Env* base = Env::Default()) : base_(base) {}
 
   // The `n`-th operation counted from now (1-based) fails with `error`;
-  // later ones succeed again (a transient fault). With `only`, just
-  // operations of that kind count towards `n`.
-  void FailNth(int64_t n, int error, std::optional<FileOp> only = std::nullopt);
+  // later ones succeed again (a transient fault).
+  void FailNth(int64_t n, int error);
   // Appends succeed for `bytes` more bytes in all; the one that crosses the
   // limit writes what fits and fails with ENOSPC, as does every later one.
   void SetSpaceLeft(uint64_t bytes);
@@ -78,8 +78,6 @@ class FaultEnv final : public Env {
   // Operations since construction or ClearLog(), in order.
   int64_t ops() const;
   std::vector<FileOpRecord> log() const;
-  // Bytes appended (including the part of a short write).
-  uint64_t bytes_appended() const;
   // The operation that failed last, if any.
   std::optional<FileOpRecord> last_failure() const;
 
@@ -112,9 +110,7 @@ class FaultEnv final : public Env {
   std::vector<FileOpRecord> log_;
   int64_t countdown_ = 0;  // 0: no pending fault
   int error_ = 0;
-  std::optional<FileOp> only_;
   std::optional<uint64_t> space_left_;
-  uint64_t bytes_appended_ = 0;
   std::optional<FileOpRecord> last_failure_;
 };
 
