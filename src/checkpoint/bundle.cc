@@ -10,6 +10,7 @@
 
 #include "base/status_macros.h"
 #include "checkpoint/bundle_format.h"
+#include "checkpoint/checkpoint_internal.h"
 #include "checkpoint/table.h"
 #include "io/file.h"
 #include "tensorflow/tensor_bundle.pb.h"
@@ -42,12 +43,14 @@ std::string TempSuffix() {
 }  // namespace
 
 struct BundleWriter::Rep {
-  Env* env = Env::Default();
+  Env* env = nullptr;
   std::string prefix;
   Options options;
   std::string temp_suffix;
   Status status;
   bool finished = false;
+  // Set while the index's temp file exists.
+  std::string index_temp_path;
 
   struct Shard {
     std::string temp_path;
@@ -58,9 +61,7 @@ struct BundleWriter::Rep {
   std::string buffer;
   std::map<std::string, tensorflow::BundleEntryProto, std::less<>> entries;
 
-  std::string TempDataPath(size_t shard) const {
-    return prefix + ".data-" + std::to_string(shard) + temp_suffix;
-  }
+  std::string TempDataPath(size_t shard) const { return prefix + ".data-" + std::to_string(shard) + temp_suffix; }
 
   Status OpenShard() {
     Shard shard;
@@ -91,16 +92,15 @@ struct BundleWriter::Rep {
   // the current one.
   Status BeginEntry(std::string_view name, uint64_t size) {
     if (entries.count(name)) return InvalidArgumentError("Adding duplicate key: " + std::string(name));
-    if (options.max_shard_bytes > 0 && shards.back().size > 0 &&
-        shards.back().size + size > options.max_shard_bytes) {
+    if (options.max_shard_bytes > 0 && shards.back().size > 0 && shards.back().size + size > options.max_shard_bytes) {
       TFCOMPAT_RETURN_IF_ERROR(FlushBuffer());
       TFCOMPAT_RETURN_IF_ERROR(OpenShard());
     }
     return Status();
   }
 
-  tensorflow::BundleEntryProto& NewEntry(std::string_view name, DataType dtype, const TensorShape& shape,
-                                         uint64_t size, uint32_t crc) {
+  tensorflow::BundleEntryProto& NewEntry(std::string_view name, DataType dtype, const TensorShape& shape, uint64_t size,
+                                         uint32_t crc) {
     tensorflow::BundleEntryProto& entry = entries[std::string(name)];
     entry.set_dtype(static_cast<tensorflow::DataType>(dtype));
     bundle::ShapeToProto(shape, entry.mutable_shape());
@@ -195,34 +195,33 @@ struct BundleWriter::Rep {
     return Status();
   }
 
+  // Every file is complete (and synced) under its temp name before the
+  // first rename, so a failure or a crash can leave renamed data files
+  // without an index but never an index whose data is incomplete.
   Status Finish() {
     TFCOMPAT_RETURN_IF_ERROR(FlushBuffer());
     const int num_shards = static_cast<int>(shards.size());
-    // Data first: every shard is complete on disk before it gets its name.
-    for (int i = 0; i < num_shards; ++i) {
-      Shard& shard = shards[static_cast<size_t>(i)];
+    for (Shard& shard : shards) {
       if (options.sync) TFCOMPAT_RETURN_IF_ERROR(shard.file->Sync());
       TFCOMPAT_RETURN_IF_ERROR(shard.file->Close());
+    }
+    table::TableBuilder builder;
+    TFCOMPAT_RETURN_IF_ERROR(builder.Add(bundle::kHeaderEntryKey, bundle::MakeHeader(num_shards).SerializeAsString()));
+    for (const auto& [name, entry] : entries) TFCOMPAT_RETURN_IF_ERROR(builder.Add(name, entry.SerializeAsString()));
+    TFCOMPAT_ASSIGN_OR_RETURN(std::string index, builder.Finish());
+    index_temp_path = IndexFileName(prefix) + temp_suffix;
+    TFCOMPAT_ASSIGN_OR_RETURN(std::unique_ptr<WritableFile> file, env->NewWritableFile(index_temp_path));
+    TFCOMPAT_RETURN_IF_ERROR(file->Append(index));
+    if (options.sync) TFCOMPAT_RETURN_IF_ERROR(file->Sync());
+    TFCOMPAT_RETURN_IF_ERROR(file->Close());
+    // Data first: the index gets its name last.
+    for (int i = 0; i < num_shards; ++i) {
+      Shard& shard = shards[static_cast<size_t>(i)];
       TFCOMPAT_RETURN_IF_ERROR(env->RenameFile(shard.temp_path, DataFileName(prefix, i, num_shards)));
       shard.temp_path.clear();
     }
-    table::TableBuilder builder;
-    TFCOMPAT_RETURN_IF_ERROR(
-        builder.Add(bundle::kHeaderEntryKey, bundle::MakeHeader(num_shards).SerializeAsString()));
-    for (const auto& [name, entry] : entries) TFCOMPAT_RETURN_IF_ERROR(builder.Add(name, entry.SerializeAsString()));
-    TFCOMPAT_ASSIGN_OR_RETURN(std::string index, builder.Finish());
-    const std::string index_temp = IndexFileName(prefix) + temp_suffix;
-    {
-      TFCOMPAT_ASSIGN_OR_RETURN(auto file, env->NewWritableFile(index_temp));
-      Status s = file->Append(index);
-      if (s.ok() && options.sync) s = file->Sync();
-      if (s.ok()) s = file->Close();
-      if (s.ok()) s = env->RenameFile(index_temp, IndexFileName(prefix));
-      if (!s.ok()) {
-        env->DeleteFile(index_temp).IgnoreError();
-        return s;
-      }
-    }
+    TFCOMPAT_RETURN_IF_ERROR(env->RenameFile(index_temp_path, IndexFileName(prefix)));
+    index_temp_path.clear();
     if (options.sync && options.sync_directory) TFCOMPAT_RETURN_IF_ERROR(env->SyncDir(Dirname(prefix)));
     return Status();
   }
@@ -230,6 +229,8 @@ struct BundleWriter::Rep {
 
 BundleWriter::BundleWriter(std::unique_ptr<Rep> rep) : rep_(std::move(rep)) {}
 
+// The temp files are gone with the writer; a leftover (when deleting fails
+// too) is removed by CheckpointManager's next save.
 BundleWriter::~BundleWriter() {
   for (const Rep::Shard& shard : rep_->shards) {
     if (!shard.temp_path.empty()) {
@@ -237,10 +238,17 @@ BundleWriter::~BundleWriter() {
       rep_->env->DeleteFile(shard.temp_path).IgnoreError();
     }
   }
+  if (!rep_->index_temp_path.empty()) rep_->env->DeleteFile(rep_->index_temp_path).IgnoreError();
 }
 
 StatusOr<std::unique_ptr<BundleWriter>> BundleWriter::Create(const std::string& prefix, Options options) {
-  auto rep = std::make_unique<Rep>();
+  return CheckpointAccess::NewBundleWriter(Env::Default(), prefix, options);
+}
+
+StatusOr<std::unique_ptr<BundleWriter>> CheckpointAccess::NewBundleWriter(Env* env, const std::string& prefix,
+                                                                          BundleWriter::Options options) {
+  auto rep = std::make_unique<BundleWriter::Rep>();
+  rep->env = env;
   rep->prefix = prefix;
   rep->options = options;
   rep->temp_suffix = TempSuffix();
@@ -264,8 +272,7 @@ Status BundleWriter::Add(std::string_view name, const Tensor& tensor) {
   return rep_->status = rep_->Add(name, tensor);
 }
 
-Status BundleWriter::AddBytes(std::string_view name, DataType dtype, const TensorShape& shape,
-                              std::string_view bytes) {
+Status BundleWriter::AddBytes(std::string_view name, DataType dtype, const TensorShape& shape, std::string_view bytes) {
   TFCOMPAT_RETURN_IF_ERROR(CheckAdd(name));
   return rep_->status = rep_->AddBytes(name, dtype, shape, bytes);
 }
@@ -412,8 +419,8 @@ void CopySlice(const Tensor& part, const std::vector<int64_t>& start, Tensor* fu
         (*full_strings)[static_cast<size_t>(target + k)] = part.strings()[static_cast<size_t>(source + k)];
       }
     } else {
-      std::memcpy(full->mutable_bytes()->data() + target * element_size,
-                  part.bytes().data() + source * element_size, static_cast<size_t>(inner) * element_size);
+      std::memcpy(full->mutable_bytes()->data() + target * element_size, part.bytes().data() + source * element_size,
+                  static_cast<size_t>(inner) * element_size);
     }
     for (size_t d = rank - 1; d-- > 0;) {  // next row of `part`
       if (++index[d] < part_shape[d]) break;
@@ -425,7 +432,7 @@ void CopySlice(const Tensor& part, const std::vector<int64_t>& start, Tensor* fu
 }  // namespace
 
 StatusOr<Tensor> BundleReader::Rep::ReadPartitioned(std::string_view name,
-                                                     const tensorflow::BundleEntryProto& full_entry) {
+                                                    const tensorflow::BundleEntryProto& full_entry) {
   const auto dtype = static_cast<DataType>(full_entry.dtype());
   TFCOMPAT_ASSIGN_OR_RETURN(TensorShape shape, bundle::ShapeFromProto(full_entry.shape()));
   TFCOMPAT_ASSIGN_OR_RETURN(int64_t total, NumElements(shape, std::max<size_t>(DataTypeSize(dtype), 1)));

@@ -2,12 +2,13 @@
 
 #include <google/protobuf/io/tokenizer.h>
 #include <google/protobuf/text_format.h>
-
 #include <unistd.h>
 
 #include <algorithm>
+#include <set>
 
 #include "base/status_macros.h"
+#include "checkpoint/checkpoint_internal.h"
 #include "io/file.h"
 #include "tensorflow/checkpoint_state.pb.h"
 
@@ -75,14 +76,26 @@ bool IsInside(const std::string& dir, const std::string& path) {
   return p.size() > d.size() && p.compare(0, d.size(), d) == 0 && (d == "/" || p[d.size()] == '/');
 }
 
-// Whether `name` (in a model directory) is a temp file a killed save left:
-// a bundle's "<basename>-<step>.index.tempstate<n>" / ".data-....tempstate<n>"
-// or the state file's "checkpoint.tmp<n>".
-bool IsStaleTempFile(std::string_view name, std::string_view basename) {
-  const bool bundle_temp = name.substr(0, basename.size() + 1) == std::string(basename) + "-" &&
-                           name.find(".tempstate") != std::string_view::npos;
-  const std::string state_temp = std::string(kStateFileName) + ".tmp";
-  return bundle_temp || name.substr(0, state_temp.size()) == state_temp;
+// Whether `name` (in a model directory) is a temp file a killed or failed
+// save left: a bundle's "<basename>-<step>.index.tempstate<n>" /
+// ".data-....tempstate<n>" or the state file's "checkpoint.tmp<n>".
+bool IsTempFile(std::string_view name, std::string_view basename) {
+  const bool bundle_temp =
+      name.starts_with(std::string(basename) + "-") && name.find(".tempstate") != std::string_view::npos;
+  return bundle_temp || IsAtomicWriteTemp(name, kStateFileName);
+}
+
+// The files of the checkpoint `prefix` among the entries of its directory.
+std::vector<std::string> FilesOf(const std::string& prefix, const std::vector<std::string>& children) {
+  const std::string base = Basename(prefix);
+  std::vector<std::string> files;
+  for (const std::string& child : children) {
+    if (child == base + ".index" || child == base + ".meta" || child.starts_with(base + ".data-")) {
+      files.push_back(JoinPath(Dirname(prefix), child));
+    }
+  }
+  std::sort(files.begin(), files.end());
+  return files;
 }
 
 // `path` relative to `dir` when it lies directly inside it.
@@ -145,19 +158,23 @@ StatusOr<CheckpointState> ReadCheckpointState(const std::string& dir, const Chec
   return state;
 }
 
-Status WriteCheckpointState(const std::string& dir, const CheckpointState& state) {
+Status WriteCheckpointState(Env* env, const std::string& dir, const CheckpointState& state, bool* replaced) {
   CheckpointState relative = state;
   relative.model_checkpoint_path = RelativeTo(dir, state.model_checkpoint_path);
   for (std::string& p : relative.all_model_checkpoint_paths) p = RelativeTo(dir, p);
-  return WriteFileAtomically(Env::Default(), JoinPath(dir, kStateFileName), FormatCheckpointState(relative));
+  return WriteFileAtomically(env, JoinPath(dir, kStateFileName), FormatCheckpointState(relative), replaced);
+}
+
+Status WriteCheckpointState(const std::string& dir, const CheckpointState& state) {
+  return WriteCheckpointState(Env::Default(), dir, state, nullptr);
 }
 
 StatusOr<std::string> LatestCheckpoint(const std::string& dir, const CheckpointStateOptions& options) {
   TFCOMPAT_ASSIGN_OR_RETURN(CheckpointState state, ReadCheckpointState(dir, options));
   const std::string index = IndexFileName(state.model_checkpoint_path);
   if (!Env::Default()->FileExists(index).ok()) {
-    return NotFoundError(JoinPath(dir, kStateFileName) + " names checkpoint " + state.model_checkpoint_path +
-                         " but " + index + " does not exist");
+    return NotFoundError(JoinPath(dir, kStateFileName) + " names checkpoint " + state.model_checkpoint_path + " but " +
+                         index + " does not exist");
   }
   return state.model_checkpoint_path;
 }
@@ -171,17 +188,8 @@ StatusOr<std::string> ResolveCheckpoint(const std::string& path) {
 }
 
 StatusOr<std::vector<std::string>> CheckpointFiles(const std::string& prefix) {
-  const std::string dir = Dirname(prefix);
-  const std::string base = Basename(prefix);
-  TFCOMPAT_ASSIGN_OR_RETURN(std::vector<std::string> children, Env::Default()->GetChildren(dir));
-  std::vector<std::string> files;
-  for (const std::string& child : children) {
-    if (child == base + ".index" || child == base + ".meta" || child.starts_with(base + ".data-")) {
-      files.push_back(JoinPath(dir, child));
-    }
-  }
-  std::sort(files.begin(), files.end());
-  return files;
+  TFCOMPAT_ASSIGN_OR_RETURN(std::vector<std::string> children, Env::Default()->GetChildren(Dirname(prefix)));
+  return FilesOf(prefix, children);
 }
 
 StatusOr<std::vector<Tensor>> RestoreVariables(const std::string& prefix, const std::vector<VariableSpec>& specs,
@@ -204,8 +212,8 @@ StatusOr<std::vector<Tensor>> RestoreVariables(const std::string& prefix, const 
     if (entry->shape != spec.shape) {
       only_missing = false;
       problems.push_back("tensor_name = " + spec.name + "; shape in shape_and_slice spec " +
-                         ShapeDebugString(spec.shape) + " does not match the shape stored in checkpoint: " +
-                         ShapeDebugString(entry->shape));
+                         ShapeDebugString(spec.shape) +
+                         " does not match the shape stored in checkpoint: " + ShapeDebugString(entry->shape));
     }
   }
   if (!problems.empty()) {
@@ -228,12 +236,16 @@ StatusOr<std::vector<Tensor>> RestoreVariables(const std::string& prefix, const 
 // ---------------------------------------------------------------------------
 // CheckpointManager
 
-CheckpointManager::CheckpointManager(std::string dir, Options options, CheckpointState state)
-    : dir_(std::move(dir)), options_(std::move(options)), state_(std::move(state)) {}
+CheckpointManager::CheckpointManager(Env* env, std::string dir, Options options, CheckpointState state)
+    : env_(env), dir_(std::move(dir)), options_(std::move(options)), state_(std::move(state)) {}
 
 StatusOr<std::unique_ptr<CheckpointManager>> CheckpointManager::Create(const std::string& dir, Options options) {
+  return CheckpointAccess::NewManager(Env::Default(), dir, std::move(options));
+}
+
+StatusOr<std::unique_ptr<CheckpointManager>> CheckpointAccess::NewManager(Env* env, const std::string& dir,
+                                                                          CheckpointManager::Options options) {
   if (options.keep_checkpoint_max < 0) return InvalidArgumentError("keep_checkpoint_max must be >= 0");
-  Env* env = Env::Default();
   TFCOMPAT_RETURN_IF_ERROR(env->RecursivelyCreateDir(dir));
   const double now = env->NowSeconds();
   CheckpointState state;
@@ -248,31 +260,50 @@ StatusOr<std::unique_ptr<CheckpointManager>> CheckpointManager::Create(const std
     return existing.status();
   }
   if (state.last_preserved_timestamp == 0) state.last_preserved_timestamp = now;
-  return std::unique_ptr<CheckpointManager>(new CheckpointManager(dir, std::move(options), std::move(state)));
+  return std::unique_ptr<CheckpointManager>(new CheckpointManager(env, dir, std::move(options), std::move(state)));
+}
+
+Status CheckpointManager::RemoveLeftovers() {
+  TFCOMPAT_ASSIGN_OR_RETURN(std::vector<std::string> children, env_->GetChildren(dir_));
+  const std::set<std::string> names(children.begin(), children.end());
+  for (const std::string& child : children) {
+    // A data file whose index never appeared: its save failed or was killed
+    // between the renames.
+    const size_t data = child.find(".data-");
+    const std::string prefix = JoinPath(dir_, child.substr(0, data));
+    const bool orphan_data = child.starts_with(options_.basename + "-") && data != std::string::npos &&
+                             !IsTempFile(child, options_.basename) && names.count(Basename(prefix) + ".index") == 0 &&
+                             !IsListed(prefix);
+    if (orphan_data || IsTempFile(child, options_.basename)) {
+      TFCOMPAT_RETURN_IF_ERROR(env_->DeleteFile(JoinPath(dir_, child)).WithContext("removing what a failed save left"));
+    }
+  }
+  return Status();
+}
+
+bool CheckpointManager::IsListed(const std::string& prefix) const {
+  const auto& paths = state_.all_model_checkpoint_paths;
+  return prefix == state_.model_checkpoint_path || std::find(paths.begin(), paths.end(), prefix) != paths.end();
+}
+
+// The index goes first: a deletion that fails halfway leaves data files
+// without an index, which RemoveLeftovers recognises, never an index whose
+// data is gone.
+Status CheckpointManager::DeleteUnlisted(const std::string& prefix) {
+  if (IsListed(prefix)) return Status();
+  TFCOMPAT_ASSIGN_OR_RETURN(std::vector<std::string> children, env_->GetChildren(dir_));
+  std::vector<std::string> files = FilesOf(prefix, children);
+  std::stable_partition(files.begin(), files.end(), [&](const std::string& f) { return f == IndexFileName(prefix); });
+  for (const std::string& file : files) TFCOMPAT_RETURN_IF_ERROR(env_->DeleteFile(file));
+  return Status();
 }
 
 StatusOr<std::string> CheckpointManager::Save(int64_t step, const std::function<Status(BundleWriter&)>& write) {
-  Env* env = Env::Default();
   const std::string prefix = JoinPath(dir_, options_.basename + "-" + std::to_string(step));
-  // A save killed midway leaves temp files no reader takes for a
-  // checkpoint; the first save after a restart removes them.
-  if (!cleaned_temps_) {
-    TFCOMPAT_ASSIGN_OR_RETURN(std::vector<std::string> children, env->GetChildren(dir_));
-    for (const std::string& child : children) {
-      if (IsStaleTempFile(child, options_.basename)) env->DeleteFile(JoinPath(dir_, child)).IgnoreError();
-    }
-    cleaned_temps_ = true;
-  }
-  {
-    // WriteCheckpointState below fsyncs the directory after its rename,
-    // which makes the bundle's renames durable too, and before the state
-    // file can name the new checkpoint.
-    BundleWriter::Options writer_options = options_.writer;
-    writer_options.sync_directory = false;
-    TFCOMPAT_ASSIGN_OR_RETURN(std::unique_ptr<BundleWriter> writer, BundleWriter::Create(prefix, writer_options));
-    TFCOMPAT_RETURN_IF_ERROR(write(*writer));
-    TFCOMPAT_RETURN_IF_ERROR(writer->Finish());
-  }
+  if (!clean_) TFCOMPAT_RETURN_IF_ERROR(RemoveLeftovers());
+  // Until this save completes, `dir` may hold what it leaves on an error.
+  clean_ = false;
+
   CheckpointState next = state_;
   auto& paths = next.all_model_checkpoint_paths;
   auto& times = next.all_model_checkpoint_timestamps;
@@ -283,7 +314,7 @@ StatusOr<std::string> CheckpointManager::Save(int64_t step, const std::function<
     }
   }
   paths.push_back(prefix);
-  times.push_back(env->NowSeconds());
+  times.push_back(env_->NowSeconds());
   next.model_checkpoint_path = prefix;
   std::vector<std::string> dropped;
   const size_t max = static_cast<size_t>(options_.keep_checkpoint_max);
@@ -298,13 +329,40 @@ StatusOr<std::string> CheckpointManager::Save(int64_t step, const std::function<
     paths.erase(paths.begin());
     times.erase(times.begin());
   }
-  TFCOMPAT_RETURN_IF_ERROR(WriteCheckpointState(dir_, next));
-  state_ = std::move(next);
-  // Only now may old files go: the state file no longer names them.
-  for (const std::string& old : dropped) {
-    TFCOMPAT_ASSIGN_OR_RETURN(std::vector<std::string> files, CheckpointFiles(old));
-    for (const std::string& file : files) TFCOMPAT_RETURN_IF_ERROR(env->DeleteFile(file));
+
+  Status status = [&]() -> Status {
+    // WriteCheckpointState below fsyncs the directory after its rename,
+    // which makes the bundle's renames durable too, and before the state
+    // file can name the new checkpoint.
+    BundleWriter::Options writer_options = options_.writer;
+    writer_options.sync_directory = false;
+    TFCOMPAT_ASSIGN_OR_RETURN(std::unique_ptr<BundleWriter> writer,
+                              CheckpointAccess::NewBundleWriter(env_, prefix, writer_options));
+    TFCOMPAT_RETURN_IF_ERROR(write(*writer));
+    return writer->Finish();
+  }();
+  bool replaced = false;
+  if (status.ok()) status = WriteCheckpointState(env_, dir_, next, &replaced);
+  if (!replaced) {
+    // The state file still names the previous checkpoints; the new one's
+    // files go now, or after the next save if deleting fails too.
+    if (!DeleteUnlisted(prefix).ok()) to_delete_.push_back(prefix);
+    return status;
   }
+  state_ = std::move(next);
+  to_delete_.insert(to_delete_.end(), dropped.begin(), dropped.end());
+  const std::string saved =
+      "Checkpoint " + prefix + " is saved and named the latest by " + JoinPath(dir_, kStateFileName) + ", but ";
+  // The directory's fsync failed: the state file may still revert to the
+  // previous one, which names the dropped checkpoints; they stay for now.
+  if (!status.ok()) return Status(status.code(), saved + status.message());
+  // Only now may old files go: the state file no longer names them.
+  while (!to_delete_.empty()) {
+    const Status deleted = DeleteUnlisted(to_delete_.back());
+    if (!deleted.ok()) return Status(deleted.code(), saved + "deleting an old checkpoint failed: " + deleted.message());
+    to_delete_.pop_back();
+  }
+  clean_ = true;
   return prefix;
 }
 

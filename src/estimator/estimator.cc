@@ -15,6 +15,8 @@
 #include <utility>
 
 #include "base/status_macros.h"
+#include "checkpoint/checkpoint_internal.h"
+#include "estimator/estimator_internal.h"
 #include "estimator/model_graph.h"
 #include "io/file.h"
 #include "summary/summary_writer_internal.h"
@@ -251,6 +253,11 @@ InputFn DatasetInputFn(std::shared_ptr<const Dataset> dataset, BatchOptions opti
   };
 }
 
+Estimator::Estimator(ModelFn model_fn, EstimatorOptions options, uint64_t seed)
+    : model_fn_(std::move(model_fn)), options_(std::move(options)), seed_(seed), env_(Env::Default()) {}
+
+void EstimatorAccess::SetEnv(Estimator& estimator, Env* env) { estimator.env_ = env; }
+
 StatusOr<std::unique_ptr<Estimator>> Estimator::Create(ModelFn model_fn, EstimatorOptions options) {
   if (!model_fn) return InvalidArgumentError("model_fn must be set");
   TFCOMPAT_RETURN_IF_ERROR(options.config.Validate());
@@ -342,8 +349,7 @@ StatusOr<std::unique_ptr<Trainer>> Estimator::BuildAndRestore(const std::optiona
 }
 
 Status Estimator::Train(const InputFn& input_fn, const TrainSteps& steps, std::span<TrainHook* const> hooks) {
-  Env* env = Env::Default();
-  TFCOMPAT_RETURN_IF_ERROR(env->RecursivelyCreateDir(model_dir()));
+  TFCOMPAT_RETURN_IF_ERROR(env_->RecursivelyCreateDir(model_dir()));
   // One trainer per model_dir, held from the restore to the last save, so a
   // second process cannot interleave its checkpoints with ours.
   TFCOMPAT_ASSIGN_OR_RETURN(std::unique_ptr<ModelDirLock> lock, ModelDirLock::Acquire(model_dir()));
@@ -362,8 +368,12 @@ Status Estimator::Train(const InputFn& input_fn, const TrainSteps& steps, std::s
   if (!google::protobuf::TextFormat::PrintToString(graph, &pbtxt)) {
     return InternalError("cannot print the graph of " + model_dir());
   }
-  TFCOMPAT_RETURN_IF_ERROR(WriteFileAtomically(env, JoinPath(model_dir(), "graph.pbtxt"), pbtxt));
-  TFCOMPAT_ASSIGN_OR_RETURN(std::unique_ptr<SummaryWriter> writer, SummaryWriter::Create(model_dir()));
+  // A killed Train may have left temp files of graph.pbtxt; the lock says
+  // no other writer's are among them.
+  const std::string graph_path = JoinPath(model_dir(), "graph.pbtxt");
+  TFCOMPAT_RETURN_IF_ERROR(RemoveAtomicWriteTemps(env_, graph_path));
+  TFCOMPAT_RETURN_IF_ERROR(WriteFileAtomically(env_, graph_path, pbtxt));
+  TFCOMPAT_ASSIGN_OR_RETURN(std::unique_ptr<SummaryWriter> writer, SummaryWriterAccess::Create(env_, model_dir(), {}));
   TFCOMPAT_RETURN_IF_ERROR(AddGraphDef(*writer, graph));
   // A restart: TensorBoard drops the points of the previous run after it.
   if (restored_step > 0) TFCOMPAT_RETURN_IF_ERROR(writer->AddSessionStart(restored_step));
@@ -373,7 +383,7 @@ Status Estimator::Train(const InputFn& input_fn, const TrainSteps& steps, std::s
   manager_options.keep_checkpoint_max = static_cast<int>(config.keep_checkpoint_max);
   manager_options.keep_checkpoint_every_n_hours = config.keep_checkpoint_every_n_hours;
   TFCOMPAT_ASSIGN_OR_RETURN(std::unique_ptr<CheckpointManager> manager,
-                            CheckpointManager::Create(model_dir(), manager_options));
+                            CheckpointAccess::NewManager(env_, model_dir(), manager_options));
   TrainingHooks training(config, &trainer->model(), &trainer->variables(), manager.get(), writer.get(), options_.log);
   std::vector<TrainHook*> all_hooks(hooks.begin(), hooks.end());
   all_hooks.push_back(&training);
@@ -416,7 +426,7 @@ StatusOr<std::map<std::string, double>> Estimator::Evaluate(const InputFn& input
   }
   Log(line);
   const std::string eval_dir = JoinPath(model_dir(), name.empty() ? "eval" : "eval_" + name);
-  TFCOMPAT_ASSIGN_OR_RETURN(std::unique_ptr<SummaryWriter> writer, SummaryWriter::Create(eval_dir));
+  TFCOMPAT_ASSIGN_OR_RETURN(std::unique_ptr<SummaryWriter> writer, SummaryWriterAccess::Create(env_, eval_dir, {}));
   for (const auto& [metric, value] : metrics) {
     if (metric == "global_step") continue;
     TFCOMPAT_RETURN_IF_ERROR(writer->AddScalar(metric, global_step, static_cast<float>(value)));

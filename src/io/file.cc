@@ -220,8 +220,8 @@ class PosixRandomAccessFile final : public RandomAccessFile {
   Status Read(uint64_t offset, size_t n, char* scratch, std::string_view* result) const override {
     size_t done = 0;
     while (done < n) {
-      const ssize_t r = RetryOnEintr(
-          [&] { return ::pread(fd_, scratch + done, n - done, static_cast<off_t>(offset + done)); });
+      const ssize_t r =
+          RetryOnEintr([&] { return ::pread(fd_, scratch + done, n - done, static_cast<off_t>(offset + done)); });
       if (r < 0) return ErrnoToStatus(errno, path_);
       if (r == 0) break;  // End of file.
       done += static_cast<size_t>(r);
@@ -373,19 +373,39 @@ StatusOr<std::string> ReadFileToString(Env* env, const std::string& path, uint64
   return contents;
 }
 
-Status WriteFileAtomically(Env* env, const std::string& path, std::string_view contents) {
+Status WriteFileAtomically(Env* env, const std::string& path, std::string_view contents, bool* replaced) {
   static thread_local std::mt19937_64 rng(std::random_device{}());
   const std::string temp = path + ".tmp" + std::to_string(rng());
+  if (replaced != nullptr) *replaced = false;
+  bool created = false;
   Status status = [&]() -> Status {
     TFCOMPAT_ASSIGN_OR_RETURN(std::unique_ptr<WritableFile> file, env->NewExclusiveFile(temp));
+    created = true;
     TFCOMPAT_RETURN_IF_ERROR(file->Append(contents));
     TFCOMPAT_RETURN_IF_ERROR(file->Sync());
     TFCOMPAT_RETURN_IF_ERROR(file->Close());
     TFCOMPAT_RETURN_IF_ERROR(env->RenameFile(temp, path));
+    created = false;
+    if (replaced != nullptr) *replaced = true;
     return env->SyncDir(Dirname(path));
   }();
-  if (!status.ok()) env->DeleteFile(temp).IgnoreError();
+  if (created) env->DeleteFile(temp).IgnoreError();
   return status;
+}
+
+bool IsAtomicWriteTemp(std::string_view name, std::string_view target) {
+  if (!name.starts_with(target) || !name.substr(target.size()).starts_with(".tmp")) return false;
+  const std::string_view number = name.substr(target.size() + 4);
+  return !number.empty() && std::all_of(number.begin(), number.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+Status RemoveAtomicWriteTemps(Env* env, const std::string& path) {
+  const std::string dir = Dirname(path);
+  TFCOMPAT_ASSIGN_OR_RETURN(const std::vector<std::string> children, env->GetChildren(dir));
+  for (const std::string& child : children) {
+    if (IsAtomicWriteTemp(child, Basename(path))) TFCOMPAT_RETURN_IF_ERROR(env->DeleteFile(JoinPath(dir, child)));
+  }
+  return Status();
 }
 
 std::string Dirname(std::string_view path) {

@@ -91,8 +91,19 @@ StatusOr<std::string> ReadFileToString(Env* env, const std::string& path, uint64
 
 // Writes `contents` to `path` atomically: a temporary file in the same
 // directory, fsync, rename over `path`, fsync of the directory. A crash at
-// any moment leaves either the old or the new contents at `path`.
-Status WriteFileAtomically(Env* env, const std::string& path, std::string_view contents);
+// any moment leaves either the old or the new contents at `path`; so does
+// an error, and the temporary file is deleted. `*replaced` (if given) tells
+// which: an error after the rename (the directory's fsync failed) leaves
+// the new contents, not yet known to be durable.
+Status WriteFileAtomically(Env* env, const std::string& path, std::string_view contents, bool* replaced = nullptr);
+
+// Whether the directory entry `name` is a temporary file of
+// WriteFileAtomically for the file named `target` in the same directory,
+// which a killed process can leave behind.
+bool IsAtomicWriteTemp(std::string_view name, std::string_view target);
+// Deletes those of `path` (call it only while no other writer of `path`
+// can be running).
+Status RemoveAtomicWriteTemps(Env* env, const std::string& path);
 
 // "a/b" from "a/b/c"; "." for a bare name.
 std::string Dirname(std::string_view path);

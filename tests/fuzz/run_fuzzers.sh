@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Builds the libFuzzer targets with clang (ASan + UBSan + libFuzzer) in
 # BUILD_DIR, replays the committed seed corpora (each target's corpus/<name>
-# folder: every seed must pass), then fuzzes each target for SECONDS
+# folder, and data/ for csv_fuzzer: every seed must pass), then fuzzes each
+# target for SECONDS
 # (default 20), starting from a copy of the seeds. A crash fails the run and
 # leaves its input under BUILD_DIR/fuzz/findings/<target>/.
 #
@@ -26,20 +27,22 @@ cmake --build "$build" -j "$jobs" --target fuzzers
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 failed=0
-for fuzzer in table_fuzzer bundle_fuzzer record_fuzzer event_fuzzer checkpoint_state_fuzzer tool_args_fuzzer; do
-  seeds="$src/tests/fuzz/corpus/$fuzzer"
+for fuzzer in table_fuzzer bundle_fuzzer record_fuzzer event_fuzzer checkpoint_state_fuzzer csv_fuzzer \
+              tool_args_fuzzer; do
+  seeds=("$src/tests/fuzz/corpus/$fuzzer")
+  [[ $fuzzer == csv_fuzzer ]] && seeds+=("$src/data")
   work="$build/fuzz/corpus/$fuzzer"
   findings="$build/fuzz/findings/$fuzzer"
   rm -rf "$work" && mkdir -p "$work" "$findings"
-  echo "== $fuzzer: replaying $(ls "$seeds" | wc -l) seeds"
-  if ! "$build/fuzz/$fuzzer" -runs=0 "$seeds" > "$build/fuzz/$fuzzer.replay.log" 2>&1; then
+  echo "== $fuzzer: replaying $(ls "${seeds[@]}" | grep -cv -e '^$' -e ':$') seeds"
+  if ! "$build/fuzz/$fuzzer" -runs=0 "${seeds[@]}" > "$build/fuzz/$fuzzer.replay.log" 2>&1; then
     tail -n 40 "$build/fuzz/$fuzzer.replay.log"
     failed=1
     continue
   fi
   echo "== $fuzzer: fuzzing for ${seconds}s"
   if ! "$build/fuzz/$fuzzer" -max_total_time="$seconds" -max_len=65536 -rss_limit_mb=2048 -timeout=10 \
-       -artifact_prefix="$findings/" "$work" "$seeds" > "$build/fuzz/$fuzzer.log" 2>&1; then
+       -artifact_prefix="$findings/" "$work" "${seeds[@]}" > "$build/fuzz/$fuzzer.log" 2>&1; then
     tail -n 40 "$build/fuzz/$fuzzer.log"
     failed=1
     continue

@@ -1,9 +1,11 @@
 """Our event reader against TensorBoard's own (tb venv): files written by
 tensorboardX here, by TF/PyTorch/tensorboardX in shared/testdata, and by us
 must read event for event the same."""
+import struct
+
 import numpy as np
 import pytest
-from tensorboard.backend.event_processing import event_file_loader
+from tensorboard.backend.event_processing import event_accumulator, event_file_loader
 from tensorboard.util import tensor_util
 from tensorboardX import SummaryWriter
 
@@ -59,3 +61,46 @@ def test_scalars_csv_matches_tensorboardx(tmp_path, bin_dir):
     assert out[0] == "run,tag,step,wall_time,value"
     rows = [line.split(",") for line in out[1:]]
     assert [(r[0], r[1], int(r[2]), float(r[4])) for r in rows] == [("run", "x", s, s * 0.25) for s in range(10)]
+
+
+def record_offsets(data):
+    """Start offsets of the TFRecords in `data` (length, its CRC, payload,
+    payload CRC), and the end of the last."""
+    offsets, pos = [], 0
+    while pos + 12 <= len(data):
+        (length,) = struct.unpack("<Q", data[pos:pos + 8])
+        offsets.append(pos)
+        pos += 12 + length + 4
+    assert pos == len(data)
+    return offsets
+
+
+def test_truncated_last_record_reads_like_tensorboard(tmp_path, bin_dir):
+    """A file cut in the middle of its last record (a writer killed
+    mid-write): TensorBoard's loader and ours both read every complete event
+    and drop only the cut one."""
+    run([bin_dir / "summary_demo", tmp_path])
+    path = max(event_files(tmp_path / "train"), key=lambda p: p.stat().st_size)
+    data = path.read_bytes()
+    offsets = record_offsets(data)
+    complete = tensorboards_events(path)
+    assert len(complete) == len(offsets) > 100
+    last = offsets[-1]
+    cut_points = sorted({last + 1, last + 8, last + 12, (last + len(data)) // 2, len(data) - 1})
+    for cut in cut_points:
+        path.write_bytes(data[:cut])
+        theirs = tensorboards_events(path)
+        assert theirs == complete[:-1], cut
+        result = run([bin_dir / "event_tool", "dump", "--json", path])
+        assert "partial record" in result.stderr, cut
+        assert our_events(bin_dir / "event_tool", path) == theirs, cut
+    # TensorBoard's EventAccumulator (what the Scalars dashboard uses) over
+    # the cut file: every loss point of the complete records.
+    path.write_bytes(data[:(last + len(data)) // 2])
+    accumulator = event_accumulator.EventAccumulator(str(path))
+    accumulator.Reload()
+    loss_steps = [e.step for e in accumulator.Scalars("loss")]
+    expected_steps = [e["step"] for e in complete[:-1] if e["kind"] == "summary"
+                      for v in e["values"] if v["tag"] == "loss"]
+    assert len(loss_steps) >= 99
+    assert loss_steps == expected_steps

@@ -158,11 +158,14 @@ BOOST_AUTO_TEST_CASE(ProjectorFilesStayInsideTheRunDirectory) {
   }
 }
 
-BOOST_AUTO_TEST_CASE(FirstSaveRemovesTempFilesOfAKilledSave) {
+// Temp files, and data files whose index never appeared (a save killed
+// between its renames); a data file with its index is a checkpoint.
+BOOST_AUTO_TEST_CASE(FirstSaveRemovesWhatAKilledSaveLeft) {
   TempDir dir;
   const std::vector<std::string> stale = {"model.ckpt-5.index.tempstate123", "model.ckpt-5.data-0.tempstate9",
-                                          "checkpoint.tmp42"};
-  const std::vector<std::string> kept = {"notes.tempstate1", "model.ckpt-5.index", "checkpoint.txt"};
+                                          "checkpoint.tmp42", "model.ckpt-4.data-00000-of-00001"};
+  const std::vector<std::string> kept = {"notes.tempstate1", "model.ckpt-5.index", "model.ckpt-5.data-00000-of-00001",
+                                         "checkpoint.txt", "checkpoint.tmpx", "other.ckpt-4.data-00000-of-00001"};
   for (const std::string& name : stale) WriteAll(dir.file(name), "partial");
   for (const std::string& name : kept) WriteAll(dir.file(name), "keep");
   auto manager = CheckpointManager::Create(dir.path());

@@ -6,11 +6,13 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include <atomic>
+#include <algorithm>
 #include <boost/test/unit_test.hpp>
 #include <cmath>
 #include <csignal>
 #include <chrono>
+#include <filesystem>
+#include <iostream>
 #include <map>
 #include <thread>
 #include <vector>
@@ -18,62 +20,15 @@
 #include "summary/summary_writer_internal.h"
 #include "tfcompat/io/record_reader.h"
 #include "tfcompat/summary/event_file_reader.h"
+#include "util/fault_env.h"
 #include "util/temp_dir.h"
 #include "util/test_print.h"
 
 namespace tfcompat {
 namespace {
 
+using testing::FaultEnv;
 using testing::TempDir;
-
-// Env::Default() except that event files fail every Append once
-// `fail_appends` is set, as a full disk does.
-class FaultEnv final : public Env {
- public:
-  std::atomic<bool> fail_appends{false};
-
-  StatusOr<std::unique_ptr<WritableFile>> NewWritableFile(const std::string& path) override {
-    return base_->NewWritableFile(path);
-  }
-  StatusOr<std::unique_ptr<WritableFile>> NewExclusiveFile(const std::string& path) override {
-    auto file = base_->NewExclusiveFile(path);
-    if (!file.ok()) return file.status();
-    return std::unique_ptr<WritableFile>(new FaultyFile(std::move(*file), &fail_appends));
-  }
-  StatusOr<std::unique_ptr<RandomAccessFile>> NewRandomAccessFile(const std::string& path) override {
-    return base_->NewRandomAccessFile(path);
-  }
-  Status FileExists(const std::string& path) override { return base_->FileExists(path); }
-  StatusOr<uint64_t> GetFileSize(const std::string& path) override { return base_->GetFileSize(path); }
-  StatusOr<std::vector<std::string>> GetChildren(const std::string& dir) override { return base_->GetChildren(dir); }
-  Status IsDirectory(const std::string& path) override { return base_->IsDirectory(path); }
-  Status RecursivelyCreateDir(const std::string& dir) override { return base_->RecursivelyCreateDir(dir); }
-  Status DeleteFile(const std::string& path) override { return base_->DeleteFile(path); }
-  Status RenameFile(const std::string& from, const std::string& to) override { return base_->RenameFile(from, to); }
-  Status SyncDir(const std::string& dir) override { return base_->SyncDir(dir); }
-  double NowSeconds() override { return base_->NowSeconds(); }
-
- private:
-  class FaultyFile final : public WritableFile {
-   public:
-    FaultyFile(std::unique_ptr<WritableFile> file, const std::atomic<bool>* fail)
-        : file_(std::move(file)), fail_(fail) {}
-    Status Append(std::string_view data) override {
-      if (*fail_) return ErrnoToStatus(ENOSPC, path());
-      return file_->Append(data);
-    }
-    Status Flush() override { return file_->Flush(); }
-    Status Sync() override { return file_->Sync(); }
-    Status Close() override { return file_->Close(); }
-    const std::string& path() const override { return file_->path(); }
-
-   private:
-    std::unique_ptr<WritableFile> file_;
-    const std::atomic<bool>* fail_;
-  };
-
-  Env* base_ = Env::Default();
-};
 
 std::vector<EventView> ReadAllEvents(const std::string& path) {
   auto reader = EventFileReader::Open(path);
@@ -243,7 +198,7 @@ BOOST_AUTO_TEST_CASE(IoErrorIsReturnedAtNextCallAndKept) {
   auto created = MakeWriter(dir.path(), 1000, &env);
   SummaryWriter& writer = *created;
   BOOST_TEST(writer.AddScalar("loss", 1, 1.0f).ok());
-  env.fail_appends = true;
+  env.SetSpaceLeft(0);
   const Status flush = writer.Flush();
   BOOST_TEST(flush.code() == StatusCode::kResourceExhausted);
   BOOST_TEST(flush.message().find(writer.path()) != std::string::npos);
@@ -257,13 +212,119 @@ BOOST_AUTO_TEST_CASE(IoErrorOfBackgroundWriteReachesTheCaller) {
   TempDir dir;
   FaultEnv env;
   auto writer = MakeWriter(dir.path(), 2, &env);
-  env.fail_appends = true;
+  env.SetSpaceLeft(0);
   // The thread writes (and fails) every 2 events; callers block once 1 MiB
   // waits, so the error surfaces within at most ~25000 calls.
   Status s;
   for (int step = 0; step < 1000000 && s.ok(); ++step) s = writer->AddScalar("x", step, 1.0f);
   BOOST_TEST(s.code() == StatusCode::kResourceExhausted);
   BOOST_TEST(writer->Close() == s);
+}
+
+// Writes five scalars and closes, returning the first error (Close's when
+// the calls before succeeded).
+Status WriteFiveAndClose(SummaryWriter& writer) {
+  Status first;
+  for (int step = 1; step <= 5; ++step) {
+    if (Status s = writer.AddScalar("loss", step, 1.0f / static_cast<float>(step)); first.ok()) first = s;
+    if (step == 3 && first.ok()) first = writer.Flush();
+  }
+  const Status closed = writer.Close();
+  return first.ok() ? closed : first;
+}
+
+// Every file operation of a writer's life fails in turn (EIO): the error
+// reaches the caller naming the event file or its directory, and the file
+// reads back without a damaged record.
+BOOST_AUTO_TEST_CASE(EveryFailedFileOperationReachesTheCaller) {
+  FaultEnv env;
+  {
+    TempDir dir;
+    auto writer = MakeWriter(dir.path(), 2, &env);
+    BOOST_TEST_REQUIRE(WriteFiveAndClose(*writer).ok());
+  }
+  const int64_t ops = env.ops();
+  BOOST_TEST_REQUIRE(ops >= 8);  // at least create, open, 3 appends, flush/sync, close
+  int failed = 0;
+  for (int64_t k = 1; k <= ops; ++k) {
+    TempDir dir;
+    env.ClearLog();
+    env.FailNth(k, EIO);
+    SummaryWriterOptions options;
+    options.max_queue = 2;
+    auto writer = SummaryWriterAccess::Create(&env, dir.path(), options);
+    const Status s = writer.ok() ? WriteFiveAndClose(**writer) : writer.status();
+    env.ClearFaults();
+    if (!env.last_failure().has_value()) {  // the writer thread batched more this time
+      BOOST_TEST(s.ok(), s.ToString());
+      continue;
+    }
+    const std::string failed_path = env.last_failure()->path;
+    BOOST_TEST(s.code() == StatusCode::kUnknown, "operation " << k << ": " << s.ToString());
+    BOOST_TEST(s.message().find(failed_path) != std::string::npos, s.ToString());
+    if (writer.ok()) {
+      auto reader = EventFileReader::Open((*writer)->path());
+      BOOST_TEST_REQUIRE(reader.ok());
+      EventView e;
+      Status r;
+      while ((r = (*reader)->ReadEvent(&e)).ok()) {
+      }
+      BOOST_TEST(r.code() == StatusCode::kOutOfRange, r.ToString());
+    }
+    ++failed;
+  }
+  std::cout << "summary writer: " << failed << " of " << ops
+            << " file operations failed in turn, each error returned\n";
+}
+
+// A disk that fills after K bytes, for every K up to the file's size: the
+// short write lands on disk, the error reaches the caller, and the file
+// reads back every event before the cut, then at most a truncated record.
+BOOST_AUTO_TEST_CASE(DiskFullAtEveryByteKeepsEveryCompleteEvent) {
+  FaultEnv env;
+  std::vector<uint64_t> record_ends;  // of the good file
+  {
+    TempDir dir;
+    auto writer = MakeWriter(dir.path(), 2, &env);
+    BOOST_TEST_REQUIRE(WriteFiveAndClose(*writer).ok());
+    auto reader = EventFileReader::Open(writer->path());
+    BOOST_TEST_REQUIRE(reader.ok());
+    EventView e;
+    while ((*reader)->ReadEvent(&e).ok()) record_ends.push_back((*reader)->offset());
+  }
+  BOOST_TEST_REQUIRE(record_ends.size() == 6u);
+  const uint64_t size = record_ends.back();
+  int truncated = 0;
+  for (uint64_t space = 0; space < size; ++space) {
+    TempDir dir;
+    env.SetSpaceLeft(space);
+    SummaryWriterOptions options;
+    options.max_queue = 2;
+    auto writer = SummaryWriterAccess::Create(&env, dir.path(), options);
+    const Status s = writer.ok() ? WriteFiveAndClose(**writer) : writer.status();
+    env.ClearFaults();
+    BOOST_TEST(s.code() == StatusCode::kResourceExhausted, "space " << space << ": " << s.ToString());
+    if (!writer.ok()) {
+      BOOST_TEST(space < record_ends[0]);  // the first record did not fit
+      continue;
+    }
+    BOOST_TEST(s.message().find((*writer)->path()) != std::string::npos);
+    BOOST_TEST(std::filesystem::file_size((*writer)->path()) == space);
+    auto reader = EventFileReader::Open((*writer)->path());
+    BOOST_TEST_REQUIRE(reader.ok());
+    EventView e;
+    Status r;
+    size_t read = 0;
+    while ((r = (*reader)->ReadEvent(&e)).ok()) ++read;
+    BOOST_TEST(r.code() == StatusCode::kOutOfRange, r.ToString());
+    const size_t complete =
+        static_cast<size_t>(std::upper_bound(record_ends.begin(), record_ends.end(), space) - record_ends.begin());
+    BOOST_TEST(read == complete, "space " << space);
+    BOOST_TEST((*reader)->truncated_tail() == (space != (complete == 0 ? 0 : record_ends[complete - 1])));
+    truncated += (*reader)->truncated_tail() ? 1 : 0;
+  }
+  std::cout << "summary writer: disk full at each of " << size << " byte offsets, every complete event read back ("
+            << truncated << " cut inside a record)\n";
 }
 
 // A real file that cannot grow (RLIMIT_FSIZE, in a child process): the

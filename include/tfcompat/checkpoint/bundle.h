@@ -6,8 +6,9 @@
 //                                 tensor name -> BundleEntryProto
 //   P.data-00000-of-00002, ...    tensor bytes, concatenated (no framing)
 //
-// Writing (tensors stream to temp files; data renamed first, index last,
-// so P.index appears only once the checkpoint is complete):
+// Writing (tensors stream to temp files; at Finish the index is written to
+// a temp file too, then the data files are renamed and the index last, so
+// P.index appears only once the checkpoint is complete):
 //
 //   TFCOMPAT_ASSIGN_OR_RETURN(auto writer, BundleWriter::Create("/m/model.ckpt-100"));
 //   TFCOMPAT_RETURN_IF_ERROR(writer->Add("dense/kernel", kernel));
@@ -54,9 +55,7 @@ class BundleWriter {
 
   // Creates the directory of `prefix` if needed and opens the temp files.
   static StatusOr<std::unique_ptr<BundleWriter>> Create(const std::string& prefix, Options options);
-  static StatusOr<std::unique_ptr<BundleWriter>> Create(const std::string& prefix) {
-    return Create(prefix, Options());
-  }
+  static StatusOr<std::unique_ptr<BundleWriter>> Create(const std::string& prefix) { return Create(prefix, Options()); }
   // Deletes the temp files unless Finish() succeeded.
   ~BundleWriter();
   BundleWriter(const BundleWriter&) = delete;
@@ -80,11 +79,15 @@ class BundleWriter {
   // slices. A slice that covers the whole tensor is a plain Add().
   Status AddSlice(std::string_view full_name, const TensorShape& full_shape, const std::vector<Extent>& slice,
                   const Tensor& slice_tensor);
-  // Completes the checkpoint; returns the first error of any call.
+  // Completes the checkpoint; returns the first error of any call. A
+  // failure leaves no P.index; data files renamed before a failed rename of
+  // the index may remain (no reader takes them for a checkpoint, and
+  // CheckpointManager's next save removes them).
   Status Finish();
 
  private:
   struct Rep;
+  friend class CheckpointAccess;
   explicit BundleWriter(std::unique_ptr<Rep> rep);
   Status CheckAdd(std::string_view name);
   std::unique_ptr<Rep> rep_;

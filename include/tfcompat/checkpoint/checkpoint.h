@@ -35,11 +35,13 @@
 
 namespace tfcompat {
 
+class Env;  // internal (src/io/file.h)
+
 // The `checkpoint` file's CheckpointState.
 struct CheckpointState {
   std::string model_checkpoint_path;
-  std::vector<std::string> all_model_checkpoint_paths;       // oldest first
-  std::vector<double> all_model_checkpoint_timestamps;       // seconds; may be empty
+  std::vector<std::string> all_model_checkpoint_paths;  // oldest first
+  std::vector<double> all_model_checkpoint_timestamps;  // seconds; may be empty
   double last_preserved_timestamp = 0;
 
   friend bool operator==(const CheckpointState&, const CheckpointState&) = default;
@@ -91,7 +93,8 @@ struct VariableSpec {
 // checkpoint and `model_dir` (default: the checkpoint's directory):
 //   Key dnn/x/kernel not found in checkpoint
 //   tensor_name = dnn/hiddenlayer_1/bias; expected dtype float does not equal original dtype double
-//   tensor_name = dnn/hiddenlayer_1/bias; shape in shape_and_slice spec [20] does not match the shape stored in checkpoint: [10]
+//   tensor_name = dnn/hiddenlayer_1/bias; shape in shape_and_slice spec [20] does not match the shape stored in
+//   checkpoint: [10]
 // NotFound when names are only missing, InvalidArgument otherwise.
 StatusOr<std::vector<Tensor>> RestoreVariables(const std::string& prefix, const std::vector<VariableSpec>& specs,
                                                std::string_view model_dir = {});
@@ -112,16 +115,24 @@ class CheckpointManager {
 
   // Adopts the checkpoints the state file of `dir` lists (if any).
   static StatusOr<std::unique_ptr<CheckpointManager>> Create(const std::string& dir, Options options);
-  static StatusOr<std::unique_ptr<CheckpointManager>> Create(const std::string& dir) {
-    return Create(dir, Options());
-  }
+  static StatusOr<std::unique_ptr<CheckpointManager>> Create(const std::string& dir) { return Create(dir, Options()); }
 
   // Writes `dir`/<basename>-<step> with `write` adding the tensors, then
-  // the state file, then deletes the files of checkpoints dropped. A crash
-  // at any point leaves the previous latest checkpoint intact and named by
-  // the state file. The first Save of a manager also deletes the temp files
-  // a killed save left in `dir` (so give each model_dir one writer: see
-  // ModelDirLock). Returns the new prefix.
+  // the state file, then deletes the files of checkpoints dropped. Returns
+  // the new prefix.
+  //
+  // A crash at any point leaves the previous latest checkpoint intact and
+  // named by the state file. So does an error (a full disk, a failed
+  // write, fsync or rename), naming the file, with one exception: when
+  // only the final fsync of the directory fails, or a dropped checkpoint
+  // cannot be deleted, the error says that the new checkpoint is saved and
+  // listed. The new checkpoint's files are deleted after an error that
+  // left it unlisted (unless it replaces a listed one of the same step).
+  //
+  // The first Save of a manager, and the next one after an error, also
+  // delete what killed or failed saves left in `dir`: temp files, data
+  // files without an index, files of dropped checkpoints (so give each
+  // model_dir one writer: see ModelDirLock).
   StatusOr<std::string> Save(int64_t step, const std::function<Status(BundleWriter&)>& write);
   StatusOr<std::string> Save(int64_t step, const std::vector<std::pair<std::string, Tensor>>& tensors);
 
@@ -130,12 +141,24 @@ class CheckpointManager {
   const std::vector<std::string>& checkpoints() const { return state_.all_model_checkpoint_paths; }
 
  private:
-  CheckpointManager(std::string dir, Options options, CheckpointState state);
+  friend class CheckpointAccess;
+  CheckpointManager(Env* env, std::string dir, Options options, CheckpointState state);
 
+  // Deletes the leftovers of earlier saves (see Save).
+  Status RemoveLeftovers();
+  // Whether the state file lists `prefix`.
+  bool IsListed(const std::string& prefix) const;
+  // Deletes the files of `prefix` unless the state file lists it.
+  Status DeleteUnlisted(const std::string& prefix);
+
+  Env* const env_;
   std::string dir_;
   Options options_;
   CheckpointState state_;
-  bool cleaned_temps_ = false;
+  // Whether `dir` holds no leftovers of this manager's or earlier saves.
+  bool clean_ = false;
+  // Dropped checkpoints whose files are not deleted yet.
+  std::vector<std::string> to_delete_;
 };
 
 }  // namespace tfcompat

@@ -57,6 +57,10 @@
 #include "tfcompat/estimator/run_config.h"
 #include "tfcompat/estimator/trainer.h"
 
+namespace tfcompat {
+class Env;  // internal (src/io/file.h)
+}  // namespace tfcompat
+
 namespace tfcompat::estimator {
 
 // TF's input_fn: a fresh stream of batches for each call.
@@ -137,8 +141,8 @@ class Estimator {
   const RunConfig& config() const { return options_.config; }
 
  private:
-  Estimator(ModelFn model_fn, EstimatorOptions options, uint64_t seed)
-      : model_fn_(std::move(model_fn)), options_(std::move(options)), seed_(seed) {}
+  friend class EstimatorAccess;
+  Estimator(ModelFn model_fn, EstimatorOptions options, uint64_t seed);
 
   // The latest checkpoint, or none; then TF's message naming `purpose`
   // ("evaluate") is logged unless it is null.
@@ -150,6 +154,8 @@ class Estimator {
   ModelFn model_fn_;
   EstimatorOptions options_;
   uint64_t seed_;
+  // Where checkpoints, event files and graph.pbtxt are written.
+  Env* env_;
 };
 
 }  // namespace tfcompat::estimator
