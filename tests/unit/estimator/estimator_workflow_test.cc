@@ -7,8 +7,8 @@
 #include <boost/test/unit_test.hpp>
 #include <map>
 #include <memory>
-#include <regex>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "tensorflow/event.pb.h"
@@ -20,6 +20,22 @@
 
 namespace tfcompat::estimator {
 namespace {
+
+// Whether `text` matches `pattern`, where '#' stands for one digit and '*'
+// for any run of characters (std::regex trips GCC 12's -Wmaybe-uninitialized
+// in the sanitizer build).
+bool MatchesPattern(std::string_view text, std::string_view pattern) {
+  if (pattern.empty()) return text.empty();
+  if (pattern.front() == '*') {
+    for (size_t skip = 0; skip <= text.size(); ++skip) {
+      if (MatchesPattern(text.substr(skip), pattern.substr(1))) return true;
+    }
+    return false;
+  }
+  if (text.empty()) return false;
+  const bool same = pattern.front() == '#' ? (text.front() >= '0' && text.front() <= '9') : text.front() == pattern.front();
+  return same && MatchesPattern(text.substr(1), pattern.substr(1));
+}
 
 namespace fs = boost::filesystem;
 using testing::ReadAll;
@@ -332,19 +348,18 @@ BOOST_FIXTURE_TEST_CASE(EvaluateLogsTensorFlowsLines, Fixture) {
   BOOST_TEST(progress() == (std::vector<std::string>{"Evaluation [1/3]", "Evaluation [2/3]", "Evaluation [3/3]"}),
              boost::test_tools::per_element());
   // The lines around them, in TF's order and formats.
-  const std::vector<std::regex> expected = {
-      std::regex("Starting evaluation at \\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d"),
-      std::regex("Restoring parameters from .*/model\\.ckpt-3"),
-      std::regex("Evaluation \\[1/3\\]"),
-      std::regex("Evaluation \\[2/3\\]"),
-      std::regex("Evaluation \\[3/3\\]"),
-      std::regex("Inference Time : \\d+\\.\\d{5}s"),
-      std::regex("Finished evaluation at \\d{4}-\\d\\d-\\d\\d-\\d\\d:\\d\\d:\\d\\d"),
-      std::regex("Saving dict for global step 3: accuracy = [-\\d.e]+, average_loss = [-\\d.e]+, global_step = 3, "
-                 "loss = [-\\d.e]+"),
-      std::regex("Saving 'checkpoint_path' summary for global step 3: .*/model\\.ckpt-3")};
+  const std::vector<std::string> expected = {
+      "Starting evaluation at ####-##-##T##:##:##",
+      "Restoring parameters from */model.ckpt-3",
+      "Evaluation [1/3]",
+      "Evaluation [2/3]",
+      "Evaluation [3/3]",
+      "Inference Time : *.#####s",
+      "Finished evaluation at ####-##-##-##:##:##",
+      "Saving dict for global step 3: accuracy = *, average_loss = *, global_step = 3, loss = *",
+      "Saving 'checkpoint_path' summary for global step 3: */model.ckpt-3"};
   BOOST_REQUIRE_EQUAL(all.size(), expected.size());
-  for (size_t i = 0; i < all.size(); ++i) BOOST_TEST(std::regex_match(all[i], expected[i]), all[i]);
+  for (size_t i = 0; i < all.size(); ++i) BOOST_TEST(MatchesPattern(all[i], expected[i]), all[i]);
   // From 20 steps on: every tenth of them, and the last.
   BOOST_REQUIRE(estimator->Evaluate(Batches("iris_test.csv", 0), 25).ok());
   std::vector<std::string> every_second;
