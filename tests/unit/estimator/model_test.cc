@@ -373,7 +373,8 @@ BOOST_AUTO_TEST_CASE(LinearModelSummarisesItsWeightsBeforeTheUpdate) {
   options.n_classes = 3;
   auto multi = NewLinearClassifier(options).value();
   BOOST_REQUIRE(multi->ComputeGradients(RandomBatch(4, 19, ThreeClasses), 0).ok());
-  const auto& bias = std::get<std::vector<double>>(multi->TrainingSummaries()[0].value);
+  const std::vector<ModelSummary> multi_summaries = multi->TrainingSummaries();
+  const auto& bias = std::get<std::vector<double>>(multi_summaries[0].value);
   BOOST_TEST(bias == std::vector<double>(3, 0.0), boost::test_tools::per_element());  // three: a histogram
 }
 
