@@ -8,8 +8,7 @@
 //       depth block by depth block
 //     for each run of chunk_rows rows of A (a task, claimed by whichever thread is free):
 //       for each depth block of kc:
-//         pack A[rows, depth block] as kMr-tall micro-panels  in L2; the next block
-//                                                             is prefetched meanwhile
+//         pack A[rows, depth block] as kMr-tall micro-panels  in L2
 //         for each kMr rows, for each kNr columns:
 //           micro-kernel: the C tile in registers, stored once per depth block
 //
@@ -97,8 +96,9 @@ void EigenGemm(int64_t m, int64_t n, int64_t k, ConstStridedMatrix a, ConstStrid
 
 using gemm_avx512::kMr;
 using gemm_avx512::kNr;
+using gemm_avx512::kPackedMr;
 
-// Depth blocks of at most this many steps: a kMr x kc panel of A (14 KiB)
+// Depth blocks of at most this many steps: a kMr x kc panel of A (16 KiB)
 // stays in L1 while the kernel sweeps the B block.
 constexpr int64_t kMaxDepthBlock = 256;
 // At most this many floats of packed B per thread (1 MiB, half of L2).
@@ -135,7 +135,6 @@ struct Workspace {
   AlignedBuffer packed_b;
   uint64_t product = 0;
   int64_t block = -1;
-  std::vector<const void*> lines;  // for one kernel call to prefetch
 };
 
 std::atomic<uint64_t> g_products{0};
@@ -167,33 +166,6 @@ void PackBBlock(const Product& p, int64_t j0, int64_t cols, float* packed) {
   }
 }
 
-// A block of A (rows [i, i + rows), depth [p0, p0 + depth)) as `count` runs
-// of `length` contiguous floats, `stride` apart; no runs if neither of A's
-// strides is 1.
-struct Runs {
-  const float* first = nullptr;
-  ptrdiff_t stride = 0;
-  int64_t count = 0;
-  int64_t length = 0;
-};
-
-Runs BlockOfA(const Product& p, int64_t i, int64_t rows, int64_t p0, int64_t depth) {
-  if (p.a.row_stride == 1) return {p.a.data + i + p0 * p.a.col_stride, p.a.col_stride, depth, rows};
-  if (p.a.col_stride == 1) return {p.a.data + i * p.a.row_stride + p0, p.a.row_stride, rows, depth};
-  return {};
-}
-
-// Appends the cache lines of runs [begin, end) of `runs` to `lines`.
-void LinesOf(const Runs& runs, int64_t begin, int64_t end, std::vector<const void*>* lines) {
-  for (int64_t r = begin; r < end; ++r) {
-    const uintptr_t first = reinterpret_cast<uintptr_t>(runs.first + r * runs.stride);
-    const uintptr_t last = first + static_cast<uintptr_t>(runs.length) * sizeof(float) - 1;
-    for (uintptr_t line = first & ~uintptr_t{63}; line <= last; line += 64) {
-      lines->push_back(reinterpret_cast<const void*>(line));
-    }
-  }
-}
-
 void RunTask(const Product& p, int64_t task, Workspace* ws) {
   const int64_t block = task / p.row_chunks;
   const int64_t j0 = block * p.nc;
@@ -207,29 +179,15 @@ void RunTask(const Product& p, int64_t task, Workspace* ws) {
   }
   const int64_t i0 = (task % p.row_chunks) * p.chunk_rows;
   const int64_t rows = std::min(p.chunk_rows, p.m - i0);
-  float* packed_a = ws->packed_a.Reserve(CeilDiv(rows, kMr) * kMr * p.kc);
-  const int64_t calls = CeilDiv(rows, kMr) * panels;  // kernel calls per depth block
+  float* packed_a = ws->packed_a.Reserve(CeilDiv(rows, kMr) * kPackedMr * p.kc);
   for (int64_t p0 = 0; p0 < p.k; p0 += p.kc) {
     const int depth = static_cast<int>(std::min(p.kc, p.k - p0));
     gemm_avx512::PackA(p.a.data + i0 * p.a.row_stride + p0 * p.a.col_stride, p.a.row_stride, p.a.col_stride,
                        static_cast<int>(rows), depth, packed_a);
-    // A is read from memory only here, in a pattern the hardware prefetchers
-    // follow poorly (the kernel's weights: strided, and not in L2 after the
-    // rest of a training step). Fetch the next block of A into L2 a slice per
-    // kernel call, so that the next PackA reads it from L2.
-    Runs next;
-    if (p0 + depth < p.k) {
-      next = BlockOfA(p, i0, rows, p0 + depth, std::min(p.kc, p.k - p0 - depth));
-    } else if (i0 + rows < p.m) {
-      next = BlockOfA(p, i0 + rows, std::min(p.chunk_rows, p.m - i0 - rows), 0, std::min(p.kc, p.k));
-    }
     const bool first = p0 == 0, last = p0 + depth == p.k;
-    int64_t call = 0;
     for (int64_t i = 0; i < rows; i += kMr) {
-      const float* panel_a = packed_a + i * depth;
-      for (int64_t j = 0; j < cols; j += kNr, ++call) {
-        ws->lines.clear();
-        LinesOf(next, next.count * call / calls, next.count * (call + 1) / calls, &ws->lines);
+      const float* panel_a = packed_a + i / kMr * kPackedMr * depth;
+      for (int64_t j = 0; j < cols; j += kNr) {
         const gemm_avx512::Tile tile{
             .c = p.c.data + (i0 + i) * p.c.row_stride + j0 + j,
             .ldc = p.c.row_stride,
@@ -241,8 +199,6 @@ void RunTask(const Product& p, int64_t task, Workspace* ws) {
             .clamp = last && p.clamp,
             .lower = p.lower,
             .upper = p.upper,
-            .prefetch = ws->lines.data(),
-            .prefetch_count = static_cast<int>(ws->lines.size()),
         };
         gemm_avx512::Kernel(depth, panel_a, packed_b + (p0 * panels + j / kNr * depth) * kNr, tile);
       }

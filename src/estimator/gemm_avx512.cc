@@ -5,7 +5,7 @@
 namespace tfcompat::estimator::gemm_avx512 {
 namespace {
 
-static_assert(kMr <= 16, "an A micro-panel step must fit one vector");
+static_assert(kMr <= kPackedMr && kPackedMr == 16, "a step of an A micro-panel is one vector");
 static_assert(kNr == 32, "the kernel holds a row of the tile in two vectors");
 
 // The first n (0..16) lanes.
@@ -44,21 +44,21 @@ __attribute__((always_inline)) inline void Transpose16(__m512 r[16]) {
 }
 
 // Copies `lines` (<= 16) strided lines of `width` (<= 16) contiguous floats,
-// line l at src + l * stride, transposed: dst + c * dst_stride receives
-// element c of every line, `store` lanes of it (lines past `lines` are 0).
+// line l at src + l * stride, transposed: the aligned vector at
+// dst + c * dst_stride receives element c of every line (lines past `lines`
+// are 0).
 __attribute__((always_inline)) inline void TransposeBlock(const float* src, ptrdiff_t stride, int lines, int width,
-                                                          float* dst, ptrdiff_t dst_stride, __mmask16 store) {
+                                                          float* dst, ptrdiff_t dst_stride) {
   __m512 r[16];
   const __mmask16 load = FirstLanes(width);
   for (int l = 0; l < 16; ++l) r[l] = l < lines ? _mm512_maskz_loadu_ps(load, src + l * stride) : _mm512_setzero_ps();
   Transpose16(r);
-  for (int c = 0; c < width; ++c) _mm512_mask_storeu_ps(dst + c * dst_stride, store, r[c]);
+  for (int c = 0; c < width; ++c) _mm512_store_ps(dst + c * dst_stride, r[c]);
 }
 
 }  // namespace
 
 void PackA(const float* a, ptrdiff_t row_stride, ptrdiff_t col_stride, int rows, int depth, float* packed) {
-  const __mmask16 panel_lanes = FirstLanes(kMr);
   const int panels = (rows + kMr - 1) / kMr;
   if (row_stride == 1) {
     // Step p of a panel is a piece of column p of A: read the column's
@@ -72,7 +72,7 @@ void PackA(const float* a, ptrdiff_t row_stride, ptrdiff_t col_stride, int rows,
       for (int r = 0; r < panels; ++r) {
         const int valid = rows - r * kMr < kMr ? rows - r * kMr : kMr;
         const __m512 v = _mm512_maskz_loadu_ps(FirstLanes(valid), a + r * kMr + p * col_stride);
-        _mm512_mask_storeu_ps(packed + (r * depth + p) * kMr, panel_lanes, v);
+        _mm512_store_ps(packed + (r * depth + p) * kPackedMr, v);
       }
     }
   } else if (col_stride == 1) {
@@ -81,16 +81,16 @@ void PackA(const float* a, ptrdiff_t row_stride, ptrdiff_t col_stride, int rows,
       const int valid = rows - r * kMr < kMr ? rows - r * kMr : kMr;
       for (int p = 0; p < depth; p += 16) {
         const int width = depth - p < 16 ? depth - p : 16;
-        TransposeBlock(a + r * kMr * row_stride + p, row_stride, valid, width, packed + (r * depth + p) * kMr, kMr,
-                       panel_lanes);
+        TransposeBlock(a + r * kMr * row_stride + p, row_stride, valid, width, packed + (r * depth + p) * kPackedMr,
+                       kPackedMr);
       }
     }
   } else {
     for (int r = 0; r < panels; ++r) {
       for (int p = 0; p < depth; ++p) {
-        for (int i = 0; i < kMr; ++i) {
+        for (int i = 0; i < kPackedMr; ++i) {
           const int row = r * kMr + i;
-          packed[(r * depth + p) * kMr + i] = row < rows ? a[row * row_stride + p * col_stride] : 0.0f;
+          packed[(r * depth + p) * kPackedMr + i] = i < kMr && row < rows ? a[row * row_stride + p * col_stride] : 0.0f;
         }
       }
     }
@@ -113,12 +113,11 @@ void PackB(const float* b, ptrdiff_t row_stride, ptrdiff_t col_stride, int depth
     }
   } else if (row_stride == 1) {
     // Columns of B are contiguous along the depth: transpose 16 x 16 blocks.
-    const __mmask16 all = FirstLanes(16);
     for (int h = 0; h < halves; ++h) {
       const int valid = cols - h * 16 < 16 ? cols - h * 16 : 16;
       for (int p = 0; p < depth; p += 16) {
         const int width = depth - p < 16 ? depth - p : 16;
-        TransposeBlock(b + h * 16 * col_stride + p, col_stride, valid, width, half_at(h, p), kNr, all);
+        TransposeBlock(b + h * 16 * col_stride + p, col_stride, valid, width, half_at(h, p), kNr);
       }
     }
     if (halves % 2 == 1) {
@@ -150,8 +149,10 @@ void Kernel(int depth, const float* packed_a, const float* packed_b, const Tile&
   for (int i = 0; i < kMr; ++i) acc[i][0] = acc[i][1] = _mm512_setzero_ps();
   const float* a = packed_a;
   const float* b = packed_b;
-  for (int p = 0; p < depth; ++p, a += kMr, b += kNr) {
-    if (p < tile.prefetch_count) _mm_prefetch(static_cast<const char*>(tile.prefetch[p]), _MM_HINT_T1);
+  // Unrolled twice: fewer loop instructions between the FMAs (measured: +3%
+  // on the MLP's dense layers; four times gains nothing more).
+#pragma GCC unroll 2
+  for (int p = 0; p < depth; ++p, a += kPackedMr, b += kNr) {
     const __m512 b0 = _mm512_load_ps(b);
     const __m512 b1 = _mm512_load_ps(b + 16);
 #pragma GCC unroll 16
@@ -162,9 +163,6 @@ void Kernel(int depth, const float* packed_a, const float* packed_b, const Tile&
     }
   }
 
-  for (int p = depth; p < tile.prefetch_count; ++p) {
-    _mm_prefetch(static_cast<const char*>(tile.prefetch[p]), _MM_HINT_T1);
-  }
   const int cols_lo = tile.cols < 16 ? tile.cols : 16;
   const __mmask16 mask[2] = {FirstLanes(cols_lo), FirstLanes(tile.cols - cols_lo)};
   const bool add_col_bias = tile.col_bias != nullptr && !tile.accumulate;

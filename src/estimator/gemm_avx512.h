@@ -5,10 +5,12 @@
 // (and run by) the rest of the library.
 //
 // Packed layouts, for a block of depth kc:
-//   A micro-panel (kMr rows):    a[p * kMr + i] = A(i, p), rows past the edge 0
+//   A micro-panel (kMr rows):    a[p * 16 + i] = A(i, p), rows past the edge
+//                                (and the 2 lanes past kMr) 0
 //   B micro-panel (kNr columns): b[p * kNr + j] = B(p, j), columns past the edge 0
-// so that step p of the kernel reads kMr consecutive floats of A (broadcast,
-// one at a time) and kNr consecutive floats of B (two vector loads).
+// so that step p of the kernel reads kMr floats of A (broadcast, one at a
+// time) and kNr consecutive floats of B (two vector loads). A step of A takes
+// a whole aligned vector, so that packing stores never straddle cache lines.
 #ifndef TFCOMPAT_SRC_ESTIMATOR_GEMM_AVX512_H_
 #define TFCOMPAT_SRC_ESTIMATOR_GEMM_AVX512_H_
 
@@ -21,10 +23,12 @@ namespace tfcompat::estimator::gemm_avx512 {
 // FMA ports; per step, 28 FMAs against 16 loads.
 inline constexpr int kMr = 14;
 inline constexpr int kNr = 32;
+inline constexpr int kPackedMr = 16;  // floats per step of a packed A micro-panel
 
 // Packs rows [0, rows) and depth [0, depth) of A, whose element (i, p) is
 // a[i * row_stride + p * col_stride], as ceil(rows / kMr) micro-panels, one
-// after the other (kMr * depth floats each).
+// after the other (kPackedMr * depth floats each). `packed` must be 64-byte
+// aligned.
 void PackA(const float* a, ptrdiff_t row_stride, ptrdiff_t col_stride, int rows, int depth, float* packed);
 
 // Packs depth [0, depth) and columns [0, cols) of B, whose element (p, j) is
@@ -45,8 +49,6 @@ struct Tile {
   bool clamp;             // then C = min(max(C, lower), upper), as the last block is stored
   float lower;
   float upper;
-  const void* const* prefetch;  // lines to bring into L2 meanwhile, one per step
-  int prefetch_count;
 };
 
 // tile = packed_a (kMr x depth) * packed_b (depth x kNr), stored as `tile` says.
