@@ -254,8 +254,11 @@ void PackedGemm(int64_t m, int64_t n, int64_t k, ConstStridedMatrix a, ConstStri
 }
 
 bool CpuHasAvx512() {
-  __builtin_cpu_init();
-  return __builtin_cpu_supports("avx512f") != 0;
+  static const bool has = [] {
+    __builtin_cpu_init();
+    return __builtin_cpu_supports("avx512f") != 0;
+  }();
+  return has;
 }
 
 void Avx512Gemm(int64_t m, int64_t n, int64_t k, ConstStridedMatrix a, ConstStridedMatrix b, StridedMatrix c,
@@ -323,6 +326,8 @@ int GemmMaxThreads() {
 }
 
 namespace gemm_internal {
+
+bool CpuHasPackedKernel() { return CpuHasAvx512(); }
 
 std::vector<GemmImplementation> AvailableGemmImplementations() {
   std::vector<GemmImplementation> implementations = {{"eigen", EigenGemm}};

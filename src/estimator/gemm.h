@@ -54,6 +54,14 @@ struct GemmOptions {
 void Gemm(int64_t m, int64_t n, int64_t k, ConstStridedMatrix a, ConstStridedMatrix b, StridedMatrix c,
           const GemmOptions& options = {});
 
+// Whether Gemm() runs its packed kernel for an m x n x k product (a CPU with
+// AVX-512, and m n k >= kPackedMinFlops). Where it does not, it runs Eigen's
+// product on maps of the views; a caller that holds contiguous Eigen
+// matrices is faster calling Eigen directly (DenseLayer on the Iris model).
+// Inline, and the size first: on the Iris model's tiny products it costs a
+// multiply and a compare.
+inline bool GemmUsesPackedKernel(int64_t m, int64_t n, int64_t k);
+
 // The most threads one product may use (>= 1). The default is the machine's
 // hardware threads; each product still decides for itself whether a second
 // thread pays (train_bench sets 1 to measure the single-threaded figure).
@@ -61,6 +69,9 @@ void SetGemmMaxThreads(int threads);
 int GemmMaxThreads();
 
 namespace gemm_internal {
+
+// Whether this CPU runs the packed kernel (AVX-512F).
+bool CpuHasPackedKernel();
 
 // Products below this many multiply-adds (m n k) go to Eigen even where the
 // packed kernel runs: packing both operands and storing through masks costs
@@ -88,6 +99,11 @@ struct GemmImplementation {
 std::vector<GemmImplementation> AvailableGemmImplementations();
 
 }  // namespace gemm_internal
+
+inline bool GemmUsesPackedKernel(int64_t m, int64_t n, int64_t k) {
+  return m * n * k >= gemm_internal::kPackedMinFlops && gemm_internal::CpuHasPackedKernel();
+}
+
 }  // namespace tfcompat::estimator
 
 #endif  // TFCOMPAT_SRC_ESTIMATOR_GEMM_H_
