@@ -277,7 +277,7 @@ void Avx512TwoThreadGemm(int64_t m, int64_t n, int64_t k, ConstStridedMatrix a, 
 void Avx512OrEigenGemm(int64_t m, int64_t n, int64_t k, ConstStridedMatrix a, ConstStridedMatrix b, StridedMatrix c,
                        const GemmOptions& options) {
   const int64_t flops = m * n * k;
-  if (flops < gemm_internal::kPackedMinFlops) return EigenGemm(m, n, k, a, b, c, options);
+  if (!gemm_internal::PackedKernelPays(m, n, k)) return EigenGemm(m, n, k, a, b, c, options);
   const int threads = GemmMaxThreads();
   if (flops < gemm_internal::kParallelMinFlops || threads == 1 || GemmPool().workers() == 0) {
     return PackedGemm(m, n, k, a, b, c, options, 1);

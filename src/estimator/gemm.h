@@ -14,7 +14,7 @@
 //             whichever a ThreadChooser measures faster for that product.
 //             The result does not depend on the number of threads.
 //   "eigen"   every other CPU, and products too small for packing to pay
-//             (kPackedMinFlops): Eigen's own product on maps of the views.
+//             (PackedKernelPays): Eigen's own product on maps of the views.
 #ifndef TFCOMPAT_SRC_ESTIMATOR_GEMM_H_
 #define TFCOMPAT_SRC_ESTIMATOR_GEMM_H_
 
@@ -54,20 +54,6 @@ struct GemmOptions {
 void Gemm(int64_t m, int64_t n, int64_t k, ConstStridedMatrix a, ConstStridedMatrix b, StridedMatrix c,
           const GemmOptions& options = {});
 
-// Whether Gemm() runs its packed kernel for an m x n x k product (a CPU with
-// AVX-512, and m n k >= kPackedMinFlops). Where it does not, it runs Eigen's
-// product on maps of the views; a caller that holds contiguous Eigen
-// matrices is faster calling Eigen directly (DenseLayer on the Iris model).
-// Inline, and the size first: on the Iris model's tiny products it costs a
-// multiply and a compare.
-inline bool GemmUsesPackedKernel(int64_t m, int64_t n, int64_t k);
-
-// The most threads one product may use (>= 1). The default is the machine's
-// hardware threads; each product still decides for itself whether a second
-// thread pays (train_bench sets 1 to measure the single-threaded figure).
-void SetGemmMaxThreads(int threads);
-int GemmMaxThreads();
-
 namespace gemm_internal {
 
 // Whether this CPU runs the packed kernel (AVX-512F).
@@ -78,6 +64,35 @@ bool CpuHasPackedKernel();
 // more than it saves. Measured with bench/gemm_bench: the Iris layers (at most
 // 100 x 10 x 10) are far below, the MLP's are all above.
 inline constexpr int64_t kPackedMinFlops = 64 * 64 * 64;
+
+// Nor do products with fewer rows or columns than this: they fill less than
+// half of the kernel's 14 x 32 tile, and Eigen does better (gemm_bench: the
+// MLP's 512 x 10 logits layer, dW 48 GFLOP/s with Eigen, 35 packed).
+inline constexpr int64_t kPackedMinSide = 16;
+
+// Whether the packed kernel pays for an m x n x k product (where the CPU has it).
+inline bool PackedKernelPays(int64_t m, int64_t n, int64_t k) {
+  return m * n * k >= kPackedMinFlops && m >= kPackedMinSide && n >= kPackedMinSide;
+}
+
+}  // namespace gemm_internal
+
+// Whether Gemm() runs its packed kernel for an m x n x k product (a CPU with
+// AVX-512 and gemm_internal::PackedKernelPays). Where it does not, it runs
+// Eigen's product on maps of the views; a caller that holds contiguous Eigen
+// matrices is faster calling Eigen directly (DenseLayer on the Iris model).
+// The size is checked first: on tiny products this is a compare or two.
+inline bool GemmUsesPackedKernel(int64_t m, int64_t n, int64_t k) {
+  return gemm_internal::PackedKernelPays(m, n, k) && gemm_internal::CpuHasPackedKernel();
+}
+
+// The most threads one product may use (>= 1). The default is the machine's
+// hardware threads; each product still decides for itself whether a second
+// thread pays (train_bench sets 1 to measure the single-threaded figure).
+void SetGemmMaxThreads(int threads);
+int GemmMaxThreads();
+
+namespace gemm_internal {
 
 // Products of at least this many multiply-adds may run on several threads
 // (the ThreadChooser decides); smaller ones always run on one: below it, even
@@ -99,11 +114,6 @@ struct GemmImplementation {
 std::vector<GemmImplementation> AvailableGemmImplementations();
 
 }  // namespace gemm_internal
-
-inline bool GemmUsesPackedKernel(int64_t m, int64_t n, int64_t k) {
-  return m * n * k >= gemm_internal::kPackedMinFlops && gemm_internal::CpuHasPackedKernel();
-}
-
 }  // namespace tfcompat::estimator
 
 #endif  // TFCOMPAT_SRC_ESTIMATOR_GEMM_H_
