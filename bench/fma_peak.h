@@ -14,7 +14,7 @@
 
 namespace tfcompat::bench {
 
-// GFLOP/s (an FMA counts 2): the best of 20 rounds of 16 independent chains
+// GFLOP/s (an FMA counts 2): the best of 200 rounds of 16 independent chains
 // of vector FMAs (enough to cover the FMA latency on two ports), at the widest
 // width this build targets. Short rounds, so that some run undisturbed on a
 // shared machine.
@@ -44,7 +44,7 @@ inline double MeasurePeakGflops() {
   for (int c = 0; c < kChains; ++c) acc[c] = set(static_cast<float>(c));
   const Vec mul = set(0.999999f), add = set(1e-7f);
   double best = 1e30;
-  for (int round = 0; round < 20; ++round) {
+  for (int round = 0; round < 200; ++round) {
     const auto start = std::chrono::steady_clock::now();
     Vec local[kChains];  // in registers for the whole loop
     for (int c = 0; c < kChains; ++c) local[c] = acc[c];

@@ -39,7 +39,10 @@ bool ThreadChooser::Parallel(const Key& key) {
   const Times& several = entry->times[1];
   if (one.count < kMinSamples || several.count < kMinSamples) return several.count < one.count;
   const bool faster = several.Median() < one.Median();
-  return call % kReprobePeriod == 0 ? !faster : faster;
+  if (call < entry->next_probe || entry->probing) return faster;
+  entry->probing = true;
+  entry->probe_parallel = !faster;
+  return !faster;
 }
 
 void ThreadChooser::Record(const Key& key, bool parallel, double seconds) {
@@ -49,6 +52,12 @@ void ThreadChooser::Record(const Key& key, bool parallel, double seconds) {
   Times& times = entry->times[parallel ? 1 : 0];
   times.last[static_cast<size_t>(times.count % kWindow)] = seconds;
   ++times.count;
+  if (entry->probing && parallel == entry->probe_parallel) {
+    entry->probing = false;
+    const bool promising = seconds < entry->times[parallel ? 0 : 1].Median();
+    entry->period = promising ? 1 : std::min(2 * entry->period, kMaxProbePeriod);
+    entry->next_probe = entry->calls + entry->period;
+  }
 }
 
 }  // namespace tfcompat::estimator

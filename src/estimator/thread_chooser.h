@@ -11,8 +11,12 @@
 // machine shared with other processes, the other core may be busy, and a
 // worker that claimed a task and then lost its core makes the whole job
 // wait. So each key runs both ways kMinSamples times (alternately), then the
-// way with the lower median of its last kWindow times, and the other way once
-// every kReprobePeriod calls, so that a change of load is noticed. Thread-safe.
+// way with the lower median of its last kWindow times. Now and then it runs
+// the other way once (a probe), so that a change of load is noticed: first
+// after kMinProbePeriod calls; each probe that loses doubles the wait (up to
+// kMaxProbePeriod), so that a busy machine pays for very few; a probe that
+// beats the current median is repeated at once, until the medians decide.
+// Thread-safe.
 #ifndef TFCOMPAT_SRC_ESTIMATOR_THREAD_CHOOSER_H_
 #define TFCOMPAT_SRC_ESTIMATOR_THREAD_CHOOSER_H_
 
@@ -27,7 +31,8 @@ class ThreadChooser {
  public:
   static constexpr int kWindow = 5;
   static constexpr int kMinSamples = 3;
-  static constexpr int64_t kReprobePeriod = 32;
+  static constexpr int64_t kMinProbePeriod = 32;
+  static constexpr int64_t kMaxProbePeriod = 1024;
   // Beyond this many keys, new keys run on one thread (never slower than
   // today's choice for them, and the table stays small).
   static constexpr size_t kMaxKeys = 64;
@@ -50,6 +55,10 @@ class ThreadChooser {
     Key key;
     Times times[2];  // [0]: one thread, [1]: several
     int64_t calls = 0;
+    int64_t period = kMinProbePeriod;  // calls between probes
+    int64_t next_probe = kMinProbePeriod;
+    bool probing = false;  // a probe is out
+    bool probe_parallel = false;
   };
 
   Entry* Find(const Key& key);  // null if absent; mu_ held

@@ -5,8 +5,8 @@
 namespace tfcompat::estimator {
 namespace {
 
-// Runs `calls` jobs of `key` with the given durations; returns how many ran
-// in parallel.
+// Runs `calls` jobs of `key` that take `one` seconds on one thread and
+// `several` on several; returns how many ran in parallel.
 int RunJobs(ThreadChooser* chooser, const ThreadChooser::Key& key, int calls, double one, double several) {
   int parallel = 0;
   for (int i = 0; i < calls; ++i) {
@@ -28,29 +28,34 @@ BOOST_AUTO_TEST_CASE(TriesBothWaysThenKeepsTheFaster) {
     BOOST_TEST(p == (i % 2 == 1));
     chooser.Record(key, p, p ? 1.0 : 2.0);
   }
-  // Then the faster way, but for one probe every kReprobePeriod calls.
-  const int calls = static_cast<int>(4 * ThreadChooser::kReprobePeriod);
-  BOOST_TEST(RunJobs(&chooser, key, calls, 2.0, 1.0) == calls - 4);
+  // Then the faster way; probes of the other back off: 32, 64, ... 1024 calls apart.
+  const int calls = 4000;
+  const int parallel = RunJobs(&chooser, key, calls, 2.0, 1.0);
+  BOOST_TEST(parallel < calls);
+  BOOST_TEST(parallel >= calls - 9);
 }
 
 BOOST_AUTO_TEST_CASE(FollowsAChangeOfLoad) {
   ThreadChooser chooser;
   const ThreadChooser::Key key{1, 2, 3, 4};
-  RunJobs(&chooser, key, 100, 2.0, 1.0);  // parallel pays
-  // The other core gets busy: parallel now takes 3x as long. After enough
-  // probes to move the median, one thread is chosen.
-  const int calls = static_cast<int>(ThreadChooser::kWindow * ThreadChooser::kReprobePeriod);
-  RunJobs(&chooser, key, calls, 2.0, 6.0);
-  BOOST_TEST(RunJobs(&chooser, key, calls, 2.0, 6.0) <= ThreadChooser::kWindow);
+  BOOST_TEST(RunJobs(&chooser, key, 100, 2.0, 1.0) >= 90);  // parallel pays
+  // The other core gets busy: parallel now takes 3x as long. Once its median
+  // moves (a few calls), one thread is chosen, and few probes follow.
+  RunJobs(&chooser, key, ThreadChooser::kWindow, 2.0, 6.0);
+  BOOST_TEST(RunJobs(&chooser, key, 3000, 2.0, 6.0) <= 7);
+  // The other core is idle again: the next probe wins, is repeated at once,
+  // and parallel is chosen again.
+  RunJobs(&chooser, key, static_cast<int>(ThreadChooser::kMaxProbePeriod) + ThreadChooser::kWindow, 2.0, 1.0);
+  BOOST_TEST(RunJobs(&chooser, key, 100, 2.0, 1.0) >= 95);
 }
 
 BOOST_AUTO_TEST_CASE(KeysAreIndependentAndTheTableIsBounded) {
   ThreadChooser chooser;
-  RunJobs(&chooser, {1, 1, 1, 0}, 50, 2.0, 1.0);
-  RunJobs(&chooser, {2, 2, 2, 0}, 50, 1.0, 2.0);
-  // Calls 50..62 of each key: no probe among them.
-  BOOST_TEST(RunJobs(&chooser, {1, 1, 1, 0}, 13, 2.0, 1.0) == 13);
-  BOOST_TEST(RunJobs(&chooser, {2, 2, 2, 0}, 13, 1.0, 2.0) == 0);
+  RunJobs(&chooser, {1, 1, 1, 0}, 20, 2.0, 1.0);
+  RunJobs(&chooser, {2, 2, 2, 0}, 20, 1.0, 2.0);
+  // Calls 20..29 of each key: no probe among them.
+  BOOST_TEST(RunJobs(&chooser, {1, 1, 1, 0}, 10, 2.0, 1.0) == 10);
+  BOOST_TEST(RunJobs(&chooser, {2, 2, 2, 0}, 10, 1.0, 2.0) == 0);
   for (int64_t i = 0; i < static_cast<int64_t>(ThreadChooser::kMaxKeys); ++i) RunJobs(&chooser, {i, 9, 9, 9}, 1, 1, 1);
   // Full: a new key always runs on one thread.
   BOOST_TEST(RunJobs(&chooser, {-1, -1, -1, -1}, 20, 2.0, 1.0) == 0);
