@@ -41,7 +41,11 @@ namespace {
 
 std::atomic<int> g_max_threads{0};  // 0: not set, use the hardware threads
 
-int HardwareThreads() { return std::max(1, static_cast<int>(std::thread::hardware_concurrency())); }
+// Once: std::thread::hardware_concurrency() reads /sys (microseconds).
+int HardwareThreads() {
+  static const int threads = std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
+  return threads;
+}
 
 // ---------------------------------------------------------------- Eigen
 
