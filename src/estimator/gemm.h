@@ -95,9 +95,12 @@ int GemmMaxThreads();
 namespace gemm_internal {
 
 // Products of at least this many multiply-adds may run on several threads
-// (the ThreadChooser decides); smaller ones always run on one: below it, even
-// on an idle machine, waking a worker costs about what it saves (gemm_bench).
-inline constexpr int64_t kParallelMinFlops = 128 * 128 * 128;
+// (the ThreadChooser measures whether that pays); smaller ones always run on
+// one. Waking a sleeping worker takes ~50 us on this project's VM (median;
+// 60 us at the 90th percentile), during which the caller works alone; 256^3
+// takes ~200 us on one thread, so a second thread can save a useful part of
+// it, while below ~100 us it could not save enough to be worth a probe.
+inline constexpr int64_t kParallelMinFlops = 256 * 256 * 256;
 
 using GemmFunction = void (*)(int64_t m, int64_t n, int64_t k, ConstStridedMatrix a, ConstStridedMatrix b,
                               StridedMatrix c, const GemmOptions& options);

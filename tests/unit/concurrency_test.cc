@@ -131,13 +131,13 @@ BOOST_AUTO_TEST_CASE(ManyThreadsShareOneSummaryWriter) {
 // the one a single thread computes.
 BOOST_AUTO_TEST_CASE(ThreadsShareTheMatrixProductPool) {
   using estimator::Gemm;
-  constexpr int64_t kM = 160, kN = 150, kK = 140;  // 3.4 M multiply-adds
+  constexpr int64_t kM = 300, kN = 280, kK = 200;  // 16.8 M multiply-adds
   static_assert(kM * kN * kK >= estimator::gemm_internal::kParallelMinFlops);
   std::vector<float> a(kM * kK), b(kK * kN), expected(kM * kN);
   for (size_t i = 0; i < a.size(); ++i) a[i] = static_cast<float>(i % 13) - 6.0f;
   for (size_t i = 0; i < b.size(); ++i) b[i] = static_cast<float>(i % 7) - 3.0f;
   Gemm(kM, kN, kK, {a.data(), kK, 1}, {b.data(), kN, 1}, {expected.data(), kN, 1});
-  constexpr int kThreads = 4, kProducts = 12;
+  constexpr int kThreads = 3, kProducts = 4;
   std::atomic<int> wrong{0};
   std::vector<std::thread> threads;
   for (int t = 0; t < kThreads; ++t) {
