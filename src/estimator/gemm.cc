@@ -141,6 +141,13 @@ struct Workspace {
   int64_t block = -1;
 };
 
+// The calling thread's workspace. Declared in a function that each thread
+// runs, so that each thread constructs its own and destroys it as it exits.
+Workspace& ThisThreadsWorkspace() {
+  thread_local Workspace workspace;
+  return workspace;
+}
+
 std::atomic<uint64_t> g_products{0};
 
 // A product with C row-major (C^T already taken where C was column-major).
@@ -248,8 +255,7 @@ void PackedGemm(int64_t m, int64_t n, int64_t k, ConstStridedMatrix a, ConstStri
   p.row_chunks = CeilDiv(p.m, p.chunk_rows);
   p.id = g_products.fetch_add(1, std::memory_order_relaxed) + 1;
   const int64_t tasks = p.row_chunks * CeilDiv(p.n, p.nc);
-  thread_local Workspace workspace;
-  auto task = [&p](int t) { RunTask(p, t, &workspace); };
+  auto task = [&p](int t) { RunTask(p, t, &ThisThreadsWorkspace()); };
   if (threads <= 1) {
     for (int64_t t = 0; t < tasks; ++t) task(static_cast<int>(t));
   } else {
