@@ -98,6 +98,8 @@ CASES = [
     ("dnn-momentum", "dnn_classifier", "multiclass", [10], "Momentum"),
     ("dnn-ftrl-binary", "dnn_classifier", "binary", [10], "Ftrl"),
     ("dnn-regressor", "dnn_regressor", "regression", [10, 10], None),
+    # hidden layers wide enough for the packed matrix kernel (src/estimator/gemm.h) where the CPU has it
+    ("dnn-wide", "dnn_classifier", "multiclass", [64, 64], None),
     ("linear-default", "linear_classifier", "multiclass", None, None),
 ]
 

@@ -1,6 +1,7 @@
 // Concurrent use: readers running while a CheckpointManager saves see only
-// complete checkpoints; many threads share one SummaryWriter (this file is
-// also built alone under ThreadSanitizer, see tests/CMakeLists.txt).
+// complete checkpoints; many threads share one SummaryWriter; threads share
+// the estimator's matrix-product thread pool (this file is also built alone
+// under ThreadSanitizer, see tests/CMakeLists.txt).
 #include <boost/test/unit_test.hpp>
 
 #include <atomic>
@@ -10,6 +11,7 @@
 #include <thread>
 #include <vector>
 
+#include "estimator/gemm.h"
 #include "tfcompat/checkpoint/checkpoint.h"
 #include "tfcompat/summary/event_file_reader.h"
 #include "tfcompat/summary/summary_writer.h"
@@ -121,6 +123,34 @@ BOOST_AUTO_TEST_CASE(ManyThreadsShareOneSummaryWriter) {
   BOOST_TEST(!(*reader)->truncated_tail());
   BOOST_REQUIRE_EQUAL(steps.size(), size_t{kThreads});
   for (const auto& [tag, seen] : steps) BOOST_TEST(seen.size() == size_t{kSteps}, tag);
+}
+
+// Threads multiply at once, each on its own output, with products large
+// enough to be offered the shared worker thread (gemm.h: kParallelMinFlops):
+// one caller at a time gets it, the others run alone, and every result is
+// the one a single thread computes.
+BOOST_AUTO_TEST_CASE(ThreadsShareTheMatrixProductPool) {
+  using estimator::Gemm;
+  constexpr int64_t kM = 300, kN = 280, kK = 200;  // 16.8 M multiply-adds
+  static_assert(kM * kN * kK >= estimator::gemm_internal::kParallelMinFlops);
+  std::vector<float> a(kM * kK), b(kK * kN), expected(kM * kN);
+  for (size_t i = 0; i < a.size(); ++i) a[i] = static_cast<float>(i % 13) - 6.0f;
+  for (size_t i = 0; i < b.size(); ++i) b[i] = static_cast<float>(i % 7) - 3.0f;
+  Gemm(kM, kN, kK, {a.data(), kK, 1}, {b.data(), kN, 1}, {expected.data(), kN, 1});
+  constexpr int kThreads = 3, kProducts = 4;
+  std::atomic<int> wrong{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&] {
+      std::vector<float> c(kM * kN);
+      for (int i = 0; i < kProducts; ++i) {
+        Gemm(kM, kN, kK, {a.data(), kK, 1}, {b.data(), kN, 1}, {c.data(), kN, 1});
+        wrong += c != expected;
+      }
+    });
+  }
+  for (std::thread& thread : threads) thread.join();
+  BOOST_TEST(wrong.load() == 0);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include "estimator/gemm.h"
+
 namespace tfcompat::estimator {
 namespace {
 
@@ -99,6 +101,22 @@ BOOST_AUTO_TEST_CASE(GradientsWithDropoutMatchFiniteDifferences) {
   options.dropout = 0.4f;
   auto model = NewDNNClassifier(options, 5).value();
   CheckGradients(*model, RandomBatch(6, 4, ThreeClasses));
+}
+
+// Hidden layers wide enough (72 x 72, batch 64) that their products run on
+// the packed kernel where the CPU has one (gemm.h): the layer's three products
+// and the fused bias + activation, checked end to end.
+BOOST_AUTO_TEST_CASE(GradientsOfWideLayersMatchFiniteDifferences) {
+  BOOST_TEST(GemmUsesPackedKernel(64, 72, 72) == gemm_internal::CpuHasPackedKernel());
+  for (Activation a : {Activation::kRelu, Activation::kTanh}) {
+    BOOST_TEST_CONTEXT("activation " << ActivationName(a)) {
+      DNNClassifierOptions options = SmallDNN(3, a);
+      options.hidden_units = {72, 72};
+      options.loss_reduction = LossReduction::kSumOverBatchSize;  // a loss near 1: finer differences
+      auto model = NewDNNClassifier(options, 5).value();
+      CheckGradients(*model, RandomBatch(64, 6, ThreeClasses));
+    }
+  }
 }
 
 BOOST_AUTO_TEST_CASE(GradientsOfLinearClassifierWithNormalizerMatchFiniteDifferences) {
