@@ -10,10 +10,10 @@
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
-#include <chrono>
 #include <random>
 
 #include "base/status_macros.h"
+#include "io/wall_clock.h"
 
 namespace tfcompat {
 namespace {
@@ -335,8 +335,7 @@ class PosixEnv final : public Env {
   }
 
   double NowSeconds() override {
-    using namespace std::chrono;
-    return duration<double>(system_clock::now().time_since_epoch()).count();
+    return WallClockSeconds();
   }
 
  private:
