@@ -14,25 +14,6 @@ void PutFixed64(std::string* dst, uint64_t value) {
   dst->append(buf, sizeof(buf));
 }
 
-int EncodeVarint64(char* dst, uint64_t value) {
-  int n = 0;
-  while (value >= 0x80) {
-    dst[n++] = static_cast<char>(value | 0x80);
-    value >>= 7;
-  }
-  dst[n++] = static_cast<char>(value);
-  return n;
-}
-
-int VarintLength(uint64_t value) {
-  int n = 1;
-  while (value >= 0x80) {
-    value >>= 7;
-    ++n;
-  }
-  return n;
-}
-
 void PutVarint32(std::string* dst, uint32_t value) { PutVarint64(dst, value); }
 
 void PutVarint64(std::string* dst, uint64_t value) {

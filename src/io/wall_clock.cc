@@ -86,7 +86,8 @@ class TscClock {
     // huge `elapsed`, and re-anchors too.
     const uint64_t elapsed = ticks - anchor_ticks;
     if ((version & 1) == 0 && version_.load(std::memory_order_relaxed) == version && elapsed < period_ticks) {
-      return anchor_seconds + static_cast<double>(elapsed) * seconds_per_tick;
+      // Signed: one instruction converts it (elapsed < period_ticks < 2^63).
+      return anchor_seconds + static_cast<double>(static_cast<int64_t>(elapsed)) * seconds_per_tick;
     }
     return Reanchor();
   }

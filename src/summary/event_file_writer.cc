@@ -173,12 +173,11 @@ Status EventFileWriter::WriteScalarEvent(std::string_view tag, int64_t step, flo
   // Encoded (both CRCs read it back) in a buffer of this thread's own, then
   // copied: the batch's cache lines were just read by the writer thread, and
   // the CRC loads would stall until this core owns them again.
-  const double now = env_->NowSeconds();
-  const size_t size = FramedScalarEventSize(now, step, tag.size());
+  const size_t capacity = tag.size() + kMaxFramedScalarEventOverhead;
   char small[128];
   std::unique_ptr<char[]> large;
-  char* const record = size <= sizeof(small) ? small : (large = std::make_unique<char[]>(size)).get();
-  EncodeFramedScalarEvent(now, step, tag, value, record);
+  char* const record = capacity <= sizeof(small) ? small : (large = std::make_unique<char[]>(capacity)).get();
+  const size_t size = EncodeFramedScalarEvent(env_->NowSeconds(), step, tag, value, record);
   std::unique_lock<std::mutex> lock(append_mu_);
   TFCOMPAT_RETURN_IF_ERROR(WaitForFreeSlot(lock));
   Batch& batch = FillingBatch();

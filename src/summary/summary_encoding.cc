@@ -57,11 +57,7 @@ ScalarEventLayout LayScalarEvent(double wall_time, int64_t step, size_t tag_size
 
 }  // namespace
 
-size_t FramedScalarEventSize(double wall_time, int64_t step, size_t tag_size) {
-  return kRecordHeaderSize + LayScalarEvent(wall_time, step, tag_size).payload_len + kRecordFooterSize;
-}
-
-void EncodeFramedScalarEvent(double wall_time, int64_t step, std::string_view tag, float value, char* dst) {
+size_t EncodeFramedScalarEvent(double wall_time, int64_t step, std::string_view tag, float value, char* dst) {
   const ScalarEventLayout layout = LayScalarEvent(wall_time, step, tag.size());
   char* const payload = dst + kRecordHeaderSize;
   char* p = payload;
@@ -91,12 +87,13 @@ void EncodeFramedScalarEvent(double wall_time, int64_t step, std::string_view ta
 
   EncodeRecordHeader(layout.payload_len, dst);
   EncodeRecordFooter(std::string_view(payload, layout.payload_len), payload + layout.payload_len);
+  return kRecordHeaderSize + layout.payload_len + kRecordFooterSize;
 }
 
 void AppendFramedScalarEvent(double wall_time, int64_t step, std::string_view tag, float value, std::string* dst) {
   const size_t start = dst->size();
-  dst->resize(start + FramedScalarEventSize(wall_time, step, tag.size()));
-  EncodeFramedScalarEvent(wall_time, step, tag, value, dst->data() + start);
+  dst->resize(start + tag.size() + kMaxFramedScalarEventOverhead);
+  dst->resize(start + EncodeFramedScalarEvent(wall_time, step, tag, value, dst->data() + start));
 }
 
 std::vector<double> TensorBoardHistogramBuckets(std::span<const double> values, int bucket_count) {

@@ -9,6 +9,8 @@
 #include <string_view>
 #include <vector>
 
+#include "io/coding.h"
+#include "io/record_format.h"
 #include "tfcompat/summary/summary_writer.h"
 
 namespace tfcompat {
@@ -28,11 +30,16 @@ namespace tfcompat {
 // For a 4-byte tag and a small step the record is 16 + 26 = 42 bytes.
 void AppendFramedScalarEvent(double wall_time, int64_t step, std::string_view tag, float value, std::string* dst);
 
-// The same record written to `dst`, which has room for
-// FramedScalarEventSize(wall_time, step, tag.size()) bytes: for callers
-// that encode into a buffer of their own.
-size_t FramedScalarEventSize(double wall_time, int64_t step, size_t tag_size);
-void EncodeFramedScalarEvent(double wall_time, int64_t step, std::string_view tag, float value, char* dst);
+// The most bytes a scalar event's record takes besides its tag: the
+// framing, wall_time, and the step and three lengths as the longest varints
+// after their field tags, and simple_value.
+inline constexpr size_t kMaxFramedScalarEventOverhead =
+    kRecordHeaderSize + kRecordFooterSize + 9 + 4 * (1 + kMaxVarint64Bytes) + 5;
+
+// The same record written to `dst`, which has room for tag.size() +
+// kMaxFramedScalarEventOverhead bytes, for callers that encode into a buffer
+// of their own; returns its size.
+size_t EncodeFramedScalarEvent(double wall_time, int64_t step, std::string_view tag, float value, char* dst);
 
 // TensorBoard's default histogram (tensorboard/plugins/histogram
 // summary_v2 `_buckets`): `bucket_count` rows of (left, right, count),

@@ -1,4 +1,7 @@
 #include <boost/test/unit_test.hpp>
+#include <cstdint>
+#include <string>
+#include <vector>
 
 #include "io/coding.h"
 
@@ -36,8 +39,12 @@ BOOST_AUTO_TEST_CASE(VarintKnownAnswers) {
 }
 
 BOOST_AUTO_TEST_CASE(VarintRoundTripsEveryLength) {
+  std::vector<uint64_t> values = {UINT64_MAX};
   for (int shift = 0; shift < 64; ++shift) {
-    const uint64_t value = (uint64_t{1} << shift) - 1;
+    values.push_back((uint64_t{1} << shift) - 1);  // the longest of each length
+    values.push_back(uint64_t{1} << shift);        // the shortest of each length
+  }
+  for (const uint64_t value : values) {
     std::string s;
     PutVarint64(&s, value);
     BOOST_TEST(static_cast<int>(s.size()) == VarintLength(value));

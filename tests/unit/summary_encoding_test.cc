@@ -69,6 +69,7 @@ BOOST_AUTO_TEST_CASE(ScalarEventMatchesProtobufEverywhere) {
         AppendFramedScalarEvent(1764100800.123456, step, std::string(n, 't'), value, &ours);
         BOOST_TEST(ours == ProtobufScalarRecord(1764100800.123456, step, std::string(n, 't'), value),
                    "step " << step << " tag length " << n << " value " << value);
+        BOOST_TEST(ours.size() <= n + kMaxFramedScalarEventOverhead);
       }
     }
   }
