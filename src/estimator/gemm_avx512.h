@@ -51,7 +51,8 @@ struct Tile {
   float upper;
 };
 
-// tile = packed_a (kMr x depth) * packed_b (depth x kNr), stored as `tile` says.
+// tile = packed_a (kMr x depth) * packed_b (depth x kNr), stored as `tile` says;
+// only the tile's rows (1 ... kMr) are computed.
 void Kernel(int depth, const float* packed_a, const float* packed_b, const Tile& tile);
 
 }  // namespace tfcompat::estimator::gemm_avx512

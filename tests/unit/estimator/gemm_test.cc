@@ -194,6 +194,25 @@ BOOST_AUTO_TEST_CASE(SmallShapesInEveryMemoryOrder) {
   }
 }
 
+// The kernel computes a row panel's tail of 1 ... 13 rows with a kernel of
+// that height: every tail, on C's rows (C row-major) and on its columns (C
+// column-major, computed as C^T), with bias and ReLU as the last block stores.
+// Depths just above multiples of 256 are cut into equal depth blocks, the last
+// one shorter (257 = 129 + 128).
+BOOST_AUTO_TEST_CASE(EveryRowTailAndDepthBlocks) {
+  uint32_t seed = 500;
+  for (int64_t rows = 1; rows <= 2 * 14; ++rows) {
+    Check({rows, 40, 37, Order::kRowMajor, Order::kColumnMajor, Order::kRowMajor, true, GemmActivation::kRelu}, seed++);
+    Check({40, rows, 37, Order::kColumnMajor, Order::kRowMajor, Order::kColumnMajor, true, GemmActivation::kRelu},
+          seed++);
+  }
+  for (int64_t k : {257, 513, 769}) {
+    Check({30, 33, k, Order::kColumnMajor, Order::kRowMajor, Order::kColumnMajor, true, GemmActivation::kRelu6},
+          seed++);
+    Check({43, 50, k, Order::kRowMajor, Order::kColumnMajor, Order::kRowMajor, false, GemmActivation::kNone}, seed++);
+  }
+}
+
 // The brief's odd shapes: 1, 3, 17, 63, 64, 65, 511, 512, 784, with the
 // layouts of the dense layer's three products and their transposes.
 BOOST_AUTO_TEST_CASE(OddShapesWithTheDenseLayersLayouts) {
