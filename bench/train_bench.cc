@@ -8,7 +8,9 @@
 //     GFLOP/s of its dense layers' forward + backward passes alone (products,
 //     bias, activations), the best and the median of many passes;
 //   * this core's FMA peak, measured with a loop of independent vector FMAs
-//     (the best of short rounds, as the best pass above).
+//     (the best and the median of short rounds: the dense layers' best pass
+//     is given as a fraction of the best round, their median pass of the
+//     median round).
 // first with every product on one thread (SetGemmMaxThreads(1)), then with
 // each product choosing its threads (Gemm()'s default).
 // With --peer, runs bench/train_bench_tf.py under PYTHON (a venv with
@@ -190,11 +192,12 @@ DenseFigures DenseGflops(int64_t batch) {
   return {flops / passes.front() / 1e9, flops / passes[passes.size() / 2] / 1e9};
 }
 
-void PrintDense(const DenseFigures& dense, double peak) {
+void PrintDense(const DenseFigures& dense, const tfcompat::bench::FmaPeak& peak) {
   std::printf(
-      "  mlp dense layers fwd+bwd: %.1f GFLOP/s = %.0f%% of measured FMA peak %.1f GFLOP/s (best pass; median "
-      "%.0f%%)\n",
-      dense.best_gflops, 100.0 * dense.best_gflops / peak, peak, 100.0 * dense.median_gflops / peak);
+      "  mlp dense layers fwd+bwd: best pass %.1f GFLOP/s = %.0f%% of the FMA peak's best round (%.1f GFLOP/s); "
+      "median pass %.1f GFLOP/s = %.0f%% of its median round (%.1f)\n",
+      dense.best_gflops, 100.0 * dense.best_gflops / peak.best_gflops, peak.best_gflops, dense.median_gflops,
+      100.0 * dense.median_gflops / peak.median_gflops, peak.median_gflops);
 }
 
 }  // namespace
@@ -212,7 +215,7 @@ int main(int argc, char** argv) {
       return 1;
     }
   }
-  const double peak = tfcompat::bench::MeasurePeakGflops();
+  const tfcompat::bench::FmaPeak peak = tfcompat::bench::MeasureFmaPeak();
   SetGemmMaxThreads(1);
   const auto iris = IrisDataset();
   const double iris32 = MicrosPerStep(iris, {10, 10}, 3, 32);
