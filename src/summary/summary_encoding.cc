@@ -1,9 +1,11 @@
 #include "summary/summary_encoding.h"
 
 #include <algorithm>
+#include <bit>
 #include <cfloat>
 #include <cmath>
 #include <cstring>
+#include <limits>
 
 #include "io/coding.h"
 #include "io/record_format.h"
@@ -18,23 +20,6 @@ constexpr char kEventSummary = 0x2A;      // 5, length-delimited
 constexpr char kSummaryValue = 0x0A;      // 1, length-delimited
 constexpr char kValueTag = 0x0A;          // 1, length-delimited
 constexpr char kValueSimpleValue = 0x15;  // 2, fixed32
-
-// TF's default bucket limits (tensorflow/core/lib/histogram): 0, +-1e-12
-// growing by 10% while below 1e20, and +-DBL_MAX, ascending.
-const std::vector<double>& TfDefaultBucketLimits() {
-  static const std::vector<double> limits = [] {
-    std::vector<double> positive;
-    for (double v = 1e-12; v < 1e20; v *= 1.1) positive.push_back(v);
-    positive.push_back(DBL_MAX);
-    std::vector<double> all;
-    all.reserve(2 * positive.size() + 1);
-    for (auto it = positive.rbegin(); it != positive.rend(); ++it) all.push_back(-*it);
-    all.push_back(0.0);
-    all.insert(all.end(), positive.begin(), positive.end());
-    return all;
-  }();
-  return limits;
-}
 
 // The lengths of the nested messages of a scalar event.
 struct ScalarEventLayout {
@@ -120,6 +105,80 @@ std::vector<double> TensorBoardHistogramBuckets(std::span<const double> values, 
   return rows;
 }
 
+const std::vector<double>& TfDefaultBucketLimits() {
+  static const std::vector<double> limits = [] {
+    std::vector<double> positive;
+    for (double v = 1e-12; v < 1e20; v *= 1.1) positive.push_back(v);
+    positive.push_back(DBL_MAX);
+    std::vector<double> all;
+    all.reserve(2 * positive.size() + 1);
+    for (auto it = positive.rbegin(); it != positive.rend(); ++it) all.push_back(-*it);
+    all.push_back(0.0);
+    all.insert(all.end(), positive.begin(), positive.end());
+    return all;
+  }();
+  return limits;
+}
+
+namespace {
+
+// The limits are -p[P-1] .. -p[0], 0, p[0] .. p[P-1] (p ascending, P of them),
+// so a bucket index follows from where |x| falls among the positive limits p.
+// Positive doubles order as their bit patterns, so the top bits of |x| name a
+// cell of magnitudes: the exponent and three mantissa bits, a cell spanning a
+// factor of at most 1.125 < 1.1^2 (mantissas 1 to 1.125), and so holding at
+// most two limits.
+// first_at_least[cell] is the first p at or above the cell's smallest
+// magnitude; two steps from there find |x|'s place, without branches (a
+// histogram's values are in no order a branch predictor could learn).
+constexpr int kCellShift = 52 - 3;
+constexpr size_t kCells = size_t{1} << (64 - 1 - kCellShift);
+
+struct PositiveLimits {
+  size_t count;                          // P
+  std::vector<double> p;                 // P limits, then two +inf for the steps
+  std::vector<uint16_t> first_at_least;  // [kCells]
+};
+
+const PositiveLimits& TfPositiveLimits() {
+  static const PositiveLimits limits = [] {
+    const std::vector<double>& all = TfDefaultBucketLimits();
+    PositiveLimits l;
+    l.p.assign(all.begin() + static_cast<ptrdiff_t>(all.size() / 2) + 1, all.end());
+    l.count = l.p.size();
+    l.first_at_least.resize(kCells);
+    for (size_t cell = 0; cell < kCells; ++cell) {
+      const double smallest = std::bit_cast<double>(static_cast<uint64_t>(cell) << kCellShift);
+      l.first_at_least[cell] =
+          static_cast<uint16_t>(std::lower_bound(l.p.begin(), l.p.end(), smallest) - l.p.begin());
+    }
+    l.p.resize(l.count + 2, std::numeric_limits<double>::infinity());
+    return l;
+  }();
+  return limits;
+}
+
+}  // namespace
+
+size_t TfDefaultBucketIndex(double x) {
+  const PositiveLimits& limits = TfPositiveLimits();
+  const size_t count = limits.count;  // all limits: 2 count + 1, 0 at index count
+  const double* const p = limits.p.data();
+  const double magnitude = std::abs(x);
+  if (!(magnitude <= DBL_MAX)) return x < 0 ? 0 : 2 * count;  // -inf; +inf and NaN
+  size_t j = limits.first_at_least[std::bit_cast<uint64_t>(magnitude) >> kCellShift];
+  if (x >= 0) {  // and -0.0, which equals 0
+    j += p[j] <= magnitude;
+    j += p[j] <= magnitude;  // j: the first p above x
+    return std::min(count + 1 + j, 2 * count);
+  }
+  // The first limit above a negative x is -p[j - 1], p[j] being the first p
+  // at or above |x|; or 0 when no p lies below |x| (j == 0).
+  j += p[j] < magnitude;
+  j += p[j] < magnitude;
+  return count - j;
+}
+
 HistogramData HistogramData::FromValues(std::span<const double> values) {
   const std::vector<double>& limits = TfDefaultBucketLimits();
   std::vector<double> counts(limits.size(), 0.0);
@@ -128,9 +187,7 @@ HistogramData HistogramData::FromValues(std::span<const double> values) {
   h.max = -DBL_MAX;
   for (double x : values) {
     // Bucket i holds limits[i-1] <= x < limits[i], as TF's Histogram::Add.
-    size_t b = static_cast<size_t>(std::upper_bound(limits.begin(), limits.end(), x) - limits.begin());
-    if (b == limits.size()) b = limits.size() - 1;
-    counts[b] += 1;
+    counts[TfDefaultBucketIndex(x)] += 1;
     h.min = std::min(h.min, x);
     h.max = std::max(h.max, x);
     h.num += 1;

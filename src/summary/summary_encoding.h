@@ -41,6 +41,19 @@ inline constexpr size_t kMaxFramedScalarEventOverhead =
 // of their own; returns its size.
 size_t EncodeFramedScalarEvent(double wall_time, int64_t step, std::string_view tag, float value, char* dst);
 
+// TF's default histogram bucket limits (tensorflow/core/lib/histogram):
+// 0, +-1e-12 growing by 10% while below 1e20, and +-DBL_MAX, ascending.
+const std::vector<double>& TfDefaultBucketLimits();
+
+// The bucket of `x` among TfDefaultBucketLimits(): the index of the first
+// limit greater than x (as std::upper_bound), the last bucket for larger x
+// and for NaN. A table indexed by x's exponent and three leading mantissa
+// bits gives a candidate two branch-free steps from the answer: ~2.5 ns
+// instead of the binary search's ~22 ns (mispredicted branches), which made
+// bucketing most of the cost of the Estimator's default activation
+// histograms.
+size_t TfDefaultBucketIndex(double x);
+
 // TensorBoard's default histogram (tensorboard/plugins/histogram
 // summary_v2 `_buckets`): `bucket_count` rows of (left, right, count),
 // row-major. Empty input gives all-zero rows; a single distinct value v

@@ -4,9 +4,14 @@
 #include <png.h>
 
 #include <boost/test/unit_test.hpp>
+#include <algorithm>
+#include <bit>
 #include <cfloat>
+#include <cmath>
 #include <cstring>
 #include <limits>
+#include <random>
+#include <vector>
 
 #include "io/record_format.h"
 #include "summary/event_file_writer.h"
@@ -106,6 +111,52 @@ BOOST_AUTO_TEST_CASE(TensorBoardBucketsSingleValueAndEmpty) {
   BOOST_TEST(TensorBoardHistogramBuckets(same, 2) == (std::vector<double>{2.5, 2.5, 0, 2.5, 2.5, 3}),
              boost::test_tools::per_element());
   BOOST_TEST(TensorBoardHistogramBuckets({}, 2) == std::vector<double>(6, 0.0), boost::test_tools::per_element());
+}
+
+// The reference: the binary search TF's Histogram::Add does.
+size_t UpperBoundBucket(double x) {
+  const std::vector<double>& limits = TfDefaultBucketLimits();
+  const size_t b = static_cast<size_t>(std::upper_bound(limits.begin(), limits.end(), x) - limits.begin());
+  return std::min(b, limits.size() - 1);
+}
+
+BOOST_AUTO_TEST_CASE(TfDefaultBucketIndexIsTheBinarySearch) {
+  const std::vector<double>& limits = TfDefaultBucketLimits();
+  BOOST_TEST(limits.size() % 2 == 1u);
+  BOOST_TEST(limits[limits.size() / 2] == 0.0);
+  std::vector<double> xs = {0.0,
+                            -0.0,
+                            std::numeric_limits<double>::infinity(),
+                            -std::numeric_limits<double>::infinity(),
+                            std::numeric_limits<double>::quiet_NaN(),
+                            -std::numeric_limits<double>::quiet_NaN(),
+                            std::numeric_limits<double>::denorm_min(),
+                            -std::numeric_limits<double>::denorm_min(),
+                            DBL_MIN,
+                            -DBL_MIN};
+  // Every limit, its neighbours, and the midpoints between limits.
+  for (size_t i = 0; i < limits.size(); ++i) {
+    xs.push_back(limits[i]);
+    xs.push_back(std::nextafter(limits[i], -DBL_MAX));
+    xs.push_back(std::nextafter(limits[i], DBL_MAX));
+    if (i + 1 < limits.size()) xs.push_back(limits[i] / 2 + limits[i + 1] / 2);
+  }
+  // Magnitudes across the whole double range, both signs.
+  std::mt19937_64 rng(7);
+  for (int i = 0; i < 200000; ++i) {
+    const uint64_t bits = rng();
+    const double x = std::bit_cast<double>(bits);
+    if (!std::isnan(x)) xs.push_back(x);
+  }
+  std::uniform_real_distribution<double> activation(-10.0, 10.0);
+  for (int i = 0; i < 100000; ++i) xs.push_back(activation(rng));
+  size_t mismatches = 0;
+  for (double x : xs) {
+    if (TfDefaultBucketIndex(x) != UpperBoundBucket(x)) {
+      if (++mismatches <= 5) BOOST_ERROR("x = " << x << ": " << TfDefaultBucketIndex(x) << " vs " << UpperBoundBucket(x));
+    }
+  }
+  BOOST_TEST(mismatches == 0u, mismatches << " of " << xs.size() << " values in another bucket");
 }
 
 BOOST_AUTO_TEST_CASE(TfDefaultHistogramStatistics) {
