@@ -20,8 +20,8 @@
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
-#include <functional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "io/record_format.h"
@@ -102,32 +102,23 @@ bool TensorboardX(const std::string& python, const fs::path& dir, int64_t n, Res
   return ::pclose(pipe) == 0 && ok;
 }
 
-// Runs of one writer: the median and the range of events/s.
+// Runs of one writer, sorted by events/s: the median run and the range.
 struct Runs {
-  std::vector<Result> results;
-  void Add(const Result& r) { results.push_back(r); }
-  Result Median() const {
-    std::vector<Result> sorted = results;
+  std::vector<Result> sorted;
+  explicit Runs(std::vector<Result> results) : sorted(std::move(results)) {
     std::sort(sorted.begin(), sorted.end(),
               [](const Result& a, const Result& b) { return a.events_per_sec < b.events_per_sec; });
-    return sorted[sorted.size() / 2];
   }
-  double Min() const { return Extreme(std::less<>()); }
-  double Max() const { return Extreme(std::greater<>()); }
-
- private:
-  template <typename Compare>
-  double Extreme(Compare compare) const {
-    double best = results.front().events_per_sec;
-    for (const Result& r : results) best = compare(r.events_per_sec, best) ? r.events_per_sec : best;
-    return best;
-  }
+  const Result& Median() const { return sorted[sorted.size() / 2]; }
 };
 
 void Print(const char* name, int64_t n, const Runs& runs, const Result& raw) {
-  const Result r = runs.Median();
+  const Result& r = runs.Median();
   char range[48] = "";
-  if (runs.results.size() > 1) std::snprintf(range, sizeof(range), "%.1f-%.1f M", runs.Min() / 1e6, runs.Max() / 1e6);
+  if (runs.sorted.size() > 1) {
+    std::snprintf(range, sizeof(range), "%.1f-%.1f M", runs.sorted.front().events_per_sec / 1e6,
+                  runs.sorted.back().events_per_sec / 1e6);
+  }
   std::printf("%-28s %10lld %14.0f %16s %10.1f %10.1f %12.2f\n", name, static_cast<long long>(n), r.events_per_sec,
               range, 1e9 / r.events_per_sec, r.bytes_per_event, raw.events_per_sec / r.events_per_sec);
 }
@@ -159,21 +150,21 @@ int main(int argc, char** argv) {
   std::printf("%-28s %10s %14s %16s %10s %10s %12s\n", "writer", "events", "events/s", "range", "ns/event",
               "bytes/ev", "x raw time");
   for (int64_t n : {int64_t{1000000}, int64_t{10000000}}) {
-    Runs raw, queue10, queue4096;
+    std::vector<Result> raw_runs, queue10_runs, queue4096_runs;
     for (int i = 0; i < repeat; ++i) {
-      raw.Add(Raw(dir, n));
-      queue10.Add(Ours(dir, n, 10));
-      queue4096.Add(Ours(dir, n, 4096));
+      raw_runs.push_back(Raw(dir, n));
+      queue10_runs.push_back(Ours(dir, n, 10));
+      queue4096_runs.push_back(Ours(dir, n, 4096));
     }
+    const Runs raw(std::move(raw_runs));
     const Result raw_median = raw.Median();
     Print("raw write() of same bytes", n, raw, raw_median);
-    Print("tfcompat max_queue=10", n, queue10, raw_median);
-    Print("tfcompat max_queue=4096", n, queue4096, raw_median);
-    Runs tbx;
-    tbx.Add({});
+    Print("tfcompat max_queue=10", n, Runs(std::move(queue10_runs)), raw_median);
+    Print("tfcompat max_queue=4096", n, Runs(std::move(queue4096_runs)), raw_median);
+    Result tbx;
     const int64_t tbx_n = std::min(n, tbx_max);
-    if (tbx_n > 0 && fs::exists(python) && TensorboardX(python, dir, tbx_n, &tbx.results.front())) {
-      Print("tensorboardX add_scalar", tbx_n, tbx, raw_median);
+    if (tbx_n > 0 && fs::exists(python) && TensorboardX(python, dir, tbx_n, &tbx)) {
+      Print("tensorboardX add_scalar", tbx_n, Runs({tbx}), raw_median);
     } else {
       std::printf("%-28s (not run: no %s with tensorboardX)\n", "tensorboardX add_scalar", python.c_str());
     }

@@ -42,12 +42,17 @@ std::vector<EventView> ReadAllEvents(const std::string& path) {
   return events;
 }
 
-std::unique_ptr<SummaryWriter> MakeWriter(const std::string& logdir, int max_queue = 10, Env* env = Env::Default()) {
-  SummaryWriterOptions options;
-  options.max_queue = max_queue;
+std::unique_ptr<SummaryWriter> MakeWriter(const std::string& logdir, const SummaryWriterOptions& options,
+                                          Env* env = Env::Default()) {
   auto writer = SummaryWriterAccess::Create(env, logdir, options);
   BOOST_TEST_REQUIRE(writer.ok(), writer.status().ToString());
   return std::move(*writer);
+}
+
+std::unique_ptr<SummaryWriter> MakeWriter(const std::string& logdir, int max_queue = 10, Env* env = Env::Default()) {
+  SummaryWriterOptions options;
+  options.max_queue = max_queue;
+  return MakeWriter(logdir, options, env);
 }
 
 BOOST_AUTO_TEST_SUITE(SummaryWriterSuite)
@@ -147,9 +152,8 @@ BOOST_AUTO_TEST_CASE(FullQueueBlocksCallersAndLosesNothing) {
   SummaryWriterOptions options;
   options.max_queue = 1;
   options.max_pending_bytes = 1024;
-  auto created = SummaryWriterAccess::Create(Env::Default(), dir.path(), options);
-  BOOST_TEST_REQUIRE(created.ok());
-  SummaryWriter& writer = **created;
+  const auto created = MakeWriter(dir.path(), options);
+  SummaryWriter& writer = *created;
   constexpr int kThreads = 3;
   constexpr int kSteps = 20000;
   std::vector<std::thread> threads;
@@ -178,9 +182,8 @@ BOOST_AUTO_TEST_CASE(FlushSecsWritesTheQueue) {
   SummaryWriterOptions options;
   options.max_queue = 1000;
   options.flush_secs = 0.05;
-  auto created = SummaryWriterAccess::Create(Env::Default(), dir.path(), options);
-  BOOST_TEST_REQUIRE(created.ok());
-  SummaryWriter& writer = **created;
+  const auto created = MakeWriter(dir.path(), options);
+  SummaryWriter& writer = *created;
   for (int step = 0; step < 3; ++step) BOOST_TEST(writer.AddScalar("loss", step, 1.0f).ok());
   // Polled, not timed: a loaded machine may take longer than 50 ms.
   size_t seen = 0;
