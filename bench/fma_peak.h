@@ -11,21 +11,14 @@
 #include <chrono>
 #include <cstdint>
 #include <cstdio>
+#include <vector>
 
 namespace tfcompat::bench {
 
-// GFLOP/s (an FMA counts 2) of 200 rounds of 16 independent chains of
-// vector FMAs (enough to cover the FMA latency on two ports), at the widest
-// width this build targets: the best round, and the median one. Short rounds,
-// so that some run undisturbed on a shared machine; the median is what a
-// measurement that is itself a median (of passes, of runs) compares with,
-// since the machine's noise lowers both alike.
-struct FmaPeak {
-  double best_gflops;
-  double median_gflops;
-};
-
-inline FmaPeak MeasureFmaPeak() {
+// GFLOP/s (an FMA counts 2) of one short round (~0.3 ms) of 16 independent
+// chains of vector FMAs (enough to cover the FMA latency on two ports), at
+// the widest width this build targets.
+inline double FmaRoundGflops() {
 #if defined(__AVX512F__)
   using Vec = __m512;
   constexpr int kLanes = 16;
@@ -47,27 +40,43 @@ inline FmaPeak MeasureFmaPeak() {
 #endif
   constexpr int kChains = 16;
   constexpr int64_t kIterations = 1 << 17;
-  Vec acc[kChains];
-  for (int c = 0; c < kChains; ++c) acc[c] = set(static_cast<float>(c));
   const Vec mul = set(0.999999f), add = set(1e-7f);
-  constexpr int kRounds = 200;
-  double seconds[kRounds];
-  for (int round = 0; round < kRounds; ++round) {
-    const auto start = std::chrono::steady_clock::now();
-    Vec local[kChains];  // in registers for the whole loop
-    for (int c = 0; c < kChains; ++c) local[c] = acc[c];
-    for (int64_t i = 0; i < kIterations; ++i) {
-      for (int c = 0; c < kChains; ++c) local[c] = fma(local[c], mul, add);
-    }
-    for (int c = 0; c < kChains; ++c) acc[c] = local[c];
-    seconds[round] = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  Vec acc[kChains];  // in registers for the whole loop: every loop over it is unrolled
+#pragma GCC unroll 16
+  for (int c = 0; c < kChains; ++c) acc[c] = set(static_cast<float>(c));
+  const auto start = std::chrono::steady_clock::now();
+  for (int64_t i = 0; i < kIterations; ++i) {
+#pragma GCC unroll 16
+    for (int c = 0; c < kChains; ++c) acc[c] = fma(acc[c], mul, add);
   }
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   float sink = 0;
+#pragma GCC unroll 16
   for (int c = 0; c < kChains; ++c) sink += first(acc[c]);
   if (sink == 42.0f) std::puts("");  // keeps the chains alive
-  std::sort(seconds, seconds + kRounds);
-  const double flops = 2.0 * kLanes * kChains * static_cast<double>(kIterations);
-  return {flops / seconds[0] / 1e9, flops / seconds[kRounds / 2] / 1e9};
+  return 2.0 * kLanes * kChains * static_cast<double>(kIterations) / seconds / 1e9;
+}
+
+// The best and the median of a set of measurements (rounds, passes): the
+// best is what the machine can do undisturbed; the median is what a
+// measurement taken in the same period, itself a median, compares with,
+// since the machine's noise lowers both alike.
+struct BestAndMedian {
+  double best;
+  double median;
+};
+
+inline BestAndMedian Summarize(std::vector<double> values) {
+  std::sort(values.begin(), values.end());
+  return {values.back(), values[values.size() / 2]};
+}
+
+// This core's FMA peak in GFLOP/s: `rounds` rounds of FmaRoundGflops(), short
+// so that some run undisturbed on a shared machine.
+inline BestAndMedian MeasureFmaPeak(int rounds = 200) {
+  std::vector<double> gflops;
+  for (int round = 0; round < rounds; ++round) gflops.push_back(FmaRoundGflops());
+  return Summarize(std::move(gflops));
 }
 
 }  // namespace tfcompat::bench

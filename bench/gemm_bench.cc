@@ -131,7 +131,7 @@ int main(int argc, char** argv) {
       return 1;
     }
   }
-  const double peak = tfcompat::bench::MeasureFmaPeak().best_gflops;  // Each contender keeps its best, too.
+  const double peak = tfcompat::bench::MeasureFmaPeak().best;  // Each contender keeps its best, too.
   std::printf("FMA peak of one core (measured): %.1f GFLOP/s; figures: GFLOP/s (%% of that peak)\n", peak);
   const std::vector<GemmImplementation> impls = gemm_internal::AvailableGemmImplementations();
   std::printf("%-28s %5s %5s %5s", "product", "m", "n", "k");
