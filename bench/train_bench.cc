@@ -215,11 +215,13 @@ DenseFigures DenseGflops(int64_t batch) {
           tfcompat::bench::Summarize(std::move(peak_gflops))};
 }
 
-void PrintDense(const DenseFigures& dense) {
+void PrintDense(const DenseFigures& dense, const BestAndMedian& startup_peak) {
   const auto print = [&](const char* what, const BestAndMedian& gflops) {
-    std::printf("  %s: median pass %.1f GFLOP/s = %.0f%% of the median FMA round; best pass %.1f = %.0f%% of the best\n",
-                what, gflops.median, 100.0 * gflops.median / dense.peak.median, gflops.best,
-                100.0 * gflops.best / dense.peak.best);
+    std::printf(
+        "  %s: median pass %.1f GFLOP/s = %.0f%% of the median alternating FMA round (%.0f%% of the start-up "
+        "median); best pass %.1f = %.0f%% of the best round\n",
+        what, gflops.median, 100.0 * gflops.median / dense.peak.median, 100.0 * gflops.median / startup_peak.median,
+        gflops.best, 100.0 * gflops.best / std::max(dense.peak.best, startup_peak.best));
   };
   std::printf("  FMA peak of this core, in rounds alternating with the passes: median %.1f GFLOP/s, best %.1f\n",
               dense.peak.median, dense.peak.best);
@@ -264,10 +266,10 @@ int main(int argc, char** argv) {
   std::printf("  iris 4-10-10-3   batch  32: %9.2f us/step  %10.0f steps/s\n", iris32, 1e6 / iris32);
   std::printf("  iris 4-10-10-3   batch 100: %9.2f us/step  %10.0f steps/s\n", iris100, 1e6 / iris100);
   std::printf("  mlp 784-512-512-10 batch 128: %7.0f us/step  %10.1f steps/s\n", mlp, 1e6 / mlp);
-  PrintDense(dense);
+  PrintDense(dense, startup_peak);
   std::printf("tfcompat (up to %d threads, chosen per product)\n", GemmMaxThreads());
   std::printf("  mlp 784-512-512-10 batch 128: %7.0f us/step  %10.1f steps/s\n", mlp_threads, 1e6 / mlp_threads);
-  PrintDense(dense_threads);
+  PrintDense(dense_threads, startup_peak);
   std::printf(
       "tfcompat Estimator::Train (threads per product), default RunConfig (summaries every 100 steps, checkpoints "
       "every 600 s)\n");
