@@ -180,15 +180,17 @@ DenseFigures DenseGflops(int64_t batch) {
     if (i < hidden) hidden_flops += flops;
   }
   std::vector<float> params(offset, 0.01f), grads(offset);
-  std::vector<Matrix> acts(layers.size());
-  Matrix x = Matrix::Constant(batch, sizes[0], 0.5f), grad, dx;
+  // acts[i]: layer i's output; dl_dacts[i]: dL/d(acts[i]), each buffer kept
+  // from pass to pass, as in Network (no allocation inside a pass).
+  std::vector<Matrix> acts(layers.size()), dl_dacts(layers.size());
+  const Matrix x = Matrix::Constant(batch, sizes[0], 0.5f);
   const auto forward = [&](size_t begin, size_t end) {
     for (size_t i = begin; i < end; ++i) layers[i].Forward(params, i == 0 ? x : acts[i - 1], &acts[i]);
   };
   const auto backward = [&](size_t begin, size_t end) {
     for (size_t k = end; k-- > begin;) {
-      layers[k].Backward(params, k == 0 ? x : acts[k - 1], acts[k], &grad, grads, k == 0 ? nullptr : &dx);
-      std::swap(grad, dx);
+      layers[k].Backward(params, k == 0 ? x : acts[k - 1], acts[k], &dl_dacts[k], grads,
+                         k == 0 ? nullptr : &dl_dacts[k - 1]);
     }
   };
   const auto seconds = [](Clock::time_point from, Clock::time_point to) {
@@ -202,7 +204,7 @@ DenseFigures DenseGflops(int64_t batch) {
     forward(0, hidden);
     const auto hidden_forward_end = Clock::now();
     forward(hidden, layers.size());
-    grad = Matrix::Constant(batch, sizes.back(), 0.1f);
+    dl_dacts.back().setConstant(batch, sizes.back(), 0.1f);
     backward(hidden, layers.size());
     const auto hidden_backward_start = Clock::now();
     backward(0, hidden);
