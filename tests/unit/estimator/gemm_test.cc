@@ -197,8 +197,8 @@ BOOST_AUTO_TEST_CASE(SmallShapesInEveryMemoryOrder) {
 // The kernel computes a row panel's tail of 1 ... 13 rows with a kernel of
 // that height: every tail, on C's rows (C row-major) and on its columns (C
 // column-major, computed as C^T), with bias and ReLU as the last block stores.
-// Depths just above multiples of 256 are cut into equal depth blocks, the last
-// one shorter (257 = 129 + 128).
+// Depths just above multiples of 512 are cut into equal depth blocks, the last
+// one shorter (513 = 257 + 256, 1025 = 342 + 342 + 341).
 BOOST_AUTO_TEST_CASE(EveryRowTailAndDepthBlocks) {
   uint32_t seed = 500;
   for (int64_t rows = 1; rows <= 2 * 14; ++rows) {
@@ -206,7 +206,7 @@ BOOST_AUTO_TEST_CASE(EveryRowTailAndDepthBlocks) {
     Check({40, rows, 37, Order::kColumnMajor, Order::kRowMajor, Order::kColumnMajor, true, GemmActivation::kRelu},
           seed++);
   }
-  for (int64_t k : {257, 513, 769}) {
+  for (int64_t k : {257, 513, 1025}) {
     Check({30, 33, k, Order::kColumnMajor, Order::kRowMajor, Order::kColumnMajor, true, GemmActivation::kRelu6},
           seed++);
     Check({43, 50, k, Order::kRowMajor, Order::kColumnMajor, Order::kRowMajor, false, GemmActivation::kNone}, seed++);
