@@ -4,6 +4,7 @@
 // Slot "Adagrad" = accum, starting at initial_accumulator_value.
 #include "base/status_macros.h"
 #include "estimator/eigen_types.h"
+#include "estimator/optimizers/pieces.h"
 #include "tfcompat/estimator/optimizer.h"
 
 namespace tfcompat::estimator {
@@ -20,10 +21,14 @@ class Adagrad final : public Optimizer {
   }
 
   void Apply(VariableStore* store) override {
-    const ConstMapArray grad = ViewArray(std::span<const float>(store->gradients()));
-    MapArray accum = ViewArray(store->slot(accum_slot_));
-    accum += grad.square();
-    ViewArray(store->params()) -= lr_ * grad * accum.rsqrt();
+    const std::span<const float> grads = store->gradients();
+    const std::span<float> accums = store->slot(accum_slot_), vars = store->params();
+    ForEachPiece(vars.size(), [&](const Piece& piece) {
+      const ConstMapArray grad = piece(grads);
+      MapArray accum = piece(accums);
+      accum += grad.square();
+      piece(vars) -= lr_ * grad * accum.rsqrt();
+    });
   }
 
  private:

@@ -11,6 +11,7 @@
 
 #include "base/status_macros.h"
 #include "estimator/eigen_types.h"
+#include "estimator/optimizers/pieces.h"
 #include "tfcompat/estimator/optimizer.h"
 
 namespace tfcompat::estimator {
@@ -33,12 +34,16 @@ class Adam final : public Optimizer {
     float& beta1_power = store->scalar(beta1_power_);
     float& beta2_power = store->scalar(beta2_power_);
     const float lr_t = lr_ * std::sqrt(1.0f - beta2_power) / (1.0f - beta1_power);
-    const ConstMapArray grad = ViewArray(std::span<const float>(store->gradients()));
-    MapArray m = ViewArray(store->slot(m_slot_));
-    MapArray v = ViewArray(store->slot(v_slot_));
-    m += (grad - m) * (1.0f - beta1_);
-    v += (grad.square() - v) * (1.0f - beta2_);
-    ViewArray(store->params()) -= lr_t * m / (v.sqrt() + epsilon_);
+    const std::span<const float> grads = store->gradients();
+    const std::span<float> ms = store->slot(m_slot_), vs = store->slot(v_slot_), vars = store->params();
+    ForEachPiece(vars.size(), [&](const Piece& piece) {
+      const ConstMapArray grad = piece(grads);
+      MapArray m = piece(ms);
+      MapArray v = piece(vs);
+      m += (grad - m) * (1.0f - beta1_);
+      v += (grad.square() - v) * (1.0f - beta2_);
+      piece(vars) -= lr_t * m / (v.sqrt() + epsilon_);
+    });
     beta1_power *= beta1_;
     beta2_power *= beta2_;
   }

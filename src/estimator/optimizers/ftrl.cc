@@ -8,6 +8,7 @@
 // Slots "Ftrl" = accum (initial_accumulator_value) and "Ftrl_1" = linear (zeros).
 #include "base/status_macros.h"
 #include "estimator/eigen_types.h"
+#include "estimator/optimizers/pieces.h"
 #include "tfcompat/estimator/optimizer.h"
 
 namespace tfcompat::estimator {
@@ -29,16 +30,21 @@ class Ftrl final : public Optimizer {
   }
 
   void Apply(VariableStore* store) override {
-    const ConstMapArray grad = ViewArray(std::span<const float>(store->gradients()));
-    MapArray accum = ViewArray(store->slot(accum_slot_));
-    MapArray linear = ViewArray(store->slot(linear_slot_));
-    MapArray var = ViewArray(store->params());
-    const Eigen::ArrayXf new_accum = accum + grad.square();
-    const Eigen::ArrayXf new_accum_pow = new_accum.pow(power_);
-    linear += grad - (new_accum_pow - accum.pow(power_)) / lr_ * var;
-    const Eigen::ArrayXf quadratic = new_accum_pow / lr_ + 2.0f * l2_;
-    var = (linear.abs() > l1_).select((linear.max(-l1_).min(l1_) - linear) / quadratic, 0.0f);
-    accum = new_accum;
+    const std::span<const float> grads = store->gradients();
+    const std::span<float> accums = store->slot(accum_slot_), linears = store->slot(linear_slot_),
+                           vars = store->params();
+    ForEachPiece(vars.size(), [&](const Piece& piece) {
+      const ConstMapArray grad = piece(grads);
+      MapArray accum = piece(accums);
+      MapArray linear = piece(linears);
+      MapArray var = piece(vars);
+      const PieceArray new_accum = accum + grad.square();
+      const PieceArray new_accum_pow = new_accum.pow(power_);
+      linear += grad - (new_accum_pow - accum.pow(power_)) / lr_ * var;
+      const PieceArray quadratic = new_accum_pow / lr_ + 2.0f * l2_;
+      var = (linear.abs() > l1_).select((linear.max(-l1_).min(l1_) - linear) / quadratic, 0.0f);
+      accum = new_accum;
+    });
   }
 
  private:

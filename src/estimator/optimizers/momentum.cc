@@ -5,6 +5,7 @@
 // Slot "Momentum" = accum, starting at zero.
 #include "base/status_macros.h"
 #include "estimator/eigen_types.h"
+#include "estimator/optimizers/pieces.h"
 #include "tfcompat/estimator/optimizer.h"
 
 namespace tfcompat::estimator {
@@ -21,15 +22,19 @@ class Momentum final : public Optimizer {
   }
 
   void Apply(VariableStore* store) override {
-    const ConstMapArray grad = ViewArray(std::span<const float>(store->gradients()));
-    MapArray accum = ViewArray(store->slot(accum_slot_));
-    MapArray var = ViewArray(store->params());
-    accum = accum * momentum_ + grad;
-    if (use_nesterov_) {
-      var -= grad * lr_ + accum * (momentum_ * lr_);
-    } else {
-      var -= lr_ * accum;
-    }
+    const std::span<const float> grads = store->gradients();
+    const std::span<float> accums = store->slot(accum_slot_), vars = store->params();
+    ForEachPiece(vars.size(), [&](const Piece& piece) {
+      const ConstMapArray grad = piece(grads);
+      MapArray accum = piece(accums);
+      MapArray var = piece(vars);
+      accum = accum * momentum_ + grad;
+      if (use_nesterov_) {
+        var -= grad * lr_ + accum * (momentum_ * lr_);
+      } else {
+        var -= lr_ * accum;
+      }
+    });
   }
 
  private:

@@ -8,6 +8,7 @@
 // when centered, then momentum ("RMSProp_1", or "RMSProp_2" when centered).
 #include "base/status_macros.h"
 #include "estimator/eigen_types.h"
+#include "estimator/optimizers/pieces.h"
 #include "tfcompat/estimator/optimizer.h"
 
 namespace tfcompat::estimator {
@@ -28,18 +29,23 @@ class RMSProp final : public Optimizer {
   }
 
   void Apply(VariableStore* store) override {
-    const ConstMapArray grad = ViewArray(std::span<const float>(store->gradients()));
-    MapArray ms = ViewArray(store->slot(ms_slot_));
-    MapArray mom = ViewArray(store->slot(mom_slot_));
-    ms += (grad.square() - ms) * (1.0f - decay_);
-    if (centered_) {
-      MapArray mg = ViewArray(store->slot(mg_slot_));
-      mg += (grad - mg) * (1.0f - decay_);
-      mom = mom * momentum_ + lr_ * grad * (ms - mg.square() + epsilon_).rsqrt();
-    } else {
-      mom = mom * momentum_ + lr_ * grad * (ms + epsilon_).rsqrt();
-    }
-    ViewArray(store->params()) -= mom;
+    const std::span<const float> grads = store->gradients();
+    const std::span<float> mss = store->slot(ms_slot_), moms = store->slot(mom_slot_), vars = store->params();
+    const std::span<float> mgs = centered_ ? store->slot(mg_slot_) : std::span<float>();
+    ForEachPiece(vars.size(), [&](const Piece& piece) {
+      const ConstMapArray grad = piece(grads);
+      MapArray ms = piece(mss);
+      MapArray mom = piece(moms);
+      ms += (grad.square() - ms) * (1.0f - decay_);
+      if (centered_) {
+        MapArray mg = piece(mgs);
+        mg += (grad - mg) * (1.0f - decay_);
+        mom = mom * momentum_ + lr_ * grad * (ms - mg.square() + epsilon_).rsqrt();
+      } else {
+        mom = mom * momentum_ + lr_ * grad * (ms + epsilon_).rsqrt();
+      }
+      piece(vars) -= mom;
+    });
   }
 
  private:

@@ -4,6 +4,7 @@
 
 #include <boost/test/unit_test.hpp>
 #include <cmath>
+#include <cstdlib>
 #include <memory>
 #include <string>
 #include <vector>
@@ -116,6 +117,43 @@ BOOST_AUTO_TEST_CASE(FtrlL1ZeroesSmallWeights) {
   auto opt = NewFtrlOptimizer(0.1f, -0.5f, 0.1f, /*l1=*/100.0f);
   BOOST_REQUIRE(opt->CreateSlots(&v.store, "").ok());
   CheckClose(v.Step(*opt), {0.0, 0.0});
+}
+
+// Updates run a piece of the variables at a time: over a block of several
+// pieces and a partial one, every element (and every slot element) of a
+// variable whose elements start alike ends alike, two steps on. A piece
+// skipped, or updated twice, would stand out.
+BOOST_AUTO_TEST_CASE(EveryElementOfALargeBlockUpdatedOnce) {
+  const std::vector<std::unique_ptr<Optimizer>> optimizers = [] {
+    std::vector<std::unique_ptr<Optimizer>> v;
+    v.push_back(NewGradientDescentOptimizer(0.1f));
+    v.push_back(NewAdagradOptimizer(0.1f));
+    v.push_back(NewMomentumOptimizer(0.1f, 0.9f, /*use_nesterov=*/true));
+    v.push_back(NewAdamOptimizer(0.1f));
+    v.push_back(NewRMSPropOptimizer(0.1f, 0.9f, 0.5f, 1e-10f, /*centered=*/true));
+    v.push_back(NewFtrlOptimizer(0.1f, -0.5f, 0.1f, 0.01f, 0.01f));
+    return v;
+  }();
+  for (const std::unique_ptr<Optimizer>& optimizer : optimizers) {
+    VariableStore store;
+    BOOST_REQUIRE(store.AddTrainable("w", {3, 2000}).ok());
+    BOOST_REQUIRE(store.AddTrainable("b", {11}).ok());
+    BOOST_REQUIRE(optimizer->CreateSlots(&store, "").ok());
+    for (float& x : store.params()) x = 1.0f;
+    for (float& g : store.gradients()) g = 0.5f;
+    optimizer->Apply(&store);
+    optimizer->Apply(&store);
+    for (const VariableRef& ref : store.List()) {
+      const auto* values = std::get_if<std::span<float>>(&ref.values);
+      if (values == nullptr || values->size() < 2) continue;  // global_step, Adam's beta powers
+      const float first = (*values)[0];
+      BOOST_TEST(first != 1.0f, ref.name);
+      size_t differing = 0;
+      // Vector and scalar code (the last elements) may round differently.
+      for (float x : *values) differing += std::abs(x - first) > 1e-6f * std::abs(first);
+      BOOST_TEST(differing == 0u, ref.name << ": " << differing << " elements differ from the first");
+    }
+  }
 }
 
 BOOST_AUTO_TEST_CASE(NewOptimizerByName) {
