@@ -18,7 +18,9 @@ namespace tfcompat::bench {
 // GFLOP/s (an FMA counts 2) of one short round (~0.3 ms) of 16 independent
 // chains of vector FMAs (enough to cover the FMA latency on two ports), at
 // the widest width this build targets.
-inline double FmaRoundGflops() {
+// Not inlined: its loop is compiled the same, with the chains in registers,
+// wherever it is called from.
+[[gnu::noinline]] inline double FmaRoundGflops() {
 #if defined(__AVX512F__)
   using Vec = __m512;
   constexpr int kLanes = 16;
