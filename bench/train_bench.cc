@@ -9,14 +9,12 @@
 //     bias, activations), the best and the median of many passes: of the two
 //     hidden layers (inner sizes >= 64, those the 70%-of-peak target is
 //     about) and of all three;
-//   * this core's FMA peak, measured with short rounds of independent vector
-//     FMAs: 200 back to back at start-up, and between the dense passes, so
-//     that both see the machine in the same state. Right after a pass the
-//     core runs FMAs ~9% slower for about half a millisecond (measured: the
-//     first two rounds after a pass against the eighth), which would flatter
-//     the passes: of the 8 rounds after each pass only the last 4 count. The
-//     passes' median is given as a fraction of those rounds' median (and of
-//     the start-up median), their best of the best round.
+//   * this core's FMA peak, measured at start-up with 200 short rounds of
+//     independent vector FMAs: the passes' median is given as a fraction of
+//     the rounds' median, their best of the best round. (Not measured between
+//     the passes: after running the matrix kernel, the core runs that FMA
+//     loop 5-10% slower for a millisecond or more, which would flatter the
+//     passes.)
 // first with every product on one thread (SetGemmMaxThreads(1)), then with
 // each product choosing its threads (Gemm()'s default).
 // With --peer, runs bench/train_bench_tf.py under PYTHON (a venv with
@@ -157,16 +155,13 @@ double EstimatorMicrosPerStep(std::shared_ptr<const Dataset> data, std::vector<i
 
 using tfcompat::bench::BestAndMedian;
 
-// GFLOP/s of the MLP's dense layers' passes (forward, dW, db and dx), and of
-// this core's FMA peak measured between the passes, so that both see the
-// machine in the same state.
+// GFLOP/s of the MLP's dense layers' passes (forward, dW, db and dx).
 struct DenseFigures {
   BestAndMedian hidden;  // the hidden layers, 784x512 and 512x512: inner sizes >= 64
   BestAndMedian all;     // all three, with the 512x10 logits layer
-  BestAndMedian peak;    // the FMA rounds that count
 };
 
-// Passes, each followed by FMA rounds, for at least a second.
+// Passes for at least a second.
 DenseFigures DenseGflops(int64_t batch) {
   const std::vector<int64_t> sizes = {784, 512, 512, 10};
   const size_t hidden = sizes.size() - 2;  // layers [0, hidden) are the hidden ones
@@ -200,7 +195,7 @@ DenseFigures DenseGflops(int64_t batch) {
   const auto seconds = [](Clock::time_point from, Clock::time_point to) {
     return std::chrono::duration<double>(to - from).count();
   };
-  std::vector<double> hidden_gflops, all_gflops, peak_gflops;
+  std::vector<double> hidden_gflops, all_gflops;
   const auto deadline = Clock::now() + std::chrono::seconds(1);
   while (all_gflops.size() < 20 || Clock::now() < deadline) {
     const auto start = Clock::now();
@@ -215,26 +210,16 @@ DenseFigures DenseGflops(int64_t batch) {
     hidden_gflops.push_back(
         hidden_flops / (seconds(start, hidden_forward_end) + seconds(hidden_backward_start, end)) / 1e9);
     all_gflops.push_back(all_flops / seconds(start, end) / 1e9);
-    // ~0.3 ms a round: the first four cover the slow spell after the pass.
-    for (int round = 0; round < 8; ++round) {
-      const double gflops = tfcompat::bench::FmaRoundGflops();
-      if (round >= 4) peak_gflops.push_back(gflops);
-    }
   }
-  return {tfcompat::bench::Summarize(std::move(hidden_gflops)), tfcompat::bench::Summarize(std::move(all_gflops)),
-          tfcompat::bench::Summarize(std::move(peak_gflops))};
+  return {tfcompat::bench::Summarize(std::move(hidden_gflops)), tfcompat::bench::Summarize(std::move(all_gflops))};
 }
 
-void PrintDense(const DenseFigures& dense, const BestAndMedian& startup_peak) {
+void PrintDense(const DenseFigures& dense, const BestAndMedian& peak) {
   const auto print = [&](const char* what, const BestAndMedian& gflops) {
-    std::printf(
-        "  %s: median pass %.1f GFLOP/s = %.0f%% of the median FMA round between passes (%.0f%% of the "
-        "start-up median); best pass %.1f = %.0f%% of the best round\n",
-        what, gflops.median, 100.0 * gflops.median / dense.peak.median, 100.0 * gflops.median / startup_peak.median,
-        gflops.best, 100.0 * gflops.best / std::max(dense.peak.best, startup_peak.best));
+    std::printf("  %s: median pass %.1f GFLOP/s = %.0f%% of the FMA peak's median round; best pass %.1f = %.0f%% of "
+                "its best round\n",
+                what, gflops.median, 100.0 * gflops.median / peak.median, gflops.best, 100.0 * gflops.best / peak.best);
   };
-  std::printf("  FMA peak of this core, in rounds between the passes: median %.1f GFLOP/s, best %.1f\n",
-              dense.peak.median, dense.peak.best);
   print("dense layers fwd+bwd, hidden 784x512 + 512x512 (inner sizes >= 64)", dense.hidden);
   print("dense layers fwd+bwd, all three (with the 512x10 logits layer)", dense.all);
 }
@@ -254,8 +239,8 @@ int main(int argc, char** argv) {
       return 1;
     }
   }
-  // The FMA peak in 200 rounds back to back, before any other work.
-  const BestAndMedian startup_peak = tfcompat::bench::MeasureFmaPeak();
+  // Before any other work: see the note at the top.
+  const BestAndMedian peak = tfcompat::bench::MeasureFmaPeak();
   SetGemmMaxThreads(1);
   const auto iris = IrisDataset();
   const double iris32 = MicrosPerStep(iris, {10, 10}, 3, 32);
@@ -268,16 +253,16 @@ int main(int argc, char** argv) {
   const double est32 = EstimatorMicrosPerStep(iris, {10, 10}, 3, 32, 20000);
   const double est100 = EstimatorMicrosPerStep(iris, {10, 10}, 3, 100, 20000);
   const double est_mlp = EstimatorMicrosPerStep(SyntheticDataset(784, 10, 1280), {512, 512}, 10, 128, 400);
-  std::printf("FMA peak of this core at start-up, 200 rounds back to back: median %.1f GFLOP/s, best %.1f\n",
-              startup_peak.median, startup_peak.best);
+  std::printf("FMA peak of this core (200 rounds at start-up): median round %.1f GFLOP/s, best %.1f\n", peak.median,
+              peak.best);
   std::printf("tfcompat (1 thread)\n");
   std::printf("  iris 4-10-10-3   batch  32: %9.2f us/step  %10.0f steps/s\n", iris32, 1e6 / iris32);
   std::printf("  iris 4-10-10-3   batch 100: %9.2f us/step  %10.0f steps/s\n", iris100, 1e6 / iris100);
   std::printf("  mlp 784-512-512-10 batch 128: %7.0f us/step  %10.1f steps/s\n", mlp, 1e6 / mlp);
-  PrintDense(dense, startup_peak);
+  PrintDense(dense, peak);
   std::printf("tfcompat (up to %d threads, chosen per product)\n", GemmMaxThreads());
   std::printf("  mlp 784-512-512-10 batch 128: %7.0f us/step  %10.1f steps/s\n", mlp_threads, 1e6 / mlp_threads);
-  PrintDense(dense_threads, startup_peak);
+  PrintDense(dense_threads, peak);
   std::printf(
       "tfcompat Estimator::Train (threads per product), default RunConfig (summaries every 100 steps, checkpoints "
       "every 600 s)\n");
