@@ -60,9 +60,8 @@ namespace tfcompat::bench {
 }
 
 // The best and the median of a set of measurements (rounds, passes): the
-// best is what the machine can do undisturbed; the median is what a
-// measurement taken in the same period, itself a median, compares with,
-// since the machine's noise lowers both alike.
+// best is what the machine can do undisturbed; the median is what another
+// median compares with, since the machine's noise lowers both.
 struct BestAndMedian {
   double best;
   double median;
