@@ -67,10 +67,55 @@ def tf_first_step_summaries(model_dir):
     return values
 
 
-def assert_summaries_equal(ours, theirs):
+def linear_variable_summaries(checkpoint):
+    """What the linear model's summaries of its variables (`linear/bias`,
+    `linear/fraction_of_zero_weights`) record for a checkpoint's values:
+    {tag: simple value, or {histogram field: value}} without buckets."""
+    reader = tf.train.load_checkpoint(str(checkpoint))
+    bias = reader.get_tensor("linear/linear_model/bias_weights").astype(np.float64)
+    kernels = np.concatenate([reader.get_tensor(name).ravel() for name, _ in tf.train.list_variables(str(checkpoint))
+                              if name.startswith("linear/linear_model/") and name.endswith("/weights")])
+    bias_stats = {"min": bias.min(), "max": bias.max(), "num": bias.size, "sum": bias.sum(),
+                  "sum_squares": (bias * bias).sum()}
+    return {"linear/bias": bias_stats, "linear/fraction_of_zero_weights": float(np.mean(kernels == 0))}
+
+
+def stats(value):
+    """A Summary.Value, or our summary value, as linear_variable_summaries
+    gives them: a number, or the histogram's fields but its buckets."""
+    if hasattr(value, "WhichOneof"):
+        if value.WhichOneof("value") == "simple_value":
+            return value.simple_value
+        value = {field: getattr(value.histo, field) for field in ("min", "max", "num", "sum", "sum_squares")}
+    if isinstance(value, dict):
+        return {field: value[field] for field in ("min", "max", "num", "sum", "sum_squares")}
+    return value
+
+
+def close(a, b):
+    if isinstance(a, dict):
+        return all(np.isclose(a[field], b[field], rtol=2e-5, atol=1e-5) for field in a)
+    return bool(np.isclose(a, b, rtol=2e-5, atol=1e-6))
+
+
+def assert_summaries_equal(ours, theirs, model_dir):
+    """Our first step's summaries against TF's. TF evaluates its summaries of
+    variables in the train op's Session.run with no order between their reads
+    and the update, so it records the variables either before or after the
+    first step (CI has seen both). Ours are from before it, like every other
+    summary of the step: where TF's match model.ckpt-1 instead of model.ckpt-0,
+    ours must match model.ckpt-0."""
     assert sorted(ours) == sorted(theirs)
+    before = after = {}
+    if any(tag.startswith("linear/") for tag in theirs):
+        before = linear_variable_summaries(model_dir / "model.ckpt-0")
+        after = linear_variable_summaries(model_dir / "model.ckpt-1")
     for tag, value in theirs.items():
         mine = ours[tag]
+        if tag in before and not close(stats(value), before[tag]):
+            assert close(stats(value), after[tag]), f"{tag}: TF's value is from neither model.ckpt-0 nor model.ckpt-1"
+            assert close(stats(mine), before[tag]), f"{tag}: ours is not from model.ckpt-0: {mine}"
+            continue
         if value.WhichOneof("value") == "simple_value":
             np.testing.assert_allclose(mine, value.simple_value, rtol=2e-5, atol=1e-6, err_msg=tag)
             continue
@@ -106,7 +151,9 @@ CASES = [
 
 def tf_estimator(kind, hidden_units, n_classes, optimizer, model_dir):
     columns = [tf.feature_column.numeric_column(n) for n in NAMES]
-    config = tf.estimator.RunConfig(tf_random_seed=7)
+    # A checkpoint after every step, all kept: model.ckpt-1 tells which values
+    # TF's summaries of variables saw (assert_summaries_equal).
+    config = tf.estimator.RunConfig(tf_random_seed=7, save_checkpoints_steps=1, keep_checkpoint_max=STEPS + 1)
     extra = {} if optimizer is None else {"optimizer": optimizer}
     if optimizer == "Momentum":  # not one of the canned names: an instance, momentum 0.9 as ours
         extra["optimizer"] = lambda: tf.compat.v1.train.MomentumOptimizer(learning_rate=0.05, momentum=0.9)
@@ -158,7 +205,7 @@ def test_canned_model_matches_tf_estimator(tmp_path, test_bin_dir, case):
                                    rtol=2e-4, atol=2e-5, err_msg=name)
 
     # Same summaries of the first step: what the canned model_fn records.
-    assert_summaries_equal(ours["summaries"], tf_first_step_summaries(model_dir))
+    assert_summaries_equal(ours["summaries"], tf_first_step_summaries(model_dir), model_dir)
 
     # Same evaluation metrics (the ones both compute), streamed over 4 batches:
     # `loss` is the mean of the per-batch SUM losses, the rest per example.
