@@ -24,10 +24,10 @@
 #include <string_view>
 #include <vector>
 
-#include "estimator/gemm.h"
+#include "kernels/gemm.h"
 #include "fma_peak.h"
 
-namespace tfcompat::estimator {
+namespace tfcompat::kernels {
 namespace {
 
 using Clock = std::chrono::steady_clock;
@@ -117,10 +117,10 @@ std::vector<Case> Cases() {
 }
 
 }  // namespace
-}  // namespace tfcompat::estimator
+}  // namespace tfcompat::kernels
 
 int main(int argc, char** argv) {
-  using namespace tfcompat::estimator;
+  using namespace tfcompat::kernels;
   double seconds = 0.3;
   for (int i = 1; i < argc; ++i) {
     const std::string_view arg = argv[i];

@@ -36,17 +36,31 @@
 #include <thread>
 #include <vector>
 
-#include "estimator/dense_layer.h"
-#include "estimator/eigen_types.h"
-#include "estimator/gemm.h"
+#include "model/dense_layer.h"
+#include "kernels/eigen_types.h"
+#include "kernels/gemm.h"
 #include "fma_peak.h"
+#include "tfcompat/data/csv_input.h"
 #include "tfcompat/estimator/estimator.h"
-#include "tfcompat/estimator/trainer.h"
+#include "tfcompat/model/trainer.h"
 
-namespace tfcompat::estimator {
+namespace tfcompat::model {
 namespace {
 
 using Clock = std::chrono::steady_clock;
+using data::Batch;
+using data::BatchSource;
+using data::CsvOptions;
+using data::Dataset;
+using data::DatasetBatches;
+using data::ReadCsvDataset;
+using estimator::DatasetInputFn;
+using estimator::Estimator;
+using estimator::InputFn;
+using estimator::RunConfig;
+using kernels::Gemm;
+using kernels::GemmMaxThreads;
+using kernels::SetGemmMaxThreads;
 
 template <typename T>
 T OrDie(StatusOr<T> value) {
@@ -225,10 +239,12 @@ void PrintDense(const DenseFigures& dense, const BestAndMedian& peak) {
 }
 
 }  // namespace
-}  // namespace tfcompat::estimator
+}  // namespace tfcompat::model
 
 int main(int argc, char** argv) {
-  using namespace tfcompat::estimator;
+  using namespace tfcompat::model;
+  using tfcompat::kernels::GemmMaxThreads;
+  using tfcompat::kernels::SetGemmMaxThreads;
   std::string peer;
   for (int i = 1; i < argc; ++i) {
     const std::string_view arg = argv[i];

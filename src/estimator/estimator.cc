@@ -25,6 +25,31 @@
 #include "tfcompat/checkpoint/model_dir_lock.h"
 
 namespace tfcompat::estimator {
+
+using data::Batch;
+using data::BatchOptions;
+using data::BatchSource;
+using data::Dataset;
+using data::DatasetBatches;
+using model::Activation;
+using model::DNNClassifierOptions;
+using model::DNNRegressorOptions;
+using model::LinearClassifierOptions;
+using model::Model;
+using model::ModelSummary;
+using model::NewDNNClassifier;
+using model::NewDNNRegressor;
+using model::NewLinearClassifier;
+using model::NewOptimizer;
+using model::NumericColumn;
+using model::Optimizer;
+using model::Predictions;
+using model::StepResult;
+using model::TrainHook;
+using model::TrainSteps;
+using model::Trainer;
+using model::VariableRef;
+using model::VariableStore;
 namespace {
 
 using Clock = std::chrono::steady_clock;
@@ -277,32 +302,32 @@ StatusOr<std::unique_ptr<Estimator>> Estimator::Create(ModelFn model_fn, Estimat
   return estimator;
 }
 
-StatusOr<std::unique_ptr<Estimator>> Estimator::DNNClassifier(const DNNClassifierOptions& model,
+StatusOr<std::unique_ptr<Estimator>> Estimator::DNNClassifier(const DNNClassifierOptions& model_options,
                                                               const RunConfig& config, LogFn log) {
-  EstimatorOptions options{config, model.optimizer,
-                           DnnGraph(model.feature_columns, model.hidden_units.size(), model.activation_fn),
+  EstimatorOptions options{config, model_options.optimizer,
+                           DnnGraph(model_options.feature_columns, model_options.hidden_units.size(), model_options.activation_fn),
                            std::move(log)};
-  if (model.n_classes == 2) {  // the binary head: one logit
+  if (model_options.n_classes == 2) {  // the binary head: one logit
     options.graph->predictions_op = "Sigmoid";
     options.graph->loss_op = "SigmoidCrossEntropyWithLogits";
   }
-  return Create([model](uint64_t seed) { return NewDNNClassifier(model, seed); }, std::move(options));
+  return Create([model_options](uint64_t seed) { return NewDNNClassifier(model_options, seed); }, std::move(options));
 }
 
-StatusOr<std::unique_ptr<Estimator>> Estimator::DNNRegressor(const DNNRegressorOptions& model, const RunConfig& config,
+StatusOr<std::unique_ptr<Estimator>> Estimator::DNNRegressor(const DNNRegressorOptions& model_options, const RunConfig& config,
                                                              LogFn log) {
-  EstimatorOptions options{config, model.optimizer,
-                           DnnGraph(model.feature_columns, model.hidden_units.size(), model.activation_fn),
+  EstimatorOptions options{config, model_options.optimizer,
+                           DnnGraph(model_options.feature_columns, model_options.hidden_units.size(), model_options.activation_fn),
                            std::move(log)};
   options.graph->predictions_op = "Identity";
   options.graph->loss_op = "SquaredDifference";
-  return Create([model](uint64_t seed) { return NewDNNRegressor(model, seed); }, std::move(options));
+  return Create([model_options](uint64_t seed) { return NewDNNRegressor(model_options, seed); }, std::move(options));
 }
 
-StatusOr<std::unique_ptr<Estimator>> Estimator::LinearClassifier(const LinearClassifierOptions& model,
+StatusOr<std::unique_ptr<Estimator>> Estimator::LinearClassifier(const LinearClassifierOptions& model_options,
                                                                  const RunConfig& config, LogFn log) {
-  EstimatorOptions options{config, model.optimizer, std::nullopt, std::move(log)};
-  return Create([model](uint64_t) { return NewLinearClassifier(model); }, std::move(options));
+  EstimatorOptions options{config, model_options.optimizer, std::nullopt, std::move(log)};
+  return Create([model_options](uint64_t) { return NewLinearClassifier(model_options); }, std::move(options));
 }
 
 void Estimator::Log(const std::string& line) const { options_.log(line); }

@@ -5,6 +5,10 @@
 #include <variant>
 
 namespace tfcompat::estimator {
+
+using model::Activation;
+using model::VariableRef;
+using model::VariableStore;
 namespace {
 
 std::string_view ActivationOp(Activation activation) {

@@ -15,12 +15,12 @@
 
 #include "tensorflow/graph.pb.h"
 #include "tfcompat/estimator/estimator.h"
-#include "tfcompat/estimator/variables.h"
+#include "tfcompat/model/variables.h"
 
 namespace tfcompat::estimator {
 
 // `description` may be null (variables only).
-tensorflow::GraphDef BuildModelGraph(VariableStore& store, const GraphDescription* description);
+tensorflow::GraphDef BuildModelGraph(model::VariableStore& store, const GraphDescription* description);
 
 }  // namespace tfcompat::estimator
 

@@ -10,12 +10,12 @@
 #include <string_view>
 #include <vector>
 
-#include "tfcompat/estimator/csv_input.h"
+#include "tfcompat/data/csv_input.h"
 
 namespace {
 
-using tfcompat::estimator::CsvLayout;
-using tfcompat::estimator::CsvOptions;
+using tfcompat::data::CsvLayout;
+using tfcompat::data::CsvOptions;
 
 std::vector<CsvOptions> AllOptions() {
   std::vector<CsvOptions> all(5);
@@ -36,7 +36,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   static const std::vector<CsvOptions> all_options = AllOptions();
   const std::string_view text(reinterpret_cast<const char*>(data), size);
   for (const CsvOptions& options : all_options) {
-    auto dataset = tfcompat::estimator::ParseCsvDataset(text, "fuzz.csv", options);
+    auto dataset = tfcompat::data::ParseCsvDataset(text, "fuzz.csv", options);
     if (!dataset.ok()) continue;
     const size_t width = dataset->feature_names->size();
     const size_t rows = dataset->labels.size();
@@ -55,11 +55,11 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
         __builtin_trap();
       }
     }
-    auto batches = tfcompat::estimator::DatasetBatches::Create(
-        std::make_shared<const tfcompat::estimator::Dataset>(std::move(*dataset)),
+    auto batches = tfcompat::data::DatasetBatches::Create(
+        std::make_shared<const tfcompat::data::Dataset>(std::move(*dataset)),
         {.batch_size = 7, .shuffle = true, .seed = 1, .num_epochs = 1});
     if (!batches.ok()) __builtin_trap();
-    tfcompat::estimator::Batch batch;
+    tfcompat::data::Batch batch;
     size_t seen = 0;
     while ((*batches)->Next(&batch).ok()) {
       if (batch.features.size() != static_cast<size_t>(batch.size) * width) __builtin_trap();

@@ -21,14 +21,16 @@
 #include <string>
 #include <vector>
 
-#include "tfcompat/estimator/trainer.h"
+#include "tfcompat/data/csv_input.h"
+#include "tfcompat/model/trainer.h"
 #include "tfcompat/summary/summary_writer.h"
 
 namespace {
 
 using nlohmann::json;
 using namespace tfcompat;
-using namespace tfcompat::estimator;
+using namespace tfcompat::data;
+using namespace tfcompat::model;
 
 template <typename T>
 T Check(StatusOr<T> value, const std::string& what) {

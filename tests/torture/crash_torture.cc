@@ -40,6 +40,7 @@
 #include "tfcompat/checkpoint/bundle.h"
 #include "tfcompat/checkpoint/checkpoint.h"
 #include "tfcompat/checkpoint/model_dir_lock.h"
+#include "tfcompat/data/csv_input.h"
 #include "tfcompat/estimator/estimator.h"
 #include "tfcompat/summary/event_file_reader.h"
 #include "tfcompat/summary/summary_writer.h"
@@ -111,14 +112,14 @@ class Reporter {
 // Reports what the Estimator does. Hooks run in order and the Estimator's
 // own (which saves) runs last, so Begin precedes the save at the restored
 // step, and AfterStep of step s follows the save of s - 1.
-class ReportingHook final : public estimator::TrainHook {
+class ReportingHook final : public model::TrainHook {
  public:
   explicit ReportingHook(const Reporter& report) : report_(report) {}
   Status Begin(int64_t global_step) override {
     report_.Say('R', global_step);
     return Status();
   }
-  Status AfterStep(const estimator::StepResult& result, bool*) override {
+  Status AfterStep(const model::StepResult& result, bool*) override {
     report_.Say('S', result.global_step);
     report_.Say('C', result.global_step - 1);
     return Status();
@@ -130,11 +131,11 @@ class ReportingHook final : public estimator::TrainHook {
 
 // The Estimator child: trains until killed.
 [[noreturn]] void TrainWithEstimator(const std::string& dir, int keep, const Reporter& report) {
-  estimator::CsvOptions csv;
+  data::CsvOptions csv;
   csv.feature_names = {"SepalLength", "SepalWidth", "PetalLength", "PetalWidth"};
-  auto data = estimator::ReadCsvDataset(TFCOMPAT_REPO_DATA "/iris_training.csv", csv);
+  auto data = data::ReadCsvDataset(TFCOMPAT_REPO_DATA "/iris_training.csv", csv);
   if (!data.ok()) Fail(data.status());
-  estimator::DNNClassifierOptions model;
+  model::DNNClassifierOptions model;
   for (const std::string& name : csv.feature_names) model.feature_columns.emplace_back(name);
   model.hidden_units = {10, 10};
   model.n_classes = 3;
@@ -148,10 +149,10 @@ class ReportingHook final : public estimator::TrainHook {
   auto made = estimator::Estimator::DNNClassifier(model, config, [](const std::string&) {});
   if (!made.ok()) Fail(made.status());
   ReportingHook hook(report);
-  estimator::TrainHook* hooks[] = {&hook};
-  const auto input = estimator::DatasetInputFn(std::make_shared<const estimator::Dataset>(std::move(*data)),
+  model::TrainHook* hooks[] = {&hook};
+  const auto input = estimator::DatasetInputFn(std::make_shared<const data::Dataset>(std::move(*data)),
                                                {.batch_size = 32, .seed = 7});
-  Fail((*made)->Train(input, estimator::TrainSteps::Steps(int64_t{1} << 40), hooks));
+  Fail((*made)->Train(input, model::TrainSteps::Steps(int64_t{1} << 40), hooks));
 }
 
 enum class Mode { kManager, kEstimator };

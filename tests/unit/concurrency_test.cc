@@ -11,7 +11,7 @@
 #include <thread>
 #include <vector>
 
-#include "estimator/gemm.h"
+#include "kernels/gemm.h"
 #include "tfcompat/checkpoint/checkpoint.h"
 #include "tfcompat/summary/event_file_reader.h"
 #include "tfcompat/summary/summary_writer.h"
@@ -130,9 +130,9 @@ BOOST_AUTO_TEST_CASE(ManyThreadsShareOneSummaryWriter) {
 // one caller at a time gets it, the others run alone, and every result is
 // the one a single thread computes.
 BOOST_AUTO_TEST_CASE(ThreadsShareTheMatrixProductPool) {
-  using estimator::Gemm;
+  using kernels::Gemm;
   constexpr int64_t kM = 300, kN = 280, kK = 200;  // 16.8 M multiply-adds
-  static_assert(kM * kN * kK >= estimator::gemm_internal::kParallelMinFlops);
+  static_assert(kM * kN * kK >= kernels::gemm_internal::kParallelMinFlops);
   std::vector<float> a(kM * kK), b(kK * kN), expected(kM * kN);
   for (size_t i = 0; i < a.size(); ++i) a[i] = static_cast<float>(i % 13) - 6.0f;
   for (size_t i = 0; i < b.size(); ++i) b[i] = static_cast<float>(i % 7) - 3.0f;

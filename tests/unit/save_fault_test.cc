@@ -30,6 +30,7 @@
 #include "io/file.h"
 #include "tfcompat/checkpoint/bundle.h"
 #include "tfcompat/checkpoint/checkpoint.h"
+#include "tfcompat/data/csv_input.h"
 #include "tfcompat/estimator/estimator.h"
 #include "tfcompat/summary/event_file_reader.h"
 #include "util/fault_env.h"
@@ -308,7 +309,7 @@ BOOST_AUTO_TEST_SUITE_END()
 const std::vector<std::string> kIrisNames = {"SepalLength", "SepalWidth", "PetalLength", "PetalWidth"};
 
 std::unique_ptr<estimator::Estimator> MakeIrisEstimator(const std::string& model_dir, Env* env) {
-  estimator::DNNClassifierOptions model;
+  model::DNNClassifierOptions model;
   for (const std::string& name : kIrisNames) model.feature_columns.emplace_back(name);
   model.hidden_units = {10, 10};
   model.n_classes = 3;
@@ -326,11 +327,11 @@ std::unique_ptr<estimator::Estimator> MakeIrisEstimator(const std::string& model
 }
 
 estimator::InputFn IrisInput() {
-  estimator::CsvOptions options;
+  data::CsvOptions options;
   options.feature_names = kIrisNames;
-  auto data = estimator::ReadCsvDataset(TFCOMPAT_REPO_DATA "/iris_training.csv", options);
+  auto data = data::ReadCsvDataset(TFCOMPAT_REPO_DATA "/iris_training.csv", options);
   BOOST_TEST_REQUIRE(data.ok());
-  return estimator::DatasetInputFn(std::make_shared<const estimator::Dataset>(std::move(*data)),
+  return estimator::DatasetInputFn(std::make_shared<const data::Dataset>(std::move(*data)),
                                    {.batch_size = 32, .seed = 7});
 }
 
@@ -383,17 +384,17 @@ BOOST_AUTO_TEST_CASE(EveryFileOperationOfTrainFailsInTurn) {
   const std::string base = root.file("base"), reference = root.file("reference"), dir = root.file("model");
   // The base: checkpoints 0, 1, 2. The reference run continues it by 3
   // steps, saving 2 (again), 3, 4 and 5.
-  BOOST_TEST_REQUIRE(MakeIrisEstimator(base, Env::Default())->Train(IrisInput(), estimator::TrainSteps::Steps(2)).ok());
+  BOOST_TEST_REQUIRE(MakeIrisEstimator(base, Env::Default())->Train(IrisInput(), model::TrainSteps::Steps(2)).ok());
   fs::copy(base, reference);
   BOOST_TEST_REQUIRE(
-      MakeIrisEstimator(reference, Env::Default())->Train(IrisInput(), estimator::TrainSteps::Steps(3)).ok());
+      MakeIrisEstimator(reference, Env::Default())->Train(IrisInput(), model::TrainSteps::Steps(3)).ok());
   std::map<int64_t, std::string> reference_at = {
       {0, PrefixAt(base, 0)}, {1, PrefixAt(base, 1)}, {2, PrefixAt(base, 2)}};
   for (int64_t step = 3; step <= 5; ++step) reference_at[step] = PrefixAt(reference, step);
 
   FaultEnv env;
   auto train = [&](int64_t steps) {
-    return MakeIrisEstimator(dir, &env)->Train(IrisInput(), estimator::TrainSteps::Steps(steps));
+    return MakeIrisEstimator(dir, &env)->Train(IrisInput(), model::TrainSteps::Steps(steps));
   };
   fs::copy(base, dir);
   BOOST_TEST_REQUIRE(train(3).ok());

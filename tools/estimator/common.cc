@@ -4,8 +4,8 @@
 
 namespace tfcompat::estimator_tool {
 
-using estimator::CsvOptions;
-using estimator::Dataset;
+using data::CsvOptions;
+using data::Dataset;
 
 std::string DefaultDataPath(const std::string& file_name) {
   return std::string(TFCOMPAT_ESTIMATOR_DATA_DIR) + "/" + file_name;
@@ -67,7 +67,7 @@ StatusOr<std::shared_ptr<const Dataset>> ReadLabelled(const std::string& path, c
   CsvOptions options;
   options.feature_names = *train.feature_names;
   options.n_classes = static_cast<int>(train.class_names.size());
-  StatusOr<Dataset> data = estimator::ReadCsvDataset(path, options);
+  StatusOr<Dataset> data = data::ReadCsvDataset(path, options);
   if (!data.ok()) return data.status();
   if (*data->feature_names != *train.feature_names) {
     return InvalidArgumentError(path + ": its features differ from the training file's");
@@ -76,12 +76,12 @@ StatusOr<std::shared_ptr<const Dataset>> ReadLabelled(const std::string& path, c
 }
 
 StatusOr<ModelSetup> MakeEstimator(const ModelFlags& flags, std::ostream& err) {
-  StatusOr<Dataset> train = estimator::ReadCsvDataset(flags.train_csv, OptionsFor(flags));
+  StatusOr<Dataset> train = data::ReadCsvDataset(flags.train_csv, OptionsFor(flags));
   if (!train.ok()) return train.status();
   ModelSetup setup;
   setup.train = std::make_shared<const Dataset>(std::move(*train));
 
-  estimator::DNNClassifierOptions model;
+  model::DNNClassifierOptions model;
   for (const std::string& name : *setup.train->feature_names) model.feature_columns.emplace_back(name);
   model.hidden_units = flags.hidden_units;
   model.n_classes = flags.n_classes > 0 ? flags.n_classes : static_cast<int>(setup.train->class_names.size());

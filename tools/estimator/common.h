@@ -8,7 +8,7 @@
 
 #include "commands.h"
 #include "tfcompat/base/status.h"
-#include "tfcompat/estimator/csv_input.h"
+#include "tfcompat/data/csv_input.h"
 #include "tfcompat/estimator/estimator.h"
 
 namespace tfcompat::estimator_tool {
@@ -21,15 +21,15 @@ void AddModelFlags(CLI::App* sub, ModelFlags* flags);
 
 // The training file, whose header gives the feature and class names.
 struct ModelSetup {
-  std::shared_ptr<const estimator::Dataset> train;
+  std::shared_ptr<const data::Dataset> train;
   std::unique_ptr<estimator::Estimator> estimator;
 };
 // Reads flags.train_csv and builds the DNNClassifier, logging to `err`.
 StatusOr<ModelSetup> MakeEstimator(const ModelFlags& flags, std::ostream& err);
 
 // Reads a labelled CSV with the training file's layout and classes.
-StatusOr<std::shared_ptr<const estimator::Dataset>> ReadLabelled(const std::string& path,
-                                                                 const estimator::Dataset& train);
+StatusOr<std::shared_ptr<const data::Dataset>> ReadLabelled(const std::string& path,
+                                                                 const data::Dataset& train);
 
 // Prints "estimator: <status>" to `err`; kExitUsage for InvalidArgument
 // from flags, kExitError otherwise.

@@ -13,7 +13,7 @@ namespace tfcompat::estimator_tool {
 int RunEvaluate(const EvaluateOptions& options, std::ostream& out, std::ostream& err) {
   StatusOr<ModelSetup> setup = MakeEstimator(options.model, err);
   if (!setup.ok()) return ReportError(setup.status(), err);
-  StatusOr<std::shared_ptr<const estimator::Dataset>> data = ReadLabelled(options.eval_csv, *setup->train);
+  StatusOr<std::shared_ptr<const data::Dataset>> data = ReadLabelled(options.eval_csv, *setup->train);
   if (!data.ok()) return ReportError(data.status(), err);
   const estimator::InputFn input_fn =
       estimator::DatasetInputFn(*data, {.batch_size = options.model.batch_size, .shuffle = false, .num_epochs = 1});

@@ -47,10 +47,10 @@ int RunPredict(const PredictOptions& options, std::ostream& out, std::ostream& e
   }
   StatusOr<ModelSetup> setup = MakeEstimator(options.model, err);
   if (!setup.ok()) return ReportError(setup.status(), err);
-  const estimator::FeatureNames& names = setup->train->feature_names;
+  const data::FeatureNames& names = setup->train->feature_names;
 
   // The examples, as a Dataset whose labels are unused.
-  auto examples = std::make_shared<estimator::Dataset>();
+  auto examples = std::make_shared<data::Dataset>();
   examples->feature_names = names;
   for (size_t i = 0; i < options.rows.size(); ++i) {
     const Status s = ParseRow(options.rows[i], "--predict " + options.rows[i], names->size(), &examples->features);
@@ -77,10 +77,10 @@ int RunPredict(const PredictOptions& options, std::ostream& out, std::ostream& e
 
   const estimator::InputFn input_fn =
       estimator::DatasetInputFn(examples, {.batch_size = options.model.batch_size, .shuffle = false, .num_epochs = 1});
-  StatusOr<std::vector<estimator::Predictions>> predictions = setup->estimator->Predict(input_fn);
+  StatusOr<std::vector<model::Predictions>> predictions = setup->estimator->Predict(input_fn);
   if (!predictions.ok()) return ReportError(predictions.status(), err);
   int64_t example = 0;
-  for (const estimator::Predictions& p : *predictions) {
+  for (const model::Predictions& p : *predictions) {
     for (int64_t i = 0; i < p.batch_size; ++i, ++example) {
       const int64_t id = p.class_ids[static_cast<size_t>(i)];
       const float probability = p.probabilities[static_cast<size_t>(i * p.logits_dimension + id)];

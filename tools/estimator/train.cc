@@ -13,7 +13,7 @@ namespace tfcompat::estimator_tool {
 namespace {
 
 // "[#########           ]  450/1000" redrawn in place.
-class ProgressBar final : public estimator::TrainHook {
+class ProgressBar final : public model::TrainHook {
  public:
   explicit ProgressBar(std::ostream& out) : out_(out) {}
 
@@ -23,7 +23,7 @@ class ProgressBar final : public estimator::TrainHook {
   }
   void set_last(int64_t last) { last_ = last; }
 
-  Status AfterStep(const estimator::StepResult& result, bool*) override {
+  Status AfterStep(const model::StepResult& result, bool*) override {
     if (last_ <= first_) return Status();
     constexpr int kWidth = 40;
     const int64_t done = std::min(result.global_step, last_) - first_;
@@ -56,20 +56,20 @@ int RunTrain(const TrainOptions& options, std::ostream& out, std::ostream& err) 
 
   StatusOr<std::string> latest = estimator.LatestCheckpoint();
   const bool resuming = latest.ok();
-  const std::shared_ptr<const estimator::Dataset> train = setup->train;
+  const std::shared_ptr<const data::Dataset> train = setup->train;
   // Shuffled by the seed, or differently on every run without one.
   const std::optional<int64_t>& seed = options.model.config.tf_random_seed;
   const uint64_t shuffle_seed = seed.has_value() ? static_cast<uint64_t>(*seed) : std::random_device()();
   const estimator::InputFn input_fn =
       estimator::DatasetInputFn(train, {.batch_size = options.model.batch_size, .seed = shuffle_seed});
-  const estimator::TrainSteps steps = options.steps.has_value() ? estimator::TrainSteps::Steps(*options.steps)
-                                                                : estimator::TrainSteps::MaxSteps(*options.max_steps);
+  const model::TrainSteps steps = options.steps.has_value() ? model::TrainSteps::Steps(*options.steps)
+                                                                : model::TrainSteps::MaxSteps(*options.max_steps);
   ProgressBar bar(out);
-  std::vector<estimator::TrainHook*> hooks;
+  std::vector<model::TrainHook*> hooks;
   if (options.progress) {
     // The bar needs the last step: the restored one is known only after the
     // checkpoint is read, so it counts from the value the checkpoint holds.
-    StatusOr<Tensor> step = estimator.GetVariableValue(std::string(estimator::kGlobalStepName));
+    StatusOr<Tensor> step = estimator.GetVariableValue(std::string(model::kGlobalStepName));
     const int64_t start = step.ok() ? step->flat<int64_t>()[0] : 0;
     bar.set_last(options.steps.has_value() ? start + *options.steps : *options.max_steps);
     hooks.push_back(&bar);

@@ -52,10 +52,10 @@
 
 #include "tfcompat/base/status.h"
 #include "tfcompat/checkpoint/tensor.h"
-#include "tfcompat/estimator/csv_input.h"
-#include "tfcompat/estimator/model.h"
+#include "tfcompat/data/dataset.h"
+#include "tfcompat/model/model.h"
 #include "tfcompat/estimator/run_config.h"
-#include "tfcompat/estimator/trainer.h"
+#include "tfcompat/model/trainer.h"
 
 namespace tfcompat {
 class Env;  // internal (src/io/file.h)
@@ -64,14 +64,14 @@ class Env;  // internal (src/io/file.h)
 namespace tfcompat::estimator {
 
 // TF's input_fn: a fresh stream of batches for each call.
-using InputFn = std::function<StatusOr<std::unique_ptr<BatchSource>>()>;
+using InputFn = std::function<StatusOr<std::unique_ptr<data::BatchSource>>()>;
 
 // An input_fn over a Dataset: a fresh DatasetBatches with `options` on
 // each call (TF's `lambda: dataset.shuffle(...).repeat(...).batch(...)`).
-InputFn DatasetInputFn(std::shared_ptr<const Dataset> dataset, BatchOptions options);
+InputFn DatasetInputFn(std::shared_ptr<const data::Dataset> dataset, data::BatchOptions options);
 
 // TF's model_fn: builds the model (its variables initialised from `seed`).
-using ModelFn = std::function<StatusOr<std::unique_ptr<Model>>(uint64_t seed)>;
+using ModelFn = std::function<StatusOr<std::unique_ptr<model::Model>>(uint64_t seed)>;
 
 // Where the log lines go (TF's INFO log). The default writes
 // "INFO:tfcompat:<line>" to stderr.
@@ -83,7 +83,7 @@ using LogFn = std::function<void(const std::string& line)>;
 struct GraphDescription {
   std::vector<std::string> feature_keys;
   std::vector<std::string> layers;
-  Activation activation = Activation::kRelu;
+  model::Activation activation = model::Activation::kRelu;
   std::string head_scope;  // "dnn/head"
   // The op computing the per-example loss from logits and labels.
   std::string loss_op = "SparseSoftmaxCrossEntropyWithLogits";
@@ -94,7 +94,7 @@ struct GraphDescription {
 struct EstimatorOptions {
   RunConfig config;
   // Empty: the model's default optimizer.
-  std::optional<OptimizerOptions> optimizer;
+  std::optional<model::OptimizerOptions> optimizer;
   // Empty: the graph holds the variables only.
   std::optional<GraphDescription> graph;
   LogFn log;
@@ -107,16 +107,16 @@ class Estimator {
   [[nodiscard]] static StatusOr<std::unique_ptr<Estimator>> Create(ModelFn model_fn, EstimatorOptions options);
 
   // The canned estimators (optimizer from the model options).
-  [[nodiscard]] static StatusOr<std::unique_ptr<Estimator>> DNNClassifier(const DNNClassifierOptions& model,
+  [[nodiscard]] static StatusOr<std::unique_ptr<Estimator>> DNNClassifier(const model::DNNClassifierOptions& model_options,
                                                                           const RunConfig& config, LogFn log = {});
-  [[nodiscard]] static StatusOr<std::unique_ptr<Estimator>> DNNRegressor(const DNNRegressorOptions& model,
+  [[nodiscard]] static StatusOr<std::unique_ptr<Estimator>> DNNRegressor(const model::DNNRegressorOptions& model_options,
                                                                          const RunConfig& config, LogFn log = {});
-  [[nodiscard]] static StatusOr<std::unique_ptr<Estimator>> LinearClassifier(const LinearClassifierOptions& model,
+  [[nodiscard]] static StatusOr<std::unique_ptr<Estimator>> LinearClassifier(const model::LinearClassifierOptions& model_options,
                                                                              const RunConfig& config, LogFn log = {});
 
   // Trains `steps` more steps, or up to global step `max_steps` (nothing
   // to do when the checkpoint is already there), or until the input ends.
-  [[nodiscard]] Status Train(const InputFn& input_fn, const TrainSteps& steps, std::span<TrainHook* const> hooks = {});
+  [[nodiscard]] Status Train(const InputFn& input_fn, const model::TrainSteps& steps, std::span<model::TrainHook* const> hooks = {});
 
   // Metrics of the latest checkpoint over `steps` batches (or the whole
   // input), with "global_step"; written to model_dir/eval (or eval_<name>)
@@ -128,7 +128,7 @@ class Estimator {
                                                                  const std::string& name = "");
 
   // Predictions of the latest checkpoint for every batch of the input.
-  [[nodiscard]] StatusOr<std::vector<Predictions>> Predict(const InputFn& input_fn);
+  [[nodiscard]] StatusOr<std::vector<model::Predictions>> Predict(const InputFn& input_fn);
 
   // The latest checkpoint's prefix; NotFound when there is none.
   [[nodiscard]] StatusOr<std::string> LatestCheckpoint() const;
@@ -148,7 +148,7 @@ class Estimator {
   // ("evaluate") is logged unless it is null.
   [[nodiscard]] StatusOr<std::optional<std::string>> FindCheckpoint(const char* purpose) const;
   // A new model, restored from `checkpoint` when there is one.
-  [[nodiscard]] StatusOr<std::unique_ptr<Trainer>> BuildAndRestore(const std::optional<std::string>& checkpoint);
+  [[nodiscard]] StatusOr<std::unique_ptr<model::Trainer>> BuildAndRestore(const std::optional<std::string>& checkpoint);
   void Log(const std::string& line) const;
 
   ModelFn model_fn_;

@@ -1,4 +1,4 @@
-#include "tfcompat/estimator/csv_input.h"
+#include "tfcompat/data/csv_input.h"
 
 #include <sys/resource.h>
 #include <sys/wait.h>
@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-namespace tfcompat::estimator {
+namespace tfcompat::data {
 namespace {
 
 const std::vector<std::string> kIrisNames = {"SepalLength", "SepalWidth", "PetalLength", "PetalWidth"};
@@ -195,4 +195,4 @@ BOOST_AUTO_TEST_CASE(BadBatchOptions) {
 BOOST_AUTO_TEST_SUITE_END()
 
 }  // namespace
-}  // namespace tfcompat::estimator
+}  // namespace tfcompat::data

@@ -6,7 +6,7 @@
 // Operands hold small integers, so that every product and partial sum is
 // exact in float: whatever order an implementation sums in, the result must
 // equal the reference exactly.
-#include "estimator/gemm.h"
+#include "kernels/gemm.h"
 
 #include <boost/test/unit_test.hpp>
 #include <cmath>
@@ -16,7 +16,7 @@
 #include <string>
 #include <vector>
 
-namespace tfcompat::estimator {
+namespace tfcompat::kernels {
 namespace {
 
 using gemm_internal::AvailableGemmImplementations;
@@ -346,4 +346,4 @@ BOOST_AUTO_TEST_CASE(MaxThreads) {
 BOOST_AUTO_TEST_SUITE_END()
 
 }  // namespace
-}  // namespace tfcompat::estimator
+}  // namespace tfcompat::kernels

@@ -5,9 +5,9 @@
 #include <utility>
 #include <vector>
 
-#include "tfcompat/estimator/model.h"
+#include "tfcompat/model/model.h"
 
-namespace tfcompat::estimator {
+namespace tfcompat::model {
 namespace {
 
 // Exactly 0 and 1, two values that sit exactly on thresholds (1/199 and
@@ -79,4 +79,4 @@ BOOST_AUTO_TEST_CASE(RatioWithNothingCountedIsZero) {
 BOOST_AUTO_TEST_SUITE_END()
 
 }  // namespace
-}  // namespace tfcompat::estimator
+}  // namespace tfcompat::model

@@ -1,4 +1,4 @@
-#include "tfcompat/estimator/model.h"
+#include "tfcompat/model/model.h"
 
 #include <algorithm>
 #include <boost/test/unit_test.hpp>
@@ -8,9 +8,9 @@
 #include <string>
 #include <vector>
 
-#include "estimator/gemm.h"
+#include "kernels/gemm.h"
 
-namespace tfcompat::estimator {
+namespace tfcompat::model {
 namespace {
 
 const std::vector<std::string> kIrisNames = {"SepalLength", "SepalWidth", "PetalLength", "PetalWidth"};
@@ -23,9 +23,9 @@ std::vector<NumericColumn> IrisColumns() {
 
 // A batch of `n` examples over kIrisNames with features in [-2, 2] and
 // labels drawn by `label`.
-Batch RandomBatch(int n, uint32_t seed, float (*label)(std::mt19937&)) {
+data::Batch RandomBatch(int n, uint32_t seed, float (*label)(std::mt19937&)) {
   std::mt19937 rng(seed);
-  Batch batch;
+  data::Batch batch;
   batch.feature_names = std::make_shared<const std::vector<std::string>>(kIrisNames);
   batch.size = n;
   for (int i = 0; i < n * 4; ++i) batch.features.push_back(static_cast<float>(rng() % 4001) / 1000.0f - 2.0f);
@@ -38,7 +38,7 @@ float RealValued(std::mt19937& rng) { return static_cast<float>(rng() % 1000) / 
 
 // Compares every analytic d(loss)/d(param) with a central difference.
 // The same seed gives the same dropout mask on every evaluation.
-void CheckGradients(Model& model, const Batch& batch) {
+void CheckGradients(Model& model, const data::Batch& batch) {
   VariableStore& store = model.variables();
   constexpr uint64_t kSeed = 99;
   BOOST_REQUIRE(model.ComputeGradients(batch, kSeed).ok());
@@ -107,7 +107,7 @@ BOOST_AUTO_TEST_CASE(GradientsWithDropoutMatchFiniteDifferences) {
 // the packed kernel where the CPU has one (gemm.h): the layer's three products
 // and the fused bias + activation, checked end to end.
 BOOST_AUTO_TEST_CASE(GradientsOfWideLayersMatchFiniteDifferences) {
-  BOOST_TEST(GemmUsesPackedKernel(64, 72, 72) == gemm_internal::CpuHasPackedKernel());
+  BOOST_TEST(kernels::GemmUsesPackedKernel(64, 72, 72) == kernels::gemm_internal::CpuHasPackedKernel());
   for (Activation a : {Activation::kRelu, Activation::kTanh}) {
     BOOST_TEST_CONTEXT("activation " << ActivationName(a)) {
       DNNClassifierOptions options = SmallDNN(3, a);
@@ -226,7 +226,7 @@ BOOST_AUTO_TEST_CASE(PredictionsOfMultiClassHead) {
   DNNClassifierOptions options = SmallDNN(3, Activation::kRelu);
   options.label_vocabulary = {"Setosa", "Versicolor", "Virginica"};
   auto model = NewDNNClassifier(options, 3).value();
-  const Batch batch = RandomBatch(4, 9, ThreeClasses);
+  const data::Batch batch = RandomBatch(4, 9, ThreeClasses);
   const Predictions p = model->Predict(batch).value();
   BOOST_TEST(p.logits.size() == 12u);
   BOOST_TEST(p.probabilities.size() == 12u);
@@ -256,7 +256,7 @@ BOOST_AUTO_TEST_CASE(PredictionsOfBinaryHead) {
 }
 
 BOOST_AUTO_TEST_CASE(LossReductionSumIsBatchSizeTimesAverage) {
-  const Batch batch = RandomBatch(8, 11, ThreeClasses);
+  const data::Batch batch = RandomBatch(8, 11, ThreeClasses);
   auto sum = NewDNNClassifier(SmallDNN(3, Activation::kRelu), 3).value();
   DNNClassifierOptions options = SmallDNN(3, Activation::kRelu);
   options.loss_reduction = LossReduction::kSumOverBatchSize;
@@ -269,7 +269,7 @@ BOOST_AUTO_TEST_CASE(LossReductionSumIsBatchSizeTimesAverage) {
 
 BOOST_AUTO_TEST_CASE(EvaluationMetricsOfMultiClassHead) {
   auto model = NewDNNClassifier(SmallDNN(3, Activation::kRelu), 3).value();
-  const Batch a = RandomBatch(4, 12, ThreeClasses), b = RandomBatch(2, 13, ThreeClasses);
+  const data::Batch a = RandomBatch(4, 12, ThreeClasses), b = RandomBatch(2, 13, ThreeClasses);
   Metrics metrics;
   BOOST_REQUIRE(model->UpdateMetrics(a, &metrics).ok());
   BOOST_REQUIRE(model->UpdateMetrics(b, &metrics).ok());
@@ -279,7 +279,7 @@ BOOST_AUTO_TEST_CASE(EvaluationMetricsOfMultiClassHead) {
   BOOST_TEST(result.at("loss") == (la.loss + lb.loss) / 2, boost::test_tools::tolerance(1e-9));
   BOOST_TEST(result.at("average_loss") == (la.loss + lb.loss) / 6, boost::test_tools::tolerance(1e-9));
   double correct = 0;
-  for (const Batch* batch : {&a, &b}) {
+  for (const data::Batch* batch : {&a, &b}) {
     const Predictions p = model->Predict(*batch).value();
     for (int64_t i = 0; i < batch->size; ++i) correct += p.class_ids[i] == batch->labels[i] ? 1 : 0;
   }
@@ -288,10 +288,10 @@ BOOST_AUTO_TEST_CASE(EvaluationMetricsOfMultiClassHead) {
 
 BOOST_AUTO_TEST_CASE(EvaluationMetricsOfBinaryHead) {
   auto model = NewDNNClassifier(SmallDNN(2, Activation::kRelu), 3).value();
-  const Batch a = RandomBatch(5, 14, TwoClasses), b = RandomBatch(7, 15, TwoClasses);
+  const data::Batch a = RandomBatch(5, 14, TwoClasses), b = RandomBatch(7, 15, TwoClasses);
   Metrics metrics, curves;
   double positives = 0;
-  for (const Batch* batch : {&a, &b}) {
+  for (const data::Batch* batch : {&a, &b}) {
     BOOST_REQUIRE(model->UpdateMetrics(*batch, &metrics).ok());
     // The curves are over the predicted probability of class 1.
     const Predictions p = model->Predict(*batch).value();
@@ -325,7 +325,7 @@ std::vector<std::string> Tags(const std::vector<ModelSummary>& summaries) {
 BOOST_AUTO_TEST_CASE(DnnSummarisesEachLayerAsTF1) {
   auto model = NewDNNClassifier(SmallDNN(3, Activation::kRelu), 3).value();
   BOOST_TEST(model->TrainingSummaries().empty());  // no step yet
-  const Batch batch = RandomBatch(8, 16, ThreeClasses);
+  const data::Batch batch = RandomBatch(8, 16, ThreeClasses);
   BOOST_REQUIRE(model->ComputeGradients(batch, 0).ok());
   const std::vector<ModelSummary> summaries = model->TrainingSummaries();
   BOOST_TEST(
@@ -398,7 +398,7 @@ BOOST_AUTO_TEST_CASE(LinearModelSummarisesItsWeightsBeforeTheUpdate) {
 
 BOOST_AUTO_TEST_CASE(LabelOutOfRangeIsTFsError) {
   auto model = NewDNNClassifier(SmallDNN(3, Activation::kRelu), 3).value();
-  Batch batch = RandomBatch(2, 1, ThreeClasses);
+  data::Batch batch = RandomBatch(2, 1, ThreeClasses);
   batch.labels[1] = 3;
   const Status s = model->ComputeGradients(batch, 0).status();
   BOOST_TEST((s.code() == StatusCode::kInvalidArgument));
@@ -407,7 +407,7 @@ BOOST_AUTO_TEST_CASE(LabelOutOfRangeIsTFsError) {
 
 BOOST_AUTO_TEST_CASE(MissingFeatureIsAnError) {
   auto model = NewDNNClassifier(SmallDNN(3, Activation::kRelu), 3).value();
-  Batch batch = RandomBatch(2, 1, ThreeClasses);
+  data::Batch batch = RandomBatch(2, 1, ThreeClasses);
   batch.feature_names = std::make_shared<const std::vector<std::string>>(
       std::vector<std::string>{"SepalLength", "SepalWidth", "PetalLength", "Other"});
   const Status s = model->Predict(batch).status();
@@ -437,4 +437,4 @@ BOOST_AUTO_TEST_CASE(BadModelOptions) {
 BOOST_AUTO_TEST_SUITE_END()
 
 }  // namespace
-}  // namespace tfcompat::estimator
+}  // namespace tfcompat::model

@@ -1,6 +1,6 @@
 // One update of var = [1, -2] with grad = [0.5, -1] and learning rate 0.1,
 // against values computed independently from TF's documented kernels.
-#include "tfcompat/estimator/optimizer.h"
+#include "tfcompat/model/optimizer.h"
 
 #include <boost/test/unit_test.hpp>
 #include <cmath>
@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-namespace tfcompat::estimator {
+namespace tfcompat::model {
 namespace {
 
 struct OneVariable {
@@ -169,4 +169,4 @@ BOOST_AUTO_TEST_CASE(NewOptimizerByName) {
 BOOST_AUTO_TEST_SUITE_END()
 
 }  // namespace
-}  // namespace tfcompat::estimator
+}  // namespace tfcompat::model

@@ -1,8 +1,8 @@
-#include "estimator/thread_chooser.h"
+#include "kernels/thread_chooser.h"
 
 #include <boost/test/unit_test.hpp>
 
-namespace tfcompat::estimator {
+namespace tfcompat::kernels {
 namespace {
 
 // Runs `calls` jobs of `key` that take `one` seconds on one thread and
@@ -64,4 +64,4 @@ BOOST_AUTO_TEST_CASE(KeysAreIndependentAndTheTableIsBounded) {
 BOOST_AUTO_TEST_SUITE_END()
 
 }  // namespace
-}  // namespace tfcompat::estimator
+}  // namespace tfcompat::kernels

@@ -1,11 +1,11 @@
-#include "estimator/thread_pool.h"
+#include "kernels/thread_pool.h"
 
 #include <atomic>
 #include <boost/test/unit_test.hpp>
 #include <thread>
 #include <vector>
 
-namespace tfcompat::estimator {
+namespace tfcompat::kernels {
 namespace {
 
 BOOST_AUTO_TEST_SUITE(thread_pool)
@@ -78,4 +78,4 @@ BOOST_AUTO_TEST_CASE(ConcurrentCallers) {
 BOOST_AUTO_TEST_SUITE_END()
 
 }  // namespace
-}  // namespace tfcompat::estimator
+}  // namespace tfcompat::kernels

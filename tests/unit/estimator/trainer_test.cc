@@ -1,4 +1,4 @@
-#include "tfcompat/estimator/trainer.h"
+#include "tfcompat/model/trainer.h"
 
 #include <boost/test/unit_test.hpp>
 #include <memory>
@@ -6,17 +6,17 @@
 #include <vector>
 
 #include "base/status_macros.h"
-#include "tfcompat/estimator/run_config.h"
+#include "tfcompat/data/csv_input.h"
 
-namespace tfcompat::estimator {
+namespace tfcompat::model {
 namespace {
 
 const std::vector<std::string> kIrisNames = {"SepalLength", "SepalWidth", "PetalLength", "PetalWidth"};
 
-std::shared_ptr<const Dataset> Iris(const std::string& file) {
-  CsvOptions options;
+std::shared_ptr<const data::Dataset> Iris(const std::string& file) {
+  data::CsvOptions options;
   options.feature_names = kIrisNames;
-  return std::make_shared<const Dataset>(ReadCsvDataset(TFCOMPAT_REPO_DATA "/" + file, options).value());
+  return std::make_shared<const data::Dataset>(data::ReadCsvDataset(TFCOMPAT_REPO_DATA "/" + file, options).value());
 }
 
 std::unique_ptr<Trainer> IrisTrainer(uint64_t seed) {
@@ -60,7 +60,7 @@ class LeastSquaresModel final : public Model {
   VariableStore& variables() override { return store_; }
   std::string_view optimizer_scope() const override { return "custom/"; }
   const OptimizerOptions& default_optimizer() const override { return optimizer_; }
-  StatusOr<StepLoss> ComputeGradients(const Batch& batch, uint64_t) override {
+  StatusOr<StepLoss> ComputeGradients(const data::Batch& batch, uint64_t) override {
     const size_t width = batch.feature_names->size();
     const float w = store_.params()[0], b = store_.params()[1];
     double loss = 0, dw = 0, db = 0;
@@ -75,8 +75,8 @@ class LeastSquaresModel final : public Model {
     store_.gradients()[1] = static_cast<float>(db / batch.size);
     return StepLoss{loss / batch.size, loss / batch.size};
   }
-  StatusOr<Predictions> Predict(const Batch&) override { return UnimplementedError("not needed"); }
-  Status UpdateMetrics(const Batch& batch, Metrics* metrics) override {
+  StatusOr<Predictions> Predict(const data::Batch&) override { return UnimplementedError("not needed"); }
+  Status UpdateMetrics(const data::Batch& batch, Metrics* metrics) override {
     TFCOMPAT_ASSIGN_OR_RETURN(const StepLoss loss, ComputeGradients(batch, 0));
     metrics->Add("loss", loss.loss, 1);
     return Status();
@@ -90,7 +90,7 @@ class LeastSquaresModel final : public Model {
 BOOST_AUTO_TEST_SUITE(trainer)
 
 BOOST_AUTO_TEST_CASE(CustomModelTrainsThroughTheModelInterface) {
-  auto data = std::make_shared<Dataset>();
+  auto data = std::make_shared<data::Dataset>();
   data->feature_names = std::make_shared<const std::vector<std::string>>(std::vector<std::string>{"x"});
   for (int i = 0; i < 20; ++i) {
     data->features.push_back(static_cast<float>(i) / 10.0f);
@@ -99,7 +99,7 @@ BOOST_AUTO_TEST_CASE(CustomModelTrainsThroughTheModelInterface) {
   auto trainer = Trainer::Create(std::make_unique<LeastSquaresModel>(), nullptr, 1).value();
   BOOST_TEST(trainer->variables().Find("custom/beta1_power").ok());
   BOOST_TEST(trainer->variables().Find("custom/w/Adam_1").ok());
-  auto batches = DatasetBatches::Create(data, {.batch_size = 20, .shuffle = false}).value();
+  auto batches = data::DatasetBatches::Create(data, {.batch_size = 20, .shuffle = false}).value();
   BOOST_REQUIRE(trainer->Train(batches.get(), TrainSteps::Steps(2000), {}).ok());
   BOOST_TEST(trainer->variables().params()[0] == 3.0f, boost::test_tools::tolerance(1e-2f));
   BOOST_TEST(trainer->variables().params()[1] == -1.0f, boost::test_tools::tolerance(1e-2f));
@@ -109,7 +109,7 @@ BOOST_AUTO_TEST_CASE(CustomModelTrainsThroughTheModelInterface) {
 BOOST_AUTO_TEST_CASE(IrisTutorialReachesNinetyPercentTestAccuracy) {
   auto trainer = IrisTrainer(2018);
   auto train =
-      DatasetBatches::Create(Iris("iris_training.csv"), {.batch_size = 100, .shuffle = true, .seed = 2018}).value();
+      data::DatasetBatches::Create(Iris("iris_training.csv"), {.batch_size = 100, .shuffle = true, .seed = 2018}).value();
   RecordingHook hook;
   TrainHook* hooks[] = {&hook};
   BOOST_REQUIRE(trainer->Train(train.get(), TrainSteps::Steps(1000), hooks).ok());
@@ -117,7 +117,7 @@ BOOST_AUTO_TEST_CASE(IrisTutorialReachesNinetyPercentTestAccuracy) {
   BOOST_TEST(hook.steps.size() == 1000u);
   BOOST_TEST(hook.losses.back() < hook.losses.front() / 4);
   auto test =
-      DatasetBatches::Create(Iris("iris_test.csv"), {.batch_size = 100, .shuffle = false, .num_epochs = 1}).value();
+      data::DatasetBatches::Create(Iris("iris_test.csv"), {.batch_size = 100, .shuffle = false, .num_epochs = 1}).value();
   const auto metrics = trainer->Evaluate(test.get(), std::nullopt).value();
   BOOST_TEST_MESSAGE("iris test accuracy " << metrics.at("accuracy") << " average_loss " << metrics.at("average_loss"));
   BOOST_TEST(metrics.at("accuracy") >= 0.9);
@@ -129,7 +129,7 @@ BOOST_AUTO_TEST_CASE(TrainingIsDeterministicForASeed) {
   std::vector<float> params[2];
   for (auto& p : params) {
     auto trainer = IrisTrainer(5);
-    auto train = DatasetBatches::Create(Iris("iris_training.csv"), {.batch_size = 32, .seed = 5}).value();
+    auto train = data::DatasetBatches::Create(Iris("iris_training.csv"), {.batch_size = 32, .seed = 5}).value();
     BOOST_REQUIRE(trainer->Train(train.get(), TrainSteps::Steps(20), {}).ok());
     p.assign(trainer->variables().params().begin(), trainer->variables().params().end());
   }
@@ -138,7 +138,7 @@ BOOST_AUTO_TEST_CASE(TrainingIsDeterministicForASeed) {
 
 BOOST_AUTO_TEST_CASE(StepsAddAndMaxStepsStopAtTheGlobalStep) {
   auto trainer = IrisTrainer(1);
-  auto train = DatasetBatches::Create(Iris("iris_training.csv"), {.batch_size = 10, .seed = 1}).value();
+  auto train = data::DatasetBatches::Create(Iris("iris_training.csv"), {.batch_size = 10, .seed = 1}).value();
   BOOST_REQUIRE(trainer->Train(train.get(), TrainSteps::Steps(3), {}).ok());
   BOOST_REQUIRE(trainer->Train(train.get(), TrainSteps::Steps(3), {}).ok());
   BOOST_TEST(trainer->global_step() == 6);
@@ -153,7 +153,7 @@ BOOST_AUTO_TEST_CASE(StepsAddAndMaxStepsStopAtTheGlobalStep) {
 
 BOOST_AUTO_TEST_CASE(HooksSeeEveryStepAndCanStop) {
   auto trainer = IrisTrainer(1);
-  auto train = DatasetBatches::Create(Iris("iris_training.csv"), {.batch_size = 10, .seed = 1}).value();
+  auto train = data::DatasetBatches::Create(Iris("iris_training.csv"), {.batch_size = 10, .seed = 1}).value();
   RecordingHook hook;
   hook.stop_at = 4;
   TrainHook* hooks[] = {&hook};
@@ -166,14 +166,14 @@ BOOST_AUTO_TEST_CASE(HooksSeeEveryStepAndCanStop) {
 BOOST_AUTO_TEST_CASE(EndOfInputEndsTraining) {
   auto trainer = IrisTrainer(1);
   auto train =
-      DatasetBatches::Create(Iris("iris_training.csv"), {.batch_size = 50, .shuffle = false, .num_epochs = 1}).value();
+      data::DatasetBatches::Create(Iris("iris_training.csv"), {.batch_size = 50, .shuffle = false, .num_epochs = 1}).value();
   BOOST_REQUIRE(trainer->Train(train.get(), TrainSteps{}, {}).ok());
   BOOST_TEST(trainer->global_step() == 3);  // 50 + 50 + 20 rows
 }
 
 BOOST_AUTO_TEST_CASE(BadStepCountsHaveTFsMessages) {
   auto trainer = IrisTrainer(1);
-  auto train = DatasetBatches::Create(Iris("iris_training.csv"), {}).value();
+  auto train = data::DatasetBatches::Create(Iris("iris_training.csv"), {}).value();
   BOOST_TEST(trainer->Train(train.get(), {1, 1}, {}).message() == "Can not provide both steps and max_steps.");
   BOOST_TEST(trainer->Train(train.get(), TrainSteps::Steps(0), {}).message() == "Must specify steps > 0, given: 0");
   BOOST_TEST(trainer->Train(train.get(), TrainSteps::MaxSteps(-1), {}).message() ==
@@ -187,47 +187,11 @@ BOOST_AUTO_TEST_CASE(DivergingLossIsNanLossError) {
   options.activation_fn = Activation::kLinear;
   options.optimizer = {"SGD", 1e4f};
   auto trainer = Trainer::Create(NewDNNRegressor(options, 1).value(), nullptr, 1).value();
-  auto train = DatasetBatches::Create(Iris("iris_training.csv"), {.batch_size = 100}).value();
+  auto train = data::DatasetBatches::Create(Iris("iris_training.csv"), {.batch_size = 100}).value();
   BOOST_TEST(trainer->Train(train.get(), TrainSteps::Steps(100), {}).message() == "NaN loss during training.");
-}
-
-BOOST_AUTO_TEST_CASE(RunConfigDefaultsAreTFs) {
-  const RunConfig config;
-  BOOST_TEST(config.save_summary_steps == 100);
-  BOOST_TEST(config.keep_checkpoint_max == 5);
-  BOOST_TEST(config.keep_checkpoint_every_n_hours == 10000.0);
-  BOOST_TEST(config.log_step_count_steps == 100);
-  BOOST_TEST(!config.tf_random_seed.has_value());
-  BOOST_TEST(config.Validate().ok());
-  BOOST_TEST(*config.checkpoint_schedule().secs == 600.0);
-  BOOST_TEST(!config.checkpoint_schedule().steps.has_value());
-}
-
-BOOST_AUTO_TEST_CASE(RunConfigValidationHasTFsMessages) {
-  RunConfig config;
-  config.save_checkpoints_steps = 100;
-  BOOST_TEST(config.Validate().ok());
-  BOOST_TEST(*config.checkpoint_schedule().steps == 100);
-  BOOST_TEST(!config.checkpoint_schedule().secs.has_value());
-  config.save_checkpoints_secs = 60;
-  const Status both = config.Validate();
-  BOOST_TEST((both.code() == StatusCode::kInvalidArgument));
-  BOOST_TEST(both.message() == "`save_checkpoints_steps` and `save_checkpoints_secs` cannot be both set.");
-  config = RunConfig();
-  config.keep_checkpoint_max = -1;
-  BOOST_TEST(config.Validate().message() == "keep_checkpoint_max should be >= 0");
-  config = RunConfig();
-  config.keep_checkpoint_every_n_hours = 0;
-  BOOST_TEST(config.Validate().message() == "keep_checkpoint_every_n_hours should be > 0");
-  config = RunConfig();
-  config.log_step_count_steps = 0;
-  BOOST_TEST(config.Validate().message() == "log_step_count_steps should be > 0");
-  config = RunConfig();
-  config.save_summary_steps = -1;
-  BOOST_TEST(config.Validate().message() == "save_summary_steps should be >= 0");
 }
 
 BOOST_AUTO_TEST_SUITE_END()
 
 }  // namespace
-}  // namespace tfcompat::estimator
+}  // namespace tfcompat::model

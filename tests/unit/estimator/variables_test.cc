@@ -1,10 +1,10 @@
-#include "tfcompat/estimator/variables.h"
+#include "tfcompat/model/variables.h"
 
 #include <boost/test/unit_test.hpp>
 #include <string>
 #include <vector>
 
-namespace tfcompat::estimator {
+namespace tfcompat::model {
 namespace {
 
 std::vector<std::string> Names(VariableStore& store) {
@@ -75,4 +75,4 @@ BOOST_AUTO_TEST_CASE(MissingNameIsNotFound) {
 BOOST_AUTO_TEST_SUITE_END()
 
 }  // namespace
-}  // namespace tfcompat::estimator
+}  // namespace tfcompat::model

@@ -1,0 +1,167 @@
+// Models: TF1's canned DNNClassifier, DNNRegressor and LinearClassifier,
+// and the Model interface a user implements for a custom model_fn.
+//
+// A Model owns its variables (see variables.h) under TensorFlow's names and
+// computes, for a batch, the loss and its gradient, the predictions, and the
+// evaluation metrics, exactly as TF1's canned heads do:
+//
+//   head          logits   loss per example                  predictions
+//   multi-class   [B, n]   softmax cross-entropy             logits, probabilities, class_ids, classes
+//   binary        [B, 1]   sigmoid cross-entropy             + logistic
+//   regression    [B, 1]   squared error                     predictions
+//
+// The training loss is reduced over the batch with `loss_reduction` (TF1's
+// default SUM); the `average_loss` metric is the mean per-example loss and
+// the `loss` metric the mean over batches of the reduced batch loss (the
+// Estimator's `metrics.mean(loss)`). The heads add TF1's evaluation metrics:
+//
+//   multi-class   accuracy
+//   binary        accuracy, accuracy_baseline, auc, auc_precision_recall,
+//                 label/mean, precision, prediction/mean, recall
+//   regression    label/mean, prediction/mean
+//
+// Usage:
+//   DNNClassifierOptions options;
+//   options.feature_columns = {NumericColumn("SepalLength"), ...};
+//   options.hidden_units = {10, 10};
+//   options.n_classes = 3;
+//   auto model = NewDNNClassifier(options, /*seed=*/42);
+#ifndef TFCOMPAT_MODEL_MODEL_H_
+#define TFCOMPAT_MODEL_MODEL_H_
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "tfcompat/base/status.h"
+#include "tfcompat/model/metrics.h"
+#include "tfcompat/data/dataset.h"
+#include "tfcompat/model/optimizer.h"
+#include "tfcompat/model/variables.h"
+
+namespace tfcompat::model {
+
+enum class Activation { kRelu, kRelu6, kElu, kTanh, kSigmoid, kLinear };
+
+// TF's name of an activation ("relu", "tanh", ...), and back.
+std::string_view ActivationName(Activation activation);
+[[nodiscard]] StatusOr<Activation> ParseActivation(std::string_view name);
+
+// tf.compat.v1.losses.Reduction values the canned heads accept.
+enum class LossReduction { kSum, kSumOverBatchSize };
+
+// tf.feature_column.numeric_column(key, shape=(1,), normalizer_fn=...).
+struct NumericColumn {
+  explicit NumericColumn(std::string key, std::function<float(float)> normalizer_fn = {})
+      : key(std::move(key)), normalizer_fn(std::move(normalizer_fn)) {}
+  std::string key;
+  std::function<float(float)> normalizer_fn;  // empty: identity
+};
+
+struct DNNClassifierOptions {
+  std::vector<NumericColumn> feature_columns;
+  std::vector<int64_t> hidden_units;
+  int n_classes = 2;
+  // Class names, index = class id; empty: the ids themselves ("0", "1", ...).
+  std::vector<std::string> label_vocabulary;
+  Activation activation_fn = Activation::kRelu;
+  std::optional<float> dropout;  // drop probability after each hidden layer
+  OptimizerOptions optimizer = {"Adagrad", 0.05f};
+  LossReduction loss_reduction = LossReduction::kSum;
+};
+
+struct DNNRegressorOptions {
+  std::vector<NumericColumn> feature_columns;
+  std::vector<int64_t> hidden_units;
+  Activation activation_fn = Activation::kRelu;
+  std::optional<float> dropout;
+  OptimizerOptions optimizer = {"Adagrad", 0.05f};
+  LossReduction loss_reduction = LossReduction::kSum;
+};
+
+struct LinearClassifierOptions {
+  std::vector<NumericColumn> feature_columns;
+  int n_classes = 2;
+  std::vector<std::string> label_vocabulary;
+  // Empty: TF1's default, Ftrl with learning rate min(0.2, 1/sqrt(#columns)).
+  std::optional<OptimizerOptions> optimizer;
+  LossReduction loss_reduction = LossReduction::kSum;
+};
+
+// What a model predicts for a batch of B examples (unused fields are empty).
+struct Predictions {
+  int64_t batch_size = 0;
+  int64_t logits_dimension = 0;
+  std::vector<float> logits;         // [B, logits_dimension]
+  std::vector<float> logistic;       // binary: [B]
+  std::vector<float> probabilities;  // classifiers: [B, n_classes]
+  std::vector<int64_t> class_ids;    // classifiers: [B]
+  std::vector<std::string> classes;  // classifiers: [B]
+  std::vector<float> predictions;    // regressor: [B]
+};
+
+// Loss of one training step.
+struct StepLoss {
+  double loss = 0;          // reduced with the model's loss_reduction
+  double average_loss = 0;  // mean per-example loss
+};
+
+// A summary a model_fn adds to the training graph, which Estimator.train
+// writes every save_summary_steps: a scalar (tf.compat.v1.summary.scalar) or
+// the values of a histogram (tf.compat.v1.summary.histogram).
+struct ModelSummary {
+  std::string tag;
+  std::variant<float, std::vector<double>> value;
+};
+
+// The interface of every model: canned ones, and a user's (TF's model_fn).
+class Model {
+ public:
+  virtual ~Model() = default;
+
+  virtual VariableStore& variables() = 0;
+
+  // The prefix of optimizer variables that belong to no trainable variable
+  // ("dnn/head/" for the canned DNN: `dnn/head/beta1_power`).
+  virtual std::string_view optimizer_scope() const = 0;
+
+  // The optimizer to use when the caller names none.
+  virtual const OptimizerOptions& default_optimizer() const = 0;
+
+  // Forward and backward pass on a training batch: writes d(loss)/d(params)
+  // into variables().gradients(). `seed` drives dropout.
+  [[nodiscard]] virtual StatusOr<StepLoss> ComputeGradients(const data::Batch& batch, uint64_t seed) = 0;
+
+  [[nodiscard]] virtual StatusOr<Predictions> Predict(const data::Batch& batch) = 0;
+
+  // The summaries of the last ComputeGradients, tagged as TF1's canned
+  // model_fns tag them (none by default). The canned DNN: for each hidden
+  // layer's output (after dropout) and the logits, a histogram
+  // `dnn/dnn/<layer>/activation` and a scalar
+  // `dnn/dnn/<layer>/fraction_of_zero_values`; the canned linear model:
+  // `linear/bias` (a scalar for one logit, else a histogram) and
+  // `linear/fraction_of_zero_weights`, read before the step's update; both:
+  // `average_loss` with the SUM loss reduction. Ask before the next Predict
+  // or UpdateMetrics, which run the network again.
+  virtual std::vector<ModelSummary> TrainingSummaries() const { return {}; }
+
+  // Adds the batch to the evaluation metrics (`loss`, `average_loss`, and
+  // the head's own: `accuracy`, ...).
+  [[nodiscard]] virtual Status UpdateMetrics(const data::Batch& batch, Metrics* metrics) = 0;
+};
+
+// Glorot-uniform kernels, zero biases; `seed` makes them reproducible.
+[[nodiscard]] StatusOr<std::unique_ptr<Model>> NewDNNClassifier(const DNNClassifierOptions& options, uint64_t seed);
+[[nodiscard]] StatusOr<std::unique_ptr<Model>> NewDNNRegressor(const DNNRegressorOptions& options, uint64_t seed);
+// Zero-initialised weights, as TF's linear model.
+[[nodiscard]] StatusOr<std::unique_ptr<Model>> NewLinearClassifier(const LinearClassifierOptions& options);
+
+}  // namespace tfcompat::model
+
+#endif  // TFCOMPAT_MODEL_MODEL_H_

@@ -1,0 +1,357 @@
+// Gemm(): dispatch, the Eigen implementation, and the blocked driver around
+// the AVX-512 micro-kernel.
+//
+// The blocked product (GotoBLAS's loop nest; C row-major):
+//
+//   for each block of nc columns of B:
+//     pack B[0:k, block] as kNr-wide micro-panels,           once per thread, in L2
+//       depth block by depth block
+//     for each run of chunk_rows rows of A (a task, claimed by whichever thread is free):
+//       for each depth block of kc:
+//         pack A[rows, depth block] as kMr-tall micro-panels  in L2
+//         for each kMr rows, for each kNr columns:
+//           micro-kernel: the C tile in registers, stored once per depth block
+//
+// C column-major is handled as C^T = B^T A^T, so the kernel always stores rows.
+// A bias along C's columns becomes one along C^T's rows; both are added as the
+// first depth block is stored, and the activation as the last one is. Which
+// thread computes a tile never changes how it is summed, so the result does
+// not depend on the number of threads.
+#include "kernels/gemm.h"
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <limits>
+#include <memory>
+#include <new>
+#include <thread>
+
+#include "kernels/eigen_types.h"
+#include "kernels/thread_chooser.h"
+#include "kernels/thread_pool.h"
+
+#if defined(TFCOMPAT_GEMM_HAVE_AVX512)
+#include "kernels/gemm_avx512.h"
+#endif
+
+namespace tfcompat::kernels {
+namespace {
+
+std::atomic<int> g_max_threads{0};  // 0: not set, use the hardware threads
+
+// Once: std::thread::hardware_concurrency() reads /sys (microseconds).
+int HardwareThreads() {
+  static const int threads = std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
+  return threads;
+}
+
+// ---------------------------------------------------------------- Eigen
+
+using OuterStride = Eigen::OuterStride<>;
+using Stride = Eigen::Stride<Eigen::Dynamic, Eigen::Dynamic>;
+
+// Calls f with an Eigen map of `view` (rows x cols): row- or column-major
+// with a leading dimension when one stride is 1, else a column-major copy.
+template <typename F>
+void WithMap(ConstStridedMatrix view, int64_t rows, int64_t cols, F&& f) {
+  if (view.col_stride == 1) {
+    f(Eigen::Map<const RowMajorMatrix, Eigen::Unaligned, OuterStride>(view.data, rows, cols,
+                                                                      OuterStride(view.row_stride)));
+  } else if (view.row_stride == 1) {
+    f(Eigen::Map<const Matrix, Eigen::Unaligned, OuterStride>(view.data, rows, cols, OuterStride(view.col_stride)));
+  } else {
+    const Matrix copy = Eigen::Map<const Matrix, Eigen::Unaligned, Stride>(view.data, rows, cols,
+                                                                           Stride(view.col_stride, view.row_stride));
+    f(Eigen::Map<const Matrix, Eigen::Unaligned, OuterStride>(copy.data(), rows, cols, OuterStride(rows)));
+  }
+}
+
+template <typename C>
+void EigenProduct(int64_t m, int64_t n, int64_t k, ConstStridedMatrix a, ConstStridedMatrix b, C c,
+                  const GemmOptions& options) {
+  WithMap(a, m, k, [&](const auto& ma) { WithMap(b, k, n, [&](const auto& mb) { c.noalias() = ma * mb; }); });
+  if (options.bias != nullptr) c.rowwise() += ConstMapRowVector(options.bias, n);
+  switch (options.activation) {
+    case GemmActivation::kNone:
+      break;
+    case GemmActivation::kRelu:
+      c = c.array().max(0.0f);
+      break;
+    case GemmActivation::kRelu6:
+      c = c.array().max(0.0f).min(6.0f);
+      break;
+  }
+}
+
+void EigenGemm(int64_t m, int64_t n, int64_t k, ConstStridedMatrix a, ConstStridedMatrix b, StridedMatrix c,
+               const GemmOptions& options) {
+  if (c.col_stride == 1) {
+    EigenProduct(m, n, k, a, b, Eigen::Map<RowMajorMatrix, Eigen::Unaligned, OuterStride>(c.data, m, n, c.row_stride),
+                 options);
+  } else {
+    EigenProduct(m, n, k, a, b, Eigen::Map<Matrix, Eigen::Unaligned, OuterStride>(c.data, m, n, c.col_stride), options);
+  }
+}
+
+#if defined(TFCOMPAT_GEMM_HAVE_AVX512)
+// ---------------------------------------------------------------- AVX-512
+
+using gemm_avx512::kMr;
+using gemm_avx512::kNr;
+using gemm_avx512::kPackedMr;
+
+// Depth blocks of at most this many steps: a kMr x kc panel of A (32 KiB)
+// mostly stays in L1 while the kernel sweeps the B block. Each block stores
+// (and, after the first, reloads) the tiles of C, so deeper blocks save
+// stores: the MLP's dense layers (depths 784 and 512 in blocks of 392 and
+// 512, against 196 and 256 with blocks of at most 256) ran 4% faster over
+// six alternating pairs; blocks of the whole depth 784 gained nothing more.
+constexpr int64_t kMaxDepthBlock = 512;
+// At most this many floats of packed B per thread (1 MiB, half of L2).
+constexpr int64_t kMaxPackedB = 256 * 1024;
+// Row panels of A packed at a time (a task): 8 x 14 rows x 512 deep, 224 KiB
+// in L2 beside packed B.
+constexpr int64_t kMaxChunkPanels = 8;
+
+int64_t CeilDiv(int64_t a, int64_t b) { return (a + b - 1) / b; }
+
+// 64-byte aligned floats, reused from one product to the next.
+class AlignedBuffer {
+ public:
+  float* Reserve(int64_t floats) {
+    if (floats > capacity_) {
+      data_.reset(new (std::align_val_t{64}) float[static_cast<size_t>(floats)]);
+      capacity_ = floats;
+    }
+    return data_.get();
+  }
+
+ private:
+  struct Free {
+    void operator()(float* p) const { ::operator delete[](p, std::align_val_t{64}); }
+  };
+  std::unique_ptr<float[], Free> data_;
+  int64_t capacity_ = 0;
+};
+
+// One thread's packed operands. The packed B is valid for product `product`,
+// column block `block` only.
+struct Workspace {
+  AlignedBuffer packed_a;
+  AlignedBuffer packed_b;
+  uint64_t product = 0;
+  int64_t block = -1;
+};
+
+// The calling thread's workspace. Declared in a function that each thread
+// runs, so that each thread constructs its own and destroys it as it exits.
+Workspace& ThisThreadsWorkspace() {
+  thread_local Workspace workspace;
+  return workspace;
+}
+
+std::atomic<uint64_t> g_products{0};
+
+// A product with C row-major (C^T already taken where C was column-major).
+struct Product {
+  int64_t m = 0, n = 0, k = 0;
+  ConstStridedMatrix a{}, b{};
+  StridedMatrix c{};
+  const float* row_bias = nullptr;
+  const float* col_bias = nullptr;
+  bool clamp = false;
+  float lower = 0.0f, upper = 0.0f;
+  int64_t kc = 0;          // depth per block; the last may be shorter
+  int64_t nc = 0;          // columns per block of B, a multiple of kNr
+  int64_t chunk_rows = 0;  // rows per task, a multiple of kMr
+  int64_t row_chunks = 0;  // tasks per column block
+  uint64_t id = 0;         // unique, so that no thread reuses another product's packed B
+};
+
+// Packs B[0:k, j0:j0+cols] depth block by depth block, each a run of
+// kNr-wide micro-panels of that block's depth.
+void PackBBlock(const Product& p, int64_t j0, int64_t cols, float* packed) {
+  const int64_t panels = CeilDiv(cols, kNr);
+  for (int64_t p0 = 0; p0 < p.k; p0 += p.kc) {
+    const int64_t depth = std::min(p.kc, p.k - p0);
+    gemm_avx512::PackB(p.b.data + p0 * p.b.row_stride + j0 * p.b.col_stride, p.b.row_stride, p.b.col_stride,
+                       static_cast<int>(depth), static_cast<int>(cols), packed + p0 * panels * kNr);
+  }
+}
+
+void RunTask(const Product& p, int64_t task, Workspace* ws) {
+  const int64_t block = task / p.row_chunks;
+  const int64_t j0 = block * p.nc;
+  const int64_t cols = std::min(p.nc, p.n - j0);
+  const int64_t panels = CeilDiv(cols, kNr);
+  float* packed_b = ws->packed_b.Reserve(p.k * panels * kNr);
+  if (ws->product != p.id || ws->block != block) {
+    PackBBlock(p, j0, cols, packed_b);
+    ws->product = p.id;
+    ws->block = block;
+  }
+  const int64_t i0 = (task % p.row_chunks) * p.chunk_rows;
+  const int64_t rows = std::min(p.chunk_rows, p.m - i0);
+  float* packed_a = ws->packed_a.Reserve(CeilDiv(rows, kMr) * kPackedMr * p.kc);
+  for (int64_t p0 = 0; p0 < p.k; p0 += p.kc) {
+    const int depth = static_cast<int>(std::min(p.kc, p.k - p0));
+    gemm_avx512::PackA(p.a.data + i0 * p.a.row_stride + p0 * p.a.col_stride, p.a.row_stride, p.a.col_stride,
+                       static_cast<int>(rows), depth, packed_a);
+    const bool first = p0 == 0, last = p0 + depth == p.k;
+    for (int64_t i = 0; i < rows; i += kMr) {
+      const float* panel_a = packed_a + i / kMr * kPackedMr * depth;
+      for (int64_t j = 0; j < cols; j += kNr) {
+        const gemm_avx512::Tile tile{
+            .c = p.c.data + (i0 + i) * p.c.row_stride + j0 + j,
+            .ldc = p.c.row_stride,
+            .rows = static_cast<int>(std::min<int64_t>(kMr, rows - i)),
+            .cols = static_cast<int>(std::min<int64_t>(kNr, cols - j)),
+            .accumulate = !first,
+            .row_bias = p.row_bias != nullptr ? p.row_bias + i0 + i : nullptr,
+            .col_bias = p.col_bias != nullptr ? p.col_bias + j0 + j : nullptr,
+            .clamp = last && p.clamp,
+            .lower = p.lower,
+            .upper = p.upper,
+        };
+        gemm_avx512::Kernel(depth, panel_a, packed_b + (p0 * panels + j / kNr * depth) * kNr, tile);
+      }
+    }
+  }
+}
+
+ThreadPool& GemmPool() {
+  static ThreadPool pool(HardwareThreads() - 1);
+  return pool;
+}
+
+void PackedGemm(int64_t m, int64_t n, int64_t k, ConstStridedMatrix a, ConstStridedMatrix b, StridedMatrix c,
+                const GemmOptions& options, int threads) {
+  if (m == 0 || n == 0) return;
+  if (k == 0) return EigenGemm(m, n, k, a, b, c, options);
+  Product p{};
+  if (c.col_stride == 1) {
+    p = Product{.m = m, .n = n, .k = k, .a = a, .b = b, .c = c, .row_bias = nullptr, .col_bias = options.bias};
+  } else {
+    // C^T = B^T A^T, row-major; the bias runs along C^T's rows.
+    p = Product{.m = n,
+                .n = m,
+                .k = k,
+                .a = {b.data, b.col_stride, b.row_stride},
+                .b = {a.data, a.col_stride, a.row_stride},
+                .c = {c.data, c.col_stride, 1},
+                .row_bias = options.bias,
+                .col_bias = nullptr};
+  }
+  p.clamp = options.activation != GemmActivation::kNone;
+  p.lower = 0.0f;
+  p.upper = options.activation == GemmActivation::kRelu6 ? 6.0f : std::numeric_limits<float>::infinity();
+  p.kc = CeilDiv(p.k, CeilDiv(p.k, kMaxDepthBlock));
+  p.nc = std::clamp(kMaxPackedB / p.k / kNr * kNr, int64_t{kNr}, CeilDiv(p.n, kNr) * kNr);
+  const int64_t row_panels = CeilDiv(p.m, kMr);
+  threads = static_cast<int>(std::min<int64_t>(threads, row_panels));
+  // A few tasks per thread, so that the faster thread takes more of them,
+  // each at most kMaxChunkPanels row panels.
+  const int64_t wanted = threads > 1 ? 4 * threads : 1;
+  const int64_t chunks = std::min(row_panels, std::max(CeilDiv(row_panels, kMaxChunkPanels), wanted));
+  p.chunk_rows = CeilDiv(row_panels, chunks) * kMr;
+  p.row_chunks = CeilDiv(p.m, p.chunk_rows);
+  p.id = g_products.fetch_add(1, std::memory_order_relaxed) + 1;
+  const int64_t tasks = p.row_chunks * CeilDiv(p.n, p.nc);
+  auto task = [&p](int t) { RunTask(p, t, &ThisThreadsWorkspace()); };
+  if (threads <= 1) {
+    for (int64_t t = 0; t < tasks; ++t) task(static_cast<int>(t));
+  } else {
+    GemmPool().Run(static_cast<int>(tasks), threads - 1, task);
+  }
+}
+
+bool CpuHasAvx512() {
+  static const bool has = [] {
+    __builtin_cpu_init();
+    return __builtin_cpu_supports("avx512f") != 0;
+  }();
+  return has;
+}
+
+void Avx512Gemm(int64_t m, int64_t n, int64_t k, ConstStridedMatrix a, ConstStridedMatrix b, StridedMatrix c,
+                const GemmOptions& options) {
+  PackedGemm(m, n, k, a, b, c, options, 1);
+}
+
+void Avx512TwoThreadGemm(int64_t m, int64_t n, int64_t k, ConstStridedMatrix a, ConstStridedMatrix b, StridedMatrix c,
+                         const GemmOptions& options) {
+  PackedGemm(m, n, k, a, b, c, options, 2);
+}
+
+// What Gemm() runs where the CPU has AVX-512: Eigen for small products; the
+// packed kernel for the others, on as many threads as the ThreadChooser
+// finds faster for that product.
+void Avx512OrEigenGemm(int64_t m, int64_t n, int64_t k, ConstStridedMatrix a, ConstStridedMatrix b, StridedMatrix c,
+                       const GemmOptions& options) {
+  const int64_t flops = m * n * k;
+  if (!gemm_internal::PackedKernelPays(m, n, k)) return EigenGemm(m, n, k, a, b, c, options);
+  const int threads = GemmMaxThreads();
+  if (flops < gemm_internal::kParallelMinFlops || threads == 1 || GemmPool().workers() == 0) {
+    return PackedGemm(m, n, k, a, b, c, options, 1);
+  }
+  static ThreadChooser chooser;
+  const ThreadChooser::Key key{m, n, k, (a.row_stride == 1) + 2 * (b.row_stride == 1) + 4 * (c.row_stride == 1)};
+  const bool parallel = chooser.Parallel(key);
+  const auto start = std::chrono::steady_clock::now();
+  PackedGemm(m, n, k, a, b, c, options, parallel ? threads : 1);
+  chooser.Record(key, parallel, std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+}
+#else
+constexpr bool CpuHasAvx512() { return false; }
+constexpr gemm_internal::GemmFunction Avx512Gemm = nullptr;
+constexpr gemm_internal::GemmFunction Avx512TwoThreadGemm = nullptr;
+constexpr gemm_internal::GemmFunction Avx512OrEigenGemm = nullptr;
+#endif
+
+// ---------------------------------------------------------------- dispatch
+
+void ChooseAndGemm(int64_t m, int64_t n, int64_t k, ConstStridedMatrix a, ConstStridedMatrix b, StridedMatrix c,
+                   const GemmOptions& options);
+
+// The implementation Gemm() calls, chosen on the first call.
+constinit std::atomic<gemm_internal::GemmFunction> g_gemm{ChooseAndGemm};
+
+void ChooseAndGemm(int64_t m, int64_t n, int64_t k, ConstStridedMatrix a, ConstStridedMatrix b, StridedMatrix c,
+                   const GemmOptions& options) {
+  const gemm_internal::GemmFunction chosen = CpuHasAvx512() ? Avx512OrEigenGemm : EigenGemm;
+  g_gemm.store(chosen, std::memory_order_relaxed);
+  chosen(m, n, k, a, b, c, options);
+}
+
+}  // namespace
+
+void Gemm(int64_t m, int64_t n, int64_t k, ConstStridedMatrix a, ConstStridedMatrix b, StridedMatrix c,
+          const GemmOptions& options) {
+  g_gemm.load(std::memory_order_relaxed)(m, n, k, a, b, c, options);
+}
+
+void SetGemmMaxThreads(int threads) { g_max_threads.store(std::max(threads, 1), std::memory_order_relaxed); }
+
+int GemmMaxThreads() {
+  const int threads = g_max_threads.load(std::memory_order_relaxed);
+  return threads > 0 ? threads : HardwareThreads();
+}
+
+namespace gemm_internal {
+
+bool CpuHasPackedKernel() { return CpuHasAvx512(); }
+
+std::vector<GemmImplementation> AvailableGemmImplementations() {
+  std::vector<GemmImplementation> implementations = {{"eigen", EigenGemm}};
+  if (CpuHasAvx512()) {
+    implementations.push_back({"avx512", Avx512Gemm});
+    implementations.push_back({"avx512-2threads", Avx512TwoThreadGemm});
+  }
+  implementations.push_back({"dispatch", Gemm});
+  return implementations;
+}
+
+}  // namespace gemm_internal
+}  // namespace tfcompat::kernels

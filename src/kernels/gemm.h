@@ -1,0 +1,122 @@
+// Single-precision matrix products for the dense layers: C = f(A B + 1 bias^T).
+//
+// Operands are strided views, so one entry point serves the three products
+// of a dense layer whatever the memory order of its operands
+// (DenseLayer: x W forward, x^T dz and dz W^T backward) without copies:
+//
+//   Gemm(m, n, k, {x, 1, m}, {w, n, 1}, {a, 1, m}, {.bias = b, .activation = kRelu});  // a = relu(x W + b)
+//
+// Two implementations, chosen on the first call:
+//   "avx512"  x86-64 CPUs with AVX-512F (gemm_avx512.cc, its own ISA flags):
+//             packed panels, a 14 x 32 register-blocked micro-kernel, bias and
+//             ReLU applied as the tile is stored; products of at least
+//             kParallelMinFlops run on one thread or on GemmMaxThreads(),
+//             whichever a ThreadChooser measures faster for that product.
+//             The result does not depend on the number of threads.
+//   "eigen"   every other CPU, and products too small for packing to pay
+//             (PackedKernelPays): Eigen's own product on maps of the views.
+#ifndef TFCOMPAT_SRC_KERNELS_GEMM_H_
+#define TFCOMPAT_SRC_KERNELS_GEMM_H_
+
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+namespace tfcompat::kernels {
+
+// A view of a rows x cols matrix: element (i, j) at data[i * row_stride + j *
+// col_stride]. Row-major: {data, cols, 1}; column-major: {data, 1, rows}; the
+// transpose of a view swaps the strides.
+struct ConstStridedMatrix {
+  const float* data;
+  ptrdiff_t row_stride;
+  ptrdiff_t col_stride;
+};
+struct StridedMatrix {
+  float* data;
+  ptrdiff_t row_stride;
+  ptrdiff_t col_stride;
+};
+
+// What is applied to each element of A B + 1 bias^T before it is stored.
+// Only activations that cost one or two instructions are fused; the layer
+// applies the others afterwards.
+enum class GemmActivation { kNone, kRelu, kRelu6 };
+
+struct GemmOptions {
+  const float* bias = nullptr;  // [n], added to every row; null: none
+  GemmActivation activation = GemmActivation::kNone;
+};
+
+// C[m, n] = f(A[m, k] B[k, n] + 1 bias^T), overwriting C. C must have a unit
+// stride (row- or column-major, any leading dimension) and must not overlap A,
+// B or bias. k == 0 gives f(bias), or zeros.
+void Gemm(int64_t m, int64_t n, int64_t k, ConstStridedMatrix a, ConstStridedMatrix b, StridedMatrix c,
+          const GemmOptions& options = {});
+
+namespace gemm_internal {
+
+// Whether this CPU runs the packed kernel (AVX-512F).
+bool CpuHasPackedKernel();
+
+// Products below this many multiply-adds (m n k) go to Eigen even where the
+// packed kernel runs: packing both operands and storing through masks costs
+// more than it saves. Measured with bench/gemm_bench: the Iris layers (at most
+// 100 x 10 x 10) are far below, the MLP's are all above.
+inline constexpr int64_t kPackedMinFlops = 64 * 64 * 64;
+
+// Nor do products with fewer rows or columns than this: they fill less than
+// half of the kernel's 14 x 32 tile, and Eigen does better (gemm_bench: the
+// MLP's 512 x 10 logits layer, dW 48 GFLOP/s with Eigen, 35 packed).
+inline constexpr int64_t kPackedMinSide = 16;
+
+// Whether the packed kernel pays for an m x n x k product (where the CPU has it).
+inline bool PackedKernelPays(int64_t m, int64_t n, int64_t k) {
+  return m * n * k >= kPackedMinFlops && m >= kPackedMinSide && n >= kPackedMinSide;
+}
+
+}  // namespace gemm_internal
+
+// Whether Gemm() runs its packed kernel for an m x n x k product (a CPU with
+// AVX-512 and gemm_internal::PackedKernelPays). Where it does not, it runs
+// Eigen's product on maps of the views; a caller that holds contiguous Eigen
+// matrices is faster calling Eigen directly (DenseLayer on the Iris model).
+// The size is checked first: on tiny products this is a compare or two.
+inline bool GemmUsesPackedKernel(int64_t m, int64_t n, int64_t k) {
+  return gemm_internal::PackedKernelPays(m, n, k) && gemm_internal::CpuHasPackedKernel();
+}
+
+// The most threads one product may use (>= 1). The default is the machine's
+// hardware threads; each product still decides for itself whether a second
+// thread pays (train_bench sets 1 to measure the single-threaded figure).
+void SetGemmMaxThreads(int threads);
+int GemmMaxThreads();
+
+namespace gemm_internal {
+
+// Products of at least this many multiply-adds may run on several threads
+// (the ThreadChooser measures whether that pays); smaller ones always run on
+// one. Waking a sleeping worker takes ~50 us on this project's VM (median;
+// 60 us at the 90th percentile), during which the caller works alone; 256^3
+// takes ~200 us on one thread, so a second thread can save a useful part of
+// it, while below ~100 us it could not save enough to be worth a probe.
+inline constexpr int64_t kParallelMinFlops = 256 * 256 * 256;
+
+using GemmFunction = void (*)(int64_t m, int64_t n, int64_t k, ConstStridedMatrix a, ConstStridedMatrix b,
+                              StridedMatrix c, const GemmOptions& options);
+
+struct GemmImplementation {
+  const char* name;
+  GemmFunction gemm;
+};
+
+// Each implementation this CPU can run, whatever the product's size: "eigen";
+// where the CPU has AVX-512F, "avx512" (one thread) and "avx512-2threads" (two
+// threads whenever the product has two row panels); and "dispatch" (Gemm()).
+// Tests run one suite against each.
+std::vector<GemmImplementation> AvailableGemmImplementations();
+
+}  // namespace gemm_internal
+}  // namespace tfcompat::kernels
+
+#endif  // TFCOMPAT_SRC_KERNELS_GEMM_H_

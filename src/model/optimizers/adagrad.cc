@@ -1,0 +1,46 @@
+// tf.compat.v1.train.AdagradOptimizer (TF's ApplyAdagrad kernel):
+//   accum += grad^2
+//   var   -= lr * grad / sqrt(accum)
+// Slot "Adagrad" = accum, starting at initial_accumulator_value.
+#include "base/status_macros.h"
+#include "kernels/eigen_types.h"
+#include "model/optimizers/pieces.h"
+#include "tfcompat/model/optimizer.h"
+
+namespace tfcompat::model {
+namespace {
+
+class Adagrad final : public Optimizer {
+ public:
+  Adagrad(float learning_rate, float initial_accumulator_value)
+      : lr_(learning_rate), initial_accumulator_(initial_accumulator_value) {}
+
+  Status CreateSlots(VariableStore* store, std::string_view) override {
+    TFCOMPAT_ASSIGN_OR_RETURN(accum_slot_, store->AddSlot("Adagrad", initial_accumulator_));
+    return Status();
+  }
+
+  void Apply(VariableStore* store) override {
+    const std::span<const float> grads = store->gradients();
+    const std::span<float> accums = store->slot(accum_slot_), vars = store->params();
+    ForEachPiece(vars.size(), [&](const Piece& piece) {
+      const ConstMapArray grad = piece(grads);
+      MapArray accum = piece(accums);
+      accum += grad.square();
+      piece(vars) -= lr_ * grad * accum.rsqrt();
+    });
+  }
+
+ private:
+  float lr_;
+  float initial_accumulator_;
+  int accum_slot_ = -1;
+};
+
+}  // namespace
+
+std::unique_ptr<Optimizer> NewAdagradOptimizer(float learning_rate, float initial_accumulator_value) {
+  return std::make_unique<Adagrad>(learning_rate, initial_accumulator_value);
+}
+
+}  // namespace tfcompat::model

@@ -1,0 +1,53 @@
+// tf.compat.v1.train.MomentumOptimizer (TF's ApplyMomentum kernel):
+//   accum = accum * momentum + grad
+//   var  -= lr * accum                              (use_nesterov = false)
+//   var  -= lr * grad + lr * momentum * accum        (use_nesterov = true)
+// Slot "Momentum" = accum, starting at zero.
+#include "base/status_macros.h"
+#include "kernels/eigen_types.h"
+#include "model/optimizers/pieces.h"
+#include "tfcompat/model/optimizer.h"
+
+namespace tfcompat::model {
+namespace {
+
+class Momentum final : public Optimizer {
+ public:
+  Momentum(float learning_rate, float momentum, bool use_nesterov)
+      : lr_(learning_rate), momentum_(momentum), use_nesterov_(use_nesterov) {}
+
+  Status CreateSlots(VariableStore* store, std::string_view) override {
+    TFCOMPAT_ASSIGN_OR_RETURN(accum_slot_, store->AddSlot("Momentum", 0.0f));
+    return Status();
+  }
+
+  void Apply(VariableStore* store) override {
+    const std::span<const float> grads = store->gradients();
+    const std::span<float> accums = store->slot(accum_slot_), vars = store->params();
+    ForEachPiece(vars.size(), [&](const Piece& piece) {
+      const ConstMapArray grad = piece(grads);
+      MapArray accum = piece(accums);
+      MapArray var = piece(vars);
+      accum = accum * momentum_ + grad;
+      if (use_nesterov_) {
+        var -= grad * lr_ + accum * (momentum_ * lr_);
+      } else {
+        var -= lr_ * accum;
+      }
+    });
+  }
+
+ private:
+  float lr_;
+  float momentum_;
+  bool use_nesterov_;
+  int accum_slot_ = -1;
+};
+
+}  // namespace
+
+std::unique_ptr<Optimizer> NewMomentumOptimizer(float learning_rate, float momentum, bool use_nesterov) {
+  return std::make_unique<Momentum>(learning_rate, momentum, use_nesterov);
+}
+
+}  // namespace tfcompat::model
