@@ -4,20 +4,20 @@
 #include <stdlib.h>
 
 #include <algorithm>
-#include <charconv>
-#include <chrono>
-#include <cmath>
-#include <cstdio>
 #include <cstring>
-#include <ctime>
 #include <iostream>
 #include <random>
 #include <utility>
 
 #include "base/status_macros.h"
 #include "checkpoint/checkpoint_internal.h"
+#include "estimator/checkpoint_saver_hook.h"
 #include "estimator/estimator_internal.h"
+#include "estimator/log_format.h"
+#include "estimator/logging_tensor_hook.h"
 #include "estimator/model_graph.h"
+#include "estimator/step_counter_hook.h"
+#include "estimator/summary_saver_hook.h"
 #include "io/file.h"
 #include "summary/summary_writer_internal.h"
 #include "tensorflow/summary.pb.h"
@@ -52,63 +52,6 @@ using model::VariableRef;
 using model::VariableStore;
 namespace {
 
-using Clock = std::chrono::steady_clock;
-
-double SecondsSince(Clock::time_point start) { return std::chrono::duration<double>(Clock::now() - start).count(); }
-
-// str(numpy.float32(value)), as TF's log lines print metrics and losses:
-// the shortest digits that read back as the same float, positional for
-// 1e-4 <= |value| < 1e16 (with ".0" when whole: "123456790.0"), else
-// scientific ("1e-05").
-std::string FormatNumber(double value) {
-  const float f = static_cast<float>(value);
-  char buffer[64];
-  const auto result = std::to_chars(buffer, buffer + sizeof(buffer), f, std::chars_format::scientific);
-  const std::string scientific(buffer, result.ptr);
-  const double magnitude = std::fabs(static_cast<double>(f));
-  if (!(magnitude == 0 || (magnitude >= 1e-4 && magnitude < 1e16))) return scientific;
-  // "-d.ddde+XX": the digits and the power of ten of the first one.
-  const size_t e = scientific.find('e');
-  const bool negative = scientific[0] == '-';
-  std::string digits = scientific.substr(negative ? 1 : 0, e - (negative ? 1 : 0));
-  digits.erase(std::remove(digits.begin(), digits.end(), '.'), digits.end());
-  const int exponent = std::stoi(scientific.substr(e + 1));
-  std::string text = negative ? "-" : "";
-  if (exponent < 0) {
-    text += "0." + std::string(static_cast<size_t>(-exponent - 1), '0') + digits;
-  } else {
-    const size_t whole = static_cast<size_t>(exponent) + 1;
-    if (digits.size() <= whole) {
-      text += digits + std::string(whole - digits.size(), '0') + ".0";
-    } else {
-      text += digits.substr(0, whole) + "." + digits.substr(whole);
-    }
-  }
-  return text;
-}
-
-// Python's '%g' (StepCounterHook's global_step/sec).
-std::string FormatG(double value) {
-  char buffer[32];
-  std::snprintf(buffer, sizeof(buffer), "%g", value);
-  return buffer;
-}
-
-std::string FormatSeconds(double seconds, int decimals = 3) {
-  char buffer[32];
-  std::snprintf(buffer, sizeof(buffer), "%.*f", decimals, seconds);
-  return buffer;
-}
-
-// The local time as time.strftime(format, time.localtime()).
-std::string LocalTime(const char* format) {
-  const std::time_t now = std::time(nullptr);
-  std::tm local;
-  localtime_r(&now, &local);
-  char buffer[64];
-  return std::string(buffer, std::strftime(buffer, sizeof(buffer), format, &local));
-}
-
 std::vector<VariableSpec> SpecsOf(VariableStore& store) {
   std::vector<VariableSpec> specs;
   for (const VariableRef& v : store.List()) {
@@ -119,131 +62,17 @@ std::vector<VariableSpec> SpecsOf(VariableStore& store) {
   return specs;
 }
 
-std::string_view BytesOf(const VariableRef& v) {
-  return std::visit(
-      [](auto span) { return std::string_view(reinterpret_cast<const char*>(span.data()), span.size_bytes()); },
-      v.values);
-}
-
-// TF's CheckpointSaverHook, SummarySaverHook, StepCounterHook and
-// LoggingTensorHook of Estimator.train, on one event file.
-class TrainingHooks final : public TrainHook {
+// The loss of the last step, which Estimator.train logs when training ends.
+class FinalLossHook final : public TrainHook {
  public:
-  TrainingHooks(const RunConfig& config, const Model* model, VariableStore* store, CheckpointManager* manager,
-                SummaryWriter* writer, const LogFn& log)
-      : config_(config),
-        schedule_(config.checkpoint_schedule()),
-        model_(model),
-        store_(store),
-        manager_(manager),
-        writer_(writer),
-        log_(log) {}
-
-  Status Begin(int64_t global_step) override {
-    start_step_ = global_step;
-    return Save(global_step);
-  }
-
   Status AfterStep(const StepResult& result, bool*) override {
-    const int64_t step = result.global_step;
-    last_loss_ = result.loss;
-    // LoggingTensorHook: the loss and the step it was computed at, every
-    // log_step_count_steps iterations of this call.
-    const int64_t iteration = step - 1 - start_step_;
-    if (config_.log_step_count_steps > 0 && iteration % config_.log_step_count_steps == 0) {
-      std::string line = "loss = " + FormatNumber(result.loss) + ", step = " + std::to_string(step - 1);
-      if (iteration > 0) line += " (" + FormatSeconds(SecondsSince(last_log_time_)) + " sec)";
-      log_(line);
-      last_log_time_ = Clock::now();
-    }
-    // SummarySaverHook: at the first step, then every save_summary_steps.
-    if (config_.save_summary_steps > 0 &&
-        (!last_summary_step_ || step >= *last_summary_step_ + config_.save_summary_steps)) {
-      TFCOMPAT_RETURN_IF_ERROR(WriteSummaries(step, result.loss));
-      last_summary_step_ = step;
-    }
-    // StepCounterHook: starts counting at the first step.
-    if (config_.log_step_count_steps > 0) {
-      if (!last_count_step_) {
-        last_count_step_ = step;
-        last_count_time_ = Clock::now();
-      } else if (step >= *last_count_step_ + config_.log_step_count_steps) {
-        const double rate = static_cast<double>(step - *last_count_step_) / SecondsSince(last_count_time_);
-        log_("global_step/sec: " + FormatG(rate));
-        TFCOMPAT_RETURN_IF_ERROR(writer_->AddScalar("global_step/sec", step, static_cast<float>(rate)));
-        last_count_step_ = step;
-        last_count_time_ = Clock::now();
-      }
-    }
-    // CheckpointSaverHook's timer.
-    if ((schedule_.steps && step >= last_save_step_ + *schedule_.steps) ||
-        (schedule_.secs && SecondsSince(last_save_time_) >= *schedule_.secs)) {
-      TFCOMPAT_RETURN_IF_ERROR(Save(step));
-    }
+    loss_ = result.loss;
     return Status();
   }
-
-  Status End(int64_t global_step) override {
-    if (global_step != last_save_step_) TFCOMPAT_RETURN_IF_ERROR(Save(global_step));
-    if (last_loss_) log_("Loss for final step: " + FormatNumber(*last_loss_) + ".");
-    return Status();
-  }
+  const std::optional<double>& loss() const { return loss_; }
 
  private:
-  // What SummarySaverHook's merged summary holds: the Estimator's `loss`,
-  // the model's own summaries and, when asked, every trainable variable.
-  Status WriteSummaries(int64_t step, double loss) {
-    TFCOMPAT_RETURN_IF_ERROR(writer_->AddScalar("loss", step, static_cast<float>(loss)));
-    for (const ModelSummary& summary : model_->TrainingSummaries()) {
-      if (const float* scalar = std::get_if<float>(&summary.value)) {
-        TFCOMPAT_RETURN_IF_ERROR(writer_->AddScalar(summary.tag, step, *scalar));
-      } else {
-        const auto& values = std::get<std::vector<double>>(summary.value);
-        TFCOMPAT_RETURN_IF_ERROR(writer_->AddHistogram(summary.tag, step, HistogramData::FromValues(values)));
-      }
-    }
-    if (!config_.weight_histograms) return Status();
-    for (const VariableRef& v : store_->ListTrainable()) {
-      const auto values = std::get<std::span<float>>(v.values);
-      const std::vector<double> widened(values.begin(), values.end());
-      TFCOMPAT_RETURN_IF_ERROR(writer_->AddHistogram(v.name, step, HistogramData::FromValues(widened)));
-    }
-    return Status();
-  }
-
-  Status Save(int64_t step) {
-    log_("Saving checkpoints for " + std::to_string(step) + " into " + JoinPath(manager_->directory(), "model.ckpt") +
-         ".");
-    const auto write = [this](BundleWriter& bundle) {
-      for (const VariableRef& v : store_->List()) {
-        const bool is_float = std::holds_alternative<std::span<float>>(v.values);
-        TFCOMPAT_RETURN_IF_ERROR(bundle.AddBytes(v.name, is_float ? DataType::kFloat : DataType::kInt64,
-                                                 TensorShape(v.shape.begin(), v.shape.end()), BytesOf(v)));
-      }
-      return Status();
-    };
-    TFCOMPAT_ASSIGN_OR_RETURN(const std::string prefix, manager_->Save(step, write));
-    TFCOMPAT_RETURN_IF_ERROR(writer_->AddCheckpoint(step, prefix));
-    last_save_step_ = step;
-    last_save_time_ = Clock::now();
-    return Status();
-  }
-
-  const RunConfig& config_;
-  const RunConfig::CheckpointSchedule schedule_;
-  const Model* model_;
-  VariableStore* store_;
-  CheckpointManager* manager_;
-  SummaryWriter* writer_;
-  const LogFn& log_;
-  int64_t start_step_ = 0;
-  std::optional<double> last_loss_;
-  Clock::time_point last_log_time_;
-  std::optional<int64_t> last_summary_step_;
-  std::optional<int64_t> last_count_step_;
-  Clock::time_point last_count_time_;
-  int64_t last_save_step_ = -1;
-  Clock::time_point last_save_time_;
+  std::optional<double> loss_;
 };
 
 StatusOr<std::string> MakeTempModelDir() {
@@ -409,12 +238,30 @@ Status Estimator::Train(const InputFn& input_fn, const TrainSteps& steps, std::s
   manager_options.keep_checkpoint_every_n_hours = config.keep_checkpoint_every_n_hours;
   TFCOMPAT_ASSIGN_OR_RETURN(std::unique_ptr<CheckpointManager> manager,
                             CheckpointAccess::NewManager(env_, model_dir(), manager_options));
-  TrainingHooks training(config, &trainer->model(), &trainer->variables(), manager.get(), writer.get(), options_.log);
+  // The hooks of TF's Estimator.train, after the caller's, in TF's order.
   std::vector<TrainHook*> all_hooks(hooks.begin(), hooks.end());
-  all_hooks.push_back(&training);
+  std::optional<LoggingTensorHook> logging;
+  std::optional<StepCounterHook> step_counter;
+  if (config.log_step_count_steps > 0) {
+    logging.emplace(config.log_step_count_steps, options_.log);
+    step_counter.emplace(config.log_step_count_steps, writer.get(), options_.log);
+  }
+  std::optional<SummarySaverHook> summary_saver;
+  if (config.save_summary_steps > 0) {
+    summary_saver.emplace(config.save_summary_steps, config.weight_histograms, &trainer->model(), writer.get());
+  }
+  CheckpointSaverHook checkpoint_saver(config.checkpoint_schedule(), &trainer->variables(), manager.get(),
+                                       writer.get(), options_.log);
+  FinalLossHook final_loss;
+  if (logging) all_hooks.push_back(&*logging);
+  if (summary_saver) all_hooks.push_back(&*summary_saver);
+  if (step_counter) all_hooks.push_back(&*step_counter);
+  all_hooks.push_back(&checkpoint_saver);
+  all_hooks.push_back(&final_loss);
   const Status status = trainer->Train(input.get(), steps, all_hooks);
   const Status closed = writer->Close();
   TFCOMPAT_RETURN_IF_ERROR(status);
+  if (final_loss.loss()) Log("Loss for final step: " + FormatNumber(*final_loss.loss()) + ".");
   return closed;
 }
 
@@ -425,7 +272,7 @@ StatusOr<std::map<std::string, double>> Estimator::Evaluate(const InputFn& input
   TFCOMPAT_ASSIGN_OR_RETURN(const std::optional<std::string> checkpoint, FindCheckpoint("evaluate"));
   TFCOMPAT_ASSIGN_OR_RETURN(std::unique_ptr<BatchSource> input, input_fn());
   Log("Starting evaluation at " + LocalTime("%Y-%m-%dT%H:%M:%S"));
-  const Clock::time_point start = Clock::now();
+  const LogClock::time_point start = LogClock::now();
   TFCOMPAT_ASSIGN_OR_RETURN(std::unique_ptr<Trainer> trainer, BuildAndRestore(checkpoint));
   // _StopAfterNEvalsHook, given a step count: progress after every batch,
   // or every tenth of the steps from 20 steps on, and after the last.

@@ -1,0 +1,56 @@
+#include "estimator/checkpoint_saver_hook.h"
+
+#include <span>
+#include <string>
+#include <string_view>
+#include <variant>
+
+#include "base/status_macros.h"
+#include "io/file.h"
+
+namespace tfcompat::estimator {
+namespace {
+
+std::string_view BytesOf(const model::VariableRef& v) {
+  return std::visit(
+      [](auto span) { return std::string_view(reinterpret_cast<const char*>(span.data()), span.size_bytes()); },
+      v.values);
+}
+
+}  // namespace
+
+Status CheckpointSaverHook::Begin(int64_t global_step) { return Save(global_step); }
+
+Status CheckpointSaverHook::AfterStep(const model::StepResult& result, bool*) {
+  const int64_t step = result.global_step;
+  if ((schedule_.steps && step >= last_save_step_ + *schedule_.steps) ||
+      (schedule_.secs && SecondsSince(last_save_time_) >= *schedule_.secs)) {
+    return Save(step);
+  }
+  return Status();
+}
+
+Status CheckpointSaverHook::End(int64_t global_step) {
+  if (global_step == last_save_step_) return Status();
+  return Save(global_step);
+}
+
+Status CheckpointSaverHook::Save(int64_t step) {
+  log_("Saving checkpoints for " + std::to_string(step) + " into " + JoinPath(manager_->directory(), "model.ckpt") +
+       ".");
+  const auto write = [this](BundleWriter& bundle) {
+    for (const model::VariableRef& v : store_->List()) {
+      const bool is_float = std::holds_alternative<std::span<float>>(v.values);
+      TFCOMPAT_RETURN_IF_ERROR(bundle.AddBytes(v.name, is_float ? DataType::kFloat : DataType::kInt64,
+                                               TensorShape(v.shape.begin(), v.shape.end()), BytesOf(v)));
+    }
+    return Status();
+  };
+  TFCOMPAT_ASSIGN_OR_RETURN(const std::string prefix, manager_->Save(step, write));
+  TFCOMPAT_RETURN_IF_ERROR(writer_->AddCheckpoint(step, prefix));
+  last_save_step_ = step;
+  last_save_time_ = LogClock::now();
+  return Status();
+}
+
+}  // namespace tfcompat::estimator

@@ -1,0 +1,23 @@
+#include "estimator/step_counter_hook.h"
+
+#include "base/status_macros.h"
+
+namespace tfcompat::estimator {
+
+Status StepCounterHook::AfterStep(const model::StepResult& result, bool*) {
+  const int64_t step = result.global_step;
+  if (!last_step_) {
+    last_step_ = step;
+    last_time_ = LogClock::now();
+    return Status();
+  }
+  if (step < *last_step_ + every_n_steps_) return Status();
+  const double rate = static_cast<double>(step - *last_step_) / SecondsSince(last_time_);
+  log_("global_step/sec: " + FormatG(rate));
+  TFCOMPAT_RETURN_IF_ERROR(writer_->AddScalar("global_step/sec", step, static_cast<float>(rate)));
+  last_step_ = step;
+  last_time_ = LogClock::now();
+  return Status();
+}
+
+}  // namespace tfcompat::estimator

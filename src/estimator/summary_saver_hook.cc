@@ -1,0 +1,38 @@
+#include "estimator/summary_saver_hook.h"
+
+#include <span>
+#include <variant>
+#include <vector>
+
+#include "base/status_macros.h"
+
+namespace tfcompat::estimator {
+
+Status SummarySaverHook::AfterStep(const model::StepResult& result, bool*) {
+  const int64_t step = result.global_step;
+  if (last_step_ && step < *last_step_ + save_steps_) return Status();
+  TFCOMPAT_RETURN_IF_ERROR(WriteSummaries(step, result.loss));
+  last_step_ = step;
+  return Status();
+}
+
+Status SummarySaverHook::WriteSummaries(int64_t step, double loss) {
+  TFCOMPAT_RETURN_IF_ERROR(writer_->AddScalar("loss", step, static_cast<float>(loss)));
+  for (const model::ModelSummary& summary : model_->TrainingSummaries()) {
+    if (const float* scalar = std::get_if<float>(&summary.value)) {
+      TFCOMPAT_RETURN_IF_ERROR(writer_->AddScalar(summary.tag, step, *scalar));
+    } else {
+      const auto& values = std::get<std::vector<double>>(summary.value);
+      TFCOMPAT_RETURN_IF_ERROR(writer_->AddHistogram(summary.tag, step, HistogramData::FromValues(values)));
+    }
+  }
+  if (!weight_histograms_) return Status();
+  for (const model::VariableRef& v : model_->variables().ListTrainable()) {
+    const auto values = std::get<std::span<float>>(v.values);
+    const std::vector<double> widened(values.begin(), values.end());
+    TFCOMPAT_RETURN_IF_ERROR(writer_->AddHistogram(v.name, step, HistogramData::FromValues(widened)));
+  }
+  return Status();
+}
+
+}  // namespace tfcompat::estimator
