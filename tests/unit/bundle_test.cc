@@ -80,7 +80,7 @@ BOOST_AUTO_TEST_CASE(FileNames) {
   BOOST_TEST(DataFileName("d/model.ckpt-5", 1, 12) == "d/model.ckpt-5.data-00001-of-00012");
 }
 
-// checkpoint-format §6: `w`, slice `0,5:-`.
+// docs/formats/checkpoint.md, slice keys: `w`, slice `0,5:-`.
 BOOST_AUTO_TEST_CASE(SliceKeyKnownAnswer) {
   tensorflow::TensorSliceProto slice;
   auto* first = slice.add_extent();

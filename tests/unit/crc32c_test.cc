@@ -85,7 +85,7 @@ BOOST_AUTO_TEST_CASE(CheckValue) {
 }
 
 BOOST_AUTO_TEST_CASE(MaskedKnownAnswers) {
-  // The first record of a TensorBoard event file (docs/event-format.md): its
+  // The first record of a TensorBoard event file (docs/formats/event.md): its
   // 8-byte length header and its 24-byte Event payload, as TF framed them.
   const std::string length_header("\x18\0\0\0\0\0\0\0", 8);
   const std::string first_event = std::string("\x09\x00\x00\x80\x38\x99\xd6\xd7\x41\x1a\x0d", 11) + "brain.Event:2";

@@ -36,7 +36,7 @@ std::vector<std::string> ReadRecords(const std::string& path, RecordCompression 
 
 BOOST_AUTO_TEST_SUITE(Record)
 
-// The first record of a TensorBoard event file, from the event-format notes.
+// The first record of a TensorBoard event file (docs/formats/event.md).
 BOOST_AUTO_TEST_CASE(FirstEventRecordKnownAnswer) {
   const std::string payload = std::string("\x09\x00\x00\x80\x38\x99\xd6\xd7\x41\x1a\x0d", 11) + "brain.Event:2";
   std::string framed;

@@ -12,8 +12,8 @@ std::string Bytes(std::initializer_list<int> bytes) {
   return out;
 }
 
-// The 123-byte index of tf-serving's saved_model_counter (checkpoint-format
-// notes §2): "" -> header, "counter" -> float32 scalar entry.
+// The 123-byte index of tf-serving's saved_model_counter, decoded in
+// docs/formats/checkpoint.md: "" -> header, "counter" -> float32 scalar entry.
 std::string CounterIndex() {
   std::string file;
   file += Bytes({0x00, 0x00, 0x06, 0x08, 0x01, 0x1a, 0x02, 0x08, 0x01});

@@ -1,5 +1,5 @@
 // RecordWriter: writes a TFRecord file exactly as TensorFlow's
-// tf.io.TFRecordWriter does (framing in src/io/record_format.h).
+// tf.io.TFRecordWriter does (the framing: docs/formats/event.md).
 //
 //   TFCOMPAT_ASSIGN_OR_RETURN(auto writer, tfcompat::RecordWriter::Create("data.tfrecord"));
 //   for (const std::string& example : examples) {

@@ -19,7 +19,7 @@
 // of a trainable variable `v` is named `v + "/" + slot_infix(v) + slot_name`
 // (TF1's canned estimators create their variables partitioned, which makes
 // the checkpoint names `.../kernel/t_0/Adagrad` for the DNN and
-// `.../weights/part_0/Ftrl` for the linear model; see checkpoint-format.md §9).
+// `.../weights/part_0/Ftrl` for the linear model; see docs/formats/checkpoint.md).
 //
 // Usage:
 //   VariableStore store;
