@@ -13,8 +13,8 @@
 #include "checkpoint/checkpoint_internal.h"
 #include "checkpoint/table.h"
 #include "io/file.h"
-#include "tensorflow/tensor_bundle.pb.h"
 #include "tfcompat/io/crc32c.h"
+#include "tfcompat/tensorflow/tensor_bundle.pb.h"
 
 namespace tfcompat {
 

@@ -10,7 +10,7 @@
 #include "base/status_macros.h"
 #include "checkpoint/checkpoint_internal.h"
 #include "io/file.h"
-#include "tensorflow/checkpoint_state.pb.h"
+#include "tfcompat/tensorflow/checkpoint_state.pb.h"
 
 namespace tfcompat {
 namespace {

@@ -20,9 +20,9 @@
 #include "estimator/model_graph.h"
 #include "io/file.h"
 #include "summary/summary_writer_internal.h"
-#include "tensorflow/summary.pb.h"
 #include "tfcompat/checkpoint/checkpoint.h"
 #include "tfcompat/checkpoint/model_dir_lock.h"
+#include "tfcompat/tensorflow/summary.pb.h"
 
 namespace tfcompat::estimator {
 namespace {

@@ -5,8 +5,8 @@
 #include <utility>
 
 #include "base/status_macros.h"
-#include "tensorflow/event.pb.h"
 #include "tfcompat/io/record_reader.h"
+#include "tfcompat/tensorflow/event.pb.h"
 
 namespace tfcompat {
 namespace {

@@ -12,7 +12,7 @@
 #include "base/status_macros.h"
 #include "io/record_format.h"
 #include "summary/summary_encoding.h"
-#include "tensorflow/event.pb.h"
+#include "tfcompat/tensorflow/event.pb.h"
 
 namespace tfcompat {
 namespace {

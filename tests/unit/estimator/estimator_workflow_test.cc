@@ -11,11 +11,11 @@
 #include <string_view>
 #include <vector>
 
-#include "tensorflow/event.pb.h"
 #include "tfcompat/checkpoint/checkpoint.h"
 #include "tfcompat/checkpoint/model_dir_lock.h"
 #include "tfcompat/estimator/estimator.h"
 #include "tfcompat/summary/event_file_reader.h"
+#include "tfcompat/tensorflow/event.pb.h"
 #include "util/temp_dir.h"
 
 namespace tfcompat::estimator {
