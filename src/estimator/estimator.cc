@@ -155,13 +155,13 @@ class TrainingHooks final : public TrainHook {
         (schedule_.secs && SecondsSince(last_save_time_) >= *schedule_.secs)) {
       TFCOMPAT_RETURN_IF_ERROR(Save(step));
     }
-    return Status();
+    return OkStatus();
   }
 
   Status End(int64_t global_step) override {
     if (global_step != last_save_step_) TFCOMPAT_RETURN_IF_ERROR(Save(global_step));
     if (last_loss_) log_("Loss for final step: " + FormatNumber(*last_loss_) + ".");
-    return Status();
+    return OkStatus();
   }
 
  private:
@@ -177,13 +177,13 @@ class TrainingHooks final : public TrainHook {
         TFCOMPAT_RETURN_IF_ERROR(writer_->AddHistogram(summary.tag, step, HistogramData::FromValues(values)));
       }
     }
-    if (!config_.weight_histograms) return Status();
+    if (!config_.weight_histograms) return OkStatus();
     for (const VariableRef& v : store_->ListTrainable()) {
       const auto values = std::get<std::span<float>>(v.values);
       const std::vector<double> widened(values.begin(), values.end());
       TFCOMPAT_RETURN_IF_ERROR(writer_->AddHistogram(v.name, step, HistogramData::FromValues(widened)));
     }
-    return Status();
+    return OkStatus();
   }
 
   Status Save(int64_t step) {
@@ -195,13 +195,13 @@ class TrainingHooks final : public TrainHook {
         TFCOMPAT_RETURN_IF_ERROR(bundle.AddBytes(v.name, is_float ? DataType::kFloat : DataType::kInt64,
                                                  TensorShape(v.shape.begin(), v.shape.end()), BytesOf(v)));
       }
-      return Status();
+      return OkStatus();
     };
     TFCOMPAT_ASSIGN_OR_RETURN(const std::string prefix, manager_->Save(step, write));
     TFCOMPAT_RETURN_IF_ERROR(writer_->AddCheckpoint(step, prefix));
     last_save_step_ = step;
     last_save_time_ = Clock::now();
-    return Status();
+    return OkStatus();
   }
 
   const RunConfig& config_;
@@ -358,7 +358,7 @@ Status Estimator::Train(const InputFn& input_fn, const TrainSteps& steps, std::s
   const int64_t restored_step = trainer->global_step();
   if (steps.max_steps.has_value() && restored_step >= *steps.max_steps) {
     Log("Skipping training since max_steps has already saved.");
-    return Status();
+    return OkStatus();
   }
   TFCOMPAT_ASSIGN_OR_RETURN(std::unique_ptr<BatchSource> input, input_fn());
 

@@ -184,7 +184,7 @@ Status EventFileReader::ReadEvent(EventView* out) {
     out->values.push_back(std::move(view));
   }
   out->serialized = std::move(record);
-  return Status::Ok();
+  return OkStatus();
 }
 
 }  // namespace tfcompat

@@ -37,7 +37,7 @@ constexpr char kCustomScalarsTag[] = "custom_scalars__config__";
 
 Status CheckTag(std::string_view tag) {
   if (tag.empty()) return InvalidArgumentError("summary tag must not be empty");
-  return Status::Ok();
+  return OkStatus();
 }
 
 // A Summary.Value with `tag` and plugin metadata, in a new summary event.

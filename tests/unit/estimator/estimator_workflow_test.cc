@@ -424,7 +424,7 @@ class FixedMetricsModel final : public Model {
     metrics->Add("d_tenth", 0.1, 1);
     metrics->Add("e_zero", 0, 1);
     metrics->Add("f_huge", 2.5e20, 1);
-    return Status();
+    return OkStatus();
   }
 
  private:
