@@ -134,7 +134,7 @@ class StepClock final : public TrainHook {
   Status AfterStep(const StepResult&, bool*) override {
     if (++steps_ == 20) start_ = Clock::now();
     if (steps_ > 20) end_ = Clock::now();
-    return Status();
+    return OkStatus();
   }
   double MicrosPerStep() const {
     return 1e6 * std::chrono::duration<double>(end_ - start_).count() / static_cast<double>(steps_ - 20);

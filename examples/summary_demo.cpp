@@ -41,8 +41,8 @@
 #include <string>
 #include <vector>
 
-#include "tensorflow/graph.pb.h"
 #include "tfcompat/summary/summary_writer.h"
+#include "tfcompat/tensorflow/graph.pb.h"
 
 namespace {
 
@@ -84,7 +84,7 @@ Status WriteImages(SummaryWriter& w) {
 }
 
 Status WriteGraph(SummaryWriter& w) {
-  tensorflow::GraphDef graph;
+  tfcompat::tensorflow::GraphDef graph;
   auto* x = graph.add_node();
   x->set_name("x");
   x->set_op("Placeholder");

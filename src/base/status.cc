@@ -2,6 +2,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <utility>
 
 namespace tfcompat {
 
@@ -58,6 +59,14 @@ Status Status::WithContext(std::string_view prefix) const {
 std::ostream& operator<<(std::ostream& os, const Status& status) {
   return os << status.ToString();
 }
+
+BadStatusOrAccess::BadStatusOrAccess(Status status) : status_(std::move(status)), what_(status_.ToString()) {}
+
+const char* BadStatusOrAccess::what() const noexcept { return what_.c_str(); }
+
+namespace internal {
+void ThrowBadStatusOrAccess(const Status& status) { throw BadStatusOrAccess(status); }
+}  // namespace internal
 
 Status CancelledError(std::string_view m) { return Status(StatusCode::kCancelled, m); }
 Status UnknownError(std::string_view m) { return Status(StatusCode::kUnknown, m); }

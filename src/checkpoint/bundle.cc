@@ -13,8 +13,8 @@
 #include "checkpoint/checkpoint_internal.h"
 #include "checkpoint/table.h"
 #include "io/file.h"
-#include "tensorflow/tensor_bundle.pb.h"
 #include "tfcompat/io/crc32c.h"
+#include "tfcompat/tensorflow/tensor_bundle.pb.h"
 
 namespace tfcompat {
 
@@ -68,11 +68,11 @@ struct BundleWriter::Rep {
     shard.temp_path = TempDataPath(shards.size());
     TFCOMPAT_ASSIGN_OR_RETURN(shard.file, env->NewStreamingFile(shard.temp_path));
     shards.push_back(std::move(shard));
-    return Status();
+    return OkStatus();
   }
 
   Status FlushBuffer() {
-    if (buffer.empty()) return Status();
+    if (buffer.empty()) return OkStatus();
     Status s = shards.back().file->Append(buffer);
     buffer.clear();
     return s;
@@ -82,7 +82,7 @@ struct BundleWriter::Rep {
     shards.back().size += data.size();
     if (buffer.size() + data.size() <= kWriteBufferSize) {
       buffer.append(data);
-      return Status();
+      return OkStatus();
     }
     TFCOMPAT_RETURN_IF_ERROR(FlushBuffer());
     return shards.back().file->Append(data);
@@ -96,7 +96,7 @@ struct BundleWriter::Rep {
       TFCOMPAT_RETURN_IF_ERROR(FlushBuffer());
       TFCOMPAT_RETURN_IF_ERROR(OpenShard());
     }
-    return Status();
+    return OkStatus();
   }
 
   tensorflow::BundleEntryProto& NewEntry(std::string_view name, DataType dtype, const TensorShape& shape, uint64_t size,
@@ -126,7 +126,7 @@ struct BundleWriter::Rep {
     const uint32_t crc = crc32c::Value(bytes.data(), bytes.size());
     TFCOMPAT_RETURN_IF_ERROR(Write(bytes));
     NewEntry(name, dtype, shape, bytes.size(), crc);
-    return Status();
+    return OkStatus();
   }
 
   Status AddStrings(std::string_view name, const Tensor& tensor) {
@@ -141,7 +141,7 @@ struct BundleWriter::Rep {
       TFCOMPAT_RETURN_IF_ERROR(Write(value));
     }
     NewEntry(name, DataType::kString, tensor.shape(), size, crc);
-    return Status();
+    return OkStatus();
   }
 
   Status Add(std::string_view name, const Tensor& tensor) {
@@ -192,7 +192,7 @@ struct BundleWriter::Rep {
     full.set_dtype(static_cast<tensorflow::DataType>(tensor.dtype()));
     bundle::ShapeToProto(full_shape, full.mutable_shape());
     *full.add_slices() = std::move(proto);
-    return Status();
+    return OkStatus();
   }
 
   // Every file is complete (and synced) under its temp name before the
@@ -223,7 +223,7 @@ struct BundleWriter::Rep {
     TFCOMPAT_RETURN_IF_ERROR(env->RenameFile(index_temp_path, IndexFileName(prefix)));
     index_temp_path.clear();
     if (options.sync && options.sync_directory) TFCOMPAT_RETURN_IF_ERROR(env->SyncDir(Dirname(prefix)));
-    return Status();
+    return OkStatus();
   }
 };
 
@@ -264,7 +264,7 @@ Status BundleWriter::CheckAdd(std::string_view name) {
   if (name.empty() || name[0] == '\0') {
     return rep_->status = InvalidArgumentError("tensor names must be non-empty and not start with a NUL byte");
   }
-  return Status();
+  return OkStatus();
 }
 
 Status BundleWriter::Add(std::string_view name, const Tensor& tensor) {
@@ -345,7 +345,7 @@ struct BundleReader::Rep {
 
   // ResourceExhausted when a tensor of `bytes` is above the limit.
   Status CheckTensorBytes(std::string_view name, uint64_t bytes) const {
-    if (bytes <= options.max_tensor_bytes) return Status();
+    if (bytes <= options.max_tensor_bytes) return OkStatus();
     return ResourceExhaustedError("TensorBundle at " + prefix + ", key " + std::string(name) + ": tensor of " +
                                   std::to_string(bytes) + " bytes is above the reader's limit of " +
                                   std::to_string(options.max_tensor_bytes) + " bytes (Options::max_tensor_bytes)");
@@ -562,7 +562,7 @@ StatusOr<Tensor> BundleReader::Lookup(std::string_view name) {
 Status BundleReader::VerifyAll() {
   for (int i = 0; i < rep_->num_shards; ++i) TFCOMPAT_RETURN_IF_ERROR(rep_->Shard(i).status());
   for (const BundleEntry& entry : rep_->entries) TFCOMPAT_RETURN_IF_ERROR(Lookup(entry.name).status());
-  return Status();
+  return OkStatus();
 }
 
 }  // namespace tfcompat

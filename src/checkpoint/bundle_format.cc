@@ -160,7 +160,7 @@ Status DecodeStringTensor(std::string_view data, int64_t num_elements, uint32_t 
     values->emplace_back(input.substr(0, length));
     input.remove_prefix(length);
   }
-  return Status();
+  return OkStatus();
 }
 
 tensorflow::BundleHeaderProto MakeHeader(int num_shards) {
@@ -195,7 +195,7 @@ Status CheckHeader(const tensorflow::BundleHeaderProto& header) {
   if (header.num_shards() <= 0) {
     return DataLossError("bundle header has num_shards " + std::to_string(header.num_shards()));
   }
-  return Status();
+  return OkStatus();
 }
 
 void ShapeToProto(const TensorShape& shape, tensorflow::TensorShapeProto* proto) {

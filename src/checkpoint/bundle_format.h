@@ -8,9 +8,9 @@
 #include <string_view>
 #include <vector>
 
-#include "tensorflow/tensor_bundle.pb.h"
 #include "tfcompat/base/status.h"
 #include "tfcompat/checkpoint/tensor.h"
+#include "tfcompat/tensorflow/tensor_bundle.pb.h"
 
 namespace tfcompat::bundle {
 

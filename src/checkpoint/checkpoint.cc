@@ -10,7 +10,7 @@
 #include "base/status_macros.h"
 #include "checkpoint/checkpoint_internal.h"
 #include "io/file.h"
-#include "tensorflow/checkpoint_state.pb.h"
+#include "tfcompat/tensorflow/checkpoint_state.pb.h"
 
 namespace tfcompat {
 namespace {
@@ -151,7 +151,7 @@ StatusOr<CheckpointState> ReadCheckpointState(const std::string& dir, const Chec
       return InvalidArgumentError(path + " names checkpoint " + *p + ", which is outside the model directory " + dir +
                                   " (allow_paths_outside_dir follows it)");
     }
-    return Status();
+    return OkStatus();
   };
   TFCOMPAT_RETURN_IF_ERROR(absolute(&state->model_checkpoint_path));
   for (std::string& p : state->all_model_checkpoint_paths) TFCOMPAT_RETURN_IF_ERROR(absolute(&p));
@@ -278,7 +278,7 @@ Status CheckpointManager::RemoveLeftovers() {
       TFCOMPAT_RETURN_IF_ERROR(env_->DeleteFile(JoinPath(dir_, child)).WithContext("removing what a failed save left"));
     }
   }
-  return Status();
+  return OkStatus();
 }
 
 bool CheckpointManager::IsListed(const std::string& prefix) const {
@@ -290,12 +290,12 @@ bool CheckpointManager::IsListed(const std::string& prefix) const {
 // without an index, which RemoveLeftovers recognises, never an index whose
 // data is gone.
 Status CheckpointManager::DeleteUnlisted(const std::string& prefix) {
-  if (IsListed(prefix)) return Status();
+  if (IsListed(prefix)) return OkStatus();
   TFCOMPAT_ASSIGN_OR_RETURN(std::vector<std::string> children, env_->GetChildren(dir_));
   std::vector<std::string> files = FilesOf(prefix, children);
   std::stable_partition(files.begin(), files.end(), [&](const std::string& f) { return f == IndexFileName(prefix); });
   for (const std::string& file : files) TFCOMPAT_RETURN_IF_ERROR(env_->DeleteFile(file));
-  return Status();
+  return OkStatus();
 }
 
 StatusOr<std::string> CheckpointManager::Save(int64_t step, const std::function<Status(BundleWriter&)>& write) {
@@ -370,7 +370,7 @@ StatusOr<std::string> CheckpointManager::Save(int64_t step,
                                               const std::vector<std::pair<std::string, Tensor>>& tensors) {
   return Save(step, [&tensors](BundleWriter& writer) {
     for (const auto& [name, tensor] : tensors) TFCOMPAT_RETURN_IF_ERROR(writer.Add(name, tensor));
-    return Status();
+    return OkStatus();
   });
 }
 

@@ -60,7 +60,7 @@ Status Footer::DecodeFrom(std::string_view input) {
   if (!metaindex.DecodeFrom(&handles) || !index.DecodeFrom(&handles)) {
     return DataLossError("bad block handle");
   }
-  return Status();
+  return OkStatus();
 }
 
 void AppendBlockTrailer(std::string_view contents, BlockType type, std::string* dst) {
@@ -155,7 +155,7 @@ Status TableBuilder::Add(std::string_view key, std::string_view value) {
   has_key_ = true;
   data_block_.Add(key, value);
   if (data_block_.CurrentSizeEstimate() >= kDataBlockSize) FlushDataBlock();
-  return Status();
+  return OkStatus();
 }
 
 void TableBuilder::WriteBlock(std::string_view contents) {
@@ -249,7 +249,7 @@ Status DecodeBlock(std::string_view contents, std::vector<std::pair<std::string,
     entries->emplace_back(key, std::string(input.substr(non_shared, value_length)));
     input.remove_prefix(non_shared + value_length);
   }
-  return Status();
+  return OkStatus();
 }
 
 StatusOr<std::vector<std::pair<std::string, std::string>>> ReadTable(std::string_view file) {

@@ -54,7 +54,7 @@ Status DatasetBatches::Next(Batch* batch) {
     ++batch->size;
   }
   if (batch->size == 0) return OutOfRangeError("End of sequence");
-  return Status();
+  return OkStatus();
 }
 
 }  // namespace tfcompat::data

@@ -27,11 +27,11 @@ Status CheckpointSaverHook::AfterStep(const model::StepResult& result, bool*) {
       (schedule_.secs && SecondsSince(last_save_time_) >= *schedule_.secs)) {
     return Save(step);
   }
-  return Status();
+  return OkStatus();
 }
 
 Status CheckpointSaverHook::End(int64_t global_step) {
-  if (global_step == last_save_step_) return Status();
+  if (global_step == last_save_step_) return OkStatus();
   return Save(global_step);
 }
 
@@ -44,13 +44,13 @@ Status CheckpointSaverHook::Save(int64_t step) {
       TFCOMPAT_RETURN_IF_ERROR(bundle.AddBytes(v.name, is_float ? DataType::kFloat : DataType::kInt64,
                                                TensorShape(v.shape.begin(), v.shape.end()), BytesOf(v)));
     }
-    return Status();
+    return OkStatus();
   };
   TFCOMPAT_ASSIGN_OR_RETURN(const std::string prefix, manager_->Save(step, write));
   TFCOMPAT_RETURN_IF_ERROR(writer_->AddCheckpoint(step, prefix));
   last_save_step_ = step;
   last_save_time_ = LogClock::now();
-  return Status();
+  return OkStatus();
 }
 
 }  // namespace tfcompat::estimator

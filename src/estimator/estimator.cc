@@ -20,7 +20,7 @@
 #include "estimator/summary_saver_hook.h"
 #include "io/file.h"
 #include "summary/summary_writer_internal.h"
-#include "tensorflow/summary.pb.h"
+#include "tfcompat/tensorflow/summary.pb.h"
 #include "tfcompat/checkpoint/checkpoint.h"
 #include "tfcompat/checkpoint/model_dir_lock.h"
 
@@ -67,7 +67,7 @@ class FinalLossHook final : public TrainHook {
  public:
   Status AfterStep(const StepResult& result, bool*) override {
     loss_ = result.loss;
-    return Status();
+    return OkStatus();
   }
   const std::optional<double>& loss() const { return loss_; }
 
@@ -212,7 +212,7 @@ Status Estimator::Train(const InputFn& input_fn, const TrainSteps& steps, std::s
   const int64_t restored_step = trainer->global_step();
   if (steps.max_steps.has_value() && restored_step >= *steps.max_steps) {
     Log("Skipping training since max_steps has already saved.");
-    return Status();
+    return OkStatus();
   }
   TFCOMPAT_ASSIGN_OR_RETURN(std::unique_ptr<BatchSource> input, input_fn());
 

@@ -6,7 +6,7 @@ namespace tfcompat::estimator {
 
 Status LoggingTensorHook::Begin(int64_t global_step) {
   start_step_ = global_step;
-  return Status();
+  return OkStatus();
 }
 
 Status LoggingTensorHook::AfterStep(const model::StepResult& result, bool*) {
@@ -14,12 +14,12 @@ Status LoggingTensorHook::AfterStep(const model::StepResult& result, bool*) {
   // from this Train() call's first step.
   const int64_t step = result.global_step - 1;
   const int64_t iteration = step - start_step_;
-  if (iteration % every_n_iter_ != 0) return Status();
+  if (iteration % every_n_iter_ != 0) return OkStatus();
   std::string line = "loss = " + FormatNumber(result.loss) + ", step = " + std::to_string(step);
   if (iteration > 0) line += " (" + FormatSeconds(SecondsSince(last_log_time_)) + " sec)";
   log_(line);
   last_log_time_ = LogClock::now();
-  return Status();
+  return OkStatus();
 }
 
 }  // namespace tfcompat::estimator

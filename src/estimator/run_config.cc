@@ -17,7 +17,7 @@ Status RunConfig::Validate() const {
     return InvalidArgumentError("keep_checkpoint_every_n_hours should be > 0");
   }
   if (log_step_count_steps <= 0) return InvalidArgumentError("log_step_count_steps should be > 0");
-  return Status();
+  return OkStatus();
 }
 
 RunConfig::CheckpointSchedule RunConfig::checkpoint_schedule() const {

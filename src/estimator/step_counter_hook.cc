@@ -9,15 +9,15 @@ Status StepCounterHook::AfterStep(const model::StepResult& result, bool*) {
   if (!last_step_) {
     last_step_ = step;
     last_time_ = LogClock::now();
-    return Status();
+    return OkStatus();
   }
-  if (step < *last_step_ + every_n_steps_) return Status();
+  if (step < *last_step_ + every_n_steps_) return OkStatus();
   const double rate = static_cast<double>(step - *last_step_) / SecondsSince(last_time_);
   log_("global_step/sec: " + FormatG(rate));
   TFCOMPAT_RETURN_IF_ERROR(writer_->AddScalar("global_step/sec", step, static_cast<float>(rate)));
   last_step_ = step;
   last_time_ = LogClock::now();
-  return Status();
+  return OkStatus();
 }
 
 }  // namespace tfcompat::estimator

@@ -10,10 +10,10 @@ namespace tfcompat::estimator {
 
 Status SummarySaverHook::AfterStep(const model::StepResult& result, bool*) {
   const int64_t step = result.global_step;
-  if (last_step_ && step < *last_step_ + save_steps_) return Status();
+  if (last_step_ && step < *last_step_ + save_steps_) return OkStatus();
   TFCOMPAT_RETURN_IF_ERROR(WriteSummaries(step, result.loss));
   last_step_ = step;
-  return Status();
+  return OkStatus();
 }
 
 Status SummarySaverHook::WriteSummaries(int64_t step, double loss) {
@@ -26,13 +26,13 @@ Status SummarySaverHook::WriteSummaries(int64_t step, double loss) {
       TFCOMPAT_RETURN_IF_ERROR(writer_->AddHistogram(summary.tag, step, HistogramData::FromValues(values)));
     }
   }
-  if (!weight_histograms_) return Status();
+  if (!weight_histograms_) return OkStatus();
   for (const model::VariableRef& v : model_->variables().ListTrainable()) {
     const auto values = std::get<std::span<float>>(v.values);
     const std::vector<double> widened(values.begin(), values.end());
     TFCOMPAT_RETURN_IF_ERROR(writer_->AddHistogram(v.name, step, HistogramData::FromValues(widened)));
   }
-  return Status();
+  return OkStatus();
 }
 
 }  // namespace tfcompat::estimator

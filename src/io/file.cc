@@ -45,7 +45,7 @@ class PosixWritableFile final : public WritableFile {
       if (n < 0) return ErrnoToStatus(errno, path_);
       data.remove_prefix(static_cast<size_t>(n));
     }
-    return Status::Ok();
+    return OkStatus();
   }
 
   Status AppendPieces(std::span<const std::string_view> pieces) override {
@@ -67,25 +67,25 @@ class PosixWritableFile final : public WritableFile {
       }
       pieces = pieces.subspan(done);
     }
-    return Status::Ok();
+    return OkStatus();
   }
 
   // Nothing is buffered in user space.
-  Status Flush() override { return Status::Ok(); }
+  Status Flush() override { return OkStatus(); }
 
   Status Sync() override {
     if (fd_ < 0) return FailedPreconditionError(path_ + ": sync of a closed file");
     if (RetryOnEintr([&] { return ::fdatasync(fd_); }) < 0) return ErrnoToStatus(errno, path_);
-    return Status::Ok();
+    return OkStatus();
   }
 
   Status Close() override {
-    if (fd_ < 0) return Status::Ok();
+    if (fd_ < 0) return OkStatus();
     const int fd = fd_;
     fd_ = -1;
     // close() is not retried on EINTR: on Linux the descriptor is gone.
     if (::close(fd) < 0) return ErrnoToStatus(errno, path_);
-    return Status::Ok();
+    return OkStatus();
   }
 
   const std::string& path() const override { return path_; }
@@ -127,7 +127,7 @@ class PosixStreamingFile final : public WritableFile {
       data.remove_prefix(n);
       if (used_ == kBufferSize) TFCOMPAT_RETURN_IF_ERROR(WriteBuffer());
     }
-    return Status::Ok();
+    return OkStatus();
   }
 
   // Writes the staged bytes; from then on the file is written as usual
@@ -144,11 +144,11 @@ class PosixStreamingFile final : public WritableFile {
   Status Sync() override {
     TFCOMPAT_RETURN_IF_ERROR(Flush());
     if (RetryOnEintr([&] { return ::fdatasync(fd_); }) < 0) return ErrnoToStatus(errno, path_);
-    return Status::Ok();
+    return OkStatus();
   }
 
   Status Close() override {
-    if (fd_ < 0) return Status::Ok();
+    if (fd_ < 0) return OkStatus();
     Status status = Flush();
     const int fd = fd_;
     fd_ = -1;
@@ -165,14 +165,14 @@ class PosixStreamingFile final : public WritableFile {
   };
 
   Status SetDirect(bool on) {
-    if (direct_ == on) return Status::Ok();
+    if (direct_ == on) return OkStatus();
     const int flags = ::fcntl(fd_, F_GETFL);
     if (flags < 0 || ::fcntl(fd_, F_SETFL, on ? flags | O_DIRECT : flags & ~O_DIRECT) < 0) {
-      if (on) return Status::Ok();  // Not supported here: stay buffered.
+      if (on) return OkStatus();  // Not supported here: stay buffered.
       return ErrnoToStatus(errno, path_);
     }
     direct_ = on;
-    return Status::Ok();
+    return OkStatus();
   }
 
   // The full staging buffer, directly if the file system takes it.
@@ -182,7 +182,7 @@ class PosixStreamingFile final : public WritableFile {
     used_ = 0;
     if (direct_) {
       const ssize_t n = RetryOnEintr([&] { return ::write(fd_, staged.data(), staged.size()); });
-      if (n == static_cast<ssize_t>(staged.size())) return Status::Ok();
+      if (n == static_cast<ssize_t>(staged.size())) return OkStatus();
       // EINVAL: the file system accepted the flag but not the write. Any
       // other error or a short write: the rest goes the ordinary way, which
       // reports the error if there is one.
@@ -201,7 +201,7 @@ class PosixStreamingFile final : public WritableFile {
       if (n < 0) return ErrnoToStatus(errno, path_);
       data.remove_prefix(static_cast<size_t>(n));
     }
-    return Status::Ok();
+    return OkStatus();
   }
 
   const std::string path_;
@@ -227,7 +227,7 @@ class PosixRandomAccessFile final : public RandomAccessFile {
       done += static_cast<size_t>(r);
     }
     *result = std::string_view(scratch, done);
-    return Status::Ok();
+    return OkStatus();
   }
 
   StatusOr<uint64_t> Size() const override {
@@ -271,7 +271,7 @@ class PosixEnv final : public Env {
   }
 
   Status FileExists(const std::string& path) override {
-    if (::access(path.c_str(), F_OK) == 0) return Status::Ok();
+    if (::access(path.c_str(), F_OK) == 0) return OkStatus();
     return ErrnoToStatus(errno, path);
   }
 
@@ -297,31 +297,31 @@ class PosixEnv final : public Env {
     struct stat st;
     if (::stat(path.c_str(), &st) < 0) return ErrnoToStatus(errno, path);
     if (!S_ISDIR(st.st_mode)) return FailedPreconditionError(path + ": not a directory");
-    return Status::Ok();
+    return OkStatus();
   }
 
   Status RecursivelyCreateDir(const std::string& dir) override {
-    if (dir.empty()) return Status::Ok();
+    if (dir.empty()) return OkStatus();
     struct stat st;
     if (::stat(dir.c_str(), &st) == 0) {
-      if (S_ISDIR(st.st_mode)) return Status::Ok();
+      if (S_ISDIR(st.st_mode)) return OkStatus();
       return FailedPreconditionError(dir + ": exists and is not a directory");
     }
     const std::string parent = Dirname(dir);
     if (parent != dir && parent != ".") TFCOMPAT_RETURN_IF_ERROR(RecursivelyCreateDir(parent));
     // Another process may create it concurrently: EEXIST is success.
     if (::mkdir(dir.c_str(), 0755) < 0 && errno != EEXIST) return ErrnoToStatus(errno, dir);
-    return Status::Ok();
+    return OkStatus();
   }
 
   Status DeleteFile(const std::string& path) override {
     if (::unlink(path.c_str()) < 0) return ErrnoToStatus(errno, path);
-    return Status::Ok();
+    return OkStatus();
   }
 
   Status RenameFile(const std::string& from, const std::string& to) override {
     if (::rename(from.c_str(), to.c_str()) < 0) return ErrnoToStatus(errno, "rename " + from + " to " + to);
-    return Status::Ok();
+    return OkStatus();
   }
 
   Status SyncDir(const std::string& dir) override {
@@ -331,7 +331,7 @@ class PosixEnv final : public Env {
     const int saved_errno = errno;
     ::close(fd);
     if (r < 0) return ErrnoToStatus(saved_errno, dir);
-    return Status::Ok();
+    return OkStatus();
   }
 
   double NowSeconds() override {
@@ -350,7 +350,7 @@ class PosixEnv final : public Env {
 
 Status WritableFile::AppendPieces(std::span<const std::string_view> pieces) {
   for (const std::string_view piece : pieces) TFCOMPAT_RETURN_IF_ERROR(Append(piece));
-  return Status::Ok();
+  return OkStatus();
 }
 
 Env* Env::Default() {
@@ -404,7 +404,7 @@ Status RemoveAtomicWriteTemps(Env* env, const std::string& path) {
   for (const std::string& child : children) {
     if (IsAtomicWriteTemp(child, Basename(path))) TFCOMPAT_RETURN_IF_ERROR(env->DeleteFile(JoinPath(dir, child)));
   }
-  return Status();
+  return OkStatus();
 }
 
 std::string Dirname(std::string_view path) {

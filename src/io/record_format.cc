@@ -55,7 +55,7 @@ Status VerifyRecordFooter(std::string_view payload, std::string_view footer) {
     return DataLossError("corrupted record: data CRC mismatch (stored " + Hex32(stored) + ", computed " +
                          Hex32(expected) + ")");
   }
-  return Status::Ok();
+  return OkStatus();
 }
 
 }  // namespace tfcompat

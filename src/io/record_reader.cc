@@ -38,7 +38,7 @@ class PlainSource final : public ByteSource {
     std::string_view result;
     TFCOMPAT_RETURN_IF_ERROR(file_->Read(offset, n, out->data(), &result));
     out->resize(result.size());
-    return Status::Ok();
+    return OkStatus();
   }
 
   void Discard(uint64_t) override {}
@@ -65,7 +65,7 @@ class InflateSource final : public ByteSource {
     const int rc = inflateInit2(&zstream_, window_bits_);
     if (rc != Z_OK) return InternalError(file_->path() + ": zlib inflateInit2 failed");
     open_ = true;
-    return Status::Ok();
+    return OkStatus();
   }
 
   Status Read(uint64_t offset, size_t n, std::string* out) override {
@@ -77,7 +77,7 @@ class InflateSource final : public ByteSource {
     const uint64_t begin = offset - buffer_start_;
     const uint64_t end = std::min<uint64_t>(buffer_.size(), begin + n);
     out->assign(buffer_, begin, begin < end ? end - begin : 0);
-    return Status::Ok();
+    return OkStatus();
   }
 
   void Discard(uint64_t offset) override {
@@ -98,7 +98,7 @@ class InflateSource final : public ByteSource {
       input_.resize(kCompressedChunkSize);
       std::string_view got;
       TFCOMPAT_RETURN_IF_ERROR(file_->Read(compressed_offset_, input_.size(), input_.data(), &got));
-      if (got.empty()) return Status::Ok();
+      if (got.empty()) return OkStatus();
       compressed_offset_ += got.size();
       zstream_.next_in = reinterpret_cast<Bytef*>(input_.data());
       zstream_.avail_in = static_cast<uInt>(got.size());
@@ -118,7 +118,7 @@ class InflateSource final : public ByteSource {
                            std::to_string(compressed_offset_ - zstream_.avail_in) + ": " +
                            (zstream_.msg ? zstream_.msg : "inflate error " + std::to_string(rc)));
     }
-    return Status::Ok();
+    return OkStatus();
   }
 
   std::unique_ptr<RandomAccessFile> file_;
@@ -203,7 +203,7 @@ Status RecordReader::ReadRecord(std::string* record) {
   Status footer = VerifyRecordFooter(payload, std::string_view(record->data() + *length, kRecordFooterSize));
   record->resize(*length);
   if (!footer.ok()) return r.Corrupt(footer, record_offset);
-  return Status::Ok();
+  return OkStatus();
 }
 
 uint64_t RecordReader::offset() const { return rep_->offset; }

@@ -68,7 +68,7 @@ struct RecordWriter::Rep {
       if (produced > 0) TFCOMPAT_RETURN_IF_ERROR(file->Append(std::string_view(zbuffer.data(), produced)));
       // Done when deflate had room to spare and consumed all input.
       if (zstream.avail_out != 0 && zstream.avail_in == 0) {
-        if (flush != Z_FINISH || rc == Z_STREAM_END) return Status::Ok();
+        if (flush != Z_FINISH || rc == Z_STREAM_END) return OkStatus();
       }
     }
   }
@@ -125,7 +125,7 @@ Status RecordWriter::WriteRecord(std::string_view record) {
   AppendRecord(record, &r.framed);
   TFCOMPAT_RETURN_IF_ERROR(r.Record(r.Write(r.framed)));
   r.bytes_written += r.framed.size();
-  return Status::Ok();
+  return OkStatus();
 }
 
 Status RecordWriter::Flush() {

@@ -21,7 +21,7 @@ Status ClassIds(std::span<const float> labels, int n_classes, std::vector<int64_
     }
     (*ids)[b] = static_cast<int64_t>(label);
   }
-  return Status();
+  return OkStatus();
 }
 
 std::string ClassName(const std::vector<std::string>& vocabulary, int64_t id) {
@@ -47,7 +47,7 @@ class MultiClassHead final : public Head {
       // dloss_b/dz_bj = p_bj - [j == y_b].
       (*d_logits)(b, y) -= 1.0f;
     }
-    return Status();
+    return OkStatus();
   }
 
   void Predict(const Matrix& logits, Predictions* out) const override {
@@ -110,7 +110,7 @@ class BinaryHead final : public Head {
     // d/dz = sigmoid(z) - y.
     d_logits->resize(logits.rows(), 1);
     d_logits->col(0).array() = z.logistic() - y;
-    return Status();
+    return OkStatus();
   }
 
   void Predict(const Matrix& logits, Predictions* out) const override {
@@ -165,7 +165,7 @@ class RegressionHead final : public Head {
     *losses = diff.square().matrix();
     d_logits->resize(logits.rows(), 1);
     d_logits->col(0).array() = 2.0f * diff;
-    return Status();
+    return OkStatus();
   }
 
   void Predict(const Matrix& logits, Predictions* out) const override { CopyToRowMajor(logits, &out->predictions); }

@@ -113,7 +113,7 @@ class CannedModel final : public Model {
     metrics->Add("loss", loss.loss, 1);
     metrics->Add("average_loss", loss.average_loss * static_cast<double>(batch.size), static_cast<double>(batch.size));
     head_->UpdateMetrics(*logits, batch.labels, metrics);
-    return Status();
+    return OkStatus();
   }
 
  private:

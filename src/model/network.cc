@@ -42,7 +42,7 @@ Status Network::GatherInput(const data::Batch& batch) {
     input_.col(c) = features.col(static_cast<Eigen::Index>(column_index_[j]));
     if (columns_[j].normalizer_fn) input_.col(c) = input_.col(c).unaryExpr(columns_[j].normalizer_fn);
   }
-  return Status();
+  return OkStatus();
 }
 
 StatusOr<const Matrix*> Network::Forward(const data::Batch& batch, std::span<const float> params, Random* dropout_rng) {

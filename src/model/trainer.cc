@@ -7,9 +7,9 @@
 
 namespace tfcompat::model {
 
-Status TrainHook::Begin(int64_t) { return Status(); }
-Status TrainHook::AfterStep(const StepResult&, bool*) { return Status(); }
-Status TrainHook::End(int64_t) { return Status(); }
+Status TrainHook::Begin(int64_t) { return OkStatus(); }
+Status TrainHook::AfterStep(const StepResult&, bool*) { return OkStatus(); }
+Status TrainHook::End(int64_t) { return OkStatus(); }
 
 StatusOr<std::unique_ptr<Trainer>> Trainer::Create(std::unique_ptr<Model> model, std::unique_ptr<Optimizer> optimizer,
                                                    uint64_t seed) {
@@ -36,7 +36,7 @@ Status Trainer::Train(data::BatchSource* input, const TrainSteps& steps, std::sp
   int64_t& global_step = store.global_step();
   // No limit given: until the input ends, as TF.
   const int64_t last_step = steps.steps.has_value() ? global_step + *steps.steps : steps.max_steps.value_or(INT64_MAX);
-  if (global_step >= last_step) return Status();  // TF: "Skipping training since max_steps has already saved."
+  if (global_step >= last_step) return OkStatus();  // TF: "Skipping training since max_steps has already saved."
 
   for (TrainHook* hook : hooks) TFCOMPAT_RETURN_IF_ERROR(hook->Begin(global_step));
   bool stop = false;
@@ -54,7 +54,7 @@ Status Trainer::Train(data::BatchSource* input, const TrainSteps& steps, std::sp
     for (TrainHook* hook : hooks) TFCOMPAT_RETURN_IF_ERROR(hook->AfterStep(result, &stop));
   }
   for (TrainHook* hook : hooks) TFCOMPAT_RETURN_IF_ERROR(hook->End(global_step));
-  return Status();
+  return OkStatus();
 }
 
 StatusOr<std::map<std::string, double>> Trainer::Evaluate(data::BatchSource* input, std::optional<int64_t> steps,

@@ -19,7 +19,7 @@ Status VariableStore::CheckNewName(std::string_view name) const {
   }
   for (const Scalar& s : scalars_) taken = taken || s.name == name;
   if (taken) return InvalidArgumentError("Variable " + std::string(name) + " already exists");
-  return Status();
+  return OkStatus();
 }
 
 StatusOr<size_t> VariableStore::AddTrainable(std::string_view name, std::vector<int64_t> shape,

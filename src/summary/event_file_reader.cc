@@ -5,8 +5,8 @@
 #include <utility>
 
 #include "base/status_macros.h"
-#include "tensorflow/event.pb.h"
 #include "tfcompat/io/record_reader.h"
+#include "tfcompat/tensorflow/event.pb.h"
 
 namespace tfcompat {
 namespace {
@@ -184,7 +184,7 @@ Status EventFileReader::ReadEvent(EventView* out) {
     out->values.push_back(std::move(view));
   }
   out->serialized = std::move(record);
-  return Status::Ok();
+  return OkStatus();
 }
 
 }  // namespace tfcompat

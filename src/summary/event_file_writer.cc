@@ -12,7 +12,7 @@
 #include "base/status_macros.h"
 #include "io/record_format.h"
 #include "summary/summary_encoding.h"
-#include "tensorflow/event.pb.h"
+#include "tfcompat/tensorflow/event.pb.h"
 
 namespace tfcompat {
 namespace {
@@ -112,10 +112,10 @@ Status EventFileWriter::WaitForFreeSlot(std::unique_lock<std::mutex>& append_loc
     if (closing_) return FailedPreconditionError(path_ + ": writer is closed");
     // written_seen_ spares a load of the thread's cache line per event.
     const uint64_t sealed = sealed_.load(std::memory_order_relaxed);
-    if (sealed - written_seen_ < kSlots) return Status::Ok();
+    if (sealed - written_seen_ < kSlots) return OkStatus();
     const uint64_t written = written_.load(std::memory_order_acquire);
     written_seen_ = written;
-    if (sealed - written < kSlots) return Status::Ok();
+    if (sealed - written < kSlots) return OkStatus();
     // Every slot waits for the thread: let other callers (and the thread's
     // periodic seal) have append_mu_ while this one sleeps.
     append_lock.unlock();
@@ -166,7 +166,7 @@ Status EventFileWriter::WriteSerializedEvent(std::string_view event) {
   Batch& batch = FillingBatch();
   AppendRecord(event, &batch.records);
   CountAppended(batch);
-  return Status::Ok();
+  return OkStatus();
 }
 
 Status EventFileWriter::WriteScalarEvent(std::string_view tag, int64_t step, float value) {
@@ -183,7 +183,7 @@ Status EventFileWriter::WriteScalarEvent(std::string_view tag, int64_t step, flo
   Batch& batch = FillingBatch();
   batch.records.append(record, size);
   CountAppended(batch);
-  return Status::Ok();
+  return OkStatus();
 }
 
 Status EventFileWriter::Flush() {
@@ -235,7 +235,7 @@ Status EventFileWriter::WriteBatches(uint64_t written, uint64_t sealed) {
   std::string_view pieces[kSlots];
   size_t count = 0;
   for (uint64_t i = written; i < sealed; ++i) pieces[count++] = batches_[i % kSlots].records;
-  if (failed_.load(std::memory_order_relaxed)) return Status::Ok();  // Dropped: callers have the error.
+  if (failed_.load(std::memory_order_relaxed)) return OkStatus();  // Dropped: callers have the error.
   return file_->AppendPieces(std::span<const std::string_view>(pieces, count));
 }
 

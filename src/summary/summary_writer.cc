@@ -13,10 +13,10 @@
 #include "summary/png_encoder.h"
 #include "summary/summary_encoding.h"
 #include "summary/summary_writer_internal.h"
-#include "tensorboard/hparams.pb.h"
-#include "tensorboard/layout.pb.h"
-#include "tensorboard/plugin_data.pb.h"
-#include "tensorboard/projector_config.pb.h"
+#include "tfcompat/tensorboard/hparams.pb.h"
+#include "tfcompat/tensorboard/layout.pb.h"
+#include "tfcompat/tensorboard/plugin_data.pb.h"
+#include "tfcompat/tensorboard/projector_config.pb.h"
 
 namespace tfcompat {
 
@@ -37,7 +37,7 @@ constexpr char kCustomScalarsTag[] = "custom_scalars__config__";
 
 Status CheckTag(std::string_view tag) {
   if (tag.empty()) return InvalidArgumentError("summary tag must not be empty");
-  return Status::Ok();
+  return OkStatus();
 }
 
 // A Summary.Value with `tag` and plugin metadata, in a new summary event.

@@ -8,9 +8,9 @@
 #include <string>
 
 #include "io/file.h"
-#include "tensorflow/event.pb.h"
-#include "tensorflow/graph.pb.h"
 #include "tfcompat/summary/summary_writer.h"
+#include "tfcompat/tensorflow/event.pb.h"
+#include "tfcompat/tensorflow/graph.pb.h"
 
 namespace tfcompat {
 

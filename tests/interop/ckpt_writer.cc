@@ -51,7 +51,7 @@ Status AddAll(const nlohmann::json& tensors, BundleWriter& writer) {
       if (!s.ok()) return s;
     }
   }
-  return Status();
+  return OkStatus();
 }
 
 int Main(const std::string& spec_path) {

@@ -120,7 +120,7 @@ class FirstStepSummaries final : public TrainHook {
   explicit FirstStepSummaries(const Model& model) : model_(model) {}
 
   Status AfterStep(const StepResult& result, bool*) override {
-    if (result.global_step != 1) return Status();
+    if (result.global_step != 1) return OkStatus();
     for (const ModelSummary& summary : model_.TrainingSummaries()) {
       if (const float* scalar = std::get_if<float>(&summary.value)) {
         json_[summary.tag] = *scalar;
@@ -135,7 +135,7 @@ class FirstStepSummaries final : public TrainHook {
                             {"bucket_limit", h.bucket_limits},
                             {"bucket", h.bucket_counts}};
     }
-    return Status();
+    return OkStatus();
   }
 
   const json& result() const { return json_; }
@@ -185,7 +185,8 @@ int main(int argc, char** argv) {
   result["summaries"] = summaries.result();
   result["eval"] = Check(trainer->Evaluate(eval.get(), std::nullopt), "evaluate");
   Batch batch;
-  Check(eval->Next(&batch).code() == StatusCode::kOutOfRange ? Status() : InternalError("eval not exhausted"), "eval");
+  Check(eval->Next(&batch).code() == StatusCode::kOutOfRange ? OkStatus() : InternalError("eval not exhausted"),
+        "eval");
   auto all =
       Check(DatasetBatches::Create(eval_data, {.batch_size = eval_data->num_rows(), .shuffle = false, .num_epochs = 1}),
             "predict input");

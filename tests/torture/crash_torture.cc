@@ -117,12 +117,12 @@ class ReportingHook final : public model::TrainHook {
   explicit ReportingHook(const Reporter& report) : report_(report) {}
   Status Begin(int64_t global_step) override {
     report_.Say('R', global_step);
-    return Status();
+    return OkStatus();
   }
   Status AfterStep(const model::StepResult& result, bool*) override {
     report_.Say('S', result.global_step);
     report_.Say('C', result.global_step - 1);
-    return Status();
+    return OkStatus();
   }
 
  private:

@@ -10,8 +10,8 @@
 #include <string>
 #include <vector>
 
-#include "tensorflow/event.pb.h"
 #include "tfcompat/io/record_reader.h"
+#include "tfcompat/tensorflow/event.pb.h"
 #include "util/temp_dir.h"
 
 namespace tfcompat {

@@ -2,6 +2,9 @@
 #include <boost/test/unit_test.hpp>
 
 #include <cerrno>
+#include <exception>
+#include <string>
+#include <utility>
 
 #include "base/status_macros.h"
 #include "tfcompat/base/status.h"
@@ -10,10 +13,18 @@ namespace tfcompat {
 namespace {
 
 BOOST_AUTO_TEST_CASE(OkStatusHasNoMessage) {
-  const Status s;
+  const Status s = OkStatus();
   BOOST_TEST(s.ok());
+  BOOST_TEST(static_cast<int>(s.code()) == 0);
   BOOST_TEST(s.message().empty());
   BOOST_TEST(s.ToString() == "OK");
+}
+
+BOOST_AUTO_TEST_CASE(DefaultConstructedStatusEqualsOkStatus) {
+  const Status declared;
+  BOOST_TEST(declared.ok());
+  BOOST_TEST((declared == OkStatus()));
+  BOOST_TEST(!(OkStatus() == CancelledError("")));
 }
 
 BOOST_AUTO_TEST_CASE(ErrorPrintsLikeTensorFlow) {
@@ -24,7 +35,7 @@ BOOST_AUTO_TEST_CASE(ErrorPrintsLikeTensorFlow) {
 }
 
 BOOST_AUTO_TEST_CASE(WithContextPrefixesErrorsOnly) {
-  BOOST_TEST(Status().WithContext("file").ok());
+  BOOST_TEST(OkStatus().WithContext("file").ok());
   BOOST_TEST(NotFoundError("x").WithContext("file").message() == "file: x");
 }
 
@@ -43,7 +54,7 @@ StatusOr<int> Half(int x) {
 Status Quarter(int x, int* out) {
   TFCOMPAT_ASSIGN_OR_RETURN(const int half, Half(x));
   TFCOMPAT_ASSIGN_OR_RETURN(*out, Half(half));
-  return Status::Ok();
+  return OkStatus();
 }
 
 BOOST_AUTO_TEST_CASE(StatusOrCarriesValueOrError) {
@@ -53,6 +64,43 @@ BOOST_AUTO_TEST_CASE(StatusOrCarriesValueOrError) {
   const Status s = Quarter(6, &out);
   BOOST_TEST(static_cast<int>(s.code()) == static_cast<int>(StatusCode::kInvalidArgument));
   BOOST_TEST(s.message() == "odd");
+}
+
+StatusOr<std::string> Name(bool found) {
+  if (!found) return NotFoundError("no name");
+  return std::string("ada");
+}
+
+// Whether `e` carries NOT_FOUND "no name" in both of its forms.
+bool CarriesNoName(const BadStatusOrAccess& e) {
+  return e.status() == NotFoundError("no name") && std::string(e.what()) == "NOT_FOUND: no name";
+}
+
+BOOST_AUTO_TEST_CASE(ValueOfAnErrorThrowsBadStatusOrAccessWithTheStatus) {
+  StatusOr<std::string> name = Name(false);
+  const StatusOr<std::string>& const_name = name;
+  BOOST_CHECK_EXCEPTION(name.value(), BadStatusOrAccess, CarriesNoName);
+  BOOST_CHECK_EXCEPTION(const_name.value(), BadStatusOrAccess, CarriesNoName);
+  BOOST_CHECK_EXCEPTION(*name, BadStatusOrAccess, CarriesNoName);
+  BOOST_CHECK_EXCEPTION(name->size(), BadStatusOrAccess, CarriesNoName);
+  BOOST_CHECK_EXCEPTION(const_name->size(), BadStatusOrAccess, CarriesNoName);
+  BOOST_CHECK_EXCEPTION(std::move(name).value(), BadStatusOrAccess, CarriesNoName);
+}
+
+BOOST_AUTO_TEST_CASE(BadStatusOrAccessIsAStdExceptionNamingTheError) {
+  try {
+    const std::string name = Name(false).value();
+    BOOST_ERROR("value() of an error returned " << name);
+  } catch (const std::exception& e) {
+    BOOST_TEST(std::string(e.what()) == "NOT_FOUND: no name");
+  }
+}
+
+BOOST_AUTO_TEST_CASE(ValueOfAValueDoesNotThrow) {
+  StatusOr<std::string> name = Name(true);
+  BOOST_TEST(name.value() == "ada");
+  BOOST_TEST(name->size() == 3u);
+  BOOST_TEST(std::move(name).value() == "ada");
 }
 
 }  // namespace

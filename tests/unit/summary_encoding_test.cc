@@ -3,9 +3,9 @@
 
 #include <png.h>
 
-#include <boost/test/unit_test.hpp>
 #include <algorithm>
 #include <bit>
+#include <boost/test/unit_test.hpp>
 #include <cfloat>
 #include <cmath>
 #include <cstring>
@@ -16,7 +16,7 @@
 #include "io/record_format.h"
 #include "summary/event_file_writer.h"
 #include "summary/png_encoder.h"
-#include "tensorflow/event.pb.h"
+#include "tfcompat/tensorflow/event.pb.h"
 #include "util/test_print.h"
 
 namespace tfcompat {

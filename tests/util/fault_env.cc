@@ -52,7 +52,7 @@ class FaultEnv::File final : public WritableFile {
     if (allowed > 0) {
       if (Status s = file_->Append(data.substr(0, allowed)); !s.ok()) return s;
     }
-    return error != 0 ? ErrnoToStatus(error, path()) : Status();
+    return error != 0 ? ErrnoToStatus(error, path()) : OkStatus();
   }
   Status Flush() override {
     if (const int error = env_->Count(FileOp::kFlush, path())) return ErrnoToStatus(error, path());

@@ -36,7 +36,7 @@ Status ParseRow(std::string_view row, const std::string& where, size_t num_featu
     return InvalidArgumentError(where + ": expected " + std::to_string(num_features) + " values, got " +
                                 std::to_string(column));
   }
-  return Status();
+  return OkStatus();
 }
 
 }  // namespace

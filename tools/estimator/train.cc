@@ -19,23 +19,23 @@ class ProgressBar final : public model::TrainHook {
 
   Status Begin(int64_t global_step) override {
     first_ = global_step;
-    return Status();
+    return OkStatus();
   }
   void set_last(int64_t last) { last_ = last; }
 
   Status AfterStep(const model::StepResult& result, bool*) override {
-    if (last_ <= first_) return Status();
+    if (last_ <= first_) return OkStatus();
     constexpr int kWidth = 40;
     const int64_t done = std::min(result.global_step, last_) - first_;
     const int filled = static_cast<int>(done * kWidth / (last_ - first_));
     out_ << "\r[" << std::string(filled, '#') << std::string(kWidth - filled, ' ') << "] " << result.global_step << "/"
          << last_ << std::flush;
-    return Status();
+    return OkStatus();
   }
 
   Status End(int64_t) override {
     out_ << "\n";
-    return Status();
+    return OkStatus();
   }
 
  private:

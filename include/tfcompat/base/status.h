@@ -2,10 +2,11 @@
 //
 // The codes are TensorFlow's (and absl's), so a message such as
 //   DATA_LOSS: logs/events.out.tfevents...: corrupt record at offset 4096
-// reads the way a TensorFlow user expects. Construct errors with the
-// factories below:
+// reads the way a TensorFlow user expects. Spell success OkStatus() and
+// construct errors with the factories below, as in absl and TensorFlow:
 //
 //   if (n > limit) return tfcompat::InvalidArgumentError("shape too large");
+//   return tfcompat::OkStatus();
 //
 //   tfcompat::StatusOr<int> ParseCount(std::string_view s);
 //   auto count = ParseCount("12");
@@ -15,6 +16,7 @@
 #define TFCOMPAT_BASE_STATUS_H_
 
 #include <cassert>
+#include <exception>
 #include <memory>
 #include <ostream>
 #include <string>
@@ -52,10 +54,11 @@ std::string_view StatusCodeName(StatusCode code);
 // and move when OK (one null pointer).
 class [[nodiscard]] Status {
  public:
+  // OK, so that a Status can be a member or be declared before it is
+  // assigned; where a value is meant, write OkStatus().
   Status() = default;
+  // OK when `code` is kOk (the message is then dropped).
   Status(StatusCode code, std::string_view message);
-
-  static Status Ok() { return Status(); }
 
   bool ok() const { return rep_ == nullptr; }
   StatusCode code() const { return rep_ ? rep_->code : StatusCode::kOk; }
@@ -86,6 +89,9 @@ class [[nodiscard]] Status {
 
 std::ostream& operator<<(std::ostream& os, const Status& status);
 
+// The OK status (absl::OkStatus(), tensorflow::OkStatus()).
+inline Status OkStatus() { return OkStatus(); }
+
 Status CancelledError(std::string_view message);
 Status UnknownError(std::string_view message);
 Status InvalidArgumentError(std::string_view message);
@@ -106,6 +112,35 @@ Status DataLossError(std::string_view message);
 // Unknown. The message is "<context>: <strerror>".
 Status ErrnoToStatus(int errno_value, std::string_view context);
 
+// What StatusOr<T>::value() throws when it holds an error (as
+// absl::BadStatusOrAccess): the error travels with the exception, so even an
+// uncaught one says what failed.
+//
+//   try {
+//     Use(ParseCount(text).value());
+//   } catch (const tfcompat::BadStatusOrAccess& e) {
+//     std::cerr << e.what() << "\n";  // "INVALID_ARGUMENT: not a count: x"
+//   }
+class BadStatusOrAccess : public std::exception {
+ public:
+  // `status` is the error the StatusOr held.
+  explicit BadStatusOrAccess(Status status);
+
+  // status().ToString().
+  const char* what() const noexcept override;
+  const Status& status() const { return status_; }
+
+ private:
+  Status status_;
+  std::string what_;
+};
+
+namespace internal {
+// Out of line, so that every value() does not inline the exception's
+// construction.
+[[noreturn]] void ThrowBadStatusOrAccess(const Status& status);
+}  // namespace internal
+
 // A value of type T, or the error that prevented producing one.
 template <typename T>
 class [[nodiscard]] StatusOr {
@@ -117,12 +152,22 @@ class [[nodiscard]] StatusOr {
   StatusOr(T value) : value_(std::move(value)) {}  // NOLINT: implicit by design
 
   bool ok() const { return std::holds_alternative<T>(value_); }
-  Status status() const { return ok() ? Status() : std::get<Status>(value_); }
+  Status status() const { return ok() ? OkStatus() : std::get<Status>(value_); }
 
-  // Precondition: ok().
-  T& value() & { return std::get<T>(value_); }
-  const T& value() const& { return std::get<T>(value_); }
-  T&& value() && { return std::get<T>(std::move(value_)); }
+  // The value. When !ok(), throws BadStatusOrAccess carrying status(); so
+  // do * and ->, which call value().
+  T& value() & {
+    CheckOk();
+    return *std::get_if<T>(&value_);
+  }
+  const T& value() const& {
+    CheckOk();
+    return *std::get_if<T>(&value_);
+  }
+  T&& value() && {
+    CheckOk();
+    return std::move(*std::get_if<T>(&value_));
+  }
   T& operator*() & { return value(); }
   const T& operator*() const& { return value(); }
   T&& operator*() && { return std::move(*this).value(); }
@@ -130,6 +175,10 @@ class [[nodiscard]] StatusOr {
   const T* operator->() const { return &value(); }
 
  private:
+  void CheckOk() const {
+    if (!ok()) internal::ThrowBadStatusOrAccess(std::get<Status>(value_));
+  }
+
   std::variant<Status, T> value_;
 };
 

@@ -17,7 +17,7 @@ class Adagrad final : public Optimizer {
 
   Status CreateSlots(VariableStore* store, std::string_view) override {
     TFCOMPAT_ASSIGN_OR_RETURN(accum_slot_, store->AddSlot("Adagrad", initial_accumulator_));
-    return Status();
+    return OkStatus();
   }
 
   void Apply(VariableStore* store) override {

@@ -27,7 +27,7 @@ class Adam final : public Optimizer {
     TFCOMPAT_ASSIGN_OR_RETURN(v_slot_, store->AddSlot("Adam_1", 0.0f));
     TFCOMPAT_ASSIGN_OR_RETURN(beta1_power_, store->AddScalar(std::string(scope) + "beta1_power", beta1_));
     TFCOMPAT_ASSIGN_OR_RETURN(beta2_power_, store->AddScalar(std::string(scope) + "beta2_power", beta2_));
-    return Status();
+    return OkStatus();
   }
 
   void Apply(VariableStore* store) override {

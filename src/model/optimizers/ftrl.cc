@@ -26,7 +26,7 @@ class Ftrl final : public Optimizer {
   Status CreateSlots(VariableStore* store, std::string_view) override {
     TFCOMPAT_ASSIGN_OR_RETURN(accum_slot_, store->AddSlot("Ftrl", initial_accumulator_));
     TFCOMPAT_ASSIGN_OR_RETURN(linear_slot_, store->AddSlot("Ftrl_1", 0.0f));
-    return Status();
+    return OkStatus();
   }
 
   void Apply(VariableStore* store) override {

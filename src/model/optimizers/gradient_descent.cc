@@ -9,7 +9,7 @@ class GradientDescent final : public Optimizer {
  public:
   explicit GradientDescent(float learning_rate) : lr_(learning_rate) {}
 
-  Status CreateSlots(VariableStore*, std::string_view) override { return Status(); }
+  Status CreateSlots(VariableStore*, std::string_view) override { return OkStatus(); }
 
   void Apply(VariableStore* store) override {
     ViewArray(store->params()) -= lr_ * ViewArray(std::span<const float>(store->gradients()));

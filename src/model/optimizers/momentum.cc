@@ -18,7 +18,7 @@ class Momentum final : public Optimizer {
 
   Status CreateSlots(VariableStore* store, std::string_view) override {
     TFCOMPAT_ASSIGN_OR_RETURN(accum_slot_, store->AddSlot("Momentum", 0.0f));
-    return Status();
+    return OkStatus();
   }
 
   void Apply(VariableStore* store) override {

@@ -25,7 +25,7 @@ class RMSProp final : public Optimizer {
       TFCOMPAT_ASSIGN_OR_RETURN(mg_slot_, store->AddSlot("RMSProp_1", 0.0f));
     }
     TFCOMPAT_ASSIGN_OR_RETURN(mom_slot_, store->AddSlot(centered_ ? "RMSProp_2" : "RMSProp_1", 0.0f));
-    return Status();
+    return OkStatus();
   }
 
   void Apply(VariableStore* store) override {

@@ -11,7 +11,7 @@
 #include <string_view>
 #include <vector>
 
-#include "tensorflow/event.pb.h"
+#include "tfcompat/tensorflow/event.pb.h"
 #include "tfcompat/data/csv_input.h"
 #include "tfcompat/checkpoint/checkpoint.h"
 #include "tfcompat/checkpoint/model_dir_lock.h"
@@ -447,7 +447,7 @@ class FixedMetricsModel final : public Model {
     metrics->Add("d_tenth", 0.1, 1);
     metrics->Add("e_zero", 0, 1);
     metrics->Add("f_huge", 2.5e20, 1);
-    return Status();
+    return OkStatus();
   }
 
  private:

@@ -32,17 +32,17 @@ class RecordingHook : public TrainHook {
  public:
   Status Begin(int64_t step) override {
     begins.push_back(step);
-    return Status();
+    return OkStatus();
   }
   Status AfterStep(const StepResult& r, bool* stop) override {
     steps.push_back(r.global_step);
     losses.push_back(r.loss);
     *stop = r.global_step == stop_at;
-    return Status();
+    return OkStatus();
   }
   Status End(int64_t step) override {
     ends.push_back(step);
-    return Status();
+    return OkStatus();
   }
   std::vector<int64_t> begins, steps, ends;
   std::vector<double> losses;
@@ -79,7 +79,7 @@ class LeastSquaresModel final : public Model {
   Status UpdateMetrics(const data::Batch& batch, Metrics* metrics) override {
     TFCOMPAT_ASSIGN_OR_RETURN(const StepLoss loss, ComputeGradients(batch, 0));
     metrics->Add("loss", loss.loss, 1);
-    return Status();
+    return OkStatus();
   }
 
  private:
