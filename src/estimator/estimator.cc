@@ -145,7 +145,7 @@ class TrainingHooks final : public TrainHook {
       } else if (step >= *last_count_step_ + config_.log_step_count_steps) {
         const double rate = static_cast<double>(step - *last_count_step_) / SecondsSince(last_count_time_);
         log_("global_step/sec: " + FormatG(rate));
-        TFCOMPAT_RETURN_IF_ERROR(writer_->AddScalar("global_step/sec", step, static_cast<float>(rate)));
+        TFCOMPAT_RETURN_IF_ERROR(writer_->AddScalar("global_step/sec", static_cast<float>(rate), step));
         last_count_step_ = step;
         last_count_time_ = Clock::now();
       }
@@ -168,20 +168,20 @@ class TrainingHooks final : public TrainHook {
   // What SummarySaverHook's merged summary holds: the Estimator's `loss`,
   // the model's own summaries and, when asked, every trainable variable.
   Status WriteSummaries(int64_t step, double loss) {
-    TFCOMPAT_RETURN_IF_ERROR(writer_->AddScalar("loss", step, static_cast<float>(loss)));
+    TFCOMPAT_RETURN_IF_ERROR(writer_->AddScalar("loss", static_cast<float>(loss), step));
     for (const ModelSummary& summary : model_->TrainingSummaries()) {
       if (const float* scalar = std::get_if<float>(&summary.value)) {
-        TFCOMPAT_RETURN_IF_ERROR(writer_->AddScalar(summary.tag, step, *scalar));
+        TFCOMPAT_RETURN_IF_ERROR(writer_->AddScalar(summary.tag, *scalar, step));
       } else {
         const auto& values = std::get<std::vector<double>>(summary.value);
-        TFCOMPAT_RETURN_IF_ERROR(writer_->AddHistogram(summary.tag, step, HistogramData::FromValues(values)));
+        TFCOMPAT_RETURN_IF_ERROR(writer_->AddHistogram(summary.tag, HistogramData::FromValues(values), step));
       }
     }
     if (!config_.weight_histograms) return OkStatus();
     for (const VariableRef& v : store_->ListTrainable()) {
       const auto values = std::get<std::span<float>>(v.values);
       const std::vector<double> widened(values.begin(), values.end());
-      TFCOMPAT_RETURN_IF_ERROR(writer_->AddHistogram(v.name, step, HistogramData::FromValues(widened)));
+      TFCOMPAT_RETURN_IF_ERROR(writer_->AddHistogram(v.name, HistogramData::FromValues(widened), step));
     }
     return OkStatus();
   }
@@ -198,7 +198,7 @@ class TrainingHooks final : public TrainHook {
       return OkStatus();
     };
     TFCOMPAT_ASSIGN_OR_RETURN(const std::string prefix, manager_->Save(step, write));
-    TFCOMPAT_RETURN_IF_ERROR(writer_->AddCheckpoint(step, prefix));
+    TFCOMPAT_RETURN_IF_ERROR(writer_->AddCheckpoint(prefix, step));
     last_save_step_ = step;
     last_save_time_ = Clock::now();
     return OkStatus();
@@ -429,7 +429,7 @@ StatusOr<std::map<std::string, double>> Estimator::Evaluate(const InputFn& input
   TFCOMPAT_ASSIGN_OR_RETURN(std::unique_ptr<SummaryWriter> writer, SummaryWriterAccess::Create(env_, eval_dir, {}));
   for (const auto& [metric, value] : metrics) {
     if (metric == "global_step") continue;
-    TFCOMPAT_RETURN_IF_ERROR(writer->AddScalar(metric, global_step, static_cast<float>(value)));
+    TFCOMPAT_RETURN_IF_ERROR(writer->AddScalar(metric, static_cast<float>(value), global_step));
   }
   if (checkpoint.has_value()) {
     // _write_checkpoint_path_to_summary: a string tensor with no plugin.
