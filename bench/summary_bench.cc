@@ -61,7 +61,7 @@ Result Ours(const fs::path& dir, int64_t n, int max_queue) {
   const uint64_t header_bytes = DirBytes(dir);
   const auto start = Clock::now();
   for (int64_t step = 0; step < n; ++step) {
-    if (!(*writer)->AddScalar("loss", step, static_cast<float>(step) * 0.5f).ok()) std::exit(2);
+    if (!(*writer)->AddScalar("loss", static_cast<float>(step) * 0.5f, step).ok()) std::exit(2);
   }
   if (!(*writer)->Close().ok()) std::exit(2);
   const double secs = Seconds(start);

@@ -68,7 +68,7 @@ Status WriteImages(SummaryWriter& w) {
       p[2] = 128;
     }
   }
-  DEMO_CHECK(w.AddImage("gradient", 0, tfcompat::ImageU8{8, 16, 3, rgb}));
+  DEMO_CHECK(w.AddImage("gradient", tfcompat::ImageU8{8, 16, 3, rgb}, 0));
 
   std::vector<std::vector<uint8_t>> grays(3, std::vector<uint8_t>(16));
   std::vector<tfcompat::ImageU8> batch;
@@ -76,11 +76,11 @@ Status WriteImages(SummaryWriter& w) {
     for (int i = 0; i < 16; ++i) grays[k][i] = static_cast<uint8_t>(80 * k + i);
     batch.push_back(tfcompat::ImageU8{4, 4, 1, grays[k]});
   }
-  DEMO_CHECK(w.AddImages("batch", 0, batch));
+  DEMO_CHECK(w.AddImages("batch", batch, 0));
 
   std::vector<float> gray(16);
   for (int i = 0; i < 16; ++i) gray[i] = static_cast<float>(i) / 15.0f;
-  return w.AddImage("float_image", 0, tfcompat::ImageF32{4, 4, 1, gray});
+  return w.AddImage("float_image", tfcompat::ImageF32{4, 4, 1, gray}, 0);
 }
 
 Status WriteGraph(SummaryWriter& w) {
@@ -106,27 +106,27 @@ Status WriteTrain(const std::string& logdir) {
   SummaryWriter& w = **created;
   DEMO_CHECK(w.AddSessionStart(0));
   for (int step = 0; step < 100; ++step) {
-    DEMO_CHECK(w.AddScalar("loss", step, 1.0f / (1.0f + static_cast<float>(step))));
-    DEMO_CHECK(w.AddScalarTensor("accuracy", step, static_cast<float>(step) / 100.0f));
+    DEMO_CHECK(w.AddScalar("loss", 1.0f / (1.0f + static_cast<float>(step)), step));
+    DEMO_CHECK(w.AddScalarTensor("accuracy", static_cast<float>(step) / 100.0f, step));
   }
   for (int step = 0; step < 5; ++step) {
     std::vector<double> values(1000);
     for (int i = 0; i < 1000; ++i) values[i] = step + i / 1000.0;
-    DEMO_CHECK(w.AddHistogram("weights", step, values));
+    DEMO_CHECK(w.AddHistogram("weights", values, step));
   }
   std::vector<double> activations(100);
   for (int i = 0; i < 100; ++i) activations[i] = std::sin(static_cast<double>(i));
-  DEMO_CHECK(w.AddHistogram("activations", 0, tfcompat::HistogramData::FromValues(activations)));
+  DEMO_CHECK(w.AddHistogram("activations", tfcompat::HistogramData::FromValues(activations), 0));
   DEMO_CHECK(WriteImages(w));
 
   std::vector<float> tone(2000);
   for (int i = 0; i < 2000; ++i) {
     tone[i] = 0.5f * static_cast<float>(std::sin(2 * std::numbers::pi * 440.0 * i / 8000.0));
   }
-  DEMO_CHECK(w.AddAudio("tone", 0, tone, 1, 8000));
-  DEMO_CHECK(w.AddText("notes", 0, "**hello** from tfcompat"));
+  DEMO_CHECK(w.AddAudio("tone", tone, 1, 8000, 0));
+  DEMO_CHECK(w.AddText("notes", "**hello** from tfcompat", 0));
   const std::vector<std::string> cells = {"a", "b", "c", "d"};
-  DEMO_CHECK(w.AddTextTable("table", 0, 2, 2, cells));
+  DEMO_CHECK(w.AddTextTable("table", 2, 2, cells, 0));
   DEMO_CHECK(WriteGraph(w));
 
   std::vector<uint8_t> labels(100);
@@ -135,12 +135,12 @@ Status WriteTrain(const std::string& logdir) {
     labels[i] = i % 3 != 0;
     predictions[i] = static_cast<float>(i) / 99.0f;
   }
-  DEMO_CHECK(w.AddPrCurve("pr_curve", 0, labels, predictions, 11));
+  DEMO_CHECK(w.AddPrCurve("pr_curve", labels, predictions, 0, 11));
 
   std::vector<float> points(15);
   for (int i = 0; i < 15; ++i) points[i] = static_cast<float>(i);
   const std::vector<std::string> names = {"p0", "p1", "p2", "p3", "p4"};
-  DEMO_CHECK(w.AddEmbedding("points", 0, 5, 3, points, names));
+  DEMO_CHECK(w.AddEmbedding("points", 5, 3, points, 0, names));
 
   tfcompat::CustomScalarLayout layout;
   layout.categories.push_back({"losses", {{"loss", {"loss.*"}}}, false});
@@ -151,7 +151,7 @@ Status WriteTrain(const std::string& logdir) {
   experiment.hparams.push_back({"optimizer", "", "", {std::string("sgd"), std::string("adam")}});
   experiment.metrics.push_back({"metric/accuracy", "", "accuracy", ""});
   DEMO_CHECK(w.AddHParamsExperiment(experiment));
-  DEMO_CHECK(w.AddCheckpoint(99, "model.ckpt-99"));
+  DEMO_CHECK(w.AddCheckpoint("model.ckpt-99", 99));
   return w.Close();
 }
 
@@ -161,7 +161,7 @@ Status WriteSession(const std::string& run_dir, double lr, const std::string& op
   SummaryWriter& w = **created;
   DEMO_CHECK(w.AddHParamsSessionStart({{"lr", lr}, {"optimizer", optimizer}}));
   for (int step = 0; step < 10; ++step) {
-    DEMO_CHECK(w.AddScalar("metric/accuracy", step, base + static_cast<float>(step) / 20.0f));
+    DEMO_CHECK(w.AddScalar("metric/accuracy", base + static_cast<float>(step) / 20.0f, step));
   }
   DEMO_CHECK(w.AddHParamsSessionEnd(tfcompat::HParamsSessionStatus::kSuccess));
   return w.Close();

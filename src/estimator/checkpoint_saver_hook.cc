@@ -47,7 +47,7 @@ Status CheckpointSaverHook::Save(int64_t step) {
     return OkStatus();
   };
   TFCOMPAT_ASSIGN_OR_RETURN(const std::string prefix, manager_->Save(step, write));
-  TFCOMPAT_RETURN_IF_ERROR(writer_->AddCheckpoint(step, prefix));
+  TFCOMPAT_RETURN_IF_ERROR(writer_->AddCheckpoint(prefix, step));
   last_save_step_ = step;
   last_save_time_ = LogClock::now();
   return OkStatus();

@@ -20,7 +20,6 @@
 #include "estimator/summary_saver_hook.h"
 #include "io/file.h"
 #include "summary/summary_writer_internal.h"
-#include "tfcompat/tensorflow/summary.pb.h"
 #include "tfcompat/checkpoint/checkpoint.h"
 #include "tfcompat/checkpoint/model_dir_lock.h"
 
@@ -301,20 +300,12 @@ StatusOr<std::map<std::string, double>> Estimator::Evaluate(const InputFn& input
   TFCOMPAT_ASSIGN_OR_RETURN(std::unique_ptr<SummaryWriter> writer, SummaryWriterAccess::Create(env_, eval_dir, {}));
   for (const auto& [metric, value] : metrics) {
     if (metric == "global_step") continue;
-    TFCOMPAT_RETURN_IF_ERROR(writer->AddScalar(metric, global_step, static_cast<float>(value)));
+    TFCOMPAT_RETURN_IF_ERROR(writer->AddScalar(metric, static_cast<float>(value), global_step));
   }
   if (checkpoint.has_value()) {
     // _write_checkpoint_path_to_summary: a string tensor with no plugin.
     Log("Saving 'checkpoint_path' summary for global step " + std::to_string(global_step) + ": " + *checkpoint);
-    tensorflow::Event event;
-    event.set_step(global_step);
-    tensorflow::Summary::Value* value = event.mutable_summary()->add_value();
-    value->set_tag("checkpoint_path");
-    tensorflow::TensorProto* tensor = value->mutable_tensor();
-    tensor->set_dtype(tensorflow::DT_STRING);
-    tensor->mutable_tensor_shape();
-    tensor->add_string_val(*checkpoint);
-    TFCOMPAT_RETURN_IF_ERROR(SummaryWriterAccess::WriteEvent(*writer, event));
+    TFCOMPAT_RETURN_IF_ERROR(writer->AddStringTensor("checkpoint_path", *checkpoint, global_step));
   }
   TFCOMPAT_RETURN_IF_ERROR(writer->Close());
   return metrics;

@@ -14,7 +14,7 @@ Status StepCounterHook::AfterStep(const model::StepResult& result, bool*) {
   if (step < *last_step_ + every_n_steps_) return OkStatus();
   const double rate = static_cast<double>(step - *last_step_) / SecondsSince(last_time_);
   log_("global_step/sec: " + FormatG(rate));
-  TFCOMPAT_RETURN_IF_ERROR(writer_->AddScalar("global_step/sec", step, static_cast<float>(rate)));
+  TFCOMPAT_RETURN_IF_ERROR(writer_->AddScalar("global_step/sec", static_cast<float>(rate), step));
   last_step_ = step;
   last_time_ = LogClock::now();
   return OkStatus();

@@ -17,20 +17,20 @@ Status SummarySaverHook::AfterStep(const model::StepResult& result, bool*) {
 }
 
 Status SummarySaverHook::WriteSummaries(int64_t step, double loss) {
-  TFCOMPAT_RETURN_IF_ERROR(writer_->AddScalar("loss", step, static_cast<float>(loss)));
+  TFCOMPAT_RETURN_IF_ERROR(writer_->AddScalar("loss", static_cast<float>(loss), step));
   for (const model::ModelSummary& summary : model_->TrainingSummaries()) {
     if (const float* scalar = std::get_if<float>(&summary.value)) {
-      TFCOMPAT_RETURN_IF_ERROR(writer_->AddScalar(summary.tag, step, *scalar));
+      TFCOMPAT_RETURN_IF_ERROR(writer_->AddScalar(summary.tag, *scalar, step));
     } else {
       const auto& values = std::get<std::vector<double>>(summary.value);
-      TFCOMPAT_RETURN_IF_ERROR(writer_->AddHistogram(summary.tag, step, HistogramData::FromValues(values)));
+      TFCOMPAT_RETURN_IF_ERROR(writer_->AddHistogram(summary.tag, HistogramData::FromValues(values), step));
     }
   }
   if (!weight_histograms_) return OkStatus();
   for (const model::VariableRef& v : model_->variables().ListTrainable()) {
     const auto values = std::get<std::span<float>>(v.values);
     const std::vector<double> widened(values.begin(), values.end());
-    TFCOMPAT_RETURN_IF_ERROR(writer_->AddHistogram(v.name, step, HistogramData::FromValues(widened)));
+    TFCOMPAT_RETURN_IF_ERROR(writer_->AddHistogram(v.name, HistogramData::FromValues(widened), step));
   }
   return OkStatus();
 }

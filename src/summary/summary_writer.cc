@@ -144,12 +144,12 @@ const std::string& SummaryWriter::logdir() const { return rep_->logdir; }
 Status SummaryWriter::Flush() { return rep_->events->Flush(); }
 Status SummaryWriter::Close() { return rep_->events->Close(); }
 
-Status SummaryWriter::AddScalar(std::string_view tag, int64_t step, float value) {
+Status SummaryWriter::AddScalar(std::string_view tag, float value, int64_t step) {
   TFCOMPAT_RETURN_IF_ERROR(CheckTag(tag));
   return rep_->events->WriteScalarEvent(tag, step, value);
 }
 
-Status SummaryWriter::AddScalarTensor(std::string_view tag, int64_t step, float value) {
+Status SummaryWriter::AddScalarTensor(std::string_view tag, float value, int64_t step) {
   TFCOMPAT_RETURN_IF_ERROR(CheckTag(tag));
   tensorboard::ScalarPluginData content;
   tensorflow::Event event;
@@ -158,7 +158,7 @@ Status SummaryWriter::AddScalarTensor(std::string_view tag, int64_t step, float 
   return SummaryWriterAccess::WriteEvent(*this, event);
 }
 
-Status SummaryWriter::AddHistogram(std::string_view tag, int64_t step, std::span<const double> values,
+Status SummaryWriter::AddHistogram(std::string_view tag, std::span<const double> values, int64_t step,
                                    int bucket_count) {
   TFCOMPAT_RETURN_IF_ERROR(CheckTag(tag));
   if (bucket_count < 1) return InvalidArgumentError("histogram bucket_count must be positive");
@@ -174,7 +174,7 @@ Status SummaryWriter::AddHistogram(std::string_view tag, int64_t step, std::span
   return SummaryWriterAccess::WriteEvent(*this, event);
 }
 
-Status SummaryWriter::AddHistogram(std::string_view tag, int64_t step, const HistogramData& histogram) {
+Status SummaryWriter::AddHistogram(std::string_view tag, const HistogramData& histogram, int64_t step) {
   TFCOMPAT_RETURN_IF_ERROR(CheckTag(tag));
   const auto& limits = histogram.bucket_limits;
   if (limits.size() != histogram.bucket_counts.size()) {
@@ -202,16 +202,16 @@ Status SummaryWriter::AddHistogram(std::string_view tag, int64_t step, const His
   return SummaryWriterAccess::WriteEvent(*this, event);
 }
 
-Status SummaryWriter::AddImage(std::string_view tag, int64_t step, const ImageU8& image) {
-  return AddImages(tag, step, std::span<const ImageU8>(&image, 1));
+Status SummaryWriter::AddImage(std::string_view tag, const ImageU8& image, int64_t step) {
+  return AddImages(tag, std::span<const ImageU8>(&image, 1), step);
 }
 
-Status SummaryWriter::AddImage(std::string_view tag, int64_t step, const ImageF32& image) {
+Status SummaryWriter::AddImage(std::string_view tag, const ImageF32& image, int64_t step) {
   const std::vector<uint8_t> bytes = FloatPixelsToBytes(image.pixels);
-  return AddImage(tag, step, ImageU8{image.height, image.width, image.channels, bytes});
+  return AddImage(tag, ImageU8{image.height, image.width, image.channels, bytes}, step);
 }
 
-Status SummaryWriter::AddImages(std::string_view tag, int64_t step, std::span<const ImageU8> images) {
+Status SummaryWriter::AddImages(std::string_view tag, std::span<const ImageU8> images, int64_t step) {
   TFCOMPAT_RETURN_IF_ERROR(CheckTag(tag));
   if (images.empty()) return InvalidArgumentError("image batch '" + std::string(tag) + "' is empty");
   // The images plugin's tensor: [width, height, png_1, ..., png_n].
@@ -234,8 +234,8 @@ Status SummaryWriter::AddImages(std::string_view tag, int64_t step, std::span<co
   return SummaryWriterAccess::WriteEvent(*this, event);
 }
 
-Status SummaryWriter::AddAudio(std::string_view tag, int64_t step, std::span<const float> samples, int channels,
-                               int sample_rate) {
+Status SummaryWriter::AddAudio(std::string_view tag, std::span<const float> samples, int channels, int sample_rate,
+                               int64_t step) {
   TFCOMPAT_RETURN_IF_ERROR(CheckTag(tag));
   if (channels < 1 || channels > 1024) return InvalidArgumentError("audio channels must be in [1, 1024]");
   if (sample_rate < 1) return InvalidArgumentError("audio sample_rate must be positive");
@@ -251,7 +251,15 @@ Status SummaryWriter::AddAudio(std::string_view tag, int64_t step, std::span<con
   return SummaryWriterAccess::WriteEvent(*this, event);
 }
 
-Status SummaryWriter::AddText(std::string_view tag, int64_t step, std::string_view markdown) {
+Status SummaryWriter::AddStringTensor(std::string_view tag, std::string_view value, int64_t step) {
+  TFCOMPAT_RETURN_IF_ERROR(CheckTag(tag));
+  tensorflow::Event event;
+  tensorflow::TensorProto* tensor = AddTensorValue(event, step, tag, nullptr, nullptr, tensorflow::DT_STRING, {});
+  tensor->add_string_val(std::string(value));
+  return SummaryWriterAccess::WriteEvent(*this, event);
+}
+
+Status SummaryWriter::AddText(std::string_view tag, std::string_view markdown, int64_t step) {
   TFCOMPAT_RETURN_IF_ERROR(CheckTag(tag));
   tensorboard::TextPluginData content;
   tensorflow::Event event;
@@ -260,8 +268,8 @@ Status SummaryWriter::AddText(std::string_view tag, int64_t step, std::string_vi
   return SummaryWriterAccess::WriteEvent(*this, event);
 }
 
-Status SummaryWriter::AddTextTable(std::string_view tag, int64_t step, int rows, int cols,
-                                   std::span<const std::string> cells) {
+Status SummaryWriter::AddTextTable(std::string_view tag, int rows, int cols, std::span<const std::string> cells,
+                                   int64_t step) {
   TFCOMPAT_RETURN_IF_ERROR(CheckTag(tag));
   if (rows < 1 || cols < 1 || cells.size() != static_cast<uint64_t>(rows) * static_cast<uint64_t>(cols)) {
     return InvalidArgumentError("text table '" + std::string(tag) + "' of " + std::to_string(rows) + "x" +
@@ -350,8 +358,8 @@ Status SummaryWriter::AddHParamsSessionEnd(HParamsSessionStatus status) {
   return SummaryWriterAccess::WriteEvent(*this, event);
 }
 
-Status SummaryWriter::AddPrCurve(std::string_view tag, int64_t step, std::span<const uint8_t> labels,
-                                 std::span<const float> predictions, int num_thresholds) {
+Status SummaryWriter::AddPrCurve(std::string_view tag, std::span<const uint8_t> labels,
+                                 std::span<const float> predictions, int64_t step, int num_thresholds) {
   TFCOMPAT_RETURN_IF_ERROR(CheckTag(tag));
   if (num_thresholds < 2 || num_thresholds > (1 << 20)) {
     return InvalidArgumentError("pr curve num_thresholds must be in [2, 1048576]");
@@ -370,7 +378,7 @@ Status SummaryWriter::AddPrCurve(std::string_view tag, int64_t step, std::span<c
   return SummaryWriterAccess::WriteEvent(*this, event);
 }
 
-Status SummaryWriter::AddEmbedding(std::string_view tag, int64_t step, int rows, int dim, std::span<const float> values,
+Status SummaryWriter::AddEmbedding(std::string_view tag, int rows, int dim, std::span<const float> values, int64_t step,
                                    std::span<const std::string> labels) {
   TFCOMPAT_RETURN_IF_ERROR(CheckTag(tag));
   if (rows < 1 || dim < 1 || values.size() != static_cast<uint64_t>(rows) * static_cast<uint64_t>(dim)) {
@@ -450,7 +458,7 @@ Status SummaryWriter::AddSessionStart(int64_t step) {
   return SummaryWriterAccess::WriteEvent(*this, event);
 }
 
-Status SummaryWriter::AddCheckpoint(int64_t step, std::string_view checkpoint_path) {
+Status SummaryWriter::AddCheckpoint(std::string_view checkpoint_path, int64_t step) {
   tensorflow::Event event;
   event.set_step(step);
   event.mutable_session_log()->set_status(tensorflow::SessionLog::CHECKPOINT);

@@ -96,7 +96,7 @@ class Reporter {
   for (;;) {
     ++step;
     report.Say('S', step);
-    if (Status s = (*writer)->AddScalar("loss", step, 1.0f / static_cast<float>(step)); !s.ok()) Fail(s);
+    if (Status s = (*writer)->AddScalar("loss", 1.0f / static_cast<float>(step), step); !s.ok()) Fail(s);
     if (step % 3 == 0) {
       if (Status s = (*writer)->Flush(); !s.ok()) Fail(s);
       report.Say('E', step);

@@ -98,7 +98,7 @@ BOOST_AUTO_TEST_CASE(ManyThreadsShareOneSummaryWriter) {
       threads.emplace_back([&, t] {
         const std::string tag = "thread_" + std::to_string(t);
         for (int step = 0; step < kSteps; ++step) {
-          if (!(*writer)->AddScalar(tag, step, static_cast<float>(t * kSteps + step)).ok()) ++failures;
+          if (!(*writer)->AddScalar(tag, static_cast<float>(t * kSteps + step), step).ok()) ++failures;
           if (step % 50 == 0 && !(*writer)->Flush().ok()) ++failures;
         }
       });

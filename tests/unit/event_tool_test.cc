@@ -21,8 +21,8 @@ void WriteRuns(const TempDir& dir) {
     auto writer = SummaryWriter::Create(dir.file(run));
     BOOST_TEST_REQUIRE(writer.ok());
     const float base = run[0] == 'a' ? 0.0f : 1.0f;
-    for (int step = 0; step < 4; ++step) BOOST_TEST((*writer)->AddScalar("loss", step, base + step / 4.0f).ok());
-    if (run[0] == 'a') BOOST_TEST((*writer)->AddText("notes", 0, "x").ok());
+    for (int step = 0; step < 4; ++step) BOOST_TEST((*writer)->AddScalar("loss", base + step / 4.0f, step).ok());
+    if (run[0] == 'a') BOOST_TEST((*writer)->AddText("notes", "x", 0).ok());
     BOOST_TEST((*writer)->Close().ok());
   }
 }
@@ -81,7 +81,7 @@ BOOST_AUTO_TEST_CASE(DumpPrintsOneEventPerLine) {
   TempDir dir;
   auto writer = SummaryWriter::Create(dir.path());
   BOOST_TEST_REQUIRE(writer.ok());
-  BOOST_TEST((*writer)->AddScalar("loss", 7, 0.5f).ok());
+  BOOST_TEST((*writer)->AddScalar("loss", 0.5f, 7).ok());
   BOOST_TEST((*writer)->Close().ok());
   std::ostringstream out, err;
   BOOST_TEST(RunDump({(*writer)->path(), false}, out, err) == kExitOk);

@@ -140,7 +140,7 @@ BOOST_AUTO_TEST_CASE(ProjectorFilesStayInsideTheRunDirectory) {
     BOOST_REQUIRE(writer.ok());
     const std::vector<float> values = {1, 2};
     for (const char* tag : {"../escape", "..", "/abs/path", "a/../../b"}) {
-      BOOST_REQUIRE((*writer)->AddEmbedding(tag, 1, 1, 2, values).ok());
+      BOOST_REQUIRE((*writer)->AddEmbedding(tag, 1, 2, values, 1).ok());
     }
     BOOST_REQUIRE((*writer)->Close().ok());
   }

@@ -90,7 +90,7 @@ class [[nodiscard]] Status {
 std::ostream& operator<<(std::ostream& os, const Status& status);
 
 // The OK status (absl::OkStatus(), tensorflow::OkStatus()).
-inline Status OkStatus() { return OkStatus(); }
+inline Status OkStatus() { return Status(); }
 
 Status CancelledError(std::string_view message);
 Status UnknownError(std::string_view message);

@@ -3,10 +3,14 @@
 //
 //   TFCOMPAT_ASSIGN_OR_RETURN(auto writer, tfcompat::SummaryWriter::Create("logs/train"));
 //   for (int64_t step = 0; step < steps; ++step) {
-//     TFCOMPAT_RETURN_IF_ERROR(writer->AddScalar("loss", step, loss));
+//     TFCOMPAT_RETURN_IF_ERROR(writer->AddScalar("loss", loss, step));
 //   }
-//   TFCOMPAT_RETURN_IF_ERROR(writer->AddHistogram("weights", step, weights));
+//   TFCOMPAT_RETURN_IF_ERROR(writer->AddHistogram("weights", weights, step));
 //   return writer->Close();
+//
+// Every Add* of a step takes the tag, then the data, then the step, then
+// any optional arguments, as tensorboardX's add_scalar(tag, scalar_value,
+// global_step) and TF 2's tf.summary.scalar(name, data, step) do.
 //
 // On disk, one writer is one file in its run directory (`logdir`):
 //
@@ -30,6 +34,7 @@
 #ifndef TFCOMPAT_SUMMARY_SUMMARY_WRITER_H_
 #define TFCOMPAT_SUMMARY_SUMMARY_WRITER_H_
 
+#include <concepts>
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -140,8 +145,8 @@ struct CustomScalarLayout {
 class SummaryWriter {
  public:
   // Creates `logdir` (and parents) and a new event file in it.
-  static StatusOr<std::unique_ptr<SummaryWriter>> Create(const std::string& logdir,
-                                                         const SummaryWriterOptions& options = {});
+  [[nodiscard]] static StatusOr<std::unique_ptr<SummaryWriter>> Create(const std::string& logdir,
+                                                                       const SummaryWriterOptions& options = {});
 
   // Close()s; an error is then lost, so call Close() to see it.
   ~SummaryWriter();
@@ -152,81 +157,99 @@ class SummaryWriter {
   // A `simple_value` scalar, as TF 1 and tensorboardX write it: the
   // fastest form (42-44 bytes for a short tag) and the one legacy readers
   // (EventAccumulator.Scalars, tbparse) see.
-  Status AddScalar(std::string_view tag, int64_t step, float value);
+  [[nodiscard]] Status AddScalar(std::string_view tag, float value, int64_t step);
   // The tensor form tf.summary.scalar writes (rank-0 DT_FLOAT, plugin
   // "scalars").
-  Status AddScalarTensor(std::string_view tag, int64_t step, float value);
+  [[nodiscard]] Status AddScalarTensor(std::string_view tag, float value, int64_t step);
+  // An integer where the value goes and a floating-point number where the
+  // step goes is a call with its arguments swapped (step, then loss): both
+  // would convert silently and the loss be written as the step. These make
+  // it a compile error; an integer value with an integer step (a count)
+  // still compiles.
+  template <std::integral Step, std::floating_point Value>
+  Status AddScalar(std::string_view tag, Step step, Value value) = delete;
+  template <std::integral Step, std::floating_point Value>
+  Status AddScalarTensor(std::string_view tag, Step step, Value value) = delete;
 
   // --- Histograms ------------------------------------------------------
   // TensorBoard's default bucketing of raw values (tf.summary.histogram:
   // `bucket_count` equal-width buckets from min to max; a [k, 3] DT_DOUBLE
   // tensor of (left, right, count), plugin "histograms"). InvalidArgument
   // for a NaN or infinite value.
-  Status AddHistogram(std::string_view tag, int64_t step, std::span<const double> values, int bucket_count = 30);
+  [[nodiscard]] Status AddHistogram(std::string_view tag, std::span<const double> values, int64_t step,
+                                    int bucket_count = 30);
   // A pre-bucketed histogram (HistogramProto). InvalidArgument if the
   // limits and counts differ in length, the limits are not increasing or a
   // statistic is NaN (as TF's "Nan in summary histogram").
-  Status AddHistogram(std::string_view tag, int64_t step, const HistogramData& histogram);
+  [[nodiscard]] Status AddHistogram(std::string_view tag, const HistogramData& histogram, int64_t step);
 
   // --- Images (PNG-encoded; plugin "images") ---------------------------
-  Status AddImage(std::string_view tag, int64_t step, const ImageU8& image);
-  Status AddImage(std::string_view tag, int64_t step, const ImageF32& image);
+  [[nodiscard]] Status AddImage(std::string_view tag, const ImageU8& image, int64_t step);
+  [[nodiscard]] Status AddImage(std::string_view tag, const ImageF32& image, int64_t step);
   // A batch shown as one tag with several samples; all must share height
   // and width.
-  Status AddImages(std::string_view tag, int64_t step, std::span<const ImageU8> images);
+  [[nodiscard]] Status AddImages(std::string_view tag, std::span<const ImageU8> images, int64_t step);
 
   // --- Audio (16-bit PCM WAV; plugin "audio") --------------------------
   // `samples` are interleaved frames of `channels` floats in [-1, 1]
   // (outside values saturate). One clip per call (a [1] string tensor, as
   // tf.summary.audio writes; TensorBoard 2.x no longer shows labels).
-  Status AddAudio(std::string_view tag, int64_t step, std::span<const float> samples, int channels, int sample_rate);
+  [[nodiscard]] Status AddAudio(std::string_view tag, std::span<const float> samples, int channels, int sample_rate,
+                                int64_t step);
+
+  // --- String tensors (no plugin) -------------------------------------
+  // A scalar string tensor without plugin metadata, as Estimator.evaluate
+  // writes `checkpoint_path` (TensorBoard keeps it; no dashboard shows it).
+  [[nodiscard]] Status AddStringTensor(std::string_view tag, std::string_view value, int64_t step);
 
   // --- Text (Markdown; plugin "text") ---------------------------------
-  Status AddText(std::string_view tag, int64_t step, std::string_view markdown);
+  [[nodiscard]] Status AddText(std::string_view tag, std::string_view markdown, int64_t step);
   // A table: `cells` holds rows x cols strings, row-major.
-  Status AddTextTable(std::string_view tag, int64_t step, int rows, int cols, std::span<const std::string> cells);
+  [[nodiscard]] Status AddTextTable(std::string_view tag, int rows, int cols, std::span<const std::string> cells,
+                                    int64_t step);
 
   // --- Graph ----------------------------------------------------------
   // A serialized tensorflow.GraphDef for the Graphs dashboard
   // (Event.graph_def). InvalidArgument if the bytes do not parse.
-  Status AddGraph(std::string_view serialized_graph_def);
+  [[nodiscard]] Status AddGraph(std::string_view serialized_graph_def);
 
   // --- HParams --------------------------------------------------------
   // The experiment (usually once, in the parent run of the sessions).
-  Status AddHParamsExperiment(const HParamsExperiment& experiment);
+  [[nodiscard]] Status AddHParamsExperiment(const HParamsExperiment& experiment);
   // This run is one session with these hparams; its scalars are the metrics.
-  Status AddHParamsSessionStart(const std::map<std::string, HParamValue>& hparams, std::string_view group_name = {});
-  Status AddHParamsSessionEnd(HParamsSessionStatus status);
+  [[nodiscard]] Status AddHParamsSessionStart(const std::map<std::string, HParamValue>& hparams,
+                                              std::string_view group_name = {});
+  [[nodiscard]] Status AddHParamsSessionEnd(HParamsSessionStatus status);
 
   // --- PR curves (plugin "pr_curves") ---------------------------------
   // From binary labels and predictions in [0, 1], as TensorBoard's
   // pr_curve summary computes it (counts at `num_thresholds` thresholds).
-  Status AddPrCurve(std::string_view tag, int64_t step, std::span<const uint8_t> labels,
-                    std::span<const float> predictions, int num_thresholds = 127);
+  [[nodiscard]] Status AddPrCurve(std::string_view tag, std::span<const uint8_t> labels,
+                                  std::span<const float> predictions, int64_t step, int num_thresholds = 127);
 
   // --- Projector -------------------------------------------------------
   // `values` holds rows x dim floats, row-major; `labels` is empty or has
   // one label per row. Writes <logdir>/<step %05d>/<tag>/tensors.tsv and
   // metadata.tsv and rewrites <logdir>/projector_config.pbtxt listing every
   // embedding this writer added.
-  Status AddEmbedding(std::string_view tag, int64_t step, int rows, int dim, std::span<const float> values,
-                      std::span<const std::string> labels = {});
+  [[nodiscard]] Status AddEmbedding(std::string_view tag, int rows, int dim, std::span<const float> values,
+                                    int64_t step, std::span<const std::string> labels = {});
 
   // --- Custom scalars --------------------------------------------------
-  Status AddCustomScalarsLayout(const CustomScalarLayout& layout);
+  [[nodiscard]] Status AddCustomScalarsLayout(const CustomScalarLayout& layout);
 
   // --- Session log -------------------------------------------------------
   // SessionLog{START} at `step`: tells TensorBoard the run restarted there
   // (it discards older events at steps >= `step`).
-  Status AddSessionStart(int64_t step);
+  [[nodiscard]] Status AddSessionStart(int64_t step);
   // SessionLog{CHECKPOINT, checkpoint_path} at `step`.
-  Status AddCheckpoint(int64_t step, std::string_view checkpoint_path);
+  [[nodiscard]] Status AddCheckpoint(std::string_view checkpoint_path, int64_t step);
 
   // Writes every queued event and fsyncs the file.
-  Status Flush();
+  [[nodiscard]] Status Flush();
   // Flushes, stops the background thread and closes the file. Later calls
   // return the same result.
-  Status Close();
+  [[nodiscard]] Status Close();
 
   // The event file's path.
   const std::string& path() const;

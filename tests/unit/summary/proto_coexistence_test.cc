@@ -132,7 +132,7 @@ BOOST_AUTO_TEST_CASE(TensorFlowsClassesParseWhatSummaryWriterWrites) {
     auto writer = tfcompat::SummaryWriter::Create(dir.path());
     BOOST_TEST_REQUIRE(writer.ok(), writer.status().ToString());
     path = (*writer)->path();
-    BOOST_TEST_REQUIRE((*writer)->AddScalar("loss", 7, 0.25f).ok());
+    BOOST_TEST_REQUIRE((*writer)->AddScalar("loss", 0.25f, 7).ok());
     BOOST_TEST_REQUIRE((*writer)->Close().ok());
   }
 
