@@ -16,7 +16,7 @@ using testing::ReadAll;
 using testing::TempDir;
 using testing::WriteAll;
 
-const std::string kServing = std::string(TFCOMPAT_SHARED_TESTDATA) + "/tf/tf-serving/servables/tensorflow/testdata/";
+const std::string kServing = std::string(TFCOMPAT_TESTDATA) + "/tf/tf-serving/servables/tensorflow/testdata/";
 
 std::string Bytes(std::initializer_list<int> bytes) {
   std::string out;
@@ -216,7 +216,7 @@ BOOST_AUTO_TEST_CASE(ReadsTensorFlowSavedModelVariables) {
 }
 
 BOOST_AUTO_TEST_CASE(ReadsEstimatorCheckpoint) {
-  auto reader = BundleReader::Open(std::string(TFCOMPAT_SHARED_TESTDATA) + "/tf/estimator-basics/model/model.ckpt-1000");
+  auto reader = BundleReader::Open(std::string(TFCOMPAT_TESTDATA) + "/tf/estimator-basics/model/model.ckpt-1000");
   BOOST_REQUIRE(reader.ok());
   auto kernel = (*reader)->GetEntry("dense/kernel");
   BOOST_REQUIRE(kernel.ok());

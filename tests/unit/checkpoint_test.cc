@@ -10,7 +10,7 @@ using testing::ReadAll;
 using testing::TempDir;
 using testing::WriteAll;
 
-const std::string kEstimatorModel = std::string(TFCOMPAT_SHARED_TESTDATA) + "/tf/estimator-basics/model";
+const std::string kEstimatorModel = std::string(TFCOMPAT_TESTDATA) + "/tf/estimator-basics/model";
 
 std::vector<std::pair<std::string, Tensor>> Model(float bias, int64_t step) {
   return {{"dense/bias", Tensor::FromVector<float>(DataType::kFloat, {2}, {bias, -bias})},

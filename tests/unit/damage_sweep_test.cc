@@ -23,7 +23,7 @@ using testing::ReadAll;
 using testing::TempDir;
 using testing::WriteAll;
 
-const std::string kTestdata = TFCOMPAT_SHARED_TESTDATA;
+const std::string kTestdata = TFCOMPAT_TESTDATA;
 const std::string kCheckpoint = kTestdata + "/tf/estimator-basics/model/model.ckpt-0";
 const std::string kEventFile =
     kTestdata + "/tf/go-tensorboard/testdata/tfevents/events.out.tfevents.1585499054.Jaakkos-Mac-mini.local.11684.5.v2";

@@ -43,7 +43,7 @@ BOOST_AUTO_TEST_CASE(CounterIndexKnownAnswer) {
   BOOST_REQUIRE(file.ok());
   BOOST_TEST(*file == expected);
   // And the real file TensorFlow wrote is the same.
-  BOOST_TEST(*file == testing::ReadAll(std::string(TFCOMPAT_SHARED_TESTDATA) +
+  BOOST_TEST(*file == testing::ReadAll(std::string(TFCOMPAT_TESTDATA) +
                                        "/tf/tf-serving/servables/tensorflow/testdata/saved_model_counter/00000123/"
                                        "variables/variables.index"));
 }

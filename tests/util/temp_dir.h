@@ -3,6 +3,7 @@
 #define TFCOMPAT_TESTS_UTIL_TEMP_DIR_H_
 
 #include <boost/filesystem.hpp>
+#include <boost/test/unit_test.hpp>
 #include <fstream>
 #include <iterator>
 #include <string>
@@ -28,8 +29,10 @@ class TempDir {
   boost::filesystem::path path_;
 };
 
+// The contents of `path`; a file that cannot be read fails the test.
 inline std::string ReadAll(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
+  BOOST_TEST_REQUIRE(in.is_open(), "cannot read " << path);
   return std::string(std::istreambuf_iterator<char>(in), {});
 }
 
