@@ -1,4 +1,5 @@
-// A fresh directory under $TMPDIR for one test, removed with its contents.
+// A fresh directory for one test (under $TMPDIR unless told another
+// parent), removed with its contents; whole-file reads and writes.
 #ifndef TFCOMPAT_TESTS_UTIL_TEMP_DIR_H_
 #define TFCOMPAT_TESTS_UTIL_TEMP_DIR_H_
 
@@ -12,7 +13,10 @@ namespace tfcompat::testing {
 
 class TempDir {
  public:
-  TempDir() : path_(boost::filesystem::temp_directory_path() / boost::filesystem::unique_path("tfcompat-%%%%-%%%%-%%%%")) {
+  TempDir() : TempDir(boost::filesystem::temp_directory_path().string()) {}
+  // A directory under `parent` instead (e.g. on another file system).
+  explicit TempDir(const std::string& parent)
+      : path_(boost::filesystem::path(parent) / boost::filesystem::unique_path("tfcompat-%%%%-%%%%-%%%%")) {
     boost::filesystem::create_directories(path_);
   }
   ~TempDir() {
