@@ -8,15 +8,15 @@
 #include "tfcompat/checkpoint/bundle.h"
 #include "tfcompat/checkpoint/checkpoint.h"
 #include "util/temp_dir.h"
+#include "util/text.h"
 
 namespace tfcompat {
 namespace {
 
+using testing::Contains;
 using testing::ReadAll;
 using testing::TempDir;
 using testing::WriteAll;
-
-bool Contains(const Status& s, std::string_view text) { return s.ToString().find(text) != std::string::npos; }
 
 // A small good checkpoint: w (float [2,3]) and s (strings [2]).
 std::string WriteGood(const TempDir& dir) {

@@ -8,10 +8,12 @@
 #include "tfcompat/checkpoint/bundle.h"
 #include "tfcompat/io/crc32c.h"
 #include "util/temp_dir.h"
+#include "util/text.h"
 
 namespace tfcompat {
 namespace {
 
+using testing::Contains;
 using testing::ReadAll;
 using testing::TempDir;
 using testing::WriteAll;
@@ -23,8 +25,6 @@ std::string Bytes(std::initializer_list<int> bytes) {
   for (int b : bytes) out.push_back(static_cast<char>(b));
   return out;
 }
-
-bool Contains(const Status& s, std::string_view text) { return s.ToString().find(text) != std::string::npos; }
 
 // One tensor of every fixed-width dtype, plus strings.
 std::vector<std::pair<std::string, Tensor>> EveryDtype() {

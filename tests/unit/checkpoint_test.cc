@@ -2,10 +2,12 @@
 
 #include "tfcompat/checkpoint/checkpoint.h"
 #include "util/temp_dir.h"
+#include "util/text.h"
 
 namespace tfcompat {
 namespace {
 
+using testing::Contains;
 using testing::ReadAll;
 using testing::TempDir;
 using testing::WriteAll;
@@ -70,7 +72,7 @@ BOOST_AUTO_TEST_CASE(AbsolutePathsAcceptedWhenAllowed) {
   auto latest = LatestCheckpoint(dir.path(), allow);
   BOOST_REQUIRE(!latest.ok());
   BOOST_TEST((latest.status().code() == StatusCode::kNotFound));
-  BOOST_TEST(latest.status().message().find("/elsewhere/model.ckpt-7.index does not exist") != std::string::npos);
+  BOOST_TEST(Contains(latest.status().message(), "/elsewhere/model.ckpt-7.index does not exist"));
 }
 
 BOOST_AUTO_TEST_CASE(EmptyOrMissingStateFile) {
@@ -174,13 +176,13 @@ BOOST_AUTO_TEST_CASE(RestoreReportsEveryMismatchInTensorFlowsWords) {
   BOOST_REQUIRE(!restored.ok());
   BOOST_TEST((restored.status().code() == StatusCode::kInvalidArgument));
   const std::string& m = restored.status().message();
-  BOOST_TEST(m.find("Restoring from checkpoint " + *prefix + " (model_dir /my/model_dir)") != std::string::npos);
-  BOOST_TEST(m.find("tensor_name = dense/bias; shape in shape_and_slice spec [20] does not match the shape "
-                    "stored in checkpoint: [2]") != std::string::npos);
-  BOOST_TEST(m.find("tensor_name = dense/kernel; expected dtype double does not equal original dtype float") !=
-             std::string::npos);
-  BOOST_TEST(m.find("Key dnn/logits/bias not found in checkpoint") != std::string::npos);
-  BOOST_TEST(m.find("(3 problems)") != std::string::npos);
+  BOOST_TEST(Contains(m, "Restoring from checkpoint " + *prefix + " (model_dir /my/model_dir)"));
+  BOOST_TEST(Contains(m,
+                      "tensor_name = dense/bias; shape in shape_and_slice spec [20] does not match the shape "
+                      "stored in checkpoint: [2]"));
+  BOOST_TEST(Contains(m, "tensor_name = dense/kernel; expected dtype double does not equal original dtype float"));
+  BOOST_TEST(Contains(m, "Key dnn/logits/bias not found in checkpoint"));
+  BOOST_TEST(Contains(m, "(3 problems)"));
 
   auto missing = RestoreVariables(*prefix, {{"nope", DataType::kFloat, {}}});
   BOOST_TEST((missing.status().code() == StatusCode::kNotFound));

@@ -8,10 +8,12 @@
 #include "commands.h"
 #include "tfcompat/checkpoint/checkpoint.h"
 #include "util/temp_dir.h"
+#include "util/text.h"
 
 namespace tfcompat::ckpt_tool {
 namespace {
 
+using testing::Contains;
 using testing::ReadAll;
 using testing::TempDir;
 using testing::WriteAll;
@@ -59,7 +61,7 @@ BOOST_AUTO_TEST_CASE(PrintSummariesAndJson) {
   BOOST_TEST(doc["tensors"][1]["values"].dump() == "[\"a\",{\"hex\":\"ff\"}]");
   std::ostringstream none;
   BOOST_TEST(RunPrint({.path = prefix, .names = {"nope"}, .json = false}, none, err) == kExitError);
-  BOOST_TEST(err.str().find("Key nope not found in checkpoint") != std::string::npos);
+  BOOST_TEST(Contains(err.str(), "Key nope not found in checkpoint"));
 }
 
 BOOST_AUTO_TEST_CASE(DiffExitCodes) {
@@ -69,7 +71,7 @@ BOOST_AUTO_TEST_CASE(DiffExitCodes) {
   std::ostringstream out, err;
   BOOST_TEST(RunDiff({.a = a, .b = a, .json = false, .atol = 0, .rtol = 0}, out, err) == kExitOk);
   BOOST_TEST(RunDiff({.a = a, .b = b, .json = false, .atol = 0, .rtol = 0}, out, err) == kExitDiffer);
-  BOOST_TEST(out.str().find("values differ: dense/kernel") != std::string::npos);
+  BOOST_TEST(Contains(out.str(), "values differ: dense/kernel"));
   BOOST_TEST(RunDiff({.a = a, .b = b, .json = false, .atol = 0, .rtol = 0.02}, out, err) == kExitOk);
   std::ostringstream json;
   BOOST_TEST(RunDiff({.a = a, .b = b, .json = true, .atol = 0, .rtol = 0}, json, err) == kExitDiffer);
@@ -93,7 +95,7 @@ BOOST_AUTO_TEST_CASE(ValidateNamesFirstBadTensor) {
   WriteAll(data_path, data);
   std::ostringstream bad_out, bad_err;
   BOOST_TEST(RunValidate({.path = prefix}, bad_out, bad_err) == kExitInvalid);
-  BOOST_TEST(bad_err.str().find("key global_step") != std::string::npos, bad_err.str());
+  BOOST_TEST(Contains(bad_err.str(), "key global_step"), bad_err.str());
   BOOST_TEST(RunValidate({.path = dir.file("nothing")}, bad_out, bad_err) == kExitError);
 }
 

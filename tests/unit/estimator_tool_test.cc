@@ -10,19 +10,23 @@
 
 #include "commands.h"
 #include "tfcompat/summary/event_file_reader.h"
+#include "util/iris.h"
 #include "util/temp_dir.h"
+#include "util/text.h"
 
 namespace tfcompat::estimator_tool {
 namespace {
 
+using testing::Contains;
 using testing::ReadAll;
+using testing::RepoDataPath;
 using testing::TempDir;
 using testing::WriteAll;
 
 ModelFlags Flags(const TempDir& dir) {
   ModelFlags flags;
   flags.config.model_dir = dir.file("iris");
-  flags.train_csv = TFCOMPAT_REPO_DATA "/iris_training.csv";
+  flags.train_csv = RepoDataPath("iris_training.csv");
   flags.config.tf_random_seed = 1;
   return flags;
 }
@@ -57,8 +61,6 @@ int Train(const ModelFlags& flags, int64_t steps, std::string* out = nullptr, st
   return code;
 }
 
-bool Contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
-
 BOOST_AUTO_TEST_CASE(TrainEvaluatePredictTheTutorial) {
   TempDir dir;
   const ModelFlags flags = Flags(dir);
@@ -72,7 +74,7 @@ BOOST_AUTO_TEST_CASE(TrainEvaluatePredictTheTutorial) {
       Contains(err, "INFO:tfcompat:Saving checkpoints for 1000 into " + flags.config.model_dir + "/model.ckpt."));
 
   std::ostringstream eval_out, eval_err;
-  BOOST_REQUIRE_EQUAL(RunEvaluate(EvaluateOn(flags, TFCOMPAT_REPO_DATA "/iris_test.csv"), eval_out, eval_err), kExitOk);
+  BOOST_REQUIRE_EQUAL(RunEvaluate(EvaluateOn(flags, RepoDataPath("iris_test.csv")), eval_out, eval_err), kExitOk);
   // The table's first column is as wide as the longest name, average_loss.
   BOOST_TEST(Contains(eval_out.str(), "metric        value\n"), eval_out.str());
   BOOST_TEST(Contains(eval_out.str(), "global_step   1000\n"), eval_out.str());
@@ -94,7 +96,7 @@ BOOST_AUTO_TEST_CASE(TrainEvaluatePredictTheTutorial) {
 
 // Iris in TF's layout as a binary task: versicolor or not.
 std::string BinaryIris(const TempDir& dir, const std::string& name) {
-  std::istringstream in(ReadAll(TFCOMPAT_REPO_DATA "/" + name));
+  std::istringstream in(ReadAll(RepoDataPath(name)));
   std::string line, out;
   std::getline(in, line);
   out = line.substr(0, line.find(',', line.find(',') + 1)) + ",other,versicolor\n";

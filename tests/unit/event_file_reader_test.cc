@@ -7,10 +7,12 @@
 #include "summary/summary_encoding.h"
 #include "util/temp_dir.h"
 #include "util/test_print.h"
+#include "util/text.h"
 
 namespace tfcompat {
 namespace {
 
+using testing::Contains;
 using testing::ReadAll;
 using testing::TempDir;
 using testing::WriteAll;
@@ -80,8 +82,8 @@ BOOST_AUTO_TEST_CASE(PayloadCorruptionIsDataLossAndSkippable) {
   BOOST_TEST(reader->ReadEvent(&e).ok());
   const Status s = reader->ReadEvent(&e);
   BOOST_TEST(s.code() == StatusCode::kDataLoss);
-  BOOST_TEST(s.message().find(path) != std::string::npos);
-  BOOST_TEST(s.message().find(std::to_string(offsets[1])) != std::string::npos);
+  BOOST_TEST(Contains(s.message(), path));
+  BOOST_TEST(Contains(s.message(), std::to_string(offsets[1])));
   BOOST_TEST_REQUIRE(reader->ReadEvent(&e).ok());  // Skipped past it.
   BOOST_TEST(e.step == 3);
 }
@@ -110,7 +112,7 @@ BOOST_AUTO_TEST_CASE(RecordThatIsNotAnEventIsDataLoss) {
   EventView e;
   const Status s = reader->ReadEvent(&e);
   BOOST_TEST(s.code() == StatusCode::kDataLoss);
-  BOOST_TEST(s.message().find("not a tensorflow.Event") != std::string::npos);
+  BOOST_TEST(Contains(s.message(), "not a tensorflow.Event"));
 }
 
 BOOST_AUTO_TEST_CASE(MissingFileIsNotFound) {

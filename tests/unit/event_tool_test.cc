@@ -7,10 +7,12 @@
 #include "subcommands.h"
 #include "tfcompat/summary/summary_writer.h"
 #include "util/temp_dir.h"
+#include "util/text.h"
 
 namespace tfcompat::event_tool {
 namespace {
 
+using testing::Contains;
 using testing::ReadAll;
 using testing::TempDir;
 
@@ -35,19 +37,19 @@ BOOST_AUTO_TEST_CASE(ListGroupsTagsByKind) {
   std::ostringstream out, err;
   BOOST_TEST(RunList({dir.path()}, out, err) == kExitOk);
   const std::string text = out.str();
-  BOOST_TEST(text.find("run a (1 file)") != std::string::npos);
-  BOOST_TEST(text.find("run b (1 file)") != std::string::npos);
-  BOOST_TEST(text.find("  scalar:\n    loss  count=4 steps=0..3") != std::string::npos);
-  BOOST_TEST(text.find("  text:\n    notes  count=1 steps=0..0") != std::string::npos);
+  BOOST_TEST(Contains(text, "run a (1 file)"));
+  BOOST_TEST(Contains(text, "run b (1 file)"));
+  BOOST_TEST(Contains(text, "  scalar:\n    loss  count=4 steps=0..3"));
+  BOOST_TEST(Contains(text, "  text:\n    notes  count=1 steps=0..0"));
 }
 
 BOOST_AUTO_TEST_CASE(ListOfMissingOrEmptyDirFails) {
   TempDir dir;
   std::ostringstream out, err;
   BOOST_TEST(RunList({dir.file("missing")}, out, err) == kExitError);
-  BOOST_TEST(err.str().find("not a directory") != std::string::npos);
+  BOOST_TEST(Contains(err.str(), "not a directory"));
   BOOST_TEST(RunList({dir.path()}, out, err) == kExitError);
-  BOOST_TEST(err.str().find("no event files found") != std::string::npos);
+  BOOST_TEST(Contains(err.str(), "no event files found"));
 }
 
 BOOST_AUTO_TEST_CASE(ScalarsCsvAndJson) {
@@ -65,7 +67,7 @@ BOOST_AUTO_TEST_CASE(ScalarsCsvAndJson) {
 
   std::ostringstream json;
   BOOST_TEST(RunScalars({dir.path(), "a", "loss", "json"}, json, err) == kExitOk);
-  BOOST_TEST(json.str().find("\"step\":3,\"tag\":\"loss\",\"value\":0.75") != std::string::npos);
+  BOOST_TEST(Contains(json.str(), "\"step\":3,\"tag\":\"loss\",\"value\":0.75"));
 }
 
 BOOST_AUTO_TEST_CASE(ScalarsOfUnknownRunOrTagFail) {
@@ -74,7 +76,7 @@ BOOST_AUTO_TEST_CASE(ScalarsOfUnknownRunOrTagFail) {
   std::ostringstream out, err;
   BOOST_TEST(RunScalars({dir.path(), "zzz", "", "csv"}, out, err) == kExitError);
   BOOST_TEST(RunScalars({dir.path(), "", "nope", "csv"}, out, err) == kExitError);
-  BOOST_TEST(err.str().find("no scalar tag 'nope'") != std::string::npos);
+  BOOST_TEST(Contains(err.str(), "no scalar tag 'nope'"));
 }
 
 BOOST_AUTO_TEST_CASE(DumpPrintsOneEventPerLine) {
@@ -85,14 +87,13 @@ BOOST_AUTO_TEST_CASE(DumpPrintsOneEventPerLine) {
   BOOST_TEST((*writer)->Close().ok());
   std::ostringstream out, err;
   BOOST_TEST(RunDump({(*writer)->path(), false}, out, err) == kExitOk);
-  BOOST_TEST(out.str().find("step=0 file_version brain.Event:2\n") != std::string::npos);
-  BOOST_TEST(out.str().find("step=7 summary [loss scalar 0.5]\n") != std::string::npos);
+  BOOST_TEST(Contains(out.str(), "step=0 file_version brain.Event:2\n"));
+  BOOST_TEST(Contains(out.str(), "step=7 summary [loss scalar 0.5]\n"));
   std::ostringstream json;
   BOOST_TEST(RunDump({(*writer)->path(), true}, json, err) == kExitOk);
   BOOST_TEST(
-      json.str().find(
-          "{\"kind\":\"summary\",\"step\":7,\"values\":[{\"kind\":\"scalar\",\"tag\":\"loss\",\"value\":0.5}]") !=
-      std::string::npos);
+      Contains(json.str(),
+               "{\"kind\":\"summary\",\"step\":7,\"values\":[{\"kind\":\"scalar\",\"tag\":\"loss\",\"value\":0.5}]"));
 }
 
 BOOST_AUTO_TEST_CASE(DumpOfCorruptFileFails) {
@@ -100,7 +101,7 @@ BOOST_AUTO_TEST_CASE(DumpOfCorruptFileFails) {
   testing::WriteAll(dir.file("events.out.tfevents.bad"), std::string(20, 'x'));
   std::ostringstream out, err;
   BOOST_TEST(RunDump({dir.file("events.out.tfevents.bad"), false}, out, err) == kExitError);
-  BOOST_TEST(err.str().find("offset 0") != std::string::npos);
+  BOOST_TEST(Contains(err.str(), "offset 0"));
   BOOST_TEST(RunDump({dir.file("missing"), false}, out, err) == kExitError);
 }
 

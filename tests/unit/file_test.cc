@@ -12,10 +12,12 @@
 
 #include "util/temp_dir.h"
 #include "util/test_print.h"
+#include "util/text.h"
 
 namespace tfcompat {
 namespace {
 
+using testing::Contains;
 using testing::ReadAll;
 using testing::TempDir;
 
@@ -81,7 +83,7 @@ BOOST_AUTO_TEST_CASE(StreamingFileOnTmpfs) {
 BOOST_AUTO_TEST_CASE(StreamingFileReportsErrorsWithThePath) {
   auto file = Env::Default()->NewStreamingFile("/nonexistent-dir/file");
   BOOST_TEST(file.status().code() == StatusCode::kNotFound);
-  BOOST_TEST(file.status().message().find("/nonexistent-dir/file") != std::string::npos);
+  BOOST_TEST(Contains(file.status().message(), "/nonexistent-dir/file"));
 }
 
 BOOST_AUTO_TEST_CASE(AppendPiecesWritesThemInOrder) {

@@ -5,12 +5,6 @@
 // tool exits 2 naming the file, the previous latest checkpoint stays the
 // latest, `ckpt_tool validate` passes it, and `estimator evaluate` and a
 // later `estimator train` work from it.
-#include <poll.h>
-#include <signal.h>
-#include <sys/resource.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
 #include <boost/test/unit_test.hpp>
 #include <filesystem>
 #include <optional>
@@ -19,75 +13,30 @@
 
 #include "tfcompat/checkpoint/checkpoint.h"
 #include "tfcompat/summary/event_file_reader.h"
+#include "util/child_process.h"
+#include "util/iris.h"
 #include "util/temp_dir.h"
 #include "util/test_print.h"
+#include "util/text.h"
 
 namespace tfcompat {
 namespace {
 
 namespace fs = std::filesystem;
+using testing::ChildExit;
+using testing::Contains;
 using testing::ReadAll;
+using testing::RepoDataPath;
+using testing::RunProgram;
 using testing::TempDir;
 
-struct Run {
-  int exit_code = -1;
-  std::string out;
-  std::string err;
-};
-
-// Runs `args` (args[0] is the program) with files limited to `max_file_bytes`
-// when given; stdout and stderr are pipes, which the limit does not apply to.
-Run RunTool(const std::vector<std::string>& args, std::optional<rlim_t> max_file_bytes = std::nullopt) {
-  int out_pipe[2], err_pipe[2];
-  BOOST_TEST_REQUIRE(::pipe(out_pipe) == 0);
-  BOOST_TEST_REQUIRE(::pipe(err_pipe) == 0);
-  const pid_t pid = ::fork();
-  BOOST_TEST_REQUIRE(pid >= 0);
-  if (pid == 0) {
-    ::dup2(out_pipe[1], STDOUT_FILENO);
-    ::dup2(err_pipe[1], STDERR_FILENO);
-    ::close(out_pipe[0]);
-    ::close(err_pipe[0]);
-    if (max_file_bytes.has_value()) {
-      ::signal(SIGXFSZ, SIG_IGN);  // inherited by exec: write() returns EFBIG
-      const rlimit limit{*max_file_bytes, *max_file_bytes};
-      if (::setrlimit(RLIMIT_FSIZE, &limit) != 0) ::_exit(120);
-    }
-    std::vector<char*> argv;
-    for (const std::string& a : args) argv.push_back(const_cast<char*>(a.c_str()));
-    argv.push_back(nullptr);
-    ::execv(argv[0], argv.data());
-    ::_exit(121);
-  }
-  ::close(out_pipe[1]);
-  ::close(err_pipe[1]);
-  Run run;
-  pollfd fds[2] = {{out_pipe[0], POLLIN, 0}, {err_pipe[0], POLLIN, 0}};
-  std::string* sinks[2] = {&run.out, &run.err};
-  int open_pipes = 2;
-  while (open_pipes > 0) {
-    if (::poll(fds, 2, -1) < 0) continue;  // EINTR
-    for (int i = 0; i < 2; ++i) {
-      if (fds[i].fd < 0 || fds[i].revents == 0) continue;
-      char buffer[4096];
-      const ssize_t n = ::read(fds[i].fd, buffer, sizeof(buffer));
-      if (n > 0) {
-        sinks[i]->append(buffer, static_cast<size_t>(n));
-      } else {
-        ::close(fds[i].fd);
-        fds[i].fd = -1;
-        --open_pipes;
-      }
-    }
-  }
-  int status = 0;
-  BOOST_TEST_REQUIRE(::waitpid(pid, &status, 0) == pid);
-  BOOST_TEST_REQUIRE(WIFEXITED(status), "killed by signal " << WTERMSIG(status));
-  run.exit_code = WEXITSTATUS(status);
+// Runs `args` (args[0] is the program) with files limited to
+// `max_file_bytes` when given; the tool must exit, not be killed.
+ChildExit RunTool(const std::vector<std::string>& args, std::optional<rlim_t> max_file_bytes = std::nullopt) {
+  const ChildExit run = RunProgram(args, {.max_file_bytes = max_file_bytes});
+  BOOST_TEST_REQUIRE(run.exited(), run.Describe());
   return run;
 }
-
-bool Contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
 
 // `estimator train` with the Iris data and a fixed seed.
 std::vector<std::string> Train(const std::string& model_dir, const std::string& hidden_units, int steps,
@@ -107,15 +56,15 @@ std::vector<std::string> Train(const std::string& model_dir, const std::string& 
           "--seed",
           "1",
           "--train_csv",
-          TFCOMPAT_REPO_DATA "/iris_training.csv"};
+          RepoDataPath("iris_training.csv")};
 }
 
 // The global_step `estimator evaluate` prints for model_dir's latest
 // checkpoint (-1 if it fails).
 int64_t EvaluatedStep(const std::string& model_dir, const std::string& hidden_units) {
-  const Run run = RunTool({TFCOMPAT_ESTIMATOR_BIN, "evaluate", "--model_dir", model_dir, "--hidden_units", hidden_units,
-                           "--train_csv", TFCOMPAT_REPO_DATA "/iris_training.csv", "--eval_csv",
-                           TFCOMPAT_REPO_DATA "/iris_test.csv"});
+  const ChildExit run =
+      RunTool({TFCOMPAT_ESTIMATOR_BIN, "evaluate", "--model_dir", model_dir, "--hidden_units", hidden_units,
+               "--train_csv", RepoDataPath("iris_training.csv"), "--eval_csv", RepoDataPath("iris_test.csv")});
   BOOST_TEST(run.exit_code == 0, run.err);
   const size_t at = run.out.find("global_step");
   if (run.exit_code != 0 || at == std::string::npos) return -1;
@@ -131,7 +80,7 @@ int64_t LatestStep(const std::string& model_dir) {
 }
 
 void ExpectValid(const std::string& model_dir) {
-  const Run run = RunTool({TFCOMPAT_CKPT_TOOL_BIN, "validate", model_dir});
+  const ChildExit run = RunTool({TFCOMPAT_CKPT_TOOL_BIN, "validate", model_dir});
   BOOST_TEST(run.exit_code == 0, run.out << run.err);
   BOOST_TEST(Contains(run.out, "OK "), run.out);
 }
@@ -152,13 +101,13 @@ BOOST_AUTO_TEST_SUITE(FullDiskCli)
 BOOST_AUTO_TEST_CASE(CheckpointSaveOnAFullDisk) {
   TempDir dir;
   const std::string model_dir = dir.file("iris"), units = "256,256";
-  const Run first = RunTool(Train(model_dir, units, 20, 10));
+  const ChildExit first = RunTool(Train(model_dir, units, 20, 10));
   BOOST_TEST_REQUIRE(first.exit_code == 0, first.err);
   const std::string data = model_dir + "/model.ckpt-20.data-00000-of-00001";
   const rlim_t limit = fs::file_size(data) - 1;
   const std::string state_before = ReadAll(model_dir + "/checkpoint");
 
-  const Run full = RunTool(Train(model_dir, units, 20, 10), limit);
+  const ChildExit full = RunTool(Train(model_dir, units, 20, 10), limit);
   BOOST_TEST(full.exit_code == 2, full.err);
   BOOST_TEST(Contains(full.err, "estimator: RESOURCE_EXHAUSTED: "), full.err);
   // Names the file: the data file's temp name (model.ckpt-20.data-0.tempstate<n>).
@@ -170,7 +119,7 @@ BOOST_AUTO_TEST_CASE(CheckpointSaveOnAFullDisk) {
   BOOST_TEST(LatestStep(model_dir) == 20);
   BOOST_TEST(EvaluatedStep(model_dir, units) == 20);
 
-  const Run again = RunTool(Train(model_dir, units, 20, 10));
+  const ChildExit again = RunTool(Train(model_dir, units, 20, 10));
   BOOST_TEST(again.exit_code == 0, again.err);
   BOOST_TEST(LatestStep(model_dir) == 40);
 }
@@ -181,7 +130,7 @@ BOOST_AUTO_TEST_CASE(CheckpointSaveOnAFullDisk) {
 BOOST_AUTO_TEST_CASE(EventFileOnAFullDisk) {
   TempDir dir;
   const std::string model_dir = dir.file("iris"), units = "10,10";
-  const Run first = RunTool(Train(model_dir, units, 10, 5));
+  const ChildExit first = RunTool(Train(model_dir, units, 10, 5));
   BOOST_TEST_REQUIRE(first.exit_code == 0, first.err);
   uintmax_t largest = 0;
   for (const auto& entry : fs::directory_iterator(model_dir)) {
@@ -191,7 +140,7 @@ BOOST_AUTO_TEST_CASE(EventFileOnAFullDisk) {
   // layers' activation histograms, ...: a few KB each), not for 5000 steps.
   const rlim_t limit = largest + 64 * 1024;
 
-  const Run full = RunTool(Train(model_dir, units, 5000, 25), limit);
+  const ChildExit full = RunTool(Train(model_dir, units, 5000, 25), limit);
   BOOST_TEST(full.exit_code == 2, full.err);
   BOOST_TEST(Contains(full.err, "estimator: RESOURCE_EXHAUSTED: "), full.err);
   BOOST_TEST(Contains(full.err, model_dir + "/events.out.tfevents."), full.err);
@@ -223,7 +172,7 @@ BOOST_AUTO_TEST_CASE(EventFileOnAFullDisk) {
   }
   BOOST_TEST(event_files == 2);
 
-  const Run again = RunTool(Train(model_dir, units, 10, 5));
+  const ChildExit again = RunTool(Train(model_dir, units, 10, 5));
   BOOST_TEST(again.exit_code == 0, again.err);
   BOOST_TEST(LatestStep(model_dir) == latest + 10);
 }

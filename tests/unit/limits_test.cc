@@ -12,14 +12,14 @@
 #include "tfcompat/checkpoint/checkpoint.h"
 #include "tfcompat/summary/summary_writer.h"
 #include "util/temp_dir.h"
+#include "util/text.h"
 
 namespace tfcompat {
 namespace {
 
+using testing::Contains;
 using testing::TempDir;
 using testing::WriteAll;
-
-bool Contains(const Status& s, std::string_view text) { return s.ToString().find(text) != std::string::npos; }
 
 // Writes checkpoint `prefix` holding `tensors`.
 void WriteCheckpoint(const std::string& prefix, const std::vector<std::pair<std::string, Tensor>>& tensors) {

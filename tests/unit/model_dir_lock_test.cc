@@ -10,27 +10,19 @@
 #include <string>
 
 #include "tfcompat/checkpoint/model_dir_lock.h"
+#include "util/child_process.h"
 #include "util/temp_dir.h"
+#include "util/text.h"
 
 namespace tfcompat {
 namespace {
 
+using testing::ChildExit;
+using testing::Contains;
 using testing::ReadAll;
+using testing::RunInChild;
 using testing::TempDir;
 using testing::WriteAll;
-
-bool Contains(const std::string& s, const std::string& part) { return s.find(part) != std::string::npos; }
-
-// Runs `child` in a forked process and returns its exit status.
-template <typename Child>
-int RunChild(Child child) {
-  const pid_t pid = ::fork();
-  BOOST_REQUIRE(pid >= 0);
-  if (pid == 0) ::_exit(child());
-  int status = 0;
-  BOOST_REQUIRE(::waitpid(pid, &status, 0) == pid);
-  return status;
-}
 
 BOOST_AUTO_TEST_SUITE(ModelDirLockTest)
 
@@ -55,13 +47,13 @@ BOOST_AUTO_TEST_CASE(SecondProcessIsRefusedWithHolderNamed) {
   BOOST_REQUIRE(lock.ok());
   const std::string expected = "Model directory " + dir.path() + " is in use by pid " + std::to_string(::getpid()) +
                                " on host ";
-  const int status = RunChild([&] {
+  const ChildExit child = RunInChild([&] {
     auto second = ModelDirLock::Acquire(dir.path());
     if (second.ok()) return 1;
     if (second.status().code() != StatusCode::kFailedPrecondition) return 2;
-    return Contains(second.status().ToString(), expected) ? 0 : 3;
+    return Contains(second.status(), expected) ? 0 : 3;
   });
-  BOOST_TEST((WIFEXITED(status) && WEXITSTATUS(status) == 0), "child status " << status);
+  BOOST_TEST(child.ExitedWith(0), child.Describe());
 }
 
 BOOST_AUTO_TEST_CASE(LiveChildHolderRefusesParentUntilItReleases) {
@@ -85,7 +77,7 @@ BOOST_AUTO_TEST_CASE(LiveChildHolderRefusesParentUntilItReleases) {
   BOOST_REQUIRE(::read(from_child[0], &byte, 1) == 1);
   auto refused = ModelDirLock::Acquire(dir.path());
   BOOST_REQUIRE(!refused.ok());
-  BOOST_TEST(Contains(refused.status().ToString(), "in use by pid " + std::to_string(pid)), refused.status().ToString());
+  BOOST_TEST(Contains(refused.status(), "in use by pid " + std::to_string(pid)), refused.status().ToString());
   BOOST_REQUIRE(::write(to_child[1], "x", 1) == 1);
   int status = 0;
   BOOST_REQUIRE(::waitpid(pid, &status, 0) == pid);
@@ -99,13 +91,13 @@ BOOST_AUTO_TEST_CASE(LiveChildHolderRefusesParentUntilItReleases) {
 BOOST_AUTO_TEST_CASE(StaleLockOfKilledProcessIsTakenOver) {
   TempDir dir;
   pid_t killed = 0;
-  const int status = RunChild([&] {
+  const ChildExit child = RunInChild([&] {
     auto lock = ModelDirLock::Acquire(dir.path());
     if (!lock.ok()) return 1;
     ::raise(SIGKILL);  // dies holding the lock: the file stays behind
     return 2;
   });
-  BOOST_REQUIRE((WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL));
+  BOOST_REQUIRE_MESSAGE(child.signal == SIGKILL, child.Describe());
   const std::string path = dir.file(ModelDirLock::kFileName);
   BOOST_REQUIRE(boost::filesystem::exists(path));
   const std::string stale = ReadAll(path);
@@ -124,8 +116,7 @@ BOOST_AUTO_TEST_CASE(LockOfAnotherHostIsNotTakenOver) {
   auto lock = ModelDirLock::Acquire(dir.path());
   BOOST_REQUIRE(!lock.ok());
   BOOST_TEST((lock.status().code() == StatusCode::kFailedPrecondition));
-  BOOST_TEST(Contains(lock.status().ToString(), "locked by pid 4242 on host elsewhere.example, another host; remove " +
-                                                    path),
+  BOOST_TEST(Contains(lock.status(), "locked by pid 4242 on host elsewhere.example, another host; remove " + path),
              lock.status().ToString());
   BOOST_TEST(ReadAll(path) == "pid 4242\nhost elsewhere.example\n");
 }

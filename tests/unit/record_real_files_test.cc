@@ -13,10 +13,12 @@
 #include "tensorflow/event.pb.h"
 #include "tfcompat/io/record_reader.h"
 #include "util/temp_dir.h"
+#include "util/text.h"
 
 namespace tfcompat {
 namespace {
 
+using testing::Contains;
 using testing::ReadAll;
 using testing::TempDir;
 using testing::WriteAll;
@@ -138,7 +140,7 @@ void CheckEverySingleBitFlipIsDataLoss(const std::string& original_path) {
       BOOST_TEST_CONTEXT(original_path << ": byte " << byte << " bit " << bit) {
         BOOST_TEST(static_cast<int>(result.end.code()) == static_cast<int>(StatusCode::kDataLoss),
                    result.end.ToString());
-        BOOST_TEST(result.end.message().find(path) != std::string::npos, result.end.message());
+        BOOST_TEST(Contains(result.end.message(), path), result.end.message());
         BOOST_TEST(MentionsOffset(result.end.message(), clean.offsets[record]), result.end.message());
         BOOST_TEST(result.records.size() == record);
         BOOST_TEST(std::equal(result.records.begin(), result.records.end(), clean.records.begin()));

@@ -4,10 +4,12 @@
 #include "tfcompat/io/record_reader.h"
 #include "tfcompat/io/record_writer.h"
 #include "util/temp_dir.h"
+#include "util/text.h"
 
 namespace tfcompat {
 namespace {
 
+using testing::Contains;
 using testing::ReadAll;
 using testing::TempDir;
 using testing::WriteAll;
@@ -110,8 +112,8 @@ BOOST_AUTO_TEST_CASE(PayloadChecksumMismatchNamesFileAndOffsetAndCanBeSkipped) {
   BOOST_REQUIRE((*reader)->ReadRecord(&record).ok());
   const Status s = (*reader)->ReadRecord(&record);
   BOOST_TEST(static_cast<int>(s.code()) == static_cast<int>(StatusCode::kDataLoss));
-  BOOST_TEST(s.message().find(path) != std::string::npos);
-  BOOST_TEST(s.message().find("offset " + std::to_string(bad_offset)) != std::string::npos);
+  BOOST_TEST(Contains(s.message(), path));
+  BOOST_TEST(Contains(s.message(), "offset " + std::to_string(bad_offset)));
   BOOST_REQUIRE((*reader)->ReadRecord(&record).ok());
   BOOST_TEST(record == "after");
 }
@@ -126,7 +128,7 @@ BOOST_AUTO_TEST_CASE(LengthChecksumMismatchIsDataLoss) {
   Status end;
   BOOST_TEST(ReadRecords(path, RecordCompression::kNone, &end).empty());
   BOOST_TEST(static_cast<int>(end.code()) == static_cast<int>(StatusCode::kDataLoss));
-  BOOST_TEST(end.message().find("length CRC mismatch") != std::string::npos);
+  BOOST_TEST(Contains(end.message(), "length CRC mismatch"));
 }
 
 BOOST_AUTO_TEST_CASE(HugeLengthIsNeverAllocated) {
@@ -139,7 +141,7 @@ BOOST_AUTO_TEST_CASE(HugeLengthIsNeverAllocated) {
   Status end;
   BOOST_TEST(ReadRecords(path, RecordCompression::kNone, &end).empty());
   BOOST_TEST(static_cast<int>(end.code()) == static_cast<int>(StatusCode::kDataLoss));
-  BOOST_TEST(end.message().find("limit") != std::string::npos);
+  BOOST_TEST(Contains(end.message(), "limit"));
   // Under the limit but beyond the end of the file: a truncated tail.
   EncodeRecordHeader(uint64_t{1} << 20, header);
   WriteAll(path, std::string(header, sizeof(header)) + "abc");
@@ -162,7 +164,7 @@ BOOST_AUTO_TEST_CASE(CorruptCompressedStreamIsDataLoss) {
 BOOST_AUTO_TEST_CASE(MissingFileIsNotFound) {
   auto reader = RecordReader::Open("/nonexistent/dir/file.tfrecord");
   BOOST_TEST(static_cast<int>(reader.status().code()) == static_cast<int>(StatusCode::kNotFound));
-  BOOST_TEST(reader.status().message().find("/nonexistent/dir/file.tfrecord") != std::string::npos);
+  BOOST_TEST(Contains(reader.status().message(), "/nonexistent/dir/file.tfrecord"));
 }
 
 BOOST_AUTO_TEST_CASE(UnknownCompressionNameIsInvalidArgument) {

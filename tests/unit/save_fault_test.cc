@@ -33,13 +33,16 @@
 #include "tfcompat/estimator/estimator.h"
 #include "tfcompat/summary/event_file_reader.h"
 #include "util/fault_env.h"
+#include "util/iris.h"
 #include "util/temp_dir.h"
 #include "util/test_print.h"
+#include "util/text.h"
 
 namespace tfcompat {
 namespace {
 
 namespace fs = std::filesystem;
+using testing::Contains;
 using testing::FaultEnv;
 using testing::FileOp;
 using testing::FileOpName;
@@ -197,12 +200,12 @@ class SaveFaults {
       BOOST_TEST_REQUIRE(outcome.failure.has_value());
       const FileOpRecord& failure = *outcome.failure;
       BOOST_TEST_REQUIRE(!outcome.status.ok());
-      BOOST_TEST(outcome.status.message().find(failure.path) != std::string::npos, outcome.status.ToString());
+      BOOST_TEST(Contains(outcome.status.message(), failure.path), outcome.status.ToString());
       // Where the fault struck: after the state file's rename, the save
       // has committed.
       const auto failed = std::find_if(outcome.log.begin(), outcome.log.end(), [](const auto& r) { return r.failed; });
       const bool committed = static_cast<size_t>(failed - outcome.log.begin()) + 1 > commit_;
-      BOOST_TEST((outcome.status.message().find("is saved and named the latest") != std::string::npos) == committed,
+      BOOST_TEST((Contains(outcome.status.message(), "is saved and named the latest")) == committed,
                  outcome.status.ToString());
       const std::string saved = PrefixAt(dir(), previous_ + 1);
       auto state = ReadCheckpointState(dir());
@@ -305,13 +308,7 @@ BOOST_AUTO_TEST_SUITE_END()
 // Estimator::Train: the same faults over every file operation of a Train
 // that saves four checkpoints and writes events every step.
 
-const std::vector<std::string> kIrisNames = {"SepalLength", "SepalWidth", "PetalLength", "PetalWidth"};
-
 std::unique_ptr<estimator::Estimator> MakeIrisEstimator(const std::string& model_dir, Env* env) {
-  estimator::DNNClassifierOptions model;
-  for (const std::string& name : kIrisNames) model.feature_columns.emplace_back(name);
-  model.hidden_units = {10, 10};
-  model.n_classes = 3;
   estimator::RunConfig config;
   config.model_dir = model_dir;
   config.tf_random_seed = 1;
@@ -319,19 +316,14 @@ std::unique_ptr<estimator::Estimator> MakeIrisEstimator(const std::string& model
   config.keep_checkpoint_max = 3;
   config.save_summary_steps = 1;
   config.log_step_count_steps = 1;
-  auto made = estimator::Estimator::DNNClassifier(model, config, [](const std::string&) {});
+  auto made = estimator::Estimator::DNNClassifier(testing::IrisClassifierOptions(), config, [](const std::string&) {});
   BOOST_TEST_REQUIRE(made.ok(), made.status().ToString());
   estimator::EstimatorAccess::SetEnv(**made, env);
   return std::move(*made);
 }
 
 estimator::InputFn IrisInput() {
-  estimator::CsvOptions options;
-  options.feature_names = kIrisNames;
-  auto data = estimator::ReadCsvDataset(TFCOMPAT_REPO_DATA "/iris_training.csv", options);
-  BOOST_TEST_REQUIRE(data.ok());
-  return estimator::DatasetInputFn(std::make_shared<const estimator::Dataset>(std::move(*data)),
-                                   {.batch_size = 32, .seed = 7});
+  return estimator::DatasetInputFn(testing::ReadIris("iris_training.csv"), {.batch_size = 32, .seed = 7});
 }
 
 int64_t GlobalStep(const std::string& prefix) {
@@ -421,7 +413,7 @@ BOOST_AUTO_TEST_CASE(EveryFileOperationOfTrainFailsInTurn) {
       }
       ++tried;
       BOOST_TEST(!status.ok());
-      BOOST_TEST(status.message().find(failed->path) != std::string::npos, status.ToString());
+      BOOST_TEST(Contains(status.message(), failed->path), status.ToString());
       // The state file names the checkpoint of the last save whose state
       // file rename happened: saves go 2 (again), 3, 4, 5 and stop at the
       // first failed one, but an event file's error (written by another

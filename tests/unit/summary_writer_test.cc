@@ -2,15 +2,10 @@
 // concurrency, and I/O errors from a fault-injecting Env.
 #include "tfcompat/summary/summary_writer.h"
 
-#include <sys/resource.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
 #include <algorithm>
 #include <boost/test/unit_test.hpp>
-#include <cmath>
-#include <csignal>
 #include <chrono>
+#include <cmath>
 #include <filesystem>
 #include <iostream>
 #include <map>
@@ -20,14 +15,18 @@
 #include "summary/summary_writer_internal.h"
 #include "tfcompat/io/record_reader.h"
 #include "tfcompat/summary/event_file_reader.h"
+#include "util/child_process.h"
 #include "util/fault_env.h"
 #include "util/temp_dir.h"
 #include "util/test_print.h"
+#include "util/text.h"
 
 namespace tfcompat {
 namespace {
 
+using testing::Contains;
 using testing::FaultEnv;
+using testing::RunInChild;
 using testing::TempDir;
 
 std::vector<EventView> ReadAllEvents(const std::string& path) {
@@ -204,7 +203,7 @@ BOOST_AUTO_TEST_CASE(IoErrorIsReturnedAtNextCallAndKept) {
   env.SetSpaceLeft(0);
   const Status flush = writer.Flush();
   BOOST_TEST(flush.code() == StatusCode::kResourceExhausted);
-  BOOST_TEST(flush.message().find(writer.path()) != std::string::npos);
+  BOOST_TEST(Contains(flush.message(), writer.path()));
   BOOST_TEST(writer.AddScalar("loss", 2, 2.0f) == flush);
   BOOST_TEST(writer.AddText("t", 2, "x") == flush);
   BOOST_TEST(writer.Flush() == flush);
@@ -264,7 +263,7 @@ BOOST_AUTO_TEST_CASE(EveryFailedFileOperationReachesTheCaller) {
     }
     const std::string failed_path = env.last_failure()->path;
     BOOST_TEST(s.code() == StatusCode::kUnknown, "operation " << k << ": " << s.ToString());
-    BOOST_TEST(s.message().find(failed_path) != std::string::npos, s.ToString());
+    BOOST_TEST(Contains(s.message(), failed_path), s.ToString());
     if (writer.ok()) {
       auto reader = EventFileReader::Open((*writer)->path());
       BOOST_TEST_REQUIRE(reader.ok());
@@ -311,7 +310,7 @@ BOOST_AUTO_TEST_CASE(DiskFullAtEveryByteKeepsEveryCompleteEvent) {
       BOOST_TEST(space < record_ends[0]);  // the first record did not fit
       continue;
     }
-    BOOST_TEST(s.message().find((*writer)->path()) != std::string::npos);
+    BOOST_TEST(Contains(s.message(), (*writer)->path()));
     BOOST_TEST(std::filesystem::file_size((*writer)->path()) == space);
     auto reader = EventFileReader::Open((*writer)->path());
     BOOST_TEST_REQUIRE(reader.ok());
@@ -334,24 +333,18 @@ BOOST_AUTO_TEST_CASE(DiskFullAtEveryByteKeepsEveryCompleteEvent) {
 // write error comes back from the POSIX file, is returned and kept.
 BOOST_AUTO_TEST_CASE(FileSizeLimitErrorReachesTheCaller) {
   TempDir dir;
-  const pid_t pid = fork();
-  BOOST_TEST_REQUIRE(pid >= 0);
-  if (pid == 0) {
-    std::signal(SIGXFSZ, SIG_IGN);
-    const rlimit limit{4096, 4096};
-    if (setrlimit(RLIMIT_FSIZE, &limit) != 0) _exit(10);
-    auto writer = SummaryWriter::Create(dir.path());
-    if (!writer.ok()) _exit(11);
-    Status s;
-    for (int step = 0; step < 100000 && s.ok(); ++step) s = (*writer)->AddScalar("loss", step, 1.0f);
-    if (s.ok()) _exit(12);  // 4.4 MB never fit in 4 KiB.
-    if (s.message().find((*writer)->path()) == std::string::npos) _exit(13);
-    _exit((*writer)->Flush() == s && (*writer)->Close() == s ? 0 : 14);
-  }
-  int status = 0;
-  BOOST_TEST_REQUIRE(waitpid(pid, &status, 0) == pid);
-  BOOST_TEST(WIFEXITED(status));
-  BOOST_TEST(WEXITSTATUS(status) == 0);
+  const testing::ChildExit child = RunInChild(
+      [&] {
+        auto writer = SummaryWriter::Create(dir.path());
+        if (!writer.ok()) return 11;
+        Status s;
+        for (int step = 0; step < 100000 && s.ok(); ++step) s = (*writer)->AddScalar("loss", step, 1.0f);
+        if (s.ok()) return 12;  // 4.4 MB never fit in 4 KiB.
+        if (!Contains(s.message(), (*writer)->path())) return 13;
+        return (*writer)->Flush() == s && (*writer)->Close() == s ? 0 : 14;
+      },
+      {.max_file_bytes = 4096});
+  BOOST_TEST(child.ExitedWith(0), child.Describe());
 }
 
 BOOST_AUTO_TEST_CASE(InvalidArgumentsDoNotPoisonTheWriter) {

@@ -2,9 +2,12 @@
 
 #include "checkpoint/table.h"
 #include "util/temp_dir.h"
+#include "util/text.h"
 
 namespace tfcompat::table {
 namespace {
+
+using testing::Contains;
 
 std::string Bytes(std::initializer_list<int> bytes) {
   std::string out;
@@ -167,7 +170,7 @@ BOOST_AUTO_TEST_CASE(ChecksumMismatchIsDataLoss) {
   file[12] ^= 1;  // inside the data block
   auto entries = ReadTable(file);
   BOOST_REQUIRE(!entries.ok());
-  BOOST_TEST(entries.status().message().find("block checksum mismatch") != std::string::npos);
+  BOOST_TEST(Contains(entries.status().message(), "block checksum mismatch"));
 }
 
 BOOST_AUTO_TEST_CASE(HandlePastEndIsTruncatedBlockRead) {

@@ -1,19 +1,16 @@
 #include "tfcompat/estimator/csv_input.h"
 
-#include <sys/resource.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
 #include <boost/test/unit_test.hpp>
 #include <new>
 #include <set>
 #include <string>
 #include <vector>
 
+#include "util/child_process.h"
+#include "util/iris.h"
+
 namespace tfcompat::estimator {
 namespace {
-
-const std::vector<std::string> kIrisNames = {"SepalLength", "SepalWidth", "PetalLength", "PetalWidth"};
 
 void CheckError(const std::string& csv, const CsvOptions& options, const std::string& message) {
   const StatusOr<Dataset> d = ParseCsvDataset(csv, "f.csv", options);
@@ -25,25 +22,20 @@ void CheckError(const std::string& csv, const CsvOptions& options, const std::st
 BOOST_AUTO_TEST_SUITE(csv_input)
 
 BOOST_AUTO_TEST_CASE(ParsesTfIrisLayout) {
-  CsvOptions options;
-  options.feature_names = kIrisNames;
+  const CsvOptions options = testing::IrisCsvOptions();
   const Dataset d =
       ParseCsvDataset("2,4,setosa,versicolor,virginica\r\n6.4,2.8,5.6,2.2,2\r\n5,2.3,3.3,1,1\r\n", "iris.csv", options)
           .value();
   BOOST_TEST(d.num_rows() == 2);
-  BOOST_TEST(*d.feature_names == kIrisNames);
+  BOOST_TEST(*d.feature_names == testing::kIrisFeatures);
   BOOST_TEST(d.class_names == std::vector<std::string>({"setosa", "versicolor", "virginica"}));
   BOOST_TEST(d.features == std::vector<float>({6.4f, 2.8f, 5.6f, 2.2f, 5.0f, 2.3f, 3.3f, 1.0f}));
   BOOST_TEST(d.labels == std::vector<float>({2.0f, 1.0f}));
 }
 
 BOOST_AUTO_TEST_CASE(ReadsTheRepositoryIrisFiles) {
-  CsvOptions options;
-  options.feature_names = kIrisNames;
-  const Dataset train = ReadCsvDataset(TFCOMPAT_REPO_DATA "/iris_training.csv", options).value();
-  const Dataset test = ReadCsvDataset(TFCOMPAT_REPO_DATA "/iris_test.csv", options).value();
-  BOOST_TEST(train.num_rows() == 120);
-  BOOST_TEST(test.num_rows() == 30);
+  BOOST_TEST(testing::ReadIris("iris_training.csv")->num_rows() == 120);
+  BOOST_TEST(testing::ReadIris("iris_test.csv")->num_rows() == 30);
 }
 
 BOOST_AUTO_TEST_CASE(ParsesHeaderRowLayoutWithNamedLabelColumn) {
@@ -74,8 +66,7 @@ BOOST_AUTO_TEST_CASE(WrongColumnCountNamesLine) {
 }
 
 BOOST_AUTO_TEST_CASE(NotANumberNamesLineAndColumn) {
-  CsvOptions options;
-  options.feature_names = kIrisNames;
+  const CsvOptions options = testing::IrisCsvOptions();
   CheckError("1,4,a,b,c\n\n1,2,abc,4,0\n", options, "f.csv:3: column 3 (PetalLength): expected a number, got 'abc'");
   CheckError("1,4,a,b,c\n1,2,,4,0\n", options, "f.csv:2: column 3 (PetalLength): expected a number, got ''");
   CheckError("1,4,a,b,c\n1,2,nan,4,0\n", options, "f.csv:2: column 3 (PetalLength): expected a number, got 'nan'");
@@ -108,22 +99,17 @@ BOOST_AUTO_TEST_CASE(BadTfHeader) {
 BOOST_AUTO_TEST_CASE(WideHeaderDoesNotReserveBeyondTheText) {
   std::string csv = "1,100000,a\n";
   while (csv.size() < 65536) csv += "x\n";
-  const pid_t pid = ::fork();
-  BOOST_TEST_REQUIRE(pid >= 0);
-  if (pid == 0) {
-    const rlimit limit{rlim_t{4} << 30, rlim_t{4} << 30};
-    if (::setrlimit(RLIMIT_AS, &limit) != 0) ::_exit(10);
-    try {
-      const StatusOr<Dataset> d = ParseCsvDataset(csv, "f.csv", {});
-      ::_exit(!d.ok() && d.status().message() == "f.csv:2: expected 100001 columns, found 1" ? 0 : 11);
-    } catch (const std::bad_alloc&) {
-      ::_exit(12);
-    }
-  }
-  int status = 0;
-  BOOST_TEST_REQUIRE(::waitpid(pid, &status, 0) == pid);
-  BOOST_TEST(WIFEXITED(status));
-  BOOST_TEST(WEXITSTATUS(status) == 0);
+  const testing::ChildExit child = testing::RunInChild(
+      [&] {
+        try {
+          const StatusOr<Dataset> d = ParseCsvDataset(csv, "f.csv", {});
+          return !d.ok() && d.status().message() == "f.csv:2: expected 100001 columns, found 1" ? 0 : 11;
+        } catch (const std::bad_alloc&) {
+          return 12;
+        }
+      },
+      {.max_address_space = rlim_t{4} << 30});
+  BOOST_TEST(child.ExitedWith(0), child.Describe());
 }
 #endif
 

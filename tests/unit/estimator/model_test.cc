@@ -9,24 +9,19 @@
 #include <vector>
 
 #include "estimator/gemm.h"
+#include "util/iris.h"
 
 namespace tfcompat::estimator {
 namespace {
 
-const std::vector<std::string> kIrisNames = {"SepalLength", "SepalWidth", "PetalLength", "PetalWidth"};
+using testing::IrisColumns;
 
-std::vector<NumericColumn> IrisColumns() {
-  std::vector<NumericColumn> columns;
-  for (const std::string& name : kIrisNames) columns.emplace_back(name);
-  return columns;
-}
-
-// A batch of `n` examples over kIrisNames with features in [-2, 2] and
+// A batch of `n` examples over the Iris features with features in [-2, 2] and
 // labels drawn by `label`.
 Batch RandomBatch(int n, uint32_t seed, float (*label)(std::mt19937&)) {
   std::mt19937 rng(seed);
   Batch batch;
-  batch.feature_names = std::make_shared<const std::vector<std::string>>(kIrisNames);
+  batch.feature_names = std::make_shared<const std::vector<std::string>>(testing::kIrisFeatures);
   batch.size = n;
   for (int i = 0; i < n * 4; ++i) batch.features.push_back(static_cast<float>(rng() % 4001) / 1000.0f - 2.0f);
   for (int i = 0; i < n; ++i) batch.labels.push_back(label(rng));

@@ -7,24 +7,15 @@
 
 #include "base/status_macros.h"
 #include "tfcompat/estimator/run_config.h"
+#include "util/iris.h"
 
 namespace tfcompat::estimator {
 namespace {
 
-const std::vector<std::string> kIrisNames = {"SepalLength", "SepalWidth", "PetalLength", "PetalWidth"};
-
-std::shared_ptr<const Dataset> Iris(const std::string& file) {
-  CsvOptions options;
-  options.feature_names = kIrisNames;
-  return std::make_shared<const Dataset>(ReadCsvDataset(TFCOMPAT_REPO_DATA "/" + file, options).value());
-}
+using testing::ReadIris;
 
 std::unique_ptr<Trainer> IrisTrainer(uint64_t seed) {
-  DNNClassifierOptions options;
-  for (const std::string& name : kIrisNames) options.feature_columns.emplace_back(name);
-  options.hidden_units = {10, 10};
-  options.n_classes = 3;
-  return Trainer::Create(NewDNNClassifier(options, seed).value(), nullptr, seed).value();
+  return Trainer::Create(NewDNNClassifier(testing::IrisClassifierOptions(), seed).value(), nullptr, seed).value();
 }
 
 // Records every step; optionally stops at a step.
@@ -109,7 +100,7 @@ BOOST_AUTO_TEST_CASE(CustomModelTrainsThroughTheModelInterface) {
 BOOST_AUTO_TEST_CASE(IrisTutorialReachesNinetyPercentTestAccuracy) {
   auto trainer = IrisTrainer(2018);
   auto train =
-      DatasetBatches::Create(Iris("iris_training.csv"), {.batch_size = 100, .shuffle = true, .seed = 2018}).value();
+      DatasetBatches::Create(ReadIris("iris_training.csv"), {.batch_size = 100, .shuffle = true, .seed = 2018}).value();
   RecordingHook hook;
   TrainHook* hooks[] = {&hook};
   BOOST_REQUIRE(trainer->Train(train.get(), TrainSteps::Steps(1000), hooks).ok());
@@ -117,7 +108,7 @@ BOOST_AUTO_TEST_CASE(IrisTutorialReachesNinetyPercentTestAccuracy) {
   BOOST_TEST(hook.steps.size() == 1000u);
   BOOST_TEST(hook.losses.back() < hook.losses.front() / 4);
   auto test =
-      DatasetBatches::Create(Iris("iris_test.csv"), {.batch_size = 100, .shuffle = false, .num_epochs = 1}).value();
+      DatasetBatches::Create(ReadIris("iris_test.csv"), {.batch_size = 100, .shuffle = false, .num_epochs = 1}).value();
   const auto metrics = trainer->Evaluate(test.get(), std::nullopt).value();
   BOOST_TEST_MESSAGE("iris test accuracy " << metrics.at("accuracy") << " average_loss " << metrics.at("average_loss"));
   BOOST_TEST(metrics.at("accuracy") >= 0.9);
@@ -129,7 +120,7 @@ BOOST_AUTO_TEST_CASE(TrainingIsDeterministicForASeed) {
   std::vector<float> params[2];
   for (auto& p : params) {
     auto trainer = IrisTrainer(5);
-    auto train = DatasetBatches::Create(Iris("iris_training.csv"), {.batch_size = 32, .seed = 5}).value();
+    auto train = DatasetBatches::Create(ReadIris("iris_training.csv"), {.batch_size = 32, .seed = 5}).value();
     BOOST_REQUIRE(trainer->Train(train.get(), TrainSteps::Steps(20), {}).ok());
     p.assign(trainer->variables().params().begin(), trainer->variables().params().end());
   }
@@ -138,7 +129,7 @@ BOOST_AUTO_TEST_CASE(TrainingIsDeterministicForASeed) {
 
 BOOST_AUTO_TEST_CASE(StepsAddAndMaxStepsStopAtTheGlobalStep) {
   auto trainer = IrisTrainer(1);
-  auto train = DatasetBatches::Create(Iris("iris_training.csv"), {.batch_size = 10, .seed = 1}).value();
+  auto train = DatasetBatches::Create(ReadIris("iris_training.csv"), {.batch_size = 10, .seed = 1}).value();
   BOOST_REQUIRE(trainer->Train(train.get(), TrainSteps::Steps(3), {}).ok());
   BOOST_REQUIRE(trainer->Train(train.get(), TrainSteps::Steps(3), {}).ok());
   BOOST_TEST(trainer->global_step() == 6);
@@ -153,7 +144,7 @@ BOOST_AUTO_TEST_CASE(StepsAddAndMaxStepsStopAtTheGlobalStep) {
 
 BOOST_AUTO_TEST_CASE(HooksSeeEveryStepAndCanStop) {
   auto trainer = IrisTrainer(1);
-  auto train = DatasetBatches::Create(Iris("iris_training.csv"), {.batch_size = 10, .seed = 1}).value();
+  auto train = DatasetBatches::Create(ReadIris("iris_training.csv"), {.batch_size = 10, .seed = 1}).value();
   RecordingHook hook;
   hook.stop_at = 4;
   TrainHook* hooks[] = {&hook};
@@ -166,14 +157,15 @@ BOOST_AUTO_TEST_CASE(HooksSeeEveryStepAndCanStop) {
 BOOST_AUTO_TEST_CASE(EndOfInputEndsTraining) {
   auto trainer = IrisTrainer(1);
   auto train =
-      DatasetBatches::Create(Iris("iris_training.csv"), {.batch_size = 50, .shuffle = false, .num_epochs = 1}).value();
+      DatasetBatches::Create(ReadIris("iris_training.csv"), {.batch_size = 50, .shuffle = false, .num_epochs = 1})
+          .value();
   BOOST_REQUIRE(trainer->Train(train.get(), TrainSteps{}, {}).ok());
   BOOST_TEST(trainer->global_step() == 3);  // 50 + 50 + 20 rows
 }
 
 BOOST_AUTO_TEST_CASE(BadStepCountsHaveTFsMessages) {
   auto trainer = IrisTrainer(1);
-  auto train = DatasetBatches::Create(Iris("iris_training.csv"), {}).value();
+  auto train = DatasetBatches::Create(ReadIris("iris_training.csv"), {}).value();
   BOOST_TEST(trainer->Train(train.get(), {1, 1}, {}).message() == "Can not provide both steps and max_steps.");
   BOOST_TEST(trainer->Train(train.get(), TrainSteps::Steps(0), {}).message() == "Must specify steps > 0, given: 0");
   BOOST_TEST(trainer->Train(train.get(), TrainSteps::MaxSteps(-1), {}).message() ==
@@ -182,12 +174,12 @@ BOOST_AUTO_TEST_CASE(BadStepCountsHaveTFsMessages) {
 
 BOOST_AUTO_TEST_CASE(DivergingLossIsNanLossError) {
   DNNRegressorOptions options;
-  for (const std::string& name : kIrisNames) options.feature_columns.emplace_back(name);
+  options.feature_columns = testing::IrisColumns();
   options.hidden_units = {10};
   options.activation_fn = Activation::kLinear;
   options.optimizer = {"SGD", 1e4f};
   auto trainer = Trainer::Create(NewDNNRegressor(options, 1).value(), nullptr, 1).value();
-  auto train = DatasetBatches::Create(Iris("iris_training.csv"), {.batch_size = 100}).value();
+  auto train = DatasetBatches::Create(ReadIris("iris_training.csv"), {.batch_size = 100}).value();
   BOOST_TEST(trainer->Train(train.get(), TrainSteps::Steps(100), {}).message() == "NaN loss during training.");
 }
 
