@@ -1,4 +1,3 @@
-#define BOOST_TEST_MODULE estimator_tool_test
 #include <algorithm>
 #include <boost/filesystem.hpp>
 #include <boost/test/unit_test.hpp>

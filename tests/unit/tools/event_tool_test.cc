@@ -1,5 +1,4 @@
 // event_tool's run functions, with output captured.
-#define BOOST_TEST_MODULE event_tool_test
 #include <boost/test/unit_test.hpp>
 #include <sstream>
 

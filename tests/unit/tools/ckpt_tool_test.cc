@@ -1,4 +1,3 @@
-#define BOOST_TEST_MODULE ckpt_tool_test
 #include <boost/test/unit_test.hpp>
 
 #include <nlohmann/json.hpp>
