@@ -45,7 +45,7 @@ if [[ "$ci" == "true" ]]; then
         -DCMAKE_EXE_LINKER_FLAGS=-fsanitize=thread -DTFCOMPAT_BUILD_TOOLS=OFF -DTFCOMPAT_BUILD_EXAMPLES=OFF \
         -DTFCOMPAT_BUILD_BENCH=OFF -DTFCOMPAT_INSTALL=OFF
   cmake --build build-tsan -j "$jobs" --target reliability_test summary_test io_test
-  TSAN_OPTIONS=halt_on_error=1 build-tsan/tests/reliability_test --run_test=Concurrency
-  TSAN_OPTIONS=halt_on_error=1 build-tsan/tests/summary_test --run_test=SummaryWriterSuite
-  TSAN_OPTIONS=halt_on_error=1 build-tsan/tests/io_test --run_test=WallClock
+  TSAN_OPTIONS=halt_on_error=1 build-tsan/tests/reliability_test --run_test=ConcurrencyTest
+  TSAN_OPTIONS=halt_on_error=1 build-tsan/tests/summary_test --run_test=SummaryWriterTest
+  TSAN_OPTIONS=halt_on_error=1 build-tsan/tests/io_test --run_test=WallClockTest
 fi

@@ -8,6 +8,8 @@
 namespace tfcompat {
 namespace {
 
+BOOST_AUTO_TEST_SUITE(StatusTest)
+
 BOOST_AUTO_TEST_CASE(OkStatusHasNoMessage) {
   const Status s;
   BOOST_TEST(s.ok());
@@ -53,6 +55,8 @@ BOOST_AUTO_TEST_CASE(StatusOrCarriesValueOrError) {
   BOOST_TEST(static_cast<int>(s.code()) == static_cast<int>(StatusCode::kInvalidArgument));
   BOOST_TEST(s.message() == "odd");
 }
+
+BOOST_AUTO_TEST_SUITE_END()
 
 }  // namespace
 }  // namespace tfcompat

@@ -49,9 +49,9 @@ tensorflow::BundleEntryProto FloatEntry(std::vector<int64_t> shape, int64_t offs
   return entry;
 }
 
-BOOST_AUTO_TEST_SUITE(BundleDamage)
+BOOST_AUTO_TEST_SUITE(BundleDamageTest)
 
-BOOST_AUTO_TEST_CASE(TruncatedIndex) {
+BOOST_AUTO_TEST_CASE(TruncatedIndexIsAnErrorNamingTheFile) {
   TempDir dir;
   const std::string prefix = WriteGood(dir);
   const std::string index = ReadAll(IndexFileName(prefix));
@@ -63,7 +63,7 @@ BOOST_AUTO_TEST_CASE(TruncatedIndex) {
   }
 }
 
-BOOST_AUTO_TEST_CASE(CorruptedIndexBlock) {
+BOOST_AUTO_TEST_CASE(CorruptedIndexBlockIsDataLossNamingTheFile) {
   TempDir dir;
   const std::string prefix = WriteGood(dir);
   std::string index = ReadAll(IndexFileName(prefix));
@@ -76,7 +76,7 @@ BOOST_AUTO_TEST_CASE(CorruptedIndexBlock) {
   BOOST_TEST(Contains(reader.status(), IndexFileName(prefix)));
 }
 
-BOOST_AUTO_TEST_CASE(WrongMagic) {
+BOOST_AUTO_TEST_CASE(WrongMagicIsNotAnSstable) {
   TempDir dir;
   const std::string prefix = WriteGood(dir);
   std::string index = ReadAll(IndexFileName(prefix));
@@ -86,7 +86,7 @@ BOOST_AUTO_TEST_CASE(WrongMagic) {
   BOOST_TEST(Contains(reader.status(), "not an sstable (bad magic number)"));
 }
 
-BOOST_AUTO_TEST_CASE(MissingHeaderEntry) {
+BOOST_AUTO_TEST_CASE(MissingHeaderEntryIsAnError) {
   TempDir dir;
   table::TableBuilder builder;
   BOOST_REQUIRE(builder.Add("t", "").ok());
@@ -112,7 +112,7 @@ BOOST_AUTO_TEST_CASE(CorruptedDataNamesTensorAndShard) {
   BOOST_TEST(Contains((*reader)->VerifyAll(), "key w"));
 }
 
-BOOST_AUTO_TEST_CASE(CorruptedStringLengths) {
+BOOST_AUTO_TEST_CASE(CorruptedStringLengthsNameTheKey) {
   TempDir dir;
   const std::string prefix = WriteGood(dir);
   std::string data = ReadAll(DataFileName(prefix, 0, 1));
@@ -123,7 +123,7 @@ BOOST_AUTO_TEST_CASE(CorruptedStringLengths) {
   BOOST_TEST(Contains(s.status(), "key s"), s.status().ToString());
 }
 
-BOOST_AUTO_TEST_CASE(TruncatedData) {
+BOOST_AUTO_TEST_CASE(TruncatedDataNamesTheShard) {
   TempDir dir;
   const std::string prefix = WriteGood(dir);
   const std::string data = ReadAll(DataFileName(prefix, 0, 1));
@@ -133,7 +133,7 @@ BOOST_AUTO_TEST_CASE(TruncatedData) {
   BOOST_TEST(Contains(w.status(), "runs past the end of " + DataFileName(prefix, 0, 1)), w.status().ToString());
 }
 
-BOOST_AUTO_TEST_CASE(EntryPastTheEndOfShard) {
+BOOST_AUTO_TEST_CASE(EntryPastTheEndOfShardIsDataLoss) {
   TempDir dir;
   const std::string prefix = WriteWithEntry(dir, FloatEntry({2}, int64_t{1} << 60, 8), std::string(8, '\0'));
   auto t = (*BundleReader::Open(prefix))->Lookup("t");
@@ -142,14 +142,14 @@ BOOST_AUTO_TEST_CASE(EntryPastTheEndOfShard) {
   BOOST_TEST(Contains(t.status(), "key t: entry at offset 1152921504606846976 runs past the end"));
 }
 
-BOOST_AUTO_TEST_CASE(SizeDisagreesWithShape) {
+BOOST_AUTO_TEST_CASE(SizeDisagreeingWithTheShapeIsAnError) {
   TempDir dir;
   const std::string prefix = WriteWithEntry(dir, FloatEntry({2}, 0, 4), std::string(8, '\0'));
   auto t = (*BundleReader::Open(prefix))->Lookup("t");
   BOOST_TEST(Contains(t.status(), "Invalid size in bundle entry: key t; stored size 4; expected size 8"));
 }
 
-BOOST_AUTO_TEST_CASE(ElementCountOverflow) {
+BOOST_AUTO_TEST_CASE(ElementCountOverflowIsRefusedBeforeAllocating) {
   TempDir dir;
   const int64_t big = int64_t{1} << 40;
   const std::string prefix = WriteWithEntry(dir, FloatEntry({big, big}, 0, 8), std::string(8, '\0'));
@@ -168,14 +168,14 @@ BOOST_AUTO_TEST_CASE(ElementCountOverflow) {
   BOOST_TEST(Contains(s.status(), "cannot fit in 8 bytes"), s.status().ToString());
 }
 
-BOOST_AUTO_TEST_CASE(NegativeDimension) {
+BOOST_AUTO_TEST_CASE(NegativeDimensionIsRefused) {
   TempDir dir;
   auto reader = BundleReader::Open(WriteWithEntry(dir, FloatEntry({-3}, 0, 8), std::string(8, '\0')));
   BOOST_REQUIRE(!reader.ok());
   BOOST_TEST(Contains(reader.status(), "key t"));
 }
 
-BOOST_AUTO_TEST_CASE(UnparseableEntry) {
+BOOST_AUTO_TEST_CASE(UnparseableEntryIsAnError) {
   TempDir dir;
   table::TableBuilder builder;
   BOOST_REQUIRE(builder.Add("", bundle::MakeHeader(1).SerializeAsString()).ok());
@@ -194,7 +194,7 @@ BOOST_AUTO_TEST_CASE(NewerVersionIsRefused) {
   BOOST_TEST(Contains(BundleReader::Open(dir.file("x")).status(), "Checkpoint min consumer version 7 above current version 1"));
 }
 
-BOOST_AUTO_TEST_CASE(MissingShard) {
+BOOST_AUTO_TEST_CASE(MissingShardFailsOnlyItsTensors) {
   TempDir dir;
   const std::string prefix = dir.file("sharded");
   {
@@ -214,7 +214,7 @@ BOOST_AUTO_TEST_CASE(MissingShard) {
   BOOST_TEST(Contains((*reader)->VerifyAll(), DataFileName(prefix, 1, 2)));
 }
 
-BOOST_AUTO_TEST_CASE(StateFileNamingMissingCheckpoint) {
+BOOST_AUTO_TEST_CASE(StateFileNamingAMissingCheckpointIsAnError) {
   TempDir dir;
   WriteAll(dir.file("checkpoint"), "model_checkpoint_path: \"model.ckpt-9\"\n");
   auto latest = LatestCheckpoint(dir.path());

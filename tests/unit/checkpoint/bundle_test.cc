@@ -49,9 +49,9 @@ std::vector<std::pair<std::string, Tensor>> EveryDtype() {
   return out;
 }
 
-BOOST_AUTO_TEST_SUITE(Bundle)
+BOOST_AUTO_TEST_SUITE(BundleTest)
 
-BOOST_AUTO_TEST_CASE(DataTypeNames) {
+BOOST_AUTO_TEST_CASE(DataTypeNamesAndSizesAreTfs) {
   BOOST_TEST(DataTypeName(DataType::kFloat) == "float32");
   BOOST_TEST(DataTypeName(DataType::kHalf) == "float16");
   BOOST_TEST(DataTypeName(DataType::kBFloat16) == "bfloat16");
@@ -64,7 +64,7 @@ BOOST_AUTO_TEST_CASE(DataTypeNames) {
   BOOST_TEST(!DataTypeFromName("float").ok());
 }
 
-BOOST_AUTO_TEST_CASE(NumElementsOverflow) {
+BOOST_AUTO_TEST_CASE(NumElementsRejectsNegativeAndOverflowingShapes) {
   BOOST_TEST(*NumElements({4, 10}) == 40);
   BOOST_TEST(*NumElements({}) == 1);
   BOOST_TEST(*NumElements({0, -0}) == 0);
@@ -75,7 +75,7 @@ BOOST_AUTO_TEST_CASE(NumElementsOverflow) {
   BOOST_TEST(ShapeDebugString({}) == "[]");
 }
 
-BOOST_AUTO_TEST_CASE(FileNames) {
+BOOST_AUTO_TEST_CASE(IndexAndDataFileNamesAreTfs) {
   BOOST_TEST(IndexFileName("d/model.ckpt-5") == "d/model.ckpt-5.index");
   BOOST_TEST(DataFileName("d/model.ckpt-5", 1, 12) == "d/model.ckpt-5.data-00001-of-00012");
 }
@@ -90,7 +90,7 @@ BOOST_AUTO_TEST_CASE(SliceKeyKnownAnswer) {
   BOOST_TEST(bundle::EncodeTensorNameSlice("w", slice) == Bytes({0x00, 0x77, 0x00, 0x01, 0x01, 0x02, 0x80, 0x85, 0x80, 0x7f}));
 }
 
-BOOST_AUTO_TEST_CASE(OrderedCodeNumbers) {
+BOOST_AUTO_TEST_CASE(OrderedCodeNumbersAreKnownBytesInIncreasingOrder) {
   std::string out;
   bundle::WriteNumIncreasing(&out, 0);
   bundle::WriteNumIncreasing(&out, 2);

@@ -34,7 +34,7 @@ std::vector<std::string> Listing(const std::string& dir) {
   return names;
 }
 
-BOOST_AUTO_TEST_SUITE(Checkpoint)
+BOOST_AUTO_TEST_SUITE(CheckpointTest)
 
 BOOST_AUTO_TEST_CASE(StateFileTextKnownAnswer) {
   CheckpointState state;
@@ -75,7 +75,7 @@ BOOST_AUTO_TEST_CASE(AbsolutePathsAcceptedWhenAllowed) {
   BOOST_TEST(Contains(latest.status().message(), "/elsewhere/model.ckpt-7.index does not exist"));
 }
 
-BOOST_AUTO_TEST_CASE(EmptyOrMissingStateFile) {
+BOOST_AUTO_TEST_CASE(EmptyOrMissingStateFileIsAnError) {
   TempDir dir;
   BOOST_TEST((LatestCheckpoint(dir.path()).status().code() == StatusCode::kNotFound));
   WriteAll(dir.file("checkpoint"), "all_model_checkpoint_paths: \"x\"\n");

@@ -34,7 +34,7 @@ std::string CounterIndex() {
 const std::string kCounterEntry = Bytes({0x08, 0x01, 0x12, 0x00, 0x28, 0x04, 0x35, 0xa6, 0x7b, 0x11, 0x3a});
 const std::string kHeader = Bytes({0x08, 0x01, 0x1a, 0x02, 0x08, 0x01});
 
-BOOST_AUTO_TEST_SUITE(Table)
+BOOST_AUTO_TEST_SUITE(TableTest)
 
 BOOST_AUTO_TEST_CASE(CounterIndexKnownAnswer) {
   const std::string expected = CounterIndex();
@@ -73,7 +73,7 @@ BOOST_AUTO_TEST_CASE(FooterKnownAnswer) {
   BOOST_TEST(decoded.metaindex.offset == 43u);
 }
 
-BOOST_AUTO_TEST_CASE(Separators) {
+BOOST_AUTO_TEST_CASE(SeparatorAndSuccessorShortenKeys) {
   std::string start = "abcd";
   FindShortestSeparator(&start, "abzz");
   BOOST_TEST(start == "abd");
@@ -135,7 +135,7 @@ BOOST_AUTO_TEST_CASE(KeysOutOfOrderAreRejected) {
   BOOST_TEST(!builder.Finish().ok());  // the first error sticks
 }
 
-BOOST_AUTO_TEST_CASE(WrongMagic) {
+BOOST_AUTO_TEST_CASE(WrongMagicIsDataLoss) {
   std::string file = CounterIndex();
   file[file.size() - 1] ^= 1;
   auto entries = ReadTable(file);
@@ -144,7 +144,7 @@ BOOST_AUTO_TEST_CASE(WrongMagic) {
   BOOST_TEST(entries.status().message() == "not an sstable (bad magic number)");
 }
 
-BOOST_AUTO_TEST_CASE(TooShort) {
+BOOST_AUTO_TEST_CASE(TooShortFileIsNotAnSstable) {
   auto entries = ReadTable(CounterIndex().substr(100));
   BOOST_REQUIRE(!entries.ok());
   BOOST_TEST(entries.status().message() == "file is too short to be an sstable");

@@ -19,7 +19,7 @@ void CheckError(const std::string& csv, const CsvOptions& options, const std::st
   BOOST_TEST(d.status().message() == message);
 }
 
-BOOST_AUTO_TEST_SUITE(csv_input)
+BOOST_AUTO_TEST_SUITE(CsvInputTest)
 
 BOOST_AUTO_TEST_CASE(ParsesTfIrisLayout) {
   const CsvOptions options = testing::IrisCsvOptions();
@@ -82,7 +82,7 @@ BOOST_AUTO_TEST_CASE(RowCountMustMatchTfHeader) {
   CheckError("3,1,a,b\n1,0\n2,1\n", {}, "f.csv: header says 3 rows, found 2");
 }
 
-BOOST_AUTO_TEST_CASE(BadTfHeader) {
+BOOST_AUTO_TEST_CASE(BadTfHeaderIsAnError) {
   CsvOptions options;
   options.layout = CsvLayout::kTfHeader;
   CheckError("x,y\n1,2\n", options, "f.csv:1: expected a header 'rows,features[,class names...]'");
@@ -113,7 +113,7 @@ BOOST_AUTO_TEST_CASE(WideHeaderDoesNotReserveBeyondTheText) {
 }
 #endif
 
-BOOST_AUTO_TEST_CASE(MissingLabelColumn) {
+BOOST_AUTO_TEST_CASE(MissingLabelColumnIsAnError) {
   CsvOptions options;
   options.label_column = "Species";
   CheckError("a,b\n1,2\n", options, "f.csv:1: no label column 'Species' in the header");
@@ -173,7 +173,7 @@ BOOST_AUTO_TEST_CASE(ShuffleIsDeterministicForASeed) {
   BOOST_TEST(a.features != b.features);
 }
 
-BOOST_AUTO_TEST_CASE(BadBatchOptions) {
+BOOST_AUTO_TEST_CASE(BadBatchOptionsAreInvalidArgument) {
   BOOST_TEST((DatasetBatches::Create(Rows(3), {.batch_size = 0}).status().code() == StatusCode::kInvalidArgument));
   BOOST_TEST((DatasetBatches::Create(Rows(0), {}).status().code() == StatusCode::kInvalidArgument));
 }

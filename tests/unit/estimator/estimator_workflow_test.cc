@@ -136,7 +136,7 @@ int64_t GlobalStep(const Estimator& estimator) {
   return estimator.GetVariableValue("global_step").value().flat<int64_t>()[0];
 }
 
-BOOST_AUTO_TEST_SUITE(EstimatorWorkflow)
+BOOST_AUTO_TEST_SUITE(EstimatorWorkflowTest)
 
 BOOST_FIXTURE_TEST_CASE(CheckpointsAtFirstAndLastStep, Fixture) {
   auto estimator = Make({});
@@ -149,7 +149,7 @@ BOOST_FIXTURE_TEST_CASE(CheckpointsAtFirstAndLastStep, Fixture) {
   BOOST_TEST(Logged("Saving checkpoints for 10 into " + estimator->model_dir() + "/model.ckpt."));
 }
 
-BOOST_FIXTURE_TEST_CASE(StepScheduleAndRetention, Fixture) {
+BOOST_FIXTURE_TEST_CASE(StepScheduleSavesEveryNStepsAndKeepsTheNewest, Fixture) {
   RunConfig config;
   config.save_checkpoints_steps = 3;
   config.keep_checkpoint_max = 2;
@@ -226,7 +226,7 @@ BOOST_FIXTURE_TEST_CASE(IncompatibleCheckpointLeavesModelDirUntouched, Fixture) 
   BOOST_TEST((Snapshot(estimator->model_dir()) == before));
 }
 
-BOOST_FIXTURE_TEST_CASE(SummariesAsTensorFlowWritesThem, Fixture) {
+BOOST_FIXTURE_TEST_CASE(WritesSummariesAsTensorFlowDoes, Fixture) {
   RunConfig config;
   config.save_summary_steps = 50;
   config.log_step_count_steps = 100;
@@ -378,7 +378,7 @@ BOOST_FIXTURE_TEST_CASE(EvaluateAndPredictWithoutCheckpointUseInitialValues, Fix
   BOOST_TEST((estimator->LatestCheckpoint().status().code() == StatusCode::kNotFound));
 }
 
-BOOST_FIXTURE_TEST_CASE(VariablesUnderTensorFlowNames, Fixture) {
+BOOST_FIXTURE_TEST_CASE(VariablesHaveTensorFlowsNames, Fixture) {
   auto estimator = Make({});
   BOOST_REQUIRE(estimator->Train(Batches("iris_training.csv", 0), TrainSteps::Steps(1)).ok());
   const std::vector<std::string> names = estimator->GetVariableNames().value();
@@ -440,7 +440,7 @@ BOOST_FIXTURE_TEST_CASE(SavingDictPrintsNumbersAsNumpy, Fixture) {
              log.back());
 }
 
-BOOST_AUTO_TEST_CASE(TemporaryModelDir) {
+BOOST_AUTO_TEST_CASE(NoModelDirMeansATemporaryOne) {
   std::vector<std::string> log;
   const DNNClassifierOptions options = testing::IrisClassifierOptions({4});
   auto estimator =

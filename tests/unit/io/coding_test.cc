@@ -8,7 +8,7 @@
 namespace tfcompat {
 namespace {
 
-BOOST_AUTO_TEST_SUITE(Coding)
+BOOST_AUTO_TEST_SUITE(CodingTest)
 
 BOOST_AUTO_TEST_CASE(FixedIsLittleEndian) {
   std::string s;

@@ -42,7 +42,7 @@ std::string RandomBytes(size_t n, uint32_t seed) {
 // choose and run its implementation then.
 const uint32_t kCheckValueBeforeMain = Value("123456789", 9);
 
-BOOST_AUTO_TEST_SUITE(Crc32c)
+BOOST_AUTO_TEST_SUITE(Crc32cTest)
 
 BOOST_AUTO_TEST_CASE(PortableIsAlwaysAvailableAndTheChoiceIsNamed) {
   std::vector<std::string> names;
@@ -55,7 +55,7 @@ BOOST_AUTO_TEST_CASE(PortableIsAlwaysAvailableAndTheChoiceIsNamed) {
 }
 
 // RFC 3720, appendix B.4.
-BOOST_AUTO_TEST_CASE(Rfc3720Vectors) {
+BOOST_AUTO_TEST_CASE(MatchesRfc3720Vectors) {
   std::string ascending(32, '\0'), descending(32, '\0');
   for (int i = 0; i < 32; ++i) {
     ascending[i] = static_cast<char>(i);
@@ -76,7 +76,7 @@ BOOST_AUTO_TEST_CASE(Rfc3720Vectors) {
   }
 }
 
-BOOST_AUTO_TEST_CASE(CheckValue) {
+BOOST_AUTO_TEST_CASE(CheckValueIsRightEvenBeforeMain) {
   for (const Implementation& impl : AvailableImplementations()) {
     BOOST_TEST(ValueOf(impl, "123456789") == 0xe3069283u, "implementation " << impl.name);
   }

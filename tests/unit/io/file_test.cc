@@ -58,7 +58,7 @@ const std::vector<std::vector<size_t>> kPieceLists = {
     {3 << 20, 7 << 20, 123, (16 << 20) + 4097}, // Pieces across buffer edges.
 };
 
-BOOST_AUTO_TEST_SUITE(File)
+BOOST_AUTO_TEST_SUITE(FileTest)
 
 BOOST_AUTO_TEST_CASE(StreamingFileWritesEveryByteInOrder) {
   TempDir dir;
@@ -72,7 +72,7 @@ BOOST_AUTO_TEST_CASE(StreamingFileWritesEveryByteInOrder) {
 // ordinary writes) and takes it since: the bytes must be right either way.
 // /dev/shm is a tmpfs on every Linux the library is built for; without one
 // the test fails rather than pass untested.
-BOOST_AUTO_TEST_CASE(StreamingFileOnTmpfs) {
+BOOST_AUTO_TEST_CASE(StreamingFileWritesEveryByteOnTmpfs) {
   struct statfs fs;
   BOOST_TEST_REQUIRE(statfs("/dev/shm", &fs) == 0, "no /dev/shm");
   BOOST_TEST_REQUIRE(fs.f_type == TMPFS_MAGIC, "/dev/shm is not a tmpfs");

@@ -82,7 +82,7 @@ bool MentionsOffset(const std::string& message, uint64_t offset) {
   return false;
 }
 
-BOOST_AUTO_TEST_SUITE(RecordRealFiles)
+BOOST_AUTO_TEST_SUITE(RecordRealFilesTest)
 
 BOOST_AUTO_TEST_CASE(EveryRealEventFileReadsToACleanEnd) {
   const std::vector<std::string> files = RealEventFiles();

@@ -36,7 +36,7 @@ std::vector<std::string> ReadRecords(const std::string& path, RecordCompression 
   return out;
 }
 
-BOOST_AUTO_TEST_SUITE(Record)
+BOOST_AUTO_TEST_SUITE(RecordTest)
 
 // The first record of a TensorBoard event file, from the event-format notes.
 BOOST_AUTO_TEST_CASE(FirstEventRecordKnownAnswer) {

@@ -57,7 +57,7 @@ void ExpectAgreement(const Agreement& agreement, double slack) {
 // NTP's slew (500 ppm of a 50 ms period is 25 us) and a loaded machine.
 constexpr double kSlack = 200e-6;
 
-BOOST_AUTO_TEST_SUITE(WallClock)
+BOOST_AUTO_TEST_SUITE(WallClockTest)
 
 BOOST_AUTO_TEST_CASE(FirstRateMustBeACounterFrequency) {
   // 3 GHz over 50 ms.

@@ -165,7 +165,7 @@ const GemmImplementation* Find(const std::vector<GemmImplementation>& impls, con
 
 const Order kOrders[] = {Order::kRowMajor, Order::kColumnMajor, Order::kStrided};
 
-BOOST_AUTO_TEST_SUITE(gemm)
+BOOST_AUTO_TEST_SUITE(GemmTest)
 
 BOOST_AUTO_TEST_CASE(ImplementationsIncludeEigenAndDispatch) {
   std::vector<std::string> names;
@@ -176,7 +176,7 @@ BOOST_AUTO_TEST_CASE(ImplementationsIncludeEigenAndDispatch) {
 
 // Every memory order of every operand, at sizes around the kernel's tile
 // (14 x 32) and vector (16) edges.
-BOOST_AUTO_TEST_CASE(SmallShapesInEveryMemoryOrder) {
+BOOST_AUTO_TEST_CASE(SmallShapesInEveryMemoryOrderAreExact) {
   const int64_t sizes[] = {1, 3, 14, 17, 33};
   uint32_t seed = 1;
   for (int64_t m : sizes) {
@@ -199,7 +199,7 @@ BOOST_AUTO_TEST_CASE(SmallShapesInEveryMemoryOrder) {
 // column-major, computed as C^T), with bias and ReLU as the last block stores.
 // Depths just above multiples of 512 are cut into equal depth blocks, the last
 // one shorter (513 = 257 + 256, 1025 = 342 + 342 + 341).
-BOOST_AUTO_TEST_CASE(EveryRowTailAndDepthBlocks) {
+BOOST_AUTO_TEST_CASE(EveryRowTailAndDepthBlockIsExact) {
   uint32_t seed = 500;
   for (int64_t rows = 1; rows <= 2 * 14; ++rows) {
     Check({rows, 40, 37, Order::kRowMajor, Order::kColumnMajor, Order::kRowMajor, true, GemmActivation::kRelu}, seed++);
@@ -215,7 +215,7 @@ BOOST_AUTO_TEST_CASE(EveryRowTailAndDepthBlocks) {
 
 // The brief's odd shapes: 1, 3, 17, 63, 64, 65, 511, 512, 784, with the
 // layouts of the dense layer's three products and their transposes.
-BOOST_AUTO_TEST_CASE(OddShapesWithTheDenseLayersLayouts) {
+BOOST_AUTO_TEST_CASE(OddShapesInTheDenseLayersLayoutsAreExact) {
   const int64_t sizes[] = {1, 3, 17, 63, 64, 65};
   const Problem layouts[] = {
       {0, 0, 0, Order::kColumnMajor, Order::kRowMajor, Order::kColumnMajor, true, GemmActivation::kRelu},      // x W
@@ -252,7 +252,7 @@ BOOST_AUTO_TEST_CASE(OddShapesWithTheDenseLayersLayouts) {
   }
 }
 
-BOOST_AUTO_TEST_CASE(BiasAndActivationsOnEveryLayout) {
+BOOST_AUTO_TEST_CASE(BiasAndActivationsOnEveryLayoutAreExact) {
   uint32_t seed = 5000;
   for (GemmActivation activation : {GemmActivation::kNone, GemmActivation::kRelu, GemmActivation::kRelu6}) {
     for (Order a : kOrders) {
@@ -267,7 +267,7 @@ BOOST_AUTO_TEST_CASE(BiasAndActivationsOnEveryLayout) {
   }
 }
 
-BOOST_AUTO_TEST_CASE(EmptyProducts) {
+BOOST_AUTO_TEST_CASE(EmptyProductsWriteOnlyTheBiasOrNothing) {
   // k == 0: C = f(bias), or zeros.
   Check({5, 40, 0, Order::kRowMajor, Order::kRowMajor, Order::kColumnMajor, true, GemmActivation::kRelu}, 7);
   Check({40, 5, 0, Order::kRowMajor, Order::kRowMajor, Order::kRowMajor, false, GemmActivation::kNone}, 8);
@@ -278,7 +278,7 @@ BOOST_AUTO_TEST_CASE(EmptyProducts) {
 
 // A NaN stays NaN through ReLU, as through Eigen's (so the trainer's
 // "NaN loss" check still fires), and infinities are clamped by ReLU6.
-BOOST_AUTO_TEST_CASE(ReluKeepsNaN) {
+BOOST_AUTO_TEST_CASE(ReluKeepsNaNAndRelu6ClampsInfinity) {
   for (const GemmImplementation& impl : AvailableGemmImplementations()) {
     BOOST_TEST_CONTEXT(impl.name) {
       const int64_t m = 100, n = 70, k = 80;  // large enough for the packed kernel
@@ -332,7 +332,7 @@ BOOST_AUTO_TEST_CASE(ThreadCountDoesNotChangeTheBits) {
   }
 }
 
-BOOST_AUTO_TEST_CASE(MaxThreads) {
+BOOST_AUTO_TEST_CASE(MaxThreadsIsSetAndAtLeastOne) {
   const int saved = GemmMaxThreads();
   BOOST_TEST(saved >= 1);
   SetGemmMaxThreads(1);

@@ -17,7 +17,7 @@ int RunJobs(ThreadChooser* chooser, const ThreadChooser::Key& key, int calls, do
   return parallel;
 }
 
-BOOST_AUTO_TEST_SUITE(thread_chooser)
+BOOST_AUTO_TEST_SUITE(ThreadChooserTest)
 
 BOOST_AUTO_TEST_CASE(TriesBothWaysThenKeepsTheFaster) {
   ThreadChooser chooser;

@@ -8,7 +8,7 @@
 namespace tfcompat::estimator {
 namespace {
 
-BOOST_AUTO_TEST_SUITE(thread_pool)
+BOOST_AUTO_TEST_SUITE(ThreadPoolTest)
 
 BOOST_AUTO_TEST_CASE(EveryTaskRunsOnceAndItsEffectsAreVisible) {
   ThreadPool pool(3);
@@ -23,7 +23,7 @@ BOOST_AUTO_TEST_CASE(EveryTaskRunsOnceAndItsEffectsAreVisible) {
   }
 }
 
-BOOST_AUTO_TEST_CASE(WorkersHelp) {
+BOOST_AUTO_TEST_CASE(WorkersRunTasksBesideTheCaller) {
   ThreadPool pool(1);
   // Each task waits (bounded) until two different threads have entered a
   // task: with a helper, both get there.
@@ -56,7 +56,7 @@ BOOST_AUTO_TEST_CASE(WithoutWorkersTheCallerRunsEverything) {
 
 // Callers on several threads share one pool: one at a time gets the workers,
 // the others run their tasks themselves; none loses a task.
-BOOST_AUTO_TEST_CASE(ConcurrentCallers) {
+BOOST_AUTO_TEST_CASE(ConcurrentCallersEachRunEveryTaskOnce) {
   ThreadPool pool(2);
   constexpr int kCallers = 4, kLoops = 200, kTasks = 16;
   std::vector<std::thread> callers;

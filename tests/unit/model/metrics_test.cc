@@ -21,7 +21,7 @@ std::span<const float> Slice(const std::vector<float>& v, size_t begin, size_t e
   return std::span<const float>(v).subspan(begin, end - begin);
 }
 
-BOOST_AUTO_TEST_SUITE(metrics)
+BOOST_AUTO_TEST_SUITE(MetricsTest)
 
 BOOST_AUTO_TEST_CASE(AucOfTwoBatchesIsTensorFlows) {
   // tf.compat.v1.metrics.auc(labels, predictions[, curve='PR']) updated with

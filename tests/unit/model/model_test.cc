@@ -64,7 +64,7 @@ DNNClassifierOptions SmallDNN(int n_classes, Activation activation) {
   return options;
 }
 
-BOOST_AUTO_TEST_SUITE(models)
+BOOST_AUTO_TEST_SUITE(ModelTest)
 
 BOOST_AUTO_TEST_CASE(GradientsOfEveryActivationMatchFiniteDifferences) {
   for (Activation a : {Activation::kRelu, Activation::kRelu6, Activation::kElu, Activation::kTanh, Activation::kSigmoid,
@@ -196,7 +196,7 @@ BOOST_AUTO_TEST_CASE(AdamScalarsLiveUnderTheHeadScope) {
   BOOST_TEST(model->variables().Find("dnn/logits/kernel/t_0/Adam_1").ok());
 }
 
-BOOST_AUTO_TEST_CASE(GlorotUniformKernelsZeroBiasesDeterministic) {
+BOOST_AUTO_TEST_CASE(KernelsStartGlorotUniformAndBiasesZeroSameForASeed) {
   DNNClassifierOptions options = SmallDNN(3, Activation::kRelu);
   options.hidden_units = {10, 10};
   auto a = NewDNNClassifier(options, 42).value();
@@ -217,7 +217,7 @@ BOOST_AUTO_TEST_CASE(GlorotUniformKernelsZeroBiasesDeterministic) {
   for (float v : Values(*a, "dnn/hiddenlayer_1/bias")) BOOST_TEST(v == 0.0f);
 }
 
-BOOST_AUTO_TEST_CASE(PredictionsOfMultiClassHead) {
+BOOST_AUTO_TEST_CASE(MultiClassHeadPredictsTheArgmaxWithProbabilitiesSummingToOne) {
   DNNClassifierOptions options = SmallDNN(3, Activation::kRelu);
   options.label_vocabulary = {"Setosa", "Versicolor", "Virginica"};
   auto model = NewDNNClassifier(options, 3).value();
@@ -239,7 +239,7 @@ BOOST_AUTO_TEST_CASE(PredictionsOfMultiClassHead) {
   }
 }
 
-BOOST_AUTO_TEST_CASE(PredictionsOfBinaryHead) {
+BOOST_AUTO_TEST_CASE(BinaryHeadPredictsTheLogisticOfItsLogit) {
   auto model = NewDNNClassifier(SmallDNN(2, Activation::kRelu), 3).value();
   const Predictions p = model->Predict(RandomBatch(4, 9, TwoClasses)).value();
   for (int b = 0; b < 4; ++b) {
@@ -262,7 +262,7 @@ BOOST_AUTO_TEST_CASE(LossReductionSumIsBatchSizeTimesAverage) {
   BOOST_TEST(m.loss == s.average_loss, boost::test_tools::tolerance(1e-9));
 }
 
-BOOST_AUTO_TEST_CASE(EvaluationMetricsOfMultiClassHead) {
+BOOST_AUTO_TEST_CASE(MultiClassHeadMetricsAverageLossAndAccuracyOverExamples) {
   auto model = NewDNNClassifier(SmallDNN(3, Activation::kRelu), 3).value();
   const Batch a = RandomBatch(4, 12, ThreeClasses), b = RandomBatch(2, 13, ThreeClasses);
   Metrics metrics;
@@ -281,7 +281,7 @@ BOOST_AUTO_TEST_CASE(EvaluationMetricsOfMultiClassHead) {
   BOOST_TEST(result.at("accuracy") == correct / 6, boost::test_tools::tolerance(1e-12));
 }
 
-BOOST_AUTO_TEST_CASE(EvaluationMetricsOfBinaryHead) {
+BOOST_AUTO_TEST_CASE(BinaryHeadHasTf1sMetricsOverThePredictedProbability) {
   auto model = NewDNNClassifier(SmallDNN(2, Activation::kRelu), 3).value();
   const Batch a = RandomBatch(5, 14, TwoClasses), b = RandomBatch(7, 15, TwoClasses);
   Metrics metrics, curves;
@@ -409,7 +409,7 @@ BOOST_AUTO_TEST_CASE(MissingFeatureIsAnError) {
   BOOST_TEST(s.message() == "Feature PetalWidth is not in features dictionary.");
 }
 
-BOOST_AUTO_TEST_CASE(BadModelOptions) {
+BOOST_AUTO_TEST_CASE(BadModelOptionsAreRejected) {
   DNNClassifierOptions options = SmallDNN(1, Activation::kRelu);
   BOOST_TEST((NewDNNClassifier(options, 0).status().code() == StatusCode::kInvalidArgument));
   options = SmallDNN(3, Activation::kRelu);

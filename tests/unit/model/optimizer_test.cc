@@ -37,9 +37,9 @@ void CheckClose(const std::vector<float>& actual, const std::vector<double>& exp
   for (size_t i = 0; i < actual.size(); ++i) BOOST_TEST(actual[i] == expected[i], boost::test_tools::tolerance(1e-5));
 }
 
-BOOST_AUTO_TEST_SUITE(optimizers)
+BOOST_AUTO_TEST_SUITE(OptimizerTest)
 
-BOOST_AUTO_TEST_CASE(GradientDescent) {
+BOOST_AUTO_TEST_CASE(GradientDescentUpdateMatchesTfAndAddsNoSlot) {
   OneVariable v;
   auto opt = NewGradientDescentOptimizer(0.1f);
   BOOST_REQUIRE(opt->CreateSlots(&v.store, "dnn/head/").ok());
@@ -47,7 +47,7 @@ BOOST_AUTO_TEST_CASE(GradientDescent) {
   BOOST_TEST(v.Names() == std::vector<std::string>({"global_step", "w"}));
 }
 
-BOOST_AUTO_TEST_CASE(Adagrad) {
+BOOST_AUTO_TEST_CASE(AdagradUpdateMatchesTfWithItsAccumulatorSlot) {
   OneVariable v;
   auto opt = NewAdagradOptimizer(0.1f);
   BOOST_REQUIRE(opt->CreateSlots(&v.store, "dnn/head/").ok());
@@ -57,7 +57,7 @@ BOOST_AUTO_TEST_CASE(Adagrad) {
              boost::test_tools::tolerance(1e-6f));
 }
 
-BOOST_AUTO_TEST_CASE(MomentumTwoSteps) {
+BOOST_AUTO_TEST_CASE(MomentumUpdatesOfTwoStepsMatchTf) {
   OneVariable v;
   auto opt = NewMomentumOptimizer(0.1f, 0.9f);
   BOOST_REQUIRE(opt->CreateSlots(&v.store, "").ok());
@@ -66,7 +66,7 @@ BOOST_AUTO_TEST_CASE(MomentumTwoSteps) {
   BOOST_TEST(v.Names() == std::vector<std::string>({"global_step", "w", "w/t_0/Momentum"}));
 }
 
-BOOST_AUTO_TEST_CASE(MomentumNesterov) {
+BOOST_AUTO_TEST_CASE(NesterovMomentumUpdateMatchesTf) {
   OneVariable v;
   auto opt = NewMomentumOptimizer(0.1f, 0.9f, /*use_nesterov=*/true);
   BOOST_REQUIRE(opt->CreateSlots(&v.store, "").ok());
@@ -86,7 +86,7 @@ BOOST_AUTO_TEST_CASE(AdamUpdatesMomentsAndBetaPowers) {
              boost::test_tools::tolerance(1e-6f));
 }
 
-BOOST_AUTO_TEST_CASE(RMSProp) {
+BOOST_AUTO_TEST_CASE(RmsPropUpdateMatchesTfWithTwoSlots) {
   OneVariable v;
   auto opt = NewRMSPropOptimizer(0.1f);
   BOOST_REQUIRE(opt->CreateSlots(&v.store, "").ok());
@@ -94,7 +94,7 @@ BOOST_AUTO_TEST_CASE(RMSProp) {
   BOOST_TEST(v.Names() == std::vector<std::string>({"global_step", "w", "w/t_0/RMSProp", "w/t_0/RMSProp_1"}));
 }
 
-BOOST_AUTO_TEST_CASE(RMSPropCenteredHasThreeSlots) {
+BOOST_AUTO_TEST_CASE(CenteredRmsPropUpdateMatchesTfWithThreeSlots) {
   OneVariable v;
   auto opt = NewRMSPropOptimizer(0.1f, 0.9f, 0.0f, 1e-10f, /*centered=*/true);
   BOOST_REQUIRE(opt->CreateSlots(&v.store, "").ok());
@@ -104,7 +104,7 @@ BOOST_AUTO_TEST_CASE(RMSPropCenteredHasThreeSlots) {
              std::vector<std::string>({"global_step", "w", "w/t_0/RMSProp", "w/t_0/RMSProp_1", "w/t_0/RMSProp_2"}));
 }
 
-BOOST_AUTO_TEST_CASE(Ftrl) {
+BOOST_AUTO_TEST_CASE(FtrlUpdateMatchesTfWithTwoSlots) {
   OneVariable v;
   auto opt = NewFtrlOptimizer(0.1f);
   BOOST_REQUIRE(opt->CreateSlots(&v.store, "").ok());
@@ -156,7 +156,7 @@ BOOST_AUTO_TEST_CASE(EveryElementOfALargeBlockUpdatedOnce) {
   }
 }
 
-BOOST_AUTO_TEST_CASE(NewOptimizerByName) {
+BOOST_AUTO_TEST_CASE(NewOptimizerTakesTfsNamesAndRejectsOthers) {
   for (const char* name : {"SGD", "Adagrad", "Momentum", "Adam", "RMSProp", "Ftrl"}) {
     BOOST_TEST(NewOptimizer({name, 0.05f}).ok(), name);
   }

@@ -78,7 +78,7 @@ class LeastSquaresModel final : public Model {
   OptimizerOptions optimizer_{"Adam", 0.05f};
 };
 
-BOOST_AUTO_TEST_SUITE(trainer)
+BOOST_AUTO_TEST_SUITE(TrainerTest)
 
 BOOST_AUTO_TEST_CASE(CustomModelTrainsThroughTheModelInterface) {
   auto data = std::make_shared<Dataset>();

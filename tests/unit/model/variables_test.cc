@@ -13,7 +13,7 @@ std::vector<std::string> Names(VariableStore& store) {
   return names;
 }
 
-BOOST_AUTO_TEST_SUITE(variables)
+BOOST_AUTO_TEST_SUITE(VariablesTest)
 
 BOOST_AUTO_TEST_CASE(TrainablesAreContiguousRowMajorViews) {
   VariableStore store;

@@ -22,7 +22,7 @@ namespace {
 
 using testing::TempDir;
 
-BOOST_AUTO_TEST_SUITE(Concurrency)
+BOOST_AUTO_TEST_SUITE(ConcurrencyTest)
 
 // The saver writes step s with w = [s, s, s, s] and global_step = s; a
 // reader that gets any checkpoint must find the two agreeing and intact.
@@ -129,7 +129,7 @@ BOOST_AUTO_TEST_CASE(ManyThreadsShareOneSummaryWriter) {
 // enough to be offered the shared worker thread (gemm.h: kParallelMinFlops):
 // one caller at a time gets it, the others run alone, and every result is
 // the one a single thread computes.
-BOOST_AUTO_TEST_CASE(ThreadsShareTheMatrixProductPool) {
+BOOST_AUTO_TEST_CASE(ThreadsSharingTheMatrixProductPoolGetSingleThreadResults) {
   using estimator::Gemm;
   constexpr int64_t kM = 300, kN = 280, kK = 200;  // 16.8 M multiply-adds
   static_assert(kM * kN * kK >= estimator::gemm_internal::kParallelMinFlops);

@@ -147,19 +147,19 @@ void SweepCheckpointFile(const char* suffix, bool truncate) {
   if (truncate) BOOST_TEST(counts.detected == bytes.size());
 }
 
-BOOST_AUTO_TEST_SUITE(DamageSweep)
+BOOST_AUTO_TEST_SUITE(DamageSweepTest)
 
-BOOST_AUTO_TEST_CASE(CheckpointBitFlips) {
+BOOST_AUTO_TEST_CASE(EveryCheckpointBitFlipIsDetectedOrHarmless) {
   SweepCheckpointFile(".index", false);
   SweepCheckpointFile(".data-00000-of-00001", false);
 }
 
-BOOST_AUTO_TEST_CASE(CheckpointTruncations) {
+BOOST_AUTO_TEST_CASE(EveryCheckpointTruncationIsDetected) {
   SweepCheckpointFile(".index", true);
   SweepCheckpointFile(".data-00000-of-00001", true);
 }
 
-BOOST_AUTO_TEST_CASE(EventFileBitFlips) {
+BOOST_AUTO_TEST_CASE(EveryEventFileBitFlipIsDetectedOrHarmless) {
   const std::string bytes = ReadAll(kEventFile);
   bool clean_end = false;
   const std::vector<std::string> original = ReadEvents(kEventFile, &clean_end);
@@ -180,7 +180,7 @@ BOOST_AUTO_TEST_CASE(EventFileBitFlips) {
   Report("go-tensorboard event file: single-bit flips", counts);
 }
 
-BOOST_AUTO_TEST_CASE(EventFileTruncations) {
+BOOST_AUTO_TEST_CASE(EveryEventFileTruncationReadsTheCompleteEvents) {
   const std::string bytes = ReadAll(kEventFile);
   bool clean_end = false;
   const std::vector<std::string> original = ReadEvents(kEventFile, &clean_end);

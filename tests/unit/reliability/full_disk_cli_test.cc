@@ -93,12 +93,12 @@ void ExpectNoTempFiles(const std::string& model_dir) {
   }
 }
 
-BOOST_AUTO_TEST_SUITE(FullDiskCli)
+BOOST_AUTO_TEST_SUITE(FullDiskCliTest)
 
 // A model whose data file (about 540 KB with Adagrad's slots) is the
 // largest file: a limit one byte short of it fails the first save of the
 // second run (the save at the restored step) on its last byte.
-BOOST_AUTO_TEST_CASE(CheckpointSaveOnAFullDisk) {
+BOOST_AUTO_TEST_CASE(CheckpointSaveOnAFullDiskFailsAndKeepsTheLatest) {
   TempDir dir;
   const std::string model_dir = dir.file("iris"), units = "256,256";
   const ChildExit first = RunTool(Train(model_dir, units, 20, 10));
@@ -127,7 +127,7 @@ BOOST_AUTO_TEST_CASE(CheckpointSaveOnAFullDisk) {
 // A small model whose event file outgrows the limit while checkpoints
 // still fit: training stops at the event file's error; the checkpoints
 // saved until then stay valid, the latest restorable.
-BOOST_AUTO_TEST_CASE(EventFileOnAFullDisk) {
+BOOST_AUTO_TEST_CASE(EventFileOnAFullDiskStopsTrainingWithValidCheckpoints) {
   TempDir dir;
   const std::string model_dir = dir.file("iris"), units = "10,10";
   const ChildExit first = RunTool(Train(model_dir, units, 10, 5));

@@ -29,7 +29,7 @@ void WriteCheckpoint(const std::string& prefix, const std::vector<std::pair<std:
   BOOST_REQUIRE((*writer)->Finish().ok());
 }
 
-BOOST_AUTO_TEST_SUITE(Limits)
+BOOST_AUTO_TEST_SUITE(LimitsTest)
 
 BOOST_AUTO_TEST_CASE(TensorBytesCapIsCheckedBeforeReading) {
   TempDir dir;

@@ -257,7 +257,7 @@ struct SweepConfig {
   uint64_t max_shard_bytes;
 };
 
-BOOST_AUTO_TEST_SUITE(SaveFaultSuite)
+BOOST_AUTO_TEST_SUITE(SaveFaultTest)
 
 BOOST_AUTO_TEST_CASE(EveryFileOperationOfASaveFailsInTurn) {
   for (const SweepConfig config : {SweepConfig{2, 1000}, SweepConfig{0, 0}}) {
@@ -368,7 +368,7 @@ int CheckEventFiles(const std::string& dir) {
   return truncated;
 }
 
-BOOST_AUTO_TEST_SUITE(EstimatorSaveFaultSuite)
+BOOST_AUTO_TEST_SUITE(EstimatorSaveFaultTest)
 
 BOOST_AUTO_TEST_CASE(EveryFileOperationOfTrainFailsInTurn) {
   TempDir root;

@@ -33,7 +33,7 @@ std::unique_ptr<EventFileReader> Open(const std::string& path) {
   return std::move(*reader);
 }
 
-BOOST_AUTO_TEST_SUITE(EventFileReaderSuite)
+BOOST_AUTO_TEST_SUITE(EventFileReaderTest)
 
 BOOST_AUTO_TEST_CASE(ReadsEveryRecord) {
   TempDir dir;

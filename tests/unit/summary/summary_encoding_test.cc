@@ -44,9 +44,9 @@ std::string ProtobufScalarRecord(double wall_time, int64_t step, const std::stri
   return record;
 }
 
-BOOST_AUTO_TEST_SUITE(SummaryEncoding)
+BOOST_AUTO_TEST_SUITE(SummaryEncodingTest)
 
-BOOST_AUTO_TEST_CASE(ScalarEventExactBytes) {
+BOOST_AUTO_TEST_CASE(ScalarEventHasTfsExactBytes) {
   std::string record;
   AppendFramedScalarEvent(1599759586.0, 5, "loss", 0.5f, &record);
   // 42 bytes: 12 header + 26 payload + 4 footer, as TF writes a short tag.
@@ -89,7 +89,7 @@ BOOST_AUTO_TEST_CASE(ScalarEventAppendsAfterExistingBytes) {
   BOOST_TEST(buffer == "prefix" + ProtobufScalarRecord(2.0, 1, "x", 1.0f));
 }
 
-BOOST_AUTO_TEST_CASE(EventFileNameFormat) {
+BOOST_AUTO_TEST_CASE(EventFileNameFollowsTfsPattern) {
   BOOST_TEST(EventFileName(1764100800, "host", 4242, 7, ".v2") == "events.out.tfevents.1764100800.host.4242.7.v2");
   BOOST_TEST(EventFileName(12, "h", 1, 0, "") == "events.out.tfevents.0000000012.h.1.0");
 }
@@ -106,7 +106,7 @@ BOOST_AUTO_TEST_CASE(TensorBoardBucketsMaximumGoesToLastBucket) {
   BOOST_TEST(rows == (std::vector<double>{-1, 0, 1, 0, 1, 1, 1, 2, 1}), boost::test_tools::per_element());
 }
 
-BOOST_AUTO_TEST_CASE(TensorBoardBucketsSingleValueAndEmpty) {
+BOOST_AUTO_TEST_CASE(TensorBoardBucketsOfEqualValuesFillTheLastAndOfNoneAreZero) {
   const std::vector<double> same = {2.5, 2.5, 2.5};
   BOOST_TEST(TensorBoardHistogramBuckets(same, 2) == (std::vector<double>{2.5, 2.5, 0, 2.5, 2.5, 3}),
              boost::test_tools::per_element());
@@ -159,7 +159,7 @@ BOOST_AUTO_TEST_CASE(TfDefaultBucketIndexIsTheBinarySearch) {
   BOOST_TEST(mismatches == 0u, mismatches << " of " << xs.size() << " values in another bucket");
 }
 
-BOOST_AUTO_TEST_CASE(TfDefaultHistogramStatistics) {
+BOOST_AUTO_TEST_CASE(TfDefaultHistogramHasTheValuesStatistics) {
   const std::vector<double> values = {-2.0, 0.0, 1.0, 1.0, 3.5};
   const HistogramData h = HistogramData::FromValues(values);
   BOOST_TEST(h.min == -2.0);
@@ -184,7 +184,7 @@ BOOST_AUTO_TEST_CASE(TfDefaultHistogramStatistics) {
   }
 }
 
-BOOST_AUTO_TEST_CASE(TfDefaultHistogramOfNothing) {
+BOOST_AUTO_TEST_CASE(TfDefaultHistogramOfNothingIsOneEmptyBucket) {
   const HistogramData h = HistogramData::FromValues({});
   BOOST_TEST(h.bucket_limits == std::vector<double>{DBL_MAX}, boost::test_tools::per_element());
   BOOST_TEST(h.bucket_counts == std::vector<double>{0.0}, boost::test_tools::per_element());
@@ -230,7 +230,7 @@ BOOST_AUTO_TEST_CASE(FloatPixelsRoundAndSaturate) {
              boost::test_tools::per_element());
 }
 
-BOOST_AUTO_TEST_CASE(PngRoundTrip) {
+BOOST_AUTO_TEST_CASE(PngDecodesToThePixels) {
   std::vector<uint8_t> pixels(2 * 3 * 3);
   for (size_t i = 0; i < pixels.size(); ++i) pixels[i] = static_cast<uint8_t>(i * 13);
   auto png = EncodePng(2, 3, 3, pixels);

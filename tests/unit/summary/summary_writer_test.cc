@@ -54,7 +54,7 @@ std::unique_ptr<SummaryWriter> MakeWriter(const std::string& logdir, int max_que
   return MakeWriter(logdir, options, env);
 }
 
-BOOST_AUTO_TEST_SUITE(SummaryWriterSuite)
+BOOST_AUTO_TEST_SUITE(SummaryWriterTest)
 
 BOOST_AUTO_TEST_CASE(FileVersionEventIsWrittenAtOnce) {
   TempDir dir;
@@ -375,7 +375,7 @@ BOOST_AUTO_TEST_CASE(InvalidArgumentsDoNotPoisonTheWriter) {
   BOOST_TEST(writer->Close().ok());
 }
 
-BOOST_AUTO_TEST_CASE(SessionLogEvents) {
+BOOST_AUTO_TEST_CASE(SessionLogEventsCarryTheStatusAndCheckpointPath) {
   TempDir dir;
   auto writer = MakeWriter(dir.path());
   BOOST_TEST(writer->AddSessionStart(42).ok());
@@ -389,7 +389,7 @@ BOOST_AUTO_TEST_CASE(SessionLogEvents) {
   BOOST_TEST(events[2].checkpoint_path == "/m/model.ckpt-50");
 }
 
-BOOST_AUTO_TEST_CASE(KindsAsTheReaderSeesThem) {
+BOOST_AUTO_TEST_CASE(EveryValueKindReadsBackAsItsKind) {
   TempDir dir;
   auto writer = MakeWriter(dir.path());
   const std::vector<double> values = {1, 2, 3};

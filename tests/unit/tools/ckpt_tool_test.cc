@@ -29,7 +29,9 @@ std::string Save(const TempDir& dir, int64_t step, float scale) {
   return *prefix;
 }
 
-BOOST_AUTO_TEST_CASE(ListJsonAndFilter) {
+BOOST_AUTO_TEST_SUITE(CkptToolTest)
+
+BOOST_AUTO_TEST_CASE(ListPrintsJsonAndFilters) {
   TempDir dir;
   Save(dir, 7, 1);
   std::ostringstream out, err;
@@ -43,7 +45,7 @@ BOOST_AUTO_TEST_CASE(ListJsonAndFilter) {
   BOOST_TEST(doc["total_bytes"].get<int64_t>() == 8 + 32);
 }
 
-BOOST_AUTO_TEST_CASE(PrintSummariesAndJson) {
+BOOST_AUTO_TEST_CASE(PrintSummarisesTensorsAsTextAndJson) {
   TempDir dir;
   const std::string prefix = Save(dir, 7, 1);
   std::ostringstream out, err;
@@ -63,7 +65,7 @@ BOOST_AUTO_TEST_CASE(PrintSummariesAndJson) {
   BOOST_TEST(Contains(err.str(), "Key nope not found in checkpoint"));
 }
 
-BOOST_AUTO_TEST_CASE(DiffExitCodes) {
+BOOST_AUTO_TEST_CASE(DiffExitCodeSaysWhetherValuesDiffer) {
   TempDir a_dir, b_dir;
   const std::string a = Save(a_dir, 1, 1);
   const std::string b = Save(b_dir, 1, 1.01f);
@@ -111,6 +113,8 @@ BOOST_AUTO_TEST_CASE(HistoryListsStateFile) {
   BOOST_TEST(doc["checkpoints"][1]["bytes"].get<int64_t>() > 0);
   BOOST_TEST(RunHistory({.dir = dir.file("none"), .json = false}, out, err) == kExitError);
 }
+
+BOOST_AUTO_TEST_SUITE_END()
 
 }  // namespace
 }  // namespace tfcompat::ckpt_tool

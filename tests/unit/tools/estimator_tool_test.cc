@@ -60,7 +60,9 @@ int Train(const ModelFlags& flags, int64_t steps, std::string* out = nullptr, st
   return code;
 }
 
-BOOST_AUTO_TEST_CASE(TrainEvaluatePredictTheTutorial) {
+BOOST_AUTO_TEST_SUITE(EstimatorToolTest)
+
+BOOST_AUTO_TEST_CASE(TrainsEvaluatesAndPredictsTheTutorial) {
   TempDir dir;
   const ModelFlags flags = Flags(dir);
   std::string out, err;
@@ -131,7 +133,7 @@ BOOST_AUTO_TEST_CASE(BinaryModelEvaluationTableHasTheBinaryHeadsMetrics) {
   BOOST_TEST(Contains(err.str(), "INFO:tfcompat:Saving dict for global step 50: accuracy = "), err.str());
 }
 
-BOOST_AUTO_TEST_CASE(WeightHistogramsFlag) {
+BOOST_AUTO_TEST_CASE(WeightHistogramsFlagAddsTheWeightHistograms) {
   TempDir dir;
   const ModelFlags flags = Flags(dir);
   CLI::App app;
@@ -157,7 +159,7 @@ BOOST_AUTO_TEST_CASE(WeightHistogramsFlag) {
   BOOST_TEST(tags.count("dnn/dnn/hiddenlayer_0/activation") == 1u);
 }
 
-BOOST_AUTO_TEST_CASE(SecondRunContinues) {
+BOOST_AUTO_TEST_CASE(SecondRunContinuesFromTheLatestCheckpoint) {
   TempDir dir;
   const ModelFlags flags = Flags(dir);
   BOOST_REQUIRE_EQUAL(Train(flags, 20), kExitOk);
@@ -182,7 +184,7 @@ BOOST_AUTO_TEST_CASE(ChangedHiddenUnitsIsAnError) {
              err);
 }
 
-BOOST_AUTO_TEST_CASE(UsageErrors) {
+BOOST_AUTO_TEST_CASE(UsageErrorsExitWithTheUsageCode) {
   TempDir dir;
   std::ostringstream out, err;
   BOOST_TEST(RunTrain(TrainSteps(Flags(dir), std::nullopt), out, err) == kExitUsage);
@@ -211,6 +213,8 @@ BOOST_AUTO_TEST_CASE(BadTrainingFileIsAnError) {
   BOOST_TEST(RunEvaluate(EvaluateOn(flags, flags.train_csv), out, err) == kExitError);
   BOOST_TEST(Contains(err.str(), "missing.csv"), err.str());
 }
+
+BOOST_AUTO_TEST_SUITE_END()
 
 }  // namespace
 }  // namespace tfcompat::estimator_tool

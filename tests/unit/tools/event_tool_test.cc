@@ -28,7 +28,7 @@ void WriteRuns(const TempDir& dir) {
   }
 }
 
-BOOST_AUTO_TEST_SUITE(EventToolSuite)
+BOOST_AUTO_TEST_SUITE(EventToolTest)
 
 BOOST_AUTO_TEST_CASE(ListGroupsTagsByKind) {
   TempDir dir;
@@ -51,7 +51,7 @@ BOOST_AUTO_TEST_CASE(ListOfMissingOrEmptyDirFails) {
   BOOST_TEST(Contains(err.str(), "no event files found"));
 }
 
-BOOST_AUTO_TEST_CASE(ScalarsCsvAndJson) {
+BOOST_AUTO_TEST_CASE(ScalarsPrintsCsvAndJson) {
   TempDir dir;
   WriteRuns(dir);
   std::ostringstream out, err;
