@@ -36,8 +36,8 @@ if [[ "$ci" == "true" ]]; then
 fi
 
 if [[ "$ci" == "true" ]]; then
-  # issue 6: replay the fuzz seed corpora and fuzz each target briefly
-  # (clang + libFuzzer + ASan/UBSan); longer: tests/fuzz/run_fuzzers.sh DIR SECONDS
+  # the fuzz targets (clang + libFuzzer + ASan/UBSan): each seed corpus
+  # replayed, then each target fuzzed briefly; longer: tests/fuzz/run_fuzzers.sh DIR SECONDS
   tests/fuzz/run_fuzzers.sh build-fuzz 20
   # the shared SummaryWriter (its queue and writer thread), the wall clock's
   # sequence lock and the reader-during-save tests under ThreadSanitizer
