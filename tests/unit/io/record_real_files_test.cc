@@ -86,7 +86,8 @@ BOOST_AUTO_TEST_SUITE(RecordRealFilesTest)
 
 BOOST_AUTO_TEST_CASE(EveryRealEventFileReadsToACleanEnd) {
   const std::vector<std::string> files = RealEventFiles();
-  BOOST_TEST_REQUIRE(files.size() == 18u, "event files under " << kTfTestdata << " (the folders' READMEs list 18)");
+  BOOST_TEST_REQUIRE(files.size() == 18u,
+                     files.size() << " event files under " << kTfTestdata << "; the folders' READMEs list 18");
   // Record counts the folders' READMEs state: a file_version record plus the
   // summaries the generating script wrote; the 0-byte file was never flushed.
   const std::map<std::string, size_t> stated_counts = {
