@@ -36,8 +36,8 @@ if [[ "$ci" == "true" ]]; then
 fi
 
 if [[ "$ci" == "true" ]]; then
-  # issue 6: replay the fuzz seed corpora and fuzz each target briefly
-  # (clang + libFuzzer + ASan/UBSan); longer: tests/fuzz/run_fuzzers.sh DIR SECONDS
+  # the fuzz targets (clang + libFuzzer + ASan/UBSan): each seed corpus
+  # replayed, then each target fuzzed briefly; longer: tests/fuzz/run_fuzzers.sh DIR SECONDS
   tests/fuzz/run_fuzzers.sh build-fuzz 20
   # the shared SummaryWriter (its queue and writer thread), the wall clock's
   # sequence lock and the reader-during-save tests under ThreadSanitizer
@@ -45,7 +45,7 @@ if [[ "$ci" == "true" ]]; then
         -DCMAKE_EXE_LINKER_FLAGS=-fsanitize=thread -DTFCOMPAT_BUILD_TOOLS=OFF -DTFCOMPAT_BUILD_EXAMPLES=OFF \
         -DTFCOMPAT_BUILD_BENCH=OFF -DTFCOMPAT_INSTALL=OFF
   cmake --build build-tsan -j "$jobs" --target reliability_test summary_test io_test
-  TSAN_OPTIONS=halt_on_error=1 build-tsan/tests/reliability_test --run_test=Concurrency
-  TSAN_OPTIONS=halt_on_error=1 build-tsan/tests/summary_test --run_test=SummaryWriterSuite
-  TSAN_OPTIONS=halt_on_error=1 build-tsan/tests/io_test --run_test=WallClock
+  TSAN_OPTIONS=halt_on_error=1 build-tsan/tests/reliability_test --run_test=ConcurrencyTest
+  TSAN_OPTIONS=halt_on_error=1 build-tsan/tests/summary_test --run_test=SummaryWriterTest
+  TSAN_OPTIONS=halt_on_error=1 build-tsan/tests/io_test --run_test=WallClockTest
 fi

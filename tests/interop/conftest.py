@@ -27,11 +27,11 @@ def test_bin_dir():
 
 
 @pytest.fixture(scope="session")
-def shared_testdata():
-    """shared/testdata: files written by real TensorFlow, PyTorch, tensorboardX."""
-    path = _dir_from_env("TFCOMPAT_SHARED_TESTDATA")
+def testdata():
+    """tests/testdata: files written by real TensorFlow, PyTorch, tensorboardX."""
+    path = _dir_from_env("TFCOMPAT_TESTDATA")
     if not path.is_dir():
-        pytest.fail(f"shared test data not found at {path}")
+        pytest.fail(f"test data not found at {path}")
     return path
 
 

@@ -3,7 +3,7 @@ dtype, strings, partitioned tensors, several shards, a model_dir that
 tf.compat.v1 Saver restores from), and our reader and ckpt_tool read what
 TF writes (TF1 Saver with a partitioned variable and strings, TF2
 tf.train.Checkpoint with optimizer slots, the TF-written files in
-shared/testdata)."""
+tests/testdata)."""
 import json
 import subprocess
 
@@ -197,9 +197,9 @@ def test_we_read_tf2_checkpoint_with_optimizer_slots(tmp_path, bin_dir):
     assert ckpt_tool(bin_dir, "list", tmp_path / "tf2", "--json")["checkpoint"] == path
 
 
-def test_we_read_shared_testdata(bin_dir, shared_testdata):
-    prefixes = sorted(p.with_suffix("") for p in (shared_testdata / "tf").rglob("*.index"))
-    assert len(prefixes) >= 10
+def test_we_read_every_checkpoint_in_testdata(bin_dir, testdata):
+    prefixes = sorted(p.with_suffix("") for p in (testdata / "tf").rglob("*.index"))
+    assert len(prefixes) == 11  # those tests/testdata/tf/*/README.md list
     for prefix in prefixes:
         assert_same_as_tensorflow(bin_dir, prefix)
 

@@ -1,5 +1,5 @@
 """Our event reader against TensorBoard's own (tb venv): files written by
-tensorboardX here, by TF/PyTorch/tensorboardX in shared/testdata, and by us
+tensorboardX here, by TF/PyTorch/tensorboardX in tests/testdata, and by us
 must read event for event the same."""
 import struct
 
@@ -21,9 +21,9 @@ def event_files(root):
     return sorted(p for p in root.rglob("*") if p.is_file() and "tfevents" in p.name)
 
 
-def test_shared_testdata_reads_like_tensorboard(shared_testdata, bin_dir):
-    files = event_files(shared_testdata / "tf")
-    assert len(files) >= 10
+def test_testdata_event_files_read_like_tensorboard(testdata, bin_dir):
+    files = event_files(testdata / "tf")
+    assert len(files) == 18  # those tests/testdata/tf/*/README.md list
     for path in files:
         assert our_events(bin_dir / "event_tool", path) == tensorboards_events(path), path
 

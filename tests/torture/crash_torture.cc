@@ -44,6 +44,7 @@
 #include "tfcompat/estimator/estimator.h"
 #include "tfcompat/summary/event_file_reader.h"
 #include "tfcompat/summary/summary_writer.h"
+#include "util/iris.h"
 
 namespace tfcompat {
 namespace {
@@ -131,14 +132,8 @@ class ReportingHook final : public model::TrainHook {
 
 // The Estimator child: trains until killed.
 [[noreturn]] void TrainWithEstimator(const std::string& dir, int keep, const Reporter& report) {
-  data::CsvOptions csv;
-  csv.feature_names = {"SepalLength", "SepalWidth", "PetalLength", "PetalWidth"};
-  auto data = data::ReadCsvDataset(TFCOMPAT_REPO_DATA "/iris_training.csv", csv);
+  auto data = data::ReadCsvDataset(testing::RepoDataPath("iris_training.csv"), testing::IrisCsvOptions());
   if (!data.ok()) Fail(data.status());
-  model::DNNClassifierOptions model;
-  for (const std::string& name : csv.feature_names) model.feature_columns.emplace_back(name);
-  model.hidden_units = {10, 10};
-  model.n_classes = 3;
   estimator::RunConfig config;
   config.model_dir = dir;
   config.tf_random_seed = 1;
@@ -146,7 +141,7 @@ class ReportingHook final : public model::TrainHook {
   config.keep_checkpoint_max = keep;
   config.save_summary_steps = 1;
   config.log_step_count_steps = 1000;
-  auto made = estimator::Estimator::DNNClassifier(model, config, [](const std::string&) {});
+  auto made = estimator::Estimator::DNNClassifier(testing::IrisClassifierOptions(), config, [](const std::string&) {});
   if (!made.ok()) Fail(made.status());
   ReportingHook hook(report);
   model::TrainHook* hooks[] = {&hook};

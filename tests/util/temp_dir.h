@@ -1,8 +1,10 @@
-// A fresh directory under $TMPDIR for one test, removed with its contents.
+// A fresh directory for one test (under $TMPDIR unless told another
+// parent), removed with its contents; whole-file reads and writes.
 #ifndef TFCOMPAT_TESTS_UTIL_TEMP_DIR_H_
 #define TFCOMPAT_TESTS_UTIL_TEMP_DIR_H_
 
 #include <boost/filesystem.hpp>
+#include <boost/test/unit_test.hpp>
 #include <fstream>
 #include <iterator>
 #include <string>
@@ -11,7 +13,10 @@ namespace tfcompat::testing {
 
 class TempDir {
  public:
-  TempDir() : path_(boost::filesystem::temp_directory_path() / boost::filesystem::unique_path("tfcompat-%%%%-%%%%-%%%%")) {
+  TempDir() : TempDir(boost::filesystem::temp_directory_path().string()) {}
+  // A directory under `parent` instead (e.g. on another file system).
+  explicit TempDir(const std::string& parent)
+      : path_(boost::filesystem::path(parent) / boost::filesystem::unique_path("tfcompat-%%%%-%%%%-%%%%")) {
     boost::filesystem::create_directories(path_);
   }
   ~TempDir() {
@@ -28,8 +33,10 @@ class TempDir {
   boost::filesystem::path path_;
 };
 
+// The contents of `path`; a file that cannot be read fails the test.
 inline std::string ReadAll(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
+  BOOST_TEST_REQUIRE(in.is_open(), "cannot read " << path);
   return std::string(std::istreambuf_iterator<char>(in), {});
 }
 

@@ -17,7 +17,9 @@
 #include "tfcompat/checkpoint/model_dir_lock.h"
 #include "tfcompat/estimator/estimator.h"
 #include "tfcompat/summary/event_file_reader.h"
+#include "util/iris.h"
 #include "util/temp_dir.h"
+#include "util/text.h"
 
 namespace tfcompat::estimator {
 namespace {
@@ -61,19 +63,12 @@ bool MatchesPattern(std::string_view text, std::string_view pattern) {
 }
 
 namespace fs = boost::filesystem;
+using testing::Contains;
 using testing::ReadAll;
 using testing::TempDir;
 
-const std::vector<std::string> kIrisNames = {"SepalLength", "SepalWidth", "PetalLength", "PetalWidth"};
-
-std::shared_ptr<const Dataset> Iris(const std::string& file) {
-  CsvOptions options;
-  options.feature_names = kIrisNames;
-  return std::make_shared<const Dataset>(ReadCsvDataset(TFCOMPAT_REPO_DATA "/" + file, options).value());
-}
-
 InputFn Batches(const std::string& file, int64_t num_epochs) {
-  return DatasetInputFn(Iris(file), {.batch_size = 32, .seed = 7, .num_epochs = num_epochs});
+  return DatasetInputFn(testing::ReadIris(file), {.batch_size = 32, .seed = 7, .num_epochs = num_epochs});
 }
 
 struct Fixture {
@@ -81,10 +76,7 @@ struct Fixture {
   std::vector<std::string> log;
 
   std::unique_ptr<Estimator> Make(RunConfig config, std::vector<int64_t> hidden_units = {10, 10}) {
-    DNNClassifierOptions options;
-    for (const std::string& name : kIrisNames) options.feature_columns.emplace_back(name);
-    options.hidden_units = std::move(hidden_units);
-    options.n_classes = 3;
+    const DNNClassifierOptions options = testing::IrisClassifierOptions(std::move(hidden_units));
     if (config.model_dir.empty()) config.model_dir = dir.file("model");
     config.tf_random_seed = config.tf_random_seed.value_or(1);
     return Estimator::DNNClassifier(options, config, [this](const std::string& line) { log.push_back(line); }).value();
@@ -167,7 +159,7 @@ int64_t GlobalStep(const Estimator& estimator) {
   return estimator.GetVariableValue("global_step").value().flat<int64_t>()[0];
 }
 
-BOOST_AUTO_TEST_SUITE(EstimatorWorkflow)
+BOOST_AUTO_TEST_SUITE(EstimatorWorkflowTest)
 
 BOOST_FIXTURE_TEST_CASE(CheckpointsAtFirstAndLastStep, Fixture) {
   auto estimator = Make({});
@@ -180,7 +172,7 @@ BOOST_FIXTURE_TEST_CASE(CheckpointsAtFirstAndLastStep, Fixture) {
   BOOST_TEST(Logged("Saving checkpoints for 10 into " + estimator->model_dir() + "/model.ckpt."));
 }
 
-BOOST_FIXTURE_TEST_CASE(StepScheduleAndRetention, Fixture) {
+BOOST_FIXTURE_TEST_CASE(StepScheduleSavesEveryNStepsAndKeepsTheNewest, Fixture) {
   RunConfig config;
   config.save_checkpoints_steps = 3;
   config.keep_checkpoint_max = 2;
@@ -231,7 +223,7 @@ BOOST_FIXTURE_TEST_CASE(SecondTrainerOnOneModelDirIsRefused, Fixture) {
     BOOST_REQUIRE(holder.ok());
     const Status train = estimator->Train(Batches("iris_training.csv", 0), TrainSteps::Steps(5));
     BOOST_TEST((train.code() == StatusCode::kFailedPrecondition));
-    BOOST_TEST(train.message().find("pid " + std::to_string(::getpid())) != std::string::npos);
+    BOOST_TEST(Contains(train.message(), "pid " + std::to_string(::getpid())));
     BOOST_TEST(GlobalStep(*estimator) == 5);
   }
   BOOST_TEST((Snapshot(estimator->model_dir()) == before));
@@ -249,14 +241,15 @@ BOOST_FIXTURE_TEST_CASE(IncompatibleCheckpointLeavesModelDirUntouched, Fixture) 
   auto changed = Make({}, {20, 10});
   const Status train = changed->Train(Batches("iris_training.csv", 0), TrainSteps::Steps(5));
   BOOST_TEST((train.code() == StatusCode::kInvalidArgument));
-  BOOST_TEST(train.message().find("tensor_name = dnn/hiddenlayer_0/kernel; shape in shape_and_slice spec [4,20] "
-                                  "does not match the shape stored in checkpoint: [4,10]") != std::string::npos);
+  BOOST_TEST(Contains(train.message(),
+                      "tensor_name = dnn/hiddenlayer_0/kernel; shape in shape_and_slice spec [4,20] "
+                      "does not match the shape stored in checkpoint: [4,10]"));
   BOOST_TEST(!changed->Evaluate(Batches("iris_test.csv", 1)).ok());
   BOOST_TEST(!changed->Predict(Batches("iris_test.csv", 1)).ok());
   BOOST_TEST((Snapshot(estimator->model_dir()) == before));
 }
 
-BOOST_FIXTURE_TEST_CASE(SummariesAsTensorFlowWritesThem, Fixture) {
+BOOST_FIXTURE_TEST_CASE(WritesSummariesAsTensorFlowDoes, Fixture) {
   RunConfig config;
   config.save_summary_steps = 50;
   config.log_step_count_steps = 100;
@@ -285,8 +278,8 @@ BOOST_FIXTURE_TEST_CASE(SummariesAsTensorFlowWritesThem, Fixture) {
   BOOST_TEST(graphs == 1);
   BOOST_TEST(checkpoints == (std::vector<int64_t>{0, 250}), boost::test_tools::per_element());
   const std::string pbtxt = ReadAll(estimator->model_dir() + "/graph.pbtxt");
-  BOOST_TEST(pbtxt.find("name: \"dnn/hiddenlayer_1/Relu\"") != std::string::npos);
-  BOOST_TEST(pbtxt.find("name: \"dnn/logits/BiasAdd\"") != std::string::npos);
+  BOOST_TEST(Contains(pbtxt, "name: \"dnn/hiddenlayer_1/Relu\""));
+  BOOST_TEST(Contains(pbtxt, "name: \"dnn/logits/BiasAdd\""));
   // The LoggingTensorHook lines: the step before the update.
   int loss_lines = 0;
   for (const std::string& line : log) loss_lines += line.rfind("loss = ", 0) == 0 ? 1 : 0;
@@ -408,7 +401,7 @@ BOOST_FIXTURE_TEST_CASE(EvaluateAndPredictWithoutCheckpointUseInitialValues, Fix
   BOOST_TEST((estimator->LatestCheckpoint().status().code() == StatusCode::kNotFound));
 }
 
-BOOST_FIXTURE_TEST_CASE(VariablesUnderTensorFlowNames, Fixture) {
+BOOST_FIXTURE_TEST_CASE(VariablesHaveTensorFlowsNames, Fixture) {
   auto estimator = Make({});
   BOOST_REQUIRE(estimator->Train(Batches("iris_training.csv", 0), TrainSteps::Steps(1)).ok());
   const std::vector<std::string> names = estimator->GetVariableNames().value();
@@ -470,12 +463,9 @@ BOOST_FIXTURE_TEST_CASE(SavingDictPrintsNumbersAsNumpy, Fixture) {
              log.back());
 }
 
-BOOST_AUTO_TEST_CASE(TemporaryModelDir) {
+BOOST_AUTO_TEST_CASE(NoModelDirMeansATemporaryOne) {
   std::vector<std::string> log;
-  DNNClassifierOptions options;
-  for (const std::string& name : kIrisNames) options.feature_columns.emplace_back(name);
-  options.hidden_units = {4};
-  options.n_classes = 3;
+  const DNNClassifierOptions options = testing::IrisClassifierOptions({4});
   auto estimator =
       Estimator::DNNClassifier(options, RunConfig(), [&log](const std::string& line) { log.push_back(line); }).value();
   BOOST_TEST(fs::is_directory(estimator->model_dir()));

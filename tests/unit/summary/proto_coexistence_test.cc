@@ -3,7 +3,6 @@
 // by rewrite_protos.cmake), as in a program that links TensorFlow's C++
 // library too: both link, both sets of descriptors build in the generated
 // pool, and events pass between the two through the bytes.
-#define BOOST_TEST_MODULE proto_coexistence_test
 #include <google/protobuf/descriptor.h>
 
 #include <boost/test/unit_test.hpp>

@@ -1,0 +1,194 @@
+#include <boost/test/unit_test.hpp>
+
+#include "tfcompat/checkpoint/checkpoint.h"
+#include "util/temp_dir.h"
+#include "util/text.h"
+
+namespace tfcompat {
+namespace {
+
+using testing::Contains;
+using testing::ReadAll;
+using testing::TempDir;
+using testing::WriteAll;
+
+const std::string kEstimatorModel = std::string(TFCOMPAT_TESTDATA) + "/tf/estimator-basics/model";
+
+std::vector<std::pair<std::string, Tensor>> Model(float bias, int64_t step) {
+  return {{"dense/bias", Tensor::FromVector<float>(DataType::kFloat, {2}, {bias, -bias})},
+          {"dense/kernel", Tensor::FromVector<float>(DataType::kFloat, {3, 2}, {1, 2, 3, 4, 5, 6})},
+          {"global_step", Tensor::FromVector<int64_t>(DataType::kInt64, {}, {step})}};
+}
+
+CheckpointManager::Options Keep(int max, double hours = 10000.0) {
+  CheckpointManager::Options options;
+  options.keep_checkpoint_max = max;
+  options.keep_checkpoint_every_n_hours = hours;
+  return options;
+}
+
+std::vector<std::string> Listing(const std::string& dir) {
+  std::vector<std::string> names;
+  for (auto& f : boost::filesystem::directory_iterator(dir)) names.push_back(f.path().filename().string());
+  std::sort(names.begin(), names.end());
+  return names;
+}
+
+BOOST_AUTO_TEST_SUITE(CheckpointTest)
+
+BOOST_AUTO_TEST_CASE(StateFileTextKnownAnswer) {
+  CheckpointState state;
+  state.model_checkpoint_path = "model.ckpt-2000";
+  state.all_model_checkpoint_paths = {"model.ckpt-0", "model.ckpt-1000", "model.ckpt-2000"};
+  // Exactly the file TF 1.14's Estimator wrote.
+  BOOST_TEST(FormatCheckpointState(state) == ReadAll(kEstimatorModel + "/checkpoint"));
+  state.all_model_checkpoint_timestamps = {1.5, 2.25, 1620981517.4625523};
+  state.last_preserved_timestamp = 1620875220.7940528;
+  auto parsed = ParseCheckpointState(FormatCheckpointState(state));
+  BOOST_REQUIRE(parsed.ok());
+  BOOST_TEST((*parsed == state));
+  BOOST_TEST(!ParseCheckpointState("model_checkpoint_path: 3 4").ok());
+}
+
+BOOST_AUTO_TEST_CASE(ReadsTensorFlowStateFileAndLatest) {
+  auto state = ReadCheckpointState(kEstimatorModel);
+  BOOST_REQUIRE(state.ok());
+  BOOST_TEST(state->model_checkpoint_path == kEstimatorModel + "/model.ckpt-2000");
+  BOOST_TEST(state->all_model_checkpoint_paths.front() == kEstimatorModel + "/model.ckpt-0");
+  auto latest = LatestCheckpoint(kEstimatorModel);
+  BOOST_REQUIRE(latest.ok());
+  BOOST_TEST(*latest == kEstimatorModel + "/model.ckpt-2000");
+  BOOST_TEST(*ResolveCheckpoint(kEstimatorModel) == *latest);
+  BOOST_TEST(*ResolveCheckpoint(kEstimatorModel + "/model.ckpt-0") == kEstimatorModel + "/model.ckpt-0");
+}
+
+BOOST_AUTO_TEST_CASE(AbsolutePathsAcceptedWhenAllowed) {
+  TempDir dir;
+  WriteAll(dir.file("checkpoint"), "model_checkpoint_path: \"/elsewhere/model.ckpt-7\"\n");
+  const CheckpointStateOptions allow{.allow_paths_outside_dir = true};
+  auto state = ReadCheckpointState(dir.path(), allow);
+  BOOST_REQUIRE(state.ok());
+  BOOST_TEST(state->model_checkpoint_path == "/elsewhere/model.ckpt-7");
+  auto latest = LatestCheckpoint(dir.path(), allow);
+  BOOST_REQUIRE(!latest.ok());
+  BOOST_TEST((latest.status().code() == StatusCode::kNotFound));
+  BOOST_TEST(Contains(latest.status().message(), "/elsewhere/model.ckpt-7.index does not exist"));
+}
+
+BOOST_AUTO_TEST_CASE(EmptyOrMissingStateFileIsAnError) {
+  TempDir dir;
+  BOOST_TEST((LatestCheckpoint(dir.path()).status().code() == StatusCode::kNotFound));
+  WriteAll(dir.file("checkpoint"), "all_model_checkpoint_paths: \"x\"\n");
+  BOOST_TEST(ReadCheckpointState(dir.path()).status().message() == "Invalid checkpoint state loaded from " + dir.path());
+  BOOST_TEST(!ResolveCheckpoint(dir.file("nope")).ok());
+}
+
+BOOST_AUTO_TEST_CASE(ManagerKeepsNewestAndDeletesOnlyDroppedFiles) {
+  TempDir dir;
+  WriteAll(dir.file("model.ckpt-1.index.unrelated"), "keep me");
+  auto manager = CheckpointManager::Create(dir.path(), Keep(2));
+  BOOST_REQUIRE(manager.ok());
+  for (int64_t step : {1, 10, 100}) {
+    auto prefix = (*manager)->Save(step, Model(static_cast<float>(step), step));
+    BOOST_REQUIRE_MESSAGE(prefix.ok(), prefix.status().ToString());
+    BOOST_TEST(*prefix == dir.file("model.ckpt-" + std::to_string(step)));
+  }
+  BOOST_TEST((Listing(dir.path()) ==
+              std::vector<std::string>{"checkpoint", "model.ckpt-1.index.unrelated", "model.ckpt-10.data-00000-of-00001",
+                                       "model.ckpt-10.index", "model.ckpt-100.data-00000-of-00001",
+                                       "model.ckpt-100.index"}));
+  BOOST_TEST(ReadAll(dir.file("checkpoint")).starts_with(
+      "model_checkpoint_path: \"model.ckpt-100\"\n"
+      "all_model_checkpoint_paths: \"model.ckpt-10\"\n"
+      "all_model_checkpoint_paths: \"model.ckpt-100\"\n"
+      "all_model_checkpoint_timestamps: "));
+  BOOST_TEST(*LatestCheckpoint(dir.path()) == dir.file("model.ckpt-100"));
+
+  // A new manager adopts the list and keeps counting from it.
+  auto again = CheckpointManager::Create(dir.path(), Keep(2));
+  BOOST_REQUIRE(again.ok());
+  BOOST_TEST((*again)->checkpoints().size() == 2u);
+  BOOST_REQUIRE((*again)->Save(1000, Model(1, 1000)).ok());
+  BOOST_TEST(!boost::filesystem::exists(dir.file("model.ckpt-10.index")));
+  BOOST_TEST((*again)->checkpoints().back() == dir.file("model.ckpt-1000"));
+}
+
+BOOST_AUTO_TEST_CASE(KeepMaxZeroKeepsAll) {
+  TempDir dir;
+  auto manager = CheckpointManager::Create(dir.path(), Keep(0));
+  BOOST_REQUIRE(manager.ok());
+  for (int64_t step = 0; step < 7; ++step) BOOST_REQUIRE((*manager)->Save(step, Model(1, step)).ok());
+  BOOST_TEST((*manager)->checkpoints().size() == 7u);
+  BOOST_TEST(boost::filesystem::exists(dir.file("model.ckpt-0.index")));
+}
+
+BOOST_AUTO_TEST_CASE(EveryNHoursPreservesButUnlists) {
+  TempDir dir;
+  auto manager =
+      CheckpointManager::Create(dir.path(), Keep(1, 1e-12));
+  BOOST_REQUIRE(manager.ok());
+  for (int64_t step = 0; step < 3; ++step) BOOST_REQUIRE((*manager)->Save(step, Model(1, step)).ok());
+  BOOST_TEST((*manager)->checkpoints().size() == 1u);
+  BOOST_TEST(boost::filesystem::exists(dir.file("model.ckpt-0.index")));
+  BOOST_TEST(boost::filesystem::exists(dir.file("model.ckpt-1.index")));
+
+  // 0 hours disables preserving, as in TF.
+  TempDir other;
+  auto plain = CheckpointManager::Create(other.path(), Keep(1, 0));
+  BOOST_REQUIRE(plain.ok());
+  for (int64_t step = 0; step < 3; ++step) BOOST_REQUIRE((*plain)->Save(step, Model(1, step)).ok());
+  BOOST_TEST(!boost::filesystem::exists(other.file("model.ckpt-1.index")));
+}
+
+BOOST_AUTO_TEST_CASE(FailedSaveKeepsPreviousLatest) {
+  TempDir dir;
+  auto manager = CheckpointManager::Create(dir.path());
+  BOOST_REQUIRE(manager.ok());
+  BOOST_REQUIRE((*manager)->Save(1, Model(1, 1)).ok());
+  const std::string state_before = ReadAll(dir.file("checkpoint"));
+  auto failed = (*manager)->Save(2, [](BundleWriter& writer) {
+    if (!writer.Add("a", Tensor::FromVector<float>(DataType::kFloat, {1}, {1})).ok()) return InternalError("add");
+    return InternalError("crash in the middle of a save");
+  });
+  BOOST_TEST(!failed.ok());
+  BOOST_TEST(ReadAll(dir.file("checkpoint")) == state_before);
+  BOOST_TEST((Listing(dir.path()) ==
+              std::vector<std::string>{"checkpoint", "model.ckpt-1.data-00000-of-00001", "model.ckpt-1.index"}));
+  BOOST_TEST(*LatestCheckpoint(dir.path()) == dir.file("model.ckpt-1"));
+}
+
+BOOST_AUTO_TEST_CASE(RestoreReportsEveryMismatchInTensorFlowsWords) {
+  TempDir dir;
+  auto manager = CheckpointManager::Create(dir.path());
+  BOOST_REQUIRE(manager.ok());
+  auto prefix = (*manager)->Save(5, Model(0.5f, 5));
+  BOOST_REQUIRE(prefix.ok());
+  std::vector<VariableSpec> good = {{"dense/kernel", DataType::kFloat, {3, 2}},
+                                    {"global_step", DataType::kInt64, {}}};
+  auto values = RestoreVariables(*prefix, good);
+  BOOST_REQUIRE(values.ok());
+  BOOST_TEST(values->at(1).flat<int64_t>()[0] == 5);
+
+  std::vector<VariableSpec> bad = {{"dense/bias", DataType::kFloat, {20}},
+                                   {"dense/kernel", DataType::kDouble, {3, 2}},
+                                   {"dnn/logits/bias", DataType::kFloat, {3}}};
+  auto restored = RestoreVariables(*prefix, bad, "/my/model_dir");
+  BOOST_REQUIRE(!restored.ok());
+  BOOST_TEST((restored.status().code() == StatusCode::kInvalidArgument));
+  const std::string& m = restored.status().message();
+  BOOST_TEST(Contains(m, "Restoring from checkpoint " + *prefix + " (model_dir /my/model_dir)"));
+  BOOST_TEST(Contains(m,
+                      "tensor_name = dense/bias; shape in shape_and_slice spec [20] does not match the shape "
+                      "stored in checkpoint: [2]"));
+  BOOST_TEST(Contains(m, "tensor_name = dense/kernel; expected dtype double does not equal original dtype float"));
+  BOOST_TEST(Contains(m, "Key dnn/logits/bias not found in checkpoint"));
+  BOOST_TEST(Contains(m, "(3 problems)"));
+
+  auto missing = RestoreVariables(*prefix, {{"nope", DataType::kFloat, {}}});
+  BOOST_TEST((missing.status().code() == StatusCode::kNotFound));
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+}  // namespace
+}  // namespace tfcompat
