@@ -391,6 +391,32 @@ BOOST_AUTO_TEST_CASE(SessionLogEventsCarryTheStatusAndCheckpointPath) {
   BOOST_TEST(events[2].checkpoint_path == "/m/model.ckpt-50");
 }
 
+// Estimator.evaluate's `checkpoint_path`: a rank-0 DT_STRING tensor with no
+// plugin metadata, as TF's _write_checkpoint_path_to_summary writes it.
+BOOST_AUTO_TEST_CASE(StringTensorIsARankZeroStringWithoutPluginMetadata) {
+  TempDir dir;
+  auto writer = MakeWriter(dir.path());
+  BOOST_TEST(writer->AddStringTensor("checkpoint_path", "/m/model.ckpt-7", 7).ok());
+  BOOST_TEST(writer->Close().ok());
+  const auto events = ReadAllEvents(writer->path());
+  BOOST_TEST_REQUIRE(events.size() == 2u);
+  BOOST_TEST(events[1].step == 7);
+  BOOST_TEST_REQUIRE(events[1].values.size() == 1u);
+  BOOST_TEST((events[1].values[0].kind == ValueKind::kTensor));
+  BOOST_TEST(events[1].values[0].plugin_name.empty());
+  tensorflow::Event event;
+  BOOST_TEST_REQUIRE(event.ParseFromString(events[1].serialized));
+  const tensorflow::Summary::Value& value = event.summary().value(0);
+  BOOST_TEST(value.tag() == "checkpoint_path");
+  BOOST_TEST(!value.has_metadata());
+  BOOST_TEST((value.tensor().dtype() == tensorflow::DT_STRING));
+  BOOST_TEST(value.tensor().has_tensor_shape());
+  BOOST_TEST(value.tensor().tensor_shape().dim_size() == 0);
+  BOOST_TEST_REQUIRE(value.tensor().string_val_size() == 1);
+  BOOST_TEST(value.tensor().string_val(0) == "/m/model.ckpt-7");
+  BOOST_TEST(writer->AddStringTensor("", "x", 8).code() == StatusCode::kInvalidArgument);
+}
+
 BOOST_AUTO_TEST_CASE(EveryValueKindReadsBackAsItsKind) {
   TempDir dir;
   auto writer = MakeWriter(dir.path());
