@@ -35,7 +35,6 @@ using model::DNNClassifierOptions;
 using model::DNNRegressorOptions;
 using model::LinearClassifierOptions;
 using model::Model;
-using model::ModelSummary;
 using model::NewDNNClassifier;
 using model::NewDNNRegressor;
 using model::NewLinearClassifier;
@@ -49,6 +48,7 @@ using model::TrainSteps;
 using model::Trainer;
 using model::VariableRef;
 using model::VariableStore;
+
 namespace {
 
 std::vector<VariableSpec> SpecsOf(VariableStore& store) {

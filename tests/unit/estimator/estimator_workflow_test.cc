@@ -24,27 +24,15 @@
 namespace tfcompat::estimator {
 namespace {
 
-using model::Metrics;
-using model::StepLoss;
-using model::VariableStore;
-
 using data::Batch;
-using data::BatchOptions;
-using data::BatchSource;
-using data::CsvOptions;
-using data::Dataset;
-using data::ReadCsvDataset;
-using model::Activation;
 using model::DNNClassifierOptions;
-using model::DNNRegressorOptions;
-using model::LinearClassifierOptions;
+using model::Metrics;
 using model::Model;
-using model::NumericColumn;
 using model::OptimizerOptions;
 using model::Predictions;
-using model::StepResult;
-using model::TrainHook;
+using model::StepLoss;
 using model::TrainSteps;
+using model::VariableStore;
 
 // Whether `text` matches `pattern`, where '#' stands for one digit and '*'
 // for any run of characters (std::regex trips GCC 12's -Wmaybe-uninitialized
