@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs what is missing, builds, and runs every test through ctest:
-# unit tests, the find_package consumer, and the interop tests against real
+# unit tests, the package tests (static and shared installs), and the interop tests against real
 # TensorFlow and TensorBoard (venvs under build/venv). Under CI=true warnings
 # are errors, a missing interop dependency fails the run, and the unit tests
 # run again under AddressSanitizer + UndefinedBehaviorSanitizer.

@@ -39,10 +39,10 @@
 #include <iostream>
 #include <numbers>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "tfcompat/summary/summary_writer.h"
-#include "tfcompat/tensorflow/graph.pb.h"
 
 namespace {
 
@@ -83,21 +83,45 @@ Status WriteImages(SummaryWriter& w) {
   return w.AddImage("float_image", tfcompat::ImageF32{4, 4, 1, gray}, 0);
 }
 
+// The demo graph's GraphDef, encoded field by field in protobuf's wire
+// format, so the example needs only tfcompat's public headers and no
+// generated message class. Field numbers are those of TensorFlow's
+// graph.proto, node_def.proto and versions.proto.
+void AppendVarint(uint64_t value, std::string& out) {
+  while (value >= 0x80) {
+    out.push_back(static_cast<char>((value & 0x7f) | 0x80));
+    value >>= 7;
+  }
+  out.push_back(static_cast<char>(value));
+}
+
+// A length-delimited field (wire type 2): a string or a nested message.
+void AppendBytesField(int number, std::string_view bytes, std::string& out) {
+  AppendVarint(static_cast<uint64_t>(number) << 3 | 2, out);
+  AppendVarint(bytes.size(), out);
+  out.append(bytes);
+}
+
+// NodeDef: name = 1, op = 2, input = 3.
+std::string NodeDef(std::string_view name, std::string_view op, const std::vector<std::string_view>& inputs) {
+  std::string node;
+  AppendBytesField(1, name, node);
+  AppendBytesField(2, op, node);
+  for (std::string_view input : inputs) AppendBytesField(3, input, node);
+  return node;
+}
+
 Status WriteGraph(SummaryWriter& w) {
-  tfcompat::tensorflow::GraphDef graph;
-  auto* x = graph.add_node();
-  x->set_name("x");
-  x->set_op("Placeholder");
-  auto* weights = graph.add_node();
-  weights->set_name("w");
-  weights->set_op("Const");
-  auto* y = graph.add_node();
-  y->set_name("y");
-  y->set_op("MatMul");
-  y->add_input("x");
-  y->add_input("w");
-  graph.mutable_versions()->set_producer(22);
-  return w.AddGraph(graph.SerializeAsString());
+  // GraphDef: node = 1, versions = 4 (VersionDef: producer = 1, a varint).
+  std::string graph;
+  AppendBytesField(1, NodeDef("x", "Placeholder", {}), graph);
+  AppendBytesField(1, NodeDef("w", "Const", {}), graph);
+  AppendBytesField(1, NodeDef("y", "MatMul", {"x", "w"}), graph);
+  std::string versions;
+  AppendVarint(1 << 3, versions);  // field 1, wire type 0 (varint)
+  AppendVarint(22, versions);
+  AppendBytesField(4, versions, graph);
+  return w.AddGraph(graph);
 }
 
 Status WriteTrain(const std::string& logdir) {

@@ -8,7 +8,7 @@
 #include <map>
 #include <random>
 
-#include "base/status_macros.h"
+#include "tfcompat/base/status_macros.h"
 #include "checkpoint/bundle_format.h"
 #include "checkpoint/checkpoint_internal.h"
 #include "checkpoint/table.h"

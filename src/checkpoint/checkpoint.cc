@@ -7,7 +7,7 @@
 #include <algorithm>
 #include <set>
 
-#include "base/status_macros.h"
+#include "tfcompat/base/status_macros.h"
 #include "checkpoint/checkpoint_internal.h"
 #include "io/file.h"
 #include "tfcompat/tensorflow/checkpoint_state.pb.h"

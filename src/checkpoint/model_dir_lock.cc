@@ -13,7 +13,7 @@
 #include <string_view>
 #include <utility>
 
-#include "base/status_macros.h"
+#include "tfcompat/base/status_macros.h"
 #include "io/file.h"
 
 namespace tfcompat {

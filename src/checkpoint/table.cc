@@ -28,7 +28,7 @@
 #include <algorithm>
 #include <cstring>
 
-#include "base/status_macros.h"
+#include "tfcompat/base/status_macros.h"
 #include "io/coding.h"
 #include "tfcompat/io/crc32c.h"
 

@@ -6,7 +6,7 @@
 #include <numeric>
 #include <utility>
 
-#include "base/status_macros.h"
+#include "tfcompat/base/status_macros.h"
 #include "base/random.h"
 #include "io/file.h"
 

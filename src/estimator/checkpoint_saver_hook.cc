@@ -5,7 +5,7 @@
 #include <string_view>
 #include <variant>
 
-#include "base/status_macros.h"
+#include "tfcompat/base/status_macros.h"
 #include "io/file.h"
 
 namespace tfcompat::estimator {

@@ -9,7 +9,7 @@
 #include <random>
 #include <utility>
 
-#include "base/status_macros.h"
+#include "tfcompat/base/status_macros.h"
 #include "checkpoint/checkpoint_internal.h"
 #include "estimator/checkpoint_saver_hook.h"
 #include "estimator/estimator_internal.h"

@@ -1,6 +1,6 @@
 #include "estimator/step_counter_hook.h"
 
-#include "base/status_macros.h"
+#include "tfcompat/base/status_macros.h"
 
 namespace tfcompat::estimator {
 

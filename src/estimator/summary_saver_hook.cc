@@ -4,7 +4,7 @@
 #include <variant>
 #include <vector>
 
-#include "base/status_macros.h"
+#include "tfcompat/base/status_macros.h"
 
 namespace tfcompat::estimator {
 

@@ -12,7 +12,7 @@
 #include <cstring>
 #include <random>
 
-#include "base/status_macros.h"
+#include "tfcompat/base/status_macros.h"
 #include "io/wall_clock.h"
 
 namespace tfcompat {

@@ -4,7 +4,7 @@
 
 #include <algorithm>
 
-#include "base/status_macros.h"
+#include "tfcompat/base/status_macros.h"
 #include "io/file.h"
 #include "io/record_format.h"
 

@@ -2,7 +2,7 @@
 
 #include <zlib.h>
 
-#include "base/status_macros.h"
+#include "tfcompat/base/status_macros.h"
 #include "io/file.h"
 #include "io/record_format.h"
 

@@ -17,7 +17,7 @@
 #include <utility>
 #include <vector>
 
-#include "base/status_macros.h"
+#include "tfcompat/base/status_macros.h"
 #include "model/heads.h"
 #include "model/network.h"
 #include "base/random.h"

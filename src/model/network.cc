@@ -4,7 +4,7 @@
 #include <string>
 #include <utility>
 
-#include "base/status_macros.h"
+#include "tfcompat/base/status_macros.h"
 
 namespace tfcompat::model {
 

@@ -3,7 +3,7 @@
 #include <cmath>
 #include <utility>
 
-#include "base/status_macros.h"
+#include "tfcompat/base/status_macros.h"
 
 namespace tfcompat::model {
 

@@ -4,7 +4,7 @@
 #include <map>
 #include <utility>
 
-#include "base/status_macros.h"
+#include "tfcompat/base/status_macros.h"
 #include "tfcompat/io/record_reader.h"
 #include "tfcompat/tensorflow/event.pb.h"
 

@@ -9,7 +9,7 @@
 #include <cstdio>
 #include <utility>
 
-#include "base/status_macros.h"
+#include "tfcompat/base/status_macros.h"
 #include "io/record_format.h"
 #include "summary/summary_encoding.h"
 #include "tfcompat/tensorflow/event.pb.h"

@@ -8,7 +8,7 @@
 #include <mutex>
 #include <utility>
 
-#include "base/status_macros.h"
+#include "tfcompat/base/status_macros.h"
 #include "summary/event_file_writer.h"
 #include "summary/png_encoder.h"
 #include "summary/summary_encoding.h"

@@ -3,15 +3,24 @@
 // The codes are TensorFlow's (and absl's), so a message such as
 //   DATA_LOSS: logs/events.out.tfevents...: corrupt record at offset 4096
 // reads the way a TensorFlow user expects. Spell success OkStatus() and
-// construct errors with the factories below, as in absl and TensorFlow:
+// construct errors with the factories below, as in absl and TensorFlow.
 //
-//   if (n > limit) return tfcompat::InvalidArgumentError("shape too large");
-//   return tfcompat::OkStatus();
-//
-//   tfcompat::StatusOr<int> ParseCount(std::string_view s);
-//   auto count = ParseCount("12");
-//   if (!count.ok()) return count.status();
-//   Use(*count);
+// Usage:
+//   tfcompat::StatusOr<int> ParseCount(std::string_view s) {
+//     if (s.empty() || s.size() > 9) return tfcompat::InvalidArgumentError("a count has 1 to 9 digits");
+//     int count = 0;
+//     for (char c : s) {
+//       if (c < '0' || c > '9') return tfcompat::InvalidArgumentError("a count has only digits");
+//       count = 10 * count + (c - '0');
+//     }
+//     return count;
+//   }
+//   tfcompat::Status CheckCount(std::string_view s, int limit) {
+//     tfcompat::StatusOr<int> count = ParseCount(s);
+//     if (!count.ok()) return count.status();
+//     if (*count > limit) return tfcompat::InvalidArgumentError("count too large");
+//     return tfcompat::OkStatus();
+//   }
 #ifndef TFCOMPAT_BASE_STATUS_H_
 #define TFCOMPAT_BASE_STATUS_H_
 

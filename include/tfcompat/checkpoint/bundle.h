@@ -6,20 +6,21 @@
 //                                 tensor name -> BundleEntryProto
 //   P.data-00000-of-00002, ...    tensor bytes, concatenated (no framing)
 //
-// Writing (tensors stream to temp files; at Finish the index is written to
+// Writing: tensors stream to temp files; at Finish the index is written to
 // a temp file too, then the data files are renamed and the index last, so
-// P.index appears only once the checkpoint is complete):
+// P.index appears only once the checkpoint is complete. Reading: the index
+// is read at Open; each Lookup preads one tensor's byte range and checks its
+// CRC32C.
 //
+// Usage:
+//   Tensor kernel = Tensor::FromVector<float>(DataType::kFloat, {4, 10}, std::vector<float>(40, 0.5f));
 //   TFCOMPAT_ASSIGN_OR_RETURN(auto writer, BundleWriter::Create("/m/model.ckpt-100"));
 //   TFCOMPAT_RETURN_IF_ERROR(writer->Add("dense/kernel", kernel));
 //   TFCOMPAT_RETURN_IF_ERROR(writer->Finish());
-//
-// Reading (the index is read at Open; each Lookup preads one tensor's byte
-// range and checks its CRC32C):
-//
 //   TFCOMPAT_ASSIGN_OR_RETURN(auto reader, BundleReader::Open("/m/model.ckpt-100"));
-//   for (const BundleEntry& e : reader->entries()) ...
-//   TFCOMPAT_ASSIGN_OR_RETURN(Tensor kernel, reader->Lookup("dense/kernel"));
+//   int64_t data_bytes = 0;
+//   for (const BundleEntry& e : reader->entries()) data_bytes += e.size;
+//   TFCOMPAT_ASSIGN_OR_RETURN(Tensor restored, reader->Lookup("dense/kernel"));
 #ifndef TFCOMPAT_CHECKPOINT_BUNDLE_H_
 #define TFCOMPAT_CHECKPOINT_BUNDLE_H_
 

@@ -11,11 +11,14 @@
 //   all_model_checkpoint_paths: "model.ckpt-1000"
 //   all_model_checkpoint_paths: "model.ckpt-2000"
 //
-// Saving and restoring:
-//
+// Usage (saving, then restoring):
+//   const std::string model_dir = "models/m";
+//   const int64_t step = 1000;
+//   const std::vector<std::pair<std::string, Tensor>> tensors = {
+//       {"dense/kernel", Tensor::FromVector<float>(DataType::kFloat, {4, 10}, std::vector<float>(40))}};
 //   TFCOMPAT_ASSIGN_OR_RETURN(auto manager, CheckpointManager::Create(model_dir));
 //   TFCOMPAT_ASSIGN_OR_RETURN(std::string prefix, manager->Save(step, tensors));
-//   ...
+//   const std::vector<VariableSpec> specs = {{"dense/kernel", DataType::kFloat, {4, 10}}};
 //   TFCOMPAT_ASSIGN_OR_RETURN(std::string latest, LatestCheckpoint(model_dir));
 //   TFCOMPAT_ASSIGN_OR_RETURN(auto values, RestoreVariables(latest, specs, model_dir));
 #ifndef TFCOMPAT_CHECKPOINT_CHECKPOINT_H_

@@ -1,10 +1,11 @@
 // ModelDirLock: one writer per model directory. Two trainers saving into one
 // model_dir would interleave checkpoints and state files; the second one to
-// start is refused instead:
+// start is refused instead.
 //
+// Usage:
+//   const std::string model_dir = "models/iris";
 //   TFCOMPAT_ASSIGN_OR_RETURN(auto lock, ModelDirLock::Acquire(model_dir));
-//   ... train, save checkpoints, write events ...
-//   // ~ModelDirLock removes the lock file.
+//   // Train, save checkpoints, write events; ~ModelDirLock removes the lock file.
 //
 // The lock is the file model_dir/.tfcompat.lock, held with flock(LOCK_EX)
 // for the lifetime of the object and holding its owner, one field a line:

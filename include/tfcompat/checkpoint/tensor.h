@@ -2,8 +2,12 @@
 // shape and the element bytes (little-endian), or one std::string per
 // element for DT_STRING.
 //
-//   Tensor bias = Tensor::FromVector<float>({10}, values);
+// Usage:
+//   const std::vector<float> values(10, 0.5f);
+//   Tensor bias = Tensor::FromVector<float>(DataType::kFloat, {10}, values);
+//   const std::string bytes(4 * 10 * sizeof(float), '\0');
 //   StatusOr<Tensor> t = Tensor::FromBytes(DataType::kFloat, {4, 10}, bytes);
+//   if (!t.ok()) return t.status();
 //   std::span<const float> v = t->flat<float>();
 #ifndef TFCOMPAT_CHECKPOINT_TENSOR_H_
 #define TFCOMPAT_CHECKPOINT_TENSOR_H_

@@ -29,14 +29,18 @@
 //     (LoggingTensorHook).
 //
 // Usage:
+//   TFCOMPAT_ASSIGN_OR_RETURN(Dataset train, ReadCsvDataset("data/iris_training.csv", {}));
+//   auto train_data = std::make_shared<const Dataset>(std::move(train));
 //   RunConfig config;
 //   config.model_dir = "models/iris";
 //   DNNClassifierOptions options;
-//   options.feature_columns = {NumericColumn("SepalLength"), ...};
+//   for (const std::string& name : *train_data->feature_names) options.feature_columns.emplace_back(name);
 //   options.hidden_units = {10, 10};
 //   options.n_classes = 3;
 //   TFCOMPAT_ASSIGN_OR_RETURN(auto estimator, Estimator::DNNClassifier(options, config));
+//   InputFn train_input_fn = DatasetInputFn(train_data, {.batch_size = 100});
 //   TFCOMPAT_RETURN_IF_ERROR(estimator->Train(train_input_fn, TrainSteps::Steps(1000)));
+//   InputFn eval_input_fn = DatasetInputFn(train_data, {.batch_size = 100, .shuffle = false, .num_epochs = 1});
 //   TFCOMPAT_ASSIGN_OR_RETURN(auto metrics, estimator->Evaluate(eval_input_fn));
 #ifndef TFCOMPAT_ESTIMATOR_ESTIMATOR_H_
 #define TFCOMPAT_ESTIMATOR_ESTIMATOR_H_

@@ -1,10 +1,13 @@
 // RecordReader: reads TFRecord files written by TensorFlow, TensorBoard,
 // PyTorch, tensorboardX or us.
 //
+// Usage:
+//   const std::string path = "data.tfrecord";
 //   TFCOMPAT_ASSIGN_OR_RETURN(auto reader, tfcompat::RecordReader::Open(path));
 //   std::string record;
+//   size_t total_bytes = 0;
 //   tfcompat::Status s;
-//   while ((s = reader->ReadRecord(&record)).ok()) Use(record);
+//   while ((s = reader->ReadRecord(&record)).ok()) total_bytes += record.size();
 //   if (s.code() != tfcompat::StatusCode::kOutOfRange) return s;  // corrupt
 //
 // A file that a writer is still appending to ends in a partial record. That

@@ -1,6 +1,8 @@
 // RecordWriter: writes a TFRecord file exactly as TensorFlow's
 // tf.io.TFRecordWriter does (the framing: docs/formats/event.md).
 //
+// Usage:
+//   const std::vector<std::string> examples = {"first record", "second record"};
 //   TFCOMPAT_ASSIGN_OR_RETURN(auto writer, tfcompat::RecordWriter::Create("data.tfrecord"));
 //   for (const std::string& example : examples) {
 //     TFCOMPAT_RETURN_IF_ERROR(writer->WriteRecord(example));

@@ -3,8 +3,10 @@
 // precision-recall curves, and the accuracy baseline of TF1's binary head.
 //
 // Usage:
-//   Metrics metrics;
-//   metrics.Add("accuracy", /*numerator=*/correct, /*denominator=*/batch_size);
+//   const std::vector<float> probabilities = {0.9f, 0.2f, 0.6f, 0.4f};
+//   const std::vector<float> labels = {1, 0, 0, 1};
+//   Metrics metrics;  // one batch of 4 examples, 2 of them right
+//   metrics.Add("accuracy", /*numerator=*/2, /*denominator=*/4);
 //   metrics.AddAuc("auc", AucCurve::kRoc, probabilities, labels);
 //   std::map<std::string, double> values = metrics.Result();
 #ifndef TFCOMPAT_MODEL_METRICS_H_

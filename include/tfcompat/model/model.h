@@ -22,7 +22,9 @@
 //
 // Usage:
 //   DNNClassifierOptions options;
-//   options.feature_columns = {NumericColumn("SepalLength"), ...};
+//   for (const char* key : {"SepalLength", "SepalWidth", "PetalLength", "PetalWidth"}) {
+//     options.feature_columns.emplace_back(key);
+//   }
 //   options.hidden_units = {10, 10};
 //   options.n_classes = 3;
 //   auto model = NewDNNClassifier(options, /*seed=*/42);

@@ -4,11 +4,19 @@
 // checkpoints and event files as hooks around it.
 //
 // Usage:
-//   auto model = NewDNNClassifier(options, seed);
-//   auto trainer = Trainer::Create(std::move(*model), /*optimizer=*/nullptr, seed);
-//   auto batches = DatasetBatches::Create(train, {.batch_size = 100, .seed = seed});
-//   Status s = (*trainer)->Train(batches->get(), TrainSteps::Steps(1000), {});
-//   auto metrics = (*trainer)->Evaluate(test_batches.get(), std::nullopt);
+//   const uint64_t seed = 42;
+//   TFCOMPAT_ASSIGN_OR_RETURN(Dataset train, ReadCsvDataset("data/iris_training.csv", {}));
+//   auto dataset = std::make_shared<const Dataset>(std::move(train));
+//   DNNClassifierOptions options;
+//   for (const std::string& name : *dataset->feature_names) options.feature_columns.emplace_back(name);
+//   options.hidden_units = {10, 10};
+//   options.n_classes = 3;
+//   TFCOMPAT_ASSIGN_OR_RETURN(auto model, NewDNNClassifier(options, seed));
+//   TFCOMPAT_ASSIGN_OR_RETURN(auto trainer, Trainer::Create(std::move(model), /*optimizer=*/nullptr, seed));
+//   TFCOMPAT_ASSIGN_OR_RETURN(auto batches, DatasetBatches::Create(dataset, {.batch_size = 100, .seed = seed}));
+//   TFCOMPAT_RETURN_IF_ERROR(trainer->Train(batches.get(), TrainSteps::Steps(1000), {}));
+//   TFCOMPAT_ASSIGN_OR_RETURN(auto test_batches, DatasetBatches::Create(dataset, {.shuffle = false, .num_epochs = 1}));
+//   TFCOMPAT_ASSIGN_OR_RETURN(auto metrics, trainer->Evaluate(test_batches.get(), std::nullopt));
 #ifndef TFCOMPAT_MODEL_TRAINER_H_
 #define TFCOMPAT_MODEL_TRAINER_H_
 

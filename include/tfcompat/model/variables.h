@@ -23,9 +23,12 @@
 //
 // Usage:
 //   VariableStore store;
-//   auto kernel = store.AddTrainable("dnn/logits/kernel", {10, 3}, "t_0/");
-//   ...
-//   for (const VariableRef& v : store.List()) Save(v.name, v.shape, v.values);
+//   TFCOMPAT_ASSIGN_OR_RETURN(size_t kernel, store.AddTrainable("dnn/logits/kernel", {10, 3}, "t_0/"));
+//   store.params()[kernel] = 0.5f;  // the kernel's first element
+//   for (const VariableRef& v : store.List()) {
+//     if (v.name == kGlobalStepName) continue;  // an int64 scalar; the others hold floats
+//     std::span<float> values = std::get<std::span<float>>(v.values);
+//   }
 //
 // Spans returned by the store stay valid until the next Add* call.
 #ifndef TFCOMPAT_MODEL_VARIABLES_H_

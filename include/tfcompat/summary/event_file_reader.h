@@ -1,15 +1,18 @@
 // EventFileReader: iterates the events of a TensorBoard event file written
 // by TensorFlow, TensorBoard, PyTorch, tensorboardX or us.
 //
+// Usage:
+//   const std::string path = "logs/train/events.out.tfevents.1700000000.host";
 //   TFCOMPAT_ASSIGN_OR_RETURN(auto reader, tfcompat::EventFileReader::Open(path));
+//   std::vector<std::pair<int64_t, double>> losses;
 //   tfcompat::EventView event;
 //   tfcompat::Status s;
 //   while ((s = reader->ReadEvent(&event)).ok()) {
 //     for (const auto& v : event.values) {
-//       if (v.kind == tfcompat::ValueKind::kScalar) Plot(v.tag, event.step, v.scalar);
+//       if (v.kind == tfcompat::ValueKind::kScalar && v.tag == "loss") losses.emplace_back(event.step, v.scalar);
 //     }
 //   }
-//   if (s.code() == tfcompat::StatusCode::kDataLoss) ...;  // corrupt; may call again to skip it
+//   if (s.code() != tfcompat::StatusCode::kOutOfRange) return s;  // DataLoss: corrupt; may call again to skip it
 //
 // A file still being written ends in a partial record: ReadEvent returns
 // OutOfRange with truncated_tail() true, and resumes there once the rest

@@ -1,11 +1,14 @@
 // SummaryWriter: writes TensorBoard event files that TensorBoard 2.x shows
 // completely, with no TensorFlow in the process.
 //
+// Usage:
+//   const std::vector<double> weights = {0.1, -0.3, 0.7};
 //   TFCOMPAT_ASSIGN_OR_RETURN(auto writer, tfcompat::SummaryWriter::Create("logs/train"));
-//   for (int64_t step = 0; step < steps; ++step) {
+//   for (int64_t step = 0; step < 1000; ++step) {
+//     const float loss = 1.0f / static_cast<float>(step + 1);
 //     TFCOMPAT_RETURN_IF_ERROR(writer->AddScalar("loss", loss, step));
+//     if (step % 100 == 0) TFCOMPAT_RETURN_IF_ERROR(writer->AddHistogram("weights", weights, step));
 //   }
-//   TFCOMPAT_RETURN_IF_ERROR(writer->AddHistogram("weights", weights, step));
 //   return writer->Close();
 //
 // Every Add* of a step takes the tag, then the data, then the step, then

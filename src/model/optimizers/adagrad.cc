@@ -2,7 +2,7 @@
 //   accum += grad^2
 //   var   -= lr * grad / sqrt(accum)
 // Slot "Adagrad" = accum, starting at initial_accumulator_value.
-#include "base/status_macros.h"
+#include "tfcompat/base/status_macros.h"
 #include "kernels/eigen_types.h"
 #include "model/optimizers/pieces.h"
 #include "tfcompat/model/optimizer.h"

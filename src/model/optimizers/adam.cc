@@ -9,7 +9,7 @@
 #include <cmath>
 #include <string>
 
-#include "base/status_macros.h"
+#include "tfcompat/base/status_macros.h"
 #include "kernels/eigen_types.h"
 #include "model/optimizers/pieces.h"
 #include "tfcompat/model/optimizer.h"

@@ -3,7 +3,7 @@
 //   var  -= lr * accum                              (use_nesterov = false)
 //   var  -= lr * grad + lr * momentum * accum        (use_nesterov = true)
 // Slot "Momentum" = accum, starting at zero.
-#include "base/status_macros.h"
+#include "tfcompat/base/status_macros.h"
 #include "kernels/eigen_types.h"
 #include "model/optimizers/pieces.h"
 #include "tfcompat/model/optimizer.h"

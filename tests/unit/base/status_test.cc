@@ -5,7 +5,7 @@
 #include <string>
 #include <utility>
 
-#include "base/status_macros.h"
+#include "tfcompat/base/status_macros.h"
 #include "tfcompat/base/status.h"
 
 namespace tfcompat {

@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-#include "base/status_macros.h"
+#include "tfcompat/base/status_macros.h"
 #include "util/iris.h"
 
 namespace tfcompat::model {
