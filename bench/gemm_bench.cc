@@ -3,9 +3,10 @@
 //   build/bin/gemm_bench [--seconds S]
 //
 // For each product, GFLOP/s and % of this core's measured FMA peak of every
-// implementation of estimator/gemm.h ("eigen", "avx512" on one thread,
-// "avx512-2threads", and "dispatch", which is what DenseLayer runs), with the
-// operands laid out as DenseLayer passes them:
+// implementation of estimator/gemm.h this CPU runs ("eigen"; each packed
+// kernel, "avx512" and "avx2", on one thread and on two; and "dispatch",
+// which is what DenseLayer runs), with the operands laid out as DenseLayer
+// passes them:
 //   fwd  a = x W:    x [B, in] column-major, W [in, out] row-major, a column-major
 //   dW   x^T dz:     both column-major, dW row-major
 //   dx   dz W^T:     dz column-major, W row-major, dx column-major
@@ -135,7 +136,7 @@ int main(int argc, char** argv) {
   std::printf("FMA peak of one core (measured): %.1f GFLOP/s; figures: GFLOP/s (%% of that peak)\n", peak);
   const std::vector<GemmImplementation> impls = gemm_internal::AvailableGemmImplementations();
   std::printf("%-28s %5s %5s %5s", "product", "m", "n", "k");
-  for (const GemmImplementation& impl : impls) std::printf(" %20s", impl.name);
+  for (const GemmImplementation& impl : impls) std::printf(" %20s", impl.name.c_str());
   std::printf("\n");
   for (const Case& c : Cases()) {
     Product product(c);
