@@ -132,8 +132,11 @@ int main(int argc, char** argv) {
       return 1;
     }
   }
-  const double peak = tfcompat::bench::MeasureFmaPeak().best;  // Each contender keeps its best, too.
-  std::printf("FMA peak of one core (measured): %.1f GFLOP/s; figures: GFLOP/s (%% of that peak)\n", peak);
+  // Each contender keeps its best, too. At the widest kernel's vector width.
+  const std::string widest = gemm_internal::SelectedPackedKernel();
+  const double peak = tfcompat::bench::MeasureFmaPeak(widest).best;
+  std::printf("FMA peak of one core (measured, %s vectors): %.1f GFLOP/s; figures: GFLOP/s (%% of that peak)\n",
+              widest.empty() ? "SSE" : widest.c_str(), peak);
   const std::vector<GemmImplementation> impls = gemm_internal::AvailableGemmImplementations();
   std::printf("%-28s %5s %5s %5s", "product", "m", "n", "k");
   for (const GemmImplementation& impl : impls) std::printf(" %20s", impl.name.c_str());
