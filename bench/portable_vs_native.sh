@@ -1,5 +1,5 @@
 #!/bin/sh
-# portable_vs_native.sh [--rounds N] [--portable DIR] [--native DIR] [--kernel NAME]
+# portable_vs_native.sh [--rounds N] [--portable DIR] [--native DIR] [--isa NAME]
 #
 # What building for any x86-64 (the default) costs against building for this
 # machine's CPU only (-DTFCOMPAT_NATIVE_ARCH=ON), on the training steps of
@@ -10,22 +10,23 @@
 # build-portable and build-native in this checkout), builds train_bench in
 # each (-j2), then runs it from each in turn, N rounds (default 5), the order
 # swapped every round so that a drift of the machine's load favours neither,
-# and prints each figure's median per build and their ratio. --kernel NAME is
-# passed to train_bench (avx512, avx2 or none: the packed kernel Gemm() runs).
+# and prints each figure's median per build and their ratio. --isa NAME is
+# passed to train_bench (avx512, avx2 or none: the ISA-specific kernels to
+# run rather than the widest the CPU has).
 set -eu
 
 repo=$(cd "$(dirname "$0")/.." && pwd)
 rounds=5
 portable=$repo/build-portable
 native=$repo/build-native
-kernel=
+isa=
 while [ $# -gt 0 ]; do
   case $1 in
     --rounds) rounds=$2; shift 2 ;;
     --portable) portable=$2; shift 2 ;;
     --native) native=$2; shift 2 ;;
-    --kernel) kernel=$2; shift 2 ;;
-    *) echo "usage: $0 [--rounds N] [--portable DIR] [--native DIR] [--kernel avx512|avx2|none]" >&2; exit 1 ;;
+    --isa) isa=$2; shift 2 ;;
+    *) echo "usage: $0 [--rounds N] [--portable DIR] [--native DIR] [--isa avx512|avx2|none]" >&2; exit 1 ;;
   esac
 done
 
@@ -46,7 +47,7 @@ build "$native" ON
 results=$(mktemp)
 trap 'rm -f "$results"' EXIT
 run() {  # run LABEL DIR: appends "LABEL<TAB>figure<TAB>value" lines
-  "$2/bin/train_bench" --steps ${kernel:+--kernel "$kernel"} |
+  "$2/bin/train_bench" --steps ${isa:+--isa "$isa"} |
     awk -v label="$1" -F': ' '{ split($2, v, " "); printf "%s\t%s\t%s\n", label, $1, v[1] }' >>"$results"
 }
 round=1
@@ -63,7 +64,7 @@ while [ "$round" -le "$rounds" ]; do
 done
 
 echo
-echo "medians of $rounds rounds, us per step (thread CPU time; lower is better)${kernel:+, packed kernel $kernel}"
+echo "medians of $rounds rounds, us per step (thread CPU time; lower is better)${isa:+, ISA-specific kernels: $isa}"
 sort -t "$(printf '\t')" -k2,2 -k1,1 -k3,3g "$results" | awk -F'\t' '
   function median(values, n,   sorted) {
     return n % 2 ? values[(n + 1) / 2] : (values[n / 2] + values[n / 2 + 1]) / 2

@@ -1,6 +1,6 @@
 // train_bench: training speed of the estimator's canned DNNClassifier.
 //
-//   build/bin/train_bench [--peer PYTHON] [--kernel NAME] [--steps]
+//   build/bin/train_bench [--peer PYTHON] [--isa NAME] [--steps]
 //
 // Measures:
 //   * Iris DNNClassifier (4-10-10-3, Adagrad) training steps: batch 32 and 100;
@@ -20,8 +20,10 @@
 // each product choosing its threads (Gemm()'s default).
 // With --peer, runs bench/train_bench_tf.py under PYTHON (a venv with
 // tensorflow-estimator) and prints TF Estimator's figures for the same models.
-// --kernel NAME runs Gemm() on packed kernel NAME ("avx2" on a CPU with
-// AVX-512, say; "none": Eigen only) instead of the widest the CPU has.
+// --isa NAME runs the ISA-specific kernels of NAME (Gemm()'s packed kernel
+// and the elementwise ones: "avx2" on a CPU with AVX-512, say, to see what a
+// CPU without it would run; "none": Eigen only) instead of the widest the CPU
+// has.
 // --steps prints only the Trainer's steps on one thread (Iris batch 32 and
 // 100, the MLP), one figure a line, in the thread's CPU time (so that other
 // processes on the machine count less): what bench/portable_vs_native.sh
@@ -32,8 +34,6 @@
 // 600 s, log lines every 100 steps, discarded) -- the steady state after the
 // first 20 steps, as the TF peer measures it (its session creation and first
 // checkpoint excluded).
-#include <time.h>
-
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -47,10 +47,12 @@
 
 #include "estimator/dense_layer.h"
 #include "estimator/eigen_types.h"
+#include "estimator/elementwise.h"
 #include "estimator/gemm.h"
 #include "fma_peak.h"
 #include "tfcompat/estimator/estimator.h"
 #include "tfcompat/estimator/trainer.h"
+#include "thread_cpu_clock.h"
 
 namespace tfcompat::estimator {
 namespace {
@@ -65,22 +67,6 @@ T OrDie(StatusOr<T> value) {
   }
   return std::move(value).value();
 }
-
-// The calling thread's CPU time: what work on one thread costs, whatever else
-// the machine runs meanwhile (on a shared machine, wall time also counts the
-// time slices other processes take from it).
-struct ThreadCpuClock {
-  using duration = std::chrono::nanoseconds;
-  using rep = duration::rep;
-  using period = duration::period;
-  using time_point = std::chrono::time_point<ThreadCpuClock>;
-  static constexpr bool is_steady = true;
-  static time_point now() {
-    timespec t;
-    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
-    return time_point(duration(int64_t{t.tv_sec} * 1'000'000'000 + t.tv_nsec));
-  }
-};
 
 // Seconds per call of `f` by clock C: the best of 5 rounds of at least 0.2 s
 // each.
@@ -182,6 +168,7 @@ double EstimatorMicrosPerStep(std::shared_ptr<const Dataset> data, std::vector<i
 }
 
 using tfcompat::bench::BestAndMedian;
+using tfcompat::bench::ThreadCpuClock;
 
 // GFLOP/s of the MLP's dense layers' passes (forward, dW, db and dx).
 struct DenseFigures {
@@ -235,8 +222,8 @@ DenseFigures DenseGflops(int64_t batch) {
     const auto hidden_backward_start = Clock::now();
     backward(0, hidden);
     const auto end = Clock::now();
-    hidden_gflops.push_back(
-        hidden_flops / (seconds(start, hidden_forward_end) + seconds(hidden_backward_start, end)) / 1e9);
+    hidden_gflops.push_back(hidden_flops / (seconds(start, hidden_forward_end) + seconds(hidden_backward_start, end)) /
+                            1e9);
     all_gflops.push_back(all_flops / seconds(start, end) / 1e9);
   }
   return {tfcompat::bench::Summarize(std::move(hidden_gflops)), tfcompat::bench::Summarize(std::move(all_gflops))};
@@ -244,9 +231,10 @@ DenseFigures DenseGflops(int64_t batch) {
 
 void PrintDense(const DenseFigures& dense, const BestAndMedian& peak) {
   const auto print = [&](const char* what, const BestAndMedian& gflops) {
-    std::printf("  %s: median pass %.1f GFLOP/s = %.0f%% of the FMA peak's median round; best pass %.1f = %.0f%% of "
-                "its best round\n",
-                what, gflops.median, 100.0 * gflops.median / peak.median, gflops.best, 100.0 * gflops.best / peak.best);
+    std::printf(
+        "  %s: median pass %.1f GFLOP/s = %.0f%% of the FMA peak's median round; best pass %.1f = %.0f%% of "
+        "its best round\n",
+        what, gflops.median, 100.0 * gflops.median / peak.median, gflops.best, 100.0 * gflops.best / peak.best);
   };
   print("dense layers fwd+bwd, hidden 784x512 + 512x512 (inner sizes >= 64)", dense.hidden);
   print("dense layers fwd+bwd, all three (with the 512x10 logits layer)", dense.all);
@@ -263,16 +251,18 @@ int main(int argc, char** argv) {
     const std::string_view arg = argv[i];
     if (arg == "--peer" && i + 1 < argc) {
       peer = argv[++i];
-    } else if (arg == "--kernel" && i + 1 < argc) {
-      const std::string_view kernel = argv[++i];
-      if (!gemm_internal::SelectPackedKernel(kernel == "none" ? "" : kernel)) {
-        std::fprintf(stderr, "train_bench: this CPU does not run packed kernel \"%s\"\n", argv[i]);
+    } else if (arg == "--isa" && i + 1 < argc) {
+      const std::string_view isa = argv[++i];
+      const bool none = isa == "none";
+      if (!gemm_internal::SelectPackedKernel(none ? "" : isa) ||
+          !elementwise_internal::SelectImplementation(none ? "eigen" : isa)) {
+        std::fprintf(stderr, "train_bench: this CPU does not run the %s kernels\n", argv[i]);
         return 1;
       }
     } else if (arg == "--steps") {
       steps_only = true;
     } else {
-      std::fprintf(stderr, "usage: train_bench [--peer PYTHON] [--kernel avx512|avx2|none] [--steps]\n");
+      std::fprintf(stderr, "usage: train_bench [--peer PYTHON] [--isa avx512|avx2|none] [--steps]\n");
       return 1;
     }
   }

@@ -31,6 +31,7 @@
 #include <string_view>
 #include <thread>
 
+#include "estimator/cpu_features.h"
 #include "estimator/eigen_types.h"
 #include "estimator/thread_chooser.h"
 #include "estimator/thread_pool.h"
@@ -316,23 +317,6 @@ void PackedOrEigenGemm(int64_t m, int64_t n, int64_t k, ConstStridedMatrix a, Co
 template <const PackedKernel& kKernel>
 constexpr PackedChoice Choice(bool (*cpu_runs)()) {
   return {&kKernel, cpu_runs, PackedGemmOn<kKernel, 1>, PackedGemmOn<kKernel, 2>, PackedOrEigenGemm<kKernel>};
-}
-
-// __builtin_cpu_supports also checks that the OS saves the wider registers.
-bool CpuHasAvx512() {
-  static const bool has = [] {
-    __builtin_cpu_init();
-    return __builtin_cpu_supports("avx512f") != 0;
-  }();
-  return has;
-}
-
-bool CpuHasAvx2AndFma() {
-  static const bool has = [] {
-    __builtin_cpu_init();
-    return __builtin_cpu_supports("avx2") != 0 && __builtin_cpu_supports("fma") != 0;
-  }();
-  return has;
 }
 
 // Widest first: the first one the CPU runs is Gemm()'s.

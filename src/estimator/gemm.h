@@ -17,7 +17,7 @@
 //             on one thread or on GemmMaxThreads(), whichever a ThreadChooser
 //             measures faster for that product. The result does not depend on
 //             the number of threads.
-//   "eigen"   every other CPU, and products too small for packing to pay
+//   "eigen"   every other CPU, and products with a single row or column
 //             (PackedKernelPays): Eigen's own product on maps of the views.
 #ifndef TFCOMPAT_SRC_ESTIMATOR_GEMM_H_
 #define TFCOMPAT_SRC_ESTIMATOR_GEMM_H_
@@ -66,30 +66,24 @@ namespace gemm_internal {
 // default, where the CPU has AVX2 and FMA or AVX-512F.
 bool HasPackedKernel();
 
-// Products below this many multiply-adds (m n k) go to Eigen even where the
-// packed kernel runs: packing both operands and storing through masks costs
-// more than it saves. Measured with bench/gemm_bench: the Iris layers (at most
-// 100 x 10 x 10) are far below, the MLP's are all above.
-inline constexpr int64_t kPackedMinFlops = 64 * 64 * 64;
-
-// Nor do products with fewer rows or columns than this: they fill less than
-// half of the AVX-512 kernel's 14 x 32 tile, and Eigen does better
-// (gemm_bench: the MLP's 512 x 10 logits layer, dW 48 GFLOP/s with Eigen, 35
-// packed).
-inline constexpr int64_t kPackedMinSide = 16;
-
-// Whether the packed kernel pays for an m x n x k product (where the CPU has it).
-inline bool PackedKernelPays(int64_t m, int64_t n, int64_t k) {
-  return m * n * k >= kPackedMinFlops && m >= kPackedMinSide && n >= kPackedMinSide;
-}
+// Whether the packed kernel pays for an m x n x k product (where the CPU has
+// one): every product but those with a single row or column, for which
+// Eigen's matrix-vector product uses every vector lane, a packed tile one row
+// or column of it. Measured with bench/gemm_bench --cpu-time, the AVX-512
+// kernel beats Eigen on the MLP's layers, its 512 x 10 logits layer included,
+// and on most of the Iris layers (4 x 10 x 32 and up), whether Eigen was
+// built for SSE2 (the portable default: by 1.1-4x) or for AVX-512
+// (TFCOMPAT_NATIVE_ARCH: 1.3-1.8x on the Iris products, where it trails by at
+// most 20% on a few); the AVX2 kernel beats Eigen built for SSE2 on all of
+// them but the Iris 10 x 3 products (within 20%).
+inline bool PackedKernelPays(int64_t m, int64_t n, int64_t /*k*/) { return m > 1 && n > 1; }
 
 }  // namespace gemm_internal
 
 // Whether Gemm() runs its packed kernel for an m x n x k product (a CPU with
-// one, see above, and gemm_internal::PackedKernelPays). Where it does not, it runs
-// Eigen's product on maps of the views; a caller that holds contiguous Eigen
-// matrices is faster calling Eigen directly (DenseLayer on the Iris model).
-// The size is checked first: on tiny products this is a compare or two.
+// one, see above, and gemm_internal::PackedKernelPays). Where it does not, it
+// runs Eigen's product on maps of the views; a caller that holds contiguous
+// Eigen matrices is faster calling Eigen directly (DenseLayer).
 inline bool GemmUsesPackedKernel(int64_t m, int64_t n, int64_t k) {
   return gemm_internal::PackedKernelPays(m, n, k) && gemm_internal::HasPackedKernel();
 }

@@ -132,11 +132,14 @@ void PackB(const float* b, ptrdiff_t row_stride, ptrdiff_t col_stride, int depth
   }
 }
 
-// The kernel for a tile of exactly kRows rows (1..kMr): the last row panel of
-// a product whose rows are not a multiple of kMr runs only its own rows'
-// FMAs (in 14-row tiles, 128 rows = 9 x 14 + 2 would otherwise pay 14 rows'
-// work for those 2: 8% of the product).
-template <class V, int kRows>
+// The kernel for a tile of exactly kRows rows (1..kMr) and at most kVectors
+// vectors of columns (2; or 1 where the tile has at most kLanes columns). The
+// last row panel of a product whose rows are not a multiple of kMr runs only
+// its own rows' FMAs (in 14-row tiles, 128 rows = 9 x 14 + 2 would otherwise
+// pay 14 rows' work for those 2: 8% of the product), and a product with at
+// most kLanes columns (the MLP's 512 x 10 logits layer, dW) only half a
+// tile's.
+template <class V, int kRows, int kVectors>
 void KernelRows(int depth, const float* packed_a, const float* packed_b, const Tile& tile) {
   constexpr int kL = V::kLanes;
   // The tile of C is stored (and, for a later depth block, loaded) only at the
@@ -146,22 +149,23 @@ void KernelRows(int depth, const float* packed_a, const float* packed_b, const T
     V::Prefetch(row);
     V::Prefetch(row + tile.cols - 1);
   }
-  typename V::Vec acc[kRows][2];
+  typename V::Vec acc[kRows][kVectors];
 #pragma GCC unroll 16
-  for (int i = 0; i < kRows; ++i) acc[i][0] = acc[i][1] = V::Zero();
+  for (int i = 0; i < kRows; ++i) {
+    for (int v = 0; v < kVectors; ++v) acc[i][v] = V::Zero();
+  }
   const float* a = packed_a;
   const float* b = packed_b;
   // Unrolled twice: fewer loop instructions between the FMAs (measured: +3%
   // on the MLP's dense layers with AVX-512; four times gains nothing more).
 #pragma GCC unroll 2
   for (int p = 0; p < depth; ++p, a += kL, b += 2 * kL) {
-    const typename V::Vec b0 = V::Load(b);
-    const typename V::Vec b1 = V::Load(b + kL);
+    typename V::Vec bv[kVectors];
+    for (int v = 0; v < kVectors; ++v) bv[v] = V::Load(b + kL * v);
 #pragma GCC unroll 16
     for (int i = 0; i < kRows; ++i) {
       const typename V::Vec ai = V::Broadcast(a[i]);
-      acc[i][0] = V::MulAdd(ai, b0, acc[i][0]);
-      acc[i][1] = V::MulAdd(ai, b1, acc[i][1]);
+      for (int v = 0; v < kVectors; ++v) acc[i][v] = V::MulAdd(ai, bv[v], acc[i][v]);
     }
   }
 
@@ -174,15 +178,14 @@ void KernelRows(int depth, const float* packed_a, const float* packed_b, const T
   const typename V::Mask mask[2] = {V::FirstLanes(cols_lo), V::FirstLanes(t.cols - cols_lo)};
   const bool add_col_bias = t.col_bias != nullptr && !t.accumulate;
   const bool add_row_bias = t.row_bias != nullptr && !t.accumulate;
-  typename V::Vec col_bias[2] = {V::Zero(), V::Zero()};
-  if (add_col_bias) {
-    for (int v = 0; v < 2; ++v) col_bias[v] = V::MaskedLoad(mask[v], t.col_bias + kL * v);
-  }
+  typename V::Vec col_bias[kVectors];
+  for (int v = 0; v < kVectors; ++v)
+    col_bias[v] = add_col_bias ? V::MaskedLoad(mask[v], t.col_bias + kL * v) : V::Zero();
   const typename V::Vec lower = V::Broadcast(t.lower), upper = V::Broadcast(t.upper);
 #pragma GCC unroll 16
   for (int i = 0; i < kRows; ++i) {
     float* row = t.c + i * t.ldc;
-    for (int v = 0; v < 2; ++v) {
+    for (int v = 0; v < kVectors; ++v) {
       typename V::Vec x = acc[i][v];
       if (t.accumulate) x = V::Add(x, V::MaskedLoad(mask[v], row + kL * v));
       if (add_col_bias) x = V::Add(x, col_bias[v]);
@@ -197,15 +200,16 @@ void KernelRows(int depth, const float* packed_a, const float* packed_b, const T
 
 using RowKernel = void (*)(int depth, const float* packed_a, const float* packed_b, const Tile& tile);
 
-// by_rows[r - 1]: KernelRows<V, r>.
+// by_shape[vectors - 1][rows - 1]: KernelRows<V, rows, vectors>.
 template <class V>
 struct RowKernels {
-  RowKernel by_rows[V::kMr];
+  RowKernel by_shape[2][V::kMr];
 };
 
 template <class V, int kRows = V::kMr>
 constexpr void FillRowKernels(RowKernels<V>* kernels) {
-  kernels->by_rows[kRows - 1] = KernelRows<V, kRows>;
+  kernels->by_shape[0][kRows - 1] = KernelRows<V, kRows, 1>;
+  kernels->by_shape[1][kRows - 1] = KernelRows<V, kRows, 2>;
   if constexpr (kRows > 1) FillRowKernels<V, kRows - 1>(kernels);
 }
 
@@ -216,11 +220,11 @@ constexpr RowKernels<V> MakeRowKernels() {
   return kernels;
 }
 
-// PackedKernel::kernel: the kernel of the tile's height.
+// PackedKernel::kernel: the kernel of the tile's shape.
 template <class V>
 void Kernel(int depth, const float* packed_a, const float* packed_b, const Tile& tile) {
   static constexpr RowKernels<V> kKernels = MakeRowKernels<V>();
-  kKernels.by_rows[tile.rows - 1](depth, packed_a, packed_b, tile);
+  kKernels.by_shape[tile.cols > V::kLanes][tile.rows - 1](depth, packed_a, packed_b, tile);
 }
 
 template <class V>
