@@ -5,7 +5,6 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
-#include <utility>
 
 #include "fma_round.h"
 
@@ -21,8 +20,8 @@ namespace {
 struct Sse {
   using Vec = __m128;
   static constexpr int kLanes = 4;
-  static Vec Set(float x) { return _mm_set1_ps(x); }
-  static float First(Vec v) { return _mm_cvtss_f32(v); }
+  static Vec Broadcast(float x) { return _mm_set1_ps(x); }
+  static void StoreUnaligned(float* p, Vec v) { _mm_storeu_ps(p, v); }
   static Vec MulAdd(Vec a, Vec b, Vec c) { return _mm_add_ps(_mm_mul_ps(a, b), c); }
 };
 
@@ -34,9 +33,15 @@ BestAndMedian Summarize(std::vector<double> values) {
 }
 
 double FmaRoundGflops(std::string_view kernel) {
-  const auto [chains, lanes] = kernel == "avx512" ? std::pair{FmaChainsAvx512, 16}
-                               : kernel == "avx2" ? std::pair{FmaChainsAvx2, 8}
-                                                  : std::pair{FmaChains<Sse>, 4};
+  float (*chains)() = FmaChains<Sse>;
+  int lanes = Sse::kLanes;
+  if (kernel == "avx512") {
+    chains = FmaChainsAvx512;
+    lanes = 16;
+  } else if (kernel == "avx2") {
+    chains = FmaChainsAvx2;
+    lanes = 8;
+  }
   const auto start = std::chrono::steady_clock::now();
   const float sum = chains();
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();

@@ -1,9 +1,10 @@
 // The FMA chains of fma_peak.h, written once over a vector type. Included
 // only by fma_peak.cc, fma_peak_avx2.cc and fma_peak_avx512.cc, each with its
-// own ISA flags and its own V (in an unnamed namespace, so no instantiation
-// is shared between them) providing:
+// own ISA flags and its own V (the library's simd_avx2.h and simd_avx512.h,
+// and an SSE one) providing:
 //   Vec, kLanes             a vector of kLanes floats
-//   Set(x), First(v)        a broadcast; lane 0
+//   Broadcast(x)            a vector of x
+//   StoreUnaligned(p, v)    p[0, kLanes) = v
 //   MulAdd(a, b, c)         a b + c
 // Nothing here calls a function that is not a template on V: the timing is
 // done by fma_peak.cc, built for the baseline ISA.
@@ -23,17 +24,20 @@ inline constexpr int64_t kFmaSteps = 1 << 17;
 // from.
 template <class V>
 [[gnu::noinline]] float FmaChains() {
-  const typename V::Vec mul = V::Set(0.999999f), add = V::Set(1e-7f);
+  const typename V::Vec mul = V::Broadcast(0.999999f), add = V::Broadcast(1e-7f);
   typename V::Vec acc[kFmaChains];  // in registers for the whole loop: every loop over it is unrolled
 #pragma GCC unroll 16
-  for (int c = 0; c < kFmaChains; ++c) acc[c] = V::Set(static_cast<float>(c));
+  for (int c = 0; c < kFmaChains; ++c) acc[c] = V::Broadcast(static_cast<float>(c));
   for (int64_t i = 0; i < kFmaSteps; ++i) {
 #pragma GCC unroll 16
     for (int c = 0; c < kFmaChains; ++c) acc[c] = V::MulAdd(acc[c], mul, add);
   }
   float sum = 0;
-#pragma GCC unroll 16
-  for (int c = 0; c < kFmaChains; ++c) sum += V::First(acc[c]);
+  float lanes[V::kLanes];
+  for (int c = 0; c < kFmaChains; ++c) {
+    V::StoreUnaligned(lanes, acc[c]);
+    sum += lanes[0];
+  }
   return sum;
 }
 

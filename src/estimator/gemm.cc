@@ -33,14 +33,9 @@
 
 #include "estimator/cpu_features.h"
 #include "estimator/eigen_types.h"
+#include "estimator/gemm_kernel.h"
 #include "estimator/thread_chooser.h"
 #include "estimator/thread_pool.h"
-
-#if defined(TFCOMPAT_GEMM_HAVE_PACKED_KERNELS)
-#include "estimator/gemm_avx2.h"
-#include "estimator/gemm_avx512.h"
-#include "estimator/gemm_kernel.h"
-#endif
 
 namespace tfcompat::estimator {
 namespace {

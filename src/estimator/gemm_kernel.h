@@ -14,7 +14,7 @@
 //
 // This header defines no function: the ISA files include it, and an inline
 // function built with their flags could be the copy the linker keeps for the
-// whole library.
+// whole library. (Tiling adds a constant to the struct it extends.)
 #ifndef TFCOMPAT_SRC_ESTIMATOR_GEMM_KERNEL_H_
 #define TFCOMPAT_SRC_ESTIMATOR_GEMM_KERNEL_H_
 
@@ -59,6 +59,37 @@ struct PackedKernel {
   void (*kernel)(int depth, const float* packed_a, const float* packed_b, const Tile& tile);
 };
 
+// Extends a struct of vector operations (simd_avx2.h, simd_avx512.h) with
+// the height of the tiles the kernel computes on them; see
+// gemm_kernel_impl.h.
+template <class Vectors, int kTileRows>
+struct Tiling : Vectors {
+  static constexpr int kMr = kTileRows;
+};
+
 }  // namespace tfcompat::estimator::gemm_kernel
+
+namespace tfcompat::estimator {
+
+// The kernels, each defined in the file named for its ISA (built with that
+// ISA's flags) and callable only where the CPU has that ISA.
+namespace gemm_avx2 {
+// AVX2 + FMA, 6 x 16 tiles: 12 accumulators of the 16 vector registers, two
+// for B, one for the broadcast of A. 12 independent chains cover the 4-5
+// cycle FMA latency on two FMA ports; per step, 12 FMAs against 8 loads. A
+// step of a packed A micro-panel takes 8 floats (one vector; the last 2 are
+// 0).
+extern const gemm_kernel::PackedKernel kPackedKernel;
+}  // namespace gemm_avx2
+
+namespace gemm_avx512 {
+// AVX-512F, 14 x 32 tiles: 28 accumulators of the 32 vector registers, two
+// for B, one for the broadcast of A. 28 independent chains cover the 4-cycle
+// FMA latency on two FMA ports; per step, 28 FMAs against 16 loads. A step of
+// a packed A micro-panel takes 16 floats (one vector).
+extern const gemm_kernel::PackedKernel kPackedKernel;
+}  // namespace gemm_avx512
+
+}  // namespace tfcompat::estimator
 
 #endif  // TFCOMPAT_SRC_ESTIMATOR_GEMM_KERNEL_H_

@@ -1,10 +1,11 @@
 // The packing routines and the register-blocked micro-kernel of Gemm(),
 // written once over a vector type. Included only by the ISA files
-// (gemm_avx2.cc, gemm_avx512.cc): each defines, in an unnamed namespace, a
-// struct V of static functions on its vectors, and instantiates
-// MakePackedKernel<V>() with its own compiler flags. V having internal
-// linkage, so has every instantiation: no code built for one ISA can be
-// merged with another's, or with the baseline code of the library.
+// (gemm_avx2.cc, gemm_avx512.cc), each built with its ISA's flags, which
+// instantiate MakePackedKernel<V>() with V = Tiling<that ISA's vector
+// operations (simd_avx2.h, simd_avx512.h), its tile height>. V is used
+// nowhere else, so every instantiation is built for V's ISA only: no code
+// built for one ISA can be merged with another's, or with the baseline code
+// of the library.
 //
 // V provides:
 //   Vec, Mask                 a vector of kLanes floats; a set of its lanes
