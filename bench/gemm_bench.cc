@@ -1,21 +1,24 @@
-// gemm_bench: the estimator's matrix products, Eigen beside our kernels.
+// gemm_bench: the dense layers' matrix products, Eigen beside our kernels.
 //
-//   build/bin/gemm_bench [--seconds S]
+//   build/bin/gemm_bench [--seconds S] [--cpu-time]
 //
 // For each product, GFLOP/s and % of this core's measured FMA peak of every
-// implementation of estimator/gemm.h ("eigen", "avx512" on one thread,
-// "avx512-2threads", and "dispatch", which is what DenseLayer runs), with the
-// operands laid out as DenseLayer passes them:
+// implementation of kernels/gemm.h this CPU runs ("eigen"; each packed
+// kernel, "avx512" and "avx2", on one thread and on two; and "dispatch",
+// which is what DenseLayer runs), with the operands laid out as DenseLayer
+// passes them:
 //   fwd  a = x W:    x [B, in] column-major, W [in, out] row-major, a column-major
 //   dW   x^T dz:     both column-major, dW row-major
 //   dx   dz W^T:     dz column-major, W row-major, dx column-major
 // for the layers of the Iris DNNClassifier (batch 32 and 100) and of the
 // 784-512-512-10 MLP (batch 128), then the forward product of square layers
-// n x n, batch n, for n from 8 to 256: where the packed kernel starts to beat
-// Eigen (gemm_internal::kPackedMinFlops) and where a second thread starts to
+// n x n, batch n, for n from 8 to 256: where the packed kernels start to beat
+// Eigen (gemm_internal::PackedKernelPays) and where a second thread starts to
 // pay (kParallelMinFlops). The contenders of a row are timed in alternating
 // rounds of at least 5 ms and each keeps its best round, to damp noise from
-// other processes on a shared machine.
+// other processes on a shared machine. With --cpu-time, every product runs on
+// one thread (no "-2threads" contenders, SetGemmMaxThreads(1)) and is timed
+// in that thread's CPU time, which the other processes do not inflate.
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -26,6 +29,7 @@
 
 #include "kernels/gemm.h"
 #include "fma_peak.h"
+#include "thread_cpu_clock.h"
 
 namespace tfcompat::kernels {
 namespace {
@@ -76,19 +80,21 @@ class Product {
   std::vector<float> x_, w_, z_, bias_, dw_, dx_;
 };
 
-// Best seconds per call of each implementation, timed in alternating rounds.
+// Best seconds per call of each implementation by clock C, timed in
+// alternating rounds.
+template <typename C>
 std::vector<double> TimeRow(Product* product, const std::vector<GemmImplementation>& impls, double seconds) {
   std::vector<double> best(impls.size(), 1e30);
   const auto deadline = Clock::now() + std::chrono::duration<double>(seconds);
   do {
     for (size_t i = 0; i < impls.size(); ++i) {
       int64_t calls = 0;
-      const auto start = Clock::now();
+      const auto start = C::now();
       double elapsed = 0;
       do {
         product->Run(impls[i].gemm);
         ++calls;
-        elapsed = std::chrono::duration<double>(Clock::now() - start).count();
+        elapsed = std::chrono::duration<double>(C::now() - start).count();
       } while (elapsed < 0.005);
       best[i] = std::min(best[i], elapsed / static_cast<double>(calls));
     }
@@ -122,24 +128,36 @@ std::vector<Case> Cases() {
 int main(int argc, char** argv) {
   using namespace tfcompat::kernels;
   double seconds = 0.3;
+  bool cpu_time = false;
   for (int i = 1; i < argc; ++i) {
     const std::string_view arg = argv[i];
     if (arg == "--seconds" && i + 1 < argc) {
       seconds = std::atof(argv[++i]);
+    } else if (arg == "--cpu-time") {
+      cpu_time = true;
     } else {
-      std::fprintf(stderr, "usage: gemm_bench [--seconds S]   (per product, default 0.3)\n");
+      std::fprintf(stderr, "usage: gemm_bench [--seconds S] [--cpu-time]   (S per product, default 0.3)\n");
       return 1;
     }
   }
-  const double peak = tfcompat::bench::MeasureFmaPeak().best;  // Each contender keeps its best, too.
-  std::printf("FMA peak of one core (measured): %.1f GFLOP/s; figures: GFLOP/s (%% of that peak)\n", peak);
-  const std::vector<GemmImplementation> impls = gemm_internal::AvailableGemmImplementations();
+  // Each contender keeps its best, too. At the widest kernel's vector width.
+  const std::string widest = gemm_internal::SelectedPackedKernel();
+  const double peak = tfcompat::bench::MeasureFmaPeak(widest).best;
+  std::printf("FMA peak of one core (measured, %s vectors): %.1f GFLOP/s; figures: GFLOP/s (%% of that peak)\n",
+              widest.empty() ? "SSE" : widest.c_str(), peak);
+  std::vector<GemmImplementation> impls = gemm_internal::AvailableGemmImplementations();
+  if (cpu_time) {
+    SetGemmMaxThreads(1);
+    std::erase_if(impls, [](const GemmImplementation& impl) { return impl.name.ends_with("-2threads"); });
+    std::printf("one thread each, timed in its CPU time\n");
+  }
   std::printf("%-28s %5s %5s %5s", "product", "m", "n", "k");
-  for (const GemmImplementation& impl : impls) std::printf(" %20s", impl.name);
+  for (const GemmImplementation& impl : impls) std::printf(" %20s", impl.name.c_str());
   std::printf("\n");
   for (const Case& c : Cases()) {
     Product product(c);
-    const std::vector<double> best = TimeRow(&product, impls, seconds);
+    const std::vector<double> best = cpu_time ? TimeRow<tfcompat::bench::ThreadCpuClock>(&product, impls, seconds)
+                                              : TimeRow<Clock>(&product, impls, seconds);
     const int64_t m = c.kind == Kind::kWeightGradient ? c.in : c.batch;
     const int64_t n = c.kind == Kind::kInputGradient ? c.in : c.out;
     const int64_t k = c.kind == Kind::kForward ? c.in : c.kind == Kind::kWeightGradient ? c.batch : c.out;

@@ -1,6 +1,6 @@
 // train_bench: training speed of the estimator's canned DNNClassifier.
 //
-//   build/bin/train_bench [--peer PYTHON]
+//   build/bin/train_bench [--peer PYTHON] [--isa NAME] [--steps]
 //
 // Measures:
 //   * Iris DNNClassifier (4-10-10-3, Adagrad) training steps: batch 32 and 100;
@@ -9,8 +9,9 @@
 //     bias, activations), the best and the median of many passes: of the two
 //     hidden layers (inner sizes >= 64, those the 70%-of-peak target is
 //     about) and of all three;
-//   * this core's FMA peak, measured at start-up with 200 short rounds of
-//     independent vector FMAs: the passes' median is given as a fraction of
+//   * this core's FMA peak at the packed kernel's vector width, measured at
+//     start-up with 200 short rounds of independent vector FMAs: the
+//     passes' median is given as a fraction of
 //     the rounds' median, their best of the best round. (Not measured between
 //     the passes: after running the matrix kernel, the core runs that FMA
 //     loop 5-10% slower for a millisecond or more, which would flatter the
@@ -19,6 +20,14 @@
 // each product choosing its threads (Gemm()'s default).
 // With --peer, runs bench/train_bench_tf.py under PYTHON (a venv with
 // tensorflow-estimator) and prints TF Estimator's figures for the same models.
+// --isa NAME runs the ISA-specific kernels of NAME (Gemm()'s packed kernel
+// and the elementwise ones: "avx2" on a CPU with AVX-512, say, to see what a
+// CPU without it would run; "none": Eigen only) instead of the widest the CPU
+// has.
+// --steps prints only the Trainer's steps on one thread (Iris batch 32 and
+// 100, the MLP), one figure a line, in the thread's CPU time (so that other
+// processes on the machine count less): what bench/portable_vs_native.sh
+// compares.
 // Each model is measured twice: the bare Trainer (no checkpoints or
 // summaries), and Estimator::Train into a fresh model_dir with RunConfig's
 // defaults (loss and global_step/sec every 100 steps, a checkpoint every
@@ -38,11 +47,13 @@
 
 #include "model/dense_layer.h"
 #include "kernels/eigen_types.h"
+#include "kernels/elementwise.h"
 #include "kernels/gemm.h"
 #include "fma_peak.h"
 #include "tfcompat/data/csv_input.h"
 #include "tfcompat/estimator/estimator.h"
 #include "tfcompat/model/trainer.h"
+#include "thread_cpu_clock.h"
 
 namespace tfcompat::model {
 namespace {
@@ -71,18 +82,19 @@ T OrDie(StatusOr<T> value) {
   return std::move(value).value();
 }
 
-// Seconds per call of `f`: the best of 5 rounds of at least 0.2 s each.
-template <typename F>
+// Seconds per call of `f` by clock C: the best of 5 rounds of at least 0.2 s
+// each.
+template <typename C = Clock, typename F>
 double SecondsPerCall(F f) {
   double best = 1e30;
   for (int round = 0; round < 5; ++round) {
     int64_t calls = 0;
-    const auto start = Clock::now();
+    const auto start = C::now();
     double elapsed = 0;
     do {
       f();
       ++calls;
-      elapsed = std::chrono::duration<double>(Clock::now() - start).count();
+      elapsed = std::chrono::duration<double>(C::now() - start).count();
     } while (elapsed < 0.2);
     best = std::min(best, elapsed / static_cast<double>(calls));
   }
@@ -113,7 +125,9 @@ std::shared_ptr<const Dataset> IrisDataset() {
   return std::make_shared<const Dataset>(OrDie(ReadCsvDataset(TFCOMPAT_REPO_DATA "/iris_training.csv", options)));
 }
 
-// Microseconds per training step of a DNNClassifier (shuffled, repeated input).
+// Microseconds per training step of a DNNClassifier (shuffled, repeated
+// input), by clock C.
+template <typename C = Clock>
 double MicrosPerStep(std::shared_ptr<const Dataset> data, std::vector<int64_t> hidden, int classes, int64_t batch) {
   DNNClassifierOptions options;
   for (const std::string& name : *data->feature_names) options.feature_columns.emplace_back(name);
@@ -122,7 +136,7 @@ double MicrosPerStep(std::shared_ptr<const Dataset> data, std::vector<int64_t> h
   auto trainer = OrDie(Trainer::Create(OrDie(NewDNNClassifier(options, 1)), nullptr, 1));
   auto input = OrDie(DatasetBatches::Create(data, {.batch_size = batch, .shuffle = true, .seed = 1}));
   constexpr int64_t kStepsPerCall = 20;
-  return 1e6 / kStepsPerCall * SecondsPerCall([&] {
+  return 1e6 / kStepsPerCall * SecondsPerCall<C>([&] {
            const Status s = trainer->Train(input.get(), TrainSteps::Steps(kStepsPerCall), {});
            if (!s.ok()) std::abort();
          });
@@ -168,6 +182,7 @@ double EstimatorMicrosPerStep(std::shared_ptr<const Dataset> data, std::vector<i
 }
 
 using tfcompat::bench::BestAndMedian;
+using tfcompat::bench::ThreadCpuClock;
 
 // GFLOP/s of the MLP's dense layers' passes (forward, dW, db and dx).
 struct DenseFigures {
@@ -221,8 +236,8 @@ DenseFigures DenseGflops(int64_t batch) {
     const auto hidden_backward_start = Clock::now();
     backward(0, hidden);
     const auto end = Clock::now();
-    hidden_gflops.push_back(
-        hidden_flops / (seconds(start, hidden_forward_end) + seconds(hidden_backward_start, end)) / 1e9);
+    hidden_gflops.push_back(hidden_flops / (seconds(start, hidden_forward_end) + seconds(hidden_backward_start, end)) /
+                            1e9);
     all_gflops.push_back(all_flops / seconds(start, end) / 1e9);
   }
   return {tfcompat::bench::Summarize(std::move(hidden_gflops)), tfcompat::bench::Summarize(std::move(all_gflops))};
@@ -230,9 +245,10 @@ DenseFigures DenseGflops(int64_t batch) {
 
 void PrintDense(const DenseFigures& dense, const BestAndMedian& peak) {
   const auto print = [&](const char* what, const BestAndMedian& gflops) {
-    std::printf("  %s: median pass %.1f GFLOP/s = %.0f%% of the FMA peak's median round; best pass %.1f = %.0f%% of "
-                "its best round\n",
-                what, gflops.median, 100.0 * gflops.median / peak.median, gflops.best, 100.0 * gflops.best / peak.best);
+    std::printf(
+        "  %s: median pass %.1f GFLOP/s = %.0f%% of the FMA peak's median round; best pass %.1f = %.0f%% of "
+        "its best round\n",
+        what, gflops.median, 100.0 * gflops.median / peak.median, gflops.best, 100.0 * gflops.best / peak.best);
   };
   print("dense layers fwd+bwd, hidden 784x512 + 512x512 (inner sizes >= 64)", dense.hidden);
   print("dense layers fwd+bwd, all three (with the 512x10 logits layer)", dense.all);
@@ -243,21 +259,40 @@ void PrintDense(const DenseFigures& dense, const BestAndMedian& peak) {
 
 int main(int argc, char** argv) {
   using namespace tfcompat::model;
-  using tfcompat::kernels::GemmMaxThreads;
-  using tfcompat::kernels::SetGemmMaxThreads;
   std::string peer;
+  bool steps_only = false;
   for (int i = 1; i < argc; ++i) {
     const std::string_view arg = argv[i];
     if (arg == "--peer" && i + 1 < argc) {
       peer = argv[++i];
+    } else if (arg == "--isa" && i + 1 < argc) {
+      const std::string_view isa = argv[++i];
+      const bool none = isa == "none";
+      if (!tfcompat::kernels::gemm_internal::SelectPackedKernel(none ? "" : isa) ||
+          !tfcompat::kernels::elementwise_internal::SelectImplementation(none ? "eigen" : isa)) {
+        std::fprintf(stderr, "train_bench: this CPU does not run the %s kernels\n", argv[i]);
+        return 1;
+      }
+    } else if (arg == "--steps") {
+      steps_only = true;
     } else {
-      std::fprintf(stderr, "usage: train_bench [--peer PYTHON]\n");
+      std::fprintf(stderr, "usage: train_bench [--peer PYTHON] [--isa avx512|avx2|none] [--steps]\n");
       return 1;
     }
   }
-  // Before any other work: see the note at the top.
-  const BestAndMedian peak = tfcompat::bench::MeasureFmaPeak();
+  const std::string kernel = tfcompat::kernels::gemm_internal::SelectedPackedKernel();
   SetGemmMaxThreads(1);
+  if (steps_only) {
+    // In the thread's CPU time: the steps run on this thread alone.
+    const auto iris = IrisDataset();
+    std::printf("iris 4-10-10-3 batch 32: %.3f us/step\n", MicrosPerStep<ThreadCpuClock>(iris, {10, 10}, 3, 32));
+    std::printf("iris 4-10-10-3 batch 100: %.3f us/step\n", MicrosPerStep<ThreadCpuClock>(iris, {10, 10}, 3, 100));
+    std::printf("mlp 784-512-512-10 batch 128: %.1f us/step\n",
+                MicrosPerStep<ThreadCpuClock>(SyntheticDataset(784, 10, 1280), {512, 512}, 10, 128));
+    return 0;
+  }
+  // Before any other work: see the note at the top.
+  const BestAndMedian peak = tfcompat::bench::MeasureFmaPeak(kernel);
   const auto iris = IrisDataset();
   const double iris32 = MicrosPerStep(iris, {10, 10}, 3, 32);
   const double iris100 = MicrosPerStep(iris, {10, 10}, 3, 100);
@@ -269,8 +304,9 @@ int main(int argc, char** argv) {
   const double est32 = EstimatorMicrosPerStep(iris, {10, 10}, 3, 32, 20000);
   const double est100 = EstimatorMicrosPerStep(iris, {10, 10}, 3, 100, 20000);
   const double est_mlp = EstimatorMicrosPerStep(SyntheticDataset(784, 10, 1280), {512, 512}, 10, 128, 400);
-  std::printf("FMA peak of this core (200 rounds at start-up): median round %.1f GFLOP/s, best %.1f\n", peak.median,
-              peak.best);
+  std::printf("packed kernel: %s\n", kernel.empty() ? "none (Eigen only)" : kernel.c_str());
+  std::printf("FMA peak of this core at that width (200 rounds at start-up): median round %.1f GFLOP/s, best %.1f\n",
+              peak.median, peak.best);
   std::printf("tfcompat (1 thread)\n");
   std::printf("  iris 4-10-10-3   batch  32: %9.2f us/step  %10.0f steps/s\n", iris32, 1e6 / iris32);
   std::printf("  iris 4-10-10-3   batch 100: %9.2f us/step  %10.0f steps/s\n", iris100, 1e6 / iris100);

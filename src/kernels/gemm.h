@@ -6,20 +6,26 @@
 //
 //   Gemm(m, n, k, {x, 1, m}, {w, n, 1}, {a, 1, m}, {.bias = b, .activation = kRelu});  // a = relu(x W + b)
 //
-// Two implementations, chosen on the first call:
+// Three implementations, the first this CPU runs chosen on the first call:
 //   "avx512"  x86-64 CPUs with AVX-512F (gemm_avx512.cc, its own ISA flags):
-//             packed panels, a 14 x 32 register-blocked micro-kernel, bias and
-//             ReLU applied as the tile is stored; products of at least
-//             kParallelMinFlops run on one thread or on GemmMaxThreads(),
-//             whichever a ThreadChooser measures faster for that product.
-//             The result does not depend on the number of threads.
-//   "eigen"   every other CPU, and products too small for packing to pay
+//             14 x 32 tiles;
+//   "avx2"    those with AVX2 and FMA (gemm_avx2.cc, its own ISA flags):
+//             6 x 16 tiles;
+//             both: packed panels, a register-blocked micro-kernel, bias and
+//             ReLU applied as the tile is stored (gemm_kernel_impl.h, one
+//             source for both); products of at least kParallelMinFlops run
+//             on one thread or on GemmMaxThreads(), whichever a ThreadChooser
+//             measures faster for that product. The result does not depend on
+//             the number of threads.
+//   "eigen"   every other CPU, and products with a single row or column
 //             (PackedKernelPays): Eigen's own product on maps of the views.
 #ifndef TFCOMPAT_SRC_KERNELS_GEMM_H_
 #define TFCOMPAT_SRC_KERNELS_GEMM_H_
 
 #include <cstddef>
 #include <cstdint>
+#include <string>
+#include <string_view>
 #include <vector>
 
 namespace tfcompat::kernels {
@@ -56,34 +62,32 @@ void Gemm(int64_t m, int64_t n, int64_t k, ConstStridedMatrix a, ConstStridedMat
 
 namespace gemm_internal {
 
-// Whether this CPU runs the packed kernel (AVX-512F).
-bool CpuHasPackedKernel();
+// Whether Gemm() runs a packed kernel (for the products where it pays): by
+// default, where the CPU has AVX2 and FMA or AVX-512F.
+bool HasPackedKernel();
 
-// Products below this many multiply-adds (m n k) go to Eigen even where the
-// packed kernel runs: packing both operands and storing through masks costs
-// more than it saves. Measured with bench/gemm_bench: the Iris layers (at most
-// 100 x 10 x 10) are far below, the MLP's are all above.
-inline constexpr int64_t kPackedMinFlops = 64 * 64 * 64;
-
-// Nor do products with fewer rows or columns than this: they fill less than
-// half of the kernel's 14 x 32 tile, and Eigen does better (gemm_bench: the
-// MLP's 512 x 10 logits layer, dW 48 GFLOP/s with Eigen, 35 packed).
-inline constexpr int64_t kPackedMinSide = 16;
-
-// Whether the packed kernel pays for an m x n x k product (where the CPU has it).
-inline bool PackedKernelPays(int64_t m, int64_t n, int64_t k) {
-  return m * n * k >= kPackedMinFlops && m >= kPackedMinSide && n >= kPackedMinSide;
-}
+// Whether the packed kernel pays for an m x n x k product (where the CPU has
+// one): every product but those with a single row or column, for which
+// Eigen's matrix-vector product uses every vector lane, a packed tile one row
+// or column of it. Measured with bench/gemm_bench --cpu-time, one thread:
+// against Eigen built for SSE2 (the portable default), the AVX-512 kernel
+// runs the MLP's products 3.7-5.9x as fast and the Iris layers' 0.9-2.2x, the
+// AVX2 kernel 1.3-3.1x and 0.8-1.6x; against Eigen built for AVX-512
+// (TFCOMPAT_NATIVE_ARCH), the AVX-512 kernel 1.0-1.4x and 0.8-1.6x. It trails
+// only on some of the smallest Iris products, by at most 20%; a whole Iris
+// training step takes 25-30% less time on it than on Eigen in a portable
+// build, as much (batch 32) or 3% less (batch 100) in a native one. One rule
+// for every size keeps the choice a compare or two.
+inline bool PackedKernelPays(int64_t m, int64_t n, int64_t /*k*/) { return m > 1 && n > 1; }
 
 }  // namespace gemm_internal
 
 // Whether Gemm() runs its packed kernel for an m x n x k product (a CPU with
-// AVX-512 and gemm_internal::PackedKernelPays). Where it does not, it runs
-// Eigen's product on maps of the views; a caller that holds contiguous Eigen
-// matrices is faster calling Eigen directly (DenseLayer on the Iris model).
-// The size is checked first: on tiny products this is a compare or two.
+// one, see above, and gemm_internal::PackedKernelPays). Where it does not, it
+// runs Eigen's product on maps of the views; a caller that holds contiguous
+// Eigen matrices is faster calling Eigen directly (DenseLayer).
 inline bool GemmUsesPackedKernel(int64_t m, int64_t n, int64_t k) {
-  return gemm_internal::PackedKernelPays(m, n, k) && gemm_internal::CpuHasPackedKernel();
+  return gemm_internal::PackedKernelPays(m, n, k) && gemm_internal::HasPackedKernel();
 }
 
 // The most threads one product may use (>= 1). The default is the machine's
@@ -106,15 +110,29 @@ using GemmFunction = void (*)(int64_t m, int64_t n, int64_t k, ConstStridedMatri
                               StridedMatrix c, const GemmOptions& options);
 
 struct GemmImplementation {
-  const char* name;
+  std::string name;
   GemmFunction gemm;
 };
 
 // Each implementation this CPU can run, whatever the product's size: "eigen";
-// where the CPU has AVX-512F, "avx512" (one thread) and "avx512-2threads" (two
-// threads whenever the product has two row panels); and "dispatch" (Gemm()).
-// Tests run one suite against each.
+// for each packed kernel the CPU runs, its name ("avx512", "avx2": every
+// product packed, on one thread) and name + "-2threads" (two threads whenever
+// the product has two row panels); and "dispatch" (Gemm()). Tests run one
+// suite against each.
 std::vector<GemmImplementation> AvailableGemmImplementations();
+
+// The packed kernels this CPU runs, widest first: "avx512", "avx2".
+std::vector<std::string> CpuPackedKernels();
+
+// Makes Gemm() run the packed kernel `name` (one of CpuPackedKernels()), or
+// none if `name` is empty: Eigen for every product. Returns false, changing
+// nothing, for a kernel this CPU does not run. For tests and benchmarks that
+// run the library's code on each kernel in turn; not while another thread
+// may be calling Gemm().
+bool SelectPackedKernel(std::string_view name);
+
+// The packed kernel Gemm() runs, or "" (none).
+std::string SelectedPackedKernel();
 
 }  // namespace gemm_internal
 }  // namespace tfcompat::kernels

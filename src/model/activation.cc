@@ -57,14 +57,21 @@ void ActivationForward(Activation activation, Matrix* z) {
 void ActivationBackward(Activation activation, const Matrix& a, Matrix* grad) {
   const auto out = a.array();
   auto g = grad->array();
+  // ReLU's derivatives as plain loops: Eigen's select() is not vectorized, and
+  // built for SSE2 (the portable default) its per-element branch mispredicts
+  // on the signs of a layer's outputs (a fifth of an Iris step); the loops
+  // vectorize as a compare and a mask on any x86-64.
+  const float* a_data = a.data();
+  float* g_data = grad->data();
+  const Eigen::Index size = a.size();
   switch (activation) {
     case Activation::kRelu:
       // f(z) = max(z, 0): f'(z) = 1 where z > 0, i.e. where a > 0.
-      g = (out > 0.0f).select(g, 0.0f);
+      for (Eigen::Index i = 0; i < size; ++i) g_data[i] = a_data[i] > 0.0f ? g_data[i] : 0.0f;
       break;
     case Activation::kRelu6:
       // f(z) = min(max(z, 0), 6): f'(z) = 1 where 0 < z < 6, i.e. 0 < a < 6.
-      g = (out > 0.0f && out < 6.0f).select(g, 0.0f);
+      for (Eigen::Index i = 0; i < size; ++i) g_data[i] = a_data[i] > 0.0f && a_data[i] < 6.0f ? g_data[i] : 0.0f;
       break;
     case Activation::kElu:
       // f(z) = z (z > 0), e^z - 1 (z <= 0): f'(z) = 1, or e^z = a + 1.

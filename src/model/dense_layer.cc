@@ -32,8 +32,9 @@ GemmActivation Fused(Activation activation) {
 }  // namespace
 
 // Each product goes to Gemm() where its packed kernel runs, and otherwise
-// (small layers such as Iris's, CPUs without AVX-512) to Eigen directly, on
-// the contiguous matrices: faster there than Eigen behind Gemm()'s views.
+// (CPUs without AVX2, products with a single row or column) to Eigen
+// directly, on the contiguous matrices: faster there than Eigen behind
+// Gemm()'s views.
 
 void DenseLayer::Forward(std::span<const float> params, const Matrix& x, Matrix* a) const {
   // a = f(x W + 1 b^T)   [B, in] x [in, out] -> [B, out]

@@ -4,6 +4,7 @@
 #include <utility>
 
 #include "tfcompat/base/status_macros.h"
+#include "kernels/elementwise.h"
 
 namespace tfcompat::model {
 namespace {
@@ -73,20 +74,13 @@ class MultiClassHead final : public Head {
   }
 
  private:
-  // p = softmax(z) row by row; returns logsumexp(z_b) for each row. With
-  // m_b = max_j z_bj and s_b = sum_j exp(z_bj - m_b):
-  //   p_bj = exp(z_bj - m_b) / s_b,   logsumexp(z_b) = log s_b + m_b.
+  // p = softmax(z) row by row (elementwise.h); returns logsumexp(z_b) for
+  // each row.
   static Eigen::VectorXf Softmax(const Matrix& logits, Matrix* p) {
-    const Eigen::VectorXf max = logits.rowwise().maxCoeff();
-    *p = logits;
-    p->colwise() -= max;
-    // exp() of a plain matrix runs Eigen's vectorized exp, as TF's softmax
-    // kernel does; of the broadcast expression above it fell back to one
-    // expf() call per element (a tenth of an Iris step at batch 100).
-    p->array() = p->array().exp();
-    const Eigen::VectorXf sum = p->rowwise().sum();
-    p->array().colwise() /= sum.array();
-    return (sum.array().log() + max.array()).matrix();
+    p->resize(logits.rows(), logits.cols());
+    Eigen::VectorXf logsumexp(logits.rows());
+    kernels::Softmax(logits.rows(), logits.cols(), logits.data(), p->data(), logsumexp.data());
+    return logsumexp;
   }
 
   int n_classes_;

@@ -3,8 +3,7 @@
 //   var   -= lr * grad / sqrt(accum)
 // Slot "Adagrad" = accum, starting at initial_accumulator_value.
 #include "tfcompat/base/status_macros.h"
-#include "kernels/eigen_types.h"
-#include "model/optimizers/pieces.h"
+#include "kernels/elementwise.h"
 #include "tfcompat/model/optimizer.h"
 
 namespace tfcompat::model {
@@ -21,14 +20,8 @@ class Adagrad final : public Optimizer {
   }
 
   void Apply(VariableStore* store) override {
-    const std::span<const float> grads = store->gradients();
-    const std::span<float> accums = store->slot(accum_slot_), vars = store->params();
-    ForEachPiece(vars.size(), [&](const Piece& piece) {
-      const ConstMapArray grad = piece(grads);
-      MapArray accum = piece(accums);
-      accum += grad.square();
-      piece(vars) -= lr_ * grad * accum.rsqrt();
-    });
+    const std::span<float> vars = store->params();
+    kernels::AdagradUpdate(vars.size(), store->gradients().data(), store->slot(accum_slot_).data(), vars.data(), lr_);
   }
 
  private:

@@ -11,11 +11,14 @@
 
 #include "tfcompat/base/status_macros.h"
 #include "kernels/eigen_types.h"
-#include "model/optimizers/pieces.h"
+#include "kernels/pieces.h"
 #include "tfcompat/model/optimizer.h"
 
 namespace tfcompat::model {
 namespace {
+
+using kernels::ForEachPiece;
+using kernels::Piece;
 
 class Adam final : public Optimizer {
  public:

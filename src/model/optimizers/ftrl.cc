@@ -8,11 +8,15 @@
 // Slots "Ftrl" = accum (initial_accumulator_value) and "Ftrl_1" = linear (zeros).
 #include "tfcompat/base/status_macros.h"
 #include "kernels/eigen_types.h"
-#include "model/optimizers/pieces.h"
+#include "kernels/pieces.h"
 #include "tfcompat/model/optimizer.h"
 
 namespace tfcompat::model {
 namespace {
+
+using kernels::ForEachPiece;
+using kernels::Piece;
+using kernels::PieceArray;
 
 class Ftrl final : public Optimizer {
  public:

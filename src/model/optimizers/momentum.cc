@@ -5,11 +5,14 @@
 // Slot "Momentum" = accum, starting at zero.
 #include "tfcompat/base/status_macros.h"
 #include "kernels/eigen_types.h"
-#include "model/optimizers/pieces.h"
+#include "kernels/pieces.h"
 #include "tfcompat/model/optimizer.h"
 
 namespace tfcompat::model {
 namespace {
+
+using kernels::ForEachPiece;
+using kernels::Piece;
 
 class Momentum final : public Optimizer {
  public:

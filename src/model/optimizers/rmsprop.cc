@@ -8,11 +8,14 @@
 // when centered, then momentum ("RMSProp_1", or "RMSProp_2" when centered).
 #include "tfcompat/base/status_macros.h"
 #include "kernels/eigen_types.h"
-#include "model/optimizers/pieces.h"
+#include "kernels/pieces.h"
 #include "tfcompat/model/optimizer.h"
 
 namespace tfcompat::model {
 namespace {
+
+using kernels::ForEachPiece;
+using kernels::Piece;
 
 class RMSProp final : public Optimizer {
  public:

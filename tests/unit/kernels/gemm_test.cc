@@ -1,7 +1,8 @@
 // Gemm() against a naive reference, for every implementation this CPU runs
-// (gemm_internal::AvailableGemmImplementations(): Eigen, the AVX-512 kernel on
-// one and on two threads, and the dispatch), over odd shapes, every memory
-// order of each operand, padded leading dimensions, bias and activations.
+// (gemm_internal::AvailableGemmImplementations(): Eigen, each packed kernel --
+// AVX2, AVX-512 -- on one and on two threads, and the dispatch), over odd
+// shapes, every memory order of each operand, padded leading dimensions, bias
+// and activations.
 //
 // Operands hold small integers, so that every product and partial sum is
 // exact in float: whatever order an implementation sums in, the result must
@@ -174,10 +175,10 @@ BOOST_AUTO_TEST_CASE(ImplementationsIncludeEigenAndDispatch) {
   BOOST_TEST(names.back() == "dispatch");
 }
 
-// Every memory order of every operand, at sizes around the kernel's tile
-// (14 x 32) and vector (16) edges.
+// Every memory order of every operand, at sizes around the kernels' tile
+// (AVX2 6 x 16, AVX-512 14 x 32) and vector (8, 16) edges.
 BOOST_AUTO_TEST_CASE(SmallShapesInEveryMemoryOrderAreExact) {
-  const int64_t sizes[] = {1, 3, 14, 17, 33};
+  const int64_t sizes[] = {1, 3, 6, 9, 14, 17, 33};
   uint32_t seed = 1;
   for (int64_t m : sizes) {
     for (int64_t n : sizes) {
@@ -194,9 +195,10 @@ BOOST_AUTO_TEST_CASE(SmallShapesInEveryMemoryOrderAreExact) {
   }
 }
 
-// The kernel computes a row panel's tail of 1 ... 13 rows with a kernel of
-// that height: every tail, on C's rows (C row-major) and on its columns (C
-// column-major, computed as C^T), with bias and ReLU as the last block stores.
+// A packed kernel computes a row panel's tail of 1 ... mr - 1 rows (mr: 6 or
+// 14) with a kernel of that height: every tail, on C's rows (C row-major) and
+// on its columns (C column-major, computed as C^T), with bias and ReLU as the
+// last block stores.
 // Depths just above multiples of 512 are cut into equal depth blocks, the last
 // one shorter (513 = 257 + 256, 1025 = 342 + 342 + 341).
 BOOST_AUTO_TEST_CASE(EveryRowTailAndDepthBlockIsExact) {
@@ -300,7 +302,7 @@ BOOST_AUTO_TEST_CASE(ReluKeepsNaNAndRelu6ClampsInfinity) {
   }
 }
 
-// Non-integer data: the packed kernel gives the same bits on one and on two
+// Non-integer data: each packed kernel gives the same bits on one and on two
 // threads (each element is summed in the same order whoever computes it),
 // and agrees with Eigen to rounding.
 BOOST_AUTO_TEST_CASE(ThreadCountDoesNotChangeTheBits) {
@@ -325,11 +327,37 @@ BOOST_AUTO_TEST_CASE(ThreadCountDoesNotChangeTheBits) {
       BOOST_TEST(worst < 1e-4);  // |C| ~ sqrt(600) / 3; float rounding of 600 terms
     }
   }
-  const GemmImplementation* one = Find(impls, "avx512");
-  const GemmImplementation* two = Find(impls, "avx512-2threads");
-  if (one != nullptr && two != nullptr) {
-    BOOST_TEST(results[static_cast<size_t>(one - impls.data())] == results[static_cast<size_t>(two - impls.data())]);
+  for (const std::string& kernel : gemm_internal::CpuPackedKernels()) {
+    BOOST_TEST_CONTEXT(kernel) {
+      const GemmImplementation* one = Find(impls, kernel);
+      const GemmImplementation* two = Find(impls, kernel + "-2threads");
+      BOOST_REQUIRE(one != nullptr);
+      BOOST_REQUIRE(two != nullptr);
+      BOOST_TEST(results[static_cast<size_t>(one - impls.data())] == results[static_cast<size_t>(two - impls.data())]);
+    }
   }
+}
+
+// Gemm() runs the widest packed kernel by default; SelectPackedKernel() makes
+// it run another, or none, and refuses a kernel this CPU does not run.
+BOOST_AUTO_TEST_CASE(SelectPackedKernelChangesWhatGemmRuns) {
+  const std::vector<std::string> kernels = gemm_internal::CpuPackedKernels();
+  const std::string saved = gemm_internal::SelectedPackedKernel();
+  BOOST_TEST(saved == (kernels.empty() ? "" : kernels.front()));
+  for (const std::string& kernel : kernels) {
+    BOOST_TEST(gemm_internal::SelectPackedKernel(kernel));
+    BOOST_TEST(gemm_internal::SelectedPackedKernel() == kernel);
+    BOOST_TEST(gemm_internal::HasPackedKernel());
+    BOOST_TEST(GemmUsesPackedKernel(128, 128, 128));
+  }
+  BOOST_TEST(gemm_internal::SelectPackedKernel(""));
+  BOOST_TEST(gemm_internal::SelectedPackedKernel() == "");
+  BOOST_TEST(!gemm_internal::HasPackedKernel());
+  BOOST_TEST(!GemmUsesPackedKernel(128, 128, 128));
+  BOOST_TEST(!gemm_internal::SelectPackedKernel("sse2"));
+  BOOST_TEST(gemm_internal::SelectedPackedKernel() == "");
+  BOOST_TEST(gemm_internal::SelectPackedKernel(saved));
+  BOOST_TEST(gemm_internal::SelectedPackedKernel() == saved);
 }
 
 BOOST_AUTO_TEST_CASE(MaxThreadsIsSetAndAtLeastOne) {

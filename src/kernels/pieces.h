@@ -11,8 +11,8 @@
 // VariableStore aligns to 64 bytes: Eigen then takes the same vector or
 // scalar path for every element as over the whole block, and the update
 // gives the same bits.
-#ifndef TFCOMPAT_SRC_MODEL_OPTIMIZERS_PIECES_H_
-#define TFCOMPAT_SRC_MODEL_OPTIMIZERS_PIECES_H_
+#ifndef TFCOMPAT_SRC_KERNELS_PIECES_H_
+#define TFCOMPAT_SRC_KERNELS_PIECES_H_
 
 #include <algorithm>
 #include <cstddef>
@@ -20,7 +20,7 @@
 
 #include "kernels/eigen_types.h"
 
-namespace tfcompat::model {
+namespace tfcompat::kernels {
 
 // 8 KiB per array: the five arrays of centered RMSProp fit in L1 (48 KiB)
 // together, Ftrl's four and its three temporaries nearly. A multiple of
@@ -44,6 +44,6 @@ void ForEachPiece(size_t size, Update&& update) {
   for (size_t begin = 0; begin < size; begin += kPieceFloats) update(Piece{begin, std::min(kPieceFloats, size - begin)});
 }
 
-}  // namespace tfcompat::model
+}  // namespace tfcompat::kernels
 
-#endif  // TFCOMPAT_SRC_MODEL_OPTIMIZERS_PIECES_H_
+#endif  // TFCOMPAT_SRC_KERNELS_PIECES_H_

@@ -1,0 +1,9 @@
+// Built with -mavx2 -mfma; called only where Gemm() runs its AVX2 kernel.
+#include "kernels/simd_avx2.h"
+#include "fma_round.h"
+
+namespace tfcompat::bench {
+
+float FmaChainsAvx2() { return FmaChains<kernels::simd_avx2::Vectors>(); }
+
+}  // namespace tfcompat::bench

@@ -1,0 +1,9 @@
+// Built with -mavx512f; called only where Gemm() runs its AVX-512 kernel.
+#include "kernels/simd_avx512.h"
+#include "fma_round.h"
+
+namespace tfcompat::bench {
+
+float FmaChainsAvx512() { return FmaChains<kernels::simd_avx512::Vectors>(); }
+
+}  // namespace tfcompat::bench
