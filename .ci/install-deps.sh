@@ -12,7 +12,7 @@ packages=(
   libisal-dev libsnappy-dev libpng-dev
   libcli11-dev nlohmann-json3-dev
   python3 python3-venv
-  clang-14 libclang-rt-14-dev
+  clang-14 libclang-rt-14-dev clang-format-14
 )
 
 missing=()

@@ -11,11 +11,10 @@
 // with CheckpointManager: bundle + fsync + state file, per save).
 // Reads come from the page cache (no cache drop without root), for every
 // column alike.
-#include <CLI/CLI.hpp>
-
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <CLI/CLI.hpp>
 #include <cerrno>
 #include <chrono>
 #include <cstdio>

@@ -1,6 +1,6 @@
 // Built with -mavx2 -mfma; called only where Gemm() runs its AVX2 kernel.
-#include "kernels/simd_avx2.h"
 #include "fma_round.h"
+#include "kernels/simd_avx2.h"
 
 namespace tfcompat::bench {
 

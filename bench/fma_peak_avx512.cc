@@ -1,6 +1,6 @@
 // Built with -mavx512f; called only where Gemm() runs its AVX-512 kernel.
-#include "kernels/simd_avx512.h"
 #include "fma_round.h"
+#include "kernels/simd_avx512.h"
 
 namespace tfcompat::bench {
 

@@ -27,8 +27,8 @@
 #include <string_view>
 #include <vector>
 
-#include "kernels/gemm.h"
 #include "fma_peak.h"
+#include "kernels/gemm.h"
 #include "thread_cpu_clock.h"
 
 namespace tfcompat::kernels {

@@ -147,8 +147,8 @@ int main(int argc, char** argv) {
     }
   }
   const fs::path dir = base / ("summary_bench." + std::to_string(::getpid()));
-  std::printf("%-28s %10s %14s %16s %10s %10s %12s\n", "writer", "events", "events/s", "range", "ns/event",
-              "bytes/ev", "x raw time");
+  std::printf("%-28s %10s %14s %16s %10s %10s %12s\n", "writer", "events", "events/s", "range", "ns/event", "bytes/ev",
+              "x raw time");
   for (int64_t n : {int64_t{1000000}, int64_t{10000000}}) {
     std::vector<Result> raw_runs, queue10_runs, queue4096_runs;
     for (int i = 0; i < repeat; ++i) {

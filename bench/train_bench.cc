@@ -45,11 +45,11 @@
 #include <thread>
 #include <vector>
 
-#include "model/dense_layer.h"
+#include "fma_peak.h"
 #include "kernels/eigen_types.h"
 #include "kernels/elementwise.h"
 #include "kernels/gemm.h"
-#include "fma_peak.h"
+#include "model/dense_layer.h"
 #include "tfcompat/data/csv_input.h"
 #include "tfcompat/estimator/estimator.h"
 #include "tfcompat/model/trainer.h"

@@ -34,9 +34,9 @@ int main(int argc, char** argv) {
     tfcompat::RecordCompression compression;
     const char* suffix;
   };
-  for (const Variant& v : {Variant{tfcompat::RecordCompression::kNone, ""},
-                           Variant{tfcompat::RecordCompression::kZlib, ".zlib"},
-                           Variant{tfcompat::RecordCompression::kGzip, ".gz"}}) {
+  for (const Variant& v :
+       {Variant{tfcompat::RecordCompression::kNone, ""}, Variant{tfcompat::RecordCompression::kZlib, ".zlib"},
+        Variant{tfcompat::RecordCompression::kGzip, ".gz"}}) {
     const std::string path = dir + "/demo.tfrecord" + v.suffix;
     auto writer = tfcompat::RecordWriter::Create(path, {.compression = v.compression});
     if (!writer.ok()) return Fail(writer.status());
@@ -53,7 +53,8 @@ int main(int argc, char** argv) {
     std::string record;
     tfcompat::Status s;
     for (int i = 0; (s = (*reader)->ReadRecord(&record)).ok(); ++i) {
-      std::printf("  read record %d: %zu bytes%s\n", i, record.size(), record == records[i] ? ", matches" : ", DIFFERS");
+      std::printf("  read record %d: %zu bytes%s\n", i, record.size(),
+                  record == records[i] ? ", matches" : ", DIFFERS");
       if (record != records[i]) return 1;
     }
     if (s.code() != tfcompat::StatusCode::kOutOfRange) return Fail(s);

@@ -8,11 +8,11 @@
 #include <map>
 #include <random>
 
-#include "tfcompat/base/status_macros.h"
 #include "checkpoint/bundle_format.h"
 #include "checkpoint/checkpoint_internal.h"
 #include "checkpoint/table.h"
 #include "io/file.h"
+#include "tfcompat/base/status_macros.h"
 #include "tfcompat/io/crc32c.h"
 #include "tfcompat/tensorflow/tensor_bundle.pb.h"
 

@@ -40,8 +40,17 @@ namespace {
 // Header bits xor'ed into the first two bytes of a SignedNumIncreasing of
 // length L (index L).
 constexpr std::array<std::array<uint8_t, 2>, 11> kLengthToHeaderBits = {{
-    {0, 0}, {0x80, 0}, {0xc0, 0}, {0xe0, 0}, {0xf0, 0}, {0xf8, 0},
-    {0xfc, 0}, {0xfe, 0}, {0xff, 0}, {0xff, 0x80}, {0xff, 0xc0},
+    {0, 0},
+    {0x80, 0},
+    {0xc0, 0},
+    {0xe0, 0},
+    {0xf0, 0},
+    {0xf8, 0},
+    {0xfc, 0},
+    {0xfe, 0},
+    {0xff, 0},
+    {0xff, 0x80},
+    {0xff, 0xc0},
 }};
 
 void ExtendWithLength(uint32_t* crc, uint64_t length) {

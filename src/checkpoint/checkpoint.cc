@@ -7,9 +7,9 @@
 #include <algorithm>
 #include <set>
 
-#include "tfcompat/base/status_macros.h"
 #include "checkpoint/checkpoint_internal.h"
 #include "io/file.h"
+#include "tfcompat/base/status_macros.h"
 #include "tfcompat/tensorflow/checkpoint_state.pb.h"
 
 namespace tfcompat {

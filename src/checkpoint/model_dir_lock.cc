@@ -13,8 +13,8 @@
 #include <string_view>
 #include <utility>
 
-#include "tfcompat/base/status_macros.h"
 #include "io/file.h"
+#include "tfcompat/base/status_macros.h"
 
 namespace tfcompat {
 namespace {

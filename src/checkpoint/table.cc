@@ -28,8 +28,8 @@
 #include <algorithm>
 #include <cstring>
 
-#include "tfcompat/base/status_macros.h"
 #include "io/coding.h"
+#include "tfcompat/base/status_macros.h"
 #include "tfcompat/io/crc32c.h"
 
 namespace tfcompat::table {
@@ -95,9 +95,7 @@ void FindShortSuccessor(std::string* key) {
   // All 0xff: leave it as is.
 }
 
-BlockBuilder::BlockBuilder(int restart_interval) : restart_interval_(restart_interval) {
-  restarts_.push_back(0);
-}
+BlockBuilder::BlockBuilder(int restart_interval) : restart_interval_(restart_interval) { restarts_.push_back(0); }
 
 void BlockBuilder::Reset() {
   buffer_.clear();
@@ -239,9 +237,8 @@ Status DecodeBlock(std::string_view contents, std::vector<std::pair<std::string,
   std::string key;
   while (!input.empty()) {
     uint32_t shared, non_shared, value_length;
-    if (!GetVarint32(&input, &shared) || !GetVarint32(&input, &non_shared) ||
-        !GetVarint32(&input, &value_length) || shared > key.size() || non_shared > input.size() ||
-        value_length > input.size() - non_shared) {
+    if (!GetVarint32(&input, &shared) || !GetVarint32(&input, &non_shared) || !GetVarint32(&input, &value_length) ||
+        shared > key.size() || non_shared > input.size() || value_length > input.size() - non_shared) {
       return DataLossError("bad entry in block");
     }
     key.resize(shared);

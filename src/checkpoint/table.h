@@ -107,8 +107,7 @@ class TableBuilder {
 StatusOr<std::string> ReadBlock(std::string_view file, const BlockHandle& handle);
 
 // Decodes every entry of one block contents (as ReadBlock returns them).
-Status DecodeBlock(std::string_view contents,
-                   std::vector<std::pair<std::string, std::string>>* entries);
+Status DecodeBlock(std::string_view contents, std::vector<std::pair<std::string, std::string>>* entries);
 
 // Reads every key/value of a table held in `file`, in key order, verifying
 // every block checksum. Errors do not name the file; callers add it.

@@ -16,28 +16,17 @@ struct DataTypeInfo {
 };
 
 constexpr std::array<DataTypeInfo, 23> kDataTypes = {{
-    {DataType::kFloat, "float32", "float", 4},
-    {DataType::kDouble, "float64", "double", 8},
-    {DataType::kInt32, "int32", "int32", 4},
-    {DataType::kUInt8, "uint8", "uint8", 1},
-    {DataType::kInt16, "int16", "int16", 2},
-    {DataType::kInt8, "int8", "int8", 1},
-    {DataType::kString, "string", "string", 0},
-    {DataType::kComplex64, "complex64", "complex64", 8},
-    {DataType::kInt64, "int64", "int64", 8},
-    {DataType::kBool, "bool", "bool", 1},
-    {DataType::kQInt8, "qint8", "qint8", 1},
-    {DataType::kQUInt8, "quint8", "quint8", 1},
-    {DataType::kQInt32, "qint32", "qint32", 4},
-    {DataType::kBFloat16, "bfloat16", "bfloat16", 2},
-    {DataType::kQInt16, "qint16", "qint16", 2},
-    {DataType::kQUInt16, "quint16", "quint16", 2},
-    {DataType::kUInt16, "uint16", "uint16", 2},
-    {DataType::kComplex128, "complex128", "complex128", 16},
-    {DataType::kHalf, "float16", "half", 2},
-    {DataType::kResource, "resource", "resource", 0},
-    {DataType::kVariant, "variant", "variant", 0},
-    {DataType::kUInt32, "uint32", "uint32", 4},
+    {DataType::kFloat, "float32", "float", 4},     {DataType::kDouble, "float64", "double", 8},
+    {DataType::kInt32, "int32", "int32", 4},       {DataType::kUInt8, "uint8", "uint8", 1},
+    {DataType::kInt16, "int16", "int16", 2},       {DataType::kInt8, "int8", "int8", 1},
+    {DataType::kString, "string", "string", 0},    {DataType::kComplex64, "complex64", "complex64", 8},
+    {DataType::kInt64, "int64", "int64", 8},       {DataType::kBool, "bool", "bool", 1},
+    {DataType::kQInt8, "qint8", "qint8", 1},       {DataType::kQUInt8, "quint8", "quint8", 1},
+    {DataType::kQInt32, "qint32", "qint32", 4},    {DataType::kBFloat16, "bfloat16", "bfloat16", 2},
+    {DataType::kQInt16, "qint16", "qint16", 2},    {DataType::kQUInt16, "quint16", "quint16", 2},
+    {DataType::kUInt16, "uint16", "uint16", 2},    {DataType::kComplex128, "complex128", "complex128", 16},
+    {DataType::kHalf, "float16", "half", 2},       {DataType::kResource, "resource", "resource", 0},
+    {DataType::kVariant, "variant", "variant", 0}, {DataType::kUInt32, "uint32", "uint32", 4},
     {DataType::kUInt64, "uint64", "uint64", 8},
 }};
 
@@ -102,8 +91,7 @@ StatusOr<int64_t> NumElements(const TensorShape& shape, size_t element_size) {
     count *= dim;
   }
   if (element_size > 0 && count > std::numeric_limits<int64_t>::max() / static_cast<int64_t>(element_size)) {
-    return InvalidArgumentError("Invalid tensor shape: " + ShapeDebugString(shape) +
-                                " (byte size overflows int64)");
+    return InvalidArgumentError("Invalid tensor shape: " + ShapeDebugString(shape) + " (byte size overflows int64)");
   }
   return count;
 }
@@ -120,16 +108,14 @@ std::string ShapeDebugString(const TensorShape& shape) {
 StatusOr<Tensor> Tensor::FromBytes(DataType dtype, TensorShape shape, std::string bytes) {
   const size_t element_size = DataTypeSize(dtype);
   if (element_size == 0 || dtype == DataType::kString) {
-    return InvalidArgumentError("Tensor::FromBytes needs a fixed-width dtype, got " +
-                                std::string(DataTypeName(dtype)));
+    return InvalidArgumentError("Tensor::FromBytes needs a fixed-width dtype, got " + std::string(DataTypeName(dtype)));
   }
   StatusOr<int64_t> count = NumElements(shape, element_size);
   if (!count.ok()) return count.status();
   if (bytes.size() != static_cast<uint64_t>(*count) * element_size) {
-    return InvalidArgumentError("tensor of shape " + ShapeDebugString(shape) + " and dtype " +
-                                std::string(DataTypeName(dtype)) + " needs " +
-                                std::to_string(*count * static_cast<int64_t>(element_size)) + " bytes, got " +
-                                std::to_string(bytes.size()));
+    return InvalidArgumentError(
+        "tensor of shape " + ShapeDebugString(shape) + " and dtype " + std::string(DataTypeName(dtype)) + " needs " +
+        std::to_string(*count * static_cast<int64_t>(element_size)) + " bytes, got " + std::to_string(bytes.size()));
   }
   Tensor t;
   t.dtype_ = dtype;
@@ -167,22 +153,42 @@ StatusOr<Tensor> Tensor::Zeros(DataType dtype, TensorShape shape) {
 
 double Tensor::ElementAsDouble(int64_t i) const {
   switch (dtype_) {
-    case DataType::kFloat: return Load<float>(bytes_, i);
-    case DataType::kDouble: return Load<double>(bytes_, i);
-    case DataType::kInt32: case DataType::kQInt32: return Load<int32_t>(bytes_, i);
-    case DataType::kUInt8: case DataType::kQUInt8: case DataType::kBool: return Load<uint8_t>(bytes_, i);
-    case DataType::kInt16: case DataType::kQInt16: return Load<int16_t>(bytes_, i);
-    case DataType::kInt8: case DataType::kQInt8: return Load<int8_t>(bytes_, i);
-    case DataType::kInt64: return static_cast<double>(Load<int64_t>(bytes_, i));
-    case DataType::kUInt16: case DataType::kQUInt16: return Load<uint16_t>(bytes_, i);
-    case DataType::kUInt32: return Load<uint32_t>(bytes_, i);
-    case DataType::kUInt64: return static_cast<double>(Load<uint64_t>(bytes_, i));
-    case DataType::kComplex64: return Load<float>(bytes_, 2 * i);
-    case DataType::kComplex128: return Load<double>(bytes_, 2 * i);
+    case DataType::kFloat:
+      return Load<float>(bytes_, i);
+    case DataType::kDouble:
+      return Load<double>(bytes_, i);
+    case DataType::kInt32:
+    case DataType::kQInt32:
+      return Load<int32_t>(bytes_, i);
+    case DataType::kUInt8:
+    case DataType::kQUInt8:
+    case DataType::kBool:
+      return Load<uint8_t>(bytes_, i);
+    case DataType::kInt16:
+    case DataType::kQInt16:
+      return Load<int16_t>(bytes_, i);
+    case DataType::kInt8:
+    case DataType::kQInt8:
+      return Load<int8_t>(bytes_, i);
+    case DataType::kInt64:
+      return static_cast<double>(Load<int64_t>(bytes_, i));
+    case DataType::kUInt16:
+    case DataType::kQUInt16:
+      return Load<uint16_t>(bytes_, i);
+    case DataType::kUInt32:
+      return Load<uint32_t>(bytes_, i);
+    case DataType::kUInt64:
+      return static_cast<double>(Load<uint64_t>(bytes_, i));
+    case DataType::kComplex64:
+      return Load<float>(bytes_, 2 * i);
+    case DataType::kComplex128:
+      return Load<double>(bytes_, 2 * i);
     case DataType::kBFloat16:
       return std::bit_cast<float>(static_cast<uint32_t>(Load<uint16_t>(bytes_, i)) << 16);
-    case DataType::kHalf: return HalfToDouble(Load<uint16_t>(bytes_, i));
-    default: return std::numeric_limits<double>::quiet_NaN();
+    case DataType::kHalf:
+      return HalfToDouble(Load<uint16_t>(bytes_, i));
+    default:
+      return std::numeric_limits<double>::quiet_NaN();
   }
 }
 

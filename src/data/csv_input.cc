@@ -6,9 +6,9 @@
 #include <numeric>
 #include <utility>
 
-#include "tfcompat/base/status_macros.h"
 #include "base/random.h"
 #include "io/file.h"
+#include "tfcompat/base/status_macros.h"
 
 namespace tfcompat::data {
 namespace {

@@ -5,8 +5,8 @@
 #include <string_view>
 #include <variant>
 
-#include "tfcompat/base/status_macros.h"
 #include "io/file.h"
+#include "tfcompat/base/status_macros.h"
 
 namespace tfcompat::estimator {
 namespace {

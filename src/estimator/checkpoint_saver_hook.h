@@ -23,8 +23,8 @@ namespace tfcompat::estimator {
 class CheckpointSaverHook final : public model::TrainHook {
  public:
   // `store`, `manager`, `writer` and `log` must outlive the hook.
-  CheckpointSaverHook(RunConfig::CheckpointSchedule schedule, model::VariableStore* store,
-                      CheckpointManager* manager, SummaryWriter* writer, const LogFn& log)
+  CheckpointSaverHook(RunConfig::CheckpointSchedule schedule, model::VariableStore* store, CheckpointManager* manager,
+                      SummaryWriter* writer, const LogFn& log)
       : schedule_(schedule), store_(store), manager_(manager), writer_(writer), log_(log) {}
 
   [[nodiscard]] Status Begin(int64_t global_step) override;

@@ -9,7 +9,6 @@
 #include <random>
 #include <utility>
 
-#include "tfcompat/base/status_macros.h"
 #include "checkpoint/checkpoint_internal.h"
 #include "estimator/checkpoint_saver_hook.h"
 #include "estimator/estimator_internal.h"
@@ -20,6 +19,7 @@
 #include "estimator/summary_saver_hook.h"
 #include "io/file.h"
 #include "summary/summary_writer_internal.h"
+#include "tfcompat/base/status_macros.h"
 #include "tfcompat/checkpoint/checkpoint.h"
 #include "tfcompat/checkpoint/model_dir_lock.h"
 
@@ -43,9 +43,9 @@ using model::NumericColumn;
 using model::Optimizer;
 using model::Predictions;
 using model::StepResult;
+using model::Trainer;
 using model::TrainHook;
 using model::TrainSteps;
-using model::Trainer;
 using model::VariableRef;
 using model::VariableStore;
 
@@ -132,9 +132,10 @@ StatusOr<std::unique_ptr<Estimator>> Estimator::Create(ModelFn model_fn, Estimat
 
 StatusOr<std::unique_ptr<Estimator>> Estimator::DNNClassifier(const DNNClassifierOptions& model_options,
                                                               const RunConfig& config, LogFn log) {
-  EstimatorOptions options{config, model_options.optimizer,
-                           DnnGraph(model_options.feature_columns, model_options.hidden_units.size(), model_options.activation_fn),
-                           std::move(log)};
+  EstimatorOptions options{
+      config, model_options.optimizer,
+      DnnGraph(model_options.feature_columns, model_options.hidden_units.size(), model_options.activation_fn),
+      std::move(log)};
   if (model_options.n_classes == 2) {  // the binary head: one logit
     options.graph->predictions_op = "Sigmoid";
     options.graph->loss_op = "SigmoidCrossEntropyWithLogits";
@@ -142,11 +143,12 @@ StatusOr<std::unique_ptr<Estimator>> Estimator::DNNClassifier(const DNNClassifie
   return Create([model_options](uint64_t seed) { return NewDNNClassifier(model_options, seed); }, std::move(options));
 }
 
-StatusOr<std::unique_ptr<Estimator>> Estimator::DNNRegressor(const DNNRegressorOptions& model_options, const RunConfig& config,
-                                                             LogFn log) {
-  EstimatorOptions options{config, model_options.optimizer,
-                           DnnGraph(model_options.feature_columns, model_options.hidden_units.size(), model_options.activation_fn),
-                           std::move(log)};
+StatusOr<std::unique_ptr<Estimator>> Estimator::DNNRegressor(const DNNRegressorOptions& model_options,
+                                                             const RunConfig& config, LogFn log) {
+  EstimatorOptions options{
+      config, model_options.optimizer,
+      DnnGraph(model_options.feature_columns, model_options.hidden_units.size(), model_options.activation_fn),
+      std::move(log)};
   options.graph->predictions_op = "Identity";
   options.graph->loss_op = "SquaredDifference";
   return Create([model_options](uint64_t seed) { return NewDNNRegressor(model_options, seed); }, std::move(options));
@@ -249,8 +251,8 @@ Status Estimator::Train(const InputFn& input_fn, const TrainSteps& steps, std::s
   if (config.save_summary_steps > 0) {
     summary_saver.emplace(config.save_summary_steps, config.weight_histograms, &trainer->model(), writer.get());
   }
-  CheckpointSaverHook checkpoint_saver(config.checkpoint_schedule(), &trainer->variables(), manager.get(),
-                                       writer.get(), options_.log);
+  CheckpointSaverHook checkpoint_saver(config.checkpoint_schedule(), &trainer->variables(), manager.get(), writer.get(),
+                                       options_.log);
   FinalLossHook final_loss;
   if (logging) all_hooks.push_back(&*logging);
   if (summary_saver) all_hooks.push_back(&*summary_saver);

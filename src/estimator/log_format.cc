@@ -8,7 +8,9 @@
 
 namespace tfcompat::estimator {
 
-double SecondsSince(LogClock::time_point start) { return std::chrono::duration<double>(LogClock::now() - start).count(); }
+double SecondsSince(LogClock::time_point start) {
+  return std::chrono::duration<double>(LogClock::now() - start).count();
+}
 
 std::string FormatNumber(double value) {
   const float f = static_cast<float>(value);

@@ -13,9 +13,9 @@
 #ifndef TFCOMPAT_SRC_ESTIMATOR_MODEL_GRAPH_H_
 #define TFCOMPAT_SRC_ESTIMATOR_MODEL_GRAPH_H_
 
-#include "tfcompat/tensorflow/graph.pb.h"
 #include "tfcompat/estimator/estimator.h"
 #include "tfcompat/model/variables.h"
+#include "tfcompat/tensorflow/graph.pb.h"
 
 namespace tfcompat::estimator {
 

@@ -71,9 +71,7 @@ bool GetVarint32(std::string_view* input, uint32_t* value) {
   return true;
 }
 
-bool GetVarint64(std::string_view* input, uint64_t* value) {
-  return GetVarint(input, kMaxVarint64Bytes, value);
-}
+bool GetVarint64(std::string_view* input, uint64_t* value) { return GetVarint(input, kMaxVarint64Bytes, value); }
 
 bool GetLengthPrefixed(std::string_view* input, std::string_view* value) {
   std::string_view copy = *input;

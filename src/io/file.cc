@@ -12,8 +12,8 @@
 #include <cstring>
 #include <random>
 
-#include "tfcompat/base/status_macros.h"
 #include "io/wall_clock.h"
+#include "tfcompat/base/status_macros.h"
 
 namespace tfcompat {
 namespace {
@@ -60,7 +60,8 @@ class PosixWritableFile final : public WritableFile {
       if (n < 0) return ErrnoToStatus(errno, path_);
       // A short write: finish the piece it stopped in, go on with the rest.
       size_t done = 0;
-      while (done < count && static_cast<size_t>(n) >= pieces[done].size()) n -= static_cast<ssize_t>(pieces[done++].size());
+      while (done < count && static_cast<size_t>(n) >= pieces[done].size())
+        n -= static_cast<ssize_t>(pieces[done++].size());
       if (done < count) {
         TFCOMPAT_RETURN_IF_ERROR(Append(pieces[done].substr(static_cast<size_t>(n))));
         ++done;
@@ -334,9 +335,7 @@ class PosixEnv final : public Env {
     return OkStatus();
   }
 
-  double NowSeconds() override {
-    return WallClockSeconds();
-  }
+  double NowSeconds() override { return WallClockSeconds(); }
 
  private:
   static StatusOr<std::unique_ptr<WritableFile>> Open(const std::string& path, int flags) {

@@ -4,9 +4,9 @@
 
 #include <algorithm>
 
-#include "tfcompat/base/status_macros.h"
 #include "io/file.h"
 #include "io/record_format.h"
+#include "tfcompat/base/status_macros.h"
 
 namespace tfcompat {
 namespace {

@@ -2,9 +2,9 @@
 
 #include <zlib.h>
 
-#include "tfcompat/base/status_macros.h"
 #include "io/file.h"
 #include "io/record_format.h"
+#include "tfcompat/base/status_macros.h"
 
 namespace tfcompat {
 namespace {
@@ -28,9 +28,12 @@ StatusOr<RecordCompression> ParseRecordCompression(std::string_view name) {
 
 std::string_view RecordCompressionName(RecordCompression compression) {
   switch (compression) {
-    case RecordCompression::kNone: return "";
-    case RecordCompression::kZlib: return "ZLIB";
-    case RecordCompression::kGzip: return "GZIP";
+    case RecordCompression::kNone:
+      return "";
+    case RecordCompression::kZlib:
+      return "ZLIB";
+    case RecordCompression::kGzip:
+      return "GZIP";
   }
   return "";
 }
@@ -43,7 +46,7 @@ struct RecordWriter::Rep {
   std::string zbuffer;  // Deflate output awaiting a write.
   std::string framed;   // Reused for each record's framing.
   uint64_t bytes_written = 0;
-  Status status;        // The first error; sticky.
+  Status status;  // The first error; sticky.
   bool closed = false;
 
   ~Rep() {
@@ -51,8 +54,8 @@ struct RecordWriter::Rep {
   }
 
   Status ZlibError(int code, const char* what) const {
-    return InternalError(file->path() + ": zlib " + what + " failed: " +
-                         (zstream.msg ? zstream.msg : std::to_string(code)));
+    return InternalError(file->path() + ": zlib " + what +
+                         " failed: " + (zstream.msg ? zstream.msg : std::to_string(code)));
   }
 
   // Runs deflate over `input` with `flush`, writing full output buffers.

@@ -148,7 +148,7 @@ class TscClock {
     version_.store(version + 2, std::memory_order_release);
   }
 
-  std::mutex mu_;  // One re-anchoring at a time.
+  std::mutex mu_;   // One re-anchoring at a time.
   Reading last_{};  // The last pair read (mu_).
   bool have_last_ = false;
 

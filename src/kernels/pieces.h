@@ -41,7 +41,8 @@ struct Piece {
 // Calls update(piece) for consecutive pieces covering [0, size).
 template <typename Update>
 void ForEachPiece(size_t size, Update&& update) {
-  for (size_t begin = 0; begin < size; begin += kPieceFloats) update(Piece{begin, std::min(kPieceFloats, size - begin)});
+  for (size_t begin = 0; begin < size; begin += kPieceFloats)
+    update(Piece{begin, std::min(kPieceFloats, size - begin)});
 }
 
 }  // namespace tfcompat::kernels

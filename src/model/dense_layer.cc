@@ -1,7 +1,7 @@
 #include "model/dense_layer.h"
 
-#include "model/activation.h"
 #include "kernels/gemm.h"
+#include "model/activation.h"
 
 namespace tfcompat::model {
 namespace {

@@ -3,8 +3,8 @@
 #include <cmath>
 #include <utility>
 
-#include "tfcompat/base/status_macros.h"
 #include "kernels/elementwise.h"
+#include "tfcompat/base/status_macros.h"
 
 namespace tfcompat::model {
 namespace {

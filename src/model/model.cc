@@ -17,10 +17,10 @@
 #include <utility>
 #include <vector>
 
-#include "tfcompat/base/status_macros.h"
+#include "base/random.h"
 #include "model/heads.h"
 #include "model/network.h"
-#include "base/random.h"
+#include "tfcompat/base/status_macros.h"
 
 namespace tfcompat::model {
 namespace {

@@ -11,9 +11,9 @@
 #include <span>
 #include <vector>
 
-#include "model/dense_layer.h"
-#include "kernels/eigen_types.h"
 #include "base/random.h"
+#include "kernels/eigen_types.h"
+#include "model/dense_layer.h"
 #include "tfcompat/model/model.h"
 
 namespace tfcompat::model {
@@ -25,7 +25,8 @@ class Network {
 
   // Logits [B, logits units] for the batch; `dropout_rng` is null outside
   // training. InvalidArgument when a feature column is missing from the batch.
-  [[nodiscard]] StatusOr<const Matrix*> Forward(const data::Batch& batch, std::span<const float> params, Random* dropout_rng);
+  [[nodiscard]] StatusOr<const Matrix*> Forward(const data::Batch& batch, std::span<const float> params,
+                                                Random* dropout_rng);
 
   // The output of layer `i` in the last Forward as the next layer saw it
   // (after dropout); [B, units].
@@ -44,7 +45,7 @@ class Network {
   std::vector<DenseLayer> layers_;
   std::optional<float> dropout_;
 
-  data::FeatureNames bound_names_;          // the batch layout column_index_ was built for
+  data::FeatureNames bound_names_;    // the batch layout column_index_ was built for
   std::vector<size_t> column_index_;  // input column j = batch feature column_index_[j]
   Matrix input_;                      // [B, #columns]
   std::vector<Matrix> outputs_;       // a_i = f(z_i), one per layer

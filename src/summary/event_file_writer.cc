@@ -9,9 +9,9 @@
 #include <cstdio>
 #include <utility>
 
-#include "tfcompat/base/status_macros.h"
 #include "io/record_format.h"
 #include "summary/summary_encoding.h"
+#include "tfcompat/base/status_macros.h"
 #include "tfcompat/tensorflow/event.pb.h"
 
 namespace tfcompat {
@@ -253,9 +253,8 @@ void EventFileWriter::WaitForWork(uint64_t written, std::chrono::steady_clock::t
   std::unique_lock<std::mutex> lock(control_mu_);
   thread_sleeping_.store(true);
   const Clock::time_point slept = Clock::now();
-  work_cv_.wait_until(lock, deadline, [&] {
-    return sealed_.load() != written || sync_requested_ > synced_ || stop_requested_;
-  });
+  work_cv_.wait_until(lock, deadline,
+                      [&] { return sealed_.load() != written || sync_requested_ > synced_ || stop_requested_; });
   thread_sleeping_.store(false);
   poll_before_sleep_ = Clock::now() - slept < kPollBeforeSleep;
 }

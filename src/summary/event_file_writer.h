@@ -114,7 +114,7 @@ class EventFileWriter {
   Batch batches_[kSlots];               // Slot i % kSlots holds batch i.
 
   std::mutex append_mu_;
-  bool closing_ = false;        // No more appends (append_mu_).
+  bool closing_ = false;       // No more appends (append_mu_).
   uint64_t written_seen_ = 0;  // A recent value of written_ (append_mu_).
 
   // Batches [0, sealed_) are complete and batch sealed_ is being filled;
@@ -128,7 +128,7 @@ class EventFileWriter {
   bool poll_before_sleep_ = true;        // Batches came quickly of late (thread only).
 
   std::mutex control_mu_;
-  std::condition_variable work_cv_;    // Wakes the thread.
+  std::condition_variable work_cv_;  // Wakes the thread.
   std::condition_variable done_cv_;  // Wakes callers: a slot freed, a sync done.
   uint64_t sync_requested_ = 0;      // Batches [0, n) are to be synced (control_mu_).
   uint64_t synced_ = 0;              // Batches [0, n) are written and synced (control_mu_).

@@ -34,8 +34,7 @@ ScalarEventLayout LayScalarEvent(double wall_time, int64_t step, size_t tag_size
   layout.has_time = wall_time != 0.0 || std::signbit(wall_time);
   layout.value_len = 1 + VarintLength(tag_size) + tag_size + 1 + 4;
   layout.summary_len = 1 + VarintLength(layout.value_len) + layout.value_len;
-  layout.payload_len = (layout.has_time ? 9 : 0) +
-                       (step != 0 ? 1 + VarintLength(static_cast<uint64_t>(step)) : 0) + 1 +
+  layout.payload_len = (layout.has_time ? 9 : 0) + (step != 0 ? 1 + VarintLength(static_cast<uint64_t>(step)) : 0) + 1 +
                        VarintLength(layout.summary_len) + layout.summary_len;
   return layout;
 }
@@ -149,8 +148,7 @@ const PositiveLimits& TfPositiveLimits() {
     l.first_at_least.resize(kCells);
     for (size_t cell = 0; cell < kCells; ++cell) {
       const double smallest = std::bit_cast<double>(static_cast<uint64_t>(cell) << kCellShift);
-      l.first_at_least[cell] =
-          static_cast<uint16_t>(std::lower_bound(l.p.begin(), l.p.end(), smallest) - l.p.begin());
+      l.first_at_least[cell] = static_cast<uint16_t>(std::lower_bound(l.p.begin(), l.p.end(), smallest) - l.p.begin());
     }
     l.p.resize(l.count + 2, std::numeric_limits<double>::infinity());
     return l;

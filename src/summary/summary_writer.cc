@@ -8,11 +8,11 @@
 #include <mutex>
 #include <utility>
 
-#include "tfcompat/base/status_macros.h"
 #include "summary/event_file_writer.h"
 #include "summary/png_encoder.h"
 #include "summary/summary_encoding.h"
 #include "summary/summary_writer_internal.h"
+#include "tfcompat/base/status_macros.h"
 #include "tfcompat/tensorboard/hparams.pb.h"
 #include "tfcompat/tensorboard/layout.pb.h"
 #include "tfcompat/tensorboard/plugin_data.pb.h"

@@ -45,8 +45,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       if (!std::isfinite(v)) __builtin_trap();
     }
     const int n_classes = !options.label_vocabulary.empty() ? static_cast<int>(options.label_vocabulary.size())
-                          : options.n_classes > 0             ? options.n_classes
-                                                              : static_cast<int>(dataset->class_names.size());
+                          : options.n_classes > 0           ? options.n_classes
+                                                            : static_cast<int>(dataset->class_names.size());
     for (float label : dataset->labels) {
       if (!std::isfinite(label)) __builtin_trap();
       // Classification (a class count known from the options or a TF
@@ -55,9 +55,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
         __builtin_trap();
       }
     }
-    auto batches = tfcompat::data::DatasetBatches::Create(
-        std::make_shared<const tfcompat::data::Dataset>(std::move(*dataset)),
-        {.batch_size = 7, .shuffle = true, .seed = 1, .num_epochs = 1});
+    auto batches =
+        tfcompat::data::DatasetBatches::Create(std::make_shared<const tfcompat::data::Dataset>(std::move(*dataset)),
+                                               {.batch_size = 7, .shuffle = true, .seed = 1, .num_epochs = 1});
     if (!batches.ok()) __builtin_trap();
     tfcompat::data::Batch batch;
     size_t seen = 0;

@@ -8,10 +8,9 @@
 //   plus "tensors": [{"name", "dtype" (numpy name), "shape",
 //                     "hex" (element bytes) | "strings_hex" (one per element),
 //                     optional "full_shape" + "slice": [[start, length], ...]}]
-#include <nlohmann/json.hpp>
-
 #include <fstream>
 #include <iostream>
+#include <nlohmann/json.hpp>
 
 #include "tfcompat/checkpoint/checkpoint.h"
 
@@ -20,7 +19,8 @@ namespace {
 
 std::string Unhex(const std::string& hex) {
   std::string out;
-  for (size_t i = 0; i + 1 < hex.size(); i += 2) out.push_back(static_cast<char>(std::stoi(hex.substr(i, 2), nullptr, 16)));
+  for (size_t i = 0; i + 1 < hex.size(); i += 2)
+    out.push_back(static_cast<char>(std::stoi(hex.substr(i, 2), nullptr, 16)));
   return out;
 }
 

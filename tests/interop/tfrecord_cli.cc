@@ -27,7 +27,8 @@ bool FromHex(const std::string& hex, std::string* bytes) {
   if (hex.size() % 2 != 0) return false;
   auto nibble = [](char c) { return c <= '9' ? c - '0' : c - 'a' + 10; };
   bytes->clear();
-  for (size_t i = 0; i < hex.size(); i += 2) bytes->push_back(static_cast<char>(nibble(hex[i]) * 16 + nibble(hex[i + 1])));
+  for (size_t i = 0; i < hex.size(); i += 2)
+    bytes->push_back(static_cast<char>(nibble(hex[i]) * 16 + nibble(hex[i + 1])));
   return true;
 }
 

@@ -145,8 +145,8 @@ class ReportingHook final : public model::TrainHook {
   if (!made.ok()) Fail(made.status());
   ReportingHook hook(report);
   model::TrainHook* hooks[] = {&hook};
-  const auto input = estimator::DatasetInputFn(std::make_shared<const data::Dataset>(std::move(*data)),
-                                               {.batch_size = 32, .seed = 7});
+  const auto input =
+      estimator::DatasetInputFn(std::make_shared<const data::Dataset>(std::move(*data)), {.batch_size = 32, .seed = 7});
   Fail((*made)->Train(input, model::TrainSteps::Steps(int64_t{1} << 40), hooks));
 }
 

@@ -5,7 +5,6 @@
 #define TFCOMPAT_TOOLS_CKPT_TOOL_COMMANDS_H_
 
 #include <CLI/CLI.hpp>
-
 #include <functional>
 #include <ostream>
 #include <string>

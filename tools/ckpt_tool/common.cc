@@ -74,15 +74,29 @@ nlohmann::json ElementJson(const Tensor& tensor, int64_t i) {
       if (IsValidUtf8(s)) return s;
       return nlohmann::json{{"hex", Hex(s)}};
     }
-    case DataType::kBool: return Load<uint8_t>(tensor, i) != 0;
-    case DataType::kInt8: case DataType::kQInt8: return Load<int8_t>(tensor, i);
-    case DataType::kUInt8: case DataType::kQUInt8: return Load<uint8_t>(tensor, i);
-    case DataType::kInt16: case DataType::kQInt16: return Load<int16_t>(tensor, i);
-    case DataType::kUInt16: case DataType::kQUInt16: return Load<uint16_t>(tensor, i);
-    case DataType::kInt32: case DataType::kQInt32: return Load<int32_t>(tensor, i);
-    case DataType::kUInt32: return Load<uint32_t>(tensor, i);
-    case DataType::kInt64: return Load<int64_t>(tensor, i);
-    case DataType::kUInt64: return Load<uint64_t>(tensor, i);
+    case DataType::kBool:
+      return Load<uint8_t>(tensor, i) != 0;
+    case DataType::kInt8:
+    case DataType::kQInt8:
+      return Load<int8_t>(tensor, i);
+    case DataType::kUInt8:
+    case DataType::kQUInt8:
+      return Load<uint8_t>(tensor, i);
+    case DataType::kInt16:
+    case DataType::kQInt16:
+      return Load<int16_t>(tensor, i);
+    case DataType::kUInt16:
+    case DataType::kQUInt16:
+      return Load<uint16_t>(tensor, i);
+    case DataType::kInt32:
+    case DataType::kQInt32:
+      return Load<int32_t>(tensor, i);
+    case DataType::kUInt32:
+      return Load<uint32_t>(tensor, i);
+    case DataType::kInt64:
+      return Load<int64_t>(tensor, i);
+    case DataType::kUInt64:
+      return Load<uint64_t>(tensor, i);
     case DataType::kComplex64: {
       const auto c = Load<std::complex<float>>(tensor, i);
       return nlohmann::json::array({DoubleJson(c.real()), DoubleJson(c.imag())});
@@ -91,7 +105,8 @@ nlohmann::json ElementJson(const Tensor& tensor, int64_t i) {
       const auto c = Load<std::complex<double>>(tensor, i);
       return nlohmann::json::array({DoubleJson(c.real()), DoubleJson(c.imag())});
     }
-    default: return DoubleJson(tensor.ElementAsDouble(i));
+    default:
+      return DoubleJson(tensor.ElementAsDouble(i));
   }
 }
 

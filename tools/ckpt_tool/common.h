@@ -2,9 +2,8 @@
 #ifndef TFCOMPAT_TOOLS_CKPT_TOOL_COMMON_H_
 #define TFCOMPAT_TOOLS_CKPT_TOOL_COMMON_H_
 
-#include <nlohmann/json.hpp>
-
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <ostream>
 #include <string>
 

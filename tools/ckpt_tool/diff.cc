@@ -94,9 +94,8 @@ int RunDiff(const DiffOptions& options, std::ostream& out, std::ostream& err) {
   differ = differ || !only_a.empty() || !only_b.empty() || !changed.empty();
 
   if (options.json) {
-    out << nlohmann::json{{"a", (*a)->prefix()},       {"b", (*b)->prefix()},  {"equal", !differ},
-                          {"only_in_a", only_a},       {"only_in_b", only_b},  {"changed", changed},
-                          {"compared", values}}
+    out << nlohmann::json{{"a", (*a)->prefix()}, {"b", (*b)->prefix()}, {"equal", !differ},  {"only_in_a", only_a},
+                          {"only_in_b", only_b}, {"changed", changed},  {"compared", values}}
                .dump(2)
         << "\n";
     return differ ? kExitDiffer : kExitOk;

@@ -39,7 +39,8 @@ int RunHistory(const HistoryOptions& options, std::ostream& out, std::ostream& e
   nlohmann::json rows = nlohmann::json::array();
   const auto& paths = state->all_model_checkpoint_paths;
   for (size_t i = 0; i < paths.size(); ++i) {
-    nlohmann::json row = {{"path", paths[i]}, {"step", StepOf(paths[i])}, {"latest", paths[i] == state->model_checkpoint_path}};
+    nlohmann::json row = {
+        {"path", paths[i]}, {"step", StepOf(paths[i])}, {"latest", paths[i] == state->model_checkpoint_path}};
     if (i < state->all_model_checkpoint_timestamps.size()) {
       row["timestamp"] = state->all_model_checkpoint_timestamps[i];
       row["time"] = IsoTime(state->all_model_checkpoint_timestamps[i]);
@@ -67,8 +68,8 @@ int RunHistory(const HistoryOptions& options, std::ostream& out, std::ostream& e
   }
   for (const nlohmann::json& row : rows) {
     out << (row["latest"].get<bool>() ? "* " : "  ") << row["path"].get<std::string>() << "  step "
-        << row["step"].get<int64_t>() << "  " << (row.contains("time") ? row["time"].get<std::string>() : "-")
-        << "  " << row["bytes"].get<int64_t>() << " bytes" << (row["exists"].get<bool>() ? "" : "  (missing)") << "\n";
+        << row["step"].get<int64_t>() << "  " << (row.contains("time") ? row["time"].get<std::string>() : "-") << "  "
+        << row["bytes"].get<int64_t>() << " bytes" << (row["exists"].get<bool>() ? "" : "  (missing)") << "\n";
   }
   return kExitOk;
 }

@@ -32,12 +32,10 @@ int RunList(const ListOptions& options, std::ostream& out, std::ostream& err) {
   }
   out << "checkpoint " << (*reader)->prefix() << "\n";
   for (const nlohmann::json& t : tensors) {
-    out << t["name"].get<std::string>() << "  " << t["dtype"].get<std::string>() << "  "
-        << t["shape"].dump() << "  " << t["bytes"].get<int64_t>() << " bytes"
-        << (t["partitioned"].get<bool>() ? "  (partitioned)" : "") << "\n";
+    out << t["name"].get<std::string>() << "  " << t["dtype"].get<std::string>() << "  " << t["shape"].dump() << "  "
+        << t["bytes"].get<int64_t>() << " bytes" << (t["partitioned"].get<bool>() ? "  (partitioned)" : "") << "\n";
   }
-  out << tensors.size() << " tensors, " << total_bytes << " bytes in " << (*reader)->num_shards()
-      << " data file(s)\n";
+  out << tensors.size() << " tensors, " << total_bytes << " bytes in " << (*reader)->num_shards() << " data file(s)\n";
   return kExitOk;
 }
 

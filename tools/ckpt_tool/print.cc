@@ -54,7 +54,9 @@ int RunPrint(const PrintOptions& options, std::ostream& out, std::ostream& err) 
     }
     nlohmann::json values = nlohmann::json::array();
     for (int64_t i = 0; i < tensor->num_elements(); ++i) values.push_back(ElementJson(*tensor, i));
-    nlohmann::json t = {{"name", entry.name}, {"dtype", DataTypeName(entry.dtype)}, {"shape", ShapeJson(entry.shape)},
+    nlohmann::json t = {{"name", entry.name},
+                        {"dtype", DataTypeName(entry.dtype)},
+                        {"shape", ShapeJson(entry.shape)},
                         {"values", std::move(values)}};
     if (tensor->dtype() != DataType::kString && tensor->num_elements() > 0) {
       const Stats s = ComputeStats(*tensor);

@@ -28,8 +28,7 @@ struct ModelSetup {
 StatusOr<ModelSetup> MakeEstimator(const ModelFlags& flags, std::ostream& err);
 
 // Reads a labelled CSV with the training file's layout and classes.
-StatusOr<std::shared_ptr<const data::Dataset>> ReadLabelled(const std::string& path,
-                                                                 const data::Dataset& train);
+StatusOr<std::shared_ptr<const data::Dataset>> ReadLabelled(const std::string& path, const data::Dataset& train);
 
 // Prints "estimator: <status>" to `err`; kExitUsage for InvalidArgument
 // from flags, kExitError otherwise.

@@ -63,7 +63,7 @@ int RunTrain(const TrainOptions& options, std::ostream& out, std::ostream& err) 
   const estimator::InputFn input_fn =
       estimator::DatasetInputFn(train, {.batch_size = options.model.batch_size, .seed = shuffle_seed});
   const model::TrainSteps steps = options.steps.has_value() ? model::TrainSteps::Steps(*options.steps)
-                                                                : model::TrainSteps::MaxSteps(*options.max_steps);
+                                                            : model::TrainSteps::MaxSteps(*options.max_steps);
   ProgressBar bar(out);
   std::vector<model::TrainHook*> hooks;
   if (options.progress) {

@@ -57,8 +57,8 @@
 #include "tfcompat/base/status.h"
 #include "tfcompat/checkpoint/tensor.h"
 #include "tfcompat/data/dataset.h"
-#include "tfcompat/model/model.h"
 #include "tfcompat/estimator/run_config.h"
+#include "tfcompat/model/model.h"
 #include "tfcompat/model/trainer.h"
 
 namespace tfcompat {
@@ -111,16 +111,17 @@ class Estimator {
   [[nodiscard]] static StatusOr<std::unique_ptr<Estimator>> Create(ModelFn model_fn, EstimatorOptions options);
 
   // The canned estimators (optimizer from the model options).
-  [[nodiscard]] static StatusOr<std::unique_ptr<Estimator>> DNNClassifier(const model::DNNClassifierOptions& model_options,
-                                                                          const RunConfig& config, LogFn log = {});
-  [[nodiscard]] static StatusOr<std::unique_ptr<Estimator>> DNNRegressor(const model::DNNRegressorOptions& model_options,
-                                                                         const RunConfig& config, LogFn log = {});
-  [[nodiscard]] static StatusOr<std::unique_ptr<Estimator>> LinearClassifier(const model::LinearClassifierOptions& model_options,
-                                                                             const RunConfig& config, LogFn log = {});
+  [[nodiscard]] static StatusOr<std::unique_ptr<Estimator>> DNNClassifier(
+      const model::DNNClassifierOptions& model_options, const RunConfig& config, LogFn log = {});
+  [[nodiscard]] static StatusOr<std::unique_ptr<Estimator>> DNNRegressor(
+      const model::DNNRegressorOptions& model_options, const RunConfig& config, LogFn log = {});
+  [[nodiscard]] static StatusOr<std::unique_ptr<Estimator>> LinearClassifier(
+      const model::LinearClassifierOptions& model_options, const RunConfig& config, LogFn log = {});
 
   // Trains `steps` more steps, or up to global step `max_steps` (nothing
   // to do when the checkpoint is already there), or until the input ends.
-  [[nodiscard]] Status Train(const InputFn& input_fn, const model::TrainSteps& steps, std::span<model::TrainHook* const> hooks = {});
+  [[nodiscard]] Status Train(const InputFn& input_fn, const model::TrainSteps& steps,
+                             std::span<model::TrainHook* const> hooks = {});
 
   // Metrics of the latest checkpoint over `steps` batches (or the whole
   // input), with "global_step"; written to model_dir/eval (or eval_<name>)

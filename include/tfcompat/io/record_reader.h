@@ -34,8 +34,7 @@ struct RecordReaderOptions {
 
 class RecordReader {
  public:
-  static StatusOr<std::unique_ptr<RecordReader>> Open(const std::string& path,
-                                                      const RecordReaderOptions& options = {});
+  static StatusOr<std::unique_ptr<RecordReader>> Open(const std::string& path, const RecordReaderOptions& options = {});
   ~RecordReader();
   RecordReader(const RecordReader&) = delete;
   RecordReader& operator=(const RecordReader&) = delete;

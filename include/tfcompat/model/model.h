@@ -42,8 +42,8 @@
 #include <vector>
 
 #include "tfcompat/base/status.h"
-#include "tfcompat/model/metrics.h"
 #include "tfcompat/data/dataset.h"
+#include "tfcompat/model/metrics.h"
 #include "tfcompat/model/optimizer.h"
 #include "tfcompat/model/variables.h"
 

@@ -80,7 +80,8 @@ class Trainer {
   // `after_batch`, when set, is called with the number of batches done after
   // each one (for progress lines).
   [[nodiscard]] StatusOr<std::map<std::string, double>> Evaluate(
-      data::BatchSource* input, std::optional<int64_t> steps, const std::function<void(int64_t batches)>& after_batch = {});
+      data::BatchSource* input, std::optional<int64_t> steps,
+      const std::function<void(int64_t batches)>& after_batch = {});
 
   [[nodiscard]] StatusOr<Predictions> Predict(const data::Batch& batch) { return model_->Predict(batch); }
 

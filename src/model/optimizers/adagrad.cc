@@ -2,8 +2,8 @@
 //   accum += grad^2
 //   var   -= lr * grad / sqrt(accum)
 // Slot "Adagrad" = accum, starting at initial_accumulator_value.
-#include "tfcompat/base/status_macros.h"
 #include "kernels/elementwise.h"
+#include "tfcompat/base/status_macros.h"
 #include "tfcompat/model/optimizer.h"
 
 namespace tfcompat::model {

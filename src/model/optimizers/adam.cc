@@ -9,9 +9,9 @@
 #include <cmath>
 #include <string>
 
-#include "tfcompat/base/status_macros.h"
 #include "kernels/eigen_types.h"
 #include "kernels/pieces.h"
+#include "tfcompat/base/status_macros.h"
 #include "tfcompat/model/optimizer.h"
 
 namespace tfcompat::model {

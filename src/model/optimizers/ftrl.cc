@@ -6,9 +6,9 @@
 //   var       = |linear| > l1 ? (clip(linear, -l1, l1) - linear) / quadratic : 0
 //   accum     = new_accum
 // Slots "Ftrl" = accum (initial_accumulator_value) and "Ftrl_1" = linear (zeros).
-#include "tfcompat/base/status_macros.h"
 #include "kernels/eigen_types.h"
 #include "kernels/pieces.h"
+#include "tfcompat/base/status_macros.h"
 #include "tfcompat/model/optimizer.h"
 
 namespace tfcompat::model {

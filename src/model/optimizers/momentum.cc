@@ -3,9 +3,9 @@
 //   var  -= lr * accum                              (use_nesterov = false)
 //   var  -= lr * grad + lr * momentum * accum        (use_nesterov = true)
 // Slot "Momentum" = accum, starting at zero.
-#include "tfcompat/base/status_macros.h"
 #include "kernels/eigen_types.h"
 #include "kernels/pieces.h"
+#include "tfcompat/base/status_macros.h"
 #include "tfcompat/model/optimizer.h"
 
 namespace tfcompat::model {

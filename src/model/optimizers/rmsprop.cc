@@ -6,9 +6,9 @@
 //   var -= mom
 // Slots in TF's creation order: "RMSProp" = ms (ones), then "RMSProp_1" = mg
 // when centered, then momentum ("RMSProp_1", or "RMSProp_2" when centered).
-#include "tfcompat/base/status_macros.h"
 #include "kernels/eigen_types.h"
 #include "kernels/pieces.h"
+#include "tfcompat/base/status_macros.h"
 #include "tfcompat/model/optimizer.h"
 
 namespace tfcompat::model {

@@ -1,12 +1,12 @@
-#include <boost/test/unit_test.hpp>
+#include "tfcompat/base/status.h"
 
+#include <boost/test/unit_test.hpp>
 #include <cerrno>
 #include <exception>
 #include <string>
 #include <utility>
 
 #include "tfcompat/base/status_macros.h"
-#include "tfcompat/base/status.h"
 
 namespace tfcompat {
 namespace {
@@ -42,8 +42,7 @@ BOOST_AUTO_TEST_CASE(WithContextPrefixesErrorsOnly) {
 
 BOOST_AUTO_TEST_CASE(ErrnoMapsToTensorFlowCodes) {
   BOOST_TEST(static_cast<int>(ErrnoToStatus(ENOENT, "p").code()) == static_cast<int>(StatusCode::kNotFound));
-  BOOST_TEST(static_cast<int>(ErrnoToStatus(ENOSPC, "p").code()) ==
-             static_cast<int>(StatusCode::kResourceExhausted));
+  BOOST_TEST(static_cast<int>(ErrnoToStatus(ENOSPC, "p").code()) == static_cast<int>(StatusCode::kResourceExhausted));
   BOOST_TEST(ErrnoToStatus(ENOENT, "p").message().rfind("p: ", 0) == 0);
 }
 

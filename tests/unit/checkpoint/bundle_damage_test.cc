@@ -191,7 +191,8 @@ BOOST_AUTO_TEST_CASE(NewerVersionIsRefused) {
   table::TableBuilder builder;
   BOOST_REQUIRE(builder.Add("", header.SerializeAsString()).ok());
   WriteAll(dir.file("x.index"), *builder.Finish());
-  BOOST_TEST(Contains(BundleReader::Open(dir.file("x")).status(), "Checkpoint min consumer version 7 above current version 1"));
+  BOOST_TEST(Contains(BundleReader::Open(dir.file("x")).status(),
+                      "Checkpoint min consumer version 7 above current version 1"));
 }
 
 BOOST_AUTO_TEST_CASE(MissingShardFailsOnlyItsTensors) {

@@ -1,11 +1,11 @@
-#include <boost/test/unit_test.hpp>
+#include "tfcompat/checkpoint/bundle.h"
 
+#include <boost/test/unit_test.hpp>
 #include <complex>
 #include <limits>
 
 #include "checkpoint/bundle_format.h"
 #include "io/coding.h"
-#include "tfcompat/checkpoint/bundle.h"
 #include "tfcompat/io/crc32c.h"
 #include "util/temp_dir.h"
 #include "util/text.h"
@@ -87,7 +87,8 @@ BOOST_AUTO_TEST_CASE(SliceKeyKnownAnswer) {
   first->set_start(0);
   first->set_length(5);
   slice.add_extent();
-  BOOST_TEST(bundle::EncodeTensorNameSlice("w", slice) == Bytes({0x00, 0x77, 0x00, 0x01, 0x01, 0x02, 0x80, 0x85, 0x80, 0x7f}));
+  BOOST_TEST(bundle::EncodeTensorNameSlice("w", slice) ==
+             Bytes({0x00, 0x77, 0x00, 0x01, 0x01, 0x02, 0x80, 0x85, 0x80, 0x7f}));
 }
 
 BOOST_AUTO_TEST_CASE(OrderedCodeNumbersAreKnownBytesInIncreasingOrder) {
@@ -104,9 +105,9 @@ BOOST_AUTO_TEST_CASE(OrderedCodeNumbersAreKnownBytesInIncreasingOrder) {
   BOOST_TEST(out == Bytes({0x7f, 0xbf, 0xc0, 0x40, 0x3f, 0xbf}));
   // Increasing values give increasing encodings.
   std::string previous;
-  for (int64_t v : {std::numeric_limits<int64_t>::min(), int64_t{-100000}, int64_t{-65}, int64_t{-64}, int64_t{0},
-                    int64_t{63}, int64_t{64}, int64_t{8191}, int64_t{8192}, int64_t{1} << 40,
-                    std::numeric_limits<int64_t>::max()}) {
+  for (int64_t v :
+       {std::numeric_limits<int64_t>::min(), int64_t{-100000}, int64_t{-65}, int64_t{-64}, int64_t{0}, int64_t{63},
+        int64_t{64}, int64_t{8191}, int64_t{8192}, int64_t{1} << 40, std::numeric_limits<int64_t>::max()}) {
     std::string encoded;
     bundle::WriteSignedNumIncreasing(&encoded, v);
     BOOST_TEST((previous < encoded), "value " << v);
@@ -162,7 +163,8 @@ BOOST_AUTO_TEST_CASE(RoundTripEveryDtypeAcrossShards) {
     BOOST_TEST((*reader)->VerifyAll().ok());
     // Only the final names remain.
     std::vector<std::string> files;
-    for (auto& f : boost::filesystem::directory_iterator(dir.file("sub"))) files.push_back(f.path().filename().string());
+    for (auto& f : boost::filesystem::directory_iterator(dir.file("sub")))
+      files.push_back(f.path().filename().string());
     for (const std::string& f : files) BOOST_TEST(f.find("tempstate") == std::string::npos, f);
   }
 }
@@ -193,8 +195,8 @@ BOOST_AUTO_TEST_CASE(AbandonedWriterLeavesNoFiles) {
 
 BOOST_AUTO_TEST_CASE(ReadsTensorFlowSavedModelVariables) {
   // Uncompressed (TF 1.0 era), Snappy (TF 1.14) and Snappy object-based (TF 2.14).
-  for (const char* model : {"saved_model_half_plus_three", "saved_model_half_plus_two_cpu",
-                            "saved_model_half_plus_two_tf2_cpu"}) {
+  for (const char* model :
+       {"saved_model_half_plus_three", "saved_model_half_plus_two_cpu", "saved_model_half_plus_two_tf2_cpu"}) {
     auto reader = BundleReader::Open(kServing + model + "/00000123/variables/variables");
     BOOST_REQUIRE_MESSAGE(reader.ok(), model << ": " << reader.status().ToString());
     BOOST_TEST((*reader)->VerifyAll().ok(), model);
@@ -240,16 +242,20 @@ BOOST_AUTO_TEST_CASE(AssemblesPartitionedTensor) {
     BOOST_REQUIRE(writer.ok());
     // w [3,2] in two row partitions, s [2] strings in two (added out of
     // order), "half" missing its second half, "whole" a slice covering all.
-    BOOST_REQUIRE((*writer)->AddSlice("w", {3, 2}, {{0, 1}, {0, -1}},
-                                      Tensor::FromVector<int32_t>(DataType::kInt32, {1, 2}, {1, 2})).ok());
-    BOOST_REQUIRE((*writer)->AddSlice("w", {3, 2}, {{1, 2}, {0, 2}},
-                                      Tensor::FromVector<int32_t>(DataType::kInt32, {2, 2}, {3, 4, 5, 6})).ok());
+    BOOST_REQUIRE(
+        (*writer)
+            ->AddSlice("w", {3, 2}, {{0, 1}, {0, -1}}, Tensor::FromVector<int32_t>(DataType::kInt32, {1, 2}, {1, 2}))
+            .ok());
+    BOOST_REQUIRE((*writer)
+                      ->AddSlice("w", {3, 2}, {{1, 2}, {0, 2}},
+                                 Tensor::FromVector<int32_t>(DataType::kInt32, {2, 2}, {3, 4, 5, 6}))
+                      .ok());
     BOOST_REQUIRE((*writer)->AddSlice("s", {2}, {{1, 1}}, *Tensor::FromStrings({1}, {"second"})).ok());
     BOOST_REQUIRE((*writer)->AddSlice("s", {2}, {{0, 1}}, *Tensor::FromStrings({1}, {"first"})).ok());
-    BOOST_REQUIRE((*writer)->AddSlice("half", {4}, {{0, 2}},
-                                      Tensor::FromVector<float>(DataType::kFloat, {2}, {1, 2})).ok());
-    BOOST_REQUIRE((*writer)->AddSlice("whole", {2}, {{0, 2}},
-                                      Tensor::FromVector<float>(DataType::kFloat, {2}, {1, 2})).ok());
+    BOOST_REQUIRE(
+        (*writer)->AddSlice("half", {4}, {{0, 2}}, Tensor::FromVector<float>(DataType::kFloat, {2}, {1, 2})).ok());
+    BOOST_REQUIRE(
+        (*writer)->AddSlice("whole", {2}, {{0, 2}}, Tensor::FromVector<float>(DataType::kFloat, {2}, {1, 2})).ok());
     BOOST_REQUIRE((*writer)->Finish().ok());
   }
   {

@@ -1,6 +1,7 @@
+#include "tfcompat/checkpoint/checkpoint.h"
+
 #include <boost/test/unit_test.hpp>
 
-#include "tfcompat/checkpoint/checkpoint.h"
 #include "util/temp_dir.h"
 #include "util/text.h"
 
@@ -79,7 +80,8 @@ BOOST_AUTO_TEST_CASE(EmptyOrMissingStateFileIsAnError) {
   TempDir dir;
   BOOST_TEST((LatestCheckpoint(dir.path()).status().code() == StatusCode::kNotFound));
   WriteAll(dir.file("checkpoint"), "all_model_checkpoint_paths: \"x\"\n");
-  BOOST_TEST(ReadCheckpointState(dir.path()).status().message() == "Invalid checkpoint state loaded from " + dir.path());
+  BOOST_TEST(ReadCheckpointState(dir.path()).status().message() ==
+             "Invalid checkpoint state loaded from " + dir.path());
   BOOST_TEST(!ResolveCheckpoint(dir.file("nope")).ok());
 }
 
@@ -93,15 +95,15 @@ BOOST_AUTO_TEST_CASE(ManagerKeepsNewestAndDeletesOnlyDroppedFiles) {
     BOOST_REQUIRE_MESSAGE(prefix.ok(), prefix.status().ToString());
     BOOST_TEST(*prefix == dir.file("model.ckpt-" + std::to_string(step)));
   }
-  BOOST_TEST((Listing(dir.path()) ==
-              std::vector<std::string>{"checkpoint", "model.ckpt-1.index.unrelated", "model.ckpt-10.data-00000-of-00001",
-                                       "model.ckpt-10.index", "model.ckpt-100.data-00000-of-00001",
-                                       "model.ckpt-100.index"}));
-  BOOST_TEST(ReadAll(dir.file("checkpoint")).starts_with(
-      "model_checkpoint_path: \"model.ckpt-100\"\n"
-      "all_model_checkpoint_paths: \"model.ckpt-10\"\n"
-      "all_model_checkpoint_paths: \"model.ckpt-100\"\n"
-      "all_model_checkpoint_timestamps: "));
+  BOOST_TEST(
+      (Listing(dir.path()) == std::vector<std::string>{"checkpoint", "model.ckpt-1.index.unrelated",
+                                                       "model.ckpt-10.data-00000-of-00001", "model.ckpt-10.index",
+                                                       "model.ckpt-100.data-00000-of-00001", "model.ckpt-100.index"}));
+  BOOST_TEST(ReadAll(dir.file("checkpoint"))
+                 .starts_with("model_checkpoint_path: \"model.ckpt-100\"\n"
+                              "all_model_checkpoint_paths: \"model.ckpt-10\"\n"
+                              "all_model_checkpoint_paths: \"model.ckpt-100\"\n"
+                              "all_model_checkpoint_timestamps: "));
   BOOST_TEST(*LatestCheckpoint(dir.path()) == dir.file("model.ckpt-100"));
 
   // A new manager adopts the list and keeps counting from it.
@@ -124,8 +126,7 @@ BOOST_AUTO_TEST_CASE(KeepMaxZeroKeepsAll) {
 
 BOOST_AUTO_TEST_CASE(EveryNHoursPreservesButUnlists) {
   TempDir dir;
-  auto manager =
-      CheckpointManager::Create(dir.path(), Keep(1, 1e-12));
+  auto manager = CheckpointManager::Create(dir.path(), Keep(1, 1e-12));
   BOOST_REQUIRE(manager.ok());
   for (int64_t step = 0; step < 3; ++step) BOOST_REQUIRE((*manager)->Save(step, Model(1, step)).ok());
   BOOST_TEST((*manager)->checkpoints().size() == 1u);
@@ -163,8 +164,7 @@ BOOST_AUTO_TEST_CASE(RestoreReportsEveryMismatchInTensorFlowsWords) {
   BOOST_REQUIRE(manager.ok());
   auto prefix = (*manager)->Save(5, Model(0.5f, 5));
   BOOST_REQUIRE(prefix.ok());
-  std::vector<VariableSpec> good = {{"dense/kernel", DataType::kFloat, {3, 2}},
-                                    {"global_step", DataType::kInt64, {}}};
+  std::vector<VariableSpec> good = {{"dense/kernel", DataType::kFloat, {3, 2}}, {"global_step", DataType::kInt64, {}}};
   auto values = RestoreVariables(*prefix, good);
   BOOST_REQUIRE(values.ok());
   BOOST_TEST(values->at(1).flat<int64_t>()[0] == 5);

@@ -1,15 +1,15 @@
 // ModelDirLock between processes: a live holder refuses a second one (the
 // message names it), a killed holder's lock is taken over, a lock naming
 // another host is never taken over.
-#include <boost/test/unit_test.hpp>
+#include "tfcompat/checkpoint/model_dir_lock.h"
 
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <boost/test/unit_test.hpp>
 #include <string>
 
-#include "tfcompat/checkpoint/model_dir_lock.h"
 #include "util/child_process.h"
 #include "util/temp_dir.h"
 #include "util/text.h"
@@ -45,8 +45,8 @@ BOOST_AUTO_TEST_CASE(SecondProcessIsRefusedWithHolderNamed) {
   TempDir dir;
   auto lock = ModelDirLock::Acquire(dir.path());
   BOOST_REQUIRE(lock.ok());
-  const std::string expected = "Model directory " + dir.path() + " is in use by pid " + std::to_string(::getpid()) +
-                               " on host ";
+  const std::string expected =
+      "Model directory " + dir.path() + " is in use by pid " + std::to_string(::getpid()) + " on host ";
   const ChildExit child = RunInChild([&] {
     auto second = ModelDirLock::Acquire(dir.path());
     if (second.ok()) return 1;

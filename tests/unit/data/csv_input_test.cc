@@ -91,10 +91,9 @@ BOOST_AUTO_TEST_CASE(BadTfHeaderIsAnError) {
 
 // Seen while writing csv_fuzzer (whose malloc limit then reported it): a
 // header claiming 100000 features made the reader reserve features for
-// every line before reading one (13 GB for this 64 KB file). In a child limited to 4 GiB of address space the parse must
-// fail cleanly instead of throwing std::bad_alloc. (Sanitizer builds
-// reserve terabytes of shadow memory, so there the fuzz seed
-// tests/fuzz/corpus/csv_fuzzer/wide_header_many_lines covers it.)
+// every line before reading one (13 GB for this 64 KB file). In a child limited to 4 GiB of address space the parse
+// must fail cleanly instead of throwing std::bad_alloc. (Sanitizer builds reserve terabytes of shadow memory, so there
+// the fuzz seed tests/fuzz/corpus/csv_fuzzer/wide_header_many_lines covers it.)
 #if !defined(__SANITIZE_ADDRESS__)
 BOOST_AUTO_TEST_CASE(WideHeaderDoesNotReserveBeyondTheText) {
   std::string csv = "1,100000,a\n";

@@ -11,12 +11,12 @@
 #include <string_view>
 #include <vector>
 
-#include "tfcompat/tensorflow/event.pb.h"
-#include "tfcompat/data/csv_input.h"
 #include "tfcompat/checkpoint/checkpoint.h"
 #include "tfcompat/checkpoint/model_dir_lock.h"
+#include "tfcompat/data/csv_input.h"
 #include "tfcompat/estimator/estimator.h"
 #include "tfcompat/summary/event_file_reader.h"
+#include "tfcompat/tensorflow/event.pb.h"
 #include "util/iris.h"
 #include "util/temp_dir.h"
 #include "util/text.h"
@@ -46,7 +46,8 @@ bool MatchesPattern(std::string_view text, std::string_view pattern) {
     return false;
   }
   if (text.empty()) return false;
-  const bool same = pattern.front() == '#' ? (text.front() >= '0' && text.front() <= '9') : text.front() == pattern.front();
+  const bool same =
+      pattern.front() == '#' ? (text.front() >= '0' && text.front() <= '9') : text.front() == pattern.front();
   return same && MatchesPattern(text.substr(1), pattern.substr(1));
 }
 

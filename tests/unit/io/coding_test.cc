@@ -1,9 +1,9 @@
+#include "io/coding.h"
+
 #include <boost/test/unit_test.hpp>
 #include <cstdint>
 #include <string>
 #include <vector>
-
-#include "io/coding.h"
 
 namespace tfcompat {
 namespace {

@@ -53,9 +53,9 @@ const std::vector<std::vector<size_t>> kPieceLists = {
     {},
     {1},
     {4095, 1, 4096},
-    {size_t{8} << 20},                          // Exactly one staging buffer.
-    {(size_t{8} << 20) + 1},                    // One past it: a buffered tail.
-    {3 << 20, 7 << 20, 123, (16 << 20) + 4097}, // Pieces across buffer edges.
+    {size_t{8} << 20},                           // Exactly one staging buffer.
+    {(size_t{8} << 20) + 1},                     // One past it: a buffered tail.
+    {3 << 20, 7 << 20, 123, (16 << 20) + 4097},  // Pieces across buffer edges.
 };
 
 BOOST_AUTO_TEST_SUITE(FileTest)

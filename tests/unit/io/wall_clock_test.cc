@@ -64,11 +64,11 @@ BOOST_AUTO_TEST_CASE(FirstRateMustBeACounterFrequency) {
   const auto rate = MeasuredRate(1000, 0, 1000 + 150'000'000, 50'000'000, 0);
   BOOST_REQUIRE(rate.has_value());
   BOOST_TEST(*rate == 1.0 / 3e9, boost::test_tools::tolerance(1e-12));
-  BOOST_TEST(!MeasuredRate(0, 0, 1'000'000, 50'000'000, 0).has_value());         // 20 MHz
-  BOOST_TEST(!MeasuredRate(0, 0, 10'000'000'000, 50'000'000, 0).has_value());    // 200 GHz
-  BOOST_TEST(!MeasuredRate(5, 0, 5, 50'000'000, 0).has_value());                 // no tick
-  BOOST_TEST(!MeasuredRate(5, 0, 4, 50'000'000, 0).has_value());                 // backwards
-  BOOST_TEST(!MeasuredRate(0, 50'000'000, 150'000'000, 0, 0).has_value());       // clock went back
+  BOOST_TEST(!MeasuredRate(0, 0, 1'000'000, 50'000'000, 0).has_value());       // 20 MHz
+  BOOST_TEST(!MeasuredRate(0, 0, 10'000'000'000, 50'000'000, 0).has_value());  // 200 GHz
+  BOOST_TEST(!MeasuredRate(5, 0, 5, 50'000'000, 0).has_value());               // no tick
+  BOOST_TEST(!MeasuredRate(5, 0, 4, 50'000'000, 0).has_value());               // backwards
+  BOOST_TEST(!MeasuredRate(0, 50'000'000, 150'000'000, 0, 0).has_value());     // clock went back
 }
 
 BOOST_AUTO_TEST_CASE(LaterRatesFollowSlewsButNotSteps) {

@@ -99,7 +99,8 @@ BOOST_AUTO_TEST_CASE(CustomModelTrainsThroughTheModelInterface) {
 BOOST_AUTO_TEST_CASE(IrisTutorialReachesNinetyPercentTestAccuracy) {
   auto trainer = IrisTrainer(2018);
   auto train =
-      data::DatasetBatches::Create(ReadIris("iris_training.csv"), {.batch_size = 100, .shuffle = true, .seed = 2018}).value();
+      data::DatasetBatches::Create(ReadIris("iris_training.csv"), {.batch_size = 100, .shuffle = true, .seed = 2018})
+          .value();
   RecordingHook hook;
   TrainHook* hooks[] = {&hook};
   BOOST_REQUIRE(trainer->Train(train.get(), TrainSteps::Steps(1000), hooks).ok());
@@ -107,7 +108,8 @@ BOOST_AUTO_TEST_CASE(IrisTutorialReachesNinetyPercentTestAccuracy) {
   BOOST_TEST(hook.steps.size() == 1000u);
   BOOST_TEST(hook.losses.back() < hook.losses.front() / 4);
   auto test =
-      data::DatasetBatches::Create(ReadIris("iris_test.csv"), {.batch_size = 100, .shuffle = false, .num_epochs = 1}).value();
+      data::DatasetBatches::Create(ReadIris("iris_test.csv"), {.batch_size = 100, .shuffle = false, .num_epochs = 1})
+          .value();
   const auto metrics = trainer->Evaluate(test.get(), std::nullopt).value();
   BOOST_TEST_MESSAGE("iris test accuracy " << metrics.at("accuracy") << " average_loss " << metrics.at("average_loss"));
   BOOST_TEST(metrics.at("accuracy") >= 0.9);

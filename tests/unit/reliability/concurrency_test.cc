@@ -2,9 +2,8 @@
 // complete checkpoints; many threads share one SummaryWriter; threads share
 // the estimator's matrix-product thread pool (this file is also built alone
 // under ThreadSanitizer, see tests/CMakeLists.txt).
-#include <boost/test/unit_test.hpp>
-
 #include <atomic>
+#include <boost/test/unit_test.hpp>
 #include <map>
 #include <set>
 #include <string>
@@ -45,8 +44,8 @@ BOOST_AUTO_TEST_CASE(ReaderSeesOnlyCompleteCheckpointsWhileSaving) {
         if (latest.status().code() != StatusCode::kNotFound) ++wrong;
         continue;
       }
-      auto values = RestoreVariables(*latest, {{"global_step", DataType::kInt64, TensorShape{}},
-                                               {"w", DataType::kFloat, TensorShape{4}}});
+      auto values = RestoreVariables(
+          *latest, {{"global_step", DataType::kInt64, TensorShape{}}, {"w", DataType::kFloat, TensorShape{4}}});
       if (!values.ok()) {
         // keep_checkpoint_max deleted it between LatestCheckpoint and the
         // read: NotFound, never DataLoss or a value from a partial file.

@@ -2,12 +2,11 @@
 // (estimator-basics model.ckpt-0) and a real event file: each is either
 // detected (an error from the reader) or harmless (the reader returns
 // exactly the original values). A silent wrong value or a crash fails.
-#include <boost/test/unit_test.hpp>
-
 #include <fcntl.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <boost/test/unit_test.hpp>
 #include <string>
 #include <utility>
 #include <vector>
@@ -80,8 +79,12 @@ Counts Sweep(InPlaceFile& file, size_t size, bool truncate, Classify classify) {
       file.FlipBit(v);
     }
     switch (classify()) {
-      case Outcome::kDetected: ++counts.detected; break;
-      case Outcome::kHarmless: ++counts.harmless; break;
+      case Outcome::kDetected:
+        ++counts.detected;
+        break;
+      case Outcome::kHarmless:
+        ++counts.harmless;
+        break;
       case Outcome::kWrong:
         ++counts.wrong;
         BOOST_ERROR((truncate ? "truncation at " : "bit flip ") << v << " reads different values without an error");
@@ -192,8 +195,8 @@ BOOST_AUTO_TEST_CASE(EveryEventFileTruncationReadsTheCompleteEvents) {
   // reported as damage, so "harmless" here means exactly that.
   const Counts counts = Sweep(file, bytes.size(), true, [&] {
     const std::vector<std::string> events = ReadEvents(path, &clean_end);
-    const bool complete_prefix = clean_end && events.size() <= original.size() &&
-                                 std::equal(events.begin(), events.end(), original.begin());
+    const bool complete_prefix =
+        clean_end && events.size() <= original.size() && std::equal(events.begin(), events.end(), original.begin());
     return complete_prefix ? Outcome::kHarmless : Outcome::kWrong;
   });
   Report("go-tensorboard event file: truncations (every complete event read, clean stop)", counts);

@@ -2,7 +2,6 @@
 // before allocation, state-file paths confined to the model directory,
 // projector files confined to the run directory.
 #include <boost/test/unit_test.hpp>
-
 #include <string>
 #include <vector>
 
@@ -92,7 +91,8 @@ BOOST_AUTO_TEST_CASE(HugeRankInCraftedIndexIsRefused) {
   BOOST_REQUIRE(builder.Add("", bundle::MakeHeader(1).SerializeAsString()).ok());
   BOOST_REQUIRE(builder.Add("t", entry.SerializeAsString()).ok());
   WriteAll(dir.file("x.index"), *builder.Finish());
-  BOOST_TEST(Contains(BundleReader::Open(dir.file("x")).status(), "key t has rank 300, above the reader's limit of 254"));
+  BOOST_TEST(
+      Contains(BundleReader::Open(dir.file("x")).status(), "key t has rank 300, above the reader's limit of 254"));
 }
 
 BOOST_AUTO_TEST_CASE(StateFilePathsStayInsideTheModelDirectory) {
@@ -105,7 +105,8 @@ BOOST_AUTO_TEST_CASE(StateFilePathsStayInsideTheModelDirectory) {
     auto latest = LatestCheckpoint(model_dir);
     BOOST_REQUIRE(!latest.ok());
     BOOST_TEST((latest.status().code() == StatusCode::kInvalidArgument));
-    BOOST_TEST(Contains(latest.status(), "which is outside the model directory " + model_dir), latest.status().ToString());
+    BOOST_TEST(Contains(latest.status(), "which is outside the model directory " + model_dir),
+               latest.status().ToString());
     // Explicitly allowed, it is followed.
     auto allowed = ReadCheckpointState(model_dir, {.allow_paths_outside_dir = true});
     BOOST_TEST(allowed.ok(), allowed.status().ToString());
@@ -114,8 +115,8 @@ BOOST_AUTO_TEST_CASE(StateFilePathsStayInsideTheModelDirectory) {
     BOOST_TEST(!CheckpointManager::Create(model_dir).ok());
   }
   // An outside path in the list (not the latest) is refused just the same.
-  WriteAll(model_dir + "/checkpoint", "model_checkpoint_path: \"model.ckpt-1\"\nall_model_checkpoint_paths: \"" +
-                                          dir.file("outside") + "\"\n");
+  WriteAll(model_dir + "/checkpoint",
+           "model_checkpoint_path: \"model.ckpt-1\"\nall_model_checkpoint_paths: \"" + dir.file("outside") + "\"\n");
   BOOST_TEST(Contains(ReadCheckpointState(model_dir).status(), "outside the model directory"));
   // TF writes absolute paths inside the directory; those are followed.
   WriteAll(model_dir + "/checkpoint", "model_checkpoint_path: \"" + model_dir + "/model.ckpt-1\"\n");
@@ -165,7 +166,7 @@ BOOST_AUTO_TEST_CASE(FirstSaveRemovesWhatAKilledSaveLeft) {
   const std::vector<std::string> stale = {"model.ckpt-5.index.tempstate123", "model.ckpt-5.data-0.tempstate9",
                                           "checkpoint.tmp42", "model.ckpt-4.data-00000-of-00001"};
   const std::vector<std::string> kept = {"notes.tempstate1", "model.ckpt-5.index", "model.ckpt-5.data-00000-of-00001",
-                                         "checkpoint.txt", "checkpoint.tmpx", "other.ckpt-4.data-00000-of-00001"};
+                                         "checkpoint.txt",   "checkpoint.tmpx",    "other.ckpt-4.data-00000-of-00001"};
   for (const std::string& name : stale) WriteAll(dir.file(name), "partial");
   for (const std::string& name : kept) WriteAll(dir.file(name), "keep");
   auto manager = CheckpointManager::Create(dir.path());

@@ -12,12 +12,9 @@ namespace {
                                         double accuracy) {
 #ifndef TFCOMPAT_SWAPPED
   const tfcompat::Status statuses[] = {
-      writer.AddScalar("loss", loss, step),
-      writer.AddScalar("accuracy", accuracy, epoch),
-      writer.AddScalar("count", 3, step),
-      writer.AddScalar("constant", 0.25f, 7L),
-      writer.AddScalarTensor("loss", loss, step),
-      writer.AddScalarTensor("accuracy", accuracy, epoch),
+      writer.AddScalar("loss", loss, step),       writer.AddScalar("accuracy", accuracy, epoch),
+      writer.AddScalar("count", 3, step),         writer.AddScalar("constant", 0.25f, 7L),
+      writer.AddScalarTensor("loss", loss, step), writer.AddScalarTensor("accuracy", accuracy, epoch),
       writer.AddScalarTensor("count", 3, step),
   };
   for (const tfcompat::Status& status : statuses) {

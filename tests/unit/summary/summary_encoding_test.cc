@@ -153,7 +153,8 @@ BOOST_AUTO_TEST_CASE(TfDefaultBucketIndexIsTheBinarySearch) {
   size_t mismatches = 0;
   for (double x : xs) {
     if (TfDefaultBucketIndex(x) != UpperBoundBucket(x)) {
-      if (++mismatches <= 5) BOOST_ERROR("x = " << x << ": " << TfDefaultBucketIndex(x) << " vs " << UpperBoundBucket(x));
+      if (++mismatches <= 5)
+        BOOST_ERROR("x = " << x << ": " << TfDefaultBucketIndex(x) << " vs " << UpperBoundBucket(x));
     }
   }
   BOOST_TEST(mismatches == 0u, mismatches << " of " << xs.size() << " values in another bucket");

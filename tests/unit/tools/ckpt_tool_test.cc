@@ -1,7 +1,5 @@
 #include <boost/test/unit_test.hpp>
-
 #include <nlohmann/json.hpp>
-
 #include <sstream>
 
 #include "commands.h"
@@ -49,8 +47,8 @@ BOOST_AUTO_TEST_CASE(PrintSummarisesTensorsAsTextAndJson) {
   TempDir dir;
   const std::string prefix = Save(dir, 7, 1);
   std::ostringstream out, err;
-  BOOST_REQUIRE_EQUAL(RunPrint({.path = prefix, .names = {"dense/kernel", "dense/bias", "names"}, .json = false}, out, err),
-                      kExitOk);
+  BOOST_REQUIRE_EQUAL(
+      RunPrint({.path = prefix, .names = {"dense/kernel", "dense/bias", "names"}, .json = false}, out, err), kExitOk);
   BOOST_TEST(out.str() ==
              "dense/kernel  float32  [2,4]\n  [1 2 3 ... 6 7 8]\n  min=1 max=8 mean=4.5 std=2.29129 nan=0 inf=0\n"
              "dense/bias  float32  [2]\n  [nan inf]\n  min=0 max=0 mean=0 std=0 nan=1 inf=1\n"
