@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Installs what is missing, builds tfcompat (Release) and runs the Iris
 # tutorial of TensorFlow's Estimator guide (premade_estimator.py) with the
 # `estimator` tool: train, evaluate, predict. Run it again and training

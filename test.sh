@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Installs what is missing, builds, and runs every test through ctest:
 # unit tests, the package tests (static and shared installs), and the interop tests against real
 # TensorFlow and TensorBoard (venvs under build/venv). Under CI=true warnings

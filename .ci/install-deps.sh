@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Installs the Debian packages tfcompat builds and tests with, when missing.
 # Idempotent and non-interactive; a no-op in well under a second when
 # everything is present.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Checkpoint save/restore throughput, printed beside a raw write/read of the
 // same bytes with CRC32C and beside TensorFlow's tf.train.Checkpoint (run
 // through bench/checkpoint_bench_tf.py with the given Python) in one run.

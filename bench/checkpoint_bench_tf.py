@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """TensorFlow's side of checkpoint_bench: tf.train.Checkpoint write and read
 of COUNT float32 variables of FLOATS elements. Prints "save_s cold_s warm_s":
 the save (TF does not fsync), a restore after the checkpoint's files were

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // crc32c_bench: CRC-32C throughput of tfcompat::crc32c::Extend beside two
 // peers measured in the same run: a plain byte-at-a-time table, and a single
 // dependent chain of the SSE4.2 crc32 instruction written inline in the

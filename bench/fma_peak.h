@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // This core's peak single-precision FMA rate, measured, for benchmarks that
 // report a fraction of it (train_bench, gemm_bench): at the width of the
 // vectors that Gemm()'s packed kernel uses, whatever flags the benchmark was

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Built with -mavx512f; called only where Gemm() runs its AVX-512 kernel.
 #include "fma_round.h"
 #include "kernels/simd_avx512.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The FMA chains of fma_peak.h, written once over a vector type. Included
 // only by fma_peak.cc, fma_peak_avx2.cc and fma_peak_avx512.cc, each with its
 // own ISA flags and its own V (the library's simd_avx2.h and simd_avx512.h,

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // gemm_bench: the dense layers' matrix products, Eigen beside our kernels.
 //
 //   build/bin/gemm_bench [--seconds S] [--cpu-time]

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # portable_vs_native.sh [--rounds N] [--portable DIR] [--native DIR] [--isa NAME]
 #
 # What building for any x86-64 (the default) costs against building for this

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // summary_bench: scalar events per second and bytes per event of
 // SummaryWriter::AddScalar, one thread, one file, wall clock including the
 // final flush and close, beside in the same run:

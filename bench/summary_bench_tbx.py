@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """tensorboardX peer of summary_bench: N add_scalar calls, one writer, wall
 clock including close(). Prints "<events/s> <bytes/event>" (the first,
 file_version record excluded)."""

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // A std::chrono clock of the calling thread's CPU time, for benchmarks of work
 // that runs on one thread: on a machine shared with other processes, wall
 // time also counts the time slices they take, CPU time does not.

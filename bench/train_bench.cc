@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // train_bench: training speed of the estimator's canned DNNClassifier.
 //
 //   build/bin/train_bench [--peer PYTHON] [--isa NAME] [--steps]

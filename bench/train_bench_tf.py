@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """TF Estimator peer for train_bench: steady-state training steps per second
 of tf.compat.v1.estimator.DNNClassifier on the same models and data.
 

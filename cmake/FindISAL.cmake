@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # Finds Intel's ISA-L (libisal), which ships a pkg-config file but no CMake
 # package, and defines the IMPORTED target ISAL::ISAL. tfcompat installs this
 # module beside its package configuration so that a project linking the

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // summary_demo LOGDIR: writes every kind of summary TensorBoard shows, with
 // known values, then closes. `tensorboard --logdir LOGDIR` shows them; the
 // interop test tests/interop/test_summary_tensorboard.py checks each one.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // tfrecord_demo: writes a small TFRecord file in each of TensorFlow's
 // compression types and reads each back, printing what it wrote and read.
 //

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Deterministic random numbers for initialisers, dropout and shuffling.
 //
 // The engine is SplitMix64 (Steele, Lea and Flood 2014): fully specified

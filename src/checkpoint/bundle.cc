@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // BundleWriter and BundleReader; the byte layout is in bundle_format.cc and
 // table.cc.
 #include "tfcompat/checkpoint/bundle.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Tensor bundle layout (TensorFlow core/util/tensor_bundle):
 //
 // P.index is a table (see table.cc) mapping

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Pure encode/decode functions of the tensor bundle format (internal); the
 // layout is described at the top of bundle_format.cc.
 #ifndef TFCOMPAT_SRC_CHECKPOINT_BUNDLE_FORMAT_H_

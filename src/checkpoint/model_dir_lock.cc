@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Lock file layout (text, one field a line, written by the holder):
 //
 //   pid <decimal pid>

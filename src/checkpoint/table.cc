@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Table layout (TensorFlow's lib/io/table_format.txt, LevelDB without filter
 // blocks), all integers little-endian:
 //

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The immutable sorted table TensorFlow stores a checkpoint's `.index` in: a
 // LevelDB SSTable without filter blocks (internal). The byte layout is
 // described at the top of table.cc.

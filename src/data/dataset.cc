@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #include "tfcompat/data/dataset.h"
 
 #include <numeric>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #include "estimator/checkpoint_saver_hook.h"
 
 #include <span>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // TF's CheckpointSaverHook as Estimator.train installs it: saves a
 // checkpoint of every variable at the first step (the restored or initial
 // global_step), then whenever save_checkpoints_steps global steps or

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // What code inside tfcompat may do with an Estimator beyond its public API
 // (internal): do the file I/O of Train and Evaluate through another Env, as
 // tests that inject faults do.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // How TF's Python prints the numbers and times of its Estimator log lines,
 // so ours read the same ("loss = 0.2381, step = 100 (0.012 sec)").
 #ifndef TFCOMPAT_SRC_ESTIMATOR_LOG_FORMAT_H_

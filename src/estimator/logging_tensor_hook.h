@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // TF's LoggingTensorHook as Estimator.train installs it: every
 // log_step_count_steps iterations it logs the loss and the global step the
 // loss was computed at, with the time since the previous line:

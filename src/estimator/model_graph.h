@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The GraphDef an Estimator writes for TensorBoard's Graphs dashboard and
 // model_dir/graph.pbtxt (internal).
 //

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #include "tfcompat/estimator/run_config.h"
 
 namespace tfcompat::estimator {

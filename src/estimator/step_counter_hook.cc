@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #include "estimator/step_counter_hook.h"
 
 #include "tfcompat/base/status_macros.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // TF's StepCounterHook as Estimator.train installs it: counts from the first
 // step it sees and, every `every_n_steps` global steps after it, logs
 // "global_step/sec: <rate>" and writes the rate as the scalar

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // TF's SummarySaverHook as Estimator.train installs it: at the first step
 // and then every `save_steps` global steps, writes what the merged summary
 // op of the training graph holds: the Estimator's `loss`, the model's own

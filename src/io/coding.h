@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Little-endian fixed-width and varint encoding (internal), in LevelDB's
 // vocabulary: Put* append to a std::string, Get* consume from the front of a
 // std::string_view and return false when the input is too short or malformed.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // CRC-32C dispatch, chosen on the first call (g_extend below):
 //
 //   x86-64 CPU with SSE4.2   ExtendSse42OrIsal: 8 bytes (a TFRecord length)

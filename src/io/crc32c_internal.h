@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The CRC-32C implementations behind crc32c::Extend(), exposed so that tests
 // can run one suite against each and benchmarks can compare them. Library
 // code calls crc32c::Extend(), never these.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The SSE4.2 CRC-32C path. This file alone is compiled with -msse4.2 (see
 // CMakeLists.txt); crc32c.cc calls into it only after checking the CPU. It
 // must stay free of inline functions and templates shared with other files:

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The small file interface all readers and writers do their I/O through
 // (internal). Env::Default() is the POSIX file system; tests substitute an
 // Env that injects faults.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // TFRecord framing (internal), byte for byte as TensorFlow's RecordWriter
 // writes it:
 //

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #include "tfcompat/io/record_writer.h"
 
 #include <zlib.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The time-stamp-counter clock behind WallClockSeconds() (see wall_clock.h).
 //
 // The anchor is published as a sequence lock: a reader loads the version,

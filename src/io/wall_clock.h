@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // WallClockSeconds(): CLOCK_REALTIME as seconds since the Unix epoch, the
 // wall_time of every event.
 //

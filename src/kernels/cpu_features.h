@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // What the estimator's ISA-specific kernels need of the CPU, checked at run
 // time (__builtin_cpu_supports, which also checks that the OS saves the
 // wider registers). Each answer is computed once.

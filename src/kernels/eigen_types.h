@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The one place where the estimator meets Eigen's memory order.
 //
 // Every buffer outside Eigen is row-major: variables, as TensorFlow writes

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The elementwise kernels' dispatch, chosen on the first call, and their
 // Eigen implementations.
 #include "kernels/elementwise.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Elementwise kernels of the training step, each with AVX2 and AVX-512
 // variants (elementwise_avx2.cc, elementwise_avx512.cc: their own ISA flags,
 // one template source, elementwise_impl.h) chosen at run time, and an Eigen

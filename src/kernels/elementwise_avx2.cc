@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The AVX2 elementwise kernels: built with -mavx2 -mfma, called only
 // after elementwise.cc's CPU check.
 #include "kernels/elementwise_impl.h"

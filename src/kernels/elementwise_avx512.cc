@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The AVX-512 elementwise kernels: built with -mavx512f, called only
 // after elementwise.cc's CPU check.
 #include "kernels/elementwise_impl.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The elementwise kernels of elementwise.h, written once over a vector type.
 // Included only by the ISA files (elementwise_avx2.cc, elementwise_avx512.cc),
 // which instantiate them with their ISA's vector operations (simd_avx2.h,

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The ISA-specific elementwise kernels behind elementwise.h: each set defined
 // in the file named for its ISA and built with its flags, callable only where
 // the CPU has that ISA (elementwise.cc checks). Every function has the

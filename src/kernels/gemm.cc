@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Gemm(): dispatch, the Eigen implementation, and the blocked driver around
 // the packed micro-kernels (gemm_kernel.h), one driver for all of them.
 //

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Single-precision matrix products for the dense layers: C = f(A B + 1 bias^T).
 //
 // Operands are strided views, so one entry point serves the three products

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Gemm()'s AVX2 + FMA packed kernel (gemm_kernel.h), built with that ISA's
 // flags.
 #include "kernels/gemm_kernel.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // What Gemm()'s blocked driver (gemm.cc) needs from a packed micro-kernel:
 // its tile size, its two packing routines and the kernel itself. Each ISA
 // file (gemm_avx2.cc, gemm_avx512.cc) provides one PackedKernel, compiled

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The packing routines and the register-blocked micro-kernel of Gemm(),
 // written once over a vector type. Included only by the ISA files
 // (gemm_avx2.cc, gemm_avx512.cc), each built with its ISA's flags, which

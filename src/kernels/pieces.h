@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // An optimizer's update, a cache-sized piece of the variables at a time.
 //
 // An update is a few elementwise expressions over the same arrays (Adagrad:

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // AVX2 + FMA vector operations for the estimator's ISA-specific kernels
 // (gemm_kernel_impl.h, elementwise_impl.h): the struct V those templates take.
 // Included only by files built with -mavx2 -mfma (*_avx2.cc): every

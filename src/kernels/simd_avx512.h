@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // AVX-512F vector operations for the estimator's ISA-specific kernels
 // (gemm_kernel_impl.h, elementwise_impl.h): the struct V those templates take.
 // Included only by files built with -mavx512f (*_avx512.cc): every definition

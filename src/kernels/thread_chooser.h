@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Chooses, for each kind of job, whether to run it on one thread or on
 // several, by timing it both ways.
 //

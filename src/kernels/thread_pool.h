@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // A few worker threads that help one calling thread through a parallel loop.
 //
 //   ThreadPool pool(1);

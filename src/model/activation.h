@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Activation functions, applied in place to a layer's [batch, units] output.
 //
 // Each derivative is written in terms of the activation's output a = f(z),

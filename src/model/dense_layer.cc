@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #include "model/dense_layer.h"
 
 #include "kernels/gemm.h"

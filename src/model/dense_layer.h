@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // A fully connected layer on views of the parameter block (tf.layers.dense).
 //
 // Shapes: x [B, in], kernel W [in, out] (row-major, as in the checkpoint),

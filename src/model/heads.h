@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // TF1 canned heads: from logits and labels to per-example losses, their
 // gradient, predictions and head metrics.
 //

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Streaming metrics as tf.compat.v1.metrics computes them.
 //
 // AUC (metrics_impl.py `auc`, num_thresholds = 200, summation_method =

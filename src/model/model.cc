@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The canned models: a Network (input layer + dense layers) and a Head,
 // with TF1's variable names:
 //

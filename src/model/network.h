@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The input layer and a stack of dense layers: features -> logits.
 //
 // The input layer concatenates the numeric columns sorted by key, as TF's

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #include "tfcompat/summary/event_file_reader.h"
 
 #include <cstring>

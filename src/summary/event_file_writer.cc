@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #include "summary/event_file_writer.h"
 
 #include <unistd.h>

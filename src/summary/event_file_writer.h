@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // EventFileWriter (internal): one TensorBoard event file, its queue and the
 // background thread that writes it. SummaryWriter builds Events; this class
 // frames and writes them.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // PNG encoding of 8-bit images through libpng (internal).
 #ifndef TFCOMPAT_SRC_SUMMARY_PNG_ENCODER_H_
 #define TFCOMPAT_SRC_SUMMARY_PNG_ENCODER_H_

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Pure encoders behind SummaryWriter (internal): the hand-encoded scalar
 // event, histogram bucketing, PR-curve counts and WAV. No I/O.
 #ifndef TFCOMPAT_SRC_SUMMARY_SUMMARY_ENCODING_H_

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #include "tfcompat/summary/summary_writer.h"
 
 #include <google/protobuf/struct.pb.h>

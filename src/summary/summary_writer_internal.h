@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // What code inside tfcompat may do with a SummaryWriter beyond its public
 // API (internal): pick the Env (tests inject faults), pass protobuf
 // messages directly.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Fuzzes BundleReader on a whole checkpoint. Input layout:
 //
 //   index_length: fixed32 (little-endian)

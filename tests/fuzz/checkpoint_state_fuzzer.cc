@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Fuzzes the `checkpoint` state file parser. A parsed state must survive
 // FormatCheckpointState -> ParseCheckpointState unchanged.
 #include <cstddef>

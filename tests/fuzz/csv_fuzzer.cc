@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Fuzzes the CSV reader (ParseCsvDataset) under each of its layouts and
 // label modes. A parsed dataset must be consistent: rows * features
 // values, every one finite, class ids within [0, n_classes); and batches of

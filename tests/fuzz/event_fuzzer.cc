@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Fuzzes EventFileReader: framing, Event/Summary parsing and the decoding of
 // every value kind (scalars, tensors, histograms, images, ...).
 #include <cstddef>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Shared by the fuzz targets whose reader takes a path: each input is
 // written to a file in a scratch directory of this process (under $TMPDIR),
 // which is removed when the process exits.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Fuzzes RecordReader (TFRecord framing): every record read or a clean end,
 // truncated tail or DataLoss; never more records than the file can hold.
 #include <cstddef>

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Builds the libFuzzer targets with clang (ASan + UBSan + libFuzzer) in
 # BUILD_DIR, replays the committed seed corpora (each target's corpus/<name>
 # folder, and data/ for csv_fuzzer: every seed must pass), then fuzzes each

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Fuzzes the .index SSTable reader: any bytes must give entries or an error.
 #include <cstddef>
 #include <cstdint>

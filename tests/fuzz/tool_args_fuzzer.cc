@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Fuzzes the command lines of ckpt_tool and event_tool: the subcommands and
 // options as the tools set them up, parsed from arbitrary arguments (help
 // and error output included). The commands themselves are not run: they

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Test driver: writes a checkpoint described by a JSON file, so Python tests
 // can have TensorFlow read exactly what they specified.
 //

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """Shared fixtures for the interop tests: where our binaries and the
 TensorFlow-written sample files are."""
 import os

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Test driver for test_estimator.py: builds a canned model from a JSON
 // config, optionally sets initial variable values, trains, evaluates and
 // predicts, and prints every variable, the model's summaries of the first

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """Comparing our event reader (`event_tool dump --json`) with a Python
 reader's tensorflow.Event protos, event by event."""
 import json

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Runs one interop test file with the interpreter of a venv (see
 # setup_venv.sh). Without the venv the test is skipped (exit 77, which ctest
 # reports as skipped) and says why, except under CI=true, where a missing

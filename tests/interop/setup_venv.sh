@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Creates (or reuses) the interop venvs under BUILD_DIR/venv:
 #   tf/  real TensorFlow          (tests/interop/requirements.txt)
 #   tb/  the newest TensorBoard   (tests/interop/requirements-tensorboard.txt)

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """Checkpoints against real TensorFlow 2.15: TF reads what we write (every
 dtype, strings, partitioned tensors, several shards, a model_dir that
 tf.compat.v1 Saver restores from), and our reader and ckpt_tool read what

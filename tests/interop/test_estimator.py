@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """The canned models against real TF1 canned Estimators (tensorflow-estimator).
 
 For each configuration, a real tf.compat.v1.estimator model trains a few steps
@@ -143,7 +144,7 @@ CASES = [
     ("dnn-momentum", "dnn_classifier", "multiclass", [10], "Momentum"),
     ("dnn-ftrl-binary", "dnn_classifier", "binary", [10], "Ftrl"),
     ("dnn-regressor", "dnn_regressor", "regression", [10, 10], None),
-    # hidden layers wide enough for the packed matrix kernel (src/estimator/gemm.h) where the CPU has it
+    # hidden layers wide enough for the packed matrix kernel (src/kernels/gemm.h) where the CPU has it
     ("dnn-wide", "dnn_classifier", "multiclass", [64, 64], None),
     ("linear-default", "linear_classifier", "multiclass", None, None),
 ]

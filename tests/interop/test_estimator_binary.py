@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """Evaluation of a binary DNNClassifier, ours against TF's on the same checkpoint.
 
 A real tf.compat.v1.estimator.DNNClassifier (n_classes=2: versicolor or not,

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """A model_dir trained and evaluated by our `estimator` CLI, read by real
 TensorBoard 2.21: its loading code and a running server show `loss` and
 `global_step/sec` at TF's steps, the DNN's activation histograms and

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """The Estimator workflow across implementations, on model directories:
 
 - a model_dir our `estimator` CLI trained holds exactly the variables

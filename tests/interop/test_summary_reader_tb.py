@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """Our event reader against TensorBoard's own (tb venv): files written by
 tensorboardX here, by TF/PyTorch/tensorboardX in tests/testdata, and by us
 must read event for event the same."""

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """Real TensorFlow 2.15 and our event files, both ways: our reader reads
 what tf.summary writes with equal values, and TF's summary_iterator reads
 what we write."""

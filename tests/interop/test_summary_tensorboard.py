@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """The summary_demo logdir through real TensorBoard 2.21: its own loading code
 (plugin_event_accumulator with data_compat) and a real `tensorboard` server on
 127.0.0.1 queried over its HTTP data API. Every tag of every kind must come

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """TFRecord framing against real TensorFlow: TF reads what we write, we read
 what TF writes, for every compression type TF offers."""
 import random

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Test driver for interop/test_tfrecord.py: moves records between a TFRecord
 // file and hex lines (one record per line) on stdin/stdout.
 //

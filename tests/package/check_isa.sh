@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # check_isa.sh CMAKE OBJDUMP BUILD_DIR WORK_DIR
 #
 # Installs the build tree BUILD_DIR into a fresh prefix under WORK_DIR, then

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # Installs tfcompat into a fresh prefix and uses it the ways an adopting
 # project does, from the installed files only.
 #   MODE=static: installs BUILD_DIR (a static library with the tools), then

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Fails, listing the files and the first differences, when a C++ source the
 # repository tracks is not formatted as .clang-format says. Usage:
 #   check_format.sh CLANG_FORMAT REPO_DIR

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Crash torture: a child trains in a model directory and is SIGKILLed at a
 // random moment; the next child resumes from the latest checkpoint. Two
 // kinds of child (--mode):

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Runs a function or a program in a child process, optionally under
 // resource limits, and tells how it ended and what it printed:
 //

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // An Env for tests that counts every file operation and fails the ones it
 // is told to, as a failing or full disk would:
 //

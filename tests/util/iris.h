@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The Iris data of the repository (data/iris_training.csv, data/iris_test.csv,
 // in the layout of TensorFlow's premade-Estimator tutorial) and the
 // tutorial's DNNClassifier over it. Needs TFCOMPAT_REPO_DATA, the path of

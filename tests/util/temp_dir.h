@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // A fresh directory for one test (under $TMPDIR unless told another
 // parent), removed with its contents; whole-file reads and writes.
 #ifndef TFCOMPAT_TESTS_UTIL_TEMP_DIR_H_

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Lets Boost.Test print tfcompat enums in a failed BOOST_TEST (found by ADL).
 #ifndef TFCOMPAT_TESTS_UTIL_TEST_PRINT_H_
 #define TFCOMPAT_TESTS_UTIL_TEST_PRINT_H_

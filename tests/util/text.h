@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Text checks for test assertions: BOOST_TEST(Contains(status, "key w")).
 #ifndef TFCOMPAT_TESTS_UTIL_TEXT_H_
 #define TFCOMPAT_TESTS_UTIL_TEXT_H_

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The subcommands of ckpt_tool: each has an options struct, a setup
 // function that registers it with CLI11, and a run function that writes to
 // the given streams and returns the process exit code.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Helpers shared by ckpt_tool's subcommands.
 #ifndef TFCOMPAT_TOOLS_CKPT_TOOL_COMMON_H_
 #define TFCOMPAT_TOOLS_CKPT_TOOL_COMMON_H_

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // ckpt_tool diff A B [--json] [--atol X] [--rtol Y]: tensors only in A, only
 // in B, with another dtype or shape, and for same-shaped tensors whether
 // the values agree: numeric ones within |a - b| <= atol + rtol * |b|

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // ckpt_tool history DIR [--json]: the checkpoints the state file of DIR
 // lists, oldest first, with step, time (when recorded) and size on disk.
 #include <ctime>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // ckpt_tool list PATH [--json] [--filter GLOB]: every tensor's name, dtype,
 // shape and bytes, then totals. Reads only the index file.
 #include <fnmatch.h>

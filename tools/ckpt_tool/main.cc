@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // ckpt_tool: inspect, compare and validate TensorFlow checkpoints.
 #include <iostream>
 

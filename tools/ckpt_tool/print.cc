@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // ckpt_tool print PATH [NAME...] [--json]: values of tensors. Text output is
 // summarised like numpy (first and last three elements) with min / max /
 // mean / std over finite values and NaN / Inf counts; --json prints every

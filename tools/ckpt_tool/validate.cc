@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // ckpt_tool validate PATH: checks the index (footer, every block CRC,
 // header), that every data shard exists, and every tensor's offset, size
 // and CRC. Exit 0 when valid; 1 naming the first problem; 2 if PATH names

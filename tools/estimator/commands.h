@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The subcommands of the `estimator` tool: train, evaluate and predict a
 // DNNClassifier in a model directory, as tf.estimator does. Each has an
 // options struct, a setup function registering it with CLI11, and a run

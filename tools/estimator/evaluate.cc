@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // estimator evaluate [--eval_csv FILE] [--steps N] [--name NAME] [model
 // flags]: the metrics of model_dir's latest checkpoint on the test file, as
 // a table; written to model_dir/eval (or eval_NAME) for TensorBoard.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // estimator: train, evaluate and predict a DNNClassifier in a model
 // directory as tf.estimator does (the Iris tutorial by default).
 #include <iostream>

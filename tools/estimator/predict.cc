@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // estimator predict [--predict ROW]... [--predict_csv FILE] [model flags]:
 // the class and probabilities model_dir's latest checkpoint gives each
 // example. A prediction file holds one example per line (feature values,

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // estimator train [--steps N | --max_steps N] [model flags]: trains the
 // DNNClassifier in model_dir on the shuffled, repeated training file,
 // continuing from its latest checkpoint.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Loading runs for event_tool: a run is a directory holding event files;
 // its events are read from every event file in name (= creation) order.
 #ifndef TFCOMPAT_TOOLS_EVENT_TOOL_EVENT_DATA_H_

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // event_tool: inspect TensorBoard event files without TensorBoard.
 //   event_tool list LOGDIR
 //   event_tool scalars LOGDIR [--run R] [--tag T] [--format csv|json]

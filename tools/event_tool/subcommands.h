@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // event_tool's subcommands. Each has an options struct, a Setup function
 // that declares its flags on a CLI11 subcommand, and a Run function that
 // writes to `out` (results) and `err` (diagnostics) and returns the exit

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Status and StatusOr<T>: how every fallible tfcompat call reports failure.
 //
 // The codes are TensorFlow's (and absl's), so a message such as

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Early-return helpers for functions that return Status or StatusOr<T>, so a
 // chain of fallible calls reads as straight-line code.
 //

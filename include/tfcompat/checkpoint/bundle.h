@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // TensorFlow V2 checkpoints ("tensor bundles"): what tf.train.Saver,
 // tf.train.Checkpoint and Estimator write and read. A checkpoint with
 // prefix P is

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Checkpoints in a model directory, as Estimator and tf.train keep them:
 //
 //   model_dir/checkpoint                          the state file (text)

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // ModelDirLock: one writer per model directory. Two trainers saving into one
 // model_dir would interleave checkpoints and state files; the second one to
 // start is refused instead.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Tensors as checkpoints store them: a TensorFlow DataType, a row-major
 // shape and the element bytes (little-endian), or one std::string per
 // element for DT_STRING.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // CSV files into a Dataset (see dataset.h).
 //
 // Two CSV layouts are read:

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Datasets and batches: the examples of a data set in memory, and streams
 // of batches over them (TF's `dataset.shuffle(...).repeat().batch(batch_size)`).
 //

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Estimator: tf.estimator's train / evaluate / predict workflow on a model
 // directory, with TF's checkpoints, event files and log lines.
 //

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // RunConfig: tf.estimator.RunConfig's checkpoint, summary and logging
 // settings, with TF's defaults and TF's validation messages.
 #ifndef TFCOMPAT_ESTIMATOR_RUN_CONFIG_H_

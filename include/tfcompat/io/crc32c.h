@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // CRC-32C (Castagnoli) and TensorFlow's masking of it.
 //
 // TFRecord framing, checkpoint index blocks and checkpoint tensors all store

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // RecordReader: reads TFRecord files written by TensorFlow, TensorBoard,
 // PyTorch, tensorboardX or us.
 //

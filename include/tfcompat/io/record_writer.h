@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // RecordWriter: writes a TFRecord file exactly as TensorFlow's
 // tf.io.TFRecordWriter does (the framing: docs/formats/event.md).
 //

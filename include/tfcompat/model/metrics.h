@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Streaming evaluation metrics, as TF's tf.compat.v1.metrics accumulate them:
 // means and ratios (accuracy, precision, recall), the area under the ROC and
 // precision-recall curves, and the accuracy baseline of TF1's binary head.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Models: TF1's canned DNNClassifier, DNNRegressor and LinearClassifier,
 // and the Model interface a user implements for a custom model_fn.
 //

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Optimizers with TF1's update rules (tf.compat.v1.train.*Optimizer) and
 // TF1's slot names, so their state saves and restores by name:
 //

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Trainer: the checkpoint- and summary-agnostic core of Estimator.train,
 // evaluate and predict. It runs steps (forward, backward, optimizer update,
 // global_step += 1) over batches and calls hooks, so an Estimator adds

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // VariableStore: every variable of a model, by its TensorFlow name.
 //
 // Memory layout (one allocation per block, so "save every variable" is one

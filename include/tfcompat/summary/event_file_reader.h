@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // EventFileReader: iterates the events of a TensorBoard event file written
 // by TensorFlow, TensorBoard, PyTorch, tensorboardX or us.
 //

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // SummaryWriter: writes TensorBoard event files that TensorBoard 2.x shows
 // completely, with no TensorFlow in the process.
 //

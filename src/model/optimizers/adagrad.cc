@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // tf.compat.v1.train.AdagradOptimizer (TF's ApplyAdagrad kernel):
 //   accum += grad^2
 //   var   -= lr * grad / sqrt(accum)

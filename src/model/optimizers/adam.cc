@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // tf.compat.v1.train.AdamOptimizer (TF's ApplyAdam kernel, then _finish):
 //   lr_t = lr * sqrt(1 - beta2_power) / (1 - beta1_power)
 //   m   += (grad - m) * (1 - beta1)

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // tf.compat.v1.train.FtrlOptimizer (TF's ApplyFtrl kernel, l2_shrinkage 0):
 //   p         = -learning_rate_power            (0.5 by default)
 //   new_accum = accum + grad^2

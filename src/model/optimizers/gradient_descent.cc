@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // tf.compat.v1.train.GradientDescentOptimizer: var -= lr * grad. No slots.
 #include "kernels/eigen_types.h"
 #include "tfcompat/model/optimizer.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // tf.compat.v1.train.MomentumOptimizer (TF's ApplyMomentum kernel):
 //   accum = accum * momentum + grad
 //   var  -= lr * accum                              (use_nesterov = false)

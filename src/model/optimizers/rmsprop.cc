@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // tf.compat.v1.train.RMSPropOptimizer (TF's ApplyRMSProp / ApplyCenteredRMSProp):
 //   ms  += (grad^2 - ms) * (1 - decay)
 //   mg  += (grad - mg) * (1 - decay)                          (centered only)

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Writes and reads back one TFRecord through the installed headers only.
 #include <cstdio>
 #include <string>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Damaged and hostile checkpoints: every case must end in a clear error that
 // names the file and the entry, never in a crash, a hang or an allocation
 // sized by the damaged input.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // ModelDirLock between processes: a live holder refuses a second one (the
 // message names it), a killed holder's lock is taken over, a lock naming
 // another host is never taken over.

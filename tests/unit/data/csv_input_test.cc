@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #include "tfcompat/data/csv_input.h"
 
 #include <boost/test/unit_test.hpp>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The Estimator workflow on a model_dir: checkpoints, restore on every
 // call, summaries, and the incompatible-checkpoint error.
 #include <unistd.h>

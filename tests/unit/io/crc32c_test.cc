@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // One suite, run against every CRC-32C implementation this CPU can execute
 // (internal::AvailableImplementations(): portable, ISA-L, SSE4.2, SSE4.2 with
 // ISA-L, and the dispatching crc32c::Extend), checked against known answers

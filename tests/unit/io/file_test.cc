@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The POSIX file layer: the streaming (O_DIRECT) file that checkpoint data
 // goes through, on the test directory's file system and on tmpfs, and
 // gathered appends.

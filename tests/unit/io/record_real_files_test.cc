@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // RecordReader over event files that TensorFlow, TensorBoard, PyTorch and
 // tensorboardX wrote (tests/testdata/tf, each folder's README says which),
 // and over every single-bit corruption of small ones.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #include "io/wall_clock.h"
 
 #include <time.h>

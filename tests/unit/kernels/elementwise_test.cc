@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The elementwise kernels (elementwise.h) against a double-precision
 // reference, for every implementation this CPU runs
 // (elementwise_internal::AvailableImplementations(): Eigen, AVX2, AVX-512 and

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Gemm() against a naive reference, for every implementation this CPU runs
 // (gemm_internal::AvailableGemmImplementations(): Eigen, each packed kernel --
 // AVX2, AVX-512 -- on one and on two threads, and the dispatch), over odd

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Streaming metrics against tf.compat.v1.metrics: known answers computed by
 // TensorFlow 2.15 (graph mode, the update ops run once per batch).
 #include <boost/test/unit_test.hpp>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // One update of var = [1, -2] with grad = [0.5, -1] and learning rate 0.1,
 // against values computed independently from TF's documented kernels.
 #include "tfcompat/model/optimizer.h"

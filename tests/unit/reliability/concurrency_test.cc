@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Concurrent use: readers running while a CheckpointManager saves see only
 // complete checkpoints; many threads share one SummaryWriter; threads share
 // the estimator's matrix-product thread pool (this file is also built alone

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Every single-bit flip and every truncation point of a real TF checkpoint
 // (estimator-basics model.ckpt-0) and a real event file: each is either
 // detected (an error from the reader) or harmless (the reader returns

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The `estimator` tool on a full disk: the tool runs as a child process
 // whose files cannot grow past a limit (RLIMIT_FSIZE, with SIGXFSZ ignored
 // so that write(2) fails with EFBIG, as it fails with ENOSPC on a full

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Limits a hostile file cannot get past: tensor size and rank caps checked
 // before allocation, state-file paths confined to the model directory,
 // projector files confined to the run directory.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Faults while saving checkpoints, through CheckpointManager and through
 // Estimator::Train: every file operation of a save fails in turn (ENOSPC, then EIO), and the disk fills at every byte
 // count where an append starts or ends. After each fault:

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Compiled, never run, by argument_order_test.cmake against the public
 // headers. As is, it calls SummaryWriter's scalar methods in their order
 // (tag, value, step) and must compile; with TFCOMPAT_SWAPPED=N it makes

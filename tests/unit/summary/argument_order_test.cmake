@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # Script mode, run by ctest: SummaryWriter's scalar methods take (tag, value,
 # step), and a call with the step and a floating-point value swapped must
 # not compile, because of the deleted overloads in summary_writer.h.

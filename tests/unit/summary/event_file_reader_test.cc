@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // EventFileReader on damaged files: each case is named after the damage.
 #include "tfcompat/summary/event_file_reader.h"
 

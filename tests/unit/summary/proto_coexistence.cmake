@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # proto_coexistence_test: our message classes (package tfcompat.tensorflow)
 # linked beside a second set in package tensorflow at TensorFlow's own paths,
 # as in a program that links TensorFlow's C++ library too. The second set is

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Our message classes (package tfcompat.tensorflow) beside a second set in
 // package tensorflow, at TensorFlow's file paths (built from our .proto files
 // by rewrite_protos.cmake), as in a program that links TensorFlow's C++

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # Script mode: writes copies of our .proto files in TensorFlow's package and
 # at TensorFlow's paths, so that proto_coexistence_test can link a second set
 # of messages as TensorFlow's C++ library defines them.

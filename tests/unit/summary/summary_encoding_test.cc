@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Known-answer tests of the pure encoders behind SummaryWriter.
 #include "summary/summary_encoding.h"
 

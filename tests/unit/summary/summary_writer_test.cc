@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // SummaryWriter and its EventFileWriter: what reaches the file and when,
 // concurrency, and I/O errors from a fault-injecting Env.
 #include "tfcompat/summary/summary_writer.h"

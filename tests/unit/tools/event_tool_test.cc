@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // event_tool's run functions, with output captured.
 #include <boost/test/unit_test.hpp>
 #include <sstream>
