@@ -242,12 +242,9 @@ Status Estimator::Train(const InputFn& input_fn, const TrainSteps& steps, std::s
                             CheckpointAccess::NewManager(env_, model_dir(), manager_options));
   // The hooks of TF's Estimator.train, after the caller's, in TF's order.
   std::vector<TrainHook*> all_hooks(hooks.begin(), hooks.end());
-  std::optional<LoggingTensorHook> logging;
-  std::optional<StepCounterHook> step_counter;
-  if (config.log_step_count_steps > 0) {
-    logging.emplace(config.log_step_count_steps, options_.log);
-    step_counter.emplace(config.log_step_count_steps, writer.get(), options_.log);
-  }
+  // Create() validated the config: log_step_count_steps > 0.
+  LoggingTensorHook logging(config.log_step_count_steps, options_.log);
+  StepCounterHook step_counter(config.log_step_count_steps, writer.get(), options_.log);
   std::optional<SummarySaverHook> summary_saver;
   if (config.save_summary_steps > 0) {
     summary_saver.emplace(config.save_summary_steps, config.weight_histograms, &trainer->model(), writer.get());
@@ -255,9 +252,9 @@ Status Estimator::Train(const InputFn& input_fn, const TrainSteps& steps, std::s
   CheckpointSaverHook checkpoint_saver(config.checkpoint_schedule(), &trainer->variables(), manager.get(), writer.get(),
                                        options_.log);
   FinalLossHook final_loss;
-  if (logging) all_hooks.push_back(&*logging);
+  all_hooks.push_back(&logging);
   if (summary_saver) all_hooks.push_back(&*summary_saver);
-  if (step_counter) all_hooks.push_back(&*step_counter);
+  all_hooks.push_back(&step_counter);
   all_hooks.push_back(&checkpoint_saver);
   all_hooks.push_back(&final_loss);
   const Status status = trainer->Train(input.get(), steps, all_hooks);
