@@ -273,7 +273,9 @@ StatusOr<std::string> WriteSavedModel(Env* env, const std::string& export_dir_ba
   const std::string temp_dir = JoinPath(export_dir_base, "temp-" + name);
   // Left by an export killed in this very second: no export of that name
   // exists, so nothing refers to it.
-  if (env->FileExists(temp_dir).ok()) TFCOMPAT_RETURN_IF_ERROR(RemoveTree(env, temp_dir));
+  const Status stale = env->FileExists(temp_dir);
+  if (stale.ok()) TFCOMPAT_RETURN_IF_ERROR(RemoveTree(env, temp_dir));
+  if (stale.code() != StatusCode::kNotFound) TFCOMPAT_RETURN_IF_ERROR(stale);
   Status status = env->RecursivelyCreateDir(JoinPath(temp_dir, "variables"));
   if (status.ok()) status = WriteExportContents(env, temp_dir, bytes, variables);
   if (status.ok()) status = env->RenameFile(temp_dir, export_dir);
