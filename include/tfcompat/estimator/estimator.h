@@ -51,6 +51,8 @@
 //   TFCOMPAT_RETURN_IF_ERROR(estimator->Train(train_input_fn, TrainSteps::Steps(1000)));
 //   InputFn eval_input_fn = DatasetInputFn(train_data, {.batch_size = 100, .shuffle = false, .num_epochs = 1});
 //   TFCOMPAT_ASSIGN_OR_RETURN(auto metrics, estimator->Evaluate(eval_input_fn));
+//   // TF Serving's model base path: models/iris/export/<unix seconds>/saved_model.pb, variables/
+//   TFCOMPAT_ASSIGN_OR_RETURN(std::string export_dir, estimator->ExportSavedModel("models/iris/export"));
 #ifndef TFCOMPAT_ESTIMATOR_ESTIMATOR_H_
 #define TFCOMPAT_ESTIMATOR_ESTIMATOR_H_
 
