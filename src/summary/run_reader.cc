@@ -43,8 +43,8 @@ struct WireField {
   std::string_view bytes;  // kWireLengthDelimited
 };
 
-// Consumes the next field of a message; false if it is malformed (groups,
-// long gone from protobuf, included).
+// Consumes the next field of a message; false if it is malformed or a
+// group (a proto2 form no event message uses).
 bool NextField(std::string_view* in, WireField* field) {
   uint32_t key;
   if (!GetVarint32(in, &key) || (key >> 3) == 0) return false;
