@@ -1,0 +1,31 @@
+// SPDX-License-Identifier: Apache-2.0
+// How every tool prints a number, in tables, CSV and JSON alike.
+//
+//   finite      the shortest text that reads back to the same value
+//               (float32 values as float32: 0.1f prints "0.1", not
+//               "0.10000000149011612")
+//   NaN         "NaN"         (in JSON the string "NaN")
+//   +infinity   "Infinity"    (in JSON the string "Infinity")
+//   -infinity   "-Infinity"   (in JSON the string "-Infinity")
+//
+// The words are protobuf's JSON mapping for float and double; Python's
+// float(), pandas' read_csv and JavaScript's Number() all read them back, and
+// in JSON a string keeps them apart from null (a missing value).
+#ifndef TFCOMPAT_TOOLS_COMMON_NUMBER_FORMAT_H_
+#define TFCOMPAT_TOOLS_COMMON_NUMBER_FORMAT_H_
+
+#include <nlohmann/json.hpp>
+#include <string>
+
+namespace tfcompat::cli {
+
+std::string FormatNumber(double value);
+std::string FormatNumber(float value);
+
+// A JSON number, or for NaN and infinities the string FormatNumber gives.
+nlohmann::json NumberJson(double value);
+nlohmann::json NumberJson(float value);
+
+}  // namespace tfcompat::cli
+
+#endif  // TFCOMPAT_TOOLS_COMMON_NUMBER_FORMAT_H_
