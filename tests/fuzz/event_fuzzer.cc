@@ -1,7 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 // Fuzzes EventFileReader: framing, Event/Summary parsing and the decoding of
 // every value kind (scalars, tensors, histograms, images, ...); then
-// RunReader on the same file: its scan of events for restarts and its purge.
+// RunReader on the same file: its scan of events for restarts and its purge
+// (the seed corpus/event_fuzzer/restarts, written with TF 2.15's
+// tf.io.TFRecordWriter, restarts by SessionLog START, by a version-1 step
+// going back and by a run metadata's tag).
 #include <cstddef>
 #include <cstdint>
 #include <string>
