@@ -269,8 +269,6 @@ Status Estimator::Train(const InputFn& input_fn, const TrainSteps& steps, std::s
   TFCOMPAT_RETURN_IF_ERROR(WriteFileAtomically(env_, graph_path, pbtxt));
   TFCOMPAT_ASSIGN_OR_RETURN(std::unique_ptr<SummaryWriter> writer, SummaryWriterAccess::Create(env_, model_dir(), {}));
   TFCOMPAT_RETURN_IF_ERROR(AddGraphDef(*writer, graph));
-  // A restart: TensorBoard drops the points of the previous run after it.
-  if (restored_step > 0) TFCOMPAT_RETURN_IF_ERROR(writer->AddSessionStart(restored_step));
 
   const RunConfig& config = options_.config;
   CheckpointManager::Options manager_options;
