@@ -121,7 +121,11 @@ std::vector<unsigned char> MakeBuffer(size_t size) {
 
 }  // namespace
 
-int main() {
+int main(int argc, char**) {
+  if (argc > 1) {
+    std::fprintf(stderr, "usage: crc32c_bench   (no flags)\n");
+    return 1;
+  }
   const bool has_sse42 = __builtin_cpu_supports("sse4.2") != 0;
   std::printf("crc32c implementation: %s\n\n", tfcompat::crc32c::ImplementationName());
   std::printf("%8s %14s %19s %11s %12s %12s\n", "size", "tfcompat GB/s", "inline sse4.2 GB/s", "table GB/s",

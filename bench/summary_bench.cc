@@ -132,6 +132,11 @@ int main(int argc, char** argv) {
   std::string python = TFCOMPAT_BENCH_PYTHON;
   int64_t tbx_max = 1000000;
   int repeat = 5;
+  const auto usage = [] {
+    std::fprintf(stderr, "usage: summary_bench [--dir DIR] [--python PYTHON] [--tbx-max N] [--repeat R]\n");
+    return 1;
+  };
+  if (argc % 2 == 0) return usage();  // a flag without its value, or --help
   for (int i = 1; i + 1 < argc; i += 2) {
     const std::string flag = argv[i];
     if (flag == "--dir") {
@@ -143,8 +148,7 @@ int main(int argc, char** argv) {
     } else if (flag == "--repeat" && std::atoi(argv[i + 1]) > 0) {
       repeat = std::atoi(argv[i + 1]);
     } else {
-      std::fprintf(stderr, "usage: summary_bench [--dir DIR] [--python PYTHON] [--tbx-max N] [--repeat R]\n");
-      return 1;
+      return usage();
     }
   }
   const fs::path dir = base / ("summary_bench." + std::to_string(::getpid()));
