@@ -7,6 +7,8 @@
 #include <ostream>
 #include <system_error>
 
+#include "tfcompat/base/status_macros.h"
+
 namespace tfcompat::event_tool {
 
 namespace fs = std::filesystem;
@@ -51,18 +53,24 @@ void Count(TagStats& stats, ValueKind kind, const EventView& event) {
 
 }  // namespace
 
-StatusOr<RunData> LoadRun(const std::string& logdir, const std::string& run) {
-  RunData data;
-  data.name = run;
+StatusOr<std::vector<std::string>> EventFilesOfRun(const std::string& logdir, const std::string& run) {
   const fs::path dir = fs::path(logdir) / run;
+  std::vector<std::string> files;
   std::error_code ec;
   for (const auto& entry : fs::directory_iterator(dir, ec)) {
     if (entry.is_regular_file(ec) && IsEventFileName(entry.path().filename().string())) {
-      data.files.push_back(entry.path().string());
+      files.push_back(entry.path().string());
     }
   }
   if (ec) return NotFoundError(dir.string() + ": " + ec.message());
-  std::sort(data.files.begin(), data.files.end());
+  std::sort(files.begin(), files.end());
+  return files;
+}
+
+StatusOr<RunData> LoadRun(const std::string& logdir, const std::string& run) {
+  RunData data;
+  data.name = run;
+  TFCOMPAT_ASSIGN_OR_RETURN(data.files, EventFilesOfRun(logdir, run));
   for (const std::string& file : data.files) {
     auto reader = EventFileReader::Open(file);
     if (!reader.ok()) return reader.status();

@@ -48,6 +48,9 @@ struct RunData {
 // directory; an empty list if it holds no event file.
 StatusOr<std::vector<std::string>> FindRuns(const std::string& logdir);
 
+// The event files of run `run` of `logdir`, in name (= creation) order.
+StatusOr<std::vector<std::string>> EventFilesOfRun(const std::string& logdir, const std::string& run);
+
 // Reads every event of run `run` of `logdir`. A truncated last record is
 // not an error; a corrupt record is (DataLoss with file and offset).
 StatusOr<RunData> LoadRun(const std::string& logdir, const std::string& run);
