@@ -368,8 +368,10 @@ class TableWriter {
 
   void BeginRow() {
     next_ = 0;
+    if (json_ && rows_of_kind_++ > 0) buffer_ += ',';
+    row_start_ = buffer_.size();
     if (json_) {
-      buffer_ += rows_of_kind_++ > 0 ? ",\n{" : "\n{";
+      buffer_ += "\n{";
     } else if (columns_.front() == kKindColumn) {
       buffer_ += KindName(kind_);
       next_ = 1;
@@ -398,13 +400,7 @@ class TableWriter {
 
   template <typename T>
   void Number(Column c, T value) {
-    Field(c, [value](std::string* out, bool json) {
-      if (json) {
-        cli::AppendNumberJson(value, out);
-      } else {
-        cli::AppendNumber(value, out);
-      }
-    });
+    Field(c, [&](std::string*, bool) { AppendNumber(value); });
   }
 
   void Step(int64_t step) {
@@ -435,6 +431,56 @@ class TableWriter {
     return buffer_.size() >= kFlushSize ? Flush() : OkStatus();
   }
 
+  // The text of a scalar row of one series around its step, wall time and
+  // value, cut from a row written as above: scalar rows, by the million,
+  // are then four appends and three numbers.
+  struct ScalarTemplate {
+    std::string before_step, before_wall_time, before_value, after_value;
+  };
+
+  ScalarTemplate MakeScalarTemplate(const Text& run, const Text& tag) {
+    const size_t start = buffer_.size();
+    const int64_t rows = rows_of_kind_;
+    size_t marks[3];
+    int m = 0;
+    const auto mark = [&](std::string* out, bool) { marks[m++] = out->size(); };
+    BeginRow();
+    const size_t row = row_start_;
+    String(kRun, run);
+    String(kTag, tag);
+    Field(kStep, mark);
+    Field(kWallTime, mark);
+    Field(kValue, mark);
+    if (json_) {
+      buffer_ += '}';
+    } else {
+      while (next_ < columns_.size()) Separate();
+      buffer_ += '\n';
+    }
+    ScalarTemplate t{buffer_.substr(row, marks[0] - row), buffer_.substr(marks[0], marks[1] - marks[0]),
+                     buffer_.substr(marks[1], marks[2] - marks[1]), buffer_.substr(marks[2])};
+    buffer_.resize(start);
+    rows_of_kind_ = rows;
+    return t;
+  }
+
+  Status WriteScalarRow(const ScalarTemplate& t, const ScalarRow& row) {
+    if (json_ && rows_of_kind_++ > 0) buffer_ += ',';
+    buffer_ += t.before_step;
+    char digits[24];
+    buffer_.append(digits, std::to_chars(digits, digits + sizeof(digits), row.step).ptr);
+    buffer_ += t.before_wall_time;
+    AppendNumber(row.wall_time);
+    buffer_ += t.before_value;
+    if (row.is_double) {
+      AppendNumber(row.value);
+    } else {
+      AppendNumber(static_cast<float>(row.value));
+    }
+    buffer_ += t.after_value;
+    return buffer_.size() >= kFlushSize ? Flush() : OkStatus();
+  }
+
   Status Finish() {
     if (json_) buffer_ += "}\n";
     return Flush();
@@ -442,6 +488,15 @@ class TableWriter {
 
  private:
   static constexpr size_t kFlushSize = size_t{1} << 20;
+
+  template <typename T>
+  void AppendNumber(T value) {
+    if (json_) {
+      cli::AppendNumberJson(value, &buffer_);
+    } else {
+      cli::AppendNumber(value, &buffer_);
+    }
+  }
 
   // Ends the field before column next_ (CSV).
   void Separate() {
@@ -459,7 +514,8 @@ class TableWriter {
   std::vector<Column> columns_;  // CSV
   std::string buffer_;
   Kind kind_ = Kind::kScalars;
-  size_t next_ = 0;  // Index (CSV) or count (JSON) of the row's next field.
+  size_t next_ = 0;       // Index (CSV) or count (JSON) of the row's next field.
+  size_t row_start_ = 0;  // Where the current row's text begins in buffer_.
   int kinds_begun_ = 0;
   int64_t rows_of_kind_ = 0;
 };
@@ -506,16 +562,8 @@ Status WriteKind(Kind kind, const std::vector<RunTables>& runs, TableWriter& wri
     };
     if (kind == Kind::kScalars) {
       for (const auto& [tag_name, rows] : run.scalars) {
-        const Text tag(tag_name);
-        for (const ScalarRow& row : rows) {
-          begin_row(tag, row);
-          if (row.is_double) {
-            writer.Number(kValue, row.value);
-          } else {
-            writer.Number(kValue, static_cast<float>(row.value));
-          }
-          TFCOMPAT_RETURN_IF_ERROR(writer.EndRow());
-        }
+        const TableWriter::ScalarTemplate row_template = writer.MakeScalarTemplate(run_name, Text(tag_name));
+        for (const ScalarRow& row : rows) TFCOMPAT_RETURN_IF_ERROR(writer.WriteScalarRow(row_template, row));
       }
     } else if (kind == Kind::kHistograms) {
       for (const auto& [tag_name, rows] : run.histograms) {
