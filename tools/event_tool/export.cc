@@ -1,14 +1,14 @@
 // SPDX-License-Identifier: Apache-2.0
 // export: every run and tag of a logdir as long tables, one per kind.
 //
-// Reading: every event of a run passes, in file order, through one call,
-// RunLoader::Add, which files each summary value into its run's tables; the
-// tables hold each point's step, so a rule that drops points (TensorBoard's
-// restart rule) has one place to act. Writing: rows are formatted into one
+// Reading: a run's events come from RunReader (TensorBoard's file order and
+// restart rule) through one call, RunLoader::Add, which files each summary
+// value into its run's tables. Writing: rows are formatted into one
 // large buffer handed to the output in pieces of about a megabyte.
 #include <CLI/CLI.hpp>
 #include <algorithm>
 #include <charconv>
+#include <filesystem>
 #include <functional>
 #include <map>
 #include <nlohmann/json.hpp>
@@ -22,6 +22,7 @@
 #include "number_format.h"
 #include "subcommands.h"
 #include "tfcompat/base/status_macros.h"
+#include "tfcompat/summary/run_reader.h"
 #include "tfcompat/tensorboard/hparams.pb.h"
 #include "tfcompat/tensorflow/event.pb.h"
 
@@ -151,19 +152,19 @@ class RunLoader {
  public:
   RunLoader(const std::vector<bool>& wanted, RunTables* tables) : wanted_(wanted), tables_(*tables) {}
 
-  Status Add(const std::string& file, const EventView& event) {
+  Status Add(const std::string& run, const EventView& event) {
     parsed_ = false;
     for (size_t i = 0; i < event.values.size(); ++i) {
       const SummaryValueView& v = event.values[i];
       if (v.kind == ValueKind::kScalar && Wanted(Kind::kScalars)) {
         Scalars(v.tag).push_back({event.step, event.wall_time, v.scalar, v.scalar_is_double});
       } else if (v.kind == ValueKind::kHistogram && Wanted(Kind::kHistograms)) {
-        TFCOMPAT_RETURN_IF_ERROR(AddHistogram(file, event, i));
+        TFCOMPAT_RETURN_IF_ERROR(AddHistogram(run, event, i));
       } else if (v.kind == ValueKind::kText && Wanted(Kind::kText)) {
-        TFCOMPAT_RETURN_IF_ERROR(AddText(file, event, i));
+        TFCOMPAT_RETURN_IF_ERROR(AddText(run, event, i));
       } else if (v.plugin_name == "hparams" && v.tag == kSessionStartTag && Wanted(Kind::kHParams) &&
                  !tables_.has_session_start) {
-        TFCOMPAT_RETURN_IF_ERROR(AddSessionStart(file, event, i));
+        TFCOMPAT_RETURN_IF_ERROR(AddSessionStart(run, event, i));
       }
     }
     return OkStatus();
@@ -182,29 +183,35 @@ class RunLoader {
     return *last_scalars_;
   }
 
-  // Value `i` of `event`, parsed with protobuf (once per event) for what the
-  // EventView does not carry.
-  StatusOr<const tensorflow::Summary::Value*> Value(const std::string& file, const EventView& event, size_t i) {
+  // The summary value of `event` that `event.values[i]` views, parsed with
+  // protobuf (once per event) for what the EventView does not carry. The
+  // views are the serialized values in order, less any a restart purged,
+  // and a purge takes every value of a tag: so view i is the first
+  // serialized value at or after the previous match with its tag.
+  StatusOr<const tensorflow::Summary::Value*> Value(const std::string& run, const EventView& event, size_t i) {
     if (!parsed_) {
       if (!event_.ParseFromString(event.serialized)) {
-        return DataLossError(file + ": event at step " + std::to_string(event.step) + " is not a tensorflow.Event");
+        return DataLossError(run + ": event at step " + std::to_string(event.step) + " is not a tensorflow.Event");
       }
       parsed_ = true;
+      next_value_ = 0;
     }
-    if (static_cast<int>(i) >= event_.summary().value_size()) {
-      return InternalError(file + ": summary value " + std::to_string(i) + " missing at step " +
+    const auto& values = event_.summary().value();
+    while (next_value_ < values.size() && values[next_value_].tag() != event.values[i].tag) ++next_value_;
+    if (next_value_ == values.size()) {
+      return InternalError(run + ": summary value '" + event.values[i].tag + "' missing at step " +
                            std::to_string(event.step));
     }
-    return &event_.summary().value(static_cast<int>(i));
+    return &values[next_value_++];
   }
 
-  static Status BadValue(const std::string& file, const EventView& event, const std::string& tag,
+  static Status BadValue(const std::string& run, const EventView& event, const std::string& tag,
                          const std::string& what) {
-    return DataLossError(file + ": " + tag + " at step " + std::to_string(event.step) + ": " + what);
+    return DataLossError(run + ": " + tag + " at step " + std::to_string(event.step) + ": " + what);
   }
 
-  Status AddHistogram(const std::string& file, const EventView& event, size_t i) {
-    TFCOMPAT_ASSIGN_OR_RETURN(const tensorflow::Summary::Value* v, Value(file, event, i));
+  Status AddHistogram(const std::string& run, const EventView& event, size_t i) {
+    TFCOMPAT_ASSIGN_OR_RETURN(const tensorflow::Summary::Value* v, Value(run, event, i));
     HistogramRow row{event.step, event.wall_time, 0, 0, 0, 0, 0, {}, {}};
     if (v->has_histo()) {
       const tensorflow::HistogramProto& h = v->histo();
@@ -221,7 +228,7 @@ class RunLoader {
       std::vector<double> values;
       if (t.tensor_shape().dim_size() != 2 || t.tensor_shape().dim(1).size() != 3 || !TensorValues(t, &values) ||
           values.size() != static_cast<size_t>(t.tensor_shape().dim(0).size()) * 3) {
-        return BadValue(file, event, v->tag(), "a histogram tensor must be float or double of shape [k, 3]");
+        return BadValue(run, event, v->tag(), "a histogram tensor must be float or double of shape [k, 3]");
       }
       const size_t k = values.size() / 3;
       row.limits.push_back(k > 0 ? values[0] : 0.0);
@@ -239,11 +246,11 @@ class RunLoader {
     return OkStatus();
   }
 
-  Status AddText(const std::string& file, const EventView& event, size_t i) {
-    TFCOMPAT_ASSIGN_OR_RETURN(const tensorflow::Summary::Value* v, Value(file, event, i));
+  Status AddText(const std::string& run, const EventView& event, size_t i) {
+    TFCOMPAT_ASSIGN_OR_RETURN(const tensorflow::Summary::Value* v, Value(run, event, i));
     const tensorflow::TensorProto& t = v->tensor();
     if (t.dtype() != tensorflow::DT_STRING || t.string_val_size() == 0) {
-      return BadValue(file, event, v->tag(), "a text tensor must hold strings");
+      return BadValue(run, event, v->tag(), "a text tensor must hold strings");
     }
     std::string value = t.string_val(0);
     if (t.string_val_size() > 1) {
@@ -258,11 +265,11 @@ class RunLoader {
     return OkStatus();
   }
 
-  Status AddSessionStart(const std::string& file, const EventView& event, size_t i) {
-    TFCOMPAT_ASSIGN_OR_RETURN(const tensorflow::Summary::Value* v, Value(file, event, i));
+  Status AddSessionStart(const std::string& run, const EventView& event, size_t i) {
+    TFCOMPAT_ASSIGN_OR_RETURN(const tensorflow::Summary::Value* v, Value(run, event, i));
     tensorboard::hparams::HParamsPluginData data;
     if (!data.ParseFromString(v->metadata().plugin_data().content())) {
-      return BadValue(file, event, v->tag(), "plugin content is not an HParamsPluginData");
+      return BadValue(run, event, v->tag(), "plugin content is not an HParamsPluginData");
     }
     for (const auto& [name, value] : data.session_start_info().hparams()) tables_.hparams.push_back({name, value});
     std::sort(tables_.hparams.begin(), tables_.hparams.end(),
@@ -277,18 +284,19 @@ class RunLoader {
   std::string last_scalar_tag_;
   tensorflow::Event event_;
   bool parsed_ = false;
+  int next_value_ = 0;  // Of event_'s values, the first not yet matched.
 };
 
-Status LoadRunTables(const std::string& logdir, const std::vector<bool>& wanted, RunTables* tables) {
-  TFCOMPAT_ASSIGN_OR_RETURN(const std::vector<std::string> files, EventFilesOfRun(logdir, tables->name));
+Status LoadRunTables(const std::string& logdir, bool purge_orphaned_data, const std::vector<bool>& wanted,
+                     RunTables* tables) {
+  const std::string dir = (std::filesystem::path(logdir) / tables->name).string();
+  TFCOMPAT_ASSIGN_OR_RETURN(std::unique_ptr<RunReader> reader,
+                            RunReader::Open(dir, {.purge_orphaned_data = purge_orphaned_data}));
   RunLoader loader(wanted, tables);
   EventView event;
-  for (const std::string& file : files) {
-    TFCOMPAT_ASSIGN_OR_RETURN(std::unique_ptr<EventFileReader> reader, EventFileReader::Open(file));
-    Status s;
-    while ((s = reader->ReadEvent(&event)).ok()) TFCOMPAT_RETURN_IF_ERROR(loader.Add(file, event));
-    if (s.code() != StatusCode::kOutOfRange) return s;
-  }
+  Status s;
+  while ((s = reader->ReadEvent(&event)).ok()) TFCOMPAT_RETURN_IF_ERROR(loader.Add(dir, event));
+  if (s.code() != StatusCode::kOutOfRange) return s;
   // Rows by step, as tbparse gives them; ties keep the order they were read.
   const auto by_step = [](const auto& a, const auto& b) { return a.step < b.step; };
   const auto sort = [&](auto& series) {
@@ -604,6 +612,7 @@ void SetupExport(CLI::App& app, ExportOptions& options) {
   app.add_option("--kinds", options.kinds, "Kinds to export, comma-separated")
       ->delimiter(',')
       ->check(CLI::IsMember({"scalars", "histograms", "text", "hparams"}));
+  AddPurgeOrphanedDataOption(app, options.purge_orphaned_data);
 }
 
 int RunExport(const ExportOptions& options, std::ostream& out, std::ostream& err) {
@@ -629,7 +638,7 @@ int RunExport(const ExportOptions& options, std::ostream& out, std::ostream& err
   std::vector<RunTables> runs(run_names->size());
   for (size_t i = 0; i < runs.size(); ++i) {
     runs[i].name = (*run_names)[i];
-    Status s = LoadRunTables(options.logdir, wanted, &runs[i]);
+    Status s = LoadRunTables(options.logdir, options.purge_orphaned_data, wanted, &runs[i]);
     if (!s.ok()) return cli::ReportError(kTool, s, err);
   }
 

@@ -1,5 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 // event_tool's run functions, with output captured.
+#include <CLI/CLI.hpp>
+#include <algorithm>
+#include <boost/filesystem.hpp>
 #include <boost/test/unit_test.hpp>
 #include <cctype>
 #include <filesystem>
@@ -33,6 +36,38 @@ void WriteRuns(const TempDir& dir) {
   }
 }
 
+// Run r/ with scalar "loss" = step at steps 0..3 and SessionLog START at 0,
+// then restarted at step 2 in a second file: loss = 10 + step at 2..3.
+void WriteRestartedRun(const TempDir& dir) {
+  for (int64_t start : {0, 2}) {
+    auto writer = SummaryWriter::Create(dir.file("r"));
+    BOOST_TEST_REQUIRE(writer.ok());
+    BOOST_TEST((*writer)->AddSessionStart(start).ok());
+    const float base = start == 0 ? 0.0f : 10.0f;
+    for (int64_t step = start; step < 4; ++step) BOOST_TEST((*writer)->AddScalar("loss", base + step, step).ok());
+    BOOST_TEST((*writer)->Close().ok());
+    // Names in creation order whatever the writers' clock and counter say.
+    boost::filesystem::rename((*writer)->path(), dir.file("r/events.out.tfevents." + std::to_string(start)));
+  }
+}
+
+// The value column of `scalars` CSV output.
+std::vector<std::string> CsvValues(const std::string& csv) {
+  std::istringstream lines(csv);
+  std::string line;
+  std::getline(lines, line);  // The header.
+  std::vector<std::string> values;
+  while (std::getline(lines, line)) values.push_back(line.substr(line.rfind(',') + 1));
+  return values;
+}
+
+// The number of points of the first line of an SVG chart.
+size_t PointsOfFirstLine(const std::string& svg) {
+  const size_t begin = svg.find("points=\"") + 8;
+  const std::string points = svg.substr(begin, svg.find('"', begin) - begin);
+  return static_cast<size_t>(std::count(points.begin(), points.end(), ','));
+}
+
 BOOST_AUTO_TEST_SUITE(EventToolTest)
 
 BOOST_AUTO_TEST_CASE(ListGroupsTagsByKind) {
@@ -61,13 +96,9 @@ BOOST_AUTO_TEST_CASE(ScalarsPrintsCsvAndJson) {
   WriteRuns(dir);
   std::ostringstream out, err;
   BOOST_TEST(RunScalars({dir.path(), "b", "loss", "csv"}, out, err) == kExitOk);
-  std::istringstream lines(out.str());
-  std::string line;
-  std::getline(lines, line);
-  BOOST_TEST(line == "run,tag,step,wall_time,value");
-  std::vector<std::string> values;
-  while (std::getline(lines, line)) values.push_back(line.substr(line.rfind(',') + 1));
-  BOOST_TEST(values == (std::vector<std::string>{"1", "1.25", "1.5", "1.75"}), boost::test_tools::per_element());
+  BOOST_TEST(out.str().rfind("run,tag,step,wall_time,value\n", 0) == 0u);
+  BOOST_TEST(CsvValues(out.str()) == (std::vector<std::string>{"1", "1.25", "1.5", "1.75"}),
+             boost::test_tools::per_element());
 
   std::ostringstream json;
   BOOST_TEST(RunScalars({dir.path(), "a", "loss", "json"}, json, err) == kExitOk);
@@ -120,6 +151,69 @@ BOOST_AUTO_TEST_CASE(PlotDrawsOneLinePerRun) {
   for (size_t pos = 0; (pos = svg.find("<polyline", pos)) != std::string::npos; ++pos) ++lines;
   BOOST_TEST(lines == 2u);
   BOOST_TEST(RunPlot({dir.path(), "nope", dir.file("x.svg")}, out, err) == kExitError);
+}
+
+BOOST_AUTO_TEST_CASE(ScalarsLeaveOutWhatARestartOrphanedUnlessTold) {
+  TempDir dir;
+  WriteRestartedRun(dir);
+  std::ostringstream out, err;
+  BOOST_TEST(RunScalars({dir.path(), "r", "loss", "csv"}, out, err) == kExitOk);
+  BOOST_TEST(CsvValues(out.str()) == (std::vector<std::string>{"0", "1", "12", "13"}),
+             boost::test_tools::per_element());
+  std::ostringstream raw;
+  BOOST_TEST(RunScalars({dir.path(), "r", "loss", "csv", /*purge_orphaned_data=*/false}, raw, err) == kExitOk);
+  BOOST_TEST(CsvValues(raw.str()) == (std::vector<std::string>{"0", "1", "2", "3", "12", "13"}),
+             boost::test_tools::per_element());
+}
+
+BOOST_AUTO_TEST_CASE(ListCountsThePurgedValues) {
+  TempDir dir;
+  WriteRestartedRun(dir);
+  std::ostringstream out, err;
+  BOOST_TEST(RunList({dir.path()}, out, err) == kExitOk);
+  BOOST_TEST(Contains(out.str(), "run r (2 files, 2 session log events, 2 orphaned values purged)\n"));
+  BOOST_TEST(Contains(out.str(), "    loss  count=4 steps=0..3"));
+  std::ostringstream raw;
+  BOOST_TEST(RunList({dir.path(), /*purge_orphaned_data=*/false}, raw, err) == kExitOk);
+  BOOST_TEST(Contains(raw.str(), "run r (2 files, 2 session log events)\n"));
+  BOOST_TEST(Contains(raw.str(), "    loss  count=6 steps=0..3"));
+}
+
+BOOST_AUTO_TEST_CASE(PlotDrawsThePointsTensorBoardKeeps) {
+  TempDir dir;
+  WriteRestartedRun(dir);
+  std::ostringstream out, err;
+  BOOST_TEST(RunPlot({dir.path(), "loss", dir.file("loss.svg")}, out, err) == kExitOk);
+  BOOST_TEST(PointsOfFirstLine(ReadAll(dir.file("loss.svg"))) == 4u);
+  BOOST_TEST(RunPlot({dir.path(), "loss", dir.file("raw.svg"), /*purge_orphaned_data=*/false}, out, err) == kExitOk);
+  BOOST_TEST(PointsOfFirstLine(ReadAll(dir.file("raw.svg"))) == 6u);
+}
+
+BOOST_AUTO_TEST_CASE(PurgeOrphanedDataFlagTakesTrueOrFalseAsTensorBoardsDoes) {
+  const auto parse = [](const std::string& args) {
+    CLI::App app;
+    ScalarsOptions options;
+    SetupScalars(app, options);
+    app.parse(args, false);
+    return options.purge_orphaned_data;
+  };
+  BOOST_TEST(parse("logs"));
+  BOOST_TEST(!parse("logs --purge_orphaned_data=false"));
+  BOOST_TEST(!parse("logs --purge_orphaned_data False"));
+  BOOST_TEST(parse("logs --purge_orphaned_data=true"));
+  BOOST_CHECK_THROW(parse("logs --purge_orphaned_data=maybe"), CLI::ParseError);
+  BOOST_CHECK_THROW(parse("logs --purge_orphaned_data"), CLI::ParseError);
+  // list and plot take it too.
+  ListOptions list;
+  CLI::App list_app;
+  SetupList(list_app, list);
+  list_app.parse("logs --purge_orphaned_data=false", false);
+  BOOST_TEST(!list.purge_orphaned_data);
+  PlotOptions plot;
+  CLI::App plot_app;
+  SetupPlot(plot_app, plot);
+  plot_app.parse("logs --tag loss -o loss.svg --purge_orphaned_data=false", false);
+  BOOST_TEST(!plot.purge_orphaned_data);
 }
 
 BOOST_AUTO_TEST_SUITE_END()
