@@ -14,14 +14,15 @@ import pandas as pd
 import pytest
 from tbparse import SummaryReader
 from tensorboardX import SummaryWriter
+from tensorboardX.proto.event_pb2 import Event, SessionLog
 
 from conftest import run
 
 TESTDATA_LOGDIRS = ["tensorboardX-mnist", "tensorboard-reducer", "go-tensorboard", "jupyter-talk", "estimator-basics"]
 
 
-def export(bin_dir, logdir, kinds, fmt):
-    out = run([bin_dir / "event_tool", "export", logdir, "--kinds", kinds, "--format", fmt]).stdout
+def export(bin_dir, logdir, kinds, fmt, *flags):
+    out = run([bin_dir / "event_tool", "export", logdir, "--kinds", kinds, "--format", fmt, *flags]).stdout
     if fmt == "json":
         return json.loads(out)[kinds]
     frame = pd.read_csv(io.StringIO(out), keep_default_na=False, dtype={"run": str, "tag": str})
@@ -60,8 +61,8 @@ def tbparse_scalars(logdir):
     return sorted(rows, key=lambda r: r[:4])
 
 
-def our_scalars(bin_dir, logdir, fmt):
-    rows = export(bin_dir, logdir, "scalars", fmt)
+def our_scalars(bin_dir, logdir, fmt, *flags):
+    rows = export(bin_dir, logdir, "scalars", fmt, *flags)
     return sorted(((r["run"], r["tag"], r["step"], float(r["wall_time"]), r["value"]) for r in rows),
                   key=lambda r: r[:4])
 
@@ -74,11 +75,11 @@ def assert_same_rows(ours, theirs, compare_values):
         assert compare_values(a[4:], b[4:]), (a, b)
 
 
-def assert_scalars_match(bin_dir, logdir):
+def assert_scalars_match(bin_dir, logdir, *flags):
     theirs = tbparse_scalars(logdir)
     assert theirs, logdir
     for fmt in ("csv", "json"):
-        assert_same_rows(our_scalars(bin_dir, logdir, fmt), theirs, lambda a, b: same_number(a[0], b[0]))
+        assert_same_rows(our_scalars(bin_dir, logdir, fmt, *flags), theirs, lambda a, b: same_number(a[0], b[0]))
 
 
 def tbparse_histograms(logdir):
@@ -180,3 +181,33 @@ def test_our_logdir_matches_tbparse(tmp_path, bin_dir):
     assert_scalars_match(bin_dir, tmp_path)
     assert_histograms_match(bin_dir, tmp_path)
     assert_hparams_match(bin_dir, tmp_path)
+
+
+def write_restarted_run(run_dir, attempts):
+    """tensorboardX files in `run_dir`: each attempt (a list of (start step,
+    last step)) one file that begins with a SessionLog START at its first
+    step and writes "loss" = 100 * attempt + step; a second pair in one
+    attempt is a START inside that file."""
+    for attempt, spans in enumerate(attempts):
+        with SummaryWriter(str(run_dir), filename_suffix=f".{attempt}") as w:
+            for first, last in spans:
+                w.file_writer.add_event(Event(step=first, session_log=SessionLog(status=SessionLog.START)))
+                for step in range(first, last + 1):
+                    w.add_scalar("loss", 100.0 * attempt + step, step)
+
+
+def test_restart_within_a_file_is_purged_as_tbparse_purges_it(tmp_path, bin_dir):
+    write_restarted_run(tmp_path / "run", [[(0, 9), (5, 7)]])
+    assert_scalars_match(bin_dir, tmp_path)
+    steps = [r[2] for r in our_scalars(bin_dir, tmp_path, "csv")]
+    assert steps == [0, 1, 2, 3, 4, 5, 6, 7]
+
+
+def test_restart_in_a_new_file_is_purged_where_tbparse_does_not(tmp_path, bin_dir):
+    # tbparse reads each file with its own accumulator: a restart that began
+    # a new file purges nothing there. TensorBoard, reading the run, drops
+    # the first file's steps 5..9, as export does by default.
+    write_restarted_run(tmp_path / "run", [[(0, 9)], [(5, 7)]])
+    assert_scalars_match(bin_dir, tmp_path, "--purge_orphaned_data=false")
+    ours = our_scalars(bin_dir, tmp_path, "csv")
+    assert [(r[2], r[4]) for r in ours] == [(s, float(s)) for s in range(5)] + [(s, 100.0 + s) for s in range(5, 8)]
