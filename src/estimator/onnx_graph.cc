@@ -49,6 +49,7 @@ class OnnxGraphBuilder {
     if (keys_.empty()) return FailedPreconditionError("the GraphDescription names no feature column");
     for (const std::string& key : keys_) b_.Input(key, TensorProto::FLOAT, {kBatch, 1});
     const bool regression = d_.head == GraphDescription::Head::kRegression;
+    if (!regression) TFCOMPAT_RETURN_IF_ERROR(CheckClasses());
     const int64_t logits_dimension = d_.head == GraphDescription::Head::kMultiClass ? d_.n_classes : 1;
     const std::string logits = regression ? "predictions" : "logits";
     TFCOMPAT_RETURN_IF_ERROR(d_.linear ? LinearLogits(logits, logits_dimension) : DnnLogits(logits, logits_dimension));
@@ -138,10 +139,12 @@ class OnnxGraphBuilder {
     return OkStatus();
   }
 
-  Status ClassifierOutputs(const std::string& logits) {
+  // The classifier heads' class count: 2 for the binary head (one
+  // logit), more for the multi-class one; a vocabulary names each class.
+  Status CheckClasses() const {
     const bool binary = d_.head == GraphDescription::Head::kBinary;
     const int64_t n = d_.n_classes;
-    if (n < 2 || (binary && n != 2) || (!binary && n == 2)) {
+    if (binary ? n != 2 : n <= 2) {
       return FailedPreconditionError("the GraphDescription's " + std::string(binary ? "binary" : "multi-class") +
                                      " head has " + std::to_string(n) + " classes");
     }
@@ -150,6 +153,12 @@ class OnnxGraphBuilder {
                                      std::to_string(d_.label_vocabulary.size()) + " names for " + std::to_string(n) +
                                      " classes");
     }
+    return OkStatus();
+  }
+
+  Status ClassifierOutputs(const std::string& logits) {
+    const bool binary = d_.head == GraphDescription::Head::kBinary;
+    const int64_t n = d_.n_classes;
     const std::string scope = d_.head_scope + "/predictions";
     // The binary head's probabilities and class ids are those of [0, logit].
     std::string class_logits = logits;

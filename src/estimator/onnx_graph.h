@@ -38,7 +38,8 @@ inline constexpr int64_t kOnnxOpset = 17;
 // variables and its global_step (metadata_props "global_step").
 // FailedPrecondition when the store lacks a variable the description
 // names, or holds one of another shape than the layers before and the head
-// after it need; InvalidArgument when a feature key equals another name of
+// after it need, or when the head's class count or vocabulary is not one
+// of a canned head (binary: 2 classes; multi-class: more); InvalidArgument when a feature key equals another name of
 // the graph (an output, a variable or a node's output).
 [[nodiscard]] StatusOr<onnx::ModelProto> BuildOnnxModel(const GraphDescription& description,
                                                         model::VariableStore& store);

@@ -415,6 +415,13 @@ BOOST_AUTO_TEST_CASE(a_description_that_does_not_fit_the_variables_is_refused) {
     BOOST_TEST(model.status().code() == StatusCode::kFailedPrecondition);
     BOOST_TEST(Contains(model.status(), "label_vocabulary has 2 names for 3 classes"));
   }
+  {
+    VariableStore store;
+    AddDnnVariables(store, {3}, 2);
+    const StatusOr<onnx::ModelProto> model = BuildOnnxModel(Dnn({3}, GraphDescription::Head::kMultiClass, 2), store);
+    BOOST_TEST(model.status().code() == StatusCode::kFailedPrecondition);
+    BOOST_TEST(Contains(model.status(), "the GraphDescription's multi-class head has 2 classes"));
+  }
 }
 
 BOOST_AUTO_TEST_CASE(a_feature_key_that_names_another_value_of_the_graph_is_refused) {
