@@ -14,7 +14,7 @@ import numpy as np
 import tensorflow as tf
 
 from conftest import run
-from test_estimator import DATA, NAMES, iris
+from iris_data import DATA, NAMES, iris, write_tf_csv
 
 STEPS = 200
 # Probabilities and logits of the same float32 model: TF's oneDNN kernels may
@@ -34,17 +34,14 @@ MODELS = {
 }
 
 # model_dir; paths of the parsing and the raw export of its latest
-# checkpoint; our Predict on the Iris test set ({output: rows}).
+# checkpoint; our Predict on the Iris test set (saved_model_driver's JSON).
 Export = collections.namedtuple("Export", "model_dir parsing raw predictions")
 
 
 def write_binary_csv(path):
     """iris_training.csv with label "versicolor or not", in TF's CSV layout."""
     x, y = iris("iris_training.csv")
-    with open(path, "w") as f:
-        f.write(f"{len(x)},{x.shape[1]},other,versicolor\n")
-        for row, label in zip(x, (y == 1).astype(np.int64)):
-            f.write(",".join(repr(float(v)) for v in row) + f",{label}\n")
+    write_tf_csv(path, x, (y == 1).astype(np.int64), ["other", "versicolor"])
 
 
 def train_and_export(root, test_bin_dir):
@@ -58,13 +55,13 @@ def train_and_export(root, test_bin_dir):
         model_dir = root / name
         csv = binary_csv if model.n_classes == 2 else DATA / "iris_training.csv"
         common = [driver, model.kind, model.n_classes, model_dir, csv]
-        vocabulary = ["--vocabulary", ",".join(model.vocabulary)] if model.vocabulary else []
+        vocabulary = [f"--label_vocabulary={','.join(model.vocabulary)}"] if model.vocabulary else []
         # Separate bases: a second export into the same base within the same
         # second would wait for the next one.
-        parsing = json.loads(run(common + [STEPS, root / f"{name}_parsing", "parsing", *vocabulary, "--predict",
-                                           DATA / "iris_test.csv"]).stdout)
-        raw = json.loads(run(common + [0, root / f"{name}_raw", "raw", *vocabulary]).stdout)
-        result[name] = Export(model_dir, parsing["export"], raw["export"], parsing["predictions"])
+        parsing, predictions = run(common + [STEPS, root / f"{name}_parsing", "parsing", *vocabulary,
+                                             f"--predict_csv={DATA / 'iris_test.csv'}"]).stdout.splitlines()
+        raw = run(common + [0, root / f"{name}_raw", "raw", *vocabulary]).stdout.strip()
+        result[name] = Export(model_dir, parsing, raw, json.loads(predictions))
     return result
 
 
@@ -95,20 +92,23 @@ def run_signatures(path, x):
 def expected_predict(model, predictions):
     """The `predict` signature's outputs for our Predict's `predictions`, in
     TF's names, dtypes and shapes."""
+    def column(values, dtype):  # one value per example: [examples, 1]
+        return np.array(values, dtype).reshape(-1, 1)
+
     if model.kind == "dnn_regressor":
-        return {"predictions": np.array(predictions["predictions"], np.float32)}
+        return {"predictions": column(predictions["predictions"], np.float32)}
     rows = len(predictions["class_ids"])
     names = model.vocabulary or [str(i) for i in range(model.n_classes)]
     outputs = {
         "logits": np.array(predictions["logits"], np.float32),
         "probabilities": np.array(predictions["probabilities"], np.float32),
-        "class_ids": np.array(predictions["class_ids"], np.int64),
-        "classes": np.array([[c.encode() for c in row] for row in predictions["classes"]], object),
+        "class_ids": column(predictions["class_ids"], np.int64),
+        "classes": column([c.encode() for c in predictions["classes"]], object),
         "all_class_ids": np.tile(np.arange(model.n_classes, dtype=np.int32), (rows, 1)),
         "all_classes": np.array([[c.encode() for c in names]] * rows, object),
     }
     if "logistic" in predictions:
-        outputs["logistic"] = np.array(predictions["logistic"], np.float32)
+        outputs["logistic"] = column(predictions["logistic"], np.float32)
     return outputs
 
 
