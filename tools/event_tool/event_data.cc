@@ -2,9 +2,7 @@
 #include "event_data.h"
 
 #include <algorithm>
-#include <cstdio>
 #include <filesystem>
-#include <ostream>
 #include <system_error>
 
 namespace tfcompat::event_tool {
@@ -79,17 +77,6 @@ StatusOr<RunData> LoadRun(const std::string& logdir, const std::string& run) {
     if (s.code() != StatusCode::kOutOfRange) return s;
   }
   return data;
-}
-
-std::string FormatNumber(const char* format, double value) {
-  char buf[64];
-  std::snprintf(buf, sizeof(buf), format, value);
-  return buf;
-}
-
-int ReportError(const Status& status, std::ostream& err) {
-  err << "event_tool: " << status.message() << "\n";
-  return kExitError;
 }
 
 }  // namespace tfcompat::event_tool

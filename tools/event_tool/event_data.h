@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <map>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "tfcompat/base/status.h"
@@ -14,10 +15,8 @@
 
 namespace tfcompat::event_tool {
 
-// Exit codes of every subcommand.
-inline constexpr int kExitOk = 0;
-inline constexpr int kExitUsage = 1;
-inline constexpr int kExitError = 2;
+// The name errors begin with: "event_tool: NOT_FOUND: ...".
+inline constexpr std::string_view kTool = "event_tool";
 
 struct ScalarPoint {
   double wall_time = 0;
@@ -51,12 +50,6 @@ StatusOr<std::vector<std::string>> FindRuns(const std::string& logdir);
 // Reads every event of run `run` of `logdir`. A truncated last record is
 // not an error; a corrupt record is (DataLoss with file and offset).
 StatusOr<RunData> LoadRun(const std::string& logdir, const std::string& run);
-
-// `value` printed with a printf format holding one double conversion.
-std::string FormatNumber(const char* format, double value);
-
-// Prints `status` as "event_tool: <message>" and returns kExitError.
-int ReportError(const Status& status, std::ostream& err);
 
 }  // namespace tfcompat::event_tool
 

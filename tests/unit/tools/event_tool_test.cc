@@ -1,8 +1,13 @@
 // SPDX-License-Identifier: Apache-2.0
 // event_tool's run functions, with output captured.
 #include <boost/test/unit_test.hpp>
+#include <cmath>
+#include <set>
 #include <sstream>
+#include <string>
+#include <vector>
 
+#include "command_line.h"
 #include "event_data.h"
 #include "subcommands.h"
 #include "tfcompat/summary/summary_writer.h"
@@ -12,9 +17,19 @@
 namespace tfcompat::event_tool {
 namespace {
 
+using cli::kExitError;
+using cli::kExitOk;
+using cli::kExitUsage;
+using testing::CommandLine;
 using testing::Contains;
+using testing::IsErrorLine;
+using testing::Keys;
 using testing::ReadAll;
 using testing::TempDir;
+
+using KeySet = std::set<std::string>;
+
+CommandLine Run(const std::vector<std::string>& args) { return testing::RunCommandLine(SetupCommands, args); }
 
 // Runs a/ and b/ with scalar "loss" = step / 4 (a) and 1 + step / 4 (b),
 // steps 0..3, and a text tag in a.
@@ -35,7 +50,7 @@ BOOST_AUTO_TEST_CASE(ListGroupsTagsByKind) {
   TempDir dir;
   WriteRuns(dir);
   std::ostringstream out, err;
-  BOOST_TEST(RunList({dir.path()}, out, err) == kExitOk);
+  BOOST_TEST(RunList({dir.path(), false}, out, err) == kExitOk);
   const std::string text = out.str();
   BOOST_TEST(Contains(text, "run a (1 file)"));
   BOOST_TEST(Contains(text, "run b (1 file)"));
@@ -46,9 +61,9 @@ BOOST_AUTO_TEST_CASE(ListGroupsTagsByKind) {
 BOOST_AUTO_TEST_CASE(ListOfMissingOrEmptyDirFails) {
   TempDir dir;
   std::ostringstream out, err;
-  BOOST_TEST(RunList({dir.file("missing")}, out, err) == kExitError);
+  BOOST_TEST(RunList({dir.file("missing"), false}, out, err) == kExitError);
   BOOST_TEST(Contains(err.str(), "not a directory"));
-  BOOST_TEST(RunList({dir.path()}, out, err) == kExitError);
+  BOOST_TEST(RunList({dir.path(), false}, out, err) == kExitError);
   BOOST_TEST(Contains(err.str(), "no event files found"));
 }
 
@@ -56,7 +71,7 @@ BOOST_AUTO_TEST_CASE(ScalarsPrintsCsvAndJson) {
   TempDir dir;
   WriteRuns(dir);
   std::ostringstream out, err;
-  BOOST_TEST(RunScalars({dir.path(), "b", "loss", "csv"}, out, err) == kExitOk);
+  BOOST_TEST(RunScalars({dir.path(), "b", "loss", false}, out, err) == kExitOk);
   std::istringstream lines(out.str());
   std::string line;
   std::getline(lines, line);
@@ -66,16 +81,19 @@ BOOST_AUTO_TEST_CASE(ScalarsPrintsCsvAndJson) {
   BOOST_TEST(values == (std::vector<std::string>{"1", "1.25", "1.5", "1.75"}), boost::test_tools::per_element());
 
   std::ostringstream json;
-  BOOST_TEST(RunScalars({dir.path(), "a", "loss", "json"}, json, err) == kExitOk);
-  BOOST_TEST(Contains(json.str(), "\"step\":3,\"tag\":\"loss\",\"value\":0.75"));
+  BOOST_TEST(RunScalars({dir.path(), "a", "loss", true}, json, err) == kExitOk);
+  const auto rows = nlohmann::json::parse(json.str());
+  BOOST_REQUIRE_EQUAL(rows.size(), 4u);
+  BOOST_TEST(rows[3]["step"].get<int64_t>() == 3);
+  BOOST_TEST(rows[3]["value"].get<double>() == 0.75);
 }
 
 BOOST_AUTO_TEST_CASE(ScalarsOfUnknownRunOrTagFail) {
   TempDir dir;
   WriteRuns(dir);
   std::ostringstream out, err;
-  BOOST_TEST(RunScalars({dir.path(), "zzz", "", "csv"}, out, err) == kExitError);
-  BOOST_TEST(RunScalars({dir.path(), "", "nope", "csv"}, out, err) == kExitError);
+  BOOST_TEST(RunScalars({dir.path(), "zzz", "", false}, out, err) == kExitError);
+  BOOST_TEST(RunScalars({dir.path(), "", "nope", false}, out, err) == kExitError);
   BOOST_TEST(Contains(err.str(), "no scalar tag 'nope'"));
 }
 
@@ -116,6 +134,94 @@ BOOST_AUTO_TEST_CASE(PlotDrawsOneLinePerRun) {
   for (size_t pos = 0; (pos = svg.find("<polyline", pos)) != std::string::npos; ++pos) ++lines;
   BOOST_TEST(lines == 2u);
   BOOST_TEST(RunPlot({dir.path(), "nope", dir.file("x.svg")}, out, err) == kExitError);
+}
+
+BOOST_AUTO_TEST_CASE(UsageErrorsExitOneWithAnErrorLine) {
+  for (const std::vector<std::string>& args :
+       std::vector<std::vector<std::string>>{{},
+                                             {"nope"},
+                                             {"scalars"},
+                                             {"plot", "logs"},
+                                             {"scalars", "logs", "--format", "xml"},
+                                             {"scalars", "logs", "--json", "--format", "csv"}}) {
+    const CommandLine run = Run(args);
+    BOOST_TEST(run.code == kExitUsage);
+    BOOST_TEST(IsErrorLine(run.err, "event_tool", "INVALID_ARGUMENT"), run.err);
+  }
+  BOOST_TEST(Run({"--version"}).code == kExitOk);
+}
+
+BOOST_AUTO_TEST_CASE(FormatJsonIsAnAliasOfJson) {
+  TempDir dir;
+  WriteRuns(dir);
+  const CommandLine json = Run({"scalars", dir.path(), "--json"});
+  const CommandLine format = Run({"scalars", dir.path(), "--format", "json"});
+  BOOST_TEST(json.code == kExitOk);
+  BOOST_TEST(json.out == format.out);
+  BOOST_TEST(Run({"scalars", dir.path(), "--format", "csv"}).out.rfind("run,tag,step,wall_time,value\n", 0) == 0u);
+}
+
+BOOST_AUTO_TEST_CASE(JsonOfEveryTableCommandHasTheDocumentedKeys) {
+  TempDir dir;
+  WriteRuns(dir);
+  const CommandLine list = Run({"list", dir.path(), "--json"});
+  BOOST_REQUIRE_EQUAL(list.code, kExitOk);
+  const auto doc = nlohmann::json::parse(list.out);
+  BOOST_TEST(Keys(doc) == (KeySet{"logdir", "runs"}));
+  BOOST_REQUIRE_EQUAL(doc["runs"].size(), 2u);
+  BOOST_TEST(Keys(doc["runs"][0]) == (KeySet{"run", "files", "graphs", "session_logs", "tags"}));
+  BOOST_TEST(doc["runs"][0]["run"].get<std::string>() == "a");
+  const auto& tag = doc["runs"][0]["tags"][0];
+  BOOST_TEST(Keys(tag) == (KeySet{"tag", "kind", "count", "min_step", "max_step", "min_wall_time", "max_wall_time"}));
+  BOOST_TEST(tag["tag"].get<std::string>() == "loss");
+  BOOST_TEST(tag["kind"].get<std::string>() == "scalar");
+  BOOST_TEST(tag["count"].get<int64_t>() == 4);
+
+  const CommandLine scalars = Run({"scalars", dir.path(), "--json"});
+  const auto rows = nlohmann::json::parse(scalars.out);
+  BOOST_REQUIRE_EQUAL(rows.size(), 8u);
+  BOOST_TEST(Keys(rows[0]) == (KeySet{"run", "tag", "step", "wall_time", "value"}));
+
+  const CommandLine dump = Run({"dump", doc["runs"][0]["files"][0].get<std::string>(), "--json"});
+  std::istringstream lines(dump.out);
+  std::string line;
+  std::set<std::string> kinds;
+  while (std::getline(lines, line)) {
+    const auto event = nlohmann::json::parse(line);
+    kinds.insert(event["kind"].get<std::string>());
+    if (event["kind"] == "summary") {
+      BOOST_TEST(Keys(event) == (KeySet{"wall_time", "step", "kind", "values"}));
+      BOOST_TEST(Keys(event["values"][0]).count("tag") == 1u);
+    }
+  }
+  BOOST_TEST(kinds == (KeySet{"file_version", "summary"}));
+}
+
+BOOST_AUTO_TEST_CASE(NonFiniteScalarsAreNaNAndInfinityInCsvTextAndJson) {
+  TempDir dir;
+  auto writer = SummaryWriter::Create(dir.path());
+  BOOST_TEST_REQUIRE(writer.ok());
+  BOOST_TEST((*writer)->AddScalar("x", NAN, 0).ok());
+  BOOST_TEST((*writer)->AddScalar("x", INFINITY, 1).ok());
+  BOOST_TEST((*writer)->AddScalar("x", -INFINITY, 2).ok());
+  BOOST_TEST((*writer)->Close().ok());
+  std::vector<std::string> csv_values;
+  std::istringstream csv(Run({"scalars", dir.path()}).out);
+  std::string line;
+  std::getline(csv, line);
+  while (std::getline(csv, line)) csv_values.push_back(line.substr(line.rfind(',') + 1));
+  BOOST_TEST(csv_values == (std::vector<std::string>{"NaN", "Infinity", "-Infinity"}),
+             boost::test_tools::per_element());
+  std::vector<std::string> json_values;
+  for (const auto& row : nlohmann::json::parse(Run({"scalars", dir.path(), "--json"}).out)) {
+    json_values.push_back(row["value"].dump());
+  }
+  BOOST_TEST(json_values == (std::vector<std::string>{R"("NaN")", R"("Infinity")", R"("-Infinity")"}),
+             boost::test_tools::per_element());
+  const CommandLine dump = Run({"dump", (*writer)->path()});
+  BOOST_TEST(Contains(dump.out, "[x scalar NaN]"), dump.out);
+  BOOST_TEST(Contains(dump.out, "[x scalar -Infinity]"), dump.out);
+  BOOST_TEST(Contains(Run({"dump", (*writer)->path(), "--json"}).out, R"("value":"Infinity")"));
 }
 
 BOOST_AUTO_TEST_SUITE_END()
