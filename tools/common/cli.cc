@@ -66,8 +66,7 @@ std::string Description(Range range) {
 
 }  // namespace
 
-int RunMain(CLI::App& app, int argc, const char* const* argv, const Action& action, std::ostream& out,
-            std::ostream& err) {
+std::optional<int> Parse(CLI::App& app, int argc, const char* const* argv, std::ostream& out, std::ostream& err) {
   app.set_version_flag("--version", app.get_name() + " " + TFCOMPAT_VERSION_STRING);
   app.failure_message([](const CLI::App* failed, const CLI::Error& e) {
     return failed->get_name() + ": INVALID_ARGUMENT: " + UsageMessage(e) + " (see '" + CommandName(*failed) +
@@ -79,6 +78,12 @@ int RunMain(CLI::App& app, int argc, const char* const* argv, const Action& acti
     // CLI::Success (--help) and CLI::CallForVersion carry exit code 0.
     return app.exit(e, out, err) == 0 ? kExitOk : kExitUsage;
   }
+  return std::nullopt;
+}
+
+int RunMain(CLI::App& app, int argc, const char* const* argv, const Action& action, std::ostream& out,
+            std::ostream& err) {
+  if (const std::optional<int> exit_code = Parse(app, argc, argv, out, err)) return *exit_code;
   if (!action) {
     return ReportError(app.get_name(), InvalidArgumentError("no command given (see '" + app.get_name() + " --help')"),
                        err, kExitUsage);

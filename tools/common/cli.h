@@ -38,6 +38,7 @@
 #include <functional>
 #include <iostream>
 #include <limits>
+#include <optional>
 #include <ostream>
 #include <string_view>
 
@@ -56,6 +57,13 @@ inline constexpr int kExitError = 2;
 // line has parsed, writing results to `out` and diagnostics to `err`, and
 // returning the exit code.
 using Action = std::function<int(std::ostream& out, std::ostream& err)>;
+
+// For a program without subcommands (the benchmarks): adds --version and
+// parses the command line as RunMain does. Returns the exit code to leave
+// with when it asked for --help or --version or was wrong (having printed
+// what RunMain prints), or nullopt to go on.
+std::optional<int> Parse(CLI::App& app, int argc, const char* const* argv, std::ostream& out = std::cout,
+                         std::ostream& err = std::cerr);
 
 // Adds --version, parses the command line and runs `action` on `out` and
 // `err`. --help and --version print to `out` and return kExitOk; a parse
