@@ -321,6 +321,11 @@ class PosixEnv final : public Env {
     return OkStatus();
   }
 
+  Status DeleteDir(const std::string& dir) override {
+    if (::rmdir(dir.c_str()) < 0) return ErrnoToStatus(errno, dir);
+    return OkStatus();
+  }
+
   Status RenameFile(const std::string& from, const std::string& to) override {
     if (::rename(from.c_str(), to.c_str()) < 0) return ErrnoToStatus(errno, "rename " + from + " to " + to);
     return OkStatus();

@@ -78,6 +78,8 @@ class Env {
   // Creates `dir` and missing parents; OK if it already exists.
   virtual Status RecursivelyCreateDir(const std::string& dir) = 0;
   virtual Status DeleteFile(const std::string& path) = 0;
+  // Removes an empty directory (rmdir(2)).
+  virtual Status DeleteDir(const std::string& dir) = 0;
   // Atomically replaces `to` with `from` (rename(2)).
   virtual Status RenameFile(const std::string& from, const std::string& to) = 0;
   // fsync()s a directory so that renames and creations in it are durable.

@@ -14,6 +14,7 @@ void SetupList(CLI::App& app, Action* action) {
   CLI::App* sub = app.add_subcommand("list", "Runs, their tags by kind, counts, step and time ranges");
   sub->add_option("LOGDIR", options->logdir, "Directory of runs (directories holding tfevents files)")->required();
   cli::AddJsonFlag(sub, &options->json);
+  AddPurgeOrphanedDataOption(*sub, options->purge_orphaned_data);
   sub->callback([options, action] {
     *action = [options](std::ostream& out, std::ostream& err) { return RunList(*options, out, err); };
   });
@@ -36,6 +37,7 @@ nlohmann::json RunJson(const RunData& data) {
           {"files", data.files},
           {"graphs", data.graphs},
           {"session_logs", data.session_logs},
+          {"purged_values", data.purged_values},
           {"tags", std::move(tags)}};
 }
 
@@ -43,6 +45,7 @@ void PrintText(const RunData& data, std::ostream& out) {
   out << "run " << data.name << " (" << data.files.size() << " file" << (data.files.size() == 1 ? "" : "s");
   if (data.graphs > 0) out << ", graph";
   if (data.session_logs > 0) out << ", " << data.session_logs << " session log events";
+  if (data.purged_values > 0) out << ", " << data.purged_values << " orphaned values purged";
   out << ")\n";
   std::map<std::string, std::vector<std::pair<std::string, TagStats>>> by_kind;
   for (const auto& [tag, stats] : data.tags) by_kind[ValueKindName(stats.kind)].emplace_back(tag, stats);
@@ -65,7 +68,7 @@ int RunList(const ListOptions& options, std::ostream& out, std::ostream& err) {
   }
   nlohmann::json json_runs = nlohmann::json::array();
   for (const std::string& run : *runs) {
-    auto data = LoadRun(options.logdir, run);
+    auto data = LoadRun(options.logdir, run, options.purge_orphaned_data);
     if (!data.ok()) return cli::ReportError(kTool, data.status(), err);
     if (options.json) {
       json_runs.push_back(RunJson(*data));

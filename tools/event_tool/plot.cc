@@ -103,6 +103,7 @@ void SetupPlot(CLI::App& app, Action* action) {
   sub->add_option("LOGDIR", options->logdir, "Directory of runs")->required();
   sub->add_option("--tag", options->tag, "The scalar tag to plot")->required();
   sub->add_option("-o,--output", options->output, "The SVG file to write")->required();
+  AddPurgeOrphanedDataOption(*sub, options->purge_orphaned_data);
   sub->callback([options, action] {
     *action = [options](std::ostream& out, std::ostream& err) { return RunPlot(*options, out, err); };
   });
@@ -113,7 +114,7 @@ int RunPlot(const PlotOptions& options, std::ostream& out, std::ostream& err) {
   if (!runs.ok()) return cli::ReportError(kTool, runs.status(), err);
   std::vector<Series> series;
   for (const std::string& run : *runs) {
-    auto data = LoadRun(options.logdir, run);
+    auto data = LoadRun(options.logdir, run, options.purge_orphaned_data);
     if (!data.ok()) return cli::ReportError(kTool, data.status(), err);
     auto it = data->scalars.find(options.tag);
     if (it == data->scalars.end()) continue;

@@ -33,6 +33,7 @@ void SetupScalars(CLI::App& app, Action* action) {
   sub->add_option("--format", *format, "csv (default) or json (the same as --json)")
       ->check(CLI::IsMember({"csv", "json"}))
       ->excludes(json);
+  AddPurgeOrphanedDataOption(*sub, options->purge_orphaned_data);
   sub->callback([options, format, action] {
     options->json = options->json || *format == "json";
     *action = [options](std::ostream& out, std::ostream& err) { return RunScalars(*options, out, err); };
@@ -52,7 +53,7 @@ int RunScalars(const ScalarsOptions& options, std::ostream& out, std::ostream& e
   if (!options.json) out << "run,tag,step,wall_time,value\n";
   bool found = false;
   for (const std::string& run : *runs) {
-    auto data = LoadRun(options.logdir, run);
+    auto data = LoadRun(options.logdir, run, options.purge_orphaned_data);
     if (!data.ok()) return cli::ReportError(kTool, data.status(), err);
     for (const auto& [tag, points] : data->scalars) {
       if (!options.tag.empty() && tag != options.tag) continue;

@@ -3,6 +3,8 @@
 // that registers it with CLI11 (its callback sets the Action to run), and a
 // Run function that writes to `out` (results) and `err` (diagnostics) and
 // returns the exit code (cli.h: 0 ok, 1 usage, 2 missing or bad input).
+// list, scalars and plot read runs as TensorBoard shows them unless
+// purge_orphaned_data is false (--purge_orphaned_data=false).
 #ifndef TFCOMPAT_TOOLS_EVENT_TOOL_SUBCOMMANDS_H_
 #define TFCOMPAT_TOOLS_EVENT_TOOL_SUBCOMMANDS_H_
 
@@ -25,6 +27,7 @@ void SetupCommands(CLI::App& app, Action* action);
 struct ListOptions {
   std::string logdir;
   bool json = false;
+  bool purge_orphaned_data = true;
 };
 void SetupList(CLI::App& app, Action* action);
 int RunList(const ListOptions& options, std::ostream& out, std::ostream& err);
@@ -35,6 +38,7 @@ struct ScalarsOptions {
   std::string run;
   std::string tag;
   bool json = false;  // else CSV
+  bool purge_orphaned_data = true;
 };
 void SetupScalars(CLI::App& app, Action* action);
 int RunScalars(const ScalarsOptions& options, std::ostream& out, std::ostream& err);
@@ -53,6 +57,7 @@ struct PlotOptions {
   std::string logdir;
   std::string tag;
   std::string output;
+  bool purge_orphaned_data = true;
 };
 void SetupPlot(CLI::App& app, Action* action);
 int RunPlot(const PlotOptions& options, std::ostream& out, std::ostream& err);

@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // event_tool's run functions, with output captured.
+#include <algorithm>
+#include <boost/filesystem.hpp>
 #include <boost/test/unit_test.hpp>
 #include <cmath>
 #include <set>
@@ -44,6 +46,38 @@ void WriteRuns(const TempDir& dir) {
   }
 }
 
+// Run r/ with scalar "loss" = step at steps 0..3 and SessionLog START at 0,
+// then restarted at step 2 in a second file: loss = 10 + step at 2..3.
+void WriteRestartedRun(const TempDir& dir) {
+  for (int64_t start : {0, 2}) {
+    auto writer = SummaryWriter::Create(dir.file("r"));
+    BOOST_TEST_REQUIRE(writer.ok());
+    BOOST_TEST((*writer)->AddSessionStart(start).ok());
+    const float base = start == 0 ? 0.0f : 10.0f;
+    for (int64_t step = start; step < 4; ++step) BOOST_TEST((*writer)->AddScalar("loss", base + step, step).ok());
+    BOOST_TEST((*writer)->Close().ok());
+    // Names in creation order whatever the writers' clock and counter say.
+    boost::filesystem::rename((*writer)->path(), dir.file("r/events.out.tfevents." + std::to_string(start)));
+  }
+}
+
+// The value column of `scalars` CSV output.
+std::vector<std::string> CsvValues(const std::string& csv) {
+  std::istringstream lines(csv);
+  std::string line;
+  std::getline(lines, line);  // The header.
+  std::vector<std::string> values;
+  while (std::getline(lines, line)) values.push_back(line.substr(line.rfind(',') + 1));
+  return values;
+}
+
+// The number of points of the first line of an SVG chart.
+size_t PointsOfFirstLine(const std::string& svg) {
+  const size_t begin = svg.find("points=\"") + 8;
+  const std::string points = svg.substr(begin, svg.find('"', begin) - begin);
+  return static_cast<size_t>(std::count(points.begin(), points.end(), ','));
+}
+
 BOOST_AUTO_TEST_SUITE(EventToolTest)
 
 BOOST_AUTO_TEST_CASE(ListGroupsTagsByKind) {
@@ -72,13 +106,9 @@ BOOST_AUTO_TEST_CASE(ScalarsPrintsCsvAndJson) {
   WriteRuns(dir);
   std::ostringstream out, err;
   BOOST_TEST(RunScalars({dir.path(), "b", "loss", false}, out, err) == kExitOk);
-  std::istringstream lines(out.str());
-  std::string line;
-  std::getline(lines, line);
-  BOOST_TEST(line == "run,tag,step,wall_time,value");
-  std::vector<std::string> values;
-  while (std::getline(lines, line)) values.push_back(line.substr(line.rfind(',') + 1));
-  BOOST_TEST(values == (std::vector<std::string>{"1", "1.25", "1.5", "1.75"}), boost::test_tools::per_element());
+  BOOST_TEST(out.str().rfind("run,tag,step,wall_time,value\n", 0) == 0u);
+  BOOST_TEST(CsvValues(out.str()) == (std::vector<std::string>{"1", "1.25", "1.5", "1.75"}),
+             boost::test_tools::per_element());
 
   std::ostringstream json;
   BOOST_TEST(RunScalars({dir.path(), "a", "loss", true}, json, err) == kExitOk);
@@ -169,7 +199,7 @@ BOOST_AUTO_TEST_CASE(JsonOfEveryTableCommandHasTheDocumentedKeys) {
   const auto doc = nlohmann::json::parse(list.out);
   BOOST_TEST(Keys(doc) == (KeySet{"logdir", "runs"}));
   BOOST_REQUIRE_EQUAL(doc["runs"].size(), 2u);
-  BOOST_TEST(Keys(doc["runs"][0]) == (KeySet{"run", "files", "graphs", "session_logs", "tags"}));
+  BOOST_TEST(Keys(doc["runs"][0]) == (KeySet{"run", "files", "graphs", "session_logs", "purged_values", "tags"}));
   BOOST_TEST(doc["runs"][0]["run"].get<std::string>() == "a");
   const auto& tag = doc["runs"][0]["tags"][0];
   BOOST_TEST(Keys(tag) == (KeySet{"tag", "kind", "count", "min_step", "max_step", "min_wall_time", "max_wall_time"}));
@@ -205,12 +235,7 @@ BOOST_AUTO_TEST_CASE(NonFiniteScalarsAreNaNAndInfinityInCsvTextAndJson) {
   BOOST_TEST((*writer)->AddScalar("x", INFINITY, 1).ok());
   BOOST_TEST((*writer)->AddScalar("x", -INFINITY, 2).ok());
   BOOST_TEST((*writer)->Close().ok());
-  std::vector<std::string> csv_values;
-  std::istringstream csv(Run({"scalars", dir.path()}).out);
-  std::string line;
-  std::getline(csv, line);
-  while (std::getline(csv, line)) csv_values.push_back(line.substr(line.rfind(',') + 1));
-  BOOST_TEST(csv_values == (std::vector<std::string>{"NaN", "Infinity", "-Infinity"}),
+  BOOST_TEST(CsvValues(Run({"scalars", dir.path()}).out) == (std::vector<std::string>{"NaN", "Infinity", "-Infinity"}),
              boost::test_tools::per_element());
   std::vector<std::string> json_values;
   for (const auto& row : nlohmann::json::parse(Run({"scalars", dir.path(), "--json"}).out)) {
@@ -222,6 +247,69 @@ BOOST_AUTO_TEST_CASE(NonFiniteScalarsAreNaNAndInfinityInCsvTextAndJson) {
   BOOST_TEST(Contains(dump.out, "[x scalar NaN]"), dump.out);
   BOOST_TEST(Contains(dump.out, "[x scalar -Infinity]"), dump.out);
   BOOST_TEST(Contains(Run({"dump", (*writer)->path(), "--json"}).out, R"("value":"Infinity")"));
+
+  BOOST_AUTO_TEST_CASE(ScalarsLeaveOutWhatARestartOrphanedUnlessTold) {
+    TempDir dir;
+    WriteRestartedRun(dir);
+    std::ostringstream out, err;
+    BOOST_TEST(RunScalars({dir.path(), "r", "loss", false}, out, err) == kExitOk);
+    BOOST_TEST(CsvValues(out.str()) == (std::vector<std::string>{"0", "1", "12", "13"}),
+               boost::test_tools::per_element());
+    std::ostringstream raw;
+    BOOST_TEST(RunScalars({dir.path(), "r", "loss", false, /*purge_orphaned_data=*/false}, raw, err) == kExitOk);
+    BOOST_TEST(CsvValues(raw.str()) == (std::vector<std::string>{"0", "1", "2", "3", "12", "13"}),
+               boost::test_tools::per_element());
+  }
+
+  BOOST_AUTO_TEST_CASE(ListCountsThePurgedValues) {
+    TempDir dir;
+    WriteRestartedRun(dir);
+    std::ostringstream out, err;
+    BOOST_TEST(RunList({dir.path(), false}, out, err) == kExitOk);
+    BOOST_TEST(Contains(out.str(), "run r (2 files, 2 session log events, 2 orphaned values purged)\n"));
+    BOOST_TEST(Contains(out.str(), "    loss  count=4 steps=0..3"));
+    std::ostringstream raw;
+    BOOST_TEST(RunList({dir.path(), false, /*purge_orphaned_data=*/false}, raw, err) == kExitOk);
+    BOOST_TEST(Contains(raw.str(), "run r (2 files, 2 session log events)\n"));
+    BOOST_TEST(Contains(raw.str(), "    loss  count=6 steps=0..3"));
+  }
+
+  BOOST_AUTO_TEST_CASE(PlotDrawsThePointsTensorBoardKeeps) {
+    TempDir dir;
+    WriteRestartedRun(dir);
+    std::ostringstream out, err;
+    BOOST_TEST(RunPlot({dir.path(), "loss", dir.file("loss.svg")}, out, err) == kExitOk);
+    BOOST_TEST(PointsOfFirstLine(ReadAll(dir.file("loss.svg"))) == 4u);
+    BOOST_TEST(RunPlot({dir.path(), "loss", dir.file("raw.svg"), /*purge_orphaned_data=*/false}, out, err) == kExitOk);
+    BOOST_TEST(PointsOfFirstLine(ReadAll(dir.file("raw.svg"))) == 6u);
+  }
+
+  BOOST_AUTO_TEST_CASE(PurgeOrphanedDataFlagTakesTrueOrFalseAsTensorBoardsDoes) {
+    TempDir dir;
+    WriteRestartedRun(dir);
+    const auto values = [&dir](const std::vector<std::string>& flags) {
+      std::vector<std::string> args = {"scalars", dir.path(), "--tag", "loss"};
+      args.insert(args.end(), flags.begin(), flags.end());
+      const CommandLine run = Run(args);
+      BOOST_TEST(run.code == kExitOk, run.err);
+      return CsvValues(run.out).size();
+    };
+    BOOST_TEST(values({}) == 4u);
+    BOOST_TEST(values({"--purge_orphaned_data=false"}) == 6u);
+    BOOST_TEST(values({"--purge_orphaned_data", "False"}) == 6u);
+    BOOST_TEST(values({"--purge_orphaned_data=true"}) == 4u);
+    for (const char* bad : {"--purge_orphaned_data=maybe", "--purge_orphaned_data"}) {
+      const CommandLine run = Run({"scalars", dir.path(), bad});
+      BOOST_TEST(run.code == kExitUsage, bad);
+      BOOST_TEST(IsErrorLine(run.err, "event_tool", "INVALID_ARGUMENT"), run.err);
+    }
+    // list and plot take it too.
+    BOOST_TEST(Contains(Run({"list", dir.path(), "--purge_orphaned_data=false"}).out, "    loss  count=6 steps=0..3"));
+    BOOST_TEST(
+        Run({"plot", dir.path(), "--tag", "loss", "-o", dir.file("raw.svg"), "--purge_orphaned_data=false"}).code ==
+        kExitOk);
+    BOOST_TEST(PointsOfFirstLine(ReadAll(dir.file("raw.svg"))) == 6u);
+  }
 }
 
 BOOST_AUTO_TEST_SUITE_END()
