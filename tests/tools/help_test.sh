@@ -16,7 +16,6 @@ trap 'rm -rf "$scratch"' EXIT
 
 fail() {
   echo "FAIL $1: $2" >&2
-  failed=$((failed + 1))
 }
 
 # Runs PROGRAM ARGS... in a fresh empty cwd and TMPDIR; sets code, out, err, created.
@@ -49,6 +48,8 @@ for program in "$@"; do
   if [[ $ok -eq 1 ]]; then
     echo "ok $name"
     passed=$((passed + 1))
+  else
+    failed=$((failed + 1))
   fi
 done
 

@@ -60,15 +60,22 @@ BOOST_AUTO_TEST_CASE(VersionAndHelpExitZeroWithoutRunningTheAction) {
     CLI::App app{"test tool", "tool"};
     bool ran = false;
     const char* argv[] = {"tool", flag};
-    BOOST_TEST(RunMain(app, 2, argv, [&](std::ostream&, std::ostream&) { return ran = true, kExitOk; }) == kExitOk);
+    std::ostringstream out, err;
+    BOOST_TEST(RunMain(
+                   app, 2, argv, [&](std::ostream&, std::ostream&) { return ran = true, kExitOk; }, out, err) ==
+               kExitOk);
     BOOST_TEST(!ran);
+    BOOST_TEST(!out.str().empty());
+    BOOST_TEST(err.str().empty());
   }
 }
 
 BOOST_AUTO_TEST_CASE(AnUnknownFlagIsAUsageError) {
   CLI::App app{"test tool", "tool"};
   const char* argv[] = {"tool", "--no_such_flag"};
-  BOOST_TEST(RunMain(app, 2, argv, [](std::ostream&, std::ostream&) { return kExitOk; }) == kExitUsage);
+  std::ostringstream out, err;
+  BOOST_TEST(RunMain(
+                 app, 2, argv, [](std::ostream&, std::ostream&) { return kExitOk; }, out, err) == kExitUsage);
 }
 
 // Parses `args` with an int64 --steps checked by `check`: the exit code

@@ -247,69 +247,69 @@ BOOST_AUTO_TEST_CASE(NonFiniteScalarsAreNaNAndInfinityInCsvTextAndJson) {
   BOOST_TEST(Contains(dump.out, "[x scalar NaN]"), dump.out);
   BOOST_TEST(Contains(dump.out, "[x scalar -Infinity]"), dump.out);
   BOOST_TEST(Contains(Run({"dump", (*writer)->path(), "--json"}).out, R"("value":"Infinity")"));
+}
 
-  BOOST_AUTO_TEST_CASE(ScalarsLeaveOutWhatARestartOrphanedUnlessTold) {
-    TempDir dir;
-    WriteRestartedRun(dir);
-    std::ostringstream out, err;
-    BOOST_TEST(RunScalars({dir.path(), "r", "loss", false}, out, err) == kExitOk);
-    BOOST_TEST(CsvValues(out.str()) == (std::vector<std::string>{"0", "1", "12", "13"}),
-               boost::test_tools::per_element());
-    std::ostringstream raw;
-    BOOST_TEST(RunScalars({dir.path(), "r", "loss", false, /*purge_orphaned_data=*/false}, raw, err) == kExitOk);
-    BOOST_TEST(CsvValues(raw.str()) == (std::vector<std::string>{"0", "1", "2", "3", "12", "13"}),
-               boost::test_tools::per_element());
-  }
+BOOST_AUTO_TEST_CASE(ScalarsLeaveOutWhatARestartOrphanedUnlessTold) {
+  TempDir dir;
+  WriteRestartedRun(dir);
+  std::ostringstream out, err;
+  BOOST_TEST(RunScalars({dir.path(), "r", "loss", false}, out, err) == kExitOk);
+  BOOST_TEST(CsvValues(out.str()) == (std::vector<std::string>{"0", "1", "12", "13"}),
+             boost::test_tools::per_element());
+  std::ostringstream raw;
+  BOOST_TEST(RunScalars({dir.path(), "r", "loss", false, /*purge_orphaned_data=*/false}, raw, err) == kExitOk);
+  BOOST_TEST(CsvValues(raw.str()) == (std::vector<std::string>{"0", "1", "2", "3", "12", "13"}),
+             boost::test_tools::per_element());
+}
 
-  BOOST_AUTO_TEST_CASE(ListCountsThePurgedValues) {
-    TempDir dir;
-    WriteRestartedRun(dir);
-    std::ostringstream out, err;
-    BOOST_TEST(RunList({dir.path(), false}, out, err) == kExitOk);
-    BOOST_TEST(Contains(out.str(), "run r (2 files, 2 session log events, 2 orphaned values purged)\n"));
-    BOOST_TEST(Contains(out.str(), "    loss  count=4 steps=0..3"));
-    std::ostringstream raw;
-    BOOST_TEST(RunList({dir.path(), false, /*purge_orphaned_data=*/false}, raw, err) == kExitOk);
-    BOOST_TEST(Contains(raw.str(), "run r (2 files, 2 session log events)\n"));
-    BOOST_TEST(Contains(raw.str(), "    loss  count=6 steps=0..3"));
-  }
+BOOST_AUTO_TEST_CASE(ListCountsThePurgedValues) {
+  TempDir dir;
+  WriteRestartedRun(dir);
+  std::ostringstream out, err;
+  BOOST_TEST(RunList({dir.path(), false}, out, err) == kExitOk);
+  BOOST_TEST(Contains(out.str(), "run r (2 files, 2 session log events, 2 orphaned values purged)\n"));
+  BOOST_TEST(Contains(out.str(), "    loss  count=4 steps=0..3"));
+  std::ostringstream raw;
+  BOOST_TEST(RunList({dir.path(), false, /*purge_orphaned_data=*/false}, raw, err) == kExitOk);
+  BOOST_TEST(Contains(raw.str(), "run r (2 files, 2 session log events)\n"));
+  BOOST_TEST(Contains(raw.str(), "    loss  count=6 steps=0..3"));
+}
 
-  BOOST_AUTO_TEST_CASE(PlotDrawsThePointsTensorBoardKeeps) {
-    TempDir dir;
-    WriteRestartedRun(dir);
-    std::ostringstream out, err;
-    BOOST_TEST(RunPlot({dir.path(), "loss", dir.file("loss.svg")}, out, err) == kExitOk);
-    BOOST_TEST(PointsOfFirstLine(ReadAll(dir.file("loss.svg"))) == 4u);
-    BOOST_TEST(RunPlot({dir.path(), "loss", dir.file("raw.svg"), /*purge_orphaned_data=*/false}, out, err) == kExitOk);
-    BOOST_TEST(PointsOfFirstLine(ReadAll(dir.file("raw.svg"))) == 6u);
-  }
+BOOST_AUTO_TEST_CASE(PlotDrawsThePointsTensorBoardKeeps) {
+  TempDir dir;
+  WriteRestartedRun(dir);
+  std::ostringstream out, err;
+  BOOST_TEST(RunPlot({dir.path(), "loss", dir.file("loss.svg")}, out, err) == kExitOk);
+  BOOST_TEST(PointsOfFirstLine(ReadAll(dir.file("loss.svg"))) == 4u);
+  BOOST_TEST(RunPlot({dir.path(), "loss", dir.file("raw.svg"), /*purge_orphaned_data=*/false}, out, err) == kExitOk);
+  BOOST_TEST(PointsOfFirstLine(ReadAll(dir.file("raw.svg"))) == 6u);
+}
 
-  BOOST_AUTO_TEST_CASE(PurgeOrphanedDataFlagTakesTrueOrFalseAsTensorBoardsDoes) {
-    TempDir dir;
-    WriteRestartedRun(dir);
-    const auto values = [&dir](const std::vector<std::string>& flags) {
-      std::vector<std::string> args = {"scalars", dir.path(), "--tag", "loss"};
-      args.insert(args.end(), flags.begin(), flags.end());
-      const CommandLine run = Run(args);
-      BOOST_TEST(run.code == kExitOk, run.err);
-      return CsvValues(run.out).size();
-    };
-    BOOST_TEST(values({}) == 4u);
-    BOOST_TEST(values({"--purge_orphaned_data=false"}) == 6u);
-    BOOST_TEST(values({"--purge_orphaned_data", "False"}) == 6u);
-    BOOST_TEST(values({"--purge_orphaned_data=true"}) == 4u);
-    for (const char* bad : {"--purge_orphaned_data=maybe", "--purge_orphaned_data"}) {
-      const CommandLine run = Run({"scalars", dir.path(), bad});
-      BOOST_TEST(run.code == kExitUsage, bad);
-      BOOST_TEST(IsErrorLine(run.err, "event_tool", "INVALID_ARGUMENT"), run.err);
-    }
-    // list and plot take it too.
-    BOOST_TEST(Contains(Run({"list", dir.path(), "--purge_orphaned_data=false"}).out, "    loss  count=6 steps=0..3"));
-    BOOST_TEST(
-        Run({"plot", dir.path(), "--tag", "loss", "-o", dir.file("raw.svg"), "--purge_orphaned_data=false"}).code ==
-        kExitOk);
-    BOOST_TEST(PointsOfFirstLine(ReadAll(dir.file("raw.svg"))) == 6u);
+BOOST_AUTO_TEST_CASE(PurgeOrphanedDataFlagTakesTrueOrFalseAsTensorBoardsDoes) {
+  TempDir dir;
+  WriteRestartedRun(dir);
+  const auto values = [&dir](const std::vector<std::string>& flags) {
+    std::vector<std::string> args = {"scalars", dir.path(), "--tag", "loss"};
+    args.insert(args.end(), flags.begin(), flags.end());
+    const CommandLine run = Run(args);
+    BOOST_TEST(run.code == kExitOk, run.err);
+    return CsvValues(run.out).size();
+  };
+  BOOST_TEST(values({}) == 4u);
+  BOOST_TEST(values({"--purge_orphaned_data=false"}) == 6u);
+  BOOST_TEST(values({"--purge_orphaned_data", "False"}) == 6u);
+  BOOST_TEST(values({"--purge_orphaned_data=true"}) == 4u);
+  for (const char* bad : {"--purge_orphaned_data=maybe", "--purge_orphaned_data"}) {
+    const CommandLine run = Run({"scalars", dir.path(), bad});
+    BOOST_TEST(run.code == kExitUsage, bad);
+    BOOST_TEST(IsErrorLine(run.err, "event_tool", "INVALID_ARGUMENT"), run.err);
   }
+  // list and plot take it too.
+  BOOST_TEST(Contains(Run({"list", dir.path(), "--purge_orphaned_data=false"}).out, "    loss  count=6 steps=0..3"));
+  BOOST_TEST(
+      Run({"plot", dir.path(), "--tag", "loss", "-o", dir.file("raw.svg"), "--purge_orphaned_data=false"}).code ==
+      kExitOk);
+  BOOST_TEST(PointsOfFirstLine(ReadAll(dir.file("raw.svg"))) == 6u);
 }
 
 BOOST_AUTO_TEST_SUITE_END()
