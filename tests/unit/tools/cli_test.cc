@@ -115,6 +115,21 @@ BOOST_AUTO_TEST_CASE(AMissingSubcommandIsAUsageError) {
   BOOST_TEST(err.str() == "tool: INVALID_ARGUMENT: A subcommand is required (see 'tool --help')\n");
 }
 
+BOOST_AUTO_TEST_CASE(ACommandLineThatSetsNoActionIsAUsageError) {
+  CLI::App app{"test tool", "tool"};
+  app.add_subcommand("run", "runs");  // optional, and sets no action
+  const char* argv[] = {"tool"};
+  std::ostringstream out, err;
+  BOOST_TEST(RunMain(app, 1, argv, Action(), out, err) == kExitUsage);
+  BOOST_TEST(err.str() == "tool: INVALID_ARGUMENT: no command given (see 'tool --help')\n");
+}
+
+BOOST_AUTO_TEST_CASE(LaterLinesOfAnErrorAreIndented) {
+  std::ostringstream err;
+  BOOST_TEST(ReportError("estimator", InvalidArgumentError("2 problems:\n  a\nb"), err) == kExitError);
+  BOOST_TEST(err.str() == "estimator: INVALID_ARGUMENT: 2 problems:\n  a\n  b\n");
+}
+
 BOOST_AUTO_TEST_CASE(IntegerChecksSayWhatWasExpected) {
   const auto positive = Positive<int64_t>();
   BOOST_TEST(ParseSteps(positive, "5").first == kExitOk);

@@ -2,6 +2,7 @@
 #include <algorithm>
 #include <boost/filesystem.hpp>
 #include <boost/test/unit_test.hpp>
+#include <cmath>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <set>
@@ -11,6 +12,8 @@
 
 #include "command_line.h"
 #include "commands.h"
+#include "tfcompat/checkpoint/bundle.h"
+#include "tfcompat/checkpoint/checkpoint.h"
 #include "tfcompat/summary/event_file_reader.h"
 #include "util/iris.h"
 #include "util/temp_dir.h"
@@ -149,6 +152,55 @@ BOOST_AUTO_TEST_CASE(EvaluateAndPredictJsonHaveTheDocumentedKeys) {
   BOOST_TEST(examples[0]["class_ids"].dump() == "[0]");
   BOOST_TEST(examples[0]["classes"].dump() == R"(["setosa"])");
   BOOST_TEST(examples[1]["classes"].dump() == R"(["virginica"])");
+}
+
+// Saves model_dir's latest checkpoint again, one step on, with the logits
+// layer's bias NaN: every logit, probability and the loss become NaN.
+void PoisonLatestCheckpoint(const std::string& model_dir, int64_t step) {
+  auto latest = LatestCheckpoint(model_dir);
+  BOOST_REQUIRE(latest.ok());
+  auto reader = BundleReader::Open(*latest);
+  BOOST_REQUIRE(reader.ok());
+  std::vector<std::pair<std::string, Tensor>> tensors;
+  for (const BundleEntry& entry : (*reader)->entries()) {
+    auto tensor = (*reader)->Lookup(entry.name);
+    BOOST_REQUIRE(tensor.ok());
+    if (entry.name == "dnn/logits/bias") {
+      *tensor = Tensor::FromVector<float>(DataType::kFloat, entry.shape, std::vector<float>(3, NAN));
+    }
+    tensors.emplace_back(entry.name, *std::move(tensor));
+  }
+  auto manager = CheckpointManager::Create(model_dir);
+  BOOST_REQUIRE(manager.ok());
+  BOOST_REQUIRE((*manager)->Save(step + 1, tensors).ok());
+}
+
+BOOST_AUTO_TEST_CASE(NonFiniteResultsAreNaNInTablesAndJson) {
+  TempDir dir;
+  const ModelFlags flags = Flags(dir);
+  BOOST_REQUIRE_EQUAL(Train(flags, 5), kExitOk);
+  PoisonLatestCheckpoint(flags.config.model_dir, 5);
+  EvaluateOptions evaluate = EvaluateOn(flags, RepoDataPath("iris_test.csv"));
+  evaluate.quiet = true;
+  std::ostringstream table, err;
+  BOOST_REQUIRE_EQUAL(RunEvaluate(evaluate, table, err), kExitOk);
+  BOOST_TEST(Contains(table.str(), "\nloss          NaN\n"), table.str());
+  evaluate.json = true;
+  std::ostringstream json;
+  BOOST_REQUIRE_EQUAL(RunEvaluate(evaluate, json, err), kExitOk);
+  BOOST_TEST(nlohmann::json::parse(json.str())["loss"].dump() == R"("NaN")", json.str());
+
+  PredictOptions predict = PredictRows(flags, {"5.1,3.3,1.7,0.5"});
+  predict.quiet = true;
+  std::ostringstream rows;
+  BOOST_REQUIRE_EQUAL(RunPredict(predict, rows, err), kExitOk);
+  BOOST_TEST(Contains(rows.str(), "NaN,NaN,NaN\n"), rows.str());
+  predict.json = true;
+  std::ostringstream lines;
+  BOOST_REQUIRE_EQUAL(RunPredict(predict, lines, err), kExitOk);
+  const auto example = nlohmann::json::parse(lines.str());
+  BOOST_TEST(example["logits"].dump() == R"(["NaN","NaN","NaN"])");
+  BOOST_TEST(example["probabilities"].dump() == R"(["NaN","NaN","NaN"])");
 }
 
 BOOST_AUTO_TEST_CASE(QuietLeavesOnlyResultsAndErrors) {
