@@ -4,6 +4,7 @@
 //   event_tool scalars LOGDIR [--run R] [--tag T] [--json | --format csv|json]
 //   event_tool dump FILE [--json]
 //   event_tool plot LOGDIR --tag T -o FILE.svg
+//   event_tool export LOGDIR [--json | --format csv|json] [-o FILE] [--kinds K,...]
 #include "cli.h"
 #include "subcommands.h"
 

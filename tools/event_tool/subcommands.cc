@@ -11,6 +11,7 @@ void SetupCommands(CLI::App& app, Action* action) {
   SetupScalars(app, action);
   SetupDump(app, action);
   SetupPlot(app, action);
+  SetupExport(app, action);
 }
 
 }  // namespace tfcompat::event_tool

@@ -11,6 +11,7 @@
 #include <CLI/CLI.hpp>
 #include <ostream>
 #include <string>
+#include <vector>
 
 #include "cli.h"
 
@@ -61,6 +62,36 @@ struct PlotOptions {
 };
 void SetupPlot(CLI::App& app, Action* action);
 int RunPlot(const PlotOptions& options, std::ostream& out, std::ostream& err);
+
+// export LOGDIR [--json | --format csv|json] [-o FILE] [--kinds scalars,histograms,text,hparams]
+//        [--purge_orphaned_data=true|false]:
+// every run and tag as long tables, one per kind, with tbparse's columns:
+//
+//   scalars     run, tag, step, wall_time, value
+//   histograms  run, tag, step, wall_time, min, max, num, sum, sum_squares,
+//               limits, counts (limits: the left edge of the first bucket,
+//               then each bucket's right edge; counts: 0, then each
+//               bucket's count; a list is a JSON array, in CSV its text)
+//   text        run, tag, step, wall_time, value (a tag's "/text_summary"
+//               suffix dropped; a table's cells as a JSON array)
+//   hparams     run, tag, value: the hparams of the run's first session
+//               start, by name
+//
+// A run is a directory holding event files ("." for LOGDIR itself); rows
+// are ordered by kind, run, tag and step. CSV of one kind has its columns;
+// of several, a leading "kind" column and the union of their columns,
+// empty where a kind has none. JSON is one object of arrays of row
+// objects, keyed by kind. Numbers as tools/common/number_format.h says.
+// With -o the file is replaced atomically. Default: every kind, CSV.
+struct ExportOptions {
+  std::string logdir;
+  std::string format = "csv";
+  std::string output;
+  std::vector<std::string> kinds = {"scalars", "histograms", "text", "hparams"};
+  bool purge_orphaned_data = true;
+};
+void SetupExport(CLI::App& app, Action* action);
+int RunExport(const ExportOptions& options, std::ostream& out, std::ostream& err);
 
 }  // namespace tfcompat::event_tool
 
