@@ -29,7 +29,6 @@
 namespace tfcompat::event_tool {
 namespace {
 
-constexpr std::string_view kTool = "event_tool";
 constexpr char kSessionStartTag[] = "_hparams_/session_start_info";
 // tensorboardX and PyTorch name a text tag "<tag>/text_summary"; tbparse
 // drops the suffix, and so does export.
