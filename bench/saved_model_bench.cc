@@ -41,6 +41,7 @@
 #include <string>
 #include <vector>
 
+#include "cli.h"
 #include "tfcompat/estimator/estimator.h"
 
 namespace tfcompat::estimator {
@@ -282,10 +283,12 @@ int Main(int argc, char** argv) {
   const char* tmpdir = std::getenv("TMPDIR");
   std::string dir = tmpdir != nullptr && *tmpdir != '\0' ? tmpdir : "/tmp";
   app.add_option("--runs", runs, "Timed rounds per model, each one export of ours and one of TF's")
-      ->check(CLI::PositiveNumber);
-  app.add_option("--python", python, "Python with TensorFlow 2.15 and tensorflow-estimator (empty: no TF column)");
-  app.add_option("--dir", dir, "Where the scratch directory is made (removed at the end)");
-  CLI11_PARSE(app, argc, argv);
+      ->check(cli::Positive<int>())
+      ->capture_default_str();
+  app.add_option("--python", python, "Python with TensorFlow 2.15 and tensorflow-estimator (empty: no TF column)")
+      ->capture_default_str();
+  app.add_option("--dir", dir, "Where the scratch directory is made (removed at the end)")->capture_default_str();
+  if (const std::optional<int> exit_code = cli::Parse(app, argc, argv)) return *exit_code;
 
   std::string scratch_template = (fs::path(dir) / "saved_model_bench-XXXXXX").string();
   if (::mkdtemp(scratch_template.data()) == nullptr) Die("cannot create a directory in " + dir);
