@@ -1,7 +1,10 @@
 # SPDX-License-Identifier: Apache-2.0
 """Our SavedModel exports through TF Serving's loader: TensorFlow's C API,
-called with ctypes from the TF 2.15 wheel's libtensorflow_cc.so.2 (the
-library of the wheel that exports the C API's symbols).
+called with ctypes from the wheel's libtensorflow_cc.so.2 (it exports
+TF_LoadSessionFromSavedModel and TF_SessionRun; the tensor and status
+functions come from libtensorflow_framework.so.2, which it links). Run by TF
+2.15 (ctest interop_saved_model_c_api) and the newest TF
+(interop_saved_model_c_api_tf_latest).
 
 TF_LoadSessionFromSavedModel (tags {"serve"}) is tensorflow::LoadSavedModel,
 the C++ loader of TF Serving's SavedModelBundle: it reads saved_model.pb,
