@@ -35,10 +35,12 @@ using model::Activation;
 using model::DNNClassifierOptions;
 using model::DNNRegressorOptions;
 using model::LinearClassifierOptions;
+using model::LinearRegressorOptions;
 using model::Model;
 using model::NewDNNClassifier;
 using model::NewDNNRegressor;
 using model::NewLinearClassifier;
+using model::NewLinearRegressor;
 using model::NewOptimizer;
 using model::NumericColumn;
 using model::Optimizer;
@@ -159,6 +161,12 @@ StatusOr<std::unique_ptr<Estimator>> Estimator::LinearClassifier(const LinearCla
                                                                  const RunConfig& config, LogFn log) {
   EstimatorOptions options{config, model_options.optimizer, std::nullopt, std::move(log)};
   return Create([model_options](uint64_t) { return NewLinearClassifier(model_options); }, std::move(options));
+}
+
+StatusOr<std::unique_ptr<Estimator>> Estimator::LinearRegressor(const LinearRegressorOptions& model_options,
+                                                                const RunConfig& config, LogFn log) {
+  EstimatorOptions options{config, model_options.optimizer, std::nullopt, std::move(log)};
+  return Create([model_options](uint64_t) { return NewLinearRegressor(model_options); }, std::move(options));
 }
 
 void Estimator::Log(const std::string& line) const { options_.log(line); }
