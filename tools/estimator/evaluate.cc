@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-// estimator evaluate [--eval_csv FILE] [--steps N] [--name NAME] [model
+// estimator evaluate --eval_csv FILE [--steps N] [--name NAME] [model
 // flags]: the metrics of model_dir's latest checkpoint on the test file, as
 // a table; written to model_dir/eval (or eval_NAME) for TensorBoard.
 #include <algorithm>
@@ -8,17 +8,28 @@
 
 #include "commands.h"
 #include "common.h"
+#include "model_setup.h"
 
 namespace tfcompat::estimator_tool {
 
 int RunEvaluate(const EvaluateOptions& options, std::ostream& out, std::ostream& err) {
-  StatusOr<ModelSetup> setup = MakeEstimator(options.model, err);
-  if (!setup.ok()) return ReportError(setup.status(), err);
-  StatusOr<std::shared_ptr<const data::Dataset>> data = ReadLabelled(options.eval_csv, *setup->train);
+  if (options.eval_csv.empty()) return ReportError(InvalidArgumentError("give --eval_csv FILE"), err, kExitUsage);
+  StatusOr<ToolModel> model = ModelFromFlags(options.model);
+  if (!model.ok()) return ReportFlagsError(model.status(), err);
+  if (!model->recorded && !options.model.train_csv.empty()) {
+    // No record: the training file tells the features and classes.
+    const StatusOr<std::shared_ptr<const data::Dataset>> train =
+        ReadData(options.model.train_csv, /*labelled=*/true, &*model);
+    if (!train.ok()) return ReportError(train.status(), err);
+  }
+  StatusOr<std::shared_ptr<const data::Dataset>> data = ReadData(options.eval_csv, /*labelled=*/true, &*model);
   if (!data.ok()) return ReportError(data.status(), err);
+  StatusOr<std::unique_ptr<estimator::Estimator>> made = MakeEstimator(model->record, options.model.config, err);
+  if (!made.ok()) return ReportError(made.status(), err);
+  WarnIfNoCheckpoint(**made, "evaluating", err);
   const estimator::InputFn input_fn =
       estimator::DatasetInputFn(*data, {.batch_size = options.model.batch_size, .shuffle = false, .num_epochs = 1});
-  StatusOr<std::map<std::string, double>> metrics = setup->estimator->Evaluate(input_fn, options.steps, options.name);
+  StatusOr<std::map<std::string, double>> metrics = (*made)->Evaluate(input_fn, options.steps, options.name);
   if (!metrics.ok()) return ReportError(metrics.status(), err);
 
   // Two columns, the first as wide as the longest name ("auc_precision_recall").
@@ -50,8 +61,7 @@ void SetupEvaluate(CLI::App& app, Action* action) {
   auto options = std::make_shared<EvaluateOptions>();
   CLI::App* sub = app.add_subcommand("evaluate", "Evaluate model_dir's latest checkpoint");
   AddModelFlags(sub, &options->model);
-  options->eval_csv = DefaultDataPath("iris_test.csv");
-  sub->add_option("--eval_csv", options->eval_csv, "Labelled CSV to evaluate on")->capture_default_str();
+  sub->add_option("--eval_csv", options->eval_csv, "Labelled CSV to evaluate on (required)");
   sub->add_option("--steps", options->steps, "Evaluate this many batches (default: the whole file)")
       ->check(CLI::PositiveNumber);
   sub->add_option("--name", options->name, "Write to model_dir/eval_NAME instead of model_dir/eval");

@@ -1,15 +1,16 @@
 // SPDX-License-Identifier: Apache-2.0
 // estimator predict [--predict ROW]... [--predict_csv FILE] [model flags]:
-// the class and probabilities model_dir's latest checkpoint gives each
-// example. A prediction file holds one example per line (feature values,
-// comma-separated, no label) after an optional header row of names.
-#include <cctype>
+// the class and probabilities (a regressor: the value) model_dir's latest
+// checkpoint gives each example. A prediction file is read as the model
+// reads its training file (its feature columns by name from a header row,
+// or by position), its label column, if any, skipped.
 #include <charconv>
 #include <cstdio>
 
 #include "commands.h"
 #include "common.h"
-#include "io/file.h"
+#include "model_setup.h"
+#include "number_format.h"
 
 namespace tfcompat::estimator_tool {
 namespace {
@@ -46,43 +47,45 @@ int RunPredict(const PredictOptions& options, std::ostream& out, std::ostream& e
   if (options.rows.empty() && options.predict_csv.empty()) {
     return ReportError(InvalidArgumentError("give --predict ROW or --predict_csv FILE"), err, kExitUsage);
   }
-  StatusOr<ModelSetup> setup = MakeEstimator(options.model, err);
-  if (!setup.ok()) return ReportError(setup.status(), err);
-  const data::FeatureNames& names = setup->train->feature_names;
+  StatusOr<ToolModel> model = ModelFromFlags(options.model);
+  if (!model.ok()) return ReportFlagsError(model.status(), err);
+  if (!model->recorded && !options.model.train_csv.empty()) {
+    // No record: the training file tells the features and classes.
+    const StatusOr<std::shared_ptr<const data::Dataset>> train =
+        ReadData(options.model.train_csv, /*labelled=*/true, &*model);
+    if (!train.ok()) return ReportError(train.status(), err);
+  }
+  const Status complete = CheckComplete(*model);
+  if (!complete.ok()) return ReportError(complete, err, kExitUsage);
 
-  // The examples, as a Dataset whose labels are unused.
+  // The examples, without labels: the inline rows, then the file's.
   auto examples = std::make_shared<data::Dataset>();
-  examples->feature_names = names;
-  for (size_t i = 0; i < options.rows.size(); ++i) {
-    const Status s = ParseRow(options.rows[i], "--predict " + options.rows[i], names->size(), &examples->features);
+  examples->feature_names = std::make_shared<const std::vector<std::string>>(model->record.feature_columns);
+  const size_t width = examples->feature_names->size();
+  for (const std::string& row : options.rows) {
+    const Status s = ParseRow(row, "--predict " + row, width, &examples->features);
     if (!s.ok()) return ReportError(s, err, kExitUsage);
   }
   if (!options.predict_csv.empty()) {
-    StatusOr<std::string> text = ReadFileToString(Env::Default(), options.predict_csv, uint64_t{1} << 30);
-    if (!text.ok()) return ReportError(text.status(), err);
-    std::string_view rest = *text;
-    for (int line_number = 1; !rest.empty(); ++line_number) {
-      const size_t newline = rest.find('\n');
-      const std::string_view line = rest.substr(0, newline);
-      rest.remove_prefix(newline == std::string_view::npos ? rest.size() : newline + 1);
-      if (line.empty() || line == "\r") continue;
-      const bool header = line_number == 1 && !line.empty() && (std::isalpha(static_cast<unsigned char>(line[0])) != 0);
-      if (header) continue;
-      const Status s =
-          ParseRow(line, options.predict_csv + ":" + std::to_string(line_number), names->size(), &examples->features);
-      if (!s.ok()) return ReportError(s, err);
-    }
+    StatusOr<std::shared_ptr<const data::Dataset>> file = ReadData(options.predict_csv, /*labelled=*/false, &*model);
+    if (!file.ok()) return ReportError(file.status(), err);
+    examples->features.insert(examples->features.end(), (*file)->features.begin(), (*file)->features.end());
   }
-  examples->labels.assign(examples->features.size() / names->size(), 0.0f);
-  if (examples->labels.empty()) return ReportError(InvalidArgumentError(options.predict_csv + ": no examples"), err);
+  StatusOr<std::unique_ptr<estimator::Estimator>> made = MakeEstimator(model->record, options.model.config, err);
+  if (!made.ok()) return ReportError(made.status(), err);
+  WarnIfNoCheckpoint(**made, "predicting with", err);
 
   const estimator::InputFn input_fn =
       estimator::DatasetInputFn(examples, {.batch_size = options.model.batch_size, .shuffle = false, .num_epochs = 1});
-  StatusOr<std::vector<model::Predictions>> predictions = setup->estimator->Predict(input_fn);
+  StatusOr<std::vector<model::Predictions>> predictions = (*made)->Predict(input_fn);
   if (!predictions.ok()) return ReportError(predictions.status(), err);
   int64_t example = 0;
   for (const model::Predictions& p : *predictions) {
     for (int64_t i = 0; i < p.batch_size; ++i, ++example) {
+      if (!p.predictions.empty()) {  // a regressor
+        out << "Prediction is " << cli::FormatNumber(p.predictions[static_cast<size_t>(i)]) << "\n";
+        continue;
+      }
       const int64_t id = p.class_ids[static_cast<size_t>(i)];
       const float probability = p.probabilities[static_cast<size_t>(i * p.logits_dimension + id)];
       char line[160];
@@ -105,7 +108,8 @@ void SetupPredict(CLI::App& app, Action* action) {
   CLI::App* sub = app.add_subcommand("predict", "Predict with model_dir's latest checkpoint");
   AddModelFlags(sub, &options->model);
   sub->add_option("--predict", options->rows, "An example: comma-separated feature values (repeatable)");
-  sub->add_option("--predict_csv", options->predict_csv, "A CSV of examples without labels");
+  sub->add_option("--predict_csv", options->predict_csv,
+                  "A CSV of examples (a label column, where the file has one, is skipped)");
   sub->callback([options, action] {
     *action = [options](std::ostream& out, std::ostream& err) { return RunPredict(*options, out, err); };
   });

@@ -1,14 +1,17 @@
 // SPDX-License-Identifier: Apache-2.0
 // estimator train [--steps N | --max_steps N] [model flags]: trains the
-// DNNClassifier in model_dir on the shuffled, repeated training file,
-// continuing from its latest checkpoint.
+// model in model_dir on the shuffled, repeated training file, continuing
+// from its latest checkpoint; the first train records the model
+// (model_record.h).
 #include <unistd.h>
 
 #include <algorithm>
+#include <filesystem>
 #include <random>
 
 #include "commands.h"
 #include "common.h"
+#include "model_setup.h"
 
 namespace tfcompat::estimator_tool {
 namespace {
@@ -51,22 +54,39 @@ int RunTrain(const TrainOptions& options, std::ostream& out, std::ostream& err) 
   if (options.steps.has_value() == options.max_steps.has_value()) {
     return ReportError(InvalidArgumentError("give exactly one of --steps and --max_steps"), err, kExitUsage);
   }
-  StatusOr<ModelSetup> setup = MakeEstimator(options.model, err);
-  if (!setup.ok()) return ReportError(setup.status(), err);
-  estimator::Estimator& estimator = *setup->estimator;
+  StatusOr<ToolModel> model = ModelFromFlags(options.model);
+  if (!model.ok()) return ReportFlagsError(model.status(), err);
+  const std::string train_csv = !options.model.train_csv.empty() ? options.model.train_csv : model->record.train_csv;
+  if (train_csv.empty()) {
+    return ReportError(InvalidArgumentError("give --train_csv FILE: there is no " + model->record_path +
+                                            " to take the training file from"),
+                       err, kExitUsage);
+  }
+  StatusOr<std::shared_ptr<const data::Dataset>> train = ReadData(train_csv, /*labelled=*/true, &*model);
+  if (!train.ok()) return ReportError(train.status(), err);
+  StatusOr<std::unique_ptr<estimator::Estimator>> made = MakeEstimator(model->record, options.model.config, err);
+  if (!made.ok()) return ReportError(made.status(), err);
+  estimator::Estimator& estimator = **made;
 
   StatusOr<std::string> latest = estimator.LatestCheckpoint();
   const bool resuming = latest.ok();
-  const std::shared_ptr<const data::Dataset> train = setup->train;
   // Shuffled by the seed, or differently on every run without one.
   const std::optional<int64_t>& seed = options.model.config.tf_random_seed;
   const uint64_t shuffle_seed = seed.has_value() ? static_cast<uint64_t>(*seed) : std::random_device()();
   const estimator::InputFn input_fn =
-      estimator::DatasetInputFn(train, {.batch_size = options.model.batch_size, .seed = shuffle_seed});
+      estimator::DatasetInputFn(*train, {.batch_size = options.model.batch_size, .seed = shuffle_seed});
   const model::TrainSteps steps = options.steps.has_value() ? model::TrainSteps::Steps(*options.steps)
                                                             : model::TrainSteps::MaxSteps(*options.max_steps);
   ProgressBar bar(out);
   std::vector<model::TrainHook*> hooks;
+  // A new model's record, written once the model_dir is locked and the
+  // model restored or initialised.
+  std::optional<WriteRecordHook> write_record;
+  if (!model->recorded) {
+    model->record.train_csv = std::filesystem::absolute(train_csv).lexically_normal().string();
+    write_record.emplace(estimator.model_dir(), model->record);
+    hooks.push_back(&*write_record);
+  }
   if (options.progress) {
     // The bar needs the last step: the restored one is known only after the
     // checkpoint is read, so it counts from the value the checkpoint holds.
