@@ -5,12 +5,18 @@ TensorBoard 2.21: its loading code and a running server show `loss` and
 fraction_of_zero_values (TF1's default summaries) and, with
 --weight_histograms, a histogram of every variable; the eval run's metrics at
 the checkpoint's step, the SessionLog events, and the model's graph."""
+import pathlib
+
 import pytest
 from tensorboard.backend.event_processing import event_accumulator
 from tensorboard.compat.proto import graph_pb2
 
 from conftest import run
 from test_summary_tensorboard import Server, query
+
+# The Iris files (no TensorFlow in this venv to import test_estimator's).
+DATA = pathlib.Path(__file__).resolve().parents[2] / "data"
+NAMES = ["SepalLength", "SepalWidth", "PetalLength", "PetalWidth"]
 
 STEPS = 300
 
@@ -19,8 +25,9 @@ STEPS = 300
 def model_dir(tmp_path_factory, bin_dir):
     path = tmp_path_factory.mktemp("iris") / "model"
     flags = ["--model_dir", path, "--seed", "3", "--save_summary_steps", "100"]
-    run([bin_dir / "estimator", "train", "--steps", STEPS, "--weight_histograms"] + flags)
-    run([bin_dir / "estimator", "evaluate"] + flags)
+    run([bin_dir / "estimator", "train", "--steps", STEPS, "--weight_histograms", "--train_csv",
+         DATA / "iris_training.csv", "--feature_names", ",".join(NAMES)] + flags)
+    run([bin_dir / "estimator", "evaluate", "--eval_csv", DATA / "iris_test.csv"] + flags)
     return path
 
 
