@@ -1,13 +1,14 @@
 // SPDX-License-Identifier: Apache-2.0
-// estimator: train, evaluate and predict a DNNClassifier in a model
-// directory as tf.estimator does (the Iris tutorial by default).
+// estimator: train, evaluate and predict TF's canned estimators in a model
+// directory as tf.estimator does.
 #include <iostream>
 
 #include "commands.h"
 
 int main(int argc, char** argv) {
   using namespace tfcompat::estimator_tool;
-  CLI::App app{"Train, evaluate and predict a DNNClassifier with TF-compatible checkpoints and summaries", "estimator"};
+  CLI::App app{"Train, evaluate and predict TF's canned estimators with TF-compatible checkpoints and summaries",
+               "estimator"};
   app.require_subcommand(1);
   Action action;
   SetupTrain(app, &action);

@@ -2,7 +2,10 @@
 #include "model_setup.h"
 
 #include <algorithm>
+#include <optional>
 #include <set>
+#include <string>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -17,7 +20,8 @@ namespace {
 constexpr std::string_view kDefaultEstimator = "DNNClassifier";
 const std::vector<int64_t> kDefaultHiddenUnits = {10, 10};
 constexpr std::string_view kDefaultActivation = "relu";
-// What TF's canned estimators give an optimizer named by a string.
+// What TF's canned DNN gives an optimizer named by a string (the linear
+// models: model::kLinearLearningRate).
 constexpr float kDnnLearningRate = 0.05f;
 
 // A setting as a flag would give it; "none" for an empty one.
