@@ -34,6 +34,7 @@ using data::DatasetBatches;
 using model::Activation;
 using model::DNNClassifierOptions;
 using model::DNNRegressorOptions;
+using model::EvaluateModel;
 using model::LinearClassifierOptions;
 using model::LinearRegressorOptions;
 using model::Model;
@@ -117,6 +118,8 @@ void EstimatorAccess::SetEnv(Estimator& estimator, Env* env) { estimator.env_ = 
 StatusOr<std::unique_ptr<Estimator>> Estimator::Create(ModelFn model_fn, EstimatorOptions options) {
   if (!model_fn) return InvalidArgumentError("model_fn must be set");
   TFCOMPAT_RETURN_IF_ERROR(options.config.Validate());
+  // Evaluate and Predict build no optimizer, so its options are checked here.
+  if (options.optimizer.has_value()) TFCOMPAT_RETURN_IF_ERROR(NewOptimizer(*options.optimizer).status());
   if (!options.log) {
     options.log = [](const std::string& line) { std::cerr << "INFO:tfcompat:" << line << "\n"; };
   }
@@ -185,22 +188,13 @@ StatusOr<std::optional<std::string>> Estimator::FindCheckpoint(const char* purpo
   return std::optional<std::string>(std::move(*latest));
 }
 
-StatusOr<std::unique_ptr<Trainer>> Estimator::BuildAndRestore(const std::optional<std::string>& checkpoint) {
-  TFCOMPAT_ASSIGN_OR_RETURN(std::unique_ptr<Model> model, model_fn_(seed_));
-  std::unique_ptr<Optimizer> optimizer;
-  if (options_.optimizer.has_value()) {
-    TFCOMPAT_ASSIGN_OR_RETURN(optimizer, NewOptimizer(*options_.optimizer));
-  }
-  TFCOMPAT_ASSIGN_OR_RETURN(std::unique_ptr<Trainer> trainer,
-                            Trainer::Create(std::move(model), std::move(optimizer), seed_));
-  if (!checkpoint.has_value()) return trainer;
+Status Estimator::Restore(const std::string& checkpoint, VariableStore* store) {
   // Every variable is checked before any is set, and before anything is
   // written: an incompatible model leaves model_dir untouched.
-  VariableStore& store = trainer->variables();
   TFCOMPAT_ASSIGN_OR_RETURN(const std::vector<Tensor> values,
-                            RestoreVariables(*checkpoint, SpecsOf(store), model_dir()));
-  Log("Restoring parameters from " + *checkpoint);
-  const std::vector<VariableRef> variables = store.List();
+                            RestoreVariables(checkpoint, SpecsOf(*store), model_dir()));
+  Log("Restoring parameters from " + checkpoint);
+  const std::vector<VariableRef> variables = store->List();
   for (size_t i = 0; i < variables.size(); ++i) {
     std::visit(
         [&](auto span) {
@@ -209,6 +203,26 @@ StatusOr<std::unique_ptr<Trainer>> Estimator::BuildAndRestore(const std::optiona
         },
         variables[i].values);
   }
+  return OkStatus();
+}
+
+StatusOr<std::unique_ptr<Model>> Estimator::BuildModel(const std::optional<std::string>& checkpoint) {
+  // No optimizer, so the store holds no slots: RestoreVariables neither
+  // reads nor requires them.
+  TFCOMPAT_ASSIGN_OR_RETURN(std::unique_ptr<Model> model, model_fn_(seed_));
+  if (checkpoint.has_value()) TFCOMPAT_RETURN_IF_ERROR(Restore(*checkpoint, &model->variables()));
+  return model;
+}
+
+StatusOr<std::unique_ptr<Trainer>> Estimator::BuildTrainer(const std::optional<std::string>& checkpoint) {
+  TFCOMPAT_ASSIGN_OR_RETURN(std::unique_ptr<Model> model, model_fn_(seed_));
+  std::unique_ptr<Optimizer> optimizer;
+  if (options_.optimizer.has_value()) {
+    TFCOMPAT_ASSIGN_OR_RETURN(optimizer, NewOptimizer(*options_.optimizer));
+  }
+  TFCOMPAT_ASSIGN_OR_RETURN(std::unique_ptr<Trainer> trainer,
+                            Trainer::Create(std::move(model), std::move(optimizer), seed_));
+  if (checkpoint.has_value()) TFCOMPAT_RETURN_IF_ERROR(Restore(*checkpoint, &trainer->variables()));
   return trainer;
 }
 
@@ -218,7 +232,7 @@ Status Estimator::Train(const InputFn& input_fn, const TrainSteps& steps, std::s
   // second process cannot interleave its checkpoints with ours.
   TFCOMPAT_ASSIGN_OR_RETURN(std::unique_ptr<ModelDirLock> lock, ModelDirLock::Acquire(model_dir()));
   TFCOMPAT_ASSIGN_OR_RETURN(const std::optional<std::string> checkpoint, FindCheckpoint(nullptr));
-  TFCOMPAT_ASSIGN_OR_RETURN(std::unique_ptr<Trainer> trainer, BuildAndRestore(checkpoint));
+  TFCOMPAT_ASSIGN_OR_RETURN(std::unique_ptr<Trainer> trainer, BuildTrainer(checkpoint));
   const int64_t restored_step = trainer->global_step();
   if (steps.max_steps.has_value() && restored_step >= *steps.max_steps) {
     Log("Skipping training since max_steps has already saved.");
@@ -280,7 +294,7 @@ StatusOr<std::map<std::string, double>> Estimator::Evaluate(const InputFn& input
   TFCOMPAT_ASSIGN_OR_RETURN(std::unique_ptr<BatchSource> input, input_fn());
   Log("Starting evaluation at " + LocalTime("%Y-%m-%dT%H:%M:%S"));
   const LogClock::time_point start = LogClock::now();
-  TFCOMPAT_ASSIGN_OR_RETURN(std::unique_ptr<Trainer> trainer, BuildAndRestore(checkpoint));
+  TFCOMPAT_ASSIGN_OR_RETURN(std::unique_ptr<Model> model, BuildModel(checkpoint));
   // _StopAfterNEvalsHook, given a step count: progress after every batch,
   // or every tenth of the steps from 20 steps on, and after the last.
   std::function<void(int64_t)> progress;
@@ -293,10 +307,10 @@ StatusOr<std::map<std::string, double>> Estimator::Evaluate(const InputFn& input
     };
   }
   using MetricMap = std::map<std::string, double>;
-  TFCOMPAT_ASSIGN_OR_RETURN(MetricMap metrics, trainer->Evaluate(input.get(), steps, progress));
+  TFCOMPAT_ASSIGN_OR_RETURN(MetricMap metrics, EvaluateModel(*model, input.get(), steps, progress));
   Log("Inference Time : " + FormatSeconds(SecondsSince(start), 5) + "s");
   Log("Finished evaluation at " + LocalTime("%Y-%m-%d-%H:%M:%S"));
-  const int64_t global_step = trainer->global_step();
+  const int64_t global_step = model->variables().global_step();
   std::string line = "Saving dict for global step " + std::to_string(global_step) + ":";
   const char* separator = " ";
   for (const auto& [metric, value] : metrics) {
@@ -321,7 +335,7 @@ StatusOr<std::map<std::string, double>> Estimator::Evaluate(const InputFn& input
 
 StatusOr<std::vector<Predictions>> Estimator::Predict(const InputFn& input_fn) {
   TFCOMPAT_ASSIGN_OR_RETURN(const std::optional<std::string> checkpoint, FindCheckpoint("predict"));
-  TFCOMPAT_ASSIGN_OR_RETURN(std::unique_ptr<Trainer> trainer, BuildAndRestore(checkpoint));
+  TFCOMPAT_ASSIGN_OR_RETURN(std::unique_ptr<Model> model, BuildModel(checkpoint));
   TFCOMPAT_ASSIGN_OR_RETURN(std::unique_ptr<BatchSource> input, input_fn());
   std::vector<Predictions> predictions;
   Batch batch;
@@ -329,7 +343,7 @@ StatusOr<std::vector<Predictions>> Estimator::Predict(const InputFn& input_fn) {
     const Status next = input->Next(&batch);
     if (next.code() == StatusCode::kOutOfRange) break;
     TFCOMPAT_RETURN_IF_ERROR(next);
-    TFCOMPAT_ASSIGN_OR_RETURN(Predictions p, trainer->Predict(batch));
+    TFCOMPAT_ASSIGN_OR_RETURN(Predictions p, model->Predict(batch));
     predictions.push_back(std::move(p));
   }
   return predictions;

@@ -58,21 +58,23 @@ Status Trainer::Train(data::BatchSource* input, const TrainSteps& steps, std::sp
   return OkStatus();
 }
 
-StatusOr<std::map<std::string, double>> Trainer::Evaluate(data::BatchSource* input, std::optional<int64_t> steps,
-                                                          const std::function<void(int64_t batches)>& after_batch) {
+StatusOr<std::map<std::string, double>> EvaluateModel(Model& model, data::BatchSource* input,
+                                                      std::optional<int64_t> steps,
+                                                      const std::function<void(int64_t batches)>& after_batch) {
   if (steps.has_value() && *steps <= 0) {
     return InvalidArgumentError("Must specify steps > 0, given: " + std::to_string(*steps));
   }
   Metrics metrics;
+  data::Batch batch;
   for (int64_t n = 0; !steps.has_value() || n < *steps; ++n) {
-    const Status next = input->Next(&batch_);
+    const Status next = input->Next(&batch);
     if (next.code() == StatusCode::kOutOfRange) break;
     TFCOMPAT_RETURN_IF_ERROR(next);
-    TFCOMPAT_RETURN_IF_ERROR(model_->UpdateMetrics(batch_, &metrics));
+    TFCOMPAT_RETURN_IF_ERROR(model.UpdateMetrics(batch, &metrics));
     if (after_batch) after_batch(n + 1);
   }
   std::map<std::string, double> result = metrics.Result();
-  result["global_step"] = static_cast<double>(global_step());
+  result["global_step"] = static_cast<double>(model.variables().global_step());
   return result;
 }
 

@@ -7,7 +7,11 @@
   training from our checkpoint (global_step goes on);
 - our CLI restores a model_dir TF trained (no model record: the model flags
   say what it holds): same predictions, same metrics, and training
-  continues from TF's global_step, recording the model from then on."""
+  continues from TF's global_step, recording the model from then on;
+- whichever TF1 optimizer trained it (Adam, RMSProp, Ftrl, ProximalAdagrad),
+  our CLI evaluates and predicts a TF model_dir with its default optimizer
+  flags, as TF's EVAL and PREDICT graphs do: they restore the model's
+  variables and global_step, not the optimizer's slots."""
 import json
 import re
 import shutil
@@ -23,12 +27,19 @@ from test_estimator import DATA, NAMES, iris
 HIDDEN = [10, 10]
 # What a model_dir without our record needs said: TF's DNNClassifier below.
 MODEL_FLAGS = ["--hidden_units", "10,10", "--feature_names", ",".join(NAMES), "--n_classes", "3"]
+# TF1 optimizers whose slots our CLI's default optimizer (Adagrad) lacks.
+OPTIMIZERS = {
+    "Adam": lambda: tf.compat.v1.train.AdamOptimizer(0.01),
+    "RMSProp": lambda: tf.compat.v1.train.RMSPropOptimizer(0.01),
+    "Ftrl": lambda: tf.compat.v1.train.FtrlOptimizer(0.05),
+    "ProximalAdagrad": lambda: tf.compat.v1.train.ProximalAdagradOptimizer(0.05),
+}
 
 
-def tf_classifier(model_dir):
+def tf_classifier(model_dir, optimizer="Adagrad"):
     return tf.compat.v1.estimator.DNNClassifier(
         hidden_units=HIDDEN, feature_columns=[tf.feature_column.numeric_column(n) for n in NAMES], n_classes=3,
-        model_dir=str(model_dir), config=tf.estimator.RunConfig(tf_random_seed=5))
+        optimizer=optimizer, model_dir=str(model_dir), config=tf.estimator.RunConfig(tf_random_seed=5))
 
 
 def input_fn(x, y, epochs, shuffle=False):
@@ -41,6 +52,7 @@ def cli(bin_dir, command, model_dir, *flags):
 
 
 def our_predictions(bin_dir, model_dir, tmp_path, *flags):
+    """Our `estimator predict` of iris_test.csv: its probabilities, [examples, classes]."""
     x, _ = iris("iris_test.csv")
     path = tmp_path / "predict.csv"
     path.write_text(",".join(NAMES) + "\n" + "".join(",".join(repr(float(v)) for v in row) + "\n" for row in x))
@@ -50,9 +62,15 @@ def our_predictions(bin_dir, model_dir, tmp_path, *flags):
     return np.array([[float(v) for v in row.split(",")] for row in rows])
 
 
-def tf_predictions(model_dir):
+def our_metrics(bin_dir, model_dir, *flags):
+    """Our `estimator evaluate` of iris_test.csv: {metric: value}, global_step included."""
+    table = cli(bin_dir, "evaluate", model_dir, "--eval_csv", DATA / "iris_test.csv", *flags).stdout
+    return {m: float(v) for m, v in re.findall(r"^(\w+)\s+([-\d.e]+)$", table, re.M)}
+
+
+def tf_predictions(model_dir, optimizer="Adagrad"):
     x, y = iris("iris_test.csv")
-    return np.array([p["probabilities"] for p in tf_classifier(model_dir).predict(input_fn(x, y, 1))])
+    return np.array([p["probabilities"] for p in tf_classifier(model_dir, optimizer).predict(input_fn(x, y, 1))])
 
 
 def global_step(model_dir):
@@ -110,8 +128,7 @@ def test_we_restore_and_continue_from_tf_model_dir(theirs, bin_dir, tmp_path):
                                atol=1e-5)
     x, y = iris("iris_test.csv")
     tf_metrics = tf_classifier(theirs).evaluate(input_fn(x, y, 1))
-    table = cli(bin_dir, "evaluate", model_dir, "--eval_csv", DATA / "iris_test.csv", *MODEL_FLAGS).stdout
-    ours = {m: float(v) for m, v in re.findall(r"^(\w+)\s+([-\d.e]+)$", table, re.M)}
+    ours = our_metrics(bin_dir, model_dir, *MODEL_FLAGS)
     for metric in ("accuracy", "average_loss", "loss"):
         np.testing.assert_allclose(ours[metric], tf_metrics[metric], rtol=1e-5, atol=1e-6, err_msg=metric)
     assert ours["global_step"] == 50
@@ -122,6 +139,24 @@ def test_we_restore_and_continue_from_tf_model_dir(theirs, bin_dir, tmp_path):
     assert json.loads((model_dir / "estimator.json").read_text())["hidden_units"] == HIDDEN
     cli(bin_dir, "train", model_dir, "--steps", "3")
     assert global_step(model_dir) == 60
+
+
+@pytest.mark.parametrize("optimizer", sorted(OPTIMIZERS))
+def test_we_evaluate_and_predict_tf_model_dir_whichever_optimizer_trained_it(optimizer, bin_dir, tmp_path):
+    model_dir = tmp_path / "iris"
+    x, y = iris("iris_training.csv")
+    tf_classifier(model_dir, OPTIMIZERS[optimizer]).train(input_fn(x, y, None, shuffle=True), steps=30)
+    variables = [name for name, _ in tf.train.list_variables(str(model_dir))]
+    assert f"dnn/hiddenlayer_0/kernel/t_0/{optimizer}" in variables
+    assert not any(name.endswith("/Adagrad") for name in variables)
+    xt, yt = iris("iris_test.csv")
+    tf_metrics = tf_classifier(model_dir, OPTIMIZERS[optimizer]).evaluate(input_fn(xt, yt, 1))
+    theirs = tf_predictions(model_dir, OPTIMIZERS[optimizer])
+    ours = our_metrics(bin_dir, model_dir, *MODEL_FLAGS)
+    for metric in ("accuracy", "average_loss", "loss"):
+        np.testing.assert_allclose(ours[metric], tf_metrics[metric], rtol=1e-5, atol=1e-6, err_msg=metric)
+    assert ours["global_step"] == tf_metrics["global_step"] == 30
+    np.testing.assert_allclose(our_predictions(bin_dir, model_dir, tmp_path, *MODEL_FLAGS), theirs, atol=1e-5)
 
 
 def test_incompatible_checkpoint_error_names_the_variables(ours, bin_dir, tmp_path):

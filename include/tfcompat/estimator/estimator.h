@@ -14,6 +14,14 @@
 //   model_dir/eval[_<name>]/events.out.tfevents.*   evaluate(): the metrics and checkpoint_path at
 //                                                   the checkpoint's step
 //
+// Evaluate() and Predict() build the model without an optimizer, as TF
+// builds its EVAL and PREDICT graphs: they restore the model's variables and
+// global_step only, so the checkpoint's optimizer slots (`.../t_0/Adagrad`,
+// `/Adam`, `beta1_power`, `/Ftrl`, `/ProximalAdagrad`, ...) are neither read
+// nor required, whichever optimizer trained it and whichever the options
+// name. Train() restores the optimizer's slots too: a checkpoint of another
+// optimizer fails with TF's "Key <slot> not found in checkpoint".
+//
 // Train() does what TF's MonitoredTrainingSession and its hooks do:
 //   - restores the latest checkpoint (checking every variable first: an
 //     incompatible model fails with RestoreVariables' error before any file
@@ -107,7 +115,8 @@ struct EstimatorOptions {
 
 class Estimator {
  public:
-  // Validates the config; with no model_dir, creates a fresh temporary
+  // Validates the config and the optimizer options (as TF's canned model_fn
+  // does in every mode); with no model_dir, creates a fresh temporary
   // directory (logged, see model_dir()), as TF does.
   [[nodiscard]] static StatusOr<std::unique_ptr<Estimator>> Create(ModelFn model_fn, EstimatorOptions options);
 
@@ -155,8 +164,15 @@ class Estimator {
   // The latest checkpoint, or none; then TF's message naming `purpose`
   // ("evaluate") is logged unless it is null.
   [[nodiscard]] StatusOr<std::optional<std::string>> FindCheckpoint(const char* purpose) const;
-  // A new model, restored from `checkpoint` when there is one.
-  [[nodiscard]] StatusOr<std::unique_ptr<model::Trainer>> BuildAndRestore(const std::optional<std::string>& checkpoint);
+  // For Evaluate and Predict: a new model without an optimizer, its
+  // variables and global_step restored from `checkpoint` when there is one.
+  [[nodiscard]] StatusOr<std::unique_ptr<model::Model>> BuildModel(const std::optional<std::string>& checkpoint);
+  // For Train: a new model with the optimizer's slots and scalars, every
+  // one of them restored from `checkpoint` when there is one.
+  [[nodiscard]] StatusOr<std::unique_ptr<model::Trainer>> BuildTrainer(const std::optional<std::string>& checkpoint);
+  // Sets every variable of `store` from `checkpoint`, after checking all of
+  // them (RestoreVariables' error otherwise, with nothing set).
+  [[nodiscard]] Status Restore(const std::string& checkpoint, model::VariableStore* store);
   void Log(const std::string& line) const;
 
   ModelFn model_fn_;

@@ -4,6 +4,10 @@
 // global_step += 1) over batches and calls hooks, so an Estimator adds
 // checkpoints and event files as hooks around it.
 //
+// Evaluation and prediction need no optimizer: EvaluateModel() and
+// Model::Predict() run on a bare Model, whose variables are the model's own
+// and global_step (no slots), as TF's EVAL and PREDICT graphs hold them.
+//
 // Usage:
 //   const uint64_t seed = 42;
 //   TFCOMPAT_ASSIGN_OR_RETURN(Dataset train, ReadCsvDataset("data/iris_training.csv", {}));
@@ -64,6 +68,14 @@ struct TrainSteps {
   static TrainSteps MaxSteps(int64_t n) { return {std::nullopt, n}; }
 };
 
+// Metrics of `model` over `steps` batches, or until the input ends; plus
+// "global_step". `after_batch`, when set, is called with the number of
+// batches done after each one (for progress lines). InvalidArgument with
+// TF's message for steps <= 0.
+[[nodiscard]] StatusOr<std::map<std::string, double>> EvaluateModel(
+    Model& model, data::BatchSource* input, std::optional<int64_t> steps,
+    const std::function<void(int64_t batches)>& after_batch = {});
+
 class Trainer {
  public:
   // Uses the model's default optimizer when `optimizer` is null; creates the
@@ -77,12 +89,12 @@ class Trainer {
   // loss is not finite (TF's NanTensorHook).
   [[nodiscard]] Status Train(data::BatchSource* input, const TrainSteps& steps, std::span<TrainHook* const> hooks);
 
-  // Metrics over `steps` batches, or until the input ends; plus "global_step".
-  // `after_batch`, when set, is called with the number of batches done after
-  // each one (for progress lines).
+  // EvaluateModel() of the trained model.
   [[nodiscard]] StatusOr<std::map<std::string, double>> Evaluate(
       data::BatchSource* input, std::optional<int64_t> steps,
-      const std::function<void(int64_t batches)>& after_batch = {});
+      const std::function<void(int64_t batches)>& after_batch = {}) {
+    return EvaluateModel(*model_, input, steps, after_batch);
+  }
 
   [[nodiscard]] StatusOr<Predictions> Predict(const data::Batch& batch) { return model_->Predict(batch); }
 

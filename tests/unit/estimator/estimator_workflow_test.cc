@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // The Estimator workflow on a model_dir: checkpoints, restore on every
-// call, summaries, and the incompatible-checkpoint error.
+// call (evaluate and predict without the optimizer's slots), summaries, and
+// the incompatible-checkpoint error.
 #include <unistd.h>
 
 #include <algorithm>
@@ -66,7 +67,10 @@ struct Fixture {
   std::vector<std::string> log;
 
   std::unique_ptr<Estimator> Make(RunConfig config, std::vector<int64_t> hidden_units = {10, 10}) {
-    const DNNClassifierOptions options = testing::IrisClassifierOptions(std::move(hidden_units));
+    return MakeClassifier(std::move(config), testing::IrisClassifierOptions(std::move(hidden_units)));
+  }
+
+  std::unique_ptr<Estimator> MakeClassifier(RunConfig config, const DNNClassifierOptions& options) {
     if (config.model_dir.empty()) config.model_dir = dir.file("model");
     config.tf_random_seed = config.tf_random_seed.value_or(1);
     return Estimator::DNNClassifier(options, config, [this](const std::string& line) { log.push_back(line); }).value();
@@ -237,6 +241,132 @@ BOOST_FIXTURE_TEST_CASE(IncompatibleCheckpointLeavesModelDirUntouched, Fixture) 
   BOOST_TEST(!changed->Evaluate(Batches("iris_test.csv", 1)).ok());
   BOOST_TEST(!changed->Predict(Batches("iris_test.csv", 1)).ok());
   BOOST_TEST((Snapshot(estimator->model_dir()) == before));
+}
+
+// Every optimizer an Estimator can name, each with other slots.
+const std::vector<OptimizerOptions> kOptimizers = {
+    {.name = "SGD", .learning_rate = 0.1f},       {.name = "Adagrad", .learning_rate = 0.05f},
+    {.name = "Momentum", .learning_rate = 0.05f}, {.name = "Adam", .learning_rate = 0.01f},
+    {.name = "RMSProp", .learning_rate = 0.01f},  {.name = "RMSProp", .learning_rate = 0.01f, .centered = true},
+    {.name = "Ftrl", .learning_rate = 0.05f}};
+
+DNNClassifierOptions IrisWith(const OptimizerOptions& optimizer) {
+  DNNClassifierOptions options = testing::IrisClassifierOptions();
+  options.optimizer = optimizer;
+  return options;
+}
+
+std::vector<float> Probabilities(const std::vector<Predictions>& batches) {
+  std::vector<float> all;
+  for (const Predictions& p : batches) all.insert(all.end(), p.probabilities.begin(), p.probabilities.end());
+  return all;
+}
+
+BOOST_FIXTURE_TEST_CASE(EvaluateAndPredictRestoreTheModelWhicheverOptimizerTrainedIt, Fixture) {
+  for (size_t trained = 0; trained < kOptimizers.size(); ++trained) {
+    RunConfig config;
+    config.model_dir = dir.file("trained_with_" + std::to_string(trained));
+    auto trainer = MakeClassifier(config, IrisWith(kOptimizers[trained]));
+    BOOST_REQUIRE(trainer->Train(Batches("iris_training.csv", 0), TrainSteps::Steps(5)).ok());
+    const auto metrics = trainer->Evaluate(Batches("iris_test.csv", 1)).value();
+    const std::vector<float> probabilities = Probabilities(trainer->Predict(Batches("iris_test.csv", 1)).value());
+    BOOST_REQUIRE_EQUAL(probabilities.size(), 30u * 3u);
+    // Another seed (other initial values) and optimizer (other slots): the
+    // checkpoint's model variables and global_step are all they read.
+    config.tf_random_seed = 99;
+    for (const OptimizerOptions& optimizer : kOptimizers) {
+      const std::string context = config.model_dir + " read with " + optimizer.name;
+      auto reader = MakeClassifier(config, IrisWith(optimizer));
+      const StatusOr<std::map<std::string, double>> read = reader->Evaluate(Batches("iris_test.csv", 1));
+      BOOST_REQUIRE_MESSAGE(read.ok(), context << ": " << read.status().ToString());
+      BOOST_TEST((*read == metrics), context);
+      BOOST_TEST(read->at("global_step") == 5, context);
+      const StatusOr<std::vector<Predictions>> predicted = reader->Predict(Batches("iris_test.csv", 1));
+      BOOST_REQUIRE_MESSAGE(predicted.ok(), context << ": " << predicted.status().ToString());
+      BOOST_TEST((Probabilities(*predicted) == probabilities), context);
+    }
+  }
+}
+
+BOOST_FIXTURE_TEST_CASE(TrainWithAnotherOptimizerFailsWithTensorFlowsNotFound, Fixture) {
+  auto adam = MakeClassifier({}, IrisWith({.name = "Adam", .learning_rate = 0.01f}));
+  BOOST_REQUIRE(adam->Train(Batches("iris_training.csv", 0), TrainSteps::Steps(3)).ok());
+  const auto before = Snapshot(adam->model_dir());
+  auto adagrad = Make({});
+  const Status train = adagrad->Train(Batches("iris_training.csv", 0), TrainSteps::Steps(3));
+  BOOST_TEST((train.code() == StatusCode::kNotFound), train.ToString());
+  BOOST_TEST(Contains(train.message(), "Key dnn/hiddenlayer_0/bias/t_0/Adagrad not found in checkpoint"));
+  BOOST_TEST(Contains(train.message(), "Key dnn/logits/kernel/t_0/Adagrad not found in checkpoint"));
+  BOOST_TEST((Snapshot(adam->model_dir()) == before));
+}
+
+// TF 1.8's DNNClassifier of tests/testdata/tf/jupyter-talk (see its README),
+// trained with ProximalAdagrad: its checkpoint holds `t_0/ProximalAdagrad`
+// slots, which no optimizer of ours names.
+struct JupyterTalk : Fixture {
+  static constexpr int64_t kStep = 3071;
+
+  // A copy of the checkpoint in a model_dir, with the state file naming it.
+  JupyterTalk() : model_dir(dir.file("jupyter-talk")) {
+    const std::string from = std::string(TFCOMPAT_TESTDATA) + "/tf/jupyter-talk/model/model.ckpt-3071";
+    const std::string prefix = model_dir + "/model.ckpt-3071";
+    fs::create_directories(model_dir);
+    for (const char* suffix : {".index", ".data-00000-of-00001"}) fs::copy_file(from + suffix, prefix + suffix);
+    CheckpointState state;
+    state.model_checkpoint_path = prefix;
+    state.all_model_checkpoint_paths = {prefix};
+    BOOST_REQUIRE(WriteCheckpointState(model_dir, state).ok());
+  }
+
+  // numeric_column('x', shape=[3]) is three inputs, as three columns; hidden
+  // units [1000, 100, 10], the binary head.
+  std::unique_ptr<Estimator> MakeWith(const OptimizerOptions& optimizer, int64_t seed) {
+    DNNClassifierOptions options;
+    for (const char* key : {"x_0", "x_1", "x_2"}) options.feature_columns.emplace_back(key);
+    options.hidden_units = {1000, 100, 10};
+    options.n_classes = 2;
+    options.optimizer = optimizer;
+    RunConfig config;
+    config.model_dir = model_dir;
+    config.tf_random_seed = seed;
+    return MakeClassifier(config, options);
+  }
+
+  // A few examples of three features, labelled 0 and 1.
+  static InputFn Examples() {
+    auto data = std::make_shared<data::Dataset>();
+    data->feature_names =
+        std::make_shared<const std::vector<std::string>>(std::vector<std::string>{"x_0", "x_1", "x_2"});
+    data->features = {0.5f, -1.0f, 2.0f, 1.5f, 0.25f, -0.75f, -2.0f, 3.0f, 1.0f, 0.0f, 0.0f, 0.0f};
+    data->labels = {0.0f, 1.0f, 1.0f, 0.0f};
+    return DatasetInputFn(data, {.batch_size = 3, .shuffle = false, .num_epochs = 1});
+  }
+
+  const std::string model_dir;
+};
+
+BOOST_FIXTURE_TEST_CASE(EvaluateAndPredictTensorFlowsProximalAdagradModelDir, JupyterTalk) {
+  // Training needs the optimizer's slots: TF's NOT_FOUND, nothing written.
+  const auto before = Snapshot(model_dir);
+  const Status train = MakeWith({}, 1)->Train(Examples(), TrainSteps::Steps(1));
+  BOOST_TEST((train.code() == StatusCode::kNotFound), train.ToString());
+  BOOST_TEST(Contains(train.message(), "Key dnn/hiddenlayer_0/bias/t_0/Adagrad not found in checkpoint"));
+  BOOST_TEST((Snapshot(model_dir) == before));
+
+  // Evaluate and predict need the model only, whichever optimizer is named.
+  const std::vector<float> expected = Probabilities(MakeWith({.name = "SGD"}, 2)->Predict(Examples()).value());
+  BOOST_REQUIRE_EQUAL(expected.size(), 4u * 2u);
+  for (const OptimizerOptions& optimizer : kOptimizers) {
+    auto estimator = MakeWith(optimizer, 1);
+    const StatusOr<std::map<std::string, double>> metrics = estimator->Evaluate(Examples());
+    BOOST_REQUIRE_MESSAGE(metrics.ok(), optimizer.name << ": " << metrics.status().ToString());
+    BOOST_TEST(metrics->at("global_step") == kStep, optimizer.name);
+    BOOST_TEST(metrics->count("auc") == 1u, optimizer.name);
+    const StatusOr<std::vector<Predictions>> predictions = estimator->Predict(Examples());
+    BOOST_REQUIRE_MESSAGE(predictions.ok(), optimizer.name << ": " << predictions.status().ToString());
+    BOOST_TEST((Probabilities(*predictions) == expected), optimizer.name);
+  }
+  BOOST_TEST(Logged("Restoring parameters from " + model_dir + "/model.ckpt-3071"));
 }
 
 BOOST_FIXTURE_TEST_CASE(WritesSummariesAsTensorFlowDoes, Fixture) {
@@ -473,6 +603,20 @@ BOOST_AUTO_TEST_CASE(BothCheckpointSchedulesIsAnError) {
   options.feature_columns.emplace_back("x");
   options.hidden_units = {4};
   BOOST_TEST((Estimator::DNNClassifier(options, config).status().code() == StatusCode::kInvalidArgument));
+}
+
+// Evaluate and predict build no optimizer, so a bad one is refused up front
+// (TF's canned model_fn makes the optimizer in every mode).
+BOOST_AUTO_TEST_CASE(BadOptimizerIsAnErrorAtConstruction) {
+  RunConfig config;
+  config.model_dir = "unused";
+  for (const OptimizerOptions& optimizer :
+       {OptimizerOptions{.name = "Adadelta"}, OptimizerOptions{.name = "Adam", .learning_rate = 0.0f}}) {
+    const Status status = Estimator::DNNClassifier(IrisWith(optimizer), config).status();
+    BOOST_TEST((status.code() == StatusCode::kInvalidArgument), status.ToString());
+  }
+  const Status unknown = Estimator::DNNClassifier(IrisWith({.name = "Adadelta"}), config).status();
+  BOOST_TEST(Contains(unknown.message(), "Unsupported optimizer name: Adadelta"));
 }
 
 BOOST_AUTO_TEST_SUITE_END()

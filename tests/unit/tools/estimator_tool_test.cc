@@ -10,6 +10,7 @@
 
 #include "commands.h"
 #include "model_record.h"
+#include "tfcompat/checkpoint/checkpoint.h"
 #include "tfcompat/estimator/estimator.h"
 #include "tfcompat/summary/event_file_reader.h"
 #include "util/iris.h"
@@ -523,6 +524,47 @@ BOOST_AUTO_TEST_CASE(ModelDirWithoutARecordWorksWithExplicitFlags) {
   BOOST_TEST(Contains(out, "Continued from " + model_dir + "/model.ckpt-10"));
   BOOST_TEST(ReadModelRecord(model_dir).value().value().hidden_units == std::vector<int64_t>{7});
   BOOST_TEST(Metric(Evaluate(Bare(flags), RepoDataPath("iris_test.csv")).out, "global_step") == 15);
+}
+
+// TF 1.8's DNNClassifier of tests/testdata/tf/jupyter-talk (its README: one
+// numeric column 'x' of shape [3], which is three columns here, hidden units
+// [1000, 100, 10], two classes, ProximalAdagrad): a model_dir TensorFlow
+// wrote, evaluated and predicted with the flags that describe it.
+BOOST_AUTO_TEST_CASE(TensorFlowsModelDirWorksWithExplicitFlags) {
+  TempDir dir;
+  const std::string model_dir = dir.file("jupyter-talk");
+  const std::string from = std::string(TFCOMPAT_TESTDATA) + "/tf/jupyter-talk/model/model.ckpt-3071";
+  boost::filesystem::create_directories(model_dir);
+  for (const char* suffix : {".index", ".data-00000-of-00001"}) {
+    boost::filesystem::copy_file(from + suffix, model_dir + "/model.ckpt-3071" + suffix);
+  }
+  CheckpointState state;
+  state.model_checkpoint_path = model_dir + "/model.ckpt-3071";
+  BOOST_REQUIRE(WriteCheckpointState(model_dir, state).ok());
+  ModelFlags flags;
+  flags.config.model_dir = model_dir;
+  flags.feature_names = std::vector<std::string>{"x_0", "x_1", "x_2"};
+  flags.hidden_units = std::vector<int64_t>{1000, 100, 10};
+  flags.n_classes = 2;
+  WriteAll(dir.file("eval.csv"), "x_2,x_0,x_1,y\n2,0.5,-1,0\n-0.75,1.5,0.25,1\n1,-2,3,1\n");
+
+  const Run eval = Evaluate(flags, dir.file("eval.csv"));
+  BOOST_REQUIRE_EQUAL(eval.code, kExitOk);
+  BOOST_TEST(Metric(eval.out, "global_step") == 3071);
+  BOOST_TEST(Contains(eval.out, "auc_precision_recall"), eval.out);
+  BOOST_TEST(!Contains(eval.err, "warning"), eval.err);
+  const Run predict = Predict(PredictRows(flags, {"0.5,-1,2", "1.5,0.25,-0.75"}));
+  BOOST_REQUIRE_EQUAL(predict.code, kExitOk);
+  BOOST_TEST(Lines(predict.out).size() == 2u);
+  BOOST_TEST(Contains(predict.out, "Prediction is \""), predict.out);
+  // Neither writes a record; a train would need ProximalAdagrad's slots,
+  // which no optimizer of ours names: TF's error, and still no record.
+  flags.train_csv = dir.file("eval.csv");
+  flags.label_column = "y";
+  std::string err;
+  BOOST_TEST(Train(flags, 1, nullptr, &err) == kExitError);
+  BOOST_TEST(Contains(err, "dnn/hiddenlayer_0/bias/t_0/Adagrad not found in checkpoint"), err);
+  BOOST_TEST(!boost::filesystem::exists(model_dir + "/estimator.json"));
 }
 
 // Iris in TF's layout as a binary task: versicolor or not.
