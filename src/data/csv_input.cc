@@ -180,15 +180,18 @@ StatusOr<Columns> ColumnNamesLayout(const Record& header, std::string_view file_
   const std::string where = AtLine(file_name, header.line);
   Columns out;
   out.num_fields = columns.size();
-  std::string label = options.label_column;
-  if (label.empty() && options.labelled) label = columns.back();
+  // The label: the named column (unlabelled, if the file has it), else the
+  // last one, by position (its name may be empty or repeated).
+  const std::string& label = options.label_column;
   std::optional<size_t> label_index;
-  if (!label.empty() && (options.labelled || std::find(columns.begin(), columns.end(), label) != columns.end())) {
+  if (label.empty()) {
+    if (options.labelled) label_index = columns.size() - 1;
+  } else if (options.labelled || std::find(columns.begin(), columns.end(), label) != columns.end()) {
     TFCOMPAT_ASSIGN_OR_RETURN(label_index, FindColumn(columns, label, "label", where));
   }
   if (options.labelled) {
     out.label_field = label_index;
-    out.label_name = label;
+    out.label_name = columns[*label_index];
   }
   if (options.feature_names.empty()) {
     for (size_t i = 0; i < columns.size(); ++i) {

@@ -138,6 +138,17 @@ BOOST_AUTO_TEST_CASE(FeatureNamesPickColumnsByNameInAnyOrder) {
   CheckError("y\n1\n", options, "f.csv:1: the header names no feature column");
 }
 
+// Seen by fuzzing: a header whose last name is empty ("a,") lost its label
+// column, so the rows had no labels. The default label is the last column
+// by position, whatever its name.
+BOOST_AUTO_TEST_CASE(DefaultLabelIsTheLastColumnWhateverItsName) {
+  const Dataset d = ParseCsvDataset("a,\n1,2\n3,4\n", "e.csv", {}).value();
+  BOOST_TEST(*d.feature_names == std::vector<std::string>({"a"}));
+  BOOST_TEST(d.labels == std::vector<float>({2, 4}));
+  BOOST_TEST(ParseCsvDataset("x,y,x\n1,2,3\n", "e.csv", {}).status().message() ==
+             "e.csv:1: the header names column 'x' more than once");
+}
+
 BOOST_AUTO_TEST_CASE(QuotedFieldsHoldCommasQuotesAndLineBreaks) {
   CsvOptions options;
   options.label_vocabulary = {"Iris \"setosa\", the small", "other"};
