@@ -53,7 +53,7 @@ class RecordParser {
   StatusOr<ModelRecord> Parse() {
     ModelRecord r;
     TFCOMPAT_RETURN_IF_ERROR(String("estimator", &r.estimator));
-    if (!OneOf(r.estimator, kEstimatorNames)) {
+    if (!IsEstimatorName(r.estimator)) {
       return Error("'estimator' is '" + r.estimator + "', expected one of " + Join(kEstimatorNames));
     }
     const std::vector<std::string> keys = KeysOf(r.estimator);
@@ -153,6 +153,7 @@ class RecordParser {
 
 }  // namespace
 
+bool IsEstimatorName(std::string_view name) { return OneOf(name, kEstimatorNames); }
 bool IsDnn(std::string_view estimator) { return estimator.starts_with("DNN"); }
 bool IsClassifier(std::string_view estimator) { return estimator.ends_with("Classifier"); }
 

@@ -42,6 +42,8 @@ inline constexpr std::string_view kEstimatorNames[] = {"DNNClassifier", "DNNRegr
 inline constexpr std::string_view kOptimizerNames[] = {"Adagrad", "Adam", "Ftrl", "Momentum", "RMSProp", "SGD"};
 inline constexpr std::string_view kActivationNames[] = {"relu", "relu6", "elu", "tanh", "sigmoid", "linear"};
 
+// Whether `name` is one of kEstimatorNames; what kind of model it builds.
+bool IsEstimatorName(std::string_view name);
 bool IsDnn(std::string_view estimator);
 bool IsClassifier(std::string_view estimator);
 

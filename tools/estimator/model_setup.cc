@@ -84,7 +84,7 @@ StatusOr<ModelRecord> NewModel(const ModelFlags& flags) {
   const std::optional<int>& n_classes = flags.n_classes;
   ModelRecord r;
   r.estimator = flags.estimator.value_or(std::string(kDefaultEstimator));
-  if (std::find(std::begin(kEstimatorNames), std::end(kEstimatorNames), r.estimator) == std::end(kEstimatorNames)) {
+  if (!IsEstimatorName(r.estimator)) {
     return InvalidArgumentError("--estimator " + r.estimator +
                                 ": expected DNNClassifier, DNNRegressor, LinearClassifier or LinearRegressor");
   }
