@@ -16,9 +16,11 @@
 #include "estimator/log_format.h"
 #include "estimator/logging_tensor_hook.h"
 #include "estimator/model_graph.h"
+#include "estimator/serving_graph.h"
 #include "estimator/step_counter_hook.h"
 #include "estimator/summary_saver_hook.h"
 #include "io/file.h"
+#include "saved_model/saved_model_writer.h"
 #include "summary/summary_writer_internal.h"
 #include "tfcompat/base/status_macros.h"
 #include "tfcompat/checkpoint/checkpoint.h"
@@ -90,9 +92,37 @@ StatusOr<std::unique_ptr<BundleReader>> OpenLatest(const std::string& model_dir)
   return BundleReader::Open(prefix);
 }
 
-GraphDescription DnnGraph(const std::vector<NumericColumn>& columns, size_t hidden_layers, Activation activation) {
+GraphDescription ColumnsGraph(const std::vector<NumericColumn>& columns) {
   GraphDescription graph;
-  for (const NumericColumn& column : columns) graph.feature_keys.push_back(column.key);
+  for (const NumericColumn& column : columns) {
+    graph.feature_keys.push_back(column.key);
+    if (column.normalizer_fn) graph.normalized_keys.push_back(column.key);
+  }
+  return graph;
+}
+
+// The classifier heads: one logit for two classes.
+void SetClassifierHead(int n_classes, const std::vector<std::string>& vocabulary, GraphDescription* graph) {
+  graph->n_classes = n_classes;
+  graph->label_vocabulary = vocabulary;
+  if (n_classes == 2) {
+    graph->head = GraphDescription::Head::kBinary;
+    graph->predictions_op = "Sigmoid";
+    graph->loss_op = "SigmoidCrossEntropyWithLogits";
+  }
+}
+
+// The linear models: no layers, so the graph TensorBoard shows holds the
+// variables only.
+GraphDescription LinearGraph(const std::vector<NumericColumn>& columns) {
+  GraphDescription graph = ColumnsGraph(columns);
+  graph.linear = true;
+  graph.head_scope = "linear/head";
+  return graph;
+}
+
+GraphDescription DnnGraph(const std::vector<NumericColumn>& columns, size_t hidden_layers, Activation activation) {
+  GraphDescription graph = ColumnsGraph(columns);
   for (size_t i = 0; i < hidden_layers; ++i) graph.layers.push_back("dnn/hiddenlayer_" + std::to_string(i));
   graph.layers.push_back("dnn/logits");
   graph.activation = activation;
@@ -142,10 +172,7 @@ StatusOr<std::unique_ptr<Estimator>> Estimator::DNNClassifier(const DNNClassifie
       config, model_options.optimizer,
       DnnGraph(model_options.feature_columns, model_options.hidden_units.size(), model_options.activation_fn),
       std::move(log)};
-  if (model_options.n_classes == 2) {  // the binary head: one logit
-    options.graph->predictions_op = "Sigmoid";
-    options.graph->loss_op = "SigmoidCrossEntropyWithLogits";
-  }
+  SetClassifierHead(model_options.n_classes, model_options.label_vocabulary, &*options.graph);
   return Create([model_options](uint64_t seed) { return NewDNNClassifier(model_options, seed); }, std::move(options));
 }
 
@@ -155,6 +182,7 @@ StatusOr<std::unique_ptr<Estimator>> Estimator::DNNRegressor(const DNNRegressorO
       config, model_options.optimizer,
       DnnGraph(model_options.feature_columns, model_options.hidden_units.size(), model_options.activation_fn),
       std::move(log)};
+  options.graph->head = GraphDescription::Head::kRegression;
   options.graph->predictions_op = "Identity";
   options.graph->loss_op = "SquaredDifference";
   return Create([model_options](uint64_t seed) { return NewDNNRegressor(model_options, seed); }, std::move(options));
@@ -162,13 +190,19 @@ StatusOr<std::unique_ptr<Estimator>> Estimator::DNNRegressor(const DNNRegressorO
 
 StatusOr<std::unique_ptr<Estimator>> Estimator::LinearClassifier(const LinearClassifierOptions& model_options,
                                                                  const RunConfig& config, LogFn log) {
-  EstimatorOptions options{config, model_options.optimizer, std::nullopt, std::move(log)};
+  GraphDescription graph = LinearGraph(model_options.feature_columns);
+  SetClassifierHead(model_options.n_classes, model_options.label_vocabulary, &graph);
+  EstimatorOptions options{config, model_options.optimizer, std::move(graph), std::move(log)};
   return Create([model_options](uint64_t) { return NewLinearClassifier(model_options); }, std::move(options));
 }
 
 StatusOr<std::unique_ptr<Estimator>> Estimator::LinearRegressor(const LinearRegressorOptions& model_options,
                                                                 const RunConfig& config, LogFn log) {
-  EstimatorOptions options{config, model_options.optimizer, std::nullopt, std::move(log)};
+  GraphDescription graph = LinearGraph(model_options.feature_columns);
+  graph.head = GraphDescription::Head::kRegression;
+  graph.predictions_op = "Identity";
+  graph.loss_op = "SquaredDifference";
+  EstimatorOptions options{config, model_options.optimizer, std::move(graph), std::move(log)};
   return Create([model_options](uint64_t) { return NewLinearRegressor(model_options); }, std::move(options));
 }
 
@@ -253,8 +287,6 @@ Status Estimator::Train(const InputFn& input_fn, const TrainSteps& steps, std::s
   TFCOMPAT_RETURN_IF_ERROR(WriteFileAtomically(env_, graph_path, pbtxt));
   TFCOMPAT_ASSIGN_OR_RETURN(std::unique_ptr<SummaryWriter> writer, SummaryWriterAccess::Create(env_, model_dir(), {}));
   TFCOMPAT_RETURN_IF_ERROR(AddGraphDef(*writer, graph));
-  // A restart: TensorBoard drops the points of the previous run after it.
-  if (restored_step > 0) TFCOMPAT_RETURN_IF_ERROR(writer->AddSessionStart(restored_step));
 
   const RunConfig& config = options_.config;
   CheckpointManager::Options manager_options;
@@ -347,6 +379,53 @@ StatusOr<std::vector<Predictions>> Estimator::Predict(const InputFn& input_fn) {
     predictions.push_back(std::move(p));
   }
   return predictions;
+}
+
+StatusOr<std::string> Estimator::ExportSavedModel(const std::string& export_dir_base, ServingReceiver receiver) {
+  if (!options_.graph.has_value()) {
+    return FailedPreconditionError("cannot export " + model_dir() +
+                                   ": the model_fn has no GraphDescription of the model to build a serving graph from");
+  }
+  const GraphDescription& description = *options_.graph;
+  if (!description.normalized_keys.empty()) {
+    return UnimplementedError("cannot export " + model_dir() + ": feature column " + description.normalized_keys[0] +
+                              " has a normalizer_fn, which a SavedModel cannot hold");
+  }
+  StatusOr<std::string> checkpoint = LatestCheckpoint();
+  if (checkpoint.status().code() == StatusCode::kNotFound) {
+    return NotFoundError("Couldn't find trained model at " + model_dir() + ".");
+  }
+  TFCOMPAT_RETURN_IF_ERROR(checkpoint.status());
+  TFCOMPAT_ASSIGN_OR_RETURN(std::unique_ptr<Model> model, BuildModel(*checkpoint));
+
+  // The PREDICT graph's variables: global_step, then the model's in the
+  // order it creates them (TF's `variables` collection).
+  std::vector<saved_model::SavedVariable> variables;
+  const int64_t& global_step = std::as_const(model->variables()).global_step();
+  variables.push_back({std::string(model::kGlobalStepName),
+                       DataType::kInt64,
+                       {},
+                       std::string_view(reinterpret_cast<const char*>(&global_step), sizeof(global_step)),
+                       /*trainable=*/false,
+                       /*partitioned=*/false});
+  for (const VariableRef& v : model->variables().ListTrainable()) {
+    const std::span<const float> values = std::get<std::span<float>>(v.values);
+    variables.push_back({std::string(v.name), DataType::kFloat, TensorShape(v.shape.begin(), v.shape.end()),
+                         std::string_view(reinterpret_cast<const char*>(values.data()), values.size_bytes()),
+                         /*trainable=*/true, /*partitioned=*/true});
+  }
+  tensorflow::MetaGraphDef meta_graph;
+  meta_graph.mutable_meta_info_def()->add_tags("serve");
+  tensorflow::VersionDef* versions = meta_graph.mutable_graph_def()->mutable_versions();
+  versions->set_producer(1645);  // TF 2.15's GraphDef version
+  versions->set_min_consumer(12);
+  saved_model::AddVariablesAndSaver(variables, &meta_graph);
+  AddServingGraph(description, receiver, &meta_graph);
+  saved_model::AddMainOp(&meta_graph);
+  TFCOMPAT_ASSIGN_OR_RETURN(std::string export_dir,
+                            saved_model::WriteSavedModel(env_, export_dir_base, meta_graph, variables));
+  Log("SavedModel written to: " + JoinPath(export_dir, "saved_model.pb"));
+  return export_dir;
 }
 
 StatusOr<std::string> Estimator::LatestCheckpoint() const { return tfcompat::LatestCheckpoint(model_dir()); }

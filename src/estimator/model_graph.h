@@ -20,6 +20,9 @@
 
 namespace tfcompat::estimator {
 
+// TF's op for an activation ("Relu", ...); empty for kLinear.
+std::string_view ActivationOp(model::Activation activation);
+
 // `description` may be null (variables only).
 tensorflow::GraphDef BuildModelGraph(model::VariableStore& store, const GraphDescription* description);
 

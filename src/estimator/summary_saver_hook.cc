@@ -11,6 +11,11 @@ namespace tfcompat::estimator {
 
 Status SummarySaverHook::AfterStep(const model::StepResult& result, bool*) {
   const int64_t step = result.global_step;
+  // A session's first step says it started; TensorBoard takes every START
+  // after a run's first as a restart and drops the run's values from that
+  // step on (RunReader), i.e. what a crashed session wrote after its last
+  // checkpoint.
+  if (!last_step_) TFCOMPAT_RETURN_IF_ERROR(writer_->AddSessionStart(step));
   if (last_step_ && step < *last_step_ + save_steps_) return OkStatus();
   TFCOMPAT_RETURN_IF_ERROR(WriteSummaries(step, result.loss));
   last_step_ = step;

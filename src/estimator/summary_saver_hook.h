@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
-// TF's SummarySaverHook as Estimator.train installs it: at the first step
-// and then every `save_steps` global steps, writes what the merged summary
-// op of the training graph holds: the Estimator's `loss`, the model's own
+// TF's SummarySaverHook as Estimator.train installs it: after the
+// session's first step, a SessionLog START at that global step (the
+// restored step + 1); at the first step and then every `save_steps` global
+// steps, what the merged summary op of the training graph holds: the Estimator's `loss`, the model's own
 // summaries (Model::TrainingSummaries) and, with
 // RunConfig::weight_histograms, a histogram of every trainable variable.
 #ifndef TFCOMPAT_SRC_ESTIMATOR_SUMMARY_SAVER_HOOK_H_

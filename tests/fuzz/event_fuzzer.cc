@@ -1,6 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 // Fuzzes EventFileReader: framing, Event/Summary parsing and the decoding of
-// every value kind (scalars, tensors, histograms, images, ...).
+// every value kind (scalars, tensors, histograms, images, ...); then
+// RunReader on the same file: its scan of events for restarts and its purge
+// (the seed corpus/event_fuzzer/restarts, written with TF 2.15's
+// tf.io.TFRecordWriter, restarts by SessionLog START, by a version-1 step
+// going back and by a run metadata's tag).
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -8,6 +12,7 @@
 
 #include "fuzz_util.h"
 #include "tfcompat/summary/event_file_reader.h"
+#include "tfcompat/summary/run_reader.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string path = tfcompat::fuzz::ScratchDir::Get().Write(
@@ -18,6 +23,14 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   size_t events = 0;
   while ((*reader)->ReadEvent(&event).ok()) {
     if (++events > size / 16) __builtin_trap();
+  }
+  // The scratch directory holds this one event file: a run.
+  auto run = tfcompat::RunReader::Open(path.substr(0, path.rfind('/')));
+  if (!run.ok()) return 0;
+  size_t reads = 0;
+  tfcompat::Status s;
+  while ((s = (*run)->ReadEvent(&event)).code() != tfcompat::StatusCode::kOutOfRange) {
+    if (++reads > size / 16 + 1) __builtin_trap();  // Every call consumes a record or ends the file.
   }
   return 0;
 }

@@ -26,6 +26,8 @@ std::string_view FileOpName(FileOp op) {
       return "RecursivelyCreateDir";
     case FileOp::kDeleteFile:
       return "DeleteFile";
+    case FileOp::kDeleteDir:
+      return "DeleteDir";
     case FileOp::kRenameFile:
       return "RenameFile";
     case FileOp::kSyncDir:
@@ -187,6 +189,11 @@ Status FaultEnv::RecursivelyCreateDir(const std::string& dir) {
 Status FaultEnv::DeleteFile(const std::string& path) {
   if (const int error = Count(FileOp::kDeleteFile, path)) return ErrnoToStatus(error, path);
   return base_->DeleteFile(path);
+}
+
+Status FaultEnv::DeleteDir(const std::string& dir) {
+  if (const int error = Count(FileOp::kDeleteDir, dir)) return ErrnoToStatus(error, dir);
+  return base_->DeleteDir(dir);
 }
 
 Status FaultEnv::RenameFile(const std::string& from, const std::string& to) {

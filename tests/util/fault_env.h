@@ -44,6 +44,7 @@ enum class FileOp {
   kIsDirectory,
   kCreateDir,
   kDeleteFile,
+  kDeleteDir,
   kRenameFile,
   kSyncDir,
   kAppend,
@@ -94,6 +95,7 @@ class FaultEnv final : public Env {
   Status IsDirectory(const std::string& path) override;
   Status RecursivelyCreateDir(const std::string& dir) override;
   Status DeleteFile(const std::string& path) override;
+  Status DeleteDir(const std::string& dir) override;
   Status RenameFile(const std::string& from, const std::string& to) override;
   Status SyncDir(const std::string& dir) override;
   double NowSeconds() override { return frozen_now_ ? *frozen_now_ : base_->NowSeconds(); }

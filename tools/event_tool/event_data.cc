@@ -1,11 +1,14 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "event_data.h"
 
+#include <CLI/CLI.hpp>
 #include <algorithm>
 #include <cstdio>
 #include <filesystem>
 #include <ostream>
 #include <system_error>
+
+#include "tfcompat/summary/run_reader.h"
 
 namespace tfcompat::event_tool {
 
@@ -51,34 +54,32 @@ void Count(TagStats& stats, ValueKind kind, const EventView& event) {
 
 }  // namespace
 
-StatusOr<RunData> LoadRun(const std::string& logdir, const std::string& run) {
+StatusOr<RunData> LoadRun(const std::string& logdir, const std::string& run, bool purge_orphaned_data) {
+  auto reader = RunReader::Open((fs::path(logdir) / run).string(), {.purge_orphaned_data = purge_orphaned_data});
+  if (!reader.ok()) return reader.status();
   RunData data;
   data.name = run;
-  const fs::path dir = fs::path(logdir) / run;
-  std::error_code ec;
-  for (const auto& entry : fs::directory_iterator(dir, ec)) {
-    if (entry.is_regular_file(ec) && IsEventFileName(entry.path().filename().string())) {
-      data.files.push_back(entry.path().string());
+  data.files = (*reader)->files();
+  EventView event;
+  Status s;
+  while ((s = (*reader)->ReadEvent(&event)).ok()) {
+    if (event.kind == EventKind::kGraphDef) ++data.graphs;
+    if (event.kind == EventKind::kSessionLog) ++data.session_logs;
+    for (const SummaryValueView& v : event.values) {
+      Count(data.tags[v.tag], v.kind, event);
+      if (v.kind == ValueKind::kScalar) data.scalars[v.tag].push_back({event.wall_time, event.step, v.scalar});
     }
   }
-  if (ec) return NotFoundError(dir.string() + ": " + ec.message());
-  std::sort(data.files.begin(), data.files.end());
-  for (const std::string& file : data.files) {
-    auto reader = EventFileReader::Open(file);
-    if (!reader.ok()) return reader.status();
-    EventView event;
-    Status s;
-    while ((s = (*reader)->ReadEvent(&event)).ok()) {
-      if (event.kind == EventKind::kGraphDef) ++data.graphs;
-      if (event.kind == EventKind::kSessionLog) ++data.session_logs;
-      for (const SummaryValueView& v : event.values) {
-        Count(data.tags[v.tag], v.kind, event);
-        if (v.kind == ValueKind::kScalar) data.scalars[v.tag].push_back({event.wall_time, event.step, v.scalar});
-      }
-    }
-    if (s.code() != StatusCode::kOutOfRange) return s;
-  }
+  if (s.code() != StatusCode::kOutOfRange) return s;
+  data.purged_values = (*reader)->purged_values();
   return data;
+}
+
+void AddPurgeOrphanedDataOption(CLI::App& app, bool& purge_orphaned_data) {
+  app.add_option("--purge_orphaned_data", purge_orphaned_data,
+                 "Leave out the values that a restart orphaned, as TensorBoard does (docs/tools.md); "
+                 "false: every value as written")
+      ->default_str("true");
 }
 
 std::string FormatNumber(const char* format, double value) {

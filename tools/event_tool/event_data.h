@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
-// Loading runs for event_tool: a run is a directory holding event files;
-// its events are read from every event file in name (= creation) order.
+// Loading runs for event_tool: a run is a directory holding event files,
+// read as tfcompat::RunReader reads them (in TensorBoard's order, and
+// without what TensorBoard purges after a restart unless told otherwise).
 #ifndef TFCOMPAT_TOOLS_EVENT_TOOL_EVENT_DATA_H_
 #define TFCOMPAT_TOOLS_EVENT_TOOL_EVENT_DATA_H_
 
@@ -11,6 +12,10 @@
 
 #include "tfcompat/base/status.h"
 #include "tfcompat/summary/event_file_reader.h"
+
+namespace CLI {
+class App;
+}  // namespace CLI
 
 namespace tfcompat::event_tool {
 
@@ -42,15 +47,22 @@ struct RunData {
   std::map<std::string, std::vector<ScalarPoint>> scalars;
   int64_t graphs = 0;
   int64_t session_logs = 0;
+  // Values left out as orphaned by a restart.
+  int64_t purged_values = 0;
 };
 
 // The runs under `logdir`, sorted by name. NotFound if `logdir` is not a
 // directory; an empty list if it holds no event file.
 StatusOr<std::vector<std::string>> FindRuns(const std::string& logdir);
 
-// Reads every event of run `run` of `logdir`. A truncated last record is
-// not an error; a corrupt record is (DataLoss with file and offset).
-StatusOr<RunData> LoadRun(const std::string& logdir, const std::string& run);
+// Reads every event of run `run` of `logdir`, without the values
+// TensorBoard purges after a restart when `purge_orphaned_data`. A
+// truncated last record is not an error; a corrupt record is (DataLoss with
+// file and offset).
+StatusOr<RunData> LoadRun(const std::string& logdir, const std::string& run, bool purge_orphaned_data);
+
+// Declares TensorBoard's --purge_orphaned_data=true|false on `app`.
+void AddPurgeOrphanedDataOption(CLI::App& app, bool& purge_orphaned_data);
 
 // `value` printed with a printf format holding one double conversion.
 std::string FormatNumber(const char* format, double value);

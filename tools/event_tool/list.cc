@@ -9,6 +9,7 @@
 namespace tfcompat::event_tool {
 void SetupList(CLI::App& app, ListOptions& options) {
   app.add_option("LOGDIR", options.logdir, "Directory of runs (directories holding tfevents files)")->required();
+  AddPurgeOrphanedDataOption(app, options.purge_orphaned_data);
 }
 
 int RunList(const ListOptions& options, std::ostream& out, std::ostream& err) {
@@ -18,11 +19,12 @@ int RunList(const ListOptions& options, std::ostream& out, std::ostream& err) {
     return ReportError(NotFoundError("no event files found within logdir " + options.logdir), err);
   }
   for (const std::string& run : *runs) {
-    auto data = LoadRun(options.logdir, run);
+    auto data = LoadRun(options.logdir, run, options.purge_orphaned_data);
     if (!data.ok()) return ReportError(data.status(), err);
     out << "run " << run << " (" << data->files.size() << " file" << (data->files.size() == 1 ? "" : "s");
     if (data->graphs > 0) out << ", graph";
     if (data->session_logs > 0) out << ", " << data->session_logs << " session log events";
+    if (data->purged_values > 0) out << ", " << data->purged_values << " orphaned values purged";
     out << ")\n";
     std::map<std::string, std::vector<std::pair<std::string, TagStats>>> by_kind;
     for (const auto& [tag, stats] : data->tags) by_kind[ValueKindName(stats.kind)].emplace_back(tag, stats);

@@ -4,6 +4,7 @@
 //   event_tool scalars LOGDIR [--run R] [--tag T] [--format csv|json]
 //   event_tool dump FILE [--json]
 //   event_tool plot LOGDIR --tag T -o FILE.svg
+//   event_tool export LOGDIR [--format csv|json] [-o FILE] [--kinds K,...]
 #include <CLI/CLI.hpp>
 #include <functional>
 #include <iostream>
@@ -19,6 +20,7 @@ int main(int argc, char** argv) {
   ScalarsOptions scalars;
   DumpOptions dump;
   PlotOptions plot;
+  ExportOptions export_options;
   // One table drives both help and dispatch.
   const struct {
     const char* name;
@@ -34,6 +36,9 @@ int main(int argc, char** argv) {
        [&] { return RunDump(dump, std::cout, std::cerr); }},
       {"plot", "An SVG line chart of a scalar across runs", [&](CLI::App& a) { SetupPlot(a, plot); },
        [&] { return RunPlot(plot, std::cout, std::cerr); }},
+      {"export", "Every run and tag as CSV or JSON tables, one per kind",
+       [&](CLI::App& a) { SetupExport(a, export_options); },
+       [&] { return RunExport(export_options, std::cout, std::cerr); }},
   };
   std::vector<CLI::App*> subs;
   for (const auto& c : commands) {

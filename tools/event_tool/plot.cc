@@ -95,6 +95,7 @@ void SetupPlot(CLI::App& app, PlotOptions& options) {
   app.add_option("LOGDIR", options.logdir, "Directory of runs")->required();
   app.add_option("--tag", options.tag, "The scalar tag to plot")->required();
   app.add_option("-o,--output", options.output, "The SVG file to write")->required();
+  AddPurgeOrphanedDataOption(app, options.purge_orphaned_data);
 }
 
 int RunPlot(const PlotOptions& options, std::ostream& out, std::ostream& err) {
@@ -102,7 +103,7 @@ int RunPlot(const PlotOptions& options, std::ostream& out, std::ostream& err) {
   if (!runs.ok()) return ReportError(runs.status(), err);
   std::vector<Series> series;
   for (const std::string& run : *runs) {
-    auto data = LoadRun(options.logdir, run);
+    auto data = LoadRun(options.logdir, run, options.purge_orphaned_data);
     if (!data.ok()) return ReportError(data.status(), err);
     auto it = data->scalars.find(options.tag);
     if (it == data->scalars.end()) continue;

@@ -26,6 +26,7 @@ void SetupScalars(CLI::App& app, ScalarsOptions& options) {
   app.add_option("--run", options.run, "Only this run (a path relative to LOGDIR, '.' for LOGDIR itself)");
   app.add_option("--tag", options.tag, "Only this tag");
   app.add_option("--format", options.format, "Output format")->check(CLI::IsMember({"csv", "json"}));
+  AddPurgeOrphanedDataOption(app, options.purge_orphaned_data);
 }
 
 int RunScalars(const ScalarsOptions& options, std::ostream& out, std::ostream& err) {
@@ -42,7 +43,7 @@ int RunScalars(const ScalarsOptions& options, std::ostream& out, std::ostream& e
   if (!json) out << "run,tag,step,wall_time,value\n";
   bool found = false;
   for (const std::string& run : *runs) {
-    auto data = LoadRun(options.logdir, run);
+    auto data = LoadRun(options.logdir, run, options.purge_orphaned_data);
     if (!data.ok()) return ReportError(data.status(), err);
     for (const auto& [tag, points] : data->scalars) {
       if (!options.tag.empty() && tag != options.tag) continue;

@@ -51,6 +51,8 @@
 //   TFCOMPAT_RETURN_IF_ERROR(estimator->Train(train_input_fn, TrainSteps::Steps(1000)));
 //   InputFn eval_input_fn = DatasetInputFn(train_data, {.batch_size = 100, .shuffle = false, .num_epochs = 1});
 //   TFCOMPAT_ASSIGN_OR_RETURN(auto metrics, estimator->Evaluate(eval_input_fn));
+//   // TF Serving's model base path: models/iris/export/<unix seconds>/saved_model.pb, variables/
+//   TFCOMPAT_ASSIGN_OR_RETURN(std::string export_dir, estimator->ExportSavedModel("models/iris/export"));
 #ifndef TFCOMPAT_ESTIMATOR_ESTIMATOR_H_
 #define TFCOMPAT_ESTIMATOR_ESTIMATOR_H_
 
@@ -90,19 +92,53 @@ using ModelFn = std::function<StatusOr<std::unique_ptr<model::Model>>(uint64_t s
 // "INFO:tfcompat:<line>" to stderr.
 using LogFn = std::function<void(const std::string& line)>;
 
-// The dense layers of a model, for the graph TensorBoard shows: scope names
-// in order ("dnn/hiddenlayer_0", ..., "dnn/logits"), each holding `kernel`
-// and `bias`; `activation` follows every layer but the last.
+// What a canned model computes: for the graph TensorBoard shows (the
+// dense layers) and for ExportSavedModel (the whole forward pass and the
+// head's outputs).
 struct GraphDescription {
+  // The numeric columns' keys.
   std::vector<std::string> feature_keys;
+  // The DNN's dense layers: scope names in order ("dnn/hiddenlayer_0", ...,
+  // "dnn/logits"), each holding `kernel` and `bias`; `activation` follows
+  // every layer but the last. Empty for the linear model.
   std::vector<std::string> layers;
   model::Activation activation = model::Activation::kRelu;
-  std::string head_scope;  // "dnn/head"
+  // The linear model: one `linear/linear_model/<key>/weights` [1, logits]
+  // per feature and `linear/linear_model/bias_weights`.
+  bool linear = false;
+  std::string head_scope;  // "dnn/head", "linear/head"
   // The op computing the per-example loss from logits and labels.
   std::string loss_op = "SparseSoftmaxCrossEntropyWithLogits";
   // The op turning logits into predictions.
   std::string predictions_op = "Softmax";
+  // The canned head, whose outputs and signatures a SavedModel holds.
+  enum class Head { kMultiClass, kBinary, kRegression };
+  Head head = Head::kMultiClass;
+  int n_classes = 0;  // classifiers
+  std::vector<std::string> label_vocabulary;
+  // Keys of the columns with a normalizer_fn: C++ code, which a SavedModel
+  // cannot hold.
+  std::vector<std::string> normalized_keys;
 };
+
+// What an exported SavedModel's serving graph receives (TF's
+// serving_input_receiver_fn):
+//   kParsing   build_parsing_serving_input_receiver_fn: a batch of
+//              serialized tf.Example protos (`input_example_tensor`, string
+//              [-1]), parsed by ParseExampleV2 with one float feature of
+//              shape [1] per column. Signatures: classifiers
+//              `serving_default` and `classification` (input `inputs`;
+//              outputs `classes`, `scores`), binary ones also `regression`
+//              (`outputs` = logistic), regressors `serving_default` and
+//              `regression` (`outputs`); all `predict` (input `examples`;
+//              every prediction: `logits`, `probabilities`, `class_ids`,
+//              `classes`, `all_class_ids`, `all_classes`, binary `logistic`;
+//              regressors `predictions`).
+//   kRaw       build_raw_serving_input_receiver_fn: one float [-1]
+//              placeholder per feature, keyed by its name; only `predict`,
+//              as TF exports it (classify and regress take serialized
+//              Examples).
+enum class ServingReceiver { kParsing, kRaw };
 
 struct EstimatorOptions {
   RunConfig config;
@@ -146,6 +182,20 @@ class Estimator {
 
   // Predictions of the latest checkpoint for every batch of the input.
   [[nodiscard]] StatusOr<std::vector<model::Predictions>> Predict(const InputFn& input_fn);
+
+  // Exports the latest checkpoint as a SavedModel, as TF's
+  // Estimator.export_saved_model: <export_dir_base>/<unix seconds>/ with
+  // saved_model.pb (one MetaGraphDef tagged `serve`; the graph of real TF
+  // ops that TF Serving, saved_model_cli and tf.saved_model.load run) and
+  // variables/ (the model's variables and global_step, no optimizer
+  // slots). Written in temp-<seconds> and renamed into place, so a failure
+  // never leaves an integer-named directory. Returns the export's path.
+  // NotFound "Couldn't find trained model at <model_dir>." without a
+  // checkpoint; FailedPrecondition for a model built by a custom model_fn
+  // (no GraphDescription); Unimplemented for a column with a normalizer_fn.
+  // Layout and graph: docs/formats/saved_model.md.
+  [[nodiscard]] StatusOr<std::string> ExportSavedModel(const std::string& export_dir_base,
+                                                       ServingReceiver receiver = ServingReceiver::kParsing);
 
   // The latest checkpoint's prefix; NotFound when there is none.
   [[nodiscard]] StatusOr<std::string> LatestCheckpoint() const;

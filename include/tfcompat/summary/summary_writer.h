@@ -244,7 +244,8 @@ class SummaryWriter {
 
   // --- Session log -------------------------------------------------------
   // SessionLog{START} at `step`: tells TensorBoard the run restarted there
-  // (it discards older events at steps >= `step`).
+  // (it drops older values at steps >= `step`, unless this is the run's
+  // first START: run_reader.h).
   [[nodiscard]] Status AddSessionStart(int64_t step);
   // SessionLog{CHECKPOINT, checkpoint_path} at `step`.
   [[nodiscard]] Status AddCheckpoint(std::string_view checkpoint_path, int64_t step);
