@@ -8,7 +8,7 @@ Ftrl). A real tf.compat.v1.estimator model of the same class and settings,
 pointed at a copy of that model_dir, restores every variable, predicts what
 our CLI predicts, evaluates to what our CLI reports, and trains on from our
 checkpoint."""
-import re
+import json
 import shutil
 
 import numpy as np
@@ -16,7 +16,7 @@ import pytest
 import tensorflow as tf
 
 from conftest import run
-from test_estimator import NAMES, iris
+from iris_data import NAMES, iris
 
 SPECIES = ["setosa", "versicolor", "virginica"]
 STEPS = 200
@@ -55,10 +55,6 @@ def tf_input(x, y, names, epochs=1, shuffle=False):
                                                          num_epochs=epochs)
 
 
-def our_table(text):
-    return {m: float(v) for m, v in re.findall(r"^([\w/]+)\s+([-\d.e]+)$", text, re.M)}
-
-
 CASES = {
     "dnn-classifier-vocabulary": dict(
         kind="classifier", names=NAMES,
@@ -90,9 +86,10 @@ def test_tf_reads_what_our_cli_trained(case, bin_dir, tmp_path):
     run([bin_dir / "estimator", "train", "--model_dir", model_dir, "--train_csv", train_csv, "--steps", STEPS,
          "--seed", "4", "--label_column", label, "--feature_names", ",".join(names), *spec["flags"]])
     # The record keeps the model: evaluate and predict need only the model_dir.
-    table = our_table(run([bin_dir / "estimator", "evaluate", "--model_dir", model_dir, "--eval_csv",
-                           test_csv]).stdout)
-    predicted = run([bin_dir / "estimator", "predict", "--model_dir", model_dir, "--predict_csv", test_csv]).stdout
+    ours = json.loads(run([bin_dir / "estimator", "evaluate", "--model_dir", model_dir, "--eval_csv", test_csv,
+                            "--json"]).stdout)
+    predicted = [json.loads(line) for line in run([bin_dir / "estimator", "predict", "--model_dir", model_dir,
+                                                   "--predict_csv", test_csv, "--json"]).stdout.splitlines()]
 
     copy = tmp_path / "tf"
     shutil.copytree(model_dir, copy)
@@ -100,22 +97,20 @@ def test_tf_reads_what_our_cli_trained(case, bin_dir, tmp_path):
     if spec["kind"] == "classifier":
         labels = np.array([SPECIES[i] for i in y])
         theirs = list(estimator.predict(tf_input(x, None, names)))
-        rows = re.findall(r'Prediction is "(\w+)" .*probabilities \[([^\]]*)\]', predicted)
-        assert [c for c, _ in rows] == [t["classes"][0].decode() for t in theirs]
-        np.testing.assert_allclose(np.array([[float(v) for v in p.split(",")] for _, p in rows]),
-                                   [t["probabilities"] for t in theirs], atol=1e-5)
+        assert [p["classes"][0] for p in predicted] == [t["classes"][0].decode() for t in theirs]
+        np.testing.assert_allclose([p["probabilities"] for p in predicted], [t["probabilities"] for t in theirs],
+                                   atol=1e-5)
         tf_metrics = estimator.evaluate(tf_input(x, labels, names))
         metrics = ("accuracy", "average_loss", "loss")
     else:
         labels = x[:, 3].reshape(-1, 1)
         theirs = [t["predictions"][0] for t in estimator.predict(tf_input(x, None, names))]
-        mine = [float(v) for v in re.findall(r"^Prediction is (\S+)$", predicted, re.M)]
-        np.testing.assert_allclose(mine, theirs, rtol=1e-5, atol=1e-5)
+        np.testing.assert_allclose([p["predictions"][0] for p in predicted], theirs, rtol=1e-5, atol=1e-5)
         tf_metrics = estimator.evaluate(tf_input(x, labels, names))
         metrics = ("average_loss", "loss", "label/mean", "prediction/mean")
-    assert tf_metrics["global_step"] == table["global_step"] == STEPS
+    assert tf_metrics["global_step"] == ours["global_step"] == STEPS
     for metric in metrics:
-        np.testing.assert_allclose(table[metric], tf_metrics[metric], rtol=1e-5, atol=1e-6, err_msg=metric)
+        np.testing.assert_allclose(ours[metric], tf_metrics[metric], rtol=1e-5, atol=1e-6, err_msg=metric)
     # TF trains on from our checkpoint (every slot of the optimizer restored).
     estimator.train(tf_input(x, labels, names, epochs=None, shuffle=True), steps=3)
     assert int(tf.train.load_variable(str(copy), "global_step")) == STEPS + 3

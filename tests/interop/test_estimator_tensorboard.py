@@ -5,18 +5,13 @@ TensorBoard 2.21: its loading code and a running server show `loss` and
 fraction_of_zero_values (TF1's default summaries) and, with
 --weight_histograms, a histogram of every variable; the eval run's metrics at
 the checkpoint's step, the SessionLog events, and the model's graph."""
-import pathlib
-
 import pytest
 from tensorboard.backend.event_processing import event_accumulator
 from tensorboard.compat.proto import graph_pb2
 
 from conftest import run
+from iris_data import DATA, NAMES
 from test_summary_tensorboard import Server, query
-
-# The Iris files (no TensorFlow in this venv to import test_estimator's).
-DATA = pathlib.Path(__file__).resolve().parents[2] / "data"
-NAMES = ["SepalLength", "SepalWidth", "PetalLength", "PetalWidth"]
 
 STEPS = 300
 

@@ -13,7 +13,6 @@
   flags, as TF's EVAL and PREDICT graphs do: they restore the model's
   variables and global_step, not the optimizer's slots."""
 import json
-import re
 import shutil
 import subprocess
 
@@ -22,7 +21,7 @@ import pytest
 import tensorflow as tf
 
 from conftest import run
-from test_estimator import DATA, NAMES, iris
+from iris_data import DATA, NAMES, iris
 
 HIDDEN = [10, 10]
 # What a model_dir without our record needs said: TF's DNNClassifier below.
@@ -52,20 +51,19 @@ def cli(bin_dir, command, model_dir, *flags):
 
 
 def our_predictions(bin_dir, model_dir, tmp_path, *flags):
-    """Our `estimator predict` of iris_test.csv: its probabilities, [examples, classes]."""
+    """Our `estimator predict --json` of iris_test.csv: its probabilities, [examples, classes]."""
     x, _ = iris("iris_test.csv")
     path = tmp_path / "predict.csv"
     path.write_text(",".join(NAMES) + "\n" + "".join(",".join(repr(float(v)) for v in row) + "\n" for row in x))
-    out = cli(bin_dir, "predict", model_dir, "--predict_csv", path, *flags).stdout
-    rows = re.findall(r"probabilities \[([^\]]*)\]", out)
-    assert len(rows) == len(x)
-    return np.array([[float(v) for v in row.split(",")] for row in rows])
+    lines = cli(bin_dir, "predict", model_dir, "--predict_csv", path, "--json", *flags).stdout.splitlines()
+    assert len(lines) == len(x)
+    return np.array([json.loads(line)["probabilities"] for line in lines])
 
 
 def our_metrics(bin_dir, model_dir, *flags):
-    """Our `estimator evaluate` of iris_test.csv: {metric: value}, global_step included."""
-    table = cli(bin_dir, "evaluate", model_dir, "--eval_csv", DATA / "iris_test.csv", *flags).stdout
-    return {m: float(v) for m, v in re.findall(r"^(\w+)\s+([-\d.e]+)$", table, re.M)}
+    """Our `estimator evaluate --json` of iris_test.csv: {metric: value}, global_step included."""
+    table = cli(bin_dir, "evaluate", model_dir, "--eval_csv", DATA / "iris_test.csv", "--json", *flags).stdout
+    return json.loads(table)
 
 
 def tf_predictions(model_dir, optimizer="Adagrad"):

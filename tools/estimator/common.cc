@@ -3,13 +3,20 @@
 
 namespace tfcompat::estimator_tool {
 
-int ReportError(const Status& status, std::ostream& err, int exit_code) {
-  err << "estimator: " << status.ToString() << "\n";
-  return exit_code;
+std::string InfoLine(std::string_view line) {
+  std::string text = "INFO:tfcompat:";
+  text += line;
+  return text;
+}
+
+estimator::LogFn LogTo(std::ostream& err, bool quiet) {
+  if (quiet) return [](const std::string&) {};
+  return [&err](const std::string& line) { err << InfoLine(line) << "\n"; };
 }
 
 int ReportFlagsError(const Status& status, std::ostream& err) {
-  return ReportError(status, err, status.code() == StatusCode::kInvalidArgument ? kExitUsage : kExitError);
+  return cli::ReportError(kTool, status, err,
+                          status.code() == StatusCode::kInvalidArgument ? cli::kExitUsage : cli::kExitError);
 }
 
 }  // namespace tfcompat::estimator_tool

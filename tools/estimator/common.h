@@ -4,19 +4,26 @@
 #define TFCOMPAT_TOOLS_ESTIMATOR_COMMON_H_
 
 #include <ostream>
+#include <string>
+#include <string_view>
 
 #include "commands.h"
 #include "tfcompat/base/status.h"
+#include "tfcompat/estimator/estimator.h"
 
 namespace tfcompat::estimator_tool {
 
-// Prints "estimator: <status>" to `err`; kExitUsage for InvalidArgument
-// from flags, kExitError otherwise.
-int ReportError(const Status& status, std::ostream& err, int exit_code = kExitError);
+// The name errors begin with: "estimator: NOT_FOUND: ...".
+inline constexpr std::string_view kTool = "estimator";
 
-// ReportError for what the model flags lead to (model_setup.h): kExitUsage
-// for InvalidArgument (a flag contradicting the record, a missing one),
-// kExitError otherwise (a corrupt record).
+// TF's log line as the tool prints it: "INFO:tfcompat:<line>".
+std::string InfoLine(std::string_view line);
+// The Estimator's log: InfoLine(line) on `err`; nothing when `quiet`.
+estimator::LogFn LogTo(std::ostream& err, bool quiet);
+
+// cli::ReportError for what the model flags lead to (model_setup.h):
+// kExitUsage for InvalidArgument (a flag contradicting the record, a
+// missing one), kExitError otherwise (a corrupt record).
 int ReportFlagsError(const Status& status, std::ostream& err);
 
 }  // namespace tfcompat::estimator_tool

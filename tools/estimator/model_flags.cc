@@ -3,6 +3,7 @@
 
 #include <functional>
 
+#include "cli.h"
 #include "model_record.h"
 
 namespace tfcompat::estimator_tool {
@@ -39,39 +40,44 @@ void AddModelFlags(CLI::App* sub, ModelFlags* flags) {
   sub->add_option_function<int>(
          "--n_classes", [flags](const int& n) { flags->n_classes = n == 0 ? std::nullopt : std::optional<int>(n); },
          "Classes; 0: unset" + unset + "the vocabulary's size or the classes TF's header names)")
-      ->check(CLI::NonNegativeNumber);
+      ->check(cli::NonNegative<int>());
   AddOptional(sub, "--label_vocabulary", &flags->label_vocabulary,
               "Class names: labels are these strings (TF's label_vocabulary)" + unset + "class ids)")
       ->delimiter(',');
   AddOptional(sub, "--hidden_units", &flags->hidden_units, "Units of each hidden layer" + unset + "10,10)")
       ->delimiter(',')
-      ->check(CLI::PositiveNumber);
+      ->check(cli::Positive<int64_t>());
   AddOptional(sub, "--activation_fn", &flags->activation_fn, "Hidden layers' activation" + unset + "relu)")
       ->check(CLI::IsMember(Names(kActivationNames)));
-  AddOptional(sub, "--dropout", &flags->dropout, "Drop probability after each hidden layer" + unset + "none)")
-      ->check(CLI::Range(0.0, 1.0));
+  AddOptional(sub, "--dropout", &flags->dropout, "Drop probability after each hidden layer, below 1" + unset + "none)")
+      ->check(cli::NumberCheck(cli::Range::kNonNegative, 1.0));
   AddOptional(sub, "--optimizer", &flags->optimizer, "The optimizer" + unset + "Adagrad; linear: Ftrl)")
       ->check(CLI::IsMember(Names(kOptimizerNames)));
   AddOptional(sub, "--learning_rate", &flags->learning_rate, "Learning rate" + unset + "0.05; linear: 0.2)")
-      ->check(CLI::PositiveNumber);
+      ->check(cli::Positive<float>());
   sub->add_option("--batch_size", flags->batch_size, "Examples per batch")
-      ->check(CLI::PositiveNumber)
+      ->check(cli::Positive<int64_t>())
       ->capture_default_str();
   CLI::Option* secs = sub->add_option("--save_checkpoints_secs", flags->config.save_checkpoints_secs,
-                                      "Save a checkpoint every N seconds (default 600)");
+                                      "Save a checkpoint every N seconds (default 600)")
+                          ->check(cli::NonNegative<double>());
   CLI::Option* steps = sub->add_option("--save_checkpoints_steps", flags->config.save_checkpoints_steps,
-                                       "Save a checkpoint every N steps");
+                                       "Save a checkpoint every N steps")
+                           ->check(cli::NonNegative<int64_t>());
   secs->excludes(steps);
   sub->add_option("--keep_checkpoint_max", flags->config.keep_checkpoint_max, "Checkpoints kept; 0 keeps all")
+      ->check(cli::NonNegative<int64_t>())
       ->capture_default_str();
   sub->add_option("--save_summary_steps", flags->config.save_summary_steps, "Write `loss` every N steps; 0: never")
+      ->check(cli::NonNegative<int64_t>())
       ->capture_default_str();
   sub->add_option("--log_step_count_steps", flags->config.log_step_count_steps,
                   "Log the loss and global_step/sec every N steps")
-      ->check(CLI::PositiveNumber)
+      ->check(cli::Positive<int64_t>())
       ->capture_default_str();
   sub->add_option("--seed", flags->config.tf_random_seed,
-                  "tf_random_seed (initial weights, shuffling); default: random");
+                  "tf_random_seed (initial weights, shuffling); default: random")
+      ->check(cli::AnyInteger());
   sub->add_option("--train_csv", flags->train_csv,
                   "Training CSV (default: the record's; required by the first train). evaluate and predict read it "
                   "only for a model_dir without a record");

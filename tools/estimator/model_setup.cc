@@ -192,11 +192,11 @@ Status CheckComplete(const ToolModel& model) {
 }
 
 StatusOr<std::unique_ptr<estimator::Estimator>> MakeEstimator(const ModelRecord& record,
-                                                              const estimator::RunConfig& config, std::ostream& err) {
+                                                              const estimator::RunConfig& config,
+                                                              estimator::LogFn log) {
   std::vector<model::NumericColumn> columns;
   for (const std::string& name : record.feature_columns) columns.emplace_back(name);
   const model::OptimizerOptions optimizer{record.optimizer, record.learning_rate};
-  estimator::LogFn log = [&err](const std::string& line) { err << "INFO:tfcompat:" << line << "\n"; };
   if (record.estimator == "LinearClassifier") {
     model::LinearClassifierOptions options;
     options.feature_columns = std::move(columns);

@@ -4,7 +4,7 @@
 //
 //   StatusOr<ToolModel> model = ModelFromFlags(flags);          // the record, or the flags and defaults
 //   StatusOr<...> data = ReadData(path, /*labelled=*/true, &*model); // fills in what a new model lacks
-//   StatusOr<...> estimator = MakeEstimator(model->record, flags.config, err);
+//   StatusOr<...> estimator = MakeEstimator(model->record, flags.config, LogTo(err, quiet));
 //
 // Errors: InvalidArgument for flags (one contradicting the record, one that
 // does not apply to the estimator, a missing setting): the usage exit code;
@@ -57,16 +57,15 @@ struct ToolModel {
 // feature columns or (a classifier) no classes yet.
 [[nodiscard]] Status CheckComplete(const ToolModel& model);
 
-// The canned Estimator of `record`; its log lines go to `err` as
-// "INFO:tfcompat:<line>".
+// The canned Estimator of `record`, logging to `log`.
 [[nodiscard]] StatusOr<std::unique_ptr<estimator::Estimator>> MakeEstimator(const ModelRecord& record,
                                                                             const estimator::RunConfig& config,
-                                                                            std::ostream& err);
+                                                                            estimator::LogFn log);
 
 // With no checkpoint in model_dir, Estimator.evaluate and predict run on
-// the model's initial values, as TF does; this says so on `err`, whatever
-// the log level: "estimator: warning: no checkpoint in D: <doing> the
-// model's initial values".
+// the model's initial values, as TF does; this says so on `err`, even with
+// --quiet: "estimator: warning: no checkpoint in D: <doing> the model's
+// initial values".
 void WarnIfNoCheckpoint(const estimator::Estimator& estimator, std::string_view doing, std::ostream& err);
 
 // Writes the model record once training has restored the checkpoint (or

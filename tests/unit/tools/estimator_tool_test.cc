@@ -2,14 +2,18 @@
 #include <algorithm>
 #include <boost/filesystem.hpp>
 #include <boost/test/unit_test.hpp>
+#include <cmath>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <set>
 #include <sstream>
 #include <string>
 #include <vector>
 
+#include "command_line.h"
 #include "commands.h"
 #include "model_record.h"
+#include "tfcompat/checkpoint/bundle.h"
 #include "tfcompat/checkpoint/checkpoint.h"
 #include "tfcompat/estimator/estimator.h"
 #include "tfcompat/summary/event_file_reader.h"
@@ -20,7 +24,13 @@
 namespace tfcompat::estimator_tool {
 namespace {
 
+using cli::kExitError;
+using cli::kExitOk;
+using cli::kExitUsage;
+using testing::CommandLine;
 using testing::Contains;
+using testing::IsErrorLine;
+using testing::Keys;
 using testing::kIrisFeatures;
 using testing::ReadAll;
 using testing::RepoDataPath;
@@ -77,20 +87,25 @@ int Train(const ModelFlags& flags, int64_t steps, std::string* out = nullptr, st
   return code;
 }
 
-struct Run {
+// A subcommand's exit code and output.
+struct Outcome {
   int code;
   std::string out, err;
 };
-Run Evaluate(const ModelFlags& flags, const std::string& csv) {
+Outcome Evaluate(const ModelFlags& flags, const std::string& csv) {
   std::ostringstream out, err;
   const int code = RunEvaluate(EvaluateOn(flags, csv), out, err);
   return {code, out.str(), err.str()};
 }
-Run Predict(const PredictOptions& options) {
+Outcome Predict(const PredictOptions& options) {
   std::ostringstream out, err;
   const int code = RunPredict(options, out, err);
   return {code, out.str(), err.str()};
 }
+
+using KeySet = std::set<std::string>;
+
+CommandLine Run(const std::vector<std::string>& args) { return testing::RunCommandLine(SetupCommands, args); }
 
 // The value of `metric` in evaluate's table.
 double Metric(const std::string& table, const std::string& metric) {
@@ -108,6 +123,15 @@ std::vector<std::string> Lines(const std::string& text) {
   std::istringstream in(text);
   for (std::string line; std::getline(in, line);) lines.push_back(line);
   return lines;
+}
+
+// The first column of predict's table (the class, or a regressor's value),
+// one entry per example.
+std::vector<std::string> Predicted(const std::string& table) {
+  std::vector<std::string> lines = Lines(table);
+  std::vector<std::string> first;
+  for (size_t i = 1; i < lines.size(); ++i) first.push_back(lines[i].substr(0, lines[i].find(' ')));
+  return first;
 }
 
 // The rows of an Iris file in TF's layout: four features and a class id.
@@ -181,22 +205,199 @@ BOOST_AUTO_TEST_CASE(TrainsEvaluatesAndPredictsTheTutorial) {
   BOOST_TEST(
       Contains(err, "INFO:tfcompat:Saving checkpoints for 1000 into " + flags.config.model_dir + "/model.ckpt."));
 
-  const Run eval = Evaluate(flags, RepoDataPath("iris_test.csv"));
-  BOOST_REQUIRE_EQUAL(eval.code, kExitOk);
-  // The table's first column is as wide as the longest name, average_loss.
-  BOOST_TEST(Contains(eval.out, "metric        value\n"), eval.out);
-  BOOST_TEST(Contains(eval.out, "global_step   1000\n"), eval.out);
-  BOOST_TEST(Contains(eval.err, "INFO:tfcompat:Finished evaluation at "));
-  BOOST_TEST(!Contains(eval.err, "warning"), eval.err);
-  const size_t at = eval.out.find("Test set accuracy: ");
-  BOOST_REQUIRE(at != std::string::npos);
-  BOOST_TEST(std::stod(eval.out.substr(at + 19)) >= 0.9);
+  std::ostringstream eval_out, eval_err;
+  BOOST_REQUIRE_EQUAL(RunEvaluate(EvaluateOn(flags, RepoDataPath("iris_test.csv")), eval_out, eval_err), kExitOk);
+  // A table and nothing else: its first column is as wide as the longest
+  // name, average_loss; the metrics are float32, as in the log line.
+  std::istringstream table(eval_out.str());
+  std::string line;
+  std::vector<std::string> lines;
+  while (std::getline(table, line)) lines.push_back(line);
+  BOOST_REQUIRE_EQUAL(lines.size(), 5u);
+  BOOST_TEST(lines[0] == "metric        value");
+  BOOST_TEST(lines[1].rfind("accuracy      ", 0) == 0u, lines[1]);
+  BOOST_TEST(std::stod(lines[1].substr(14)) >= 0.9);
+  BOOST_TEST(lines[3] == "global_step   1000");
+  BOOST_TEST(Contains(eval_err.str(), "INFO:tfcompat:Finished evaluation at "));
+  BOOST_TEST(!Contains(eval_err.str(), "warning"), eval_err.str());
+  BOOST_TEST(Contains(eval_err.str(), "average_loss = " + lines[2].substr(14) + ","), eval_err.str());
 
-  const Run predict = Predict(PredictRows(flags, {"5.1,3.3,1.7,0.5", "5.9,3.0,4.2,1.5", "6.9,3.1,5.4,2.1"}));
+  std::ostringstream predict_out, predict_err;
+  const PredictOptions predict = PredictRows(flags, {"5.1,3.3,1.7,0.5", "5.9,3.0,4.2,1.5", "6.9,3.1,5.4,2.1"});
+  BOOST_REQUIRE_EQUAL(RunPredict(predict, predict_out, predict_err), kExitOk);
+  std::istringstream rows(predict_out.str());
+  BOOST_REQUIRE(std::getline(rows, line));
+  BOOST_TEST(line == "class       class_id  probability  probabilities");
+  for (const char* expected : {"setosa      0  ", "versicolor  1  ", "virginica   2  "}) {
+    BOOST_REQUIRE(std::getline(rows, line));
+    BOOST_TEST(line.rfind(expected, 0) == 0u, line);
+  }
+}
+
+BOOST_AUTO_TEST_CASE(EvaluateAndPredictJsonHaveTheDocumentedKeys) {
+  TempDir dir;
+  const ModelFlags flags = Flags(dir);
+  BOOST_REQUIRE_EQUAL(Train(flags, 200), kExitOk);
+  const std::vector<std::string> model = {"--model_dir", flags.config.model_dir, "--train_csv", flags.train_csv};
+  std::vector<std::string> args = {"evaluate", "--json", "--eval_csv", RepoDataPath("iris_test.csv")};
+  args.insert(args.end(), model.begin(), model.end());
+  const CommandLine evaluate = Run(args);
+  BOOST_REQUIRE_EQUAL(evaluate.code, kExitOk);
+  const auto metrics = nlohmann::json::parse(evaluate.out);
+  BOOST_TEST(Keys(metrics) == (KeySet{"accuracy", "average_loss", "global_step", "loss"}));
+  BOOST_TEST(metrics["global_step"].get<int64_t>() == 200);
+  BOOST_TEST(metrics["accuracy"].is_number_float());
+
+  args = {"predict", "--json", "--predict", "5.1,3.3,1.7,0.5", "--predict", "6.9,3.1,5.4,2.1"};
+  args.insert(args.end(), model.begin(), model.end());
+  const CommandLine predict = Run(args);
   BOOST_REQUIRE_EQUAL(predict.code, kExitOk);
-  const std::vector<std::string> lines = Lines(predict.out);
-  BOOST_REQUIRE_EQUAL(lines.size(), 3u);
-  for (size_t i = 0; i < 3; ++i) BOOST_TEST(Contains(lines[i], "Prediction is \"" + kSpecies[i] + "\""), lines[i]);
+  std::istringstream lines(predict.out);
+  std::string line;
+  std::vector<nlohmann::json> examples;
+  while (std::getline(lines, line)) examples.push_back(nlohmann::json::parse(line));
+  BOOST_REQUIRE_EQUAL(examples.size(), 2u);
+  for (const auto& example : examples) {
+    BOOST_TEST(Keys(example) ==
+               (KeySet{"logits", "probabilities", "class_ids", "classes", "all_class_ids", "all_classes"}));
+    BOOST_TEST(example["logits"].size() == 3u);
+    BOOST_TEST(example["probabilities"].size() == 3u);
+    BOOST_TEST(example["all_class_ids"].dump() == "[0,1,2]");
+    BOOST_TEST(example["all_classes"].dump() == R"(["setosa","versicolor","virginica"])");
+  }
+  BOOST_TEST(examples[0]["class_ids"].dump() == "[0]");
+  BOOST_TEST(examples[0]["classes"].dump() == R"(["setosa"])");
+  BOOST_TEST(examples[1]["classes"].dump() == R"(["virginica"])");
+}
+
+// Saves model_dir's latest checkpoint again, one step on, with the logits
+// layer's bias NaN: every logit, probability and the loss become NaN.
+void PoisonLatestCheckpoint(const std::string& model_dir, int64_t step) {
+  auto latest = LatestCheckpoint(model_dir);
+  BOOST_REQUIRE(latest.ok());
+  auto reader = BundleReader::Open(*latest);
+  BOOST_REQUIRE(reader.ok());
+  std::vector<std::pair<std::string, Tensor>> tensors;
+  for (const BundleEntry& entry : (*reader)->entries()) {
+    auto tensor = (*reader)->Lookup(entry.name);
+    BOOST_REQUIRE(tensor.ok());
+    if (entry.name == "dnn/logits/bias") {
+      *tensor = Tensor::FromVector<float>(DataType::kFloat, entry.shape, std::vector<float>(3, NAN));
+    }
+    tensors.emplace_back(entry.name, *std::move(tensor));
+  }
+  auto manager = CheckpointManager::Create(model_dir);
+  BOOST_REQUIRE(manager.ok());
+  BOOST_REQUIRE((*manager)->Save(step + 1, tensors).ok());
+}
+
+BOOST_AUTO_TEST_CASE(NonFiniteResultsAreNaNInTablesAndJson) {
+  TempDir dir;
+  const ModelFlags flags = Flags(dir);
+  BOOST_REQUIRE_EQUAL(Train(flags, 5), kExitOk);
+  PoisonLatestCheckpoint(flags.config.model_dir, 5);
+  EvaluateOptions evaluate = EvaluateOn(flags, RepoDataPath("iris_test.csv"));
+  evaluate.quiet = true;
+  std::ostringstream table, err;
+  BOOST_REQUIRE_EQUAL(RunEvaluate(evaluate, table, err), kExitOk);
+  BOOST_TEST(Contains(table.str(), "\nloss          NaN\n"), table.str());
+  evaluate.json = true;
+  std::ostringstream json;
+  BOOST_REQUIRE_EQUAL(RunEvaluate(evaluate, json, err), kExitOk);
+  BOOST_TEST(nlohmann::json::parse(json.str())["loss"].dump() == R"("NaN")", json.str());
+
+  PredictOptions predict = PredictRows(flags, {"5.1,3.3,1.7,0.5"});
+  predict.quiet = true;
+  std::ostringstream rows;
+  BOOST_REQUIRE_EQUAL(RunPredict(predict, rows, err), kExitOk);
+  BOOST_TEST(Contains(rows.str(), "NaN,NaN,NaN\n"), rows.str());
+  predict.json = true;
+  std::ostringstream lines;
+  BOOST_REQUIRE_EQUAL(RunPredict(predict, lines, err), kExitOk);
+  const auto example = nlohmann::json::parse(lines.str());
+  BOOST_TEST(example["logits"].dump() == R"(["NaN","NaN","NaN"])");
+  BOOST_TEST(example["probabilities"].dump() == R"(["NaN","NaN","NaN"])");
+}
+
+BOOST_AUTO_TEST_CASE(QuietLeavesOnlyResultsAndErrors) {
+  TempDir dir;
+  ModelFlags flags = Flags(dir);
+  TrainOptions train = TrainSteps(flags, 20);
+  train.quiet = true;
+  train.progress = true;
+  std::ostringstream out, err;
+  BOOST_REQUIRE_EQUAL(RunTrain(train, out, err), kExitOk);
+  BOOST_TEST(err.str().empty(), err.str());
+  BOOST_TEST(Contains(out.str(), "latest checkpoint "));
+  EvaluateOptions evaluate = EvaluateOn(flags, RepoDataPath("iris_test.csv"));
+  evaluate.quiet = true;
+  BOOST_REQUIRE_EQUAL(RunEvaluate(evaluate, out, err), kExitOk);
+  BOOST_TEST(err.str().empty(), err.str());
+  flags.hidden_units = std::vector<int64_t>{3};
+  train.model = flags;
+  BOOST_TEST(RunTrain(train, out, err) == kExitUsage);
+  BOOST_TEST(IsErrorLine(err.str(), "estimator", "INVALID_ARGUMENT"), err.str());
+}
+
+// Whether every log line of `err` starts a line, or follows the bar
+// erased: "\r", spaces, "\r".
+bool LogLinesStartClean(const std::string& err) {
+  std::istringstream lines(err);
+  std::string line;
+  while (std::getline(lines, line)) {
+    const size_t info = line.find("INFO:tfcompat:");
+    if (info == std::string::npos || info == 0) continue;
+    const std::string before = line.substr(0, info);
+    if (before.size() < 3 || before.back() != '\r') return false;
+    const size_t erase = before.find_last_not_of(' ', before.size() - 2);
+    if (erase == std::string::npos || before[erase] != '\r' || erase == before.size() - 2) return false;
+  }
+  return true;
+}
+
+// The step the bar shows at its first drawing after `from`.
+int64_t BarStepAfter(const std::string& err, size_t from) {
+  const size_t bar = err.find("\r[", from);
+  if (bar == std::string::npos) return -1;
+  return std::stoll(err.substr(err.find("]  ", bar) + 3));
+}
+
+BOOST_AUTO_TEST_CASE(ProgressBarGoesToStderrAndNeverSharesALineWithALogLine) {
+  TempDir dir;
+  TrainOptions train = TrainSteps(Flags(dir), 300);
+  train.progress = true;
+  std::ostringstream out, err;
+  BOOST_REQUIRE_EQUAL(RunTrain(train, out, err), kExitOk);
+  BOOST_TEST(!Contains(out.str(), "["), out.str());
+  BOOST_TEST(Contains(err.str(), "\r[#"), err.str());
+  BOOST_TEST(Contains(err.str(), "]  300/300  100%"), err.str());
+  BOOST_TEST(LogLinesStartClean(err.str()), err.str());
+  // Redrawn under a log line, the bar shows the step just run: the global
+  // step after TF's "step = N" (which counts from 0) is N + 1.
+  for (const int64_t step : {100, 200}) {
+    const size_t logged = err.str().find("loss = ");
+    BOOST_REQUIRE(logged != std::string::npos);
+    const size_t line = err.str().find(", step = " + std::to_string(step) + " (", logged);
+    BOOST_REQUIRE(line != std::string::npos);
+    BOOST_TEST(BarStepAfter(err.str(), line) == step + 1);
+  }
+  // The bar's line ends before the log lines training ends with.
+  BOOST_TEST(Contains(err.str(), "\nINFO:tfcompat:Loss for final step: "), err.str());
+}
+
+BOOST_AUTO_TEST_CASE(CommandLineUsageErrorsExitOneWithAnErrorLine) {
+  for (const std::vector<std::string>& args : std::vector<std::vector<std::string>>{
+           {}, {"fit"}, {"train", "--bogus"}, {"train", "--steps", "0"}, {"evaluate", "--batch_size", "-3"}}) {
+    const CommandLine run = Run(args);
+    BOOST_TEST(run.code == kExitUsage);
+    BOOST_TEST(IsErrorLine(run.err, "estimator", "INVALID_ARGUMENT"), run.err);
+  }
+  BOOST_TEST(Run({"train", "--steps", "0"}).err ==
+             "estimator: INVALID_ARGUMENT: --steps must be a positive integer, got 0 (see 'estimator train --help')\n");
+  BOOST_TEST(Run({"predict", "--learning_rate", "-1"}).err ==
+             "estimator: INVALID_ARGUMENT: --learning_rate must be a positive number, got -1 (see 'estimator predict "
+             "--help')\n");
+  BOOST_TEST(Run({"--version"}).code == kExitOk);
 }
 
 BOOST_AUTO_TEST_CASE(FirstTrainWritesTheRecord) {
@@ -269,12 +470,12 @@ BOOST_AUTO_TEST_CASE(RecordedModelNeedsNoModelFlags) {
   BOOST_REQUIRE_EQUAL(Train(bare, 20, &out, &err), kExitOk);
   BOOST_TEST(Contains(out, "Continued from " + flags.config.model_dir + "/model.ckpt-30"), out << err);
   BOOST_TEST(Contains(out, "model.ckpt-50"));
-  const Run eval = Evaluate(bare, RepoDataPath("iris_test.csv"));
+  const Outcome eval = Evaluate(bare, RepoDataPath("iris_test.csv"));
   BOOST_REQUIRE_EQUAL(eval.code, kExitOk);
   BOOST_TEST(Metric(eval.out, "global_step") == 50);
-  const Run predict = Predict(PredictRows(bare, {"5.1,3.3,1.7,0.5"}));
+  const Outcome predict = Predict(PredictRows(bare, {"5.1,3.3,1.7,0.5"}));
   BOOST_REQUIRE_EQUAL(predict.code, kExitOk);
-  BOOST_TEST(Contains(predict.out, "Prediction is \""), predict.out);
+  BOOST_TEST(Predicted(predict.out).size() == 1u, predict.out);
   // A flag that agrees with the record is fine.
   ModelFlags agreeing = bare;
   agreeing.hidden_units = std::vector<int64_t>{6};
@@ -292,7 +493,7 @@ BOOST_AUTO_TEST_CASE(FlagContradictingTheRecordIsAnErrorNamingBothValues) {
     std::string err;
     BOOST_TEST(Train(changed, 5, nullptr, &err) == kExitUsage);
     BOOST_TEST(Contains(err, "estimator: INVALID_ARGUMENT: " + message + " recorded in " + record), err);
-    const Run eval = Evaluate(changed, RepoDataPath("iris_test.csv"));
+    const Outcome eval = Evaluate(changed, RepoDataPath("iris_test.csv"));
     BOOST_TEST(eval.code == kExitUsage);
     BOOST_TEST(Contains(eval.err, message), eval.err);
   };
@@ -364,7 +565,7 @@ BOOST_AUTO_TEST_CASE(CorruptRecordIsAnErrorNamingTheFileAndWhatWasExpected) {
   };
   for (const auto& [text, message] : cases) {
     WriteAll(path, text);
-    const Run eval = Evaluate(Bare(flags), RepoDataPath("iris_test.csv"));
+    const Outcome eval = Evaluate(Bare(flags), RepoDataPath("iris_test.csv"));
     BOOST_TEST(eval.code == kExitError);
     BOOST_TEST(Contains(eval.err, "estimator: DATA_LOSS: " + message), eval.err);
     std::string err;
@@ -407,7 +608,7 @@ BOOST_AUTO_TEST_CASE(EveryEstimatorTrainsEvaluatesAndPredicts) {
       const std::string weight = IsDnn(name) ? "dnn/logits/kernel" : "linear/linear_model/SepalLength/weights";
       BOOST_TEST((std::find(variables.begin(), variables.end(), weight) != variables.end()), weight);
 
-      const Run eval = Evaluate(Bare(flags), test_csv);
+      const Outcome eval = Evaluate(Bare(flags), test_csv);
       BOOST_REQUIRE_EQUAL(eval.code, kExitOk);
       BOOST_TEST(Metric(eval.out, "global_step") == 500);
       if (classifier) {
@@ -417,15 +618,16 @@ BOOST_AUTO_TEST_CASE(EveryEstimatorTrainsEvaluatesAndPredicts) {
         BOOST_TEST(Metric(eval.out, "average_loss") < 0.2, eval.out);
         BOOST_TEST(Contains(eval.out, "label/mean"), eval.out);
       }
-      const Run predict = Predict(PredictRows(Bare(flags), {}, test_csv));
+      const Outcome predict = Predict(PredictRows(Bare(flags), {}, test_csv));
       BOOST_REQUIRE_EQUAL(predict.code, kExitOk);
-      const std::vector<std::string> lines = Lines(predict.out);
-      BOOST_TEST(lines.size() == 30u);
+      const std::vector<std::string> predicted = Predicted(predict.out);
+      BOOST_REQUIRE_EQUAL(predicted.size(), 30u);
       // The first test example: versicolor, petal width 1.5.
       if (classifier) {
-        BOOST_TEST(Contains(lines[0], "Prediction is \"versicolor\""), lines[0]);
+        BOOST_TEST(predicted[0] == "versicolor", predict.out);
       } else {
-        BOOST_TEST(std::abs(std::stod(lines[0].substr(std::string("Prediction is ").size())) - 1.5) < 0.5, lines[0]);
+        BOOST_TEST(Lines(predict.out)[0] == "prediction");
+        BOOST_TEST(std::abs(std::stod(predicted[0]) - 1.5) < 0.5, predict.out);
       }
     }
   }
@@ -435,13 +637,13 @@ BOOST_AUTO_TEST_CASE(StringLabelsMapThroughTheVocabularyAndAnUnknownOneNamesFile
   TempDir dir;
   const ModelFlags flags = NamedFlags(dir, "DNNClassifier");
   BOOST_REQUIRE_EQUAL(Train(flags, 1000), kExitOk);
-  const Run eval = Evaluate(Bare(flags), NamedIris(dir, "iris_test.csv"));
+  const Outcome eval = Evaluate(Bare(flags), NamedIris(dir, "iris_test.csv"));
   BOOST_REQUIRE_EQUAL(eval.code, kExitOk);
   BOOST_TEST(Metric(eval.out, "accuracy") >= 0.9, eval.out);
 
   const std::string bad = dir.file("bad.csv");
   WriteAll(bad, "Species,SepalLength,SepalWidth,PetalLength,PetalWidth\nsetosa,5,3,1,0.2\n\n\"daisy\",5,3,1,0.2\n");
-  const Run unknown = Evaluate(Bare(flags), bad);
+  const Outcome unknown = Evaluate(Bare(flags), bad);
   BOOST_TEST(unknown.code == kExitError);
   BOOST_TEST(Contains(unknown.err, bad + ":4: column 1 (Species): 'daisy' is not in label_vocabulary"), unknown.err);
 }
@@ -450,14 +652,14 @@ BOOST_AUTO_TEST_CASE(PredictSkipsTheLabelColumnOfALabelledFile) {
   TempDir dir;
   const ModelFlags flags = NamedFlags(dir, "DNNClassifier");
   BOOST_REQUIRE_EQUAL(Train(flags, 200), kExitOk);
-  const Run labelled = Predict(PredictRows(Bare(flags), {}, NamedIris(dir, "iris_test.csv")));
-  const Run unlabelled = Predict(PredictRows(Bare(flags), {}, NamedIris(dir, "iris_test.csv", false)));
+  const Outcome labelled = Predict(PredictRows(Bare(flags), {}, NamedIris(dir, "iris_test.csv")));
+  const Outcome unlabelled = Predict(PredictRows(Bare(flags), {}, NamedIris(dir, "iris_test.csv", false)));
   // TF's layout: the features by position, the class id last.
-  const Run tf_layout = Predict(PredictRows(Bare(flags), {}, RepoDataPath("iris_test.csv")));
+  const Outcome tf_layout = Predict(PredictRows(Bare(flags), {}, RepoDataPath("iris_test.csv")));
   BOOST_REQUIRE_EQUAL(labelled.code, kExitOk);
   BOOST_REQUIRE_EQUAL(unlabelled.code, kExitOk);
   BOOST_REQUIRE_EQUAL(tf_layout.code, kExitOk);
-  BOOST_TEST(Lines(labelled.out).size() == 30u);
+  BOOST_TEST(Predicted(labelled.out).size() == 30u);
   BOOST_TEST(labelled.out == unlabelled.out);
   BOOST_TEST(labelled.out == tf_layout.out);
 }
@@ -466,13 +668,16 @@ BOOST_AUTO_TEST_CASE(EvaluateAndPredictWithoutACheckpointWarnAndUseTheInitialVal
   TempDir dir;
   const ModelFlags flags = Flags(dir);
   const std::string warning = "estimator: warning: no checkpoint in " + flags.config.model_dir + ": ";
-  const Run eval = Evaluate(flags, RepoDataPath("iris_test.csv"));
+  const Outcome eval = Evaluate(flags, RepoDataPath("iris_test.csv"));
   BOOST_REQUIRE_EQUAL(eval.code, kExitOk);
   BOOST_TEST(Contains(eval.err, warning + "evaluating the model's initial values\n"), eval.err);
   BOOST_TEST(Metric(eval.out, "global_step") == 0);
-  const Run predict = Predict(PredictRows(flags, {"5.1,3.3,1.7,0.5"}));
+  // With --quiet, the warning is all stderr holds.
+  PredictOptions quiet = PredictRows(flags, {"5.1,3.3,1.7,0.5"});
+  quiet.quiet = true;
+  const Outcome predict = Predict(quiet);
   BOOST_REQUIRE_EQUAL(predict.code, kExitOk);
-  BOOST_TEST(Contains(predict.err, warning + "predicting with the model's initial values\n"), predict.err);
+  BOOST_TEST(predict.err == warning + "predicting with the model's initial values\n");
   // Neither wrote a record: that is the first train's.
   BOOST_TEST(!boost::filesystem::exists(flags.config.model_dir + "/estimator.json"));
 }
@@ -497,12 +702,12 @@ BOOST_AUTO_TEST_CASE(ModelDirWithoutARecordWorksWithExplicitFlags) {
   flags.feature_names = kIrisFeatures;
   flags.n_classes = 3;
   flags.hidden_units = std::vector<int64_t>{7};
-  const Run eval = Evaluate(flags, RepoDataPath("iris_test.csv"));
+  const Outcome eval = Evaluate(flags, RepoDataPath("iris_test.csv"));
   BOOST_REQUIRE_EQUAL(eval.code, kExitOk);
   BOOST_TEST(Metric(eval.out, "global_step") == 10);
   BOOST_TEST(Predict(PredictRows(flags, {"5.1,3.3,1.7,0.5"})).code == kExitOk);
   // Without the flags the model is unknown.
-  const Run bare = Predict(PredictRows(Bare(flags), {"5.1,3.3,1.7,0.5"}));
+  const Outcome bare = Predict(PredictRows(Bare(flags), {"5.1,3.3,1.7,0.5"}));
   BOOST_TEST(bare.code == kExitUsage);
   BOOST_TEST(Contains(bare.err, "there is no " + model_dir +
                                     "/estimator.json (the first `estimator train` writes "
@@ -511,7 +716,7 @@ BOOST_AUTO_TEST_CASE(ModelDirWithoutARecordWorksWithExplicitFlags) {
   // With the wrong ones, the checkpoint says what does not match.
   ModelFlags wrong = flags;
   wrong.hidden_units = std::vector<int64_t>{10, 10};
-  const Run mismatch = Evaluate(wrong, RepoDataPath("iris_test.csv"));
+  const Outcome mismatch = Evaluate(wrong, RepoDataPath("iris_test.csv"));
   BOOST_TEST(mismatch.code == kExitError);
   BOOST_TEST(Contains(mismatch.err,
                       "tensor_name = dnn/hiddenlayer_0/kernel; shape in shape_and_slice spec [4,10] "
@@ -548,15 +753,14 @@ BOOST_AUTO_TEST_CASE(TensorFlowsModelDirWorksWithExplicitFlags) {
   flags.n_classes = 2;
   WriteAll(dir.file("eval.csv"), "x_2,x_0,x_1,y\n2,0.5,-1,0\n-0.75,1.5,0.25,1\n1,-2,3,1\n");
 
-  const Run eval = Evaluate(flags, dir.file("eval.csv"));
+  const Outcome eval = Evaluate(flags, dir.file("eval.csv"));
   BOOST_REQUIRE_EQUAL(eval.code, kExitOk);
   BOOST_TEST(Metric(eval.out, "global_step") == 3071);
   BOOST_TEST(Contains(eval.out, "auc_precision_recall"), eval.out);
   BOOST_TEST(!Contains(eval.err, "warning"), eval.err);
-  const Run predict = Predict(PredictRows(flags, {"0.5,-1,2", "1.5,0.25,-0.75"}));
+  const Outcome predict = Predict(PredictRows(flags, {"0.5,-1,2", "1.5,0.25,-0.75"}));
   BOOST_REQUIRE_EQUAL(predict.code, kExitOk);
-  BOOST_TEST(Lines(predict.out).size() == 2u);
-  BOOST_TEST(Contains(predict.out, "Prediction is \""), predict.out);
+  BOOST_TEST(Predicted(predict.out).size() == 2u, predict.out);
   // Neither writes a record; a train would need ProximalAdagrad's slots,
   // which no optimizer of ours names: TF's error, and still no record.
   flags.train_csv = dir.file("eval.csv");
@@ -584,14 +788,14 @@ BOOST_AUTO_TEST_CASE(BinaryModelEvaluationTableHasTheBinaryHeadsMetrics) {
   ModelFlags flags = Flags(dir);
   flags.train_csv = BinaryIris(dir, "iris_training.csv");
   BOOST_REQUIRE_EQUAL(Train(flags, 50), kExitOk);
-  const Run eval = Evaluate(flags, BinaryIris(dir, "iris_test.csv"));
-  BOOST_REQUIRE_EQUAL(eval.code, kExitOk);
-  std::istringstream table(eval.out);
+  std::ostringstream out, err;
+  BOOST_REQUIRE_EQUAL(RunEvaluate(EvaluateOn(flags, BinaryIris(dir, "iris_test.csv")), out, err), kExitOk);
+  std::istringstream table(out.str());
   std::vector<std::string> names;
   std::string line;
   std::getline(table, line);
   BOOST_TEST(line == "metric" + std::string(16, ' ') + "value");
-  while (std::getline(table, line) && line.rfind("Test set", 0) != 0) {
+  while (std::getline(table, line)) {
     // Values start in one column, after the longest name, auc_precision_recall.
     BOOST_TEST(line.find_first_not_of(' ', line.find(' ')) == 22u, line);
     names.push_back(line.substr(0, line.find(' ')));
@@ -600,7 +804,19 @@ BOOST_AUTO_TEST_CASE(BinaryModelEvaluationTableHasTheBinaryHeadsMetrics) {
                                                 "average_loss", "global_step", "label/mean", "loss", "precision",
                                                 "prediction/mean", "recall"}),
              boost::test_tools::per_element());
-  BOOST_TEST(Contains(eval.err, "INFO:tfcompat:Saving dict for global step 50: accuracy = "), eval.err);
+  BOOST_TEST(Contains(err.str(), "INFO:tfcompat:Saving dict for global step 50: accuracy = "), err.str());
+
+  // A binary head's predictions add TF's "logistic".
+  PredictOptions predict = PredictRows(flags, {"5.9,3.0,4.2,1.5"});
+  predict.json = true;
+  std::ostringstream json;
+  BOOST_REQUIRE_EQUAL(RunPredict(predict, json, err), kExitOk);
+  const auto example = nlohmann::json::parse(json.str());
+  BOOST_TEST(Keys(example) ==
+             (KeySet{"logits", "logistic", "probabilities", "class_ids", "classes", "all_class_ids", "all_classes"}));
+  BOOST_TEST(example["logits"].size() == 1u);
+  BOOST_TEST(example["probabilities"].size() == 2u);
+  BOOST_TEST(example["all_classes"].dump() == R"(["other","versicolor"])");
 }
 
 BOOST_AUTO_TEST_CASE(WeightHistogramsFlagAddsTheWeightHistograms) {
@@ -673,7 +889,7 @@ BOOST_AUTO_TEST_CASE(PredictCsvErrorsNameFileLineAndColumn) {
   TempDir dir;
   const ModelFlags flags = Flags(dir);
   WriteAll(dir.file("p.csv"), "SepalLength,SepalWidth,PetalLength,PetalWidth\n5.1,3.3,1.7,0.5\n5.9,3.0,x,1.5\n");
-  const Run run = Predict(PredictRows(flags, {}, dir.file("p.csv")));
+  const Outcome run = Predict(PredictRows(flags, {}, dir.file("p.csv")));
   BOOST_TEST(run.code == kExitError);
   BOOST_TEST(Contains(run.err, dir.file("p.csv") + ":3: column 3 (PetalLength): expected a number, got 'x'"), run.err);
 }
@@ -682,7 +898,7 @@ BOOST_AUTO_TEST_CASE(BadTrainingFileIsAnError) {
   TempDir dir;
   ModelFlags flags = Flags(dir);
   flags.train_csv = dir.file("missing.csv");
-  const Run run = Evaluate(flags, RepoDataPath("iris_test.csv"));
+  const Outcome run = Evaluate(flags, RepoDataPath("iris_test.csv"));
   BOOST_TEST(run.code == kExitError);
   BOOST_TEST(Contains(run.err, "missing.csv"), run.err);
 }
