@@ -12,7 +12,6 @@ cmake -S . -B build -DCMAKE_BUILD_TYPE=Release
 cmake --build build -j "$(nproc 2>/dev/null || echo 2)"
 
 model_dir=models/iris
-model_flags=(--model_dir "$model_dir" --hidden_units 10,10 --batch_size 100)
 
 echo
 if [[ -f "$model_dir/checkpoint" ]]; then
@@ -20,11 +19,14 @@ if [[ -f "$model_dir/checkpoint" ]]; then
 else
   echo "== Training a new DNNClassifier [10, 10] into $model_dir"
 fi
-build/bin/estimator train "${model_flags[@]}" --steps 1000
+# The first train records the model in $model_dir/estimator.json; later
+# calls take it from there (and agree with it, as these flags do).
+build/bin/estimator train --model_dir "$model_dir" --steps 1000 --hidden_units 10,10 --batch_size 100 \
+  --train_csv data/iris_training.csv --feature_names SepalLength,SepalWidth,PetalLength,PetalWidth
 
 echo
 echo "== Evaluating on data/iris_test.csv"
-eval_output=$(build/bin/estimator evaluate "${model_flags[@]}")
+eval_output=$(build/bin/estimator evaluate --model_dir "$model_dir" --eval_csv data/iris_test.csv)
 echo "$eval_output"
 accuracy=$(awk '$1 == "accuracy" { print $2 }' <<<"$eval_output")
 if ! awk -v a="$accuracy" 'BEGIN { exit !(a >= 0.9) }'; then
@@ -34,7 +36,7 @@ fi
 
 echo
 echo "== Predicting the tutorial's examples (expected: setosa, versicolor, virginica)"
-build/bin/estimator predict "${model_flags[@]}" \
+build/bin/estimator predict --model_dir "$model_dir" \
   --predict 5.1,3.3,1.7,0.5 --predict 5.9,3.0,4.2,1.5 --predict 6.9,3.1,5.4,2.1
 
 echo

@@ -11,6 +11,10 @@ namespace tfcompat::data {
 StatusOr<std::unique_ptr<DatasetBatches>> DatasetBatches::Create(std::shared_ptr<const Dataset> dataset,
                                                                  const BatchOptions& options) {
   if (dataset == nullptr || dataset->num_rows() == 0) return InvalidArgumentError("dataset is empty");
+  if (!dataset->labels.empty() && dataset->labels.size() != static_cast<size_t>(dataset->num_rows())) {
+    return InvalidArgumentError("dataset has " + std::to_string(dataset->num_rows()) + " rows but " +
+                                std::to_string(dataset->labels.size()) + " labels");
+  }
   if (options.batch_size < 1) {
     return InvalidArgumentError("batch_size must be positive, got " + std::to_string(options.batch_size));
   }
@@ -51,7 +55,7 @@ Status DatasetBatches::Next(Batch* batch) {
     const size_t row = static_cast<size_t>(order_[position_++]);
     const float* features = dataset_->features.data() + row * width;
     batch->features.insert(batch->features.end(), features, features + width);
-    batch->labels.push_back(dataset_->labels[row]);
+    if (!dataset_->labels.empty()) batch->labels.push_back(dataset_->labels[row]);
     ++batch->size;
   }
   if (batch->size == 0) return OutOfRangeError("End of sequence");

@@ -40,10 +40,12 @@ using model::DNNClassifierOptions;
 using model::DNNRegressorOptions;
 using model::EvaluateModel;
 using model::LinearClassifierOptions;
+using model::LinearRegressorOptions;
 using model::Model;
 using model::NewDNNClassifier;
 using model::NewDNNRegressor;
 using model::NewLinearClassifier;
+using model::NewLinearRegressor;
 using model::NewOptimizer;
 using model::NumericColumn;
 using model::Optimizer;
@@ -110,6 +112,15 @@ void SetClassifierHead(int n_classes, const std::vector<std::string>& vocabulary
     graph->predictions_op = "Sigmoid";
     graph->loss_op = "SigmoidCrossEntropyWithLogits";
   }
+}
+
+// The linear models: no layers, so the graph TensorBoard shows holds the
+// variables only.
+GraphDescription LinearGraph(const std::vector<NumericColumn>& columns) {
+  GraphDescription graph = ColumnsGraph(columns);
+  graph.linear = true;
+  graph.head_scope = "linear/head";
+  return graph;
 }
 
 GraphDescription DnnGraph(const std::vector<NumericColumn>& columns, size_t hidden_layers, Activation activation) {
@@ -181,13 +192,20 @@ StatusOr<std::unique_ptr<Estimator>> Estimator::DNNRegressor(const DNNRegressorO
 
 StatusOr<std::unique_ptr<Estimator>> Estimator::LinearClassifier(const LinearClassifierOptions& model_options,
                                                                  const RunConfig& config, LogFn log) {
-  // No layers: the graph TensorBoard shows holds the variables only.
-  GraphDescription graph = ColumnsGraph(model_options.feature_columns);
-  graph.linear = true;
-  graph.head_scope = "linear/head";
+  GraphDescription graph = LinearGraph(model_options.feature_columns);
   SetClassifierHead(model_options.n_classes, model_options.label_vocabulary, &graph);
   EstimatorOptions options{config, model_options.optimizer, std::move(graph), std::move(log)};
   return Create([model_options](uint64_t) { return NewLinearClassifier(model_options); }, std::move(options));
+}
+
+StatusOr<std::unique_ptr<Estimator>> Estimator::LinearRegressor(const LinearRegressorOptions& model_options,
+                                                                const RunConfig& config, LogFn log) {
+  GraphDescription graph = LinearGraph(model_options.feature_columns);
+  graph.head = GraphDescription::Head::kRegression;
+  graph.predictions_op = "Identity";
+  graph.loss_op = "SquaredDifference";
+  EstimatorOptions options{config, model_options.optimizer, std::move(graph), std::move(log)};
+  return Create([model_options](uint64_t) { return NewLinearRegressor(model_options); }, std::move(options));
 }
 
 void Estimator::Log(const std::string& line) const { options_.log(line); }

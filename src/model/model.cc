@@ -220,6 +220,34 @@ StatusOr<std::unique_ptr<Model>> NewDNN(std::vector<NumericColumn> feature_colum
                                                 "dnn/head/", optimizer, std::move(summaries)));
 }
 
+// The linear model's variables: one weight per column and logit, a bias
+// per logit, all zero.
+StatusOr<std::unique_ptr<Model>> NewLinear(std::vector<NumericColumn> feature_columns, std::unique_ptr<Head> head,
+                                           LossReduction reduction, const std::optional<OptimizerOptions>& optimizer) {
+  TFCOMPAT_ASSIGN_OR_RETURN(std::vector<NumericColumn> columns, SortedColumns(std::move(feature_columns)));
+  const int64_t units = head->logits_dimension();
+  VariableStore store;
+  size_t kernel = 0;
+  for (size_t i = 0; i < columns.size(); ++i) {
+    TFCOMPAT_ASSIGN_OR_RETURN(
+        const size_t offset,
+        store.AddTrainable("linear/linear_model/" + columns[i].key + "/weights", {1, units}, "part_0/"));
+    if (i == 0) kernel = offset;
+  }
+  TFCOMPAT_ASSIGN_OR_RETURN(const size_t bias,
+                            store.AddTrainable("linear/linear_model/bias_weights", {units}, "part_0/"));
+  const int64_t in = static_cast<int64_t>(columns.size());
+  Network network(std::move(columns), {DenseLayer{kernel, bias, in, units, Activation::kLinear}}, std::nullopt);
+  const SummarySpec summaries{.layer_scopes = {},
+                              .weights_offset = kernel,
+                              .weights_size = static_cast<size_t>(in * units),
+                              .bias_offset = bias,
+                              .bias_size = static_cast<size_t>(units)};
+  return std::unique_ptr<Model>(
+      new CannedModel(std::move(store), std::move(network), std::move(head), reduction, "linear/head/",
+                      optimizer.value_or(OptimizerOptions{"Ftrl", kLinearLearningRate}), summaries));
+}
+
 }  // namespace
 
 StatusOr<std::unique_ptr<Model>> NewDNNClassifier(const DNNClassifierOptions& options, uint64_t seed) {
@@ -235,30 +263,11 @@ StatusOr<std::unique_ptr<Model>> NewDNNRegressor(const DNNRegressorOptions& opti
 
 StatusOr<std::unique_ptr<Model>> NewLinearClassifier(const LinearClassifierOptions& options) {
   TFCOMPAT_ASSIGN_OR_RETURN(std::unique_ptr<Head> head, ClassifierHead(options.n_classes, options.label_vocabulary));
-  TFCOMPAT_ASSIGN_OR_RETURN(std::vector<NumericColumn> columns, SortedColumns(options.feature_columns));
-  const int64_t units = head->logits_dimension();
-  VariableStore store;
-  size_t kernel = 0;
-  for (size_t i = 0; i < columns.size(); ++i) {
-    TFCOMPAT_ASSIGN_OR_RETURN(
-        const size_t offset,
-        store.AddTrainable("linear/linear_model/" + columns[i].key + "/weights", {1, units}, "part_0/"));
-    if (i == 0) kernel = offset;
-  }
-  TFCOMPAT_ASSIGN_OR_RETURN(const size_t bias,
-                            store.AddTrainable("linear/linear_model/bias_weights", {units}, "part_0/"));
-  const int64_t in = static_cast<int64_t>(columns.size());
-  // TF1 canned linear: Ftrl with learning rate min(0.2, 1 / sqrt(#columns)).
-  const OptimizerOptions optimizer =
-      options.optimizer.value_or(OptimizerOptions{"Ftrl", std::min(0.2f, 1.0f / std::sqrt(static_cast<float>(in)))});
-  Network network(std::move(columns), {DenseLayer{kernel, bias, in, units, Activation::kLinear}}, std::nullopt);
-  const SummarySpec summaries{.layer_scopes = {},
-                              .weights_offset = kernel,
-                              .weights_size = static_cast<size_t>(in * units),
-                              .bias_offset = bias,
-                              .bias_size = static_cast<size_t>(units)};
-  return std::unique_ptr<Model>(new CannedModel(std::move(store), std::move(network), std::move(head),
-                                                options.loss_reduction, "linear/head/", optimizer, summaries));
+  return NewLinear(options.feature_columns, std::move(head), options.loss_reduction, options.optimizer);
+}
+
+StatusOr<std::unique_ptr<Model>> NewLinearRegressor(const LinearRegressorOptions& options) {
+  return NewLinear(options.feature_columns, NewRegressionHead(), options.loss_reduction, options.optimizer);
 }
 
 }  // namespace tfcompat::model

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 // Fuzzes the CSV reader (ParseCsvDataset) under each of its layouts and
-// label modes. A parsed dataset must be consistent: rows * features
-// values, every one finite, class ids within [0, n_classes); and batches of
-// it come out whole. Seeds: data/*.csv and corpus/csv_fuzzer.
+// label modes, labelled or not. A parsed dataset must be consistent: rows *
+// features values, every one finite, a label per row (none unlabelled),
+// class ids within [0, n_classes); and batches of it come out whole. Seeds:
+// data/*.csv and corpus/csv_fuzzer.
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
@@ -19,7 +20,7 @@ using tfcompat::data::CsvLayout;
 using tfcompat::data::CsvOptions;
 
 std::vector<CsvOptions> AllOptions() {
-  std::vector<CsvOptions> all(5);
+  std::vector<CsvOptions> all(8);
   all[1].feature_names = {"SepalLength", "SepalWidth", "PetalLength", "PetalWidth"};
   all[1].n_classes = 3;
   all[2].layout = CsvLayout::kColumnNames;
@@ -28,6 +29,13 @@ std::vector<CsvOptions> AllOptions() {
   all[3].label_vocabulary = {"setosa", "versicolor", "virginica"};
   all[4].layout = CsvLayout::kTfHeader;
   all[4].n_classes = 2;
+  all[5].labelled = false;
+  all[5].feature_names = {"SepalLength", "SepalWidth"};
+  all[5].label_column = "Species";
+  all[6].regression = true;
+  all[6].layout = CsvLayout::kNoHeader;
+  all[7].label_vocabulary = {"setosa", "versicolor", "virginica"};
+  all[7].feature_names = {"b", "a"};
   return all;
 }
 
@@ -40,8 +48,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     auto dataset = tfcompat::data::ParseCsvDataset(text, "fuzz.csv", options);
     if (!dataset.ok()) continue;
     const size_t width = dataset->feature_names->size();
-    const size_t rows = dataset->labels.size();
-    if (rows == 0 || dataset->features.size() != rows * width) __builtin_trap();
+    const size_t rows = static_cast<size_t>(dataset->num_rows());
+    if (rows == 0 || width == 0 || dataset->features.size() != rows * width) __builtin_trap();
+    if (dataset->labels.size() != (options.labelled ? rows : 0)) __builtin_trap();
     for (float v : dataset->features) {
       if (!std::isfinite(v)) __builtin_trap();
     }

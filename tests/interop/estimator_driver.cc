@@ -8,7 +8,7 @@
 //
 //   estimator_driver config.json > result.json
 //
-// config: {"model": "dnn_classifier" | "dnn_regressor" | "linear_classifier",
+// config: {"model": "dnn_classifier" | "dnn_regressor" | "linear_classifier" | "linear_regressor",
 //          "feature_names": [...], "hidden_units": [...], "n_classes": n,
 //          "activation": "relu", "optimizer": {"name": ..., "learning_rate": ...},
 //          "train_csv": path, "eval_csv": path, "label_column": name,
@@ -81,6 +81,12 @@ StatusOr<std::unique_ptr<Model>> BuildModel(const json& config) {
     options.n_classes = config["n_classes"];
     options.optimizer = optimizer;
     return NewLinearClassifier(options);
+  }
+  if (kind == "linear_regressor") {
+    LinearRegressorOptions options;
+    options.feature_columns = columns;
+    options.optimizer = optimizer;
+    return NewLinearRegressor(options);
   }
   return InvalidArgumentError("unknown model " + kind);
 }

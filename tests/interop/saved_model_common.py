@@ -27,6 +27,7 @@ MODELS = {
     "binary": Model("dnn_classifier", 2, None),
     "regressor": Model("dnn_regressor", 0, None),
     "linear": Model("linear_classifier", 3, None),
+    "linear_regressor": Model("linear_regressor", 0, None),
     # class names from a label_vocabulary: ours gathers them from a constant,
     # TF's export looks them up in a table.
     "vocabulary": Model("dnn_classifier", 3, ("setosa", "versicolor", "virginica")),
@@ -95,7 +96,7 @@ def expected_predict(model, predictions):
     def column(values, dtype):  # one value per example: [examples, 1]
         return np.array(values, dtype).reshape(-1, 1)
 
-    if model.kind == "dnn_regressor":
+    if model.kind.endswith("regressor"):
         return {"predictions": column(predictions["predictions"], np.float32)}
     rows = len(predictions["class_ids"])
     names = model.vocabulary or [str(i) for i in range(model.n_classes)]
@@ -120,7 +121,7 @@ def expected_signatures(model, predictions, receiver):
     predict = expected_predict(model, predictions)
     if receiver == "raw":
         return {"predict": predict}
-    if model.kind == "dnn_regressor":
+    if model.kind.endswith("regressor"):
         regression = {"outputs": predict["predictions"]}
         return {"predict": predict, "regression": regression, "serving_default": regression}
     classification = {"classes": predict["all_classes"], "scores": predict["probabilities"]}

@@ -5,7 +5,8 @@
 // its latest checkpoint as a SavedModel (receiver parsing or raw) or as ONNX,
 // printing the export's path.
 //
-//   saved_model_driver <dnn_classifier|dnn_regressor|linear_classifier> <n_classes>
+//   saved_model_driver <dnn_classifier|dnn_regressor|linear_classifier|linear_regressor>
+//                      <n_classes>
 //                      <model_dir> <train_csv> <steps> <export_dir_base> <parsing|raw|onnx>
 //                      [--activation=<relu|relu6|elu|tanh|sigmoid|linear>] [--dropout=<p>]
 //                      [--label_vocabulary=<name>,<name>,...] [--predict_csv=<csv>]
@@ -151,6 +152,10 @@ int main(int argc, char** argv) {
     options.n_classes = n_classes;
     options.label_vocabulary = vocabulary;
     estimator = Check(Estimator::LinearClassifier(options, config, quiet), "LinearClassifier");
+  } else if (kind == "linear_regressor") {
+    model::LinearRegressorOptions options;
+    options.feature_columns = columns;
+    estimator = Check(Estimator::LinearRegressor(options, config, quiet), "LinearRegressor");
   } else {
     std::cerr << "unknown model " << kind << "\n";
     return 2;

@@ -71,7 +71,9 @@ def linear_variable_summaries(checkpoint):
                               if name.startswith("linear/linear_model/") and name.endswith("/weights")])
     bias_stats = {"min": bias.min(), "max": bias.max(), "num": bias.size, "sum": bias.sum(),
                   "sum_squares": (bias * bias).sum()}
-    return {"linear/bias": bias_stats, "linear/fraction_of_zero_weights": float(np.mean(kernels == 0))}
+    # One logit (binary, regression): TF summarises the bias as a scalar.
+    return {"linear/bias": bias_stats if bias.size > 1 else float(bias[0]),
+            "linear/fraction_of_zero_weights": float(np.mean(kernels == 0))}
 
 
 def stats(value):
@@ -140,6 +142,8 @@ CASES = [
     # hidden layers wide enough for the packed matrix kernel (src/kernels/gemm.h) where the CPU has it
     ("dnn-wide", "dnn_classifier", "multiclass", [64, 64], None),
     ("linear-default", "linear_classifier", "multiclass", None, None),
+    ("linear-regressor", "linear_regressor", "regression", None, None),
+    ("linear-regressor-adam", "linear_regressor", "regression", None, "Adam"),
 ]
 
 
@@ -158,6 +162,8 @@ def tf_estimator(kind, hidden_units, n_classes, optimizer, model_dir):
     if kind == "dnn_regressor":
         return v1.DNNRegressor(hidden_units=hidden_units, feature_columns=columns, model_dir=model_dir,
                                config=config, **extra)
+    if kind == "linear_regressor":
+        return v1.LinearRegressor(feature_columns=columns, model_dir=model_dir, config=config, **extra)
     return v1.LinearClassifier(feature_columns=columns, n_classes=n_classes, model_dir=model_dir, config=config,
                                **extra)
 
@@ -182,7 +188,8 @@ def test_canned_model_matches_tf_estimator(tmp_path, test_bin_dir, case):
     if hidden_units:
         config["hidden_units"] = hidden_units
     if optimizer:
-        config["optimizer"] = {"name": optimizer, "learning_rate": 0.05}
+        # TF builds a named optimizer with the canned model's learning rate: 0.05 for the DNN, 0.2 linear.
+        config["optimizer"] = {"name": optimizer, "learning_rate": 0.2 if kind.startswith("linear") else 0.05}
     (tmp_path / "config.json").write_text(json.dumps(config))
     ours = json.loads(run([test_bin_dir / "estimator_driver", tmp_path / "config.json"]).stdout)
 

@@ -75,8 +75,8 @@ def theirs(tmp_path_factory, data):
 def our_evaluate(bin_dir, model_dir, data, eval_name, *flags):
     """Our CLI's evaluation of a copy of model_dir: its log lines (stderr)."""
     result = run([bin_dir / "estimator", "evaluate", "--model_dir", model_dir, "--hidden_units",
-                  ",".join(map(str, HIDDEN)), "--train_csv", data["iris_training.csv"][0], "--eval_csv",
-                  data[eval_name][0], "--batch_size", EVAL_BATCH, *flags])
+                  ",".join(map(str, HIDDEN)), "--feature_names", ",".join(NAMES), "--train_csv",
+                  data["iris_training.csv"][0], "--eval_csv", data[eval_name][0], "--batch_size", EVAL_BATCH, *flags])
     return [line.removeprefix("INFO:tfcompat:") for line in result.stderr.splitlines()]
 
 

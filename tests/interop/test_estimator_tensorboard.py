@@ -10,6 +10,7 @@ from tensorboard.backend.event_processing import event_accumulator
 from tensorboard.compat.proto import graph_pb2
 
 from conftest import run
+from iris_data import DATA, NAMES
 from test_summary_tensorboard import Server, query
 
 STEPS = 300
@@ -19,8 +20,9 @@ STEPS = 300
 def model_dir(tmp_path_factory, bin_dir):
     path = tmp_path_factory.mktemp("iris") / "model"
     flags = ["--model_dir", path, "--seed", "3", "--save_summary_steps", "100"]
-    run([bin_dir / "estimator", "train", "--steps", STEPS, "--weight_histograms"] + flags)
-    run([bin_dir / "estimator", "evaluate"] + flags)
+    run([bin_dir / "estimator", "train", "--steps", STEPS, "--weight_histograms", "--train_csv",
+         DATA / "iris_training.csv", "--feature_names", ",".join(NAMES)] + flags)
+    run([bin_dir / "estimator", "evaluate", "--eval_csv", DATA / "iris_test.csv"] + flags)
     return path
 
 

@@ -5,12 +5,13 @@
   (names, dtypes, shapes) TF's tf.compat.v1.estimator.DNNClassifier saves;
 - a real DNNClassifier pointed at it predicts what we predict and continues
   training from our checkpoint (global_step goes on);
-- our CLI restores a model_dir TF trained: same predictions, same metrics,
-  and training continues from TF's global_step;
+- our CLI restores a model_dir TF trained (no model record: the model flags
+  say what it holds): same predictions, same metrics, and training
+  continues from TF's global_step, recording the model from then on;
 - whichever TF1 optimizer trained it (Adam, RMSProp, Ftrl, ProximalAdagrad),
-  our CLI evaluates and predicts a TF model_dir with its default flags, as
-  TF's EVAL and PREDICT graphs do: they restore the model's variables and
-  global_step, not the optimizer's slots."""
+  our CLI evaluates and predicts a TF model_dir with its default optimizer
+  flags, as TF's EVAL and PREDICT graphs do: they restore the model's
+  variables and global_step, not the optimizer's slots."""
 import json
 import shutil
 import subprocess
@@ -20,9 +21,11 @@ import pytest
 import tensorflow as tf
 
 from conftest import run
-from test_estimator import NAMES, iris
+from iris_data import DATA, NAMES, iris
 
 HIDDEN = [10, 10]
+# What a model_dir without our record needs said: TF's DNNClassifier below.
+MODEL_FLAGS = ["--hidden_units", "10,10", "--feature_names", ",".join(NAMES), "--n_classes", "3"]
 # TF1 optimizers whose slots our CLI's default optimizer (Adagrad) lacks.
 OPTIMIZERS = {
     "Adam": lambda: tf.compat.v1.train.AdamOptimizer(0.01),
@@ -44,22 +47,23 @@ def input_fn(x, y, epochs, shuffle=False):
 
 
 def cli(bin_dir, command, model_dir, *flags):
-    return run([bin_dir / "estimator", command, "--model_dir", model_dir, "--hidden_units", "10,10", *flags])
+    return run([bin_dir / "estimator", command, "--model_dir", model_dir, *flags])
 
 
-def our_predictions(bin_dir, model_dir, tmp_path):
+def our_predictions(bin_dir, model_dir, tmp_path, *flags):
     """Our `estimator predict --json` of iris_test.csv: its probabilities, [examples, classes]."""
     x, _ = iris("iris_test.csv")
     path = tmp_path / "predict.csv"
     path.write_text(",".join(NAMES) + "\n" + "".join(",".join(repr(float(v)) for v in row) + "\n" for row in x))
-    lines = cli(bin_dir, "predict", model_dir, "--predict_csv", path, "--json").stdout.splitlines()
+    lines = cli(bin_dir, "predict", model_dir, "--predict_csv", path, "--json", *flags).stdout.splitlines()
     assert len(lines) == len(x)
     return np.array([json.loads(line)["probabilities"] for line in lines])
 
 
-def our_metrics(bin_dir, model_dir):
+def our_metrics(bin_dir, model_dir, *flags):
     """Our `estimator evaluate --json` of iris_test.csv: {metric: value}, global_step included."""
-    return json.loads(cli(bin_dir, "evaluate", model_dir, "--json").stdout)
+    table = cli(bin_dir, "evaluate", model_dir, "--eval_csv", DATA / "iris_test.csv", "--json", *flags).stdout
+    return json.loads(table)
 
 
 def tf_predictions(model_dir, optimizer="Adagrad"):
@@ -74,7 +78,8 @@ def global_step(model_dir):
 @pytest.fixture(scope="module")
 def ours(tmp_path_factory, bin_dir):
     model_dir = tmp_path_factory.mktemp("ours") / "iris"
-    cli(bin_dir, "train", model_dir, "--steps", "100", "--seed", "2")
+    cli(bin_dir, "train", model_dir, "--steps", "100", "--seed", "2", "--train_csv", DATA / "iris_training.csv",
+        *MODEL_FLAGS)
     return model_dir
 
 
@@ -117,15 +122,21 @@ def test_tf_estimator_predicts_and_continues_from_our_model_dir(ours, bin_dir, t
 def test_we_restore_and_continue_from_tf_model_dir(theirs, bin_dir, tmp_path):
     model_dir = tmp_path / "theirs"
     shutil.copytree(theirs, model_dir)
-    np.testing.assert_allclose(our_predictions(bin_dir, model_dir, tmp_path), tf_predictions(theirs), atol=1e-5)
+    np.testing.assert_allclose(our_predictions(bin_dir, model_dir, tmp_path, *MODEL_FLAGS), tf_predictions(theirs),
+                               atol=1e-5)
     x, y = iris("iris_test.csv")
     tf_metrics = tf_classifier(theirs).evaluate(input_fn(x, y, 1))
-    ours = our_metrics(bin_dir, model_dir)
+    ours = our_metrics(bin_dir, model_dir, *MODEL_FLAGS)
     for metric in ("accuracy", "average_loss", "loss"):
         np.testing.assert_allclose(ours[metric], tf_metrics[metric], rtol=1e-5, atol=1e-6, err_msg=metric)
     assert ours["global_step"] == 50
-    cli(bin_dir, "train", model_dir, "--steps", "7")
+    assert not (model_dir / "estimator.json").exists()
+    cli(bin_dir, "train", model_dir, "--steps", "7", "--train_csv", DATA / "iris_training.csv", *MODEL_FLAGS)
     assert global_step(model_dir) == 57
+    # Our train recorded the model: from now on no model flag is needed.
+    assert json.loads((model_dir / "estimator.json").read_text())["hidden_units"] == HIDDEN
+    cli(bin_dir, "train", model_dir, "--steps", "3")
+    assert global_step(model_dir) == 60
 
 
 @pytest.mark.parametrize("optimizer", sorted(OPTIMIZERS))
@@ -139,19 +150,26 @@ def test_we_evaluate_and_predict_tf_model_dir_whichever_optimizer_trained_it(opt
     xt, yt = iris("iris_test.csv")
     tf_metrics = tf_classifier(model_dir, OPTIMIZERS[optimizer]).evaluate(input_fn(xt, yt, 1))
     theirs = tf_predictions(model_dir, OPTIMIZERS[optimizer])
-    ours = our_metrics(bin_dir, model_dir)
+    ours = our_metrics(bin_dir, model_dir, *MODEL_FLAGS)
     for metric in ("accuracy", "average_loss", "loss"):
         np.testing.assert_allclose(ours[metric], tf_metrics[metric], rtol=1e-5, atol=1e-6, err_msg=metric)
     assert ours["global_step"] == tf_metrics["global_step"] == 30
-    np.testing.assert_allclose(our_predictions(bin_dir, model_dir, tmp_path), theirs, atol=1e-5)
+    np.testing.assert_allclose(our_predictions(bin_dir, model_dir, tmp_path, *MODEL_FLAGS), theirs, atol=1e-5)
 
 
 def test_incompatible_checkpoint_error_names_the_variables(ours, bin_dir, tmp_path):
     model_dir = tmp_path / "copy"
     shutil.copytree(ours, model_dir)
+    estimator = [bin_dir / "estimator", "train", "--model_dir", model_dir, "--steps", "5"]
+    wider = ["--hidden_units", "20,10", "--feature_names", ",".join(NAMES), "--train_csv", DATA / "iris_training.csv"]
+    # Against our record, the flag is a contradiction.
+    result = subprocess.run([str(a) for a in estimator + wider], capture_output=True, text=True)
+    assert result.returncode == 1
+    assert f"--hidden_units 20,10 contradicts 10,10 recorded in {model_dir}/estimator.json" in result.stderr
+    # Without the record (as TF writes a model_dir), the checkpoint says what does not match, and nothing is written.
+    (model_dir / "estimator.json").unlink()
     before = {p.relative_to(model_dir): p.read_bytes() for p in model_dir.rglob("*") if p.is_file()}
-    result = subprocess.run([str(a) for a in [bin_dir / "estimator", "train", "--model_dir", model_dir, "--hidden_units", "20,10",
-                                 "--steps", "5"]], capture_output=True, text=True)
+    result = subprocess.run([str(a) for a in estimator + wider], capture_output=True, text=True)
     assert result.returncode == 2
     assert ("tensor_name = dnn/hiddenlayer_0/kernel; shape in shape_and_slice spec [4,20] does not match the shape "
             "stored in checkpoint: [4,10]") in result.stderr

@@ -4,8 +4,8 @@ TF's own Estimator.
 
 Our library trains canned models (saved_model_common.MODELS: DNNClassifier
 with 3 and with 2 classes, with and without a label_vocabulary,
-DNNRegressor, LinearClassifier) on Iris and exports their latest
-checkpoint. Then, with TF 2.15 and no code of ours:
+DNNRegressor, LinearClassifier, LinearRegressor) on Iris and exports their
+latest checkpoint. Then, with TF 2.15 and no code of ours:
 
 - `saved_model_cli show --all` lists TF's signatures, inputs and outputs;
 - `saved_model_cli run` runs serving_default on serialized tf.Examples;
@@ -39,6 +39,8 @@ def tf_estimator(name, model_dir):
     if model.kind == "dnn_regressor":
         return tf.compat.v1.estimator.DNNRegressor(hidden_units=HIDDEN, feature_columns=columns,
                                                    model_dir=str(model_dir))
+    if model.kind == "linear_regressor":
+        return tf.compat.v1.estimator.LinearRegressor(feature_columns=columns, model_dir=str(model_dir))
     vocabulary = {"label_vocabulary": list(model.vocabulary)} if model.vocabulary else {}
     if model.kind == "dnn_classifier":
         return tf.compat.v1.estimator.DNNClassifier(hidden_units=HIDDEN, feature_columns=columns,
@@ -54,7 +56,7 @@ def trained(tmp_path_factory, test_bin_dir):
 
 def head(name):
     model = MODELS[name]
-    return "regressor" if model.kind == "dnn_regressor" else "binary" if model.n_classes == 2 else "multi"
+    return "regressor" if model.kind.endswith("regressor") else "binary" if model.n_classes == 2 else "multi"
 
 
 EXPECTED_SIGNATURES = {

@@ -5,7 +5,7 @@ namespace tfcompat::estimator_tool {
 
 void SetupCommands(CLI::App& app, Action* action) {
   app.name("estimator");
-  app.description("Train, evaluate and predict a DNNClassifier with TF-compatible checkpoints and summaries");
+  app.description("Train, evaluate and predict TF's canned estimators with TF-compatible checkpoints and summaries");
   app.require_subcommand(1);
   SetupTrain(app, action);
   SetupEvaluate(app, action);

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // The subcommands of the `estimator` tool: train, evaluate and predict a
-// DNNClassifier in a model directory, as tf.estimator does. Each has an
+// canned estimator in a model directory, as tf.estimator does. Each has an
 // options struct, a setup function registering it with CLI11, and a run
 // function writing results to `out`, log lines to `err`, and returning the
 // exit code (cli.h: 0 ok, 1 usage, 2 bad input or I/O).
@@ -15,7 +15,7 @@
 #include <vector>
 
 #include "cli.h"
-#include "tfcompat/estimator/run_config.h"
+#include "model_flags.h"
 
 namespace tfcompat::estimator_tool {
 
@@ -24,23 +24,6 @@ using cli::Action;
 // Names `app` "estimator" and registers every subcommand, one of which is
 // required; the one parsed sets *action.
 void SetupCommands(CLI::App& app, Action* action);
-
-// The model and RunConfig flags every subcommand takes (the model must be
-// the one the checkpoints in model_dir were trained with).
-struct ModelFlags {
-  // model_dir, tf_random_seed and the checkpoint, summary and logging
-  // schedules (TF's defaults; the flags default model_dir to models/iris).
-  estimator::RunConfig config;
-  std::vector<int64_t> hidden_units = {10, 10};
-  int n_classes = 0;  // 0: as many as the training file's header names
-  int64_t batch_size = 100;
-  std::string optimizer = "Adagrad";
-  float learning_rate = 0.05f;
-  // Gives the class names and (with a header row) the feature names.
-  std::string train_csv;
-  // The feature names of files in TF's layout (whose header names none).
-  std::vector<std::string> feature_names = {"SepalLength", "SepalWidth", "PetalLength", "PetalWidth"};
-};
 
 struct TrainOptions {
   ModelFlags model;

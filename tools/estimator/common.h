@@ -3,14 +3,12 @@
 #ifndef TFCOMPAT_TOOLS_ESTIMATOR_COMMON_H_
 #define TFCOMPAT_TOOLS_ESTIMATOR_COMMON_H_
 
-#include <memory>
 #include <ostream>
 #include <string>
 #include <string_view>
 
 #include "commands.h"
 #include "tfcompat/base/status.h"
-#include "tfcompat/data/csv_input.h"
 #include "tfcompat/estimator/estimator.h"
 
 namespace tfcompat::estimator_tool {
@@ -23,22 +21,10 @@ std::string InfoLine(std::string_view line);
 // The Estimator's log: InfoLine(line) on `err`; nothing when `quiet`.
 estimator::LogFn LogTo(std::ostream& err, bool quiet);
 
-// The data directory holding the Iris files (a compile definition).
-std::string DefaultDataPath(const std::string& file_name);
-
-// Registers the ModelFlags on `sub`.
-void AddModelFlags(CLI::App* sub, ModelFlags* flags);
-
-// The training file, whose header gives the feature and class names.
-struct ModelSetup {
-  std::shared_ptr<const data::Dataset> train;
-  std::unique_ptr<estimator::Estimator> estimator;
-};
-// Reads flags.train_csv and builds the DNNClassifier, logging to `log`.
-StatusOr<ModelSetup> MakeEstimator(const ModelFlags& flags, estimator::LogFn log);
-
-// Reads a labelled CSV with the training file's layout and classes.
-StatusOr<std::shared_ptr<const data::Dataset>> ReadLabelled(const std::string& path, const data::Dataset& train);
+// cli::ReportError for what the model flags lead to (model_setup.h):
+// kExitUsage for InvalidArgument (a flag contradicting the record, a
+// missing one), kExitError otherwise (a corrupt record).
+int ReportFlagsError(const Status& status, std::ostream& err);
 
 }  // namespace tfcompat::estimator_tool
 

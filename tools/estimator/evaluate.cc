@@ -1,23 +1,37 @@
 // SPDX-License-Identifier: Apache-2.0
-// estimator evaluate [--eval_csv FILE] [--steps N] [--name NAME] [--json]
+// estimator evaluate --eval_csv FILE [--steps N] [--name NAME] [--json]
 // [model flags]: the metrics of model_dir's latest checkpoint on the test
 // file, as a `metric value` table or a JSON object; written to
 // model_dir/eval (or eval_NAME) for TensorBoard.
 #include "commands.h"
 #include "common.h"
+#include "model_setup.h"
 #include "number_format.h"
 #include "output.h"
 
 namespace tfcompat::estimator_tool {
 
 int RunEvaluate(const EvaluateOptions& options, std::ostream& out, std::ostream& err) {
-  StatusOr<ModelSetup> setup = MakeEstimator(options.model, LogTo(err, options.quiet));
-  if (!setup.ok()) return cli::ReportError(kTool, setup.status(), err);
-  StatusOr<std::shared_ptr<const data::Dataset>> data = ReadLabelled(options.eval_csv, *setup->train);
+  if (options.eval_csv.empty()) {
+    return cli::ReportError(kTool, InvalidArgumentError("give --eval_csv FILE"), err, cli::kExitUsage);
+  }
+  StatusOr<ToolModel> model = ModelFromFlags(options.model);
+  if (!model.ok()) return ReportFlagsError(model.status(), err);
+  if (!model->recorded && !options.model.train_csv.empty()) {
+    // No record: the training file tells the features and classes.
+    const StatusOr<std::shared_ptr<const data::Dataset>> train =
+        ReadData(options.model.train_csv, /*labelled=*/true, &*model);
+    if (!train.ok()) return cli::ReportError(kTool, train.status(), err);
+  }
+  StatusOr<std::shared_ptr<const data::Dataset>> data = ReadData(options.eval_csv, /*labelled=*/true, &*model);
   if (!data.ok()) return cli::ReportError(kTool, data.status(), err);
+  StatusOr<std::unique_ptr<estimator::Estimator>> made =
+      MakeEstimator(model->record, options.model.config, LogTo(err, options.quiet));
+  if (!made.ok()) return cli::ReportError(kTool, made.status(), err);
+  WarnIfNoCheckpoint(**made, "evaluating", err);
   const estimator::InputFn input_fn =
       estimator::DatasetInputFn(*data, {.batch_size = options.model.batch_size, .shuffle = false, .num_epochs = 1});
-  StatusOr<std::map<std::string, double>> metrics = setup->estimator->Evaluate(input_fn, options.steps, options.name);
+  StatusOr<std::map<std::string, double>> metrics = (*made)->Evaluate(input_fn, options.steps, options.name);
   if (!metrics.ok()) return cli::ReportError(kTool, metrics.status(), err);
 
   // global_step is an integer; the metrics are float32, as TF computes them
@@ -45,8 +59,7 @@ void SetupEvaluate(CLI::App& app, Action* action) {
   auto options = std::make_shared<EvaluateOptions>();
   CLI::App* sub = app.add_subcommand("evaluate", "Evaluate model_dir's latest checkpoint");
   AddModelFlags(sub, &options->model);
-  options->eval_csv = DefaultDataPath("iris_test.csv");
-  sub->add_option("--eval_csv", options->eval_csv, "Labelled CSV to evaluate on")->capture_default_str();
+  sub->add_option("--eval_csv", options->eval_csv, "Labelled CSV to evaluate on (required)");
   sub->add_option("--steps", options->steps, "Evaluate this many batches (default: the whole file)")
       ->check(cli::Positive<int64_t>());
   sub->add_option("--name", options->name, "Write to model_dir/eval_NAME instead of model_dir/eval");

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
-// estimator: train, evaluate and predict a DNNClassifier in a model
-// directory as tf.estimator does (the Iris tutorial by default).
+// estimator: train, evaluate and predict TF's canned estimators in a model
+// directory as tf.estimator does.
 #include "cli.h"
 #include "commands.h"
 

@@ -2,14 +2,14 @@
 // estimator predict [--predict ROW]... [--predict_csv FILE] [--json]
 // [model flags]: what model_dir's latest checkpoint predicts for each
 // example, as a table or as JSON Lines with the keys of TF's predict(). A
-// prediction file holds one example per line (feature values,
-// comma-separated, no label) after an optional header row of names.
-#include <cctype>
+// prediction file is read as the model reads its training file (its
+// feature columns by name from a header row, or by position), its label
+// column, if any, skipped.
 #include <charconv>
 
 #include "commands.h"
 #include "common.h"
-#include "io/file.h"
+#include "model_setup.h"
 #include "number_format.h"
 #include "output.h"
 
@@ -91,11 +91,10 @@ std::vector<std::string> PredictionRow(const model::Predictions& p, size_t i, si
           FloatsText(p.probabilities, i * n_classes, (i + 1) * n_classes)};
 }
 
-// The class names TF's all_classes lists: the label vocabulary MakeEstimator
-// gave the model (the training file's class names, when it names them all),
+// The class names TF's all_classes lists: the model's label vocabulary,
 // otherwise the ids as text.
-std::vector<std::string> AllClasses(const data::Dataset& train, size_t n_classes) {
-  if (train.class_names.size() == n_classes) return train.class_names;
+std::vector<std::string> AllClasses(const ModelRecord& record, size_t n_classes) {
+  if (record.label_vocabulary.size() == n_classes) return record.label_vocabulary;
   std::vector<std::string> names;
   for (size_t c = 0; c < n_classes; ++c) names.push_back(std::to_string(c));
   return names;
@@ -108,46 +107,43 @@ int RunPredict(const PredictOptions& options, std::ostream& out, std::ostream& e
     return cli::ReportError(kTool, InvalidArgumentError("give --predict ROW or --predict_csv FILE"), err,
                             cli::kExitUsage);
   }
-  StatusOr<ModelSetup> setup = MakeEstimator(options.model, LogTo(err, options.quiet));
-  if (!setup.ok()) return cli::ReportError(kTool, setup.status(), err);
-  const data::FeatureNames& names = setup->train->feature_names;
+  StatusOr<ToolModel> model = ModelFromFlags(options.model);
+  if (!model.ok()) return ReportFlagsError(model.status(), err);
+  if (!model->recorded && !options.model.train_csv.empty()) {
+    // No record: the training file tells the features and classes.
+    const StatusOr<std::shared_ptr<const data::Dataset>> train =
+        ReadData(options.model.train_csv, /*labelled=*/true, &*model);
+    if (!train.ok()) return cli::ReportError(kTool, train.status(), err);
+  }
+  const Status complete = CheckComplete(*model);
+  if (!complete.ok()) return cli::ReportError(kTool, complete, err, cli::kExitUsage);
 
-  // The examples, as a Dataset whose labels are unused.
+  // The examples, without labels: the inline rows, then the file's.
   auto examples = std::make_shared<data::Dataset>();
-  examples->feature_names = names;
-  for (size_t i = 0; i < options.rows.size(); ++i) {
-    const Status s = ParseRow(options.rows[i], "--predict " + options.rows[i], names->size(), &examples->features);
+  examples->feature_names = std::make_shared<const std::vector<std::string>>(model->record.feature_columns);
+  const size_t width = examples->feature_names->size();
+  for (const std::string& row : options.rows) {
+    const Status s = ParseRow(row, "--predict " + row, width, &examples->features);
     if (!s.ok()) return cli::ReportError(kTool, s, err, cli::kExitUsage);
   }
   if (!options.predict_csv.empty()) {
-    StatusOr<std::string> text = ReadFileToString(Env::Default(), options.predict_csv, uint64_t{1} << 30);
-    if (!text.ok()) return cli::ReportError(kTool, text.status(), err);
-    std::string_view rest = *text;
-    for (int line_number = 1; !rest.empty(); ++line_number) {
-      const size_t newline = rest.find('\n');
-      const std::string_view line = rest.substr(0, newline);
-      rest.remove_prefix(newline == std::string_view::npos ? rest.size() : newline + 1);
-      if (line.empty() || line == "\r") continue;
-      const bool header = line_number == 1 && !line.empty() && (std::isalpha(static_cast<unsigned char>(line[0])) != 0);
-      if (header) continue;
-      const Status s =
-          ParseRow(line, options.predict_csv + ":" + std::to_string(line_number), names->size(), &examples->features);
-      if (!s.ok()) return cli::ReportError(kTool, s, err);
-    }
+    StatusOr<std::shared_ptr<const data::Dataset>> file = ReadData(options.predict_csv, /*labelled=*/false, &*model);
+    if (!file.ok()) return cli::ReportError(kTool, file.status(), err);
+    examples->features.insert(examples->features.end(), (*file)->features.begin(), (*file)->features.end());
   }
-  examples->labels.assign(examples->features.size() / names->size(), 0.0f);
-  if (examples->labels.empty()) {
-    return cli::ReportError(kTool, InvalidArgumentError(options.predict_csv + ": no examples"), err);
-  }
+  StatusOr<std::unique_ptr<estimator::Estimator>> made =
+      MakeEstimator(model->record, options.model.config, LogTo(err, options.quiet));
+  if (!made.ok()) return cli::ReportError(kTool, made.status(), err);
+  WarnIfNoCheckpoint(**made, "predicting with", err);
 
   const estimator::InputFn input_fn =
       estimator::DatasetInputFn(examples, {.batch_size = options.model.batch_size, .shuffle = false, .num_epochs = 1});
-  StatusOr<std::vector<model::Predictions>> predictions = setup->estimator->Predict(input_fn);
+  StatusOr<std::vector<model::Predictions>> predictions = (*made)->Predict(input_fn);
   if (!predictions.ok()) return cli::ReportError(kTool, predictions.status(), err);
   std::vector<std::vector<std::string>> rows;
   for (const model::Predictions& p : *predictions) {
     const size_t n_classes = p.class_ids.empty() ? 0 : p.probabilities.size() / static_cast<size_t>(p.batch_size);
-    const std::vector<std::string> all_classes = AllClasses(*setup->train, n_classes);
+    const std::vector<std::string> all_classes = AllClasses(model->record, n_classes);
     for (size_t i = 0; i < static_cast<size_t>(p.batch_size); ++i) {
       if (options.json) {
         cli::PrintJsonLine(out, PredictionJson(p, i, all_classes));
@@ -171,7 +167,8 @@ void SetupPredict(CLI::App& app, Action* action) {
   CLI::App* sub = app.add_subcommand("predict", "Predict with model_dir's latest checkpoint");
   AddModelFlags(sub, &options->model);
   sub->add_option("--predict", options->rows, "An example: comma-separated feature values (repeatable)");
-  sub->add_option("--predict_csv", options->predict_csv, "A CSV of examples without labels");
+  sub->add_option("--predict_csv", options->predict_csv,
+                  "A CSV of examples (a label column, where the file has one, is skipped)");
   cli::AddJsonFlag(sub, &options->json)->description("One JSON object per example (JSON Lines), TF's keys");
   cli::AddQuietFlag(sub, &options->quiet);
   sub->callback([options, action] {

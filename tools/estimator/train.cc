@@ -1,14 +1,17 @@
 // SPDX-License-Identifier: Apache-2.0
 // estimator train [--steps N | --max_steps N] [--progress] [--quiet] [model
-// flags]: trains the DNNClassifier in model_dir on the shuffled, repeated
-// training file, continuing from its latest checkpoint.
+// flags]: trains the model in model_dir on the shuffled, repeated training
+// file, continuing from its latest checkpoint; the first train records the
+// model (model_record.h).
 #include <unistd.h>
 
+#include <filesystem>
 #include <optional>
 #include <random>
 
 #include "commands.h"
 #include "common.h"
+#include "model_setup.h"
 #include "progress_bar.h"
 
 namespace tfcompat::estimator_tool {
@@ -66,21 +69,39 @@ int RunTrain(const TrainOptions& options, std::ostream& out, std::ostream& err) 
   const estimator::LogFn log = options.quiet
                                    ? LogTo(err, /*quiet=*/true)
                                    : estimator::LogFn([&progress](const std::string& line) { progress.Log(line); });
-  StatusOr<ModelSetup> setup = MakeEstimator(options.model, log);
-  if (!setup.ok()) return cli::ReportError(kTool, setup.status(), err);
-  estimator::Estimator& estimator = *setup->estimator;
+  StatusOr<ToolModel> model = ModelFromFlags(options.model);
+  if (!model.ok()) return ReportFlagsError(model.status(), err);
+  const std::string train_csv = !options.model.train_csv.empty() ? options.model.train_csv : model->record.train_csv;
+  if (train_csv.empty()) {
+    return cli::ReportError(kTool,
+                            InvalidArgumentError("give --train_csv FILE: there is no " + model->record_path +
+                                                 " to take the training file from"),
+                            err, cli::kExitUsage);
+  }
+  StatusOr<std::shared_ptr<const data::Dataset>> train = ReadData(train_csv, /*labelled=*/true, &*model);
+  if (!train.ok()) return cli::ReportError(kTool, train.status(), err);
+  StatusOr<std::unique_ptr<estimator::Estimator>> made = MakeEstimator(model->record, options.model.config, log);
+  if (!made.ok()) return cli::ReportError(kTool, made.status(), err);
+  estimator::Estimator& estimator = **made;
 
   StatusOr<std::string> latest = estimator.LatestCheckpoint();
   const bool resuming = latest.ok();
-  const std::shared_ptr<const data::Dataset> train = setup->train;
   // Shuffled by the seed, or differently on every run without one.
   const std::optional<int64_t>& seed = options.model.config.tf_random_seed;
   const uint64_t shuffle_seed = seed.has_value() ? static_cast<uint64_t>(*seed) : std::random_device()();
   const estimator::InputFn input_fn =
-      estimator::DatasetInputFn(train, {.batch_size = options.model.batch_size, .seed = shuffle_seed});
+      estimator::DatasetInputFn(*train, {.batch_size = options.model.batch_size, .seed = shuffle_seed});
   const model::TrainSteps steps = options.steps.has_value() ? model::TrainSteps::Steps(*options.steps)
                                                             : model::TrainSteps::MaxSteps(*options.max_steps);
   std::vector<model::TrainHook*> hooks;
+  // A new model's record, written once the model_dir is locked and the
+  // model restored or initialised.
+  std::optional<WriteRecordHook> write_record;
+  if (!model->recorded) {
+    model->record.train_csv = std::filesystem::absolute(train_csv).lexically_normal().string();
+    write_record.emplace(estimator.model_dir(), model->record);
+    hooks.push_back(&*write_record);
+  }
   if (options.progress && !options.quiet) hooks.push_back(&progress);
   const Status status = estimator.Train(input_fn, steps, hooks);
   progress.Finish();

@@ -42,9 +42,13 @@ class BatchSource {
 struct Dataset {
   FeatureNames feature_names;
   std::vector<std::string> class_names;  // kTfHeader's names, or the vocabulary
+  std::string label_column;              // the label's name in a header row of column names
   std::vector<float> features;           // [num_rows, feature_names->size()]
-  std::vector<float> labels;             // [num_rows]
-  int64_t num_rows() const { return static_cast<int64_t>(labels.size()); }
+  std::vector<float> labels;             // [num_rows], or empty: examples without labels
+  int64_t num_rows() const {
+    const size_t width = feature_names == nullptr ? 0 : feature_names->size();
+    return static_cast<int64_t>(width == 0 ? labels.size() : features.size() / width);
+  }
 };
 
 struct BatchOptions {
@@ -59,7 +63,8 @@ struct BatchOptions {
 // smaller than batch_size.
 class DatasetBatches final : public BatchSource {
  public:
-  // InvalidArgument for an empty dataset, batch_size < 1 or num_epochs < 0.
+  // InvalidArgument for an empty dataset, labels that are neither one per
+  // row nor none, batch_size < 1 or num_epochs < 0.
   [[nodiscard]] static StatusOr<std::unique_ptr<DatasetBatches>> Create(std::shared_ptr<const Dataset> dataset,
                                                                         const BatchOptions& options);
 

@@ -169,6 +169,8 @@ class Estimator {
       const model::DNNRegressorOptions& model_options, const RunConfig& config, LogFn log = {});
   [[nodiscard]] static StatusOr<std::unique_ptr<Estimator>> LinearClassifier(
       const model::LinearClassifierOptions& model_options, const RunConfig& config, LogFn log = {});
+  [[nodiscard]] static StatusOr<std::unique_ptr<Estimator>> LinearRegressor(
+      const model::LinearRegressorOptions& model_options, const RunConfig& config, LogFn log = {});
 
   // Trains `steps` more steps, or up to global step `max_steps` (nothing
   // to do when the checkpoint is already there), or until the input ends.

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
-// Models: TF1's canned DNNClassifier, DNNRegressor and LinearClassifier,
-// and the Model interface a user implements for a custom model_fn.
+// Models: TF1's canned DNNClassifier, DNNRegressor, LinearClassifier and
+// LinearRegressor, and the Model interface a user implements for a custom
+// model_fn.
 //
 // A Model owns its variables (see variables.h) under TensorFlow's names and
 // computes, for a batch, the loss and its gradient, the predictions, and the
@@ -88,11 +89,22 @@ struct DNNRegressorOptions {
   LossReduction loss_reduction = LossReduction::kSum;
 };
 
+// The canned linear models' optimizer when none is given: TF1's
+// optimizer='Ftrl', which TF builds with the linear model's learning rate.
+inline constexpr float kLinearLearningRate = 0.2f;
+
 struct LinearClassifierOptions {
   std::vector<NumericColumn> feature_columns;
   int n_classes = 2;
   std::vector<std::string> label_vocabulary;
-  // Empty: TF1's default, Ftrl with learning rate min(0.2, 1/sqrt(#columns)).
+  // Empty: TF1's default, Ftrl with learning rate kLinearLearningRate.
+  std::optional<OptimizerOptions> optimizer;
+  LossReduction loss_reduction = LossReduction::kSum;
+};
+
+struct LinearRegressorOptions {
+  std::vector<NumericColumn> feature_columns;
+  // Empty: TF1's default, Ftrl with learning rate kLinearLearningRate.
   std::optional<OptimizerOptions> optimizer;
   LossReduction loss_reduction = LossReduction::kSum;
 };
@@ -164,6 +176,7 @@ class Model {
 [[nodiscard]] StatusOr<std::unique_ptr<Model>> NewDNNRegressor(const DNNRegressorOptions& options, uint64_t seed);
 // Zero-initialised weights, as TF's linear model.
 [[nodiscard]] StatusOr<std::unique_ptr<Model>> NewLinearClassifier(const LinearClassifierOptions& options);
+[[nodiscard]] StatusOr<std::unique_ptr<Model>> NewLinearRegressor(const LinearRegressorOptions& options);
 
 }  // namespace tfcompat::model
 

@@ -116,7 +116,132 @@ BOOST_AUTO_TEST_CASE(WideHeaderDoesNotReserveBeyondTheText) {
 BOOST_AUTO_TEST_CASE(MissingLabelColumnIsAnError) {
   CsvOptions options;
   options.label_column = "Species";
-  CheckError("a,b\n1,2\n", options, "f.csv:1: no label column 'Species' in the header");
+  CheckError("a,b\n1,2\n", options, "f.csv:1: no label column 'Species' in the header (a, b)");
+}
+
+BOOST_AUTO_TEST_CASE(FeatureNamesPickColumnsByNameInAnyOrder) {
+  CsvOptions options;
+  options.label_column = "y";
+  options.feature_names = {"c", "a"};
+  const Dataset d = ParseCsvDataset("a,b,y,c\n1,x,0.5,3\n4,y,-1,6\n", "p.csv", options).value();
+  BOOST_TEST(*d.feature_names == std::vector<std::string>({"c", "a"}));
+  BOOST_TEST(d.features == std::vector<float>({3, 1, 6, 4}));
+  BOOST_TEST(d.labels == std::vector<float>({0.5f, -1.0f}));
+  BOOST_TEST(d.label_column == "y");
+  options.feature_names = {"a", "d"};
+  CheckError("a,b,y,c\n1,2,3,4\n", options, "f.csv:1: no feature column 'd' in the header (a, b, y, c)");
+  options.feature_names = {"a", "y"};
+  CheckError("a,b,y,c\n1,2,3,4\n", options, "f.csv:1: column 'y' is the label");
+  options.feature_names = {"a"};
+  CheckError("a,y,a\n1,2,3\n", options, "f.csv:1: the header names column 'a' more than once");
+  options.feature_names = {};
+  CheckError("y\n1\n", options, "f.csv:1: the header names no feature column");
+}
+
+// Seen by fuzzing: a header whose last name is empty ("a,") lost its label
+// column, so the rows had no labels. The default label is the last column
+// by position, whatever its name.
+BOOST_AUTO_TEST_CASE(DefaultLabelIsTheLastColumnWhateverItsName) {
+  const Dataset d = ParseCsvDataset("a,\n1,2\n3,4\n", "e.csv", {}).value();
+  BOOST_TEST(*d.feature_names == std::vector<std::string>({"a"}));
+  BOOST_TEST(d.labels == std::vector<float>({2, 4}));
+  BOOST_TEST(ParseCsvDataset("x,y,x\n1,2,3\n", "e.csv", {}).status().message() ==
+             "e.csv:1: the header names column 'x' more than once");
+}
+
+BOOST_AUTO_TEST_CASE(QuotedFieldsHoldCommasQuotesAndLineBreaks) {
+  CsvOptions options;
+  options.label_vocabulary = {"Iris \"setosa\", the small", "other"};
+  options.label_column = "species, quoted";
+  options.feature_names = {"x", "z"};
+  const std::string csv =
+      "x,\"species, quoted\",note,\"z\"\r\n"
+      "1, \"Iris \"\"setosa\"\", the small\" ,\"two\nlines, and \"\"quotes\"\"\",\"2.5\"\r\n"
+      "\n"
+      "3,other,\"\",4\n";
+  const Dataset d = ParseCsvDataset(csv, "q.csv", options).value();
+  BOOST_TEST(d.features == std::vector<float>({1, 2.5f, 3, 4}));
+  BOOST_TEST(d.labels == std::vector<float>({0, 1}));
+  BOOST_TEST(d.label_column == "species, quoted");
+  // Lines count the break inside quotes: a row added after them is on line 6.
+  CheckError(csv + "5,other,x,bad\n", options, "f.csv:6: column 4 (z): expected a number, got 'bad'");
+  CheckError("x,y\n1,\"2\n", {}, "f.csv:2: column 2: a quoted field is not closed before the end of the file");
+  CheckError("x,y\n1,\"2\"3\n", {}, "f.csv:2: column 2: unexpected '3' after the closing quote of a field");
+}
+
+BOOST_AUTO_TEST_CASE(UnknownLabelNamesFileLineColumnAndValue) {
+  CsvOptions options;
+  options.label_column = "Species";
+  options.label_vocabulary = {"setosa", "virginica"};
+  CheckError("Species,x\nsetosa,1\n\"daisy\",2\n", options,
+             "f.csv:3: column 1 (Species): 'daisy' is not in label_vocabulary");
+}
+
+BOOST_AUTO_TEST_CASE(UnlabelledReadSkipsTheLabelColumn) {
+  CsvOptions options;
+  options.labelled = false;
+  options.label_column = "Species";
+  options.feature_names = {"b", "a"};
+  // An ordinary header: the label column, wherever it is, is skipped.
+  Dataset d = ParseCsvDataset("a,Species,b\n1,setosa,2\n3,\"?\",4\n", "p.csv", options).value();
+  BOOST_TEST(d.features == std::vector<float>({2, 1, 4, 3}));
+  BOOST_TEST(d.labels.empty());
+  BOOST_TEST(d.num_rows() == 2);
+  // ... or absent.
+  d = ParseCsvDataset("a,b\n1,2\n", "p.csv", options).value();
+  BOOST_TEST(d.features == std::vector<float>({2, 1}));
+  // TF's layout and rows only: the features come first, a label may follow.
+  options.feature_names = {"a", "b"};
+  d = ParseCsvDataset("2,2,x,y\n1,2,0\n3,4\n", "p.csv", options).value();
+  BOOST_TEST(d.features == std::vector<float>({1, 2, 3, 4}));
+  d = ParseCsvDataset("1.5,2\n3,4,1\n", "p.csv", options).value();
+  BOOST_TEST(d.features == std::vector<float>({1.5f, 2, 3, 4}));
+  CheckError("1.5,2\n3\n", options, "f.csv:2: expected 2 or 3 columns, found 1");
+  // Batches of it carry no labels.
+  auto batches =
+      DatasetBatches::Create(std::make_shared<const Dataset>(d), {.batch_size = 2, .shuffle = false}).value();
+  Batch batch;
+  BOOST_REQUIRE(batches->Next(&batch).ok());
+  BOOST_TEST(batch.size == 2);
+  BOOST_TEST(batch.labels.empty());
+}
+
+BOOST_AUTO_TEST_CASE(RowsWithoutHeaderHaveTheLabelLast) {
+  CsvOptions options;
+  options.n_classes = 2;
+  // A first row of numbers that is not TF's header (whose first field
+  // counts the rows after it).
+  const Dataset d = ParseCsvDataset("5,3,1,0\n6,3,4,1\n", "r.csv", options).value();
+  BOOST_TEST(*d.feature_names == std::vector<std::string>({"x0", "x1", "x2"}));
+  BOOST_TEST(d.features == std::vector<float>({5, 3, 1, 6, 3, 4}));
+  BOOST_TEST(d.labels == std::vector<float>({0, 1}));
+  // "1,2" before one row is TF's header: one row, two features.
+  BOOST_TEST(ParseCsvDataset("1,2\n7,8,1\n", "t.csv", options).value().features == std::vector<float>({7, 8}));
+}
+
+BOOST_AUTO_TEST_CASE(TfHeaderLabelsAreIdsOfTheVocabulary) {
+  CsvOptions options;
+  options.label_vocabulary = {"setosa", "versicolor", "virginica"};
+  const Dataset d = ParseCsvDataset("1,1,setosa,versicolor,virginica\n5,2\n", "t.csv", options).value();
+  BOOST_TEST(d.labels == std::vector<float>({2}));
+  BOOST_TEST(d.class_names == options.label_vocabulary);
+  CheckError("1,1,a,b,c\n5,2\n", options,
+             "f.csv:1: the header names the classes a,b,c, the label vocabulary is setosa,versicolor,virginica");
+}
+
+BOOST_AUTO_TEST_CASE(RegressionLabelsAreNumbersInEveryLayout) {
+  CsvOptions options;
+  options.regression = true;
+  BOOST_TEST(ParseCsvDataset("1,1,a,b\n5,2.5\n", "t.csv", options).value().labels == std::vector<float>({2.5f}));
+  BOOST_TEST(ParseCsvDataset("x,y\n5,-2.5\n", "t.csv", options).value().labels == std::vector<float>({-2.5f}));
+  options.n_classes = 3;
+  CheckError("x,y\n5,2\n", options, "regression labels take neither n_classes nor label_vocabulary");
+}
+
+BOOST_AUTO_TEST_CASE(LabelColumnIsIgnoredWithoutColumnNames) {
+  CsvOptions options = testing::IrisCsvOptions();
+  options.label_column = "Species";
+  BOOST_TEST(ParseCsvDataset("1,4,a,b,c\n1,2,3,4,2\n", "t.csv", options).value().labels == std::vector<float>({2}));
 }
 
 std::shared_ptr<const Dataset> Rows(int n) {

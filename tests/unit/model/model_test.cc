@@ -208,6 +208,35 @@ BOOST_AUTO_TEST_CASE(LinearClassifierHasTF1NamesAndFtrlByDefault) {
   BOOST_TEST(names[13] == "linear/linear_model/bias_weights float [3]");
 }
 
+// TF1's LinearRegressor(optimizer='Ftrl') builds Ftrl with the linear
+// model's learning rate, 0.2, whatever the column count (its
+// min(0.2, 1/sqrt(#columns)) serves only optimizer=None): 36 columns keep 0.2.
+BOOST_AUTO_TEST_CASE(LinearRegressorHasTF1NamesOneLogitAndFtrlAtTheLinearRate) {
+  LinearRegressorOptions options;
+  std::vector<std::string> keys;
+  for (int i = 100; i < 136; ++i) keys.push_back(std::string("f").append(std::to_string(i)));
+  for (const std::string& key : keys) options.feature_columns.emplace_back(key);
+  auto model = NewLinearRegressor(options).value();
+  BOOST_TEST(model->default_optimizer().name == "Ftrl");
+  BOOST_TEST(model->default_optimizer().learning_rate == 0.2f);
+  BOOST_TEST(model->optimizer_scope() == "linear/head/");
+  const std::vector<std::string> names = NamesAndShapes(*model);
+  BOOST_TEST(names.size() == 38u);
+  BOOST_TEST(names[1] == "linear/linear_model/bias_weights float [1]");
+  BOOST_TEST(names[2] == "linear/linear_model/f100/weights float [1,1]");
+
+  // Zero weights predict 0; the head is squared error.
+  data::Batch batch;
+  batch.feature_names = std::make_shared<const std::vector<std::string>>(keys);
+  batch.size = 1;
+  batch.features.assign(36, 1.0f);
+  batch.labels = {3.0f};
+  const Predictions p = model->Predict(batch).value();
+  BOOST_TEST(p.predictions == std::vector<float>({0.0f}), boost::test_tools::per_element());
+  BOOST_TEST(p.class_ids.empty());
+  BOOST_TEST(model->ComputeGradients(batch, 1).value().loss == 9.0);
+}
+
 BOOST_AUTO_TEST_CASE(AdamScalarsLiveUnderTheHeadScope) {
   DNNClassifierOptions options = SmallDNN(3, Activation::kRelu);
   auto model = NewDNNClassifier(options, 1).value();

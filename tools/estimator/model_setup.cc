@@ -1,0 +1,245 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "model_setup.h"
+
+#include <algorithm>
+#include <optional>
+#include <set>
+#include <string>
+#include <type_traits>
+#include <utility>
+#include <vector>
+
+#include "io/file.h"
+#include "number_format.h"
+#include "tfcompat/base/status_macros.h"
+#include "tfcompat/data/csv_input.h"
+
+namespace tfcompat::estimator_tool {
+namespace {
+
+constexpr std::string_view kDefaultEstimator = "DNNClassifier";
+const std::vector<int64_t> kDefaultHiddenUnits = {10, 10};
+constexpr std::string_view kDefaultActivation = "relu";
+// What TF's canned DNN gives an optimizer named by a string (the linear
+// models: model::kLinearLearningRate).
+constexpr float kDnnLearningRate = 0.05f;
+
+// A setting as a flag would give it; "none" for an empty one.
+std::string Text(const std::string& s) { return s.empty() ? "none" : s; }
+std::string Text(int n) { return std::to_string(n); }
+std::string Text(float x) { return cli::FormatNumber(x); }
+std::string Text(const std::optional<float>& x) { return x.has_value() ? Text(*x) : "none"; }
+template <typename T>
+std::string Text(const std::vector<T>& values) {
+  std::string out;
+  for (const T& v : values) {
+    if (!out.empty()) out += ',';
+    if constexpr (std::is_same_v<T, std::string>) {
+      out += v;
+    } else {
+      out += std::to_string(v);
+    }
+  }
+  return out.empty() ? "none" : out;
+}
+
+// A flag given for a recorded model must apply to its estimator and agree
+// with the record.
+template <typename Given, typename Recorded>
+Status Agree(std::string_view flag, const std::optional<Given>& given, const Recorded& recorded, bool applies,
+             const ToolModel& model) {
+  if (!given.has_value()) return OkStatus();
+  if (!applies) {
+    return InvalidArgumentError(std::string(flag) + " does not apply to the " + model.record.estimator +
+                                " recorded in " + model.record_path);
+  }
+  if (Recorded(*given) == recorded) return OkStatus();
+  return InvalidArgumentError(std::string(flag) + " " + Text(*given) + " contradicts " + Text(recorded) +
+                              " recorded in " + model.record_path);
+}
+
+Status CheckAgainstRecord(const ModelFlags& flags, ToolModel* model) {
+  ModelRecord& r = model->record;
+  const bool classifier = IsClassifier(r.estimator), dnn = IsDnn(r.estimator);
+  TFCOMPAT_RETURN_IF_ERROR(Agree("--estimator", flags.estimator, r.estimator, true, *model));
+  TFCOMPAT_RETURN_IF_ERROR(Agree("--feature_names", flags.feature_names, r.feature_columns, true, *model));
+  // A model trained on a file whose label column had no name (TF's layout)
+  // reads files that name it.
+  if (!r.label_column.empty()) {
+    TFCOMPAT_RETURN_IF_ERROR(Agree("--label_column", flags.label_column, r.label_column, true, *model));
+  } else if (flags.label_column.has_value()) {
+    r.label_column = *flags.label_column;
+  }
+  TFCOMPAT_RETURN_IF_ERROR(Agree("--n_classes", flags.n_classes, r.n_classes, classifier, *model));
+  TFCOMPAT_RETURN_IF_ERROR(Agree("--label_vocabulary", flags.label_vocabulary, r.label_vocabulary, classifier, *model));
+  TFCOMPAT_RETURN_IF_ERROR(Agree("--hidden_units", flags.hidden_units, r.hidden_units, dnn, *model));
+  TFCOMPAT_RETURN_IF_ERROR(Agree("--activation_fn", flags.activation_fn, r.activation_fn, dnn, *model));
+  TFCOMPAT_RETURN_IF_ERROR(Agree("--dropout", flags.dropout, r.dropout, dnn, *model));
+  TFCOMPAT_RETURN_IF_ERROR(Agree("--optimizer", flags.optimizer, r.optimizer, true, *model));
+  return Agree("--learning_rate", flags.learning_rate, r.learning_rate, true, *model);
+}
+
+// A new model: the flags, and the defaults for what they leave unset.
+StatusOr<ModelRecord> NewModel(const ModelFlags& flags) {
+  const std::optional<int>& n_classes = flags.n_classes;
+  ModelRecord r;
+  r.estimator = flags.estimator.value_or(std::string(kDefaultEstimator));
+  if (!IsEstimatorName(r.estimator)) {
+    return InvalidArgumentError("--estimator " + r.estimator +
+                                ": expected DNNClassifier, DNNRegressor, LinearClassifier or LinearRegressor");
+  }
+  const bool classifier = IsClassifier(r.estimator), dnn = IsDnn(r.estimator);
+  const std::pair<std::string_view, bool> inapplicable[] = {
+      {"--hidden_units", !dnn && flags.hidden_units.has_value()},
+      {"--activation_fn", !dnn && flags.activation_fn.has_value()},
+      {"--dropout", !dnn && flags.dropout.has_value()},
+      {"--n_classes", !classifier && n_classes.has_value()},
+      {"--label_vocabulary", !classifier && flags.label_vocabulary.has_value()}};
+  for (const auto& [flag, given] : inapplicable) {
+    if (given) return InvalidArgumentError(std::string(flag) + " does not apply to a " + r.estimator);
+  }
+  r.feature_columns = flags.feature_names.value_or(std::vector<std::string>());
+  if (std::set<std::string>(r.feature_columns.begin(), r.feature_columns.end()).size() != r.feature_columns.size()) {
+    return InvalidArgumentError("--feature_names " + Text(r.feature_columns) + " names a column twice");
+  }
+  r.label_column = flags.label_column.value_or("");
+  if (classifier) {
+    r.label_vocabulary = flags.label_vocabulary.value_or(std::vector<std::string>());
+    const int named = static_cast<int>(r.label_vocabulary.size());
+    if (n_classes.has_value() && named > 0 && *n_classes != named) {
+      return InvalidArgumentError("--n_classes " + Text(*n_classes) + " contradicts the " + Text(named) +
+                                  " names of --label_vocabulary");
+    }
+    r.n_classes = n_classes.value_or(named);
+    if (r.n_classes == 1) return InvalidArgumentError("n_classes must be > 1 for classification: 1");
+  }
+  if (dnn) {
+    r.hidden_units = flags.hidden_units.value_or(kDefaultHiddenUnits);
+    r.activation_fn = flags.activation_fn.value_or(std::string(kDefaultActivation));
+    r.dropout = flags.dropout;
+    if (r.dropout.has_value() && !(*r.dropout < 1.0f)) {
+      return InvalidArgumentError("--dropout must be in [0, 1), got " + Text(*r.dropout));
+    }
+  }
+  r.optimizer = flags.optimizer.value_or(dnn ? "Adagrad" : "Ftrl");
+  r.learning_rate = flags.learning_rate.value_or(dnn ? kDnnLearningRate : model::kLinearLearningRate);
+  return r;
+}
+
+}  // namespace
+
+StatusOr<ToolModel> ModelFromFlags(const ModelFlags& flags) {
+  if (flags.config.model_dir.empty()) return InvalidArgumentError("--model_dir must name a directory");
+  ToolModel model;
+  model.record_path = ModelRecordPath(flags.config.model_dir);
+  TFCOMPAT_ASSIGN_OR_RETURN(std::optional<ModelRecord> record, ReadModelRecord(flags.config.model_dir));
+  if (record.has_value()) {
+    model.record = std::move(*record);
+    model.recorded = true;
+    TFCOMPAT_RETURN_IF_ERROR(CheckAgainstRecord(flags, &model));
+    return model;
+  }
+  TFCOMPAT_ASSIGN_OR_RETURN(model.record, NewModel(flags));
+  return model;
+}
+
+StatusOr<std::shared_ptr<const data::Dataset>> ReadData(const std::string& path, bool labelled, ToolModel* model) {
+  ModelRecord& r = model->record;
+  const bool classifier = IsClassifier(r.estimator);
+  data::CsvOptions options;
+  options.feature_names = r.feature_columns;
+  options.label_column = r.label_column;
+  options.labelled = labelled;
+  options.regression = !classifier;
+  if (classifier) {
+    options.n_classes = r.n_classes;
+    options.label_vocabulary = r.label_vocabulary;
+  }
+  const bool classes_unknown = classifier && r.n_classes == 0;
+  const std::string give_classes =
+      "the " + r.estimator +
+      "'s classes are unknown: give --n_classes N (labels 0..N-1) or --label_vocabulary a,b,... (string labels)";
+  StatusOr<data::Dataset> data = data::ReadCsvDataset(path, options);
+  if (!data.ok()) {
+    if (classes_unknown && labelled) return Status(data.status().code(), data.status().message() + "; " + give_classes);
+    return data.status();
+  }
+  if (!model->recorded) {
+    if (r.feature_columns.empty()) r.feature_columns = *data->feature_names;
+    if (r.label_column.empty()) r.label_column = data->label_column;
+    const std::vector<std::string>& named = data->class_names;
+    if (classifier && labelled) {
+      if (r.n_classes == 0) r.n_classes = static_cast<int>(named.size());
+      // The class names of TF's header name the predictions.
+      if (r.label_vocabulary.empty() && named.size() == static_cast<size_t>(r.n_classes)) r.label_vocabulary = named;
+      if (r.n_classes == 0) return InvalidArgumentError(path + ": " + give_classes);
+    }
+  }
+  return std::make_shared<const data::Dataset>(std::move(*data));
+}
+
+Status CheckComplete(const ToolModel& model) {
+  std::vector<std::string> missing;
+  if (model.record.feature_columns.empty()) missing.push_back("--feature_names");
+  if (IsClassifier(model.record.estimator) && model.record.n_classes == 0) {
+    missing.push_back("--n_classes or --label_vocabulary");
+  }
+  if (missing.empty()) return OkStatus();
+  std::string flags = missing[0];
+  if (missing.size() > 1) flags += " and " + missing[1];
+  return InvalidArgumentError("there is no " + model.record_path + " (the first `estimator train` writes it): give " +
+                              flags + ", or --train_csv to take them from the training file");
+}
+
+StatusOr<std::unique_ptr<estimator::Estimator>> MakeEstimator(const ModelRecord& record,
+                                                              const estimator::RunConfig& config,
+                                                              estimator::LogFn log) {
+  std::vector<model::NumericColumn> columns;
+  for (const std::string& name : record.feature_columns) columns.emplace_back(name);
+  const model::OptimizerOptions optimizer{record.optimizer, record.learning_rate};
+  if (record.estimator == "LinearClassifier") {
+    model::LinearClassifierOptions options;
+    options.feature_columns = std::move(columns);
+    options.n_classes = record.n_classes;
+    options.label_vocabulary = record.label_vocabulary;
+    options.optimizer = optimizer;
+    return estimator::Estimator::LinearClassifier(options, config, log);
+  }
+  if (record.estimator == "LinearRegressor") {
+    model::LinearRegressorOptions options;
+    options.feature_columns = std::move(columns);
+    options.optimizer = optimizer;
+    return estimator::Estimator::LinearRegressor(options, config, log);
+  }
+  TFCOMPAT_ASSIGN_OR_RETURN(const model::Activation activation, model::ParseActivation(record.activation_fn));
+  // The settings DNNClassifierOptions and DNNRegressorOptions share.
+  const auto dnn = [&](auto options) {
+    options.feature_columns = columns;
+    options.hidden_units = record.hidden_units;
+    options.activation_fn = activation;
+    options.dropout = record.dropout;
+    options.optimizer = optimizer;
+    return options;
+  };
+  if (record.estimator == "DNNRegressor") {
+    return estimator::Estimator::DNNRegressor(dnn(model::DNNRegressorOptions()), config, log);
+  }
+  model::DNNClassifierOptions options = dnn(model::DNNClassifierOptions());
+  options.n_classes = record.n_classes;
+  options.label_vocabulary = record.label_vocabulary;
+  return estimator::Estimator::DNNClassifier(options, config, log);
+}
+
+void WarnIfNoCheckpoint(const estimator::Estimator& estimator, std::string_view doing, std::ostream& err) {
+  if (estimator.LatestCheckpoint().status().code() != StatusCode::kNotFound) return;
+  err << "estimator: warning: no checkpoint in " << estimator.model_dir() << ": " << doing
+      << " the model's initial values\n";
+}
+
+Status WriteRecordHook::Begin(int64_t) {
+  const Status exists = Env::Default()->FileExists(ModelRecordPath(model_dir_));
+  if (exists.code() != StatusCode::kNotFound) return exists;
+  return WriteModelRecord(model_dir_, record_);
+}
+
+}  // namespace tfcompat::estimator_tool
