@@ -74,7 +74,9 @@ int RunPrint(const PrintOptions& options, std::ostream& out, std::ostream& err) 
 void SetupPrint(CLI::App& app, Action* action) {
   auto options = std::make_shared<PrintOptions>();
   CLI::App* sub = app.add_subcommand("print", "Print tensor values (summaries; --json: every value)");
-  sub->add_option("path", options->path, "Checkpoint prefix, or a directory (its latest checkpoint)")->required();
+  sub->add_option("path", options->path,
+                  "Checkpoint prefix, a directory (its latest checkpoint) or a SavedModel directory (its variables)")
+      ->required();
   sub->add_option("names", options->names, "Tensors to print (default: all)");
   sub->add_flag("--json", options->json, "Print JSON with every value");
   sub->callback([options, action] {
