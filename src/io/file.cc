@@ -377,24 +377,43 @@ StatusOr<std::string> ReadFileToString(Env* env, const std::string& path, uint64
   return contents;
 }
 
-Status WriteFileAtomically(Env* env, const std::string& path, std::string_view contents, bool* replaced) {
+StatusOr<std::unique_ptr<AtomicFileWriter>> AtomicFileWriter::Create(Env* env, const std::string& path) {
   static thread_local std::mt19937_64 rng(std::random_device{}());
-  const std::string temp = path + ".tmp" + std::to_string(rng());
+  std::string temp = path + ".tmp" + std::to_string(rng());
+  TFCOMPAT_ASSIGN_OR_RETURN(std::unique_ptr<WritableFile> file, env->NewExclusiveFile(temp));
+  return std::unique_ptr<AtomicFileWriter>(new AtomicFileWriter(env, path, std::move(temp), std::move(file)));
+}
+
+AtomicFileWriter::AtomicFileWriter(Env* env, std::string path, std::string temp, std::unique_ptr<WritableFile> file)
+    : env_(env), path_(std::move(path)), temp_(std::move(temp)), file_(std::move(file)) {}
+
+AtomicFileWriter::~AtomicFileWriter() {
+  file_.reset();  // Closes it.
+  if (temp_exists_) env_->DeleteFile(temp_).IgnoreError();
+}
+
+Status AtomicFileWriter::Append(std::string_view data) {
+  if (file_ == nullptr) return FailedPreconditionError(path_ + ": already committed");
+  return file_->Append(data);
+}
+
+Status AtomicFileWriter::Commit(bool* replaced) {
   if (replaced != nullptr) *replaced = false;
-  bool created = false;
-  Status status = [&]() -> Status {
-    TFCOMPAT_ASSIGN_OR_RETURN(std::unique_ptr<WritableFile> file, env->NewExclusiveFile(temp));
-    created = true;
-    TFCOMPAT_RETURN_IF_ERROR(file->Append(contents));
-    TFCOMPAT_RETURN_IF_ERROR(file->Sync());
-    TFCOMPAT_RETURN_IF_ERROR(file->Close());
-    TFCOMPAT_RETURN_IF_ERROR(env->RenameFile(temp, path));
-    created = false;
-    if (replaced != nullptr) *replaced = true;
-    return env->SyncDir(Dirname(path));
-  }();
-  if (created) env->DeleteFile(temp).IgnoreError();
-  return status;
+  if (file_ == nullptr) return FailedPreconditionError(path_ + ": already committed");
+  TFCOMPAT_RETURN_IF_ERROR(file_->Sync());
+  const std::unique_ptr<WritableFile> file = std::move(file_);
+  TFCOMPAT_RETURN_IF_ERROR(file->Close());
+  TFCOMPAT_RETURN_IF_ERROR(env_->RenameFile(temp_, path_));
+  temp_exists_ = false;
+  if (replaced != nullptr) *replaced = true;
+  return env_->SyncDir(Dirname(path_));
+}
+
+Status WriteFileAtomically(Env* env, const std::string& path, std::string_view contents, bool* replaced) {
+  if (replaced != nullptr) *replaced = false;
+  TFCOMPAT_ASSIGN_OR_RETURN(std::unique_ptr<AtomicFileWriter> file, AtomicFileWriter::Create(env, path));
+  TFCOMPAT_RETURN_IF_ERROR(file->Append(contents));
+  return file->Commit(replaced);
 }
 
 bool IsAtomicWriteTemp(std::string_view name, std::string_view target) {

@@ -92,7 +92,39 @@ class Env {
 // allocating when the file is larger than `max_bytes`.
 StatusOr<std::string> ReadFileToString(Env* env, const std::string& path, uint64_t max_bytes);
 
-// Writes `contents` to `path` atomically: a temporary file in the same
+// A file written under a temporary name in the directory of `path` and
+// renamed over `path` by Commit(), for contents too large to hold in memory:
+//
+//   TFCOMPAT_ASSIGN_OR_RETURN(auto file, AtomicFileWriter::Create(env, path));
+//   for (...) TFCOMPAT_RETURN_IF_ERROR(file->Append(chunk));
+//   TFCOMPAT_RETURN_IF_ERROR(file->Commit());
+//
+// Readers of `path` see its old contents or the whole new ones. Destroying
+// the writer before a successful Commit() deletes the temporary file.
+class AtomicFileWriter {
+ public:
+  static StatusOr<std::unique_ptr<AtomicFileWriter>> Create(Env* env, const std::string& path);
+  ~AtomicFileWriter();
+  AtomicFileWriter(const AtomicFileWriter&) = delete;
+  AtomicFileWriter& operator=(const AtomicFileWriter&) = delete;
+
+  Status Append(std::string_view data);
+  // fsync, rename over the path, fsync of the directory. `*replaced` (if
+  // given) tells whether the rename happened: an error after it (the
+  // directory's fsync failed) leaves the new contents, not yet known to be
+  // durable.
+  Status Commit(bool* replaced = nullptr);
+
+ private:
+  AtomicFileWriter(Env* env, std::string path, std::string temp, std::unique_ptr<WritableFile> file);
+  Env* env_;
+  std::string path_;
+  std::string temp_;
+  std::unique_ptr<WritableFile> file_;  // Null once committed or failed.
+  bool temp_exists_ = true;
+};
+
+// Writes `contents` to `path` atomically (AtomicFileWriter): a temporary file in the same
 // directory, fsync, rename over `path`, fsync of the directory. A crash at
 // any moment leaves either the old or the new contents at `path`; so does
 // an error, and the temporary file is deleted. `*replaced` (if given) tells

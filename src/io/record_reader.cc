@@ -25,16 +25,54 @@ class ByteSource {
   virtual Status Read(uint64_t offset, size_t n, std::string* out) = 0;
   // The caller will never read before `offset` again.
   virtual void Discard(uint64_t offset) = 0;
-  // An upper bound on the bytes available from `offset` now, so that a
-  // length the file cannot hold is never allocated.
-  virtual StatusOr<uint64_t> Available(uint64_t offset) = 0;
+  // False when the stream certainly holds fewer than `n` bytes from `offset`
+  // now, so that a length the file cannot hold is never allocated.
+  virtual StatusOr<bool> MayHold(uint64_t offset, uint64_t n) = 0;
 };
 
+// Reads the file ahead in large chunks: an event file is mostly records of a
+// few dozen bytes, and a system call for each would cost more than decoding
+// it. The file only grows at its end, so bytes once read stay valid.
 class PlainSource final : public ByteSource {
  public:
   explicit PlainSource(std::unique_ptr<RandomAccessFile> file) : file_(std::move(file)) {}
 
   Status Read(uint64_t offset, size_t n, std::string* out) override {
+    if (!Buffered(offset, n)) {
+      if (n >= kReadAheadSize) return ReadUnbuffered(offset, n, out);
+      TFCOMPAT_RETURN_IF_ERROR(Fill(offset));
+    }
+    const size_t begin = offset - buffer_start_;
+    out->assign(buffer_, begin, std::min(n, buffer_.size() - begin));
+    return OkStatus();
+  }
+
+  void Discard(uint64_t) override {}
+
+  StatusOr<bool> MayHold(uint64_t offset, uint64_t n) override {
+    if (Buffered(offset, n)) return true;
+    TFCOMPAT_ASSIGN_OR_RETURN(const uint64_t size, file_->Size());
+    return size >= offset && size - offset >= n;
+  }
+
+ private:
+  static constexpr size_t kReadAheadSize = 256 << 10;
+
+  bool Buffered(uint64_t offset, uint64_t n) const {
+    return offset >= buffer_start_ && offset - buffer_start_ <= buffer_.size() &&
+           buffer_.size() - (offset - buffer_start_) >= n;
+  }
+
+  Status Fill(uint64_t offset) {
+    buffer_.resize(kReadAheadSize);
+    std::string_view result;
+    Status s = file_->Read(offset, kReadAheadSize, buffer_.data(), &result);
+    buffer_.resize(s.ok() ? result.size() : 0);
+    buffer_start_ = offset;
+    return s;
+  }
+
+  Status ReadUnbuffered(uint64_t offset, size_t n, std::string* out) {
     out->resize(n);
     std::string_view result;
     TFCOMPAT_RETURN_IF_ERROR(file_->Read(offset, n, out->data(), &result));
@@ -42,15 +80,9 @@ class PlainSource final : public ByteSource {
     return OkStatus();
   }
 
-  void Discard(uint64_t) override {}
-
-  StatusOr<uint64_t> Available(uint64_t offset) override {
-    TFCOMPAT_ASSIGN_OR_RETURN(const uint64_t size, file_->Size());
-    return size > offset ? size - offset : 0;
-  }
-
- private:
   std::unique_ptr<RandomAccessFile> file_;
+  std::string buffer_;  // The file's bytes from buffer_start_ on.
+  uint64_t buffer_start_ = 0;
 };
 
 // Inflates the file sequentially, keeping the not-yet-discarded tail.
@@ -89,7 +121,7 @@ class InflateSource final : public ByteSource {
 
   // The inflated size is unknown until inflated; Read() grows the buffer
   // only by bytes actually inflated, so no bound is needed here.
-  StatusOr<uint64_t> Available(uint64_t) override { return UINT64_MAX; }
+  StatusOr<bool> MayHold(uint64_t, uint64_t) override { return true; }
 
  private:
   // Reads more compressed input if needed and inflates one chunk; sets
@@ -187,8 +219,8 @@ Status RecordReader::ReadRecord(std::string* record) {
   // Never allocate for bytes the file does not have (a writer may still be
   // appending them).
   const uint64_t needed = *length + kRecordFooterSize;
-  TFCOMPAT_ASSIGN_OR_RETURN(const uint64_t available, r.source->Available(r.offset + kRecordHeaderSize));
-  if (available < needed) {
+  TFCOMPAT_ASSIGN_OR_RETURN(const bool may_hold, r.source->MayHold(r.offset + kRecordHeaderSize, needed));
+  if (!may_hold) {
     r.truncated_tail = true;
     return OutOfRangeError(r.path + ": truncated record at offset " + std::to_string(r.offset));
   }

@@ -1,8 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "tfcompat/summary/event_file_reader.h"
 
+#include <google/protobuf/io/coded_stream.h>
+
+#include <bit>
 #include <cstring>
 #include <map>
+#include <string_view>
 #include <utility>
 
 #include "tfcompat/base/status_macros.h"
@@ -22,9 +26,10 @@ ValueKind KindOfPlugin(const std::string& plugin) {
 }
 
 // The value of a rank-0 float or double tensor, whichever field holds it.
-bool ScalarOfTensor(const tensorflow::TensorProto& t, double* out) {
+bool ScalarOfTensor(const tensorflow::TensorProto& t, double* out, bool* is_double) {
   if (t.tensor_shape().dim_size() != 0) return false;
   if (t.dtype() == tensorflow::DT_FLOAT) {
+    *is_double = false;
     if (t.float_val_size() == 1) {
       *out = t.float_val(0);
       return true;
@@ -36,6 +41,7 @@ bool ScalarOfTensor(const tensorflow::TensorProto& t, double* out) {
       return true;
     }
   } else if (t.dtype() == tensorflow::DT_DOUBLE) {
+    *is_double = true;
     if (t.double_val_size() == 1) {
       *out = t.double_val(0);
       return true;
@@ -46,6 +52,193 @@ bool ScalarOfTensor(const tensorflow::TensorProto& t, double* out) {
     }
   }
   return false;
+}
+
+// --- The wire-format fast path ----------------------------------------------
+//
+// Each Decode* function reads one message of the common scalar shapes and
+// returns false on anything else: an unknown or repeated oneof field, a
+// non-ASCII string (protobuf would check its UTF-8), a malformed field. The
+// caller then parses the record with protobuf, which has the last word, so
+// the fast path never accepts a record that protobuf would reject or read
+// differently.
+
+using google::protobuf::io::CodedInputStream;
+
+enum WireType : uint32_t { kVarint = 0, kFixed64 = 1, kLengthDelimited = 2, kFixed32 = 5 };
+constexpr uint32_t FieldTag(uint32_t field, WireType type) { return field << 3 | type; }
+
+class WireReader {
+ public:
+  explicit WireReader(std::string_view bytes)
+      : bytes_(bytes), in_(reinterpret_cast<const uint8_t*>(bytes.data()), static_cast<int>(bytes.size())) {}
+
+  bool AtEnd() { return static_cast<size_t>(in_.CurrentPosition()) >= bytes_.size(); }
+  uint32_t Tag() { return in_.ReadTag(); }
+  bool Varint(uint64_t* v) { return in_.ReadVarint64(v); }
+  bool Fixed32(uint32_t* v) { return in_.ReadLittleEndian32(v); }
+  bool Fixed64(uint64_t* v) { return in_.ReadLittleEndian64(v); }
+  bool Bytes(std::string_view* v) {
+    int length;
+    if (!in_.ReadVarintSizeAsInt(&length)) return false;
+    const int at = in_.CurrentPosition();
+    if (!in_.Skip(length)) return false;
+    *v = bytes_.substr(at, length);
+    return true;
+  }
+  bool AsciiString(std::string_view* v) {
+    if (!Bytes(v)) return false;
+    for (const char c : *v) {
+      if (static_cast<unsigned char>(c) >= 0x80) return false;
+    }
+    return true;
+  }
+
+ private:
+  std::string_view bytes_;
+  CodedInputStream in_;
+};
+
+// A rank-0 DT_FLOAT or DT_DOUBLE TensorProto, as ScalarOfTensor reads it.
+bool DecodeScalarTensor(std::string_view bytes, double* value, bool* is_double) {
+  WireReader in(bytes);
+  uint64_t dtype = 0, ignored;
+  int floats = 0, doubles = 0;
+  float first_float = 0;
+  double first_double = 0;
+  std::string_view field, content;
+  while (!in.AtEnd()) {
+    switch (in.Tag()) {
+      case FieldTag(1, kVarint):  // dtype
+        if (!in.Varint(&dtype)) return false;
+        break;
+      case FieldTag(2, kLengthDelimited):  // tensor_shape: rank 0 only
+        if (!in.Bytes(&field) || !field.empty()) return false;
+        break;
+      case FieldTag(3, kVarint):  // version_number
+        if (!in.Varint(&ignored)) return false;
+        break;
+      case FieldTag(4, kLengthDelimited):  // tensor_content
+        if (!in.Bytes(&content)) return false;
+        break;
+      case FieldTag(5, kLengthDelimited):  // float_val, packed
+        if (!in.Bytes(&field) || field.size() % sizeof(float) != 0) return false;
+        if (floats == 0 && !field.empty()) std::memcpy(&first_float, field.data(), sizeof(float));
+        floats += static_cast<int>(field.size() / sizeof(float));
+        break;
+      case FieldTag(6, kLengthDelimited):  // double_val, packed
+        if (!in.Bytes(&field) || field.size() % sizeof(double) != 0) return false;
+        if (doubles == 0 && !field.empty()) std::memcpy(&first_double, field.data(), sizeof(double));
+        doubles += static_cast<int>(field.size() / sizeof(double));
+        break;
+      default:
+        return false;
+    }
+  }
+  if (dtype == static_cast<uint64_t>(tensorflow::DT_FLOAT)) {
+    *is_double = false;
+    if (floats == 1) {
+      *value = first_float;
+      return true;
+    }
+    if (content.size() == sizeof(float)) {
+      float f;
+      std::memcpy(&f, content.data(), sizeof(f));
+      *value = f;
+      return true;
+    }
+  } else if (dtype == static_cast<uint64_t>(tensorflow::DT_DOUBLE)) {
+    *is_double = true;
+    if (doubles == 1) {
+      *value = first_double;
+      return true;
+    }
+    if (content.size() == sizeof(double)) {
+      std::memcpy(value, content.data(), sizeof(double));
+      return true;
+    }
+  }
+  return false;
+}
+
+// SummaryMetadata: the plugin name; display name, description and data
+// class are read and ignored, as the protobuf path does.
+bool DecodeMetadata(std::string_view bytes, std::string_view* plugin_name) {
+  WireReader in(bytes);
+  std::string_view field;
+  uint64_t ignored;
+  while (!in.AtEnd()) {
+    switch (in.Tag()) {
+      case FieldTag(1, kLengthDelimited): {  // plugin_data
+        if (!in.Bytes(&field)) return false;
+        WireReader plugin(field);
+        while (!plugin.AtEnd()) {
+          switch (plugin.Tag()) {
+            case FieldTag(1, kLengthDelimited):  // plugin_name
+              if (!plugin.AsciiString(plugin_name)) return false;
+              break;
+            case FieldTag(2, kLengthDelimited):  // content
+              if (!plugin.Bytes(&field)) return false;
+              break;
+            default:
+              return false;
+          }
+        }
+        break;
+      }
+      case FieldTag(2, kLengthDelimited):  // display_name
+      case FieldTag(3, kLengthDelimited):  // summary_description
+        if (!in.AsciiString(&field)) return false;
+        break;
+      case FieldTag(4, kVarint):  // data_class
+        if (!in.Varint(&ignored)) return false;
+        break;
+      default:
+        return false;
+    }
+  }
+  return true;
+}
+
+// The Summary.Value fields the fast path reads.
+struct WireValue {
+  std::string_view tag;
+  bool has_metadata = false;
+  std::string_view plugin_name;
+  int value_fields = 0;  // simple_value and tensor occurrences (a oneof)
+  bool has_simple_value = false;
+  float simple_value = 0;
+  std::string_view tensor;
+};
+
+bool DecodeValue(std::string_view bytes, WireValue* v) {
+  WireReader in(bytes);
+  uint32_t bits;
+  std::string_view field;
+  while (!in.AtEnd()) {
+    switch (in.Tag()) {
+      case FieldTag(1, kLengthDelimited):  // tag
+        if (!in.AsciiString(&v->tag)) return false;
+        break;
+      case FieldTag(2, kFixed32):  // simple_value
+        if (!in.Fixed32(&bits)) return false;
+        v->simple_value = std::bit_cast<float>(bits);
+        v->has_simple_value = true;
+        ++v->value_fields;
+        break;
+      case FieldTag(8, kLengthDelimited):  // tensor
+        if (!in.Bytes(&v->tensor)) return false;
+        ++v->value_fields;
+        break;
+      case FieldTag(9, kLengthDelimited):  // metadata; a repeat merges
+        if (!in.Bytes(&field) || !DecodeMetadata(field, &v->plugin_name)) return false;
+        v->has_metadata = true;
+        break;
+      default:
+        return false;
+    }
+  }
+  return v->value_fields == 1;
 }
 
 EventKind KindOfEvent(const tensorflow::Event& e) {
@@ -67,6 +260,17 @@ EventKind KindOfEvent(const tensorflow::Event& e) {
     default:
       return EventKind::kEmpty;
   }
+}
+
+// Clears `event` but keeps its buffers for the next event.
+void ResetEvent(EventView* event) {
+  event->wall_time = 0;
+  event->step = 0;
+  event->kind = EventKind::kEmpty;
+  event->file_version.clear();
+  event->values.clear();
+  event->session_status = SessionStatus::kUnspecified;
+  event->checkpoint_path.clear();
 }
 
 }  // namespace
@@ -117,32 +321,77 @@ bool IsEventFileName(const std::string& name) { return name.find("tfevents") != 
 
 struct EventFileReader::Rep {
   std::unique_ptr<RecordReader> records;
-  // Plugin of each tag's first value: later values may omit metadata.
+  // Plugin of each tag's first value with metadata: later values may omit
+  // it.
   std::map<std::string, std::string, std::less<>> plugin_of_tag;
+  // The previous event's record, kept for its capacity.
+  std::string record;
+
+  // Notes the plugin named by a value's metadata if its tag has none yet,
+  // and returns the tag's plugin ("" when none is known).
+  std::string_view PluginOf(std::string_view tag, const std::string_view* metadata_plugin) {
+    auto it = plugin_of_tag.find(tag);
+    if (it == plugin_of_tag.end()) {
+      if (metadata_plugin == nullptr) return {};
+      it = plugin_of_tag.emplace(std::string(tag), std::string(*metadata_plugin)).first;
+    }
+    return it->second;
+  }
+
+  bool DecodeScalarEvent(EventView* out);
+  Status ParseEvent(uint64_t offset, EventView* out);
 };
 
-StatusOr<std::unique_ptr<EventFileReader>> EventFileReader::Open(const std::string& path) {
-  auto rep = std::make_unique<Rep>();
-  TFCOMPAT_ASSIGN_OR_RETURN(rep->records, RecordReader::Open(path));
-  return std::unique_ptr<EventFileReader>(new EventFileReader(std::move(rep)));
+bool EventFileReader::Rep::DecodeScalarEvent(EventView* out) {
+  WireReader in(out->serialized);
+  uint64_t bits;
+  std::string_view summary, value_bytes;
+  while (!in.AtEnd()) {
+    switch (in.Tag()) {
+      case FieldTag(1, kFixed64):  // wall_time
+        if (!in.Fixed64(&bits)) return false;
+        out->wall_time = std::bit_cast<double>(bits);
+        break;
+      case FieldTag(2, kVarint):  // step
+        if (!in.Varint(&bits)) return false;
+        out->step = static_cast<int64_t>(bits);
+        break;
+      case FieldTag(5, kLengthDelimited): {  // summary; a repeat merges
+        if (!in.Bytes(&summary)) return false;
+        out->kind = EventKind::kSummary;
+        WireReader values(summary);
+        while (!values.AtEnd()) {
+          WireValue v;
+          if (values.Tag() != FieldTag(1, kLengthDelimited) || !values.Bytes(&value_bytes) ||
+              !DecodeValue(value_bytes, &v)) {
+            return false;
+          }
+          SummaryValueView& view = out->values.emplace_back();
+          view.tag = v.tag;
+          view.plugin_name = PluginOf(v.tag, v.has_metadata ? &v.plugin_name : nullptr);
+          view.kind = ValueKind::kScalar;
+          if (v.has_simple_value) {
+            view.scalar = v.simple_value;
+          } else if (KindOfPlugin(view.plugin_name) != ValueKind::kScalar ||
+                     !DecodeScalarTensor(v.tensor, &view.scalar, &view.scalar_is_double)) {
+            return false;
+          }
+        }
+        break;
+      }
+      default:
+        return false;
+    }
+  }
+  return true;
 }
 
-EventFileReader::EventFileReader(std::unique_ptr<Rep> rep) : rep_(std::move(rep)) {}
-EventFileReader::~EventFileReader() = default;
-
-uint64_t EventFileReader::offset() const { return rep_->records->offset(); }
-bool EventFileReader::truncated_tail() const { return rep_->records->truncated_tail(); }
-const std::string& EventFileReader::path() const { return rep_->records->path(); }
-
-Status EventFileReader::ReadEvent(EventView* out) {
-  const uint64_t start = rep_->records->offset();
-  std::string record;
-  TFCOMPAT_RETURN_IF_ERROR(rep_->records->ReadRecord(&record));
+Status EventFileReader::Rep::ParseEvent(uint64_t offset, EventView* out) {
   tensorflow::Event event;
-  if (!event.ParseFromString(record)) {
-    return DataLossError(path() + ": record at offset " + std::to_string(start) + " is not a tensorflow.Event");
+  if (!event.ParseFromString(out->serialized)) {
+    return DataLossError(records->path() + ": record at offset " + std::to_string(offset) +
+                         " is not a tensorflow.Event");
   }
-  *out = EventView();
   out->wall_time = event.wall_time();
   out->step = event.step();
   out->kind = KindOfEvent(event);
@@ -152,13 +401,10 @@ Status EventFileReader::ReadEvent(EventView* out) {
     out->checkpoint_path = event.session_log().checkpoint_path();
   }
   for (const auto& v : event.summary().value()) {
-    SummaryValueView view;
+    SummaryValueView& view = out->values.emplace_back();
     view.tag = v.tag();
-    if (v.has_metadata()) {
-      rep_->plugin_of_tag.try_emplace(v.tag(), v.metadata().plugin_data().plugin_name());
-    }
-    auto plugin = rep_->plugin_of_tag.find(v.tag());
-    if (plugin != rep_->plugin_of_tag.end()) view.plugin_name = plugin->second;
+    const std::string_view metadata_plugin = v.metadata().plugin_data().plugin_name();
+    view.plugin_name = PluginOf(v.tag(), v.has_metadata() ? &metadata_plugin : nullptr);
     switch (v.value_case()) {
       case tensorflow::Summary::Value::kSimpleValue:
         view.kind = ValueKind::kScalar;
@@ -175,17 +421,38 @@ Status EventFileReader::ReadEvent(EventView* out) {
         break;
       case tensorflow::Summary::Value::kTensor:
         view.kind = KindOfPlugin(view.plugin_name);
-        if (view.kind == ValueKind::kScalar && !ScalarOfTensor(v.tensor(), &view.scalar)) {
+        if (view.kind == ValueKind::kScalar && !ScalarOfTensor(v.tensor(), &view.scalar, &view.scalar_is_double)) {
           view.kind = ValueKind::kTensor;
         }
         break;
       default:
         view.kind = ValueKind::kUnknown;
     }
-    out->values.push_back(std::move(view));
   }
-  out->serialized = std::move(record);
   return OkStatus();
+}
+
+StatusOr<std::unique_ptr<EventFileReader>> EventFileReader::Open(const std::string& path) {
+  auto rep = std::make_unique<Rep>();
+  TFCOMPAT_ASSIGN_OR_RETURN(rep->records, RecordReader::Open(path));
+  return std::unique_ptr<EventFileReader>(new EventFileReader(std::move(rep)));
+}
+
+EventFileReader::EventFileReader(std::unique_ptr<Rep> rep) : rep_(std::move(rep)) {}
+EventFileReader::~EventFileReader() = default;
+
+uint64_t EventFileReader::offset() const { return rep_->records->offset(); }
+bool EventFileReader::truncated_tail() const { return rep_->records->truncated_tail(); }
+const std::string& EventFileReader::path() const { return rep_->records->path(); }
+
+Status EventFileReader::ReadEvent(EventView* out) {
+  const uint64_t start = rep_->records->offset();
+  TFCOMPAT_RETURN_IF_ERROR(rep_->records->ReadRecord(&rep_->record));
+  out->serialized.swap(rep_->record);
+  ResetEvent(out);
+  if (rep_->DecodeScalarEvent(out)) return OkStatus();
+  ResetEvent(out);
+  return rep_->ParseEvent(start, out);
 }
 
 }  // namespace tfcompat

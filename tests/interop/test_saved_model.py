@@ -22,7 +22,7 @@ import pytest
 import tensorflow as tf
 
 from conftest import run
-from test_estimator import DATA, NAMES, iris
+from iris_data import DATA, NAMES, iris, write_tf_csv
 
 HIDDEN = [10, 10]
 STEPS = 200
@@ -34,10 +34,7 @@ TOLERANCE = 1e-5
 def write_binary_csv(path):
     """iris_training.csv with label "versicolor or not", in TF's CSV layout."""
     x, y = iris("iris_training.csv")
-    with open(path, "w") as f:
-        f.write(f"{len(x)},{x.shape[1]},other,versicolor\n")
-        for row, label in zip(x, (y == 1).astype(np.int64)):
-            f.write(",".join(repr(float(v)) for v in row) + f",{label}\n")
+    write_tf_csv(path, x, (y == 1).astype(np.int64), ["other", "versicolor"])
 
 
 MODELS = {

@@ -26,6 +26,14 @@ std::string FormatNumber(float value);
 nlohmann::json NumberJson(double value);
 nlohmann::json NumberJson(float value);
 
+// FormatNumber's text, and the JSON text of NumberJson (the same text, in
+// quotes for NaN and infinities), appended to `out`: for writers of
+// millions of numbers, with no temporary string.
+void AppendNumber(double value, std::string* out);
+void AppendNumber(float value, std::string* out);
+void AppendNumberJson(double value, std::string* out);
+void AppendNumberJson(float value, std::string* out);
+
 }  // namespace tfcompat::cli
 
 #endif  // TFCOMPAT_TOOLS_COMMON_NUMBER_FORMAT_H_

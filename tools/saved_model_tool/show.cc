@@ -12,6 +12,7 @@
 
 #include "base/str_join.h"
 #include "commands.h"
+#include "output.h"
 #include "tfcompat/saved_model/saved_model_reader.h"
 
 namespace tfcompat::saved_model_tool {
@@ -195,11 +196,7 @@ int RunShow(const ShowOptions& options, std::ostream& out, std::ostream& err) {
     for (const MetaGraphInfo* meta_graph : meta_graphs) {
       json_meta_graphs.push_back(MetaGraphJson(*meta_graph, signature ? &*options.signature_def : nullptr));
     }
-    const nlohmann::json document = {
-        {"dir", options.dir}, {"file", (*model)->file()}, {"meta_graphs", std::move(json_meta_graphs)}};
-    // Invalid UTF-8 (which a text-format file can hold) prints as U+FFFD
-    // rather than throwing.
-    out << document.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
+    cli::PrintJson(out, {{"dir", options.dir}, {"file", (*model)->file()}, {"meta_graphs", json_meta_graphs}});
   } else if (options.all) {
     PrintAll(meta_graphs, out);
   } else if (signature != nullptr) {
@@ -226,7 +223,7 @@ void SetupShow(CLI::App& app, cli::Action* action) {
   sub->add_flag("--all", options->all, "Every meta graph, signature, input, output and the ops of each graph")
       ->excludes(tag_set)
       ->excludes(signature_def);
-  sub->add_flag("--json", options->json, "Print JSON: what --all shows, restricted to --tag_set and --signature_def");
+  cli::AddJsonFlag(sub, &options->json);
   sub->callback([options, action] {
     *action = [options](std::ostream& out, std::ostream& err) { return RunShow(*options, out, err); };
   });

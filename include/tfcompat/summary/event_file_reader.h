@@ -15,6 +15,11 @@
 //   }
 //   if (s.code() != tfcompat::StatusCode::kOutOfRange) return s;  // DataLoss: corrupt; may call again to skip it
 //
+// Events that are only scalars (simple_value or rank-0 float/double tensors
+// of the scalars plugin, ASCII tags) are decoded straight from the wire
+// format; anything else is parsed as a tensorflow.Event. Both give the same
+// EventView, and every record's CRCs are checked either way.
+//
 // A file still being written ends in a partial record: ReadEvent returns
 // OutOfRange with truncated_tail() true, and resumes there once the rest
 // arrives. A corrupt record is DataLoss naming the file and its offset;
@@ -68,8 +73,10 @@ struct SummaryValueView {
   std::string tag;
   ValueKind kind = ValueKind::kUnknown;
   std::string plugin_name;
-  // The value of a kScalar.
+  // The value of a kScalar, and whether it was stored as a double (a
+  // DT_DOUBLE tensor) rather than a float32.
   double scalar = 0;
+  bool scalar_is_double = false;
 };
 
 struct EventView {

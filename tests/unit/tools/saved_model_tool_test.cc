@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "command_line.h"
 #include "commands.h"
 #include "util/saved_models.h"
 #include "util/temp_dir.h"
@@ -18,8 +19,11 @@
 namespace tfcompat::saved_model_tool {
 namespace {
 
+using testing::CommandLine;
 using testing::Contains;
+using testing::IsErrorLine;
 using testing::ReadAll;
+using testing::RunCommandLine;
 using testing::TempDir;
 using testing::TfServingModel;
 using testing::WriteAll;
@@ -48,26 +52,6 @@ std::vector<std::string> LinesStartingWith(const std::string& text, const std::s
     if (line.starts_with(start)) lines.push_back(line);
   }
   return lines;
-}
-
-// Parses `args` (after the program name) as main() does and runs the action.
-Shown RunCommandLine(std::vector<const char*> args) {
-  args.insert(args.begin(), "saved_model_tool");
-  CLI::App app;
-  cli::Action action;
-  SetupCommands(app, &action);
-  app.parse(static_cast<int>(args.size()), args.data());
-  std::ostringstream out, err;
-  const int code = action(out, err);
-  return {code, out.str(), err.str()};
-}
-
-int UsageExitCode(std::vector<const char*> args) {
-  args.insert(args.begin(), "saved_model_tool");
-  CLI::App app;
-  cli::Action action;
-  SetupCommands(app, &action);
-  return cli::RunMain(app, static_cast<int>(args.size()), args.data(), action);
 }
 
 BOOST_AUTO_TEST_CASE(show_all_prints_what_saved_model_cli_prints_for_models_tf_wrote) {
@@ -208,19 +192,45 @@ BOOST_AUTO_TEST_CASE(missing_or_damaged_saved_model_exits_2_naming_the_file) {
 
 BOOST_AUTO_TEST_CASE(dir_is_positional_or_given_by_dash_dash_dir_as_in_saved_model_cli) {
   const std::string dir = TfServingModel("half_plus_two_cpu");
-  BOOST_TEST(RunCommandLine({"show", dir.c_str(), "--tag_set", "serve"}).out ==
-             SavedModelCliOutput("half_plus_two_cpu.serve"));
-  BOOST_TEST(
-      RunCommandLine({"show", "--dir", dir.c_str(), "--tag_set", "serve", "--signature_def", "classify_x_to_y"}).out ==
-      SavedModelCliOutput("half_plus_two_cpu.serve.classify_x_to_y"));
+  const CommandLine positional = RunCommandLine(SetupCommands, {"show", dir, "--tag_set", "serve"});
+  BOOST_TEST(positional.code == cli::kExitOk);
+  BOOST_TEST(positional.out == SavedModelCliOutput("half_plus_two_cpu.serve"));
+  const CommandLine flag =
+      RunCommandLine(SetupCommands, {"show", "--dir", dir, "--tag_set", "serve", "--signature_def", "classify_x_to_y"});
+  BOOST_TEST(flag.code == cli::kExitOk);
+  BOOST_TEST(flag.out == SavedModelCliOutput("half_plus_two_cpu.serve.classify_x_to_y"));
 }
 
 BOOST_AUTO_TEST_CASE(contradictory_or_incomplete_flags_are_usage_errors) {
   const std::string dir = TfServingModel("half_plus_two_cpu");
-  BOOST_TEST(UsageExitCode({"show", dir.c_str(), "--signature_def", "serving_default"}) == cli::kExitUsage);
-  BOOST_TEST(UsageExitCode({"show", dir.c_str(), "--all", "--tag_set", "serve"}) == cli::kExitUsage);
-  BOOST_TEST(UsageExitCode({"show"}) == cli::kExitUsage);
-  BOOST_TEST(UsageExitCode({}) == cli::kExitUsage);
+  for (const std::vector<std::string>& args :
+       std::vector<std::vector<std::string>>{{"show", dir, "--signature_def", "serving_default"},
+                                             {"show", dir, "--all", "--tag_set", "serve"},
+                                             {"show", dir, "--all", "--signature_def", "serving_default"},
+                                             {"show"},
+                                             {},
+                                             {"run", dir}}) {
+    const CommandLine run = RunCommandLine(SetupCommands, args);
+    BOOST_TEST(run.code == cli::kExitUsage);
+    BOOST_TEST(IsErrorLine(run.err, "saved_model_tool", "INVALID_ARGUMENT"), run.err);
+    BOOST_TEST(run.out.empty());
+  }
+  const CommandLine version = RunCommandLine(SetupCommands, {"--version"});
+  BOOST_TEST(version.code == cli::kExitOk);
+  BOOST_TEST(version.out.starts_with("saved_model_tool "), version.out);
+}
+
+BOOST_AUTO_TEST_CASE(bad_input_is_one_error_line_and_exit_2) {
+  TempDir dir;
+  for (const std::vector<std::string>& args : std::vector<std::vector<std::string>>{
+           {"show", dir.file("missing")},
+           {"show", TfServingModel("counter"), "--tag_set", "gpu"},
+           {"show", TfServingModel("counter"), "--tag_set", "serve", "--signature_def", "nope", "--json"}}) {
+    const CommandLine run = RunCommandLine(SetupCommands, args);
+    BOOST_TEST(run.code == cli::kExitError);
+    BOOST_TEST(IsErrorLine(run.err, "saved_model_tool", "NOT_FOUND"), run.err);
+    BOOST_TEST(run.out.empty());
+  }
 }
 
 }  // namespace

@@ -1,0 +1,213 @@
+# SPDX-License-Identifier: Apache-2.0
+"""`event_tool export` against tbparse (tb venv): on logdirs written by TF,
+PyTorch and tensorboardX (tests/testdata/tf), by tensorboardX here and by
+us, our CSV and JSON hold row for row what tbparse's SummaryReader gives:
+scalars (its .scalars, and the rank-0 tensors of its .tensors, where TF 2's
+scalars are), histograms (its .histograms, and [k, 3] tensors converted by
+its tensor_to_histogram), text and hparams."""
+import io
+import json
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+from tbparse import SummaryReader
+from tensorboardX import SummaryWriter
+from tensorboardX.proto.event_pb2 import Event, SessionLog
+
+from conftest import run
+
+TESTDATA_LOGDIRS = ["tensorboardX-mnist", "tensorboard-reducer", "go-tensorboard", "jupyter-talk", "estimator-basics"]
+
+
+def export(bin_dir, logdir, kinds, fmt, *flags):
+    out = run([bin_dir / "event_tool", "export", logdir, "--kinds", kinds, "--format", fmt, *flags]).stdout
+    if fmt == "json":
+        return json.loads(out)[kinds]
+    frame = pd.read_csv(io.StringIO(out), keep_default_na=False, dtype={"run": str, "tag": str})
+    return frame.to_dict("records")
+
+
+def number(x):
+    """A number as CSV or JSON gives it (Python's float() reads the words
+    NaN, Infinity and -Infinity)."""
+    return float(x)
+
+
+def same_number(a, b):
+    a, b = number(a), number(b)
+    if math.isnan(a) or math.isnan(b):
+        return math.isnan(a) and math.isnan(b)
+    # Our float32 values are their shortest text: equal once read as float32.
+    return a == b or np.float32(a) == np.float32(b)
+
+
+def run_name(dir_name):
+    return dir_name or "."
+
+
+def tbparse_reader(logdir, event_types):
+    return SummaryReader(str(logdir), extra_columns={"wall_time", "dir_name"}, event_types=event_types)
+
+
+def tbparse_scalars(logdir):
+    reader = tbparse_reader(logdir, {"scalars", "tensors"})
+    rows = []
+    for frame in (reader.scalars, reader.tensors):
+        for r in frame.to_dict("records"):
+            if isinstance(r["value"], float):  # Rank-0 tensors: TF 2's scalars.
+                rows.append((run_name(r["dir_name"]), r["tag"], r["step"], r["wall_time"], r["value"]))
+    return sorted(rows, key=lambda r: r[:4])
+
+
+def our_scalars(bin_dir, logdir, fmt, *flags):
+    rows = export(bin_dir, logdir, "scalars", fmt, *flags)
+    return sorted(((r["run"], r["tag"], r["step"], float(r["wall_time"]), r["value"]) for r in rows),
+                  key=lambda r: r[:4])
+
+
+def assert_same_rows(ours, theirs, compare_values):
+    assert len(ours) == len(theirs)
+    for a, b in zip(ours, theirs):
+        assert a[:3] == b[:3], (a, b)
+        assert a[3] == pytest.approx(b[3], abs=1e-6), (a, b)
+        assert compare_values(a[4:], b[4:]), (a, b)
+
+
+def assert_scalars_match(bin_dir, logdir, *flags):
+    theirs = tbparse_scalars(logdir)
+    assert theirs, logdir
+    for fmt in ("csv", "json"):
+        assert_same_rows(our_scalars(bin_dir, logdir, fmt, *flags), theirs, lambda a, b: same_number(a[0], b[0]))
+
+
+def tbparse_histograms(logdir):
+    reader = tbparse_reader(logdir, {"histograms", "tensors"})
+    rows = []
+    for r in reader.histograms.to_dict("records"):
+        rows.append((run_name(r["dir_name"]), r["tag"], r["step"], r["wall_time"], list(r["limits"]),
+                     list(r["counts"])))
+    for r in reader.tensors.to_dict("records"):
+        value = r["value"]
+        if isinstance(value, np.ndarray) and value.ndim == 2 and value.shape[1] == 3 and len(value) > 0:
+            h = SummaryReader.tensor_to_histogram(value)
+            rows.append((run_name(r["dir_name"]), r["tag"], r["step"], r["wall_time"], list(h["limits"]),
+                         list(h["counts"])))
+    return sorted(rows, key=lambda r: r[:4])
+
+
+def our_histograms(bin_dir, logdir, fmt):
+    rows = []
+    for r in export(bin_dir, logdir, "histograms", fmt):
+        limits, counts = (json.loads(r[c]) if fmt == "csv" else r[c] for c in ("limits", "counts"))
+        rows.append((r["run"], r["tag"], r["step"], float(r["wall_time"]), limits, counts))
+    return sorted(rows, key=lambda r: r[:4])
+
+
+def same_lists(a, b):
+    return all(len(x) == len(y) and all(same_number(p, q) for p, q in zip(x, y)) for x, y in zip(a, b))
+
+
+def assert_histograms_match(bin_dir, logdir):
+    theirs = tbparse_histograms(logdir)
+    assert theirs, logdir
+    for fmt in ("csv", "json"):
+        assert_same_rows(our_histograms(bin_dir, logdir, fmt), theirs, same_lists)
+
+
+def assert_text_matches(bin_dir, logdir):
+    theirs = sorted((run_name(r["dir_name"]), r["tag"], r["step"], r["wall_time"], r["value"])
+                    for r in tbparse_reader(logdir, {"text"}).text.to_dict("records"))
+    assert theirs, logdir
+    for fmt in ("csv", "json"):
+        ours = sorted((r["run"], r["tag"], r["step"], float(r["wall_time"]), r["value"])
+                      for r in export(bin_dir, logdir, "text", fmt))
+        assert_same_rows(ours, theirs, lambda a, b: a == b)
+
+
+def hparam_text(value):
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return value
+
+
+def assert_hparams_match(bin_dir, logdir):
+    theirs = sorted((run_name(r["dir_name"]), r["tag"], hparam_text(r["value"]))
+                    for r in tbparse_reader(logdir, {"hparams"}).hparams.to_dict("records"))
+    assert theirs, logdir
+    for fmt in ("csv", "json"):
+        ours = sorted((r["run"], r["tag"], r["value"]) for r in export(bin_dir, logdir, "hparams", fmt))
+        assert len(ours) == len(theirs)
+        for a, b in zip(ours, theirs):
+            assert a[:2] == b[:2]
+            assert same_number(a[2], b[2]) if isinstance(b[2], float) else str(a[2]) == b[2], (a, b)
+
+
+@pytest.mark.parametrize("name", TESTDATA_LOGDIRS)
+def test_testdata_scalars_match_tbparse(testdata, bin_dir, name):
+    assert_scalars_match(bin_dir, testdata / "tf" / name)
+
+
+def test_testdata_histograms_match_tbparse(testdata, bin_dir):
+    assert_histograms_match(bin_dir, testdata / "tf" / "jupyter-talk")  # TF 1's histograms
+
+
+@pytest.fixture(scope="module")
+def tensorboardx_logdir(tmp_path_factory):
+    logdir = tmp_path_factory.mktemp("tbx")
+    with SummaryWriter(str(logdir / "train")) as w:
+        for step in range(20):
+            w.add_scalar("loss", 1.0 / (step + 1), step)
+            w.add_scalar("odd", [math.nan, math.inf, -math.inf, 0.1][step % 4], step)
+            w.add_histogram("weights", np.linspace(-1, 1, 100) * step, step)
+        w.add_text("notes", 'a "quoted", comma\nand a line', 3)
+        w.add_hparams({"lr": 0.01, "optimizer": "adam", "layers": 3}, {"hparam/accuracy": 0.9})
+    return logdir
+
+
+def test_tensorboardx_logdir_matches_tbparse(bin_dir, tensorboardx_logdir):
+    assert_scalars_match(bin_dir, tensorboardx_logdir)
+    assert_histograms_match(bin_dir, tensorboardx_logdir)
+    assert_text_matches(bin_dir, tensorboardx_logdir)
+    assert_hparams_match(bin_dir, tensorboardx_logdir)
+
+
+def test_our_logdir_matches_tbparse(tmp_path, bin_dir):
+    # summary_demo writes scalars (simple_value and TF 2 tensors),
+    # histograms of both forms, text and hparams (and a text table, which
+    # tbparse cannot read: text is checked on the tensorboardX logdir).
+    run([bin_dir / "summary_demo", tmp_path])
+    assert_scalars_match(bin_dir, tmp_path)
+    assert_histograms_match(bin_dir, tmp_path)
+    assert_hparams_match(bin_dir, tmp_path)
+
+
+def write_restarted_run(run_dir, attempts):
+    """tensorboardX files in `run_dir`: each attempt (a list of (start step,
+    last step)) one file that begins with a SessionLog START at its first
+    step and writes "loss" = 100 * attempt + step; a second pair in one
+    attempt is a START inside that file."""
+    for attempt, spans in enumerate(attempts):
+        with SummaryWriter(str(run_dir), filename_suffix=f".{attempt}") as w:
+            for first, last in spans:
+                w.file_writer.add_event(Event(step=first, session_log=SessionLog(status=SessionLog.START)))
+                for step in range(first, last + 1):
+                    w.add_scalar("loss", 100.0 * attempt + step, step)
+
+
+def test_restart_within_a_file_is_purged_as_tbparse_purges_it(tmp_path, bin_dir):
+    write_restarted_run(tmp_path / "run", [[(0, 9), (5, 7)]])
+    assert_scalars_match(bin_dir, tmp_path)
+    steps = [r[2] for r in our_scalars(bin_dir, tmp_path, "csv")]
+    assert steps == [0, 1, 2, 3, 4, 5, 6, 7]
+
+
+def test_restart_in_a_new_file_is_purged_where_tbparse_does_not(tmp_path, bin_dir):
+    # tbparse reads each file with its own accumulator: a restart that began
+    # a new file purges nothing there. TensorBoard, reading the run, drops
+    # the first file's steps 5..9, as export does by default.
+    write_restarted_run(tmp_path / "run", [[(0, 9)], [(5, 7)]])
+    assert_scalars_match(bin_dir, tmp_path, "--purge_orphaned_data=false")
+    ours = our_scalars(bin_dir, tmp_path, "csv")
+    assert [(r[2], r[4]) for r in ours] == [(s, float(s)) for s in range(5)] + [(s, 100.0 + s) for s in range(5, 8)]

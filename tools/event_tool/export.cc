@@ -1,0 +1,677 @@
+// SPDX-License-Identifier: Apache-2.0
+// export: every run and tag of a logdir as long tables, one per kind.
+//
+// Reading: a run's events come from RunReader (TensorBoard's file order and
+// restart rule) through one call, RunLoader::Add, which files each summary
+// value into its run's tables. Writing: rows are formatted into one
+// large buffer handed to the output in pieces of about a megabyte.
+#include <CLI/CLI.hpp>
+#include <algorithm>
+#include <charconv>
+#include <filesystem>
+#include <functional>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "cli.h"
+#include "event_data.h"
+#include "io/file.h"
+#include "number_format.h"
+#include "subcommands.h"
+#include "tfcompat/base/status_macros.h"
+#include "tfcompat/summary/run_reader.h"
+#include "tfcompat/tensorboard/hparams.pb.h"
+#include "tfcompat/tensorflow/event.pb.h"
+
+namespace tfcompat::event_tool {
+namespace {
+
+constexpr char kSessionStartTag[] = "_hparams_/session_start_info";
+// tensorboardX and PyTorch name a text tag "<tag>/text_summary"; tbparse
+// drops the suffix, and so does export.
+constexpr std::string_view kTextSuffix = "/text_summary";
+
+enum class Kind { kScalars, kHistograms, kText, kHParams };
+constexpr Kind kKinds[] = {Kind::kScalars, Kind::kHistograms, Kind::kText, Kind::kHParams};
+constexpr const char* kKindNames[] = {"scalars", "histograms", "text", "hparams"};
+
+const char* KindName(Kind kind) { return kKindNames[static_cast<int>(kind)]; }
+
+// Every column of every kind, in the order they are written.
+enum Column {
+  kKindColumn,
+  kRun,
+  kTag,
+  kStep,
+  kWallTime,
+  kValue,
+  kMin,
+  kMax,
+  kNum,
+  kSum,
+  kSumSquares,
+  kLimits,
+  kCounts
+};
+constexpr const char* kColumnNames[] = {"kind", "run", "tag", "step",        "wall_time", "value", "min",
+                                        "max",  "num", "sum", "sum_squares", "limits",    "counts"};
+
+std::vector<Column> ColumnsOf(Kind kind) {
+  switch (kind) {
+    case Kind::kScalars:
+    case Kind::kText:
+      return {kRun, kTag, kStep, kWallTime, kValue};
+    case Kind::kHistograms:
+      return {kRun, kTag, kStep, kWallTime, kMin, kMax, kNum, kSum, kSumSquares, kLimits, kCounts};
+    case Kind::kHParams:
+      return {kRun, kTag, kValue};
+  }
+  return {};
+}
+
+struct ScalarRow {
+  int64_t step;
+  double wall_time;
+  double value;
+  bool is_double;  // Printed as a double rather than a float32.
+};
+
+// tbparse's histogram columns: the right edges of the buckets with the left
+// edge of the first in front, and the counts with a 0 in front.
+struct HistogramRow {
+  int64_t step;
+  double wall_time;
+  double min, max, num, sum, sum_squares;
+  std::vector<double> limits, counts;
+};
+
+struct TextRow {
+  int64_t step;
+  double wall_time;
+  std::string value;
+};
+
+struct HParamRow {
+  std::string name;
+  google::protobuf::Value value;
+};
+
+template <typename Row>
+using SeriesByTag = std::map<std::string, std::vector<Row>, std::less<>>;
+
+struct RunTables {
+  std::string name;
+  SeriesByTag<ScalarRow> scalars;
+  SeriesByTag<HistogramRow> histograms;
+  SeriesByTag<TextRow> text;
+  std::vector<HParamRow> hparams;  // By name; from the run's first session start.
+  bool has_session_start = false;
+};
+
+template <typename Row>
+std::vector<Row>& SeriesOf(SeriesByTag<Row>& series, std::string_view tag) {
+  auto it = series.find(tag);
+  if (it == series.end()) it = series.emplace(std::string(tag), std::vector<Row>()).first;
+  return it->second;
+}
+
+// The values of a float or double tensor, from tensor_content or the
+// repeated field.
+bool TensorValues(const tensorflow::TensorProto& t, std::vector<double>* values) {
+  values->clear();
+  if (t.dtype() == tensorflow::DT_DOUBLE) {
+    if (!t.tensor_content().empty()) {
+      if (t.tensor_content().size() % sizeof(double) != 0) return false;
+      values->resize(t.tensor_content().size() / sizeof(double));
+      std::memcpy(values->data(), t.tensor_content().data(), t.tensor_content().size());
+    } else {
+      values->assign(t.double_val().begin(), t.double_val().end());
+    }
+    return true;
+  }
+  if (t.dtype() == tensorflow::DT_FLOAT) {
+    if (!t.tensor_content().empty()) {
+      if (t.tensor_content().size() % sizeof(float) != 0) return false;
+      std::vector<float> floats(t.tensor_content().size() / sizeof(float));
+      std::memcpy(floats.data(), t.tensor_content().data(), t.tensor_content().size());
+      values->assign(floats.begin(), floats.end());
+    } else {
+      values->assign(t.float_val().begin(), t.float_val().end());
+    }
+    return true;
+  }
+  return false;
+}
+
+// Files the summary values of a run's events into its tables.
+class RunLoader {
+ public:
+  RunLoader(const std::vector<bool>& wanted, RunTables* tables) : wanted_(wanted), tables_(*tables) {}
+
+  Status Add(const std::string& run, const EventView& event) {
+    parsed_ = false;
+    for (size_t i = 0; i < event.values.size(); ++i) {
+      const SummaryValueView& v = event.values[i];
+      if (v.kind == ValueKind::kScalar && Wanted(Kind::kScalars)) {
+        Scalars(v.tag).push_back({event.step, event.wall_time, v.scalar, v.scalar_is_double});
+      } else if (v.kind == ValueKind::kHistogram && Wanted(Kind::kHistograms)) {
+        TFCOMPAT_RETURN_IF_ERROR(AddHistogram(run, event, i));
+      } else if (v.kind == ValueKind::kText && Wanted(Kind::kText)) {
+        TFCOMPAT_RETURN_IF_ERROR(AddText(run, event, i));
+      } else if (v.plugin_name == "hparams" && v.tag == kSessionStartTag && Wanted(Kind::kHParams) &&
+                 !tables_.has_session_start) {
+        TFCOMPAT_RETURN_IF_ERROR(AddSessionStart(run, event, i));
+      }
+    }
+    return OkStatus();
+  }
+
+ private:
+  bool Wanted(Kind kind) const { return wanted_[static_cast<int>(kind)]; }
+
+  // Scalar tags usually come in the same order event after event: the last
+  // series found is tried first.
+  std::vector<ScalarRow>& Scalars(const std::string& tag) {
+    if (last_scalars_ == nullptr || tag != last_scalar_tag_) {
+      last_scalars_ = &SeriesOf(tables_.scalars, tag);
+      last_scalar_tag_ = tag;
+    }
+    return *last_scalars_;
+  }
+
+  // The summary value of `event` that `event.values[i]` views, parsed with
+  // protobuf (once per event) for what the EventView does not carry. The
+  // views are the serialized values in order, less any a restart purged,
+  // and a purge takes every value of a tag: so view i is the first
+  // serialized value at or after the previous match with its tag.
+  StatusOr<const tensorflow::Summary::Value*> Value(const std::string& run, const EventView& event, size_t i) {
+    if (!parsed_) {
+      if (!event_.ParseFromString(event.serialized)) {
+        return DataLossError(run + ": event at step " + std::to_string(event.step) + " is not a tensorflow.Event");
+      }
+      parsed_ = true;
+      next_value_ = 0;
+    }
+    const auto& values = event_.summary().value();
+    while (next_value_ < values.size() && values[next_value_].tag() != event.values[i].tag) ++next_value_;
+    if (next_value_ == values.size()) {
+      return InternalError(run + ": summary value '" + event.values[i].tag + "' missing at step " +
+                           std::to_string(event.step));
+    }
+    return &values[next_value_++];
+  }
+
+  static Status BadValue(const std::string& run, const EventView& event, const std::string& tag,
+                         const std::string& what) {
+    return DataLossError(run + ": " + tag + " at step " + std::to_string(event.step) + ": " + what);
+  }
+
+  Status AddHistogram(const std::string& run, const EventView& event, size_t i) {
+    TFCOMPAT_ASSIGN_OR_RETURN(const tensorflow::Summary::Value* v, Value(run, event, i));
+    HistogramRow row{event.step, event.wall_time, 0, 0, 0, 0, 0, {}, {}};
+    if (v->has_histo()) {
+      const tensorflow::HistogramProto& h = v->histo();
+      row.min = h.min();
+      row.max = h.max();
+      row.num = h.num();
+      row.sum = h.sum();
+      row.sum_squares = h.sum_squares();
+      row.limits.assign(h.bucket_limit().begin(), h.bucket_limit().end());
+      row.counts.assign(h.bucket().begin(), h.bucket().end());
+    } else {
+      // The histograms plugin's tensor: k buckets of [left, right, count].
+      const tensorflow::TensorProto& t = v->tensor();
+      std::vector<double> values;
+      if (t.tensor_shape().dim_size() != 2 || t.tensor_shape().dim(1).size() != 3 || !TensorValues(t, &values) ||
+          values.size() != static_cast<size_t>(t.tensor_shape().dim(0).size()) * 3) {
+        return BadValue(run, event, v->tag(), "a histogram tensor must be float or double of shape [k, 3]");
+      }
+      const size_t k = values.size() / 3;
+      row.limits.push_back(k > 0 ? values[0] : 0.0);
+      row.counts.push_back(0);
+      for (size_t b = 0; b < k; ++b) {
+        row.limits.push_back(values[3 * b + 1]);
+        row.counts.push_back(values[3 * b + 2]);
+        row.num += values[3 * b + 2];
+      }
+      row.min = row.limits.front();
+      row.max = row.limits.back();
+      row.sum = row.sum_squares = std::numeric_limits<double>::quiet_NaN();
+    }
+    SeriesOf(tables_.histograms, v->tag()).push_back(std::move(row));
+    return OkStatus();
+  }
+
+  Status AddText(const std::string& run, const EventView& event, size_t i) {
+    TFCOMPAT_ASSIGN_OR_RETURN(const tensorflow::Summary::Value* v, Value(run, event, i));
+    const tensorflow::TensorProto& t = v->tensor();
+    if (t.dtype() != tensorflow::DT_STRING || t.string_val_size() == 0) {
+      return BadValue(run, event, v->tag(), "a text tensor must hold strings");
+    }
+    std::string value = t.string_val(0);
+    if (t.string_val_size() > 1) {
+      // A table: its cells as a JSON array, row by row.
+      nlohmann::json cells = nlohmann::json::array();
+      for (const std::string& cell : t.string_val()) cells.push_back(cell);
+      value = cells.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    }
+    std::string_view tag = v->tag();
+    if (tag.ends_with(kTextSuffix)) tag.remove_suffix(kTextSuffix.size());
+    SeriesOf(tables_.text, tag).push_back({event.step, event.wall_time, std::move(value)});
+    return OkStatus();
+  }
+
+  Status AddSessionStart(const std::string& run, const EventView& event, size_t i) {
+    TFCOMPAT_ASSIGN_OR_RETURN(const tensorflow::Summary::Value* v, Value(run, event, i));
+    tensorboard::hparams::HParamsPluginData data;
+    if (!data.ParseFromString(v->metadata().plugin_data().content())) {
+      return BadValue(run, event, v->tag(), "plugin content is not an HParamsPluginData");
+    }
+    for (const auto& [name, value] : data.session_start_info().hparams()) tables_.hparams.push_back({name, value});
+    std::sort(tables_.hparams.begin(), tables_.hparams.end(),
+              [](const HParamRow& a, const HParamRow& b) { return a.name < b.name; });
+    tables_.has_session_start = true;
+    return OkStatus();
+  }
+
+  const std::vector<bool>& wanted_;
+  RunTables& tables_;
+  std::vector<ScalarRow>* last_scalars_ = nullptr;
+  std::string last_scalar_tag_;
+  tensorflow::Event event_;
+  bool parsed_ = false;
+  int next_value_ = 0;  // Of event_'s values, the first not yet matched.
+};
+
+Status LoadRunTables(const std::string& logdir, bool purge_orphaned_data, const std::vector<bool>& wanted,
+                     RunTables* tables) {
+  const std::string dir = (std::filesystem::path(logdir) / tables->name).string();
+  TFCOMPAT_ASSIGN_OR_RETURN(std::unique_ptr<RunReader> reader,
+                            RunReader::Open(dir, {.purge_orphaned_data = purge_orphaned_data}));
+  RunLoader loader(wanted, tables);
+  EventView event;
+  Status s;
+  while ((s = reader->ReadEvent(&event)).ok()) TFCOMPAT_RETURN_IF_ERROR(loader.Add(dir, event));
+  if (s.code() != StatusCode::kOutOfRange) return s;
+  // Rows by step, as tbparse gives them; ties keep the order they were read.
+  const auto by_step = [](const auto& a, const auto& b) { return a.step < b.step; };
+  const auto sort = [&](auto& series) {
+    for (auto& [tag, rows] : series) {
+      if (!std::is_sorted(rows.begin(), rows.end(), by_step)) std::stable_sort(rows.begin(), rows.end(), by_step);
+    }
+  };
+  sort(tables->scalars);
+  sort(tables->histograms);
+  sort(tables->text);
+  return OkStatus();
+}
+
+std::string CsvField(std::string_view s) {
+  if (s.find_first_of(",\"\r\n") == std::string_view::npos) return std::string(s);
+  std::string quoted = "\"";
+  for (const char c : s) {
+    if (c == '"') quoted += '"';
+    quoted += c;
+  }
+  return quoted + '"';
+}
+
+std::string JsonString(std::string_view s) {
+  return nlohmann::json(std::string(s)).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+// A string field, escaped once for both formats.
+struct Text {
+  explicit Text(std::string_view s) : csv(CsvField(s)), json(JsonString(s)) {}
+  std::string csv, json;
+};
+
+// Writes rows as CSV (RFC 4180: one header line, fields quoted when they
+// hold a comma, quote or line break) or as one JSON object of arrays of row
+// objects, keyed by kind. CSV of one kind has that kind's columns; of
+// several, a leading "kind" column and the union of their columns, empty
+// where a kind has none.
+class TableWriter {
+ public:
+  using Sink = std::function<Status(std::string_view)>;
+
+  TableWriter(bool json, const std::vector<Kind>& kinds, Sink sink) : json_(json), sink_(std::move(sink)) {
+    std::vector<bool> used(std::size(kColumnNames), false);
+    used[kKindColumn] = kinds.size() > 1;
+    for (Kind kind : kinds) {
+      for (Column c : ColumnsOf(kind)) used[c] = true;
+    }
+    for (size_t c = 0; c < used.size(); ++c) {
+      if (used[c]) columns_.push_back(static_cast<Column>(c));
+    }
+    buffer_.reserve(kFlushSize + (64 << 10));
+    if (json_) {
+      buffer_ += '{';
+      return;
+    }
+    for (size_t i = 0; i < columns_.size(); ++i) {
+      if (i > 0) buffer_ += ',';
+      buffer_ += kColumnNames[columns_[i]];
+    }
+    buffer_ += '\n';
+  }
+
+  void BeginKind(Kind kind) {
+    kind_ = kind;
+    if (!json_) return;
+    if (kinds_begun_++ > 0) buffer_ += ',';
+    buffer_ += '"';
+    buffer_ += KindName(kind);
+    buffer_ += "\":[";
+    rows_of_kind_ = 0;
+  }
+
+  void EndKind() {
+    if (json_) buffer_ += rows_of_kind_ > 0 ? "\n]" : "]";
+  }
+
+  void BeginRow() {
+    next_ = 0;
+    if (json_ && rows_of_kind_++ > 0) buffer_ += ',';
+    row_start_ = buffer_.size();
+    if (json_) {
+      buffer_ += "\n{";
+    } else if (columns_.front() == kKindColumn) {
+      buffer_ += KindName(kind_);
+      next_ = 1;
+    }
+  }
+
+  // Appends column `c` (columns in order), its value written by
+  // `append(&buffer, json)`.
+  template <typename Append>
+  void Field(Column c, Append&& append) {
+    if (json_) {
+      if (next_++ > 0) buffer_ += ',';
+      buffer_ += '"';
+      buffer_ += kColumnNames[c];
+      buffer_ += "\":";
+    } else {
+      while (columns_[next_] != c) Separate();
+      Separate();
+    }
+    append(&buffer_, json_);
+  }
+
+  void String(Column c, const Text& text) {
+    Field(c, [&](std::string* out, bool json) { out->append(json ? text.json : text.csv); });
+  }
+
+  template <typename T>
+  void Number(Column c, T value) {
+    Field(c, [&](std::string*, bool) { AppendNumber(value); });
+  }
+
+  void Step(int64_t step) {
+    Field(kStep, [step](std::string* out, bool) {
+      char digits[24];
+      out->append(digits, std::to_chars(digits, digits + sizeof(digits), step).ptr);
+    });
+  }
+
+  // A list of numbers: a JSON array, in CSV as the text of that array.
+  void Numbers(Column c, const std::vector<double>& values) {
+    std::string array = "[";
+    for (size_t i = 0; i < values.size(); ++i) {
+      if (i > 0) array += ',';
+      cli::AppendNumberJson(values[i], &array);
+    }
+    array += ']';
+    Field(c, [&](std::string* out, bool json) { out->append(json ? array : CsvField(array)); });
+  }
+
+  Status EndRow() {
+    if (json_) {
+      buffer_ += '}';
+    } else {
+      while (next_ < columns_.size()) Separate();
+      buffer_ += '\n';
+    }
+    return buffer_.size() >= kFlushSize ? Flush() : OkStatus();
+  }
+
+  // The text of a scalar row of one series around its step, wall time and
+  // value, cut from a row written as above: scalar rows, by the million,
+  // are then four appends and three numbers.
+  struct ScalarTemplate {
+    std::string before_step, before_wall_time, before_value, after_value;
+  };
+
+  ScalarTemplate MakeScalarTemplate(const Text& run, const Text& tag) {
+    const size_t start = buffer_.size();
+    const int64_t rows = rows_of_kind_;
+    size_t marks[3];
+    int m = 0;
+    const auto mark = [&](std::string* out, bool) { marks[m++] = out->size(); };
+    BeginRow();
+    const size_t row = row_start_;
+    String(kRun, run);
+    String(kTag, tag);
+    Field(kStep, mark);
+    Field(kWallTime, mark);
+    Field(kValue, mark);
+    if (json_) {
+      buffer_ += '}';
+    } else {
+      while (next_ < columns_.size()) Separate();
+      buffer_ += '\n';
+    }
+    ScalarTemplate t{buffer_.substr(row, marks[0] - row), buffer_.substr(marks[0], marks[1] - marks[0]),
+                     buffer_.substr(marks[1], marks[2] - marks[1]), buffer_.substr(marks[2])};
+    buffer_.resize(start);
+    rows_of_kind_ = rows;
+    return t;
+  }
+
+  Status WriteScalarRow(const ScalarTemplate& t, const ScalarRow& row) {
+    if (json_ && rows_of_kind_++ > 0) buffer_ += ',';
+    buffer_ += t.before_step;
+    char digits[24];
+    buffer_.append(digits, std::to_chars(digits, digits + sizeof(digits), row.step).ptr);
+    buffer_ += t.before_wall_time;
+    AppendNumber(row.wall_time);
+    buffer_ += t.before_value;
+    if (row.is_double) {
+      AppendNumber(row.value);
+    } else {
+      AppendNumber(static_cast<float>(row.value));
+    }
+    buffer_ += t.after_value;
+    return buffer_.size() >= kFlushSize ? Flush() : OkStatus();
+  }
+
+  Status Finish() {
+    if (json_) buffer_ += "}\n";
+    return Flush();
+  }
+
+ private:
+  static constexpr size_t kFlushSize = size_t{1} << 20;
+
+  template <typename T>
+  void AppendNumber(T value) {
+    if (json_) {
+      cli::AppendNumberJson(value, &buffer_);
+    } else {
+      cli::AppendNumber(value, &buffer_);
+    }
+  }
+
+  // Ends the field before column next_ (CSV).
+  void Separate() {
+    if (next_++ > 0) buffer_ += ',';
+  }
+
+  Status Flush() {
+    Status s = sink_(buffer_);
+    buffer_.clear();
+    return s;
+  }
+
+  const bool json_;
+  Sink sink_;
+  std::vector<Column> columns_;  // CSV
+  std::string buffer_;
+  Kind kind_ = Kind::kScalars;
+  size_t next_ = 0;       // Index (CSV) or count (JSON) of the row's next field.
+  size_t row_start_ = 0;  // Where the current row's text begins in buffer_.
+  int kinds_begun_ = 0;
+  int64_t rows_of_kind_ = 0;
+};
+
+void HParamValue(TableWriter& writer, const google::protobuf::Value& value) {
+  switch (value.kind_case()) {
+    case google::protobuf::Value::kNumberValue:
+      writer.Number(kValue, value.number_value());
+      break;
+    case google::protobuf::Value::kStringValue:
+      writer.String(kValue, Text(value.string_value()));
+      break;
+    case google::protobuf::Value::kBoolValue:
+      writer.Field(kValue, [&](std::string* out, bool) { out->append(value.bool_value() ? "true" : "false"); });
+      break;
+    default:  // No value: an empty CSV field, JSON null.
+      writer.Field(kValue, [](std::string* out, bool json) {
+        if (json) out->append("null");
+      });
+  }
+}
+
+Status WriteKind(Kind kind, const std::vector<RunTables>& runs, TableWriter& writer) {
+  writer.BeginKind(kind);
+  for (const RunTables& run : runs) {
+    const Text run_name(run.name);
+    if (kind == Kind::kHParams) {
+      for (const HParamRow& row : run.hparams) {
+        writer.BeginRow();
+        writer.String(kRun, run_name);
+        writer.String(kTag, Text(row.name));
+        HParamValue(writer, row.value);
+        TFCOMPAT_RETURN_IF_ERROR(writer.EndRow());
+      }
+      continue;
+    }
+    // The columns every series kind starts with.
+    const auto begin_row = [&](const Text& tag, const auto& row) {
+      writer.BeginRow();
+      writer.String(kRun, run_name);
+      writer.String(kTag, tag);
+      writer.Step(row.step);
+      writer.Number(kWallTime, row.wall_time);
+    };
+    if (kind == Kind::kScalars) {
+      for (const auto& [tag_name, rows] : run.scalars) {
+        const TableWriter::ScalarTemplate row_template = writer.MakeScalarTemplate(run_name, Text(tag_name));
+        for (const ScalarRow& row : rows) TFCOMPAT_RETURN_IF_ERROR(writer.WriteScalarRow(row_template, row));
+      }
+    } else if (kind == Kind::kHistograms) {
+      for (const auto& [tag_name, rows] : run.histograms) {
+        const Text tag(tag_name);
+        for (const HistogramRow& row : rows) {
+          begin_row(tag, row);
+          writer.Number(kMin, row.min);
+          writer.Number(kMax, row.max);
+          writer.Number(kNum, row.num);
+          writer.Number(kSum, row.sum);
+          writer.Number(kSumSquares, row.sum_squares);
+          writer.Numbers(kLimits, row.limits);
+          writer.Numbers(kCounts, row.counts);
+          TFCOMPAT_RETURN_IF_ERROR(writer.EndRow());
+        }
+      }
+    } else {
+      for (const auto& [tag_name, rows] : run.text) {
+        const Text tag(tag_name);
+        for (const TextRow& row : rows) {
+          begin_row(tag, row);
+          writer.String(kValue, Text(row.value));
+          TFCOMPAT_RETURN_IF_ERROR(writer.EndRow());
+        }
+      }
+    }
+  }
+  writer.EndKind();
+  return OkStatus();
+}
+
+}  // namespace
+
+void SetupExport(CLI::App& app, Action* action) {
+  auto options = std::make_shared<ExportOptions>();
+  auto json = std::make_shared<bool>(false);
+  CLI::App* sub = app.add_subcommand("export", "Every run and tag as CSV or JSON tables, one per kind");
+  sub->add_option("LOGDIR", options->logdir, "Directory of runs")->required();
+  CLI::Option* json_flag = cli::AddJsonFlag(sub, json.get());
+  sub->add_option("--format", options->format, "csv (default) or json (the same as --json)")
+      ->check(CLI::IsMember({"csv", "json"}))
+      ->excludes(json_flag);
+  sub->add_option("-o,--output", options->output, "Write to this file (atomically) rather than stdout");
+  sub->add_option("--kinds", options->kinds, "Kinds to export, comma-separated")
+      ->delimiter(',')
+      ->check(CLI::IsMember({"scalars", "histograms", "text", "hparams"}));
+  AddPurgeOrphanedDataOption(*sub, options->purge_orphaned_data);
+  sub->callback([options, json, action] {
+    if (*json) options->format = "json";
+    *action = [options](std::ostream& out, std::ostream& err) { return RunExport(*options, out, err); };
+  });
+}
+
+int RunExport(const ExportOptions& options, std::ostream& out, std::ostream& err) {
+  std::vector<bool> wanted(std::size(kKinds), false);
+  for (const std::string& name : options.kinds) {
+    const auto* it = std::find(std::begin(kKindNames), std::end(kKindNames), name);
+    if (it == std::end(kKindNames)) {
+      return cli::ReportError(kTool, InvalidArgumentError("unknown kind '" + name + "'"), err, cli::kExitUsage);
+    }
+    wanted[it - std::begin(kKindNames)] = true;
+  }
+  std::vector<Kind> kinds;
+  for (Kind kind : kKinds) {
+    if (wanted[static_cast<int>(kind)]) kinds.push_back(kind);
+  }
+  if (kinds.empty()) return cli::ReportError(kTool, InvalidArgumentError("no kind to export"), err, cli::kExitUsage);
+
+  auto run_names = FindRuns(options.logdir);
+  if (!run_names.ok()) return cli::ReportError(kTool, run_names.status(), err);
+  if (run_names->empty()) {
+    return cli::ReportError(kTool, NotFoundError("no event files found within logdir " + options.logdir), err);
+  }
+  std::vector<RunTables> runs(run_names->size());
+  for (size_t i = 0; i < runs.size(); ++i) {
+    runs[i].name = (*run_names)[i];
+    Status s = LoadRunTables(options.logdir, options.purge_orphaned_data, wanted, &runs[i]);
+    if (!s.ok()) return cli::ReportError(kTool, s, err);
+  }
+
+  std::unique_ptr<AtomicFileWriter> file;
+  TableWriter::Sink sink = [&out](std::string_view data) {
+    out.write(data.data(), static_cast<std::streamsize>(data.size()));
+    return out ? OkStatus() : UnknownError("writing the output failed");
+  };
+  if (!options.output.empty()) {
+    auto created = AtomicFileWriter::Create(Env::Default(), options.output);
+    if (!created.ok()) return cli::ReportError(kTool, created.status(), err);
+    file = std::move(*created);
+    sink = [&file](std::string_view data) { return file->Append(data); };
+  }
+  TableWriter writer(options.format == "json", kinds, sink);
+  Status s;
+  for (Kind kind : kinds) {
+    s = WriteKind(kind, runs, writer);
+    if (!s.ok()) break;
+  }
+  if (s.ok()) s = writer.Finish();
+  if (s.ok() && file != nullptr) s = file->Commit();
+  if (!s.ok()) return cli::ReportError(kTool, s, err);
+  return cli::kExitOk;
+}
+
+}  // namespace tfcompat::event_tool
