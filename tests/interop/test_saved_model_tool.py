@@ -105,22 +105,23 @@ def show(bin_dir, *args):
     return run([bin_dir / "saved_model_tool", "show", *args]).stdout
 
 
-# The signature shown on its own (--all shows every signature the same way,
+# The signature shown on its own, for the models whose every mode is
+# compared (for the others, --all, which shows every signature the same way,
 # indented): for the module, the one with a scalar and an unknown rank.
-SIGNATURE = {"tf_estimator": "serving_default", "tf_estimator_raw": "predict", "tf_module": "describe",
-             "ours": "serving_default", "ours_raw": "predict"}
+SIGNATURE = {"tf_estimator": "serving_default", "tf_module": "describe", "ours": "serving_default"}
 
 
-@pytest.mark.parametrize("name", SIGNATURE)
+@pytest.mark.parametrize("name", ["tf_estimator", "tf_estimator_raw", "tf_module", "ours", "ours_raw"])
 def test_show_prints_what_saved_model_cli_prints(exports, bin_dir, name):
     path = exports[name]
-    assert show(bin_dir, path) == saved_model_cli("--dir", path)
-    assert show(bin_dir, path, "--tag_set", "serve") == saved_model_cli("--dir", path, "--tag_set", "serve")
-    one = ["--tag_set", "serve", "--signature_def", SIGNATURE[name]]
-    assert show(bin_dir, path, *one) == saved_model_cli("--dir", path, *one)
     theirs = saved_model_cli("--dir", path, "--all")
     assert ("\nConcrete Functions:" in theirs) == (name == "tf_module")
     assert show(bin_dir, path, "--all") == normalize(theirs)
+    if name in SIGNATURE:
+        assert show(bin_dir, path) == saved_model_cli("--dir", path)
+        assert show(bin_dir, path, "--tag_set", "serve") == saved_model_cli("--dir", path, "--tag_set", "serve")
+        one = ["--tag_set", "serve", "--signature_def", SIGNATURE[name]]
+        assert show(bin_dir, path, *one) == saved_model_cli("--dir", path, *one)
 
 
 def test_expected_output_of_the_unit_tests_is_saved_model_cli_output(testdata):
