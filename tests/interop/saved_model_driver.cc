@@ -1,26 +1,29 @@
 // SPDX-License-Identifier: Apache-2.0
-// Test driver for test_saved_model.py and test_onnx.py: trains a canned
-// Estimator on an Iris-style CSV (TF header row; features SepalLength,
-// SepalWidth, PetalLength, PetalWidth) and exports its latest checkpoint as
-// a SavedModel (receiver parsing or raw) or as ONNX, printing the export's
-// path.
+// Test driver for the SavedModel tests (saved_model_common.py) and
+// test_onnx.py: trains a canned Estimator on an Iris-style CSV (TF header
+// row; features SepalLength, SepalWidth, PetalLength, PetalWidth) and exports
+// its latest checkpoint as a SavedModel (receiver parsing or raw) or as ONNX,
+// printing the export's path.
 //
 //   saved_model_driver <dnn_classifier|dnn_regressor|linear_classifier> <n_classes>
 //                      <model_dir> <train_csv> <steps> <export_dir_base> <parsing|raw|onnx>
 //                      [--activation=<relu|relu6|elu|tanh|sigmoid|linear>] [--dropout=<p>]
-//                      [--predict_csv=<csv>]
+//                      [--label_vocabulary=<name>,<name>,...] [--predict_csv=<csv>]
 //
 // steps 0 trains nothing (exports what model_dir holds). DNNs have hidden
-// units [10, 10], ReLU and no dropout unless told; the seed is fixed. With
-// --predict_csv (the same layout), a second line follows the path: our
-// Estimator::Predict on that file's rows as JSON, {"logits": [[...], ...],
-// "probabilities", "class_ids", "classes", "logistic", "predictions"} (the
-// fields the model has), floats exactly (shortest round-trip).
+// units [10, 10], ReLU and no dropout unless told; the seed is fixed.
+// --label_vocabulary names a classifier's classes (the CSV's labels stay
+// class ids). With --predict_csv (the same layout), a second line follows
+// the path: our Estimator::Predict on that file's rows as JSON,
+// {"logits": [[...], ...], "probabilities", "class_ids", "classes",
+// "logistic", "predictions"} (the fields the model has), floats exactly
+// (shortest round-trip).
 #include <cstdlib>
 #include <iostream>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
+#include <sstream>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -57,6 +60,14 @@ std::optional<std::string> Flag(int argc, char** argv, int first, std::string_vi
     if (arg.starts_with(prefix)) return std::string(arg.substr(prefix.size()));
   }
   return std::nullopt;
+}
+
+// The names of a comma-separated list.
+std::vector<std::string> SplitList(const std::string& list) {
+  std::vector<std::string> names;
+  std::stringstream in(list);
+  for (std::string name; std::getline(in, name, ',');) names.push_back(name);
+  return names;
 }
 
 // Rows of `values` (row-major, `width` per row).
@@ -99,7 +110,7 @@ nlohmann::json PredictionsJson(const std::vector<model::Predictions>& batches) {
 int main(int argc, char** argv) {
   if (argc < 8) {
     std::cerr << "usage: saved_model_driver MODEL N_CLASSES MODEL_DIR TRAIN_CSV STEPS EXPORT_DIR_BASE parsing|raw|onnx "
-                 "[--activation=NAME] [--dropout=P] [--predict_csv=CSV]\n";
+                 "[--activation=NAME] [--dropout=P] [--label_vocabulary=NAME,...] [--predict_csv=CSV]\n";
     return 2;
   }
   const std::string kind = argv[1], model_dir = argv[3], train_csv = argv[4], export_base = argv[6],
@@ -109,6 +120,7 @@ int main(int argc, char** argv) {
   const std::optional<std::string> activation = Flag(argc, argv, 8, "activation");
   const std::optional<std::string> dropout = Flag(argc, argv, 8, "dropout");
   const std::optional<std::string> predict_csv = Flag(argc, argv, 8, "predict_csv");
+  const std::vector<std::string> vocabulary = SplitList(Flag(argc, argv, 8, "label_vocabulary").value_or(""));
   const std::vector<std::string> names = {"SepalLength", "SepalWidth", "PetalLength", "PetalWidth"};
   std::vector<model::NumericColumn> columns;
   for (const std::string& name : names) columns.emplace_back(name);
@@ -124,6 +136,7 @@ int main(int argc, char** argv) {
     options.n_classes = n_classes;
     if (activation) options.activation_fn = Check(model::ParseActivation(*activation), "activation");
     if (dropout) options.dropout = std::stof(*dropout);
+    options.label_vocabulary = vocabulary;
     estimator = Check(Estimator::DNNClassifier(options, config, quiet), "DNNClassifier");
   } else if (kind == "dnn_regressor") {
     model::DNNRegressorOptions options;
@@ -136,6 +149,7 @@ int main(int argc, char** argv) {
     model::LinearClassifierOptions options;
     options.feature_columns = columns;
     options.n_classes = n_classes;
+    options.label_vocabulary = vocabulary;
     estimator = Check(Estimator::LinearClassifier(options, config, quiet), "LinearClassifier");
   } else {
     std::cerr << "unknown model " << kind << "\n";
