@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "tfcompat/checkpoint/checkpoint.h"
 
-#include <google/protobuf/io/tokenizer.h>
 #include <google/protobuf/text_format.h>
 #include <unistd.h>
 
@@ -10,6 +9,7 @@
 
 #include "checkpoint/checkpoint_internal.h"
 #include "io/file.h"
+#include "io/text_proto.h"
 #include "tfcompat/base/status_macros.h"
 #include "tfcompat/tensorflow/checkpoint_state.pb.h"
 
@@ -18,18 +18,6 @@ namespace {
 
 constexpr std::string_view kStateFileName = "checkpoint";
 constexpr uint64_t kMaxStateFileSize = 64 << 20;
-
-// Keeps the first parse error for our message instead of protobuf's log.
-class FirstErrorCollector : public google::protobuf::io::ErrorCollector {
- public:
-  void AddError(int line, int column, const std::string& message) override {
-    if (error_.empty()) error_ = std::to_string(line + 1) + ":" + std::to_string(column + 1) + ": " + message;
-  }
-  const std::string& error() const { return error_; }
-
- private:
-  std::string error_;
-};
 
 bool IsAbsolute(std::string_view path) { return !path.empty() && path[0] == '/'; }
 
@@ -119,11 +107,8 @@ std::string FormatCheckpointState(const CheckpointState& state) {
 
 StatusOr<CheckpointState> ParseCheckpointState(std::string_view text) {
   tensorflow::CheckpointState proto;
-  google::protobuf::TextFormat::Parser parser;
-  FirstErrorCollector errors;
-  parser.RecordErrorsTo(&errors);
-  if (!parser.ParseFromString(std::string(text), &proto)) {
-    return InvalidArgumentError("not a text-format CheckpointState: " + errors.error());
+  if (Status parsed = ParseTextProto(text, &proto); !parsed.ok()) {
+    return InvalidArgumentError("not a text-format CheckpointState: " + parsed.message());
   }
   CheckpointState state;
   state.model_checkpoint_path = proto.model_checkpoint_path();

@@ -87,7 +87,7 @@ if(MODE STREQUAL "shared")
 endif()
 
 # The installed tools run.
-foreach(tool estimator ckpt_tool event_tool)
+foreach(tool estimator ckpt_tool event_tool saved_model_tool)
   run_step("${prefix}/bin/${tool}" --help)
 endforeach()
 

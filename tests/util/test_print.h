@@ -6,11 +6,13 @@
 #include <ostream>
 
 #include "tfcompat/base/status.h"
+#include "tfcompat/checkpoint/tensor.h"
 #include "tfcompat/summary/event_file_reader.h"
 
 namespace tfcompat {
 
 inline std::ostream& boost_test_print_type(std::ostream& os, StatusCode code) { return os << StatusCodeName(code); }
+inline std::ostream& boost_test_print_type(std::ostream& os, DataType dtype) { return os << DataTypeName(dtype); }
 inline std::ostream& boost_test_print_type(std::ostream& os, ValueKind kind) { return os << ValueKindName(kind); }
 inline std::ostream& boost_test_print_type(std::ostream& os, EventKind kind) { return os << EventKindName(kind); }
 

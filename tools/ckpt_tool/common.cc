@@ -7,6 +7,7 @@
 
 #include "number_format.h"
 #include "tfcompat/checkpoint/checkpoint.h"
+#include "tfcompat/saved_model/saved_model_reader.h"
 
 namespace tfcompat::ckpt_tool {
 namespace {
@@ -66,8 +67,13 @@ bool IsFloatingPoint(DataType dtype) {
 
 }  // namespace
 
+StatusOr<std::string> ResolveCheckpointPath(const std::string& path) {
+  if (ContainsSavedModel(path)) return SavedModelVariablesPrefix(path);
+  return ResolveCheckpoint(path);
+}
+
 StatusOr<std::unique_ptr<BundleReader>> OpenCheckpoint(const std::string& path) {
-  StatusOr<std::string> prefix = ResolveCheckpoint(path);
+  StatusOr<std::string> prefix = ResolveCheckpointPath(path);
   if (!prefix.ok()) return prefix.status();
   return BundleReader::Open(*prefix);
 }

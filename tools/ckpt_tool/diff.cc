@@ -131,8 +131,8 @@ int RunDiff(const DiffOptions& options, std::ostream& out, std::ostream& err) {
 void SetupDiff(CLI::App& app, Action* action) {
   auto options = std::make_shared<DiffOptions>();
   CLI::App* sub = app.add_subcommand("diff", "Compare two checkpoints (exit 0 equal, 1 differ, 2 error)");
-  sub->add_option("a", options->a, "First checkpoint (prefix or directory)")->required();
-  sub->add_option("b", options->b, "Second checkpoint (prefix or directory)")->required();
+  sub->add_option("a", options->a, "First checkpoint (prefix, directory or SavedModel directory)")->required();
+  sub->add_option("b", options->b, "Second checkpoint (prefix, directory or SavedModel directory)")->required();
   cli::AddJsonFlag(sub, &options->json);
   sub->add_option("--atol", options->atol, "Absolute tolerance (default 0)")->check(cli::NonNegative<double>());
   sub->add_option("--rtol", options->rtol, "Relative tolerance (default 0)")->check(cli::NonNegative<double>());

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // ckpt_tool history DIR [--json]: the checkpoints the state file of DIR
-// lists, oldest first, with step, time (when recorded) and size on disk.
+// lists, oldest first, with step, time (when recorded) and size on disk;
+// for a SavedModel directory, its variables.
 #include <ctime>
 #include <filesystem>
 
@@ -9,20 +10,41 @@
 #include "number_format.h"
 #include "output.h"
 #include "tfcompat/checkpoint/checkpoint.h"
+#include "tfcompat/saved_model/saved_model_reader.h"
 
 namespace tfcompat::ckpt_tool {
 namespace {
 
-// The step of "…/model.ckpt-1234"; -1 when the name has no numeric suffix.
+// The global_step a checkpoint holds (an int64 scalar); -1 without one.
+int64_t GlobalStepOf(const std::string& prefix) {
+  StatusOr<std::unique_ptr<BundleReader>> reader = BundleReader::Open(prefix);
+  if (!reader.ok()) return -1;
+  StatusOr<Tensor> step = (*reader)->Lookup("global_step");
+  if (!step.ok() || step->dtype() != DataType::kInt64 || step->num_elements() != 1) return -1;
+  return step->flat<int64_t>()[0];
+}
+
+// The step of "…/model.ckpt-1234"; for a name without a numeric suffix (a
+// SavedModel's "…/variables/variables"), the global_step it holds, or -1.
 int64_t StepOf(const std::string& prefix) {
   const size_t dash = prefix.rfind('-');
-  if (dash == std::string::npos || dash + 1 == prefix.size() || prefix.size() - dash > 19) return -1;
+  if (dash == std::string::npos || dash + 1 == prefix.size() || prefix.size() - dash > 19) return GlobalStepOf(prefix);
   int64_t step = 0;
   for (size_t i = dash + 1; i < prefix.size(); ++i) {
-    if (prefix[i] < '0' || prefix[i] > '9') return -1;
+    if (prefix[i] < '0' || prefix[i] > '9') return GlobalStepOf(prefix);
     step = step * 10 + (prefix[i] - '0');
   }
   return step;
+}
+
+// DIR's state file; for a SavedModel directory, its one checkpoint: the
+// variables.
+StatusOr<CheckpointState> HistoryOf(const std::string& dir) {
+  if (!ContainsSavedModel(dir)) return ReadCheckpointState(dir);
+  CheckpointState state;
+  state.model_checkpoint_path = SavedModelVariablesPrefix(dir);
+  state.all_model_checkpoint_paths = {state.model_checkpoint_path};
+  return state;
 }
 
 std::string IsoTime(double seconds) {
@@ -37,7 +59,7 @@ std::string IsoTime(double seconds) {
 }  // namespace
 
 int RunHistory(const HistoryOptions& options, std::ostream& out, std::ostream& err) {
-  StatusOr<CheckpointState> state = ReadCheckpointState(options.dir);
+  StatusOr<CheckpointState> state = HistoryOf(options.dir);
   if (!state.ok()) return cli::ReportError(kTool, state.status(), err);
   nlohmann::json rows = nlohmann::json::array();
   const auto& paths = state->all_model_checkpoint_paths;
@@ -78,7 +100,8 @@ int RunHistory(const HistoryOptions& options, std::ostream& out, std::ostream& e
 void SetupHistory(CLI::App& app, Action* action) {
   auto options = std::make_shared<HistoryOptions>();
   CLI::App* sub = app.add_subcommand("history", "Checkpoints in a directory's state file: step, time, size");
-  sub->add_option("dir", options->dir, "Model directory (holding the `checkpoint` file)")->required();
+  sub->add_option("dir", options->dir, "Model directory (holding the `checkpoint` file), or a SavedModel directory")
+      ->required();
   cli::AddJsonFlag(sub, &options->json);
   sub->callback([options, action] {
     *action = [options](std::ostream& out, std::ostream& err) { return RunHistory(*options, out, err); };

@@ -44,7 +44,9 @@ int RunList(const ListOptions& options, std::ostream& out, std::ostream& err) {
 void SetupList(CLI::App& app, Action* action) {
   auto options = std::make_shared<ListOptions>();
   CLI::App* sub = app.add_subcommand("list", "List tensors: name, dtype, shape, bytes; totals");
-  sub->add_option("path", options->path, "Checkpoint prefix, or a directory (its latest checkpoint)")->required();
+  sub->add_option("path", options->path,
+                  "Checkpoint prefix, a directory (its latest checkpoint) or a SavedModel directory (its variables)")
+      ->required();
   cli::AddJsonFlag(sub, &options->json);
   sub->add_option("--filter", options->filter, "Only names matching this shell glob");
   sub->callback([options, action] {

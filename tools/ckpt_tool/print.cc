@@ -81,7 +81,9 @@ int RunPrint(const PrintOptions& options, std::ostream& out, std::ostream& err) 
 void SetupPrint(CLI::App& app, Action* action) {
   auto options = std::make_shared<PrintOptions>();
   CLI::App* sub = app.add_subcommand("print", "Print tensor values (summaries; --json: every value)");
-  sub->add_option("path", options->path, "Checkpoint prefix, or a directory (its latest checkpoint)")->required();
+  sub->add_option("path", options->path,
+                  "Checkpoint prefix, a directory (its latest checkpoint) or a SavedModel directory (its variables)")
+      ->required();
   sub->add_option("names", options->names, "Tensors to print (default: all)");
   cli::AddJsonFlag(sub, &options->json);
   sub->callback([options, action] {

@@ -10,7 +10,7 @@
 namespace tfcompat::ckpt_tool {
 
 int RunValidate(const ValidateOptions& options, std::ostream& out, std::ostream& err) {
-  StatusOr<std::string> prefix = ResolveCheckpoint(options.path);
+  StatusOr<std::string> prefix = ResolveCheckpointPath(options.path);
   if (!prefix.ok()) return cli::ReportError(kTool, prefix.status(), err);
   StatusOr<std::unique_ptr<BundleReader>> reader = BundleReader::Open(*prefix);
   if (!reader.ok()) return cli::ReportError(kTool, reader.status(), err, cli::kExitCheckFailed);
@@ -27,7 +27,9 @@ int RunValidate(const ValidateOptions& options, std::ostream& out, std::ostream&
 void SetupValidate(CLI::App& app, Action* action) {
   auto options = std::make_shared<ValidateOptions>();
   CLI::App* sub = app.add_subcommand("validate", "Check every block and tensor CRC, size and offset");
-  sub->add_option("path", options->path, "Checkpoint prefix, or a directory (its latest checkpoint)")->required();
+  sub->add_option("path", options->path,
+                  "Checkpoint prefix, a directory (its latest checkpoint) or a SavedModel directory (its variables)")
+      ->required();
   sub->callback([options, action] {
     *action = [options](std::ostream& out, std::ostream& err) { return RunValidate(*options, out, err); };
   });

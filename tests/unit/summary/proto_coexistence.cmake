@@ -17,6 +17,8 @@ set(_tf_proto_paths
   tfcompat/tensorflow/checkpoint_state.proto=tensorflow/python/training/checkpoint_state.proto
   tfcompat/tensorflow/attr_value.proto=tensorflow/core/framework/attr_value.proto
   tfcompat/tensorflow/node_def.proto=tensorflow/core/framework/node_def.proto
+  tfcompat/tensorflow/op_def.proto=tensorflow/core/framework/op_def.proto
+  tfcompat/tensorflow/function.proto=tensorflow/core/framework/function.proto
   tfcompat/tensorflow/graph.proto=tensorflow/core/framework/graph.proto)
 
 set(_tf_proto_dir ${CMAKE_CURRENT_BINARY_DIR}/tensorflow_protos)

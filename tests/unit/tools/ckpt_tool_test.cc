@@ -9,6 +9,7 @@
 #include "command_line.h"
 #include "commands.h"
 #include "tfcompat/checkpoint/checkpoint.h"
+#include "util/saved_models.h"
 #include "util/temp_dir.h"
 #include "util/text.h"
 
@@ -128,6 +129,43 @@ BOOST_AUTO_TEST_CASE(HistoryListsStateFile) {
   BOOST_TEST(doc["checkpoints"][1]["latest"].get<bool>());
   BOOST_TEST(doc["checkpoints"][1]["bytes"].get<int64_t>() > 0);
   BOOST_TEST(RunHistory({.dir = dir.file("none"), .json = false}, out, err) == kExitError);
+}
+
+BOOST_AUTO_TEST_CASE(SavedModelDirectoryStandsForItsVariables) {
+  // TF 1.14's SavedModelBuilder: variables a, a2, b, c, c2.
+  const std::string tf_export = testing::TfServingModel("half_plus_two_cpu");
+  const std::string variables = tf_export + "/variables/variables";
+  std::ostringstream list, err;
+  BOOST_REQUIRE_EQUAL(RunList({.path = tf_export, .json = true, .filter = ""}, list, err), kExitOk);
+  const auto doc = nlohmann::json::parse(list.str());
+  BOOST_TEST(doc["checkpoint"].get<std::string>() == variables);
+  BOOST_TEST(doc["total_tensors"].get<int64_t>() == 5);
+  std::ostringstream print;
+  BOOST_REQUIRE_EQUAL(RunPrint({.path = tf_export, .names = {"a"}, .json = false}, print, err), kExitOk);
+  BOOST_TEST(print.str().starts_with("a  float32  []\n  [0.5]\n"), print.str());
+  std::ostringstream valid;
+  BOOST_REQUIRE_EQUAL(RunValidate({.path = tf_export}, valid, err), kExitOk);
+  BOOST_TEST(valid.str().starts_with("OK " + variables + ": 5 tensors"), valid.str());
+  std::ostringstream diff;
+  BOOST_TEST(RunDiff({.a = tf_export, .b = variables, .json = false, .atol = 0, .rtol = 0}, diff, err) == kExitOk);
+
+  // Our export: history lists the variables at the global_step they hold.
+  TempDir dir;
+  const std::string ours = testing::ExportIrisClassifier(dir);
+  std::ostringstream history;
+  BOOST_REQUIRE_EQUAL(RunHistory({.dir = ours, .json = true}, history, err), kExitOk);
+  const auto rows = nlohmann::json::parse(history.str())["checkpoints"];
+  BOOST_REQUIRE_EQUAL(rows.size(), 1u);
+  BOOST_TEST(rows[0]["path"].get<std::string>() == ours + "/variables/variables");
+  BOOST_TEST(rows[0]["step"].get<int64_t>() == 3);
+  BOOST_TEST(rows[0]["latest"].get<bool>());
+  BOOST_TEST(rows[0]["exists"].get<bool>());
+
+  // A SavedModel without variables: the missing index is named.
+  testing::WriteTaggedSavedModel(dir.file("bare"), {{"serve"}});
+  std::ostringstream none, none_err;
+  BOOST_TEST(RunList({.path = dir.file("bare"), .json = false, .filter = ""}, none, none_err) == kExitError);
+  BOOST_TEST(Contains(none_err.str(), dir.file("bare") + "/variables/variables.index"), none_err.str());
 }
 
 BOOST_AUTO_TEST_CASE(UsageErrorsExitOneWithAnErrorLine) {
