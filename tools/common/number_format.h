@@ -14,6 +14,7 @@
 #ifndef TFCOMPAT_TOOLS_COMMON_NUMBER_FORMAT_H_
 #define TFCOMPAT_TOOLS_COMMON_NUMBER_FORMAT_H_
 
+#include <cstddef>
 #include <nlohmann/json.hpp>
 #include <string>
 
@@ -33,6 +34,13 @@ void AppendNumber(double value, std::string* out);
 void AppendNumber(float value, std::string* out);
 void AppendNumberJson(double value, std::string* out);
 void AppendNumberJson(float value, std::string* out);
+
+// The most characters WriteNumber writes.
+inline constexpr size_t kMaxNumberChars = 32;
+// The text AppendNumber (or with `json`, AppendNumberJson) appends, written
+// at `out`, which has room for kMaxNumberChars; returns its end.
+char* WriteNumber(double value, bool json, char* out);
+char* WriteNumber(float value, bool json, char* out);
 
 }  // namespace tfcompat::cli
 

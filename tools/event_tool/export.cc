@@ -8,9 +8,9 @@
 #include <CLI/CLI.hpp>
 #include <algorithm>
 #include <charconv>
+#include <cstring>
 #include <filesystem>
 #include <functional>
-#include <map>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
@@ -21,6 +21,7 @@
 #include "io/file.h"
 #include "number_format.h"
 #include "subcommands.h"
+#include "summary/tag_map.h"
 #include "tfcompat/base/status_macros.h"
 #include "tfcompat/summary/run_reader.h"
 #include "tfcompat/tensorboard/hparams.pb.h"
@@ -101,7 +102,7 @@ struct HParamRow {
 };
 
 template <typename Row>
-using SeriesByTag = std::map<std::string, std::vector<Row>, std::less<>>;
+using SeriesByTag = TagMap<std::vector<Row>>;
 
 struct RunTables {
   std::string name;
@@ -111,13 +112,6 @@ struct RunTables {
   std::vector<HParamRow> hparams;  // By name; from the run's first session start.
   bool has_session_start = false;
 };
-
-template <typename Row>
-std::vector<Row>& SeriesOf(SeriesByTag<Row>& series, std::string_view tag) {
-  auto it = series.find(tag);
-  if (it == series.end()) it = series.emplace(std::string(tag), std::vector<Row>()).first;
-  return it->second;
-}
 
 // The values of a float or double tensor, from tensor_content or the
 // repeated field.
@@ -157,7 +151,7 @@ class RunLoader {
     for (size_t i = 0; i < event.values.size(); ++i) {
       const SummaryValueView& v = event.values[i];
       if (v.kind == ValueKind::kScalar && Wanted(Kind::kScalars)) {
-        Scalars(v.tag).push_back({event.step, event.wall_time, v.scalar, v.scalar_is_double});
+        tables_.scalars[v.tag].push_back({event.step, event.wall_time, v.scalar, v.scalar_is_double});
       } else if (v.kind == ValueKind::kHistogram && Wanted(Kind::kHistograms)) {
         TFCOMPAT_RETURN_IF_ERROR(AddHistogram(run, event, i));
       } else if (v.kind == ValueKind::kText && Wanted(Kind::kText)) {
@@ -172,16 +166,6 @@ class RunLoader {
 
  private:
   bool Wanted(Kind kind) const { return wanted_[static_cast<int>(kind)]; }
-
-  // Scalar tags usually come in the same order event after event: the last
-  // series found is tried first.
-  std::vector<ScalarRow>& Scalars(const std::string& tag) {
-    if (last_scalars_ == nullptr || tag != last_scalar_tag_) {
-      last_scalars_ = &SeriesOf(tables_.scalars, tag);
-      last_scalar_tag_ = tag;
-    }
-    return *last_scalars_;
-  }
 
   // The summary value of `event` that `event.values[i]` views, parsed with
   // protobuf (once per event) for what the EventView does not carry. The
@@ -242,7 +226,7 @@ class RunLoader {
       row.max = row.limits.back();
       row.sum = row.sum_squares = std::numeric_limits<double>::quiet_NaN();
     }
-    SeriesOf(tables_.histograms, v->tag()).push_back(std::move(row));
+    tables_.histograms[v->tag()].push_back(std::move(row));
     return OkStatus();
   }
 
@@ -261,7 +245,7 @@ class RunLoader {
     }
     std::string_view tag = v->tag();
     if (tag.ends_with(kTextSuffix)) tag.remove_suffix(kTextSuffix.size());
-    SeriesOf(tables_.text, tag).push_back({event.step, event.wall_time, std::move(value)});
+    tables_.text[tag].push_back({event.step, event.wall_time, std::move(value)});
     return OkStatus();
   }
 
@@ -280,8 +264,6 @@ class RunLoader {
 
   const std::vector<bool>& wanted_;
   RunTables& tables_;
-  std::vector<ScalarRow>* last_scalars_ = nullptr;
-  std::string last_scalar_tag_;
   tensorflow::Event event_;
   bool parsed_ = false;
   int next_value_ = 0;  // Of event_'s values, the first not yet matched.
@@ -300,7 +282,7 @@ Status LoadRunTables(const std::string& logdir, bool purge_orphaned_data, const 
   // Rows by step, as tbparse gives them; ties keep the order they were read.
   const auto by_step = [](const auto& a, const auto& b) { return a.step < b.step; };
   const auto sort = [&](auto& series) {
-    for (auto& [tag, rows] : series) {
+    for (auto&& [tag, rows] : series.items()) {
       if (!std::is_sorted(rows.begin(), rows.end(), by_step)) std::stable_sort(rows.begin(), rows.end(), by_step);
     }
   };
@@ -330,6 +312,38 @@ struct Text {
   std::string csv, json;
 };
 
+// Text being written: a buffer whose bytes past size() are room to write
+// into, so that a row of numbers is formatted in place.
+class OutputBuffer {
+ public:
+  explicit OutputBuffer(size_t capacity) : bytes_(capacity, '\0') {}
+
+  size_t size() const { return size_; }
+  std::string_view view() const { return {bytes_.data(), size_}; }
+  void Truncate(size_t size) { size_ = size; }
+
+  // At least `n` bytes to write into, at the end; Advance(end) keeps those
+  // written.
+  char* Room(size_t n) {
+    if (bytes_.size() - size_ < n) bytes_.resize(std::max(2 * bytes_.size(), size_ + n));
+    return bytes_.data() + size_;
+  }
+  void Advance(const char* end) { size_ = end - bytes_.data(); }
+
+  void Append(std::string_view s) {
+    std::memcpy(Room(s.size()), s.data(), s.size());
+    size_ += s.size();
+  }
+  void Append(char c) {
+    *Room(1) = c;
+    ++size_;
+  }
+
+ private:
+  std::string bytes_;  // Its size is the capacity.
+  size_t size_ = 0;
+};
+
 // Writes rows as CSV (RFC 4180: one header line, fields quoted when they
 // hold a comma, quote or line break) or as one JSON object of arrays of row
 // objects, keyed by kind. CSV of one kind has that kind's columns; of
@@ -339,7 +353,8 @@ class TableWriter {
  public:
   using Sink = std::function<Status(std::string_view)>;
 
-  TableWriter(bool json, const std::vector<Kind>& kinds, Sink sink) : json_(json), sink_(std::move(sink)) {
+  TableWriter(bool json, const std::vector<Kind>& kinds, Sink sink)
+      : json_(json), sink_(std::move(sink)), out_(kFlushSize + (64 << 10)) {
     std::vector<bool> used(std::size(kColumnNames), false);
     used[kKindColumn] = kinds.size() > 1;
     for (Kind kind : kinds) {
@@ -348,74 +363,71 @@ class TableWriter {
     for (size_t c = 0; c < used.size(); ++c) {
       if (used[c]) columns_.push_back(static_cast<Column>(c));
     }
-    buffer_.reserve(kFlushSize + (64 << 10));
     if (json_) {
-      buffer_ += '{';
+      out_.Append('{');
       return;
     }
     for (size_t i = 0; i < columns_.size(); ++i) {
-      if (i > 0) buffer_ += ',';
-      buffer_ += kColumnNames[columns_[i]];
+      if (i > 0) out_.Append(',');
+      out_.Append(kColumnNames[columns_[i]]);
     }
-    buffer_ += '\n';
+    out_.Append('\n');
   }
 
   void BeginKind(Kind kind) {
     kind_ = kind;
     if (!json_) return;
-    if (kinds_begun_++ > 0) buffer_ += ',';
-    buffer_ += '"';
-    buffer_ += KindName(kind);
-    buffer_ += "\":[";
+    if (kinds_begun_++ > 0) out_.Append(',');
+    out_.Append('"');
+    out_.Append(KindName(kind));
+    out_.Append("\":[");
     rows_of_kind_ = 0;
   }
 
   void EndKind() {
-    if (json_) buffer_ += rows_of_kind_ > 0 ? "\n]" : "]";
+    if (json_) out_.Append(rows_of_kind_ > 0 ? "\n]" : "]");
   }
 
   void BeginRow() {
     next_ = 0;
-    if (json_ && rows_of_kind_++ > 0) buffer_ += ',';
-    row_start_ = buffer_.size();
+    if (json_ && rows_of_kind_++ > 0) out_.Append(',');
     if (json_) {
-      buffer_ += "\n{";
+      out_.Append("\n{");
     } else if (columns_.front() == kKindColumn) {
-      buffer_ += KindName(kind_);
+      out_.Append(KindName(kind_));
       next_ = 1;
     }
   }
 
   // Appends column `c` (columns in order), its value written by
-  // `append(&buffer, json)`.
+  // `append(&out, json)`.
   template <typename Append>
   void Field(Column c, Append&& append) {
     if (json_) {
-      if (next_++ > 0) buffer_ += ',';
-      buffer_ += '"';
-      buffer_ += kColumnNames[c];
-      buffer_ += "\":";
+      if (next_++ > 0) out_.Append(',');
+      out_.Append('"');
+      out_.Append(kColumnNames[c]);
+      out_.Append("\":");
     } else {
       while (columns_[next_] != c) Separate();
       Separate();
     }
-    append(&buffer_, json_);
+    append(&out_, json_);
   }
 
   void String(Column c, const Text& text) {
-    Field(c, [&](std::string* out, bool json) { out->append(json ? text.json : text.csv); });
+    Field(c, [&](OutputBuffer* out, bool json) { out->Append(json ? text.json : text.csv); });
   }
 
   template <typename T>
   void Number(Column c, T value) {
-    Field(c, [&](std::string*, bool) { AppendNumber(value); });
+    Field(c, [&](OutputBuffer* out, bool json) {
+      out->Advance(cli::WriteNumber(value, json, out->Room(kMaxNumberChars)));
+    });
   }
 
   void Step(int64_t step) {
-    Field(kStep, [step](std::string* out, bool) {
-      char digits[24];
-      out->append(digits, std::to_chars(digits, digits + sizeof(digits), step).ptr);
-    });
+    Field(kStep, [step](OutputBuffer* out, bool) { out->Advance(WriteStep(step, out->Room(kMaxStepChars))); });
   }
 
   // A list of numbers: a JSON array, in CSV as the text of that array.
@@ -426,104 +438,100 @@ class TableWriter {
       cli::AppendNumberJson(values[i], &array);
     }
     array += ']';
-    Field(c, [&](std::string* out, bool json) { out->append(json ? array : CsvField(array)); });
+    Field(c, [&](OutputBuffer* out, bool json) { out->Append(json ? array : CsvField(array)); });
   }
 
   Status EndRow() {
     if (json_) {
-      buffer_ += '}';
+      out_.Append('}');
     } else {
       while (next_ < columns_.size()) Separate();
-      buffer_ += '\n';
+      out_.Append('\n');
     }
-    return buffer_.size() >= kFlushSize ? Flush() : OkStatus();
+    return out_.size() >= kFlushSize ? Flush() : OkStatus();
   }
 
   // The text of a scalar row of one series around its step, wall time and
   // value, cut from a row written as above: scalar rows, by the million,
-  // are then four appends and three numbers.
+  // are then four copies and three numbers.
   struct ScalarTemplate {
     std::string before_step, before_wall_time, before_value, after_value;
   };
 
   ScalarTemplate MakeScalarTemplate(const Text& run, const Text& tag) {
-    const size_t start = buffer_.size();
+    const size_t start = out_.size();
     const int64_t rows = rows_of_kind_;
     size_t marks[3];
     int m = 0;
-    const auto mark = [&](std::string* out, bool) { marks[m++] = out->size(); };
+    const auto mark = [&](OutputBuffer* out, bool) { marks[m++] = out->size(); };
     BeginRow();
-    const size_t row = row_start_;
+    // A JSON row's text starts after the comma that separates it.
+    const size_t row = json_ && rows > 0 ? start + 1 : start;
     String(kRun, run);
     String(kTag, tag);
     Field(kStep, mark);
     Field(kWallTime, mark);
     Field(kValue, mark);
     if (json_) {
-      buffer_ += '}';
+      out_.Append('}');
     } else {
       while (next_ < columns_.size()) Separate();
-      buffer_ += '\n';
+      out_.Append('\n');
     }
-    ScalarTemplate t{buffer_.substr(row, marks[0] - row), buffer_.substr(marks[0], marks[1] - marks[0]),
-                     buffer_.substr(marks[1], marks[2] - marks[1]), buffer_.substr(marks[2])};
-    buffer_.resize(start);
+    const std::string_view text = out_.view();
+    ScalarTemplate t{std::string(text.substr(row, marks[0] - row)),
+                     std::string(text.substr(marks[0], marks[1] - marks[0])),
+                     std::string(text.substr(marks[1], marks[2] - marks[1])), std::string(text.substr(marks[2]))};
+    out_.Truncate(start);
     rows_of_kind_ = rows;
     return t;
   }
 
   Status WriteScalarRow(const ScalarTemplate& t, const ScalarRow& row) {
-    if (json_ && rows_of_kind_++ > 0) buffer_ += ',';
-    buffer_ += t.before_step;
-    char digits[24];
-    buffer_.append(digits, std::to_chars(digits, digits + sizeof(digits), row.step).ptr);
-    buffer_ += t.before_wall_time;
-    AppendNumber(row.wall_time);
-    buffer_ += t.before_value;
-    if (row.is_double) {
-      AppendNumber(row.value);
-    } else {
-      AppendNumber(static_cast<float>(row.value));
-    }
-    buffer_ += t.after_value;
-    return buffer_.size() >= kFlushSize ? Flush() : OkStatus();
+    char* p = out_.Room(1 + t.before_step.size() + kMaxStepChars + t.before_wall_time.size() + kMaxNumberChars +
+                        t.before_value.size() + kMaxNumberChars + t.after_value.size());
+    if (json_ && rows_of_kind_++ > 0) *p++ = ',';
+    p = Copy(t.before_step, p);
+    p = WriteStep(row.step, p);
+    p = Copy(t.before_wall_time, p);
+    p = cli::WriteNumber(row.wall_time, json_, p);
+    p = Copy(t.before_value, p);
+    p = row.is_double ? cli::WriteNumber(row.value, json_, p)
+                      : cli::WriteNumber(static_cast<float>(row.value), json_, p);
+    out_.Advance(Copy(t.after_value, p));
+    return out_.size() >= kFlushSize ? Flush() : OkStatus();
   }
 
   Status Finish() {
-    if (json_) buffer_ += "}\n";
+    if (json_) out_.Append("}\n");
     return Flush();
   }
 
  private:
   static constexpr size_t kFlushSize = size_t{1} << 20;
+  static constexpr size_t kMaxNumberChars = cli::kMaxNumberChars;
+  static constexpr size_t kMaxStepChars = 20;  // -9223372036854775808
 
-  template <typename T>
-  void AppendNumber(T value) {
-    if (json_) {
-      cli::AppendNumberJson(value, &buffer_);
-    } else {
-      cli::AppendNumber(value, &buffer_);
-    }
-  }
+  static char* Copy(std::string_view s, char* out) { return std::copy(s.begin(), s.end(), out); }
+  static char* WriteStep(int64_t step, char* out) { return std::to_chars(out, out + kMaxStepChars, step).ptr; }
 
   // Ends the field before column next_ (CSV).
   void Separate() {
-    if (next_++ > 0) buffer_ += ',';
+    if (next_++ > 0) out_.Append(',');
   }
 
   Status Flush() {
-    Status s = sink_(buffer_);
-    buffer_.clear();
+    Status s = sink_(out_.view());
+    out_.Truncate(0);
     return s;
   }
 
   const bool json_;
   Sink sink_;
+  OutputBuffer out_;
   std::vector<Column> columns_;  // CSV
-  std::string buffer_;
   Kind kind_ = Kind::kScalars;
-  size_t next_ = 0;       // Index (CSV) or count (JSON) of the row's next field.
-  size_t row_start_ = 0;  // Where the current row's text begins in buffer_.
+  size_t next_ = 0;  // Index (CSV) or count (JSON) of the row's next field.
   int kinds_begun_ = 0;
   int64_t rows_of_kind_ = 0;
 };
@@ -537,11 +545,11 @@ void HParamValue(TableWriter& writer, const google::protobuf::Value& value) {
       writer.String(kValue, Text(value.string_value()));
       break;
     case google::protobuf::Value::kBoolValue:
-      writer.Field(kValue, [&](std::string* out, bool) { out->append(value.bool_value() ? "true" : "false"); });
+      writer.Field(kValue, [&](OutputBuffer* out, bool) { out->Append(value.bool_value() ? "true" : "false"); });
       break;
     default:  // No value: an empty CSV field, JSON null.
-      writer.Field(kValue, [](std::string* out, bool json) {
-        if (json) out->append("null");
+      writer.Field(kValue, [](OutputBuffer* out, bool json) {
+        if (json) out->Append("null");
       });
   }
 }
@@ -569,12 +577,12 @@ Status WriteKind(Kind kind, const std::vector<RunTables>& runs, TableWriter& wri
       writer.Number(kWallTime, row.wall_time);
     };
     if (kind == Kind::kScalars) {
-      for (const auto& [tag_name, rows] : run.scalars) {
+      for (const auto& [tag_name, rows] : run.scalars.items()) {
         const TableWriter::ScalarTemplate row_template = writer.MakeScalarTemplate(run_name, Text(tag_name));
         for (const ScalarRow& row : rows) TFCOMPAT_RETURN_IF_ERROR(writer.WriteScalarRow(row_template, row));
       }
     } else if (kind == Kind::kHistograms) {
-      for (const auto& [tag_name, rows] : run.histograms) {
+      for (const auto& [tag_name, rows] : run.histograms.items()) {
         const Text tag(tag_name);
         for (const HistogramRow& row : rows) {
           begin_row(tag, row);
@@ -589,7 +597,7 @@ Status WriteKind(Kind kind, const std::vector<RunTables>& runs, TableWriter& wri
         }
       }
     } else {
-      for (const auto& [tag_name, rows] : run.text) {
+      for (const auto& [tag_name, rows] : run.text.items()) {
         const Text tag(tag_name);
         for (const TextRow& row : rows) {
           begin_row(tag, row);

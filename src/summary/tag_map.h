@@ -1,0 +1,79 @@
+// SPDX-License-Identifier: Apache-2.0
+// TagMap<T> (internal): a map from summary tag to T, in tag order, for
+// readers that look a tag up for every value of millions.
+//
+// A writer logs its tags in the same order step after step (loss, accuracy,
+// loss, accuracy, ...), so each entry remembers the entry looked up right
+// after it, and a lookup tries that one first: one string comparison while
+// the order repeats, a search of the map when it does not.
+//
+//   TagMap<std::vector<double>> series;
+//   series[tag].push_back(value);
+//   for (const auto& [tag, values] : series.items()) ...
+#ifndef TFCOMPAT_SRC_SUMMARY_TAG_MAP_H_
+#define TFCOMPAT_SRC_SUMMARY_TAG_MAP_H_
+
+#include <functional>
+#include <map>
+#include <ranges>
+#include <string>
+#include <string_view>
+#include <utility>
+
+namespace tfcompat {
+
+template <typename T>
+class TagMap {
+ public:
+  TagMap() = default;
+  // Entries point at each other: a copy would point into the original.
+  TagMap(const TagMap&) = delete;
+  TagMap& operator=(const TagMap&) = delete;
+  TagMap(TagMap&& other) noexcept : map_(std::move(other.map_)), last_(std::exchange(other.last_, nullptr)) {}
+  TagMap& operator=(TagMap&& other) noexcept {
+    map_ = std::move(other.map_);
+    last_ = std::exchange(other.last_, nullptr);
+    return *this;
+  }
+
+  // The value of `tag`, value-initialized when `tag` is new.
+  T& operator[](std::string_view tag) {
+    Entry* next = last_ != nullptr ? last_->second.next : nullptr;
+    if (next == nullptr || next->first != tag) {
+      auto it = map_.find(tag);
+      if (it == map_.end()) it = map_.emplace(std::string(tag), Slot()).first;
+      next = &*it;
+      if (last_ != nullptr) last_->second.next = next;
+    }
+    last_ = next;
+    return next->second.value;
+  }
+
+  bool empty() const { return map_.empty(); }
+
+  // (tag, value) pairs in tag order.
+  auto items() const {
+    return map_ | std::views::transform(
+                      [](const Entry& e) { return std::pair<const std::string&, const T&>(e.first, e.second.value); });
+  }
+  auto items() {
+    return map_ |
+           std::views::transform([](Entry& e) { return std::pair<const std::string&, T&>(e.first, e.second.value); });
+  }
+
+ private:
+  struct Slot;
+  using Map = std::map<std::string, Slot, std::less<>>;
+  using Entry = typename Map::value_type;
+  struct Slot {
+    T value{};
+    Entry* next = nullptr;  // The entry looked up after this one last time.
+  };
+
+  Map map_;
+  Entry* last_ = nullptr;
+};
+
+}  // namespace tfcompat
+
+#endif  // TFCOMPAT_SRC_SUMMARY_TAG_MAP_H_
