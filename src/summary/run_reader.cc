@@ -326,14 +326,37 @@ Status FindPurges(const std::vector<std::string>& files, PurgePlan* plan, std::v
   return OkStatus();
 }
 
+// The fields the rule reads, from an event as read.
+EventFields FieldsOf(const EventView& event) {
+  EventFields fields;
+  fields.step = event.step;
+  fields.kind = event.kind;
+  fields.file_version = event.file_version;
+  fields.session_start = event.kind == EventKind::kSessionLog && event.session_status == SessionStatus::kStart;
+  return fields;
+}
+
+// Whether a purge could drop something of `event`.
+bool HasValues(const EventView& event) {
+  return (event.kind == EventKind::kSummary && !event.values.empty()) || event.kind == EventKind::kGraphDef ||
+         event.kind == EventKind::kTaggedRunMetadata;
+}
+
 }  // namespace
 
 struct RunReader::Rep {
   RunReaderOptions options;
+  std::string dir;
   std::vector<std::string> files;
   // With purging: the first pass's findings.
   std::vector<FileExtent> extents;
   PurgePlan plan;
+  // Single pass (options.single_pass, until a restart cuts back what was
+  // read): the rule, event by event, and the highest step of an event with
+  // values returned so far.
+  bool planless = false;
+  RestartRule rule;
+  std::optional<int64_t> max_value_step;
   // The file being read (files[file]), if any, and the next one to open.
   std::unique_ptr<EventFileReader> reader;
   size_t file = 0;
@@ -341,7 +364,7 @@ struct RunReader::Rep {
   int64_t purged = 0;
 
   bool PastExtent(uint64_t offset) const {
-    if (!options.purge_orphaned_data) return false;
+    if (!options.purge_orphaned_data || planless) return false;
     const FileExtent& extent = extents[file];
     return offset > extent.end || (offset == extent.end && !extent.framing_lost);
   }
@@ -367,6 +390,22 @@ struct RunReader::Rep {
     if (!keep) ++purged;
     return keep;
   }
+
+  // Single pass: notes `event`; false when it purges a value already
+  // returned, so that the run must be read again with a plan.
+  bool Follow(const EventView& event) {
+    if (rule.Next(FieldsOf(event)) != Purge::kNone && max_value_step && event.step <= *max_value_step) return false;
+    if (HasValues(event)) max_value_step = std::max(max_value_step.value_or(event.step), event.step);
+    return true;
+  }
+
+  // Back to the run's first event, with the two passes.
+  Status StartOver() {
+    planless = false;
+    reader.reset();
+    next_file = 0;
+    return FindPurges(files, &plan, &extents);
+  }
 };
 
 RunReader::RunReader(std::unique_ptr<Rep> rep) : rep_(std::move(rep)) {}
@@ -375,8 +414,12 @@ RunReader::~RunReader() = default;
 StatusOr<std::unique_ptr<RunReader>> RunReader::Open(const std::string& dir, const RunReaderOptions& options) {
   auto rep = std::make_unique<Rep>();
   rep->options = options;
+  rep->dir = dir;
   TFCOMPAT_ASSIGN_OR_RETURN(rep->files, ListEventFiles(dir));
-  if (options.purge_orphaned_data) TFCOMPAT_RETURN_IF_ERROR(FindPurges(rep->files, &rep->plan, &rep->extents));
+  rep->planless = options.purge_orphaned_data && options.single_pass;
+  if (options.purge_orphaned_data && !rep->planless) {
+    TFCOMPAT_RETURN_IF_ERROR(FindPurges(rep->files, &rep->plan, &rep->extents));
+  }
   return std::unique_ptr<RunReader>(new RunReader(std::move(rep)));
 }
 
@@ -401,6 +444,12 @@ Status RunReader::ReadEvent(EventView* event) {
     if (!s.ok()) {
       if (r.reader->offset() == at.offset) r.reader.reset();  // Nothing more to read in this file.
       return s;
+    }
+    if (r.planless) {
+      if (r.Follow(*event)) return OkStatus();
+      TFCOMPAT_RETURN_IF_ERROR(r.StartOver());
+      return AbortedError(r.files[at.file] + ": a restart at step " + std::to_string(event->step) + " (offset " +
+                          std::to_string(at.offset) + ") purges values already read; reading " + r.dir + " again");
     }
     if (r.plan.empty() || r.Prune(at, event)) return OkStatus();
   }

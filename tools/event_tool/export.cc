@@ -273,11 +273,21 @@ Status LoadRunTables(const std::string& logdir, bool purge_orphaned_data, const 
                      RunTables* tables) {
   const std::string dir = (std::filesystem::path(logdir) / tables->name).string();
   TFCOMPAT_ASSIGN_OR_RETURN(std::unique_ptr<RunReader> reader,
-                            RunReader::Open(dir, {.purge_orphaned_data = purge_orphaned_data}));
+                            RunReader::Open(dir, {.purge_orphaned_data = purge_orphaned_data, .single_pass = true}));
   RunLoader loader(wanted, tables);
   EventView event;
   Status s;
-  while ((s = reader->ReadEvent(&event)).ok()) TFCOMPAT_RETURN_IF_ERROR(loader.Add(dir, event));
+  for (;;) {
+    s = reader->ReadEvent(&event);
+    if (s.code() == StatusCode::kAborted) {  // A restart cuts back what was read: the run again, from the start.
+      std::string name = std::move(tables->name);
+      *tables = RunTables();
+      tables->name = std::move(name);
+      continue;
+    }
+    if (!s.ok()) break;
+    TFCOMPAT_RETURN_IF_ERROR(loader.Add(dir, event));
+  }
   if (s.code() != StatusCode::kOutOfRange) return s;
   // Rows by step, as tbparse gives them; ties keep the order they were read.
   const auto by_step = [](const auto& a, const auto& b) { return a.step < b.step; };

@@ -377,6 +377,22 @@ BOOST_AUTO_TEST_CASE(ExportGivesEachRunsHParamsByName) {
              "r2,dropout,false\nr2,lr,0.01\nr2,optimizer,adam\n");
 }
 
+BOOST_AUTO_TEST_CASE(ExportLeavesOutWhatARestartOrphanedUnlessTold) {
+  TempDir dir;
+  WriteRestartedRun(dir);
+  ExportOptions options = Export(dir, "scalars");
+  std::ostringstream out, err;
+  BOOST_TEST(RunExport(options, out, err) == kExitOk, err.str());
+  BOOST_TEST(CsvValues(out.str()) == (std::vector<std::string>{"0", "1", "12", "13"}),
+             boost::test_tools::per_element());
+  options.purge_orphaned_data = false;
+  std::ostringstream raw;
+  BOOST_TEST(RunExport(options, raw, err) == kExitOk, err.str());
+  // By step, ties in the order read.
+  BOOST_TEST(CsvValues(raw.str()) == (std::vector<std::string>{"0", "1", "2", "12", "3", "13"}),
+             boost::test_tools::per_element());
+}
+
 BOOST_AUTO_TEST_CASE(ExportToFileReplacesItAtomically) {
   TempDir dir;
   WriteRuns(dir);
