@@ -322,12 +322,12 @@ struct EventFileReader::Rep {
     return plugin ? std::string_view(*plugin) : std::string_view();
   }
 
-  bool DecodeScalarEvent(EventView* out);
+  bool DecodeScalarEvent(std::string_view record, EventView* out);
   Status ParseEvent(uint64_t offset, EventView* out);
 };
 
-bool EventFileReader::Rep::DecodeScalarEvent(EventView* out) {
-  WireReader in(out->serialized);
+bool EventFileReader::Rep::DecodeScalarEvent(std::string_view record, EventView* out) {
+  WireReader in(record);
   size_t count = 0;
   uint64_t bits;
   std::string_view summary, value_bytes;
@@ -436,9 +436,12 @@ Status EventFileReader::ReadEvent(EventView* out) {
   const uint64_t start = rep_->records->offset();
   std::string_view record;
   TFCOMPAT_RETURN_IF_ERROR(rep_->records->ReadRecordView(&record));
-  out->serialized.assign(record);
   ResetEvent(out);
-  if (rep_->DecodeScalarEvent(out)) return OkStatus();
+  // Decoded from the reader's buffer rather than from the copy: loads from
+  // bytes just stored, at other widths and offsets, stall.
+  const bool decoded = rep_->DecodeScalarEvent(record, out);
+  out->serialized.assign(record);
+  if (decoded) return OkStatus();
   ResetEvent(out);
   return rep_->ParseEvent(start, out);
 }

@@ -8,12 +8,15 @@
 #include <CLI/CLI.hpp>
 #include <algorithm>
 #include <charconv>
+#include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <functional>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
+#include <type_traits>
+#include <utility>
 #include <vector>
 
 #include "cli.h"
@@ -81,6 +84,52 @@ struct ScalarRow {
   bool is_double;  // Printed as a double rather than a float32.
 };
 
+// The rows of one scalar series, grown with realloc: past a few hundred
+// kilobytes the C library moves the pages of a block that grows (mremap)
+// where a std::vector would copy millions of rows into a new block and
+// fault in its pages, at every doubling.
+class ScalarRows {
+ public:
+  static_assert(std::is_trivially_copyable_v<ScalarRow>);
+
+  ScalarRows() = default;
+  ScalarRows(const ScalarRows&) = delete;
+  ScalarRows& operator=(const ScalarRows&) = delete;
+  ScalarRows(ScalarRows&& other) noexcept
+      : rows_(std::exchange(other.rows_, nullptr)),
+        size_(std::exchange(other.size_, 0)),
+        capacity_(std::exchange(other.capacity_, 0)) {}
+  ScalarRows& operator=(ScalarRows&& other) noexcept {
+    std::swap(rows_, other.rows_);
+    std::swap(size_, other.size_);
+    std::swap(capacity_, other.capacity_);
+    return *this;
+  }
+  ~ScalarRows() { std::free(rows_); }
+
+  void push_back(const ScalarRow& row) {
+    if (size_ == capacity_) Grow();
+    rows_[size_++] = row;
+  }
+  ScalarRow* begin() { return rows_; }
+  ScalarRow* end() { return rows_ + size_; }
+  const ScalarRow* begin() const { return rows_; }
+  const ScalarRow* end() const { return rows_ + size_; }
+
+ private:
+  void Grow() {
+    const size_t capacity = std::max<size_t>(256, 2 * capacity_);
+    void* grown = std::realloc(rows_, capacity * sizeof(ScalarRow));
+    if (grown == nullptr) throw std::bad_alloc();
+    rows_ = static_cast<ScalarRow*>(grown);
+    capacity_ = capacity;
+  }
+
+  ScalarRow* rows_ = nullptr;
+  size_t size_ = 0;
+  size_t capacity_ = 0;
+};
+
 // tbparse's histogram columns: the right edges of the buckets with the left
 // edge of the first in front, and the counts with a 0 in front.
 struct HistogramRow {
@@ -101,14 +150,11 @@ struct HParamRow {
   google::protobuf::Value value;
 };
 
-template <typename Row>
-using SeriesByTag = TagMap<std::vector<Row>>;
-
 struct RunTables {
   std::string name;
-  SeriesByTag<ScalarRow> scalars;
-  SeriesByTag<HistogramRow> histograms;
-  SeriesByTag<TextRow> text;
+  TagMap<ScalarRows> scalars;
+  TagMap<std::vector<HistogramRow>> histograms;
+  TagMap<std::vector<TextRow>> text;
   std::vector<HParamRow> hparams;  // By name; from the run's first session start.
   bool has_session_start = false;
 };
