@@ -67,8 +67,16 @@ bool ScalarOfTensor(const tensorflow::TensorProto& t, double* out, bool* is_doub
 // repeating.
 bool AsciiString(WireReader& in, std::string_view* v) {
   if (!in.Bytes(v)) return false;
-  for (const char c : *v) {
-    if (static_cast<unsigned char>(c) >= 0x80) return false;
+  // 8 bytes at a time: tags are read millions of times.
+  constexpr uint64_t kHighBits = 0x8080808080808080;
+  size_t i = 0;
+  for (; i + 8 <= v->size(); i += 8) {
+    uint64_t word;
+    std::memcpy(&word, v->data() + i, sizeof(word));
+    if ((word & kHighBits) != 0) return false;
+  }
+  for (; i < v->size(); ++i) {
+    if (static_cast<unsigned char>((*v)[i]) >= 0x80) return false;
   }
   return true;
 }

@@ -13,7 +13,6 @@
 #ifndef TFCOMPAT_SRC_SUMMARY_TAG_MAP_H_
 #define TFCOMPAT_SRC_SUMMARY_TAG_MAP_H_
 
-#include <algorithm>
 #include <cstdint>
 #include <cstring>
 #include <functional>
@@ -78,7 +77,12 @@ class TagMap {
   static bool SameTag(std::string_view a, std::string_view b) {
     const size_t n = a.size();
     if (n != b.size()) return false;
-    if (n < 8) return std::equal(a.begin(), a.end(), b.begin());
+    if (n < 8) {
+      for (size_t i = 0; i < n; ++i) {
+        if (a[i] != b[i]) return false;
+      }
+      return true;
+    }
     for (size_t i = 0; i + 8 < n; i += 8) {
       if (Word(a.data() + i) != Word(b.data() + i)) return false;
     }
