@@ -12,7 +12,10 @@
 #include <cstring>
 #include <filesystem>
 #include <functional>
+#include <map>
 #include <nlohmann/json.hpp>
+#include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <type_traits>
@@ -35,13 +38,14 @@ namespace {
 
 constexpr std::string_view kTool = "event_tool";
 constexpr char kSessionStartTag[] = "_hparams_/session_start_info";
+constexpr char kExperimentTag[] = "_hparams_/experiment";
 // tensorboardX and PyTorch name a text tag "<tag>/text_summary"; tbparse
 // drops the suffix, and so does export.
 constexpr std::string_view kTextSuffix = "/text_summary";
 
-enum class Kind { kScalars, kHistograms, kText, kHParams };
-constexpr Kind kKinds[] = {Kind::kScalars, Kind::kHistograms, Kind::kText, Kind::kHParams};
-constexpr const char* kKindNames[] = {"scalars", "histograms", "text", "hparams"};
+enum class Kind { kScalars, kHistograms, kText, kHParams, kHParamsMetrics };
+constexpr Kind kKinds[] = {Kind::kScalars, Kind::kHistograms, Kind::kText, Kind::kHParams, Kind::kHParamsMetrics};
+constexpr const char* kKindNames[] = {"scalars", "histograms", "text", "hparams", "hparams_metrics"};
 
 const char* KindName(Kind kind) { return kKindNames[static_cast<int>(kind)]; }
 
@@ -49,6 +53,7 @@ const char* KindName(Kind kind) { return kKindNames[static_cast<int>(kind)]; }
 enum Column {
   kKindColumn,
   kRun,
+  kGroup,
   kTag,
   kStep,
   kWallTime,
@@ -61,8 +66,8 @@ enum Column {
   kLimits,
   kCounts
 };
-constexpr const char* kColumnNames[] = {"kind", "run", "tag", "step",        "wall_time", "value", "min",
-                                        "max",  "num", "sum", "sum_squares", "limits",    "counts"};
+constexpr const char* kColumnNames[] = {"kind", "run", "group", "tag", "step",        "wall_time", "value",
+                                        "min",  "max", "num",   "sum", "sum_squares", "limits",    "counts"};
 
 std::vector<Column> ColumnsOf(Kind kind) {
   switch (kind) {
@@ -73,6 +78,8 @@ std::vector<Column> ColumnsOf(Kind kind) {
       return {kRun, kTag, kStep, kWallTime, kMin, kMax, kNum, kSum, kSumSquares, kLimits, kCounts};
     case Kind::kHParams:
       return {kRun, kTag, kValue};
+    case Kind::kHParamsMetrics:
+      return {kRun, kGroup, kTag, kStep, kWallTime, kValue};
   }
   return {};
 }
@@ -111,6 +118,8 @@ class ScalarRows {
     if (size_ == capacity_) Grow();
     rows_[size_++] = row;
   }
+  bool empty() const { return size_ == 0; }
+  const ScalarRow& back() const { return rows_[size_ - 1]; }
   ScalarRow* begin() { return rows_; }
   ScalarRow* end() { return rows_ + size_; }
   const ScalarRow* begin() const { return rows_; }
@@ -150,6 +159,12 @@ struct HParamRow {
   google::protobuf::Value value;
 };
 
+// A metric of the HParams dashboard: a scalar tag of run
+// "<session run>/<group>".
+struct MetricName {
+  std::string group, tag;
+};
+
 struct RunTables {
   std::string name;
   TagMap<ScalarRows> scalars;
@@ -157,6 +172,10 @@ struct RunTables {
   TagMap<std::vector<TextRow>> text;
   std::vector<HParamRow> hparams;  // By name; from the run's first session start.
   bool has_session_start = false;
+  // For hparams_metrics: the metrics of the run's first experiment, if it
+  // has one, and each scalar tag's last value read.
+  std::optional<std::vector<MetricName>> experiment_metrics;
+  std::map<std::string, ScalarRow, std::less<>> last_scalars;
 };
 
 // The values of a float or double tensor, from tensor_content or the
@@ -196,15 +215,18 @@ class RunLoader {
     parsed_ = false;
     for (size_t i = 0; i < event.values.size(); ++i) {
       const SummaryValueView& v = event.values[i];
-      if (v.kind == ValueKind::kScalar && Wanted(Kind::kScalars)) {
+      if (v.kind == ValueKind::kScalar && (Wanted(Kind::kScalars) || Wanted(Kind::kHParamsMetrics))) {
         tables_.scalars[v.tag].push_back({event.step, event.wall_time, v.scalar, v.scalar_is_double});
       } else if (v.kind == ValueKind::kHistogram && Wanted(Kind::kHistograms)) {
         TFCOMPAT_RETURN_IF_ERROR(AddHistogram(run, event, i));
       } else if (v.kind == ValueKind::kText && Wanted(Kind::kText)) {
         TFCOMPAT_RETURN_IF_ERROR(AddText(run, event, i));
-      } else if (v.plugin_name == "hparams" && v.tag == kSessionStartTag && Wanted(Kind::kHParams) &&
-                 !tables_.has_session_start) {
+      } else if (v.plugin_name == "hparams" && v.tag == kSessionStartTag && !tables_.has_session_start &&
+                 (Wanted(Kind::kHParams) || Wanted(Kind::kHParamsMetrics))) {
         TFCOMPAT_RETURN_IF_ERROR(AddSessionStart(run, event, i));
+      } else if (v.plugin_name == "hparams" && v.tag == kExperimentTag && !tables_.experiment_metrics &&
+                 Wanted(Kind::kHParamsMetrics)) {
+        TFCOMPAT_RETURN_IF_ERROR(AddExperiment(run, event, i));
       }
     }
     return OkStatus();
@@ -295,16 +317,31 @@ class RunLoader {
     return OkStatus();
   }
 
+  StatusOr<tensorboard::hparams::HParamsPluginData> PluginData(const std::string& run, const EventView& event,
+                                                               const tensorflow::Summary::Value& v) {
+    tensorboard::hparams::HParamsPluginData data;
+    if (!data.ParseFromString(v.metadata().plugin_data().content())) {
+      return BadValue(run, event, v.tag(), "plugin content is not an HParamsPluginData");
+    }
+    return data;
+  }
+
   Status AddSessionStart(const std::string& run, const EventView& event, size_t i) {
     TFCOMPAT_ASSIGN_OR_RETURN(const tensorflow::Summary::Value* v, Value(run, event, i));
-    tensorboard::hparams::HParamsPluginData data;
-    if (!data.ParseFromString(v->metadata().plugin_data().content())) {
-      return BadValue(run, event, v->tag(), "plugin content is not an HParamsPluginData");
-    }
+    TFCOMPAT_ASSIGN_OR_RETURN(const tensorboard::hparams::HParamsPluginData data, PluginData(run, event, *v));
     for (const auto& [name, value] : data.session_start_info().hparams()) tables_.hparams.push_back({name, value});
     std::sort(tables_.hparams.begin(), tables_.hparams.end(),
               [](const HParamRow& a, const HParamRow& b) { return a.name < b.name; });
     tables_.has_session_start = true;
+    return OkStatus();
+  }
+
+  Status AddExperiment(const std::string& run, const EventView& event, size_t i) {
+    TFCOMPAT_ASSIGN_OR_RETURN(const tensorflow::Summary::Value* v, Value(run, event, i));
+    TFCOMPAT_ASSIGN_OR_RETURN(const tensorboard::hparams::HParamsPluginData data, PluginData(run, event, *v));
+    std::vector<MetricName>& metrics = tables_.experiment_metrics.emplace();
+    for (const auto& info : data.experiment().metric_infos())
+      metrics.push_back({info.name().group(), info.name().tag()});
     return OkStatus();
   }
 
@@ -335,6 +372,12 @@ Status LoadRunTables(const std::string& logdir, bool purge_orphaned_data, const 
     TFCOMPAT_RETURN_IF_ERROR(loader.Add(dir, event));
   }
   if (s.code() != StatusCode::kOutOfRange) return s;
+  if (wanted[static_cast<int>(Kind::kHParamsMetrics)]) {
+    for (const auto& [tag, rows] : tables->scalars.items()) {
+      if (!rows.empty()) tables->last_scalars.emplace(tag, rows.back());
+    }
+    if (!wanted[static_cast<int>(Kind::kScalars)]) tables->scalars = {};
+  }
   // Rows by step, as tbparse gives them; ties keep the order they were read.
   const auto by_step = [](const auto& a, const auto& b) { return a.step < b.step; };
   const auto sort = [&](auto& series) {
@@ -346,6 +389,92 @@ Status LoadRunTables(const std::string& logdir, bool purge_orphaned_data, const 
   sort(tables->histograms);
   sort(tables->text);
   return OkStatus();
+}
+
+// --- hparams_metrics ---------------------------------------------------------
+//
+// The metric values TensorBoard's HParams dashboard gives each session, as
+// its plugin finds them (backend_context.py, list_session_groups.py,
+// metrics.py; the Python data provider):
+//   - the sessions are the runs with a session_start_info;
+//   - the metrics are those of the experiment (the first run, by name, with
+//     an `_hparams_/experiment`); without one, and if some session has an
+//     hparam that is a number, string or bool, every scalar tag of a run
+//     that is a session or lies under one (the nearest), its group the
+//     run's path below that session ("" for the session's own run, "." if
+//     that run's name ends in "."), sorted by tag, then group;
+//   - a session's value of metric (group, tag) is the last value read of
+//     scalar `tag` in run `<session>/<group>` (os.path.join, a trailing "/"
+//     dropped: so the session "." has none but its own), if it has one.
+
+struct MetricRow {
+  const std::string* session;
+  const MetricName* name;
+  ScalarRow value;
+};
+
+// TensorBoard's _find_longest_parent_path: `run` or its nearest ancestor
+// that is a session.
+std::optional<std::string> SessionOf(std::string run, const std::set<std::string, std::less<>>& sessions) {
+  for (;;) {
+    if (sessions.contains(run)) return run;
+    if (run.empty()) return std::nullopt;
+    const size_t slash = run.rfind('/');
+    run.resize(slash == std::string::npos ? 0 : slash);
+  }
+}
+
+// os.path.join(session, group), a trailing "/" dropped.
+std::string MetricRun(const std::string& session, const std::string& group) {
+  std::string run = group.starts_with('/') ? group : session + (session.ends_with('/') ? "" : "/") + group;
+  if (run.ends_with('/')) run.pop_back();
+  return run;
+}
+
+std::vector<MetricName> ExperimentMetrics(const std::vector<RunTables>& runs) {
+  for (const RunTables& run : runs) {
+    if (run.experiment_metrics) return *run.experiment_metrics;
+  }
+  std::set<std::string, std::less<>> sessions;
+  bool shown_hparam = false;
+  for (const RunTables& run : runs) {
+    if (!run.has_session_start) continue;
+    sessions.insert(run.name);
+    for (const HParamRow& row : run.hparams) {
+      const auto kind = row.value.kind_case();
+      shown_hparam |= kind == google::protobuf::Value::kNumberValue || kind == google::protobuf::Value::kStringValue ||
+                      kind == google::protobuf::Value::kBoolValue;
+    }
+  }
+  if (!shown_hparam) return {};
+  std::set<std::pair<std::string, std::string>> tags_and_groups;
+  for (const RunTables& run : runs) {
+    const std::optional<std::string> session = SessionOf(run.name, sessions);
+    if (!session) continue;
+    std::string group =
+        run.name == *session ? (run.name.ends_with('.') ? "." : "") : run.name.substr(session->size() + 1);
+    for (const auto& [tag, last] : run.last_scalars) tags_and_groups.emplace(tag, group);
+  }
+  std::vector<MetricName> metrics;
+  for (const auto& [tag, group] : tags_and_groups) metrics.push_back({group, tag});
+  return metrics;
+}
+
+// Each session's metric values, by session (in run order), then metric.
+std::vector<MetricRow> MetricValues(const std::vector<RunTables>& runs, const std::vector<MetricName>& metrics) {
+  std::map<std::string_view, const RunTables*> by_name;
+  for (const RunTables& run : runs) by_name.emplace(run.name, &run);
+  std::vector<MetricRow> rows;
+  for (const RunTables& session : runs) {
+    if (!session.has_session_start) continue;
+    for (const MetricName& metric : metrics) {
+      const auto run = by_name.find(MetricRun(session.name, metric.group));
+      if (run == by_name.end()) continue;
+      const auto last = run->second->last_scalars.find(metric.tag);
+      if (last != run->second->last_scalars.end()) rows.push_back({&session.name, &metric, last->second});
+    }
+  }
+  return rows;
 }
 
 std::string CsvField(std::string_view s) {
@@ -610,8 +739,32 @@ void HParamValue(TableWriter& writer, const google::protobuf::Value& value) {
   }
 }
 
+Status WriteMetrics(const std::vector<MetricRow>& metrics, TableWriter& writer) {
+  for (const MetricRow& row : metrics) {
+    writer.BeginRow();
+    writer.String(kRun, Text(*row.session));
+    writer.String(kGroup, Text(row.name->group));
+    writer.String(kTag, Text(row.name->tag));
+    writer.Step(row.value.step);
+    writer.Number(kWallTime, row.value.wall_time);
+    if (row.value.is_double) {
+      writer.Number(kValue, row.value.value);
+    } else {
+      writer.Number(kValue, static_cast<float>(row.value.value));
+    }
+    TFCOMPAT_RETURN_IF_ERROR(writer.EndRow());
+  }
+  return OkStatus();
+}
+
 Status WriteKind(Kind kind, const std::vector<RunTables>& runs, TableWriter& writer) {
   writer.BeginKind(kind);
+  if (kind == Kind::kHParamsMetrics) {
+    const std::vector<MetricName> metrics = ExperimentMetrics(runs);
+    TFCOMPAT_RETURN_IF_ERROR(WriteMetrics(MetricValues(runs, metrics), writer));
+    writer.EndKind();
+    return OkStatus();
+  }
   for (const RunTables& run : runs) {
     const Text run_name(run.name);
     if (kind == Kind::kHParams) {
@@ -675,7 +828,7 @@ void SetupExport(CLI::App& app, ExportOptions& options) {
   app.add_option("-o,--output", options.output, "Write to this file (atomically) rather than stdout");
   app.add_option("--kinds", options.kinds, "Kinds to export, comma-separated")
       ->delimiter(',')
-      ->check(CLI::IsMember({"scalars", "histograms", "text", "hparams"}));
+      ->check(CLI::IsMember({"scalars", "histograms", "text", "hparams", "hparams_metrics"}));
   AddPurgeOrphanedDataOption(app, options.purge_orphaned_data);
 }
 
