@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: Apache-2.0
 # Installs what is missing, builds, and runs every test through ctest:
 # unit tests, the package tests (static and shared installs), and the interop tests against real
-# TensorFlow and TensorBoard (venvs under build/venv). Under CI=true warnings
+# TensorFlow, TensorBoard and ONNX Runtime (venvs under build/venv). Under CI=true warnings
 # are errors, a missing interop dependency fails the run, and the unit tests
 # run again under AddressSanitizer + UndefinedBehaviorSanitizer.
 set -euo pipefail

@@ -24,9 +24,11 @@
 #include <filesystem>
 #include <iostream>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "cli.h"
 #include "io/file.h"
 #include "tfcompat/checkpoint/bundle.h"
 #include "tfcompat/checkpoint/checkpoint.h"
@@ -205,13 +207,21 @@ int Main(int argc, char** argv) {
   int64_t big_count = 64, big_mib = 16, small_count = 100000;
   int iris_saves = 50;
   std::string python, script = std::string(TFCOMPAT_BENCH_DIR) + "/checkpoint_bench_tf.py";
-  app.add_option("--dir", dir, "Scratch directory (deleted at the end)");
-  app.add_option("--big-count", big_count, "Tensors in the big case");
-  app.add_option("--big-mib", big_mib, "MiB per tensor in the big case");
-  app.add_option("--small-count", small_count, "Tensors the same bytes are split into in the small case (0: skip)");
+  app.add_option("--dir", dir, "Scratch directory (deleted at the end)")->capture_default_str();
+  app.add_option("--big-count", big_count, "Tensors in the big case")
+      ->check(cli::Positive<int64_t>())
+      ->capture_default_str();
+  app.add_option("--big-mib", big_mib, "MiB per tensor in the big case")
+      ->check(cli::Positive<int64_t>())
+      ->capture_default_str();
+  app.add_option("--small-count", small_count, "Tensors the same bytes are split into in the small case (0: skip)")
+      ->check(cli::NonNegative<int64_t>())
+      ->capture_default_str();
   app.add_option("--python", python, "Python with TensorFlow, for the TF column (empty: skip)");
-  app.add_option("--iris-saves", iris_saves, "Iris-sized saves to time");
-  CLI11_PARSE(app, argc, argv);
+  app.add_option("--iris-saves", iris_saves, "Iris-sized saves to time")
+      ->check(cli::Positive<int>())
+      ->capture_default_str();
+  if (const std::optional<int> exit_code = cli::Parse(app, argc, argv)) return *exit_code;
 
   std::filesystem::remove_all(dir);
   std::filesystem::create_directories(dir);

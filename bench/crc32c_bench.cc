@@ -21,8 +21,10 @@
 #include <cstdio>
 #include <cstring>
 #include <functional>
+#include <optional>
 #include <vector>
 
+#include "cli.h"
 #include "io/crc32c_internal.h"
 #include "tfcompat/io/crc32c.h"
 
@@ -121,7 +123,10 @@ std::vector<unsigned char> MakeBuffer(size_t size) {
 
 }  // namespace
 
-int main() {
+int main(int argc, char** argv) {
+  CLI::App app{"CRC-32C throughput of tfcompat::crc32c::Extend beside a table and an inline SSE4.2 chain",
+               "crc32c_bench"};
+  if (const std::optional<int> exit_code = tfcompat::cli::Parse(app, argc, argv)) return *exit_code;
   const bool has_sse42 = __builtin_cpu_supports("sse4.2") != 0;
   std::printf("crc32c implementation: %s\n\n", tfcompat::crc32c::ImplementationName());
   std::printf("%8s %14s %19s %11s %12s %12s\n", "size", "tfcompat GB/s", "inline sse4.2 GB/s", "table GB/s",

@@ -23,10 +23,13 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <iostream>
+#include <optional>
 #include <sstream>
 #include <string>
 #include <vector>
 
+#include "cli.h"
 #include "event_data.h"
 #include "subcommands.h"
 #include "tfcompat/summary/event_file_reader.h"
@@ -156,24 +159,25 @@ int main(int argc, char** argv) {
   int64_t events = 4000000;
   int repeat = 5;
   bool peers = true;
-  for (int i = 1; i + 1 < argc; i += 2) {
-    const std::string flag = argv[i];
-    if (flag == "--dir") {
-      base = argv[i + 1];
-    } else if (flag == "--events" && std::atoll(argv[i + 1]) >= 4) {
-      events = std::atoll(argv[i + 1]) / 4 * 4;
-    } else if (flag == "--python") {
-      python = argv[i + 1];
-    } else if (flag == "--repeat" && std::atoi(argv[i + 1]) > 0) {
-      repeat = std::atoi(argv[i + 1]);
-    } else if (flag == "--peers") {
-      peers = std::atoi(argv[i + 1]) != 0;
-    } else {
-      std::fprintf(stderr,
-                   "usage: export_bench [--dir DIR] [--events N] [--python PYTHON] [--repeat R] [--peers 0|1]\n");
-      return 1;
-    }
+  CLI::App app{"Scalar events per second of EventFileReader and event_tool export, beside TensorBoard and tbparse",
+               "export_bench"};
+  app.add_option("--dir", base, "Where the scratch logdir goes (default: $TMPDIR or /tmp)");
+  app.add_option("--events", events, "Scalar events to write, in 2 runs x 2 tags (rounded down to a multiple of 4)")
+      ->check(tfcompat::cli::Positive<int64_t>())
+      ->capture_default_str();
+  app.add_option("--python", python, "Python with tensorboard and tbparse, for their rows")->capture_default_str();
+  app.add_option("--repeat", repeat, "Runs of each reader; the median is printed")
+      ->check(tfcompat::cli::Positive<int>())
+      ->capture_default_str();
+  app.add_option("--peers", peers, "1: also TensorBoard's EventAccumulator and tbparse; 0: ours only")
+      ->capture_default_str();
+  if (const std::optional<int> exit_code = tfcompat::cli::Parse(app, argc, argv)) return *exit_code;
+  if (events < 4) {
+    return tfcompat::cli::ReportError(
+        "export_bench", tfcompat::InvalidArgumentError("--events must be at least 4, got " + std::to_string(events)),
+        std::cerr, tfcompat::cli::kExitUsage);
   }
+  events = events / 4 * 4;
   const fs::path dir = base / ("export_bench." + std::to_string(::getpid()));
   WriteLogdir(dir, events);
   std::printf("%lld scalar events in 2 runs x 2 tags\n", static_cast<long long>(events));

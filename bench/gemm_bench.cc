@@ -24,10 +24,11 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <optional>
 #include <string>
-#include <string_view>
 #include <vector>
 
+#include "cli.h"
 #include "fma_peak.h"
 #include "kernels/gemm.h"
 #include "thread_cpu_clock.h"
@@ -130,17 +131,12 @@ int main(int argc, char** argv) {
   using namespace tfcompat::kernels;
   double seconds = 0.3;
   bool cpu_time = false;
-  for (int i = 1; i < argc; ++i) {
-    const std::string_view arg = argv[i];
-    if (arg == "--seconds" && i + 1 < argc) {
-      seconds = std::atof(argv[++i]);
-    } else if (arg == "--cpu-time") {
-      cpu_time = true;
-    } else {
-      std::fprintf(stderr, "usage: gemm_bench [--seconds S] [--cpu-time]   (S per product, default 0.3)\n");
-      return 1;
-    }
-  }
+  CLI::App app{"GFLOP/s of the dense layers' matrix products: Eigen beside our kernels", "gemm_bench"};
+  app.add_option("--seconds", seconds, "Seconds per product")
+      ->check(tfcompat::cli::Positive<double>())
+      ->capture_default_str();
+  app.add_flag("--cpu-time", cpu_time, "One thread, timed in its CPU time");
+  if (const std::optional<int> exit_code = tfcompat::cli::Parse(app, argc, argv)) return *exit_code;
   // Each contender keeps its best, too. At the widest kernel's vector width.
   const std::string widest = gemm_internal::SelectedPackedKernel();
   const double peak = tfcompat::bench::MeasureFmaPeak(widest).best;

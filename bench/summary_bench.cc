@@ -21,10 +21,12 @@
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
 
+#include "cli.h"
 #include "io/record_format.h"
 #include "summary/summary_encoding.h"
 #include "tfcompat/summary/summary_writer.h"
@@ -132,21 +134,17 @@ int main(int argc, char** argv) {
   std::string python = TFCOMPAT_BENCH_PYTHON;
   int64_t tbx_max = 1000000;
   int repeat = 5;
-  for (int i = 1; i + 1 < argc; i += 2) {
-    const std::string flag = argv[i];
-    if (flag == "--dir") {
-      base = argv[i + 1];
-    } else if (flag == "--python") {
-      python = argv[i + 1];
-    } else if (flag == "--tbx-max") {
-      tbx_max = std::atoll(argv[i + 1]);
-    } else if (flag == "--repeat" && std::atoi(argv[i + 1]) > 0) {
-      repeat = std::atoi(argv[i + 1]);
-    } else {
-      std::fprintf(stderr, "usage: summary_bench [--dir DIR] [--python PYTHON] [--tbx-max N] [--repeat R]\n");
-      return 1;
-    }
-  }
+  CLI::App app{"Scalar events per second of SummaryWriter, beside raw write() and tensorboardX", "summary_bench"};
+  app.add_option("--dir", base, "Where the scratch directory goes (default: $TMPDIR or /tmp)");
+  app.add_option("--python", python, "Python with tensorboardX, for its column (a missing one: skipped)")
+      ->capture_default_str();
+  app.add_option("--tbx-max", tbx_max, "Most events tensorboardX writes")
+      ->check(tfcompat::cli::NonNegative<int64_t>())
+      ->capture_default_str();
+  app.add_option("--repeat", repeat, "Runs of ours and of the raw write, taking turns; the median is printed")
+      ->check(tfcompat::cli::Positive<int>())
+      ->capture_default_str();
+  if (const std::optional<int> exit_code = tfcompat::cli::Parse(app, argc, argv)) return *exit_code;
   const fs::path dir = base / ("summary_bench." + std::to_string(::getpid()));
   std::printf("%-28s %10s %14s %16s %10s %10s %12s\n", "writer", "events", "events/s", "range", "ns/event", "bytes/ev",
               "x raw time");

@@ -40,12 +40,14 @@
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
+#include <iostream>
 #include <memory>
+#include <optional>
 #include <string>
-#include <string_view>
 #include <thread>
 #include <vector>
 
+#include "cli.h"
 #include "fma_peak.h"
 #include "kernels/eigen_types.h"
 #include "kernels/elementwise.h"
@@ -261,24 +263,20 @@ void PrintDense(const DenseFigures& dense, const BestAndMedian& peak) {
 int main(int argc, char** argv) {
   using namespace tfcompat::model;
   std::string peer;
+  std::string isa;
   bool steps_only = false;
-  for (int i = 1; i < argc; ++i) {
-    const std::string_view arg = argv[i];
-    if (arg == "--peer" && i + 1 < argc) {
-      peer = argv[++i];
-    } else if (arg == "--isa" && i + 1 < argc) {
-      const std::string_view isa = argv[++i];
-      const bool none = isa == "none";
-      if (!tfcompat::kernels::gemm_internal::SelectPackedKernel(none ? "" : isa) ||
-          !tfcompat::kernels::elementwise_internal::SelectImplementation(none ? "eigen" : isa)) {
-        std::fprintf(stderr, "train_bench: this CPU does not run the %s kernels\n", argv[i]);
-        return 1;
-      }
-    } else if (arg == "--steps") {
-      steps_only = true;
-    } else {
-      std::fprintf(stderr, "usage: train_bench [--peer PYTHON] [--isa avx512|avx2|none] [--steps]\n");
-      return 1;
+  CLI::App app{"Training speed of the estimator's canned DNNClassifier", "train_bench"};
+  app.add_option("--peer", peer, "Python with tensorflow-estimator: also TF Estimator's figures");
+  app.add_option("--isa", isa, "Run these kernels instead of the widest the CPU has")
+      ->check(CLI::IsMember({"avx512", "avx2", "none"}));
+  app.add_flag("--steps", steps_only, "Only the Trainer's steps on one thread, in its CPU time");
+  if (const std::optional<int> exit_code = tfcompat::cli::Parse(app, argc, argv)) return *exit_code;
+  if (!isa.empty()) {
+    const bool none = isa == "none";
+    if (!tfcompat::kernels::gemm_internal::SelectPackedKernel(none ? "" : isa) ||
+        !tfcompat::kernels::elementwise_internal::SelectImplementation(none ? "eigen" : isa)) {
+      return tfcompat::cli::ReportError(
+          "train_bench", tfcompat::UnimplementedError("this CPU does not run the " + isa + " kernels"), std::cerr);
     }
   }
   const std::string kernel = tfcompat::kernels::gemm_internal::SelectedPackedKernel();

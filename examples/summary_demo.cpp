@@ -194,12 +194,27 @@ Status WriteSession(const std::string& run_dir, double lr, const std::string& op
 
 }  // namespace
 
+constexpr char kUsage[] =
+    "usage: summary_demo LOGDIR\n"
+    "Writes every kind of summary TensorBoard shows, with known values, into LOGDIR/train,\n"
+    "LOGDIR/session_a and LOGDIR/session_b (created if missing); then run\n"
+    "  tensorboard --logdir LOGDIR\n";
+
 int main(int argc, char** argv) {
-  if (argc != 2) {
-    std::cerr << "usage: summary_demo LOGDIR\n";
+  // The tools' conventions, by hand (an example uses only the library):
+  // --help prints the usage and exits 0; anything else but one LOGDIR
+  // (which may not start with '-': write ./-dir) is a usage error, exit 1.
+  const std::string arg = argc > 1 ? argv[1] : "";
+  if (argc == 2 && (arg == "--help" || arg == "-h")) {
+    std::cout << kUsage;
+    return 0;
+  }
+  if (argc != 2 || arg.empty() || arg[0] == '-') {
+    std::cerr << "summary_demo: INVALID_ARGUMENT: " << (argc != 2 ? "expected one LOGDIR" : "unknown flag " + arg)
+              << " (see 'summary_demo --help')\n";
     return 1;
   }
-  const std::string logdir = argv[1];
+  const std::string logdir = arg;
   if (!WriteTrain(logdir).ok() || !WriteSession(logdir + "/session_a", 0.1, "sgd", 0.5f).ok() ||
       !WriteSession(logdir + "/session_b", 0.01, "adam", 0.4f).ok()) {
     return 2;

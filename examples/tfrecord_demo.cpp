@@ -26,8 +26,26 @@ int Fail(const tfcompat::Status& s) {
 
 }  // namespace
 
+constexpr char kUsage[] =
+    "usage: tfrecord_demo [DIR]\n"
+    "Writes DIR/demo.tfrecord, DIR/demo.tfrecord.zlib and DIR/demo.tfrecord.gz (DIR: tfrecord_demo_out\n"
+    "by default, created if missing), each holding the same three records, and reads each back.\n";
+
 int main(int argc, char** argv) {
-  const std::string dir = argc > 1 ? argv[1] : "tfrecord_demo_out";
+  // The tools' conventions, by hand (an example uses only the library):
+  // --help prints the usage and exits 0; a flag or a second argument is a
+  // usage error, exit 1 (a DIR starting with '-' can be written ./-dir).
+  const std::string arg = argc > 1 ? argv[1] : "";
+  if (argc == 2 && (arg == "--help" || arg == "-h")) {
+    std::cout << kUsage;
+    return 0;
+  }
+  if (argc > 2 || (!arg.empty() && arg[0] == '-')) {
+    std::cerr << "tfrecord_demo: INVALID_ARGUMENT: " << (argc > 2 ? "expected at most one DIR" : "unknown flag " + arg)
+              << " (see 'tfrecord_demo --help')\n";
+    return 1;
+  }
+  const std::string dir = argc > 1 ? arg : "tfrecord_demo_out";
   ::mkdir(dir.c_str(), 0755);
   const std::vector<std::string> records = {"hello, TensorFlow", std::string("a record with \0 a NUL byte", 26),
                                             std::string(64, 'x')};

@@ -16,9 +16,11 @@
 #include "estimator/log_format.h"
 #include "estimator/logging_tensor_hook.h"
 #include "estimator/model_graph.h"
+#include "estimator/onnx_graph.h"
 #include "estimator/serving_graph.h"
 #include "estimator/step_counter_hook.h"
 #include "estimator/summary_saver_hook.h"
+#include "io/export_dir.h"
 #include "io/file.h"
 #include "saved_model/saved_model_writer.h"
 #include "summary/summary_writer_internal.h"
@@ -363,7 +365,7 @@ StatusOr<std::vector<Predictions>> Estimator::Predict(const InputFn& input_fn) {
   return predictions;
 }
 
-StatusOr<std::string> Estimator::ExportSavedModel(const std::string& export_dir_base, ServingReceiver receiver) {
+StatusOr<std::unique_ptr<Model>> Estimator::BuildExportModel(std::string_view format) {
   if (!options_.graph.has_value()) {
     return FailedPreconditionError("cannot export " + model_dir() +
                                    ": the model_fn has no GraphDescription of the model to build a serving graph from");
@@ -371,14 +373,19 @@ StatusOr<std::string> Estimator::ExportSavedModel(const std::string& export_dir_
   const GraphDescription& description = *options_.graph;
   if (!description.normalized_keys.empty()) {
     return UnimplementedError("cannot export " + model_dir() + ": feature column " + description.normalized_keys[0] +
-                              " has a normalizer_fn, which a SavedModel cannot hold");
+                              " has a normalizer_fn, which " + std::string(format) + " cannot hold");
   }
   StatusOr<std::string> checkpoint = LatestCheckpoint();
   if (checkpoint.status().code() == StatusCode::kNotFound) {
     return NotFoundError("Couldn't find trained model at " + model_dir() + ".");
   }
   TFCOMPAT_RETURN_IF_ERROR(checkpoint.status());
-  TFCOMPAT_ASSIGN_OR_RETURN(std::unique_ptr<Model> model, BuildModel(*checkpoint));
+  return BuildModel(*checkpoint);
+}
+
+StatusOr<std::string> Estimator::ExportSavedModel(const std::string& export_dir_base, ServingReceiver receiver) {
+  TFCOMPAT_ASSIGN_OR_RETURN(std::unique_ptr<Model> model, BuildExportModel("a SavedModel"));
+  const GraphDescription& description = *options_.graph;
 
   // The PREDICT graph's variables: global_step, then the model's in the
   // order it creates them (TF's `variables` collection).
@@ -407,6 +414,19 @@ StatusOr<std::string> Estimator::ExportSavedModel(const std::string& export_dir_
   TFCOMPAT_ASSIGN_OR_RETURN(std::string export_dir,
                             saved_model::WriteSavedModel(env_, export_dir_base, meta_graph, variables));
   Log("SavedModel written to: " + JoinPath(export_dir, "saved_model.pb"));
+  return export_dir;
+}
+
+StatusOr<std::string> Estimator::ExportOnnx(const std::string& export_dir_base) {
+  TFCOMPAT_ASSIGN_OR_RETURN(std::unique_ptr<Model> model, BuildExportModel("an ONNX model"));
+  StatusOr<onnx::ModelProto> onnx_model = BuildOnnxModel(*options_.graph, model->variables());
+  if (!onnx_model.ok()) return onnx_model.status().WithContext("cannot export " + model_dir() + " as ONNX");
+  std::string bytes;
+  if (!onnx_model->SerializeToString(&bytes)) return InternalError("cannot serialize the ONNX model of " + model_dir());
+  TFCOMPAT_ASSIGN_OR_RETURN(std::string export_dir, WriteExportDir(env_, export_dir_base, [&](const std::string& dir) {
+                              return WriteSyncedFile(env_, JoinPath(dir, kOnnxModelFileName), bytes);
+                            }));
+  Log("ONNX model written to: " + JoinPath(export_dir, kOnnxModelFileName));
   return export_dir;
 }
 

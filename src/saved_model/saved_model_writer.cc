@@ -5,13 +5,11 @@
 #include <google/protobuf/io/zero_copy_stream_impl_lite.h>
 
 #include <algorithm>
-#include <chrono>
-#include <cmath>
-#include <thread>
 #include <utility>
 #include <vector>
 
 #include "checkpoint/checkpoint_internal.h"
+#include "io/export_dir.h"
 #include "saved_model/graph_builder.h"
 #include "tfcompat/base/status_macros.h"
 #include "tfcompat/model/variables.h"
@@ -20,9 +18,6 @@
 
 namespace tfcompat::saved_model {
 namespace {
-
-// TF's MAX_DIRECTORY_CREATION_ATTEMPTS (get_timestamped_export_dir).
-constexpr int kMaxDirectoryCreationAttempts = 10;
 
 tensorflow::DataType ProtoType(DataType dtype) { return static_cast<tensorflow::DataType>(static_cast<int>(dtype)); }
 
@@ -163,20 +158,6 @@ std::string AddSaver(GraphBuilder& b, std::vector<const SavedVariable*> variable
   return save_tensor;
 }
 
-// Deletes `dir` and everything in it (a temp export of ours).
-Status RemoveTree(Env* env, const std::string& dir) {
-  TFCOMPAT_ASSIGN_OR_RETURN(const std::vector<std::string> children, env->GetChildren(dir));
-  for (const std::string& child : children) {
-    const std::string path = JoinPath(dir, child);
-    if (env->IsDirectory(path).ok()) {
-      TFCOMPAT_RETURN_IF_ERROR(RemoveTree(env, path));
-    } else {
-      TFCOMPAT_RETURN_IF_ERROR(env->DeleteFile(path));
-    }
-  }
-  return env->DeleteDir(dir);
-}
-
 StatusOr<std::string> SerializeDeterministically(const tensorflow::SavedModel& saved_model) {
   std::string bytes;
   {
@@ -191,20 +172,14 @@ StatusOr<std::string> SerializeDeterministically(const tensorflow::SavedModel& s
 // Fills the temp export directory `dir`.
 Status WriteExportContents(Env* env, const std::string& dir, const std::string& saved_model_bytes,
                            std::span<const SavedVariable> variables) {
+  TFCOMPAT_RETURN_IF_ERROR(env->RecursivelyCreateDir(JoinPath(dir, "variables")));
   const std::string prefix = JoinPath(JoinPath(dir, "variables"), "variables");
   TFCOMPAT_ASSIGN_OR_RETURN(std::unique_ptr<BundleWriter> bundle,
                             CheckpointAccess::NewBundleWriter(env, prefix, BundleWriter::Options()));
   for (const SavedVariable& v : variables)
     TFCOMPAT_RETURN_IF_ERROR(bundle->AddBytes(v.name, v.dtype, v.shape, v.bytes));
   TFCOMPAT_RETURN_IF_ERROR(bundle->Finish());
-  const std::string pb = JoinPath(dir, "saved_model.pb");
-  TFCOMPAT_ASSIGN_OR_RETURN(std::unique_ptr<WritableFile> file, env->NewWritableFile(pb));
-  Status status = file->Append(saved_model_bytes);
-  if (status.ok()) status = file->Sync();
-  const Status closed = file->Close();
-  TFCOMPAT_RETURN_IF_ERROR(status);
-  TFCOMPAT_RETURN_IF_ERROR(closed);
-  return env->SyncDir(dir);
+  return WriteSyncedFile(env, JoinPath(dir, "saved_model.pb"), saved_model_bytes);
 }
 
 }  // namespace
@@ -255,37 +230,8 @@ StatusOr<std::string> WriteSavedModel(Env* env, const std::string& export_dir_ba
   saved_model.set_saved_model_schema_version(1);
   *saved_model.add_meta_graphs() = meta_graph;
   TFCOMPAT_ASSIGN_OR_RETURN(const std::string bytes, SerializeDeterministically(saved_model));
-  TFCOMPAT_RETURN_IF_ERROR(env->RecursivelyCreateDir(export_dir_base));
-
-  std::string name, export_dir;
-  for (int attempt = 0;; ++attempt) {
-    name = std::to_string(static_cast<int64_t>(std::floor(env->NowSeconds())));
-    export_dir = JoinPath(export_dir_base, name);
-    const Status exists = env->FileExists(export_dir);
-    if (exists.code() == StatusCode::kNotFound) break;
-    TFCOMPAT_RETURN_IF_ERROR(exists);
-    if (attempt + 1 == kMaxDirectoryCreationAttempts) {
-      return AlreadyExistsError("Failed to obtain a unique export directory name after " +
-                                std::to_string(kMaxDirectoryCreationAttempts) + " attempts.");
-    }
-    std::this_thread::sleep_for(std::chrono::seconds(1));
-  }
-  const std::string temp_dir = JoinPath(export_dir_base, "temp-" + name);
-  // Left by an export killed in this very second: no export of that name
-  // exists, so nothing refers to it.
-  const Status stale = env->FileExists(temp_dir);
-  if (stale.ok()) TFCOMPAT_RETURN_IF_ERROR(RemoveTree(env, temp_dir));
-  if (stale.code() != StatusCode::kNotFound) TFCOMPAT_RETURN_IF_ERROR(stale);
-  Status status = env->RecursivelyCreateDir(JoinPath(temp_dir, "variables"));
-  if (status.ok()) status = WriteExportContents(env, temp_dir, bytes, variables);
-  if (status.ok()) status = env->RenameFile(temp_dir, export_dir);
-  if (!status.ok()) {
-    // Best effort: the error that stopped the export is the one to report.
-    if (env->FileExists(temp_dir).ok()) RemoveTree(env, temp_dir).IgnoreError();
-    return status;
-  }
-  TFCOMPAT_RETURN_IF_ERROR(env->SyncDir(export_dir_base));
-  return export_dir;
+  return WriteExportDir(env, export_dir_base,
+                        [&](const std::string& dir) { return WriteExportContents(env, dir, bytes, variables); });
 }
 
 }  // namespace tfcompat::saved_model

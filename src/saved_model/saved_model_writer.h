@@ -64,14 +64,9 @@ void AddVariablesAndSaver(std::span<const SavedVariable> variables, tensorflow::
 void AddMainOp(tensorflow::MetaGraphDef* meta_graph);
 
 // Writes `meta_graph` (tagged as it says) and the variables' values to
-// <export_dir_base>/<unix seconds>, and returns that path. Built in
-// <export_dir_base>/temp-<seconds> (which TF Serving ignores: not an
-// integer) and renamed into place, so a crash or an error never leaves a
-// partial integer-named export; a failure removes the temp directory. The
-// seconds are those of env->NowSeconds(); when that export exists already,
-// it waits a second and tries again, 10 times at most, as TF does. Only a
-// failure of the final fsync of export_dir_base returns an error after the
-// rename: the export is then complete but not known to be durable.
+// <export_dir_base>/<unix seconds>, and returns that path: built in
+// temp-<seconds> and renamed into place by WriteExportDir (io/export_dir.h),
+// which says what a failure leaves and how the seconds are chosen.
 [[nodiscard]] StatusOr<std::string> WriteSavedModel(Env* env, const std::string& export_dir_base,
                                                     const tensorflow::MetaGraphDef& meta_graph,
                                                     std::span<const SavedVariable> variables);

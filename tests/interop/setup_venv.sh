@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: Apache-2.0
 # Creates (or reuses) the interop venvs under BUILD_DIR/venv:
-#   tf/  real TensorFlow          (tests/interop/requirements.txt)
-#   tb/  the newest TensorBoard   (tests/interop/requirements-tensorboard.txt)
+#   tf/    real TensorFlow          (tests/interop/requirements.txt)
+#   tb/    the newest TensorBoard   (tests/interop/requirements-tensorboard.txt)
+#   onnx/  ONNX and ONNX Runtime    (tests/interop/requirements-onnx.txt)
+#   tf-latest/  the newest TensorFlow, no tf.estimator (tests/interop/requirements-tf-latest.txt)
 # A venv is reused when its requirements file has not changed. Exits non-zero
 # with the reason when a venv cannot be made (no registry, no python3-venv).
 set -euo pipefail
@@ -37,3 +39,5 @@ make_venv() {
 
 make_venv tf "$here/requirements.txt"
 make_venv tb "$here/requirements-tensorboard.txt"
+make_venv onnx "$here/requirements-onnx.txt"
+make_venv tf-latest "$here/requirements-tf-latest.txt"

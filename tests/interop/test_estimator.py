@@ -9,23 +9,16 @@ shapes (slots and optimizer scalars included), TF's values, TF's training
 summaries of the first step (the canned model_fn's histograms and scalars,
 bucket for bucket), TF's evaluation metrics and TF's predictions."""
 import json
-import pathlib
 
 import numpy as np
 import pytest
 import tensorflow as tf
 
 from conftest import run
+from iris_data import DATA, NAMES, iris
 
-NAMES = ["SepalLength", "SepalWidth", "PetalLength", "PetalWidth"]
-DATA = pathlib.Path(__file__).resolve().parents[2] / "data"
 STEPS = 5
 EVAL_BATCH = 8  # 30 test rows: 4 batches, the last one short
-
-
-def iris(name):
-    table = np.loadtxt(DATA / name, delimiter=",", skiprows=1, dtype=np.float32)
-    return table[:, :4], table[:, 4].astype(np.int64)
 
 
 def write_csv(path, x, y, label):

@@ -11,7 +11,7 @@
   our CLI evaluates and predicts a TF model_dir with its default flags, as
   TF's EVAL and PREDICT graphs do: they restore the model's variables and
   global_step, not the optimizer's slots."""
-import re
+import json
 import shutil
 import subprocess
 
@@ -48,20 +48,18 @@ def cli(bin_dir, command, model_dir, *flags):
 
 
 def our_predictions(bin_dir, model_dir, tmp_path):
-    """Our `estimator predict` of iris_test.csv: its probabilities, [examples, classes]."""
+    """Our `estimator predict --json` of iris_test.csv: its probabilities, [examples, classes]."""
     x, _ = iris("iris_test.csv")
     path = tmp_path / "predict.csv"
     path.write_text(",".join(NAMES) + "\n" + "".join(",".join(repr(float(v)) for v in row) + "\n" for row in x))
-    out = cli(bin_dir, "predict", model_dir, "--predict_csv", path).stdout
-    rows = re.findall(r"probabilities \[([^\]]*)\]", out)
-    assert len(rows) == len(x)
-    return np.array([[float(v) for v in row.split(",")] for row in rows])
+    lines = cli(bin_dir, "predict", model_dir, "--predict_csv", path, "--json").stdout.splitlines()
+    assert len(lines) == len(x)
+    return np.array([json.loads(line)["probabilities"] for line in lines])
 
 
 def our_metrics(bin_dir, model_dir):
-    """Our `estimator evaluate` of iris_test.csv: {metric: value}, global_step included."""
-    table = cli(bin_dir, "evaluate", model_dir).stdout
-    return {m: float(v) for m, v in re.findall(r"^(\w+)\s+([-\d.e]+)$", table, re.M)}
+    """Our `estimator evaluate --json` of iris_test.csv: {metric: value}, global_step included."""
+    return json.loads(cli(bin_dir, "evaluate", model_dir, "--json").stdout)
 
 
 def tf_predictions(model_dir, optimizer="Adagrad"):

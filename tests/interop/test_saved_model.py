@@ -1,9 +1,11 @@
 # SPDX-License-Identifier: Apache-2.0
-"""SavedModels our Estimator::ExportSavedModel writes, run by real TensorFlow.
+"""SavedModels our Estimator::ExportSavedModel writes, run by TF 2.15 beside
+TF's own Estimator.
 
-Our library trains a canned model (DNNClassifier with 3 and with 2 classes,
-DNNRegressor, LinearClassifier) on Iris and exports its latest checkpoint.
-Then, with TF 2.15 and no code of ours:
+Our library trains canned models (saved_model_common.MODELS: DNNClassifier
+with 3 and with 2 classes, with and without a label_vocabulary,
+DNNRegressor, LinearClassifier) on Iris and exports their latest
+checkpoint. Then, with TF 2.15 and no code of ours:
 
 - `saved_model_cli show --all` lists TF's signatures, inputs and outputs;
 - `saved_model_cli run` runs serving_default on serialized tf.Examples;
@@ -12,7 +14,11 @@ Then, with TF 2.15 and no code of ours:
   tf.compat.v1.estimator pointed at our checkpoint), and equal the outputs
   of TF's own export_saved_model of that checkpoint run the same way, for
   the parsing receiver (serialized Examples) and the raw one (one float
-  tensor per feature)."""
+  tensor per feature); so do the class names of a label_vocabulary, which
+  our export gathers from a constant and TF's looks up in a table;
+- our own Estimator::Predict equals TF's Estimator.predict: the reference
+  of test_saved_model_load.py (also run by the newest TF, which has no
+  tf.estimator) and test_saved_model_c_api.py."""
 import re
 import subprocess
 import sys
@@ -21,135 +27,67 @@ import numpy as np
 import pytest
 import tensorflow as tf
 
-from conftest import run
-from test_estimator import DATA, NAMES, iris
+from saved_model_common import (MODELS, NAMES, TOLERANCE, expected_predict, iris, max_difference, run_signatures,
+                                train_and_export)
 
 HIDDEN = [10, 10]
-STEPS = 200
-# Probabilities and logits of the same float32 graph: TF's oneDNN kernels
-# may sum in another order than TF's export run the same way.
-TOLERANCE = 1e-5
-
-
-def write_binary_csv(path):
-    """iris_training.csv with label "versicolor or not", in TF's CSV layout."""
-    x, y = iris("iris_training.csv")
-    with open(path, "w") as f:
-        f.write(f"{len(x)},{x.shape[1]},other,versicolor\n")
-        for row, label in zip(x, (y == 1).astype(np.int64)):
-            f.write(",".join(repr(float(v)) for v in row) + f",{label}\n")
-
-
-MODELS = {
-    "multi": ("dnn_classifier", 3),
-    "binary": ("dnn_classifier", 2),
-    "regressor": ("dnn_regressor", 0),
-    "linear": ("linear_classifier", 3),
-}
 
 
 def tf_estimator(name, model_dir):
-    kind, n_classes = MODELS[name]
+    model = MODELS[name]
     columns = [tf.feature_column.numeric_column(n) for n in NAMES]
-    if kind == "dnn_classifier":
-        return tf.compat.v1.estimator.DNNClassifier(
-            hidden_units=HIDDEN, feature_columns=columns, n_classes=n_classes, model_dir=str(model_dir))
-    if kind == "dnn_regressor":
+    if model.kind == "dnn_regressor":
         return tf.compat.v1.estimator.DNNRegressor(hidden_units=HIDDEN, feature_columns=columns,
                                                    model_dir=str(model_dir))
-    return tf.compat.v1.estimator.LinearClassifier(feature_columns=columns, n_classes=n_classes,
-                                                   model_dir=str(model_dir))
+    vocabulary = {"label_vocabulary": list(model.vocabulary)} if model.vocabulary else {}
+    if model.kind == "dnn_classifier":
+        return tf.compat.v1.estimator.DNNClassifier(hidden_units=HIDDEN, feature_columns=columns,
+                                                    n_classes=model.n_classes, model_dir=str(model_dir), **vocabulary)
+    return tf.compat.v1.estimator.LinearClassifier(feature_columns=columns, n_classes=model.n_classes,
+                                                   model_dir=str(model_dir), **vocabulary)
 
 
 @pytest.fixture(scope="module")
 def trained(tmp_path_factory, test_bin_dir):
-    """{model name: (model_dir, parsing export, raw export)}, trained and exported by our library."""
-    root = tmp_path_factory.mktemp("saved_model")
-    binary_csv = root / "iris_binary.csv"
-    write_binary_csv(binary_csv)
-    result = {}
-    for name, (kind, n_classes) in MODELS.items():
-        model_dir, base = root / name, root / f"{name}_export"
-        csv = binary_csv if name == "binary" else DATA / "iris_training.csv"
-        driver = test_bin_dir / "saved_model_driver"
-        parsing = run([driver, kind, n_classes, model_dir, csv, STEPS, base, "parsing"]).stdout.strip()
-        raw = run([driver, kind, n_classes, model_dir, csv, 0, base, "raw"]).stdout.strip()
-        result[name] = (model_dir, parsing, raw)
-    return result
+    return train_and_export(tmp_path_factory.mktemp("saved_model"), test_bin_dir)
 
 
-def serialized_examples(x):
-    def example(row):
-        features = {n: tf.train.Feature(float_list=tf.train.FloatList(value=[float(v)])) for n, v in zip(NAMES, row)}
-        return tf.train.Example(features=tf.train.Features(feature=features)).SerializeToString()
-
-    return tf.constant([example(row) for row in x])
-
-
-def run_signatures(path, x):
-    """{signature: {output: numpy array}} of the SavedModel at `path` on the rows `x`."""
-    loaded = tf.saved_model.load(str(path))
-    outputs = {}
-    for key, fn in loaded.signatures.items():
-        inputs = fn.structured_input_signature[1]
-        if set(inputs) == set(NAMES):
-            feed = {n: tf.constant(x[:, i]) for i, n in enumerate(NAMES)}
-        else:
-            (input_name,) = inputs
-            feed = {input_name: serialized_examples(x)}
-        outputs[key] = {k: v.numpy() for k, v in fn(**feed).items()}
-    return outputs
-
-
-def max_difference(ours, theirs):
-    """Largest absolute difference of float outputs; other dtypes must be equal."""
-    worst = 0.0
-    assert ours.keys() == theirs.keys()
-    for signature in ours:
-        assert ours[signature].keys() == theirs[signature].keys(), signature
-        for key, value in ours[signature].items():
-            other = theirs[signature][key]
-            assert value.shape == other.shape and value.dtype == other.dtype, (signature, key)
-            if value.dtype.kind == "f":
-                worst = max(worst, float(np.abs(value - other).max()))
-            else:
-                np.testing.assert_array_equal(value, other, err_msg=f"{signature}/{key}")
-    return worst
+def head(name):
+    model = MODELS[name]
+    return "regressor" if model.kind == "dnn_regressor" else "binary" if model.n_classes == 2 else "multi"
 
 
 EXPECTED_SIGNATURES = {
     "multi": {"serving_default", "classification", "predict"},
     "binary": {"serving_default", "classification", "regression", "predict"},
     "regressor": {"serving_default", "regression", "predict"},
-    "linear": {"serving_default", "classification", "predict"},
 }
 PREDICT_OUTPUTS = {
     "multi": {"logits", "probabilities", "class_ids", "classes", "all_class_ids", "all_classes"},
     "binary": {"logits", "logistic", "probabilities", "class_ids", "classes", "all_class_ids", "all_classes"},
     "regressor": {"predictions"},
-    "linear": {"logits", "probabilities", "class_ids", "classes", "all_class_ids", "all_classes"},
 }
 
 
 @pytest.mark.parametrize("name", MODELS)
 def test_saved_model_cli_show_lists_tf_signatures(trained, name):
-    _, parsing, raw = trained[name]
+    _, parsing, raw, _ = trained[name]
     shown = subprocess.run([sys.executable, "-m", "tensorflow.python.tools.saved_model_cli", "show", "--all", "--dir",
                             parsing], capture_output=True, text=True, check=True).stdout
     assert "MetaGraphDef with tag-set: 'serve'" in shown
-    assert set(re.findall(r"signature_def\['(\w+)'\]", shown)) == EXPECTED_SIGNATURES[name]
+    assert set(re.findall(r"signature_def\['(\w+)'\]", shown)) == EXPECTED_SIGNATURES[head(name)]
     assert "name: input_example_tensor:0" in shown
     predict = shown.split("signature_def['predict']")[1].split("signature_def[")[0]
-    assert set(re.findall(r"outputs\['(\w+)'\]", predict)) == PREDICT_OUTPUTS[name]
+    assert set(re.findall(r"outputs\['(\w+)'\]", predict)) == PREDICT_OUTPUTS[head(name)]
     assert set(re.findall(r"inputs\['(\w+)'\]", predict)) == {"examples"}
     shown_raw = subprocess.run([sys.executable, "-m", "tensorflow.python.tools.saved_model_cli", "show", "--dir", raw,
                                 "--tag_set", "serve"], capture_output=True, text=True, check=True).stdout
     assert set(re.findall(r"SignatureDef key: \"(\w+)\"", shown_raw)) == {"predict"}
 
 
-@pytest.mark.parametrize("name", ["multi", "regressor"])
+@pytest.mark.parametrize("name", ["multi", "regressor", "vocabulary"])
 def test_saved_model_cli_runs_serving_default_on_examples(trained, name, tmp_path):
-    _, parsing, _ = trained[name]
+    _, parsing, _, _ = trained[name]
     x, _ = iris("iris_test.csv")
     examples = "[" + ",".join("{" + ",".join(f'"{n}":[{float(v)!r}]' for n, v in zip(NAMES, row)) + "}"
                               for row in x[:3]) + "]"
@@ -171,23 +109,20 @@ def tf_predictions(name, model_dir, x):
 
 @pytest.mark.parametrize("name", MODELS)
 def test_signatures_equal_tf_predict_and_tf_export(trained, name, tmp_path, capsys):
-    model_dir, parsing, raw = trained[name]
+    model_dir, parsing, raw, predictions = trained[name]
     x, _ = iris("iris_test.csv")
     ours = run_signatures(parsing, x)
     ours_raw = run_signatures(raw, x)
 
-    # TF's Estimator.predict on our checkpoint: the predict signature's outputs.
-    predicted = tf_predictions(name, model_dir, x)
-    assert predicted.keys() == ours["predict"].keys()
-    worst_predict = 0.0
-    for key, value in predicted.items():
-        for outputs in (ours["predict"], ours_raw["predict"]):
-            assert outputs[key].shape == value.shape, key
-            if value.dtype.kind == "f":
-                worst_predict = max(worst_predict, float(np.abs(outputs[key] - value).max()))
-            else:
-                np.testing.assert_array_equal(outputs[key], value, err_msg=key)
+    # TF's Estimator.predict on our checkpoint: the predict signature's
+    # outputs, and our own Predict (the reference of test_saved_model_load.py
+    # and test_saved_model_c_api.py).
+    predicted = {"predict": tf_predictions(name, model_dir, x)}
+    worst_predict = max(max_difference({"predict": ours["predict"]}, predicted),
+                        max_difference({"predict": ours_raw["predict"]}, predicted))
+    worst_reference = max_difference({"predict": expected_predict(MODELS[name], predictions)}, predicted)
     assert worst_predict <= TOLERANCE
+    assert worst_reference <= TOLERANCE
 
     # TF's own export of our checkpoint, run the same way.
     estimator = tf_estimator(name, model_dir)
@@ -201,5 +136,6 @@ def test_signatures_equal_tf_predict_and_tf_export(trained, name, tmp_path, caps
                 max_difference(ours_raw, run_signatures(tf_raw.decode(), x)))
     with capsys.disabled():
         print(f"\n{name}: max |ours - TF's Estimator.predict| {worst_predict:.3g}, "
-              f"max |ours - TF's export| over every signature's float outputs {worst:.3g}")
+              f"max |ours - TF's export| over every signature's float outputs {worst:.3g}, "
+              f"max |our Predict - TF's Estimator.predict| {worst_reference:.3g}")
     assert worst <= TOLERANCE

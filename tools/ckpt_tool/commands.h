@@ -1,26 +1,25 @@
 // SPDX-License-Identifier: Apache-2.0
 // The subcommands of ckpt_tool: each has an options struct, a setup
 // function that registers it with CLI11, and a run function that writes to
-// the given streams and returns the process exit code.
+// the given streams and returns the process exit code (cli.h: 0 ok, 1 usage
+// or a check's "no", 2 error).
 #ifndef TFCOMPAT_TOOLS_CKPT_TOOL_COMMANDS_H_
 #define TFCOMPAT_TOOLS_CKPT_TOOL_COMMANDS_H_
 
 #include <CLI/CLI.hpp>
-#include <functional>
 #include <ostream>
 #include <string>
 #include <vector>
 
+#include "cli.h"
+
 namespace tfcompat::ckpt_tool {
 
-// Exit codes shared by the subcommands (diff follows diff(1)).
-inline constexpr int kExitOk = 0;
-inline constexpr int kExitDiffer = 1;
-inline constexpr int kExitInvalid = 1;
-inline constexpr int kExitError = 2;
+using cli::Action;
 
-// What a subcommand's setup returns: the action to run once parsed.
-using Action = std::function<int(std::ostream& out, std::ostream& err)>;
+// Names `app` "ckpt_tool" and registers every subcommand, one of which is
+// required; the one parsed sets *action.
+void SetupCommands(CLI::App& app, Action* action);
 
 struct ListOptions {
   std::string path;
@@ -45,12 +44,14 @@ struct DiffOptions {
   double atol = 0.0;
   double rtol = 0.0;
 };
+// 0 equal, kExitCheckFailed differ, 2 error, like diff(1).
 int RunDiff(const DiffOptions& options, std::ostream& out, std::ostream& err);
 void SetupDiff(CLI::App& app, Action* action);
 
 struct ValidateOptions {
   std::string path;
 };
+// 0 valid, kExitCheckFailed invalid, 2 when PATH names no checkpoint.
 int RunValidate(const ValidateOptions& options, std::ostream& out, std::ostream& err);
 void SetupValidate(CLI::App& app, Action* action);
 

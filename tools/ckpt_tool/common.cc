@@ -5,6 +5,7 @@
 #include <complex>
 #include <cstring>
 
+#include "number_format.h"
 #include "tfcompat/checkpoint/checkpoint.h"
 
 namespace tfcompat::ckpt_tool {
@@ -17,10 +18,9 @@ T Load(const Tensor& tensor, int64_t i) {
   return value;
 }
 
-nlohmann::json DoubleJson(double v) {
-  if (std::isnan(v)) return "nan";
-  if (std::isinf(v)) return v > 0 ? "inf" : "-inf";
-  return v;
+bool IsSinglePrecision(DataType dtype) {
+  return dtype == DataType::kFloat || dtype == DataType::kHalf || dtype == DataType::kBFloat16 ||
+         dtype == DataType::kComplex64;
 }
 
 bool IsValidUtf8(std::string_view s) {
@@ -47,7 +47,22 @@ std::string Hex(std::string_view s) {
   return out;
 }
 
-bool IsComplex(DataType dtype) { return dtype == DataType::kComplex64 || dtype == DataType::kComplex128; }
+// Python's complex repr, "(1+2j)", with number_format.h's numbers.
+template <typename T>
+std::string ComplexText(std::complex<T> c) {
+  const std::string imag = cli::FormatNumber(c.imag());
+  std::string text = "(";  // appended: GCC 12 warns (-Wrestrict) on a chain of +
+  text += cli::FormatNumber(c.real());
+  if (imag.front() != '-') text += "+";
+  text += imag;
+  text += "j)";
+  return text;
+}
+
+bool IsFloatingPoint(DataType dtype) {
+  return dtype == DataType::kFloat || dtype == DataType::kDouble || dtype == DataType::kHalf ||
+         dtype == DataType::kBFloat16;
+}
 
 }  // namespace
 
@@ -57,9 +72,12 @@ StatusOr<std::unique_ptr<BundleReader>> OpenCheckpoint(const std::string& path) 
   return BundleReader::Open(*prefix);
 }
 
-int ReportError(const Status& status, std::ostream& err, int exit_code) {
-  err << "ckpt_tool: " << status.ToString() << "\n";
-  return exit_code;
+nlohmann::json ValueJson(DataType dtype, double value) {
+  return IsSinglePrecision(dtype) ? cli::NumberJson(static_cast<float>(value)) : cli::NumberJson(value);
+}
+
+std::string ValueText(DataType dtype, double value) {
+  return IsSinglePrecision(dtype) ? cli::FormatNumber(static_cast<float>(value)) : cli::FormatNumber(value);
 }
 
 nlohmann::json ShapeJson(const TensorShape& shape) {
@@ -100,14 +118,14 @@ nlohmann::json ElementJson(const Tensor& tensor, int64_t i) {
       return Load<uint64_t>(tensor, i);
     case DataType::kComplex64: {
       const auto c = Load<std::complex<float>>(tensor, i);
-      return nlohmann::json::array({DoubleJson(c.real()), DoubleJson(c.imag())});
+      return nlohmann::json::array({cli::NumberJson(c.real()), cli::NumberJson(c.imag())});
     }
     case DataType::kComplex128: {
       const auto c = Load<std::complex<double>>(tensor, i);
-      return nlohmann::json::array({DoubleJson(c.real()), DoubleJson(c.imag())});
+      return nlohmann::json::array({cli::NumberJson(c.real()), cli::NumberJson(c.imag())});
     }
     default:
-      return DoubleJson(tensor.ElementAsDouble(i));
+      return ValueJson(tensor.dtype(), tensor.ElementAsDouble(i));
   }
 }
 
@@ -120,21 +138,10 @@ std::string ElementText(const Tensor& tensor, int64_t i) {
     return text;
   }
   if (tensor.dtype() == DataType::kBool) return Load<uint8_t>(tensor, i) ? "True" : "False";
-  if (IsComplex(tensor.dtype())) {
-    nlohmann::json j = ElementJson(tensor, i);
-    std::string text = "(";
-    text.append(j[0].dump());
-    if (!(j[1].is_number() && j[1].get<double>() < 0)) text.append("+");
-    text.append(j[1].dump());
-    text.append("j)");
-    return text;
-  }
+  if (tensor.dtype() == DataType::kComplex64) return ComplexText(Load<std::complex<float>>(tensor, i));
+  if (tensor.dtype() == DataType::kComplex128) return ComplexText(Load<std::complex<double>>(tensor, i));
+  if (IsFloatingPoint(tensor.dtype())) return ValueText(tensor.dtype(), tensor.ElementAsDouble(i));
   const nlohmann::json j = ElementJson(tensor, i);
-  if (j.is_number_float()) {
-    char buf[32];
-    std::snprintf(buf, sizeof(buf), "%.6g", j.get<double>());
-    return buf;
-  }
   return j.is_string() ? j.get<std::string>() : j.dump();
 }
 

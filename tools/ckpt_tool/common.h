@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 #include <ostream>
 #include <string>
+#include <string_view>
 
 #include "tfcompat/base/status.h"
 #include "tfcompat/checkpoint/bundle.h"
@@ -17,16 +18,22 @@ namespace tfcompat::ckpt_tool {
 // Opens PATH: a checkpoint prefix, or a directory (its latest checkpoint).
 StatusOr<std::unique_ptr<BundleReader>> OpenCheckpoint(const std::string& path);
 
-// Prints "ckpt_tool: <status>" to `err` and returns `exit_code`.
-int ReportError(const Status& status, std::ostream& err, int exit_code);
+// The name errors begin with: "ckpt_tool: NOT_FOUND: ...".
+inline constexpr std::string_view kTool = "ckpt_tool";
 
 // JSON of a shape: [4, 10].
 nlohmann::json ShapeJson(const TensorShape& shape);
-// Element `i` as JSON: exact integers, doubles (NaN/Inf as the strings
-// "nan", "inf", "-inf"), [re, im] for complex, booleans, and strings
-// (valid UTF-8 as is, otherwise {"hex": "..."}).
+// A value of a tensor of `dtype` in that dtype's precision (number_format.h):
+// float32, float16, bfloat16 and complex64 parts as float32 ("0.1"), other
+// types as double.
+nlohmann::json ValueJson(DataType dtype, double value);
+std::string ValueText(DataType dtype, double value);
+// Element `i` as JSON: exact integers, ValueJson for floating point ("NaN",
+// "Infinity", "-Infinity" strings for the non-finite), [re, im] for complex,
+// booleans, and strings (valid UTF-8 as is, otherwise {"hex": "..."}).
 nlohmann::json ElementJson(const Tensor& tensor, int64_t i);
-// A short human-readable rendering of element `i` (%g for floats).
+// Element `i` as numpy shows it: ValueText numbers, True/False, "quoted"
+// strings (0x<hex> when not UTF-8), (re+imj).
 std::string ElementText(const Tensor& tensor, int64_t i);
 
 // min / max / mean / std over the finite values, with NaN and Inf counts.

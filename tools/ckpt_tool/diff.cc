@@ -10,6 +10,8 @@
 
 #include "commands.h"
 #include "common.h"
+#include "number_format.h"
+#include "output.h"
 
 namespace tfcompat::ckpt_tool {
 namespace {
@@ -54,9 +56,9 @@ ValueDiff CompareValues(const Tensor& a, const Tensor& b, double atol, double rt
 
 int RunDiff(const DiffOptions& options, std::ostream& out, std::ostream& err) {
   StatusOr<std::unique_ptr<BundleReader>> a = OpenCheckpoint(options.a);
-  if (!a.ok()) return ReportError(a.status(), err, kExitError);
+  if (!a.ok()) return cli::ReportError(kTool, a.status(), err);
   StatusOr<std::unique_ptr<BundleReader>> b = OpenCheckpoint(options.b);
-  if (!b.ok()) return ReportError(b.status(), err, kExitError);
+  if (!b.ok()) return cli::ReportError(kTool, b.status(), err);
   std::map<std::string, const BundleEntry*> in_b;
   for (const BundleEntry& e : (*b)->entries()) in_b[e.name] = &e;
 
@@ -78,16 +80,16 @@ int RunDiff(const DiffOptions& options, std::ostream& out, std::ostream& err) {
       continue;
     }
     StatusOr<Tensor> ta = (*a)->Lookup(ea.name);
-    if (!ta.ok()) return ReportError(ta.status(), err, kExitError);
+    if (!ta.ok()) return cli::ReportError(kTool, ta.status(), err);
     StatusOr<Tensor> tb = (*b)->Lookup(ea.name);
-    if (!tb.ok()) return ReportError(tb.status(), err, kExitError);
+    if (!tb.ok()) return cli::ReportError(kTool, tb.status(), err);
     const ValueDiff d = CompareValues(*ta, *tb, options.atol, options.rtol);
     if (!d.equal) differ = true;
     nlohmann::json v = {{"name", ea.name}, {"equal", d.equal}};
     if (ea.dtype != DataType::kString) {
-      v["max_abs_diff"] = d.max_abs;
-      v["mean_abs_diff"] = d.mean_abs;
-      v["rel_l2"] = std::isinf(d.rel_l2) ? nlohmann::json("inf") : nlohmann::json(d.rel_l2);
+      v["max_abs_diff"] = cli::NumberJson(d.max_abs);
+      v["mean_abs_diff"] = cli::NumberJson(d.mean_abs);
+      v["rel_l2"] = cli::NumberJson(d.rel_l2);
     }
     values.push_back(std::move(v));
   }
@@ -95,11 +97,14 @@ int RunDiff(const DiffOptions& options, std::ostream& out, std::ostream& err) {
   differ = differ || !only_a.empty() || !only_b.empty() || !changed.empty();
 
   if (options.json) {
-    out << nlohmann::json{{"a", (*a)->prefix()}, {"b", (*b)->prefix()}, {"equal", !differ},  {"only_in_a", only_a},
-                          {"only_in_b", only_b}, {"changed", changed},  {"compared", values}}
-               .dump(2)
-        << "\n";
-    return differ ? kExitDiffer : kExitOk;
+    cli::PrintJson(out, {{"a", (*a)->prefix()},
+                         {"b", (*b)->prefix()},
+                         {"equal", !differ},
+                         {"only_in_a", only_a},
+                         {"only_in_b", only_b},
+                         {"changed", changed},
+                         {"compared", values}});
+    return differ ? cli::kExitCheckFailed : cli::kExitOk;
   }
   for (const auto& name : only_a) out << "only in A: " << name.get<std::string>() << "\n";
   for (const auto& name : only_b) out << "only in B: " << name.get<std::string>() << "\n";
@@ -107,17 +112,20 @@ int RunDiff(const DiffOptions& options, std::ostream& out, std::ostream& err) {
     out << "changed: " << c["name"].get<std::string>() << "  " << c["a"]["dtype"].get<std::string>()
         << c["a"]["shape"].dump() << " -> " << c["b"]["dtype"].get<std::string>() << c["b"]["shape"].dump() << "\n";
   }
+  const auto text = [](const nlohmann::json& number) {
+    return number.is_string() ? number.get<std::string>() : cli::FormatNumber(number.get<double>());
+  };
   for (const auto& v : values) {
     if (v["equal"].get<bool>()) continue;
     out << "values differ: " << v["name"].get<std::string>();
     if (v.contains("max_abs_diff")) {
-      out << "  max|a-b|=" << v["max_abs_diff"].get<double>() << " mean|a-b|=" << v["mean_abs_diff"].get<double>()
-          << " rel_l2=" << v["rel_l2"].dump();
+      out << "  max|a-b|=" << text(v["max_abs_diff"]) << " mean|a-b|=" << text(v["mean_abs_diff"])
+          << " rel_l2=" << text(v["rel_l2"]);
     }
     out << "\n";
   }
   out << (differ ? "checkpoints differ\n" : "checkpoints are equal\n");
-  return differ ? kExitDiffer : kExitOk;
+  return differ ? cli::kExitCheckFailed : cli::kExitOk;
 }
 
 void SetupDiff(CLI::App& app, Action* action) {
@@ -125,9 +133,9 @@ void SetupDiff(CLI::App& app, Action* action) {
   CLI::App* sub = app.add_subcommand("diff", "Compare two checkpoints (exit 0 equal, 1 differ, 2 error)");
   sub->add_option("a", options->a, "First checkpoint (prefix or directory)")->required();
   sub->add_option("b", options->b, "Second checkpoint (prefix or directory)")->required();
-  sub->add_flag("--json", options->json, "Print JSON");
-  sub->add_option("--atol", options->atol, "Absolute tolerance (default 0)")->check(CLI::NonNegativeNumber);
-  sub->add_option("--rtol", options->rtol, "Relative tolerance (default 0)")->check(CLI::NonNegativeNumber);
+  cli::AddJsonFlag(sub, &options->json);
+  sub->add_option("--atol", options->atol, "Absolute tolerance (default 0)")->check(cli::NonNegative<double>());
+  sub->add_option("--rtol", options->rtol, "Relative tolerance (default 0)")->check(cli::NonNegative<double>());
   sub->callback([options, action] {
     *action = [options](std::ostream& out, std::ostream& err) { return RunDiff(*options, out, err); };
   });

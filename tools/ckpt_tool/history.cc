@@ -6,6 +6,8 @@
 
 #include "commands.h"
 #include "common.h"
+#include "number_format.h"
+#include "output.h"
 #include "tfcompat/checkpoint/checkpoint.h"
 
 namespace tfcompat::ckpt_tool {
@@ -36,14 +38,14 @@ std::string IsoTime(double seconds) {
 
 int RunHistory(const HistoryOptions& options, std::ostream& out, std::ostream& err) {
   StatusOr<CheckpointState> state = ReadCheckpointState(options.dir);
-  if (!state.ok()) return ReportError(state.status(), err, kExitError);
+  if (!state.ok()) return cli::ReportError(kTool, state.status(), err);
   nlohmann::json rows = nlohmann::json::array();
   const auto& paths = state->all_model_checkpoint_paths;
   for (size_t i = 0; i < paths.size(); ++i) {
     nlohmann::json row = {
         {"path", paths[i]}, {"step", StepOf(paths[i])}, {"latest", paths[i] == state->model_checkpoint_path}};
     if (i < state->all_model_checkpoint_timestamps.size()) {
-      row["timestamp"] = state->all_model_checkpoint_timestamps[i];
+      row["timestamp"] = cli::NumberJson(state->all_model_checkpoint_timestamps[i]);
       row["time"] = IsoTime(state->all_model_checkpoint_timestamps[i]);
     }
     StatusOr<std::vector<std::string>> files = CheckpointFiles(paths[i]);
@@ -62,24 +64,22 @@ int RunHistory(const HistoryOptions& options, std::ostream& out, std::ostream& e
     rows.push_back(std::move(row));
   }
   if (options.json) {
-    out << nlohmann::json{{"directory", options.dir}, {"latest", state->model_checkpoint_path}, {"checkpoints", rows}}
-               .dump(2)
-        << "\n";
-    return kExitOk;
+    cli::PrintJson(out, {{"directory", options.dir}, {"latest", state->model_checkpoint_path}, {"checkpoints", rows}});
+    return cli::kExitOk;
   }
   for (const nlohmann::json& row : rows) {
     out << (row["latest"].get<bool>() ? "* " : "  ") << row["path"].get<std::string>() << "  step "
         << row["step"].get<int64_t>() << "  " << (row.contains("time") ? row["time"].get<std::string>() : "-") << "  "
         << row["bytes"].get<int64_t>() << " bytes" << (row["exists"].get<bool>() ? "" : "  (missing)") << "\n";
   }
-  return kExitOk;
+  return cli::kExitOk;
 }
 
 void SetupHistory(CLI::App& app, Action* action) {
   auto options = std::make_shared<HistoryOptions>();
   CLI::App* sub = app.add_subcommand("history", "Checkpoints in a directory's state file: step, time, size");
   sub->add_option("dir", options->dir, "Model directory (holding the `checkpoint` file)")->required();
-  sub->add_flag("--json", options->json, "Print JSON");
+  cli::AddJsonFlag(sub, &options->json);
   sub->callback([options, action] {
     *action = [options](std::ostream& out, std::ostream& err) { return RunHistory(*options, out, err); };
   });

@@ -5,12 +5,13 @@
 
 #include "commands.h"
 #include "common.h"
+#include "output.h"
 
 namespace tfcompat::ckpt_tool {
 
 int RunList(const ListOptions& options, std::ostream& out, std::ostream& err) {
   StatusOr<std::unique_ptr<BundleReader>> reader = OpenCheckpoint(options.path);
-  if (!reader.ok()) return ReportError(reader.status(), err, kExitError);
+  if (!reader.ok()) return cli::ReportError(kTool, reader.status(), err);
   nlohmann::json tensors = nlohmann::json::array();
   int64_t total_bytes = 0;
   for (const BundleEntry& entry : (*reader)->entries()) {
@@ -28,8 +29,8 @@ int RunList(const ListOptions& options, std::ostream& out, std::ostream& err) {
                           {"tensors", tensors},
                           {"total_tensors", tensors.size()},
                           {"total_bytes", total_bytes}};
-    out << doc.dump(2) << "\n";
-    return kExitOk;
+    cli::PrintJson(out, doc);
+    return cli::kExitOk;
   }
   out << "checkpoint " << (*reader)->prefix() << "\n";
   for (const nlohmann::json& t : tensors) {
@@ -37,14 +38,14 @@ int RunList(const ListOptions& options, std::ostream& out, std::ostream& err) {
         << t["bytes"].get<int64_t>() << " bytes" << (t["partitioned"].get<bool>() ? "  (partitioned)" : "") << "\n";
   }
   out << tensors.size() << " tensors, " << total_bytes << " bytes in " << (*reader)->num_shards() << " data file(s)\n";
-  return kExitOk;
+  return cli::kExitOk;
 }
 
 void SetupList(CLI::App& app, Action* action) {
   auto options = std::make_shared<ListOptions>();
   CLI::App* sub = app.add_subcommand("list", "List tensors: name, dtype, shape, bytes; totals");
   sub->add_option("path", options->path, "Checkpoint prefix, or a directory (its latest checkpoint)")->required();
-  sub->add_flag("--json", options->json, "Print JSON");
+  cli::AddJsonFlag(sub, &options->json);
   sub->add_option("--filter", options->filter, "Only names matching this shell glob");
   sub->callback([options, action] {
     *action = [options](std::ostream& out, std::ostream& err) { return RunList(*options, out, err); };

@@ -3,10 +3,9 @@
 // summarised like numpy (first and last three elements) with min / max /
 // mean / std over finite values and NaN / Inf counts; --json prints every
 // value.
-#include <iomanip>
-
 #include "commands.h"
 #include "common.h"
+#include "output.h"
 
 namespace tfcompat::ckpt_tool {
 namespace {
@@ -26,7 +25,9 @@ void PrintText(const BundleEntry& entry, const Tensor& tensor, std::ostream& out
   out << "]\n";
   if (tensor.dtype() == DataType::kString || n == 0) return;
   const Stats s = ComputeStats(tensor);
-  out << "  min=" << s.min << " max=" << s.max << " mean=" << s.mean << " std=" << s.std << " nan=" << s.nan
+  const DataType dtype = tensor.dtype();
+  out << "  min=" << ValueText(dtype, s.min) << " max=" << ValueText(dtype, s.max)
+      << " mean=" << ValueText(dtype, s.mean) << " std=" << ValueText(dtype, s.std) << " nan=" << s.nan
       << " inf=" << s.inf << "\n";
 }
 
@@ -34,21 +35,21 @@ void PrintText(const BundleEntry& entry, const Tensor& tensor, std::ostream& out
 
 int RunPrint(const PrintOptions& options, std::ostream& out, std::ostream& err) {
   StatusOr<std::unique_ptr<BundleReader>> reader = OpenCheckpoint(options.path);
-  if (!reader.ok()) return ReportError(reader.status(), err, kExitError);
+  if (!reader.ok()) return cli::ReportError(kTool, reader.status(), err);
   std::vector<BundleEntry> selected;
   if (options.names.empty()) {
     selected = (*reader)->entries();
   } else {
     for (const std::string& name : options.names) {
       StatusOr<BundleEntry> entry = (*reader)->GetEntry(name);
-      if (!entry.ok()) return ReportError(entry.status(), err, kExitError);
+      if (!entry.ok()) return cli::ReportError(kTool, entry.status(), err);
       selected.push_back(*std::move(entry));
     }
   }
   nlohmann::json tensors = nlohmann::json::array();
   for (const BundleEntry& entry : selected) {
     StatusOr<Tensor> tensor = (*reader)->Lookup(entry.name);
-    if (!tensor.ok()) return ReportError(tensor.status(), err, kExitError);
+    if (!tensor.ok()) return cli::ReportError(kTool, tensor.status(), err);
     if (!options.json) {
       PrintText(entry, *tensor, out);
       continue;
@@ -61,14 +62,20 @@ int RunPrint(const PrintOptions& options, std::ostream& out, std::ostream& err) 
                         {"values", std::move(values)}};
     if (tensor->dtype() != DataType::kString && tensor->num_elements() > 0) {
       const Stats s = ComputeStats(*tensor);
-      t["stats"] = {{"min", s.min}, {"max", s.max}, {"mean", s.mean}, {"std", s.std}, {"nan", s.nan}, {"inf", s.inf}};
+      const DataType dtype = tensor->dtype();
+      t["stats"] = {{"min", ValueJson(dtype, s.min)},
+                    {"max", ValueJson(dtype, s.max)},
+                    {"mean", ValueJson(dtype, s.mean)},
+                    {"std", ValueJson(dtype, s.std)},
+                    {"nan", s.nan},
+                    {"inf", s.inf}};
     }
     tensors.push_back(std::move(t));
   }
   if (options.json) {
-    out << nlohmann::json{{"checkpoint", (*reader)->prefix()}, {"tensors", tensors}}.dump(2) << "\n";
+    cli::PrintJson(out, {{"checkpoint", (*reader)->prefix()}, {"tensors", tensors}});
   }
-  return kExitOk;
+  return cli::kExitOk;
 }
 
 void SetupPrint(CLI::App& app, Action* action) {
@@ -76,7 +83,7 @@ void SetupPrint(CLI::App& app, Action* action) {
   CLI::App* sub = app.add_subcommand("print", "Print tensor values (summaries; --json: every value)");
   sub->add_option("path", options->path, "Checkpoint prefix, or a directory (its latest checkpoint)")->required();
   sub->add_option("names", options->names, "Tensors to print (default: all)");
-  sub->add_flag("--json", options->json, "Print JSON with every value");
+  cli::AddJsonFlag(sub, &options->json);
   sub->callback([options, action] {
     *action = [options](std::ostream& out, std::ostream& err) { return RunPrint(*options, out, err); };
   });

@@ -11,16 +11,17 @@ namespace tfcompat::ckpt_tool {
 
 int RunValidate(const ValidateOptions& options, std::ostream& out, std::ostream& err) {
   StatusOr<std::string> prefix = ResolveCheckpoint(options.path);
-  if (!prefix.ok()) return ReportError(prefix.status(), err, kExitError);
+  if (!prefix.ok()) return cli::ReportError(kTool, prefix.status(), err);
   StatusOr<std::unique_ptr<BundleReader>> reader = BundleReader::Open(*prefix);
-  if (!reader.ok()) return ReportError(reader.status(), err, kExitInvalid);
+  if (!reader.ok()) return cli::ReportError(kTool, reader.status(), err, cli::kExitCheckFailed);
   Status status = (*reader)->VerifyAll();
-  if (!status.ok()) return ReportError(status.WithContext("invalid checkpoint " + *prefix), err, kExitInvalid);
+  if (!status.ok())
+    return cli::ReportError(kTool, status.WithContext("invalid checkpoint " + *prefix), err, cli::kExitCheckFailed);
   int64_t bytes = 0;
   for (const BundleEntry& entry : (*reader)->entries()) bytes += entry.size;
   out << "OK " << *prefix << ": " << (*reader)->entries().size() << " tensors, " << bytes << " bytes in "
       << (*reader)->num_shards() << " data file(s)\n";
-  return kExitOk;
+  return cli::kExitOk;
 }
 
 void SetupValidate(CLI::App& app, Action* action) {

@@ -46,8 +46,6 @@ std::string Shortest(T value) {
 std::string FormatNumber(double value) { return Shortest(value); }
 std::string FormatNumber(float value) { return Shortest(value); }
 
-void AppendNumber(double value, std::string* out) { Append(value, /*json=*/false, out); }
-void AppendNumber(float value, std::string* out) { Append(value, /*json=*/false, out); }
 void AppendNumberJson(double value, std::string* out) { Append(value, /*json=*/true, out); }
 void AppendNumberJson(float value, std::string* out) { Append(value, /*json=*/true, out); }
 char* WriteNumber(double value, bool json, char* out) { return Write(value, json, out); }

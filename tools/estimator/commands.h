@@ -3,28 +3,27 @@
 // DNNClassifier in a model directory, as tf.estimator does. Each has an
 // options struct, a setup function registering it with CLI11, and a run
 // function writing results to `out`, log lines to `err`, and returning the
-// exit code.
+// exit code (cli.h: 0 ok, 1 usage, 2 bad input or I/O).
 #ifndef TFCOMPAT_TOOLS_ESTIMATOR_COMMANDS_H_
 #define TFCOMPAT_TOOLS_ESTIMATOR_COMMANDS_H_
 
 #include <CLI/CLI.hpp>
 #include <cstdint>
-#include <functional>
 #include <optional>
 #include <ostream>
 #include <string>
 #include <vector>
 
+#include "cli.h"
 #include "tfcompat/estimator/run_config.h"
 
 namespace tfcompat::estimator_tool {
 
-inline constexpr int kExitOk = 0;
-inline constexpr int kExitUsage = 1;
-inline constexpr int kExitError = 2;
+using cli::Action;
 
-// What a subcommand's setup returns: the action to run once parsed.
-using Action = std::function<int(std::ostream& out, std::ostream& err)>;
+// Names `app` "estimator" and registers every subcommand, one of which is
+// required; the one parsed sets *action.
+void SetupCommands(CLI::App& app, Action* action);
 
 // The model and RunConfig flags every subcommand takes (the model must be
 // the one the checkpoints in model_dir were trained with).
@@ -47,7 +46,10 @@ struct TrainOptions {
   ModelFlags model;
   std::optional<int64_t> steps;
   std::optional<int64_t> max_steps;
-  bool progress = false;  // a progress bar on `out`
+  // A progress bar on `err` (cli::ProgressBar); the flags default it to
+  // whether stderr is a terminal.
+  bool progress = false;
+  bool quiet = false;  // no INFO lines and no progress bar
 };
 int RunTrain(const TrainOptions& options, std::ostream& out, std::ostream& err);
 void SetupTrain(CLI::App& app, Action* action);
@@ -57,6 +59,8 @@ struct EvaluateOptions {
   std::string eval_csv;
   std::optional<int64_t> steps;
   std::string name;
+  bool json = false;  // a JSON object of the metrics instead of the table
+  bool quiet = false;
 };
 int RunEvaluate(const EvaluateOptions& options, std::ostream& out, std::ostream& err);
 void SetupEvaluate(CLI::App& app, Action* action);
@@ -65,6 +69,8 @@ struct PredictOptions {
   ModelFlags model;
   std::string predict_csv;
   std::vector<std::string> rows;  // inline examples "5.1,3.3,1.7,0.5"
+  bool json = false;              // JSON Lines with TF's prediction keys instead of the table
+  bool quiet = false;
 };
 int RunPredict(const PredictOptions& options, std::ostream& out, std::ostream& err);
 void SetupPredict(CLI::App& app, Action* action);

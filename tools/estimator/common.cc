@@ -17,34 +17,40 @@ void AddModelFlags(CLI::App* sub, ModelFlags* flags) {
   sub->add_option("--model_dir", flags->config.model_dir, "Checkpoints and event files")->capture_default_str();
   sub->add_option("--hidden_units", flags->hidden_units, "Units of each hidden layer")
       ->delimiter(',')
+      ->check(cli::Positive<int64_t>())
       ->capture_default_str();
   sub->add_option("--n_classes", flags->n_classes, "Classes; 0: as many as the training file names")
-      ->check(CLI::NonNegativeNumber)
+      ->check(cli::NonNegative<int>())
       ->capture_default_str();
   sub->add_option("--batch_size", flags->batch_size, "Examples per batch")
-      ->check(CLI::PositiveNumber)
+      ->check(cli::Positive<int64_t>())
       ->capture_default_str();
   sub->add_option("--optimizer", flags->optimizer, "Adagrad, SGD, Momentum, Adam or RMSProp")
       ->check(CLI::IsMember({"Adagrad", "SGD", "Momentum", "Adam", "RMSProp"}))
       ->capture_default_str();
   sub->add_option("--learning_rate", flags->learning_rate, "Learning rate")
-      ->check(CLI::PositiveNumber)
+      ->check(cli::Positive<float>())
       ->capture_default_str();
   CLI::Option* secs = sub->add_option("--save_checkpoints_secs", flags->config.save_checkpoints_secs,
-                                      "Save a checkpoint every N seconds (default 600)");
+                                      "Save a checkpoint every N seconds (default 600)")
+                          ->check(cli::NonNegative<double>());
   CLI::Option* steps = sub->add_option("--save_checkpoints_steps", flags->config.save_checkpoints_steps,
-                                       "Save a checkpoint every N steps");
+                                       "Save a checkpoint every N steps")
+                           ->check(cli::NonNegative<int64_t>());
   secs->excludes(steps);
   sub->add_option("--keep_checkpoint_max", flags->config.keep_checkpoint_max, "Checkpoints kept; 0 keeps all")
+      ->check(cli::NonNegative<int64_t>())
       ->capture_default_str();
   sub->add_option("--save_summary_steps", flags->config.save_summary_steps, "Write `loss` every N steps; 0: never")
+      ->check(cli::NonNegative<int64_t>())
       ->capture_default_str();
   sub->add_option("--log_step_count_steps", flags->config.log_step_count_steps,
                   "Log the loss and global_step/sec every N steps")
-      ->check(CLI::PositiveNumber)
+      ->check(cli::Positive<int64_t>())
       ->capture_default_str();
   sub->add_option("--seed", flags->config.tf_random_seed,
-                  "tf_random_seed (initial weights, shuffling); default: random");
+                  "tf_random_seed (initial weights, shuffling); default: random")
+      ->check(cli::AnyInteger());
   flags->train_csv = DefaultDataPath("iris_training.csv");
   sub->add_option("--train_csv", flags->train_csv, "Training CSV (its header gives the class names)")
       ->capture_default_str();
@@ -76,7 +82,7 @@ StatusOr<std::shared_ptr<const Dataset>> ReadLabelled(const std::string& path, c
   return std::make_shared<const Dataset>(std::move(*data));
 }
 
-StatusOr<ModelSetup> MakeEstimator(const ModelFlags& flags, std::ostream& err) {
+StatusOr<ModelSetup> MakeEstimator(const ModelFlags& flags, estimator::LogFn log) {
   StatusOr<Dataset> train = data::ReadCsvDataset(flags.train_csv, OptionsFor(flags));
   if (!train.ok()) return train.status();
   ModelSetup setup;
@@ -91,16 +97,22 @@ StatusOr<ModelSetup> MakeEstimator(const ModelFlags& flags, std::ostream& err) {
   }
   model.optimizer = {flags.optimizer, flags.learning_rate};
 
-  StatusOr<std::unique_ptr<estimator::Estimator>> estimator = estimator::Estimator::DNNClassifier(
-      model, flags.config, [&err](const std::string& line) { err << "INFO:tfcompat:" << line << "\n"; });
+  StatusOr<std::unique_ptr<estimator::Estimator>> estimator =
+      estimator::Estimator::DNNClassifier(model, flags.config, std::move(log));
   if (!estimator.ok()) return estimator.status();
   setup.estimator = std::move(*estimator);
   return setup;
 }
 
-int ReportError(const Status& status, std::ostream& err, int exit_code) {
-  err << "estimator: " << status.ToString() << "\n";
-  return exit_code;
+std::string InfoLine(std::string_view line) {
+  std::string text = "INFO:tfcompat:";
+  text += line;
+  return text;
+}
+
+estimator::LogFn LogTo(std::ostream& err, bool quiet) {
+  if (quiet) return [](const std::string&) {};
+  return [&err](const std::string& line) { err << InfoLine(line) << "\n"; };
 }
 
 }  // namespace tfcompat::estimator_tool

@@ -6,6 +6,7 @@
 #include <memory>
 #include <ostream>
 #include <string>
+#include <string_view>
 
 #include "commands.h"
 #include "tfcompat/base/status.h"
@@ -13,6 +14,14 @@
 #include "tfcompat/estimator/estimator.h"
 
 namespace tfcompat::estimator_tool {
+
+// The name errors begin with: "estimator: NOT_FOUND: ...".
+inline constexpr std::string_view kTool = "estimator";
+
+// TF's log line as the tool prints it: "INFO:tfcompat:<line>".
+std::string InfoLine(std::string_view line);
+// The Estimator's log: InfoLine(line) on `err`; nothing when `quiet`.
+estimator::LogFn LogTo(std::ostream& err, bool quiet);
 
 // The data directory holding the Iris files (a compile definition).
 std::string DefaultDataPath(const std::string& file_name);
@@ -25,15 +34,11 @@ struct ModelSetup {
   std::shared_ptr<const data::Dataset> train;
   std::unique_ptr<estimator::Estimator> estimator;
 };
-// Reads flags.train_csv and builds the DNNClassifier, logging to `err`.
-StatusOr<ModelSetup> MakeEstimator(const ModelFlags& flags, std::ostream& err);
+// Reads flags.train_csv and builds the DNNClassifier, logging to `log`.
+StatusOr<ModelSetup> MakeEstimator(const ModelFlags& flags, estimator::LogFn log);
 
 // Reads a labelled CSV with the training file's layout and classes.
 StatusOr<std::shared_ptr<const data::Dataset>> ReadLabelled(const std::string& path, const data::Dataset& train);
-
-// Prints "estimator: <status>" to `err`; kExitUsage for InvalidArgument
-// from flags, kExitError otherwise.
-int ReportError(const Status& status, std::ostream& err, int exit_code = kExitError);
 
 }  // namespace tfcompat::estimator_tool
 

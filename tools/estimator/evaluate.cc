@@ -1,49 +1,44 @@
 // SPDX-License-Identifier: Apache-2.0
-// estimator evaluate [--eval_csv FILE] [--steps N] [--name NAME] [model
-// flags]: the metrics of model_dir's latest checkpoint on the test file, as
-// a table; written to model_dir/eval (or eval_NAME) for TensorBoard.
-#include <algorithm>
-#include <cstdio>
-#include <string_view>
-
+// estimator evaluate [--eval_csv FILE] [--steps N] [--name NAME] [--json]
+// [model flags]: the metrics of model_dir's latest checkpoint on the test
+// file, as a `metric value` table or a JSON object; written to
+// model_dir/eval (or eval_NAME) for TensorBoard.
 #include "commands.h"
 #include "common.h"
+#include "number_format.h"
+#include "output.h"
 
 namespace tfcompat::estimator_tool {
 
 int RunEvaluate(const EvaluateOptions& options, std::ostream& out, std::ostream& err) {
-  StatusOr<ModelSetup> setup = MakeEstimator(options.model, err);
-  if (!setup.ok()) return ReportError(setup.status(), err);
+  StatusOr<ModelSetup> setup = MakeEstimator(options.model, LogTo(err, options.quiet));
+  if (!setup.ok()) return cli::ReportError(kTool, setup.status(), err);
   StatusOr<std::shared_ptr<const data::Dataset>> data = ReadLabelled(options.eval_csv, *setup->train);
-  if (!data.ok()) return ReportError(data.status(), err);
+  if (!data.ok()) return cli::ReportError(kTool, data.status(), err);
   const estimator::InputFn input_fn =
       estimator::DatasetInputFn(*data, {.batch_size = options.model.batch_size, .shuffle = false, .num_epochs = 1});
   StatusOr<std::map<std::string, double>> metrics = setup->estimator->Evaluate(input_fn, options.steps, options.name);
-  if (!metrics.ok()) return ReportError(metrics.status(), err);
+  if (!metrics.ok()) return cli::ReportError(kTool, metrics.status(), err);
 
-  // Two columns, the first as wide as the longest name ("auc_precision_recall").
-  size_t width = std::string_view("metric").size();
-  for (const auto& [name, value] : *metrics) width = std::max(width, name.size());
-  const auto row = [&out, width](const std::string& name, const std::string& value) {
-    out << name << std::string(width - name.size() + 2, ' ') << value << "\n";
-  };
-  row("metric", "value");
+  // global_step is an integer; the metrics are float32, as TF computes them
+  // (and as the "Saving dict" log line prints them).
+  nlohmann::json json = nlohmann::json::object();
+  std::vector<std::vector<std::string>> rows;
   for (const auto& [name, value] : *metrics) {
-    char text[64];
     if (name == "global_step") {
-      std::snprintf(text, sizeof(text), "%lld", static_cast<long long>(value));
+      json[name] = static_cast<int64_t>(value);
+      rows.push_back({name, std::to_string(static_cast<int64_t>(value))});
     } else {
-      std::snprintf(text, sizeof(text), "%.6f", value);
+      json[name] = cli::NumberJson(static_cast<float>(value));
+      rows.push_back({name, cli::FormatNumber(static_cast<float>(value))});
     }
-    row(name, text);
   }
-  const auto accuracy = metrics->find("accuracy");
-  if (accuracy != metrics->end()) {
-    char line[64];
-    std::snprintf(line, sizeof(line), "Test set accuracy: %.3f\n", accuracy->second);
-    out << line;
+  if (options.json) {
+    cli::PrintJson(out, json);
+  } else {
+    cli::PrintTable(out, {"metric", "value"}, rows);
   }
-  return kExitOk;
+  return cli::kExitOk;
 }
 
 void SetupEvaluate(CLI::App& app, Action* action) {
@@ -53,8 +48,10 @@ void SetupEvaluate(CLI::App& app, Action* action) {
   options->eval_csv = DefaultDataPath("iris_test.csv");
   sub->add_option("--eval_csv", options->eval_csv, "Labelled CSV to evaluate on")->capture_default_str();
   sub->add_option("--steps", options->steps, "Evaluate this many batches (default: the whole file)")
-      ->check(CLI::PositiveNumber);
+      ->check(cli::Positive<int64_t>());
   sub->add_option("--name", options->name, "Write to model_dir/eval_NAME instead of model_dir/eval");
+  cli::AddJsonFlag(sub, &options->json)->description("Print the metrics as one JSON object");
+  cli::AddQuietFlag(sub, &options->quiet);
   sub->callback([options, action] {
     *action = [options](std::ostream& out, std::ostream& err) { return RunEvaluate(*options, out, err); };
   });

@@ -1,23 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
 // estimator: train, evaluate and predict a DNNClassifier in a model
 // directory as tf.estimator does (the Iris tutorial by default).
-#include <iostream>
-
+#include "cli.h"
 #include "commands.h"
 
 int main(int argc, char** argv) {
-  using namespace tfcompat::estimator_tool;
-  CLI::App app{"Train, evaluate and predict a DNNClassifier with TF-compatible checkpoints and summaries", "estimator"};
-  app.require_subcommand(1);
-  Action action;
-  SetupTrain(app, &action);
-  SetupEvaluate(app, &action);
-  SetupPredict(app, &action);
-  try {
-    app.parse(argc, argv);
-  } catch (const CLI::ParseError& e) {
-    const int code = app.exit(e);
-    return code == 0 ? kExitOk : kExitUsage;
-  }
-  return action(std::cout, std::cerr);
+  CLI::App app;
+  tfcompat::cli::Action action;
+  tfcompat::estimator_tool::SetupCommands(app, &action);
+  return tfcompat::cli::RunMain(app, argc, argv, action);
 }

@@ -1,15 +1,17 @@
 // SPDX-License-Identifier: Apache-2.0
-// estimator predict [--predict ROW]... [--predict_csv FILE] [model flags]:
-// the class and probabilities model_dir's latest checkpoint gives each
-// example. A prediction file holds one example per line (feature values,
+// estimator predict [--predict ROW]... [--predict_csv FILE] [--json]
+// [model flags]: what model_dir's latest checkpoint predicts for each
+// example, as a table or as JSON Lines with the keys of TF's predict(). A
+// prediction file holds one example per line (feature values,
 // comma-separated, no label) after an optional header row of names.
 #include <cctype>
 #include <charconv>
-#include <cstdio>
 
 #include "commands.h"
 #include "common.h"
 #include "io/file.h"
+#include "number_format.h"
+#include "output.h"
 
 namespace tfcompat::estimator_tool {
 namespace {
@@ -40,14 +42,74 @@ Status ParseRow(std::string_view row, const std::string& where, size_t num_featu
   return OkStatus();
 }
 
+// Values [begin, end) of `values`: a JSON array, and its text ("0.1,0.9").
+nlohmann::json FloatsJson(const std::vector<float>& values, size_t begin, size_t end) {
+  nlohmann::json out = nlohmann::json::array();
+  for (size_t k = begin; k < end; ++k) out.push_back(cli::NumberJson(values[k]));
+  return out;
+}
+std::string FloatsText(const std::vector<float>& values, size_t begin, size_t end) {
+  std::string out;
+  for (size_t k = begin; k < end; ++k) {
+    if (k > begin) out += ",";
+    out += cli::FormatNumber(values[k]);
+  }
+  return out;
+}
+
+// Example `i` of `p` with the keys of TF's predictions: a classifier's
+// logits, logistic (binary heads), probabilities, class_ids, classes,
+// all_class_ids, all_classes; a regressor's predictions.
+nlohmann::json PredictionJson(const model::Predictions& p, size_t i, const std::vector<std::string>& all_classes) {
+  if (p.class_ids.empty()) {
+    const size_t dimension = p.predictions.size() / static_cast<size_t>(p.batch_size);
+    return {{"predictions", FloatsJson(p.predictions, i * dimension, (i + 1) * dimension)}};
+  }
+  const auto logits_dimension = static_cast<size_t>(p.logits_dimension);
+  const size_t n_classes = all_classes.size();
+  nlohmann::json json = {{"logits", FloatsJson(p.logits, i * logits_dimension, (i + 1) * logits_dimension)}};
+  if (!p.logistic.empty()) json["logistic"] = FloatsJson(p.logistic, i, i + 1);
+  json["probabilities"] = FloatsJson(p.probabilities, i * n_classes, (i + 1) * n_classes);
+  json["class_ids"] = nlohmann::json::array({p.class_ids[i]});
+  json["classes"] = nlohmann::json::array({p.classes[i]});
+  nlohmann::json ids = nlohmann::json::array();
+  for (size_t c = 0; c < n_classes; ++c) ids.push_back(c);
+  json["all_class_ids"] = std::move(ids);
+  json["all_classes"] = all_classes;
+  return json;
+}
+
+// Example `i` of `p` as a table row: class, class_id, probability,
+// probabilities (comma-separated); a regressor's prediction.
+std::vector<std::string> PredictionRow(const model::Predictions& p, size_t i, size_t n_classes) {
+  if (p.class_ids.empty()) {
+    const size_t dimension = p.predictions.size() / static_cast<size_t>(p.batch_size);
+    return {FloatsText(p.predictions, i * dimension, (i + 1) * dimension)};
+  }
+  const auto id = static_cast<size_t>(p.class_ids[i]);
+  return {p.classes[i], std::to_string(id), cli::FormatNumber(p.probabilities[i * n_classes + id]),
+          FloatsText(p.probabilities, i * n_classes, (i + 1) * n_classes)};
+}
+
+// The class names TF's all_classes lists: the label vocabulary MakeEstimator
+// gave the model (the training file's class names, when it names them all),
+// otherwise the ids as text.
+std::vector<std::string> AllClasses(const data::Dataset& train, size_t n_classes) {
+  if (train.class_names.size() == n_classes) return train.class_names;
+  std::vector<std::string> names;
+  for (size_t c = 0; c < n_classes; ++c) names.push_back(std::to_string(c));
+  return names;
+}
+
 }  // namespace
 
 int RunPredict(const PredictOptions& options, std::ostream& out, std::ostream& err) {
   if (options.rows.empty() && options.predict_csv.empty()) {
-    return ReportError(InvalidArgumentError("give --predict ROW or --predict_csv FILE"), err, kExitUsage);
+    return cli::ReportError(kTool, InvalidArgumentError("give --predict ROW or --predict_csv FILE"), err,
+                            cli::kExitUsage);
   }
-  StatusOr<ModelSetup> setup = MakeEstimator(options.model, err);
-  if (!setup.ok()) return ReportError(setup.status(), err);
+  StatusOr<ModelSetup> setup = MakeEstimator(options.model, LogTo(err, options.quiet));
+  if (!setup.ok()) return cli::ReportError(kTool, setup.status(), err);
   const data::FeatureNames& names = setup->train->feature_names;
 
   // The examples, as a Dataset whose labels are unused.
@@ -55,11 +117,11 @@ int RunPredict(const PredictOptions& options, std::ostream& out, std::ostream& e
   examples->feature_names = names;
   for (size_t i = 0; i < options.rows.size(); ++i) {
     const Status s = ParseRow(options.rows[i], "--predict " + options.rows[i], names->size(), &examples->features);
-    if (!s.ok()) return ReportError(s, err, kExitUsage);
+    if (!s.ok()) return cli::ReportError(kTool, s, err, cli::kExitUsage);
   }
   if (!options.predict_csv.empty()) {
     StatusOr<std::string> text = ReadFileToString(Env::Default(), options.predict_csv, uint64_t{1} << 30);
-    if (!text.ok()) return ReportError(text.status(), err);
+    if (!text.ok()) return cli::ReportError(kTool, text.status(), err);
     std::string_view rest = *text;
     for (int line_number = 1; !rest.empty(); ++line_number) {
       const size_t newline = rest.find('\n');
@@ -70,34 +132,38 @@ int RunPredict(const PredictOptions& options, std::ostream& out, std::ostream& e
       if (header) continue;
       const Status s =
           ParseRow(line, options.predict_csv + ":" + std::to_string(line_number), names->size(), &examples->features);
-      if (!s.ok()) return ReportError(s, err);
+      if (!s.ok()) return cli::ReportError(kTool, s, err);
     }
   }
   examples->labels.assign(examples->features.size() / names->size(), 0.0f);
-  if (examples->labels.empty()) return ReportError(InvalidArgumentError(options.predict_csv + ": no examples"), err);
+  if (examples->labels.empty()) {
+    return cli::ReportError(kTool, InvalidArgumentError(options.predict_csv + ": no examples"), err);
+  }
 
   const estimator::InputFn input_fn =
       estimator::DatasetInputFn(examples, {.batch_size = options.model.batch_size, .shuffle = false, .num_epochs = 1});
   StatusOr<std::vector<model::Predictions>> predictions = setup->estimator->Predict(input_fn);
-  if (!predictions.ok()) return ReportError(predictions.status(), err);
-  int64_t example = 0;
+  if (!predictions.ok()) return cli::ReportError(kTool, predictions.status(), err);
+  std::vector<std::vector<std::string>> rows;
   for (const model::Predictions& p : *predictions) {
-    for (int64_t i = 0; i < p.batch_size; ++i, ++example) {
-      const int64_t id = p.class_ids[static_cast<size_t>(i)];
-      const float probability = p.probabilities[static_cast<size_t>(i * p.logits_dimension + id)];
-      char line[160];
-      std::snprintf(line, sizeof(line), "Prediction is \"%s\" (%.1f%%)", p.classes[static_cast<size_t>(i)].c_str(),
-                    100.0 * probability);
-      out << line << "  probabilities [";
-      for (int64_t c = 0; c < p.logits_dimension; ++c) {
-        std::snprintf(line, sizeof(line), "%s%.6f", c == 0 ? "" : ", ",
-                      p.probabilities[static_cast<size_t>(i * p.logits_dimension + c)]);
-        out << line;
+    const size_t n_classes = p.class_ids.empty() ? 0 : p.probabilities.size() / static_cast<size_t>(p.batch_size);
+    const std::vector<std::string> all_classes = AllClasses(*setup->train, n_classes);
+    for (size_t i = 0; i < static_cast<size_t>(p.batch_size); ++i) {
+      if (options.json) {
+        cli::PrintJsonLine(out, PredictionJson(p, i, all_classes));
+      } else {
+        rows.push_back(PredictionRow(p, i, n_classes));
       }
-      out << "]\n";
     }
   }
-  return kExitOk;
+  if (!options.json) {
+    const bool regressor = !predictions->empty() && predictions->front().class_ids.empty();
+    cli::PrintTable(out,
+                    regressor ? std::vector<std::string>{"prediction"}
+                              : std::vector<std::string>{"class", "class_id", "probability", "probabilities"},
+                    rows);
+  }
+  return cli::kExitOk;
 }
 
 void SetupPredict(CLI::App& app, Action* action) {
@@ -106,6 +172,8 @@ void SetupPredict(CLI::App& app, Action* action) {
   AddModelFlags(sub, &options->model);
   sub->add_option("--predict", options->rows, "An example: comma-separated feature values (repeatable)");
   sub->add_option("--predict_csv", options->predict_csv, "A CSV of examples without labels");
+  cli::AddJsonFlag(sub, &options->json)->description("One JSON object per example (JSON Lines), TF's keys");
+  cli::AddQuietFlag(sub, &options->quiet);
   sub->callback([options, action] {
     *action = [options](std::ostream& out, std::ostream& err) { return RunPredict(*options, out, err); };
   });

@@ -1,58 +1,73 @@
 // SPDX-License-Identifier: Apache-2.0
-// estimator train [--steps N | --max_steps N] [model flags]: trains the
-// DNNClassifier in model_dir on the shuffled, repeated training file,
-// continuing from its latest checkpoint.
+// estimator train [--steps N | --max_steps N] [--progress] [--quiet] [model
+// flags]: trains the DNNClassifier in model_dir on the shuffled, repeated
+// training file, continuing from its latest checkpoint.
 #include <unistd.h>
 
-#include <algorithm>
+#include <optional>
 #include <random>
 
 #include "commands.h"
 #include "common.h"
+#include "progress_bar.h"
 
 namespace tfcompat::estimator_tool {
 namespace {
 
-// "[#########           ]  450/1000" redrawn in place.
-class ProgressBar final : public model::TrainHook {
+// The Estimator's log lines, and the progress bar below them once training
+// has begun: the bar runs from the global step training starts at (known
+// only once the checkpoint is restored) to the step it will stop at.
+class ProgressLog final : public model::TrainHook {
  public:
-  explicit ProgressBar(std::ostream& out) : out_(out) {}
+  ProgressLog(std::ostream& err, const TrainOptions& options)
+      : err_(err), steps_(options.steps), max_steps_(options.max_steps) {}
 
   Status Begin(int64_t global_step) override {
-    first_ = global_step;
+    bar_.emplace(err_, global_step, steps_.has_value() ? global_step + *steps_ : max_steps_.value_or(global_step));
     return OkStatus();
   }
-  void set_last(int64_t last) { last_ = last; }
-
   Status AfterStep(const model::StepResult& result, bool*) override {
-    if (last_ <= first_) return OkStatus();
-    constexpr int kWidth = 40;
-    const int64_t done = std::min(result.global_step, last_) - first_;
-    const int filled = static_cast<int>(done * kWidth / (last_ - first_));
-    out_ << "\r[" << std::string(filled, '#') << std::string(kWidth - filled, ' ') << "] " << result.global_step << "/"
-         << last_ << std::flush;
+    bar_->Update(result.global_step);
+    return OkStatus();
+  }
+  Status End(int64_t) override {
+    Finish();
     return OkStatus();
   }
 
-  Status End(int64_t) override {
-    out_ << "\n";
-    return OkStatus();
+  // A log line: on a line of its own, above the bar while one is drawn.
+  void Log(const std::string& line) {
+    if (bar_.has_value()) {
+      bar_->PrintLine(InfoLine(line));
+    } else {
+      err_ << InfoLine(line) << "\n";
+    }
+  }
+  // Ends the bar's line (training ended, or failed).
+  void Finish() {
+    if (bar_.has_value()) bar_->Finish();
   }
 
  private:
-  std::ostream& out_;
-  int64_t first_ = 0;
-  int64_t last_ = 0;
+  std::ostream& err_;
+  const std::optional<int64_t> steps_;
+  const std::optional<int64_t> max_steps_;
+  std::optional<cli::ProgressBar> bar_;
 };
 
 }  // namespace
 
 int RunTrain(const TrainOptions& options, std::ostream& out, std::ostream& err) {
   if (options.steps.has_value() == options.max_steps.has_value()) {
-    return ReportError(InvalidArgumentError("give exactly one of --steps and --max_steps"), err, kExitUsage);
+    return cli::ReportError(kTool, InvalidArgumentError("give exactly one of --steps and --max_steps"), err,
+                            cli::kExitUsage);
   }
-  StatusOr<ModelSetup> setup = MakeEstimator(options.model, err);
-  if (!setup.ok()) return ReportError(setup.status(), err);
+  ProgressLog progress(err, options);
+  const estimator::LogFn log = options.quiet
+                                   ? LogTo(err, /*quiet=*/true)
+                                   : estimator::LogFn([&progress](const std::string& line) { progress.Log(line); });
+  StatusOr<ModelSetup> setup = MakeEstimator(options.model, log);
+  if (!setup.ok()) return cli::ReportError(kTool, setup.status(), err);
   estimator::Estimator& estimator = *setup->estimator;
 
   StatusOr<std::string> latest = estimator.LatestCheckpoint();
@@ -65,23 +80,16 @@ int RunTrain(const TrainOptions& options, std::ostream& out, std::ostream& err) 
       estimator::DatasetInputFn(train, {.batch_size = options.model.batch_size, .seed = shuffle_seed});
   const model::TrainSteps steps = options.steps.has_value() ? model::TrainSteps::Steps(*options.steps)
                                                             : model::TrainSteps::MaxSteps(*options.max_steps);
-  ProgressBar bar(out);
   std::vector<model::TrainHook*> hooks;
-  if (options.progress) {
-    // The bar needs the last step: the restored one is known only after the
-    // checkpoint is read, so it counts from the value the checkpoint holds.
-    StatusOr<Tensor> step = estimator.GetVariableValue(std::string(model::kGlobalStepName));
-    const int64_t start = step.ok() ? step->flat<int64_t>()[0] : 0;
-    bar.set_last(options.steps.has_value() ? start + *options.steps : *options.max_steps);
-    hooks.push_back(&bar);
-  }
+  if (options.progress && !options.quiet) hooks.push_back(&progress);
   const Status status = estimator.Train(input_fn, steps, hooks);
-  if (!status.ok()) return ReportError(status, err);
+  progress.Finish();
+  if (!status.ok()) return cli::ReportError(kTool, status, err);
   StatusOr<std::string> saved = estimator.LatestCheckpoint();
-  if (!saved.ok()) return ReportError(saved.status(), err);
+  if (!saved.ok()) return cli::ReportError(kTool, saved.status(), err);
   if (resuming) out << "Continued from " << *latest << "\n";
   out << "Trained model in " << estimator.model_dir() << "; latest checkpoint " << *saved << "\n";
-  return kExitOk;
+  return cli::kExitOk;
 }
 
 void SetupTrain(CLI::App& app, Action* action) {
@@ -89,14 +97,17 @@ void SetupTrain(CLI::App& app, Action* action) {
   CLI::App* sub = app.add_subcommand("train", "Train (continuing from model_dir's latest checkpoint)");
   AddModelFlags(sub, &options->model);
   CLI::Option* steps =
-      sub->add_option("--steps", options->steps, "Train this many more steps")->check(CLI::PositiveNumber);
-  CLI::Option* max_steps =
-      sub->add_option("--max_steps", options->max_steps, "Train up to this global step")->check(CLI::PositiveNumber);
+      sub->add_option("--steps", options->steps, "Train this many more steps")->check(cli::Positive<int64_t>());
+  CLI::Option* max_steps = sub->add_option("--max_steps", options->max_steps, "Train up to this global step")
+                               ->check(cli::Positive<int64_t>());
   steps->excludes(max_steps);
   sub->add_flag("--weight_histograms", options->model.config.weight_histograms,
                 "Also write a histogram of every variable every save_summary_steps");
-  sub->callback([options, action] {
-    options->progress = isatty(STDOUT_FILENO) == 1;
+  CLI::Option* progress = sub->add_flag("--progress,!--no_progress", options->progress,
+                                        "A progress bar on stderr (default: when stderr is a terminal)");
+  cli::AddQuietFlag(sub, &options->quiet);
+  sub->callback([options, action, progress] {
+    if (progress->count() == 0) options->progress = isatty(STDERR_FILENO) == 1;
     *action = [options](std::ostream& out, std::ostream& err) { return RunTrain(*options, out, err); };
   });
 }

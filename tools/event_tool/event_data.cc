@@ -3,9 +3,7 @@
 
 #include <CLI/CLI.hpp>
 #include <algorithm>
-#include <cstdio>
 #include <filesystem>
-#include <ostream>
 #include <system_error>
 
 #include "tfcompat/summary/run_reader.h"
@@ -80,17 +78,6 @@ void AddPurgeOrphanedDataOption(CLI::App& app, bool& purge_orphaned_data) {
                  "Leave out the values that a restart orphaned, as TensorBoard does (docs/tools.md); "
                  "false: every value as written")
       ->default_str("true");
-}
-
-std::string FormatNumber(const char* format, double value) {
-  char buf[64];
-  std::snprintf(buf, sizeof(buf), format, value);
-  return buf;
-}
-
-int ReportError(const Status& status, std::ostream& err) {
-  err << "event_tool: " << status.message() << "\n";
-  return kExitError;
 }
 
 }  // namespace tfcompat::event_tool

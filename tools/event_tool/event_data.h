@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <map>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "tfcompat/base/status.h"
@@ -19,10 +20,8 @@ class App;
 
 namespace tfcompat::event_tool {
 
-// Exit codes of every subcommand.
-inline constexpr int kExitOk = 0;
-inline constexpr int kExitUsage = 1;
-inline constexpr int kExitError = 2;
+// The name errors begin with: "event_tool: NOT_FOUND: ...".
+inline constexpr std::string_view kTool = "event_tool";
 
 struct ScalarPoint {
   double wall_time = 0;
@@ -63,12 +62,6 @@ StatusOr<RunData> LoadRun(const std::string& logdir, const std::string& run, boo
 
 // Declares TensorBoard's --purge_orphaned_data=true|false on `app`.
 void AddPurgeOrphanedDataOption(CLI::App& app, bool& purge_orphaned_data);
-
-// `value` printed with a printf format holding one double conversion.
-std::string FormatNumber(const char* format, double value);
-
-// Prints `status` as "event_tool: <message>" and returns kExitError.
-int ReportError(const Status& status, std::ostream& err);
 
 }  // namespace tfcompat::event_tool
 

@@ -36,7 +36,6 @@
 namespace tfcompat::event_tool {
 namespace {
 
-constexpr std::string_view kTool = "event_tool";
 constexpr char kSessionStartTag[] = "_hparams_/session_start_info";
 constexpr char kExperimentTag[] = "_hparams_/experiment";
 // tensorboardX and PyTorch name a text tag "<tag>/text_summary"; tbparse
@@ -822,14 +821,24 @@ Status WriteKind(Kind kind, const std::vector<RunTables>& runs, TableWriter& wri
 
 }  // namespace
 
-void SetupExport(CLI::App& app, ExportOptions& options) {
-  app.add_option("LOGDIR", options.logdir, "Directory of runs")->required();
-  app.add_option("--format", options.format, "Output format")->check(CLI::IsMember({"csv", "json"}));
-  app.add_option("-o,--output", options.output, "Write to this file (atomically) rather than stdout");
-  app.add_option("--kinds", options.kinds, "Kinds to export, comma-separated")
+void SetupExport(CLI::App& app, Action* action) {
+  auto options = std::make_shared<ExportOptions>();
+  auto json = std::make_shared<bool>(false);
+  CLI::App* sub = app.add_subcommand("export", "Every run and tag as CSV or JSON tables, one per kind");
+  sub->add_option("LOGDIR", options->logdir, "Directory of runs")->required();
+  CLI::Option* json_flag = cli::AddJsonFlag(sub, json.get());
+  sub->add_option("--format", options->format, "csv (default) or json (the same as --json)")
+      ->check(CLI::IsMember({"csv", "json"}))
+      ->excludes(json_flag);
+  sub->add_option("-o,--output", options->output, "Write to this file (atomically) rather than stdout");
+  sub->add_option("--kinds", options->kinds, "Kinds to export, comma-separated")
       ->delimiter(',')
       ->check(CLI::IsMember({"scalars", "histograms", "text", "hparams", "hparams_metrics"}));
-  AddPurgeOrphanedDataOption(app, options.purge_orphaned_data);
+  AddPurgeOrphanedDataOption(*sub, options->purge_orphaned_data);
+  sub->callback([options, json, action] {
+    if (*json) options->format = "json";
+    *action = [options](std::ostream& out, std::ostream& err) { return RunExport(*options, out, err); };
+  });
 }
 
 int RunExport(const ExportOptions& options, std::ostream& out, std::ostream& err) {

@@ -1,5 +1,4 @@
 // SPDX-License-Identifier: Apache-2.0
-#include <CLI/CLI.hpp>
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -42,6 +41,13 @@ std::string XmlEscape(const std::string& s) {
   return out;
 }
 
+// An SVG coordinate or axis label: 6 significant digits are plenty.
+std::string SvgNumber(double value) {
+  char text[32];
+  std::snprintf(text, sizeof(text), "%.6g", value);
+  return text;
+}
+
 struct Series {
   std::string run;
   std::vector<ScalarPoint> points;  // Finite values only.
@@ -72,16 +78,16 @@ std::string RenderSvg(const std::string& tag, const std::vector<Series>& series)
       << "\" fill=\"none\" stroke=\"#999\"/>\n";
   for (int i = 0; i <= 4; ++i) {
     const double y = min_y + (max_y - min_y) * i / 4, x = min_x + (max_x - min_x) * i / 4;
-    svg << "<text x=\"" << kLeft - 6 << "\" y=\"" << FormatNumber("%.6g", sy(y) + 4) << "\" text-anchor=\"end\">"
-        << FormatNumber("%.6g", y) << "</text>\n<text x=\"" << FormatNumber("%.6g", sx(x)) << "\" y=\""
-        << kHeight - kBottom + 18 << "\" text-anchor=\"middle\">" << FormatNumber("%.6g", x) << "</text>\n";
+    svg << "<text x=\"" << kLeft - 6 << "\" y=\"" << SvgNumber(sy(y) + 4) << "\" text-anchor=\"end\">" << SvgNumber(y)
+        << "</text>\n<text x=\"" << SvgNumber(sx(x)) << "\" y=\"" << kHeight - kBottom + 18
+        << "\" text-anchor=\"middle\">" << SvgNumber(x) << "</text>\n";
   }
   svg << "<text x=\"" << kLeft + plot_w / 2 << "\" y=\"" << kHeight - 10 << "\" text-anchor=\"middle\">step</text>\n";
   for (size_t i = 0; i < series.size(); ++i) {
     const char* color = kColors[i % std::size(kColors)];
     svg << "<polyline fill=\"none\" stroke=\"" << color << "\" stroke-width=\"1.5\" points=\"";
     for (const ScalarPoint& p : series[i].points)
-      svg << FormatNumber("%.6g", sx(static_cast<double>(p.step))) << ',' << FormatNumber("%.6g", sy(p.value)) << ' ';
+      svg << SvgNumber(sx(static_cast<double>(p.step))) << ',' << SvgNumber(sy(p.value)) << ' ';
     svg << "\"/>\n<text x=\"" << kWidth - kRight + 10 << "\" y=\"" << kTop + 16 * (i + 1) << "\" fill=\"" << color
         << "\">" << XmlEscape(series[i].run) << "</text>\n";
   }
@@ -91,20 +97,25 @@ std::string RenderSvg(const std::string& tag, const std::vector<Series>& series)
 
 }  // namespace
 
-void SetupPlot(CLI::App& app, PlotOptions& options) {
-  app.add_option("LOGDIR", options.logdir, "Directory of runs")->required();
-  app.add_option("--tag", options.tag, "The scalar tag to plot")->required();
-  app.add_option("-o,--output", options.output, "The SVG file to write")->required();
-  AddPurgeOrphanedDataOption(app, options.purge_orphaned_data);
+void SetupPlot(CLI::App& app, Action* action) {
+  auto options = std::make_shared<PlotOptions>();
+  CLI::App* sub = app.add_subcommand("plot", "An SVG line chart of a scalar across runs");
+  sub->add_option("LOGDIR", options->logdir, "Directory of runs")->required();
+  sub->add_option("--tag", options->tag, "The scalar tag to plot")->required();
+  sub->add_option("-o,--output", options->output, "The SVG file to write")->required();
+  AddPurgeOrphanedDataOption(*sub, options->purge_orphaned_data);
+  sub->callback([options, action] {
+    *action = [options](std::ostream& out, std::ostream& err) { return RunPlot(*options, out, err); };
+  });
 }
 
 int RunPlot(const PlotOptions& options, std::ostream& out, std::ostream& err) {
   auto runs = FindRuns(options.logdir);
-  if (!runs.ok()) return ReportError(runs.status(), err);
+  if (!runs.ok()) return cli::ReportError(kTool, runs.status(), err);
   std::vector<Series> series;
   for (const std::string& run : *runs) {
     auto data = LoadRun(options.logdir, run, options.purge_orphaned_data);
-    if (!data.ok()) return ReportError(data.status(), err);
+    if (!data.ok()) return cli::ReportError(kTool, data.status(), err);
     auto it = data->scalars.find(options.tag);
     if (it == data->scalars.end()) continue;
     Series s{run, {}};
@@ -116,14 +127,15 @@ int RunPlot(const PlotOptions& options, std::ostream& out, std::ostream& err) {
     if (!s.points.empty()) series.push_back(std::move(s));
   }
   if (series.empty()) {
-    return ReportError(NotFoundError("no run in " + options.logdir + " has scalar tag '" + options.tag + "'"), err);
+    return cli::ReportError(
+        kTool, NotFoundError("no run in " + options.logdir + " has scalar tag '" + options.tag + "'"), err);
   }
   std::ofstream file(options.output, std::ios::binary | std::ios::trunc);
   file << RenderSvg(options.tag, series);
   file.close();
-  if (!file) return ReportError(UnknownError(options.output + ": cannot write"), err);
+  if (!file) return cli::ReportError(kTool, UnknownError(options.output + ": cannot write"), err);
   out << "wrote " << options.output << " (" << series.size() << " run" << (series.size() == 1 ? "" : "s") << ")\n";
-  return kExitOk;
+  return cli::kExitOk;
 }
 
 }  // namespace tfcompat::event_tool

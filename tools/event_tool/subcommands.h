@@ -1,41 +1,47 @@
 // SPDX-License-Identifier: Apache-2.0
 // event_tool's subcommands. Each has an options struct, a Setup function
-// that declares its flags on a CLI11 subcommand, and a Run function that
-// writes to `out` (results) and `err` (diagnostics) and returns the exit
-// code: 0 ok, 1 usage, 2 error (missing or bad input). list, scalars and
-// plot read runs as TensorBoard shows them unless purge_orphaned_data is
-// false (--purge_orphaned_data=false).
+// that registers it with CLI11 (its callback sets the Action to run), and a
+// Run function that writes to `out` (results) and `err` (diagnostics) and
+// returns the exit code (cli.h: 0 ok, 1 usage, 2 missing or bad input).
+// list, scalars and plot read runs as TensorBoard shows them unless
+// purge_orphaned_data is false (--purge_orphaned_data=false).
 #ifndef TFCOMPAT_TOOLS_EVENT_TOOL_SUBCOMMANDS_H_
 #define TFCOMPAT_TOOLS_EVENT_TOOL_SUBCOMMANDS_H_
 
+#include <CLI/CLI.hpp>
 #include <ostream>
 #include <string>
 #include <vector>
 
-namespace CLI {
-class App;
-}  // namespace CLI
+#include "cli.h"
 
 namespace tfcompat::event_tool {
 
-// list LOGDIR: per run, its tags grouped by kind with count, step range
-// and wall-time range.
+using cli::Action;
+
+// Names `app` "event_tool" and registers every subcommand, one of which is
+// required; the one parsed sets *action.
+void SetupCommands(CLI::App& app, Action* action);
+
+// list LOGDIR [--json]: per run, its tags grouped by kind with count, step
+// range and wall-time range.
 struct ListOptions {
   std::string logdir;
+  bool json = false;
   bool purge_orphaned_data = true;
 };
-void SetupList(CLI::App& app, ListOptions& options);
+void SetupList(CLI::App& app, Action* action);
 int RunList(const ListOptions& options, std::ostream& out, std::ostream& err);
 
-// scalars LOGDIR [--run R] [--tag T] [--format csv|json]
+// scalars LOGDIR [--run R] [--tag T] [--json | --format csv|json]
 struct ScalarsOptions {
   std::string logdir;
   std::string run;
   std::string tag;
-  std::string format = "csv";
+  bool json = false;  // else CSV
   bool purge_orphaned_data = true;
 };
-void SetupScalars(CLI::App& app, ScalarsOptions& options);
+void SetupScalars(CLI::App& app, Action* action);
 int RunScalars(const ScalarsOptions& options, std::ostream& out, std::ostream& err);
 
 // dump FILE [--json]: one event per line.
@@ -43,7 +49,7 @@ struct DumpOptions {
   std::string file;
   bool json = false;
 };
-void SetupDump(CLI::App& app, DumpOptions& options);
+void SetupDump(CLI::App& app, Action* action);
 int RunDump(const DumpOptions& options, std::ostream& out, std::ostream& err);
 
 // plot LOGDIR --tag T -o FILE.svg: a line chart of the scalar, one line
@@ -54,10 +60,10 @@ struct PlotOptions {
   std::string output;
   bool purge_orphaned_data = true;
 };
-void SetupPlot(CLI::App& app, PlotOptions& options);
+void SetupPlot(CLI::App& app, Action* action);
 int RunPlot(const PlotOptions& options, std::ostream& out, std::ostream& err);
 
-// export LOGDIR [--format csv|json] [-o FILE]
+// export LOGDIR [--json | --format csv|json] [-o FILE]
 //        [--kinds scalars,histograms,text,hparams,hparams_metrics]
 //        [--purge_orphaned_data=true|false]:
 // every run and tag as long tables, one per kind, with tbparse's columns:
@@ -92,7 +98,7 @@ struct ExportOptions {
   std::vector<std::string> kinds = {"scalars", "histograms", "text", "hparams", "hparams_metrics"};
   bool purge_orphaned_data = true;
 };
-void SetupExport(CLI::App& app, ExportOptions& options);
+void SetupExport(CLI::App& app, Action* action);
 int RunExport(const ExportOptions& options, std::ostream& out, std::ostream& err);
 
 }  // namespace tfcompat::event_tool

@@ -53,6 +53,8 @@
 //   TFCOMPAT_ASSIGN_OR_RETURN(auto metrics, estimator->Evaluate(eval_input_fn));
 //   // TF Serving's model base path: models/iris/export/<unix seconds>/saved_model.pb, variables/
 //   TFCOMPAT_ASSIGN_OR_RETURN(std::string export_dir, estimator->ExportSavedModel("models/iris/export"));
+//   // For onnxruntime and other ONNX runtimes: models/iris/onnx/<unix seconds>/model.onnx
+//   TFCOMPAT_ASSIGN_OR_RETURN(std::string onnx_dir, estimator->ExportOnnx("models/iris/onnx"));
 #ifndef TFCOMPAT_ESTIMATOR_ESTIMATOR_H_
 #define TFCOMPAT_ESTIMATOR_ESTIMATOR_H_
 
@@ -63,6 +65,7 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "tfcompat/base/status.h"
@@ -140,6 +143,9 @@ struct GraphDescription {
 //              Examples).
 enum class ServingReceiver { kParsing, kRaw };
 
+// The file ExportOnnx writes in its export directory.
+inline constexpr char kOnnxModelFileName[] = "model.onnx";
+
 struct EstimatorOptions {
   RunConfig config;
   // Empty: the model's default optimizer.
@@ -195,6 +201,29 @@ class Estimator {
   [[nodiscard]] StatusOr<std::string> ExportSavedModel(const std::string& export_dir_base,
                                                        ServingReceiver receiver = ServingReceiver::kParsing);
 
+  // Exports the latest checkpoint as an ONNX model, for runtimes without
+  // TensorFlow (onnxruntime, ...): <export_dir_base>/<unix seconds>/model.onnx
+  // (kOnnxModelFileName), one ModelProto of IR version 8 and opset 17
+  // (ai.onnx) holding the model's variables as initializers. Written in
+  // temp-<seconds> and renamed into place as ExportSavedModel's export is;
+  // returns the export directory's path. The graph computes what the
+  // SavedModel's `predict` signature does, for inference (dropout is the
+  // identity there, so the graph has none):
+  //   inputs   one float [batch, 1] tensor per feature column, named by its key;
+  //   outputs  classifiers `logits` (float [batch, n], binary [batch, 1]),
+  //            `probabilities` (float [batch, n]), `class_ids` (int64
+  //            [batch, 1]), `classes` (string [batch, 1]), `all_class_ids`
+  //            (int32 [batch, n]), `all_classes` (string [batch, n]), binary
+  //            also `logistic` (float [batch, 1]); regressors `predictions`
+  //            (float [batch, 1]).
+  // The class names are the label_vocabulary, or the ids as strings ("0",
+  // "1", ...), as TF's. Errors as ExportSavedModel's; also
+  // FailedPrecondition when a GraphDescription given to Create() does not
+  // fit the model's variables, and InvalidArgument when a feature key is the
+  // name of an output or another value of the graph ("logits"). Layout,
+  // nodes and attributes: docs/formats/onnx.md.
+  [[nodiscard]] StatusOr<std::string> ExportOnnx(const std::string& export_dir_base);
+
   // The latest checkpoint's prefix; NotFound when there is none.
   [[nodiscard]] StatusOr<std::string> LatestCheckpoint() const;
   // Names of the variables in the latest checkpoint, sorted.
@@ -221,6 +250,9 @@ class Estimator {
   // Sets every variable of `store` from `checkpoint`, after checking all of
   // them (RestoreVariables' error otherwise, with nothing set).
   [[nodiscard]] Status Restore(const std::string& checkpoint, model::VariableStore* store);
+  // For the exports: checks that the model can be exported as `format` ("a
+  // SavedModel"), then BuildModel of the latest checkpoint.
+  [[nodiscard]] StatusOr<std::unique_ptr<model::Model>> BuildExportModel(std::string_view format);
   void Log(const std::string& line) const;
 
   ModelFn model_fn_;

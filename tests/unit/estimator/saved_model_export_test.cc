@@ -8,19 +8,16 @@
 // untouched.
 #include <boost/filesystem.hpp>
 #include <boost/test/unit_test.hpp>
-#include <cerrno>
-#include <map>
 #include <memory>
 #include <set>
 #include <string>
 #include <vector>
 
-#include "estimator/estimator_internal.h"
 #include "tfcompat/checkpoint/bundle.h"
 #include "tfcompat/estimator/estimator.h"
 #include "tfcompat/tensorflow/saved_model.pb.h"
 #include "tfcompat/tensorflow/variable.pb.h"
-#include "util/fault_env.h"
+#include "unit/estimator/export_test_util.h"
 #include "util/iris.h"
 #include "util/temp_dir.h"
 #include "util/test_print.h"
@@ -30,32 +27,15 @@ namespace tfcompat::estimator {
 namespace {
 
 namespace fs = boost::filesystem;
+using export_test::CheckEveryFailedFileOperationLeavesNoPartialExport;
+using export_test::Config;
+using export_test::Entries;
+using export_test::kQuiet;
+using export_test::TrainedClassifier;
+using export_test::TrainSteps;
 using testing::Contains;
-using testing::FaultEnv;
 using testing::ReadAll;
 using testing::TempDir;
-
-const LogFn kQuiet = [](const std::string&) {};
-
-RunConfig Config(const TempDir& dir) {
-  RunConfig config;
-  config.model_dir = dir.file("model");
-  config.tf_random_seed = 1;
-  return config;
-}
-
-void TrainSteps(Estimator& estimator, int64_t steps) {
-  const InputFn input = DatasetInputFn(testing::ReadIris("iris_training.csv"), {.batch_size = 32, .seed = 7});
-  BOOST_TEST_REQUIRE(estimator.Train(input, model::TrainSteps::Steps(steps)).ok());
-}
-
-std::unique_ptr<Estimator> TrainedClassifier(const TempDir& dir, int n_classes = 3) {
-  model::DNNClassifierOptions options = testing::IrisClassifierOptions();
-  options.n_classes = n_classes;
-  std::unique_ptr<Estimator> estimator = Estimator::DNNClassifier(options, Config(dir), kQuiet).value();
-  TrainSteps(*estimator, 5);
-  return estimator;
-}
 
 tensorflow::MetaGraphDef ReadMetaGraph(const std::string& export_dir) {
   tensorflow::SavedModel saved_model;
@@ -75,13 +55,6 @@ std::set<std::string> OutputKeys(const tensorflow::MetaGraphDef& meta_graph, con
   std::set<std::string> keys;
   for (const auto& [key, info] : meta_graph.signature_def().at(signature).outputs()) keys.insert(key);
   return keys;
-}
-
-// The entries of export_dir_base: names only.
-std::set<std::string> Entries(const std::string& dir) {
-  std::set<std::string> names;
-  for (const fs::directory_entry& entry : fs::directory_iterator(dir)) names.insert(entry.path().filename().string());
-  return names;
 }
 
 BOOST_AUTO_TEST_CASE(export_lays_out_a_timestamped_directory_with_the_graph_and_the_variables) {
@@ -262,46 +235,8 @@ BOOST_AUTO_TEST_CASE(export_refuses_a_normalizer_fn_and_a_custom_model_fn) {
 BOOST_AUTO_TEST_CASE(a_failed_file_operation_leaves_no_partial_export_and_earlier_exports_untouched) {
   TempDir dir;
   std::unique_ptr<Estimator> estimator = TrainedClassifier(dir);
-  FaultEnv env;
-  EstimatorAccess::SetEnv(*estimator, &env);
-  const std::string base = dir.file("export");
-  const double t0 = 1700000000;
-  env.FreezeClock(t0);
-  const std::string first = estimator->ExportSavedModel(base).value();
-  const int64_t ops = env.ops();
-  const std::string first_pb = ReadAll(first + "/saved_model.pb");
-  const std::string first_data = ReadAll(first + "/variables/variables.data-00000-of-00001");
-  const std::string first_index = ReadAll(first + "/variables/variables.index");
-  BOOST_TEST(ops > 10);
-  for (int64_t k = 1; k <= ops; ++k) {
-    // A fresh second each time: the name the export would take is free.
-    const std::string name = std::to_string(static_cast<int64_t>(t0) + k);
-    env.FreezeClock(t0 + static_cast<double>(k));
-    env.ClearLog();
-    env.FailNth(k, EIO);
-    const StatusOr<std::string> exported = estimator->ExportSavedModel(base);
-    env.ClearFaults();
-    BOOST_TEST_REQUIRE(!exported.ok(), "operation " << k << " failed, yet the export succeeded");
-    const std::optional<testing::FileOpRecord> failed = env.last_failure();
-    BOOST_TEST_REQUIRE(failed.has_value());
-    // Only the fsync of export_dir_base comes after the rename: the export
-    // is complete, and the error says the directory was not synced.
-    if (failed->op == testing::FileOp::kSyncDir && failed->path == base) {
-      BOOST_TEST(ReadAll(base + "/" + name + "/saved_model.pb") == first_pb);
-      fs::remove_all(base + "/" + name);
-    }
-    BOOST_TEST(Entries(base) == std::set<std::string>{"1700000000"},
-               "operation " << k << " (" << testing::FileOpName(failed->op) << " " << failed->path
-                            << "): " << exported.status().ToString());
-    BOOST_TEST(ReadAll(first + "/saved_model.pb") == first_pb);
-    BOOST_TEST(ReadAll(first + "/variables/variables.data-00000-of-00001") == first_data);
-    BOOST_TEST(ReadAll(first + "/variables/variables.index") == first_index);
-  }
-  // The disk is fine again: the next export succeeds.
-  env.FreezeClock(t0 + static_cast<double>(ops) + 1);
-  const StatusOr<std::string> last = estimator->ExportSavedModel(base);
-  BOOST_TEST_REQUIRE(last.ok(), last.status().ToString());
-  BOOST_TEST(ReadAll(*last + "/saved_model.pb") == first_pb);
+  CheckEveryFailedFileOperationLeavesNoPartialExport(
+      *estimator, dir.file("export"), [](Estimator& e, const std::string& base) { return e.ExportSavedModel(base); });
 }
 
 }  // namespace

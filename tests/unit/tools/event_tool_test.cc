@@ -1,15 +1,19 @@
 // SPDX-License-Identifier: Apache-2.0
 // event_tool's run functions, with output captured.
-#include <CLI/CLI.hpp>
 #include <algorithm>
 #include <boost/filesystem.hpp>
 #include <boost/test/unit_test.hpp>
 #include <cctype>
+#include <cmath>
 #include <filesystem>
 #include <limits>
 #include <nlohmann/json.hpp>
+#include <set>
 #include <sstream>
+#include <string>
+#include <vector>
 
+#include "command_line.h"
 #include "event_data.h"
 #include "subcommands.h"
 #include "tfcompat/summary/summary_writer.h"
@@ -19,9 +23,19 @@
 namespace tfcompat::event_tool {
 namespace {
 
+using cli::kExitError;
+using cli::kExitOk;
+using cli::kExitUsage;
+using testing::CommandLine;
 using testing::Contains;
+using testing::IsErrorLine;
+using testing::Keys;
 using testing::ReadAll;
 using testing::TempDir;
+
+using KeySet = std::set<std::string>;
+
+CommandLine Run(const std::vector<std::string>& args) { return testing::RunCommandLine(SetupCommands, args); }
 
 // Runs a/ and b/ with scalar "loss" = step / 4 (a) and 1 + step / 4 (b),
 // steps 0..3, and a text tag in a.
@@ -74,7 +88,7 @@ BOOST_AUTO_TEST_CASE(ListGroupsTagsByKind) {
   TempDir dir;
   WriteRuns(dir);
   std::ostringstream out, err;
-  BOOST_TEST(RunList({dir.path()}, out, err) == kExitOk);
+  BOOST_TEST(RunList({dir.path(), false}, out, err) == kExitOk);
   const std::string text = out.str();
   BOOST_TEST(Contains(text, "run a (1 file)"));
   BOOST_TEST(Contains(text, "run b (1 file)"));
@@ -85,9 +99,9 @@ BOOST_AUTO_TEST_CASE(ListGroupsTagsByKind) {
 BOOST_AUTO_TEST_CASE(ListOfMissingOrEmptyDirFails) {
   TempDir dir;
   std::ostringstream out, err;
-  BOOST_TEST(RunList({dir.file("missing")}, out, err) == kExitError);
+  BOOST_TEST(RunList({dir.file("missing"), false}, out, err) == kExitError);
   BOOST_TEST(Contains(err.str(), "not a directory"));
-  BOOST_TEST(RunList({dir.path()}, out, err) == kExitError);
+  BOOST_TEST(RunList({dir.path(), false}, out, err) == kExitError);
   BOOST_TEST(Contains(err.str(), "no event files found"));
 }
 
@@ -95,22 +109,25 @@ BOOST_AUTO_TEST_CASE(ScalarsPrintsCsvAndJson) {
   TempDir dir;
   WriteRuns(dir);
   std::ostringstream out, err;
-  BOOST_TEST(RunScalars({dir.path(), "b", "loss", "csv"}, out, err) == kExitOk);
+  BOOST_TEST(RunScalars({dir.path(), "b", "loss", false}, out, err) == kExitOk);
   BOOST_TEST(out.str().rfind("run,tag,step,wall_time,value\n", 0) == 0u);
   BOOST_TEST(CsvValues(out.str()) == (std::vector<std::string>{"1", "1.25", "1.5", "1.75"}),
              boost::test_tools::per_element());
 
   std::ostringstream json;
-  BOOST_TEST(RunScalars({dir.path(), "a", "loss", "json"}, json, err) == kExitOk);
-  BOOST_TEST(Contains(json.str(), "\"step\":3,\"tag\":\"loss\",\"value\":0.75"));
+  BOOST_TEST(RunScalars({dir.path(), "a", "loss", true}, json, err) == kExitOk);
+  const auto rows = nlohmann::json::parse(json.str());
+  BOOST_REQUIRE_EQUAL(rows.size(), 4u);
+  BOOST_TEST(rows[3]["step"].get<int64_t>() == 3);
+  BOOST_TEST(rows[3]["value"].get<double>() == 0.75);
 }
 
 BOOST_AUTO_TEST_CASE(ScalarsOfUnknownRunOrTagFail) {
   TempDir dir;
   WriteRuns(dir);
   std::ostringstream out, err;
-  BOOST_TEST(RunScalars({dir.path(), "zzz", "", "csv"}, out, err) == kExitError);
-  BOOST_TEST(RunScalars({dir.path(), "", "nope", "csv"}, out, err) == kExitError);
+  BOOST_TEST(RunScalars({dir.path(), "zzz", "", false}, out, err) == kExitError);
+  BOOST_TEST(RunScalars({dir.path(), "", "nope", false}, out, err) == kExitError);
   BOOST_TEST(Contains(err.str(), "no scalar tag 'nope'"));
 }
 
@@ -153,15 +170,103 @@ BOOST_AUTO_TEST_CASE(PlotDrawsOneLinePerRun) {
   BOOST_TEST(RunPlot({dir.path(), "nope", dir.file("x.svg")}, out, err) == kExitError);
 }
 
+BOOST_AUTO_TEST_CASE(UsageErrorsExitOneWithAnErrorLine) {
+  for (const std::vector<std::string>& args :
+       std::vector<std::vector<std::string>>{{},
+                                             {"nope"},
+                                             {"scalars"},
+                                             {"plot", "logs"},
+                                             {"scalars", "logs", "--format", "xml"},
+                                             {"scalars", "logs", "--json", "--format", "csv"}}) {
+    const CommandLine run = Run(args);
+    BOOST_TEST(run.code == kExitUsage);
+    BOOST_TEST(IsErrorLine(run.err, "event_tool", "INVALID_ARGUMENT"), run.err);
+  }
+  BOOST_TEST(Run({"--version"}).code == kExitOk);
+}
+
+BOOST_AUTO_TEST_CASE(FormatJsonIsAnAliasOfJson) {
+  TempDir dir;
+  WriteRuns(dir);
+  const CommandLine json = Run({"scalars", dir.path(), "--json"});
+  const CommandLine format = Run({"scalars", dir.path(), "--format", "json"});
+  BOOST_TEST(json.code == kExitOk);
+  BOOST_TEST(json.out == format.out);
+  BOOST_TEST(Run({"scalars", dir.path(), "--format", "csv"}).out.rfind("run,tag,step,wall_time,value\n", 0) == 0u);
+  const CommandLine export_json = Run({"export", dir.path(), "--json"});
+  BOOST_TEST(export_json.code == kExitOk);
+  BOOST_TEST(nlohmann::json::parse(export_json.out).contains("scalars"));
+  BOOST_TEST(export_json.out == Run({"export", dir.path(), "--format", "json"}).out);
+  BOOST_TEST(Run({"export", dir.path(), "--json", "--format", "csv"}).code == kExitUsage);
+}
+
+BOOST_AUTO_TEST_CASE(JsonOfEveryTableCommandHasTheDocumentedKeys) {
+  TempDir dir;
+  WriteRuns(dir);
+  const CommandLine list = Run({"list", dir.path(), "--json"});
+  BOOST_REQUIRE_EQUAL(list.code, kExitOk);
+  const auto doc = nlohmann::json::parse(list.out);
+  BOOST_TEST(Keys(doc) == (KeySet{"logdir", "runs"}));
+  BOOST_REQUIRE_EQUAL(doc["runs"].size(), 2u);
+  BOOST_TEST(Keys(doc["runs"][0]) == (KeySet{"run", "files", "graphs", "session_logs", "purged_values", "tags"}));
+  BOOST_TEST(doc["runs"][0]["run"].get<std::string>() == "a");
+  const auto& tag = doc["runs"][0]["tags"][0];
+  BOOST_TEST(Keys(tag) == (KeySet{"tag", "kind", "count", "min_step", "max_step", "min_wall_time", "max_wall_time"}));
+  BOOST_TEST(tag["tag"].get<std::string>() == "loss");
+  BOOST_TEST(tag["kind"].get<std::string>() == "scalar");
+  BOOST_TEST(tag["count"].get<int64_t>() == 4);
+
+  const CommandLine scalars = Run({"scalars", dir.path(), "--json"});
+  const auto rows = nlohmann::json::parse(scalars.out);
+  BOOST_REQUIRE_EQUAL(rows.size(), 8u);
+  BOOST_TEST(Keys(rows[0]) == (KeySet{"run", "tag", "step", "wall_time", "value"}));
+
+  const CommandLine dump = Run({"dump", doc["runs"][0]["files"][0].get<std::string>(), "--json"});
+  std::istringstream lines(dump.out);
+  std::string line;
+  std::set<std::string> kinds;
+  while (std::getline(lines, line)) {
+    const auto event = nlohmann::json::parse(line);
+    kinds.insert(event["kind"].get<std::string>());
+    if (event["kind"] == "summary") {
+      BOOST_TEST(Keys(event) == (KeySet{"wall_time", "step", "kind", "values"}));
+      BOOST_TEST(Keys(event["values"][0]).count("tag") == 1u);
+    }
+  }
+  BOOST_TEST(kinds == (KeySet{"file_version", "summary"}));
+}
+
+BOOST_AUTO_TEST_CASE(NonFiniteScalarsAreNaNAndInfinityInCsvTextAndJson) {
+  TempDir dir;
+  auto writer = SummaryWriter::Create(dir.path());
+  BOOST_TEST_REQUIRE(writer.ok());
+  BOOST_TEST((*writer)->AddScalar("x", NAN, 0).ok());
+  BOOST_TEST((*writer)->AddScalar("x", INFINITY, 1).ok());
+  BOOST_TEST((*writer)->AddScalar("x", -INFINITY, 2).ok());
+  BOOST_TEST((*writer)->Close().ok());
+  BOOST_TEST(CsvValues(Run({"scalars", dir.path()}).out) == (std::vector<std::string>{"NaN", "Infinity", "-Infinity"}),
+             boost::test_tools::per_element());
+  std::vector<std::string> json_values;
+  for (const auto& row : nlohmann::json::parse(Run({"scalars", dir.path(), "--json"}).out)) {
+    json_values.push_back(row["value"].dump());
+  }
+  BOOST_TEST(json_values == (std::vector<std::string>{R"("NaN")", R"("Infinity")", R"("-Infinity")"}),
+             boost::test_tools::per_element());
+  const CommandLine dump = Run({"dump", (*writer)->path()});
+  BOOST_TEST(Contains(dump.out, "[x scalar NaN]"), dump.out);
+  BOOST_TEST(Contains(dump.out, "[x scalar -Infinity]"), dump.out);
+  BOOST_TEST(Contains(Run({"dump", (*writer)->path(), "--json"}).out, R"("value":"Infinity")"));
+}
+
 BOOST_AUTO_TEST_CASE(ScalarsLeaveOutWhatARestartOrphanedUnlessTold) {
   TempDir dir;
   WriteRestartedRun(dir);
   std::ostringstream out, err;
-  BOOST_TEST(RunScalars({dir.path(), "r", "loss", "csv"}, out, err) == kExitOk);
+  BOOST_TEST(RunScalars({dir.path(), "r", "loss", false}, out, err) == kExitOk);
   BOOST_TEST(CsvValues(out.str()) == (std::vector<std::string>{"0", "1", "12", "13"}),
              boost::test_tools::per_element());
   std::ostringstream raw;
-  BOOST_TEST(RunScalars({dir.path(), "r", "loss", "csv", /*purge_orphaned_data=*/false}, raw, err) == kExitOk);
+  BOOST_TEST(RunScalars({dir.path(), "r", "loss", false, /*purge_orphaned_data=*/false}, raw, err) == kExitOk);
   BOOST_TEST(CsvValues(raw.str()) == (std::vector<std::string>{"0", "1", "2", "3", "12", "13"}),
              boost::test_tools::per_element());
 }
@@ -170,11 +275,11 @@ BOOST_AUTO_TEST_CASE(ListCountsThePurgedValues) {
   TempDir dir;
   WriteRestartedRun(dir);
   std::ostringstream out, err;
-  BOOST_TEST(RunList({dir.path()}, out, err) == kExitOk);
+  BOOST_TEST(RunList({dir.path(), false}, out, err) == kExitOk);
   BOOST_TEST(Contains(out.str(), "run r (2 files, 2 session log events, 2 orphaned values purged)\n"));
   BOOST_TEST(Contains(out.str(), "    loss  count=4 steps=0..3"));
   std::ostringstream raw;
-  BOOST_TEST(RunList({dir.path(), /*purge_orphaned_data=*/false}, raw, err) == kExitOk);
+  BOOST_TEST(RunList({dir.path(), false, /*purge_orphaned_data=*/false}, raw, err) == kExitOk);
   BOOST_TEST(Contains(raw.str(), "run r (2 files, 2 session log events)\n"));
   BOOST_TEST(Contains(raw.str(), "    loss  count=6 steps=0..3"));
 }
@@ -190,30 +295,30 @@ BOOST_AUTO_TEST_CASE(PlotDrawsThePointsTensorBoardKeeps) {
 }
 
 BOOST_AUTO_TEST_CASE(PurgeOrphanedDataFlagTakesTrueOrFalseAsTensorBoardsDoes) {
-  const auto parse = [](const std::string& args) {
-    CLI::App app;
-    ScalarsOptions options;
-    SetupScalars(app, options);
-    app.parse(args, false);
-    return options.purge_orphaned_data;
+  TempDir dir;
+  WriteRestartedRun(dir);
+  const auto values = [&dir](const std::vector<std::string>& flags) {
+    std::vector<std::string> args = {"scalars", dir.path(), "--tag", "loss"};
+    args.insert(args.end(), flags.begin(), flags.end());
+    const CommandLine run = Run(args);
+    BOOST_TEST(run.code == kExitOk, run.err);
+    return CsvValues(run.out).size();
   };
-  BOOST_TEST(parse("logs"));
-  BOOST_TEST(!parse("logs --purge_orphaned_data=false"));
-  BOOST_TEST(!parse("logs --purge_orphaned_data False"));
-  BOOST_TEST(parse("logs --purge_orphaned_data=true"));
-  BOOST_CHECK_THROW(parse("logs --purge_orphaned_data=maybe"), CLI::ParseError);
-  BOOST_CHECK_THROW(parse("logs --purge_orphaned_data"), CLI::ParseError);
+  BOOST_TEST(values({}) == 4u);
+  BOOST_TEST(values({"--purge_orphaned_data=false"}) == 6u);
+  BOOST_TEST(values({"--purge_orphaned_data", "False"}) == 6u);
+  BOOST_TEST(values({"--purge_orphaned_data=true"}) == 4u);
+  for (const char* bad : {"--purge_orphaned_data=maybe", "--purge_orphaned_data"}) {
+    const CommandLine run = Run({"scalars", dir.path(), bad});
+    BOOST_TEST(run.code == kExitUsage, bad);
+    BOOST_TEST(IsErrorLine(run.err, "event_tool", "INVALID_ARGUMENT"), run.err);
+  }
   // list and plot take it too.
-  ListOptions list;
-  CLI::App list_app;
-  SetupList(list_app, list);
-  list_app.parse("logs --purge_orphaned_data=false", false);
-  BOOST_TEST(!list.purge_orphaned_data);
-  PlotOptions plot;
-  CLI::App plot_app;
-  SetupPlot(plot_app, plot);
-  plot_app.parse("logs --tag loss -o loss.svg --purge_orphaned_data=false", false);
-  BOOST_TEST(!plot.purge_orphaned_data);
+  BOOST_TEST(Contains(Run({"list", dir.path(), "--purge_orphaned_data=false"}).out, "    loss  count=6 steps=0..3"));
+  BOOST_TEST(
+      Run({"plot", dir.path(), "--tag", "loss", "-o", dir.file("raw.svg"), "--purge_orphaned_data=false"}).code ==
+      kExitOk);
+  BOOST_TEST(PointsOfFirstLine(ReadAll(dir.file("raw.svg"))) == 6u);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

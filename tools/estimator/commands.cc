@@ -1,0 +1,15 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "commands.h"
+
+namespace tfcompat::estimator_tool {
+
+void SetupCommands(CLI::App& app, Action* action) {
+  app.name("estimator");
+  app.description("Train, evaluate and predict a DNNClassifier with TF-compatible checkpoints and summaries");
+  app.require_subcommand(1);
+  SetupTrain(app, action);
+  SetupEvaluate(app, action);
+  SetupPredict(app, action);
+}
+
+}  // namespace tfcompat::estimator_tool
