@@ -9,7 +9,7 @@
 //
 //   TagMap<std::vector<double>> series;
 //   series[tag].push_back(value);
-//   for (const auto& [tag, values] : series.items()) ...
+//   for (const auto& [tag, values] : series) ...
 #ifndef TFCOMPAT_SRC_SUMMARY_TAG_MAP_H_
 #define TFCOMPAT_SRC_SUMMARY_TAG_MAP_H_
 
@@ -17,7 +17,6 @@
 #include <cstring>
 #include <functional>
 #include <map>
-#include <ranges>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -53,15 +52,25 @@ class TagMap {
 
   bool empty() const { return map_.empty(); }
 
-  // (tag, value) pairs in tag order.
-  auto items() const {
-    return map_ | std::views::transform(
-                      [](const Entry& e) { return std::pair<const std::string&, const T&>(e.first, e.second.value); });
-  }
-  auto items() {
-    return map_ |
-           std::views::transform([](Entry& e) { return std::pair<const std::string&, T&>(e.first, e.second.value); });
-  }
+  // Iterates (tag, value) pairs in tag order.
+  template <typename MapIterator, typename Value>
+  class Iterator {
+   public:
+    explicit Iterator(MapIterator it) : it_(it) {}
+    std::pair<const std::string&, Value&> operator*() const { return {it_->first, it_->second.value}; }
+    Iterator& operator++() {
+      ++it_;
+      return *this;
+    }
+    bool operator==(const Iterator& other) const { return it_ == other.it_; }
+
+   private:
+    MapIterator it_;
+  };
+  auto begin() { return Iterator<typename Map::iterator, T>(map_.begin()); }
+  auto end() { return Iterator<typename Map::iterator, T>(map_.end()); }
+  auto begin() const { return Iterator<typename Map::const_iterator, const T>(map_.begin()); }
+  auto end() const { return Iterator<typename Map::const_iterator, const T>(map_.end()); }
 
  private:
   struct Slot;

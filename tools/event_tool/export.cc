@@ -372,7 +372,7 @@ Status LoadRunTables(const std::string& logdir, bool purge_orphaned_data, const 
   }
   if (s.code() != StatusCode::kOutOfRange) return s;
   if (wanted[static_cast<int>(Kind::kHParamsMetrics)]) {
-    for (const auto& [tag, rows] : tables->scalars.items()) {
+    for (const auto& [tag, rows] : tables->scalars) {
       if (!rows.empty()) tables->last_scalars.emplace(tag, rows.back());
     }
     if (!wanted[static_cast<int>(Kind::kScalars)]) tables->scalars = {};
@@ -380,7 +380,7 @@ Status LoadRunTables(const std::string& logdir, bool purge_orphaned_data, const 
   // Rows by step, as tbparse gives them; ties keep the order they were read.
   const auto by_step = [](const auto& a, const auto& b) { return a.step < b.step; };
   const auto sort = [&](auto& series) {
-    for (auto&& [tag, rows] : series.items()) {
+    for (auto&& [tag, rows] : series) {
       if (!std::is_sorted(rows.begin(), rows.end(), by_step)) std::stable_sort(rows.begin(), rows.end(), by_step);
     }
   };
@@ -785,12 +785,12 @@ Status WriteKind(Kind kind, const std::vector<RunTables>& runs, TableWriter& wri
       writer.Number(kWallTime, row.wall_time);
     };
     if (kind == Kind::kScalars) {
-      for (const auto& [tag_name, rows] : run.scalars.items()) {
+      for (const auto& [tag_name, rows] : run.scalars) {
         const TableWriter::ScalarTemplate row_template = writer.MakeScalarTemplate(run_name, Text(tag_name));
         for (const ScalarRow& row : rows) TFCOMPAT_RETURN_IF_ERROR(writer.WriteScalarRow(row_template, row));
       }
     } else if (kind == Kind::kHistograms) {
-      for (const auto& [tag_name, rows] : run.histograms.items()) {
+      for (const auto& [tag_name, rows] : run.histograms) {
         const Text tag(tag_name);
         for (const HistogramRow& row : rows) {
           begin_row(tag, row);
@@ -805,7 +805,7 @@ Status WriteKind(Kind kind, const std::vector<RunTables>& runs, TableWriter& wri
         }
       }
     } else {
-      for (const auto& [tag_name, rows] : run.text.items()) {
+      for (const auto& [tag_name, rows] : run.text) {
         const Text tag(tag_name);
         for (const TextRow& row : rows) {
           begin_row(tag, row);
