@@ -19,15 +19,26 @@ constexpr size_t kCompressedChunkSize = 256 << 10;
 class ByteSource {
  public:
   virtual ~ByteSource() = default;
-  // Reads up to `n` bytes at stream `offset`, which is never before the
-  // offset of an earlier Discard. Fewer bytes means the stream ends there
-  // for now.
-  virtual Status Read(uint64_t offset, size_t n, std::string* out) = 0;
+  // Views up to `n` bytes at stream `offset`, which is never before the
+  // offset of an earlier Discard, until the next call of any method. Fewer
+  // bytes means the stream ends there for now.
+  virtual Status View(uint64_t offset, size_t n, std::string_view* out) = 0;
   // The caller will never read before `offset` again.
   virtual void Discard(uint64_t offset) = 0;
   // False when the stream certainly holds fewer than `n` bytes from `offset`
   // now, so that a length the file cannot hold is never allocated.
   virtual StatusOr<bool> MayHold(uint64_t offset, uint64_t n) = 0;
+
+  // The bytes from `offset` on that are at hand (maybe none), valid as a
+  // View's: a record found whole here costs no virtual call.
+  std::string_view Buffered(uint64_t offset) const {
+    if (offset < buffer_start_ || offset - buffer_start_ > buffer_.size()) return {};
+    return std::string_view(buffer_).substr(offset - buffer_start_);
+  }
+
+ protected:
+  std::string buffer_;  // The stream's bytes from buffer_start_ on.
+  uint64_t buffer_start_ = 0;
 };
 
 // Reads the file ahead in large chunks: an event file is mostly records of a
@@ -37,13 +48,13 @@ class PlainSource final : public ByteSource {
  public:
   explicit PlainSource(std::unique_ptr<RandomAccessFile> file) : file_(std::move(file)) {}
 
-  Status Read(uint64_t offset, size_t n, std::string* out) override {
+  Status View(uint64_t offset, size_t n, std::string_view* out) override {
     if (!Buffered(offset, n)) {
       if (n >= kReadAheadSize) return ReadUnbuffered(offset, n, out);
       TFCOMPAT_RETURN_IF_ERROR(Fill(offset));
     }
     const size_t begin = offset - buffer_start_;
-    out->assign(buffer_, begin, std::min(n, buffer_.size() - begin));
+    *out = std::string_view(buffer_).substr(begin, n);
     return OkStatus();
   }
 
@@ -72,17 +83,18 @@ class PlainSource final : public ByteSource {
     return s;
   }
 
-  Status ReadUnbuffered(uint64_t offset, size_t n, std::string* out) {
-    out->resize(n);
+  // A large record, read straight into `large_`.
+  Status ReadUnbuffered(uint64_t offset, size_t n, std::string_view* out) {
+    large_.resize(n);
     std::string_view result;
-    TFCOMPAT_RETURN_IF_ERROR(file_->Read(offset, n, out->data(), &result));
-    out->resize(result.size());
-    return OkStatus();
+    Status s = file_->Read(offset, n, large_.data(), &result);
+    large_.resize(s.ok() ? result.size() : 0);
+    *out = large_;
+    return s;
   }
 
   std::unique_ptr<RandomAccessFile> file_;
-  std::string buffer_;  // The file's bytes from buffer_start_ on.
-  uint64_t buffer_start_ = 0;
+  std::string large_;
 };
 
 // Inflates the file sequentially, keeping the not-yet-discarded tail.
@@ -101,7 +113,7 @@ class InflateSource final : public ByteSource {
     return OkStatus();
   }
 
-  Status Read(uint64_t offset, size_t n, std::string* out) override {
+  Status View(uint64_t offset, size_t n, std::string_view* out) override {
     while (buffer_start_ + buffer_.size() < offset + n && !stream_end_) {
       bool progress = false;
       TFCOMPAT_RETURN_IF_ERROR(InflateMore(&progress));
@@ -109,12 +121,15 @@ class InflateSource final : public ByteSource {
     }
     const uint64_t begin = offset - buffer_start_;
     const uint64_t end = std::min<uint64_t>(buffer_.size(), begin + n);
-    out->assign(buffer_, begin, begin < end ? end - begin : 0);
+    *out = std::string_view(buffer_).substr(begin, begin < end ? end - begin : 0);
     return OkStatus();
   }
 
+  // Drops the bytes before `offset` a chunk at a time, not at every record:
+  // each drop moves the rest of the buffer.
   void Discard(uint64_t offset) override {
     const uint64_t drop = std::min<uint64_t>(offset - buffer_start_, buffer_.size());
+    if (drop < kCompressedChunkSize) return;
     buffer_.erase(0, drop);
     buffer_start_ += drop;
   }
@@ -161,8 +176,6 @@ class InflateSource final : public ByteSource {
   bool stream_end_ = false;
   uint64_t compressed_offset_ = 0;  // Of the next compressed byte to read.
   std::string input_;               // Compressed bytes being inflated.
-  std::string buffer_;              // Inflated bytes from buffer_start_ on.
-  uint64_t buffer_start_ = 0;
 };
 
 }  // namespace
@@ -173,7 +186,6 @@ struct RecordReader::Rep {
   std::unique_ptr<ByteSource> source;
   uint64_t offset = 0;
   bool truncated_tail = false;
-  std::string header;
 
   Status Corrupt(const Status& cause, uint64_t at) const {
     return DataLossError(path + ": " + cause.message() + " in record at offset " + std::to_string(at));
@@ -201,41 +213,53 @@ StatusOr<std::unique_ptr<RecordReader>> RecordReader::Open(const std::string& pa
 }
 
 Status RecordReader::ReadRecord(std::string* record) {
+  std::string_view view;
+  TFCOMPAT_RETURN_IF_ERROR(ReadRecordView(&view));
+  record->assign(view);
+  return OkStatus();
+}
+
+Status RecordReader::ReadRecordView(std::string_view* record) {
   Rep& r = *rep_;
   r.truncated_tail = false;
-  TFCOMPAT_RETURN_IF_ERROR(r.source->Read(r.offset, kRecordHeaderSize, &r.header));
-  if (r.header.size() < kRecordHeaderSize) {
-    r.truncated_tail = !r.header.empty();
+  // Only now: the previous record's view was valid until this call.
+  r.source->Discard(r.offset);
+  std::string_view bytes = r.source->Buffered(r.offset);
+  if (bytes.size() < kRecordHeaderSize) TFCOMPAT_RETURN_IF_ERROR(r.source->View(r.offset, kRecordHeaderSize, &bytes));
+  if (bytes.size() < kRecordHeaderSize) {
+    r.truncated_tail = !bytes.empty();
     return OutOfRangeError(r.path + (r.truncated_tail ? ": truncated record at offset " : ": end of file at offset ") +
                            std::to_string(r.offset));
   }
-  StatusOr<uint64_t> length = DecodeRecordHeader(r.header);
+  StatusOr<uint64_t> length = DecodeRecordHeader(bytes.substr(0, kRecordHeaderSize));
   if (!length.ok()) return r.Corrupt(length.status(), r.offset);
   if (*length > r.options.max_record_length) {
     return DataLossError(r.path + ": record at offset " + std::to_string(r.offset) + " claims " +
                          std::to_string(*length) + " bytes, more than the limit of " +
                          std::to_string(r.options.max_record_length));
   }
-  // Never allocate for bytes the file does not have (a writer may still be
-  // appending them).
   const uint64_t needed = *length + kRecordFooterSize;
-  TFCOMPAT_ASSIGN_OR_RETURN(const bool may_hold, r.source->MayHold(r.offset + kRecordHeaderSize, needed));
-  if (!may_hold) {
-    r.truncated_tail = true;
-    return OutOfRangeError(r.path + ": truncated record at offset " + std::to_string(r.offset));
-  }
-  TFCOMPAT_RETURN_IF_ERROR(r.source->Read(r.offset + kRecordHeaderSize, needed, record));
-  if (record->size() < needed) {
-    r.truncated_tail = true;
-    return OutOfRangeError(r.path + ": truncated record at offset " + std::to_string(r.offset));
+  std::string_view framed = bytes.substr(kRecordHeaderSize);
+  if (framed.size() < needed) {
+    // Never allocate for bytes the file does not have (a writer may still be
+    // appending them).
+    TFCOMPAT_ASSIGN_OR_RETURN(const bool may_hold, r.source->MayHold(r.offset + kRecordHeaderSize, needed));
+    if (!may_hold) {
+      r.truncated_tail = true;
+      return OutOfRangeError(r.path + ": truncated record at offset " + std::to_string(r.offset));
+    }
+    TFCOMPAT_RETURN_IF_ERROR(r.source->View(r.offset + kRecordHeaderSize, needed, &framed));
+    if (framed.size() < needed) {
+      r.truncated_tail = true;
+      return OutOfRangeError(r.path + ": truncated record at offset " + std::to_string(r.offset));
+    }
   }
   const uint64_t record_offset = r.offset;
   r.offset += kRecordHeaderSize + needed;
-  r.source->Discard(r.offset);
-  const std::string_view payload(record->data(), *length);
-  Status footer = VerifyRecordFooter(payload, std::string_view(record->data() + *length, kRecordFooterSize));
-  record->resize(*length);
+  const std::string_view payload = framed.substr(0, *length);
+  Status footer = VerifyRecordFooter(payload, framed.substr(*length));
   if (!footer.ok()) return r.Corrupt(footer, record_offset);
+  *record = payload;
   return OkStatus();
 }
 

@@ -1,14 +1,14 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "tfcompat/summary/event_file_reader.h"
 
-#include <google/protobuf/io/coded_stream.h>
-
 #include <bit>
 #include <cstring>
-#include <map>
+#include <optional>
 #include <string_view>
 #include <utility>
 
+#include "io/wire_reader.h"
+#include "summary/tag_map.h"
 #include "tfcompat/base/status_macros.h"
 #include "tfcompat/io/record_reader.h"
 #include "tfcompat/tensorflow/event.pb.h"
@@ -63,41 +63,23 @@ bool ScalarOfTensor(const tensorflow::TensorProto& t, double* out, bool* is_doub
 // the fast path never accepts a record that protobuf would reject or read
 // differently.
 
-using google::protobuf::io::CodedInputStream;
-
-enum WireType : uint32_t { kVarint = 0, kFixed64 = 1, kLengthDelimited = 2, kFixed32 = 5 };
-constexpr uint32_t FieldTag(uint32_t field, WireType type) { return field << 3 | type; }
-
-class WireReader {
- public:
-  explicit WireReader(std::string_view bytes)
-      : bytes_(bytes), in_(reinterpret_cast<const uint8_t*>(bytes.data()), static_cast<int>(bytes.size())) {}
-
-  bool AtEnd() { return static_cast<size_t>(in_.CurrentPosition()) >= bytes_.size(); }
-  uint32_t Tag() { return in_.ReadTag(); }
-  bool Varint(uint64_t* v) { return in_.ReadVarint64(v); }
-  bool Fixed32(uint32_t* v) { return in_.ReadLittleEndian32(v); }
-  bool Fixed64(uint64_t* v) { return in_.ReadLittleEndian64(v); }
-  bool Bytes(std::string_view* v) {
-    int length;
-    if (!in_.ReadVarintSizeAsInt(&length)) return false;
-    const int at = in_.CurrentPosition();
-    if (!in_.Skip(length)) return false;
-    *v = bytes_.substr(at, length);
-    return true;
+// A string field that is ASCII, so that protobuf's UTF-8 check needs no
+// repeating.
+bool AsciiString(WireReader& in, std::string_view* v) {
+  if (!in.Bytes(v)) return false;
+  // 8 bytes at a time: tags are read millions of times.
+  constexpr uint64_t kHighBits = 0x8080808080808080;
+  size_t i = 0;
+  for (; i + 8 <= v->size(); i += 8) {
+    uint64_t word;
+    std::memcpy(&word, v->data() + i, sizeof(word));
+    if ((word & kHighBits) != 0) return false;
   }
-  bool AsciiString(std::string_view* v) {
-    if (!Bytes(v)) return false;
-    for (const char c : *v) {
-      if (static_cast<unsigned char>(c) >= 0x80) return false;
-    }
-    return true;
+  for (; i < v->size(); ++i) {
+    if (static_cast<unsigned char>((*v)[i]) >= 0x80) return false;
   }
-
- private:
-  std::string_view bytes_;
-  CodedInputStream in_;
-};
+  return true;
+}
 
 // A rank-0 DT_FLOAT or DT_DOUBLE TensorProto, as ScalarOfTensor reads it.
 bool DecodeScalarTensor(std::string_view bytes, double* value, bool* is_double) {
@@ -108,25 +90,25 @@ bool DecodeScalarTensor(std::string_view bytes, double* value, bool* is_double) 
   double first_double = 0;
   std::string_view field, content;
   while (!in.AtEnd()) {
-    switch (in.Tag()) {
-      case FieldTag(1, kVarint):  // dtype
+    switch (in.Key()) {
+      case WireKey(1, kWireVarint):  // dtype
         if (!in.Varint(&dtype)) return false;
         break;
-      case FieldTag(2, kLengthDelimited):  // tensor_shape: rank 0 only
+      case WireKey(2, kWireLengthDelimited):  // tensor_shape: rank 0 only
         if (!in.Bytes(&field) || !field.empty()) return false;
         break;
-      case FieldTag(3, kVarint):  // version_number
+      case WireKey(3, kWireVarint):  // version_number
         if (!in.Varint(&ignored)) return false;
         break;
-      case FieldTag(4, kLengthDelimited):  // tensor_content
+      case WireKey(4, kWireLengthDelimited):  // tensor_content
         if (!in.Bytes(&content)) return false;
         break;
-      case FieldTag(5, kLengthDelimited):  // float_val, packed
+      case WireKey(5, kWireLengthDelimited):  // float_val, packed
         if (!in.Bytes(&field) || field.size() % sizeof(float) != 0) return false;
         if (floats == 0 && !field.empty()) std::memcpy(&first_float, field.data(), sizeof(float));
         floats += static_cast<int>(field.size() / sizeof(float));
         break;
-      case FieldTag(6, kLengthDelimited):  // double_val, packed
+      case WireKey(6, kWireLengthDelimited):  // double_val, packed
         if (!in.Bytes(&field) || field.size() % sizeof(double) != 0) return false;
         if (doubles == 0 && !field.empty()) std::memcpy(&first_double, field.data(), sizeof(double));
         doubles += static_cast<int>(field.size() / sizeof(double));
@@ -168,16 +150,16 @@ bool DecodeMetadata(std::string_view bytes, std::string_view* plugin_name) {
   std::string_view field;
   uint64_t ignored;
   while (!in.AtEnd()) {
-    switch (in.Tag()) {
-      case FieldTag(1, kLengthDelimited): {  // plugin_data
+    switch (in.Key()) {
+      case WireKey(1, kWireLengthDelimited): {  // plugin_data
         if (!in.Bytes(&field)) return false;
         WireReader plugin(field);
         while (!plugin.AtEnd()) {
-          switch (plugin.Tag()) {
-            case FieldTag(1, kLengthDelimited):  // plugin_name
-              if (!plugin.AsciiString(plugin_name)) return false;
+          switch (plugin.Key()) {
+            case WireKey(1, kWireLengthDelimited):  // plugin_name
+              if (!AsciiString(plugin, plugin_name)) return false;
               break;
-            case FieldTag(2, kLengthDelimited):  // content
+            case WireKey(2, kWireLengthDelimited):  // content
               if (!plugin.Bytes(&field)) return false;
               break;
             default:
@@ -186,11 +168,11 @@ bool DecodeMetadata(std::string_view bytes, std::string_view* plugin_name) {
         }
         break;
       }
-      case FieldTag(2, kLengthDelimited):  // display_name
-      case FieldTag(3, kLengthDelimited):  // summary_description
-        if (!in.AsciiString(&field)) return false;
+      case WireKey(2, kWireLengthDelimited):  // display_name
+      case WireKey(3, kWireLengthDelimited):  // summary_description
+        if (!AsciiString(in, &field)) return false;
         break;
-      case FieldTag(4, kVarint):  // data_class
+      case WireKey(4, kWireVarint):  // data_class
         if (!in.Varint(&ignored)) return false;
         break;
       default:
@@ -216,21 +198,21 @@ bool DecodeValue(std::string_view bytes, WireValue* v) {
   uint32_t bits;
   std::string_view field;
   while (!in.AtEnd()) {
-    switch (in.Tag()) {
-      case FieldTag(1, kLengthDelimited):  // tag
-        if (!in.AsciiString(&v->tag)) return false;
+    switch (in.Key()) {
+      case WireKey(1, kWireLengthDelimited):  // tag
+        if (!AsciiString(in, &v->tag)) return false;
         break;
-      case FieldTag(2, kFixed32):  // simple_value
+      case WireKey(2, kWireFixed32):  // simple_value
         if (!in.Fixed32(&bits)) return false;
         v->simple_value = std::bit_cast<float>(bits);
         v->has_simple_value = true;
         ++v->value_fields;
         break;
-      case FieldTag(8, kLengthDelimited):  // tensor
+      case WireKey(8, kWireLengthDelimited):  // tensor
         if (!in.Bytes(&v->tensor)) return false;
         ++v->value_fields;
         break;
-      case FieldTag(9, kLengthDelimited):  // metadata; a repeat merges
+      case WireKey(9, kWireLengthDelimited):  // metadata; a repeat merges
         if (!in.Bytes(&field) || !DecodeMetadata(field, &v->plugin_name)) return false;
         v->has_metadata = true;
         break;
@@ -262,15 +244,30 @@ EventKind KindOfEvent(const tensorflow::Event& e) {
   }
 }
 
-// Clears `event` but keeps its buffers for the next event.
+// Clears `event` but keeps its buffers for the next event: `values` keeps
+// its elements, for AddValue to reuse their strings; the decoder cuts it to
+// the values it added.
 void ResetEvent(EventView* event) {
   event->wall_time = 0;
   event->step = 0;
   event->kind = EventKind::kEmpty;
   event->file_version.clear();
-  event->values.clear();
   event->session_status = SessionStatus::kUnspecified;
   event->checkpoint_path.clear();
+}
+
+// Adds the `*count`th value of `event`, in the element an earlier event's
+// value left there if any: its strings keep their allocations, and most
+// tags are too long for a string's inline room.
+SummaryValueView& AddValue(EventView* event, size_t* count, std::string_view tag, std::string_view plugin_name) {
+  if (*count == event->values.size()) event->values.emplace_back();
+  SummaryValueView& view = event->values[(*count)++];
+  view.tag.assign(tag);
+  view.kind = ValueKind::kUnknown;
+  view.plugin_name.assign(plugin_name);
+  view.scalar = 0;
+  view.scalar_is_double = false;
+  return view;
 }
 
 }  // namespace
@@ -323,52 +320,47 @@ struct EventFileReader::Rep {
   std::unique_ptr<RecordReader> records;
   // Plugin of each tag's first value with metadata: later values may omit
   // it.
-  std::map<std::string, std::string, std::less<>> plugin_of_tag;
-  // The previous event's record, kept for its capacity.
-  std::string record;
+  TagMap<std::optional<std::string>> plugin_of_tag;
 
   // Notes the plugin named by a value's metadata if its tag has none yet,
   // and returns the tag's plugin ("" when none is known).
   std::string_view PluginOf(std::string_view tag, const std::string_view* metadata_plugin) {
-    auto it = plugin_of_tag.find(tag);
-    if (it == plugin_of_tag.end()) {
-      if (metadata_plugin == nullptr) return {};
-      it = plugin_of_tag.emplace(std::string(tag), std::string(*metadata_plugin)).first;
-    }
-    return it->second;
+    std::optional<std::string>& plugin = plugin_of_tag[tag];
+    if (!plugin && metadata_plugin != nullptr) plugin.emplace(*metadata_plugin);
+    return plugin ? std::string_view(*plugin) : std::string_view();
   }
 
-  bool DecodeScalarEvent(EventView* out);
+  bool DecodeScalarEvent(std::string_view record, EventView* out);
   Status ParseEvent(uint64_t offset, EventView* out);
 };
 
-bool EventFileReader::Rep::DecodeScalarEvent(EventView* out) {
-  WireReader in(out->serialized);
+bool EventFileReader::Rep::DecodeScalarEvent(std::string_view record, EventView* out) {
+  WireReader in(record);
+  size_t count = 0;
   uint64_t bits;
   std::string_view summary, value_bytes;
   while (!in.AtEnd()) {
-    switch (in.Tag()) {
-      case FieldTag(1, kFixed64):  // wall_time
+    switch (in.Key()) {
+      case WireKey(1, kWireFixed64):  // wall_time
         if (!in.Fixed64(&bits)) return false;
         out->wall_time = std::bit_cast<double>(bits);
         break;
-      case FieldTag(2, kVarint):  // step
+      case WireKey(2, kWireVarint):  // step
         if (!in.Varint(&bits)) return false;
         out->step = static_cast<int64_t>(bits);
         break;
-      case FieldTag(5, kLengthDelimited): {  // summary; a repeat merges
+      case WireKey(5, kWireLengthDelimited): {  // summary; a repeat merges
         if (!in.Bytes(&summary)) return false;
         out->kind = EventKind::kSummary;
         WireReader values(summary);
         while (!values.AtEnd()) {
           WireValue v;
-          if (values.Tag() != FieldTag(1, kLengthDelimited) || !values.Bytes(&value_bytes) ||
+          if (values.Key() != WireKey(1, kWireLengthDelimited) || !values.Bytes(&value_bytes) ||
               !DecodeValue(value_bytes, &v)) {
             return false;
           }
-          SummaryValueView& view = out->values.emplace_back();
-          view.tag = v.tag;
-          view.plugin_name = PluginOf(v.tag, v.has_metadata ? &v.plugin_name : nullptr);
+          SummaryValueView& view =
+              AddValue(out, &count, v.tag, PluginOf(v.tag, v.has_metadata ? &v.plugin_name : nullptr));
           view.kind = ValueKind::kScalar;
           if (v.has_simple_value) {
             view.scalar = v.simple_value;
@@ -383,12 +375,14 @@ bool EventFileReader::Rep::DecodeScalarEvent(EventView* out) {
         return false;
     }
   }
+  out->values.resize(count);
   return true;
 }
 
 Status EventFileReader::Rep::ParseEvent(uint64_t offset, EventView* out) {
   tensorflow::Event event;
   if (!event.ParseFromString(out->serialized)) {
+    out->values.clear();
     return DataLossError(records->path() + ": record at offset " + std::to_string(offset) +
                          " is not a tensorflow.Event");
   }
@@ -400,11 +394,11 @@ Status EventFileReader::Rep::ParseEvent(uint64_t offset, EventView* out) {
     out->session_status = static_cast<SessionStatus>(event.session_log().status());
     out->checkpoint_path = event.session_log().checkpoint_path();
   }
+  size_t count = 0;
   for (const auto& v : event.summary().value()) {
-    SummaryValueView& view = out->values.emplace_back();
-    view.tag = v.tag();
     const std::string_view metadata_plugin = v.metadata().plugin_data().plugin_name();
-    view.plugin_name = PluginOf(v.tag(), v.has_metadata() ? &metadata_plugin : nullptr);
+    SummaryValueView& view =
+        AddValue(out, &count, v.tag(), PluginOf(v.tag(), v.has_metadata() ? &metadata_plugin : nullptr));
     switch (v.value_case()) {
       case tensorflow::Summary::Value::kSimpleValue:
         view.kind = ValueKind::kScalar;
@@ -429,6 +423,7 @@ Status EventFileReader::Rep::ParseEvent(uint64_t offset, EventView* out) {
         view.kind = ValueKind::kUnknown;
     }
   }
+  out->values.resize(count);
   return OkStatus();
 }
 
@@ -447,10 +442,14 @@ const std::string& EventFileReader::path() const { return rep_->records->path();
 
 Status EventFileReader::ReadEvent(EventView* out) {
   const uint64_t start = rep_->records->offset();
-  TFCOMPAT_RETURN_IF_ERROR(rep_->records->ReadRecord(&rep_->record));
-  out->serialized.swap(rep_->record);
+  std::string_view record;
+  TFCOMPAT_RETURN_IF_ERROR(rep_->records->ReadRecordView(&record));
   ResetEvent(out);
-  if (rep_->DecodeScalarEvent(out)) return OkStatus();
+  // Decoded from the reader's buffer rather than from the copy: loads from
+  // bytes just stored, at other widths and offsets, stall.
+  const bool decoded = rep_->DecodeScalarEvent(record, out);
+  out->serialized.assign(record);
+  if (decoded) return OkStatus();
   ResetEvent(out);
   return rep_->ParseEvent(start, out);
 }

@@ -12,7 +12,7 @@
 #include <system_error>
 #include <utility>
 
-#include "io/coding.h"
+#include "io/wire_reader.h"
 #include "tfcompat/base/status_macros.h"
 #include "tfcompat/io/record_reader.h"
 
@@ -28,7 +28,6 @@ constexpr std::string_view kRunGraphTag = "__run_graph__";
 // Reading the few fields of a serialized tensorflow.Event that the restart
 // rule needs, without parsing the rest (event.proto's field numbers).
 
-constexpr uint32_t kWireVarint = 0, kWireFixed64 = 1, kWireLengthDelimited = 2, kWireFixed32 = 5;
 constexpr uint32_t kEventStep = 2, kEventFileVersion = 3, kEventGraphDef = 4, kEventSummary = 5, kEventLogMessage = 6,
                    kEventSessionLog = 7, kEventTaggedRunMetadata = 8, kEventMetaGraphDef = 9;
 // The first field of Summary (its repeated Value), of Summary.Value (tag),
@@ -45,24 +44,18 @@ struct WireField {
 
 // Consumes the next field of a message; false if it is malformed or a
 // group (a proto2 form no event message uses).
-bool NextField(std::string_view* in, WireField* field) {
-  uint32_t key;
-  if (!GetVarint32(in, &key) || (key >> 3) == 0) return false;
+bool NextField(WireReader& in, WireField* field) {
+  const uint32_t key = in.Key();
+  if ((key >> 3) == 0) return false;
   field->number = key >> 3;
   field->wire_type = key & 7;
-  uint32_t fixed32;
-  uint64_t fixed64;
   switch (field->wire_type) {
     case kWireVarint:
-      return GetVarint64(in, &field->varint);
-    case kWireFixed64:
-      return GetFixed64(in, &fixed64);
+      return in.Varint(&field->varint);
     case kWireLengthDelimited:
-      return GetLengthPrefixed(in, &field->bytes);
-    case kWireFixed32:
-      return GetFixed32(in, &fixed32);
+      return in.Bytes(&field->bytes);
     default:
-      return false;
+      return in.Skip(field->wire_type);
   }
 }
 
@@ -100,9 +93,10 @@ struct EventFields {
 // keeps the last status set.
 bool ScanEvent(std::string_view record, EventFields* out) {
   *out = EventFields();
+  WireReader in(record);
   WireField field;
-  while (!record.empty()) {
-    if (!NextField(&record, &field)) return false;
+  while (!in.AtEnd()) {
+    if (!NextField(in, &field)) return false;
     if (field.number == kEventStep && field.wire_type == kWireVarint) {
       out->step = static_cast<int64_t>(field.varint);
       continue;
@@ -113,10 +107,10 @@ bool ScanEvent(std::string_view record, EventFields* out) {
     out->kind = *kind;
     if (*kind == EventKind::kFileVersion) out->file_version = field.bytes;
     if (*kind != EventKind::kSessionLog) continue;
-    std::string_view log = field.bytes;
+    WireReader log(field.bytes);
     WireField log_field;
-    while (!log.empty()) {
-      if (!NextField(&log, &log_field)) return false;
+    while (!log.AtEnd()) {
+      if (!NextField(log, &log_field)) return false;
       if (log_field.number == kFirstField && log_field.wire_type == kWireVarint) {
         out->session_start = log_field.varint == kSessionStart;
       }
@@ -128,8 +122,9 @@ bool ScanEvent(std::string_view record, EventFields* out) {
 // The last `tag` (field 1) of a Summary.Value or a TaggedRunMetadata.
 std::string_view TagOf(std::string_view message) {
   std::string_view tag;
+  WireReader in(message);
   WireField field;
-  while (!message.empty() && NextField(&message, &field)) {
+  while (!in.AtEnd() && NextField(in, &field)) {
     if (field.number == kFirstField && field.wire_type == kWireLengthDelimited) tag = field.bytes;
   }
   return tag;
@@ -140,15 +135,16 @@ std::string_view TagOf(std::string_view message) {
 // metadata's tag.
 template <typename Fn>
 void ForEachTag(std::string_view record, EventKind kind, Fn fn) {
+  WireReader in(record);
   WireField field;
-  while (!record.empty() && NextField(&record, &field)) {
+  while (!in.AtEnd() && NextField(in, &field)) {
     if (field.wire_type != kWireLengthDelimited || KindOfField(field.number) != kind) continue;
     if (kind == EventKind::kGraphDef) fn(kRunGraphTag);
     if (kind == EventKind::kTaggedRunMetadata) fn(TagOf(field.bytes));
     if (kind != EventKind::kSummary) continue;
-    std::string_view summary = field.bytes;
+    WireReader summary(field.bytes);
     WireField value;
-    while (!summary.empty() && NextField(&summary, &value)) {
+    while (!summary.AtEnd() && NextField(summary, &value)) {
       if (value.number == kFirstField && value.wire_type == kWireLengthDelimited) fn(TagOf(value.bytes));
     }
   }
@@ -294,7 +290,7 @@ StatusOr<std::vector<std::string>> ListEventFiles(const std::string& dir) {
 // The first pass: every record of every file through the rule.
 Status FindPurges(const std::vector<std::string>& files, PurgePlan* plan, std::vector<FileExtent>* extents) {
   RestartRule rule;
-  std::string record;
+  std::string_view record;
   EventFields fields;
   extents->assign(files.size(), FileExtent());
   for (size_t i = 0; i < files.size(); ++i) {
@@ -302,7 +298,7 @@ Status FindPurges(const std::vector<std::string>& files, PurgePlan* plan, std::v
     FileExtent& extent = (*extents)[i];
     for (;;) {
       const Position at{i, records->offset()};
-      const Status s = records->ReadRecord(&record);
+      const Status s = records->ReadRecordView(&record);
       if (s.code() == StatusCode::kOutOfRange) {
         extent.end = at.offset;
         break;
@@ -330,14 +326,37 @@ Status FindPurges(const std::vector<std::string>& files, PurgePlan* plan, std::v
   return OkStatus();
 }
 
+// The fields the rule reads, from an event as read.
+EventFields FieldsOf(const EventView& event) {
+  EventFields fields;
+  fields.step = event.step;
+  fields.kind = event.kind;
+  fields.file_version = event.file_version;
+  fields.session_start = event.kind == EventKind::kSessionLog && event.session_status == SessionStatus::kStart;
+  return fields;
+}
+
+// Whether a purge could drop something of `event`.
+bool HasValues(const EventView& event) {
+  return (event.kind == EventKind::kSummary && !event.values.empty()) || event.kind == EventKind::kGraphDef ||
+         event.kind == EventKind::kTaggedRunMetadata;
+}
+
 }  // namespace
 
 struct RunReader::Rep {
   RunReaderOptions options;
+  std::string dir;
   std::vector<std::string> files;
   // With purging: the first pass's findings.
   std::vector<FileExtent> extents;
   PurgePlan plan;
+  // Single pass (options.single_pass, until a restart cuts back what was
+  // read): the rule, event by event, and the highest step of an event with
+  // values returned so far.
+  bool planless = false;
+  RestartRule rule;
+  std::optional<int64_t> max_value_step;
   // The file being read (files[file]), if any, and the next one to open.
   std::unique_ptr<EventFileReader> reader;
   size_t file = 0;
@@ -345,7 +364,7 @@ struct RunReader::Rep {
   int64_t purged = 0;
 
   bool PastExtent(uint64_t offset) const {
-    if (!options.purge_orphaned_data) return false;
+    if (!options.purge_orphaned_data || planless) return false;
     const FileExtent& extent = extents[file];
     return offset > extent.end || (offset == extent.end && !extent.framing_lost);
   }
@@ -371,6 +390,22 @@ struct RunReader::Rep {
     if (!keep) ++purged;
     return keep;
   }
+
+  // Single pass: notes `event`; false when it purges a value already
+  // returned, so that the run must be read again with a plan.
+  bool Follow(const EventView& event) {
+    if (rule.Next(FieldsOf(event)) != Purge::kNone && max_value_step && event.step <= *max_value_step) return false;
+    if (HasValues(event)) max_value_step = std::max(max_value_step.value_or(event.step), event.step);
+    return true;
+  }
+
+  // Back to the run's first event, with the two passes.
+  Status StartOver() {
+    planless = false;
+    reader.reset();
+    next_file = 0;
+    return FindPurges(files, &plan, &extents);
+  }
 };
 
 RunReader::RunReader(std::unique_ptr<Rep> rep) : rep_(std::move(rep)) {}
@@ -379,8 +414,12 @@ RunReader::~RunReader() = default;
 StatusOr<std::unique_ptr<RunReader>> RunReader::Open(const std::string& dir, const RunReaderOptions& options) {
   auto rep = std::make_unique<Rep>();
   rep->options = options;
+  rep->dir = dir;
   TFCOMPAT_ASSIGN_OR_RETURN(rep->files, ListEventFiles(dir));
-  if (options.purge_orphaned_data) TFCOMPAT_RETURN_IF_ERROR(FindPurges(rep->files, &rep->plan, &rep->extents));
+  rep->planless = options.purge_orphaned_data && options.single_pass;
+  if (options.purge_orphaned_data && !rep->planless) {
+    TFCOMPAT_RETURN_IF_ERROR(FindPurges(rep->files, &rep->plan, &rep->extents));
+  }
   return std::unique_ptr<RunReader>(new RunReader(std::move(rep)));
 }
 
@@ -405,6 +444,12 @@ Status RunReader::ReadEvent(EventView* event) {
     if (!s.ok()) {
       if (r.reader->offset() == at.offset) r.reader.reset();  // Nothing more to read in this file.
       return s;
+    }
+    if (r.planless) {
+      if (r.Follow(*event)) return OkStatus();
+      TFCOMPAT_RETURN_IF_ERROR(r.StartOver());
+      return AbortedError(r.files[at.file] + ": a restart at step " + std::to_string(event->step) + " (offset " +
+                          std::to_string(at.offset) + ") purges values already read; reading " + r.dir + " again");
     }
     if (r.plan.empty() || r.Prune(at, event)) return OkStatus();
   }

@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 // Fuzzes EventFileReader: framing, Event/Summary parsing and the decoding of
 // every value kind (scalars, tensors, histograms, images, ...); then
-// RunReader on the same file: its scan of events for restarts and its purge
-// (the seed corpus/event_fuzzer/restarts, written with TF 2.15's
-// tf.io.TFRecordWriter, restarts by SessionLog START, by a version-1 step
-// going back and by a run metadata's tag).
+// RunReader on the same file, with two passes and with one: its scan of
+// events for restarts and its purge (the seed corpus/event_fuzzer/restarts,
+// written with TF 2.15's tf.io.TFRecordWriter, restarts by SessionLog START,
+// by a version-1 step going back and by a run metadata's tag).
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -25,12 +25,21 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     if (++events > size / 16) __builtin_trap();
   }
   // The scratch directory holds this one event file: a run.
-  auto run = tfcompat::RunReader::Open(path.substr(0, path.rfind('/')));
+  const std::string dir = path.substr(0, path.rfind('/'));
+  auto run = tfcompat::RunReader::Open(dir);
   if (!run.ok()) return 0;
   size_t reads = 0;
   tfcompat::Status s;
   while ((s = (*run)->ReadEvent(&event)).code() != tfcompat::StatusCode::kOutOfRange) {
     if (++reads > size / 16 + 1) __builtin_trap();  // Every call consumes a record or ends the file.
+  }
+  // In one pass: Aborted at most once, then the file again.
+  auto single = tfcompat::RunReader::Open(dir, {.single_pass = true});
+  if (!single.ok()) return 0;
+  size_t single_reads = 0, aborts = 0;
+  while ((s = (*single)->ReadEvent(&event)).code() != tfcompat::StatusCode::kOutOfRange) {
+    if (s.code() == tfcompat::StatusCode::kAborted && ++aborts > 1) __builtin_trap();
+    if (++single_reads > 2 * (size / 16 + 1) + 1) __builtin_trap();
   }
   return 0;
 }

@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "number_format.h"
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <cstdlib>
+#include <string_view>
 
 namespace tfcompat::cli {
 namespace {
@@ -13,18 +15,23 @@ const char* NonFiniteWord(double value) {
   return value > 0 ? "Infinity" : "-Infinity";
 }
 
-// Appends the text of `value` to `out`, quoted when `json` and not finite.
+// Writes the text of `value` at `out`, quoted when `json` and not finite.
+template <typename T>
+char* Write(T value, bool json, char* out) {
+  if (!std::isfinite(value)) {
+    if (json) *out++ = '"';
+    const std::string_view word = NonFiniteWord(value);
+    out = std::copy(word.begin(), word.end(), out);
+    if (json) *out++ = '"';
+    return out;
+  }
+  return std::to_chars(out, out + kMaxNumberChars, value).ptr;
+}
+
 template <typename T>
 void Append(T value, bool json, std::string* out) {
-  if (!std::isfinite(value)) {
-    if (json) out->push_back('"');
-    out->append(NonFiniteWord(value));
-    if (json) out->push_back('"');
-    return;
-  }
-  char buffer[32];
-  const std::to_chars_result result = std::to_chars(buffer, buffer + sizeof(buffer), value);
-  out->append(buffer, result.ptr);
+  char buffer[kMaxNumberChars];
+  out->append(buffer, Write(value, json, buffer));
 }
 
 template <typename T>
@@ -39,10 +46,10 @@ std::string Shortest(T value) {
 std::string FormatNumber(double value) { return Shortest(value); }
 std::string FormatNumber(float value) { return Shortest(value); }
 
-void AppendNumber(double value, std::string* out) { Append(value, /*json=*/false, out); }
-void AppendNumber(float value, std::string* out) { Append(value, /*json=*/false, out); }
 void AppendNumberJson(double value, std::string* out) { Append(value, /*json=*/true, out); }
 void AppendNumberJson(float value, std::string* out) { Append(value, /*json=*/true, out); }
+char* WriteNumber(double value, bool json, char* out) { return Write(value, json, out); }
+char* WriteNumber(float value, bool json, char* out) { return Write(value, json, out); }
 
 nlohmann::json NumberJson(double value) {
   if (!std::isfinite(value)) return NonFiniteWord(value);

@@ -14,6 +14,7 @@
 #ifndef TFCOMPAT_TOOLS_COMMON_NUMBER_FORMAT_H_
 #define TFCOMPAT_TOOLS_COMMON_NUMBER_FORMAT_H_
 
+#include <cstddef>
 #include <nlohmann/json.hpp>
 #include <string>
 
@@ -26,13 +27,19 @@ std::string FormatNumber(float value);
 nlohmann::json NumberJson(double value);
 nlohmann::json NumberJson(float value);
 
-// FormatNumber's text, and the JSON text of NumberJson (the same text, in
-// quotes for NaN and infinities), appended to `out`: for writers of
-// millions of numbers, with no temporary string.
-void AppendNumber(double value, std::string* out);
-void AppendNumber(float value, std::string* out);
+// The JSON text of NumberJson (FormatNumber's text, in quotes for NaN and
+// infinities), appended to `out`: for writers of many numbers, with no
+// temporary string.
 void AppendNumberJson(double value, std::string* out);
 void AppendNumberJson(float value, std::string* out);
+
+// The most characters WriteNumber writes.
+inline constexpr size_t kMaxNumberChars = 32;
+// FormatNumber's text (with `json`, AppendNumberJson's) written at `out`,
+// which has room for kMaxNumberChars; returns its end. For writers of
+// millions of numbers, formatting in place.
+char* WriteNumber(double value, bool json, char* out);
+char* WriteNumber(float value, bool json, char* out);
 
 }  // namespace tfcompat::cli
 

@@ -8,12 +8,18 @@
 #include <CLI/CLI.hpp>
 #include <algorithm>
 #include <charconv>
+#include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <functional>
 #include <map>
 #include <nlohmann/json.hpp>
+#include <optional>
+#include <set>
 #include <string>
 #include <string_view>
+#include <type_traits>
+#include <utility>
 #include <vector>
 
 #include "cli.h"
@@ -21,6 +27,7 @@
 #include "io/file.h"
 #include "number_format.h"
 #include "subcommands.h"
+#include "summary/tag_map.h"
 #include "tfcompat/base/status_macros.h"
 #include "tfcompat/summary/run_reader.h"
 #include "tfcompat/tensorboard/hparams.pb.h"
@@ -30,13 +37,14 @@ namespace tfcompat::event_tool {
 namespace {
 
 constexpr char kSessionStartTag[] = "_hparams_/session_start_info";
+constexpr char kExperimentTag[] = "_hparams_/experiment";
 // tensorboardX and PyTorch name a text tag "<tag>/text_summary"; tbparse
 // drops the suffix, and so does export.
 constexpr std::string_view kTextSuffix = "/text_summary";
 
-enum class Kind { kScalars, kHistograms, kText, kHParams };
-constexpr Kind kKinds[] = {Kind::kScalars, Kind::kHistograms, Kind::kText, Kind::kHParams};
-constexpr const char* kKindNames[] = {"scalars", "histograms", "text", "hparams"};
+enum class Kind { kScalars, kHistograms, kText, kHParams, kHParamsMetrics };
+constexpr Kind kKinds[] = {Kind::kScalars, Kind::kHistograms, Kind::kText, Kind::kHParams, Kind::kHParamsMetrics};
+constexpr const char* kKindNames[] = {"scalars", "histograms", "text", "hparams", "hparams_metrics"};
 
 const char* KindName(Kind kind) { return kKindNames[static_cast<int>(kind)]; }
 
@@ -44,6 +52,7 @@ const char* KindName(Kind kind) { return kKindNames[static_cast<int>(kind)]; }
 enum Column {
   kKindColumn,
   kRun,
+  kGroup,
   kTag,
   kStep,
   kWallTime,
@@ -56,8 +65,8 @@ enum Column {
   kLimits,
   kCounts
 };
-constexpr const char* kColumnNames[] = {"kind", "run", "tag", "step",        "wall_time", "value", "min",
-                                        "max",  "num", "sum", "sum_squares", "limits",    "counts"};
+constexpr const char* kColumnNames[] = {"kind", "run", "group", "tag", "step",        "wall_time", "value",
+                                        "min",  "max", "num",   "sum", "sum_squares", "limits",    "counts"};
 
 std::vector<Column> ColumnsOf(Kind kind) {
   switch (kind) {
@@ -68,6 +77,8 @@ std::vector<Column> ColumnsOf(Kind kind) {
       return {kRun, kTag, kStep, kWallTime, kMin, kMax, kNum, kSum, kSumSquares, kLimits, kCounts};
     case Kind::kHParams:
       return {kRun, kTag, kValue};
+    case Kind::kHParamsMetrics:
+      return {kRun, kGroup, kTag, kStep, kWallTime, kValue};
   }
   return {};
 }
@@ -77,6 +88,54 @@ struct ScalarRow {
   double wall_time;
   double value;
   bool is_double;  // Printed as a double rather than a float32.
+};
+
+// The rows of one scalar series, grown with realloc: past a few hundred
+// kilobytes the C library moves the pages of a block that grows (mremap)
+// where a std::vector would copy millions of rows into a new block and
+// fault in its pages, at every doubling.
+class ScalarRows {
+ public:
+  static_assert(std::is_trivially_copyable_v<ScalarRow>);
+
+  ScalarRows() = default;
+  ScalarRows(const ScalarRows&) = delete;
+  ScalarRows& operator=(const ScalarRows&) = delete;
+  ScalarRows(ScalarRows&& other) noexcept
+      : rows_(std::exchange(other.rows_, nullptr)),
+        size_(std::exchange(other.size_, 0)),
+        capacity_(std::exchange(other.capacity_, 0)) {}
+  ScalarRows& operator=(ScalarRows&& other) noexcept {
+    std::swap(rows_, other.rows_);
+    std::swap(size_, other.size_);
+    std::swap(capacity_, other.capacity_);
+    return *this;
+  }
+  ~ScalarRows() { std::free(rows_); }
+
+  void push_back(const ScalarRow& row) {
+    if (size_ == capacity_) Grow();
+    rows_[size_++] = row;
+  }
+  bool empty() const { return size_ == 0; }
+  const ScalarRow& back() const { return rows_[size_ - 1]; }
+  ScalarRow* begin() { return rows_; }
+  ScalarRow* end() { return rows_ + size_; }
+  const ScalarRow* begin() const { return rows_; }
+  const ScalarRow* end() const { return rows_ + size_; }
+
+ private:
+  void Grow() {
+    const size_t capacity = std::max<size_t>(256, 2 * capacity_);
+    void* grown = std::realloc(rows_, capacity * sizeof(ScalarRow));
+    if (grown == nullptr) throw std::bad_alloc();
+    rows_ = static_cast<ScalarRow*>(grown);
+    capacity_ = capacity;
+  }
+
+  ScalarRow* rows_ = nullptr;
+  size_t size_ = 0;
+  size_t capacity_ = 0;
 };
 
 // tbparse's histogram columns: the right edges of the buckets with the left
@@ -99,24 +158,24 @@ struct HParamRow {
   google::protobuf::Value value;
 };
 
-template <typename Row>
-using SeriesByTag = std::map<std::string, std::vector<Row>, std::less<>>;
+// A metric of the HParams dashboard: a scalar tag of run
+// "<session run>/<group>".
+struct MetricName {
+  std::string group, tag;
+};
 
 struct RunTables {
   std::string name;
-  SeriesByTag<ScalarRow> scalars;
-  SeriesByTag<HistogramRow> histograms;
-  SeriesByTag<TextRow> text;
+  TagMap<ScalarRows> scalars;
+  TagMap<std::vector<HistogramRow>> histograms;
+  TagMap<std::vector<TextRow>> text;
   std::vector<HParamRow> hparams;  // By name; from the run's first session start.
   bool has_session_start = false;
+  // For hparams_metrics: the metrics of the run's first experiment, if it
+  // has one, and each scalar tag's last value read.
+  std::optional<std::vector<MetricName>> experiment_metrics;
+  std::map<std::string, ScalarRow, std::less<>> last_scalars;
 };
-
-template <typename Row>
-std::vector<Row>& SeriesOf(SeriesByTag<Row>& series, std::string_view tag) {
-  auto it = series.find(tag);
-  if (it == series.end()) it = series.emplace(std::string(tag), std::vector<Row>()).first;
-  return it->second;
-}
 
 // The values of a float or double tensor, from tensor_content or the
 // repeated field.
@@ -155,15 +214,18 @@ class RunLoader {
     parsed_ = false;
     for (size_t i = 0; i < event.values.size(); ++i) {
       const SummaryValueView& v = event.values[i];
-      if (v.kind == ValueKind::kScalar && Wanted(Kind::kScalars)) {
-        Scalars(v.tag).push_back({event.step, event.wall_time, v.scalar, v.scalar_is_double});
+      if (v.kind == ValueKind::kScalar && (Wanted(Kind::kScalars) || Wanted(Kind::kHParamsMetrics))) {
+        tables_.scalars[v.tag].push_back({event.step, event.wall_time, v.scalar, v.scalar_is_double});
       } else if (v.kind == ValueKind::kHistogram && Wanted(Kind::kHistograms)) {
         TFCOMPAT_RETURN_IF_ERROR(AddHistogram(run, event, i));
       } else if (v.kind == ValueKind::kText && Wanted(Kind::kText)) {
         TFCOMPAT_RETURN_IF_ERROR(AddText(run, event, i));
-      } else if (v.plugin_name == "hparams" && v.tag == kSessionStartTag && Wanted(Kind::kHParams) &&
-                 !tables_.has_session_start) {
+      } else if (v.plugin_name == "hparams" && v.tag == kSessionStartTag && !tables_.has_session_start &&
+                 (Wanted(Kind::kHParams) || Wanted(Kind::kHParamsMetrics))) {
         TFCOMPAT_RETURN_IF_ERROR(AddSessionStart(run, event, i));
+      } else if (v.plugin_name == "hparams" && v.tag == kExperimentTag && !tables_.experiment_metrics &&
+                 Wanted(Kind::kHParamsMetrics)) {
+        TFCOMPAT_RETURN_IF_ERROR(AddExperiment(run, event, i));
       }
     }
     return OkStatus();
@@ -171,16 +233,6 @@ class RunLoader {
 
  private:
   bool Wanted(Kind kind) const { return wanted_[static_cast<int>(kind)]; }
-
-  // Scalar tags usually come in the same order event after event: the last
-  // series found is tried first.
-  std::vector<ScalarRow>& Scalars(const std::string& tag) {
-    if (last_scalars_ == nullptr || tag != last_scalar_tag_) {
-      last_scalars_ = &SeriesOf(tables_.scalars, tag);
-      last_scalar_tag_ = tag;
-    }
-    return *last_scalars_;
-  }
 
   // The summary value of `event` that `event.values[i]` views, parsed with
   // protobuf (once per event) for what the EventView does not carry. The
@@ -241,7 +293,7 @@ class RunLoader {
       row.max = row.limits.back();
       row.sum = row.sum_squares = std::numeric_limits<double>::quiet_NaN();
     }
-    SeriesOf(tables_.histograms, v->tag()).push_back(std::move(row));
+    tables_.histograms[v->tag()].push_back(std::move(row));
     return OkStatus();
   }
 
@@ -260,16 +312,22 @@ class RunLoader {
     }
     std::string_view tag = v->tag();
     if (tag.ends_with(kTextSuffix)) tag.remove_suffix(kTextSuffix.size());
-    SeriesOf(tables_.text, tag).push_back({event.step, event.wall_time, std::move(value)});
+    tables_.text[tag].push_back({event.step, event.wall_time, std::move(value)});
     return OkStatus();
+  }
+
+  StatusOr<tensorboard::hparams::HParamsPluginData> PluginData(const std::string& run, const EventView& event,
+                                                               const tensorflow::Summary::Value& v) {
+    tensorboard::hparams::HParamsPluginData data;
+    if (!data.ParseFromString(v.metadata().plugin_data().content())) {
+      return BadValue(run, event, v.tag(), "plugin content is not an HParamsPluginData");
+    }
+    return data;
   }
 
   Status AddSessionStart(const std::string& run, const EventView& event, size_t i) {
     TFCOMPAT_ASSIGN_OR_RETURN(const tensorflow::Summary::Value* v, Value(run, event, i));
-    tensorboard::hparams::HParamsPluginData data;
-    if (!data.ParseFromString(v->metadata().plugin_data().content())) {
-      return BadValue(run, event, v->tag(), "plugin content is not an HParamsPluginData");
-    }
+    TFCOMPAT_ASSIGN_OR_RETURN(const tensorboard::hparams::HParamsPluginData data, PluginData(run, event, *v));
     for (const auto& [name, value] : data.session_start_info().hparams()) tables_.hparams.push_back({name, value});
     std::sort(tables_.hparams.begin(), tables_.hparams.end(),
               [](const HParamRow& a, const HParamRow& b) { return a.name < b.name; });
@@ -277,10 +335,17 @@ class RunLoader {
     return OkStatus();
   }
 
+  Status AddExperiment(const std::string& run, const EventView& event, size_t i) {
+    TFCOMPAT_ASSIGN_OR_RETURN(const tensorflow::Summary::Value* v, Value(run, event, i));
+    TFCOMPAT_ASSIGN_OR_RETURN(const tensorboard::hparams::HParamsPluginData data, PluginData(run, event, *v));
+    std::vector<MetricName>& metrics = tables_.experiment_metrics.emplace();
+    for (const auto& info : data.experiment().metric_infos())
+      metrics.push_back({info.name().group(), info.name().tag()});
+    return OkStatus();
+  }
+
   const std::vector<bool>& wanted_;
   RunTables& tables_;
-  std::vector<ScalarRow>* last_scalars_ = nullptr;
-  std::string last_scalar_tag_;
   tensorflow::Event event_;
   bool parsed_ = false;
   int next_value_ = 0;  // Of event_'s values, the first not yet matched.
@@ -290,16 +355,32 @@ Status LoadRunTables(const std::string& logdir, bool purge_orphaned_data, const 
                      RunTables* tables) {
   const std::string dir = (std::filesystem::path(logdir) / tables->name).string();
   TFCOMPAT_ASSIGN_OR_RETURN(std::unique_ptr<RunReader> reader,
-                            RunReader::Open(dir, {.purge_orphaned_data = purge_orphaned_data}));
+                            RunReader::Open(dir, {.purge_orphaned_data = purge_orphaned_data, .single_pass = true}));
   RunLoader loader(wanted, tables);
   EventView event;
   Status s;
-  while ((s = reader->ReadEvent(&event)).ok()) TFCOMPAT_RETURN_IF_ERROR(loader.Add(dir, event));
+  for (;;) {
+    s = reader->ReadEvent(&event);
+    if (s.code() == StatusCode::kAborted) {  // A restart cuts back what was read: the run again, from the start.
+      std::string name = std::move(tables->name);
+      *tables = RunTables();
+      tables->name = std::move(name);
+      continue;
+    }
+    if (!s.ok()) break;
+    TFCOMPAT_RETURN_IF_ERROR(loader.Add(dir, event));
+  }
   if (s.code() != StatusCode::kOutOfRange) return s;
+  if (wanted[static_cast<int>(Kind::kHParamsMetrics)]) {
+    for (const auto& [tag, rows] : tables->scalars) {
+      if (!rows.empty()) tables->last_scalars.emplace(tag, rows.back());
+    }
+    if (!wanted[static_cast<int>(Kind::kScalars)]) tables->scalars = {};
+  }
   // Rows by step, as tbparse gives them; ties keep the order they were read.
   const auto by_step = [](const auto& a, const auto& b) { return a.step < b.step; };
   const auto sort = [&](auto& series) {
-    for (auto& [tag, rows] : series) {
+    for (auto&& [tag, rows] : series) {
       if (!std::is_sorted(rows.begin(), rows.end(), by_step)) std::stable_sort(rows.begin(), rows.end(), by_step);
     }
   };
@@ -307,6 +388,92 @@ Status LoadRunTables(const std::string& logdir, bool purge_orphaned_data, const 
   sort(tables->histograms);
   sort(tables->text);
   return OkStatus();
+}
+
+// --- hparams_metrics ---------------------------------------------------------
+//
+// The metric values TensorBoard's HParams dashboard gives each session, as
+// its plugin finds them (backend_context.py, list_session_groups.py,
+// metrics.py; the Python data provider):
+//   - the sessions are the runs with a session_start_info;
+//   - the metrics are those of the experiment (the first run, by name, with
+//     an `_hparams_/experiment`); without one, and if some session has an
+//     hparam that is a number, string or bool, every scalar tag of a run
+//     that is a session or lies under one (the nearest), its group the
+//     run's path below that session ("" for the session's own run, "." if
+//     that run's name ends in "."), sorted by tag, then group;
+//   - a session's value of metric (group, tag) is the last value read of
+//     scalar `tag` in run `<session>/<group>` (os.path.join, a trailing "/"
+//     dropped: so the session "." has none but its own), if it has one.
+
+struct MetricRow {
+  const std::string* session;
+  const MetricName* name;
+  ScalarRow value;
+};
+
+// TensorBoard's _find_longest_parent_path: `run` or its nearest ancestor
+// that is a session.
+std::optional<std::string> SessionOf(std::string run, const std::set<std::string, std::less<>>& sessions) {
+  for (;;) {
+    if (sessions.contains(run)) return run;
+    if (run.empty()) return std::nullopt;
+    const size_t slash = run.rfind('/');
+    run.resize(slash == std::string::npos ? 0 : slash);
+  }
+}
+
+// os.path.join(session, group), a trailing "/" dropped.
+std::string MetricRun(const std::string& session, const std::string& group) {
+  std::string run = group.starts_with('/') ? group : session + (session.ends_with('/') ? "" : "/") + group;
+  if (run.ends_with('/')) run.pop_back();
+  return run;
+}
+
+std::vector<MetricName> ExperimentMetrics(const std::vector<RunTables>& runs) {
+  for (const RunTables& run : runs) {
+    if (run.experiment_metrics) return *run.experiment_metrics;
+  }
+  std::set<std::string, std::less<>> sessions;
+  bool shown_hparam = false;
+  for (const RunTables& run : runs) {
+    if (!run.has_session_start) continue;
+    sessions.insert(run.name);
+    for (const HParamRow& row : run.hparams) {
+      const auto kind = row.value.kind_case();
+      shown_hparam |= kind == google::protobuf::Value::kNumberValue || kind == google::protobuf::Value::kStringValue ||
+                      kind == google::protobuf::Value::kBoolValue;
+    }
+  }
+  if (!shown_hparam) return {};
+  std::set<std::pair<std::string, std::string>> tags_and_groups;
+  for (const RunTables& run : runs) {
+    const std::optional<std::string> session = SessionOf(run.name, sessions);
+    if (!session) continue;
+    std::string group =
+        run.name == *session ? (run.name.ends_with('.') ? "." : "") : run.name.substr(session->size() + 1);
+    for (const auto& [tag, last] : run.last_scalars) tags_and_groups.emplace(tag, group);
+  }
+  std::vector<MetricName> metrics;
+  for (const auto& [tag, group] : tags_and_groups) metrics.push_back({group, tag});
+  return metrics;
+}
+
+// Each session's metric values, by session (in run order), then metric.
+std::vector<MetricRow> MetricValues(const std::vector<RunTables>& runs, const std::vector<MetricName>& metrics) {
+  std::map<std::string_view, const RunTables*> by_name;
+  for (const RunTables& run : runs) by_name.emplace(run.name, &run);
+  std::vector<MetricRow> rows;
+  for (const RunTables& session : runs) {
+    if (!session.has_session_start) continue;
+    for (const MetricName& metric : metrics) {
+      const auto run = by_name.find(MetricRun(session.name, metric.group));
+      if (run == by_name.end()) continue;
+      const auto last = run->second->last_scalars.find(metric.tag);
+      if (last != run->second->last_scalars.end()) rows.push_back({&session.name, &metric, last->second});
+    }
+  }
+  return rows;
 }
 
 std::string CsvField(std::string_view s) {
@@ -329,6 +496,38 @@ struct Text {
   std::string csv, json;
 };
 
+// Text being written: a buffer whose bytes past size() are room to write
+// into, so that a row of numbers is formatted in place.
+class OutputBuffer {
+ public:
+  explicit OutputBuffer(size_t capacity) : bytes_(capacity, '\0') {}
+
+  size_t size() const { return size_; }
+  std::string_view view() const { return {bytes_.data(), size_}; }
+  void Truncate(size_t size) { size_ = size; }
+
+  // At least `n` bytes to write into, at the end; Advance(end) keeps those
+  // written.
+  char* Room(size_t n) {
+    if (bytes_.size() - size_ < n) bytes_.resize(std::max(2 * bytes_.size(), size_ + n));
+    return bytes_.data() + size_;
+  }
+  void Advance(const char* end) { size_ = end - bytes_.data(); }
+
+  void Append(std::string_view s) {
+    std::memcpy(Room(s.size()), s.data(), s.size());
+    size_ += s.size();
+  }
+  void Append(char c) {
+    *Room(1) = c;
+    ++size_;
+  }
+
+ private:
+  std::string bytes_;  // Its size is the capacity.
+  size_t size_ = 0;
+};
+
 // Writes rows as CSV (RFC 4180: one header line, fields quoted when they
 // hold a comma, quote or line break) or as one JSON object of arrays of row
 // objects, keyed by kind. CSV of one kind has that kind's columns; of
@@ -338,7 +537,8 @@ class TableWriter {
  public:
   using Sink = std::function<Status(std::string_view)>;
 
-  TableWriter(bool json, const std::vector<Kind>& kinds, Sink sink) : json_(json), sink_(std::move(sink)) {
+  TableWriter(bool json, const std::vector<Kind>& kinds, Sink sink)
+      : json_(json), sink_(std::move(sink)), out_(kFlushSize + (64 << 10)) {
     std::vector<bool> used(std::size(kColumnNames), false);
     used[kKindColumn] = kinds.size() > 1;
     for (Kind kind : kinds) {
@@ -347,74 +547,71 @@ class TableWriter {
     for (size_t c = 0; c < used.size(); ++c) {
       if (used[c]) columns_.push_back(static_cast<Column>(c));
     }
-    buffer_.reserve(kFlushSize + (64 << 10));
     if (json_) {
-      buffer_ += '{';
+      out_.Append('{');
       return;
     }
     for (size_t i = 0; i < columns_.size(); ++i) {
-      if (i > 0) buffer_ += ',';
-      buffer_ += kColumnNames[columns_[i]];
+      if (i > 0) out_.Append(',');
+      out_.Append(kColumnNames[columns_[i]]);
     }
-    buffer_ += '\n';
+    out_.Append('\n');
   }
 
   void BeginKind(Kind kind) {
     kind_ = kind;
     if (!json_) return;
-    if (kinds_begun_++ > 0) buffer_ += ',';
-    buffer_ += '"';
-    buffer_ += KindName(kind);
-    buffer_ += "\":[";
+    if (kinds_begun_++ > 0) out_.Append(',');
+    out_.Append('"');
+    out_.Append(KindName(kind));
+    out_.Append("\":[");
     rows_of_kind_ = 0;
   }
 
   void EndKind() {
-    if (json_) buffer_ += rows_of_kind_ > 0 ? "\n]" : "]";
+    if (json_) out_.Append(rows_of_kind_ > 0 ? "\n]" : "]");
   }
 
   void BeginRow() {
     next_ = 0;
-    if (json_ && rows_of_kind_++ > 0) buffer_ += ',';
-    row_start_ = buffer_.size();
+    if (json_ && rows_of_kind_++ > 0) out_.Append(',');
     if (json_) {
-      buffer_ += "\n{";
+      out_.Append("\n{");
     } else if (columns_.front() == kKindColumn) {
-      buffer_ += KindName(kind_);
+      out_.Append(KindName(kind_));
       next_ = 1;
     }
   }
 
   // Appends column `c` (columns in order), its value written by
-  // `append(&buffer, json)`.
+  // `append(&out, json)`.
   template <typename Append>
   void Field(Column c, Append&& append) {
     if (json_) {
-      if (next_++ > 0) buffer_ += ',';
-      buffer_ += '"';
-      buffer_ += kColumnNames[c];
-      buffer_ += "\":";
+      if (next_++ > 0) out_.Append(',');
+      out_.Append('"');
+      out_.Append(kColumnNames[c]);
+      out_.Append("\":");
     } else {
       while (columns_[next_] != c) Separate();
       Separate();
     }
-    append(&buffer_, json_);
+    append(&out_, json_);
   }
 
   void String(Column c, const Text& text) {
-    Field(c, [&](std::string* out, bool json) { out->append(json ? text.json : text.csv); });
+    Field(c, [&](OutputBuffer* out, bool json) { out->Append(json ? text.json : text.csv); });
   }
 
   template <typename T>
   void Number(Column c, T value) {
-    Field(c, [&](std::string*, bool) { AppendNumber(value); });
+    Field(c, [&](OutputBuffer* out, bool json) {
+      out->Advance(cli::WriteNumber(value, json, out->Room(kMaxNumberChars)));
+    });
   }
 
   void Step(int64_t step) {
-    Field(kStep, [step](std::string* out, bool) {
-      char digits[24];
-      out->append(digits, std::to_chars(digits, digits + sizeof(digits), step).ptr);
-    });
+    Field(kStep, [step](OutputBuffer* out, bool) { out->Advance(WriteStep(step, out->Room(kMaxStepChars))); });
   }
 
   // A list of numbers: a JSON array, in CSV as the text of that array.
@@ -425,104 +622,119 @@ class TableWriter {
       cli::AppendNumberJson(values[i], &array);
     }
     array += ']';
-    Field(c, [&](std::string* out, bool json) { out->append(json ? array : CsvField(array)); });
+    Field(c, [&](OutputBuffer* out, bool json) { out->Append(json ? array : CsvField(array)); });
   }
 
   Status EndRow() {
     if (json_) {
-      buffer_ += '}';
+      out_.Append('}');
     } else {
       while (next_ < columns_.size()) Separate();
-      buffer_ += '\n';
+      out_.Append('\n');
     }
-    return buffer_.size() >= kFlushSize ? Flush() : OkStatus();
+    return out_.size() >= kFlushSize ? Flush() : OkStatus();
   }
+
+  // A piece of a row's text, padded to whole 16-byte blocks and copied a
+  // block at a time: inline moves, where a copy of a few bytes would call
+  // memmove. It writes up to kPieceSlack bytes past its end.
+  class Piece {
+   public:
+    explicit Piece(std::string_view text) : size_(text.size()), bytes_(text) {
+      bytes_.resize((size_ / kBlock + 1) * kBlock);
+    }
+    size_t size() const { return size_; }
+    char* CopyTo(char* out) const {
+      for (size_t i = 0; i < size_; i += kBlock) std::memcpy(out + i, bytes_.data() + i, kBlock);
+      return out + size_;
+    }
+
+   private:
+    static constexpr size_t kBlock = 16;
+    size_t size_;
+    std::string bytes_;
+  };
+  static constexpr size_t kPieceSlack = 16;
 
   // The text of a scalar row of one series around its step, wall time and
   // value, cut from a row written as above: scalar rows, by the million,
-  // are then four appends and three numbers.
+  // are then four pieces and three numbers.
   struct ScalarTemplate {
-    std::string before_step, before_wall_time, before_value, after_value;
+    Piece before_step, before_wall_time, before_value, after_value;
   };
 
   ScalarTemplate MakeScalarTemplate(const Text& run, const Text& tag) {
-    const size_t start = buffer_.size();
+    const size_t start = out_.size();
     const int64_t rows = rows_of_kind_;
     size_t marks[3];
     int m = 0;
-    const auto mark = [&](std::string* out, bool) { marks[m++] = out->size(); };
+    const auto mark = [&](OutputBuffer* out, bool) { marks[m++] = out->size(); };
     BeginRow();
-    const size_t row = row_start_;
+    // A JSON row's text starts after the comma that separates it.
+    const size_t row = json_ && rows > 0 ? start + 1 : start;
     String(kRun, run);
     String(kTag, tag);
     Field(kStep, mark);
     Field(kWallTime, mark);
     Field(kValue, mark);
     if (json_) {
-      buffer_ += '}';
+      out_.Append('}');
     } else {
       while (next_ < columns_.size()) Separate();
-      buffer_ += '\n';
+      out_.Append('\n');
     }
-    ScalarTemplate t{buffer_.substr(row, marks[0] - row), buffer_.substr(marks[0], marks[1] - marks[0]),
-                     buffer_.substr(marks[1], marks[2] - marks[1]), buffer_.substr(marks[2])};
-    buffer_.resize(start);
+    const std::string_view text = out_.view();
+    ScalarTemplate t{Piece(text.substr(row, marks[0] - row)), Piece(text.substr(marks[0], marks[1] - marks[0])),
+                     Piece(text.substr(marks[1], marks[2] - marks[1])), Piece(text.substr(marks[2]))};
+    out_.Truncate(start);
     rows_of_kind_ = rows;
     return t;
   }
 
   Status WriteScalarRow(const ScalarTemplate& t, const ScalarRow& row) {
-    if (json_ && rows_of_kind_++ > 0) buffer_ += ',';
-    buffer_ += t.before_step;
-    char digits[24];
-    buffer_.append(digits, std::to_chars(digits, digits + sizeof(digits), row.step).ptr);
-    buffer_ += t.before_wall_time;
-    AppendNumber(row.wall_time);
-    buffer_ += t.before_value;
-    if (row.is_double) {
-      AppendNumber(row.value);
-    } else {
-      AppendNumber(static_cast<float>(row.value));
-    }
-    buffer_ += t.after_value;
-    return buffer_.size() >= kFlushSize ? Flush() : OkStatus();
+    char* p = out_.Room(1 + t.before_step.size() + kMaxStepChars + t.before_wall_time.size() + kMaxNumberChars +
+                        t.before_value.size() + kMaxNumberChars + t.after_value.size() + kPieceSlack);
+    if (json_ && rows_of_kind_++ > 0) *p++ = ',';
+    p = t.before_step.CopyTo(p);
+    p = WriteStep(row.step, p);
+    p = t.before_wall_time.CopyTo(p);
+    p = cli::WriteNumber(row.wall_time, json_, p);
+    p = t.before_value.CopyTo(p);
+    p = row.is_double ? cli::WriteNumber(row.value, json_, p)
+                      : cli::WriteNumber(static_cast<float>(row.value), json_, p);
+    out_.Advance(t.after_value.CopyTo(p));
+    return out_.size() >= kFlushSize ? Flush() : OkStatus();
   }
 
   Status Finish() {
-    if (json_) buffer_ += "}\n";
+    if (json_) out_.Append("}\n");
     return Flush();
   }
 
  private:
   static constexpr size_t kFlushSize = size_t{1} << 20;
+  static constexpr size_t kMaxNumberChars = cli::kMaxNumberChars;
+  static constexpr size_t kMaxStepChars = 20;  // -9223372036854775808
 
-  template <typename T>
-  void AppendNumber(T value) {
-    if (json_) {
-      cli::AppendNumberJson(value, &buffer_);
-    } else {
-      cli::AppendNumber(value, &buffer_);
-    }
-  }
+  static char* WriteStep(int64_t step, char* out) { return std::to_chars(out, out + kMaxStepChars, step).ptr; }
 
   // Ends the field before column next_ (CSV).
   void Separate() {
-    if (next_++ > 0) buffer_ += ',';
+    if (next_++ > 0) out_.Append(',');
   }
 
   Status Flush() {
-    Status s = sink_(buffer_);
-    buffer_.clear();
+    Status s = sink_(out_.view());
+    out_.Truncate(0);
     return s;
   }
 
   const bool json_;
   Sink sink_;
+  OutputBuffer out_;
   std::vector<Column> columns_;  // CSV
-  std::string buffer_;
   Kind kind_ = Kind::kScalars;
-  size_t next_ = 0;       // Index (CSV) or count (JSON) of the row's next field.
-  size_t row_start_ = 0;  // Where the current row's text begins in buffer_.
+  size_t next_ = 0;  // Index (CSV) or count (JSON) of the row's next field.
   int kinds_begun_ = 0;
   int64_t rows_of_kind_ = 0;
 };
@@ -536,17 +748,41 @@ void HParamValue(TableWriter& writer, const google::protobuf::Value& value) {
       writer.String(kValue, Text(value.string_value()));
       break;
     case google::protobuf::Value::kBoolValue:
-      writer.Field(kValue, [&](std::string* out, bool) { out->append(value.bool_value() ? "true" : "false"); });
+      writer.Field(kValue, [&](OutputBuffer* out, bool) { out->Append(value.bool_value() ? "true" : "false"); });
       break;
     default:  // No value: an empty CSV field, JSON null.
-      writer.Field(kValue, [](std::string* out, bool json) {
-        if (json) out->append("null");
+      writer.Field(kValue, [](OutputBuffer* out, bool json) {
+        if (json) out->Append("null");
       });
   }
 }
 
+Status WriteMetrics(const std::vector<MetricRow>& metrics, TableWriter& writer) {
+  for (const MetricRow& row : metrics) {
+    writer.BeginRow();
+    writer.String(kRun, Text(*row.session));
+    writer.String(kGroup, Text(row.name->group));
+    writer.String(kTag, Text(row.name->tag));
+    writer.Step(row.value.step);
+    writer.Number(kWallTime, row.value.wall_time);
+    if (row.value.is_double) {
+      writer.Number(kValue, row.value.value);
+    } else {
+      writer.Number(kValue, static_cast<float>(row.value.value));
+    }
+    TFCOMPAT_RETURN_IF_ERROR(writer.EndRow());
+  }
+  return OkStatus();
+}
+
 Status WriteKind(Kind kind, const std::vector<RunTables>& runs, TableWriter& writer) {
   writer.BeginKind(kind);
+  if (kind == Kind::kHParamsMetrics) {
+    const std::vector<MetricName> metrics = ExperimentMetrics(runs);
+    TFCOMPAT_RETURN_IF_ERROR(WriteMetrics(MetricValues(runs, metrics), writer));
+    writer.EndKind();
+    return OkStatus();
+  }
   for (const RunTables& run : runs) {
     const Text run_name(run.name);
     if (kind == Kind::kHParams) {
@@ -616,7 +852,7 @@ void SetupExport(CLI::App& app, Action* action) {
   sub->add_option("-o,--output", options->output, "Write to this file (atomically) rather than stdout");
   sub->add_option("--kinds", options->kinds, "Kinds to export, comma-separated")
       ->delimiter(',')
-      ->check(CLI::IsMember({"scalars", "histograms", "text", "hparams"}));
+      ->check(CLI::IsMember({"scalars", "histograms", "text", "hparams", "hparams_metrics"}));
   AddPurgeOrphanedDataOption(*sub, options->purge_orphaned_data);
   sub->callback([options, json, action] {
     if (*json) options->format = "json";

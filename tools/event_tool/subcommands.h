@@ -63,7 +63,8 @@ struct PlotOptions {
 void SetupPlot(CLI::App& app, Action* action);
 int RunPlot(const PlotOptions& options, std::ostream& out, std::ostream& err);
 
-// export LOGDIR [--json | --format csv|json] [-o FILE] [--kinds scalars,histograms,text,hparams]
+// export LOGDIR [--json | --format csv|json] [-o FILE]
+//        [--kinds scalars,histograms,text,hparams,hparams_metrics]
 //        [--purge_orphaned_data=true|false]:
 // every run and tag as long tables, one per kind, with tbparse's columns:
 //
@@ -76,9 +77,16 @@ int RunPlot(const PlotOptions& options, std::ostream& out, std::ostream& err);
 //               suffix dropped; a table's cells as a JSON array)
 //   hparams     run, tag, value: the hparams of the run's first session
 //               start, by name
+//   hparams_metrics
+//               run, group, tag, step, wall_time, value: per session (a
+//               run with a session start), the metrics TensorBoard's
+//               HParams dashboard gives it: the last value of scalar tag
+//               in run "<run>/<group>" (export.cc says how the metrics
+//               are found)
 //
 // A run is a directory holding event files ("." for LOGDIR itself); rows
-// are ordered by kind, run, tag and step. CSV of one kind has its columns;
+// are ordered by kind, run, tag and step (hparams_metrics: by run, then in
+// the order of the metrics). CSV of one kind has its columns;
 // of several, a leading "kind" column and the union of their columns,
 // empty where a kind has none. JSON is one object of arrays of row
 // objects, keyed by kind. Numbers as tools/common/number_format.h says.
@@ -87,7 +95,7 @@ struct ExportOptions {
   std::string logdir;
   std::string format = "csv";
   std::string output;
-  std::vector<std::string> kinds = {"scalars", "histograms", "text", "hparams"};
+  std::vector<std::string> kinds = {"scalars", "histograms", "text", "hparams", "hparams_metrics"};
   bool purge_orphaned_data = true;
 };
 void SetupExport(CLI::App& app, Action* action);

@@ -21,6 +21,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <string_view>
 
 #include "tfcompat/base/status.h"
 #include "tfcompat/io/record_writer.h"
@@ -49,6 +50,9 @@ class RecordReader {
   //   caller may skip the bad record); when its length CRC failed, the
   //   record boundary is lost and every later call returns the same error.
   Status ReadRecord(std::string* record);
+  // As ReadRecord, without copying: `*record` views the reader's buffer
+  // until the next call.
+  Status ReadRecordView(std::string_view* record);
 
   // Offset of the next record, in uncompressed bytes.
   uint64_t offset() const;

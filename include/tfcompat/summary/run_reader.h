@@ -62,7 +62,11 @@
 // had at Open, so a run still being written is read as it was then. A run
 // without restarts costs one extra pass over its records and nothing per
 // value; a run with restarts costs a binary search among the restarts per
-// event (and per value when version-1 purges exist).
+// event (and per value when version-1 purges exist). With single_pass, the
+// rule follows the events as ReadEvent returns them, each file read to the
+// end it has then, and the two passes begin only if a restart purges a
+// value already returned (a restart at a step beyond every value so far
+// purges nothing).
 #ifndef TFCOMPAT_SUMMARY_RUN_READER_H_
 #define TFCOMPAT_SUMMARY_RUN_READER_H_
 
@@ -80,6 +84,12 @@ struct RunReaderOptions {
   // Leave out what TensorBoard purges after a restart (its
   // --purge_orphaned_data). false: every event as written.
   bool purge_orphaned_data = true;
+  // With purging, read each event once: no first pass, events returned as
+  // read, until a restart purges a value already returned. ReadEvent then
+  // returns Aborted (once) and reads the run again from its first event,
+  // the two-pass way. For callers that keep what they read and can drop it
+  // on Aborted: a run that no restart cuts back costs one pass, not two.
+  bool single_pass = false;
 };
 
 class RunReader {
@@ -100,6 +110,8 @@ class RunReader {
   // DataLoss: a corrupt record, or one that is not an Event, naming the file
   // and offset. Calling again reads on after it, or from the next file when
   // the record framing of this one is lost.
+  // Aborted (single_pass only): drop every event read so far; calling again
+  // reads the run from its first event.
   Status ReadEvent(EventView* event);
 
   // The run's event files, in reading order.

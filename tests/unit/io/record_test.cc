@@ -63,6 +63,31 @@ BOOST_AUTO_TEST_CASE(RoundTripEveryCompression) {
   }
 }
 
+BOOST_AUTO_TEST_CASE(ReadRecordViewSeesWhatReadRecordCopies) {
+  // Small records across the read-ahead chunks' seams, and large ones read
+  // past the buffer.
+  std::vector<std::string> records = SampleRecords();
+  for (int i = 0; i < 20000; ++i) records.push_back(std::string(1 + i % 97, static_cast<char>('a' + i % 26)));
+  records.push_back(std::string(600000, 'z'));
+  records.push_back("last");
+  for (RecordCompression c : {RecordCompression::kNone, RecordCompression::kZlib, RecordCompression::kGzip}) {
+    TempDir dir;
+    const std::string path = dir.file("r.tfrecord");
+    WriteRecords(path, records, c);
+    auto reader = RecordReader::Open(path, {.compression = c});
+    BOOST_REQUIRE(reader.ok());
+    size_t i = 0;
+    std::string_view view;
+    Status s;
+    for (; (s = (*reader)->ReadRecordView(&view)).ok(); ++i) {
+      BOOST_REQUIRE(i < records.size());
+      BOOST_REQUIRE(view == records[i]);
+    }
+    BOOST_TEST(i == records.size(), "compression " << RecordCompressionName(c));
+    BOOST_TEST(static_cast<int>(s.code()) == static_cast<int>(StatusCode::kOutOfRange));
+  }
+}
+
 BOOST_AUTO_TEST_CASE(UncompressedBytesAreExactlyTheFraming) {
   TempDir dir;
   const std::string path = dir.file("r.tfrecord");

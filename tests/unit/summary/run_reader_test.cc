@@ -67,8 +67,8 @@ std::string Framed(const std::vector<tensorflow::Event>& events) {
   return file;
 }
 
-std::unique_ptr<RunReader> Open(const TempDir& dir, bool purge = true) {
-  auto reader = RunReader::Open(dir.path(), {.purge_orphaned_data = purge});
+std::unique_ptr<RunReader> Open(const TempDir& dir, const RunReaderOptions& options = {}) {
+  auto reader = RunReader::Open(dir.path(), options);
   BOOST_TEST_REQUIRE(reader.ok(), reader.status().ToString());
   return std::move(*reader);
 }
@@ -76,16 +76,35 @@ std::unique_ptr<RunReader> Open(const TempDir& dir, bool purge = true) {
 using Series = std::map<std::string, std::vector<int>>;
 
 // Every value of the run, per tag, in reading order; graphs as tag "graph".
-Series ReadValues(RunReader& reader) {
+// Aborted (single pass) drops what was read, as the reader asks; `aborts`
+// counts them.
+Series ReadValues(RunReader& reader, int* aborts = nullptr) {
   Series series;
   EventView e;
   Status s;
-  while ((s = reader.ReadEvent(&e)).ok()) {
+  for (;;) {
+    s = reader.ReadEvent(&e);
+    if (s.code() == StatusCode::kAborted) {
+      series.clear();
+      if (aborts != nullptr) ++*aborts;
+      continue;
+    }
+    if (!s.ok()) break;
     if (e.kind == EventKind::kGraphDef) series["graph"].push_back(static_cast<int>(e.step));
     for (const SummaryValueView& v : e.values) series[v.tag].push_back(static_cast<int>(v.scalar));
   }
   BOOST_TEST(s.code() == StatusCode::kOutOfRange, s.ToString());
   return series;
+}
+
+// The run as the two passes read it, checked to be what a single pass
+// reads too.
+Series ReadRun(const TempDir& dir) {
+  const Series two_passes = ReadValues(*Open(dir));
+  int aborts = 0;
+  BOOST_TEST((ReadValues(*Open(dir, {.single_pass = true}), &aborts) == two_passes));
+  BOOST_TEST(aborts <= 1);
+  return two_passes;
 }
 
 std::vector<int> Values(std::initializer_list<std::pair<int, int>> ranges) {
@@ -110,6 +129,7 @@ BOOST_AUTO_TEST_CASE(RestartStartInANewFilePurgesLaterStepsOfEveryTag) {
 
   auto reader = Open(dir);
   const Series series = ReadValues(*reader);
+  BOOST_TEST((series == ReadRun(dir)));
   BOOST_TEST(series.at("a") == Values({{0, 4}, {105, 107}}), boost::test_tools::per_element());
   // b has no value after the restart: its old steps >= 5 are gone all the same.
   BOOST_TEST(series.at("b") == Values({{0, 4}}), boost::test_tools::per_element());
@@ -128,7 +148,7 @@ BOOST_AUTO_TEST_CASE(RestartStartInTheSameFilePurgesTheStepsBeforeIt) {
   AddSteps(&events, 2, 3, {"a"}, 200);
   WriteAll(dir.file("events.out.tfevents.1"), Framed(events));
 
-  const Series series = ReadValues(*Open(dir));
+  const Series series = ReadRun(dir);
   BOOST_TEST(series.at("a") == Values({{0, 1}, {202, 203}}), boost::test_tools::per_element());
 }
 
@@ -144,6 +164,7 @@ BOOST_AUTO_TEST_CASE(FirstStartOfTheRunPurgesNothing) {
   auto reader = Open(dir);
   BOOST_TEST(ReadValues(*reader).at("a") == Values({{0, 9}, {105, 106}}), boost::test_tools::per_element());
   BOOST_TEST(reader->purged_values() == 0);
+  BOOST_TEST(ReadRun(dir).at("a") == Values({{0, 9}, {105, 106}}), boost::test_tools::per_element());
 }
 
 BOOST_AUTO_TEST_CASE(StepsGoingBackWithoutStartPurgeNothingInVersion2) {
@@ -153,7 +174,7 @@ BOOST_AUTO_TEST_CASE(StepsGoingBackWithoutStartPurgeNothingInVersion2) {
   AddSteps(&events, 5, 6, {"a"}, 100);
   WriteAll(dir.file("events.out.tfevents.1"), Framed(events));
 
-  BOOST_TEST(ReadValues(*Open(dir)).at("a") == Values({{0, 9}, {105, 106}}), boost::test_tools::per_element());
+  BOOST_TEST(ReadRun(dir).at("a") == Values({{0, 9}, {105, 106}}), boost::test_tools::per_element());
 }
 
 BOOST_AUTO_TEST_CASE(OutOfOrderStepWithoutVersion2PurgesOnlyTheTagsOfItsEvent) {
@@ -170,6 +191,7 @@ BOOST_AUTO_TEST_CASE(OutOfOrderStepWithoutVersion2PurgesOnlyTheTagsOfItsEvent) {
 
   auto reader = Open(dir);
   const Series series = ReadValues(*reader);
+  BOOST_TEST((series == ReadRun(dir)));
   BOOST_TEST(series.at("a") == Values({{0, 4}, {105, 107}}), boost::test_tools::per_element());
   BOOST_TEST(series.at("b") == Values({{0, 9}, {106, 107}}), boost::test_tools::per_element());
   BOOST_TEST(series.at("c") == Values({{0, 4}, {105, 105}}), boost::test_tools::per_element());
@@ -188,7 +210,7 @@ BOOST_AUTO_TEST_CASE(OutOfOrderStepIsJudgedAgainstTheLastSummaryEventOnly) {
   AddSteps(&events, 3, 3, {"b"}, 200);
   WriteAll(dir.file("events.out.tfevents.1"), Framed(events));
 
-  const Series series = ReadValues(*Open(dir));
+  const Series series = ReadRun(dir);
   BOOST_TEST(series.at("a") == Values({{0, 4}, {105, 105}}), boost::test_tools::per_element());
   BOOST_TEST(series.at("b") == Values({{0, 9}, {203, 203}}), boost::test_tools::per_element());
 }
@@ -200,7 +222,7 @@ BOOST_AUTO_TEST_CASE(UnreadableFileVersionCountsAsVersion1) {
   AddSteps(&events, 1, 1, {"a"}, 100);
   WriteAll(dir.file("events.out.tfevents.1"), Framed(events));
 
-  BOOST_TEST(ReadValues(*Open(dir)).at("a") == Values({{0, 0}, {101, 101}}), boost::test_tools::per_element());
+  BOOST_TEST(ReadRun(dir).at("a") == Values({{0, 0}, {101, 101}}), boost::test_tools::per_element());
 }
 
 BOOST_AUTO_TEST_CASE(WithoutPurgingEveryValueIsRead) {
@@ -212,7 +234,7 @@ BOOST_AUTO_TEST_CASE(WithoutPurgingEveryValueIsRead) {
   WriteAll(dir.file("events.out.tfevents.1"), Framed(first));
   WriteAll(dir.file("events.out.tfevents.2"), Framed(second));
 
-  auto reader = Open(dir, /*purge=*/false);
+  auto reader = Open(dir, {.purge_orphaned_data = false});
   BOOST_TEST(ReadValues(*reader).at("a") == Values({{0, 9}, {105, 106}}), boost::test_tools::per_element());
   BOOST_TEST(reader->purged_values() == 0);
 }
@@ -275,6 +297,47 @@ BOOST_AUTO_TEST_CASE(EventsWrittenAfterOpenAreNotRead) {
   WriteAll(path, ReadAll(path) + Framed(more));
 
   BOOST_TEST(ReadValues(*reader).at("a") == Values({{0, 3}}), boost::test_tools::per_element());
+}
+
+BOOST_AUTO_TEST_CASE(SinglePassStartsOverOnceWhenARestartCutsBackValuesAlreadyRead) {
+  TempDir dir;
+  std::vector<tensorflow::Event> first = {FileVersion("brain.Event:2"), Start(0)};
+  AddSteps(&first, 0, 9, {"a"}, 0);
+  std::vector<tensorflow::Event> second = {FileVersion("brain.Event:2"), Start(5)};
+  AddSteps(&second, 5, 6, {"a"}, 100);
+  second.push_back(Start(3));
+  AddSteps(&second, 3, 3, {"a"}, 200);
+  WriteAll(dir.file("events.out.tfevents.1"), Framed(first));
+  WriteAll(dir.file("events.out.tfevents.2"), Framed(second));
+
+  auto reader = Open(dir, {.single_pass = true});
+  EventView e;
+  Status s;
+  int read_before_abort = 0;
+  while ((s = reader->ReadEvent(&e)).ok()) ++read_before_abort;
+  BOOST_TEST(s.code() == StatusCode::kAborted, s.ToString());
+  BOOST_TEST(Contains(s, "restart at step 5"));
+  BOOST_TEST(read_before_abort == 2 + 10 + 1);  // Up to the second file's file_version.
+  // Then from the start, with the plan: the second restart needs no other.
+  BOOST_TEST(ReadValues(*reader).at("a") == Values({{0, 2}, {203, 203}}), boost::test_tools::per_element());
+  BOOST_TEST(reader->purged_values() == 5 + 4);
+}
+
+BOOST_AUTO_TEST_CASE(SinglePassGoesOnThroughARestartBeyondEveryStepRead) {
+  TempDir dir;
+  // A clean stop at step 9 and a resume from its checkpoint: nothing to purge.
+  std::vector<tensorflow::Event> first = {FileVersion("brain.Event:2"), Start(0), Graph(0)};
+  AddSteps(&first, 0, 9, {"a"}, 0);
+  std::vector<tensorflow::Event> second = {FileVersion("brain.Event:2"), Start(10)};
+  AddSteps(&second, 10, 12, {"a"}, 0);
+  WriteAll(dir.file("events.out.tfevents.1"), Framed(first));
+  WriteAll(dir.file("events.out.tfevents.2"), Framed(second));
+
+  int aborts = 0;
+  const Series series = ReadValues(*Open(dir, {.single_pass = true}), &aborts);
+  BOOST_TEST(aborts == 0);
+  BOOST_TEST(series.at("a") == Values({{0, 12}}), boost::test_tools::per_element());
+  BOOST_TEST((series == ReadValues(*Open(dir))));
 }
 
 BOOST_AUTO_TEST_CASE(MissingDirectoryIsNotFound) {

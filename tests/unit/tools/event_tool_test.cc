@@ -482,6 +482,59 @@ BOOST_AUTO_TEST_CASE(ExportGivesEachRunsHParamsByName) {
              "r2,dropout,false\nr2,lr,0.01\nr2,optimizer,adam\n");
 }
 
+BOOST_AUTO_TEST_CASE(ExportGivesEachSessionTheMetricsOfTheHParamsDashboard) {
+  TempDir dir;
+  {
+    auto writer = SummaryWriter::Create(dir.path());
+    BOOST_TEST_REQUIRE(writer.ok());
+    HParamsExperiment experiment;
+    experiment.metrics = {{"acc", "eval", "", ""}, {"loss", "", "", ""}};
+    BOOST_TEST((*writer)->AddHParamsExperiment(experiment).ok());
+    BOOST_TEST((*writer)->Close().ok());
+  }
+  for (const char* run : {"s1", "s2"}) {
+    auto writer = SummaryWriter::Create(dir.file(run));
+    BOOST_TEST_REQUIRE(writer.ok());
+    BOOST_TEST((*writer)->AddHParamsSessionStart({{"lr", 0.1}}).ok());
+    // The last value read, not the last step's.
+    for (int step : {0, 2, 1}) BOOST_TEST((*writer)->AddScalar("loss", static_cast<float>(step) / 4, step).ok());
+    BOOST_TEST((*writer)->Close().ok());
+  }
+  {
+    auto writer = SummaryWriter::Create(dir.file("s1/eval"));
+    BOOST_TEST_REQUIRE(writer.ok());
+    BOOST_TEST((*writer)->AddScalar("acc", 0.5f, 3).ok());
+    BOOST_TEST((*writer)->Close().ok());
+  }
+  std::ostringstream out, err;
+  BOOST_TEST(RunExport(Export(dir, "hparams_metrics"), out, err) == kExitOk, err.str());
+  const std::vector<std::string> expected = {"run,group,tag,step,wall_time,value", "s1,eval,acc,3,T,0.5",
+                                             "s1,,loss,1,T,0.25", "s2,,loss,1,T,0.25"};
+  BOOST_TEST(LinesWithoutTime(out.str(), 4) == expected, boost::test_tools::per_element());
+  // With the scalars too: the same metric values.
+  std::ostringstream all;
+  BOOST_TEST(RunExport(Export(dir, "scalars,hparams_metrics", "json"), all, err) == kExitOk, err.str());
+  const nlohmann::json parsed = nlohmann::json::parse(all.str());
+  BOOST_TEST(parsed["scalars"].size() == 7u);
+  BOOST_TEST(parsed["hparams_metrics"].size() == 3u);
+}
+
+BOOST_AUTO_TEST_CASE(ExportLeavesOutWhatARestartOrphanedUnlessTold) {
+  TempDir dir;
+  WriteRestartedRun(dir);
+  ExportOptions options = Export(dir, "scalars");
+  std::ostringstream out, err;
+  BOOST_TEST(RunExport(options, out, err) == kExitOk, err.str());
+  BOOST_TEST(CsvValues(out.str()) == (std::vector<std::string>{"0", "1", "12", "13"}),
+             boost::test_tools::per_element());
+  options.purge_orphaned_data = false;
+  std::ostringstream raw;
+  BOOST_TEST(RunExport(options, raw, err) == kExitOk, err.str());
+  // By step, ties in the order read.
+  BOOST_TEST(CsvValues(raw.str()) == (std::vector<std::string>{"0", "1", "2", "12", "3", "13"}),
+             boost::test_tools::per_element());
+}
+
 BOOST_AUTO_TEST_CASE(ExportToFileReplacesItAtomically) {
   TempDir dir;
   WriteRuns(dir);
