@@ -10,7 +10,7 @@ packages=(
   libprotobuf-dev protobuf-compiler
   libeigen3-dev zlib1g-dev
   libboost-filesystem-dev libboost-test-dev
-  libisal-dev libsnappy-dev libpng-dev
+  libisal-dev libsnappy-dev libpng-dev libfarmhash-dev
   libcli11-dev nlohmann-json3-dev
   python3 python3-venv
   clang-14 libclang-rt-14-dev clang-format-14
