@@ -211,8 +211,8 @@ StatusOr<SparseIds> BucketizedIds(const BucketizedSpec& spec, std::string_view k
       const float value = tensor.values[row * spec.dimension + i];
       // Bucketize: the first boundary greater than the value (a NaN lands
       // past the last one, as std::upper_bound puts it).
-      const auto bucket = std::upper_bound(spec.boundaries.begin(), spec.boundaries.end(), value) -
-                          spec.boundaries.begin();
+      const auto bucket =
+          std::upper_bound(spec.boundaries.begin(), spec.boundaries.end(), value) - spec.boundaries.begin();
       out.indices.push_back({row, i});
       out.ids.push_back(bucket + i * stride);
     }
@@ -323,8 +323,7 @@ StatusOr<SparseIds> CrossedIds(const CrossedSpec& spec, std::string_view column,
     total += cross_counts[row];
     if (total > kMaxCrossesPerBatch) {
       return ResourceExhaustedError(Prefix(column) + "the batch crosses to more than " +
-                                    std::to_string(kMaxCrossesPerBatch) + " ids (example " + std::to_string(row) +
-                                    ")");
+                                    std::to_string(kMaxCrossesPerBatch) + " ids (example " + std::to_string(row) + ")");
     }
   }
   SparseIds out;
@@ -396,8 +395,8 @@ struct CategoricalColumn::Impl {
 
 StatusOr<CategoricalColumn> CategoricalColumn::HashBucket(std::string key, int64_t hash_bucket_size, KeyType dtype) {
   if (hash_bucket_size < 1) {
-    return InvalidArgumentError(Prefix(key) + "hash_bucket_size must be at least 1. hash_bucket_size: " +
-                                std::to_string(hash_bucket_size));
+    return InvalidArgumentError(
+        Prefix(key) + "hash_bucket_size must be at least 1. hash_bucket_size: " + std::to_string(hash_bucket_size));
   }
   return CategoricalColumn(
       std::make_shared<const Impl>(Impl{key, key, hash_bucket_size, HashSpec{hash_bucket_size, dtype}}));
@@ -429,8 +428,9 @@ StatusOr<CategoricalColumn> CategoricalColumn::VocabularyList(std::string key,
       Impl{key, key, num_buckets, VocabularySpec{std::move(*vocab), num_oov_buckets, default_value}}));
 }
 
-StatusOr<CategoricalColumn> CategoricalColumn::VocabularyList(std::string key, const std::vector<int64_t>& vocabulary,
-                                                              int64_t num_oov_buckets, int64_t default_value) {
+StatusOr<CategoricalColumn> CategoricalColumn::Int64VocabularyList(std::string key,
+                                                                   const std::vector<int64_t>& vocabulary,
+                                                                   int64_t num_oov_buckets, int64_t default_value) {
   StatusOr<Vocabulary> vocab = Vocabulary::FromList(key, vocabulary);
   if (!vocab.ok()) return vocab.status();
   Status oov = CheckOovArguments(key, num_oov_buckets, default_value != -1);
@@ -447,9 +447,9 @@ StatusOr<CategoricalColumn> CategoricalColumn::VocabularyFile(std::string key, c
   StatusOr<Vocabulary> vocab = Vocabulary::FromFile(key, path, options.vocabulary_size, options.dtype);
   if (!vocab.ok()) return vocab.status();
   const int64_t num_buckets = vocab->size() + options.num_oov_buckets;
-  return CategoricalColumn(std::make_shared<const Impl>(Impl{
-      key, key, num_buckets,
-      VocabularySpec{std::move(*vocab), options.num_oov_buckets, options.default_value.value_or(-1)}}));
+  return CategoricalColumn(std::make_shared<const Impl>(
+      Impl{key, key, num_buckets,
+           VocabularySpec{std::move(*vocab), options.num_oov_buckets, options.default_value.value_or(-1)}}));
 }
 
 StatusOr<CategoricalColumn> CategoricalColumn::Identity(std::string key, int64_t num_buckets,
@@ -505,12 +505,12 @@ StatusOr<CategoricalColumn> CategoricalColumn::Crossed(std::vector<CrossKey> key
   std::sort(names.begin(), names.end());
   std::string name = StrJoin(names, "_X_");
   if (hash_bucket_size < 1) {
-    return InvalidArgumentError(Prefix(name) + "hash_bucket_size must be > 1. hash_bucket_size: " +
-                                std::to_string(hash_bucket_size));
+    return InvalidArgumentError(Prefix(name) +
+                                "hash_bucket_size must be > 1. hash_bucket_size: " + std::to_string(hash_bucket_size));
   }
   if (keys.size() < 2) {
-    return InvalidArgumentError(Prefix(name) + "keys must be a list with length > 1. Given: " +
-                                std::to_string(keys.size()) + " key(s)");
+    return InvalidArgumentError(
+        Prefix(name) + "keys must be a list with length > 1. Given: " + std::to_string(keys.size()) + " key(s)");
   }
   for (const CrossKey& leaf : leaves) {
     const auto* column = std::get_if<CategoricalColumn>(&leaf);

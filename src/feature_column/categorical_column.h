@@ -7,7 +7,8 @@
 //   HashBucket     categorical_column_with_hash_bucket: Fingerprint64(value)
 //                  % hash_bucket_size; an int64 value is hashed as its
 //                  decimal string (as_string).
-//   VocabularyList categorical_column_with_vocabulary_list and
+//   VocabularyList categorical_column_with_vocabulary_list (Int64VocabularyList
+//                  for int64 keys) and
 //   VocabularyFile _with_vocabulary_file: the key's position in the
 //                  vocabulary; out of it, vocabulary_size +
 //                  Fingerprint64(value as string) % num_oov_buckets when
@@ -78,14 +79,16 @@ class CategoricalColumn {
   // other than -1 only without OOV buckets.
   static StatusOr<CategoricalColumn> VocabularyList(std::string key, const std::vector<std::string>& vocabulary,
                                                     int64_t num_oov_buckets = 0, int64_t default_value = -1);
-  static StatusOr<CategoricalColumn> VocabularyList(std::string key, const std::vector<int64_t>& vocabulary,
-                                                    int64_t num_oov_buckets = 0, int64_t default_value = -1);
+  // The same for int64 keys (named apart: two string literals in braces
+  // would also make a vector<int64_t> from an iterator pair).
+  static StatusOr<CategoricalColumn> Int64VocabularyList(std::string key, const std::vector<int64_t>& vocabulary,
+                                                         int64_t num_oov_buckets = 0, int64_t default_value = -1);
   struct VocabularyFileOptions {
     // The lines to read; unset, the file's line count.
-    std::optional<int64_t> vocabulary_size;
+    std::optional<int64_t> vocabulary_size = std::nullopt;
     int64_t num_oov_buckets = 0;
     // -1 when unset; not with num_oov_buckets > 0.
-    std::optional<int64_t> default_value;
+    std::optional<int64_t> default_value = std::nullopt;
     KeyType dtype = KeyType::kString;
   };
   // Reads the file now (vocabulary.h says how); TensorFlow reads it when the
