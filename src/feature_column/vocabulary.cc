@@ -144,7 +144,7 @@ StatusOr<Vocabulary> Vocabulary::FromFile(std::string_view column, const std::st
 }
 
 std::optional<int64_t> Vocabulary::Find(std::string_view key) const {
-  auto it = strings_.find(std::string(key));
+  auto it = strings_.find(key);
   if (it == strings_.end()) return std::nullopt;
   return it->second;
 }

@@ -28,6 +28,7 @@
 #define TFCOMPAT_FEATURE_COLUMN_VOCABULARY_H_
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -61,9 +62,15 @@ class Vocabulary {
  private:
   explicit Vocabulary(KeyType type) : type_(type) {}
 
+  // Lets Find look a string_view up without copying it.
+  struct StringHash {
+    using is_transparent = void;
+    size_t operator()(std::string_view key) const { return std::hash<std::string_view>()(key); }
+  };
+
   KeyType type_;
   int64_t size_ = 0;
-  std::unordered_map<std::string, int64_t> strings_;
+  std::unordered_map<std::string, int64_t, StringHash, std::equal_to<>> strings_;
   std::unordered_map<int64_t, int64_t> ints_;
 };
 
