@@ -1,10 +1,13 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "io/export_dir.h"
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <cstdint>
+#include <functional>
 #include <memory>
+#include <optional>
 #include <thread>
 #include <vector>
 
@@ -30,7 +33,26 @@ Status RemoveTree(Env* env, const std::string& dir) {
   return env->DeleteDir(dir);
 }
 
+// The name an export is renamed to before it is deleted.
+std::string DeletedName(std::string_view export_name) { return "temp-" + std::string(export_name) + "-deleted"; }
+
+bool IsDeletedName(std::string_view name) {
+  return name.starts_with("temp-") && name.ends_with("-deleted") && name.size() > 13 &&
+         ExportSeconds(name.substr(5, name.size() - 13)).has_value();
+}
+
 }  // namespace
+
+std::optional<int64_t> ExportSeconds(std::string_view name) {
+  // 18 digits always fit an int64_t; more is not the seconds of any clock.
+  if (name.empty() || name.size() > 18) return std::nullopt;
+  int64_t seconds = 0;
+  for (const char c : name) {
+    if (c < '0' || c > '9') return std::nullopt;
+    seconds = seconds * 10 + (c - '0');
+  }
+  return seconds;
+}
 
 StatusOr<std::string> WriteExportDir(Env* env, const std::string& export_dir_base, const ExportFillFn& fill) {
   TFCOMPAT_RETURN_IF_ERROR(env->RecursivelyCreateDir(export_dir_base));
@@ -77,3 +99,38 @@ Status WriteSyncedFile(Env* env, const std::string& path, std::string_view conte
 }
 
 }  // namespace tfcompat
+
+Status DeleteOldExports(Env* env, const std::string& export_dir_base, int exports_to_keep) {
+  if (exports_to_keep < 1) {
+    return InvalidArgumentError("exports_to_keep must be at least 1, got " + std::to_string(exports_to_keep));
+  }
+  TFCOMPAT_ASSIGN_OR_RETURN(const std::vector<std::string> children, env->GetChildren(export_dir_base));
+  std::vector<std::pair<int64_t, std::string>> exports;
+  for (const std::string& child : children) {
+    const std::optional<int64_t> seconds = ExportSeconds(child);
+    if (!seconds.has_value() && !IsDeletedName(child)) continue;
+    const std::string path = JoinPath(export_dir_base, child);
+    // A file of such a name is not an export; a directory that cannot be
+    // told is an error, not a reason to keep fewer than asked.
+    const Status is_directory = env->IsDirectory(path);
+    if (is_directory.code() == StatusCode::kFailedPrecondition) continue;
+    TFCOMPAT_RETURN_IF_ERROR(is_directory);
+    if (seconds.has_value()) {
+      exports.emplace_back(*seconds, child);
+    } else {
+      TFCOMPAT_RETURN_IF_ERROR(RemoveTree(env, path));
+    }
+  }
+  if (exports.size() <= static_cast<size_t>(exports_to_keep)) return OkStatus();
+  std::sort(exports.begin(), exports.end(), std::greater<>());
+  exports.erase(exports.begin(), exports.begin() + exports_to_keep);
+  for (const auto& [seconds, name] : exports) {
+    TFCOMPAT_RETURN_IF_ERROR(
+        env->RenameFile(JoinPath(export_dir_base, name), JoinPath(export_dir_base, DeletedName(name))));
+  }
+  TFCOMPAT_RETURN_IF_ERROR(env->SyncDir(export_dir_base));
+  for (const auto& [seconds, name] : exports) {
+    TFCOMPAT_RETURN_IF_ERROR(RemoveTree(env, JoinPath(export_dir_base, DeletedName(name))));
+  }
+  return env->SyncDir(export_dir_base);
+}
