@@ -31,13 +31,20 @@ namespace tfcompat {
 // synced after its files.
 using ExportFillFn = std::function<Status(const std::string& temp_dir)>;
 
+// A temp-<seconds> directory more than this older than a new export (by
+// their seconds) is one a killed export left: no export takes a day. A
+// younger one may be an export that another process is still writing.
+inline constexpr int64_t kStaleExportTempSeconds = 24 * 60 * 60;
+
 // Makes <export_dir_base>/<unix seconds> (creating export_dir_base if need
 // be) and returns its path. `fill` writes the contents into
 // <export_dir_base>/temp-<seconds> (which TF Serving ignores: not an
 // integer), which is then fsynced and renamed into place, so a crash or an
 // error never leaves a partial integer-named export; a failure removes the
-// temp directory, and so does a later export in the same second for one
-// left by a killed process. The seconds are those of env->NowSeconds();
+// temp directory. The temp directories that killed exports left are removed
+// first: the one of this export's second (no export of that name exists,
+// so nothing refers to it) and those older than kStaleExportTempSeconds.
+// The seconds are those of env->NowSeconds();
 // when that export exists already, it waits a second and tries again, 10
 // times at most, as TF's get_timestamped_export_dir (then AlreadyExists
 // "Failed to obtain a unique export directory name after 10 attempts.").

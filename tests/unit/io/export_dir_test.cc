@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
-// Export retention (DeleteOldExports): which exports it keeps, what it
-// leaves alone, and that a failure at any file operation leaves every
-// integer-named export whole.
+// Export directories: which temp directories of killed exports an export
+// removes (WriteExportDir); retention (DeleteOldExports): which exports it
+// keeps, what it leaves alone, and that a failure at any file operation
+// leaves every integer-named export whole.
 #include "io/export_dir.h"
 
 #include <boost/filesystem.hpp>
@@ -58,6 +59,35 @@ BOOST_AUTO_TEST_CASE(export_seconds_are_a_decimal_integer_name) {
   BOOST_TEST(!ExportSeconds("temp-1700000000").has_value());
   BOOST_TEST(!ExportSeconds("-5").has_value());
   BOOST_TEST(!ExportSeconds("17e8").has_value());
+}
+
+// Killed exports leave temp-<seconds> directories. An export removes those
+// of its own second and those more than a day older; younger ones may be
+// exports another process is still writing.
+BOOST_AUTO_TEST_CASE(an_export_removes_temp_directories_of_its_second_and_of_more_than_a_day_ago) {
+  TempDir dir;
+  const std::string base = dir.file("export");
+  constexpr int64_t kNow = 1700100000;
+  const auto temp = [&](int64_t seconds) { return "temp-" + std::to_string(seconds); };
+  fs::create_directories(base + "/" + temp(kNow) + "/variables");
+  WriteAll(base + "/" + temp(kNow) + "/variables/variables.index", "partial");
+  fs::create_directories(base + "/" + temp(kNow - kStaleExportTempSeconds - 1) + "/variables");
+  WriteAll(base + "/" + temp(kNow - kStaleExportTempSeconds - 1) + "/saved_model.pb", "partial");
+  fs::create_directories(base + "/" + temp(kNow - kStaleExportTempSeconds));
+  fs::create_directories(base + "/" + temp(kNow - 60));
+  WriteAll(base + "/" + temp(1), "a file, none of ours");
+  fs::create_directories(base + "/notes");
+  testing::FaultEnv env;
+  env.FreezeClock(static_cast<double>(kNow) + 0.5);
+  const StatusOr<std::string> exported = WriteExportDir(&env, base, [&](const std::string& temp_dir) {
+    return WriteSyncedFile(&env, JoinPath(temp_dir, "model.onnx"), "model");
+  });
+  BOOST_TEST_REQUIRE(exported.ok(), exported.status().ToString());
+  BOOST_TEST(*exported == base + "/" + std::to_string(kNow));
+  BOOST_TEST(Entries(base) == (std::set<std::string>{std::to_string(kNow), temp(kNow - kStaleExportTempSeconds),
+                                                     temp(kNow - 60), temp(1), "notes"}));
+  BOOST_TEST(Entries(*exported) == std::set<std::string>{"model.onnx"});
+  BOOST_TEST(ReadAll(*exported + "/model.onnx") == "model");
 }
 
 BOOST_AUTO_TEST_CASE(keeps_the_newest_exports_by_number_and_leaves_other_entries_alone) {

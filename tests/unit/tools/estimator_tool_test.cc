@@ -3,6 +3,7 @@
 #include <boost/filesystem.hpp>
 #include <boost/test/unit_test.hpp>
 #include <cmath>
+#include <ctime>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <regex>
@@ -960,14 +961,16 @@ BOOST_AUTO_TEST_CASE(ExportKeepsTheNewestExportsAndLeavesOtherEntries) {
     boost::filesystem::create_directories(base + "/" + old + "/variables");
     WriteAll(base + "/" + old + "/saved_model.pb", old);
   }
-  boost::filesystem::create_directories(base + "/temp-1003");
+  // An export another process began a minute ago.
+  const std::string writing = "temp-" + std::to_string(std::time(nullptr) - 60);
+  boost::filesystem::create_directories(base + "/" + writing);
   const CommandLine run = Run(ExportArgs(flags, base, {"--exports_to_keep", "2", "--quiet"}));
   BOOST_REQUIRE_EQUAL(run.code, kExitOk);
   KeySet entries;
   for (const auto& entry : boost::filesystem::directory_iterator(base))
     entries.insert(entry.path().filename().string());
   const std::string exported = boost::filesystem::path(run.out.substr(0, run.out.size() - 1)).filename().string();
-  BOOST_TEST(entries == (KeySet{exported, "1002", "temp-1003"}));
+  BOOST_TEST(entries == (KeySet{exported, "1002", writing}));
   BOOST_TEST(ReadAll(base + "/1002/saved_model.pb") == "1002");
 }
 
