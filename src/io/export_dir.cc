@@ -98,8 +98,6 @@ Status WriteSyncedFile(Env* env, const std::string& path, std::string_view conte
   return closed;
 }
 
-}  // namespace tfcompat
-
 Status DeleteOldExports(Env* env, const std::string& export_dir_base, int exports_to_keep) {
   if (exports_to_keep < 1) {
     return InvalidArgumentError("exports_to_keep must be at least 1, got " + std::to_string(exports_to_keep));
@@ -134,3 +132,5 @@ Status DeleteOldExports(Env* env, const std::string& export_dir_base, int export
   }
   return env->SyncDir(export_dir_base);
 }
+
+}  // namespace tfcompat
