@@ -16,34 +16,6 @@
 #include "commands.h"
 #include "subcommands.h"
 
-namespace {
-
-void SetupCkptTool(CLI::App& app, tfcompat::ckpt_tool::Action* action) {
-  using namespace tfcompat::ckpt_tool;
-  SetupList(app, action);
-  SetupPrint(app, action);
-  SetupDiff(app, action);
-  SetupValidate(app, action);
-  SetupHistory(app, action);
-}
-
-struct EventToolOptions {
-  tfcompat::event_tool::ListOptions list;
-  tfcompat::event_tool::ScalarsOptions scalars;
-  tfcompat::event_tool::DumpOptions dump;
-  tfcompat::event_tool::PlotOptions plot;
-};
-
-void SetupEventTool(CLI::App& app, EventToolOptions* options) {
-  using namespace tfcompat::event_tool;
-  SetupList(*app.add_subcommand("list"), options->list);
-  SetupScalars(*app.add_subcommand("scalars"), options->scalars);
-  SetupDump(*app.add_subcommand("dump"), options->dump);
-  SetupPlot(*app.add_subcommand("plot"), options->plot);
-}
-
-}  // namespace
-
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (size < 1) return 0;
   std::vector<std::string> args = {"tool"};
@@ -61,14 +33,12 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::vector<const char*> argv;
   for (const std::string& a : args) argv.push_back(a.c_str());
 
-  CLI::App app{"fuzzed", "tool"};
-  app.require_subcommand(1);
-  tfcompat::ckpt_tool::Action action;
-  EventToolOptions event_options;
+  CLI::App app;
+  tfcompat::cli::Action action;
   if (data[0] % 2 == 0) {
-    SetupCkptTool(app, &action);
+    tfcompat::ckpt_tool::SetupCommands(app, &action);
   } else {
-    SetupEventTool(app, &event_options);
+    tfcompat::event_tool::SetupCommands(app, &action);
   }
   try {
     app.parse(static_cast<int>(argv.size()), argv.data());

@@ -22,6 +22,7 @@
 #include <string>
 #include <vector>
 
+#include "driver_check.h"
 #include "tfcompat/data/csv_input.h"
 #include "tfcompat/model/trainer.h"
 #include "tfcompat/summary/summary_writer.h"
@@ -32,22 +33,7 @@ using nlohmann::json;
 using namespace tfcompat;
 using namespace tfcompat::data;
 using namespace tfcompat::model;
-
-template <typename T>
-T Check(StatusOr<T> value, const std::string& what) {
-  if (!value.ok()) {
-    std::cerr << what << ": " << value.status().ToString() << "\n";
-    std::exit(2);
-  }
-  return std::move(value).value();
-}
-
-void Check(const Status& status, const std::string& what) {
-  if (!status.ok()) {
-    std::cerr << what << ": " << status.ToString() << "\n";
-    std::exit(2);
-  }
-}
+using tfcompat::interop::Check;
 
 StatusOr<std::unique_ptr<Model>> BuildModel(const json& config) {
   std::vector<NumericColumn> columns;

@@ -29,6 +29,7 @@
 #include <string_view>
 #include <vector>
 
+#include "driver_check.h"
 #include "tfcompat/data/csv_input.h"
 #include "tfcompat/estimator/estimator.h"
 
@@ -36,22 +37,7 @@ namespace {
 
 using namespace tfcompat;
 using namespace tfcompat::estimator;
-
-template <typename T>
-T Check(StatusOr<T> value, const std::string& what) {
-  if (!value.ok()) {
-    std::cerr << what << ": " << value.status().ToString() << "\n";
-    std::exit(2);
-  }
-  return std::move(value).value();
-}
-
-void Check(const Status& status, const std::string& what) {
-  if (!status.ok()) {
-    std::cerr << what << ": " << status.ToString() << "\n";
-    std::exit(2);
-  }
-}
+using tfcompat::interop::Check;
 
 // The value of `--name=value` in argv[first...], if given.
 std::optional<std::string> Flag(int argc, char** argv, int first, std::string_view name) {
