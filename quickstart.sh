@@ -2,8 +2,9 @@
 # SPDX-License-Identifier: Apache-2.0
 # Installs what is missing, builds tfcompat (Release) and runs the Iris
 # tutorial of TensorFlow's Estimator guide (premade_estimator.py) with the
-# `estimator` tool: train, evaluate, predict. Run it again and training
-# continues from the checkpoint in models/iris, as the guide describes.
+# `estimator` tool: train, evaluate, predict, then export the model as a
+# SavedModel for TF Serving. Run it again and training continues from the
+# checkpoint in models/iris, as the guide describes.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")"
 
@@ -40,9 +41,16 @@ build/bin/estimator predict --model_dir "$model_dir" \
   --predict 5.1,3.3,1.7,0.5 --predict 5.9,3.0,4.2,1.5 --predict 6.9,3.1,5.4,2.1
 
 echo
-echo "Look at the run with TensorBoard and the checkpoints with ckpt_tool:"
+echo "== Exporting the latest checkpoint as a SavedModel (TF Serving's model base path: $model_dir/export)"
+export_dir=$(build/bin/estimator export --model_dir "$model_dir" --export_dir "$model_dir/export" --quiet)
+build/bin/saved_model_tool show "$export_dir" --tag_set serve --signature_def serving_default
+
+echo
+echo "Look at the run with TensorBoard, the checkpoints with ckpt_tool, and serve the export with TF:"
 echo "  tensorboard --logdir $model_dir"
 echo "  build/bin/ckpt_tool list $model_dir"
+echo "  saved_model_cli run --dir $export_dir --tag_set serve --signature_def serving_default \\"
+echo "    --input_examples 'inputs=[{\"SepalLength\":[5.1],\"SepalWidth\":[3.3],\"PetalLength\":[1.7],\"PetalWidth\":[0.5]}]'"
 
 echo
 echo "== Also: a TFRecord file in each compression, written and read back"

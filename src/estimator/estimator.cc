@@ -448,6 +448,10 @@ StatusOr<std::string> Estimator::ExportOnnx(const std::string& export_dir_base) 
   return export_dir;
 }
 
+Status Estimator::DeleteOldExports(const std::string& export_dir_base, int exports_to_keep) const {
+  return tfcompat::DeleteOldExports(env_, export_dir_base, exports_to_keep);
+}
+
 StatusOr<std::string> Estimator::LatestCheckpoint() const { return tfcompat::LatestCheckpoint(model_dir()); }
 
 StatusOr<std::vector<std::string>> Estimator::GetVariableNames() const {

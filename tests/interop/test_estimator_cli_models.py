@@ -7,9 +7,12 @@ features', quoted fields, the species as names), a DNNClassifier with
 Ftrl). A real tf.compat.v1.estimator model of the same class and settings,
 pointed at a copy of that model_dir, restores every variable, predicts what
 our CLI predicts, evaluates to what our CLI reports, and trains on from our
-checkpoint."""
+checkpoint. TF's `saved_model_cli run` serves what `estimator export` wrote
+from such a model_dir, giving what `estimator predict` prints."""
 import json
 import shutil
+import subprocess
+import sys
 
 import numpy as np
 import pytest
@@ -114,3 +117,36 @@ def test_tf_reads_what_our_cli_trained(case, bin_dir, tmp_path):
     # TF trains on from our checkpoint (every slot of the optimizer restored).
     estimator.train(tf_input(x, labels, names, epochs=None, shuffle=True), steps=3)
     assert int(tf.train.load_variable(str(copy), "global_step")) == STEPS + 3
+
+
+@pytest.mark.parametrize("case", ["dnn-classifier-vocabulary", "linear-regressor"])
+def test_saved_model_cli_serves_what_our_cli_exported(case, bin_dir, tmp_path):
+    """`estimator export` after `estimator train`, served by TF's own
+    `saved_model_cli run` on serialized tf.Examples: the serving_default
+    signature gives what `estimator predict` prints."""
+    spec = CASES[case]
+    names = spec["names"]
+    train_csv, test_csv, x, _ = files(tmp_path, spec["kind"])
+    model_dir = tmp_path / "ours"
+    run([bin_dir / "estimator", "train", "--model_dir", model_dir, "--train_csv", train_csv, "--steps", STEPS,
+         "--seed", "4", "--label_column", "label", "--feature_names", ",".join(names), *spec["flags"]])
+    export_dir = run([bin_dir / "estimator", "export", "--model_dir", model_dir, "--export_dir", tmp_path / "export",
+                      "--quiet"]).stdout.strip()
+    assert export_dir.startswith(str(tmp_path / "export") + "/")
+    predicted = [json.loads(line) for line in run([bin_dir / "estimator", "predict", "--model_dir", model_dir,
+                                                   "--predict_csv", test_csv, "--json"]).stdout.splitlines()]
+
+    examples = "[" + ",".join("{" + ",".join(f'"{n}":[{float(row[NAMES.index(n)])!r}]' for n in names) + "}"
+                              for row in x) + "]"
+    outdir = tmp_path / "served"
+    subprocess.run([sys.executable, "-m", "tensorflow.python.tools.saved_model_cli", "run", "--dir", export_dir,
+                    "--tag_set", "serve", "--signature_def", "serving_default", "--input_examples",
+                    f"inputs={examples}", "--outdir", outdir], capture_output=True, text=True, check=True)
+    if spec["kind"] == "classifier":
+        classes = np.load(outdir / "classes.npy", allow_pickle=True)
+        assert [[c.decode() for c in row] for row in classes] == [SPECIES] * len(x)
+        np.testing.assert_allclose(np.load(outdir / "scores.npy"), [p["probabilities"] for p in predicted],
+                                   atol=1e-6)
+    else:
+        np.testing.assert_allclose(np.load(outdir / "outputs.npy"), [p["predictions"] for p in predicted],
+                                   rtol=1e-6, atol=1e-6)

@@ -4,8 +4,8 @@ run by ONNX Runtime.
 
 Our library trains canned models on Iris (DNNClassifier of 3 classes with
 each activation, one of them with dropout; of 2 classes; DNNRegressor;
-LinearClassifier of 3 and 2 classes) and exports the latest checkpoint as
-ONNX. Then, with onnx 1.23 and onnxruntime 1.31 and no code of ours:
+LinearClassifier of 3 and 2 classes; LinearRegressor) and exports the
+latest checkpoint as ONNX. Then, with onnx 1.23 and onnxruntime 1.31 and no code of ours:
 
 - onnx.checker.check_model(full_check=True) accepts the file (which runs
   ONNX's shape inference in strict mode over the whole graph);
@@ -44,6 +44,7 @@ MODELS = {
     "multi_linear": ("dnn_classifier", 3, ["--activation=linear"]),
     "binary": ("dnn_classifier", 2, []),
     "regressor": ("dnn_regressor", 0, []),
+    "linear_regressor": ("linear_regressor", 0, []),
     "linear": ("linear_classifier", 3, []),
     "linear_binary": ("linear_classifier", 2, []),
 }
@@ -60,7 +61,7 @@ CLASSIFIER_OUTPUTS = {
 def outputs_of(name):
     """{output: ONNX Runtime type} of the model `name`: its SavedModel predict signature's."""
     kind, n_classes, _ = MODELS[name]
-    if kind == "dnn_regressor":
+    if kind.endswith("regressor"):
         return {"predictions": "tensor(float)"}
     if n_classes == 2:
         return {**CLASSIFIER_OUTPUTS, "logistic": "tensor(float)"}

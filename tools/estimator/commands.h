@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
-// The subcommands of the `estimator` tool: train, evaluate and predict a
-// canned estimator in a model directory, as tf.estimator does. Each has an
-// options struct, a setup function registering it with CLI11, and a run
-// function writing results to `out`, log lines to `err`, and returning the
-// exit code (cli.h: 0 ok, 1 usage, 2 bad input or I/O).
+// The subcommands of the `estimator` tool: train, evaluate, predict and
+// export a canned estimator in a model directory, as tf.estimator does.
+// Each has an options struct, a setup function registering it with CLI11,
+// and a run function writing results to `out`, log lines to `err`, and
+// returning the exit code (cli.h: 0 ok, 1 usage, 2 bad input or I/O).
 #ifndef TFCOMPAT_TOOLS_ESTIMATOR_COMMANDS_H_
 #define TFCOMPAT_TOOLS_ESTIMATOR_COMMANDS_H_
 
@@ -16,6 +16,7 @@
 
 #include "cli.h"
 #include "model_flags.h"
+#include "tfcompat/estimator/estimator.h"
 
 namespace tfcompat::estimator_tool {
 
@@ -57,6 +58,20 @@ struct PredictOptions {
 };
 int RunPredict(const PredictOptions& options, std::ostream& out, std::ostream& err);
 void SetupPredict(CLI::App& app, Action* action);
+
+enum class ExportFormat { kSavedModel, kOnnx };
+
+struct ExportOptions {
+  ModelFlags model;
+  std::string export_dir;
+  ExportFormat format = ExportFormat::kSavedModel;
+  // Unset: the parsing receiver; an error with --format onnx.
+  std::optional<estimator::ServingReceiver> serving_input;
+  int exports_to_keep = estimator::kDefaultExportsToKeep;
+  bool quiet = false;
+};
+int RunExport(const ExportOptions& options, std::ostream& out, std::ostream& err);
+void SetupExport(CLI::App& app, Action* action);
 
 }  // namespace tfcompat::estimator_tool
 

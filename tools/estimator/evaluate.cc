@@ -17,12 +17,8 @@ int RunEvaluate(const EvaluateOptions& options, std::ostream& out, std::ostream&
   }
   StatusOr<ToolModel> model = ModelFromFlags(options.model);
   if (!model.ok()) return ReportFlagsError(model.status(), err);
-  if (!model->recorded && !options.model.train_csv.empty()) {
-    // No record: the training file tells the features and classes.
-    const StatusOr<std::shared_ptr<const data::Dataset>> train =
-        ReadData(options.model.train_csv, /*labelled=*/true, &*model);
-    if (!train.ok()) return cli::ReportError(kTool, train.status(), err);
-  }
+  const Status learned = ReadTrainingFileUnlessRecorded(options.model, &*model);
+  if (!learned.ok()) return cli::ReportError(kTool, learned, err);
   StatusOr<std::shared_ptr<const data::Dataset>> data = ReadData(options.eval_csv, /*labelled=*/true, &*model);
   if (!data.ok()) return cli::ReportError(kTool, data.status(), err);
   StatusOr<std::unique_ptr<estimator::Estimator>> made =

@@ -178,6 +178,11 @@ StatusOr<std::shared_ptr<const data::Dataset>> ReadData(const std::string& path,
   return std::make_shared<const data::Dataset>(std::move(*data));
 }
 
+Status ReadTrainingFileUnlessRecorded(const ModelFlags& flags, ToolModel* model) {
+  if (model->recorded || flags.train_csv.empty()) return OkStatus();
+  return ReadData(flags.train_csv, /*labelled=*/true, model).status();
+}
+
 Status CheckComplete(const ToolModel& model) {
   std::vector<std::string> missing;
   if (model.record.feature_columns.empty()) missing.push_back("--feature_names");

@@ -53,6 +53,11 @@ struct ToolModel {
 [[nodiscard]] StatusOr<std::shared_ptr<const data::Dataset>> ReadData(const std::string& path, bool labelled,
                                                                       ToolModel* model);
 
+// For a model_dir without a record, reads flags.train_csv when given, to
+// learn the feature columns, label column and classes from the training
+// file as `train` did; does nothing for a recorded model.
+[[nodiscard]] Status ReadTrainingFileUnlessRecorded(const ModelFlags& flags, ToolModel* model);
+
 // InvalidArgument, naming the flags to give, when a new model has no
 // feature columns or (a classifier) no classes yet.
 [[nodiscard]] Status CheckComplete(const ToolModel& model);

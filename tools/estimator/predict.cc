@@ -109,12 +109,8 @@ int RunPredict(const PredictOptions& options, std::ostream& out, std::ostream& e
   }
   StatusOr<ToolModel> model = ModelFromFlags(options.model);
   if (!model.ok()) return ReportFlagsError(model.status(), err);
-  if (!model->recorded && !options.model.train_csv.empty()) {
-    // No record: the training file tells the features and classes.
-    const StatusOr<std::shared_ptr<const data::Dataset>> train =
-        ReadData(options.model.train_csv, /*labelled=*/true, &*model);
-    if (!train.ok()) return cli::ReportError(kTool, train.status(), err);
-  }
+  const Status learned = ReadTrainingFileUnlessRecorded(options.model, &*model);
+  if (!learned.ok()) return cli::ReportError(kTool, learned, err);
   const Status complete = CheckComplete(*model);
   if (!complete.ok()) return cli::ReportError(kTool, complete, err, cli::kExitUsage);
 

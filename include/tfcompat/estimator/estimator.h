@@ -55,6 +55,7 @@
 //   TFCOMPAT_ASSIGN_OR_RETURN(std::string export_dir, estimator->ExportSavedModel("models/iris/export"));
 //   // For onnxruntime and other ONNX runtimes: models/iris/onnx/<unix seconds>/model.onnx
 //   TFCOMPAT_ASSIGN_OR_RETURN(std::string onnx_dir, estimator->ExportOnnx("models/iris/onnx"));
+//   TFCOMPAT_RETURN_IF_ERROR(estimator->DeleteOldExports("models/iris/export", 5));
 #ifndef TFCOMPAT_ESTIMATOR_ESTIMATOR_H_
 #define TFCOMPAT_ESTIMATOR_ESTIMATOR_H_
 
@@ -143,6 +144,9 @@ struct GraphDescription {
 //              Examples).
 enum class ServingReceiver { kParsing, kRaw };
 
+// TF's LatestExporter keeps this many exports (DeleteOldExports).
+inline constexpr int kDefaultExportsToKeep = 5;
+
 // The file ExportOnnx writes in its export directory.
 inline constexpr char kOnnxModelFileName[] = "model.onnx";
 
@@ -225,6 +229,15 @@ class Estimator {
   // name of an output or another value of the graph ("logits"). Layout,
   // nodes and attributes: docs/formats/onnx.md.
   [[nodiscard]] StatusOr<std::string> ExportOnnx(const std::string& export_dir_base);
+
+  // Deletes the exports in export_dir_base beyond the `exports_to_keep`
+  // newest (the directories named by unix seconds that ExportSavedModel and
+  // ExportOnnx make), as TF's LatestExporter does after each export. Each
+  // is renamed to temp-<seconds>-deleted before it is deleted, so a crash
+  // never leaves a partial export under an integer name; nothing else in
+  // export_dir_base is touched. InvalidArgument for exports_to_keep < 1.
+  [[nodiscard]] Status DeleteOldExports(const std::string& export_dir_base,
+                                        int exports_to_keep = kDefaultExportsToKeep) const;
 
   // The latest checkpoint's prefix; NotFound when there is none.
   [[nodiscard]] StatusOr<std::string> LatestCheckpoint() const;

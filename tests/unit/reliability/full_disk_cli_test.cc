@@ -5,9 +5,12 @@
 // disk). Whether a checkpoint save or an event file hits the limit, the
 // tool exits 2 naming the file, the previous latest checkpoint stays the
 // latest, `ckpt_tool validate` passes it, and `estimator evaluate` and a
-// later `estimator train` work from it.
+// later `estimator train` work from it. An `estimator export` that hits the
+// limit exits 2 naming the file and leaves no export behind it, earlier
+// exports as they were.
 #include <boost/test/unit_test.hpp>
 #include <filesystem>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -176,6 +179,46 @@ BOOST_AUTO_TEST_CASE(EventFileOnAFullDiskStopsTrainingWithValidCheckpoints) {
   const ChildExit again = RunTool(Train(model_dir, units, 10, 5));
   BOOST_TEST(again.exit_code == 0, again.err);
   BOOST_TEST(LatestStep(model_dir) == latest + 10);
+}
+
+// The files of `dir` (recursively), by relative path, with their contents.
+std::map<std::string, std::string> Files(const std::string& dir) {
+  std::map<std::string, std::string> files;
+  for (const auto& entry : fs::recursive_directory_iterator(dir)) {
+    if (entry.is_regular_file()) files[fs::relative(entry.path(), dir).string()] = ReadAll(entry.path().string());
+  }
+  return files;
+}
+
+// The variables' data file is an export's largest file: a limit one byte
+// short of it fails the export on its last byte.
+BOOST_AUTO_TEST_CASE(ExportOnAFullDiskFailsAndLeavesNoPartialExport) {
+  TempDir dir;
+  const std::string model_dir = dir.file("iris"), units = "256,256", base = dir.file("export");
+  const ChildExit trained = RunTool(Train(model_dir, units, 10, 10));
+  BOOST_TEST_REQUIRE(trained.exit_code == 0, trained.err);
+  const std::vector<std::string> export_args = {TFCOMPAT_ESTIMATOR_BIN, "export", "--model_dir", model_dir,
+                                                "--export_dir",         base,     "--quiet"};
+  const ChildExit first = RunTool(export_args);
+  BOOST_TEST_REQUIRE(first.exit_code == 0, first.err);
+  const std::string first_dir = first.out.substr(0, first.out.size() - 1);
+  const std::map<std::string, std::string> first_files = Files(first_dir);
+  const rlim_t limit = fs::file_size(first_dir + "/variables/variables.data-00000-of-00001") - 1;
+
+  const ChildExit full = RunTool(export_args, limit);
+  BOOST_TEST(full.exit_code == 2, full.err);
+  BOOST_TEST(Contains(full.err, "estimator: RESOURCE_EXHAUSTED: "), full.err);
+  BOOST_TEST(Contains(full.err, "writing checkpoint " + base + "/temp-"), full.err);
+  BOOST_TEST(Contains(full.err, "/variables/variables.data-0.tempstate"), full.err);
+  BOOST_TEST(full.out.empty(), full.out);
+  std::vector<std::string> entries;
+  for (const auto& entry : fs::directory_iterator(base)) entries.push_back(entry.path().filename().string());
+  BOOST_TEST(entries == std::vector<std::string>{fs::path(first_dir).filename().string()});
+  BOOST_TEST((Files(first_dir) == first_files));
+
+  const ChildExit again = RunTool(export_args);
+  BOOST_TEST(again.exit_code == 0, again.err);
+  BOOST_TEST((Files(again.out.substr(0, again.out.size() - 1)) == first_files));
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -3,8 +3,10 @@
 #include <boost/filesystem.hpp>
 #include <boost/test/unit_test.hpp>
 #include <cmath>
+#include <ctime>
 #include <nlohmann/json.hpp>
 #include <optional>
+#include <regex>
 #include <set>
 #include <sstream>
 #include <string>
@@ -16,6 +18,7 @@
 #include "tfcompat/checkpoint/bundle.h"
 #include "tfcompat/checkpoint/checkpoint.h"
 #include "tfcompat/estimator/estimator.h"
+#include "tfcompat/saved_model/saved_model_reader.h"
 #include "tfcompat/summary/event_file_reader.h"
 #include "util/iris.h"
 #include "util/temp_dir.h"
@@ -901,6 +904,107 @@ BOOST_AUTO_TEST_CASE(BadTrainingFileIsAnError) {
   const Outcome run = Evaluate(flags, RepoDataPath("iris_test.csv"));
   BOOST_TEST(run.code == kExitError);
   BOOST_TEST(Contains(run.err, "missing.csv"), run.err);
+}
+
+// The signature keys of the export's `serve` meta graph.
+KeySet SignatureKeys(const std::string& export_dir) {
+  const std::unique_ptr<SavedModelReader> model = SavedModelReader::Open(export_dir).value();
+  const MetaGraphInfo* serve = model->FindMetaGraph({"serve"}).value();
+  KeySet keys;
+  for (const auto& [key, signature] : serve->signatures) keys.insert(key);
+  return keys;
+}
+
+std::vector<std::string> ExportArgs(const ModelFlags& flags, const std::string& export_dir,
+                                    std::vector<std::string> more = {}) {
+  std::vector<std::string> args = {"export", "--model_dir", flags.config.model_dir, "--export_dir", export_dir};
+  args.insert(args.end(), more.begin(), more.end());
+  return args;
+}
+
+BOOST_AUTO_TEST_CASE(ExportWritesATimestampedSavedModelOrOnnxModelAndPrintsItsPath) {
+  TempDir dir;
+  const ModelFlags flags = Flags(dir);
+  BOOST_REQUIRE_EQUAL(Train(flags, 5), kExitOk);
+  const std::string base = dir.file("export");
+  const std::regex export_line(base + "/[0-9]+\n");
+
+  // The recorded model needs only --model_dir; the parsing receiver by default.
+  const CommandLine parsing = Run(ExportArgs(flags, base));
+  BOOST_REQUIRE_EQUAL(parsing.code, kExitOk);
+  BOOST_TEST(std::regex_match(parsing.out, export_line), parsing.out);
+  const std::string saved_model = parsing.out.substr(0, parsing.out.size() - 1);
+  BOOST_TEST(Contains(parsing.err, "INFO:tfcompat:SavedModel written to: " + saved_model + "/saved_model.pb"));
+  BOOST_TEST(boost::filesystem::exists(saved_model + "/variables/variables.index"));
+  BOOST_TEST(SignatureKeys(saved_model) == (KeySet{"classification", "predict", "serving_default"}));
+
+  // A new export gets a new second.
+  const CommandLine raw = Run(ExportArgs(flags, base, {"--serving_input", "raw", "--quiet"}));
+  BOOST_REQUIRE_EQUAL(raw.code, kExitOk);
+  BOOST_TEST(raw.err.empty(), raw.err);
+  BOOST_TEST(std::regex_match(raw.out, export_line), raw.out);
+  BOOST_TEST(raw.out != parsing.out);
+  BOOST_TEST(SignatureKeys(raw.out.substr(0, raw.out.size() - 1)) == (KeySet{"predict"}));
+
+  const CommandLine onnx = Run(ExportArgs(flags, dir.file("onnx"), {"--format", "onnx", "--quiet"}));
+  BOOST_REQUIRE_EQUAL(onnx.code, kExitOk);
+  BOOST_TEST(std::regex_match(onnx.out, std::regex(dir.file("onnx") + "/[0-9]+\\n")), onnx.out);
+  BOOST_TEST(boost::filesystem::file_size(onnx.out.substr(0, onnx.out.size() - 1) + "/model.onnx") > 0u);
+}
+
+BOOST_AUTO_TEST_CASE(ExportKeepsTheNewestExportsAndLeavesOtherEntries) {
+  TempDir dir;
+  const ModelFlags flags = Flags(dir);
+  BOOST_REQUIRE_EQUAL(Train(flags, 5), kExitOk);
+  const std::string base = dir.file("export");
+  for (const char* old : {"1000", "1001", "1002"}) {
+    boost::filesystem::create_directories(base + "/" + old + "/variables");
+    WriteAll(base + "/" + old + "/saved_model.pb", old);
+  }
+  // An export another process began a minute ago.
+  const std::string writing = "temp-" + std::to_string(std::time(nullptr) - 60);
+  boost::filesystem::create_directories(base + "/" + writing);
+  const CommandLine run = Run(ExportArgs(flags, base, {"--exports_to_keep", "2", "--quiet"}));
+  BOOST_REQUIRE_EQUAL(run.code, kExitOk);
+  KeySet entries;
+  for (const auto& entry : boost::filesystem::directory_iterator(base))
+    entries.insert(entry.path().filename().string());
+  const std::string exported = boost::filesystem::path(run.out.substr(0, run.out.size() - 1)).filename().string();
+  BOOST_TEST(entries == (KeySet{exported, "1002", writing}));
+  BOOST_TEST(ReadAll(base + "/1002/saved_model.pb") == "1002");
+}
+
+BOOST_AUTO_TEST_CASE(ExportErrorsNameTheDirectoryAndWriteNoExport) {
+  TempDir dir;
+  const ModelFlags flags = Flags(dir);
+  const std::string base = dir.file("export");
+  // No checkpoint: TF's message; no export directory made.
+  const CommandLine untrained = Run(ExportArgs(flags, base, {"--feature_names", "a,b,c,d", "--n_classes", "3"}));
+  BOOST_TEST(untrained.code == kExitError);
+  BOOST_TEST(untrained.err == "estimator: NOT_FOUND: Couldn't find trained model at " + flags.config.model_dir + ".\n");
+  BOOST_TEST(!boost::filesystem::exists(base));
+
+  BOOST_REQUIRE_EQUAL(Train(flags, 5), kExitOk);
+  WriteAll(base, "a file where the export directory should be");
+  const CommandLine onto_file = Run(ExportArgs(flags, base, {"--quiet"}));
+  BOOST_TEST(onto_file.code == kExitError);
+  BOOST_TEST(IsErrorLine(onto_file.err, "estimator", "FAILED_PRECONDITION"), onto_file.err);
+  BOOST_TEST(Contains(onto_file.err, base), onto_file.err);
+  BOOST_TEST(ReadAll(base) == "a file where the export directory should be");
+
+  for (const std::vector<std::string>& more :
+       std::vector<std::vector<std::string>>{{"--format", "onnx", "--serving_input", "raw"},
+                                             {"--exports_to_keep", "0"},
+                                             {"--format", "tflite"},
+                                             {"--serving_input", "json"}}) {
+    const CommandLine usage = Run(ExportArgs(flags, dir.file("other"), more));
+    BOOST_TEST(usage.code == kExitUsage, usage.err);
+    BOOST_TEST(IsErrorLine(usage.err, "estimator", "INVALID_ARGUMENT"), usage.err);
+  }
+  const CommandLine no_export_dir = Run({"export", "--model_dir", flags.config.model_dir});
+  BOOST_TEST(no_export_dir.code == kExitUsage);
+  BOOST_TEST(no_export_dir.err == "estimator: INVALID_ARGUMENT: give --export_dir DIR\n");
+  BOOST_TEST(!boost::filesystem::exists(dir.file("other")));
 }
 
 BOOST_AUTO_TEST_SUITE_END()
