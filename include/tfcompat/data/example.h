@@ -43,7 +43,7 @@ namespace tfcompat::data {
 struct FixedLenFeature {
   TensorShape shape;
   DataType dtype = DataType::kFloat;
-  std::optional<Tensor> default_value;
+  std::optional<Tensor> default_value = std::nullopt;
 };
 
 // tf.io.VarLenFeature: any number of values of `dtype` per Example,

@@ -34,8 +34,8 @@ namespace tfcompat::data {
 struct ExampleDatasetOptions {
   // The files, read one after the other in this order; or, when `files` is
   // empty, the files matching the glob(3) pattern `file_pattern`, sorted.
-  std::vector<std::string> files;
-  std::string file_pattern;
+  std::vector<std::string> files = {};
+  std::string file_pattern = {};
   RecordCompression compression = RecordCompression::kNone;
   int64_t batch_size = 128;
   // TF's shuffle(): a buffer of this many records, each output drawn
