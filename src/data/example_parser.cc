@@ -186,11 +186,63 @@ const char* ParseFeature(std::string_view feature, Kind* kind, std::string_view*
   return nullptr;
 }
 
-// FNV-1a: feature keys are short, and the table holds a few dozen.
+// A hash of a feature key from its length and its first and last (up to)
+// eight bytes: keys are short, the table holds a few dozen, and every
+// record looks up each of its keys.
 uint64_t HashKey(std::string_view key) {
-  uint64_t h = 0xcbf29ce484222325ull;
-  for (char c : key) h = (h ^ static_cast<unsigned char>(c)) * 0x100000001b3ull;
-  return h;
+  uint64_t head = 0, tail = 0;
+  const size_t n = std::min<size_t>(key.size(), 8);
+  std::memcpy(&head, key.data(), n);
+  std::memcpy(&tail, key.data() + key.size() - n, n);
+  const uint64_t h = (head * 0x9e3779b97f4a7c15ull) ^ (tail + key.size()) * 0xc2b2ae3d27d4eb4full;
+  return h ^ (h >> 29);
+}
+
+// The length and body of a list that is one length-delimited field 1 (a
+// packed list, as TF and protobuf write them) and nothing else; false for
+// any other layout, which the general path then reads.
+bool SinglePackedField(std::string_view list, std::string_view* body) {
+  if (list.size() < 2 || list[0] != static_cast<char>(kPackedValues)) return false;
+  WireReader in(list.substr(1));
+  return in.Bytes(body) && in.AtEnd();
+}
+
+// The common layouts of a FixedLenFeature's list written straight into its
+// place in the batch: `count` values, packed for numbers. False, having
+// written nothing or values the general path overwrites, for anything
+// else (other layouts, wrong counts, malformed bytes), which the general
+// path then reads or reports.
+bool FastFloats(std::string_view list, float* dst, int64_t count) {
+  std::string_view body;
+  if (!SinglePackedField(list, &body) || body.size() != static_cast<size_t>(count) * 4) return false;
+  if constexpr (std::endian::native == std::endian::little) {
+    std::memcpy(dst, body.data(), body.size());
+  } else {
+    for (int64_t i = 0; i < count; ++i) dst[i] = std::bit_cast<float>(DecodeFixed32(body.data() + 4 * i));
+  }
+  return true;
+}
+
+bool FastInts(std::string_view list, int64_t* dst, int64_t count) {
+  std::string_view body;
+  if (!SinglePackedField(list, &body)) return false;
+  WireReader in(body);
+  uint64_t value;
+  for (int64_t i = 0; i < count; ++i) {
+    if (!in.Varint(&value)) return false;
+    dst[i] = static_cast<int64_t>(value);
+  }
+  return in.AtEnd();
+}
+
+bool FastStrings(std::string_view list, std::string* dst, int64_t count) {
+  WireReader in(list);
+  std::string_view value;
+  for (int64_t i = 0; i < count; ++i) {
+    if (in.Key() != kPackedValues || !in.Bytes(&value)) return false;
+    dst[i].assign(value);
+  }
+  return in.AtEnd();
 }
 
 }  // namespace
@@ -421,6 +473,11 @@ Status ExampleParser::Parse(std::span<const std::string_view> records, ParsedFea
                                     ".  Data types don't match. Data type: " + std::string(KindTypeName(kind)) +
                                     " but expected type: " + std::string(KindTypeName(key.kind)));
       }
+      const bool fast =
+          kind == Kind::kFloat   ? FastFloats(list, output.dense.mutable_flat<float>().data() + offset, key.count)
+          : kind == Kind::kInt64 ? FastInts(list, output.dense.mutable_flat<int64_t>().data() + offset, key.count)
+                                 : FastStrings(list, output.strings.data() + offset, key.count);
+      if (fast) continue;
       scratch.clear();
       if (const char* what = AppendValues(kind, list, &scratch)) return malformed(what);
       if (scratch.size(kind) != static_cast<size_t>(key.count)) {
