@@ -187,15 +187,38 @@ const char* ParseFeature(std::string_view feature, Kind* kind, std::string_view*
 }
 
 // A hash of a feature key from its length and its first and last (up to)
-// eight bytes: keys are short, the table holds a few dozen, and every
-// record looks up each of its keys.
+// eight bytes, mixed with MurmurHash3's finalizer: keys are short, the
+// table holds a few dozen, and every record looks up each of its keys.
 uint64_t HashKey(std::string_view key) {
   uint64_t head = 0, tail = 0;
-  const size_t n = std::min<size_t>(key.size(), 8);
-  std::memcpy(&head, key.data(), n);
-  std::memcpy(&tail, key.data() + key.size() - n, n);
-  const uint64_t h = (head * 0x9e3779b97f4a7c15ull) ^ (tail + key.size()) * 0xc2b2ae3d27d4eb4full;
-  return h ^ (h >> 29);
+  if (key.size() >= 8) {
+    // Fixed-size copies: single loads.
+    std::memcpy(&head, key.data(), 8);
+    std::memcpy(&tail, key.data() + key.size() - 8, 8);
+  } else {
+    for (char c : key) head = head << 8 | static_cast<unsigned char>(c);
+  }
+  uint64_t h = head ^ std::rotl(tail, 29) ^ (static_cast<uint64_t>(key.size()) << 56);
+  h = (h ^ (h >> 33)) * 0xff51afd7ed558ccdull;
+  h = (h ^ (h >> 33)) * 0xc4ceb9fe1a85ec53ull;
+  return h ^ (h >> 33);
+}
+
+// std::string_view's ==, with the short compare inline: keys are a few
+// bytes, and a call to memcmp costs more than comparing them.
+bool SameKey(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  size_t i = 0;
+  for (; i + 8 <= a.size(); i += 8) {
+    uint64_t x, y;
+    std::memcpy(&x, a.data() + i, 8);
+    std::memcpy(&y, b.data() + i, 8);
+    if (x != y) return false;
+  }
+  for (; i < a.size(); ++i) {
+    if (a[i] != b[i]) return false;
+  }
+  return true;
 }
 
 // The length and body of a list that is one length-delimited field 1 (a
@@ -261,13 +284,24 @@ struct ExampleParser::Rep {
 
   ExampleSpec spec;
   std::vector<Key> keys;
-  std::vector<int32_t> table;  // open addressing: key index or -1
+  // Open addressing over the keys: a slot holds a key's hash and index, or
+  // index -1. Comparing hashes first leaves one string compare per hit.
+  struct Slot {
+    uint64_t hash = 0;
+    int32_t index = -1;
+  };
+  std::vector<Slot> table;
   uint64_t table_mask = 0;
 
   int32_t Find(std::string_view name) const {
-    for (uint64_t slot = HashKey(name) & table_mask;; slot = (slot + 1) & table_mask) {
-      const int32_t index = table[slot];
-      if (index < 0 || keys[index].name == name) return index;
+    const uint64_t hash = HashKey(name);
+    for (uint64_t i = hash & table_mask;; i = (i + 1) & table_mask) {
+      const Slot& slot = table[i];
+      if (slot.index < 0) return -1;
+      if (slot.hash == hash) {
+        const std::string& key = keys[static_cast<size_t>(slot.index)].name;
+        if (SameKey(key, name)) return slot.index;
+      }
     }
   }
 };
@@ -316,12 +350,13 @@ StatusOr<ExampleParser> ExampleParser::Create(ExampleSpec spec) {
     rep->keys.push_back(std::move(key));
   }
   const uint64_t slots = std::bit_ceil(std::max<uint64_t>(4 * rep->keys.size(), 8));
-  rep->table.assign(slots, -1);
+  rep->table.assign(slots, Rep::Slot{});
   rep->table_mask = slots - 1;
   for (size_t i = 0; i < rep->keys.size(); ++i) {
-    uint64_t slot = HashKey(rep->keys[i].name) & rep->table_mask;
-    while (rep->table[slot] >= 0) slot = (slot + 1) & rep->table_mask;
-    rep->table[slot] = static_cast<int32_t>(i);
+    const uint64_t hash = HashKey(rep->keys[i].name);
+    uint64_t slot = hash & rep->table_mask;
+    while (rep->table[slot].index >= 0) slot = (slot + 1) & rep->table_mask;
+    rep->table[slot] = {hash, static_cast<int32_t>(i)};
   }
   rep->spec = std::move(spec);
   return ExampleParser(std::move(rep));
