@@ -14,8 +14,9 @@
 // venv's; no TF column without it), which reads them back and parses the
 // same batches with intra- and inter-op threads = 1. Both sides parse every
 // batch `--runs` times; printed are the median and range of the runs in
-// examples per second, and the ratio of the medians. Ours runs on one
-// thread.
+// examples per second, by wall clock and by CPU time (ours: this thread's;
+// TF's: its process's, all threads), and the ratios of the medians. Ours
+// runs on one thread. CPU time is the steadier figure on a shared machine.
 //
 // Then (unless --dataset-mib 0) a file of that many MiB of the same records
 // with a 1 KiB string feature added is written and read whole through
@@ -42,6 +43,7 @@
 #include "tfcompat/data/example_dataset.h"
 #include "tfcompat/io/record_writer.h"
 #include "tfcompat/tensorflow/example.pb.h"
+#include "thread_cpu_clock.h"
 
 namespace tfcompat {
 namespace {
@@ -93,13 +95,21 @@ double Median(std::vector<double> v) {
   return v.size() % 2 ? v[v.size() / 2] : (v[v.size() / 2 - 1] + v[v.size() / 2]) / 2;
 }
 
-void PrintRow(const char* who, const std::vector<double>& rates) {
-  if (rates.empty()) {
-    std::printf("  %-24s n/a\n", who);
-    return;
-  }
-  std::printf("  %-24s %12.0f   [%.0f .. %.0f]\n", who, Median(rates), *std::min_element(rates.begin(), rates.end()),
-              *std::max_element(rates.begin(), rates.end()));
+// Examples per second of each run, by wall clock and by CPU time.
+struct Rates {
+  std::vector<double> wall, cpu;
+};
+
+std::string Cell(const std::vector<double>& rates) {
+  if (rates.empty()) return "n/a";
+  char buf[96];
+  std::snprintf(buf, sizeof(buf), "%9.0f [%.0f .. %.0f]", Median(rates), *std::min_element(rates.begin(), rates.end()),
+                *std::max_element(rates.begin(), rates.end()));
+  return buf;
+}
+
+void PrintRow(const char* who, const Rates& rates) {
+  std::printf("  %-24s %-34s %s\n", who, Cell(rates.wall).c_str(), Cell(rates.cpu).c_str());
 }
 
 // The resident set now, from /proc/self/statm (0 where there is none).
@@ -112,34 +122,40 @@ double RssMib() {
   return static_cast<double>(resident) * static_cast<double>(::sysconf(_SC_PAGESIZE)) / (1 << 20);
 }
 
-// Ours: every batch of `records`, `runs` times; examples per second per run.
-std::vector<double> OurRates(const std::vector<std::string>& records, int64_t batch, int runs) {
+// Ours: every batch of `records`, `runs` times, on this thread.
+Rates OurRates(const std::vector<std::string>& records, int64_t batch, int runs) {
   const data::ExampleParser parser = data::ExampleParser::Create(Spec(false)).value();
   std::vector<std::string_view> views(records.begin(), records.end());
-  std::vector<double> rates;
+  Rates rates;
   data::ParsedFeatures parsed;
+  const auto count = static_cast<double>(views.size());
   for (int run = 0; run < runs; ++run) {
     const auto start = Clock::now();
+    const auto cpu_start = bench::ThreadCpuClock::now();
     for (size_t at = 0; at < views.size(); at += static_cast<size_t>(batch)) {
       const size_t n = std::min(views.size() - at, static_cast<size_t>(batch));
       Check(parser.Parse(std::span(views).subspan(at, n), &parsed), "parse");
     }
-    rates.push_back(static_cast<double>(views.size()) / std::chrono::duration<double>(Clock::now() - start).count());
+    rates.cpu.push_back(count / std::chrono::duration<double>(bench::ThreadCpuClock::now() - cpu_start).count());
+    rates.wall.push_back(count / std::chrono::duration<double>(Clock::now() - start).count());
   }
   return rates;
 }
 
-// TF's: one rate per line from the peer; empty when it cannot run.
-std::vector<double> TfRates(const std::string& python, const std::string& file, int64_t batch, int runs) {
-  std::vector<double> rates;
+// TF's: "wall_rate cpu_rate" per run from the peer; empty when it cannot run.
+Rates TfRates(const std::string& python, const std::string& file, int64_t batch, int runs) {
+  Rates rates;
   if (python.empty()) return rates;
   const std::string command = python + " " + TFCOMPAT_BENCH_DIR + "/example_bench_tf.py " + file + " " +
                               std::to_string(batch) + " " + std::to_string(runs) + " 2>/dev/null";
   FILE* pipe = ::popen(command.c_str(), "r");
   if (pipe == nullptr) return rates;
-  double rate;
-  while (std::fscanf(pipe, "%lf", &rate) == 1) rates.push_back(rate);
-  if (::pclose(pipe) != 0) rates.clear();
+  double wall, cpu;
+  while (std::fscanf(pipe, "%lf %lf", &wall, &cpu) == 2) {
+    rates.wall.push_back(wall);
+    rates.cpu.push_back(cpu);
+  }
+  if (::pclose(pipe) != 0) rates = Rates();
   return rates;
 }
 
@@ -221,12 +237,15 @@ int Main(int argc, char** argv) {
   std::printf("example_bench: %lld records of 10 features (%.0f bytes each on average), batches of %lld, %d runs\n",
               static_cast<long long>(examples), static_cast<double>(bytes) / static_cast<double>(examples),
               static_cast<long long>(batch), runs);
-  std::printf("  %-24s %12s   %s\n", "", "examples/s", "[min .. max]");
-  const std::vector<double> ours = OurRates(records, batch, runs);
+  std::printf("  %-24s %-34s %s\n", "", "examples/s wall [min .. max]", "examples/s CPU [min .. max]");
+  const Rates ours = OurRates(records, batch, runs);
   PrintRow("tfcompat ExampleParser", ours);
-  const std::vector<double> tf = TfRates(python, file, batch, runs);
+  const Rates tf = TfRates(python, file, batch, runs);
   PrintRow("tf.io.parse_example", tf);
-  if (!tf.empty()) std::printf("  ratio of medians: %.2fx\n", Median(ours) / Median(tf));
+  if (!tf.wall.empty()) {
+    std::printf("  ratio of medians: wall %.2fx, CPU %.2fx\n", Median(ours.wall) / Median(tf.wall),
+                Median(ours.cpu) / Median(tf.cpu));
+  }
   records.clear();
   records.shrink_to_fit();
 

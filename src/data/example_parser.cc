@@ -268,42 +268,240 @@ bool FastStrings(std::string_view list, std::string* dst, int64_t count) {
   return in.AtEnd();
 }
 
-}  // namespace
+// One spec entry.
+struct KeySpec {
+  std::string name;
+  bool fixed = false;
+  DataType dtype = DataType::kInvalid;
+  Kind kind = Kind::kNone;
+  TensorShape shape;           // FixedLen: the per-example shape
+  int64_t count = 0;           // FixedLen: its number of elements
+  std::optional<Tensor> fill;  // FixedLen: the default
+};
 
-struct ExampleParser::Rep {
-  // One spec entry, in key order.
-  struct Key {
-    std::string name;
-    bool fixed = false;
-    DataType dtype = DataType::kInvalid;
-    Kind kind = Kind::kNone;
-    TensorShape shape;           // FixedLen: the per-example shape
-    int64_t count = 0;           // FixedLen: its number of elements
-    std::optional<Tensor> fill;  // FixedLen: the default
-  };
+// Feature key -> index into the spec's keys, by open addressing: a slot
+// holds a key's hash and index, or index -1. Comparing hashes first leaves
+// one string compare per hit.
+class KeyTable {
+ public:
+  explicit KeyTable(const std::vector<KeySpec>& keys) {
+    const uint64_t slots = std::bit_ceil(std::max<uint64_t>(4 * keys.size(), 8));
+    slots_.assign(slots, Slot{});
+    mask_ = slots - 1;
+    for (size_t i = 0; i < keys.size(); ++i) {
+      names_.push_back(keys[i].name);
+      const uint64_t hash = HashKey(keys[i].name);
+      uint64_t at = hash & mask_;
+      while (slots_[at].index >= 0) at = (at + 1) & mask_;
+      slots_[at] = {hash, static_cast<int32_t>(i)};
+    }
+  }
 
-  ExampleSpec spec;
-  std::vector<Key> keys;
-  // Open addressing over the keys: a slot holds a key's hash and index, or
-  // index -1. Comparing hashes first leaves one string compare per hit.
+  // -1 for a key outside the spec.
+  int32_t Find(std::string_view name) const {
+    const uint64_t hash = HashKey(name);
+    for (uint64_t at = hash & mask_;; at = (at + 1) & mask_) {
+      const Slot& slot = slots_[at];
+      if (slot.index < 0) return -1;
+      if (slot.hash == hash && SameKey(names_[static_cast<size_t>(slot.index)], name)) return slot.index;
+    }
+  }
+
+ private:
   struct Slot {
     uint64_t hash = 0;
     int32_t index = -1;
   };
-  std::vector<Slot> table;
-  uint64_t table_mask = 0;
+  std::vector<std::string> names_;
+  std::vector<Slot> slots_;
+  uint64_t mask_ = 0;
+};
 
-  int32_t Find(std::string_view name) const {
-    const uint64_t hash = HashKey(name);
-    for (uint64_t i = hash & table_mask;; i = (i + 1) & table_mask) {
-      const Slot& slot = table[i];
-      if (slot.index < 0) return -1;
-      if (slot.hash == hash) {
-        const std::string& key = keys[static_cast<size_t>(slot.index)].name;
-        if (SameKey(key, name)) return slot.index;
+// The Feature bytes of each spec key in one record (pass 1 of a record).
+struct RecordFeatures {
+  std::vector<std::string_view> value;
+  std::vector<uint8_t> present;
+};
+
+// Walks Example -> Features -> map entries and keeps the Feature of every
+// key the spec names; a later entry for the same key replaces an earlier
+// one. Returns what is malformed, or nullptr.
+const char* FindFeatures(std::string_view record, const KeyTable& table, RecordFeatures* out) {
+  std::fill(out->present.begin(), out->present.end(), 0);
+  WireReader example(record);
+  while (!example.AtEnd()) {
+    const uint32_t example_key = example.Key();
+    if (example_key != kExampleFeatures) {
+      if (!SkipField(&example, example_key)) return "an Example holds a malformed field";
+      continue;
+    }
+    std::string_view features_bytes;
+    if (!example.Bytes(&features_bytes)) return "an Example's features run past its end";
+    WireReader features(features_bytes);
+    while (!features.AtEnd()) {
+      const uint32_t features_key = features.Key();
+      if (features_key != kFeaturesEntry) {
+        if (!SkipField(&features, features_key)) return "a Features message holds a malformed field";
+        continue;
+      }
+      std::string_view entry_bytes;
+      if (!features.Bytes(&entry_bytes)) return "a feature map entry runs past its end";
+      WireReader entry(entry_bytes);
+      std::string_view name, value;
+      while (!entry.AtEnd()) {
+        const uint32_t entry_key = entry.Key();
+        if (entry_key == kEntryKey) {
+          if (!entry.Bytes(&name)) return "a feature key runs past its map entry";
+        } else if (entry_key == kEntryValue) {
+          if (!entry.Bytes(&value)) return "a Feature runs past its map entry";
+        } else if (!SkipField(&entry, entry_key)) {
+          return "a feature map entry holds a malformed field";
+        }
+      }
+      const int32_t k = table.Find(name);
+      if (k >= 0) {
+        out->value[static_cast<size_t>(k)] = value;
+        out->present[static_cast<size_t>(k)] = 1;
       }
     }
   }
+  return nullptr;
+}
+
+// TF's messages, built only for a record that fails (out of line, so that
+// the reading code stays small).
+[[gnu::cold, gnu::noinline]] Status Malformed(const std::string& name, const char* what, size_t size) {
+  return DataLossError("Name: " + name + ", Could not parse example input: " + what + " (" + std::to_string(size) +
+                       " bytes)");
+}
+
+[[gnu::cold, gnu::noinline]] Status Required(const std::string& name, const KeySpec& key) {
+  return InvalidArgumentError("Name: " + name + ", Feature: " + key.name + " (data type: " +
+                              std::string(DataTypeEnumName(key.dtype)) + ") is required but could not be found.");
+}
+
+[[gnu::cold, gnu::noinline]] Status TypeMismatch(const std::string& name, size_t index, const KeySpec& key, Kind kind) {
+  const std::string where =
+      "Name: " + name + ", Key: " + key.name + ", Index: " + std::to_string(index) + ".  Data types don't match. ";
+  const std::string expected(KindTypeName(key.kind)), actual(KindTypeName(kind));
+  // TF words the two cases differently.
+  return InvalidArgumentError(key.fixed ? where + "Data type: " + actual + " but expected type: " + expected
+                                        : where + "Expected type: " + expected + ", Actual type: " + actual);
+}
+
+[[gnu::cold, gnu::noinline]] Status CountMismatch(const std::string& name, size_t index, const KeySpec& key,
+                                                  size_t count) {
+  return InvalidArgumentError("Name: " + name + ", Key: " + key.name + ", Index: " + std::to_string(index) +
+                              ".  Number of " + std::string(KindValueNoun(key.kind)) +
+                              " values != expected.  Values size: " + std::to_string(count) +
+                              " but output shape: " + ShapeDebugString(key.shape));
+}
+
+// Where one key's values go while a batch's records are read.
+struct KeyOutput {
+  Tensor dense;                      // FixedLen numeric: [B, shape...], filled in place
+  std::vector<std::string> strings;  // FixedLen string: B * count
+  Values var_values;                 // VarLen: every record's values, in order
+  std::vector<int64_t> var_counts;   // VarLen: per record
+};
+
+// Record `i`'s value of a FixedLenFeature into its rows of `out`. Errors
+// as above, with `name_of(i)` naming the record.
+template <typename NameOf>
+Status ReadFixed(const KeySpec& key, size_t i, Kind kind, std::string_view list, const NameOf& name_of,
+                 std::string_view record, Values* scratch, KeyOutput* out) {
+  const size_t offset = i * static_cast<size_t>(key.count);
+  if (kind == Kind::kNone) {
+    if (!key.fill.has_value()) return Required(name_of(i), key);
+    if (key.kind == Kind::kBytes) {
+      std::copy(key.fill->strings().begin(), key.fill->strings().end(), out->strings.begin() + offset);
+    } else {
+      const std::string_view bytes = key.fill->bytes();
+      std::memcpy(out->dense.mutable_bytes()->data() + offset * DataTypeSize(key.dtype), bytes.data(), bytes.size());
+    }
+    return OkStatus();
+  }
+  if (kind != key.kind) return TypeMismatch(name_of(i), i, key, kind);
+  const bool fast = kind == Kind::kFloat ? FastFloats(list, out->dense.mutable_flat<float>().data() + offset, key.count)
+                    : kind == Kind::kInt64
+                        ? FastInts(list, out->dense.mutable_flat<int64_t>().data() + offset, key.count)
+                        : FastStrings(list, out->strings.data() + offset, key.count);
+  if (fast) return OkStatus();
+  scratch->clear();
+  if (const char* what = AppendValues(kind, list, scratch)) return Malformed(name_of(i), what, record.size());
+  if (scratch->size(kind) != static_cast<size_t>(key.count)) {
+    return CountMismatch(name_of(i), i, key, scratch->size(kind));
+  }
+  switch (kind) {
+    case Kind::kFloat:
+      std::copy(scratch->floats.begin(), scratch->floats.end(), out->dense.mutable_flat<float>().begin() + offset);
+      break;
+    case Kind::kInt64:
+      std::copy(scratch->ints.begin(), scratch->ints.end(), out->dense.mutable_flat<int64_t>().begin() + offset);
+      break;
+    default:
+      std::move(scratch->strings.begin(), scratch->strings.end(), out->strings.begin() + offset);
+      break;
+  }
+  return OkStatus();
+}
+
+template <typename NameOf>
+Status ReadVar(const KeySpec& key, size_t i, Kind kind, std::string_view list, const NameOf& name_of,
+               std::string_view record, KeyOutput* out) {
+  if (kind == Kind::kNone) return OkStatus();
+  if (kind != key.kind) return TypeMismatch(name_of(i), i, key, kind);
+  const size_t before = out->var_values.size(key.kind);
+  if (const char* what = AppendValues(kind, list, &out->var_values)) return Malformed(name_of(i), what, record.size());
+  out->var_counts[i] = static_cast<int64_t>(out->var_values.size(key.kind) - before);
+  return OkStatus();
+}
+
+TensorShape BatchShape(int64_t batch, const TensorShape& shape) {
+  TensorShape out{batch};
+  out.insert(out.end(), shape.begin(), shape.end());
+  return out;
+}
+
+SparseFeature MakeSparse(const KeySpec& key, int64_t batch, KeyOutput* out) {
+  const auto total = static_cast<int64_t>(out->var_values.size(key.kind));
+  SparseFeature sparse;
+  sparse.indices = *Tensor::Zeros(DataType::kInt64, {total, 2});
+  std::span<int64_t> indices = sparse.indices.mutable_flat<int64_t>();
+  int64_t max_len = 0;
+  size_t n = 0;
+  for (int64_t b = 0; b < batch; ++b) {
+    const int64_t len = out->var_counts[static_cast<size_t>(b)];
+    max_len = std::max(max_len, len);
+    for (int64_t j = 0; j < len; ++j, n += 2) {
+      indices[n] = b;
+      indices[n + 1] = j;
+    }
+  }
+  if (key.kind == Kind::kBytes) {
+    sparse.values = *Tensor::FromStrings({total}, std::move(out->var_values.strings));
+  } else {
+    sparse.values = *Tensor::Zeros(key.dtype, {total});
+    if (key.kind == Kind::kFloat) {
+      std::copy(out->var_values.floats.begin(), out->var_values.floats.end(),
+                sparse.values.mutable_flat<float>().begin());
+    } else {
+      std::copy(out->var_values.ints.begin(), out->var_values.ints.end(),
+                sparse.values.mutable_flat<int64_t>().begin());
+    }
+  }
+  sparse.dense_shape = Tensor::FromVector<int64_t>(DataType::kInt64, {2}, {batch, max_len});
+  return sparse;
+}
+
+}  // namespace
+
+struct ExampleParser::Rep {
+  ExampleSpec spec;
+  std::vector<KeySpec> keys;  // in key order
+  KeyTable table;
+
+  Rep(ExampleSpec s, std::vector<KeySpec> k) : spec(std::move(s)), keys(std::move(k)), table(keys) {}
 };
 
 ExampleParser::ExampleParser(std::unique_ptr<Rep> rep) : rep_(std::move(rep)) {}
@@ -314,9 +512,9 @@ ExampleParser::~ExampleParser() = default;
 const ExampleSpec& ExampleParser::spec() const { return rep_->spec; }
 
 StatusOr<ExampleParser> ExampleParser::Create(ExampleSpec spec) {
-  auto rep = std::make_unique<Rep>();
+  std::vector<KeySpec> keys;
   for (const auto& [name, feature] : spec) {
-    Rep::Key key;
+    KeySpec key;
     key.name = name;
     if (name.empty()) return InvalidArgumentError("A feature key of an Example spec is empty");
     if (const auto* fixed = std::get_if<FixedLenFeature>(&feature)) {
@@ -347,47 +545,10 @@ StatusOr<ExampleParser> ExampleParser::Create(ExampleSpec spec) {
       return InvalidArgumentError("Feature: " + name + ": dtype " + std::string(DataTypeName(key.dtype)) +
                                   " is not one of float32, int64 and string");
     }
-    rep->keys.push_back(std::move(key));
+    keys.push_back(std::move(key));
   }
-  const uint64_t slots = std::bit_ceil(std::max<uint64_t>(4 * rep->keys.size(), 8));
-  rep->table.assign(slots, Rep::Slot{});
-  rep->table_mask = slots - 1;
-  for (size_t i = 0; i < rep->keys.size(); ++i) {
-    const uint64_t hash = HashKey(rep->keys[i].name);
-    uint64_t slot = hash & rep->table_mask;
-    while (rep->table[slot].index >= 0) slot = (slot + 1) & rep->table_mask;
-    rep->table[slot] = {hash, static_cast<int32_t>(i)};
-  }
-  rep->spec = std::move(spec);
-  return ExampleParser(std::move(rep));
+  return ExampleParser(std::make_unique<Rep>(std::move(spec), std::move(keys)));
 }
-
-namespace {
-
-// Where one batch's values go while its records are read.
-struct KeyOutput {
-  Tensor dense;                      // FixedLen numeric: [B, shape...], filled in place
-  std::vector<std::string> strings;  // FixedLen string: B * count
-  Values var_values;                 // VarLen: every record's values, in order
-  std::vector<int64_t> var_counts;   // VarLen: per record
-};
-
-template <typename T>
-void CopyInto(std::span<T> dst, size_t offset, const std::vector<T>& src) {
-  std::copy(src.begin(), src.end(), dst.begin() + static_cast<std::ptrdiff_t>(offset));
-}
-
-Tensor NumericTensor(DataType dtype, TensorShape shape, const Values& values) {
-  Tensor t = *Tensor::Zeros(dtype, std::move(shape));
-  if (dtype == DataType::kFloat) {
-    CopyInto(t.mutable_flat<float>(), 0, values.floats);
-  } else {
-    CopyInto(t.mutable_flat<int64_t>(), 0, values.ints);
-  }
-  return t;
-}
-
-}  // namespace
 
 Status ExampleParser::Parse(std::span<const std::string_view> records, ParsedFeatures* out,
                             std::span<const std::string> names) const {
@@ -396,176 +557,56 @@ Status ExampleParser::Parse(std::span<const std::string_view> records, ParsedFea
                                 std::to_string(records.size()) + " records");
   }
   const auto name_of = [&](size_t i) { return names.empty() ? "record " + std::to_string(i) : names[i]; };
-  const Rep& rep = *rep_;
-  const size_t num_keys = rep.keys.size();
+  const std::vector<KeySpec>& keys = rep_->keys;
   const auto batch = static_cast<int64_t>(records.size());
 
-  std::vector<KeyOutput> outputs(num_keys);
-  for (size_t k = 0; k < num_keys; ++k) {
-    const Rep::Key& key = rep.keys[k];
+  std::vector<KeyOutput> outputs(keys.size());
+  for (size_t k = 0; k < keys.size(); ++k) {
+    const KeySpec& key = keys[k];
     if (!key.fixed) {
       outputs[k].var_counts.resize(records.size());
     } else if (key.kind == Kind::kBytes) {
       outputs[k].strings.resize(records.size() * static_cast<size_t>(key.count));
     } else {
-      TensorShape shape{batch};
-      shape.insert(shape.end(), key.shape.begin(), key.shape.end());
-      StatusOr<Tensor> dense = Tensor::Zeros(key.dtype, std::move(shape));
+      StatusOr<Tensor> dense = Tensor::Zeros(key.dtype, BatchShape(batch, key.shape));
       if (!dense.ok()) return dense.status();
       outputs[k].dense = std::move(*dense);
     }
   }
 
-  std::vector<std::string_view> found(num_keys);
-  std::vector<uint8_t> present(num_keys);
+  RecordFeatures found{.value = std::vector<std::string_view>(keys.size()),
+                       .present = std::vector<uint8_t>(keys.size())};
   Values scratch;
   for (size_t i = 0; i < records.size(); ++i) {
-    const auto malformed = [&](const char* what) {
-      return DataLossError("Name: " + name_of(i) + ", Could not parse example input: " + what + " (" +
-                           std::to_string(records[i].size()) + " bytes)");
-    };
-    // Pass 1: the Features map's entries that the spec names; a later entry
-    // for the same key replaces an earlier one.
-    std::fill(present.begin(), present.end(), 0);
-    WireReader example(records[i]);
-    while (!example.AtEnd()) {
-      const uint32_t example_key = example.Key();
-      if (example_key != kExampleFeatures) {
-        if (!SkipField(&example, example_key)) return malformed("an Example holds a malformed field");
-        continue;
-      }
-      std::string_view features_bytes;
-      if (!example.Bytes(&features_bytes)) return malformed("an Example's features run past its end");
-      WireReader features(features_bytes);
-      while (!features.AtEnd()) {
-        const uint32_t features_key = features.Key();
-        if (features_key != kFeaturesEntry) {
-          if (!SkipField(&features, features_key)) return malformed("a Features message holds a malformed field");
-          continue;
-        }
-        std::string_view entry_bytes;
-        if (!features.Bytes(&entry_bytes)) return malformed("a feature map entry runs past its end");
-        WireReader entry(entry_bytes);
-        std::string_view name, value;
-        while (!entry.AtEnd()) {
-          const uint32_t entry_key = entry.Key();
-          if (entry_key == kEntryKey) {
-            if (!entry.Bytes(&name)) return malformed("a feature key runs past its map entry");
-          } else if (entry_key == kEntryValue) {
-            if (!entry.Bytes(&value)) return malformed("a Feature runs past its map entry");
-          } else if (!SkipField(&entry, entry_key)) {
-            return malformed("a feature map entry holds a malformed field");
-          }
-        }
-        const int32_t k = rep.Find(name);
-        if (k >= 0) {
-          found[k] = value;
-          present[k] = 1;
-        }
-      }
+    if (const char* what = FindFeatures(records[i], rep_->table, &found)) {
+      return Malformed(name_of(i), what, records[i].size());
     }
-
-    // Pass 2: each key's values into its output.
-    for (size_t k = 0; k < num_keys; ++k) {
-      const Rep::Key& key = rep.keys[k];
-      KeyOutput& output = outputs[k];
+    for (size_t k = 0; k < keys.size(); ++k) {
       Kind kind = Kind::kNone;
       std::string_view list;
-      if (present[k]) {
-        if (const char* what = ParseFeature(found[k], &kind, &list)) return malformed(what);
-      }
-      if (!key.fixed) {
-        if (kind == Kind::kNone) continue;
-        if (kind != key.kind) {
-          return InvalidArgumentError(
-              "Name: " + name_of(i) + ", Key: " + key.name + ", Index: " + std::to_string(i) +
-              ".  Data types don't match. Expected type: " + std::string(KindTypeName(key.kind)) +
-              ", Actual type: " + std::string(KindTypeName(kind)));
+      if (found.present[k]) {
+        if (const char* what = ParseFeature(found.value[k], &kind, &list)) {
+          return Malformed(name_of(i), what, records[i].size());
         }
-        const size_t before = output.var_values.size(key.kind);
-        if (const char* what = AppendValues(kind, list, &output.var_values)) return malformed(what);
-        output.var_counts[i] = static_cast<int64_t>(output.var_values.size(key.kind) - before);
-        continue;
       }
-      const size_t offset = i * static_cast<size_t>(key.count);
-      if (kind == Kind::kNone) {
-        if (!key.fill.has_value()) {
-          return InvalidArgumentError("Name: " + name_of(i) + ", Feature: " + key.name +
-                                      " (data type: " + std::string(DataTypeEnumName(key.dtype)) +
-                                      ") is required but could not be found.");
-        }
-        if (key.kind == Kind::kBytes) {
-          std::copy(key.fill->strings().begin(), key.fill->strings().end(), output.strings.begin() + offset);
-        } else {
-          const std::string_view bytes = key.fill->bytes();
-          std::memcpy(output.dense.mutable_bytes()->data() + offset * DataTypeSize(key.dtype), bytes.data(),
-                      bytes.size());
-        }
-        continue;
-      }
-      if (kind != key.kind) {
-        return InvalidArgumentError("Name: " + name_of(i) + ", Key: " + key.name + ", Index: " + std::to_string(i) +
-                                    ".  Data types don't match. Data type: " + std::string(KindTypeName(kind)) +
-                                    " but expected type: " + std::string(KindTypeName(key.kind)));
-      }
-      const bool fast =
-          kind == Kind::kFloat   ? FastFloats(list, output.dense.mutable_flat<float>().data() + offset, key.count)
-          : kind == Kind::kInt64 ? FastInts(list, output.dense.mutable_flat<int64_t>().data() + offset, key.count)
-                                 : FastStrings(list, output.strings.data() + offset, key.count);
-      if (fast) continue;
-      scratch.clear();
-      if (const char* what = AppendValues(kind, list, &scratch)) return malformed(what);
-      if (scratch.size(kind) != static_cast<size_t>(key.count)) {
-        return InvalidArgumentError("Name: " + name_of(i) + ", Key: " + key.name + ", Index: " + std::to_string(i) +
-                                    ".  Number of " + std::string(KindValueNoun(kind)) +
-                                    " values != expected.  Values size: " + std::to_string(scratch.size(kind)) +
-                                    " but output shape: " + ShapeDebugString(key.shape));
-      }
-      switch (kind) {
-        case Kind::kFloat:
-          CopyInto(output.dense.mutable_flat<float>(), offset, scratch.floats);
-          break;
-        case Kind::kInt64:
-          CopyInto(output.dense.mutable_flat<int64_t>(), offset, scratch.ints);
-          break;
-        default:
-          std::move(scratch.strings.begin(), scratch.strings.end(), output.strings.begin() + offset);
-          break;
-      }
+      const Status s = keys[k].fixed ? ReadFixed(keys[k], i, kind, list, name_of, records[i], &scratch, &outputs[k])
+                                     : ReadVar(keys[k], i, kind, list, name_of, records[i], &outputs[k]);
+      if (!s.ok()) return s;
     }
   }
 
   ParsedFeatures parsed;
   parsed.batch_size = batch;
-  for (size_t k = 0; k < num_keys; ++k) {
-    const Rep::Key& key = rep.keys[k];
+  for (size_t k = 0; k < keys.size(); ++k) {
+    const KeySpec& key = keys[k];
     KeyOutput& output = outputs[k];
-    if (key.fixed) {
-      if (key.kind == Kind::kBytes) {
-        TensorShape shape{batch};
-        shape.insert(shape.end(), key.shape.begin(), key.shape.end());
-        output.dense = *Tensor::FromStrings(std::move(shape), std::move(output.strings));
-      }
+    if (!key.fixed) {
+      parsed.sparse.emplace(key.name, MakeSparse(key, batch, &output));
+    } else if (key.kind == Kind::kBytes) {
+      parsed.dense.emplace(key.name, *Tensor::FromStrings(BatchShape(batch, key.shape), std::move(output.strings)));
+    } else {
       parsed.dense.emplace(key.name, std::move(output.dense));
-      continue;
     }
-    const auto total = static_cast<int64_t>(output.var_values.size(key.kind));
-    SparseFeature sparse;
-    sparse.indices = *Tensor::Zeros(DataType::kInt64, {total, 2});
-    std::span<int64_t> indices = sparse.indices.mutable_flat<int64_t>();
-    int64_t max_len = 0, n = 0;
-    for (int64_t b = 0; b < batch; ++b) {
-      const int64_t len = output.var_counts[static_cast<size_t>(b)];
-      max_len = std::max(max_len, len);
-      for (int64_t j = 0; j < len; ++j, ++n) {
-        indices[static_cast<size_t>(2 * n)] = b;
-        indices[static_cast<size_t>(2 * n + 1)] = j;
-      }
-    }
-    sparse.values = key.kind == Kind::kBytes ? *Tensor::FromStrings({total}, std::move(output.var_values.strings))
-                                             : NumericTensor(key.dtype, {total}, output.var_values);
-    sparse.dense_shape = Tensor::FromVector<int64_t>(DataType::kInt64, {2}, {batch, max_len});
-    parsed.sparse.emplace(key.name, std::move(sparse));
   }
   *out = std::move(parsed);
   return OkStatus();
