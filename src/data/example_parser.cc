@@ -93,6 +93,7 @@ const char* AppendFloats(std::string_view list, std::vector<float>* out) {
       std::string_view packed;
       if (!in.Bytes(&packed)) return "a packed float list runs past its end";
       if (packed.size() % 4 != 0) return "a packed float list's length is not a multiple of 4";
+      if (packed.empty()) continue;  // memcpy may not see the null data() of an empty vector
       const size_t old_size = out->size();
       out->resize(old_size + packed.size() / 4);
       if constexpr (std::endian::native == std::endian::little) {
@@ -238,6 +239,7 @@ bool SinglePackedField(std::string_view list, std::string_view* body) {
 bool FastFloats(std::string_view list, float* dst, int64_t count) {
   std::string_view body;
   if (!SinglePackedField(list, &body) || body.size() != static_cast<size_t>(count) * 4) return false;
+  if (body.empty()) return true;  // `dst` may be null in an empty batch tensor
   if constexpr (std::endian::native == std::endian::little) {
     std::memcpy(dst, body.data(), body.size());
   } else {
@@ -417,7 +419,8 @@ Status ReadFixed(const KeySpec& key, size_t i, Kind kind, std::string_view list,
       std::copy(key.fill->strings().begin(), key.fill->strings().end(), out->strings.begin() + offset);
     } else {
       const std::string_view bytes = key.fill->bytes();
-      std::memcpy(out->dense.mutable_bytes()->data() + offset * DataTypeSize(key.dtype), bytes.data(), bytes.size());
+      if (!bytes.empty())
+        std::memcpy(out->dense.mutable_bytes()->data() + offset * DataTypeSize(key.dtype), bytes.data(), bytes.size());
     }
     return OkStatus();
   }

@@ -149,6 +149,21 @@ BOOST_AUTO_TEST_CASE(ReadsUnpackedListsAndSkipsUnknownFields) {
   BOOST_TEST(Flat<int64_t>(p.sparse.at("i").values) == std::vector<int64_t>({5, -1}));
 }
 
+BOOST_AUTO_TEST_CASE(AnEmptyPackedFieldHoldsNoValues) {
+  // float_list{value: []} written as a packed field of length 0, then one
+  // value; into an empty batch tensor too (shape [0]).
+  std::string floats = std::string("\x0a\x00\x0d", 3);
+  PutFixed32(&floats, 0x3f800000u);
+  ExampleSpec spec;
+  spec["v"] = VarLenFeature{.dtype = DataType::kFloat};
+  spec["none"] = FixedLenFeature{.shape = {0}, .dtype = DataType::kFloat};
+  const ParsedFeatures p = Parse({Example({{"v", testing::LengthDelimited(2, floats)},
+                                           {"none", testing::LengthDelimited(2, std::string("\x0a\x00", 2))}})},
+                                 spec);
+  BOOST_TEST(Flat<float>(p.sparse.at("v").values) == std::vector<float>{1.0f});
+  BOOST_TEST(p.dense.at("none").shape() == TensorShape({1, 0}));
+}
+
 BOOST_AUTO_TEST_CASE(TheLastEntryOfADuplicatedKeyWins) {
   // Two Example messages concatenated merge, as protobuf parsing does.
   const std::string record = Example({{"a", FloatFeature({1})}}) + Example({{"a", FloatFeature({2})}});
