@@ -17,6 +17,9 @@
 // examples per second, by wall clock and by CPU time (ours: this thread's;
 // TF's: its process's, all threads), and the ratios of the medians. Ours
 // runs on one thread. CPU time is the steadier figure on a shared machine.
+// A third row times the generated protobuf classes' ParseFromString alone,
+// the floor of a parser built on them (why ExampleParser reads the wire
+// format itself).
 //
 // Then (unless --dataset-mib 0) a file of that many MiB of the same records
 // with a 1 KiB string feature added is written and read whole through
@@ -142,6 +145,24 @@ Rates OurRates(const std::vector<std::string>& records, int64_t batch, int runs)
   return rates;
 }
 
+// A lower bound for a parser built on the generated protobuf classes: only
+// ParseFromString into one reused Example per record, nothing gathered.
+Rates ProtobufRates(const std::vector<std::string>& records, int runs) {
+  Rates rates;
+  tensorflow::Example example;
+  const auto count = static_cast<double>(records.size());
+  for (int run = 0; run < runs; ++run) {
+    const auto start = Clock::now();
+    const auto cpu_start = bench::ThreadCpuClock::now();
+    for (const std::string& record : records) {
+      if (!example.ParseFromString(record)) Check(DataLossError("protobuf parse"), "parse");
+    }
+    rates.cpu.push_back(count / std::chrono::duration<double>(bench::ThreadCpuClock::now() - cpu_start).count());
+    rates.wall.push_back(count / std::chrono::duration<double>(Clock::now() - start).count());
+  }
+  return rates;
+}
+
 // TF's: "wall_rate cpu_rate" per run from the peer; empty when it cannot run.
 Rates TfRates(const std::string& python, const std::string& file, int64_t batch, int runs) {
   Rates rates;
@@ -240,12 +261,16 @@ int Main(int argc, char** argv) {
   std::printf("  %-24s %-34s %s\n", "", "examples/s wall [min .. max]", "examples/s CPU [min .. max]");
   const Rates ours = OurRates(records, batch, runs);
   PrintRow("tfcompat ExampleParser", ours);
+  PrintRow("protobuf parse only (*)", ProtobufRates(records, runs));
   const Rates tf = TfRates(python, file, batch, runs);
   PrintRow("tf.io.parse_example", tf);
   if (!tf.wall.empty()) {
     std::printf("  ratio of medians: wall %.2fx, CPU %.2fx\n", Median(ours.wall) / Median(tf.wall),
                 Median(ours.cpu) / Median(tf.cpu));
   }
+  std::printf(
+      "  (*) Example::ParseFromString of each record, no batch built: what a parser on the generated\n"
+      "      classes would spend before gathering a single value\n");
   records.clear();
   records.shrink_to_fit();
 
