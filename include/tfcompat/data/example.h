@@ -11,11 +11,11 @@
 //                                    .default_value = Tensor::FromVector<float>(DataType::kFloat, {3}, {0, 0, 0})};
 //   spec["tags"] = VarLenFeature{.dtype = DataType::kString};
 //   TFCOMPAT_ASSIGN_OR_RETURN(ExampleParser parser, ExampleParser::Create(spec));
-//   std::vector<std::string_view> records = ...;  // serialized tf.train.Example
+//   std::vector<std::string_view> records;  // serialized tf.train.Example, e.g. from a RecordReader
 //   ParsedFeatures parsed;
 //   TFCOMPAT_RETURN_IF_ERROR(parser.Parse(records, &parsed));
-//   std::span<const int64_t> age = parsed.dense.at("age").flat<int64_t>();     // [B]
-//   const SparseFeature& tags = parsed.sparse.at("tags");  // indices [N, 2], values [N], dense_shape [B, max_len]
+//   std::span<const int64_t> age = parsed.dense.at("age").flat<int64_t>();  // [B]
+//   const SparseFeature& tags = parsed.sparse.at("tags");  // indices [N, 2], values [N], dense_shape {B, max_len}
 #ifndef TFCOMPAT_DATA_EXAMPLE_H_
 #define TFCOMPAT_DATA_EXAMPLE_H_
 

@@ -8,14 +8,16 @@
 // shuffle buffer's records and one batch, whatever the size of the files.
 //
 // Usage:
+//   const ExampleSpec spec = {{"label", FixedLenFeature{.shape = {}, .dtype = DataType::kInt64}}};
 //   TFCOMPAT_ASSIGN_OR_RETURN(auto dataset, ExampleDataset::Open({.file_pattern = "train-*.tfrecord.gz",
 //                                                                 .compression = RecordCompression::kGzip,
 //                                                                 .batch_size = 64,
 //                                                                 .shuffle_buffer_size = 10000,
 //                                                                 .seed = 7}, spec));
 //   ParsedFeatures batch;
+//   int64_t examples = 0;
 //   Status s;
-//   while ((s = dataset->Next(&batch)).ok()) Train(batch);
+//   while ((s = dataset->Next(&batch)).ok()) examples += batch.batch_size;
 //   if (s.code() != StatusCode::kOutOfRange) return s;
 #ifndef TFCOMPAT_DATA_EXAMPLE_DATASET_H_
 #define TFCOMPAT_DATA_EXAMPLE_DATASET_H_
