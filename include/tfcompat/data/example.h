@@ -108,6 +108,18 @@ class ExampleParser {
   std::unique_ptr<Rep> rep_;
 };
 
+// The values of one feature of an Example to write: its FloatList,
+// Int64List or BytesList.
+using FeatureValues = std::variant<std::vector<float>, std::vector<int64_t>, std::vector<std::string>>;
+
+// A serialized tf.train.Example holding `features`, byte for byte what
+// TF's protobuf serializer writes with deterministic=True (map entries in
+// key order, numeric lists packed): a TFRecord record that
+// tf.data.TFRecordDataset and tf.io.parse_example read.
+//   const std::string record = SerializeExample({{"age", std::vector<int64_t>{42}},
+//                                                {"tags", std::vector<std::string>{"a", "b"}}});
+[[nodiscard]] std::string SerializeExample(const std::map<std::string, FeatureValues>& features);
+
 // One-shot form of ExampleParser::Create + Parse.
 [[nodiscard]] StatusOr<ParsedFeatures> ParseExamples(std::span<const std::string_view> records,
                                                      const ExampleSpec& spec);
