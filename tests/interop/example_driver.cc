@@ -1,23 +1,27 @@
 // SPDX-License-Identifier: Apache-2.0
-// Test driver for interop/test_example.py: streams TFRecord files of
-// tf.train.Example through ExampleDataset and prints every batch as JSON.
+// Test driver for interop/test_example.py.
 //
-//   example_driver SPEC_JSON OPTIONS_JSON FILE... > batches.json
+//   example_driver read SPEC_JSON OPTIONS_JSON FILE... > batches.json
+//   example_driver write FILE COMPRESSION < examples.jsonl
 //
-// SPEC_JSON maps each key to {"type": "fixed", "shape": [..], "dtype":
-// "float32"|"int64"|"string", "default": [flat values]} or {"type": "var",
-// "dtype": ...}; OPTIONS_JSON holds compression ("", "ZLIB", "GZIP"),
-// batch_size, shuffle_buffer_size, seed and num_epochs. The output is a
-// list of batches, each mapping a dense key to {"shape", "values"} and a
-// sparse key to {"indices", "values", "dense_shape"}; strings are hex.
+// read streams TFRecord files of tf.train.Example through ExampleDataset
+// and prints every batch as JSON. SPEC_JSON maps each key to {"type":
+// "fixed", "shape": [..], "dtype": "float32"|"int64"|"string", "default":
+// [flat values]} or {"type": "var", "dtype": ...}; OPTIONS_JSON holds
+// compression ("", "ZLIB", "GZIP"), batch_size, shuffle_buffer_size, seed
+// and num_epochs. The output is a list of batches, each mapping a dense key
+// to {"shape", "values"} and a sparse key to {"indices", "values",
+// "dense_shape"}; strings are hex.
+// write writes one SerializeExample record per input line, a JSON object
+// mapping each key to {"float": [..]}, {"int64": [..]} or {"bytes": [hex..]}.
 // Exit 0 on success, 2 with "<what>: <status>" on stderr on error.
-#include <iostream>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
 #include "driver_check.h"
 #include "tfcompat/data/example_dataset.h"
+#include "tfcompat/io/record_writer.h"
 
 namespace {
 
@@ -73,23 +77,53 @@ json Values(const Tensor& t) {
   return std::vector<float>(v.begin(), v.end());
 }
 
-}  // namespace
+bool FromHex(const std::string& hex, std::string* bytes) {
+  if (hex.size() % 2 != 0) return false;
+  auto nibble = [](char c) { return c <= '9' ? c - '0' : c - 'a' + 10; };
+  bytes->clear();
+  for (size_t i = 0; i < hex.size(); i += 2)
+    bytes->push_back(static_cast<char>(nibble(hex[i]) * 16 + nibble(hex[i + 1])));
+  return true;
+}
 
-int main(int argc, char** argv) {
-  if (argc < 4) {
-    std::cerr << "usage: example_driver SPEC_JSON OPTIONS_JSON FILE...\n";
-    return 2;
+int Write(const std::string& path, const std::string& compression) {
+  auto writer = Check(tfcompat::RecordWriter::Create(
+                          path, {.compression = Check(tfcompat::ParseRecordCompression(compression), "compression")}),
+                      "create");
+  std::string line;
+  while (std::getline(std::cin, line)) {
+    std::map<std::string, data::FeatureValues> features;
+    const json example = json::parse(line);
+    for (const auto& [key, list] : example.items()) {
+      if (list.contains("float")) {
+        features[key] = list.at("float").get<std::vector<float>>();
+      } else if (list.contains("int64")) {
+        features[key] = list.at("int64").get<std::vector<int64_t>>();
+      } else {
+        std::vector<std::string> values;
+        for (const std::string& hex : list.at("bytes").get<std::vector<std::string>>()) {
+          if (!FromHex(hex, &values.emplace_back())) Check(tfcompat::InvalidArgumentError("bad hex"), "input");
+        }
+        features[key] = std::move(values);
+      }
+    }
+    Check(writer->WriteRecord(data::SerializeExample(features)), "write");
   }
-  const json options_json = json::parse(argv[2]);
+  Check(writer->Close(), "close");
+  return 0;
+}
+
+int Read(const std::string& spec_json, const std::string& options_text, std::vector<std::string> files) {
+  const json options_json = json::parse(options_text);
   data::ExampleDatasetOptions options;
-  options.files.assign(argv + 3, argv + argc);
+  options.files = std::move(files);
   options.compression =
       Check(tfcompat::ParseRecordCompression(options_json.at("compression").get<std::string>()), "compression");
   options.batch_size = options_json.at("batch_size");
   options.shuffle_buffer_size = options_json.at("shuffle_buffer_size");
   options.seed = options_json.at("seed");
   options.num_epochs = options_json.at("num_epochs");
-  auto dataset = Check(data::ExampleDataset::Open(options, ParseSpec(json::parse(argv[1]))), "open");
+  auto dataset = Check(data::ExampleDataset::Open(options, ParseSpec(json::parse(spec_json))), "open");
   json batches = json::array();
   data::ParsedFeatures batch;
   tfcompat::Status s;
@@ -105,4 +139,14 @@ int main(int argc, char** argv) {
   if (s.code() != tfcompat::StatusCode::kOutOfRange) Check(s, "next");
   std::cout << batches.dump() << "\n";
   return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const std::string mode = argc > 1 ? argv[1] : "";
+  if (mode == "write" && argc == 4) return Write(argv[2], argv[3]);
+  if (mode == "read" && argc >= 5) return Read(argv[2], argv[3], std::vector<std::string>(argv + 4, argv + argc));
+  std::cerr << "usage: example_driver read SPEC_JSON OPTIONS_JSON FILE... | write FILE COMPRESSION\n";
+  return 2;
 }

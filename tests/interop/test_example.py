@@ -2,7 +2,8 @@
 """tf.train.Example input against real TensorFlow: TF writes TFRecord files of
 Examples with mixed features; our ExampleDataset (example_driver) reads them
 completely and parses each batch to what tf.io.parse_example returns, feature
-for feature; and our errors are TF's."""
+for feature; our errors are TF's; and TF reads the Examples SerializeExample
+writes."""
 import json
 import random
 import subprocess
@@ -79,7 +80,7 @@ def write_files(tmp_path, compression, counts=(23, 17)):
 def run_driver(test_bin_dir, spec, paths, check=True, **options):
     opts = {"compression": "", "batch_size": 7, "shuffle_buffer_size": 0, "seed": 0, "num_epochs": 1}
     opts.update(options)
-    args = [test_bin_dir / "example_driver", json.dumps(spec), json.dumps(opts), *paths]
+    args = [test_bin_dir / "example_driver", "read", json.dumps(spec), json.dumps(opts), *paths]
     if not check:
         return subprocess.run([str(a) for a in args], capture_output=True, text=True, check=False)
     return json.loads(run(args).stdout)
@@ -157,3 +158,38 @@ def test_errors_are_tfs(tmp_path, test_bin_dir, record, key):
     assert result.returncode == 2
     want = tf_error([record.SerializeToString()], {key: SPEC[key][1]})
     assert f"INVALID_ARGUMENT: Name: {path}:record 0, {want}" in result.stderr
+
+
+def as_json(example):
+    """Our writer's input line for `example`, less features without a list."""
+    line = {}
+    for key, value in example.features.feature.items():
+        kind = value.WhichOneof("kind")
+        if kind == "float_list":
+            line[key] = {"float": [float(v) for v in value.float_list.value]}
+        elif kind == "int64_list":
+            line[key] = {"int64": list(value.int64_list.value)}
+        elif kind == "bytes_list":
+            line[key] = {"bytes": [v.hex() for v in value.bytes_list.value]}
+    return line
+
+
+@pytest.mark.parametrize("compression", ["", "GZIP"])
+def test_tensorflow_reads_what_we_write(tmp_path, test_bin_dir, compression):
+    rng = random.Random(7)
+    lines = [as_json(make_example(rng, i)) for i in range(30)]
+    path = tmp_path / "ours.tfrecord"
+    stdin = "".join(json.dumps(line) + "\n" for line in lines)
+    run([test_bin_dir / "example_driver", "write", path, compression or "NONE"], input=stdin)
+    records = [r.numpy() for r in tf.data.TFRecordDataset(str(path), compression_type=compression)]
+    assert len(records) == len(lines)
+    for record, line in zip(records, lines):
+        assert as_json(tf.train.Example.FromString(record)) == line
+    tf_spec = {k: theirs for k, (_, theirs) in SPEC.items()}
+    parsed = tf.io.parse_example(records, tf_spec)
+    for i, line in enumerate(lines):
+        assert parsed["f"][i].numpy().tolist() == line["f"]["float"]
+        assert parsed["i"][i].numpy() == (line["i"]["int64"][0] if "i" in line else -1)
+        assert parsed["vs"].values[parsed["vs"].indices[:, 0] == i].numpy().tolist() == [
+            bytes.fromhex(v) for v in line.get("vs", {"bytes": []})["bytes"]
+        ]

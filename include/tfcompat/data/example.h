@@ -112,10 +112,11 @@ class ExampleParser {
 // Int64List or BytesList.
 using FeatureValues = std::variant<std::vector<float>, std::vector<int64_t>, std::vector<std::string>>;
 
-// A serialized tf.train.Example holding `features`, byte for byte what
-// TF's protobuf serializer writes with deterministic=True (map entries in
-// key order, numeric lists packed): a TFRecord record that
-// tf.data.TFRecordDataset and tf.io.parse_example read.
+// A serialized tf.train.Example holding `features`: map entries in key
+// order, numeric lists packed, byte for byte what C++ protobuf writes with
+// deterministic serialization (Python's upb, which puts "ab" before "a",
+// orders keys that prefix one another differently; parsers take any
+// order). A TFRecord record that tf.data and tf.io.parse_example read.
 //   const std::string record = SerializeExample({{"age", std::vector<int64_t>{42}},
 //                                                {"tags", std::vector<std::string>{"a", "b"}}});
 [[nodiscard]] std::string SerializeExample(const std::map<std::string, FeatureValues>& features);
