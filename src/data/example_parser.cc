@@ -187,19 +187,20 @@ const char* ParseFeature(std::string_view feature, Kind* kind, std::string_view*
   return nullptr;
 }
 
-// A hash of a feature key from its length and its first and last (up to)
-// eight bytes, mixed with MurmurHash3's finalizer: keys are short, the
-// table holds a few dozen, and every record looks up each of its keys.
+// A hash of a feature key: its 8-byte words, then its last bytes, mixed
+// with MurmurHash3's finalizer. Keys are short, the table holds a few
+// dozen, and every record looks up each of its keys.
 uint64_t HashKey(std::string_view key) {
-  uint64_t head = 0, tail = 0;
-  if (key.size() >= 8) {
-    // Fixed-size copies: single loads.
-    std::memcpy(&head, key.data(), 8);
-    std::memcpy(&tail, key.data() + key.size() - 8, 8);
-  } else {
-    for (char c : key) head = head << 8 | static_cast<unsigned char>(c);
+  uint64_t h = static_cast<uint64_t>(key.size()) * 0x9e3779b97f4a7c15ull;
+  size_t i = 0;
+  for (; i + 8 <= key.size(); i += 8) {
+    uint64_t word;
+    std::memcpy(&word, key.data() + i, 8);  // a fixed-size copy: one load
+    h = std::rotl((h ^ word) * 0xff51afd7ed558ccdull, 31);
   }
-  uint64_t h = head ^ std::rotl(tail, 29) ^ (static_cast<uint64_t>(key.size()) << 56);
+  uint64_t tail = 0;
+  for (; i < key.size(); ++i) tail = tail << 8 | static_cast<unsigned char>(key[i]);
+  h ^= tail;
   h = (h ^ (h >> 33)) * 0xff51afd7ed558ccdull;
   h = (h ^ (h >> 33)) * 0xc4ceb9fe1a85ec53ull;
   return h ^ (h >> 33);

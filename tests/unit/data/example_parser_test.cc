@@ -164,6 +164,23 @@ BOOST_AUTO_TEST_CASE(AnEmptyPackedFieldHoldsNoValues) {
   BOOST_TEST(p.dense.at("none").shape() == TensorShape({1, 0}));
 }
 
+BOOST_AUTO_TEST_CASE(FindsEachOfManyKeysThatDifferOnlyInTheMiddle) {
+  ExampleSpec spec;
+  std::vector<std::pair<std::string, std::string>> features;
+  for (int64_t i = 0; i < 300; ++i) {
+    const std::string key = "category_feature_" + std::to_string(i) + "_embedding_bucket";
+    spec[key] = FixedLenFeature{.shape = {}, .dtype = DataType::kInt64};
+    features.emplace_back(key, Int64Feature({i}));
+  }
+  features.emplace_back("category_feature_300_embedding_bucket", Int64Feature({-1}));  // not in the spec
+  const ParsedFeatures p = Parse({Example(features)}, spec);
+  BOOST_REQUIRE(p.dense.size() == 300u);
+  for (int64_t i = 0; i < 300; ++i) {
+    BOOST_TEST(Flat<int64_t>(p.dense.at("category_feature_" + std::to_string(i) + "_embedding_bucket")) ==
+               std::vector<int64_t>{i});
+  }
+}
+
 BOOST_AUTO_TEST_CASE(TheLastEntryOfADuplicatedKeyWins) {
   // Two Example messages concatenated merge, as protobuf parsing does.
   const std::string record = Example({{"a", FloatFeature({1})}}) + Example({{"a", FloatFeature({2})}});
