@@ -416,9 +416,9 @@ Status CheckOovArguments(std::string_view column, int64_t num_oov_buckets, bool 
 
 }  // namespace
 
-StatusOr<CategoricalColumn> CategoricalColumn::VocabularyList(std::string key,
-                                                              const std::vector<std::string>& vocabulary,
-                                                              int64_t num_oov_buckets, int64_t default_value) {
+template <typename Key>
+StatusOr<CategoricalColumn> CategoricalColumn::FromVocabularyList(std::string key, const std::vector<Key>& vocabulary,
+                                                                  int64_t num_oov_buckets, int64_t default_value) {
   StatusOr<Vocabulary> vocab = Vocabulary::FromList(key, vocabulary);
   if (!vocab.ok()) return vocab.status();
   Status oov = CheckOovArguments(key, num_oov_buckets, default_value != -1);
@@ -428,16 +428,16 @@ StatusOr<CategoricalColumn> CategoricalColumn::VocabularyList(std::string key,
       Impl{key, key, num_buckets, VocabularySpec{std::move(*vocab), num_oov_buckets, default_value}}));
 }
 
+StatusOr<CategoricalColumn> CategoricalColumn::VocabularyList(std::string key,
+                                                              const std::vector<std::string>& vocabulary,
+                                                              int64_t num_oov_buckets, int64_t default_value) {
+  return FromVocabularyList(std::move(key), vocabulary, num_oov_buckets, default_value);
+}
+
 StatusOr<CategoricalColumn> CategoricalColumn::Int64VocabularyList(std::string key,
                                                                    const std::vector<int64_t>& vocabulary,
                                                                    int64_t num_oov_buckets, int64_t default_value) {
-  StatusOr<Vocabulary> vocab = Vocabulary::FromList(key, vocabulary);
-  if (!vocab.ok()) return vocab.status();
-  Status oov = CheckOovArguments(key, num_oov_buckets, default_value != -1);
-  if (!oov.ok()) return oov;
-  const int64_t num_buckets = vocab->size() + num_oov_buckets;
-  return CategoricalColumn(std::make_shared<const Impl>(
-      Impl{key, key, num_buckets, VocabularySpec{std::move(*vocab), num_oov_buckets, default_value}}));
+  return FromVocabularyList(std::move(key), vocabulary, num_oov_buckets, default_value);
 }
 
 StatusOr<CategoricalColumn> CategoricalColumn::VocabularyFile(std::string key, const std::string& path,

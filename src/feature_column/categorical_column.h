@@ -125,6 +125,10 @@ class CategoricalColumn {
  private:
   struct Impl;
   explicit CategoricalColumn(std::shared_ptr<const Impl> impl) : impl_(std::move(impl)) {}
+  // VocabularyList and Int64VocabularyList, for either key type.
+  template <typename Key>
+  static StatusOr<CategoricalColumn> FromVocabularyList(std::string key, const std::vector<Key>& vocabulary,
+                                                        int64_t num_oov_buckets, int64_t default_value);
 
   std::shared_ptr<const Impl> impl_;
 };

@@ -22,7 +22,7 @@
 #include <string>
 #include <vector>
 
-#include "driver_check.h"
+#include "driver_util.h"
 #include "tfcompat/data/csv_input.h"
 #include "tfcompat/model/trainer.h"
 #include "tfcompat/summary/summary_writer.h"

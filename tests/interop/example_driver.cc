@@ -19,7 +19,7 @@
 #include <string>
 #include <vector>
 
-#include "driver_check.h"
+#include "driver_util.h"
 #include "tfcompat/data/example_dataset.h"
 #include "tfcompat/io/record_writer.h"
 
@@ -29,17 +29,8 @@ using nlohmann::json;
 using tfcompat::DataType;
 using tfcompat::Tensor;
 using tfcompat::interop::Check;
+using tfcompat::interop::ToHex;
 namespace data = tfcompat::data;
-
-std::string ToHex(const std::string& bytes) {
-  static constexpr char kDigits[] = "0123456789abcdef";
-  std::string out;
-  for (unsigned char c : bytes) {
-    out += kDigits[c >> 4];
-    out += kDigits[c & 15];
-  }
-  return out;
-}
 
 Tensor DefaultTensor(DataType dtype, const tfcompat::TensorShape& shape, const json& values) {
   if (dtype == DataType::kString)

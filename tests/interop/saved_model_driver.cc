@@ -29,7 +29,7 @@
 #include <string_view>
 #include <vector>
 
-#include "driver_check.h"
+#include "driver_util.h"
 #include "tfcompat/data/csv_input.h"
 #include "tfcompat/estimator/estimator.h"
 

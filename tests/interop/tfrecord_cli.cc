@@ -9,20 +9,13 @@
 #include <iostream>
 #include <string>
 
+#include "driver_util.h"
 #include "tfcompat/io/record_reader.h"
 #include "tfcompat/io/record_writer.h"
 
 namespace {
 
-std::string ToHex(const std::string& bytes) {
-  static constexpr char kDigits[] = "0123456789abcdef";
-  std::string out;
-  for (unsigned char c : bytes) {
-    out += kDigits[c >> 4];
-    out += kDigits[c & 15];
-  }
-  return out;
-}
+using tfcompat::interop::ToHex;
 
 bool FromHex(const std::string& hex, std::string* bytes) {
   if (hex.size() % 2 != 0) return false;
