@@ -2,6 +2,7 @@
 #include "tfcompat/data/csv_columns.h"
 
 #include <algorithm>
+#include <cctype>
 #include <charconv>
 #include <cmath>
 #include <cstring>
@@ -82,8 +83,8 @@ bool IsDecimal(std::string_view s) {
   return i == s.size();
 }
 
-// TF's safe_strtof / safe_strtod (double-conversion allowing spaces around):
-// a decimal or inf/nan, optionally signed; out of range saturates to inf or
+// TF's safe_strtof / safe_strtod (double-conversion allowing spaces around
+// and hex integers): a decimal, a hex integer or inf/nan, optionally signed; out of range saturates to inf or
 // rounds to zero. float32 subnormals become zero, as TF's kernels run with
 // denormals flushed.
 template <typename T>
@@ -98,8 +99,14 @@ bool ParseReal(std::string_view field, T* value) {
   } else if (EqualsIgnoringCase(s, "nan")) {
     parsed = std::numeric_limits<T>::quiet_NaN();
   } else {
-    if (!IsDecimal(s)) return false;
-    const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), parsed, std::chars_format::general);
+    // "0x" and hex digits: an integer, rounded to nearest even.
+    const bool hex =
+        s.size() > 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X') &&
+        std::all_of(s.begin() + 2, s.end(), [](char c) { return std::isxdigit(static_cast<unsigned char>(c)); });
+    if (hex) s.remove_prefix(2);
+    if (!hex && !IsDecimal(s)) return false;
+    const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), parsed,
+                                           hex ? std::chars_format::hex : std::chars_format::general);
     if (ec == std::errc::result_out_of_range) {
       parsed = IsHuge(s) ? std::numeric_limits<T>::infinity() : T{0};
     } else if (ec != std::errc() || end != s.data() + s.size()) {

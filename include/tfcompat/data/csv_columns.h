@@ -35,10 +35,11 @@
 //     na_value is missing: it takes its column's default, and a column
 //     without one (Required) fails;
 //   - int32/int64: optional '-', decimal digits, spaces around allowed,
-//     overflow fails. float/double: decimal with optional exponent, "inf"
-//     and "nan" in any case, optional sign, spaces around allowed, at most
-//     31 characters in all (as TF's parser); out of range is +-inf or +-0,
-//     and float32 subnormals are flushed to zero as TF's kernels do.
+//     overflow fails. float/double: decimal with optional exponent, a hex
+//     integer ("0x1A", rounded to nearest even), "inf" and "nan" in any
+//     case, optional sign, spaces around allowed, at most 31 characters in
+//     all (as TF's parser); out of range is +-inf or +-0, and float32
+//     subnormals are flushed to zero as TF's kernels do.
 //
 // Errors are InvalidArgument with TF's own wording after the file, the
 // 1-based line where the record starts and, for a field, the 1-based column

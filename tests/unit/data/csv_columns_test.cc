@@ -124,8 +124,12 @@ BOOST_AUTO_TEST_CASE(NumbersFollowTfsParsers) {
   BOOST_TEST(OneDouble("4.9e-324").value() == std::numeric_limits<double>::denorm_min());
   BOOST_TEST(OneDouble("1e400").value() == std::numeric_limits<double>::infinity());
   BOOST_TEST(OneDouble("1.00000000000000000000000000000").value() == 1.0);  // 31 characters
-  for (const std::string bad :
-       {"1.000000000000000000000000000000", "Infinity", "0x1p3", "1e", ".", "nan(1)", "1d", "1 2", " ", "e5", "--1"}) {
+  // Hex integers, rounded to nearest even.
+  BOOST_TEST(OneFloat("-0X1a").value() == -26.0f);
+  BOOST_TEST(OneFloat("0x1000001").value() == 16777216.0f);
+  BOOST_TEST(OneDouble("0x1000001").value() == 16777217.0);
+  for (const std::string bad : {"1.000000000000000000000000000000", "Infinity", "0x1p3", "0x1.8", "0x", "00x1", "0xg",
+                                "1e", "1e+", ".", ".e5", "nan(1)", "1d", "1 2", " ", "e5", "--1", "- 1"}) {
     BOOST_TEST(!OneFloat(bad).ok(), bad);
     BOOST_TEST(!OneDouble(bad).ok(), bad);
   }
