@@ -18,7 +18,7 @@
 #include <string>
 #include <vector>
 
-#include "driver_check.h"
+#include "driver_util.h"
 #include "tfcompat/data/csv_columns.h"
 
 namespace {
@@ -27,17 +27,8 @@ using nlohmann::json;
 using tfcompat::DataType;
 using tfcompat::Tensor;
 using tfcompat::interop::Check;
+using tfcompat::interop::ToHex;
 namespace data = tfcompat::data;
-
-std::string ToHex(const std::string& bytes) {
-  static constexpr char kDigits[] = "0123456789abcdef";
-  std::string out;
-  for (unsigned char c : bytes) {
-    out += kDigits[c >> 4];
-    out += kDigits[c & 15];
-  }
-  return out;
-}
 
 data::CsvColumn Column(const json& j) {
   const DataType dtype = Check(tfcompat::DataTypeFromName(j.at("dtype").get<std::string>()), "dtype");
