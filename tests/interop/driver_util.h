@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // What the interop drivers share: how they give up (Check: a failed step
 // prints "<what>: <status>" on stderr and exits 2, which the Python tests
-// report with the output) and how they print bytes (ToHex).
+// report with the output) and how they pass bytes as text (ToHex, FromHex).
 #ifndef TFCOMPAT_TESTS_INTEROP_DRIVER_UTIL_H_
 #define TFCOMPAT_TESTS_INTEROP_DRIVER_UTIL_H_
 
@@ -41,6 +41,21 @@ inline std::string ToHex(std::string_view bytes) {
     out += kDigits[c & 15];
   }
   return out;
+}
+
+// The bytes of lowercase hex `hex` (as ToHex writes it) into *bytes; false
+// for an odd length or a character that is not a lowercase hex digit.
+inline bool FromHex(std::string_view hex, std::string* bytes) {
+  const auto nibble = [](char c) { return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1; };
+  if (hex.size() % 2 != 0) return false;
+  bytes->clear();
+  bytes->reserve(hex.size() / 2);
+  for (size_t i = 0; i < hex.size(); i += 2) {
+    const int high = nibble(hex[i]), low = nibble(hex[i + 1]);
+    if (high < 0 || low < 0) return false;
+    bytes->push_back(static_cast<char>(high * 16 + low));
+  }
+  return true;
 }
 
 }  // namespace tfcompat::interop

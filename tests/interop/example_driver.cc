@@ -29,6 +29,7 @@ using nlohmann::json;
 using tfcompat::DataType;
 using tfcompat::Tensor;
 using tfcompat::interop::Check;
+using tfcompat::interop::FromHex;
 using tfcompat::interop::ToHex;
 namespace data = tfcompat::data;
 
@@ -66,15 +67,6 @@ json Values(const Tensor& t) {
   }
   const auto v = t.flat<float>();
   return std::vector<float>(v.begin(), v.end());
-}
-
-bool FromHex(const std::string& hex, std::string* bytes) {
-  if (hex.size() % 2 != 0) return false;
-  auto nibble = [](char c) { return c <= '9' ? c - '0' : c - 'a' + 10; };
-  bytes->clear();
-  for (size_t i = 0; i < hex.size(); i += 2)
-    bytes->push_back(static_cast<char>(nibble(hex[i]) * 16 + nibble(hex[i + 1])));
-  return true;
 }
 
 int Write(const std::string& path, const std::string& compression) {

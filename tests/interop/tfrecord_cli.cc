@@ -15,16 +15,8 @@
 
 namespace {
 
+using tfcompat::interop::FromHex;
 using tfcompat::interop::ToHex;
-
-bool FromHex(const std::string& hex, std::string* bytes) {
-  if (hex.size() % 2 != 0) return false;
-  auto nibble = [](char c) { return c <= '9' ? c - '0' : c - 'a' + 10; };
-  bytes->clear();
-  for (size_t i = 0; i < hex.size(); i += 2)
-    bytes->push_back(static_cast<char>(nibble(hex[i]) * 16 + nibble(hex[i + 1])));
-  return true;
-}
 
 int Fail(const tfcompat::Status& s) {
   std::cerr << s << "\n";
