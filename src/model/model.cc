@@ -24,6 +24,14 @@
 #include "tfcompat/base/status_macros.h"
 
 namespace tfcompat::model {
+
+std::vector<OptimizerPart> Model::optimizer_parts() const {
+  // variables() is not const (a model hands out its store to be trained);
+  // counting the trainables changes nothing.
+  const size_t trainables = const_cast<Model*>(this)->variables().num_trainables();
+  return {OptimizerPart{0, trainables, std::string(optimizer_scope()), default_optimizer()}};
+}
+
 namespace {
 
 // What a canned model_fn summarises while training: the DNN its layers'

@@ -152,7 +152,9 @@ inline constexpr char kOnnxModelFileName[] = "model.onnx";
 
 struct EstimatorOptions {
   RunConfig config;
-  // Empty: the model's default optimizer.
+  // Empty: the model's default optimizer (one per part of a model with
+  // several, Model::optimizer_parts()). Set: the optimizer of a one-part
+  // model; Train() of a model with several parts fails with InvalidArgument.
   std::optional<model::OptimizerOptions> optimizer;
   // Empty: the graph holds the variables only.
   std::optional<GraphDescription> graph;

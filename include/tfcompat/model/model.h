@@ -149,6 +149,21 @@ class Model {
   // The optimizer to use when the caller names none.
   virtual const OptimizerOptions& default_optimizer() const = 0;
 
+  // The optimizers of the model (OptimizerPart, optimizer.h; TF1's wide & deep
+  // model trains its linear part with Ftrl, slots `linear/.../Ftrl`, and its
+  // DNN part with Adagrad, `dnn/.../Adagrad`): parts in order of their variables, which
+  // together cover every trainable once (Trainer::Create checks). A part's
+  // optimizer has slots for its variables only. Default: one part over every
+  // trainable, {optimizer_scope(), default_optimizer()}.
+  virtual std::vector<OptimizerPart> optimizer_parts() const;
+
+  // After ComputeGradients: the variables whose gradient is row-sparse, each
+  // with the sorted, unique rows (indices into the variable's first
+  // dimension) the batch touched; the other rows' gradients are zero, and the
+  // optimizers (but Adam, as TF1's) update only the touched rows, values and
+  // slots. Default: none (every gradient dense).
+  virtual std::span<const SparseRows> sparse_gradients() const { return {}; }
+
   // Forward and backward pass on a training batch: writes d(loss)/d(params)
   // into variables().gradients(). `seed` drives dropout.
   [[nodiscard]] virtual StatusOr<StepLoss> ComputeGradients(const data::Batch& batch, uint64_t seed) = 0;

@@ -11,12 +11,28 @@
 //                      centered: v/RMSProp_1 (mg), v/RMSProp_2 (mom)
 //   "Ftrl"             v/Ftrl (accumulator, 0.1), v/Ftrl_1 (linear)
 //
-// (v/ includes the variable's slot infix, see variables.h.) Each optimizer
-// updates the whole parameter block in one elementwise pass.
+// (v/ includes the variable's slot infix, see variables.h.) An optimizer is
+// created for one part of a model's trainables (OptimizerPart: all of them,
+// or e.g. the linear or the DNN half of a wide & deep model): it adds slots
+// for that part's variables only, its scalars under the part's scope, and
+// updates that part only.
+//
+// Sparse gradients (SparseRows, TF's IndexedSlices): the update runs on the
+// touched rows only, values and slots (TF1's _apply_sparse), except Adam,
+// whose TF1 _apply_sparse decays m and v of every row and updates every row,
+// so Adam stays dense. For Momentum and RMSProp this differs from a dense
+// update with zero gradient rows (those would decay their accumulators and
+// move); for SGD, Adagrad and Ftrl the numbers are the same (bit for bit with
+// the AVX2/AVX-512 Adagrad kernels; Ftrl provided an untouched variable holds
+// what its linear slot implies, as a zero-initialised one does), only faster
+// for big tables. Runs of consecutive updated elements go through the same
+// vectorised elementwise pass as a dense block.
 #ifndef TFCOMPAT_MODEL_OPTIMIZER_H_
 #define TFCOMPAT_MODEL_OPTIMIZER_H_
 
+#include <cstddef>
 #include <memory>
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -35,16 +51,34 @@ struct OptimizerOptions {
   bool centered = false;  // RMSProp
 };
 
+// One optimizer's share of a model's trainable variables (Model::optimizer_parts()).
+struct OptimizerPart {
+  // Trainables [first_variable, end_variable), in the order AddTrainable added them.
+  size_t first_variable = 0;
+  size_t end_variable = 0;
+  std::string scope;  // prefix of this optimizer's non-slot scalars ("dnn/head/")
+  OptimizerOptions default_optimizer;
+};
+
 class Optimizer {
  public:
   virtual ~Optimizer() = default;
 
-  // Adds this optimizer's slots and scalars to `store` (after every
-  // trainable variable). `scope` prefixes the non-slot scalars.
-  [[nodiscard]] virtual Status CreateSlots(VariableStore* store, std::string_view scope) = 0;
+  // Adds this optimizer's slots for the part's trainables and its scalars
+  // (prefixed by part.scope) to `store`, after every trainable variable, and
+  // makes the part the one Apply() updates. Once per optimizer:
+  // FailedPrecondition the second time; InvalidArgument for an empty range
+  // or one past the store's trainables, or a name already taken.
+  [[nodiscard]] virtual Status CreateSlots(VariableStore* store, const OptimizerPart& part) = 0;
+  // The same for one part over every trainable, scalars prefixed by `scope`.
+  [[nodiscard]] Status CreateSlots(VariableStore* store, std::string_view scope);
 
-  // One update of store->params() from store->gradients().
-  virtual void Apply(VariableStore* store) = 0;
+  // One update of the part's store->params() from store->gradients(): dense
+  // variables entirely, each variable of `sparse` on its rows only (Adam:
+  // entirely). `store` is the one given to CreateSlots. InvalidArgument,
+  // nothing updated, when store->CheckSparseRows(sparse) fails;
+  // FailedPrecondition before CreateSlots.
+  [[nodiscard]] virtual Status Apply(VariableStore* store, std::span<const SparseRows> sparse) = 0;
 };
 
 // InvalidArgument for an unknown name or a non-positive learning rate.

@@ -32,6 +32,7 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <vector>
 
 #include "tfcompat/base/status.h"
 #include "tfcompat/data/dataset.h"
@@ -78,15 +79,20 @@ struct TrainSteps {
 
 class Trainer {
  public:
-  // Uses the model's default optimizer when `optimizer` is null; creates the
-  // optimizer's slots in the model's variables.
+  // With a null `optimizer`, one optimizer per part of the model
+  // (Model::optimizer_parts()) from the part's default_optimizer; otherwise
+  // `optimizer` for a one-part model, and InvalidArgument for a model of
+  // several parts, which carry their own optimizers. Creates the optimizers'
+  // slots in the model's variables. InvalidArgument when the parts do not
+  // cover every trainable once, in order.
   [[nodiscard]] static StatusOr<std::unique_ptr<Trainer>> Create(std::unique_ptr<Model> model,
                                                                  std::unique_ptr<Optimizer> optimizer, uint64_t seed);
 
   // Trains until the step count is reached, a hook requests a stop, or the
   // input ends (OutOfRange from the source). InvalidArgument with TF's
   // messages for bad step counts; "NaN loss during training." when the
-  // loss is not finite (TF's NanTensorHook).
+  // loss is not finite (TF's NanTensorHook); the optimizers' InvalidArgument
+  // for bad Model::sparse_gradients() (no variable updated).
   [[nodiscard]] Status Train(data::BatchSource* input, const TrainSteps& steps, std::span<TrainHook* const> hooks);
 
   // EvaluateModel() of the trained model.
@@ -103,11 +109,11 @@ class Trainer {
   int64_t global_step() { return model_->variables().global_step(); }
 
  private:
-  Trainer(std::unique_ptr<Model> model, std::unique_ptr<Optimizer> optimizer, uint64_t seed)
-      : model_(std::move(model)), optimizer_(std::move(optimizer)), seed_(seed) {}
+  Trainer(std::unique_ptr<Model> model, std::vector<std::unique_ptr<Optimizer>> optimizers, uint64_t seed)
+      : model_(std::move(model)), optimizers_(std::move(optimizers)), seed_(seed) {}
 
   std::unique_ptr<Model> model_;
-  std::unique_ptr<Optimizer> optimizer_;
+  std::vector<std::unique_ptr<Optimizer>> optimizers_;  // one per part
   uint64_t seed_;
   data::Batch batch_;
 };

@@ -5,9 +5,11 @@
 // loop over (name, shape, values) and an optimizer update is one loop over a
 // block):
 //
-//   params   [ dnn/hiddenlayer_0/kernel | dnn/hiddenlayer_0/bias | ... ]   trainable
+//   params   [ linear/.../weights | linear/.../bias_weights | dnn/hiddenlayer_0/kernel | ... ]  trainable
 //   grads    [ same layout as params ]                                      not a variable
-//   slot "Adagrad"
+//   slot "Ftrl" over trainables [0, 2)
+//            [ linear/.../weights/part_0/Ftrl | .../bias_weights/part_0/Ftrl ]
+//   slot "Adagrad" over trainables [2, n)
 //            [ dnn/hiddenlayer_0/kernel/t_0/Adagrad | .../bias/t_0/Adagrad | ... ]
 //   scalars  dnn/head/beta1_power, ...                                      float, non-slot
 //   global_step                                                             int64 scalar
@@ -16,7 +18,10 @@
 // tensor in a checkpoint: a dense kernel of shape [in, out] holds the weight
 // from input i to output j at i * out + j.
 //
-// An optimizer slot is a whole block mirroring the parameter block; the slot
+// An optimizer slot is a block mirroring the part of the parameter block that
+// a contiguous range of trainables occupies (all of them, or one optimizer's
+// share of a model, see OptimizerPart in model.h): element k of the slot
+// block belongs to params()[trainables_range(first, end).offset + k]. The slot
 // of a trainable variable `v` is named `v + "/" + slot_infix(v) + slot_name`
 // (TF1's canned estimators create their variables partitioned, which makes
 // the checkpoint names `.../kernel/t_0/Adagrad` for the DNN and
@@ -72,6 +77,21 @@ struct AlignedAllocator {
 };
 using AlignedFloats = std::vector<float, AlignedAllocator<float>>;
 
+// Elements [offset, offset + size) of params() (and gradients()).
+struct ElementRange {
+  size_t offset = 0;
+  size_t size = 0;
+};
+
+// A row-sparse gradient (TF's IndexedSlices): of trainable `variable`
+// (its index in AddTrainable order), only `rows` (indices into the first
+// dimension, sorted, unique) may be non-zero. A row of a variable of shape
+// [d0, d1, ...] is the d1 * ... elements at offset + row * row width.
+struct SparseRows {
+  size_t variable = 0;
+  std::vector<int64_t> rows;
+};
+
 // One variable as a checkpoint sees it. `values` views the store's memory.
 struct VariableRef {
   std::string_view name;
@@ -95,9 +115,16 @@ class VariableStore {
   [[nodiscard]] StatusOr<size_t> AddTrainable(std::string_view name, std::vector<int64_t> shape,
                                               std::string_view slot_infix = {});
 
-  // Adds an optimizer slot block named `slot_name` ("Adagrad", "Adam_1"),
-  // every element set to `initial_value`, and returns its id for slot().
+  // Adds an optimizer slot block named `slot_name` ("Adagrad", "Adam_1") for
+  // every trainable, each element set to `initial_value`, and returns its id
+  // for slot().
   [[nodiscard]] StatusOr<int> AddSlot(std::string_view slot_name, float initial_value);
+  // The same for trainables [first_variable, end_variable) only: slot(id)
+  // then covers trainables_range(first_variable, end_variable). Two blocks
+  // may share a slot name when their ranges do not overlap. InvalidArgument
+  // for an empty range or one past the last trainable, or a taken name.
+  [[nodiscard]] StatusOr<int> AddSlot(std::string_view slot_name, float initial_value, size_t first_variable,
+                                      size_t end_variable);
 
   // Adds a float scalar that belongs to no trainable variable (Adam's
   // `beta1_power`) and returns its id for scalar().
@@ -115,6 +142,20 @@ class VariableStore {
 
   // Number of float elements in params().
   size_t num_params() const { return params_.size(); }
+
+  size_t num_trainables() const { return trainables_.size(); }
+  // Where trainable i (in AddTrainable order, i < num_trainables()) lies in params().
+  ElementRange trainable_range(size_t i) const { return {trainables_[i].offset, trainables_[i].size}; }
+  // Where trainables [first, end) lie in params(); first <= end <= num_trainables().
+  ElementRange trainables_range(size_t first, size_t end) const;
+  // Elements per row of trainable i: the product of its dimensions after the
+  // first (1 for a vector or a scalar).
+  size_t row_width(size_t i) const;
+
+  // OK when every entry names a trainable (once) and its rows are sorted,
+  // unique and within its first dimension; otherwise InvalidArgument naming
+  // the variable and the offending row. Optimizers check before updating.
+  [[nodiscard]] Status CheckSparseRows(std::span<const SparseRows> sparse) const;
 
   // Every variable (trainable, slots, scalars, global_step), sorted by name
   // as a checkpoint lists them.
@@ -135,7 +176,8 @@ class VariableStore {
   };
   struct Slot {
     std::string slot_name;
-    std::vector<std::string> variable_names;  // one per trainable, same order
+    size_t first_variable;
+    std::vector<std::string> variable_names;  // one per trainable of the range, same order
     AlignedFloats values;
   };
   struct Scalar {

@@ -4,25 +4,32 @@
 //   var   -= lr * grad / sqrt(accum)
 // Slot "Adagrad" = accum, starting at initial_accumulator_value.
 #include "kernels/elementwise.h"
+#include "model/optimizers/part_optimizer.h"
 #include "tfcompat/base/status_macros.h"
-#include "tfcompat/model/optimizer.h"
 
 namespace tfcompat::model {
 namespace {
 
-class Adagrad final : public Optimizer {
+using optimizers_internal::PartUpdate;
+using optimizers_internal::Run;
+
+class Adagrad final : public optimizers_internal::PartOptimizer {
  public:
   Adagrad(float learning_rate, float initial_accumulator_value)
-      : lr_(learning_rate), initial_accumulator_(initial_accumulator_value) {}
+      : PartOptimizer(/*row_updates=*/true), lr_(learning_rate), initial_accumulator_(initial_accumulator_value) {}
 
-  Status CreateSlots(VariableStore* store, std::string_view) override {
-    TFCOMPAT_ASSIGN_OR_RETURN(accum_slot_, store->AddSlot("Adagrad", initial_accumulator_));
+  Status AddSlots(VariableStore* store, const OptimizerPart& part) override {
+    TFCOMPAT_ASSIGN_OR_RETURN(accum_slot_,
+                              store->AddSlot("Adagrad", initial_accumulator_, part.first_variable, part.end_variable));
     return OkStatus();
   }
 
-  void Apply(VariableStore* store) override {
-    const std::span<float> vars = store->params();
-    kernels::AdagradUpdate(vars.size(), store->gradients().data(), store->slot(accum_slot_).data(), vars.data(), lr_);
+  void Update(VariableStore* store, const PartUpdate& update) override {
+    float* const accum = store->slot(accum_slot_).data();
+    for (const Run& run : update.runs) {
+      kernels::AdagradUpdate(run.size, update.grads.data() + run.begin, accum + run.begin,
+                             update.vars.data() + run.begin, lr_);
+    }
   }
 
  private:

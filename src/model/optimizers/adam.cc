@@ -12,41 +12,43 @@
 
 #include "kernels/eigen_types.h"
 #include "kernels/pieces.h"
+#include "model/optimizers/part_optimizer.h"
 #include "tfcompat/base/status_macros.h"
-#include "tfcompat/model/optimizer.h"
 
 namespace tfcompat::model {
 namespace {
 
-using kernels::ForEachPiece;
 using kernels::Piece;
+using optimizers_internal::ForEachRunPiece;
+using optimizers_internal::PartUpdate;
 
-class Adam final : public Optimizer {
+// Dense also for sparse gradients: TF1's _apply_sparse_shared decays m and
+// v of every row and updates every row.
+class Adam final : public optimizers_internal::PartOptimizer {
  public:
   Adam(float learning_rate, float beta1, float beta2, float epsilon)
-      : lr_(learning_rate), beta1_(beta1), beta2_(beta2), epsilon_(epsilon) {}
+      : PartOptimizer(/*row_updates=*/false), lr_(learning_rate), beta1_(beta1), beta2_(beta2), epsilon_(epsilon) {}
 
-  Status CreateSlots(VariableStore* store, std::string_view scope) override {
-    TFCOMPAT_ASSIGN_OR_RETURN(m_slot_, store->AddSlot("Adam", 0.0f));
-    TFCOMPAT_ASSIGN_OR_RETURN(v_slot_, store->AddSlot("Adam_1", 0.0f));
-    TFCOMPAT_ASSIGN_OR_RETURN(beta1_power_, store->AddScalar(std::string(scope) + "beta1_power", beta1_));
-    TFCOMPAT_ASSIGN_OR_RETURN(beta2_power_, store->AddScalar(std::string(scope) + "beta2_power", beta2_));
+  Status AddSlots(VariableStore* store, const OptimizerPart& part) override {
+    TFCOMPAT_ASSIGN_OR_RETURN(m_slot_, store->AddSlot("Adam", 0.0f, part.first_variable, part.end_variable));
+    TFCOMPAT_ASSIGN_OR_RETURN(v_slot_, store->AddSlot("Adam_1", 0.0f, part.first_variable, part.end_variable));
+    TFCOMPAT_ASSIGN_OR_RETURN(beta1_power_, store->AddScalar(part.scope + "beta1_power", beta1_));
+    TFCOMPAT_ASSIGN_OR_RETURN(beta2_power_, store->AddScalar(part.scope + "beta2_power", beta2_));
     return OkStatus();
   }
 
-  void Apply(VariableStore* store) override {
+  void Update(VariableStore* store, const PartUpdate& update) override {
     float& beta1_power = store->scalar(beta1_power_);
     float& beta2_power = store->scalar(beta2_power_);
     const float lr_t = lr_ * std::sqrt(1.0f - beta2_power) / (1.0f - beta1_power);
-    const std::span<const float> grads = store->gradients();
-    const std::span<float> ms = store->slot(m_slot_), vs = store->slot(v_slot_), vars = store->params();
-    ForEachPiece(vars.size(), [&](const Piece& piece) {
-      const ConstMapArray grad = piece(grads);
+    const std::span<float> ms = store->slot(m_slot_), vs = store->slot(v_slot_);
+    ForEachRunPiece(update.runs, [&](const Piece& piece) {
+      const ConstMapArray grad = piece(update.grads);
       MapArray m = piece(ms);
       MapArray v = piece(vs);
       m += (grad - m) * (1.0f - beta1_);
       v += (grad.square() - v) * (1.0f - beta2_);
-      piece(vars) -= lr_t * m / (v.sqrt() + epsilon_);
+      piece(update.vars) -= lr_t * m / (v.sqrt() + epsilon_);
     });
     beta1_power *= beta1_;
     beta2_power *= beta2_;

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // tf.compat.v1.train.FtrlOptimizer (TF's ApplyFtrl kernel, l2_shrinkage 0):
-//   p         = -learning_rate_power            (0.5 by default)
+//   p         = -learning_rate_power            (0.5 by default: sqrt, as TF)
 //   new_accum = accum + grad^2
 //   linear   += grad - (new_accum^p - accum^p) / lr * var
 //   quadratic = new_accum^p / lr + 2 * l2
@@ -9,43 +9,44 @@
 // Slots "Ftrl" = accum (initial_accumulator_value) and "Ftrl_1" = linear (zeros).
 #include "kernels/eigen_types.h"
 #include "kernels/pieces.h"
+#include "model/optimizers/part_optimizer.h"
 #include "tfcompat/base/status_macros.h"
-#include "tfcompat/model/optimizer.h"
 
 namespace tfcompat::model {
 namespace {
 
-using kernels::ForEachPiece;
 using kernels::Piece;
 using kernels::PieceArray;
+using optimizers_internal::ForEachRunPiece;
+using optimizers_internal::PartUpdate;
 
-class Ftrl final : public Optimizer {
+class Ftrl final : public optimizers_internal::PartOptimizer {
  public:
   Ftrl(float learning_rate, float learning_rate_power, float initial_accumulator_value, float l1, float l2)
-      : lr_(learning_rate),
+      : PartOptimizer(/*row_updates=*/true),
+        lr_(learning_rate),
         power_(-learning_rate_power),
         initial_accumulator_(initial_accumulator_value),
         l1_(l1),
         l2_(l2) {}
 
-  Status CreateSlots(VariableStore* store, std::string_view) override {
-    TFCOMPAT_ASSIGN_OR_RETURN(accum_slot_, store->AddSlot("Ftrl", initial_accumulator_));
-    TFCOMPAT_ASSIGN_OR_RETURN(linear_slot_, store->AddSlot("Ftrl_1", 0.0f));
+  Status AddSlots(VariableStore* store, const OptimizerPart& part) override {
+    TFCOMPAT_ASSIGN_OR_RETURN(accum_slot_,
+                              store->AddSlot("Ftrl", initial_accumulator_, part.first_variable, part.end_variable));
+    TFCOMPAT_ASSIGN_OR_RETURN(linear_slot_, store->AddSlot("Ftrl_1", 0.0f, part.first_variable, part.end_variable));
     return OkStatus();
   }
 
-  void Apply(VariableStore* store) override {
-    const std::span<const float> grads = store->gradients();
-    const std::span<float> accums = store->slot(accum_slot_), linears = store->slot(linear_slot_),
-                           vars = store->params();
-    ForEachPiece(vars.size(), [&](const Piece& piece) {
-      const ConstMapArray grad = piece(grads);
+  void Update(VariableStore* store, const PartUpdate& update) override {
+    const std::span<float> accums = store->slot(accum_slot_), linears = store->slot(linear_slot_);
+    ForEachRunPiece(update.runs, [&](const Piece& piece) {
+      const ConstMapArray grad = piece(update.grads);
       MapArray accum = piece(accums);
       MapArray linear = piece(linears);
-      MapArray var = piece(vars);
+      MapArray var = piece(update.vars);
       const PieceArray new_accum = accum + grad.square();
-      const PieceArray new_accum_pow = new_accum.pow(power_);
-      linear += grad - (new_accum_pow - accum.pow(power_)) / lr_ * var;
+      const PieceArray new_accum_pow = Power(new_accum);
+      linear += grad - (new_accum_pow - Power(accum)) / lr_ * var;
       const PieceArray quadratic = new_accum_pow / lr_ + 2.0f * l2_;
       var = (linear.abs() > l1_).select((linear.max(-l1_).min(l1_) - linear) / quadratic, 0.0f);
       accum = new_accum;
@@ -53,6 +54,15 @@ class Ftrl final : public Optimizer {
   }
 
  private:
+  // x^p. For TF1's default p = 0.5, sqrt, as TF's kernel: rounded exactly,
+  // so an element gets the same bits in a vector as in a scalar pass, and a
+  // sparse update of its row the same as a dense one.
+  template <typename Array>
+  PieceArray Power(const Array& x) const {
+    if (power_ == 0.5f) return x.sqrt();
+    return x.pow(power_);
+  }
+
   float lr_, power_, initial_accumulator_, l1_, l2_;
   int accum_slot_ = -1, linear_slot_ = -1;
 };

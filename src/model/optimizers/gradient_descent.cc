@@ -1,19 +1,24 @@
 // SPDX-License-Identifier: Apache-2.0
 // tf.compat.v1.train.GradientDescentOptimizer: var -= lr * grad. No slots.
 #include "kernels/eigen_types.h"
-#include "tfcompat/model/optimizer.h"
+#include "model/optimizers/part_optimizer.h"
 
 namespace tfcompat::model {
 namespace {
 
-class GradientDescent final : public Optimizer {
+using optimizers_internal::PartUpdate;
+using optimizers_internal::Run;
+
+class GradientDescent final : public optimizers_internal::PartOptimizer {
  public:
-  explicit GradientDescent(float learning_rate) : lr_(learning_rate) {}
+  explicit GradientDescent(float learning_rate) : PartOptimizer(/*row_updates=*/true), lr_(learning_rate) {}
 
-  Status CreateSlots(VariableStore*, std::string_view) override { return OkStatus(); }
+  Status AddSlots(VariableStore*, const OptimizerPart&) override { return OkStatus(); }
 
-  void Apply(VariableStore* store) override {
-    ViewArray(store->params()) -= lr_ * ViewArray(std::span<const float>(store->gradients()));
+  void Update(VariableStore*, const PartUpdate& update) override {
+    for (const Run& run : update.runs) {
+      ViewArray(update.vars.subspan(run.begin, run.size)) -= lr_ * ViewArray(update.grads.subspan(run.begin, run.size));
+    }
   }
 
  private:

@@ -6,32 +6,32 @@
 // Slot "Momentum" = accum, starting at zero.
 #include "kernels/eigen_types.h"
 #include "kernels/pieces.h"
+#include "model/optimizers/part_optimizer.h"
 #include "tfcompat/base/status_macros.h"
-#include "tfcompat/model/optimizer.h"
 
 namespace tfcompat::model {
 namespace {
 
-using kernels::ForEachPiece;
 using kernels::Piece;
+using optimizers_internal::ForEachRunPiece;
+using optimizers_internal::PartUpdate;
 
-class Momentum final : public Optimizer {
+class Momentum final : public optimizers_internal::PartOptimizer {
  public:
   Momentum(float learning_rate, float momentum, bool use_nesterov)
-      : lr_(learning_rate), momentum_(momentum), use_nesterov_(use_nesterov) {}
+      : PartOptimizer(/*row_updates=*/true), lr_(learning_rate), momentum_(momentum), use_nesterov_(use_nesterov) {}
 
-  Status CreateSlots(VariableStore* store, std::string_view) override {
-    TFCOMPAT_ASSIGN_OR_RETURN(accum_slot_, store->AddSlot("Momentum", 0.0f));
+  Status AddSlots(VariableStore* store, const OptimizerPart& part) override {
+    TFCOMPAT_ASSIGN_OR_RETURN(accum_slot_, store->AddSlot("Momentum", 0.0f, part.first_variable, part.end_variable));
     return OkStatus();
   }
 
-  void Apply(VariableStore* store) override {
-    const std::span<const float> grads = store->gradients();
-    const std::span<float> accums = store->slot(accum_slot_), vars = store->params();
-    ForEachPiece(vars.size(), [&](const Piece& piece) {
-      const ConstMapArray grad = piece(grads);
+  void Update(VariableStore* store, const PartUpdate& update) override {
+    const std::span<float> accums = store->slot(accum_slot_);
+    ForEachRunPiece(update.runs, [&](const Piece& piece) {
+      const ConstMapArray grad = piece(update.grads);
       MapArray accum = piece(accums);
-      MapArray var = piece(vars);
+      MapArray var = piece(update.vars);
       accum = accum * momentum_ + grad;
       if (use_nesterov_) {
         var -= grad * lr_ + accum * (momentum_ * lr_);

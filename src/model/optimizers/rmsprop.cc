@@ -9,35 +9,41 @@
 // when centered, then momentum ("RMSProp_1", or "RMSProp_2" when centered).
 #include "kernels/eigen_types.h"
 #include "kernels/pieces.h"
+#include "model/optimizers/part_optimizer.h"
 #include "tfcompat/base/status_macros.h"
-#include "tfcompat/model/optimizer.h"
 
 namespace tfcompat::model {
 namespace {
 
-using kernels::ForEachPiece;
 using kernels::Piece;
+using optimizers_internal::ForEachRunPiece;
+using optimizers_internal::PartUpdate;
 
-class RMSProp final : public Optimizer {
+class RMSProp final : public optimizers_internal::PartOptimizer {
  public:
   RMSProp(float learning_rate, float decay, float momentum, float epsilon, bool centered)
-      : lr_(learning_rate), decay_(decay), momentum_(momentum), epsilon_(epsilon), centered_(centered) {}
+      : PartOptimizer(/*row_updates=*/true),
+        lr_(learning_rate),
+        decay_(decay),
+        momentum_(momentum),
+        epsilon_(epsilon),
+        centered_(centered) {}
 
-  Status CreateSlots(VariableStore* store, std::string_view) override {
-    TFCOMPAT_ASSIGN_OR_RETURN(ms_slot_, store->AddSlot("RMSProp", 1.0f));
+  Status AddSlots(VariableStore* store, const OptimizerPart& part) override {
+    const size_t first = part.first_variable, end = part.end_variable;
+    TFCOMPAT_ASSIGN_OR_RETURN(ms_slot_, store->AddSlot("RMSProp", 1.0f, first, end));
     if (centered_) {
-      TFCOMPAT_ASSIGN_OR_RETURN(mg_slot_, store->AddSlot("RMSProp_1", 0.0f));
+      TFCOMPAT_ASSIGN_OR_RETURN(mg_slot_, store->AddSlot("RMSProp_1", 0.0f, first, end));
     }
-    TFCOMPAT_ASSIGN_OR_RETURN(mom_slot_, store->AddSlot(centered_ ? "RMSProp_2" : "RMSProp_1", 0.0f));
+    TFCOMPAT_ASSIGN_OR_RETURN(mom_slot_, store->AddSlot(centered_ ? "RMSProp_2" : "RMSProp_1", 0.0f, first, end));
     return OkStatus();
   }
 
-  void Apply(VariableStore* store) override {
-    const std::span<const float> grads = store->gradients();
-    const std::span<float> mss = store->slot(ms_slot_), moms = store->slot(mom_slot_), vars = store->params();
+  void Update(VariableStore* store, const PartUpdate& update) override {
+    const std::span<float> mss = store->slot(ms_slot_), moms = store->slot(mom_slot_);
     const std::span<float> mgs = centered_ ? store->slot(mg_slot_) : std::span<float>();
-    ForEachPiece(vars.size(), [&](const Piece& piece) {
-      const ConstMapArray grad = piece(grads);
+    ForEachRunPiece(update.runs, [&](const Piece& piece) {
+      const ConstMapArray grad = piece(update.grads);
       MapArray ms = piece(mss);
       MapArray mom = piece(moms);
       ms += (grad.square() - ms) * (1.0f - decay_);
@@ -48,7 +54,7 @@ class RMSProp final : public Optimizer {
       } else {
         mom = mom * momentum_ + lr_ * grad * (ms + epsilon_).rsqrt();
       }
-      piece(vars) -= mom;
+      piece(update.vars) -= mom;
     });
   }
 

@@ -22,7 +22,7 @@ struct OneVariable {
     store.gradients()[1] = -1.0f;
   }
   std::vector<float> Step(Optimizer& optimizer) {
-    optimizer.Apply(&store);
+    BOOST_REQUIRE(optimizer.Apply(&store, {}).ok());
     return {store.params()[0], store.params()[1]};
   }
   std::vector<std::string> Names() {
@@ -142,8 +142,8 @@ BOOST_AUTO_TEST_CASE(EveryElementOfALargeBlockUpdatedOnce) {
     BOOST_REQUIRE(optimizer->CreateSlots(&store, "").ok());
     for (float& x : store.params()) x = 1.0f;
     for (float& g : store.gradients()) g = 0.5f;
-    optimizer->Apply(&store);
-    optimizer->Apply(&store);
+    BOOST_REQUIRE(optimizer->Apply(&store, {}).ok());
+    BOOST_REQUIRE(optimizer->Apply(&store, {}).ok());
     for (const VariableRef& ref : store.List()) {
       const auto* values = std::get_if<std::span<float>>(&ref.values);
       if (values == nullptr || values->size() < 2) continue;  // global_step, Adam's beta powers
