@@ -7,6 +7,8 @@
 //   var       = |linear| > l1 ? (clip(linear, -l1, l1) - linear) / quadratic : 0
 //   accum     = new_accum
 // Slots "Ftrl" = accum (initial_accumulator_value) and "Ftrl_1" = linear (zeros).
+#include <cmath>
+
 #include "kernels/eigen_types.h"
 #include "kernels/pieces.h"
 #include "model/optimizers/part_optimizer.h"
@@ -54,12 +56,14 @@ class Ftrl final : public optimizers_internal::PartOptimizer {
   }
 
  private:
-  // x^p. For TF1's default p = 0.5, sqrt, as TF's kernel: rounded exactly,
-  // so an element gets the same bits in a vector as in a scalar pass, and a
-  // sparse update of its row the same as a dense one.
+  // x^p. For TF1's default p = 0.5, sqrt, as TF's kernel, and std::sqrt's,
+  // rounded exactly (Eigen's vectorised sqrt is an estimate refined by a
+  // Newton step, while its scalar one is exact): an element then gets the
+  // same bits whether Eigen takes it in a vector or alone, and a sparse
+  // update of its row the same as a dense one.
   template <typename Array>
   PieceArray Power(const Array& x) const {
-    if (power_ == 0.5f) return x.sqrt();
+    if (power_ == 0.5f) return x.unaryExpr([](float v) { return std::sqrt(v); });
     return x.pow(power_);
   }
 
