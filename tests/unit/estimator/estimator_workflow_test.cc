@@ -22,6 +22,7 @@
 #include "util/iris.h"
 #include "util/temp_dir.h"
 #include "util/text.h"
+#include "util/two_part_model.h"
 
 namespace tfcompat::estimator {
 namespace {
@@ -57,6 +58,7 @@ namespace fs = boost::filesystem;
 using testing::Contains;
 using testing::ReadAll;
 using testing::TempDir;
+using testing::TwoPartModel;
 
 InputFn Batches(const std::string& file, int64_t num_epochs) {
   return DatasetInputFn(testing::ReadIris(file), {.batch_size = 32, .seed = 7, .num_epochs = num_epochs});
@@ -584,6 +586,42 @@ BOOST_FIXTURE_TEST_CASE(SavingDictPrintsNumbersAsNumpy, Fixture) {
   BOOST_TEST(Logged("Saving dict for global step 0: a_whole = 1.0, b_tiny = 1.5e-05, c_large = 123456790.0, "
                     "d_tenth = 0.1, e_zero = 0.0, f_huge = 2.5e+20, global_step = 0"),
              log.back());
+}
+
+// A model of two optimizer parts (wide & deep's Ftrl and Adagrad) saves and
+// restores both parts' slots; its untouched sparse rows stay at their start.
+BOOST_FIXTURE_TEST_CASE(TwoPartModelCheckpointsEachPartsSlotsAndResumes, Fixture) {
+  EstimatorOptions options;
+  options.config.model_dir = dir.file("model");
+  options.log = [this](const std::string& line) { log.push_back(line); };
+  const auto model_fn = [](uint64_t) { return StatusOr<std::unique_ptr<Model>>(std::make_unique<TwoPartModel>()); };
+  auto estimator = Estimator::Create(model_fn, options).value();
+  BOOST_REQUIRE(estimator->Train(Batches("iris_training.csv", 0), TrainSteps::Steps(2)).ok());
+  BOOST_REQUIRE(estimator->Train(Batches("iris_training.csv", 0), TrainSteps::Steps(1)).ok());
+  BOOST_TEST(GlobalStep(*estimator) == 3);
+  const std::vector<std::string> names = estimator->GetVariableNames().value();
+  for (const char* name : {"linear/linear_model/island/weights/part_0/Ftrl_1",
+                           "linear/linear_model/bias_weights/part_0/Ftrl", "dnn/hiddenlayer_0/kernel/t_0/Adagrad"}) {
+    BOOST_TEST((std::find(names.begin(), names.end(), name) != names.end()), name);
+  }
+  BOOST_TEST((std::find(names.begin(), names.end(), "dnn/hiddenlayer_0/kernel/t_0/Ftrl") == names.end()));
+  const Tensor accum = estimator->GetVariableValue("linear/linear_model/island/weights/part_0/Ftrl").value();
+  // Rows 1 and 3 took three gradients of 0.5; the others none.
+  BOOST_TEST(std::vector<float>(accum.flat<float>().begin(), accum.flat<float>().end()) ==
+                 std::vector<float>({0.1f, 0.85f, 0.1f, 0.85f, 0.1f}),
+             boost::test_tools::tolerance(1e-6f) << boost::test_tools::per_element());
+}
+
+BOOST_FIXTURE_TEST_CASE(OptimizerOptionOfATwoPartModelFailsTrainWithInvalidArgument, Fixture) {
+  EstimatorOptions options;
+  options.config.model_dir = dir.file("model");
+  options.optimizer = OptimizerOptions{"Adagrad", 0.1f};
+  options.log = [this](const std::string& line) { log.push_back(line); };
+  const auto model_fn = [](uint64_t) { return StatusOr<std::unique_ptr<Model>>(std::make_unique<TwoPartModel>()); };
+  auto estimator = Estimator::Create(model_fn, options).value();
+  const Status status = estimator->Train(Batches("iris_training.csv", 0), TrainSteps::Steps(1));
+  BOOST_TEST((status.code() == StatusCode::kInvalidArgument));
+  BOOST_TEST(status.message().find("carry their own optimizers") != std::string::npos, status.ToString());
 }
 
 BOOST_AUTO_TEST_CASE(NoModelDirMeansATemporaryOne) {
