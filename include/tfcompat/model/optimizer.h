@@ -2,7 +2,7 @@
 // Optimizers with TF1's update rules (tf.compat.v1.train.*Optimizer) and
 // TF1's slot names, so their state saves and restores by name:
 //
-//   name               slots (per trainable variable v)        non-slot scalars
+//   name               slots (per trainable v of the part)     non-slot scalars
 //   "SGD"              -                                       -
 //   "Adagrad"          v/Adagrad (initial 0.1)                 -
 //   "Momentum"         v/Momentum                              -

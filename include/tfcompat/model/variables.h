@@ -5,14 +5,14 @@
 // loop over (name, shape, values) and an optimizer update is one loop over a
 // block):
 //
-//   params   [ linear/.../weights | linear/.../bias_weights | dnn/hiddenlayer_0/kernel | ... ]  trainable
-//   grads    [ same layout as params ]                                      not a variable
+//   params   [ linear/.../weights | linear/.../bias_weights | dnn/hiddenlayer_0/kernel | ... ]   trainable
+//   grads    [ same layout as params ]                                                            not a variable
 //   slot "Ftrl" over trainables [0, 2)
 //            [ linear/.../weights/part_0/Ftrl | .../bias_weights/part_0/Ftrl ]
 //   slot "Adagrad" over trainables [2, n)
 //            [ dnn/hiddenlayer_0/kernel/t_0/Adagrad | .../bias/t_0/Adagrad | ... ]
-//   scalars  dnn/head/beta1_power, ...                                      float, non-slot
-//   global_step                                                             int64 scalar
+//   scalars  dnn/head/beta1_power, ...                                                            float, non-slot
+//   global_step                                                                                   int64 scalar
 //
 // Every variable's values are row-major, exactly as TensorFlow stores the
 // tensor in a checkpoint: a dense kernel of shape [in, out] holds the weight
@@ -20,7 +20,7 @@
 //
 // An optimizer slot is a block mirroring the part of the parameter block that
 // a contiguous range of trainables occupies (all of them, or one optimizer's
-// share of a model, see OptimizerPart in model.h): element k of the slot
+// share of a model, OptimizerPart in optimizer.h): element k of the slot
 // block belongs to params()[trainables_range(first, end).offset + k]. The slot
 // of a trainable variable `v` is named `v + "/" + slot_infix(v) + slot_name`
 // (TF1's canned estimators create their variables partitioned, which makes

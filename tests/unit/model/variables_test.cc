@@ -49,6 +49,33 @@ BOOST_AUTO_TEST_CASE(SlotsAreNamedAfterTheirVariableWithTheInfix) {
   BOOST_TEST(accum.data() == store.slot(slot).data() + 40);
 }
 
+BOOST_AUTO_TEST_CASE(SlotBlocksOverRangesHoldOnlyTheirVariablesAndMayShareAName) {
+  VariableStore store;
+  BOOST_REQUIRE(store.AddTrainable("linear/linear_model/x/weights", {4, 1}, "part_0/").ok());
+  BOOST_REQUIRE(store.AddTrainable("dnn/hiddenlayer_0/kernel", {2, 3}, "t_0/").ok());
+  BOOST_REQUIRE(store.AddTrainable("dnn/hiddenlayer_0/bias", {3}, "t_0/").ok());
+  const int linear = store.AddSlot("Adagrad", 0.1f, 0, 1).value();
+  const int dnn = store.AddSlot("Adagrad", 0.2f, 1, 3).value();
+  BOOST_TEST(Names(store) == std::vector<std::string>(
+                                 {"dnn/hiddenlayer_0/bias", "dnn/hiddenlayer_0/bias/t_0/Adagrad",
+                                  "dnn/hiddenlayer_0/kernel", "dnn/hiddenlayer_0/kernel/t_0/Adagrad", "global_step",
+                                  "linear/linear_model/x/weights", "linear/linear_model/x/weights/part_0/Adagrad"}),
+             boost::test_tools::per_element());
+  BOOST_TEST(store.slot(linear).size() == 4u);
+  BOOST_TEST(store.slot(dnn).size() == 9u);
+  BOOST_TEST(store.trainables_range(1, 3).offset == 4u);
+  BOOST_TEST(store.row_width(0) == 1u);
+  BOOST_TEST(store.row_width(1) == 3u);
+  BOOST_TEST(store.row_width(2) == 1u);
+  const auto bias_accum = std::get<std::span<float>>(store.Find("dnn/hiddenlayer_0/bias/t_0/Adagrad")->values);
+  BOOST_TEST(bias_accum.data() == store.slot(dnn).data() + 6);
+  BOOST_TEST(bias_accum[0] == 0.2f);
+  // Overlapping ranges would name a slot twice; empty or outside ranges name none.
+  BOOST_TEST((store.AddSlot("Adagrad", 0.0f, 0, 2).status().code() == StatusCode::kInvalidArgument));
+  BOOST_TEST((store.AddSlot("Ftrl", 0.0f, 1, 1).status().code() == StatusCode::kInvalidArgument));
+  BOOST_TEST((store.AddSlot("Ftrl", 0.0f, 2, 4).status().code() == StatusCode::kInvalidArgument));
+}
+
 BOOST_AUTO_TEST_CASE(DuplicateNameIsInvalidArgument) {
   VariableStore store;
   BOOST_REQUIRE(store.AddTrainable("w", {1}).ok());
