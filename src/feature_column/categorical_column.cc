@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "feature_column/categorical_column.h"
+#include "tfcompat/feature_column/categorical_column.h"
 
 #include <algorithm>
 #include <limits>
@@ -545,6 +545,42 @@ StatusOr<CategoricalColumn> CategoricalColumn::Weighted(CategoricalColumn ids, s
 const std::string& CategoricalColumn::name() const { return impl_->name; }
 
 int64_t CategoricalColumn::num_buckets() const { return impl_->num_buckets; }
+
+bool CategoricalColumn::is_bucketized() const { return std::holds_alternative<BucketizedSpec>(impl_->spec); }
+
+data::ExampleSpec CategoricalColumn::parse_example_spec() const {
+  const Impl& impl = *impl_;
+  auto var_len = [](KeyType type) {
+    return data::VarLenFeature{.dtype = type == KeyType::kString ? DataType::kString : DataType::kInt64};
+  };
+  data::ExampleSpec spec;
+  std::visit(
+      [&](const auto& column) {
+        using Spec = std::decay_t<decltype(column)>;
+        if constexpr (std::is_same_v<Spec, HashSpec>) {
+          spec[impl.key] = var_len(column.dtype);
+        } else if constexpr (std::is_same_v<Spec, VocabularySpec>) {
+          spec[impl.key] = var_len(column.vocabulary.type());
+        } else if constexpr (std::is_same_v<Spec, IdentitySpec>) {
+          spec[impl.key] = var_len(KeyType::kInt64);
+        } else if constexpr (std::is_same_v<Spec, BucketizedSpec>) {
+          spec[impl.key] = data::FixedLenFeature{.shape = {column.dimension}, .dtype = DataType::kFloat};
+        } else if constexpr (std::is_same_v<Spec, CrossedSpec>) {
+          for (const CrossKey& key : column.keys) {
+            if (const auto* raw = std::get_if<std::string>(&key)) {
+              spec[*raw] = var_len(KeyType::kString);
+            } else {
+              spec.merge(std::get<CategoricalColumn>(key).parse_example_spec());
+            }
+          }
+        } else {
+          spec = column.ids.parse_example_spec();
+          spec[column.weight_feature_key] = data::VarLenFeature{.dtype = DataType::kFloat};
+        }
+      },
+      impl.spec);
+  return spec;
+}
 
 StatusOr<SparseIds> CategoricalColumn::Transform(const FeatureMap& features) const {
   const Impl& impl = *impl_;

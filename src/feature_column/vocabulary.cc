@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "feature_column/vocabulary.h"
+#include "tfcompat/feature_column/vocabulary.h"
 
 #include <cerrno>
 #include <fstream>

@@ -53,9 +53,10 @@
 #include <variant>
 #include <vector>
 
-#include "feature_column/feature_tensor.h"
-#include "feature_column/vocabulary.h"
 #include "tfcompat/base/status.h"
+#include "tfcompat/data/example.h"
+#include "tfcompat/feature_column/feature_tensor.h"
+#include "tfcompat/feature_column/vocabulary.h"
 
 namespace tfcompat::feature_column {
 
@@ -117,6 +118,17 @@ class CategoricalColumn {
   // The ids lie in [0, num_buckets()) (apart from the negative ids described
   // above); an embedding or linear layer has this many rows.
   int64_t num_buckets() const;
+
+  // A bucketized column: the one categorical column that is also dense
+  // (the input layer reads it one-hot, as an indicator column).
+  bool is_bucketized() const;
+
+  // The raw features the column reads, as make_parse_example_spec gives
+  // them: a VarLenFeature of the key's type for a hashed, vocabulary or
+  // identity column (string for a crossed column's raw keys), the source
+  // column's FixedLenFeature [dimension] of floats for a bucketized one, a
+  // float VarLenFeature for a weight key.
+  data::ExampleSpec parse_example_spec() const;
 
   // The ids of a batch: INVALID_ARGUMENT for a missing feature, a feature of
   // the wrong type or shape, a malformed tensor, or an out-of-range identity.
