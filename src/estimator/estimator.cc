@@ -383,6 +383,14 @@ StatusOr<std::vector<Predictions>> Estimator::Predict(const InputFn& input_fn) {
   return predictions;
 }
 
+namespace {
+
+bool HasFeatureColumns(const GraphDescription& description) {
+  return !description.dnn_columns.empty() || !description.linear_columns.empty();
+}
+
+}  // namespace
+
 StatusOr<std::unique_ptr<Model>> Estimator::BuildExportModel(std::string_view format) {
   if (!options_.graph.has_value()) {
     return FailedPreconditionError("cannot export " + model_dir() +
@@ -404,6 +412,11 @@ StatusOr<std::unique_ptr<Model>> Estimator::BuildExportModel(std::string_view fo
 StatusOr<std::string> Estimator::ExportSavedModel(const std::string& export_dir_base, ServingReceiver receiver) {
   TFCOMPAT_ASSIGN_OR_RETURN(std::unique_ptr<Model> model, BuildExportModel("a SavedModel"));
   const GraphDescription& description = *options_.graph;
+  if (HasFeatureColumns(description) && receiver == ServingReceiver::kRaw) {
+    return UnimplementedError("cannot export " + model_dir() +
+                              " with the raw receiver: a model over feature columns serves serialized tf.Examples "
+                              "(the parsing receiver)");
+  }
 
   // The PREDICT graph's variables: global_step, then the model's in the
   // order it creates them (TF's `variables` collection).
@@ -437,6 +450,11 @@ StatusOr<std::string> Estimator::ExportSavedModel(const std::string& export_dir_
 
 StatusOr<std::string> Estimator::ExportOnnx(const std::string& export_dir_base) {
   TFCOMPAT_ASSIGN_OR_RETURN(std::unique_ptr<Model> model, BuildExportModel("an ONNX model"));
+  if (HasFeatureColumns(*options_.graph)) {
+    return UnimplementedError("cannot export " + model_dir() +
+                              " as ONNX: its feature columns hash strings with TensorFlow's Fingerprint64, which no "
+                              "ONNX operator computes; export it as a SavedModel");
+  }
   StatusOr<onnx::ModelProto> onnx_model = BuildOnnxModel(*options_.graph, model->variables());
   if (!onnx_model.ok()) return onnx_model.status().WithContext("cannot export " + model_dir() + " as ONNX");
   std::string bytes;

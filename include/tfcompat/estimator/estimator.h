@@ -123,6 +123,12 @@ struct GraphDescription {
   // Keys of the columns with a normalizer_fn: C++ code, which a SavedModel
   // cannot hold.
   std::vector<std::string> normalized_keys;
+  // A model over feature columns (wide & deep): the DNN's columns (its
+  // layers in `layers`) and the linear model's; `feature_keys` and `linear`
+  // are then unused. The serving graph parses what the columns read.
+  std::vector<feature_column::FeatureColumn> dnn_columns;
+  std::vector<feature_column::FeatureColumn> linear_columns;
+  feature_column::Combiner linear_sparse_combiner = feature_column::Combiner::kSum;
 };
 
 // What an exported SavedModel's serving graph receives (TF's
