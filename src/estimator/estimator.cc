@@ -452,8 +452,8 @@ StatusOr<std::string> Estimator::ExportOnnx(const std::string& export_dir_base) 
   TFCOMPAT_ASSIGN_OR_RETURN(std::unique_ptr<Model> model, BuildExportModel("an ONNX model"));
   if (HasFeatureColumns(*options_.graph)) {
     return UnimplementedError("cannot export " + model_dir() +
-                              " as ONNX: its feature columns hash strings with TensorFlow's Fingerprint64, which no "
-                              "ONNX operator computes; export it as a SavedModel");
+                              " as ONNX: ONNX export covers models over numeric features only; export a model over "
+                              "feature columns as a SavedModel");
   }
   StatusOr<onnx::ModelProto> onnx_model = BuildOnnxModel(*options_.graph, model->variables());
   if (!onnx_model.ok()) return onnx_model.status().WithContext("cannot export " + model_dir() + " as ONNX");
