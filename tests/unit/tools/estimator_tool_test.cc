@@ -1089,6 +1089,7 @@ BOOST_AUTO_TEST_CASE(WideDeepRecordHoldsTheSpecAndADifferentSpecContradictsIt) {
   BOOST_TEST(record.input_format == "csv");
   BOOST_TEST(record.na_value == "NA");
   BOOST_TEST(record.hidden_units == std::vector<int64_t>({10, 10}));
+  boost::filesystem::create_directories(flags.config.model_dir);
   BOOST_REQUIRE(WriteModelRecord(flags.config.model_dir, record).ok());
   const std::string json = ReadAll(ModelRecordPath(flags.config.model_dir));
   BOOST_TEST(Contains(json, "\"feature_column_spec\": {"), json);
@@ -1117,6 +1118,7 @@ BOOST_AUTO_TEST_CASE(ExportOfAWideDeepModelIsAClearError) {
   ModelFlags flags = WideDeepFlags(dir);
   StatusOr<ToolModel> made = ModelFromFlags(flags);
   BOOST_REQUIRE_MESSAGE(made.ok(), made.status().ToString());
+  boost::filesystem::create_directories(flags.config.model_dir);
   BOOST_REQUIRE(WriteModelRecord(flags.config.model_dir, made->record).ok());
   ExportOptions options;
   options.model = Bare(flags);
