@@ -1088,7 +1088,7 @@ BOOST_AUTO_TEST_CASE(WideDeepRecordHoldsTheSpecAndADifferentSpecContradictsIt) {
   BOOST_TEST(record.linear_learning_rate == 0.2f);  // min(0.2, 1/sqrt(5 linear columns))
   BOOST_TEST(record.input_format == "csv");
   BOOST_TEST(record.na_value == "NA");
-  BOOST_TEST(record.hidden_units == std::vector<int64_t>({10, 10}));
+  BOOST_TEST((record.hidden_units == std::vector<int64_t>({10, 10})));
   boost::filesystem::create_directories(flags.config.model_dir);
   BOOST_REQUIRE(WriteModelRecord(flags.config.model_dir, record).ok());
   const std::string json = ReadAll(ModelRecordPath(flags.config.model_dir));
@@ -1106,7 +1106,7 @@ BOOST_AUTO_TEST_CASE(WideDeepRecordHoldsTheSpecAndADifferentSpecContradictsIt) {
                       "dnn_feature_columns": ["bill"]})");
   bare.feature_columns = other;
   const Status differs = ModelFromFlags(bare).status();
-  BOOST_TEST(differs.code() == StatusCode::kInvalidArgument);
+  BOOST_TEST((differs.code() == StatusCode::kInvalidArgument));
   BOOST_TEST(
       Contains(differs.message(), "--feature_columns " + other + " contradicts the feature_column_spec recorded in " +
                                       ModelRecordPath(flags.config.model_dir)),
