@@ -27,7 +27,7 @@ DNNLinearCombinedOptions PenguinOptions(Combiner embedding_combiner) {
       CategoricalColumn::VocabularyList("island", {"Biscoe", "Dream", "Torgersen"}).value();
   const CategoricalColumn sex = CategoricalColumn::HashBucket("sex", 10).value();
   const CategoricalColumn flipper = CategoricalColumn::Bucketized("flipper", 1, {180.0f, 200.0f}).value();
-  const CategoricalColumn cross = CategoricalColumn::Crossed({"sex", island}, 16).value();
+  const CategoricalColumn cross = CategoricalColumn::Crossed({"sex", "island"}, 16).value();
   const CategoricalColumn year =
       CategoricalColumn::Weighted(CategoricalColumn::Identity("year", 3).value(), "w").value();
   const FeatureColumn bill = FeatureColumn::Numeric("bill_length_mm").value();
