@@ -190,6 +190,22 @@ StatusOr<std::unique_ptr<Estimator>> Estimator::DNNRegressor(const DNNRegressorO
   return Create([model_options](uint64_t seed) { return NewDNNRegressor(model_options, seed); }, std::move(options));
 }
 
+StatusOr<std::unique_ptr<Estimator>> Estimator::DNNLinearCombinedClassifier(
+    const model::DNNLinearCombinedOptions& model_options, const RunConfig& config, LogFn log) {
+  // Each part has its own optimizer (in the model options), and no
+  // GraphDescription: the graph holds the variables only.
+  EstimatorOptions options{config, std::nullopt, std::nullopt, std::move(log)};
+  return Create([model_options](uint64_t seed) { return model::NewDNNLinearCombinedClassifier(model_options, seed); },
+                std::move(options));
+}
+
+StatusOr<std::unique_ptr<Estimator>> Estimator::DNNLinearCombinedRegressor(
+    const model::DNNLinearCombinedOptions& model_options, const RunConfig& config, LogFn log) {
+  EstimatorOptions options{config, std::nullopt, std::nullopt, std::move(log)};
+  return Create([model_options](uint64_t seed) { return model::NewDNNLinearCombinedRegressor(model_options, seed); },
+                std::move(options));
+}
+
 StatusOr<std::unique_ptr<Estimator>> Estimator::LinearClassifier(const LinearClassifierOptions& model_options,
                                                                  const RunConfig& config, LogFn log) {
   GraphDescription graph = LinearGraph(model_options.feature_columns);

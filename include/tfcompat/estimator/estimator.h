@@ -182,6 +182,14 @@ class Estimator {
   [[nodiscard]] static StatusOr<std::unique_ptr<Estimator>> LinearRegressor(
       const model::LinearRegressorOptions& model_options, const RunConfig& config, LogFn log = {});
 
+  // Wide & deep, each part trained by its own optimizer (model_options'
+  // linear_optimizer and dnn_optimizer). No GraphDescription: graph.pbtxt
+  // holds the variables only, and the exports fail with FailedPrecondition.
+  [[nodiscard]] static StatusOr<std::unique_ptr<Estimator>> DNNLinearCombinedClassifier(
+      const model::DNNLinearCombinedOptions& model_options, const RunConfig& config, LogFn log = {});
+  [[nodiscard]] static StatusOr<std::unique_ptr<Estimator>> DNNLinearCombinedRegressor(
+      const model::DNNLinearCombinedOptions& model_options, const RunConfig& config, LogFn log = {});
+
   // Trains `steps` more steps, or up to global step `max_steps` (nothing
   // to do when the checkpoint is already there), or until the input ends.
   [[nodiscard]] Status Train(const InputFn& input_fn, const model::TrainSteps& steps,
