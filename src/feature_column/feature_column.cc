@@ -204,4 +204,30 @@ StatusOr<FeatureMap> BatchFeatures(const data::Batch& batch) {
   return features;
 }
 
+StatusOr<const FloatTensor*> NumericValues(const FeatureMap& features, const FeatureColumn& column,
+                                           int64_t batch_size) {
+  const std::string prefix = "column '" + column.name() + "': ";
+  const auto it = features.find(column.key());
+  if (it == features.end()) {
+    return InvalidArgumentError(prefix + "no feature '" + column.key() + "' in the batch");
+  }
+  const auto* tensor = std::get_if<FloatTensor>(&it->second);
+  if (tensor == nullptr) {
+    return InvalidArgumentError(prefix + "feature '" + column.key() + "' does not hold float values");
+  }
+  if (tensor->sparse) {
+    return InvalidArgumentError(prefix + "feature '" + column.key() +
+                                "' is sparse; a numeric column takes a dense tensor");
+  }
+  Status valid = tensor->Validate(column.key());
+  if (!valid.ok()) return Status(valid.code(), prefix + valid.message());
+  if (tensor->shape[0] != batch_size || tensor->shape[1] != column.dense_dimension()) {
+    return InvalidArgumentError(prefix + "feature '" + column.key() + "' has shape [" +
+                                std::to_string(tensor->shape[0]) + ", " + std::to_string(tensor->shape[1]) +
+                                "]; expected [" + std::to_string(batch_size) + ", " +
+                                std::to_string(column.dense_dimension()) + "]");
+  }
+  return tensor;
+}
+
 }  // namespace tfcompat::feature_column

@@ -110,6 +110,13 @@ class FeatureColumn {
 // INVALID_ARGUMENT when a tensor is malformed or not rank 2 (sparse).
 [[nodiscard]] StatusOr<FeatureMap> BatchFeatures(const data::Batch& batch);
 
+// A numeric column's values for a batch of `batch_size` examples: the dense
+// float tensor [batch_size, dimension] of its key. INVALID_ARGUMENT naming
+// the column when the feature is missing, sparse, not float or of another
+// shape.
+[[nodiscard]] StatusOr<const FloatTensor*> NumericValues(const FeatureMap& features, const FeatureColumn& column,
+                                                         int64_t batch_size);
+
 }  // namespace tfcompat::feature_column
 
 #endif  // TFCOMPAT_FEATURE_COLUMN_FEATURE_COLUMN_H_

@@ -170,6 +170,21 @@ struct ModelSummary {
   std::variant<float, std::vector<double>> value;
 };
 
+// One optimizer's share of a model's trainable variables.
+struct OptimizerPart {
+  size_t first_variable = 0;  // trainables [first_variable, end_variable), in the order added
+  size_t end_variable = 0;
+  std::string scope;  // prefix of this optimizer's non-slot scalars ("dnn/head/")
+  OptimizerOptions default_optimizer;
+};
+
+// The rows (indices into the first dimension, sorted and unique) of a
+// trainable variable whose gradient is row-sparse; other rows are zero.
+struct SparseRows {
+  size_t variable;  // trainable index, in the order added
+  std::vector<int64_t> rows;
+};
+
 // The interface of every model: canned ones, and a user's (TF's model_fn).
 class Model {
  public:
@@ -189,6 +204,14 @@ class Model {
   [[nodiscard]] virtual StatusOr<StepLoss> ComputeGradients(const data::Batch& batch, uint64_t seed) = 0;
 
   [[nodiscard]] virtual StatusOr<Predictions> Predict(const data::Batch& batch) = 0;
+
+  // The parts trained by separate optimizers. Default: one part over every
+  // trainable variable, {optimizer_scope(), default_optimizer()}.
+  virtual std::vector<OptimizerPart> optimizer_parts() const;
+
+  // After ComputeGradients: the variables with row-sparse gradients and the
+  // rows the batch touched. Default: none (every gradient dense).
+  virtual std::span<const SparseRows> sparse_gradients() const { return {}; }
 
   // The summaries of the last ComputeGradients, tagged as TF1's canned
   // model_fns tag them (none by default). The canned DNN: for each hidden
