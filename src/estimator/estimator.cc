@@ -190,6 +190,22 @@ StatusOr<std::unique_ptr<Estimator>> Estimator::DNNRegressor(const DNNRegressorO
   return Create([model_options](uint64_t seed) { return NewDNNRegressor(model_options, seed); }, std::move(options));
 }
 
+StatusOr<std::unique_ptr<Estimator>> Estimator::DNNLinearCombinedClassifier(
+    const model::DNNLinearCombinedOptions& model_options, const RunConfig& config, LogFn log) {
+  // Each part has its own optimizer (in the model options), and no
+  // GraphDescription: the graph holds the variables only.
+  EstimatorOptions options{config, std::nullopt, std::nullopt, std::move(log)};
+  return Create([model_options](uint64_t seed) { return model::NewDNNLinearCombinedClassifier(model_options, seed); },
+                std::move(options));
+}
+
+StatusOr<std::unique_ptr<Estimator>> Estimator::DNNLinearCombinedRegressor(
+    const model::DNNLinearCombinedOptions& model_options, const RunConfig& config, LogFn log) {
+  EstimatorOptions options{config, std::nullopt, std::nullopt, std::move(log)};
+  return Create([model_options](uint64_t seed) { return model::NewDNNLinearCombinedRegressor(model_options, seed); },
+                std::move(options));
+}
+
 StatusOr<std::unique_ptr<Estimator>> Estimator::LinearClassifier(const LinearClassifierOptions& model_options,
                                                                  const RunConfig& config, LogFn log) {
   GraphDescription graph = LinearGraph(model_options.feature_columns);
@@ -383,6 +399,14 @@ StatusOr<std::vector<Predictions>> Estimator::Predict(const InputFn& input_fn) {
   return predictions;
 }
 
+namespace {
+
+bool HasFeatureColumns(const GraphDescription& description) {
+  return !description.dnn_columns.empty() || !description.linear_columns.empty();
+}
+
+}  // namespace
+
 StatusOr<std::unique_ptr<Model>> Estimator::BuildExportModel(std::string_view format) {
   if (!options_.graph.has_value()) {
     return FailedPreconditionError("cannot export " + model_dir() +
@@ -404,6 +428,11 @@ StatusOr<std::unique_ptr<Model>> Estimator::BuildExportModel(std::string_view fo
 StatusOr<std::string> Estimator::ExportSavedModel(const std::string& export_dir_base, ServingReceiver receiver) {
   TFCOMPAT_ASSIGN_OR_RETURN(std::unique_ptr<Model> model, BuildExportModel("a SavedModel"));
   const GraphDescription& description = *options_.graph;
+  if (HasFeatureColumns(description) && receiver == ServingReceiver::kRaw) {
+    return UnimplementedError("cannot export " + model_dir() +
+                              " with the raw receiver: a model over feature columns serves serialized tf.Examples "
+                              "(the parsing receiver)");
+  }
 
   // The PREDICT graph's variables: global_step, then the model's in the
   // order it creates them (TF's `variables` collection).
@@ -437,6 +466,11 @@ StatusOr<std::string> Estimator::ExportSavedModel(const std::string& export_dir_
 
 StatusOr<std::string> Estimator::ExportOnnx(const std::string& export_dir_base) {
   TFCOMPAT_ASSIGN_OR_RETURN(std::unique_ptr<Model> model, BuildExportModel("an ONNX model"));
+  if (HasFeatureColumns(*options_.graph)) {
+    return UnimplementedError("cannot export " + model_dir() +
+                              " as ONNX: ONNX export covers models over numeric features only; export a model over "
+                              "feature columns as a SavedModel");
+  }
   StatusOr<onnx::ModelProto> onnx_model = BuildOnnxModel(*options_.graph, model->variables());
   if (!onnx_model.ok()) return onnx_model.status().WithContext("cannot export " + model_dir() + " as ONNX");
   std::string bytes;
