@@ -1,10 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "tfcompat/data/dataset.h"
 
-#include <numeric>
 #include <utility>
 
-#include "base/random.h"
+#include "data/epoch_order.h"
 
 namespace tfcompat::data {
 
@@ -15,12 +14,7 @@ StatusOr<std::unique_ptr<DatasetBatches>> DatasetBatches::Create(std::shared_ptr
     return InvalidArgumentError("dataset has " + std::to_string(dataset->num_rows()) + " rows but " +
                                 std::to_string(dataset->labels.size()) + " labels");
   }
-  if (options.batch_size < 1) {
-    return InvalidArgumentError("batch_size must be positive, got " + std::to_string(options.batch_size));
-  }
-  if (options.num_epochs < 0) {
-    return InvalidArgumentError("num_epochs must be >= 0, got " + std::to_string(options.num_epochs));
-  }
+  if (Status s = CheckBatchOptions(options); !s.ok()) return s;
   return std::unique_ptr<DatasetBatches>(new DatasetBatches(std::move(dataset), options));
 }
 
@@ -30,13 +24,7 @@ DatasetBatches::DatasetBatches(std::shared_ptr<const Dataset> dataset, const Bat
 }
 
 void DatasetBatches::StartEpoch() {
-  std::iota(order_.begin(), order_.end(), int64_t{0});
-  if (options_.shuffle) {
-    // Fisher-Yates with a stream per epoch, so epoch k's order depends only
-    // on the seed and k.
-    Random random(SeedFor(options_.seed, "shuffle/" + std::to_string(epoch_)));
-    for (size_t i = order_.size() - 1; i > 0; --i) std::swap(order_[i], order_[random.UniformInt(i + 1)]);
-  }
+  EpochOrder(options_, epoch_, &order_);
   position_ = 0;
 }
 

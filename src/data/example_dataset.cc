@@ -126,6 +126,10 @@ ExampleDataset::~ExampleDataset() = default;
 
 const std::vector<std::string>& ExampleDataset::files() const { return rep_->options.files; }
 
+std::string ExampleDataset::RecordName(int64_t i) const {
+  return rep_->RecordName(rep_->batch[static_cast<size_t>(i)]);
+}
+
 StatusOr<std::unique_ptr<ExampleDataset>> ExampleDataset::Open(ExampleDatasetOptions options, ExampleSpec spec) {
   if (options.batch_size < 1) {
     return InvalidArgumentError("batch_size must be at least 1, got " + std::to_string(options.batch_size));

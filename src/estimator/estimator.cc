@@ -114,6 +114,12 @@ void SetClassifierHead(int n_classes, const std::vector<std::string>& vocabulary
   }
 }
 
+void SetRegressionHead(GraphDescription* graph) {
+  graph->head = GraphDescription::Head::kRegression;
+  graph->predictions_op = "Identity";
+  graph->loss_op = "SquaredDifference";
+}
+
 // The linear models: no layers, so the graph TensorBoard shows holds the
 // variables only.
 GraphDescription LinearGraph(const std::vector<NumericColumn>& columns) {
@@ -129,6 +135,24 @@ GraphDescription DnnGraph(const std::vector<NumericColumn>& columns, size_t hidd
   graph.layers.push_back("dnn/logits");
   graph.activation = activation;
   graph.head_scope = "dnn/head";
+  return graph;
+}
+
+// Wide & deep: the columns, the DNN's layers (with DNN columns) and TF1's
+// head scope "head".
+GraphDescription DnnLinearCombinedGraph(const model::DNNLinearCombinedOptions& options) {
+  GraphDescription graph;
+  graph.dnn_columns = options.dnn_feature_columns;
+  graph.linear_columns = options.linear_feature_columns;
+  graph.linear_sparse_combiner = options.linear_sparse_combiner;
+  if (!options.dnn_feature_columns.empty()) {
+    for (size_t i = 0; i < options.dnn_hidden_units.size(); ++i) {
+      graph.layers.push_back("dnn/hiddenlayer_" + std::to_string(i));
+    }
+    graph.layers.push_back("dnn/logits");
+  }
+  graph.activation = options.dnn_activation_fn;
+  graph.head_scope = "head";
   return graph;
 }
 
@@ -184,10 +208,25 @@ StatusOr<std::unique_ptr<Estimator>> Estimator::DNNRegressor(const DNNRegressorO
       config, model_options.optimizer,
       DnnGraph(model_options.feature_columns, model_options.hidden_units.size(), model_options.activation_fn),
       std::move(log)};
-  options.graph->head = GraphDescription::Head::kRegression;
-  options.graph->predictions_op = "Identity";
-  options.graph->loss_op = "SquaredDifference";
+  SetRegressionHead(&*options.graph);
   return Create([model_options](uint64_t seed) { return NewDNNRegressor(model_options, seed); }, std::move(options));
+}
+
+StatusOr<std::unique_ptr<Estimator>> Estimator::DNNLinearCombinedClassifier(
+    const model::DNNLinearCombinedOptions& model_options, const RunConfig& config, LogFn log) {
+  // Each part has its own optimizer (in the model options).
+  EstimatorOptions options{config, std::nullopt, DnnLinearCombinedGraph(model_options), std::move(log)};
+  SetClassifierHead(model_options.n_classes, model_options.label_vocabulary, &*options.graph);
+  return Create([model_options](uint64_t seed) { return model::NewDNNLinearCombinedClassifier(model_options, seed); },
+                std::move(options));
+}
+
+StatusOr<std::unique_ptr<Estimator>> Estimator::DNNLinearCombinedRegressor(
+    const model::DNNLinearCombinedOptions& model_options, const RunConfig& config, LogFn log) {
+  EstimatorOptions options{config, std::nullopt, DnnLinearCombinedGraph(model_options), std::move(log)};
+  SetRegressionHead(&*options.graph);
+  return Create([model_options](uint64_t seed) { return model::NewDNNLinearCombinedRegressor(model_options, seed); },
+                std::move(options));
 }
 
 StatusOr<std::unique_ptr<Estimator>> Estimator::LinearClassifier(const LinearClassifierOptions& model_options,
@@ -201,9 +240,7 @@ StatusOr<std::unique_ptr<Estimator>> Estimator::LinearClassifier(const LinearCla
 StatusOr<std::unique_ptr<Estimator>> Estimator::LinearRegressor(const LinearRegressorOptions& model_options,
                                                                 const RunConfig& config, LogFn log) {
   GraphDescription graph = LinearGraph(model_options.feature_columns);
-  graph.head = GraphDescription::Head::kRegression;
-  graph.predictions_op = "Identity";
-  graph.loss_op = "SquaredDifference";
+  SetRegressionHead(&graph);
   EstimatorOptions options{config, model_options.optimizer, std::move(graph), std::move(log)};
   return Create([model_options](uint64_t) { return NewLinearRegressor(model_options); }, std::move(options));
 }
@@ -383,6 +420,14 @@ StatusOr<std::vector<Predictions>> Estimator::Predict(const InputFn& input_fn) {
   return predictions;
 }
 
+namespace {
+
+bool HasFeatureColumns(const GraphDescription& description) {
+  return !description.dnn_columns.empty() || !description.linear_columns.empty();
+}
+
+}  // namespace
+
 StatusOr<std::unique_ptr<Model>> Estimator::BuildExportModel(std::string_view format) {
   if (!options_.graph.has_value()) {
     return FailedPreconditionError("cannot export " + model_dir() +
@@ -404,6 +449,11 @@ StatusOr<std::unique_ptr<Model>> Estimator::BuildExportModel(std::string_view fo
 StatusOr<std::string> Estimator::ExportSavedModel(const std::string& export_dir_base, ServingReceiver receiver) {
   TFCOMPAT_ASSIGN_OR_RETURN(std::unique_ptr<Model> model, BuildExportModel("a SavedModel"));
   const GraphDescription& description = *options_.graph;
+  if (HasFeatureColumns(description) && receiver == ServingReceiver::kRaw) {
+    return UnimplementedError("cannot export " + model_dir() +
+                              " with the raw receiver: a model over feature columns serves serialized tf.Examples "
+                              "(the parsing receiver)");
+  }
 
   // The PREDICT graph's variables: global_step, then the model's in the
   // order it creates them (TF's `variables` collection).
@@ -437,6 +487,11 @@ StatusOr<std::string> Estimator::ExportSavedModel(const std::string& export_dir_
 
 StatusOr<std::string> Estimator::ExportOnnx(const std::string& export_dir_base) {
   TFCOMPAT_ASSIGN_OR_RETURN(std::unique_ptr<Model> model, BuildExportModel("an ONNX model"));
+  if (HasFeatureColumns(*options_.graph)) {
+    return UnimplementedError("cannot export " + model_dir() +
+                              " as ONNX: ONNX export covers models over numeric features only; export a model over "
+                              "feature columns as a SavedModel");
+  }
   StatusOr<onnx::ModelProto> onnx_model = BuildOnnxModel(*options_.graph, model->variables());
   if (!onnx_model.ok()) return onnx_model.status().WithContext("cannot export " + model_dir() + " as ONNX");
   std::string bytes;

@@ -48,7 +48,11 @@ tensorflow::GraphDef BuildModelGraph(VariableStore& store, const GraphDescriptio
   graph.mutable_versions()->set_producer(1645);  // TF 2.15's GraphDef version
   saved_model::GraphBuilder builder(&graph);
   for (const VariableRef& v : store.List()) AddVariable(builder, v);
-  if (description == nullptr || description->layers.empty()) return graph;
+  // Models over feature columns draw their variables only.
+  if (description == nullptr || description->layers.empty() || !description->dnn_columns.empty() ||
+      !description->linear_columns.empty()) {
+    return graph;
+  }
 
   const std::string input_layer = "dnn/input_from_feature_columns/input_layer/concat";
   for (const std::string& key : description->feature_keys) builder.Placeholder(key, tensorflow::DT_FLOAT, {-1});

@@ -23,7 +23,8 @@ namespace tfcompat::estimator {
 // TF's op for an activation ("Relu", ...); empty for kLinear.
 std::string_view ActivationOp(model::Activation activation);
 
-// `description` may be null (variables only).
+// `description` may be null (variables only, as for a model over feature
+// columns).
 tensorflow::GraphDef BuildModelGraph(model::VariableStore& store, const GraphDescription* description);
 
 }  // namespace tfcompat::estimator

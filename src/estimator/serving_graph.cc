@@ -7,6 +7,7 @@
 #include <utility>
 #include <vector>
 
+#include "estimator/feature_column_graph.h"
 #include "estimator/model_graph.h"
 #include "saved_model/graph_builder.h"
 
@@ -69,7 +70,7 @@ class ServingGraphBuilder {
   // The serialized Examples and one parsed float [-1, 1] tensor per key.
   std::vector<std::string> ParsingReceiver() {
     const size_t n = keys_.size();
-    const std::string examples = b_.Placeholder("input_example_tensor", DT_STRING, {-1});
+    const std::string examples = ExamplesPlaceholder();
     std::vector<std::string> inputs = {examples};
     const std::string scope = "ParseExample/ParseExampleV2";
     inputs.push_back(b_.Const(scope + "/names", StringTensor({0}, {})));
@@ -92,6 +93,9 @@ class ServingGraphBuilder {
     return features;
   }
 
+  // The parsing receiver's input: serialized tf.train.Examples.
+  std::string ExamplesPlaceholder() { return b_.Placeholder("input_example_tensor", DT_STRING, {-1}); }
+
   // One float [-1] placeholder per key.
   std::vector<std::string> RawReceiver() {
     std::vector<std::string> features;
@@ -104,6 +108,34 @@ class ServingGraphBuilder {
   // The logits [-1, logits dimension].
   std::string Logits(const std::vector<std::string>& features) {
     return d_.linear ? LinearLogits(features) : DnnLogits(features);
+  }
+
+  // The logits of a model over feature columns, from the serialized
+  // Examples: DNN logits + linear logits.
+  std::string ColumnLogits(const std::string& examples) {
+    std::vector<feature_column::FeatureColumn> columns = d_.dnn_columns;
+    columns.insert(columns.end(), d_.linear_columns.begin(), d_.linear_columns.end());
+    // The model was built from these columns, so their specs agree.
+    const data::ExampleSpec spec = feature_column::MakeParseExampleSpec(columns).value();
+    const GraphFeatures features = AddParseExample(spec, examples, &b_);
+    const std::string shape =
+        b_.Op("Shape", "batch_size/Shape", {examples}).Type("T", DT_STRING).Type("out_type", DT_INT64).name();
+    const std::string batch_size = b_.Op("StridedSlice", "batch_size",
+                                         {shape, b_.Const("batch_size/stack", Int32Tensor({1}, {0})),
+                                          b_.Const("batch_size/stack_1", Int32Tensor({1}, {1})),
+                                          b_.Const("batch_size/stack_2", Int32Tensor({1}, {1}))})
+                                       .Type("T", DT_INT64)
+                                       .Type("Index", DT_INT32)
+                                       .Int("shrink_axis_mask", 1)
+                                       .name();
+    FeatureColumnGraph graph(&b_, features, batch_size);
+    std::string logits;
+    if (!d_.dnn_columns.empty()) logits = DenseLayers(graph.InputLayer(d_.dnn_columns));
+    if (!d_.linear_columns.empty()) {
+      const std::string linear = graph.LinearLogits(d_.linear_columns, d_.linear_sparse_combiner);
+      logits = logits.empty() ? linear : b_.FloatOp("AddV2", "add", {logits, linear});
+    }
+    return logits;
   }
 
   // The head's outputs from the logits; sets the signatures.
@@ -150,11 +182,15 @@ class ServingGraphBuilder {
     std::vector<std::string> columns;
     for (size_t i = 0; i < keys_.size(); ++i) columns.push_back(Reshape(input_layer + "/" + keys_[i], features[i]));
     columns.push_back(b_.Const(input_layer + "/concat/axis", Int32Tensor({}, {1})));
-    std::string previous = b_.Op("ConcatV2", input_layer + "/concat", columns)
-                               .Int("N", static_cast<int64_t>(keys_.size()))
-                               .Type("T", DT_FLOAT)
-                               .Type("Tidx", DT_INT32)
-                               .name();
+    return DenseLayers(b_.Op("ConcatV2", input_layer + "/concat", columns)
+                           .Int("N", static_cast<int64_t>(keys_.size()))
+                           .Type("T", DT_FLOAT)
+                           .Type("Tidx", DT_INT32)
+                           .name());
+  }
+
+  // The DNN's dense layers on its input.
+  std::string DenseLayers(std::string previous) {
     const std::string_view activation = ActivationOp(d_.activation);
     for (size_t i = 0; i < d_.layers.size(); ++i) {
       const std::string& layer = d_.layers[i];
@@ -294,6 +330,11 @@ class ServingGraphBuilder {
 void AddServingGraph(const GraphDescription& description, ServingReceiver receiver,
                      tensorflow::MetaGraphDef* meta_graph) {
   ServingGraphBuilder builder(description, meta_graph->mutable_graph_def());
+  if (!description.dnn_columns.empty() || !description.linear_columns.empty()) {
+    const std::string examples = builder.ExamplesPlaceholder();
+    builder.Head(builder.ColumnLogits(examples), ServingReceiver::kParsing, meta_graph, {});
+    return;
+  }
   const std::vector<std::string> features =
       receiver == ServingReceiver::kParsing ? builder.ParsingReceiver() : builder.RawReceiver();
   const std::string logits = builder.Logits(features);

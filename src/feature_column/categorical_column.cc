@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "feature_column/categorical_column.h"
+#include "tfcompat/feature_column/categorical_column.h"
 
 #include <algorithm>
 #include <limits>
@@ -15,34 +15,6 @@ namespace {
 // The most ids one crossed column may give a batch (the product of the value
 // counts, summed over the examples): a bound on the output's allocation.
 constexpr int64_t kMaxCrossesPerBatch = int64_t{1} << 26;
-
-struct HashSpec {
-  int64_t hash_bucket_size;
-  KeyType dtype;
-};
-struct VocabularySpec {
-  Vocabulary vocabulary;
-  int64_t num_oov_buckets;
-  int64_t default_value;
-};
-struct IdentitySpec {
-  int64_t num_buckets;
-  std::optional<int64_t> default_value;
-};
-struct BucketizedSpec {
-  int64_t dimension;
-  std::vector<float> boundaries;
-};
-struct CrossedSpec {
-  // The leaf keys, nested crosses expanded, in TensorFlow's order.
-  std::vector<CategoricalColumn::CrossKey> keys;
-  int64_t hash_bucket_size;
-  uint64_t hash_key;
-};
-struct WeightedSpec {
-  CategoricalColumn ids;
-  std::string weight_feature_key;
-};
 
 std::string Prefix(std::string_view column) { return "column '" + std::string(column) + "': "; }
 
@@ -148,7 +120,7 @@ std::string_view AsString(int64_t value, std::string* scratch) {
   return *scratch;
 }
 
-StatusOr<SparseIds> HashIds(const HashSpec& spec, std::string_view key, std::string_view column,
+StatusOr<SparseIds> HashIds(const HashBucketSpec& spec, std::string_view key, std::string_view column,
                             const FeatureMap& features) {
   return OnStringOrInt(features, key, column, spec.dtype, [&](const auto& tensor, const auto& ignore) {
     std::string scratch;
@@ -390,7 +362,7 @@ struct CategoricalColumn::Impl {
   // The raw feature read (empty for crossed and weighted columns).
   std::string key;
   int64_t num_buckets = 0;
-  std::variant<HashSpec, VocabularySpec, IdentitySpec, BucketizedSpec, CrossedSpec, WeightedSpec> spec;
+  CategoricalSpec spec;
 };
 
 StatusOr<CategoricalColumn> CategoricalColumn::HashBucket(std::string key, int64_t hash_bucket_size, KeyType dtype) {
@@ -398,8 +370,8 @@ StatusOr<CategoricalColumn> CategoricalColumn::HashBucket(std::string key, int64
     return InvalidArgumentError(
         Prefix(key) + "hash_bucket_size must be at least 1. hash_bucket_size: " + std::to_string(hash_bucket_size));
   }
-  return CategoricalColumn(
-      std::make_shared<const Impl>(Impl{key, key, hash_bucket_size, HashSpec{hash_bucket_size, dtype}}));
+  return CategoricalColumn(std::make_shared<const Impl>(
+      Impl{key, key, hash_bucket_size, CategoricalSpec{HashBucketSpec{hash_bucket_size, dtype}}}));
 }
 
 namespace {
@@ -425,7 +397,7 @@ StatusOr<CategoricalColumn> CategoricalColumn::FromVocabularyList(std::string ke
   if (!oov.ok()) return oov;
   const int64_t num_buckets = vocab->size() + num_oov_buckets;
   return CategoricalColumn(std::make_shared<const Impl>(
-      Impl{key, key, num_buckets, VocabularySpec{std::move(*vocab), num_oov_buckets, default_value}}));
+      Impl{key, key, num_buckets, CategoricalSpec{VocabularySpec{std::move(*vocab), num_oov_buckets, default_value}}}));
 }
 
 StatusOr<CategoricalColumn> CategoricalColumn::VocabularyList(std::string key,
@@ -447,9 +419,10 @@ StatusOr<CategoricalColumn> CategoricalColumn::VocabularyFile(std::string key, c
   StatusOr<Vocabulary> vocab = Vocabulary::FromFile(key, path, options.vocabulary_size, options.dtype);
   if (!vocab.ok()) return vocab.status();
   const int64_t num_buckets = vocab->size() + options.num_oov_buckets;
-  return CategoricalColumn(std::make_shared<const Impl>(
-      Impl{key, key, num_buckets,
-           VocabularySpec{std::move(*vocab), options.num_oov_buckets, options.default_value.value_or(-1)}}));
+  return CategoricalColumn(
+      std::make_shared<const Impl>(Impl{key, key, num_buckets,
+                                        CategoricalSpec{VocabularySpec{std::move(*vocab), options.num_oov_buckets,
+                                                                       options.default_value.value_or(-1)}}}));
 }
 
 StatusOr<CategoricalColumn> CategoricalColumn::Identity(std::string key, int64_t num_buckets,
@@ -459,8 +432,8 @@ StatusOr<CategoricalColumn> CategoricalColumn::Identity(std::string key, int64_t
     return InvalidArgumentError(Prefix(key) + "default_value " + std::to_string(*default_value) + " not in range [0, " +
                                 std::to_string(num_buckets) + ")");
   }
-  return CategoricalColumn(
-      std::make_shared<const Impl>(Impl{key, key, num_buckets, IdentitySpec{num_buckets, default_value}}));
+  return CategoricalColumn(std::make_shared<const Impl>(
+      Impl{key, key, num_buckets, CategoricalSpec{IdentitySpec{num_buckets, default_value}}}));
 }
 
 StatusOr<CategoricalColumn> CategoricalColumn::Bucketized(std::string key, int64_t dimension,
@@ -481,8 +454,8 @@ StatusOr<CategoricalColumn> CategoricalColumn::Bucketized(std::string key, int64
   if (dimension > std::numeric_limits<int64_t>::max() / stride) {
     return InvalidArgumentError(Prefix(name) + "too many buckets");
   }
-  return CategoricalColumn(std::make_shared<const Impl>(
-      Impl{std::move(name), key, stride * dimension, BucketizedSpec{dimension, std::move(boundaries)}}));
+  return CategoricalColumn(std::make_shared<const Impl>(Impl{
+      std::move(name), key, stride * dimension, CategoricalSpec{BucketizedSpec{dimension, std::move(boundaries)}}}));
 }
 
 StatusOr<CategoricalColumn> CategoricalColumn::Crossed(std::vector<CrossKey> keys, int64_t hash_bucket_size,
@@ -490,7 +463,7 @@ StatusOr<CategoricalColumn> CategoricalColumn::Crossed(std::vector<CrossKey> key
   std::vector<CrossKey> leaves;
   for (CrossKey& key : keys) {
     if (auto* column = std::get_if<CategoricalColumn>(&key)) {
-      if (const auto* nested = std::get_if<CrossedSpec>(&column->impl_->spec)) {
+      if (const auto* nested = std::get_if<CrossedSpec>(&column->impl_->spec.kind)) {
         leaves.insert(leaves.end(), nested->keys.begin(), nested->keys.end());
         continue;
       }
@@ -515,14 +488,14 @@ StatusOr<CategoricalColumn> CategoricalColumn::Crossed(std::vector<CrossKey> key
   for (const CrossKey& leaf : leaves) {
     const auto* column = std::get_if<CategoricalColumn>(&leaf);
     if (column == nullptr) continue;
-    if (std::holds_alternative<HashSpec>(column->impl_->spec)) {
+    if (std::holds_alternative<HashBucketSpec>(column->impl_->spec.kind)) {
       return InvalidArgumentError(Prefix(name) +
                                   "categorical_column_with_hash_bucket is not supported for crossing. Hashing "
                                   "before crossing will increase probability of collision. Instead, use the feature "
                                   "name as a string. Given: " +
                                   column->name());
     }
-    if (std::holds_alternative<WeightedSpec>(column->impl_->spec)) {
+    if (std::holds_alternative<WeightedSpec>(column->impl_->spec.kind)) {
       return InvalidArgumentError(Prefix(name) +
                                   "crossed_column does not support weight_tensor, but the given column populates "
                                   "weight_tensor. Given column: " +
@@ -531,27 +504,68 @@ StatusOr<CategoricalColumn> CategoricalColumn::Crossed(std::vector<CrossKey> key
   }
   // sparse_cross_hashed's `hash_key or _DEFAULT_HASH_KEY`.
   if (hash_key == 0) hash_key = kDefaultCrossHashKey;
-  return CategoricalColumn(std::make_shared<const Impl>(
-      Impl{std::move(name), "", hash_bucket_size, CrossedSpec{std::move(leaves), hash_bucket_size, hash_key}}));
+  return CategoricalColumn(
+      std::make_shared<const Impl>(Impl{std::move(name), "", hash_bucket_size,
+                                        CategoricalSpec{CrossedSpec{std::move(leaves), hash_bucket_size, hash_key}}}));
 }
 
 StatusOr<CategoricalColumn> CategoricalColumn::Weighted(CategoricalColumn ids, std::string weight_feature_key) {
   std::string name = ids.name() + "_weighted_by_" + weight_feature_key;
   const int64_t num_buckets = ids.num_buckets();
-  return CategoricalColumn(std::make_shared<const Impl>(
-      Impl{std::move(name), "", num_buckets, WeightedSpec{std::move(ids), std::move(weight_feature_key)}}));
+  return CategoricalColumn(std::make_shared<const Impl>(Impl{
+      std::move(name), "", num_buckets, CategoricalSpec{WeightedSpec{std::move(ids), std::move(weight_feature_key)}}}));
 }
 
 const std::string& CategoricalColumn::name() const { return impl_->name; }
 
+const std::string& CategoricalColumn::key() const { return impl_->key; }
+
+const CategoricalSpec& CategoricalColumn::spec() const { return impl_->spec; }
+
 int64_t CategoricalColumn::num_buckets() const { return impl_->num_buckets; }
+
+bool CategoricalColumn::is_bucketized() const { return std::holds_alternative<BucketizedSpec>(impl_->spec.kind); }
+
+data::ExampleSpec CategoricalColumn::parse_example_spec() const {
+  const Impl& impl = *impl_;
+  auto var_len = [](KeyType type) {
+    return data::VarLenFeature{.dtype = type == KeyType::kString ? DataType::kString : DataType::kInt64};
+  };
+  data::ExampleSpec spec;
+  std::visit(
+      [&](const auto& column) {
+        using Spec = std::decay_t<decltype(column)>;
+        if constexpr (std::is_same_v<Spec, HashBucketSpec>) {
+          spec[impl.key] = var_len(column.dtype);
+        } else if constexpr (std::is_same_v<Spec, VocabularySpec>) {
+          spec[impl.key] = var_len(column.vocabulary.type());
+        } else if constexpr (std::is_same_v<Spec, IdentitySpec>) {
+          spec[impl.key] = var_len(KeyType::kInt64);
+        } else if constexpr (std::is_same_v<Spec, BucketizedSpec>) {
+          spec[impl.key] = data::FixedLenFeature{.shape = {column.dimension}, .dtype = DataType::kFloat};
+        } else if constexpr (std::is_same_v<Spec, CrossedSpec>) {
+          for (const CrossKey& key : column.keys) {
+            if (const auto* raw = std::get_if<std::string>(&key)) {
+              spec[*raw] = var_len(KeyType::kString);
+            } else {
+              spec.merge(std::get<CategoricalColumn>(key).parse_example_spec());
+            }
+          }
+        } else {
+          spec = column.ids.parse_example_spec();
+          spec[column.weight_feature_key] = data::VarLenFeature{.dtype = DataType::kFloat};
+        }
+      },
+      impl.spec.kind);
+  return spec;
+}
 
 StatusOr<SparseIds> CategoricalColumn::Transform(const FeatureMap& features) const {
   const Impl& impl = *impl_;
   return std::visit(
       [&](const auto& spec) -> StatusOr<SparseIds> {
         using Spec = std::decay_t<decltype(spec)>;
-        if constexpr (std::is_same_v<Spec, HashSpec>) {
+        if constexpr (std::is_same_v<Spec, HashBucketSpec>) {
           return HashIds(spec, impl.key, impl.name, features);
         } else if constexpr (std::is_same_v<Spec, VocabularySpec>) {
           return VocabularyIds(spec, impl.key, impl.name, features);
@@ -565,7 +579,7 @@ StatusOr<SparseIds> CategoricalColumn::Transform(const FeatureMap& features) con
           return WeightedIds(spec, impl.name, features);
         }
       },
-      impl.spec);
+      impl.spec.kind);
 }
 
 }  // namespace tfcompat::feature_column

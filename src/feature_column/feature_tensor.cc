@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "feature_column/feature_tensor.h"
+#include "tfcompat/feature_column/feature_tensor.h"
 
 #include <algorithm>
 #include <string>

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "feature_column/vocabulary.h"
+#include "tfcompat/feature_column/vocabulary.h"
 
 #include <cerrno>
 #include <fstream>
@@ -154,5 +154,20 @@ std::optional<int64_t> Vocabulary::Find(int64_t key) const {
   if (it == ints_.end()) return std::nullopt;
   return it->second;
 }
+
+namespace {
+
+template <typename Key, typename Map>
+std::vector<Key> KeysInIdOrder(const Map& ids, int64_t size) {
+  std::vector<Key> keys(ids.empty() ? 0 : static_cast<size_t>(size));
+  for (const auto& [key, id] : ids) keys[static_cast<size_t>(id)] = key;
+  return keys;
+}
+
+}  // namespace
+
+std::vector<std::string> Vocabulary::StringKeys() const { return KeysInIdOrder<std::string>(strings_, size_); }
+
+std::vector<int64_t> Vocabulary::Int64Keys() const { return KeysInIdOrder<int64_t>(ints_, size_); }
 
 }  // namespace tfcompat::feature_column

@@ -182,4 +182,45 @@ std::unique_ptr<Head> NewBinaryHead(std::vector<std::string> vocabulary) {
 }
 std::unique_ptr<Head> NewRegressionHead() { return std::make_unique<RegressionHead>(); }
 
+StatusOr<StepLoss> ReducedLoss(const Head& head, const Matrix& logits, const data::Batch& batch,
+                               LossReduction reduction, Eigen::VectorXf* losses, Matrix* d_logits) {
+  if (batch.labels.size() != static_cast<size_t>(batch.size)) {
+    return InvalidArgumentError("batch of " + std::to_string(batch.size) + " examples has " +
+                                std::to_string(batch.labels.size()) + " labels");
+  }
+  TFCOMPAT_RETURN_IF_ERROR(head.Loss(logits, batch.labels, losses, d_logits));
+  const double sum = losses->cast<double>().sum();
+  const double n = static_cast<double>(batch.size);
+  StepLoss loss{sum, sum / n};
+  if (reduction == LossReduction::kSumOverBatchSize) {
+    // loss = sum_b loss_b / B, so every dloss/dlogits_b is divided by B.
+    loss.loss = sum / n;
+    *d_logits /= static_cast<float>(n);
+  }
+  return loss;
+}
+
+Status AddEvaluationMetrics(const Head& head, const Matrix& logits, const data::Batch& batch, LossReduction reduction,
+                            Metrics* metrics) {
+  Eigen::VectorXf losses;
+  Matrix d_logits;
+  TFCOMPAT_ASSIGN_OR_RETURN(const StepLoss loss, ReducedLoss(head, logits, batch, reduction, &losses, &d_logits));
+  metrics->Add("loss", loss.loss, 1);
+  metrics->Add("average_loss", loss.average_loss * static_cast<double>(batch.size), static_cast<double>(batch.size));
+  head.UpdateMetrics(logits, batch.labels, metrics);
+  return OkStatus();
+}
+
+StatusOr<std::unique_ptr<Head>> NewClassifierHead(int n_classes, const std::vector<std::string>& vocabulary) {
+  if (n_classes < 2) {
+    return InvalidArgumentError("n_classes must be > 1 for classification: " + std::to_string(n_classes));
+  }
+  if (!vocabulary.empty() && vocabulary.size() != static_cast<size_t>(n_classes)) {
+    return InvalidArgumentError("label_vocabulary size must equal n_classes: " + std::to_string(vocabulary.size()) +
+                                " vs " + std::to_string(n_classes));
+  }
+  if (n_classes == 2) return NewBinaryHead(vocabulary);
+  return NewMultiClassHead(n_classes, vocabulary);
+}
+
 }  // namespace tfcompat::model

@@ -36,6 +36,23 @@ class Head {
   virtual void UpdateMetrics(const Matrix& logits, std::span<const float> labels, Metrics* metrics) const = 0;
 };
 
+// The batch's loss reduced with `reduction` (see model.h), with *losses the
+// per-example losses and *d_logits = d(reduced loss)/d(logits).
+// InvalidArgument when the batch has not one label per example, or for a
+// bad label.
+[[nodiscard]] StatusOr<StepLoss> ReducedLoss(const Head& head, const Matrix& logits, const data::Batch& batch,
+                                             LossReduction reduction, Eigen::VectorXf* losses, Matrix* d_logits);
+
+// Adds the batch to the evaluation metrics: `loss` (the reduced loss, one
+// per batch), `average_loss` (per example) and the head's own.
+[[nodiscard]] Status AddEvaluationMetrics(const Head& head, const Matrix& logits, const data::Batch& batch,
+                                          LossReduction reduction, Metrics* metrics);
+
+// The classifier head for n_classes (binary for 2); InvalidArgument with
+// TF's messages for n_classes < 2 or a vocabulary of another size.
+[[nodiscard]] StatusOr<std::unique_ptr<Head>> NewClassifierHead(int n_classes,
+                                                                const std::vector<std::string>& vocabulary);
+
 // n_classes > 2. `vocabulary` empty or of size n_classes.
 std::unique_ptr<Head> NewMultiClassHead(int n_classes, std::vector<std::string> vocabulary);
 // Two classes, one logit. `vocabulary` empty or of size 2.

@@ -67,7 +67,8 @@ class CannedModel final : public Model {
   StatusOr<StepLoss> ComputeGradients(const data::Batch& batch, uint64_t seed) override {
     Random dropout_rng(seed);
     TFCOMPAT_ASSIGN_OR_RETURN(const Matrix* logits, network_.Forward(batch, store_.params(), &dropout_rng));
-    TFCOMPAT_ASSIGN_OR_RETURN(const StepLoss loss, LossAndGradient(*logits, batch));
+    TFCOMPAT_ASSIGN_OR_RETURN(const StepLoss loss,
+                              ReducedLoss(*head_, *logits, batch, reduction_, &losses_, &d_logits_));
     network_.Backward(store_.params(), &d_logits_, store_.gradients());
     last_loss_ = loss;
     if (summaries_.bias_size > 0) {
@@ -118,32 +119,10 @@ class CannedModel final : public Model {
 
   Status UpdateMetrics(const data::Batch& batch, Metrics* metrics) override {
     TFCOMPAT_ASSIGN_OR_RETURN(const Matrix* logits, network_.Forward(batch, store_.params(), nullptr));
-    TFCOMPAT_ASSIGN_OR_RETURN(const StepLoss loss, LossAndGradient(*logits, batch));
-    metrics->Add("loss", loss.loss, 1);
-    metrics->Add("average_loss", loss.average_loss * static_cast<double>(batch.size), static_cast<double>(batch.size));
-    head_->UpdateMetrics(*logits, batch.labels, metrics);
-    return OkStatus();
+    return AddEvaluationMetrics(*head_, *logits, batch, reduction_, metrics);
   }
 
  private:
-  // The reduced loss, with d_logits_ = d(reduced loss)/d(logits).
-  StatusOr<StepLoss> LossAndGradient(const Matrix& logits, const data::Batch& batch) {
-    if (batch.labels.size() != static_cast<size_t>(batch.size)) {
-      return InvalidArgumentError("batch of " + std::to_string(batch.size) + " examples has " +
-                                  std::to_string(batch.labels.size()) + " labels");
-    }
-    TFCOMPAT_RETURN_IF_ERROR(head_->Loss(logits, batch.labels, &losses_, &d_logits_));
-    const double sum = losses_.cast<double>().sum();
-    const double n = static_cast<double>(batch.size);
-    StepLoss loss{sum, sum / n};
-    if (reduction_ == LossReduction::kSumOverBatchSize) {
-      // loss = sum_b loss_b / B, so every dloss/dlogits_b is divided by B.
-      loss.loss = sum / n;
-      d_logits_ /= static_cast<float>(n);
-    }
-    return loss;
-  }
-
   VariableStore store_;
   Network network_;
   std::unique_ptr<Head> head_;
@@ -171,26 +150,6 @@ StatusOr<std::vector<NumericColumn>> SortedColumns(std::vector<NumericColumn> co
   return columns;
 }
 
-StatusOr<std::unique_ptr<Head>> ClassifierHead(int n_classes, const std::vector<std::string>& vocabulary) {
-  if (n_classes < 2) {
-    return InvalidArgumentError("n_classes must be > 1 for classification: " + std::to_string(n_classes));
-  }
-  if (!vocabulary.empty() && vocabulary.size() != static_cast<size_t>(n_classes)) {
-    return InvalidArgumentError("label_vocabulary size must equal n_classes: " + std::to_string(vocabulary.size()) +
-                                " vs " + std::to_string(n_classes));
-  }
-  if (n_classes == 2) return NewBinaryHead(vocabulary);
-  return NewMultiClassHead(n_classes, vocabulary);
-}
-
-// tf.compat.v1.glorot_uniform_initializer: U(-limit, limit) with
-// limit = sqrt(6 / (fan_in + fan_out)).
-void GlorotUniform(std::span<float> kernel, int64_t fan_in, int64_t fan_out, uint64_t seed) {
-  const float limit = std::sqrt(6.0f / static_cast<float>(fan_in + fan_out));
-  Random random(seed);
-  for (float& w : kernel) w = limit * (2.0f * random.Uniform() - 1.0f);
-}
-
 // The DNN's variables and layers: hidden layers, then the logits layer.
 StatusOr<std::unique_ptr<Model>> NewDNN(std::vector<NumericColumn> feature_columns,
                                         const std::vector<int64_t>& hidden_units, Activation activation,
@@ -201,28 +160,12 @@ StatusOr<std::unique_ptr<Model>> NewDNN(std::vector<NumericColumn> feature_colum
     return InvalidArgumentError("dropout must be in [0, 1), got " + std::to_string(*dropout));
   }
   VariableStore store;
-  std::vector<DenseLayer> layers;
-  std::vector<std::string> kernel_names;
+  TFCOMPAT_ASSIGN_OR_RETURN(std::vector<DenseLayer> layers,
+                            AddDnnLayers(static_cast<int64_t>(columns.size()), hidden_units, activation,
+                                         head->logits_dimension(), "t_0/", &store));
+  InitializeDnnKernels(layers, seed, &store);
   SummarySpec summaries;
-  int64_t in = static_cast<int64_t>(columns.size());
-  for (size_t i = 0; i <= hidden_units.size(); ++i) {
-    const bool logits = i == hidden_units.size();
-    const int64_t out = logits ? head->logits_dimension() : hidden_units[i];
-    if (out <= 0) return InvalidArgumentError("hidden_units must be positive, got " + std::to_string(out));
-    const std::string scope = logits ? "dnn/logits" : "dnn/hiddenlayer_" + std::to_string(i);
-    TFCOMPAT_ASSIGN_OR_RETURN(const size_t kernel, store.AddTrainable(scope + "/kernel", {in, out}, "t_0/"));
-    TFCOMPAT_ASSIGN_OR_RETURN(const size_t bias, store.AddTrainable(scope + "/bias", {out}, "t_0/"));
-    layers.push_back({kernel, bias, in, out, logits ? Activation::kLinear : activation});
-    kernel_names.push_back(scope + "/kernel");
-    summaries.layer_scopes.push_back("dnn/" + scope);
-    in = out;
-  }
-  // Initialised once every variable exists: spans into the block are stable now.
-  for (size_t i = 0; i < layers.size(); ++i) {
-    const DenseLayer& layer = layers[i];
-    GlorotUniform(store.params().subspan(layer.kernel_offset, static_cast<size_t>(layer.in * layer.out)), layer.in,
-                  layer.out, SeedFor(seed, kernel_names[i]));
-  }
+  for (size_t i = 0; i < layers.size(); ++i) summaries.layer_scopes.push_back("dnn/" + DnnLayerScope(i, layers.size()));
   Network network(std::move(columns), std::move(layers), dropout);
   return std::unique_ptr<Model>(new CannedModel(std::move(store), std::move(network), std::move(head), reduction,
                                                 "dnn/head/", optimizer, std::move(summaries)));
@@ -259,7 +202,7 @@ StatusOr<std::unique_ptr<Model>> NewLinear(std::vector<NumericColumn> feature_co
 }  // namespace
 
 StatusOr<std::unique_ptr<Model>> NewDNNClassifier(const DNNClassifierOptions& options, uint64_t seed) {
-  TFCOMPAT_ASSIGN_OR_RETURN(std::unique_ptr<Head> head, ClassifierHead(options.n_classes, options.label_vocabulary));
+  TFCOMPAT_ASSIGN_OR_RETURN(std::unique_ptr<Head> head, NewClassifierHead(options.n_classes, options.label_vocabulary));
   return NewDNN(options.feature_columns, options.hidden_units, options.activation_fn, options.dropout, std::move(head),
                 options.loss_reduction, options.optimizer, seed);
 }
@@ -270,7 +213,7 @@ StatusOr<std::unique_ptr<Model>> NewDNNRegressor(const DNNRegressorOptions& opti
 }
 
 StatusOr<std::unique_ptr<Model>> NewLinearClassifier(const LinearClassifierOptions& options) {
-  TFCOMPAT_ASSIGN_OR_RETURN(std::unique_ptr<Head> head, ClassifierHead(options.n_classes, options.label_vocabulary));
+  TFCOMPAT_ASSIGN_OR_RETURN(std::unique_ptr<Head> head, NewClassifierHead(options.n_classes, options.label_vocabulary));
   return NewLinear(options.feature_columns, std::move(head), options.loss_reduction, options.optimizer);
 }
 

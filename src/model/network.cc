@@ -2,6 +2,7 @@
 #include "model/network.h"
 
 #include <algorithm>
+#include <cmath>
 #include <string>
 #include <utility>
 
@@ -48,8 +49,13 @@ Status Network::GatherInput(const data::Batch& batch) {
 
 StatusOr<const Matrix*> Network::Forward(const data::Batch& batch, std::span<const float> params, Random* dropout_rng) {
   TFCOMPAT_RETURN_IF_ERROR(GatherInput(batch));
+  return ForwardInput(input_, params, dropout_rng);
+}
+
+const Matrix* Network::ForwardInput(const Matrix& input, std::span<const float> params, Random* dropout_rng) {
+  last_input_ = &input;
   dropout_active_ = dropout_rng != nullptr && dropout_.has_value() && *dropout_ > 0.0f;
-  const Matrix* x = &input_;
+  const Matrix* x = &input;
   for (size_t i = 0; i < layers_.size(); ++i) {
     layers_[i].Forward(params, *x, &outputs_[i]);
     x = &outputs_[i];
@@ -66,18 +72,51 @@ StatusOr<const Matrix*> Network::Forward(const data::Batch& batch, std::span<con
   return x;
 }
 
-void Network::Backward(std::span<const float> params, Matrix* d_logits, std::span<float> grads) {
+void Network::Backward(std::span<const float> params, Matrix* d_logits, std::span<float> grads, Matrix* d_input) {
   std::swap(grad_, *d_logits);
   for (size_t k = layers_.size(); k-- > 0;) {
     const bool dropped_input = dropout_active_ && k > 0;
-    const Matrix& x = k == 0 ? input_ : (dropped_input ? dropped_[k - 1] : outputs_[k - 1]);
-    layers_[k].Backward(params, x, outputs_[k], &grad_, grads, k == 0 ? nullptr : &grad_input_);
+    const Matrix& x = k == 0 ? *last_input_ : (dropped_input ? dropped_[k - 1] : outputs_[k - 1]);
+    layers_[k].Backward(params, x, outputs_[k], &grad_, grads, k == 0 ? d_input : &grad_input_);
     if (k == 0) break;
     std::swap(grad_, grad_input_);
     // x = a * mask, so dL/da = dL/dx * mask.
     if (dropped_input) grad_.array() *= masks_[k - 1].array();
   }
   std::swap(grad_, *d_logits);
+}
+
+StatusOr<std::vector<DenseLayer>> AddDnnLayers(int64_t in, const std::vector<int64_t>& hidden_units,
+                                               Activation activation, int64_t logits_units, std::string_view slot_infix,
+                                               VariableStore* store) {
+  std::vector<DenseLayer> layers;
+  const size_t num_layers = hidden_units.size() + 1;
+  for (size_t i = 0; i < num_layers; ++i) {
+    const bool logits = i + 1 == num_layers;
+    const int64_t out = logits ? logits_units : hidden_units[i];
+    if (out <= 0) return InvalidArgumentError("hidden_units must be positive, got " + std::to_string(out));
+    const std::string scope = DnnLayerScope(i, num_layers);
+    TFCOMPAT_ASSIGN_OR_RETURN(const size_t kernel, store->AddTrainable(scope + "/kernel", {in, out}, slot_infix));
+    TFCOMPAT_ASSIGN_OR_RETURN(const size_t bias, store->AddTrainable(scope + "/bias", {out}, slot_infix));
+    layers.push_back({kernel, bias, in, out, logits ? Activation::kLinear : activation});
+    in = out;
+  }
+  return layers;
+}
+
+std::string DnnLayerScope(size_t i, size_t num_layers) {
+  return i + 1 == num_layers ? "dnn/logits" : "dnn/hiddenlayer_" + std::to_string(i);
+}
+
+void InitializeDnnKernels(std::span<const DenseLayer> layers, uint64_t seed, VariableStore* store) {
+  for (size_t i = 0; i < layers.size(); ++i) {
+    const DenseLayer& layer = layers[i];
+    const float limit = std::sqrt(6.0f / static_cast<float>(layer.in + layer.out));
+    Random random(SeedFor(seed, DnnLayerScope(i, layers.size()) + "/kernel"));
+    for (float& w : store->params().subspan(layer.kernel_offset, static_cast<size_t>(layer.in * layer.out))) {
+      w = limit * (2.0f * random.Uniform() - 1.0f);
+    }
+  }
 }
 
 }  // namespace tfcompat::model

@@ -62,6 +62,12 @@ NodeBuilder& NodeBuilder::Int(const char* attr, int64_t value) {
   return *this;
 }
 
+NodeBuilder& NodeBuilder::Floats(const char* attr, const std::vector<float>& values) {
+  tensorflow::AttrValue::ListValue* list = (*node_->mutable_attr())[attr].mutable_list();
+  for (const float value : values) list->add_f(value);
+  return *this;
+}
+
 NodeBuilder& NodeBuilder::Bool(const char* attr, bool value) {
   (*node_->mutable_attr())[attr].set_b(value);
   return *this;

@@ -40,6 +40,7 @@ class NodeBuilder {
   NodeBuilder& Type(const char* attr, tensorflow::DataType type);
   NodeBuilder& Types(const char* attr, const std::vector<tensorflow::DataType>& types);
   NodeBuilder& Int(const char* attr, int64_t value);
+  NodeBuilder& Floats(const char* attr, const std::vector<float>& values);
   NodeBuilder& Bool(const char* attr, bool value);
   NodeBuilder& String(const char* attr, const std::string& value);
   NodeBuilder& Shape(const char* attr, const std::vector<int64_t>& dims);

@@ -27,7 +27,7 @@
 #include <string>
 #include <vector>
 
-#include "feature_column/categorical_column.h"
+#include "tfcompat/feature_column/categorical_column.h"
 
 namespace tfcompat::feature_column {
 namespace {

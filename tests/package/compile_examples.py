@@ -14,7 +14,7 @@ Each example becomes one translation unit, by this rule:
   * Otherwise its leading `#include` and `using` lines are placed at file
     scope, after every public header and the using-directives of the public
     namespaces (tfcompat, tfcompat::estimator, tfcompat::model,
-    tfcompat::data). What follows them is
+    tfcompat::data, tfcompat::feature_column). What follows them is
       - definitions, at file scope, when its first line ends with `{` and its
         last line is `}` (a function written out in full);
       - otherwise statements: the body of a function returning
@@ -38,7 +38,7 @@ import shutil
 import subprocess
 import sys
 
-NAMESPACES = ["tfcompat", "tfcompat::estimator", "tfcompat::model", "tfcompat::data"]
+NAMESPACES = ["tfcompat", "tfcompat::estimator", "tfcompat::model", "tfcompat::data", "tfcompat::feature_column"]
 USAGE_LINE = re.compile(r"^//(   .*)$")
 FILE_SCOPE_LINE = re.compile(r"^\s*(#include\b|using\b)")
 

@@ -17,6 +17,8 @@ int RunEvaluate(const EvaluateOptions& options, std::ostream& out, std::ostream&
   }
   StatusOr<ToolModel> model = ModelFromFlags(options.model);
   if (!model.ok()) return ReportFlagsError(model.status(), err);
+  const Status supported = CheckInputSupported(model->record, "evaluating");
+  if (!supported.ok()) return cli::ReportError(kTool, supported, err);
   const Status learned = ReadTrainingFileUnlessRecorded(options.model, &*model);
   if (!learned.ok()) return cli::ReportError(kTool, learned, err);
   StatusOr<std::shared_ptr<const data::Dataset>> data = ReadData(options.eval_csv, /*labelled=*/true, &*model);

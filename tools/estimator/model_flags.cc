@@ -55,6 +55,23 @@ void AddModelFlags(CLI::App* sub, ModelFlags* flags) {
       ->check(CLI::IsMember(Names(kOptimizerNames)));
   AddOptional(sub, "--learning_rate", &flags->learning_rate, "Learning rate" + unset + "0.05; linear: 0.2)")
       ->check(cli::Positive<float>());
+  const std::string wide = " (wide & deep; default: model_dir's record; for a new model ";
+  AddOptional(sub, "--feature_columns", &flags->feature_columns,
+              "Feature-column spec file (wide & deep; default: model_dir's record)");
+  AddOptional(sub, "--input_format", &flags->input_format, "csv or tfrecord" + wide + "csv)")
+      ->check(CLI::IsMember(Names(kInputFormats)));
+  AddOptional(sub, "--na_value", &flags->na_value, "A CSV field meaning missing" + wide + "NA)");
+  AddOptional(sub, "--dnn_optimizer", &flags->dnn_optimizer, "The DNN's optimizer" + wide + "Adagrad)")
+      ->check(CLI::IsMember(Names(kOptimizerNames)));
+  AddOptional(sub, "--dnn_learning_rate", &flags->dnn_learning_rate, "The DNN's learning rate" + wide + "0.001)")
+      ->check(cli::Positive<float>());
+  AddOptional(sub, "--linear_optimizer", &flags->linear_optimizer, "The linear model's optimizer" + wide + "Ftrl)")
+      ->check(CLI::IsMember(Names(kOptimizerNames)));
+  AddOptional(sub, "--linear_learning_rate", &flags->linear_learning_rate,
+              "The linear model's learning rate" + wide + "min(0.2, 1/sqrt(#linear columns)))")
+      ->check(cli::Positive<float>());
+  sub->add_option("--train_files", flags->train_files,
+                  "Training files, a glob (wide & deep; default: the record's; required by the first train)");
   sub->add_option("--batch_size", flags->batch_size, "Examples per batch")
       ->check(cli::Positive<int64_t>())
       ->capture_default_str();

@@ -18,6 +18,21 @@
 //   --dropout            none (DNN only)
 //   --optimizer          Adagrad (DNN), Ftrl (linear)
 //   --learning_rate      0.05 (DNN), 0.2 (linear): what TF gives a named optimizer
+//
+// Wide & deep (--estimator DNNLinearCombinedClassifier|DNNLinearCombinedRegressor)
+// reads typed features through TF's feature columns instead of
+// --feature_names, and trains each part with its own optimizer:
+//
+//   --feature_columns       SPEC.json (feature_column_spec.h); required for a new model
+//   --input_format          csv (a header row naming the columns) or tfrecord (tf.train.Example); default csv
+//   --train_files           the training files, a glob (instead of --train_csv)
+//   --na_value              a CSV field meaning "missing"; default NA
+//   --hidden_units          TF's dnn_hidden_units, default 10,10; --activation_fn, --dropout as for the DNN
+//   --dnn_optimizer         default Adagrad;  --dnn_learning_rate     default 0.001
+//   --linear_optimizer      default Ftrl;     --linear_learning_rate  default min(0.2, 1/sqrt(#linear columns))
+//   --label_column          required for a new model; --label_vocabulary, --n_classes as above
+// (--feature_names, --optimizer, --learning_rate and --train_csv do not
+// apply to wide & deep; these flags apply to it only.)
 #ifndef TFCOMPAT_TOOLS_ESTIMATOR_MODEL_FLAGS_H_
 #define TFCOMPAT_TOOLS_ESTIMATOR_MODEL_FLAGS_H_
 
@@ -45,11 +60,21 @@ struct ModelFlags {
   std::optional<float> dropout;
   std::optional<std::string> optimizer;
   std::optional<float> learning_rate;
+  // Wide & deep only.
+  std::optional<std::string> feature_columns;
+  std::optional<std::string> input_format;
+  std::optional<std::string> na_value;
+  std::optional<std::string> dnn_optimizer;
+  std::optional<float> dnn_learning_rate;
+  std::optional<std::string> linear_optimizer;
+  std::optional<float> linear_learning_rate;
   int64_t batch_size = 100;
   // The training file. `train` trains on it (default: the record's);
   // `evaluate` and `predict` read it only for a model_dir without a record,
   // to learn the feature names, label column and classes from it.
   std::string train_csv;
+  // Wide & deep: the training files (a glob), as train_csv.
+  std::string train_files;
 };
 
 // Registers the flags on `sub`; CLI11 checks names and ranges.

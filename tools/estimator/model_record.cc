@@ -34,10 +34,16 @@ std::string Join(const std::string_view (&names)[N]) {
 
 // The keys a record of `estimator` holds (ModelRecordJson writes them).
 std::vector<std::string> KeysOf(std::string_view estimator) {
-  std::vector<std::string> keys = {"estimator", "feature_columns", "label_column"};
+  const bool wide_deep = IsWideDeep(estimator);
+  std::vector<std::string> keys = {"estimator", wide_deep ? "feature_column_spec" : "feature_columns", "label_column"};
   if (IsClassifier(estimator)) keys.insert(keys.end(), {"n_classes", "label_vocabulary"});
   if (IsDnn(estimator)) keys.insert(keys.end(), {"hidden_units", "activation_fn", "dropout"});
-  keys.insert(keys.end(), {"optimizer", "learning_rate", "train_csv"});
+  if (wide_deep) {
+    keys.insert(keys.end(), {"dnn_optimizer", "dnn_learning_rate", "linear_optimizer", "linear_learning_rate",
+                             "input_format", "na_value", "train_files"});
+  } else {
+    keys.insert(keys.end(), {"optimizer", "learning_rate", "train_csv"});
+  }
   return keys;
 }
 
@@ -62,10 +68,18 @@ class RecordParser {
         return Error("unexpected key '" + key + "' in the record of a " + r.estimator);
       }
     }
-    TFCOMPAT_RETURN_IF_ERROR(Strings("feature_columns", &r.feature_columns));
-    const std::set<std::string> unique(r.feature_columns.begin(), r.feature_columns.end());
-    if (r.feature_columns.empty() || unique.size() != r.feature_columns.size()) {
-      return Error("'feature_columns' must name one or more columns, each once");
+    const bool wide_deep = IsWideDeep(r.estimator);
+    if (wide_deep) {
+      TFCOMPAT_RETURN_IF_ERROR(Present("feature_column_spec"));
+      const json& spec = object_["feature_column_spec"];
+      if (!spec.is_object()) return Error("'feature_column_spec' must be an object, got " + spec.dump());
+      r.feature_column_spec = spec.dump();
+    } else {
+      TFCOMPAT_RETURN_IF_ERROR(Strings("feature_columns", &r.feature_columns));
+      const std::set<std::string> unique(r.feature_columns.begin(), r.feature_columns.end());
+      if (r.feature_columns.empty() || unique.size() != r.feature_columns.size()) {
+        return Error("'feature_columns' must name one or more columns, each once");
+      }
     }
     TFCOMPAT_RETURN_IF_ERROR(String("label_column", &r.label_column));
     if (IsClassifier(r.estimator)) {
@@ -101,23 +115,40 @@ class RecordParser {
         r.dropout = dropout.get<float>();
       }
     }
-    TFCOMPAT_RETURN_IF_ERROR(String("optimizer", &r.optimizer));
-    if (!OneOf(r.optimizer, kOptimizerNames)) {
-      return Error("'optimizer' is '" + r.optimizer + "', expected one of " + Join(kOptimizerNames));
+    if (!wide_deep) {
+      TFCOMPAT_RETURN_IF_ERROR(Optimizer("optimizer", "learning_rate", &r.optimizer, &r.learning_rate));
+      TFCOMPAT_RETURN_IF_ERROR(String("train_csv", &r.train_csv));
+      return r;
     }
-    TFCOMPAT_RETURN_IF_ERROR(Present("learning_rate"));
-    const json& rate = object_["learning_rate"];
-    if (!rate.is_number() || !(rate.get<double>() > 0) || !std::isfinite(rate.get<float>())) {
-      return Error("'learning_rate' must be a positive number, got " + rate.dump());
+    TFCOMPAT_RETURN_IF_ERROR(Optimizer("dnn_optimizer", "dnn_learning_rate", &r.optimizer, &r.learning_rate));
+    TFCOMPAT_RETURN_IF_ERROR(
+        Optimizer("linear_optimizer", "linear_learning_rate", &r.linear_optimizer, &r.linear_learning_rate));
+    TFCOMPAT_RETURN_IF_ERROR(String("input_format", &r.input_format));
+    if (!OneOf(r.input_format, kInputFormats)) {
+      return Error("'input_format' is '" + r.input_format + "', expected one of " + Join(kInputFormats));
     }
-    r.learning_rate = rate.get<float>();
-    TFCOMPAT_RETURN_IF_ERROR(String("train_csv", &r.train_csv));
+    TFCOMPAT_RETURN_IF_ERROR(String("na_value", &r.na_value));
+    TFCOMPAT_RETURN_IF_ERROR(String("train_files", &r.train_csv));
     return r;
   }
 
  private:
   Status Error(const std::string& what) const {
     return DataLossError(path_ + ": " + what + " (the model record `estimator train` writes; see docs/tools.md)");
+  }
+  // An optimizer's name and its positive learning rate.
+  Status Optimizer(const std::string& name_key, const std::string& rate_key, std::string* name, float* rate) const {
+    TFCOMPAT_RETURN_IF_ERROR(String(name_key, name));
+    if (!OneOf(*name, kOptimizerNames)) {
+      return Error("'" + name_key + "' is '" + *name + "', expected one of " + Join(kOptimizerNames));
+    }
+    TFCOMPAT_RETURN_IF_ERROR(Present(rate_key));
+    const json& value = object_[rate_key];
+    if (!value.is_number() || !(value.get<double>() > 0) || !std::isfinite(value.get<float>())) {
+      return Error("'" + rate_key + "' must be a positive number, got " + value.dump());
+    }
+    *rate = value.get<float>();
+    return OkStatus();
   }
   Status Present(const std::string& key) const {
     return object_.contains(key) ? OkStatus() : Error("missing key '" + key + "'");
@@ -156,14 +187,20 @@ class RecordParser {
 bool IsEstimatorName(std::string_view name) { return OneOf(name, kEstimatorNames); }
 bool IsDnn(std::string_view estimator) { return estimator.starts_with("DNN"); }
 bool IsClassifier(std::string_view estimator) { return estimator.ends_with("Classifier"); }
+bool IsWideDeep(std::string_view estimator) { return estimator.starts_with("DNNLinearCombined"); }
 
 std::string ModelRecordPath(const std::string& model_dir) { return JoinPath(model_dir, kModelRecordName); }
 
 std::string ModelRecordJson(const ModelRecord& record) {
   // Keys in the documented order (ordered_json keeps insertion order).
   nlohmann::ordered_json out;
+  const bool wide_deep = IsWideDeep(record.estimator);
   out["estimator"] = record.estimator;
-  out["feature_columns"] = record.feature_columns;
+  if (wide_deep) {
+    out["feature_column_spec"] = nlohmann::ordered_json::parse(record.feature_column_spec);
+  } else {
+    out["feature_columns"] = record.feature_columns;
+  }
   out["label_column"] = record.label_column;
   if (IsClassifier(record.estimator)) {
     out["n_classes"] = record.n_classes;
@@ -174,9 +211,19 @@ std::string ModelRecordJson(const ModelRecord& record) {
     out["activation_fn"] = record.activation_fn;
     out["dropout"] = record.dropout.has_value() ? FloatJson(*record.dropout) : json();
   }
-  out["optimizer"] = record.optimizer;
-  out["learning_rate"] = FloatJson(record.learning_rate);
-  out["train_csv"] = record.train_csv;
+  if (wide_deep) {
+    out["dnn_optimizer"] = record.optimizer;
+    out["dnn_learning_rate"] = FloatJson(record.learning_rate);
+    out["linear_optimizer"] = record.linear_optimizer;
+    out["linear_learning_rate"] = FloatJson(record.linear_learning_rate);
+    out["input_format"] = record.input_format;
+    out["na_value"] = record.na_value;
+    out["train_files"] = record.train_csv;
+  } else {
+    out["optimizer"] = record.optimizer;
+    out["learning_rate"] = FloatJson(record.learning_rate);
+    out["train_csv"] = record.train_csv;
+  }
   return out.dump(2) + "\n";
 }
 

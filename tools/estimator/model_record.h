@@ -18,6 +18,22 @@
 //     "train_csv": "/abs/path/iris_training.csv"   the first train's file, the default of later trains
 //   }
 //
+// Wide & deep (DNNLinearCombinedClassifier, DNNLinearCombinedRegressor)
+// records its feature-column spec instead of "feature_columns", each
+// part's optimizer, and its input:
+//
+//   {
+//     "estimator": "DNNLinearCombinedClassifier",
+//     "feature_column_spec": {"columns": {...}, ...},  the spec file's content, vocabulary files made absolute
+//     "label_column": "species", "n_classes": 3, "label_vocabulary": [...],   classifier as above
+//     "hidden_units": [10, 10], "activation_fn": "relu", "dropout": null,   TF's dnn_hidden_units, ...
+//     "dnn_optimizer": "Adagrad", "dnn_learning_rate": 0.001,
+//     "linear_optimizer": "Ftrl", "linear_learning_rate": 0.2,
+//     "input_format": "csv",                   csv or tfrecord
+//     "na_value": "NA",                        a CSV field meaning "missing"
+//     "train_files": "/abs/path/train-*.csv"   the first train's glob, the default of later trains
+//   }
+//
 // Every key of the estimator is required and no other is allowed. A record
 // that does not read is an error naming the file and what was expected.
 #ifndef TFCOMPAT_TOOLS_ESTIMATOR_MODEL_RECORD_H_
@@ -36,8 +52,14 @@ namespace tfcompat::estimator_tool {
 inline constexpr std::string_view kModelRecordName = "estimator.json";
 
 // TF's canned estimator class names the tool builds.
-inline constexpr std::string_view kEstimatorNames[] = {"DNNClassifier", "DNNRegressor", "LinearClassifier",
-                                                       "LinearRegressor"};
+inline constexpr std::string_view kEstimatorNames[] = {"DNNClassifier",
+                                                       "DNNRegressor",
+                                                       "LinearClassifier",
+                                                       "LinearRegressor",
+                                                       "DNNLinearCombinedClassifier",
+                                                       "DNNLinearCombinedRegressor"};
+// The input formats of wide & deep.
+inline constexpr std::string_view kInputFormats[] = {"csv", "tfrecord"};
 // The optimizer and activation names the flags and the record accept.
 inline constexpr std::string_view kOptimizerNames[] = {"Adagrad", "Adam", "Ftrl", "Momentum", "RMSProp", "SGD"};
 inline constexpr std::string_view kActivationNames[] = {"relu", "relu6", "elu", "tanh", "sigmoid", "linear"};
@@ -46,6 +68,8 @@ inline constexpr std::string_view kActivationNames[] = {"relu", "relu6", "elu", 
 bool IsEstimatorName(std::string_view name);
 bool IsDnn(std::string_view estimator);
 bool IsClassifier(std::string_view estimator);
+// DNNLinearCombined*: feature columns from a spec (feature_column_spec.h).
+bool IsWideDeep(std::string_view estimator);
 
 struct ModelRecord {
   std::string estimator;
@@ -56,9 +80,16 @@ struct ModelRecord {
   std::vector<int64_t> hidden_units;          // DNN
   std::string activation_fn;                  // DNN
   std::optional<float> dropout;               // DNN
-  std::string optimizer;
+  std::string optimizer;                      // wide & deep: the DNN's
   float learning_rate = 0;
+  // The training file; wide & deep: its glob ("train_files").
   std::string train_csv;
+  // Wide & deep only.
+  std::string feature_column_spec;  // FeatureColumnSpec::json
+  std::string linear_optimizer;
+  float linear_learning_rate = 0;
+  std::string input_format;
+  std::string na_value;
 
   friend bool operator==(const ModelRecord&, const ModelRecord&) = default;
 };

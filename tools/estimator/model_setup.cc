@@ -2,6 +2,7 @@
 #include "model_setup.h"
 
 #include <algorithm>
+#include <cmath>
 #include <optional>
 #include <set>
 #include <string>
@@ -9,6 +10,7 @@
 #include <utility>
 #include <vector>
 
+#include "feature_column_spec.h"
 #include "io/file.h"
 #include "number_format.h"
 #include "tfcompat/base/status_macros.h"
@@ -23,6 +25,40 @@ constexpr std::string_view kDefaultActivation = "relu";
 // What TF's canned DNN gives an optimizer named by a string (the linear
 // models: model::kLinearLearningRate).
 constexpr float kDnnLearningRate = 0.05f;
+// TF1's wide & deep defaults: the DNN's Adagrad learning rate, and the
+// linear model's Ftrl rate min(0.2, 1/sqrt(#linear columns)).
+constexpr float kWideDeepDnnLearningRate = 0.001f;
+float WideDeepLinearLearningRate(size_t linear_columns) {
+  if (linear_columns == 0) return model::kLinearLearningRate;
+  return static_cast<float>(std::min(0.2, 1.0 / std::sqrt(static_cast<double>(linear_columns))));
+}
+// A CSV field meaning "missing" for wide & deep, unless --na_value says otherwise.
+constexpr std::string_view kDefaultNaValue = "NA";
+
+// The flags of one family of estimators only: {flag, given}.
+std::vector<std::pair<std::string_view, bool>> WideDeepOnlyFlags(const ModelFlags& flags) {
+  return {{"--feature_columns", flags.feature_columns.has_value()},
+          {"--input_format", flags.input_format.has_value()},
+          {"--na_value", flags.na_value.has_value()},
+          {"--dnn_optimizer", flags.dnn_optimizer.has_value()},
+          {"--dnn_learning_rate", flags.dnn_learning_rate.has_value()},
+          {"--linear_optimizer", flags.linear_optimizer.has_value()},
+          {"--linear_learning_rate", flags.linear_learning_rate.has_value()},
+          {"--train_files", !flags.train_files.empty()}};
+}
+std::vector<std::pair<std::string_view, bool>> NotWideDeepFlags(const ModelFlags& flags) {
+  return {{"--feature_names", flags.feature_names.has_value()},
+          {"--optimizer", flags.optimizer.has_value()},
+          {"--learning_rate", flags.learning_rate.has_value()},
+          {"--train_csv", !flags.train_csv.empty()}};
+}
+// InvalidArgument for the first flag given that does not apply to `estimator`.
+Status CheckApplies(const ModelFlags& flags, const std::string& estimator) {
+  for (const auto& [flag, given] : IsWideDeep(estimator) ? NotWideDeepFlags(flags) : WideDeepOnlyFlags(flags)) {
+    if (given) return InvalidArgumentError(std::string(flag) + " does not apply to a " + estimator);
+  }
+  return OkStatus();
+}
 
 // A setting as a flag would give it; "none" for an empty one.
 std::string Text(const std::string& s) { return s.empty() ? "none" : s; }
@@ -62,6 +98,23 @@ Status CheckAgainstRecord(const ModelFlags& flags, ToolModel* model) {
   ModelRecord& r = model->record;
   const bool classifier = IsClassifier(r.estimator), dnn = IsDnn(r.estimator);
   TFCOMPAT_RETURN_IF_ERROR(Agree("--estimator", flags.estimator, r.estimator, true, *model));
+  TFCOMPAT_RETURN_IF_ERROR(CheckApplies(flags, r.estimator));
+  if (IsWideDeep(r.estimator)) {
+    if (flags.feature_columns.has_value()) {
+      TFCOMPAT_ASSIGN_OR_RETURN(const FeatureColumnSpec spec, ReadFeatureColumnSpec(*flags.feature_columns));
+      if (spec.json != r.feature_column_spec) {
+        return InvalidArgumentError("--feature_columns " + *flags.feature_columns +
+                                    " contradicts the feature_column_spec recorded in " + model->record_path);
+      }
+    }
+    TFCOMPAT_RETURN_IF_ERROR(Agree("--input_format", flags.input_format, r.input_format, true, *model));
+    TFCOMPAT_RETURN_IF_ERROR(Agree("--na_value", flags.na_value, r.na_value, true, *model));
+    TFCOMPAT_RETURN_IF_ERROR(Agree("--dnn_optimizer", flags.dnn_optimizer, r.optimizer, true, *model));
+    TFCOMPAT_RETURN_IF_ERROR(Agree("--dnn_learning_rate", flags.dnn_learning_rate, r.learning_rate, true, *model));
+    TFCOMPAT_RETURN_IF_ERROR(Agree("--linear_optimizer", flags.linear_optimizer, r.linear_optimizer, true, *model));
+    TFCOMPAT_RETURN_IF_ERROR(
+        Agree("--linear_learning_rate", flags.linear_learning_rate, r.linear_learning_rate, true, *model));
+  }
   TFCOMPAT_RETURN_IF_ERROR(Agree("--feature_names", flags.feature_names, r.feature_columns, true, *model));
   // A model trained on a file whose label column had no name (TF's layout)
   // reads files that name it.
@@ -86,8 +139,10 @@ StatusOr<ModelRecord> NewModel(const ModelFlags& flags) {
   r.estimator = flags.estimator.value_or(std::string(kDefaultEstimator));
   if (!IsEstimatorName(r.estimator)) {
     return InvalidArgumentError("--estimator " + r.estimator +
-                                ": expected DNNClassifier, DNNRegressor, LinearClassifier or LinearRegressor");
+                                ": expected DNNClassifier, DNNRegressor, LinearClassifier, LinearRegressor, "
+                                "DNNLinearCombinedClassifier or DNNLinearCombinedRegressor");
   }
+  TFCOMPAT_RETURN_IF_ERROR(CheckApplies(flags, r.estimator));
   const bool classifier = IsClassifier(r.estimator), dnn = IsDnn(r.estimator);
   const std::pair<std::string_view, bool> inapplicable[] = {
       {"--hidden_units", !dnn && flags.hidden_units.has_value()},
@@ -120,6 +175,27 @@ StatusOr<ModelRecord> NewModel(const ModelFlags& flags) {
     if (r.dropout.has_value() && !(*r.dropout < 1.0f)) {
       return InvalidArgumentError("--dropout must be in [0, 1), got " + Text(*r.dropout));
     }
+  }
+  if (IsWideDeep(r.estimator)) {
+    if (!flags.feature_columns.has_value()) {
+      return InvalidArgumentError("give --feature_columns SPEC.json: a new " + r.estimator +
+                                  " reads its features "
+                                  "through the spec's columns");
+    }
+    if (r.label_column.empty()) return InvalidArgumentError("give --label_column NAME: the label's feature");
+    if (classifier && r.n_classes == 0) {
+      return InvalidArgumentError("give --n_classes N (labels 0..N-1) or --label_vocabulary a,b,... (string labels)");
+    }
+    TFCOMPAT_ASSIGN_OR_RETURN(const FeatureColumnSpec spec, ReadFeatureColumnSpec(*flags.feature_columns));
+    r.feature_column_spec = spec.json;
+    r.optimizer = flags.dnn_optimizer.value_or("Adagrad");
+    r.learning_rate = flags.dnn_learning_rate.value_or(kWideDeepDnnLearningRate);
+    r.linear_optimizer = flags.linear_optimizer.value_or("Ftrl");
+    r.linear_learning_rate =
+        flags.linear_learning_rate.value_or(WideDeepLinearLearningRate(spec.linear_feature_columns.size()));
+    r.input_format = flags.input_format.value_or("csv");
+    r.na_value = flags.na_value.value_or(std::string(kDefaultNaValue));
+    return r;
   }
   r.optimizer = flags.optimizer.value_or(dnn ? "Adagrad" : "Ftrl");
   r.learning_rate = flags.learning_rate.value_or(dnn ? kDnnLearningRate : model::kLinearLearningRate);
@@ -185,7 +261,7 @@ Status ReadTrainingFileUnlessRecorded(const ModelFlags& flags, ToolModel* model)
 
 Status CheckComplete(const ToolModel& model) {
   std::vector<std::string> missing;
-  if (model.record.feature_columns.empty()) missing.push_back("--feature_names");
+  if (model.record.feature_columns.empty() && !IsWideDeep(model.record.estimator)) missing.push_back("--feature_names");
   if (IsClassifier(model.record.estimator) && model.record.n_classes == 0) {
     missing.push_back("--n_classes or --label_vocabulary");
   }
@@ -196,9 +272,33 @@ Status CheckComplete(const ToolModel& model) {
                               flags + ", or --train_csv to take them from the training file");
 }
 
+Status CheckInputSupported(const ModelRecord& record, std::string_view doing) {
+  if (!IsWideDeep(record.estimator)) return OkStatus();
+  return UnimplementedError(std::string(doing) + " a " + record.estimator +
+                            " needs batches of typed features, which the estimator tool does not read yet");
+}
+
 StatusOr<std::unique_ptr<estimator::Estimator>> MakeEstimator(const ModelRecord& record,
                                                               const estimator::RunConfig& config,
                                                               estimator::LogFn log) {
+  if (IsWideDeep(record.estimator)) {
+    TFCOMPAT_ASSIGN_OR_RETURN(const FeatureColumnSpec spec,
+                              ParseFeatureColumnSpec(record.feature_column_spec, ModelRecordPath(config.model_dir)));
+    model::DNNLinearCombinedOptions options;
+    options.linear_feature_columns = spec.linear_feature_columns;
+    options.linear_optimizer = model::OptimizerOptions{record.linear_optimizer, record.linear_learning_rate};
+    options.dnn_feature_columns = spec.dnn_feature_columns;
+    options.dnn_optimizer = model::OptimizerOptions{record.optimizer, record.learning_rate};
+    options.dnn_hidden_units = record.hidden_units;
+    TFCOMPAT_ASSIGN_OR_RETURN(options.dnn_activation_fn, model::ParseActivation(record.activation_fn));
+    options.dnn_dropout = record.dropout;
+    if (!IsClassifier(record.estimator)) {
+      return estimator::Estimator::DNNLinearCombinedRegressor(options, config, log);
+    }
+    options.n_classes = record.n_classes;
+    options.label_vocabulary = record.label_vocabulary;
+    return estimator::Estimator::DNNLinearCombinedClassifier(options, config, log);
+  }
   std::vector<model::NumericColumn> columns;
   for (const std::string& name : record.feature_columns) columns.emplace_back(name);
   const model::OptimizerOptions optimizer{record.optimizer, record.learning_rate};

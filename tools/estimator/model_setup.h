@@ -62,6 +62,11 @@ struct ToolModel {
 // feature columns or (a classifier) no classes yet.
 [[nodiscard]] Status CheckComplete(const ToolModel& model);
 
+// Unimplemented for a wide & deep model, whose typed input (CSV columns by
+// the spec's types, or tf.train.Example files) `doing` ("training") would
+// need; OK for the others.
+[[nodiscard]] Status CheckInputSupported(const ModelRecord& record, std::string_view doing);
+
 // The canned Estimator of `record`, logging to `log`.
 [[nodiscard]] StatusOr<std::unique_ptr<estimator::Estimator>> MakeEstimator(const ModelRecord& record,
                                                                             const estimator::RunConfig& config,

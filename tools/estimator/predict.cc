@@ -109,6 +109,8 @@ int RunPredict(const PredictOptions& options, std::ostream& out, std::ostream& e
   }
   StatusOr<ToolModel> model = ModelFromFlags(options.model);
   if (!model.ok()) return ReportFlagsError(model.status(), err);
+  const Status supported = CheckInputSupported(model->record, "predicting with");
+  if (!supported.ok()) return cli::ReportError(kTool, supported, err);
   const Status learned = ReadTrainingFileUnlessRecorded(options.model, &*model);
   if (!learned.ok()) return cli::ReportError(kTool, learned, err);
   const Status complete = CheckComplete(*model);

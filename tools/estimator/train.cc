@@ -71,6 +71,8 @@ int RunTrain(const TrainOptions& options, std::ostream& out, std::ostream& err) 
                                    : estimator::LogFn([&progress](const std::string& line) { progress.Log(line); });
   StatusOr<ToolModel> model = ModelFromFlags(options.model);
   if (!model.ok()) return ReportFlagsError(model.status(), err);
+  const Status supported = CheckInputSupported(model->record, "training");
+  if (!supported.ok()) return cli::ReportError(kTool, supported, err);
   const std::string train_csv = !options.model.train_csv.empty() ? options.model.train_csv : model->record.train_csv;
   if (train_csv.empty()) {
     return cli::ReportError(kTool,

@@ -17,18 +17,23 @@
 #include <vector>
 
 #include "tfcompat/base/status.h"
+#include "tfcompat/data/features.h"
 
 namespace tfcompat::data {
 
 // Names of the feature columns of a batch, shared by all its batches.
 using FeatureNames = std::shared_ptr<const std::vector<std::string>>;
 
-// B examples: features row-major [B, feature_names->size()], labels [B]
-// (class ids as floats for classifiers; empty when predicting).
+// B examples: numeric features row-major [B, feature_names->size()],
+// features of any type by key (typed CSV columns, parsed tf.train.Example
+// records; read by models with feature columns, which also find a numeric
+// feature there as a float [B, 1] tensor), labels [B] (class ids as floats
+// for classifiers; empty when predicting).
 struct Batch {
   FeatureNames feature_names;
   int64_t size = 0;
   std::vector<float> features;
+  ParsedFeatures typed_features;
   std::vector<float> labels;
 };
 

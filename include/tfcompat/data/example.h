@@ -31,6 +31,7 @@
 
 #include "tfcompat/base/status.h"
 #include "tfcompat/checkpoint/tensor.h"
+#include "tfcompat/data/features.h"
 
 namespace tfcompat::data {
 
@@ -55,21 +56,6 @@ struct VarLenFeature {
 using FeatureSpec = std::variant<FixedLenFeature, VarLenFeature>;
 // Feature key -> spec (the `features` dict of tf.io.parse_example).
 using ExampleSpec = std::map<std::string, FeatureSpec>;
-
-// tf.SparseTensor as parse_example returns it for a VarLenFeature: the
-// values of record b at indices [b, 0], [b, 1], ... in record order.
-struct SparseFeature {
-  Tensor indices;      // int64 [N, 2]
-  Tensor values;       // dtype [N]
-  Tensor dense_shape;  // int64 [2]: {B, the longest list (0 if none)}
-};
-
-// One batch of parsed Examples.
-struct ParsedFeatures {
-  int64_t batch_size = 0;
-  std::map<std::string, Tensor> dense;          // FixedLenFeature keys: [B, shape...]
-  std::map<std::string, SparseFeature> sparse;  // VarLenFeature keys
-};
 
 // A validated ExampleSpec, reusable for any number of batches. Cheap to
 // move; Parse is const and may run on several threads at once.

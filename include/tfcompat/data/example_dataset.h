@@ -69,6 +69,11 @@ class ExampleDataset {
   // is returned as is.
   [[nodiscard]] Status Next(ParsedFeatures* batch);
 
+  // The name of example `i` of the batch the last successful Next()
+  // returned, "<file>:record <n>" (n counts the file's records from 0), for
+  // messages about it. Precondition: i < that batch's batch_size.
+  std::string RecordName(int64_t i) const;
+
   // The files read, in order.
   const std::vector<std::string>& files() const;
 

@@ -123,6 +123,12 @@ struct GraphDescription {
   // Keys of the columns with a normalizer_fn: C++ code, which a SavedModel
   // cannot hold.
   std::vector<std::string> normalized_keys;
+  // A model over feature columns (wide & deep): the DNN's columns (its
+  // layers in `layers`) and the linear model's; `feature_keys` and `linear`
+  // are then unused. The serving graph parses what the columns read.
+  std::vector<feature_column::FeatureColumn> dnn_columns;
+  std::vector<feature_column::FeatureColumn> linear_columns;
+  feature_column::Combiner linear_sparse_combiner = feature_column::Combiner::kSum;
 };
 
 // What an exported SavedModel's serving graph receives (TF's
@@ -177,6 +183,14 @@ class Estimator {
       const model::LinearClassifierOptions& model_options, const RunConfig& config, LogFn log = {});
   [[nodiscard]] static StatusOr<std::unique_ptr<Estimator>> LinearRegressor(
       const model::LinearRegressorOptions& model_options, const RunConfig& config, LogFn log = {});
+
+  // Wide & deep, each part trained by its own optimizer (model_options'
+  // linear_optimizer and dnn_optimizer). No GraphDescription: graph.pbtxt
+  // holds the variables only, and the exports fail with FailedPrecondition.
+  [[nodiscard]] static StatusOr<std::unique_ptr<Estimator>> DNNLinearCombinedClassifier(
+      const model::DNNLinearCombinedOptions& model_options, const RunConfig& config, LogFn log = {});
+  [[nodiscard]] static StatusOr<std::unique_ptr<Estimator>> DNNLinearCombinedRegressor(
+      const model::DNNLinearCombinedOptions& model_options, const RunConfig& config, LogFn log = {});
 
   // Trains `steps` more steps, or up to global step `max_steps` (nothing
   // to do when the checkpoint is already there), or until the input ends.

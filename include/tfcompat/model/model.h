@@ -45,6 +45,7 @@
 
 #include "tfcompat/base/status.h"
 #include "tfcompat/data/dataset.h"
+#include "tfcompat/feature_column/feature_column.h"
 #include "tfcompat/model/metrics.h"
 #include "tfcompat/model/optimizer.h"
 #include "tfcompat/model/variables.h"
@@ -106,6 +107,40 @@ struct LinearRegressorOptions {
   std::vector<NumericColumn> feature_columns;
   // Empty: TF1's default, Ftrl with learning rate kLinearLearningRate.
   std::optional<OptimizerOptions> optimizer;
+  LossReduction loss_reduction = LossReduction::kSum;
+};
+
+// TF1's wide & deep (DNNLinearCombinedClassifier/Regressor): the logits are
+// the sum of a linear model over `linear_feature_columns` and a DNN over
+// `dnn_feature_columns` (feature_column.h), each part trained by its own
+// optimizer. Variables (TF1's names; slots without an infix, e.g.
+// `dnn/hiddenlayer_0/kernel/Adagrad`, `linear/linear_model/island/weights/Ftrl`):
+//
+//   dnn/input_from_feature_columns/input_layer/<c>_embedding/embedding_weights  [buckets, dimension]
+//   dnn/hiddenlayer_<i>/kernel, /bias; dnn/logits/kernel, /bias                as the DNN's
+//   linear/linear_model/<column name>/weights                                  [rows, logits]
+//   linear/linear_model/bias_weights                                           [logits]
+//
+// Embedding and linear weights of categorical columns get sparse gradients:
+// an optimizer step updates only the rows the batch used, as TF's sparse
+// apply ops do.
+struct DNNLinearCombinedOptions {
+  std::vector<feature_column::FeatureColumn> linear_feature_columns;
+  // Empty: TF1's 'Ftrl' with learning rate min(0.2, 1/sqrt(#linear columns)).
+  std::optional<OptimizerOptions> linear_optimizer;
+  std::vector<feature_column::FeatureColumn> dnn_feature_columns;
+  // Empty: TF1's 'Adagrad' with learning rate 0.001.
+  std::optional<OptimizerOptions> dnn_optimizer;
+  std::vector<int64_t> dnn_hidden_units;
+  Activation dnn_activation_fn = Activation::kRelu;
+  std::optional<float> dnn_dropout;
+  // How the linear model combines a categorical column's ids: TF's
+  // linear_sparse_combiner ('sum').
+  feature_column::Combiner linear_sparse_combiner = feature_column::Combiner::kSum;
+  // Classifier: n_classes >= 2 and the class names (see DNNClassifierOptions);
+  // ignored by the regressor.
+  int n_classes = 2;
+  std::vector<std::string> label_vocabulary;
   LossReduction loss_reduction = LossReduction::kSum;
 };
 
@@ -192,6 +227,15 @@ class Model {
 // Zero-initialised weights, as TF's linear model.
 [[nodiscard]] StatusOr<std::unique_ptr<Model>> NewLinearClassifier(const LinearClassifierOptions& options);
 [[nodiscard]] StatusOr<std::unique_ptr<Model>> NewLinearRegressor(const LinearRegressorOptions& options);
+
+// Wide & deep. At least one of the two column lists; dnn_hidden_units
+// non-empty when there are DNN columns. Embedding weights are drawn from
+// TF's truncated normal and DNN kernels from Glorot uniform with `seed`;
+// linear weights start at zero.
+[[nodiscard]] StatusOr<std::unique_ptr<Model>> NewDNNLinearCombinedClassifier(const DNNLinearCombinedOptions& options,
+                                                                              uint64_t seed);
+[[nodiscard]] StatusOr<std::unique_ptr<Model>> NewDNNLinearCombinedRegressor(const DNNLinearCombinedOptions& options,
+                                                                             uint64_t seed);
 
 }  // namespace tfcompat::model
 

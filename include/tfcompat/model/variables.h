@@ -5,14 +5,16 @@
 // loop over (name, shape, values) and an optimizer update is one loop over a
 // block):
 //
-//   params   [ linear/.../weights | linear/.../bias_weights | dnn/hiddenlayer_0/kernel | ... ]   trainable
-//   grads    [ same layout as params ]                                                            not a variable
-//   slot "Ftrl" over trainables [0, 2)
-//            [ linear/.../weights/part_0/Ftrl | .../bias_weights/part_0/Ftrl ]
-//   slot "Adagrad" over trainables [2, n)
+//   params   [ dnn/hiddenlayer_0/kernel | dnn/hiddenlayer_0/bias | ... ]   trainable
+//   grads    [ same layout as params ]                                      not a variable
+//   slot "Adagrad"
 //            [ dnn/hiddenlayer_0/kernel/t_0/Adagrad | .../bias/t_0/Adagrad | ... ]
-//   scalars  dnn/head/beta1_power, ...                                                            float, non-slot
-//   global_step                                                                                   int64 scalar
+//   scalars  dnn/head/beta1_power, ...                                      float, non-slot
+//   global_step                                                             int64 scalar
+//
+// A model of two optimizer parts (wide & deep: the DNN's trainables [0, k)
+// with Adagrad, the linear model's [k, n) with Ftrl) has a slot block per
+// part and slot: "Adagrad" over [0, k), "Ftrl" and "Ftrl_1" over [k, n).
 //
 // Every variable's values are row-major, exactly as TensorFlow stores the
 // tensor in a checkpoint: a dense kernel of shape [in, out] holds the weight

@@ -2,7 +2,7 @@
 // Known answers computed by TensorFlow 2.15 through
 // tf.feature_column's get_sparse_tensors(...) on the same features: each
 // case lists the id tensor's indices, values and dense shape.
-#include "feature_column/categorical_column.h"
+#include "tfcompat/feature_column/categorical_column.h"
 
 #include <boost/test/unit_test.hpp>
 #include <cmath>

@@ -2,12 +2,12 @@
 // Vocabulary files read as TensorFlow 2.15 reads them
 // (categorical_column_with_vocabulary_file and its lookup table); the error
 // texts after the column's name are TensorFlow's own.
-#include "feature_column/vocabulary.h"
+#include "tfcompat/feature_column/vocabulary.h"
 
 #include <boost/test/unit_test.hpp>
 #include <string>
 
-#include "feature_column/categorical_column.h"
+#include "tfcompat/feature_column/categorical_column.h"
 #include "util/temp_dir.h"
 
 namespace tfcompat::feature_column {

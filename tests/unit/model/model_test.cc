@@ -10,11 +10,13 @@
 #include <vector>
 
 #include "kernels/gemm.h"
+#include "util/gradient_check.h"
 #include "util/iris.h"
 
 namespace tfcompat::model {
 namespace {
 
+using testing::CheckGradients;
 using testing::IrisColumns;
 
 // A batch of `n` examples over the Iris features with features in [-2, 2] and
@@ -31,30 +33,6 @@ data::Batch RandomBatch(int n, uint32_t seed, float (*label)(std::mt19937&)) {
 float ThreeClasses(std::mt19937& rng) { return static_cast<float>(rng() % 3); }
 float TwoClasses(std::mt19937& rng) { return static_cast<float>(rng() % 2); }
 float RealValued(std::mt19937& rng) { return static_cast<float>(rng() % 1000) / 250.0f - 2.0f; }
-
-// Compares every analytic d(loss)/d(param) with a central difference.
-// The same seed gives the same dropout mask on every evaluation.
-void CheckGradients(Model& model, const data::Batch& batch) {
-  VariableStore& store = model.variables();
-  constexpr uint64_t kSeed = 99;
-  BOOST_REQUIRE(model.ComputeGradients(batch, kSeed).ok());
-  const std::vector<float> analytic(store.gradients().begin(), store.gradients().end());
-  const float eps = 1e-3f;
-  int checked = 0;
-  for (size_t i = 0; i < store.num_params(); ++i) {
-    const float saved = store.params()[i];
-    store.params()[i] = saved + eps;
-    const double up = model.ComputeGradients(batch, kSeed).value().loss;
-    store.params()[i] = saved - eps;
-    const double down = model.ComputeGradients(batch, kSeed).value().loss;
-    store.params()[i] = saved;
-    const double numeric = (up - down) / (2.0 * eps);
-    BOOST_TEST(std::abs(numeric - analytic[i]) <= 5e-3 + 1e-2 * std::abs(numeric),
-               "param " << i << ": numeric " << numeric << " analytic " << analytic[i]);
-    ++checked;
-  }
-  BOOST_TEST(checked == static_cast<int>(store.num_params()));
-}
 
 DNNClassifierOptions SmallDNN(int n_classes, Activation activation) {
   DNNClassifierOptions options;

@@ -4,6 +4,7 @@
 #include <boost/test/unit_test.hpp>
 #include <cmath>
 #include <ctime>
+#include <functional>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <regex>
@@ -15,6 +16,7 @@
 #include "command_line.h"
 #include "commands.h"
 #include "model_record.h"
+#include "model_setup.h"
 #include "tfcompat/checkpoint/bundle.h"
 #include "tfcompat/checkpoint/checkpoint.h"
 #include "tfcompat/estimator/estimator.h"
@@ -452,6 +454,14 @@ BOOST_AUTO_TEST_CASE(RecordRoundTripsForEveryEstimator) {
     record.optimizer = "Ftrl";
     record.learning_rate = 0.2f;
     record.train_csv = "/data/train.csv";
+    if (IsWideDeep(estimator)) {
+      record.feature_columns.clear();
+      record.feature_column_spec = R"({"columns":{},"linear_feature_columns":[]})";
+      record.linear_optimizer = "Adagrad";
+      record.linear_learning_rate = 0.5f;
+      record.input_format = "tfrecord";
+      record.na_value = "?";
+    }
     const std::string json = ModelRecordJson(record);
     BOOST_TEST((ParseModelRecord(json, "r.json").value() == record), json);
     BOOST_TEST(Contains(json, "\"hidden_units\"") == IsDnn(estimator), json);
@@ -594,6 +604,7 @@ BOOST_AUTO_TEST_CASE(EveryEstimatorTrainsEvaluatesAndPredicts) {
   TempDir dir;
   const std::string test_csv = NamedIris(dir, "iris_test.csv");
   for (const std::string_view name : kEstimatorNames) {
+    if (IsWideDeep(name)) continue;  // typed input: the wide & deep tests below
     BOOST_TEST_CONTEXT(name) {
       ModelFlags flags = NamedFlags(dir, std::string(name));
       const bool classifier = IsClassifier(name);
@@ -1008,6 +1019,115 @@ BOOST_AUTO_TEST_CASE(ExportErrorsNameTheDirectoryAndWriteNoExport) {
 }
 
 BOOST_AUTO_TEST_SUITE_END()
+
+// Wide & deep on the penguins: the spec of tests/testdata/feature_column_spec.
+ModelFlags WideDeepFlags(const TempDir& dir, const std::string& spec = "every_column.json") {
+  ModelFlags flags;
+  flags.config.model_dir = dir.file("penguins");
+  flags.estimator = "DNNLinearCombinedClassifier";
+  flags.feature_columns = std::string(TFCOMPAT_TESTDATA) + "/feature_column_spec/" + spec;
+  flags.train_files = "penguins-*.csv";
+  flags.label_column = "species";
+  flags.label_vocabulary = std::vector<std::string>{"Adelie", "Chinstrap", "Gentoo"};
+  return flags;
+}
+
+BOOST_AUTO_TEST_CASE(WideDeepBadSpecIsAUsageErrorNamingTheSpecAndColumn) {
+  TempDir dir;
+  const std::string spec = dir.file("spec.json");
+  WriteAll(spec, R"({"columns": {"island": {"categorical_column_with_vocabulary_list":
+                                  {"key": "island", "vocabulary_list": ["Biscoe"]}}},
+                     "dnn_feature_columns": ["island"]})");
+  ModelFlags flags = WideDeepFlags(dir);
+  flags.feature_columns = spec;
+  std::string err;
+  BOOST_TEST(Train(flags, 1, nullptr, &err) == kExitUsage);
+  BOOST_TEST(IsErrorLine(err, "estimator", "INVALID_ARGUMENT"), err);
+  BOOST_TEST(Contains(err, spec + ": column 'island': in 'dnn_feature_columns': Items of feature_columns must be a "
+                                  "_DenseColumn."),
+             err);
+}
+
+BOOST_AUTO_TEST_CASE(WideDeepNeedsASpecALabelAndClasses) {
+  TempDir dir;
+  const std::pair<std::function<void(ModelFlags*)>, std::string> cases[] = {
+      {[](ModelFlags* f) { f->feature_columns.reset(); }, "give --feature_columns SPEC.json"},
+      {[](ModelFlags* f) { f->label_column.reset(); }, "give --label_column NAME"},
+      {[](ModelFlags* f) { f->label_vocabulary.reset(); }, "give --n_classes N"}};
+  for (const auto& [change, expected] : cases) {
+    ModelFlags flags = WideDeepFlags(dir);
+    change(&flags);
+    std::string err;
+    BOOST_TEST(Train(flags, 1, nullptr, &err) == kExitUsage);
+    BOOST_TEST(Contains(err, expected), err);
+  }
+}
+
+BOOST_AUTO_TEST_CASE(FlagsOfOneFamilyDoNotApplyToTheOther) {
+  TempDir dir;
+  ModelFlags wide = WideDeepFlags(dir);
+  wide.learning_rate = 0.1f;
+  std::string err;
+  BOOST_TEST(Train(wide, 1, nullptr, &err) == kExitUsage);
+  BOOST_TEST(Contains(err, "--learning_rate does not apply to a DNNLinearCombinedClassifier"), err);
+  ModelFlags dnn = NamedFlags(dir, "DNNClassifier");
+  dnn.dnn_optimizer = "Adam";
+  BOOST_TEST(Train(dnn, 1, nullptr, &err) == kExitUsage);
+  BOOST_TEST(Contains(err, "--dnn_optimizer does not apply to a DNNClassifier"), err);
+}
+
+BOOST_AUTO_TEST_CASE(WideDeepRecordHoldsTheSpecAndADifferentSpecContradictsIt) {
+  TempDir dir;
+  ModelFlags flags = WideDeepFlags(dir);
+  StatusOr<ToolModel> made = ModelFromFlags(flags);
+  BOOST_REQUIRE_MESSAGE(made.ok(), made.status().ToString());
+  const ModelRecord& record = made->record;
+  BOOST_TEST(record.optimizer == "Adagrad");
+  BOOST_TEST(record.learning_rate == 0.001f);
+  BOOST_TEST(record.linear_optimizer == "Ftrl");
+  BOOST_TEST(record.linear_learning_rate == 0.2f);  // min(0.2, 1/sqrt(5 linear columns))
+  BOOST_TEST(record.input_format == "csv");
+  BOOST_TEST(record.na_value == "NA");
+  BOOST_TEST((record.hidden_units == std::vector<int64_t>({10, 10})));
+  boost::filesystem::create_directories(flags.config.model_dir);
+  BOOST_REQUIRE(WriteModelRecord(flags.config.model_dir, record).ok());
+  const std::string json = ReadAll(ModelRecordPath(flags.config.model_dir));
+  BOOST_TEST(Contains(json, "\"feature_column_spec\": {"), json);
+  BOOST_TEST(!Contains(json, "\"feature_columns\""), json);
+
+  ModelFlags bare = Bare(flags);
+  StatusOr<ToolModel> recorded = ModelFromFlags(bare);
+  BOOST_REQUIRE_MESSAGE(recorded.ok(), recorded.status().ToString());
+  BOOST_TEST((recorded->record == record));
+  BOOST_TEST(ModelFromFlags(flags).ok());  // the same spec agrees
+
+  const std::string other = dir.file("other.json");
+  WriteAll(other, R"({"columns": {"bill": {"numeric_column": {"key": "bill_length_mm"}}},
+                      "dnn_feature_columns": ["bill"]})");
+  bare.feature_columns = other;
+  const Status differs = ModelFromFlags(bare).status();
+  BOOST_TEST((differs.code() == StatusCode::kInvalidArgument));
+  BOOST_TEST(
+      Contains(differs.message(), "--feature_columns " + other + " contradicts the feature_column_spec recorded in " +
+                                      ModelRecordPath(flags.config.model_dir)),
+      differs.message());
+}
+
+BOOST_AUTO_TEST_CASE(ExportOfAWideDeepModelIsAClearError) {
+  TempDir dir;
+  ModelFlags flags = WideDeepFlags(dir);
+  StatusOr<ToolModel> made = ModelFromFlags(flags);
+  BOOST_REQUIRE_MESSAGE(made.ok(), made.status().ToString());
+  boost::filesystem::create_directories(flags.config.model_dir);
+  BOOST_REQUIRE(WriteModelRecord(flags.config.model_dir, made->record).ok());
+  ExportOptions options;
+  options.model = Bare(flags);
+  options.export_dir = dir.file("export");
+  std::ostringstream out, err;
+  BOOST_TEST(RunExport(options, out, err) == kExitError);
+  BOOST_TEST(IsErrorLine(err.str(), "estimator", "UNIMPLEMENTED"), err.str());
+  BOOST_TEST(Contains(err.str(), "cannot export a DNNLinearCombinedClassifier"), err.str());
+}
 
 }  // namespace
 }  // namespace tfcompat::estimator_tool

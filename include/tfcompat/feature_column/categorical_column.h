@@ -53,15 +53,18 @@
 #include <variant>
 #include <vector>
 
-#include "feature_column/feature_tensor.h"
-#include "feature_column/vocabulary.h"
 #include "tfcompat/base/status.h"
+#include "tfcompat/data/example.h"
+#include "tfcompat/feature_column/feature_tensor.h"
+#include "tfcompat/feature_column/vocabulary.h"
 
 namespace tfcompat::feature_column {
 
 // sparse_ops._DEFAULT_HASH_KEY: a crossed column's hash_key when none (or 0)
 // is given.
 inline constexpr uint64_t kDefaultCrossHashKey = 0xDECAFCAFFE;
+
+struct CategoricalSpec;
 
 // An immutable, cheaply copied column. The factories check the arguments as
 // TensorFlow's constructors do and return INVALID_ARGUMENT where those raise
@@ -118,6 +121,24 @@ class CategoricalColumn {
   // above); an embedding or linear layer has this many rows.
   int64_t num_buckets() const;
 
+  // A bucketized column: the one categorical column that is also dense
+  // (the input layer reads it one-hot, as an indicator column).
+  bool is_bucketized() const;
+
+  // The raw features the column reads, as make_parse_example_spec gives
+  // them: a VarLenFeature of the key's type for a hashed, vocabulary or
+  // identity column (string for a crossed column's raw keys), the source
+  // column's FixedLenFeature [dimension] of floats for a bucketized one, a
+  // float VarLenFeature for a weight key.
+  data::ExampleSpec parse_example_spec() const;
+
+  // The raw feature a hashed, vocabulary, identity or bucketized column
+  // reads; empty for crossed and weighted columns.
+  const std::string& key() const;
+  // What the column computes (for code that rebuilds it, such as a
+  // SavedModel's serving graph).
+  const CategoricalSpec& spec() const;
+
   // The ids of a batch: INVALID_ARGUMENT for a missing feature, a feature of
   // the wrong type or shape, a malformed tensor, or an out-of-range identity.
   StatusOr<SparseIds> Transform(const FeatureMap& features) const;
@@ -131,6 +152,38 @@ class CategoricalColumn {
                                                         int64_t num_oov_buckets, int64_t default_value);
 
   std::shared_ptr<const Impl> impl_;
+};
+
+// The arguments of each kind of column, as its factory checked them.
+struct HashBucketSpec {
+  int64_t hash_bucket_size;
+  KeyType dtype;
+};
+struct VocabularySpec {
+  Vocabulary vocabulary;
+  int64_t num_oov_buckets;
+  int64_t default_value;
+};
+struct IdentitySpec {
+  int64_t num_buckets;
+  std::optional<int64_t> default_value;
+};
+struct BucketizedSpec {
+  int64_t dimension;
+  std::vector<float> boundaries;
+};
+struct CrossedSpec {
+  // The leaf keys, nested crosses expanded, in TensorFlow's order.
+  std::vector<CategoricalColumn::CrossKey> keys;
+  int64_t hash_bucket_size;
+  uint64_t hash_key;
+};
+struct WeightedSpec {
+  CategoricalColumn ids;
+  std::string weight_feature_key;
+};
+struct CategoricalSpec {
+  std::variant<HashBucketSpec, VocabularySpec, IdentitySpec, BucketizedSpec, CrossedSpec, WeightedSpec> kind;
 };
 
 }  // namespace tfcompat::feature_column

@@ -59,6 +59,10 @@ class Vocabulary {
   std::optional<int64_t> Find(std::string_view key) const;
   std::optional<int64_t> Find(int64_t key) const;
 
+  // The keys in id order (empty for the other type).
+  std::vector<std::string> StringKeys() const;
+  std::vector<int64_t> Int64Keys() const;
+
  private:
   explicit Vocabulary(KeyType type) : type_(type) {}
 
