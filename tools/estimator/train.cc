@@ -77,8 +77,9 @@ int RunTrain(const TrainOptions& options, std::ostream& out, std::ostream& err) 
   if (train_source.empty()) {
     return cli::ReportError(
         kTool,
-        InvalidArgumentError("give --train_csv FILE (wide & deep: --train_files GLOB): there is no " +
-                             model->record_path + " to take the training data from"),
+        InvalidArgumentError(
+            std::string(IsWideDeep(model->record.estimator) ? "give --train_files GLOB" : "give --train_csv FILE") +
+            ": there is no " + model->record_path + " to take the training file from"),
         err, cli::kExitUsage);
   }
   // Shuffled by the seed, or differently on every run without one.
