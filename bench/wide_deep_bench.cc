@@ -4,7 +4,7 @@
 //
 //   build/bin/wide_deep_bench [--peer PYTHON] [--batch_size N]
 //
-// The model is bench/wide_deep_spec.json (vocabulary lists of strings and
+// The model is data/penguins/wide_deep.json (vocabulary lists of strings and
 // int64s, a hash bucket, a cross, a bucketized column, numeric columns,
 // embedding and indicator columns; DNN 100-50) on data/penguins/penguins.csv
 // with species as the label, read as the estimator tool reads it (CSV
@@ -65,7 +65,7 @@ double Median(std::vector<double> values) {
 
 // The estimator tool's record of the benchmark's model.
 ModelRecord BenchRecord() {
-  const std::string spec_path = TFCOMPAT_BENCH_DIR "/wide_deep_spec.json";
+  const std::string spec_path = TFCOMPAT_REPO_DATA "/penguins/wide_deep.json";
   const FeatureColumnSpec spec = OrDie(ReadFeatureColumnSpec(spec_path));
   ModelRecord record;
   record.estimator = "DNNLinearCombinedClassifier";
@@ -154,7 +154,7 @@ int main(int argc, char** argv) {
     estimator.push_back(EstimatorMicrosPerStep(record, batch_size, 1000));
   }
   const double trainer_us = Median(trainer), estimator_us = Median(estimator);
-  std::printf("wide & deep (bench/wide_deep_spec.json, DNN 100-50) on penguins, batch %lld; median of %d runs\n",
+  std::printf("wide & deep (data/penguins/wide_deep.json, DNN 100-50) on penguins, batch %lld; median of %d runs\n",
               static_cast<long long>(batch_size), kRuns);
   std::printf("  tfcompat Trainer:            %9.1f us/step  %9.0f steps/s\n", trainer_us, 1e6 / trainer_us);
   std::printf("  tfcompat Estimator::Train:   %9.1f us/step  %9.0f steps/s\n", estimator_us, 1e6 / estimator_us);

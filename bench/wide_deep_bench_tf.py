@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: Apache-2.0
 """TF Estimator peer for wide_deep_bench: steady-state training steps per
 second of tf.compat.v1.estimator.DNNLinearCombinedClassifier on the same
-spec (bench/wide_deep_spec.json) and data (data/penguins/penguins.csv).
+spec (data/penguins/wide_deep.json) and data (data/penguins/penguins.csv).
 
     python bench/wide_deep_bench_tf.py --batch_size N [--tfcompat_estimator_us US]
     (run by `wide_deep_bench --peer PYTHON`)
@@ -33,7 +33,7 @@ sys.path.insert(0, str(ROOT / "tests" / "interop"))
 from tf_feature_columns import tf_columns  # noqa: E402
 
 tf.compat.v1.logging.set_verbosity(tf.compat.v1.logging.ERROR)
-SPEC = json.loads((ROOT / "bench" / "wide_deep_spec.json").read_text())
+SPEC = json.loads((ROOT / "data" / "penguins" / "wide_deep.json").read_text())
 PENGUINS = ROOT / "data" / "penguins" / "penguins.csv"
 SPECIES = ["Adelie", "Chinstrap", "Gentoo"]
 # penguins.csv's columns with their defaults: as the spec reads them.
