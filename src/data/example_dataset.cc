@@ -3,11 +3,10 @@
 // epochs -> batches -> ExampleParser.
 #include "tfcompat/data/example_dataset.h"
 
-#include <glob.h>
-
 #include <utility>
 
 #include "base/random.h"
+#include "io/file.h"
 #include "tfcompat/io/record_reader.h"
 
 namespace tfcompat::data {
@@ -19,19 +18,6 @@ struct Element {
   uint32_t file = 0;
   uint64_t record = 0;
 };
-
-StatusOr<std::vector<std::string>> MatchFiles(const std::string& pattern) {
-  glob_t matches{};
-  const int rc = ::glob(pattern.c_str(), GLOB_ERR, nullptr, &matches);
-  std::vector<std::string> files;
-  if (rc == 0) files.assign(matches.gl_pathv, matches.gl_pathv + matches.gl_pathc);
-  ::globfree(&matches);
-  if (rc == GLOB_NOMATCH || (rc == 0 && files.empty())) {
-    return NotFoundError("No files matched pattern: " + pattern);
-  }
-  if (rc != 0) return UnknownError("Could not list the files matching " + pattern);
-  return files;
-}
 
 }  // namespace
 

@@ -447,13 +447,13 @@ StatusOr<std::unique_ptr<Model>> Estimator::BuildExportModel(std::string_view fo
 }
 
 StatusOr<std::string> Estimator::ExportSavedModel(const std::string& export_dir_base, ServingReceiver receiver) {
-  TFCOMPAT_ASSIGN_OR_RETURN(std::unique_ptr<Model> model, BuildExportModel("a SavedModel"));
-  const GraphDescription& description = *options_.graph;
-  if (HasFeatureColumns(description) && receiver == ServingReceiver::kRaw) {
+  if (options_.graph.has_value() && HasFeatureColumns(*options_.graph) && receiver == ServingReceiver::kRaw) {
     return UnimplementedError("cannot export " + model_dir() +
                               " with the raw receiver: a model over feature columns serves serialized tf.Examples "
                               "(the parsing receiver)");
   }
+  TFCOMPAT_ASSIGN_OR_RETURN(std::unique_ptr<Model> model, BuildExportModel("a SavedModel"));
+  const GraphDescription& description = *options_.graph;
 
   // The PREDICT graph's variables: global_step, then the model's in the
   // order it creates them (TF's `variables` collection).
@@ -486,12 +486,12 @@ StatusOr<std::string> Estimator::ExportSavedModel(const std::string& export_dir_
 }
 
 StatusOr<std::string> Estimator::ExportOnnx(const std::string& export_dir_base) {
-  TFCOMPAT_ASSIGN_OR_RETURN(std::unique_ptr<Model> model, BuildExportModel("an ONNX model"));
-  if (HasFeatureColumns(*options_.graph)) {
+  if (options_.graph.has_value() && HasFeatureColumns(*options_.graph)) {
     return UnimplementedError("cannot export " + model_dir() +
                               " as ONNX: ONNX export covers models over numeric features only; export a model over "
                               "feature columns as a SavedModel");
   }
+  TFCOMPAT_ASSIGN_OR_RETURN(std::unique_ptr<Model> model, BuildExportModel("an ONNX model"));
   StatusOr<onnx::ModelProto> onnx_model = BuildOnnxModel(*options_.graph, model->variables());
   if (!onnx_model.ok()) return onnx_model.status().WithContext("cannot export " + model_dir() + " as ONNX");
   std::string bytes;

@@ -3,6 +3,7 @@
 
 #include <dirent.h>
 #include <fcntl.h>
+#include <glob.h>
 #include <sys/stat.h>
 #include <sys/uio.h>
 #include <unistd.h>
@@ -450,6 +451,19 @@ std::string JoinPath(std::string_view a, std::string_view b) {
   if (out.back() != '/') out += '/';
   out += b;
   return out;
+}
+
+StatusOr<std::vector<std::string>> MatchFiles(const std::string& pattern) {
+  glob_t matches{};
+  const int rc = ::glob(pattern.c_str(), GLOB_ERR, nullptr, &matches);
+  std::vector<std::string> files;
+  if (rc == 0) files.assign(matches.gl_pathv, matches.gl_pathv + matches.gl_pathc);
+  ::globfree(&matches);
+  if (rc == GLOB_NOMATCH || (rc == 0 && files.empty())) {
+    return NotFoundError("No files matched pattern: " + pattern);
+  }
+  if (rc != 0) return UnknownError("Could not list the files matching " + pattern);
+  return files;
 }
 
 }  // namespace tfcompat

@@ -88,6 +88,10 @@ class Env {
   virtual double NowSeconds() = 0;
 };
 
+// The files matching the glob(3) pattern, sorted; NotFound (TF's "No files
+// matched pattern: P") when there is none.
+StatusOr<std::vector<std::string>> MatchFiles(const std::string& pattern);
+
 // Reads a whole (small) file. Fails with InvalidArgument rather than
 // allocating when the file is larger than `max_bytes`.
 StatusOr<std::string> ReadFileToString(Env* env, const std::string& path, uint64_t max_bytes);

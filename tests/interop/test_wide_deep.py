@@ -3,7 +3,7 @@
 
 One feature-column spec (the JSON file our `estimator` CLI takes with
 --feature_columns) is turned into tf.compat.v1.feature_column calls by
-`tf_columns` below, column by column, by name. It uses every kind of column
+`tf_columns` (tf_feature_columns.py), column by column, by name. It uses every kind of column
 on the Palmer penguins (data/penguins/penguins.csv with a `year_index` column
 = year - 2007 for the identity column, see write_penguins): vocabulary lists
 with and without OOV buckets, a hash bucket, an identity column, numeric,
@@ -26,6 +26,7 @@ import tensorflow as tf
 
 from conftest import run
 from iris_data import DATA
+from tf_feature_columns import tf_columns
 
 PENGUINS = DATA / "penguins" / "penguins.csv"
 SPECIES = ["Adelie", "Chinstrap", "Gentoo"]
@@ -67,29 +68,6 @@ SPEC = {
                                "flipper_x_year", "island_by_depth", "bill"],
     "dnn_feature_columns": ["island_emb", "cross_emb", "year_ind", "sex_ind", "bill", "flipper"],
 }
-
-
-def tf_columns(spec, key):
-    """The tf.compat.v1.feature_column columns `spec[key]` names: each
-    column's function called with its keyword arguments, a column given to
-    another by its name (crossed_column's keys: a column's name is that
-    column, any other string a raw feature key)."""
-    definitions = spec["columns"]
-    built = {}
-
-    def column(name):
-        if name not in built:
-            ((function, arguments),) = definitions[name].items()
-            arguments = dict(arguments)
-            for reference in ("categorical_column", "source_column"):
-                if reference in arguments:
-                    arguments[reference] = column(arguments[reference])
-            if function == "crossed_column":
-                arguments["keys"] = [column(k) if k in definitions else k for k in arguments["keys"]]
-            built[name] = getattr(tf.compat.v1.feature_column, function)(**arguments)
-        return built[name]
-
-    return [column(name) for name in spec[key]]
 
 
 def write_penguins(path):

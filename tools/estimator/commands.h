@@ -34,6 +34,9 @@ struct TrainOptions {
   // whether stderr is a terminal.
   bool progress = false;
   bool quiet = false;  // no INFO lines and no progress bar
+  // Examples in file order, repeated, instead of shuffled every epoch (to
+  // follow another trainer's steps batch for batch).
+  bool no_shuffle = false;
 };
 int RunTrain(const TrainOptions& options, std::ostream& out, std::ostream& err);
 void SetupTrain(CLI::App& app, Action* action);

@@ -13,23 +13,22 @@ namespace tfcompat::estimator_tool {
 
 int RunEvaluate(const EvaluateOptions& options, std::ostream& out, std::ostream& err) {
   if (options.eval_csv.empty()) {
-    return cli::ReportError(kTool, InvalidArgumentError("give --eval_csv FILE"), err, cli::kExitUsage);
+    return cli::ReportError(kTool, InvalidArgumentError("give --eval_csv FILE (wide & deep: --eval_files GLOB)"), err,
+                            cli::kExitUsage);
   }
   StatusOr<ToolModel> model = ModelFromFlags(options.model);
   if (!model.ok()) return ReportFlagsError(model.status(), err);
-  const Status supported = CheckInputSupported(model->record, "evaluating");
-  if (!supported.ok()) return cli::ReportError(kTool, supported, err);
   const Status learned = ReadTrainingFileUnlessRecorded(options.model, &*model);
   if (!learned.ok()) return cli::ReportError(kTool, learned, err);
-  StatusOr<std::shared_ptr<const data::Dataset>> data = ReadData(options.eval_csv, /*labelled=*/true, &*model);
-  if (!data.ok()) return cli::ReportError(kTool, data.status(), err);
+  StatusOr<estimator::InputFn> input_fn =
+      ModelInputFn(options.eval_csv, /*labelled=*/true,
+                   {.batch_size = options.model.batch_size, .shuffle = false, .num_epochs = 1}, &*model);
+  if (!input_fn.ok()) return cli::ReportError(kTool, input_fn.status(), err);
   StatusOr<std::unique_ptr<estimator::Estimator>> made =
       MakeEstimator(model->record, options.model.config, LogTo(err, options.quiet));
   if (!made.ok()) return cli::ReportError(kTool, made.status(), err);
   WarnIfNoCheckpoint(**made, "evaluating", err);
-  const estimator::InputFn input_fn =
-      estimator::DatasetInputFn(*data, {.batch_size = options.model.batch_size, .shuffle = false, .num_epochs = 1});
-  StatusOr<std::map<std::string, double>> metrics = (*made)->Evaluate(input_fn, options.steps, options.name);
+  StatusOr<std::map<std::string, double>> metrics = (*made)->Evaluate(*input_fn, options.steps, options.name);
   if (!metrics.ok()) return cli::ReportError(kTool, metrics.status(), err);
 
   // global_step is an integer; the metrics are float32, as TF computes them
@@ -57,7 +56,7 @@ void SetupEvaluate(CLI::App& app, Action* action) {
   auto options = std::make_shared<EvaluateOptions>();
   CLI::App* sub = app.add_subcommand("evaluate", "Evaluate model_dir's latest checkpoint");
   AddModelFlags(sub, &options->model);
-  sub->add_option("--eval_csv", options->eval_csv, "Labelled CSV to evaluate on (required)");
+  sub->add_option("--eval_csv,--eval_files", options->eval_csv, "Labelled CSV to evaluate on (required)");
   sub->add_option("--steps", options->steps, "Evaluate this many batches (default: the whole file)")
       ->check(cli::Positive<int64_t>());
   sub->add_option("--name", options->name, "Write to model_dir/eval_NAME instead of model_dir/eval");

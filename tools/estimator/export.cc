@@ -22,12 +22,6 @@ int RunExport(const ExportOptions& options, std::ostream& out, std::ostream& err
   }
   StatusOr<ToolModel> model = ModelFromFlags(options.model);
   if (!model.ok()) return ReportFlagsError(model.status(), err);
-  if (IsWideDeep(model->record.estimator)) {
-    return cli::ReportError(kTool,
-                            UnimplementedError("cannot export a " + model->record.estimator +
-                                               ": the serving graphs hold numeric columns only, not feature columns"),
-                            err);
-  }
   const Status learned = ReadTrainingFileUnlessRecorded(options.model, &*model);
   if (!learned.ok()) return cli::ReportError(kTool, learned, err);
   const Status complete = CheckComplete(*model);

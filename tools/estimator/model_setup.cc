@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "feature_column_spec.h"
+#include "feature_input.h"
 #include "io/file.h"
 #include "number_format.h"
 #include "tfcompat/base/status_macros.h"
@@ -272,10 +273,11 @@ Status CheckComplete(const ToolModel& model) {
                               flags + ", or --train_csv to take them from the training file");
 }
 
-Status CheckInputSupported(const ModelRecord& record, std::string_view doing) {
-  if (!IsWideDeep(record.estimator)) return OkStatus();
-  return UnimplementedError(std::string(doing) + " a " + record.estimator +
-                            " needs batches of typed features, which the estimator tool does not read yet");
+StatusOr<estimator::InputFn> ModelInputFn(const std::string& source, bool labelled, const data::BatchOptions& options,
+                                          ToolModel* model) {
+  if (IsWideDeep(model->record.estimator)) return FeatureInputFn(model->record, source, labelled, options);
+  TFCOMPAT_ASSIGN_OR_RETURN(std::shared_ptr<const data::Dataset> data, ReadData(source, labelled, model));
+  return estimator::DatasetInputFn(std::move(data), options);
 }
 
 StatusOr<std::unique_ptr<estimator::Estimator>> MakeEstimator(const ModelRecord& record,

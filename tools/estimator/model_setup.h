@@ -62,10 +62,12 @@ struct ToolModel {
 // feature columns or (a classifier) no classes yet.
 [[nodiscard]] Status CheckComplete(const ToolModel& model);
 
-// Unimplemented for a wide & deep model, whose typed input (CSV columns by
-// the spec's types, or tf.train.Example files) `doing` ("training") would
-// need; OK for the others.
-[[nodiscard]] Status CheckInputSupported(const ModelRecord& record, std::string_view doing);
+// The input of `model` from `source`: a CSV file read by ReadData (which
+// may complete a new model) for the numeric models, or a glob of CSV or
+// TFRecord files read with the feature-column spec's types for wide & deep
+// (feature_input.h).
+[[nodiscard]] StatusOr<estimator::InputFn> ModelInputFn(const std::string& source, bool labelled,
+                                                        const data::BatchOptions& options, ToolModel* model);
 
 // The canned Estimator of `record`, logging to `log`.
 [[nodiscard]] StatusOr<std::unique_ptr<estimator::Estimator>> MakeEstimator(const ModelRecord& record,

@@ -12,6 +12,7 @@
 #include "model_setup.h"
 #include "number_format.h"
 #include "output.h"
+#include "tfcompat/base/status_macros.h"
 
 namespace tfcompat::estimator_tool {
 namespace {
@@ -100,6 +101,21 @@ std::vector<std::string> AllClasses(const ModelRecord& record, size_t n_classes)
   return names;
 }
 
+// The input of the examples to predict, without labels: for wide & deep the
+// files'; for the numeric models `rows` (the inline ones, parsed), then the
+// file's.
+StatusOr<estimator::InputFn> PredictInput(const PredictOptions& options, std::shared_ptr<data::Dataset> rows,
+                                          ToolModel* model) {
+  const data::BatchOptions batches = {.batch_size = options.model.batch_size, .shuffle = false, .num_epochs = 1};
+  if (IsWideDeep(model->record.estimator)) return ModelInputFn(options.predict_csv, /*labelled=*/false, batches, model);
+  if (!options.predict_csv.empty()) {
+    TFCOMPAT_ASSIGN_OR_RETURN(std::shared_ptr<const data::Dataset> file,
+                              ReadData(options.predict_csv, /*labelled=*/false, model));
+    rows->features.insert(rows->features.end(), file->features.begin(), file->features.end());
+  }
+  return estimator::DatasetInputFn(std::move(rows), batches);
+}
+
 }  // namespace
 
 int RunPredict(const PredictOptions& options, std::ostream& out, std::ostream& err) {
@@ -109,34 +125,30 @@ int RunPredict(const PredictOptions& options, std::ostream& out, std::ostream& e
   }
   StatusOr<ToolModel> model = ModelFromFlags(options.model);
   if (!model.ok()) return ReportFlagsError(model.status(), err);
-  const Status supported = CheckInputSupported(model->record, "predicting with");
-  if (!supported.ok()) return cli::ReportError(kTool, supported, err);
   const Status learned = ReadTrainingFileUnlessRecorded(options.model, &*model);
   if (!learned.ok()) return cli::ReportError(kTool, learned, err);
   const Status complete = CheckComplete(*model);
   if (!complete.ok()) return cli::ReportError(kTool, complete, err, cli::kExitUsage);
-
-  // The examples, without labels: the inline rows, then the file's.
-  auto examples = std::make_shared<data::Dataset>();
-  examples->feature_names = std::make_shared<const std::vector<std::string>>(model->record.feature_columns);
-  const size_t width = examples->feature_names->size();
+  if (IsWideDeep(model->record.estimator) && !options.rows.empty()) {
+    return cli::ReportError(kTool,
+                            InvalidArgumentError("--predict ROW takes numeric features; give a " +
+                                                 model->record.estimator + " its examples with --predict_files GLOB"),
+                            err, cli::kExitUsage);
+  }
+  auto inline_rows = std::make_shared<data::Dataset>();
+  inline_rows->feature_names = std::make_shared<const std::vector<std::string>>(model->record.feature_columns);
   for (const std::string& row : options.rows) {
-    const Status s = ParseRow(row, "--predict " + row, width, &examples->features);
+    const Status s = ParseRow(row, "--predict " + row, inline_rows->feature_names->size(), &inline_rows->features);
     if (!s.ok()) return cli::ReportError(kTool, s, err, cli::kExitUsage);
   }
-  if (!options.predict_csv.empty()) {
-    StatusOr<std::shared_ptr<const data::Dataset>> file = ReadData(options.predict_csv, /*labelled=*/false, &*model);
-    if (!file.ok()) return cli::ReportError(kTool, file.status(), err);
-    examples->features.insert(examples->features.end(), (*file)->features.begin(), (*file)->features.end());
-  }
+  StatusOr<estimator::InputFn> input_fn = PredictInput(options, std::move(inline_rows), &*model);
+  if (!input_fn.ok()) return cli::ReportError(kTool, input_fn.status(), err);
   StatusOr<std::unique_ptr<estimator::Estimator>> made =
       MakeEstimator(model->record, options.model.config, LogTo(err, options.quiet));
   if (!made.ok()) return cli::ReportError(kTool, made.status(), err);
   WarnIfNoCheckpoint(**made, "predicting with", err);
 
-  const estimator::InputFn input_fn =
-      estimator::DatasetInputFn(examples, {.batch_size = options.model.batch_size, .shuffle = false, .num_epochs = 1});
-  StatusOr<std::vector<model::Predictions>> predictions = (*made)->Predict(input_fn);
+  StatusOr<std::vector<model::Predictions>> predictions = (*made)->Predict(*input_fn);
   if (!predictions.ok()) return cli::ReportError(kTool, predictions.status(), err);
   std::vector<std::vector<std::string>> rows;
   for (const model::Predictions& p : *predictions) {
@@ -165,7 +177,7 @@ void SetupPredict(CLI::App& app, Action* action) {
   CLI::App* sub = app.add_subcommand("predict", "Predict with model_dir's latest checkpoint");
   AddModelFlags(sub, &options->model);
   sub->add_option("--predict", options->rows, "An example: comma-separated feature values (repeatable)");
-  sub->add_option("--predict_csv", options->predict_csv,
+  sub->add_option("--predict_csv,--predict_files", options->predict_csv,
                   "A CSV of examples (a label column, where the file has one, is skipped)");
   cli::AddJsonFlag(sub, &options->json)->description("One JSON object per example (JSON Lines), TF's keys");
   cli::AddQuietFlag(sub, &options->quiet);

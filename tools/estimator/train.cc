@@ -71,28 +71,30 @@ int RunTrain(const TrainOptions& options, std::ostream& out, std::ostream& err) 
                                    : estimator::LogFn([&progress](const std::string& line) { progress.Log(line); });
   StatusOr<ToolModel> model = ModelFromFlags(options.model);
   if (!model.ok()) return ReportFlagsError(model.status(), err);
-  const Status supported = CheckInputSupported(model->record, "training");
-  if (!supported.ok()) return cli::ReportError(kTool, supported, err);
-  const std::string train_csv = !options.model.train_csv.empty() ? options.model.train_csv : model->record.train_csv;
-  if (train_csv.empty()) {
-    return cli::ReportError(kTool,
-                            InvalidArgumentError("give --train_csv FILE: there is no " + model->record_path +
-                                                 " to take the training file from"),
-                            err, cli::kExitUsage);
+  // The training data: --train_csv (--train_files for wide & deep), else the record's.
+  std::string train_source = !options.model.train_csv.empty() ? options.model.train_csv : options.model.train_files;
+  if (train_source.empty()) train_source = model->record.train_csv;
+  if (train_source.empty()) {
+    return cli::ReportError(
+        kTool,
+        InvalidArgumentError(
+            std::string(IsWideDeep(model->record.estimator) ? "give --train_files GLOB" : "give --train_csv FILE") +
+            ": there is no " + model->record_path + " to take the training file from"),
+        err, cli::kExitUsage);
   }
-  StatusOr<std::shared_ptr<const data::Dataset>> train = ReadData(train_csv, /*labelled=*/true, &*model);
-  if (!train.ok()) return cli::ReportError(kTool, train.status(), err);
+  // Shuffled by the seed, or differently on every run without one.
+  const std::optional<int64_t>& seed = options.model.config.tf_random_seed;
+  const uint64_t shuffle_seed = seed.has_value() ? static_cast<uint64_t>(*seed) : std::random_device()();
+  StatusOr<estimator::InputFn> input_fn = ModelInputFn(
+      train_source, /*labelled=*/true,
+      {.batch_size = options.model.batch_size, .shuffle = !options.no_shuffle, .seed = shuffle_seed}, &*model);
+  if (!input_fn.ok()) return cli::ReportError(kTool, input_fn.status(), err);
   StatusOr<std::unique_ptr<estimator::Estimator>> made = MakeEstimator(model->record, options.model.config, log);
   if (!made.ok()) return cli::ReportError(kTool, made.status(), err);
   estimator::Estimator& estimator = **made;
 
   StatusOr<std::string> latest = estimator.LatestCheckpoint();
   const bool resuming = latest.ok();
-  // Shuffled by the seed, or differently on every run without one.
-  const std::optional<int64_t>& seed = options.model.config.tf_random_seed;
-  const uint64_t shuffle_seed = seed.has_value() ? static_cast<uint64_t>(*seed) : std::random_device()();
-  const estimator::InputFn input_fn =
-      estimator::DatasetInputFn(*train, {.batch_size = options.model.batch_size, .seed = shuffle_seed});
   const model::TrainSteps steps = options.steps.has_value() ? model::TrainSteps::Steps(*options.steps)
                                                             : model::TrainSteps::MaxSteps(*options.max_steps);
   std::vector<model::TrainHook*> hooks;
@@ -100,12 +102,12 @@ int RunTrain(const TrainOptions& options, std::ostream& out, std::ostream& err) 
   // model restored or initialised.
   std::optional<WriteRecordHook> write_record;
   if (!model->recorded) {
-    model->record.train_csv = std::filesystem::absolute(train_csv).lexically_normal().string();
+    model->record.train_csv = std::filesystem::absolute(train_source).lexically_normal().string();
     write_record.emplace(estimator.model_dir(), model->record);
     hooks.push_back(&*write_record);
   }
   if (options.progress && !options.quiet) hooks.push_back(&progress);
-  const Status status = estimator.Train(input_fn, steps, hooks);
+  const Status status = estimator.Train(*input_fn, steps, hooks);
   progress.Finish();
   if (!status.ok()) return cli::ReportError(kTool, status, err);
   StatusOr<std::string> saved = estimator.LatestCheckpoint();
@@ -128,6 +130,7 @@ void SetupTrain(CLI::App& app, Action* action) {
                 "Also write a histogram of every variable every save_summary_steps");
   CLI::Option* progress = sub->add_flag("--progress,!--no_progress", options->progress,
                                         "A progress bar on stderr (default: when stderr is a terminal)");
+  sub->add_flag("--no_shuffle", options->no_shuffle, "Take the examples in file order (repeated), not shuffled");
   cli::AddQuietFlag(sub, &options->quiet);
   sub->callback([options, action, progress] {
     if (progress->count() == 0) options->progress = isatty(STDERR_FILENO) == 1;

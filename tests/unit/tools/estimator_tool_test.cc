@@ -1113,7 +1113,7 @@ BOOST_AUTO_TEST_CASE(WideDeepRecordHoldsTheSpecAndADifferentSpecContradictsIt) {
       differs.message());
 }
 
-BOOST_AUTO_TEST_CASE(ExportOfAWideDeepModelIsAClearError) {
+BOOST_AUTO_TEST_CASE(WideDeepExportsTakeSerializedExamplesAndNotOnnx) {
   TempDir dir;
   ModelFlags flags = WideDeepFlags(dir);
   StatusOr<ToolModel> made = ModelFromFlags(flags);
@@ -1123,10 +1123,18 @@ BOOST_AUTO_TEST_CASE(ExportOfAWideDeepModelIsAClearError) {
   ExportOptions options;
   options.model = Bare(flags);
   options.export_dir = dir.file("export");
+  options.serving_input = estimator::ServingReceiver::kRaw;
   std::ostringstream out, err;
   BOOST_TEST(RunExport(options, out, err) == kExitError);
   BOOST_TEST(IsErrorLine(err.str(), "estimator", "UNIMPLEMENTED"), err.str());
-  BOOST_TEST(Contains(err.str(), "cannot export a DNNLinearCombinedClassifier"), err.str());
+  BOOST_TEST(Contains(err.str(), "with the raw receiver"), err.str());
+
+  options.serving_input.reset();
+  options.format = ExportFormat::kOnnx;
+  std::ostringstream onnx_out, onnx_err;
+  BOOST_TEST(RunExport(options, onnx_out, onnx_err) == kExitError);
+  BOOST_TEST(IsErrorLine(onnx_err.str(), "estimator", "UNIMPLEMENTED"), onnx_err.str());
+  BOOST_TEST(Contains(onnx_err.str(), "as ONNX"), onnx_err.str());
 }
 
 }  // namespace
