@@ -24,14 +24,6 @@
 #include "tfcompat/base/status_macros.h"
 
 namespace tfcompat::model {
-
-std::vector<OptimizerPart> Model::optimizer_parts() const {
-  // variables() is not const (a model hands out its store to be trained);
-  // counting the trainables changes nothing.
-  const size_t trainables = const_cast<Model*>(this)->variables().num_trainables();
-  return {OptimizerPart{0, trainables, std::string(optimizer_scope()), default_optimizer()}};
-}
-
 namespace {
 
 // What a canned model_fn summarises while training: the DNN its layers'
@@ -200,6 +192,12 @@ StatusOr<std::unique_ptr<Model>> NewLinear(std::vector<NumericColumn> feature_co
 }
 
 }  // namespace
+
+std::vector<OptimizerPart> Model::optimizer_parts() const {
+  Model& model = const_cast<Model&>(*this);
+  return {
+      OptimizerPart{0, model.variables().ListTrainable().size(), std::string(optimizer_scope()), default_optimizer()}};
+}
 
 StatusOr<std::unique_ptr<Model>> NewDNNClassifier(const DNNClassifierOptions& options, uint64_t seed) {
   TFCOMPAT_ASSIGN_OR_RETURN(std::unique_ptr<Head> head, NewClassifierHead(options.n_classes, options.label_vocabulary));

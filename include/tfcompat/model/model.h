@@ -184,6 +184,12 @@ class Model {
   // The optimizer to use when the caller names none.
   virtual const OptimizerOptions& default_optimizer() const = 0;
 
+  // Forward and backward pass on a training batch: writes d(loss)/d(params)
+  // into variables().gradients(). `seed` drives dropout.
+  [[nodiscard]] virtual StatusOr<StepLoss> ComputeGradients(const data::Batch& batch, uint64_t seed) = 0;
+
+  [[nodiscard]] virtual StatusOr<Predictions> Predict(const data::Batch& batch) = 0;
+
   // The optimizers of the model (OptimizerPart, optimizer.h; TF1's wide & deep
   // model trains its linear part with Ftrl, slots `linear/.../Ftrl`, and its
   // DNN part with Adagrad, `dnn/.../Adagrad`): parts in order of their variables, which
@@ -198,12 +204,6 @@ class Model {
   // optimizers (but Adam, as TF1's) update only the touched rows, values and
   // slots. Default: none (every gradient dense).
   virtual std::span<const SparseRows> sparse_gradients() const { return {}; }
-
-  // Forward and backward pass on a training batch: writes d(loss)/d(params)
-  // into variables().gradients(). `seed` drives dropout.
-  [[nodiscard]] virtual StatusOr<StepLoss> ComputeGradients(const data::Batch& batch, uint64_t seed) = 0;
-
-  [[nodiscard]] virtual StatusOr<Predictions> Predict(const data::Batch& batch) = 0;
 
   // The summaries of the last ComputeGradients, tagged as TF1's canned
   // model_fns tag them (none by default). The canned DNN: for each hidden
