@@ -26,9 +26,8 @@ using feature_column::FeatureMap;
 
 constexpr std::string_view kInputLayerScope = "dnn/input_from_feature_columns/input_layer/";
 constexpr std::string_view kLinearScope = "linear/linear_model/";
-// dnn_linear_combined.py's defaults: _DNN_LEARNING_RATE, _LINEAR_LEARNING_RATE.
-constexpr float kDnnLearningRate = 0.001f;
-constexpr float kMaxLinearLearningRate = 0.2f;
+// dnn_linear_combined.py's _LINEAR_LEARNING_RATE (not linear.py's 0.2).
+constexpr float kMaxLinearLearningRate = 0.005f;
 
 // The DNN part: input layer, dense layers.
 struct DnnPart {
@@ -169,7 +168,7 @@ StatusOr<std::unique_ptr<Model>> NewDNNLinearCombined(const DNNLinearCombinedOpt
     Network network({}, dense_layers, options.dnn_dropout);
     dnn.emplace(DnnPart{std::move(input), std::move(network)});
     parts.push_back({0, store.ListTrainable().size(), "dnn/",
-                     options.dnn_optimizer.value_or(OptimizerOptions{"Adagrad", kDnnLearningRate})});
+                     options.dnn_optimizer.value_or(OptimizerOptions{"Adagrad", kDnnLinearCombinedDnnLearningRate})});
   }
   std::optional<LinearModel> linear;
   if (!options.linear_feature_columns.empty()) {
@@ -195,6 +194,11 @@ StatusOr<std::unique_ptr<Model>> NewDNNLinearCombined(const DNNLinearCombinedOpt
 }
 
 }  // namespace
+
+float DnnLinearCombinedLinearLearningRate(size_t num_linear_columns) {
+  if (num_linear_columns == 0) return kMaxLinearLearningRate;
+  return std::min(kMaxLinearLearningRate, 1.0f / std::sqrt(static_cast<float>(num_linear_columns)));
+}
 
 StatusOr<std::unique_ptr<Model>> NewDNNLinearCombinedClassifier(const DNNLinearCombinedOptions& options,
                                                                 uint64_t seed) {

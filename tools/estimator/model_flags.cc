@@ -68,7 +68,7 @@ void AddModelFlags(CLI::App* sub, ModelFlags* flags) {
   AddOptional(sub, "--linear_optimizer", &flags->linear_optimizer, "The linear model's optimizer" + wide + "Ftrl)")
       ->check(CLI::IsMember(Names(kOptimizerNames)));
   AddOptional(sub, "--linear_learning_rate", &flags->linear_learning_rate,
-              "The linear model's learning rate" + wide + "min(0.2, 1/sqrt(#linear columns)))")
+              "The linear model's learning rate" + wide + "min(0.005, 1/sqrt(#linear columns)))")
       ->check(cli::Positive<float>());
   sub->add_option("--train_files", flags->train_files,
                   "Training files, a glob (wide & deep; default: the record's; required by the first train)");

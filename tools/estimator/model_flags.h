@@ -29,7 +29,7 @@
 //   --na_value              a CSV field meaning "missing"; default NA
 //   --hidden_units          TF's dnn_hidden_units, default 10,10; --activation_fn, --dropout as for the DNN
 //   --dnn_optimizer         default Adagrad;  --dnn_learning_rate     default 0.001
-//   --linear_optimizer      default Ftrl;     --linear_learning_rate  default min(0.2, 1/sqrt(#linear columns))
+//   --linear_optimizer      default Ftrl;     --linear_learning_rate  default min(0.005, 1/sqrt(#linear columns))
 //   --label_column          required for a new model; --label_vocabulary, --n_classes as above
 // (--feature_names, --optimizer, --learning_rate and --train_csv do not
 // apply to wide & deep; these flags apply to it only.)

@@ -28,7 +28,7 @@
 //     "label_column": "species", "n_classes": 3, "label_vocabulary": [...],   classifier as above
 //     "hidden_units": [10, 10], "activation_fn": "relu", "dropout": null,   TF's dnn_hidden_units, ...
 //     "dnn_optimizer": "Adagrad", "dnn_learning_rate": 0.001,
-//     "linear_optimizer": "Ftrl", "linear_learning_rate": 0.2,
+//     "linear_optimizer": "Ftrl", "linear_learning_rate": 0.005,
 //     "input_format": "csv",                   csv or tfrecord
 //     "na_value": "NA",                        a CSV field meaning "missing"
 //     "train_files": "/abs/path/train-*.csv"   the first train's glob, the default of later trains

@@ -26,13 +26,6 @@ constexpr std::string_view kDefaultActivation = "relu";
 // What TF's canned DNN gives an optimizer named by a string (the linear
 // models: model::kLinearLearningRate).
 constexpr float kDnnLearningRate = 0.05f;
-// TF1's wide & deep defaults: the DNN's Adagrad learning rate, and the
-// linear model's Ftrl rate min(0.2, 1/sqrt(#linear columns)).
-constexpr float kWideDeepDnnLearningRate = 0.001f;
-float WideDeepLinearLearningRate(size_t linear_columns) {
-  if (linear_columns == 0) return model::kLinearLearningRate;
-  return static_cast<float>(std::min(0.2, 1.0 / std::sqrt(static_cast<double>(linear_columns))));
-}
 // A CSV field meaning "missing" for wide & deep, unless --na_value says otherwise.
 constexpr std::string_view kDefaultNaValue = "NA";
 
@@ -190,10 +183,10 @@ StatusOr<ModelRecord> NewModel(const ModelFlags& flags) {
     TFCOMPAT_ASSIGN_OR_RETURN(const FeatureColumnSpec spec, ReadFeatureColumnSpec(*flags.feature_columns));
     r.feature_column_spec = spec.json;
     r.optimizer = flags.dnn_optimizer.value_or("Adagrad");
-    r.learning_rate = flags.dnn_learning_rate.value_or(kWideDeepDnnLearningRate);
+    r.learning_rate = flags.dnn_learning_rate.value_or(model::kDnnLinearCombinedDnnLearningRate);
     r.linear_optimizer = flags.linear_optimizer.value_or("Ftrl");
-    r.linear_learning_rate =
-        flags.linear_learning_rate.value_or(WideDeepLinearLearningRate(spec.linear_feature_columns.size()));
+    r.linear_learning_rate = flags.linear_learning_rate.value_or(
+        model::DnnLinearCombinedLinearLearningRate(spec.linear_feature_columns.size()));
     r.input_format = flags.input_format.value_or("csv");
     r.na_value = flags.na_value.value_or(std::string(kDefaultNaValue));
     return r;

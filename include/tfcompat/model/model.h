@@ -126,10 +126,10 @@ struct LinearRegressorOptions {
 // apply ops do.
 struct DNNLinearCombinedOptions {
   std::vector<feature_column::FeatureColumn> linear_feature_columns;
-  // Empty: TF1's 'Ftrl' with learning rate min(0.2, 1/sqrt(#linear columns)).
+  // Empty: TF1's 'Ftrl' with DnnLinearCombinedLinearLearningRate.
   std::optional<OptimizerOptions> linear_optimizer;
   std::vector<feature_column::FeatureColumn> dnn_feature_columns;
-  // Empty: TF1's 'Adagrad' with learning rate 0.001.
+  // Empty: TF1's 'Adagrad' with kDnnLinearCombinedDnnLearningRate.
   std::optional<OptimizerOptions> dnn_optimizer;
   std::vector<int64_t> dnn_hidden_units;
   Activation dnn_activation_fn = Activation::kRelu;
@@ -227,6 +227,12 @@ class Model {
 // Zero-initialised weights, as TF's linear model.
 [[nodiscard]] StatusOr<std::unique_ptr<Model>> NewLinearClassifier(const LinearClassifierOptions& options);
 [[nodiscard]] StatusOr<std::unique_ptr<Model>> NewLinearRegressor(const LinearRegressorOptions& options);
+
+// dnn_linear_combined.py's default learning rates: the DNN part's, and the
+// linear part's min(0.005, 1/sqrt(#linear columns)) (0.005 without
+// linear columns).
+inline constexpr float kDnnLinearCombinedDnnLearningRate = 0.001f;
+float DnnLinearCombinedLinearLearningRate(size_t num_linear_columns);
 
 // Wide & deep. At least one of the two column lists; dnn_hidden_units
 // non-empty when there are DNN columns. Embedding weights are drawn from

@@ -107,8 +107,8 @@ BOOST_AUTO_TEST_CASE(PartsAreTheDnnWithAdagradAndTheLinearModelWithFtrl) {
   BOOST_TEST(parts[1].first_variable == 5u);
   BOOST_TEST(parts[1].end_variable == 11u);
   BOOST_TEST(parts[1].default_optimizer.name == "Ftrl");
-  // min(0.2, 1 / sqrt(5 linear columns)).
-  BOOST_TEST(parts[1].default_optimizer.learning_rate == 0.2f);
+  // dnn_linear_combined.py: min(0.005, 1 / sqrt(5 linear columns)).
+  BOOST_TEST(parts[1].default_optimizer.learning_rate == 0.005f);
 }
 
 BOOST_AUTO_TEST_CASE(GradientsMatchFiniteDifferencesForEveryCombinerAndHead) {

@@ -1085,7 +1085,7 @@ BOOST_AUTO_TEST_CASE(WideDeepRecordHoldsTheSpecAndADifferentSpecContradictsIt) {
   BOOST_TEST(record.optimizer == "Adagrad");
   BOOST_TEST(record.learning_rate == 0.001f);
   BOOST_TEST(record.linear_optimizer == "Ftrl");
-  BOOST_TEST(record.linear_learning_rate == 0.2f);  // min(0.2, 1/sqrt(5 linear columns))
+  BOOST_TEST(record.linear_learning_rate == 0.005f);  // min(0.005, 1/sqrt(5 linear columns))
   BOOST_TEST(record.input_format == "csv");
   BOOST_TEST(record.na_value == "NA");
   BOOST_TEST((record.hidden_units == std::vector<int64_t>({10, 10})));
