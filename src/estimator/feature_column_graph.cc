@@ -196,12 +196,7 @@ FeatureColumnGraph::SparseIdsGraph FeatureColumnGraph::Ids(const CategoricalColu
             const std::string keys = dtype == DT_STRING
                                          ? b_.Const(scope + "/keys", StringTensor({size}, vocab.StringKeys()))
                                          : Const64(scope + "/keys", vocab.Int64Keys(), {size});
-            const std::string column_values =
-                b_.Op("ExpandDims", scope + "/ExpandDims",
-                      {raw.ids, b_.Const(scope + "/ExpandDims/dim", Int32Tensor({}, {-1}))})
-                    .Type("T", dtype)
-                    .Type("Tdim", DT_INT32)
-                    .name();
+            const std::string column_values = ExpandDims(scope + "/ExpandDims", raw.ids, dtype, -1);
             const std::string equal = b_.Op("Equal", scope + "/Equal", {column_values, keys}).Type("T", dtype).name();
             const std::string found =
                 b_.Op("Any", scope + "/Any", {equal, b_.Const(scope + "/Any/axis", Int32Tensor({}, {1}))})
@@ -276,7 +271,7 @@ std::string FeatureColumnGraph::OneHotBuckets(const CategoricalColumn& column, c
       .name();
 }
 
-FeatureColumnGraph::SparseIdsGraph FeatureColumnGraph::Valid(const SparseIdsGraph& ids, const std::string& scope) {
+FeatureColumnGraph::ValidIds FeatureColumnGraph::Valid(const SparseIdsGraph& ids, const std::string& scope) {
   std::string keep = b_.Op("GreaterEqual", scope + "/valid_ids", {ids.ids, Const64(scope + "/zero", {0}, {})})
                          .Type("T", DT_INT64)
                          .name();
@@ -293,38 +288,45 @@ FeatureColumnGraph::SparseIdsGraph FeatureColumnGraph::Valid(const SparseIdsGrap
           .Type("T", DT_INT64)
           .Type("Tshape", DT_INT32)
           .name();
-  SparseIdsGraph valid{Gather(scope + "/valid_indices", ids.indices, positions, DT_INT64),
-                       Gather(scope + "/valid_id_values", ids.ids, positions, DT_INT64), ids.dense_shape, ""};
-  if (!ids.weights.empty()) valid.weights = Gather(scope + "/valid_weight_values", ids.weights, positions, DT_FLOAT);
+  ValidIds valid;
+  valid.ids = Gather(scope + "/valid_id_values", ids.ids, positions, DT_INT64);
+  const std::string indices = Gather(scope + "/valid_indices", ids.indices, positions, DT_INT64);
+  valid.rows =
+      b_.Op("GatherV2", scope + "/rows",
+            {indices, Const64(scope + "/rows/index", {0}, {}), b_.Const(scope + "/rows/axis", Int32Tensor({}, {1}))})
+          .Type("Tparams", DT_INT64)
+          .Type("Tindices", DT_INT64)
+          .Type("Taxis", DT_INT32)
+          .name();
+  valid.weighted = !ids.weights.empty();
+  if (valid.weighted) {
+    valid.weights = Gather(scope + "/valid_weight_values", ids.weights, positions, DT_FLOAT);
+  } else {
+    const std::string as_float =
+        b_.Op("Cast", scope + "/ids_as_float", {valid.ids}).Type("SrcT", DT_INT64).Type("DstT", DT_FLOAT).name();
+    valid.weights = b_.FloatOp("OnesLike", scope + "/weights", {as_float});
+  }
   return valid;
+}
+
+std::string FeatureColumnGraph::ExpandDims(const std::string& name, const std::string& input,
+                                           tensorflow::DataType dtype, int dim) {
+  return b_.Op("ExpandDims", name, {input, b_.Const(name + "/dim", Int32Tensor({}, {dim}))})
+      .Type("T", dtype)
+      .Type("Tdim", DT_INT32)
+      .name();
 }
 
 std::string FeatureColumnGraph::Lookup(const SparseIdsGraph& all_ids, const std::string& table, Combiner combiner,
                                        const std::string& scope) {
-  const SparseIdsGraph ids = Valid(all_ids, scope);
-  const std::string rows = b_.Op("GatherV2", scope + "/rows",
-                                 {ids.indices, Const64(scope + "/rows/index", {0}, {}),
-                                  b_.Const(scope + "/rows/axis", Int32Tensor({}, {1}))})
-                               .Type("Tparams", DT_INT64)
-                               .Type("Tindices", DT_INT64)
-                               .Type("Taxis", DT_INT32)
-                               .name();
+  const ValidIds ids = Valid(all_ids, scope);
   std::string embeddings = Gather(scope + "/embedding_lookup", table, ids.ids, DT_FLOAT);
-  std::string weights = ids.weights;
-  if (weights.empty()) {
-    const std::string as_float =
-        b_.Op("Cast", scope + "/ids_as_float", {ids.ids}).Type("SrcT", DT_INT64).Type("DstT", DT_FLOAT).name();
-    weights = b_.FloatOp("OnesLike", scope + "/weights", {as_float});
-  } else {
-    const std::string column = b_.Op("ExpandDims", scope + "/weights_column",
-                                     {weights, b_.Const(scope + "/weights_column/dim", Int32Tensor({}, {1}))})
-                                   .Type("T", DT_FLOAT)
-                                   .Type("Tdim", DT_INT32)
-                                   .name();
-    embeddings = b_.FloatOp("Mul", scope + "/weighted", {embeddings, column});
+  if (ids.weighted) {
+    embeddings = b_.FloatOp("Mul", scope + "/weighted",
+                            {embeddings, ExpandDims(scope + "/weights_column", ids.weights, DT_FLOAT, 1)});
   }
   auto segment_sum = [&](const std::string& name, const std::string& data) {
-    return b_.Op("UnsortedSegmentSum", name, {data, rows, batch_size_})
+    return b_.Op("UnsortedSegmentSum", name, {data, ids.rows, batch_size_})
         .Type("T", DT_FLOAT)
         .Type("Tindices", DT_INT64)
         .Type("Tnumsegments", DT_INT64)
@@ -332,40 +334,24 @@ std::string FeatureColumnGraph::Lookup(const SparseIdsGraph& all_ids, const std:
   };
   const std::string sum = segment_sum(scope + "/sum", embeddings);
   if (combiner == Combiner::kSum) return sum;
-  std::string divisor = combiner == Combiner::kMean
-                            ? segment_sum(scope + "/weight_sum", weights)
-                            : b_.FloatOp("Sqrt", scope + "/weight_norm",
-                                         {segment_sum(scope + "/weight_square_sum",
-                                                      b_.FloatOp("Square", scope + "/weight_squares", {weights}))});
-  divisor = b_.Op("ExpandDims", scope + "/divisor", {divisor, b_.Const(scope + "/divisor/dim", Int32Tensor({}, {1}))})
-                .Type("T", DT_FLOAT)
-                .Type("Tdim", DT_INT32)
-                .name();
-  return b_.FloatOp("DivNoNan", scope + "/combined", {sum, divisor});
+  const std::string divisor =
+      combiner == Combiner::kMean
+          ? segment_sum(scope + "/weight_sum", ids.weights)
+          : b_.FloatOp("Sqrt", scope + "/weight_norm",
+                       {segment_sum(scope + "/weight_square_sum",
+                                    b_.FloatOp("Square", scope + "/weight_squares", {ids.weights}))});
+  return b_.FloatOp("DivNoNan", scope + "/combined", {sum, ExpandDims(scope + "/divisor", divisor, DT_FLOAT, 1)});
 }
 
 std::string FeatureColumnGraph::MultiHot(const SparseIdsGraph& all_ids, int64_t buckets, const std::string& scope) {
-  SparseIdsGraph ids = Valid(all_ids, scope);
-  const std::string rows = b_.Op("GatherV2", scope + "/rows",
-                                 {ids.indices, Const64(scope + "/rows/index", {0}, {}),
-                                  b_.Const(scope + "/rows/axis", Int32Tensor({}, {1}))})
-                               .Type("Tparams", DT_INT64)
-                               .Type("Tindices", DT_INT64)
-                               .Type("Taxis", DT_INT32)
-                               .name();
+  const ValidIds ids = Valid(all_ids, scope);
   const std::string cells =
-      b_.Op("Pack", scope + "/cells", {rows, ids.ids}).Int("N", 2).Type("T", DT_INT64).Int("axis", 1).name();
-  std::string weights = ids.weights;
-  if (weights.empty()) {
-    const std::string as_float =
-        b_.Op("Cast", scope + "/ids_as_float", {ids.ids}).Type("SrcT", DT_INT64).Type("DstT", DT_FLOAT).name();
-    weights = b_.FloatOp("OnesLike", scope + "/weights", {as_float});
-  }
+      b_.Op("Pack", scope + "/cells", {ids.rows, ids.ids}).Int("N", 2).Type("T", DT_INT64).Int("axis", 1).name();
   const std::string shape = b_.Op("Pack", scope + "/shape", {batch_size_, Const64(scope + "/buckets", {buckets}, {})})
                                 .Int("N", 2)
                                 .Type("T", DT_INT64)
                                 .name();
-  return b_.Op("ScatterNd", scope + "/multi_hot", {cells, weights, shape})
+  return b_.Op("ScatterNd", scope + "/multi_hot", {cells, ids.weights, shape})
       .Type("T", DT_FLOAT)
       .Type("Tindices", DT_INT64)
       .name();

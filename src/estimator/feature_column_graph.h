@@ -78,8 +78,14 @@ class FeatureColumnGraph {
                      const std::string& scope);
   // Counts (or weights) of each id per example: [-1, buckets].
   std::string MultiHot(const SparseIdsGraph& ids, int64_t buckets, const std::string& scope);
-  // `ids` without the entries whose id < 0 (or weight <= 0).
-  SparseIdsGraph Valid(const SparseIdsGraph& ids, const std::string& scope);
+  // The entries of `ids` whose id >= 0 (and weight > 0): the ids, the
+  // example of each, and its weight (1 when unweighted).
+  struct ValidIds {
+    std::string ids, rows, weights;
+    bool weighted = false;
+  };
+  ValidIds Valid(const SparseIdsGraph& ids, const std::string& scope);
+  std::string ExpandDims(const std::string& name, const std::string& input, tensorflow::DataType dtype, int dim);
   std::string Const64(const std::string& name, std::vector<int64_t> values, std::vector<int64_t> shape);
   std::string Gather(const std::string& name, const std::string& params, const std::string& indices,
                      tensorflow::DataType dtype);
