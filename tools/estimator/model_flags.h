@@ -24,9 +24,10 @@
 // --feature_names, and trains each part with its own optimizer:
 //
 //   --feature_columns       SPEC.json (feature_column_spec.h); required for a new model
-//   --input_format          csv (a header row naming the columns) or tfrecord (tf.train.Example); default csv
+//   --input_format          csv (a header row naming the columns) or tfrecord (tf.train.Example); default csv,
+//                           later calls: the recorded one (a flag overrides it: it describes the files)
 //   --train_files           the training files, a glob (instead of --train_csv)
-//   --na_value              a CSV field meaning "missing"; default NA
+//   --na_value              a CSV field meaning "missing"; default NA (a flag overrides the record)
 //   --hidden_units          TF's dnn_hidden_units, default 10,10; --activation_fn, --dropout as for the DNN
 //   --dnn_optimizer         default Adagrad;  --dnn_learning_rate     default 0.001
 //   --linear_optimizer      default Ftrl;     --linear_learning_rate  default min(0.005, 1/sqrt(#linear columns))

@@ -29,7 +29,7 @@
 //     "hidden_units": [10, 10], "activation_fn": "relu", "dropout": null,   TF's dnn_hidden_units, ...
 //     "dnn_optimizer": "Adagrad", "dnn_learning_rate": 0.001,
 //     "linear_optimizer": "Ftrl", "linear_learning_rate": 0.005,
-//     "input_format": "csv",                   csv or tfrecord
+//     "input_format": "csv",                   csv or tfrecord (the default of later calls)
 //     "na_value": "NA",                        a CSV field meaning "missing"
 //     "train_files": "/abs/path/train-*.csv"   the first train's glob, the default of later trains
 //   }

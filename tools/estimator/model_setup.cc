@@ -101,8 +101,11 @@ Status CheckAgainstRecord(const ModelFlags& flags, ToolModel* model) {
                                     " contradicts the feature_column_spec recorded in " + model->record_path);
       }
     }
-    TFCOMPAT_RETURN_IF_ERROR(Agree("--input_format", flags.input_format, r.input_format, true, *model));
-    TFCOMPAT_RETURN_IF_ERROR(Agree("--na_value", flags.na_value, r.na_value, true, *model));
+    // How the input is stored is the data's, not the model's: a flag
+    // overrides the record for this call (TFRecord files to evaluate a model
+    // trained on CSV).
+    if (flags.input_format.has_value()) r.input_format = *flags.input_format;
+    if (flags.na_value.has_value()) r.na_value = *flags.na_value;
     TFCOMPAT_RETURN_IF_ERROR(Agree("--dnn_optimizer", flags.dnn_optimizer, r.optimizer, true, *model));
     TFCOMPAT_RETURN_IF_ERROR(Agree("--dnn_learning_rate", flags.dnn_learning_rate, r.learning_rate, true, *model));
     TFCOMPAT_RETURN_IF_ERROR(Agree("--linear_optimizer", flags.linear_optimizer, r.linear_optimizer, true, *model));

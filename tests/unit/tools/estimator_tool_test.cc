@@ -1101,6 +1101,16 @@ BOOST_AUTO_TEST_CASE(WideDeepRecordHoldsTheSpecAndADifferentSpecContradictsIt) {
   BOOST_TEST((recorded->record == record));
   BOOST_TEST(ModelFromFlags(flags).ok());  // the same spec agrees
 
+  // The input's format and missing-value text are the data's: a later call
+  // may read other files.
+  ModelFlags tfrecord = bare;
+  tfrecord.input_format = "tfrecord";
+  tfrecord.na_value = "?";
+  StatusOr<ToolModel> reading = ModelFromFlags(tfrecord);
+  BOOST_REQUIRE_MESSAGE(reading.ok(), reading.status().ToString());
+  BOOST_TEST(reading->record.input_format == "tfrecord");
+  BOOST_TEST(reading->record.na_value == "?");
+
   const std::string other = dir.file("other.json");
   WriteAll(other, R"({"columns": {"bill": {"numeric_column": {"key": "bill_length_mm"}}},
                       "dnn_feature_columns": ["bill"]})");
