@@ -2,6 +2,7 @@
 #include "tfcompat/feature_column/vocabulary.h"
 
 #include <cerrno>
+#include <filesystem>
 #include <fstream>
 #include <limits>
 #include <utility>
@@ -22,7 +23,17 @@ struct FileLines {
   int64_t python_count = 0;
 };
 
+// The largest vocabulary file read: a bound on the memory a file (or a
+// device such as /dev/zero named by mistake) can take.
+constexpr int64_t kMaxVocabularyFileBytes = int64_t{1} << 30;
+
 StatusOr<FileLines> ReadLines(std::string_view column, const std::string& path) {
+  // Checked before opening: opening a FIFO would wait for a writer.
+  std::error_code error;
+  const std::filesystem::file_status status = std::filesystem::status(path, error);
+  if (std::filesystem::exists(status) && !std::filesystem::is_regular_file(status)) {
+    return InvalidArgumentError(Prefix(column) + "vocabulary file " + path + " is not a regular file");
+  }
   std::ifstream in(path, std::ios::binary);
   if (!in) return ErrnoToStatus(errno, Prefix(column) + "vocabulary file " + path);
   FileLines file;
@@ -31,6 +42,10 @@ StatusOr<FileLines> ReadLines(std::string_view column, const std::string& path) 
   while (std::getline(in, line)) {
     const bool ended = !in.eof();  // the line ended at '\n', not at the end of the file
     offset += static_cast<int64_t>(line.size()) + (ended ? 1 : 0);
+    if (offset > kMaxVocabularyFileBytes) {
+      return InvalidArgumentError(Prefix(column) + "vocabulary file " + path + " is larger than " +
+                                  std::to_string(kMaxVocabularyFileBytes) + " bytes");
+    }
     ++file.python_count;
     if (!line.empty() && line.back() == '\r') line.pop_back();
     // ReadLine reports the end of the file for a last line that is empty

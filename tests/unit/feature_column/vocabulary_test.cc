@@ -112,6 +112,12 @@ BOOST_AUTO_TEST_CASE(AVocabularySizeBeyondTheFileIsAnError) {
              "column 'x': Invalid vocabulary_size 0 for " + nothing.path());
 }
 
+BOOST_AUTO_TEST_CASE(ADeviceIsNoVocabularyFile) {
+  // /dev/zero has no end: reading it as lines would never finish.
+  CheckError(Vocabulary::FromFile("x", "/dev/zero", std::nullopt, KeyType::kString), StatusCode::kInvalidArgument,
+             "column 'x': vocabulary file /dev/zero is not a regular file");
+}
+
 BOOST_AUTO_TEST_CASE(AMissingFileIsNotFound) {
   testing::TempDir dir;
   const StatusOr<Vocabulary> vocab = Vocabulary::FromFile("x", dir.file("none.txt"), std::nullopt, KeyType::kString);
