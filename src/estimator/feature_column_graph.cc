@@ -38,6 +38,13 @@ tensorflow::DataType GraphType(DataType dtype) {
 
 std::string Output(const std::string& op, size_t i) { return i == 0 ? op : op + ":" + std::to_string(i); }
 
+// As the input layer and the linear model order their columns.
+std::vector<FeatureColumn> SortedByName(std::vector<FeatureColumn> columns) {
+  std::sort(columns.begin(), columns.end(),
+            [](const FeatureColumn& a, const FeatureColumn& b) { return a.name() < b.name(); });
+  return columns;
+}
+
 }  // namespace
 
 GraphFeatures AddParseExample(const data::ExampleSpec& spec, const std::string& examples, GraphBuilder* b) {
@@ -358,9 +365,7 @@ std::string FeatureColumnGraph::MultiHot(const SparseIdsGraph& all_ids, int64_t 
 }
 
 std::string FeatureColumnGraph::InputLayer(const std::vector<FeatureColumn>& unsorted) {
-  std::vector<FeatureColumn> columns = unsorted;
-  std::sort(columns.begin(), columns.end(),
-            [](const FeatureColumn& a, const FeatureColumn& b) { return a.name() < b.name(); });
+  const std::vector<FeatureColumn> columns = SortedByName(unsorted);
   const std::string layer = "dnn/input_from_feature_columns/input_layer";
   std::vector<std::string> parts;
   for (const FeatureColumn& column : columns) {
@@ -389,9 +394,7 @@ std::string FeatureColumnGraph::InputLayer(const std::vector<FeatureColumn>& uns
 }
 
 std::string FeatureColumnGraph::LinearLogits(const std::vector<FeatureColumn>& unsorted, Combiner sparse_combiner) {
-  std::vector<FeatureColumn> columns = unsorted;
-  std::sort(columns.begin(), columns.end(),
-            [](const FeatureColumn& a, const FeatureColumn& b) { return a.name() < b.name(); });
+  const std::vector<FeatureColumn> columns = SortedByName(unsorted);
   const std::string model = "linear/linear_model/linear_model/linear_model";
   std::vector<std::string> sums;
   for (const FeatureColumn& column : columns) {
