@@ -167,17 +167,17 @@ StatusOr<std::unique_ptr<Model>> NewDNNLinearCombined(const DNNLinearCombinedOpt
                                                          options.dnn_activation_fn, units, "", &store));
     Network network({}, dense_layers, options.dnn_dropout);
     dnn.emplace(DnnPart{std::move(input), std::move(network)});
-    parts.push_back({0, store.ListTrainable().size(), "dnn/",
+    parts.push_back({0, store.num_trainables(), "dnn/",
                      options.dnn_optimizer.value_or(OptimizerOptions{"Adagrad", kDnnLinearCombinedDnnLearningRate})});
   }
   std::optional<LinearModel> linear;
   if (!options.linear_feature_columns.empty()) {
-    const size_t first = store.ListTrainable().size();
+    const size_t first = store.num_trainables();
     TFCOMPAT_ASSIGN_OR_RETURN(linear, LinearModel::Create(options.linear_feature_columns, units,
                                                           options.linear_sparse_combiner, kLinearScope, &store));
     const float learning_rate =
         std::min(kMaxLinearLearningRate, 1.0f / std::sqrt(static_cast<float>(options.linear_feature_columns.size())));
-    parts.push_back({first, store.ListTrainable().size(), "linear/",
+    parts.push_back({first, store.num_trainables(), "linear/",
                      options.linear_optimizer.value_or(OptimizerOptions{"Ftrl", learning_rate})});
   }
   // Initialised once every variable exists: spans into the block are stable now.

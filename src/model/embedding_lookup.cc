@@ -48,7 +48,8 @@ Status EmbeddingLookup::Prepare(const feature_column::SparseIds& ids, int64_t ba
 
 void EmbeddingLookup::Forward(const float* table, Matrix* out, Eigen::Index first_col) const {
   const auto batch = static_cast<Eigen::Index>(divisors_.size());
-  Matrix sums = Matrix::Zero(batch, width_);
+  Matrix& sums = sums_;
+  sums.setZero(batch, width_);
   for (const Entry& entry : entries_) {
     const float* row = table + entry.row * width_;
     for (int64_t k = 0; k < width_; ++k) sums(entry.example, k) += entry.weight * row[k];

@@ -62,6 +62,7 @@ class EmbeddingLookup {
   // Per example, what the weighted sum is divided by (1 for the sum, and
   // for an example without ids).
   std::vector<float> divisors_;
+  mutable Matrix sums_;  // Forward's weighted sums [B, width], kept to reuse its memory
   std::vector<int64_t> touched_;
   std::vector<int64_t> last_touched_;  // rows the last Backward wrote
 };

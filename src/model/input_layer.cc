@@ -47,7 +47,7 @@ StatusOr<InputLayer> InputLayer::Create(std::vector<FeatureColumn> columns, std:
     if (column.kind() == Kind::kEmbedding) {
       const int64_t rows = column.categorical()->num_buckets();
       const int64_t width = column.dense_dimension();
-      const size_t variable = store->ListTrainable().size();
+      const size_t variable = store->num_trainables();
       TFCOMPAT_ASSIGN_OR_RETURN(
           const size_t offset,
           store->AddTrainable(std::string(scope) + column.name() + "/embedding_weights", {rows, width}));

@@ -28,7 +28,7 @@ StatusOr<LinearModel> LinearModel::Create(std::vector<FeatureColumn> columns, in
     }
     const int64_t rows =
         column.kind() == Kind::kNumeric ? column.dense_dimension() : column.categorical()->num_buckets();
-    const size_t variable = store->ListTrainable().size();
+    const size_t variable = store->num_trainables();
     TFCOMPAT_ASSIGN_OR_RETURN(const size_t offset,
                               store->AddTrainable(std::string(scope) + column.name() + "/weights", {rows, units}));
     if (i == 0) model.weights_offset_ = offset;

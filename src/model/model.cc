@@ -195,8 +195,7 @@ StatusOr<std::unique_ptr<Model>> NewLinear(std::vector<NumericColumn> feature_co
 
 std::vector<OptimizerPart> Model::optimizer_parts() const {
   Model& model = const_cast<Model&>(*this);
-  return {
-      OptimizerPart{0, model.variables().ListTrainable().size(), std::string(optimizer_scope()), default_optimizer()}};
+  return {OptimizerPart{0, model.variables().num_trainables(), std::string(optimizer_scope()), default_optimizer()}};
 }
 
 StatusOr<std::unique_ptr<Model>> NewDNNClassifier(const DNNClassifierOptions& options, uint64_t seed) {

@@ -70,7 +70,6 @@ StatusOr<data::ParsedFeatures> ReadCsvFile(const std::string& path, const data::
   TFCOMPAT_ASSIGN_OR_RETURN(const std::string text, ReadFileToString(Env::Default(), path, kMaxCsvBytes));
   const std::vector<std::string> header = HeaderFields(text);
   data::CsvColumnsOptions options{.header = true, .na_value = na_value};
-  size_t found = 0;
   for (size_t i = 0; i < header.size(); ++i) {
     const std::string& name = header[i];
     const auto feature = spec.find(name);
@@ -80,7 +79,6 @@ StatusOr<data::ParsedFeatures> ReadCsvFile(const std::string& path, const data::
     options.select_cols.push_back(static_cast<int64_t>(i));
     options.record_defaults.push_back(is_label ? data::CsvColumn::Required(data::LabelDtype(labels))
                                                : CsvColumnFor(feature->second));
-    ++found;
   }
   for (const auto& [key, feature] : spec) {
     if (std::find(options.column_names.begin(), options.column_names.end(), key) == options.column_names.end()) {
