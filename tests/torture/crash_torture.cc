@@ -40,6 +40,7 @@
 //
 //   crash_torture [--mode manager|estimator|export] [--kills N] [--seed S] [--max-delay-ms M] [--dir DIR]
 #include <signal.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -300,15 +301,29 @@ bool IsTemp(const std::string& name) {
   return name.find(".tempstate") != std::string::npos || name.find(".tmp") != std::string::npos;
 }
 
+// A file a killed save left. Its name alone does not tell it apart from a
+// later file of that name: a child that removed it may be killed at the same
+// point of the same save again, or while deleting that checkpoint once
+// dropped. Its inode and modification time do.
+struct LeftoverFile {
+  std::string name;
+  ino_t inode = 0;
+  int64_t mtime_ns = 0;
+  auto operator<=>(const LeftoverFile&) const = default;
+};
+
 // What a killed save can leave: temp files, and data files whose index
 // never got its name.
-std::set<std::string> Leftovers(const std::string& dir) {
-  std::set<std::string> names, leftovers;
+std::set<LeftoverFile> Leftovers(const std::string& dir) {
+  std::set<std::string> names;
+  std::set<LeftoverFile> leftovers;
   for (const auto& entry : boost::filesystem::directory_iterator(dir)) names.insert(entry.path().filename().string());
   for (const std::string& name : names) {
     const size_t data = name.find(".data-");
     if (IsTemp(name) || (data != std::string::npos && names.count(name.substr(0, data) + ".index") == 0)) {
-      leftovers.insert(name);
+      struct stat st {};
+      if (::stat(JoinPath(dir, name).c_str(), &st) != 0) continue;
+      leftovers.insert({name, st.st_ino, int64_t{st.st_mtim.tv_sec} * 1'000'000'000 + st.st_mtim.tv_nsec});
     }
   }
   return leftovers;
@@ -373,7 +388,7 @@ int RunTraining(Mode mode, int kills, uint64_t seed, int max_delay_ms, const std
   int64_t confirmed_checkpoint = 0;
   int64_t latest_step = 0;  // of the latest checkpoint after the previous kill
   std::set<int64_t> confirmed_events;
-  std::set<std::string> leftovers_before;  // seen after the previous kill
+  std::set<LeftoverFile> leftovers_before;  // seen after the previous kill
   for (int k = 0; k < kills; ++k) {
     const int keep = std::vector<int>{1, 3, 0}[static_cast<size_t>(k) % 3];
     const std::optional<ChildRun> run = RunUntilKilled(
@@ -427,11 +442,11 @@ int RunTraining(Mode mode, int kills, uint64_t seed, int max_delay_ms, const std
     }
 
     // Leftovers of the previous kill are gone once a child saved.
-    const std::set<std::string> leftovers = Leftovers(dir);
+    const std::set<LeftoverFile> leftovers = Leftovers(dir);
     totals.leftovers_seen += static_cast<int>(leftovers.size());
     if (saved_this_run) {
-      for (const std::string& t : leftovers_before) {
-        check(leftovers.count(t) == 0, "leftover " + t + " survived a save");
+      for (const LeftoverFile& t : leftovers_before) {
+        check(leftovers.count(t) == 0, "leftover " + t.name + " survived a save");
       }
     }
     if (saved_this_run) leftovers_before.clear();
