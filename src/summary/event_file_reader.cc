@@ -262,9 +262,11 @@ void ResetEvent(EventView* event) {
 SummaryValueView& AddValue(EventView* event, size_t* count, std::string_view tag, std::string_view plugin_name) {
   if (*count == event->values.size()) event->values.emplace_back();
   SummaryValueView& view = event->values[(*count)++];
-  view.tag.assign(tag);
+  // assign() calls into the library even when nothing changes, as the
+  // plugin name (mostly "") seldom does.
+  if (view.tag != tag) view.tag.assign(tag);
   view.kind = ValueKind::kUnknown;
-  view.plugin_name.assign(plugin_name);
+  if (view.plugin_name != plugin_name) view.plugin_name.assign(plugin_name);
   view.scalar = 0;
   view.scalar_is_double = false;
   return view;
