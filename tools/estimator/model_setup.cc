@@ -297,8 +297,8 @@ StatusOr<std::unique_ptr<estimator::Estimator>> MakeEstimator(const ModelRecord&
     options.label_vocabulary = record.label_vocabulary;
     return estimator::Estimator::DNNLinearCombinedClassifier(options, config, log);
   }
-  std::vector<model::NumericColumn> columns;
-  for (const std::string& name : record.feature_columns) columns.emplace_back(name);
+  TFCOMPAT_ASSIGN_OR_RETURN(const std::vector<feature_column::FeatureColumn> columns,
+                            feature_column::NumericColumns(record.feature_columns));
   const model::OptimizerOptions optimizer{record.optimizer, record.learning_rate};
   if (record.estimator == "LinearClassifier") {
     model::LinearClassifierOptions options;

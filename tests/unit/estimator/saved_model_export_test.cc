@@ -216,7 +216,8 @@ BOOST_AUTO_TEST_CASE(export_without_a_checkpoint_fails_with_tfs_message) {
 BOOST_AUTO_TEST_CASE(export_refuses_a_normalizer_fn_and_a_custom_model_fn) {
   TempDir dir;
   model::DNNClassifierOptions options = testing::IrisClassifierOptions();
-  options.feature_columns[1] = model::NumericColumn("SepalWidth", [](float x) { return x / 10; });
+  options.feature_columns[1] =
+      feature_column::FeatureColumn::Numeric("SepalWidth", 1, std::nullopt, [](float x) { return x / 10; }).value();
   std::unique_ptr<Estimator> normalized = Estimator::DNNClassifier(options, Config(dir), kQuiet).value();
   TrainSteps(*normalized, 1);
   const StatusOr<std::string> exported = normalized->ExportSavedModel(dir.file("export"));
