@@ -63,7 +63,7 @@ FeatureColumn FeatureColumn::Categorical(CategoricalColumn column) {
   const int64_t buckets = column.num_buckets();
   std::string name = column.name();
   return FeatureColumn(std::make_shared<const Impl>(
-      Impl{Kind::kCategorical, std::move(name), "", buckets, std::nullopt, std::move(column), Combiner::kSum}));
+      Impl{Kind::kCategorical, std::move(name), "", buckets, std::nullopt, std::move(column), Combiner::kSum, {}}));
 }
 
 StatusOr<FeatureColumn> FeatureColumn::Embedding(CategoricalColumn column, int64_t dimension, Combiner combiner) {
@@ -72,14 +72,14 @@ StatusOr<FeatureColumn> FeatureColumn::Embedding(CategoricalColumn column, int64
     return InvalidArgumentError("column '" + name + "': Invalid dimension " + std::to_string(dimension) + ".");
   }
   return FeatureColumn(std::make_shared<const Impl>(
-      Impl{Kind::kEmbedding, std::move(name), "", dimension, std::nullopt, std::move(column), combiner}));
+      Impl{Kind::kEmbedding, std::move(name), "", dimension, std::nullopt, std::move(column), combiner, {}}));
 }
 
 FeatureColumn FeatureColumn::Indicator(CategoricalColumn column) {
   const int64_t buckets = column.num_buckets();
   std::string name = column.name() + "_indicator";
   return FeatureColumn(std::make_shared<const Impl>(
-      Impl{Kind::kIndicator, std::move(name), "", buckets, std::nullopt, std::move(column), Combiner::kSum}));
+      Impl{Kind::kIndicator, std::move(name), "", buckets, std::nullopt, std::move(column), Combiner::kSum, {}}));
 }
 
 FeatureColumn::Kind FeatureColumn::kind() const { return impl_->kind; }

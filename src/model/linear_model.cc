@@ -36,7 +36,7 @@ StatusOr<LinearModel> LinearModel::Create(std::vector<FeatureColumn> columns, in
     model.weights_size_ += static_cast<size_t>(rows * units);
     // An indicator column's weighted sum is the sum of its ids' rows.
     const Combiner combiner = column.kind() == Kind::kCategorical ? sparse_combiner : Combiner::kSum;
-    model.columns_.push_back({std::move(column), variable, offset, EmbeddingLookup(rows, units, combiner)});
+    model.columns_.push_back({std::move(column), variable, offset, EmbeddingLookup(rows, units, combiner), Matrix()});
   }
   TFCOMPAT_ASSIGN_OR_RETURN(model.bias_offset_,
                             store->AddTrainable(std::string(scope) + "bias_weights", {units}, slot_infix));
