@@ -1113,7 +1113,8 @@ BOOST_AUTO_TEST_CASE(CannedEstimatorRecordsItsSpecAndOneOptimizer) {
   BOOST_REQUIRE_MESSAGE(recorded.ok(), recorded.status().ToString());
   BOOST_TEST((recorded->record == record));
 
-  const ModelFlags linear = CannedSpecFlags(dir, "LinearRegressor", kIslandColumns, R"("island")");
+  ModelFlags linear = CannedSpecFlags(dir, "LinearRegressor", kIslandColumns, R"("island")");
+  linear.config.model_dir = dir.file("linear");
   StatusOr<ToolModel> linear_made = ModelFromFlags(linear);
   BOOST_REQUIRE_MESSAGE(linear_made.ok(), linear_made.status().ToString());
   BOOST_TEST(linear_made->record.optimizer == "Ftrl");
