@@ -1,0 +1,117 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "saved_model/ops/kernel.h"
+
+#include <algorithm>
+#include <utility>
+
+#include "tfcompat/base/status_macros.h"
+#include "tfcompat/saved_model/saved_model_reader.h"
+
+namespace tfcompat::saved_model {
+namespace {
+
+std::string NodeLabel(const tensorflow::NodeDef& def) { return "node '" + def.name() + "' (" + def.op() + ")"; }
+
+}  // namespace
+
+const tensorflow::AttrValue* NodeAttrs::Find(std::string_view name) const {
+  const auto found = def_.attr().find(std::string(name));
+  return found == def_.attr().end() ? nullptr : &found->second;
+}
+
+Status NodeAttrs::Error(std::string_view message) const {
+  return InvalidArgumentError(NodeLabel(def_) + ": " + std::string(message));
+}
+
+Status NodeAttrs::Unsupported(std::string_view name, std::string_view what) const {
+  return Error("attr '" + std::string(name) + "' has a value not implemented here (" + std::string(what) + ")");
+}
+
+StatusOr<DataType> NodeAttrs::Type(std::string_view name, std::optional<DataType> default_value) const {
+  const tensorflow::AttrValue* value = Find(name);
+  if (value == nullptr && default_value.has_value()) return *default_value;
+  if (value == nullptr) return Error("NodeDef missing attr '" + std::string(name) + "'");
+  if (value->value_case() != tensorflow::AttrValue::kType) {
+    return Error("attr '" + std::string(name) + "' is not a type");
+  }
+  return static_cast<DataType>(value->type());
+}
+
+StatusOr<DataType> NodeAttrs::TypeIn(std::string_view name, std::initializer_list<DataType> allowed,
+                                     std::optional<DataType> default_value) const {
+  TFCOMPAT_ASSIGN_OR_RETURN(const DataType type, Type(name, default_value));
+  if (std::find(allowed.begin(), allowed.end(), type) != allowed.end()) return type;
+  return NotFoundError("No OpKernel was registered to support Op '" + def_.op() + "' used by node '" + def_.name() +
+                       "' with these attrs: [" + std::string(name) + "=" + DataTypeProtoName(type) + "]");
+}
+
+StatusOr<int64_t> NodeAttrs::Int(std::string_view name, int64_t default_value) const {
+  const tensorflow::AttrValue* value = Find(name);
+  if (value == nullptr) return default_value;
+  if (value->value_case() != tensorflow::AttrValue::kI) return Error("attr '" + std::string(name) + "' is not an int");
+  return value->i();
+}
+
+StatusOr<bool> NodeAttrs::Bool(std::string_view name, bool default_value) const {
+  const tensorflow::AttrValue* value = Find(name);
+  if (value == nullptr) return default_value;
+  if (value->value_case() != tensorflow::AttrValue::kB) return Error("attr '" + std::string(name) + "' is not a bool");
+  return value->b();
+}
+
+StatusOr<std::string> NodeAttrs::String(std::string_view name, std::string_view default_value) const {
+  const tensorflow::AttrValue* value = Find(name);
+  if (value == nullptr) return std::string(default_value);
+  if (value->value_case() != tensorflow::AttrValue::kS)
+    return Error("attr '" + std::string(name) + "' is not a string");
+  return value->s();
+}
+
+const KernelRegistry& KernelRegistry::Builtin() {
+  static const KernelRegistry* const registry = [] {
+    auto* built = new KernelRegistry;
+    RegisterStructuralOps(built);
+    RegisterArrayOps(built);
+    RegisterMathOps(built);
+    RegisterNnOps(built);
+    RegisterStringOps(built);
+    return built;
+  }();
+  return *registry;
+}
+
+void KernelRegistry::Register(OpSpec spec) { specs_.emplace(std::string(spec.op), std::move(spec)); }
+
+const OpSpec* KernelRegistry::Find(std::string_view op) const {
+  const auto found = specs_.find(op);
+  return found == specs_.end() ? nullptr : &found->second;
+}
+
+StatusOr<const OpSpec*> KernelRegistry::Check(const tensorflow::NodeDef& def) const {
+  const OpSpec* spec = Find(def.op());
+  if (spec == nullptr) {
+    return NotFoundError("Op type not registered '" + def.op() + "' in binary running on tfcompat (used by node '" +
+                         def.name() + "'); it has no kernel in this library");
+  }
+  for (const auto& [name, unused] : def.attr()) {
+    if (name.starts_with('_')) continue;
+    if (std::find(spec->attrs.begin(), spec->attrs.end(), name) == spec->attrs.end()) {
+      return InvalidArgumentError("NodeDef mentions attr '" + name + "' not in Op<name=" + def.op() +
+                                  ">; NodeDef: {{node " + def.name() + "}}");
+    }
+  }
+  int64_t expected = spec->num_inputs;
+  if (expected == OpSpec::kFromAttrN) {
+    TFCOMPAT_ASSIGN_OR_RETURN(expected, NodeAttrs(def).Int("N", -1));
+    if (expected < 1) return NodeAttrs(def).Error("attr 'N' must be at least 1");
+  }
+  int64_t data_inputs = 0;
+  for (const std::string& input : def.input()) data_inputs += input.starts_with('^') ? 0 : 1;
+  if (data_inputs != expected) {
+    return NodeAttrs(def).Error("expected " + std::to_string(expected) + " inputs, the NodeDef has " +
+                                std::to_string(data_inputs));
+  }
+  return spec;
+}
+
+}  // namespace tfcompat::saved_model
