@@ -1,0 +1,111 @@
+# SPDX-License-Identifier: Apache-2.0
+"""SavedModel::Run against TensorFlow on SavedModels TensorFlow exported.
+
+TF 2.15 trains canned Estimators on numeric columns and exports them with a
+raw serving receiver (a float placeholder in); for every signature, our
+saved_model_run_driver and TF's own tf.saved_model.load(dir).signatures[key]
+run the same few hundred inputs: class ids and class names must be equal,
+floats within 1e-6 relative (TF's oneDNN and our GEMM may sum in another
+order)."""
+import json
+import subprocess
+
+import numpy as np
+import pytest
+import tensorflow as tf
+
+ROWS = 300
+FEATURES = 4
+# |ours - TF| <= RELATIVE * max(|TF|, 1): relative for values of magnitude
+# one or more, absolute below (a probability of 1e-9 has no meaningful
+# relative difference after float32 sums in another order).
+RELATIVE = 1e-6
+
+
+def train_input_fn(x, y):
+    return lambda: tf.data.Dataset.from_tensor_slices(({"x": x}, y)).repeat().shuffle(256, seed=1).batch(32)
+
+
+def serving_receiver():
+    # build_raw_serving_input_receiver_fn makes its placeholders from those
+    # given, which must be graph tensors: make them inside the export's graph.
+    def receiver_fn():
+        x = tf.compat.v1.placeholder(tf.float32, [None, FEATURES], name="x")
+        return tf.estimator.export.build_raw_serving_input_receiver_fn({"x": x})()
+
+    return receiver_fn
+
+
+def columns():
+    return [tf.feature_column.numeric_column("x", shape=[FEATURES])]
+
+
+ESTIMATORS = {
+    "dnn_classifier": (lambda model_dir: tf.compat.v1.estimator.DNNClassifier(
+        hidden_units=[16, 8], feature_columns=columns(), n_classes=3, model_dir=model_dir), "classes"),
+    "dnn_regressor": (lambda model_dir: tf.compat.v1.estimator.DNNRegressor(
+        hidden_units=[8], feature_columns=columns(), model_dir=model_dir), "values"),
+    "linear_regressor": (lambda model_dir: tf.compat.v1.estimator.LinearRegressor(
+        feature_columns=columns(), model_dir=model_dir), "values"),
+}
+
+
+def labels(x, kind):
+    if kind == "classes":
+        return (x[:, 0] + x[:, 1] > 0).astype(np.int64) + (x[:, 2] > 0.5).astype(np.int64)
+    return (x @ np.array([0.5, -1.0, 2.0, 0.25], np.float32) + 1.0).astype(np.float32)
+
+
+@pytest.fixture(scope="module")
+def exports(tmp_path_factory):
+    root = tmp_path_factory.mktemp("tf_exports")
+    rng = np.random.default_rng(7)
+    x = rng.normal(size=(512, FEATURES)).astype(np.float32)
+    result = {}
+    for name, (make, kind) in ESTIMATORS.items():
+        estimator = make(str(root / f"{name}_model"))
+        estimator.train(train_input_fn(x, labels(x, kind)), steps=200)
+        result[name] = estimator.export_saved_model(str(root / name), serving_receiver()).decode()
+    return result
+
+
+def run_ours(driver, path, signature, x):
+    inputs = {"x": {"dtype": "float32", "shape": list(x.shape), "values": x.ravel().tolist()}}
+    result = subprocess.run([str(driver), path, "serve", signature], input=json.dumps(inputs), capture_output=True,
+                            text=True)
+    if result.returncode != 0:
+        pytest.fail(f"saved_model_run_driver exited {result.returncode}:\n{result.stderr}")
+    outputs = {}
+    for key, value in json.loads(result.stdout).items():
+        if value["dtype"] == "string":
+            array = np.array([bytes.fromhex(v) for v in value["values"]], dtype=object)
+        else:
+            array = np.array(value["values"], dtype=value["dtype"])
+        outputs[key] = array.reshape(value["shape"])
+    return outputs
+
+
+@pytest.mark.parametrize("name", ESTIMATORS)
+def test_every_signature_gives_tf_outputs(exports, name, test_bin_dir, capsys):
+    path = exports[name]
+    x = np.random.default_rng(11).normal(scale=2.0, size=(ROWS, FEATURES)).astype(np.float32)
+    loaded = tf.saved_model.load(path)
+    assert loaded.signatures, "the export has no signatures"
+    for signature, function in loaded.signatures.items():
+        theirs = {k: v.numpy() for k, v in function(x=tf.constant(x)).items()}
+        ours = run_ours(test_bin_dir / "saved_model_run_driver", path, signature, x)
+        assert sorted(ours) == sorted(theirs)
+        worst = 0.0
+        for key, expected in theirs.items():
+            actual = ours[key]
+            assert actual.shape == expected.shape, key
+            assert actual.dtype == expected.dtype, key
+            if expected.dtype.kind == "f":
+                difference = np.abs(actual - expected) / np.maximum(np.abs(expected), 1.0)
+                worst = max(worst, float(difference.max()))
+                assert difference.max() <= RELATIVE, key
+            else:
+                np.testing.assert_array_equal(actual, expected, err_msg=key)
+        with capsys.disabled():
+            print(f"\n{name} {signature}: outputs {sorted(ours)} on {ROWS} rows, "
+                  f"max |ours - TF| / max(|TF|, 1) {worst:.3g}")
