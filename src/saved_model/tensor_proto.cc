@@ -41,8 +41,9 @@ StatusOr<Tensor> TensorFromProto(const tensorflow::TensorProto& proto, uint64_t 
   // Strings are counted at the size of an empty std::string each.
   const size_t width = dtype == DataType::kString ? sizeof(std::string) : DataTypeSize(dtype);
   if (width == 0) return InvalidArgumentError("a TensorProto of dtype " + DataTypeProtoName(dtype));
-  TFCOMPAT_ASSIGN_OR_RETURN(const int64_t count, NumElements(shape));
-  TFCOMPAT_ASSIGN_OR_RETURN(const int64_t bytes, NumElements(shape, width));
+  // NumElements checks that count x width does not overflow.
+  TFCOMPAT_ASSIGN_OR_RETURN(const int64_t count, NumElements(shape, width));
+  const int64_t bytes = count * static_cast<int64_t>(width);
   if (static_cast<uint64_t>(bytes) > max_bytes) {
     return InvalidArgumentError("a TensorProto of shape " + ShapeDebugString(shape) + " and dtype " +
                                 DataTypeProtoName(dtype) + " needs " + std::to_string(bytes) +
