@@ -84,7 +84,7 @@ StatusOr<std::unique_ptr<Plan>> Plan::Build(const Graph& graph, const KernelRegi
     if (fed.contains(index)) continue;
     const GraphNode& node = graph.node(index);
     const tensorflow::NodeDef& def = *node.def;
-    TFCOMPAT_ASSIGN_OR_RETURN(const OpSpec* spec, registry.Check(def));
+    TFCOMPAT_ASSIGN_OR_RETURN(const KernelRegistry::Checked checked, registry.Check(def));
     std::vector<int> inputs;
     for (const TensorRef& ref : node.inputs) {
       TFCOMPAT_ASSIGN_OR_RETURN(const int slot, input_slot(def, ref));
@@ -127,15 +127,17 @@ StatusOr<std::unique_ptr<Plan>> Plan::Build(const Graph& graph, const KernelRegi
                                     " is a resource variable; only ReadVariableOp reads one here");
         }
       }
-      StatusOr<std::unique_ptr<OpKernel>> kernel = spec->factory(NodeAttrs(def));
+      std::vector<const Tensor*> constant_inputs;
+      for (const int slot : inputs) constant_inputs.push_back(plan->initial_slots_[slot]);
+      StatusOr<std::unique_ptr<OpKernel>> kernel = checked.spec->factory(NodeAttrs(def, std::move(constant_inputs)));
       if (!kernel.ok()) return kernel.status();
       Step step{.kernel = *std::move(kernel),
                 .label = Label(def),
                 .inputs = std::move(inputs),
                 .first_output = static_cast<int>(plan->initial_slots_.size()),
-                .num_outputs = spec->num_outputs};
+                .num_outputs = checked.num_outputs};
       slots.clear();
-      for (int i = 0; i < spec->num_outputs; ++i) slots.push_back(new_slot(nullptr, false));
+      for (int i = 0; i < checked.num_outputs; ++i) slots.push_back(new_slot(nullptr, false));
       plan->steps_.push_back(std::move(step));
     }
   }

@@ -2,7 +2,8 @@
 """SavedModel::Run against TensorFlow on SavedModels TensorFlow exported.
 
 TF 2.15 trains canned Estimators on numeric columns and exports them with a
-raw serving receiver (a float placeholder in); for every signature, our
+raw serving receiver (a float placeholder in) and with a parsing one
+(serialized tf.train.Examples in, ParseExampleV2); for every signature, our
 saved_model_run_driver and TF's own tf.saved_model.load(dir).signatures[key]
 run the same few hundred inputs: class ids and class names must be equal,
 floats within 1e-6 relative (TF's oneDNN and our GEMM may sum in another
@@ -26,7 +27,7 @@ def train_input_fn(x, y):
     return lambda: tf.data.Dataset.from_tensor_slices(({"x": x}, y)).repeat().shuffle(256, seed=1).batch(32)
 
 
-def serving_receiver():
+def raw_receiver():
     # build_raw_serving_input_receiver_fn makes its placeholders from those
     # given, which must be graph tensors: make them inside the export's graph.
     def receiver_fn():
@@ -34,6 +35,14 @@ def serving_receiver():
         return tf.estimator.export.build_raw_serving_input_receiver_fn({"x": x})()
 
     return receiver_fn
+
+
+def parsing_receiver():
+    return tf.estimator.export.build_parsing_serving_input_receiver_fn(
+        tf.feature_column.make_parse_example_spec(columns()))
+
+
+RECEIVERS = {"raw": raw_receiver, "parsing": parsing_receiver}
 
 
 def columns():
@@ -65,12 +74,23 @@ def exports(tmp_path_factory):
     for name, (make, kind) in ESTIMATORS.items():
         estimator = make(str(root / f"{name}_model"))
         estimator.train(train_input_fn(x, labels(x, kind)), steps=200)
-        result[name] = estimator.export_saved_model(str(root / name), serving_receiver()).decode()
+        for receiver, make_receiver in RECEIVERS.items():
+            result[name, receiver] = estimator.export_saved_model(str(root / f"{name}_{receiver}"),
+                                                                  make_receiver()).decode()
     return result
 
 
-def run_ours(driver, path, signature, x):
-    inputs = {"x": {"dtype": "float32", "shape": list(x.shape), "values": x.ravel().tolist()}}
+def examples(x):
+    """The rows of `x` as serialized tf.Examples with the float feature "x"."""
+    return [tf.train.Example(features=tf.train.Features(feature={
+        "x": tf.train.Feature(float_list=tf.train.FloatList(value=row))})).SerializeToString() for row in x]
+
+
+def run_ours(driver, path, signature, key, value):
+    if value.dtype == object:
+        inputs = {key: {"dtype": "string", "shape": list(value.shape), "values": [v.hex() for v in value]}}
+    else:
+        inputs = {key: {"dtype": "float32", "shape": list(value.shape), "values": value.ravel().tolist()}}
     result = subprocess.run([str(driver), path, "serve", signature], input=json.dumps(inputs), capture_output=True,
                             text=True)
     if result.returncode != 0:
@@ -85,15 +105,20 @@ def run_ours(driver, path, signature, x):
     return outputs
 
 
+@pytest.mark.parametrize("receiver", RECEIVERS)
 @pytest.mark.parametrize("name", ESTIMATORS)
-def test_every_signature_gives_tf_outputs(exports, name, test_bin_dir, capsys):
-    path = exports[name]
+def test_every_signature_gives_tf_outputs(exports, name, receiver, test_bin_dir, capsys):
+    path = exports[name, receiver]
     x = np.random.default_rng(11).normal(scale=2.0, size=(ROWS, FEATURES)).astype(np.float32)
     loaded = tf.saved_model.load(path)
     assert loaded.signatures, "the export has no signatures"
     for signature, function in loaded.signatures.items():
-        theirs = {k: v.numpy() for k, v in function(x=tf.constant(x)).items()}
-        ours = run_ours(test_bin_dir / "saved_model_run_driver", path, signature, x)
+        # Each signature has one input: the float rows or their serialized Examples.
+        (key, spec), = function.structured_input_signature[1].items()
+        value = np.array(examples(x), dtype=object) if spec.dtype == tf.string else x
+        theirs = {k: v.numpy() for k, v in function(**{key: tf.constant(list(value) if spec.dtype == tf.string
+                                                                         else value)}).items()}
+        ours = run_ours(test_bin_dir / "saved_model_run_driver", path, signature, key, value)
         assert sorted(ours) == sorted(theirs)
         worst = 0.0
         for key, expected in theirs.items():
@@ -107,5 +132,5 @@ def test_every_signature_gives_tf_outputs(exports, name, test_bin_dir, capsys):
             else:
                 np.testing.assert_array_equal(actual, expected, err_msg=key)
         with capsys.disabled():
-            print(f"\n{name} {signature}: outputs {sorted(ours)} on {ROWS} rows, "
+            print(f"\n{name} {receiver} {signature}: outputs {sorted(ours)} on {ROWS} rows, "
                   f"max |ours - TF| / max(|TF|, 1) {worst:.3g}")

@@ -17,9 +17,10 @@
 // outputs: no graph work per run.
 //
 // What loads: TF1 graph exports of the canned Estimators with numeric
-// columns and a raw serving receiver (placeholders in):
-// tf.compat.v1.estimator.DNNClassifier / LinearRegressor exported with
-// build_raw_serving_input_receiver_fn, their resource (VarHandleOp) or
+// columns: tf.compat.v1.estimator.DNNClassifier, DNNRegressor and
+// LinearRegressor exported with build_raw_serving_input_receiver_fn
+// (placeholders in) or build_parsing_serving_input_receiver_fn (serialized
+// tf.train.Examples in, ParseExampleV2), their resource (VarHandleOp) or
 // reference (VariableV2) variables, partitioned or not. Anything else fails
 // at Load naming the op type and the node: NotFound "Op type not registered
 // 'ParseExampleV2' ...", InvalidArgument for a bad attribute, dtype or

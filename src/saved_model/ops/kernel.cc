@@ -27,6 +27,36 @@ Status NodeAttrs::Unsupported(std::string_view name, std::string_view what) cons
   return Error("attr '" + std::string(name) + "' has a value not implemented here (" + std::string(what) + ")");
 }
 
+StatusOr<const Tensor*> NodeAttrs::ConstantInput(size_t index, std::string_view what) const {
+  if (index < constant_inputs_.size() && constant_inputs_[index] != nullptr) return constant_inputs_[index];
+  return UnimplementedError(NodeLabel(def_) + ": input " + std::to_string(index) + " (" + std::string(what) +
+                            ") is computed by the graph; only a constant is supported here");
+}
+
+StatusOr<std::vector<DataType>> NodeAttrs::TypeList(std::string_view name) const {
+  const tensorflow::AttrValue* value = Find(name);
+  std::vector<DataType> types;
+  if (value == nullptr) return types;
+  if (value->value_case() != tensorflow::AttrValue::kList)
+    return Error("attr '" + std::string(name) + "' is not a list");
+  for (const int type : value->list().type()) types.push_back(static_cast<DataType>(type));
+  return types;
+}
+
+StatusOr<std::vector<TensorShape>> NodeAttrs::ShapeList(std::string_view name) const {
+  const tensorflow::AttrValue* value = Find(name);
+  std::vector<TensorShape> shapes;
+  if (value == nullptr) return shapes;
+  if (value->value_case() != tensorflow::AttrValue::kList)
+    return Error("attr '" + std::string(name) + "' is not a list");
+  for (const tensorflow::TensorShapeProto& proto : value->list().shape()) {
+    if (proto.unknown_rank()) return Error("attr '" + std::string(name) + "' holds a shape of unknown rank");
+    TensorShape& shape = shapes.emplace_back();
+    for (const auto& dim : proto.dim()) shape.push_back(dim.size());
+  }
+  return shapes;
+}
+
 StatusOr<DataType> NodeAttrs::Type(std::string_view name, std::optional<DataType> default_value) const {
   const tensorflow::AttrValue* value = Find(name);
   if (value == nullptr && default_value.has_value()) return *default_value;
@@ -75,6 +105,7 @@ const KernelRegistry& KernelRegistry::Builtin() {
     RegisterMathOps(built);
     RegisterNnOps(built);
     RegisterStringOps(built);
+    RegisterParsingOps(built);
     return built;
   }();
   return *registry;
@@ -87,7 +118,7 @@ const OpSpec* KernelRegistry::Find(std::string_view op) const {
   return found == specs_.end() ? nullptr : &found->second;
 }
 
-StatusOr<const OpSpec*> KernelRegistry::Check(const tensorflow::NodeDef& def) const {
+StatusOr<KernelRegistry::Checked> KernelRegistry::Check(const tensorflow::NodeDef& def) const {
   const OpSpec* spec = Find(def.op());
   if (spec == nullptr) {
     return NotFoundError("Op type not registered '" + def.op() + "' in binary running on tfcompat (used by node '" +
@@ -100,18 +131,22 @@ StatusOr<const OpSpec*> KernelRegistry::Check(const tensorflow::NodeDef& def) co
                                   ">; NodeDef: {{node " + def.name() + "}}");
     }
   }
-  int64_t expected = spec->num_inputs;
-  if (expected == OpSpec::kFromAttrN) {
-    TFCOMPAT_ASSIGN_OR_RETURN(expected, NodeAttrs(def).Int("N", -1));
-    if (expected < 1) return NodeAttrs(def).Error("attr 'N' must be at least 1");
+  Arity arity{.num_inputs = spec->num_inputs, .num_outputs = spec->num_outputs};
+  if (spec->arity) {
+    TFCOMPAT_ASSIGN_OR_RETURN(arity, spec->arity(NodeAttrs(def)));
+  } else if (arity.num_inputs == OpSpec::kFromAttrN) {
+    TFCOMPAT_ASSIGN_OR_RETURN(const int64_t n, NodeAttrs(def).Int("N", -1));
+    if (n < 1 || n > def.input_size()) return NodeAttrs(def).Error("attr 'N' must be 1 to its number of inputs");
+    arity.num_inputs = static_cast<int>(n);
   }
+  const int64_t expected = arity.num_inputs;
   int64_t data_inputs = 0;
   for (const std::string& input : def.input()) data_inputs += input.starts_with('^') ? 0 : 1;
   if (data_inputs != expected) {
     return NodeAttrs(def).Error("expected " + std::to_string(expected) + " inputs, the NodeDef has " +
                                 std::to_string(data_inputs));
   }
-  return spec;
+  return Checked{spec, arity.num_outputs};
 }
 
 }  // namespace tfcompat::saved_model

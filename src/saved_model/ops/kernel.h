@@ -27,6 +27,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "tfcompat/base/status.h"
@@ -50,8 +51,15 @@ class OpKernel {
 // equal to their default). Errors are InvalidArgument naming the node.
 class NodeAttrs {
  public:
-  explicit NodeAttrs(const tensorflow::NodeDef& def) : def_(def) {}
+  // `constant_inputs`: per data input, its value when the planner knows it
+  // before any run (a Const, a variable), else null; empty when unknown.
+  explicit NodeAttrs(const tensorflow::NodeDef& def, std::vector<const Tensor*> constant_inputs = {})
+      : def_(def), constant_inputs_(std::move(constant_inputs)) {}
   const tensorflow::NodeDef& def() const { return def_; }
+  // Input `index`'s value if it is a constant; Unimplemented naming the node
+  // and `what` otherwise (for kernels configured by an input, as
+  // ParseExampleV2 by its keys).
+  StatusOr<const Tensor*> ConstantInput(size_t index, std::string_view what) const;
 
   // `default_value` for an attribute left out; without one, missing is an error.
   StatusOr<DataType> Type(std::string_view name, std::optional<DataType> default_value = std::nullopt) const;
@@ -63,6 +71,10 @@ class NodeAttrs {
   StatusOr<int64_t> Int(std::string_view name, int64_t default_value) const;
   StatusOr<bool> Bool(std::string_view name, bool default_value) const;
   StatusOr<std::string> String(std::string_view name, std::string_view default_value) const;
+  // A list(type) or list(shape) attribute; empty when left out. A shape of
+  // unknown rank is an error; unknown dimensions are -1.
+  StatusOr<std::vector<DataType>> TypeList(std::string_view name) const;
+  StatusOr<std::vector<TensorShape>> ShapeList(std::string_view name) const;
   // InvalidArgument naming the node and the attribute: its value is one
   // this library does not implement (`what` says which it does).
   Status Unsupported(std::string_view name, std::string_view what) const;
@@ -72,9 +84,16 @@ class NodeAttrs {
  private:
   const tensorflow::AttrValue* Find(std::string_view name) const;
   const tensorflow::NodeDef& def_;
+  std::vector<const Tensor*> constant_inputs_;
 };
 
 using KernelFactory = std::function<StatusOr<std::unique_ptr<OpKernel>>(const NodeAttrs&)>;
+
+// How many data inputs and outputs a node of the op has.
+struct Arity {
+  int num_inputs = 0;
+  int num_outputs = 1;
+};
 
 struct OpSpec {
   std::string_view op;
@@ -88,6 +107,9 @@ struct OpSpec {
   std::vector<std::string_view> attrs;
   // Null for the ops the planner resolves itself.
   KernelFactory factory;
+  // For ops whose counts depend on their attributes (ParseExampleV2):
+  // computes them, and num_inputs and num_outputs are not read.
+  std::function<StatusOr<Arity>(const NodeAttrs&)> arity = nullptr;
   static constexpr int kFromAttrN = -1;
 };
 
@@ -102,8 +124,12 @@ class KernelRegistry {
   // Checks the NodeDef against its op's spec: NotFound TF's "Op type not
   // registered 'X' in binary running on tfcompat ..." for an unknown op,
   // InvalidArgument for an attribute the op does not have or a data input
-  // count not its arity. Returns the spec.
-  StatusOr<const OpSpec*> Check(const tensorflow::NodeDef& def) const;
+  // count not its arity. Returns the spec and the node's output count.
+  struct Checked {
+    const OpSpec* spec;
+    int num_outputs;
+  };
+  StatusOr<Checked> Check(const tensorflow::NodeDef& def) const;
 
  private:
   std::map<std::string, OpSpec, std::less<>> specs_;
@@ -115,6 +141,7 @@ void RegisterArrayOps(KernelRegistry* registry);
 void RegisterMathOps(KernelRegistry* registry);
 void RegisterNnOps(KernelRegistry* registry);
 void RegisterStringOps(KernelRegistry* registry);
+void RegisterParsingOps(KernelRegistry* registry);
 
 }  // namespace tfcompat::saved_model
 
