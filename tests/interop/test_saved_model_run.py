@@ -77,7 +77,28 @@ def exports(tmp_path_factory):
         for receiver, make_receiver in RECEIVERS.items():
             result[name, receiver] = estimator.export_saved_model(str(root / f"{name}_{receiver}"),
                                                                   make_receiver()).decode()
+    result["tf1_reference_variables", "raw"] = export_tf1_reference_variables(root, x)
     return result
+
+
+def export_tf1_reference_variables(root, x):
+    """A TF1 graph with reference variables (VariableV2, restored by Assign)
+    written by SavedModelBuilder: softmax(x w + b), trained a little."""
+    path = str(root / "tf1_reference_variables")
+    with tf.Graph().as_default(), tf.compat.v1.Session() as session:
+        features = tf.compat.v1.placeholder(tf.float32, [None, FEATURES], name="x")
+        w = tf.compat.v1.get_variable("w", [FEATURES, 3], use_resource=False)
+        b = tf.compat.v1.get_variable("b", [3], use_resource=False, initializer=tf.compat.v1.ones_initializer())
+        logits = tf.nn.bias_add(tf.matmul(features, w), b)
+        probabilities = tf.nn.softmax(logits)
+        session.run(tf.compat.v1.global_variables_initializer())
+        session.run(tf.compat.v1.assign_add(w, tf.constant(x[:FEATURES, :3])))
+        builder = tf.compat.v1.saved_model.Builder(path)
+        signature = tf.compat.v1.saved_model.predict_signature_def(
+            {"x": features}, {"probabilities": probabilities, "class_ids": tf.argmax(logits, axis=1)})
+        builder.add_meta_graph_and_variables(session, ["serve"], signature_def_map={"serving_default": signature})
+        builder.save()
+    return path
 
 
 def examples(x):
@@ -105,8 +126,8 @@ def run_ours(driver, path, signature, key, value):
     return outputs
 
 
-@pytest.mark.parametrize("receiver", RECEIVERS)
-@pytest.mark.parametrize("name", ESTIMATORS)
+@pytest.mark.parametrize("name, receiver", [(name, receiver) for name in ESTIMATORS for receiver in RECEIVERS] +
+                         [("tf1_reference_variables", "raw")])
 def test_every_signature_gives_tf_outputs(exports, name, receiver, test_bin_dir, capsys):
     path = exports[name, receiver]
     x = np.random.default_rng(11).normal(scale=2.0, size=(ROWS, FEATURES)).astype(np.float32)

@@ -23,7 +23,7 @@
 // tf.train.Examples in, ParseExampleV2), their resource (VarHandleOp) or
 // reference (VariableV2) variables, partitioned or not. Anything else fails
 // at Load naming the op type and the node: NotFound "Op type not registered
-// 'ParseExampleV2' ...", InvalidArgument for a bad attribute, dtype or
+// 'StringToHashBucketFast' ...", InvalidArgument for a bad attribute, dtype or
 // connection. Kernels: src/saved_model/ops/.
 //
 // saved_model.pb is untrusted: tensors it declares are bounded by
