@@ -155,3 +155,29 @@ def test_every_signature_gives_tf_outputs(exports, name, receiver, test_bin_dir,
         with capsys.disabled():
             print(f"\n{name} {receiver} {signature}: outputs {sorted(ours)} on {ROWS} rows, "
                   f"max |ours - TF| / max(|TF|, 1) {worst:.3g}")
+
+
+@pytest.mark.parametrize("flag", ["--input_exprs", "--inputs", "--input_examples"])
+def test_saved_model_tool_run_gives_tf_outputs(exports, flag, bin_dir, tmp_path):
+    """saved_model_tool run with each of saved_model_cli's input flags."""
+    x = np.random.default_rng(5).normal(size=(4, FEATURES)).astype(np.float32)
+    receiver, signature, key = ("parsing", "predict", "examples") if flag == "--input_examples" else ("raw", "predict", "x")
+    path = exports["dnn_classifier", receiver]
+    if flag == "--input_exprs":
+        value = f"x={json.dumps(x.tolist())}"
+    elif flag == "--inputs":
+        np.save(tmp_path / "x.npy", x)
+        value = f"x={tmp_path / 'x.npy'}"
+    else:
+        # A Python literal, as saved_model_cli takes it.
+        value = "examples=" + repr([{"x": [float(v) for v in row]} for row in x])
+    result = subprocess.run([str(bin_dir / "saved_model_tool"), "run", path, "--tag_set", "serve", "--signature_def",
+                             signature, flag, value, "--json"], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    ours = json.loads(result.stdout)
+    feed = tf.constant(examples(x)) if flag == "--input_examples" else tf.constant(x)
+    theirs = tf.saved_model.load(path).signatures[signature](**{key: feed})
+    np.testing.assert_allclose(np.array(ours["probabilities"]["values"], np.float32).reshape(4, 3),
+                               theirs["probabilities"].numpy(), rtol=RELATIVE, atol=RELATIVE)
+    assert ours["class_ids"]["values"] == theirs["class_ids"].numpy().ravel().tolist()
+    assert ours["classes"]["values"] == [c.decode() for c in theirs["classes"].numpy().ravel()]
