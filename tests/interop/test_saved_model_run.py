@@ -161,8 +161,9 @@ def test_every_signature_gives_tf_outputs(exports, name, receiver, test_bin_dir,
 def test_saved_model_tool_run_gives_tf_outputs(exports, flag, bin_dir, tmp_path):
     """saved_model_tool run with each of saved_model_cli's input flags."""
     x = np.random.default_rng(5).normal(size=(4, FEATURES)).astype(np.float32)
-    receiver, signature, key = ("parsing", "predict", "examples") if flag == "--input_examples" else ("raw", "predict", "x")
-    path = exports["dnn_classifier", receiver]
+    parsing = flag == "--input_examples"
+    signature, key = "predict", "examples" if parsing else "x"
+    path = exports["dnn_classifier", "parsing" if parsing else "raw"]
     if flag == "--input_exprs":
         value = f"x={json.dumps(x.tolist())}"
     elif flag == "--inputs":
@@ -175,7 +176,7 @@ def test_saved_model_tool_run_gives_tf_outputs(exports, flag, bin_dir, tmp_path)
                              signature, flag, value, "--json"], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     ours = json.loads(result.stdout)
-    feed = tf.constant(examples(x)) if flag == "--input_examples" else tf.constant(x)
+    feed = tf.constant(examples(x)) if parsing else tf.constant(x)
     theirs = tf.saved_model.load(path).signatures[signature](**{key: feed})
     np.testing.assert_allclose(np.array(ours["probabilities"]["values"], np.float32).reshape(4, 3),
                                theirs["probabilities"].numpy(), rtol=RELATIVE, atol=RELATIVE)
