@@ -14,7 +14,8 @@
 //       a step: the kernel its factory built from the NodeDef, its input
 //       slots, and as many fresh slots as the op has outputs.
 // Run copies the slot table, points the feeds at the inputs and calls the
-// steps in order: no graph work, no allocation beyond the kernels' outputs.
+// steps in order: no graph work; what it allocates is the slot table and
+// the kernels' outputs.
 #ifndef TFCOMPAT_SRC_SAVED_MODEL_PLAN_H_
 #define TFCOMPAT_SRC_SAVED_MODEL_PLAN_H_
 

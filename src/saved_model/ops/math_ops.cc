@@ -20,6 +20,7 @@ class MatMulKernel final : public OpKernel {
     const Tensor& a = *inputs[0];
     const Tensor& b = *inputs[1];
     for (int i = 0; i < 2; ++i) {
+      TFCOMPAT_RETURN_IF_ERROR(ExpectDtype(*inputs[i], DataType::kFloat, "In[" + std::to_string(i) + "]"));
       if (inputs[i]->shape().size() != 2) {
         return InvalidArgumentError("In[" + std::to_string(i) + "] is not a matrix. Instead it has shape " +
                                     ShapeDebugString(inputs[i]->shape()));
@@ -56,6 +57,7 @@ class ArgMaxKernel final : public OpKernel {
 
   Status Compute(std::span<const Tensor* const> inputs, std::span<Tensor> outputs) const override {
     const Tensor& input = *inputs[0];
+    TFCOMPAT_RETURN_IF_ERROR(ExpectDtype(input, DataType::kFloat, "input"));
     TFCOMPAT_ASSIGN_OR_RETURN(int64_t axis, IndexScalar(*inputs[1], "dimension"));
     const TensorShape& shape = input.shape();
     const auto rank = static_cast<int64_t>(shape.size());

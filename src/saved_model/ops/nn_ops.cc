@@ -6,6 +6,7 @@
 #include <string>
 
 #include "saved_model/ops/kernel.h"
+#include "saved_model/ops/tensor_util.h"
 #include "tfcompat/base/status_macros.h"
 
 namespace tfcompat::saved_model {
@@ -16,6 +17,8 @@ class BiasAddKernel final : public OpKernel {
   Status Compute(std::span<const Tensor* const> inputs, std::span<Tensor> outputs) const override {
     const Tensor& value = *inputs[0];
     const Tensor& bias = *inputs[1];
+    TFCOMPAT_RETURN_IF_ERROR(ExpectDtype(value, DataType::kFloat, "value"));
+    TFCOMPAT_RETURN_IF_ERROR(ExpectDtype(bias, DataType::kFloat, "bias"));
     if (value.shape().size() < 2) {
       return InvalidArgumentError("Input tensor must be at least 2D: " + ShapeDebugString(value.shape()));
     }
@@ -36,6 +39,7 @@ class BiasAddKernel final : public OpKernel {
 class ReluKernel final : public OpKernel {
  public:
   Status Compute(std::span<const Tensor* const> inputs, std::span<Tensor> outputs) const override {
+    TFCOMPAT_RETURN_IF_ERROR(ExpectDtype(*inputs[0], DataType::kFloat, "features"));
     Tensor result = *inputs[0];
     for (float& v : result.mutable_flat<float>()) v = std::max(v, 0.0f);
     outputs[0] = std::move(result);
@@ -47,6 +51,7 @@ class SoftmaxKernel final : public OpKernel {
  public:
   Status Compute(std::span<const Tensor* const> inputs, std::span<Tensor> outputs) const override {
     const Tensor& logits = *inputs[0];
+    TFCOMPAT_RETURN_IF_ERROR(ExpectDtype(logits, DataType::kFloat, "logits"));
     if (logits.shape().empty()) {
       return InvalidArgumentError("logits must have >= 1 dimension, got " + ShapeDebugString(logits.shape()));
     }

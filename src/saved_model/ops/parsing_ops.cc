@@ -35,7 +35,7 @@ class ParseExampleV2Kernel final : public OpKernel {
       return InvalidArgumentError("Expected serialized to be a vector, got shape: " +
                                   ShapeDebugString(serialized.shape()));
     }
-    if (names.num_elements() != 0 && names.shape() != serialized.shape()) {
+    if (names.num_elements() != 0 && (names.dtype() != DataType::kString || names.shape() != serialized.shape())) {
       return InvalidArgumentError(
           "Expected len(names) == len(serialized), but got: " + std::to_string(names.num_elements()) + " vs. " +
           std::to_string(serialized.num_elements()));

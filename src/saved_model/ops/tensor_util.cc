@@ -40,6 +40,12 @@ Tensor IndexTensor(DataType dtype, TensorShape shape, std::span<const int64_t> v
   return Tensor::FromVector<int64_t>(dtype, std::move(shape), std::vector<int64_t>(values.begin(), values.end()));
 }
 
+Status ExpectDtype(const Tensor& tensor, DataType dtype, std::string_view what) {
+  if (tensor.dtype() == dtype) return OkStatus();
+  return InvalidArgumentError(std::string(what) + " is " + std::string(DataTypeEnumName(tensor.dtype())) +
+                              ", expected " + std::string(DataTypeEnumName(dtype)));
+}
+
 StatusOr<Tensor> Reshaped(const Tensor& source, TensorShape shape) {
   if (source.dtype() == DataType::kString) return Tensor::FromStrings(std::move(shape), source.strings());
   return Tensor::FromBytes(source.dtype(), std::move(shape), std::string(source.bytes()));

@@ -23,6 +23,10 @@ StatusOr<int64_t> IndexScalar(const Tensor& tensor, std::string_view what);
 // An int32 or int64 tensor of `values`; `dtype` is one of the two.
 Tensor IndexTensor(DataType dtype, TensorShape shape, std::span<const int64_t> values);
 
+// InvalidArgument unless `tensor` is of `dtype`: a kernel's attribute says
+// which dtype its inputs have, and a crafted graph may connect another.
+Status ExpectDtype(const Tensor& tensor, DataType dtype, std::string_view what);
+
 // `source`'s elements, in the same order, under `shape` (same element count,
 // checked by the caller).
 StatusOr<Tensor> Reshaped(const Tensor& source, TensorShape shape);

@@ -215,6 +215,21 @@ BOOST_AUTO_TEST_CASE(a_kernel_error_names_the_node) {
   BOOST_TEST(Contains(status, "node 'product' (MatMul): Matrix size-incompatible: In[0]: [1,2], In[1]: [3,2]"), status);
 }
 
+BOOST_AUTO_TEST_CASE(a_kernel_input_of_another_dtype_than_its_attribute_says_is_an_error) {
+  // w an int64 constant, MatMul's T float: a crafted graph must not make the
+  // kernel read 8-byte elements as floats.
+  TempDir dir;
+  WriteModel(
+      dir, Replaced(kDenseNodes, "tensor { dtype: DT_FLOAT tensor_shape { dim { size: 2 } dim { size: 2 } } float_val",
+                    "tensor { dtype: DT_INT64 tensor_shape { dim { size: 2 } dim { size: 2 } } int64_val"));
+  const auto model = SavedModel::Load(dir.path(), {"serve"});
+  BOOST_TEST_REQUIRE(model.ok(), model.status());
+  std::map<std::string, Tensor> inputs;
+  inputs["x"] = Tensor::FromVector<float>(DataType::kFloat, {1, 2}, {1, 2});
+  const Status status = (*model)->Run("predict", inputs).status();
+  BOOST_TEST(Contains(status, "node 'product' (MatMul): In[1] is int64, expected float"), status);
+}
+
 BOOST_AUTO_TEST_CASE(an_unknown_op_on_the_signature_path_fails_load_naming_op_and_node) {
   const Status status = LoadStatus(Replaced(kDenseNodes, "op: \"Relu\"", "op: \"Gelu2\""));
   BOOST_TEST(status.code() == StatusCode::kNotFound);
