@@ -52,6 +52,13 @@ def columns():
 ESTIMATORS = {
     "dnn_classifier": (lambda model_dir: tf.compat.v1.estimator.DNNClassifier(
         hidden_units=[16, 8], feature_columns=columns(), n_classes=3, model_dir=model_dir), "classes"),
+    "dnn_binary_classifier": (lambda model_dir: tf.compat.v1.estimator.DNNClassifier(
+        hidden_units=[8], feature_columns=columns(), n_classes=2, model_dir=model_dir), "binary"),
+    "linear_classifier": (lambda model_dir: tf.compat.v1.estimator.LinearClassifier(
+        feature_columns=columns(), n_classes=3, model_dir=model_dir), "classes"),
+    "wide_deep_classifier": (lambda model_dir: tf.compat.v1.estimator.DNNLinearCombinedClassifier(
+        linear_feature_columns=columns(), dnn_feature_columns=columns(), dnn_hidden_units=[8], n_classes=3,
+        model_dir=model_dir), "classes"),
     "dnn_regressor": (lambda model_dir: tf.compat.v1.estimator.DNNRegressor(
         hidden_units=[8], feature_columns=columns(), model_dir=model_dir), "values"),
     "linear_regressor": (lambda model_dir: tf.compat.v1.estimator.LinearRegressor(
@@ -60,6 +67,8 @@ ESTIMATORS = {
 
 
 def labels(x, kind):
+    if kind == "binary":
+        return (x[:, 0] + x[:, 1] > 0).astype(np.int64)
     if kind == "classes":
         return (x[:, 0] + x[:, 1] > 0).astype(np.int64) + (x[:, 2] > 0.5).astype(np.int64)
     return (x @ np.array([0.5, -1.0, 2.0, 0.25], np.float32) + 1.0).astype(np.float32)

@@ -17,8 +17,9 @@
 // outputs: no graph work per run.
 //
 // What loads: TF1 graph exports of the canned Estimators with numeric
-// columns: tf.compat.v1.estimator.DNNClassifier, DNNRegressor and
-// LinearRegressor exported with build_raw_serving_input_receiver_fn
+// columns: tf.compat.v1.estimator.DNNClassifier, DNNRegressor,
+// LinearClassifier, LinearRegressor and DNNLinearCombinedClassifier
+// exported with build_raw_serving_input_receiver_fn
 // (placeholders in) or build_parsing_serving_input_receiver_fn (serialized
 // tf.train.Examples in, ParseExampleV2), their resource (VarHandleOp) or
 // reference (VariableV2) variables, partitioned or not. Anything else fails

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // Shapes and element moves, any dtype: Shape, Reshape, ExpandDims, Pack,
-// StridedSlice, Tile, Range. Semantics and messages are those of TF's
-// kernels (tensorflow/core/kernels/{shape_ops,reshape_op,pack_op,
+// ConcatV2, StridedSlice, Tile, Range. Semantics and messages are those of TF's
+// kernels (tensorflow/core/kernels/{shape_ops,reshape_op,pack_op,concat_op,
 // strided_slice_op,tile_ops,sequence_ops}.cc).
 #include <algorithm>
 #include <cmath>
@@ -92,6 +92,22 @@ class ExpandDimsKernel final : public OpKernel {
   }
 };
 
+// The elements of `inputs` (all of one dtype), one after the other, as a
+// vector.
+StatusOr<Tensor> EndToEnd(std::span<const Tensor* const> inputs) {
+  const DataType dtype = inputs[0]->dtype();
+  if (dtype == DataType::kString) {
+    std::vector<std::string> values;
+    for (const Tensor* input : inputs) values.insert(values.end(), input->strings().begin(), input->strings().end());
+    const auto count = static_cast<int64_t>(values.size());
+    return Tensor::FromStrings({count}, std::move(values));
+  }
+  std::string bytes;
+  for (const Tensor* input : inputs) bytes += input->bytes();
+  const auto count = static_cast<int64_t>(bytes.size() / std::max<size_t>(DataTypeSize(dtype), 1));
+  return Tensor::FromBytes(dtype, {count}, std::move(bytes));
+}
+
 class PackKernel final : public OpKernel {
  public:
   explicit PackKernel(int64_t axis) : axis_(axis) {}
@@ -126,24 +142,67 @@ class PackKernel final : public OpKernel {
       }
     }
     // The inputs laid end to end, then gathered into the packed order.
-    Tensor all;
-    if (first.dtype() == DataType::kString) {
-      std::vector<std::string> values;
-      for (const Tensor* input : inputs) values.insert(values.end(), input->strings().begin(), input->strings().end());
-      TFCOMPAT_ASSIGN_OR_RETURN(all, Tensor::FromStrings({static_cast<int64_t>(values.size())}, std::move(values)));
-    } else {
-      std::string bytes;
-      for (const Tensor* input : inputs) bytes += input->bytes();
-      TFCOMPAT_ASSIGN_OR_RETURN(
-          all, Tensor::FromBytes(first.dtype(), {first.num_elements() * static_cast<int64_t>(inputs.size())},
-                                 std::move(bytes)));
-    }
+    TFCOMPAT_ASSIGN_OR_RETURN(const Tensor all, EndToEnd(inputs));
     TFCOMPAT_ASSIGN_OR_RETURN(outputs[0], Gathered(all, std::move(shape), index));
     return OkStatus();
   }
 
  private:
   int64_t axis_;
+};
+
+class ConcatV2Kernel final : public OpKernel {
+ public:
+  Status Compute(std::span<const Tensor* const> all_inputs, std::span<Tensor> outputs) const override {
+    const std::span<const Tensor* const> inputs = all_inputs.first(all_inputs.size() - 1);
+    TFCOMPAT_ASSIGN_OR_RETURN(int64_t axis, IndexScalar(*all_inputs.back(), "axis"));
+    const Tensor& first = *inputs[0];
+    const auto rank = static_cast<int64_t>(first.shape().size());
+    if (axis < -rank || axis >= rank) {
+      return InvalidArgumentError("ConcatOp : Expected concatenating dimensions in the range [" +
+                                  std::to_string(-rank) + ", " + std::to_string(rank) + "), but got " +
+                                  std::to_string(axis));
+    }
+    if (axis < 0) axis += rank;
+    TensorShape shape = first.shape();
+    shape[axis] = 0;
+    for (size_t i = 0; i < inputs.size(); ++i) {
+      const TensorShape& other = inputs[i]->shape();
+      if (inputs[i]->dtype() != first.dtype() || static_cast<int64_t>(other.size()) != rank) {
+        return InvalidArgumentError(
+            "ConcatOp : Ranks of all input tensors should match: shape[0] = " + ShapeDebugString(first.shape()) +
+            " vs. shape[" + std::to_string(i) + "] = " + ShapeDebugString(other));
+      }
+      for (int64_t d = 0; d < rank; ++d) {
+        if (d != axis && other[d] != first.shape()[d]) {
+          return InvalidArgumentError("ConcatOp : Dimension " + std::to_string(d) +
+                                      " in both shapes must be equal: shape[0] = " + ShapeDebugString(first.shape()) +
+                                      " vs. shape[" + std::to_string(i) + "] = " + ShapeDebugString(other));
+        }
+      }
+      shape[axis] += other[axis];
+    }
+    // Per step of the dimensions before the axis, each input's rows in turn.
+    int64_t outer = 1;
+    for (int64_t d = 0; d < axis; ++d) outer *= first.shape()[d];
+    std::vector<int64_t> inner, offset;
+    int64_t total = 0;
+    for (const Tensor* input : inputs) {
+      inner.push_back(outer == 0 ? 0 : input->num_elements() / outer);
+      offset.push_back(total);
+      total += input->num_elements();
+    }
+    std::vector<int64_t> index;
+    index.reserve(total);
+    for (int64_t o = 0; o < outer; ++o) {
+      for (size_t i = 0; i < inputs.size(); ++i) {
+        for (int64_t j = 0; j < inner[i]; ++j) index.push_back(offset[i] + o * inner[i] + j);
+      }
+    }
+    TFCOMPAT_ASSIGN_OR_RETURN(const Tensor all, EndToEnd(inputs));
+    TFCOMPAT_ASSIGN_OR_RETURN(outputs[0], Gathered(all, std::move(shape), index));
+    return OkStatus();
+  }
 };
 
 class StridedSliceKernel final : public OpKernel {
@@ -327,6 +386,20 @@ void RegisterArrayOps(KernelRegistry* registry) {
                         TFCOMPAT_RETURN_IF_ERROR(ExpectValueType(attrs, "T"));
                         TFCOMPAT_ASSIGN_OR_RETURN(const int64_t axis, attrs.Int("axis", 0));
                         return Make<PackKernel>(axis);
+                      }});
+  registry->Register({.op = "ConcatV2",
+                      .attrs = {"N", "T", "Tidx"},
+                      .factory = [](const NodeAttrs& attrs) -> StatusOr<std::unique_ptr<OpKernel>> {
+                        TFCOMPAT_RETURN_IF_ERROR(ExpectValueType(attrs, "T"));
+                        return Make<ConcatV2Kernel>();
+                      },
+                      // N values, then the axis.
+                      .arity = [](const NodeAttrs& attrs) -> StatusOr<Arity> {
+                        TFCOMPAT_ASSIGN_OR_RETURN(const int64_t n, attrs.Int("N", -1));
+                        if (n < 2 || n >= attrs.def().input_size()) {
+                          return attrs.Error("attr 'N' must be 2 to its number of inputs minus one");
+                        }
+                        return Arity{.num_inputs = static_cast<int>(n) + 1, .num_outputs = 1};
                       }});
   registry->Register(
       {.op = "StridedSlice",

@@ -103,6 +103,7 @@ const KernelRegistry& KernelRegistry::Builtin() {
     RegisterStructuralOps(built);
     RegisterArrayOps(built);
     RegisterMathOps(built);
+    RegisterCwiseOps(built);
     RegisterNnOps(built);
     RegisterStringOps(built);
     RegisterParsingOps(built);

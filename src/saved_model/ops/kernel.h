@@ -139,6 +139,7 @@ class KernelRegistry {
 void RegisterStructuralOps(KernelRegistry* registry);
 void RegisterArrayOps(KernelRegistry* registry);
 void RegisterMathOps(KernelRegistry* registry);
+void RegisterCwiseOps(KernelRegistry* registry);
 void RegisterNnOps(KernelRegistry* registry);
 void RegisterStringOps(KernelRegistry* registry);
 void RegisterParsingOps(KernelRegistry* registry);

@@ -73,8 +73,11 @@ std::vector<int64_t> Strides(const TensorShape& shape) {
 }
 
 std::vector<int64_t> StridedIndex(const TensorShape& source_shape, std::span<const int64_t> start,
-                                  std::span<const int64_t> step, const TensorShape& count) {
-  const std::vector<int64_t> strides = Strides(source_shape);
+                                  std::span<const int64_t> step, const TensorShape& count,
+                                  std::span<const int64_t> strides_or_empty) {
+  const std::vector<int64_t> strides = strides_or_empty.empty()
+                                           ? Strides(source_shape)
+                                           : std::vector<int64_t>(strides_or_empty.begin(), strides_or_empty.end());
   int64_t total = 1;
   for (const int64_t c : count) total *= c;
   std::vector<int64_t> index;

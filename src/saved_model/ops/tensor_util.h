@@ -35,9 +35,11 @@ StatusOr<Tensor> Gathered(const Tensor& source, TensorShape shape, std::span<con
 
 // For each element of the block of `count` elements starting at `start`
 // and advancing `step` per dimension (all of the source's rank), row-major:
-// its flat index in a tensor of `source_shape`.
+// its flat index in a tensor of `source_shape` (whose row-major strides,
+// or `strides` when given, step the source).
 std::vector<int64_t> StridedIndex(const TensorShape& source_shape, std::span<const int64_t> start,
-                                  std::span<const int64_t> step, const TensorShape& count);
+                                  std::span<const int64_t> step, const TensorShape& count,
+                                  std::span<const int64_t> strides = {});
 
 // Row-major strides of `shape`, in elements.
 std::vector<int64_t> Strides(const TensorShape& shape);
