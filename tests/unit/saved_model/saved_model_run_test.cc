@@ -230,6 +230,55 @@ BOOST_AUTO_TEST_CASE(a_kernel_input_of_another_dtype_than_its_attribute_says_is_
   BOOST_TEST(Contains(status, "node 'product' (MatMul): In[1] is int64, expected float"), status);
 }
 
+BOOST_AUTO_TEST_CASE(element_wise_ops_broadcast_and_name_incompatible_shapes) {
+  // y = relu(x w) + offset, offset a constant of shape [2] (broadcast over
+  // the rows) or [3] (incompatible with [?,2]).
+  const std::string nodes =
+      Replaced(kDenseNodes, "node { name: \"y\" op: \"Relu\"", "node { name: \"relu\" op: \"Relu\"") +
+      R"pb(node {
+             name: "offset"
+             op: "Const"
+             attr {
+               key: "value"
+               value {
+                 tensor {
+                   dtype: DT_FLOAT
+                   tensor_shape { dim { size: 2 } }
+                   float_val: [ 10, 20 ]
+                 }
+               }
+             }
+           }
+           node {
+             name: "y"
+             op: "AddV2"
+             input: [ "relu", "offset" ]
+             attr {
+               key: "T"
+               value { type: DT_FLOAT }
+             }
+           })pb";
+  std::map<std::string, Tensor> inputs;
+  inputs["x"] = Tensor::FromVector<float>(DataType::kFloat, {2, 2}, {1, 1, 2, -1});
+  {
+    TempDir dir;
+    WriteModel(dir, nodes);
+    const auto model = SavedModel::Load(dir.path(), {"serve"});
+    BOOST_TEST_REQUIRE(model.ok(), model.status());
+    const StatusOr<std::map<std::string, Tensor>> outputs = (*model)->Run("predict", inputs);
+    BOOST_TEST_REQUIRE(outputs.ok(), outputs.status());
+    const std::span<const float> y = outputs->at("y").flat<float>();
+    BOOST_TEST(std::vector<float>(y.begin(), y.end()) == (std::vector<float>{14, 22, 10, 20}),
+               boost::test_tools::per_element());
+  }
+  TempDir dir;
+  WriteModel(dir, Replaced(Replaced(nodes, "size: 2 } }\n", "size: 3 } }\n"), "[ 10, 20 ]", "[ 10, 20, 30 ]"));
+  const auto model = SavedModel::Load(dir.path(), {"serve"});
+  BOOST_TEST_REQUIRE(model.ok(), model.status());
+  const Status status = (*model)->Run("predict", inputs).status();
+  BOOST_TEST(Contains(status, "node 'y' (AddV2): Incompatible shapes: [2,2] vs. [3]"), status);
+}
+
 BOOST_AUTO_TEST_CASE(an_unknown_op_on_the_signature_path_fails_load_naming_op_and_node) {
   const Status status = LoadStatus(Replaced(kDenseNodes, "op: \"Relu\"", "op: \"Gelu2\""));
   BOOST_TEST(status.code() == StatusCode::kNotFound);
