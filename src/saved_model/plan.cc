@@ -42,9 +42,13 @@ StatusOr<std::unique_ptr<Plan>> Plan::Build(const Graph& graph, const KernelRegi
   // variable's handle (only ReadVariableOp may read it).
   std::vector<std::vector<int>> output_slots(graph.num_nodes());
   std::vector<bool> is_handle;
-  auto new_slot = [&](const Tensor* initial, bool handle) {
+  // Per slot, its shape as far as known before any run: checked against
+  // each kernel's StaticShapes, so weights that cannot fit fail the load.
+  std::vector<StaticShape> static_shapes;
+  auto new_slot = [&](const Tensor* initial, bool handle, StaticShape shape) {
     plan->initial_slots_.push_back(initial);
     is_handle.push_back(handle);
+    static_shapes.push_back(initial != nullptr ? StaticShape(initial->shape()) : std::move(shape));
     return static_cast<int>(plan->initial_slots_.size()) - 1;
   };
 
@@ -55,7 +59,7 @@ StatusOr<std::unique_ptr<Plan>> Plan::Build(const Graph& graph, const KernelRegi
     std::vector<int>& slots = output_slots[ref.node];
     if (slots.size() <= static_cast<size_t>(ref.output)) slots.resize(ref.output + 1, -1);
     if (slots[ref.output] != -1) return InvalidArgumentError("input '" + key + "' feeds " + input.name + " again");
-    slots[ref.output] = new_slot(nullptr, false);
+    slots[ref.output] = new_slot(nullptr, false, input.shape);
     plan->feeds_.push_back({key, slots[ref.output], input});
     fed_nodes.push_back(ref.node);
   }
@@ -100,7 +104,7 @@ StatusOr<std::unique_ptr<Plan>> Plan::Build(const Graph& graph, const KernelRegi
       StatusOr<Tensor> value = TensorFromProto(attr->second.tensor(), max_tensor_bytes);
       if (!value.ok()) return value.status().WithContext(Label(def));
       plan->constants_.push_back(*std::move(value));
-      slots = {new_slot(&plan->constants_.back(), false)};
+      slots = {new_slot(&plan->constants_.back(), false, std::nullopt)};
     } else if (op == "Placeholder") {
       return InvalidArgumentError(Label(def) +
                                   ": the signature's outputs need this placeholder, which none of its "
@@ -115,11 +119,11 @@ StatusOr<std::unique_ptr<Plan>> Plan::Build(const Graph& graph, const KernelRegi
         return FailedPreconditionError(Label(def) + ": Attempting to use uninitialized value " + def.name() +
                                        " (the SavedModel's restore op does not restore it)");
       }
-      slots = {new_slot(&value->second, op == "VarHandleOp")};
+      slots = {new_slot(&value->second, op == "VarHandleOp", std::nullopt)};
     } else if (op == "ReadVariableOp") {
       if (!is_handle[inputs[0]]) return InvalidArgumentError(Label(def) + ": its input is not a VarHandleOp");
       // The value, in a slot of its own: the handle's slot is not a value.
-      slots = {new_slot(plan->initial_slots_[inputs[0]], false)};
+      slots = {new_slot(plan->initial_slots_[inputs[0]], false, std::nullopt)};
     } else {
       for (size_t i = 0; i < inputs.size(); ++i) {
         if (is_handle[inputs[i]]) {
@@ -137,7 +141,12 @@ StatusOr<std::unique_ptr<Plan>> Plan::Build(const Graph& graph, const KernelRegi
                 .first_output = static_cast<int>(plan->initial_slots_.size()),
                 .num_outputs = checked.num_outputs};
       slots.clear();
-      for (int i = 0; i < checked.num_outputs; ++i) slots.push_back(new_slot(nullptr, false));
+      std::vector<StaticShape> input_shapes;
+      for (const int slot : step.inputs) input_shapes.push_back(static_shapes[slot]);
+      StatusOr<std::vector<StaticShape>> output_shapes = step.kernel->StaticShapes(input_shapes);
+      if (!output_shapes.ok()) return output_shapes.status().WithContext(step.label);
+      output_shapes->resize(checked.num_outputs);
+      for (int i = 0; i < checked.num_outputs; ++i) slots.push_back(new_slot(nullptr, false, (*output_shapes)[i]));
       plan->steps_.push_back(std::move(step));
     }
   }

@@ -13,6 +13,10 @@
 //   anything else
 //       a step: the kernel its factory built from the NodeDef, its input
 //       slots, and as many fresh slots as the op has outputs.
+// Each slot carries its shape as far as it is known at load (a feed's from
+// the signature, a constant's or variable's in full, a step's from its
+// kernel's StaticShapes), so that shapes no feed could reconcile (weights of
+// the wrong size) fail the load naming the node.
 // Run copies the slot table, points the feeds at the inputs and calls the
 // steps in order: no graph work; what it allocates is the slot table and
 // the kernels' outputs.
@@ -43,7 +47,7 @@ class Plan {
   // the registry's (unknown op, attribute, arity), the kernel factories'
   // (dtype, attribute value), an output index past the op's outputs, a
   // Placeholder the outputs need but the signature does not feed, a variable
-  // the restore op left uninitialized.
+  // the restore op left uninitialized, static shapes that cannot go together.
   static StatusOr<std::unique_ptr<Plan>> Build(const Graph& graph, const KernelRegistry& registry,
                                                const VariableValues& variables, const SignatureInfo& signature,
                                                uint64_t max_tensor_bytes);

@@ -14,6 +14,16 @@ std::string NodeLabel(const tensorflow::NodeDef& def) { return "node '" + def.na
 
 }  // namespace
 
+std::string StaticShapeString(const StaticShape& shape) {
+  if (!shape.has_value()) return "<unknown>";
+  std::string text = "[";
+  for (size_t d = 0; d < shape->size(); ++d) {
+    if (d > 0) text += ",";
+    text += (*shape)[d] < 0 ? "?" : std::to_string((*shape)[d]);
+  }
+  return text + "]";
+}
+
 const tensorflow::AttrValue* NodeAttrs::Find(std::string_view name) const {
   const auto found = def_.attr().find(std::string(name));
   return found == def_.attr().end() ? nullptr : &found->second;

@@ -40,11 +40,26 @@ namespace tfcompat::saved_model {
 // NodeDef's order and fills every output; it keeps no state, so runs on
 // several threads may share a kernel. An error is TF's message for the
 // failure; the executor prefixes the node.
+// A shape as far as it is known before any run: nullopt when even the rank
+// is not, -1 for a dimension that is not.
+using StaticShape = std::optional<TensorShape>;
+
 class OpKernel {
  public:
   virtual ~OpKernel() = default;
   virtual Status Compute(std::span<const Tensor* const> inputs, std::span<Tensor> outputs) const = 0;
+  // The load-time check: from the inputs' static shapes, the outputs' (one
+  // per output; fewer, and the rest are unknown), or Compute's error for
+  // shapes that cannot go together whatever the run feeds. By default
+  // nothing is known and nothing checked.
+  virtual StatusOr<std::vector<StaticShape>> StaticShapes(std::span<const StaticShape> /*inputs*/) const {
+    return std::vector<StaticShape>();
+  }
 };
+
+// "[?,4]": TF's way of printing a partly known shape; "<unknown>" for an
+// unknown rank.
+std::string StaticShapeString(const StaticShape& shape);
 
 // The attributes of one NodeDef, read the way TF's OpKernelConstruction does.
 // An attribute left out takes the op's default (exports strip attributes

@@ -16,6 +16,24 @@ class MatMulKernel final : public OpKernel {
  public:
   MatMulKernel(bool transpose_a, bool transpose_b) : transpose_a_(transpose_a), transpose_b_(transpose_b) {}
 
+  StatusOr<std::vector<StaticShape>> StaticShapes(std::span<const StaticShape> inputs) const override {
+    const StaticShape& a = inputs[0];
+    const StaticShape& b = inputs[1];
+    if (!a.has_value() || !b.has_value()) return std::vector<StaticShape>{};
+    for (int i = 0; i < 2; ++i) {
+      if (inputs[i]->size() != 2) {
+        return InvalidArgumentError("In[" + std::to_string(i) + "] is not a matrix. Instead it has shape " +
+                                    StaticShapeString(inputs[i]));
+      }
+    }
+    const int64_t k = (*a)[transpose_a_ ? 0 : 1], b_rows = (*b)[transpose_b_ ? 1 : 0];
+    if (k >= 0 && b_rows >= 0 && k != b_rows) {
+      return InvalidArgumentError("Matrix size-incompatible: In[0]: " + StaticShapeString(a) +
+                                  ", In[1]: " + StaticShapeString(b));
+    }
+    return std::vector<StaticShape>{TensorShape{(*a)[transpose_a_ ? 1 : 0], (*b)[transpose_b_ ? 0 : 1]}};
+  }
+
   Status Compute(std::span<const Tensor* const> inputs, std::span<Tensor> outputs) const override {
     const Tensor& a = *inputs[0];
     const Tensor& b = *inputs[1];

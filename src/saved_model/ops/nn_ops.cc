@@ -14,6 +14,22 @@ namespace {
 
 class BiasAddKernel final : public OpKernel {
  public:
+  StatusOr<std::vector<StaticShape>> StaticShapes(std::span<const StaticShape> inputs) const override {
+    const StaticShape& value = inputs[0];
+    const StaticShape& bias = inputs[1];
+    if (value.has_value() && value->size() < 2) {
+      return InvalidArgumentError("Input tensor must be at least 2D: " + StaticShapeString(value));
+    }
+    if (bias.has_value() && bias->size() != 1) {
+      return InvalidArgumentError("Biases must be 1D: " + StaticShapeString(bias));
+    }
+    if (value.has_value() && bias.has_value() && value->back() >= 0 && (*bias)[0] >= 0 && value->back() != (*bias)[0]) {
+      return InvalidArgumentError("Must provide as many biases as the last dimension of the input tensor: " +
+                                  StaticShapeString(bias) + " vs. " + StaticShapeString(value));
+    }
+    return std::vector<StaticShape>{value};
+  }
+
   Status Compute(std::span<const Tensor* const> inputs, std::span<Tensor> outputs) const override {
     const Tensor& value = *inputs[0];
     const Tensor& bias = *inputs[1];
@@ -36,7 +52,15 @@ class BiasAddKernel final : public OpKernel {
   }
 };
 
-class ReluKernel final : public OpKernel {
+// For the ops whose output has their input's shape.
+class SameShapeKernel : public OpKernel {
+ public:
+  StatusOr<std::vector<StaticShape>> StaticShapes(std::span<const StaticShape> inputs) const override {
+    return std::vector<StaticShape>{inputs[0]};
+  }
+};
+
+class ReluKernel final : public SameShapeKernel {
  public:
   Status Compute(std::span<const Tensor* const> inputs, std::span<Tensor> outputs) const override {
     TFCOMPAT_RETURN_IF_ERROR(ExpectDtype(*inputs[0], DataType::kFloat, "features"));
@@ -47,7 +71,7 @@ class ReluKernel final : public OpKernel {
   }
 };
 
-class SoftmaxKernel final : public OpKernel {
+class SoftmaxKernel final : public SameShapeKernel {
  public:
   Status Compute(std::span<const Tensor* const> inputs, std::span<Tensor> outputs) const override {
     const Tensor& logits = *inputs[0];
