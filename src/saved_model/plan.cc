@@ -4,7 +4,6 @@
 #include <set>
 #include <utility>
 
-#include "base/str_join.h"
 #include "saved_model/tensor_proto.h"
 #include "tfcompat/base/status_macros.h"
 
@@ -13,12 +12,8 @@ namespace {
 
 std::string Label(const tensorflow::NodeDef& def) { return "node '" + def.name() + "' (" + def.op() + ")"; }
 
-std::string Describe(DataType dtype, const std::optional<TensorShape>& shape) {
-  std::string text(DataTypeEnumName(dtype));
-  if (!shape.has_value()) return text + " of any shape";
-  std::vector<std::string> dims;
-  for (const int64_t dim : *shape) dims.push_back(dim < 0 ? "?" : std::to_string(dim));
-  return text + " [" + StrJoin(dims, ",") + "]";
+std::string Describe(DataType dtype, const StaticShape& shape) {
+  return std::string(DataTypeEnumName(dtype)) + (shape.has_value() ? " " + StaticShapeString(shape) : " of any shape");
 }
 
 bool ShapeAccepts(const std::optional<TensorShape>& expected, const TensorShape& actual) {
