@@ -97,7 +97,7 @@ std::shared_ptr<const data::Dataset> SyntheticDataset(const BenchModel& m, int r
 // The estimator of `m` in `model_dir`, with a checkpoint after one step.
 std::unique_ptr<Estimator> Trained(const BenchModel& m, const std::string& model_dir) {
   model::DNNClassifierOptions options;
-  for (const std::string& name : m.features) options.feature_columns.emplace_back(name);
+  options.feature_columns = feature_column::NumericColumns(m.features).value();
   options.hidden_units = m.hidden;
   options.n_classes = m.n_classes;
   RunConfig config;

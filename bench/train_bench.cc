@@ -133,7 +133,7 @@ std::shared_ptr<const Dataset> IrisDataset() {
 template <typename C = Clock>
 double MicrosPerStep(std::shared_ptr<const Dataset> data, std::vector<int64_t> hidden, int classes, int64_t batch) {
   DNNClassifierOptions options;
-  for (const std::string& name : *data->feature_names) options.feature_columns.emplace_back(name);
+  options.feature_columns = feature_column::NumericColumns(*data->feature_names).value();
   options.hidden_units = std::move(hidden);
   options.n_classes = classes;
   auto trainer = OrDie(Trainer::Create(OrDie(NewDNNClassifier(options, 1)), nullptr, 1));
@@ -166,7 +166,7 @@ class StepClock final : public TrainHook {
 double EstimatorMicrosPerStep(std::shared_ptr<const Dataset> data, std::vector<int64_t> hidden, int classes,
                               int64_t batch, int64_t steps) {
   DNNClassifierOptions options;
-  for (const std::string& name : *data->feature_names) options.feature_columns.emplace_back(name);
+  options.feature_columns = feature_column::NumericColumns(*data->feature_names).value();
   options.hidden_units = std::move(hidden);
   options.n_classes = classes;
   RunConfig config;

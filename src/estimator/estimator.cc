@@ -35,6 +35,7 @@ using data::BatchOptions;
 using data::BatchSource;
 using data::Dataset;
 using data::DatasetBatches;
+using feature_column::FeatureColumn;
 using model::Activation;
 using model::DNNClassifierOptions;
 using model::DNNRegressorOptions;
@@ -47,7 +48,6 @@ using model::NewDNNRegressor;
 using model::NewLinearClassifier;
 using model::NewLinearRegressor;
 using model::NewOptimizer;
-using model::NumericColumn;
 using model::Optimizer;
 using model::Predictions;
 using model::StepResult;
@@ -94,11 +94,21 @@ StatusOr<std::unique_ptr<BundleReader>> OpenLatest(const std::string& model_dir)
   return BundleReader::Open(prefix);
 }
 
-GraphDescription ColumnsGraph(const std::vector<NumericColumn>& columns) {
+// Numeric columns of one value each (the models' numeric path) are the
+// graph's raw features; other columns are the DNN's or the linear model's
+// feature columns.
+bool AllScalarNumeric(const std::vector<FeatureColumn>& columns) {
+  return std::all_of(columns.begin(), columns.end(), [](const FeatureColumn& column) {
+    return column.kind() == FeatureColumn::Kind::kNumeric && column.dense_dimension() == 1;
+  });
+}
+
+GraphDescription ColumnsGraph(const std::vector<FeatureColumn>& columns) {
   GraphDescription graph;
-  for (const NumericColumn& column : columns) {
-    graph.feature_keys.push_back(column.key);
-    if (column.normalizer_fn) graph.normalized_keys.push_back(column.key);
+  for (const FeatureColumn& column : columns) {
+    if (column.kind() != FeatureColumn::Kind::kNumeric) continue;
+    if (AllScalarNumeric(columns)) graph.feature_keys.push_back(column.key());
+    if (column.normalizer_fn()) graph.normalized_keys.push_back(column.key());
   }
   return graph;
 }
@@ -122,15 +132,20 @@ void SetRegressionHead(GraphDescription* graph) {
 
 // The linear models: no layers, so the graph TensorBoard shows holds the
 // variables only.
-GraphDescription LinearGraph(const std::vector<NumericColumn>& columns) {
+GraphDescription LinearGraph(const std::vector<FeatureColumn>& columns, feature_column::Combiner sparse_combiner) {
   GraphDescription graph = ColumnsGraph(columns);
   graph.linear = true;
+  if (!AllScalarNumeric(columns)) {
+    graph.linear_columns = columns;
+    graph.linear_sparse_combiner = sparse_combiner;
+  }
   graph.head_scope = "linear/head";
   return graph;
 }
 
-GraphDescription DnnGraph(const std::vector<NumericColumn>& columns, size_t hidden_layers, Activation activation) {
+GraphDescription DnnGraph(const std::vector<FeatureColumn>& columns, size_t hidden_layers, Activation activation) {
   GraphDescription graph = ColumnsGraph(columns);
+  if (!AllScalarNumeric(columns)) graph.dnn_columns = columns;
   for (size_t i = 0; i < hidden_layers; ++i) graph.layers.push_back("dnn/hiddenlayer_" + std::to_string(i));
   graph.layers.push_back("dnn/logits");
   graph.activation = activation;
@@ -231,7 +246,7 @@ StatusOr<std::unique_ptr<Estimator>> Estimator::DNNLinearCombinedRegressor(
 
 StatusOr<std::unique_ptr<Estimator>> Estimator::LinearClassifier(const LinearClassifierOptions& model_options,
                                                                  const RunConfig& config, LogFn log) {
-  GraphDescription graph = LinearGraph(model_options.feature_columns);
+  GraphDescription graph = LinearGraph(model_options.feature_columns, model_options.sparse_combiner);
   SetClassifierHead(model_options.n_classes, model_options.label_vocabulary, &graph);
   EstimatorOptions options{config, model_options.optimizer, std::move(graph), std::move(log)};
   return Create([model_options](uint64_t) { return NewLinearClassifier(model_options); }, std::move(options));
@@ -239,7 +254,7 @@ StatusOr<std::unique_ptr<Estimator>> Estimator::LinearClassifier(const LinearCla
 
 StatusOr<std::unique_ptr<Estimator>> Estimator::LinearRegressor(const LinearRegressorOptions& model_options,
                                                                 const RunConfig& config, LogFn log) {
-  GraphDescription graph = LinearGraph(model_options.feature_columns);
+  GraphDescription graph = LinearGraph(model_options.feature_columns, model_options.sparse_combiner);
   SetRegressionHead(&graph);
   EstimatorOptions options{config, model_options.optimizer, std::move(graph), std::move(log)};
   return Create([model_options](uint64_t) { return NewLinearRegressor(model_options); }, std::move(options));

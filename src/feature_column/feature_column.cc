@@ -3,6 +3,8 @@
 
 #include <utility>
 
+#include "tfcompat/base/status_macros.h"
+
 namespace tfcompat::feature_column {
 
 struct FeatureColumn::Impl {
@@ -13,6 +15,7 @@ struct FeatureColumn::Impl {
   std::optional<float> default_value;
   std::optional<CategoricalColumn> categorical;
   Combiner combiner = Combiner::kSum;
+  std::function<float(float)> normalizer_fn;  // numeric only
 };
 
 std::string_view CombinerName(Combiner combiner) {
@@ -34,22 +37,33 @@ StatusOr<Combiner> ParseCombiner(std::string_view name) {
   return InvalidArgumentError("combiner must be one of 'mean', 'sqrtn' or 'sum', got '" + std::string(name) + "'");
 }
 
-StatusOr<FeatureColumn> FeatureColumn::Numeric(std::string key, int64_t dimension, std::optional<float> default_value) {
+StatusOr<FeatureColumn> FeatureColumn::Numeric(std::string key, int64_t dimension, std::optional<float> default_value,
+                                               std::function<float(float)> normalizer_fn) {
   if (key.empty()) return InvalidArgumentError("numeric_column: key must be a non-empty string");
   if (dimension < 1) {
     return InvalidArgumentError("column '" + key + "': shape dimensions must be greater than 0. Given: (" +
                                 std::to_string(dimension) + ",)");
   }
   std::string name = key;
-  return FeatureColumn(std::make_shared<const Impl>(
-      Impl{Kind::kNumeric, std::move(name), std::move(key), dimension, default_value, std::nullopt, Combiner::kSum}));
+  return FeatureColumn(
+      std::make_shared<const Impl>(Impl{Kind::kNumeric, std::move(name), std::move(key), dimension, default_value,
+                                        std::nullopt, Combiner::kSum, std::move(normalizer_fn)}));
+}
+
+StatusOr<std::vector<FeatureColumn>> NumericColumns(std::span<const std::string> keys) {
+  std::vector<FeatureColumn> columns;
+  for (const std::string& key : keys) {
+    TFCOMPAT_ASSIGN_OR_RETURN(FeatureColumn column, FeatureColumn::Numeric(key));
+    columns.push_back(std::move(column));
+  }
+  return columns;
 }
 
 FeatureColumn FeatureColumn::Categorical(CategoricalColumn column) {
   const int64_t buckets = column.num_buckets();
   std::string name = column.name();
   return FeatureColumn(std::make_shared<const Impl>(
-      Impl{Kind::kCategorical, std::move(name), "", buckets, std::nullopt, std::move(column), Combiner::kSum}));
+      Impl{Kind::kCategorical, std::move(name), "", buckets, std::nullopt, std::move(column), Combiner::kSum, {}}));
 }
 
 StatusOr<FeatureColumn> FeatureColumn::Embedding(CategoricalColumn column, int64_t dimension, Combiner combiner) {
@@ -58,14 +72,14 @@ StatusOr<FeatureColumn> FeatureColumn::Embedding(CategoricalColumn column, int64
     return InvalidArgumentError("column '" + name + "': Invalid dimension " + std::to_string(dimension) + ".");
   }
   return FeatureColumn(std::make_shared<const Impl>(
-      Impl{Kind::kEmbedding, std::move(name), "", dimension, std::nullopt, std::move(column), combiner}));
+      Impl{Kind::kEmbedding, std::move(name), "", dimension, std::nullopt, std::move(column), combiner, {}}));
 }
 
 FeatureColumn FeatureColumn::Indicator(CategoricalColumn column) {
   const int64_t buckets = column.num_buckets();
   std::string name = column.name() + "_indicator";
   return FeatureColumn(std::make_shared<const Impl>(
-      Impl{Kind::kIndicator, std::move(name), "", buckets, std::nullopt, std::move(column), Combiner::kSum}));
+      Impl{Kind::kIndicator, std::move(name), "", buckets, std::nullopt, std::move(column), Combiner::kSum, {}}));
 }
 
 FeatureColumn::Kind FeatureColumn::kind() const { return impl_->kind; }
@@ -73,6 +87,7 @@ const std::string& FeatureColumn::name() const { return impl_->name; }
 const std::string& FeatureColumn::key() const { return impl_->key; }
 int64_t FeatureColumn::dense_dimension() const { return impl_->dimension; }
 std::optional<float> FeatureColumn::default_value() const { return impl_->default_value; }
+const std::function<float(float)>& FeatureColumn::normalizer_fn() const { return impl_->normalizer_fn; }
 const CategoricalColumn* FeatureColumn::categorical() const {
   return impl_->categorical.has_value() ? &*impl_->categorical : nullptr;
 }

@@ -1,10 +1,13 @@
 // SPDX-License-Identifier: Apache-2.0
-// TF1's DNNLinearCombinedClassifier/Regressor: logits = DNN logits + linear
-// logits (model.h has the variables). The DNN part reads its columns through
-// the input layer; the two parts are trained by their own optimizers.
+// The model over feature columns (dnn_linear_combined.h): logits = DNN
+// logits + linear logits (model.h has the variables). The DNN part reads its
+// columns through the input layer; the two parts are trained by their own
+// optimizers.
 //
 //   trainables [ embedding_weights... | dnn/hiddenlayer_*... | dnn/logits | linear/linear_model/*/weights... | bias ]
 //                \______________________ part 0: DNN ______________/   \______________ part 1: linear ________/
+#include "model/dnn_linear_combined.h"
+
 #include <algorithm>
 #include <cmath>
 #include <optional>
@@ -38,13 +41,15 @@ struct DnnPart {
 class DNNLinearCombinedModel final : public Model {
  public:
   DNNLinearCombinedModel(VariableStore store, std::optional<DnnPart> dnn, std::optional<LinearModel> linear,
-                         std::unique_ptr<Head> head, LossReduction reduction, std::vector<OptimizerPart> parts)
+                         std::unique_ptr<Head> head, LossReduction reduction, std::vector<OptimizerPart> parts,
+                         SummarySpec summaries)
       : store_(std::move(store)),
         dnn_(std::move(dnn)),
         linear_(std::move(linear)),
         head_(std::move(head)),
         reduction_(reduction),
-        parts_(std::move(parts)) {}
+        parts_(std::move(parts)),
+        summaries_(std::move(summaries), reduction) {}
 
   VariableStore& variables() override { return store_; }
   // Each part names its own scope and optimizer (optimizer_parts).
@@ -71,14 +76,12 @@ class DNNLinearCombinedModel final : public Model {
     }
     std::sort(sparse_rows_.begin(), sparse_rows_.end(),
               [](const SparseRows& a, const SparseRows& b) { return a.variable < b.variable; });
-    last_loss_ = loss;
+    summaries_.Record(store_.params(), loss);
     return loss;
   }
 
   std::vector<ModelSummary> TrainingSummaries() const override {
-    // The head's mean loss, which it summarises only when the loss is a sum.
-    if (!last_loss_.has_value() || reduction_ != LossReduction::kSum) return {};
-    return {{"average_loss", static_cast<float>(last_loss_->average_loss)}};
+    return summaries_.Summaries(dnn_.has_value() ? &dnn_->network : nullptr);
   }
 
   StatusOr<Predictions> Predict(const data::Batch& batch) override {
@@ -125,7 +128,7 @@ class DNNLinearCombinedModel final : public Model {
   Matrix input_, linear_logits_, logits_, d_logits_, d_input_;
   Eigen::VectorXf losses_;
   std::vector<SparseRows> sparse_rows_;
-  std::optional<StepLoss> last_loss_;
+  TrainingSummaryRecorder summaries_;
 };
 
 // tf.compat.v1.truncated_normal_initializer(0, stddev): normal values
@@ -144,8 +147,10 @@ void TruncatedNormal(std::span<float> values, float stddev, uint64_t seed) {
   }
 }
 
-StatusOr<std::unique_ptr<Model>> NewDNNLinearCombined(const DNNLinearCombinedOptions& options,
-                                                      std::unique_ptr<Head> head, uint64_t seed) {
+}  // namespace
+
+StatusOr<std::unique_ptr<Model>> NewCombinedModel(const DNNLinearCombinedOptions& options, std::unique_ptr<Head> head,
+                                                  const CombinedLayout& layout, uint64_t seed) {
   if (options.linear_feature_columns.empty() && options.dnn_feature_columns.empty()) {
     return InvalidArgumentError("Either linear_feature_columns or dnn_feature_columns must be defined.");
   }
@@ -160,25 +165,35 @@ StatusOr<std::unique_ptr<Model>> NewDNNLinearCombined(const DNNLinearCombinedOpt
   std::vector<OptimizerPart> parts;
   std::optional<DnnPart> dnn;
   std::vector<DenseLayer> dense_layers;
+  SummarySpec summaries;
   if (!options.dnn_feature_columns.empty()) {
-    TFCOMPAT_ASSIGN_OR_RETURN(InputLayer input,
-                              InputLayer::Create(options.dnn_feature_columns, kInputLayerScope, &store));
-    TFCOMPAT_ASSIGN_OR_RETURN(dense_layers, AddDnnLayers(input.width(), options.dnn_hidden_units,
-                                                         options.dnn_activation_fn, units, "", &store));
+    TFCOMPAT_ASSIGN_OR_RETURN(InputLayer input, InputLayer::Create(options.dnn_feature_columns, kInputLayerScope,
+                                                                   layout.dnn_slot_infix, &store));
+    TFCOMPAT_ASSIGN_OR_RETURN(dense_layers,
+                              AddDnnLayers(input.width(), options.dnn_hidden_units, options.dnn_activation_fn, units,
+                                           layout.dnn_slot_infix, &store));
     Network network({}, dense_layers, options.dnn_dropout);
     dnn.emplace(DnnPart{std::move(input), std::move(network)});
-    parts.push_back({0, store.num_trainables(), "dnn/",
-                     options.dnn_optimizer.value_or(OptimizerOptions{"Adagrad", kDnnLinearCombinedDnnLearningRate})});
+    parts.push_back({0, store.num_trainables(), layout.dnn_scope, options.dnn_optimizer.value()});
+    if (layout.canned_summaries) {
+      for (size_t i = 0; i < dense_layers.size(); ++i) {
+        summaries.layer_scopes.push_back("dnn/" + DnnLayerScope(i, dense_layers.size()));
+      }
+    }
   }
   std::optional<LinearModel> linear;
   if (!options.linear_feature_columns.empty()) {
     const size_t first = store.num_trainables();
-    TFCOMPAT_ASSIGN_OR_RETURN(linear, LinearModel::Create(options.linear_feature_columns, units,
-                                                          options.linear_sparse_combiner, kLinearScope, &store));
-    const float learning_rate =
-        std::min(kMaxLinearLearningRate, 1.0f / std::sqrt(static_cast<float>(options.linear_feature_columns.size())));
-    parts.push_back({first, store.num_trainables(), "linear/",
-                     options.linear_optimizer.value_or(OptimizerOptions{"Ftrl", learning_rate})});
+    TFCOMPAT_ASSIGN_OR_RETURN(
+        linear, LinearModel::Create(options.linear_feature_columns, units, options.linear_sparse_combiner, kLinearScope,
+                                    layout.linear_slot_infix, &store));
+    parts.push_back({first, store.num_trainables(), layout.linear_scope, options.linear_optimizer.value()});
+    if (layout.canned_summaries) {
+      summaries.weights_offset = linear->weights_offset();
+      summaries.weights_size = linear->weights_size();
+      summaries.bias_offset = linear->bias_offset();
+      summaries.bias_size = static_cast<size_t>(units);
+    }
   }
   // Initialised once every variable exists: spans into the block are stable now.
   if (dnn.has_value()) {
@@ -190,7 +205,28 @@ StatusOr<std::unique_ptr<Model>> NewDNNLinearCombined(const DNNLinearCombinedOpt
     InitializeDnnKernels(dense_layers, seed, &store);
   }
   return std::unique_ptr<Model>(new DNNLinearCombinedModel(std::move(store), std::move(dnn), std::move(linear),
-                                                           std::move(head), options.loss_reduction, std::move(parts)));
+                                                           std::move(head), options.loss_reduction, std::move(parts),
+                                                           std::move(summaries)));
+}
+
+namespace {
+
+// Wide & deep: TF1's default optimizers and its slot and scope names.
+StatusOr<std::unique_ptr<Model>> NewWideDeep(DNNLinearCombinedOptions options, std::unique_ptr<Head> head,
+                                             uint64_t seed) {
+  if (!options.dnn_optimizer.has_value()) {
+    options.dnn_optimizer = OptimizerOptions{"Adagrad", kDnnLinearCombinedDnnLearningRate};
+  }
+  if (!options.linear_optimizer.has_value()) {
+    options.linear_optimizer =
+        OptimizerOptions{"Ftrl", DnnLinearCombinedLinearLearningRate(options.linear_feature_columns.size())};
+  }
+  const CombinedLayout layout{.dnn_slot_infix = "",
+                              .linear_slot_infix = "",
+                              .dnn_scope = "dnn/",
+                              .linear_scope = "linear/",
+                              .canned_summaries = false};
+  return NewCombinedModel(options, std::move(head), layout, seed);
 }
 
 }  // namespace
@@ -203,11 +239,11 @@ float DnnLinearCombinedLinearLearningRate(size_t num_linear_columns) {
 StatusOr<std::unique_ptr<Model>> NewDNNLinearCombinedClassifier(const DNNLinearCombinedOptions& options,
                                                                 uint64_t seed) {
   TFCOMPAT_ASSIGN_OR_RETURN(std::unique_ptr<Head> head, NewClassifierHead(options.n_classes, options.label_vocabulary));
-  return NewDNNLinearCombined(options, std::move(head), seed);
+  return NewWideDeep(options, std::move(head), seed);
 }
 
 StatusOr<std::unique_ptr<Model>> NewDNNLinearCombinedRegressor(const DNNLinearCombinedOptions& options, uint64_t seed) {
-  return NewDNNLinearCombined(options, NewRegressionHead(), seed);
+  return NewWideDeep(options, NewRegressionHead(), seed);
 }
 
 }  // namespace tfcompat::model

@@ -32,7 +32,7 @@ StatusOr<std::vector<FeatureColumn>> SortedByName(std::vector<FeatureColumn> col
 }
 
 StatusOr<InputLayer> InputLayer::Create(std::vector<FeatureColumn> columns, std::string_view scope,
-                                        VariableStore* store) {
+                                        std::string_view slot_infix, VariableStore* store) {
   TFCOMPAT_ASSIGN_OR_RETURN(columns, SortedByName(std::move(columns)));
   InputLayer layer;
   for (FeatureColumn& column : columns) {
@@ -50,7 +50,7 @@ StatusOr<InputLayer> InputLayer::Create(std::vector<FeatureColumn> columns, std:
       const size_t variable = store->num_trainables();
       TFCOMPAT_ASSIGN_OR_RETURN(
           const size_t offset,
-          store->AddTrainable(std::string(scope) + column.name() + "/embedding_weights", {rows, width}));
+          store->AddTrainable(std::string(scope) + column.name() + "/embedding_weights", {rows, width}, slot_infix));
       entry.table = static_cast<int>(layer.tables_.size());
       layer.tables_.push_back({variable, offset, rows, width});
       layer.lookups_.emplace_back(rows, width, column.combiner());
@@ -91,7 +91,9 @@ Status InputLayer::Forward(const FeatureMap& features, int64_t batch_size, std::
     if (column.kind() == Kind::kNumeric) {
       TFCOMPAT_ASSIGN_OR_RETURN(const FloatTensor* values, feature_column::NumericValues(features, column, batch_size));
       const Eigen::Index dimension = column.dense_dimension();
-      out->middleCols(entry.first_col, dimension) = ViewMatrix(values->values.data(), batch_size, dimension);
+      auto block = out->middleCols(entry.first_col, dimension);
+      block = ViewMatrix(values->values.data(), batch_size, dimension);
+      if (column.normalizer_fn()) block = block.unaryExpr(column.normalizer_fn());
       continue;
     }
     TFCOMPAT_ASSIGN_OR_RETURN(const SparseIds ids, column.categorical()->Transform(features));

@@ -33,11 +33,12 @@ struct TableVariable {
 
 class InputLayer {
  public:
-  // Adds the embedding variables under `scope` to `store`. INVALID_ARGUMENT
-  // (TF's message) for a categorical column that is not bucketized, or two
-  // columns of one name.
+  // Adds the embedding variables under `scope` to `store`, their slots
+  // named `<var>/<slot_infix><slot>`. INVALID_ARGUMENT (TF's message) for a
+  // categorical column that is not bucketized, or two columns of one name.
   [[nodiscard]] static StatusOr<InputLayer> Create(std::vector<feature_column::FeatureColumn> columns,
-                                                   std::string_view scope, VariableStore* store);
+                                                   std::string_view scope, std::string_view slot_infix,
+                                                   VariableStore* store);
 
   Eigen::Index width() const { return width_; }
   const std::vector<TableVariable>& embeddings() const { return tables_; }

@@ -31,11 +31,12 @@ namespace tfcompat::model {
 
 class LinearModel {
  public:
-  // Adds the weights and the bias under `scope` to `store`.
-  // INVALID_ARGUMENT for an embedding column or two columns of one name.
+  // Adds the weights and the bias under `scope` to `store`, their slots
+  // named `<var>/<slot_infix><slot>`. INVALID_ARGUMENT for an embedding
+  // column or two columns of one name.
   [[nodiscard]] static StatusOr<LinearModel> Create(std::vector<feature_column::FeatureColumn> columns, int64_t units,
                                                     feature_column::Combiner sparse_combiner, std::string_view scope,
-                                                    VariableStore* store);
+                                                    std::string_view slot_infix, VariableStore* store);
 
   // Logits [B, units] of a batch into *logits.
   [[nodiscard]] Status Forward(const feature_column::FeatureMap& features, int64_t batch_size,
@@ -61,7 +62,7 @@ class LinearModel {
     size_t variable;  // trainable index of its weights
     size_t offset;    // of its weights
     EmbeddingLookup lookup;
-    const feature_column::FloatTensor* numeric = nullptr;  // numeric: the last Forward's values
+    Matrix numeric;  // numeric: the last Forward's values, normalized
   };
   LinearModel() = default;
 

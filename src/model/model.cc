@@ -11,6 +11,10 @@
 //
 // The linear model's per-column weights are consecutive in the parameter
 // block, sorted by key, so together they are one [#columns, logits] kernel.
+//
+// This is the path of numeric columns of one value each; other columns make
+// the model over feature columns (dnn_linear_combined.h) with the canned
+// models' names.
 #include <algorithm>
 #include <cmath>
 #include <optional>
@@ -19,26 +23,13 @@
 #include <vector>
 
 #include "base/random.h"
+#include "model/dnn_linear_combined.h"
 #include "model/heads.h"
 #include "model/network.h"
 #include "tfcompat/base/status_macros.h"
 
 namespace tfcompat::model {
 namespace {
-
-// What a canned model_fn summarises while training: the DNN its layers'
-// outputs, the linear model its weights.
-struct SummarySpec {
-  // DNN: the name scope of each layer's summaries ("dnn/dnn/hiddenlayer_0",
-  // ..., "dnn/dnn/logits"; the variable scope inside the model's name scope).
-  std::vector<std::string> layer_scopes;
-  // Linear: where the weights (every column) and the bias lie in the
-  // parameter block; bias_size 0 for the DNN.
-  size_t weights_offset = 0;
-  size_t weights_size = 0;
-  size_t bias_offset = 0;
-  size_t bias_size = 0;
-};
 
 class CannedModel final : public Model {
  public:
@@ -50,7 +41,7 @@ class CannedModel final : public Model {
         reduction_(reduction),
         scope_(std::move(scope)),
         optimizer_(std::move(optimizer)),
-        summaries_(std::move(summaries)) {}
+        summaries_(std::move(summaries), reduction) {}
 
   VariableStore& variables() override { return store_; }
   std::string_view optimizer_scope() const override { return scope_; }
@@ -62,42 +53,11 @@ class CannedModel final : public Model {
     TFCOMPAT_ASSIGN_OR_RETURN(const StepLoss loss,
                               ReducedLoss(*head_, *logits, batch, reduction_, &losses_, &d_logits_));
     network_.Backward(store_.params(), &d_logits_, store_.gradients());
-    last_loss_ = loss;
-    if (summaries_.bias_size > 0) {
-      // TF reads the linear summaries in the step's session.run, before the
-      // update is applied; the trainer applies it after this call.
-      const std::span<const float> params = store_.params();
-      const auto bias = params.subspan(summaries_.bias_offset, summaries_.bias_size);
-      const auto weights = params.subspan(summaries_.weights_offset, summaries_.weights_size);
-      linear_bias_.assign(bias.begin(), bias.end());
-      linear_zero_fraction_ =
-          static_cast<float>(std::count(weights.begin(), weights.end(), 0.0f)) / static_cast<float>(weights.size());
-    }
+    summaries_.Record(store_.params(), loss);
     return loss;
   }
 
-  std::vector<ModelSummary> TrainingSummaries() const override {
-    std::vector<ModelSummary> summaries;
-    if (!last_loss_.has_value()) return summaries;
-    for (size_t i = 0; i < summaries_.layer_scopes.size(); ++i) {
-      const Matrix& a = network_.layer_output(i);
-      const std::string& scope = summaries_.layer_scopes[i];
-      const float zeros = static_cast<float>((a.array() == 0.0f).count());
-      summaries.push_back({scope + "/fraction_of_zero_values", zeros / static_cast<float>(a.size())});
-      summaries.push_back({scope + "/activation", std::vector<double>(a.data(), a.data() + a.size())});
-    }
-    if (summaries_.bias_size == 1) {
-      summaries.push_back({"linear/bias", linear_bias_[0]});
-    } else if (summaries_.bias_size > 1) {
-      summaries.push_back({"linear/bias", std::vector<double>(linear_bias_.begin(), linear_bias_.end())});
-    }
-    if (summaries_.bias_size > 0) summaries.push_back({"linear/fraction_of_zero_weights", linear_zero_fraction_});
-    // The head's mean loss, which it summarises only when the loss is a sum.
-    if (reduction_ == LossReduction::kSum) {
-      summaries.push_back({"average_loss", static_cast<float>(last_loss_->average_loss)});
-    }
-    return summaries;
-  }
+  std::vector<ModelSummary> TrainingSummaries() const override { return summaries_.Summaries(&network_); }
 
   StatusOr<Predictions> Predict(const data::Batch& batch) override {
     TFCOMPAT_ASSIGN_OR_RETURN(const Matrix* logits, network_.Forward(batch, store_.params(), nullptr));
@@ -121,13 +81,23 @@ class CannedModel final : public Model {
   LossReduction reduction_;
   std::string scope_;
   OptimizerOptions optimizer_;
-  SummarySpec summaries_;
+  TrainingSummaryRecorder summaries_;
   Eigen::VectorXf losses_;
   Matrix d_logits_;
-  std::optional<StepLoss> last_loss_;
-  std::vector<float> linear_bias_;
-  float linear_zero_fraction_ = 0;
 };
+
+// Numeric columns of one value each: the columns the numeric path reads.
+std::optional<std::vector<NumericColumn>> ScalarNumericColumns(
+    const std::vector<feature_column::FeatureColumn>& columns) {
+  std::vector<NumericColumn> numeric;
+  for (const feature_column::FeatureColumn& column : columns) {
+    if (column.kind() != feature_column::FeatureColumn::Kind::kNumeric || column.dense_dimension() != 1) {
+      return std::nullopt;
+    }
+    numeric.push_back({column.key(), column.normalizer_fn()});
+  }
+  return numeric;
+}
 
 // Feature columns sorted by key, as TF's input layer orders them.
 StatusOr<std::vector<NumericColumn>> SortedColumns(std::vector<NumericColumn> columns) {
@@ -143,10 +113,11 @@ StatusOr<std::vector<NumericColumn>> SortedColumns(std::vector<NumericColumn> co
 }
 
 // The DNN's variables and layers: hidden layers, then the logits layer.
-StatusOr<std::unique_ptr<Model>> NewDNN(std::vector<NumericColumn> feature_columns,
-                                        const std::vector<int64_t>& hidden_units, Activation activation,
-                                        std::optional<float> dropout, std::unique_ptr<Head> head,
-                                        LossReduction reduction, const OptimizerOptions& optimizer, uint64_t seed) {
+StatusOr<std::unique_ptr<Model>> NewNumericDNN(std::vector<NumericColumn> feature_columns,
+                                               const std::vector<int64_t>& hidden_units, Activation activation,
+                                               std::optional<float> dropout, std::unique_ptr<Head> head,
+                                               LossReduction reduction, const OptimizerOptions& optimizer,
+                                               uint64_t seed) {
   TFCOMPAT_ASSIGN_OR_RETURN(std::vector<NumericColumn> columns, SortedColumns(std::move(feature_columns)));
   if (dropout.has_value() && !(*dropout >= 0.0f && *dropout < 1.0f)) {
     return InvalidArgumentError("dropout must be in [0, 1), got " + std::to_string(*dropout));
@@ -165,8 +136,9 @@ StatusOr<std::unique_ptr<Model>> NewDNN(std::vector<NumericColumn> feature_colum
 
 // The linear model's variables: one weight per column and logit, a bias
 // per logit, all zero.
-StatusOr<std::unique_ptr<Model>> NewLinear(std::vector<NumericColumn> feature_columns, std::unique_ptr<Head> head,
-                                           LossReduction reduction, const std::optional<OptimizerOptions>& optimizer) {
+StatusOr<std::unique_ptr<Model>> NewNumericLinear(std::vector<NumericColumn> feature_columns,
+                                                  std::unique_ptr<Head> head, LossReduction reduction,
+                                                  const OptimizerOptions& optimizer) {
   TFCOMPAT_ASSIGN_OR_RETURN(std::vector<NumericColumn> columns, SortedColumns(std::move(feature_columns)));
   const int64_t units = head->logits_dimension();
   VariableStore store;
@@ -186,9 +158,51 @@ StatusOr<std::unique_ptr<Model>> NewLinear(std::vector<NumericColumn> feature_co
                               .weights_size = static_cast<size_t>(in * units),
                               .bias_offset = bias,
                               .bias_size = static_cast<size_t>(units)};
-  return std::unique_ptr<Model>(
-      new CannedModel(std::move(store), std::move(network), std::move(head), reduction, "linear/head/",
-                      optimizer.value_or(OptimizerOptions{"Ftrl", kLinearLearningRate}), summaries));
+  return std::unique_ptr<Model>(new CannedModel(std::move(store), std::move(network), std::move(head), reduction,
+                                                "linear/head/", optimizer, summaries));
+}
+
+// The settings DNNClassifierOptions and DNNRegressorOptions share.
+template <typename Options>
+StatusOr<std::unique_ptr<Model>> NewDNN(const Options& options, std::unique_ptr<Head> head, uint64_t seed) {
+  if (std::optional<std::vector<NumericColumn>> numeric = ScalarNumericColumns(options.feature_columns)) {
+    return NewNumericDNN(*std::move(numeric), options.hidden_units, options.activation_fn, options.dropout,
+                         std::move(head), options.loss_reduction, options.optimizer, seed);
+  }
+  DNNLinearCombinedOptions combined;
+  combined.dnn_feature_columns = options.feature_columns;
+  combined.dnn_optimizer = options.optimizer;
+  combined.dnn_hidden_units = options.hidden_units;
+  combined.dnn_activation_fn = options.activation_fn;
+  combined.dnn_dropout = options.dropout;
+  combined.loss_reduction = options.loss_reduction;
+  const CombinedLayout layout{.dnn_slot_infix = "t_0/",
+                              .linear_slot_infix = "",
+                              .dnn_scope = "dnn/head/",
+                              .linear_scope = "",
+                              .canned_summaries = true};
+  return NewCombinedModel(combined, std::move(head), layout, seed);
+}
+
+// The settings LinearClassifierOptions and LinearRegressorOptions share.
+template <typename Options>
+StatusOr<std::unique_ptr<Model>> NewLinear(const Options& options, std::unique_ptr<Head> head) {
+  const OptimizerOptions optimizer = options.optimizer.value_or(OptimizerOptions{"Ftrl", kLinearLearningRate});
+  if (std::optional<std::vector<NumericColumn>> numeric = ScalarNumericColumns(options.feature_columns)) {
+    return NewNumericLinear(*std::move(numeric), std::move(head), options.loss_reduction, optimizer);
+  }
+  DNNLinearCombinedOptions combined;
+  combined.linear_feature_columns = options.feature_columns;
+  combined.linear_optimizer = optimizer;
+  combined.linear_sparse_combiner = options.sparse_combiner;
+  combined.loss_reduction = options.loss_reduction;
+  const CombinedLayout layout{.dnn_slot_infix = "",
+                              .linear_slot_infix = "part_0/",
+                              .dnn_scope = "",
+                              .linear_scope = "linear/head/",
+                              .canned_summaries = true};
+  // Linear weights start at zero: the seed draws nothing.
+  return NewCombinedModel(combined, std::move(head), layout, /*seed=*/0);
 }
 
 }  // namespace
@@ -200,22 +214,20 @@ std::vector<OptimizerPart> Model::optimizer_parts() const {
 
 StatusOr<std::unique_ptr<Model>> NewDNNClassifier(const DNNClassifierOptions& options, uint64_t seed) {
   TFCOMPAT_ASSIGN_OR_RETURN(std::unique_ptr<Head> head, NewClassifierHead(options.n_classes, options.label_vocabulary));
-  return NewDNN(options.feature_columns, options.hidden_units, options.activation_fn, options.dropout, std::move(head),
-                options.loss_reduction, options.optimizer, seed);
+  return NewDNN(options, std::move(head), seed);
 }
 
 StatusOr<std::unique_ptr<Model>> NewDNNRegressor(const DNNRegressorOptions& options, uint64_t seed) {
-  return NewDNN(options.feature_columns, options.hidden_units, options.activation_fn, options.dropout,
-                NewRegressionHead(), options.loss_reduction, options.optimizer, seed);
+  return NewDNN(options, NewRegressionHead(), seed);
 }
 
 StatusOr<std::unique_ptr<Model>> NewLinearClassifier(const LinearClassifierOptions& options) {
   TFCOMPAT_ASSIGN_OR_RETURN(std::unique_ptr<Head> head, NewClassifierHead(options.n_classes, options.label_vocabulary));
-  return NewLinear(options.feature_columns, std::move(head), options.loss_reduction, options.optimizer);
+  return NewLinear(options, std::move(head));
 }
 
 StatusOr<std::unique_ptr<Model>> NewLinearRegressor(const LinearRegressorOptions& options) {
-  return NewLinear(options.feature_columns, NewRegressionHead(), options.loss_reduction, options.optimizer);
+  return NewLinear(options, NewRegressionHead());
 }
 
 }  // namespace tfcompat::model

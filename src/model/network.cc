@@ -119,4 +119,38 @@ void InitializeDnnKernels(std::span<const DenseLayer> layers, uint64_t seed, Var
   }
 }
 
+void TrainingSummaryRecorder::Record(std::span<const float> params, const StepLoss& loss) {
+  last_loss_ = loss;
+  if (spec_.bias_size == 0) return;
+  const auto bias = params.subspan(spec_.bias_offset, spec_.bias_size);
+  const auto weights = params.subspan(spec_.weights_offset, spec_.weights_size);
+  linear_bias_.assign(bias.begin(), bias.end());
+  linear_zero_fraction_ = weights.empty() ? 0.0f
+                                          : static_cast<float>(std::count(weights.begin(), weights.end(), 0.0f)) /
+                                                static_cast<float>(weights.size());
+}
+
+std::vector<ModelSummary> TrainingSummaryRecorder::Summaries(const Network* network) const {
+  std::vector<ModelSummary> summaries;
+  if (!last_loss_.has_value()) return summaries;
+  for (size_t i = 0; network != nullptr && i < spec_.layer_scopes.size(); ++i) {
+    const Matrix& a = network->layer_output(i);
+    const std::string& scope = spec_.layer_scopes[i];
+    const float zeros = static_cast<float>((a.array() == 0.0f).count());
+    summaries.push_back({scope + "/fraction_of_zero_values", zeros / static_cast<float>(a.size())});
+    summaries.push_back({scope + "/activation", std::vector<double>(a.data(), a.data() + a.size())});
+  }
+  if (spec_.bias_size == 1) {
+    summaries.push_back({"linear/bias", linear_bias_[0]});
+  } else if (spec_.bias_size > 1) {
+    summaries.push_back({"linear/bias", std::vector<double>(linear_bias_.begin(), linear_bias_.end())});
+  }
+  if (spec_.bias_size > 0) summaries.push_back({"linear/fraction_of_zero_weights", linear_zero_fraction_});
+  // The head's mean loss, which it summarises only when the loss is a sum.
+  if (reduction_ == LossReduction::kSum) {
+    summaries.push_back({"average_loss", static_cast<float>(last_loss_->average_loss)});
+  }
+  return summaries;
+}
+
 }  // namespace tfcompat::model

@@ -8,6 +8,7 @@
 #ifndef TFCOMPAT_SRC_MODEL_NETWORK_H_
 #define TFCOMPAT_SRC_MODEL_NETWORK_H_
 
+#include <functional>
 #include <optional>
 #include <span>
 #include <string>
@@ -20,6 +21,14 @@
 #include "tfcompat/model/model.h"
 
 namespace tfcompat::model {
+
+// A numeric feature of one value per example, read straight from the
+// batch's float features: numeric_column(key) with its normalizer_fn, the
+// canned models' input when every column is one.
+struct NumericColumn {
+  std::string key;
+  std::function<float(float)> normalizer_fn;  // empty: identity
+};
 
 class Network {
  public:
@@ -81,6 +90,41 @@ std::string DnnLayerScope(size_t i, size_t num_layers);
 // with limit = sqrt(6 / (in + out)), seeded by `seed` and the kernel's name.
 // Call once the store holds every variable (spans into it are stable then).
 void InitializeDnnKernels(std::span<const DenseLayer> layers, uint64_t seed, VariableStore* store);
+
+// What a canned model_fn summarises while training (Model::TrainingSummaries):
+// the DNN its layers' outputs, the linear model its weights, the head its
+// mean loss.
+struct SummarySpec {
+  // DNN: the name scope of each layer's summaries ("dnn/dnn/hiddenlayer_0",
+  // ..., "dnn/dnn/logits"); none for wide & deep, which adds none.
+  std::vector<std::string> layer_scopes;
+  // Linear: where the weights (every column's) and the bias lie in the
+  // parameter block; bias_size 0 without linear summaries.
+  size_t weights_offset = 0;
+  size_t weights_size = 0;
+  size_t bias_offset = 0;
+  size_t bias_size = 0;
+};
+
+class TrainingSummaryRecorder {
+ public:
+  TrainingSummaryRecorder(SummarySpec spec, LossReduction reduction) : spec_(std::move(spec)), reduction_(reduction) {}
+
+  // After a training step's forward pass: TF reads the linear summaries in
+  // the step's session.run, before the update the trainer applies later.
+  void Record(std::span<const float> params, const StepLoss& loss);
+
+  // The last recorded step's summaries; `network` the DNN whose layer
+  // outputs spec.layer_scopes name (null without them).
+  std::vector<ModelSummary> Summaries(const Network* network) const;
+
+ private:
+  SummarySpec spec_;
+  LossReduction reduction_;
+  std::optional<StepLoss> last_loss_;
+  std::vector<float> linear_bias_;
+  float linear_zero_fraction_ = 0;
+};
 
 }  // namespace tfcompat::model
 

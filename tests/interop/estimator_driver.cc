@@ -23,6 +23,7 @@
 #include <vector>
 
 #include "driver_util.h"
+#include "tfcompat/base/status_macros.h"
 #include "tfcompat/data/csv_input.h"
 #include "tfcompat/model/trainer.h"
 #include "tfcompat/summary/summary_writer.h"
@@ -36,8 +37,8 @@ using namespace tfcompat::model;
 using tfcompat::interop::Check;
 
 StatusOr<std::unique_ptr<Model>> BuildModel(const json& config) {
-  std::vector<NumericColumn> columns;
-  for (const std::string& name : config["feature_names"].get<std::vector<std::string>>()) columns.emplace_back(name);
+  TFCOMPAT_ASSIGN_OR_RETURN(const std::vector<feature_column::FeatureColumn> columns,
+                            feature_column::NumericColumns(config["feature_names"].get<std::vector<std::string>>()));
   const std::string kind = config["model"];
   std::optional<OptimizerOptions> optimizer;
   if (config.contains("optimizer")) {

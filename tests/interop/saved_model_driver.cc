@@ -109,8 +109,8 @@ int main(int argc, char** argv) {
   const std::optional<std::string> predict_csv = Flag(argc, argv, 8, "predict_csv");
   const std::vector<std::string> vocabulary = SplitList(Flag(argc, argv, 8, "label_vocabulary").value_or(""));
   const std::vector<std::string> names = {"SepalLength", "SepalWidth", "PetalLength", "PetalWidth"};
-  std::vector<model::NumericColumn> columns;
-  for (const std::string& name : names) columns.emplace_back(name);
+  const std::vector<feature_column::FeatureColumn> columns =
+      Check(feature_column::NumericColumns(names), "feature columns");
   RunConfig config;
   config.model_dir = model_dir;
   config.tf_random_seed = 3;

@@ -105,10 +105,14 @@ def write_examples(csv, path):
             writer.write(tf.train.Example(features=tf.train.Features(feature=feature)).SerializeToString())
 
 
-def input_fn(files, input_format, label, epochs):
+# The spec's lists of model inputs (a canned estimator's, or wide & deep's).
+INPUT_LISTS = ("feature_columns", "linear_feature_columns", "dnn_feature_columns")
+
+
+def input_fn(files, input_format, label, epochs, spec=SPEC):
     """Batches of BATCH rows in file order (repeat before batch, as ours):
     (features, labels), or features alone without a label. A CSV file is read
-    with CsvDataset; TFRecord files are parsed with the spec's
+    with CsvDataset; TFRecord files are parsed with `spec`'s
     make_parse_example_spec (categorical features come sparse)."""
     def fn():
         if input_format == "csv":
@@ -116,12 +120,12 @@ def input_fn(files, input_format, label, epochs):
             dataset = tf.data.experimental.CsvDataset(str(files), defaults, header=True, na_value="NA")
             dataset = dataset.map(lambda *row: dict(zip(COLUMNS, row))).repeat(epochs).batch(BATCH)
         else:
-            columns = tf_columns(SPEC, "linear_feature_columns") + tf_columns(SPEC, "dnn_feature_columns")
-            spec = tf.compat.v1.feature_column.make_parse_example_spec(columns)
+            columns = [c for key in INPUT_LISTS if key in spec for c in tf_columns(spec, key)]
+            parsing = tf.compat.v1.feature_column.make_parse_example_spec(columns)
             if label is not None:
-                spec[label] = tf.io.FixedLenFeature([], DTYPES[type(COLUMNS[label])])
+                parsing[label] = tf.io.FixedLenFeature([], DTYPES[type(COLUMNS[label])])
             dataset = tf.data.TFRecordDataset(str(files)).repeat(epochs).batch(BATCH)
-            dataset = dataset.map(lambda records: tf.io.parse_example(records, spec))
+            dataset = dataset.map(lambda records: tf.io.parse_example(records, parsing))
         if label is None:
             return dataset
         return dataset.map(lambda features: (features, features.pop(label)))
@@ -130,13 +134,15 @@ def input_fn(files, input_format, label, epochs):
 
 CASES = {
     "classifier": dict(
-        label="species", flags=["--estimator", "DNNLinearCombinedClassifier", "--label_vocabulary", ",".join(SPECIES)],
+        label="species", flags=["--estimator", "DNNLinearCombinedClassifier", "--label_vocabulary", ",".join(SPECIES),
+                                "--hidden_units", ",".join(map(str, HIDDEN_UNITS))],
         tf=lambda model_dir: tf.compat.v1.estimator.DNNLinearCombinedClassifier(
             model_dir=model_dir, linear_feature_columns=tf_columns(SPEC, "linear_feature_columns"),
             dnn_feature_columns=tf_columns(SPEC, "dnn_feature_columns"), dnn_hidden_units=HIDDEN_UNITS, n_classes=3,
             label_vocabulary=SPECIES, config=tf.estimator.RunConfig(tf_random_seed=5))),
     "regressor": dict(
-        label="body_mass_g", flags=["--estimator", "DNNLinearCombinedRegressor"],
+        label="body_mass_g", flags=["--estimator", "DNNLinearCombinedRegressor",
+                                    "--hidden_units", ",".join(map(str, HIDDEN_UNITS))],
         tf=lambda model_dir: tf.compat.v1.estimator.DNNLinearCombinedRegressor(
             model_dir=model_dir, linear_feature_columns=tf_columns(SPEC, "linear_feature_columns"),
             dnn_feature_columns=tf_columns(SPEC, "dnn_feature_columns"), dnn_hidden_units=HIDDEN_UNITS,
@@ -170,7 +176,13 @@ def test_wide_deep_trains_as_tf_does(case, input_format, bin_dir, tmp_path):
     """On the CSV file, or on the same rows as tf.train.Example records (TF
     itself trains to slightly different values from the two: its sparse and
     dense paths add in other orders)."""
-    spec = CASES[case]
+    check_trains_as_tf_does(SPEC, CASES[case], case.endswith("classifier"), input_format, bin_dir, tmp_path)
+
+
+def check_trains_as_tf_does(columns, spec, classifier, input_format, bin_dir, tmp_path):
+    """TF's estimator `spec["tf"]` and our CLI (`spec["flags"]`) over the
+    feature-column spec `columns` train, evaluate, predict, export and
+    continue alike."""
     label = spec["label"]
     csv = tmp_path / "penguins.csv"
     write_penguins(csv)
@@ -179,28 +191,28 @@ def test_wide_deep_trains_as_tf_does(case, input_format, bin_dir, tmp_path):
         files = tmp_path / "penguins.tfrecord"
         write_examples(csv, files)
     spec_file = tmp_path / "spec.json"
-    spec_file.write_text(json.dumps(SPEC))
+    spec_file.write_text(json.dumps(columns))
 
     tf_dir = tmp_path / "tf"
     estimator = spec["tf"](str(tf_dir))
-    estimator.train(input_fn(files, input_format, label, None), steps=STEPS)
+    estimator.train(input_fn(files, input_format, label, None, columns), steps=STEPS)
     assert (tf_dir / "model.ckpt-0.index").exists()
-    tf_eval = estimator.evaluate(input_fn(files, input_format, label, 1))
-    tf_predictions = list(estimator.predict(input_fn(files, input_format, None, 1)))
+    tf_eval = estimator.evaluate(input_fn(files, input_format, label, 1, columns))
+    tf_predictions = list(estimator.predict(input_fn(files, input_format, None, 1, columns)))
 
     ours = tmp_path / "ours"
     seed_model_dir(tf_dir, ours)
     data = ["--input_format", input_format, "--feature_columns", spec_file, "--label_column", label,
             "--batch_size", BATCH, *spec["flags"]]
-    run([bin_dir / "estimator", "train", "--model_dir", ours, "--train_files", files, "--steps", STEPS,
-         "--hidden_units", ",".join(map(str, HIDDEN_UNITS)), "--no_shuffle", *data])
+    run([bin_dir / "estimator", "train", "--model_dir", ours, "--train_files", files, "--steps", STEPS, "--no_shuffle",
+         *data])
     assert_same_variables(ours / f"model.ckpt-{STEPS}", tf_dir / f"model.ckpt-{STEPS}")
 
     # TF's `loss` is the mean of the batches' summed losses: the same batches.
     metrics = json.loads(run([bin_dir / "estimator", "evaluate", "--model_dir", ours, "--eval_files", files,
                               "--batch_size", BATCH, "--json"]).stdout)
     assert metrics["global_step"] == tf_eval["global_step"] == STEPS
-    names = ("accuracy", "average_loss", "loss") if case == "classifier" else ("average_loss", "loss", "label/mean",
+    names = ("accuracy", "average_loss", "loss") if classifier else ("average_loss", "loss", "label/mean",
                                                                                "prediction/mean")
     for name in names:
         np.testing.assert_allclose(metrics[name], tf_eval[name], rtol=1e-5, atol=1e-6, err_msg=name)
@@ -209,7 +221,7 @@ def test_wide_deep_trains_as_tf_does(case, input_format, bin_dir, tmp_path):
                                                    "--predict_files", files, "--batch_size", BATCH,
                                                    "--json"]).stdout.splitlines()]
     assert len(predicted) == len(tf_predictions) == ROWS
-    if case == "classifier":
+    if classifier:
         assert [p["classes"][0] for p in predicted] == [t["classes"][0].decode() for t in tf_predictions]
         np.testing.assert_allclose([p["probabilities"] for p in predicted],
                                    [t["probabilities"] for t in tf_predictions], atol=1e-5)
@@ -226,7 +238,7 @@ def test_wide_deep_trains_as_tf_does(case, input_format, bin_dir, tmp_path):
                       "--quiet"]).stdout.strip()
         records = [record.numpy() for record in tf.data.TFRecordDataset(str(files))]
         served = tf.saved_model.load(export).signatures["predict"](examples=tf.constant(records))
-        if case == "classifier":
+        if classifier:
             np.testing.assert_allclose(served["probabilities"].numpy(), [p["probabilities"] for p in predicted],
                                        atol=1e-5)
         else:
@@ -236,5 +248,5 @@ def test_wide_deep_trains_as_tf_does(case, input_format, bin_dir, tmp_path):
     # TF trains on from our checkpoint: every variable and slot restored.
     copy = tmp_path / "tf_from_ours"
     shutil.copytree(ours, copy)
-    spec["tf"](str(copy)).train(input_fn(files, input_format, label, None), steps=3)
+    spec["tf"](str(copy)).train(input_fn(files, input_format, label, None, columns), steps=3)
     assert int(tf.train.load_variable(str(copy), "global_step")) == STEPS + 3

@@ -41,10 +41,8 @@ inline std::shared_ptr<const data::Dataset> ReadIris(const std::string& file) {
 }
 
 // One numeric column per feature.
-inline std::vector<model::NumericColumn> IrisColumns() {
-  std::vector<model::NumericColumn> columns;
-  for (const std::string& name : kIrisFeatures) columns.emplace_back(name);
-  return columns;
+inline std::vector<feature_column::FeatureColumn> IrisColumns() {
+  return feature_column::NumericColumns(kIrisFeatures).value();
 }
 
 // The tutorial's classifier of the three species: two hidden layers of 10

@@ -154,26 +154,34 @@ class SpecParser {
   StatusOr<FeatureColumnSpec> Parse() {
     if (!spec_.is_object()) return Error(std::string("the spec is ") + spec_.type_name() + ", expected an object");
     for (const auto& [key, value] : spec_.items()) {
-      if (key == "feature_columns") {
-        return Error(
-            "'feature_columns' is the input list of DNNClassifier, LinearClassifier, ...; the estimator tool reads "
-            "a spec for DNNLinearCombinedClassifier and DNNLinearCombinedRegressor, whose inputs are "
-            "'linear_feature_columns' and 'dnn_feature_columns'");
+      if (key != "columns" && key != "feature_columns" && key != "linear_feature_columns" &&
+          key != "dnn_feature_columns") {
+        return Error("unknown key '" + key +
+                     "' (expected columns, and feature_columns or linear_feature_columns and dnn_feature_columns)");
       }
-      if (key != "columns" && key != "linear_feature_columns" && key != "dnn_feature_columns") {
-        return Error("unknown key '" + key + "' (expected columns, linear_feature_columns, dnn_feature_columns)");
-      }
+    }
+    const bool canned = spec_.contains("feature_columns");
+    if (canned && (spec_.contains("linear_feature_columns") || spec_.contains("dnn_feature_columns"))) {
+      return Error(
+          "'feature_columns' are the inputs of DNNClassifier, LinearClassifier, ...; 'linear_feature_columns' and "
+          "'dnn_feature_columns' those of DNNLinearCombinedClassifier and DNNLinearCombinedRegressor: give either");
     }
     if (!spec_.contains("columns") || !spec_["columns"].is_object()) {
       return Error("'columns' must be an object of named columns");
     }
-    if (!spec_.contains("linear_feature_columns") && !spec_.contains("dnn_feature_columns")) {
-      return Error("give 'linear_feature_columns' or 'dnn_feature_columns' (or both): the model's inputs");
+    if (!canned && !spec_.contains("linear_feature_columns") && !spec_.contains("dnn_feature_columns")) {
+      return Error(
+          "give 'feature_columns' (DNNClassifier, LinearClassifier, ...) or 'linear_feature_columns' and "
+          "'dnn_feature_columns' (wide & deep; one or both): the model's inputs");
     }
     FeatureColumnSpec out;
     TFCOMPAT_RETURN_IF_ERROR(List("linear_feature_columns", /*dense_only=*/false, &out.linear_feature_columns));
     TFCOMPAT_RETURN_IF_ERROR(List("dnn_feature_columns", /*dense_only=*/true, &out.dnn_feature_columns));
-    for (const auto* list : {&out.linear_feature_columns, &out.dnn_feature_columns}) {
+    TFCOMPAT_RETURN_IF_ERROR(List("feature_columns", /*dense_only=*/false, &out.feature_columns));
+    if (canned && out.feature_columns.empty()) return Error("'feature_columns' must name one or more columns");
+    std::vector<FeatureColumn> dense;
+    out.dnn_error = List("feature_columns", /*dense_only=*/true, &dense);
+    for (const auto* list : {&out.linear_feature_columns, &out.dnn_feature_columns, &out.feature_columns}) {
       for (const FeatureColumn& column : *list) TFCOMPAT_RETURN_IF_ERROR(AddRawFeatures(column, &out.raw_features));
     }
     out.json = canonical_.dump();

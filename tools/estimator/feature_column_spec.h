@@ -1,7 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 // The feature-column spec file of `estimator --feature_columns SPEC.json`:
 // TF's tf.feature_column calls written as JSON, each column named, and the
-// names of the columns the wide & deep model reads:
+// names of the columns the model reads: for wide & deep
+// "linear_feature_columns" and "dnn_feature_columns", for the canned
+// DNNClassifier, DNNRegressor, LinearClassifier and LinearRegressor
+// "feature_columns" (instead of both), e.g.
 //
 //   {"columns": {
 //      "island": {"categorical_column_with_vocabulary_list": {"key": "island",
@@ -29,9 +32,11 @@
 //   weighted_categorical_column              categorical_column (a name), weight_feature_key
 //
 // A column refers to another by its name in "columns"; only crossed_column's
-// `keys` may also hold raw feature keys (a string naming no column). At
-// least one of the two lists; dnn_feature_columns takes dense columns only
-// (numeric, bucketized, embedding, indicator), as TF's input layer does.
+// `keys` may also hold raw feature keys (a string naming no column). Either
+// feature_columns or at least one of the two wide & deep lists; a DNN takes
+// dense columns only (numeric, bucketized, embedding, indicator), as TF's
+// input layer does: an error for dnn_feature_columns, and for
+// feature_columns when a DNN reads them (FeatureColumnSpec::dnn_error).
 //
 // Errors are InvalidArgument "<spec file>: column '<name>': <what>": an
 // unknown function or argument, a missing required argument, a value of the
@@ -61,7 +66,12 @@ namespace tfcompat::estimator_tool {
 struct FeatureColumnSpec {
   std::vector<feature_column::FeatureColumn> linear_feature_columns;
   std::vector<feature_column::FeatureColumn> dnn_feature_columns;
-  // MakeParseExampleSpec of both lists: the raw features and their types.
+  // The canned estimators' inputs; empty in a wide & deep spec.
+  std::vector<feature_column::FeatureColumn> feature_columns;
+  // The error naming the first of feature_columns a DNN cannot read (a
+  // categorical column that is not bucketized); OK when there is none.
+  Status dnn_error;
+  // MakeParseExampleSpec of every list: the raw features and their types.
   data::ExampleSpec raw_features;
   // The spec as compact JSON with every vocabulary_file made absolute: what
   // the model record holds, and what two specs are compared by.

@@ -56,11 +56,13 @@ void AddModelFlags(CLI::App* sub, ModelFlags* flags) {
   AddOptional(sub, "--learning_rate", &flags->learning_rate, "Learning rate" + unset + "0.05; linear: 0.2)")
       ->check(cli::Positive<float>());
   const std::string wide = " (wide & deep; default: model_dir's record; for a new model ";
+  const std::string spec = " (a model over --feature_columns; default: model_dir's record; for a new model ";
   AddOptional(sub, "--feature_columns", &flags->feature_columns,
-              "Feature-column spec file (wide & deep; default: model_dir's record)");
-  AddOptional(sub, "--input_format", &flags->input_format, "csv or tfrecord" + wide + "csv)")
+              "Feature-column spec file (wide & deep, or a canned estimator over feature columns; default: "
+              "model_dir's record)");
+  AddOptional(sub, "--input_format", &flags->input_format, "csv or tfrecord" + spec + "csv)")
       ->check(CLI::IsMember(Names(kInputFormats)));
-  AddOptional(sub, "--na_value", &flags->na_value, "A CSV field meaning missing" + wide + "NA)");
+  AddOptional(sub, "--na_value", &flags->na_value, "A CSV field meaning missing" + spec + "NA)");
   AddOptional(sub, "--dnn_optimizer", &flags->dnn_optimizer, "The DNN's optimizer" + wide + "Adagrad)")
       ->check(CLI::IsMember(Names(kOptimizerNames)));
   AddOptional(sub, "--dnn_learning_rate", &flags->dnn_learning_rate, "The DNN's learning rate" + wide + "0.001)")
@@ -71,7 +73,8 @@ void AddModelFlags(CLI::App* sub, ModelFlags* flags) {
               "The linear model's learning rate" + wide + "min(0.005, 1/sqrt(#linear columns)))")
       ->check(cli::Positive<float>());
   sub->add_option("--train_files", flags->train_files,
-                  "Training files, a glob (wide & deep; default: the record's; required by the first train)");
+                  "Training files, a glob (a model over --feature_columns; default: the record's; required by the "
+                  "first train)");
   sub->add_option("--batch_size", flags->batch_size, "Examples per batch")
       ->check(cli::Positive<int64_t>())
       ->capture_default_str();

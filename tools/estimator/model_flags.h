@@ -34,6 +34,12 @@
 //   --label_column          required for a new model; --label_vocabulary, --n_classes as above
 // (--feature_names, --optimizer, --learning_rate and --train_csv do not
 // apply to wide & deep; these flags apply to it only.)
+//
+// A canned estimator (DNNClassifier, ...) given --feature_columns SPEC.json
+// (the spec's "feature_columns") reads its features through them as wide &
+// deep does: --feature_columns, --input_format, --train_files and
+// --na_value apply, --feature_names and --train_csv do not; --optimizer and
+// --learning_rate as above.
 #ifndef TFCOMPAT_TOOLS_ESTIMATOR_MODEL_FLAGS_H_
 #define TFCOMPAT_TOOLS_ESTIMATOR_MODEL_FLAGS_H_
 

@@ -33,16 +33,20 @@ std::string Join(const std::string_view (&names)[N]) {
 }
 
 // The keys a record of `estimator` holds (ModelRecordJson writes them).
-std::vector<std::string> KeysOf(std::string_view estimator) {
-  const bool wide_deep = IsWideDeep(estimator);
-  std::vector<std::string> keys = {"estimator", wide_deep ? "feature_column_spec" : "feature_columns", "label_column"};
+// `spec`: the model reads a feature-column spec.
+std::vector<std::string> KeysOf(std::string_view estimator, bool spec) {
+  std::vector<std::string> keys = {"estimator", spec ? "feature_column_spec" : "feature_columns", "label_column"};
   if (IsClassifier(estimator)) keys.insert(keys.end(), {"n_classes", "label_vocabulary"});
   if (IsDnn(estimator)) keys.insert(keys.end(), {"hidden_units", "activation_fn", "dropout"});
-  if (wide_deep) {
-    keys.insert(keys.end(), {"dnn_optimizer", "dnn_learning_rate", "linear_optimizer", "linear_learning_rate",
-                             "input_format", "na_value", "train_files"});
+  if (IsWideDeep(estimator)) {
+    keys.insert(keys.end(), {"dnn_optimizer", "dnn_learning_rate", "linear_optimizer", "linear_learning_rate"});
   } else {
-    keys.insert(keys.end(), {"optimizer", "learning_rate", "train_csv"});
+    keys.insert(keys.end(), {"optimizer", "learning_rate"});
+  }
+  if (spec) {
+    keys.insert(keys.end(), {"input_format", "na_value", "train_files"});
+  } else {
+    keys.push_back("train_csv");
   }
   return keys;
 }
@@ -62,14 +66,14 @@ class RecordParser {
     if (!IsEstimatorName(r.estimator)) {
       return Error("'estimator' is '" + r.estimator + "', expected one of " + Join(kEstimatorNames));
     }
-    const std::vector<std::string> keys = KeysOf(r.estimator);
+    const bool spec = IsWideDeep(r.estimator) || object_.contains("feature_column_spec");
+    const std::vector<std::string> keys = KeysOf(r.estimator, spec);
     for (const auto& [key, value] : object_.items()) {
       if (std::find(keys.begin(), keys.end(), key) == keys.end()) {
         return Error("unexpected key '" + key + "' in the record of a " + r.estimator);
       }
     }
-    const bool wide_deep = IsWideDeep(r.estimator);
-    if (wide_deep) {
+    if (spec) {
       TFCOMPAT_RETURN_IF_ERROR(Present("feature_column_spec"));
       const json& spec = object_["feature_column_spec"];
       if (!spec.is_object()) return Error("'feature_column_spec' must be an object, got " + spec.dump());
@@ -115,14 +119,17 @@ class RecordParser {
         r.dropout = dropout.get<float>();
       }
     }
-    if (!wide_deep) {
+    if (IsWideDeep(r.estimator)) {
+      TFCOMPAT_RETURN_IF_ERROR(Optimizer("dnn_optimizer", "dnn_learning_rate", &r.optimizer, &r.learning_rate));
+      TFCOMPAT_RETURN_IF_ERROR(
+          Optimizer("linear_optimizer", "linear_learning_rate", &r.linear_optimizer, &r.linear_learning_rate));
+    } else {
       TFCOMPAT_RETURN_IF_ERROR(Optimizer("optimizer", "learning_rate", &r.optimizer, &r.learning_rate));
+    }
+    if (!spec) {
       TFCOMPAT_RETURN_IF_ERROR(String("train_csv", &r.train_csv));
       return r;
     }
-    TFCOMPAT_RETURN_IF_ERROR(Optimizer("dnn_optimizer", "dnn_learning_rate", &r.optimizer, &r.learning_rate));
-    TFCOMPAT_RETURN_IF_ERROR(
-        Optimizer("linear_optimizer", "linear_learning_rate", &r.linear_optimizer, &r.linear_learning_rate));
     TFCOMPAT_RETURN_IF_ERROR(String("input_format", &r.input_format));
     if (!OneOf(r.input_format, kInputFormats)) {
       return Error("'input_format' is '" + r.input_format + "', expected one of " + Join(kInputFormats));
@@ -188,15 +195,18 @@ bool IsEstimatorName(std::string_view name) { return OneOf(name, kEstimatorNames
 bool IsDnn(std::string_view estimator) { return estimator.starts_with("DNN"); }
 bool IsClassifier(std::string_view estimator) { return estimator.ends_with("Classifier"); }
 bool IsWideDeep(std::string_view estimator) { return estimator.starts_with("DNNLinearCombined"); }
+bool ReadsFeatureColumnSpec(const ModelRecord& record) {
+  return IsWideDeep(record.estimator) || !record.feature_column_spec.empty();
+}
 
 std::string ModelRecordPath(const std::string& model_dir) { return JoinPath(model_dir, kModelRecordName); }
 
 std::string ModelRecordJson(const ModelRecord& record) {
   // Keys in the documented order (ordered_json keeps insertion order).
   nlohmann::ordered_json out;
-  const bool wide_deep = IsWideDeep(record.estimator);
+  const bool spec = ReadsFeatureColumnSpec(record);
   out["estimator"] = record.estimator;
-  if (wide_deep) {
+  if (spec) {
     out["feature_column_spec"] = nlohmann::ordered_json::parse(record.feature_column_spec);
   } else {
     out["feature_columns"] = record.feature_columns;
@@ -211,17 +221,20 @@ std::string ModelRecordJson(const ModelRecord& record) {
     out["activation_fn"] = record.activation_fn;
     out["dropout"] = record.dropout.has_value() ? FloatJson(*record.dropout) : json();
   }
-  if (wide_deep) {
+  if (IsWideDeep(record.estimator)) {
     out["dnn_optimizer"] = record.optimizer;
     out["dnn_learning_rate"] = FloatJson(record.learning_rate);
     out["linear_optimizer"] = record.linear_optimizer;
     out["linear_learning_rate"] = FloatJson(record.linear_learning_rate);
+  } else {
+    out["optimizer"] = record.optimizer;
+    out["learning_rate"] = FloatJson(record.learning_rate);
+  }
+  if (spec) {
     out["input_format"] = record.input_format;
     out["na_value"] = record.na_value;
     out["train_files"] = record.train_csv;
   } else {
-    out["optimizer"] = record.optimizer;
-    out["learning_rate"] = FloatJson(record.learning_rate);
     out["train_csv"] = record.train_csv;
   }
   return out.dump(2) + "\n";

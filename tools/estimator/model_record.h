@@ -34,6 +34,12 @@
 //     "train_files": "/abs/path/train-*.csv"   the first train's glob, the default of later trains
 //   }
 //
+// A canned estimator given a spec (--feature_columns SPEC.json) records it
+// as wide & deep does, with its one optimizer:
+//
+//   {"estimator": "DNNClassifier", "feature_column_spec": {...}, "label_column": ..., classifier and DNN keys,
+//    "optimizer": "Adagrad", "learning_rate": 0.05, "input_format": "csv", "na_value": "NA", "train_files": ...}
+//
 // Every key of the estimator is required and no other is allowed. A record
 // that does not read is an error naming the file and what was expected.
 #ifndef TFCOMPAT_TOOLS_ESTIMATOR_MODEL_RECORD_H_
@@ -84,15 +90,21 @@ struct ModelRecord {
   float learning_rate = 0;
   // The training file; wide & deep: its glob ("train_files").
   std::string train_csv;
-  // Wide & deep only.
+  // Models over a feature-column spec only (ReadsFeatureColumnSpec).
   std::string feature_column_spec;  // FeatureColumnSpec::json
-  std::string linear_optimizer;
-  float linear_learning_rate = 0;
   std::string input_format;
   std::string na_value;
+  // Wide & deep only.
+  std::string linear_optimizer;
+  float linear_learning_rate = 0;
 
   friend bool operator==(const ModelRecord&, const ModelRecord&) = default;
 };
+
+// Whether the model reads its features through a feature-column spec: wide
+// & deep always, a canned estimator when it was given one (a
+// feature_column_spec in the record) instead of numeric feature names.
+bool ReadsFeatureColumnSpec(const ModelRecord& record);
 
 // model_dir/estimator.json.
 std::string ModelRecordPath(const std::string& model_dir);

@@ -29,26 +29,34 @@ constexpr float kDnnLearningRate = 0.05f;
 // A CSV field meaning "missing" for wide & deep, unless --na_value says otherwise.
 constexpr std::string_view kDefaultNaValue = "NA";
 
-// The flags of one family of estimators only: {flag, given}.
-std::vector<std::pair<std::string_view, bool>> WideDeepOnlyFlags(const ModelFlags& flags) {
+// The flags that apply to some models only: {flag, given}. A model reads
+// its features through a spec (wide & deep, or a canned estimator given
+// --feature_columns) or as numeric columns of a CSV file.
+std::vector<std::pair<std::string_view, bool>> SpecOnlyFlags(const ModelFlags& flags) {
   return {{"--feature_columns", flags.feature_columns.has_value()},
           {"--input_format", flags.input_format.has_value()},
           {"--na_value", flags.na_value.has_value()},
-          {"--dnn_optimizer", flags.dnn_optimizer.has_value()},
-          {"--dnn_learning_rate", flags.dnn_learning_rate.has_value()},
-          {"--linear_optimizer", flags.linear_optimizer.has_value()},
-          {"--linear_learning_rate", flags.linear_learning_rate.has_value()},
           {"--train_files", !flags.train_files.empty()}};
 }
-std::vector<std::pair<std::string_view, bool>> NotWideDeepFlags(const ModelFlags& flags) {
-  return {{"--feature_names", flags.feature_names.has_value()},
-          {"--optimizer", flags.optimizer.has_value()},
-          {"--learning_rate", flags.learning_rate.has_value()},
-          {"--train_csv", !flags.train_csv.empty()}};
+std::vector<std::pair<std::string_view, bool>> NumericOnlyFlags(const ModelFlags& flags) {
+  return {{"--feature_names", flags.feature_names.has_value()}, {"--train_csv", !flags.train_csv.empty()}};
 }
-// InvalidArgument for the first flag given that does not apply to `estimator`.
-Status CheckApplies(const ModelFlags& flags, const std::string& estimator) {
-  for (const auto& [flag, given] : IsWideDeep(estimator) ? NotWideDeepFlags(flags) : WideDeepOnlyFlags(flags)) {
+std::vector<std::pair<std::string_view, bool>> WideDeepOnlyFlags(const ModelFlags& flags) {
+  return {{"--dnn_optimizer", flags.dnn_optimizer.has_value()},
+          {"--dnn_learning_rate", flags.dnn_learning_rate.has_value()},
+          {"--linear_optimizer", flags.linear_optimizer.has_value()},
+          {"--linear_learning_rate", flags.linear_learning_rate.has_value()}};
+}
+std::vector<std::pair<std::string_view, bool>> NotWideDeepFlags(const ModelFlags& flags) {
+  return {{"--optimizer", flags.optimizer.has_value()}, {"--learning_rate", flags.learning_rate.has_value()}};
+}
+// InvalidArgument for the first flag given that does not apply to
+// `estimator` (reading a spec when `spec`).
+Status CheckApplies(const ModelFlags& flags, const std::string& estimator, bool spec) {
+  auto inapplicable = spec ? NumericOnlyFlags(flags) : SpecOnlyFlags(flags);
+  const auto family = IsWideDeep(estimator) ? NotWideDeepFlags(flags) : WideDeepOnlyFlags(flags);
+  inapplicable.insert(inapplicable.end(), family.begin(), family.end());
+  for (const auto& [flag, given] : inapplicable) {
     if (given) return InvalidArgumentError(std::string(flag) + " does not apply to a " + estimator);
   }
   return OkStatus();
@@ -92,8 +100,13 @@ Status CheckAgainstRecord(const ModelFlags& flags, ToolModel* model) {
   ModelRecord& r = model->record;
   const bool classifier = IsClassifier(r.estimator), dnn = IsDnn(r.estimator);
   TFCOMPAT_RETURN_IF_ERROR(Agree("--estimator", flags.estimator, r.estimator, true, *model));
-  TFCOMPAT_RETURN_IF_ERROR(CheckApplies(flags, r.estimator));
-  if (IsWideDeep(r.estimator)) {
+  const bool spec = ReadsFeatureColumnSpec(r);
+  if (!spec && flags.feature_columns.has_value()) {
+    return InvalidArgumentError("--feature_columns does not apply to the " + r.estimator + " recorded in " +
+                                model->record_path + ", which reads the numeric columns " + Text(r.feature_columns));
+  }
+  TFCOMPAT_RETURN_IF_ERROR(CheckApplies(flags, r.estimator, spec));
+  if (spec) {
     if (flags.feature_columns.has_value()) {
       TFCOMPAT_ASSIGN_OR_RETURN(const FeatureColumnSpec spec, ReadFeatureColumnSpec(*flags.feature_columns));
       if (spec.json != r.feature_column_spec) {
@@ -106,6 +119,8 @@ Status CheckAgainstRecord(const ModelFlags& flags, ToolModel* model) {
     // trained on CSV).
     if (flags.input_format.has_value()) r.input_format = *flags.input_format;
     if (flags.na_value.has_value()) r.na_value = *flags.na_value;
+  }
+  if (IsWideDeep(r.estimator)) {
     TFCOMPAT_RETURN_IF_ERROR(Agree("--dnn_optimizer", flags.dnn_optimizer, r.optimizer, true, *model));
     TFCOMPAT_RETURN_IF_ERROR(Agree("--dnn_learning_rate", flags.dnn_learning_rate, r.learning_rate, true, *model));
     TFCOMPAT_RETURN_IF_ERROR(Agree("--linear_optimizer", flags.linear_optimizer, r.linear_optimizer, true, *model));
@@ -129,6 +144,20 @@ Status CheckAgainstRecord(const ModelFlags& flags, ToolModel* model) {
   return Agree("--learning_rate", flags.learning_rate, r.learning_rate, true, *model);
 }
 
+// A spec's inputs are those of `estimator`: feature_columns for a canned
+// one (dense columns for a DNN), the two lists for wide & deep.
+Status CheckSpecFits(const FeatureColumnSpec& spec, const std::string& estimator, const std::string& path) {
+  const bool canned_spec = !spec.feature_columns.empty();
+  if (IsWideDeep(estimator) == canned_spec) {
+    return InvalidArgumentError(path + ": a " + estimator + " reads " +
+                                (canned_spec
+                                     ? "'linear_feature_columns' and 'dnn_feature_columns', not 'feature_columns'"
+                                     : "'feature_columns', not 'linear_feature_columns' and 'dnn_feature_columns'"));
+  }
+  if (IsDnn(estimator) && !IsWideDeep(estimator)) return spec.dnn_error;
+  return OkStatus();
+}
+
 // A new model: the flags, and the defaults for what they leave unset.
 StatusOr<ModelRecord> NewModel(const ModelFlags& flags) {
   const std::optional<int>& n_classes = flags.n_classes;
@@ -139,7 +168,8 @@ StatusOr<ModelRecord> NewModel(const ModelFlags& flags) {
                                 ": expected DNNClassifier, DNNRegressor, LinearClassifier, LinearRegressor, "
                                 "DNNLinearCombinedClassifier or DNNLinearCombinedRegressor");
   }
-  TFCOMPAT_RETURN_IF_ERROR(CheckApplies(flags, r.estimator));
+  const bool spec = IsWideDeep(r.estimator) || flags.feature_columns.has_value();
+  TFCOMPAT_RETURN_IF_ERROR(CheckApplies(flags, r.estimator, spec));
   const bool classifier = IsClassifier(r.estimator), dnn = IsDnn(r.estimator);
   const std::pair<std::string_view, bool> inapplicable[] = {
       {"--hidden_units", !dnn && flags.hidden_units.has_value()},
@@ -173,7 +203,7 @@ StatusOr<ModelRecord> NewModel(const ModelFlags& flags) {
       return InvalidArgumentError("--dropout must be in [0, 1), got " + Text(*r.dropout));
     }
   }
-  if (IsWideDeep(r.estimator)) {
+  if (spec) {
     if (!flags.feature_columns.has_value()) {
       return InvalidArgumentError("give --feature_columns SPEC.json: a new " + r.estimator +
                                   " reads its features "
@@ -183,16 +213,19 @@ StatusOr<ModelRecord> NewModel(const ModelFlags& flags) {
     if (classifier && r.n_classes == 0) {
       return InvalidArgumentError("give --n_classes N (labels 0..N-1) or --label_vocabulary a,b,... (string labels)");
     }
-    TFCOMPAT_ASSIGN_OR_RETURN(const FeatureColumnSpec spec, ReadFeatureColumnSpec(*flags.feature_columns));
-    r.feature_column_spec = spec.json;
-    r.optimizer = flags.dnn_optimizer.value_or("Adagrad");
-    r.learning_rate = flags.dnn_learning_rate.value_or(model::kDnnLinearCombinedDnnLearningRate);
-    r.linear_optimizer = flags.linear_optimizer.value_or("Ftrl");
-    r.linear_learning_rate = flags.linear_learning_rate.value_or(
-        model::DnnLinearCombinedLinearLearningRate(spec.linear_feature_columns.size()));
+    TFCOMPAT_ASSIGN_OR_RETURN(const FeatureColumnSpec columns, ReadFeatureColumnSpec(*flags.feature_columns));
+    TFCOMPAT_RETURN_IF_ERROR(CheckSpecFits(columns, r.estimator, *flags.feature_columns));
+    r.feature_column_spec = columns.json;
     r.input_format = flags.input_format.value_or("csv");
     r.na_value = flags.na_value.value_or(std::string(kDefaultNaValue));
-    return r;
+    if (IsWideDeep(r.estimator)) {
+      r.optimizer = flags.dnn_optimizer.value_or("Adagrad");
+      r.learning_rate = flags.dnn_learning_rate.value_or(model::kDnnLinearCombinedDnnLearningRate);
+      r.linear_optimizer = flags.linear_optimizer.value_or("Ftrl");
+      r.linear_learning_rate = flags.linear_learning_rate.value_or(
+          model::DnnLinearCombinedLinearLearningRate(columns.linear_feature_columns.size()));
+      return r;
+    }
   }
   r.optimizer = flags.optimizer.value_or(dnn ? "Adagrad" : "Ftrl");
   r.learning_rate = flags.learning_rate.value_or(dnn ? kDnnLearningRate : model::kLinearLearningRate);
@@ -258,7 +291,9 @@ Status ReadTrainingFileUnlessRecorded(const ModelFlags& flags, ToolModel* model)
 
 Status CheckComplete(const ToolModel& model) {
   std::vector<std::string> missing;
-  if (model.record.feature_columns.empty() && !IsWideDeep(model.record.estimator)) missing.push_back("--feature_names");
+  if (model.record.feature_columns.empty() && !ReadsFeatureColumnSpec(model.record)) {
+    missing.push_back("--feature_names");
+  }
   if (IsClassifier(model.record.estimator) && model.record.n_classes == 0) {
     missing.push_back("--n_classes or --label_vocabulary");
   }
@@ -271,7 +306,7 @@ Status CheckComplete(const ToolModel& model) {
 
 StatusOr<estimator::InputFn> ModelInputFn(const std::string& source, bool labelled, const data::BatchOptions& options,
                                           ToolModel* model) {
-  if (IsWideDeep(model->record.estimator)) return FeatureInputFn(model->record, source, labelled, options);
+  if (ReadsFeatureColumnSpec(model->record)) return FeatureInputFn(model->record, source, labelled, options);
   TFCOMPAT_ASSIGN_OR_RETURN(std::shared_ptr<const data::Dataset> data, ReadData(source, labelled, model));
   return estimator::DatasetInputFn(std::move(data), options);
 }
@@ -297,8 +332,14 @@ StatusOr<std::unique_ptr<estimator::Estimator>> MakeEstimator(const ModelRecord&
     options.label_vocabulary = record.label_vocabulary;
     return estimator::Estimator::DNNLinearCombinedClassifier(options, config, log);
   }
-  std::vector<model::NumericColumn> columns;
-  for (const std::string& name : record.feature_columns) columns.emplace_back(name);
+  std::vector<feature_column::FeatureColumn> columns;
+  if (ReadsFeatureColumnSpec(record)) {
+    TFCOMPAT_ASSIGN_OR_RETURN(const FeatureColumnSpec spec,
+                              ParseFeatureColumnSpec(record.feature_column_spec, ModelRecordPath(config.model_dir)));
+    columns = spec.feature_columns;
+  } else {
+    TFCOMPAT_ASSIGN_OR_RETURN(columns, feature_column::NumericColumns(record.feature_columns));
+  }
   const model::OptimizerOptions optimizer{record.optimizer, record.learning_rate};
   if (record.estimator == "LinearClassifier") {
     model::LinearClassifierOptions options;

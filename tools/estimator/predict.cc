@@ -107,7 +107,8 @@ std::vector<std::string> AllClasses(const ModelRecord& record, size_t n_classes)
 StatusOr<estimator::InputFn> PredictInput(const PredictOptions& options, std::shared_ptr<data::Dataset> rows,
                                           ToolModel* model) {
   const data::BatchOptions batches = {.batch_size = options.model.batch_size, .shuffle = false, .num_epochs = 1};
-  if (IsWideDeep(model->record.estimator)) return ModelInputFn(options.predict_csv, /*labelled=*/false, batches, model);
+  if (ReadsFeatureColumnSpec(model->record))
+    return ModelInputFn(options.predict_csv, /*labelled=*/false, batches, model);
   if (!options.predict_csv.empty()) {
     TFCOMPAT_ASSIGN_OR_RETURN(std::shared_ptr<const data::Dataset> file,
                               ReadData(options.predict_csv, /*labelled=*/false, model));
@@ -129,7 +130,7 @@ int RunPredict(const PredictOptions& options, std::ostream& out, std::ostream& e
   if (!learned.ok()) return cli::ReportError(kTool, learned, err);
   const Status complete = CheckComplete(*model);
   if (!complete.ok()) return cli::ReportError(kTool, complete, err, cli::kExitUsage);
-  if (IsWideDeep(model->record.estimator) && !options.rows.empty()) {
+  if (ReadsFeatureColumnSpec(model->record) && !options.rows.empty()) {
     return cli::ReportError(kTool,
                             InvalidArgumentError("--predict ROW takes numeric features; give a " +
                                                  model->record.estimator + " its examples with --predict_files GLOB"),

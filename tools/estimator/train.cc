@@ -78,7 +78,7 @@ int RunTrain(const TrainOptions& options, std::ostream& out, std::ostream& err) 
     return cli::ReportError(
         kTool,
         InvalidArgumentError(
-            std::string(IsWideDeep(model->record.estimator) ? "give --train_files GLOB" : "give --train_csv FILE") +
+            std::string(ReadsFeatureColumnSpec(model->record) ? "give --train_files GLOB" : "give --train_csv FILE") +
             ": there is no " + model->record_path + " to take the training file from"),
         err, cli::kExitUsage);
   }

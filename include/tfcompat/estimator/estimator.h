@@ -43,7 +43,7 @@
 //   RunConfig config;
 //   config.model_dir = "models/iris";
 //   DNNClassifierOptions options;
-//   for (const std::string& name : *train_data->feature_names) options.feature_columns.emplace_back(name);
+//   TFCOMPAT_ASSIGN_OR_RETURN(options.feature_columns, feature_column::NumericColumns(*train_data->feature_names));
 //   options.hidden_units = {10, 10};
 //   options.n_classes = 3;
 //   TFCOMPAT_ASSIGN_OR_RETURN(auto estimator, Estimator::DNNClassifier(options, config));
@@ -123,7 +123,8 @@ struct GraphDescription {
   // Keys of the columns with a normalizer_fn: C++ code, which a SavedModel
   // cannot hold.
   std::vector<std::string> normalized_keys;
-  // A model over feature columns (wide & deep): the DNN's columns (its
+  // A model over feature columns (wide & deep, or a canned model whose
+  // columns are not all numeric of one value): the DNN's columns (its
   // layers in `layers`) and the linear model's; `feature_keys` and `linear`
   // are then unused. The serving graph parses what the columns read.
   std::vector<feature_column::FeatureColumn> dnn_columns;

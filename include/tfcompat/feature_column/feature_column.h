@@ -37,10 +37,12 @@
 #define TFCOMPAT_FEATURE_COLUMN_FEATURE_COLUMN_H_
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <span>
 #include <string>
+#include <vector>
 
 #include "tfcompat/base/status.h"
 #include "tfcompat/data/dataset.h"
@@ -65,11 +67,14 @@ class FeatureColumn {
  public:
   enum class Kind { kNumeric, kCategorical, kEmbedding, kIndicator };
 
-  // numeric_column(key, shape=(dimension,), default_value): a float feature
-  // with `dimension` values per example; `default_value` fills an example
-  // that lacks it when parsing tf.train.Example records.
+  // numeric_column(key, shape=(dimension,), default_value, normalizer_fn):
+  // a float feature with `dimension` values per example; `default_value`
+  // fills an example that lacks it when parsing tf.train.Example records;
+  // the model reads normalizer_fn(value) (empty: the value itself), which
+  // no serving graph can hold (export is UNIMPLEMENTED).
   [[nodiscard]] static StatusOr<FeatureColumn> Numeric(std::string key, int64_t dimension = 1,
-                                                       std::optional<float> default_value = std::nullopt);
+                                                       std::optional<float> default_value = std::nullopt,
+                                                       std::function<float(float)> normalizer_fn = {});
   // A categorical column as it is: for the linear model (and, bucketized,
   // for the input layer).
   static FeatureColumn Categorical(CategoricalColumn column);
@@ -88,6 +93,8 @@ class FeatureColumn {
   // `dimension`; indicator and bucketized, the number of buckets.
   int64_t dense_dimension() const;
   std::optional<float> default_value() const;
+  // Numeric: its normalizer_fn (empty: identity).
+  const std::function<float(float)>& normalizer_fn() const;
   // The categorical column of a non-numeric column; null for a numeric one.
   const CategoricalColumn* categorical() const;
   Combiner combiner() const;
@@ -97,6 +104,10 @@ class FeatureColumn {
   explicit FeatureColumn(std::shared_ptr<const Impl> impl) : impl_(std::move(impl)) {}
   std::shared_ptr<const Impl> impl_;
 };
+
+// One Numeric(key) column per key, in their order: a canned model over
+// plain float features. INVALID_ARGUMENT for an empty key.
+[[nodiscard]] StatusOr<std::vector<FeatureColumn>> NumericColumns(std::span<const std::string> keys);
 
 // tf.feature_column.make_parse_example_spec: the tf.train.Example features
 // the columns read (numeric: FixedLenFeature [dimension] float with its

@@ -22,14 +22,22 @@
 //                 label/mean, precision, prediction/mean, recall
 //   regression    label/mean, prediction/mean
 //
+// The canned models take any feature columns (feature_column.h), as TF's
+// do. Over numeric columns of one value each they read the batch's float
+// features directly; over other columns (or a numeric one of several
+// values) they read them through the input layer (DNN) or the linear model,
+// as wide & deep does, with the same variable names and sparse updates,
+// e.g. `dnn/input_from_feature_columns/input_layer/<c>_embedding/embedding_weights`
+// and `linear/linear_model/<c>/weights` [buckets, logits]. Slots:
+// `<var>/t_0/<slot>` (DNN), `<var>/part_0/<slot>` (linear).
+//
 // Usage:
 //   DNNClassifierOptions options;
-//   for (const char* key : {"SepalLength", "SepalWidth", "PetalLength", "PetalWidth"}) {
-//     options.feature_columns.emplace_back(key);
-//   }
+//   const std::vector<std::string> keys = {"SepalLength", "SepalWidth", "PetalLength", "PetalWidth"};
+//   TFCOMPAT_ASSIGN_OR_RETURN(options.feature_columns, feature_column::NumericColumns(keys));
 //   options.hidden_units = {10, 10};
 //   options.n_classes = 3;
-//   auto model = NewDNNClassifier(options, /*seed=*/42);
+//   TFCOMPAT_ASSIGN_OR_RETURN(std::unique_ptr<Model> model, NewDNNClassifier(options, /*seed=*/42));
 #ifndef TFCOMPAT_MODEL_MODEL_H_
 #define TFCOMPAT_MODEL_MODEL_H_
 
@@ -61,16 +69,8 @@ std::string_view ActivationName(Activation activation);
 // tf.compat.v1.losses.Reduction values the canned heads accept.
 enum class LossReduction { kSum, kSumOverBatchSize };
 
-// tf.feature_column.numeric_column(key, shape=(1,), normalizer_fn=...).
-struct NumericColumn {
-  explicit NumericColumn(std::string key, std::function<float(float)> normalizer_fn = {})
-      : key(std::move(key)), normalizer_fn(std::move(normalizer_fn)) {}
-  std::string key;
-  std::function<float(float)> normalizer_fn;  // empty: identity
-};
-
 struct DNNClassifierOptions {
-  std::vector<NumericColumn> feature_columns;
+  std::vector<feature_column::FeatureColumn> feature_columns;
   std::vector<int64_t> hidden_units;
   int n_classes = 2;
   // Class names, index = class id; empty: the ids themselves ("0", "1", ...).
@@ -82,7 +82,7 @@ struct DNNClassifierOptions {
 };
 
 struct DNNRegressorOptions {
-  std::vector<NumericColumn> feature_columns;
+  std::vector<feature_column::FeatureColumn> feature_columns;
   std::vector<int64_t> hidden_units;
   Activation activation_fn = Activation::kRelu;
   std::optional<float> dropout;
@@ -95,19 +95,22 @@ struct DNNRegressorOptions {
 inline constexpr float kLinearLearningRate = 0.2f;
 
 struct LinearClassifierOptions {
-  std::vector<NumericColumn> feature_columns;
+  std::vector<feature_column::FeatureColumn> feature_columns;
   int n_classes = 2;
   std::vector<std::string> label_vocabulary;
   // Empty: TF1's default, Ftrl with learning rate kLinearLearningRate.
   std::optional<OptimizerOptions> optimizer;
   LossReduction loss_reduction = LossReduction::kSum;
+  // How a categorical column combines an example's ids: TF's sparse_combiner.
+  feature_column::Combiner sparse_combiner = feature_column::Combiner::kSum;
 };
 
 struct LinearRegressorOptions {
-  std::vector<NumericColumn> feature_columns;
+  std::vector<feature_column::FeatureColumn> feature_columns;
   // Empty: TF1's default, Ftrl with learning rate kLinearLearningRate.
   std::optional<OptimizerOptions> optimizer;
   LossReduction loss_reduction = LossReduction::kSum;
+  feature_column::Combiner sparse_combiner = feature_column::Combiner::kSum;
 };
 
 // TF1's wide & deep (DNNLinearCombinedClassifier/Regressor): the logits are

@@ -13,7 +13,7 @@
 //   TFCOMPAT_ASSIGN_OR_RETURN(Dataset train, ReadCsvDataset("data/iris_training.csv", {}));
 //   auto dataset = std::make_shared<const Dataset>(std::move(train));
 //   DNNClassifierOptions options;
-//   for (const std::string& name : *dataset->feature_names) options.feature_columns.emplace_back(name);
+//   TFCOMPAT_ASSIGN_OR_RETURN(options.feature_columns, feature_column::NumericColumns(*dataset->feature_names));
 //   options.hidden_units = {10, 10};
 //   options.n_classes = 3;
 //   TFCOMPAT_ASSIGN_OR_RETURN(auto model, NewDNNClassifier(options, seed));

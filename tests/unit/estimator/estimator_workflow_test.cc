@@ -324,7 +324,7 @@ struct JupyterTalk : Fixture {
   // units [1000, 100, 10], the binary head.
   std::unique_ptr<Estimator> MakeWith(const OptimizerOptions& optimizer, int64_t seed) {
     DNNClassifierOptions options;
-    for (const char* key : {"x_0", "x_1", "x_2"}) options.feature_columns.emplace_back(key);
+    options.feature_columns = feature_column::NumericColumns(std::vector<std::string>{"x_0", "x_1", "x_2"}).value();
     options.hidden_units = {1000, 100, 10};
     options.n_classes = 2;
     options.optimizer = optimizer;
@@ -641,7 +641,7 @@ BOOST_AUTO_TEST_CASE(BothCheckpointSchedulesIsAnError) {
   config.save_checkpoints_steps = 10;
   config.save_checkpoints_secs = 10;
   DNNClassifierOptions options;
-  options.feature_columns.emplace_back("x");
+  options.feature_columns.push_back(feature_column::FeatureColumn::Numeric("x").value());
   options.hidden_units = {4};
   BOOST_TEST((Estimator::DNNClassifier(options, config).status().code() == StatusCode::kInvalidArgument));
 }

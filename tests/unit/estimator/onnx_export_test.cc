@@ -529,7 +529,8 @@ BOOST_AUTO_TEST_CASE(export_fails_without_a_checkpoint_a_description_or_with_a_n
 
   TempDir normalized_dir;
   model::DNNClassifierOptions options = testing::IrisClassifierOptions();
-  options.feature_columns[1] = model::NumericColumn("SepalWidth", [](float x) { return x / 10; });
+  options.feature_columns[1] =
+      feature_column::FeatureColumn::Numeric("SepalWidth", 1, std::nullopt, [](float x) { return x / 10; }).value();
   std::unique_ptr<Estimator> normalized = Estimator::DNNClassifier(options, Config(normalized_dir), kQuiet).value();
   TrainSteps(*normalized, 1);
   const StatusOr<std::string> refused = normalized->ExportOnnx(dir.file("onnx"));

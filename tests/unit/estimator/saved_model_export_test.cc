@@ -203,6 +203,32 @@ BOOST_AUTO_TEST_CASE(each_canned_head_exports_tf_signatures) {
   }
 }
 
+BOOST_AUTO_TEST_CASE(canned_model_over_feature_columns_exports_the_parsing_receiver_only) {
+  TempDir dir;
+  using feature_column::CategoricalColumn;
+  using feature_column::FeatureColumn;
+  const CategoricalColumn sepal = CategoricalColumn::Bucketized("SepalLength", 1, {5.0f, 6.0f}).value();
+  model::DNNClassifierOptions options = testing::IrisClassifierOptions({4});
+  options.feature_columns = {FeatureColumn::Indicator(sepal), FeatureColumn::Numeric("PetalWidth").value()};
+  std::unique_ptr<Estimator> estimator = Estimator::DNNClassifier(options, Config(dir), kQuiet).value();
+  TrainSteps(*estimator, 2);
+  const tensorflow::MetaGraphDef meta_graph =
+      ReadMetaGraph(estimator->ExportSavedModel(dir.file("export"), ServingReceiver::kParsing).value());
+  BOOST_TEST(SignatureKeys(meta_graph) == (std::set<std::string>{"classification", "predict", "serving_default"}));
+  BOOST_TEST(meta_graph.signature_def()
+                 .at("predict")
+                 .outputs()
+                 .at("probabilities")
+                 .name()
+                 .starts_with("dnn/head/predictions/"));
+  const StatusOr<std::string> raw = estimator->ExportSavedModel(dir.file("raw"), ServingReceiver::kRaw);
+  BOOST_TEST(raw.status().code() == StatusCode::kUnimplemented);
+  BOOST_TEST(Contains(raw.status(), "with the raw receiver: a model over feature columns"));
+  BOOST_TEST(estimator->ExportOnnx(dir.file("onnx")).status().code() == StatusCode::kUnimplemented);
+  BOOST_TEST(!fs::exists(dir.file("raw")));
+  BOOST_TEST(!fs::exists(dir.file("onnx")));
+}
+
 BOOST_AUTO_TEST_CASE(export_without_a_checkpoint_fails_with_tfs_message) {
   TempDir dir;
   std::unique_ptr<Estimator> estimator =
@@ -216,7 +242,8 @@ BOOST_AUTO_TEST_CASE(export_without_a_checkpoint_fails_with_tfs_message) {
 BOOST_AUTO_TEST_CASE(export_refuses_a_normalizer_fn_and_a_custom_model_fn) {
   TempDir dir;
   model::DNNClassifierOptions options = testing::IrisClassifierOptions();
-  options.feature_columns[1] = model::NumericColumn("SepalWidth", [](float x) { return x / 10; });
+  options.feature_columns[1] =
+      feature_column::FeatureColumn::Numeric("SepalWidth", 1, std::nullopt, [](float x) { return x / 10; }).value();
   std::unique_ptr<Estimator> normalized = Estimator::DNNClassifier(options, Config(dir), kQuiet).value();
   TrainSteps(*normalized, 1);
   const StatusOr<std::string> exported = normalized->ExportSavedModel(dir.file("export"));

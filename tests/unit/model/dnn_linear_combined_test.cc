@@ -7,6 +7,7 @@
 
 #include "tfcompat/feature_column/feature_column.h"
 #include "tfcompat/model/model.h"
+#include "tfcompat/model/trainer.h"
 #include "util/gradient_check.h"
 #include "util/test_print.h"
 
@@ -40,6 +41,20 @@ DNNLinearCombinedOptions PenguinOptions(Combiner embedding_combiner) {
   return options;
 }
 
+// Every variable of `model` as "name [d0,d1]", in the store's order.
+std::vector<std::string> Described(Model& model) {
+  std::vector<std::string> listed;
+  for (const VariableRef& v : model.variables().List()) {
+    std::string shape;
+    for (int64_t d : v.shape) {
+      if (!shape.empty()) shape += ',';
+      shape += std::to_string(d);
+    }
+    listed.push_back(std::string(v.name) + " [" + shape + "]");
+  }
+  return listed;
+}
+
 // Four penguins; the second has no island ("" is dropped as TF drops it)
 // and an unknown one would get no id (no OOV buckets).
 data::Batch PenguinBatch(std::vector<float> labels) {
@@ -68,15 +83,6 @@ BOOST_AUTO_TEST_SUITE(DNNLinearCombinedTest)
 
 BOOST_AUTO_TEST_CASE(VariablesHaveTF1sNamesAndShapes) {
   auto model = NewDNNLinearCombinedClassifier(PenguinOptions(Combiner::kMean), 1).value();
-  std::vector<std::string> listed;
-  for (const VariableRef& v : model->variables().List()) {
-    std::string shape;
-    for (int64_t d : v.shape) {
-      if (!shape.empty()) shape += ',';
-      shape += std::to_string(d);
-    }
-    listed.push_back(std::string(v.name) + " [" + shape + "]");
-  }
   // As tf.train.list_variables lists TF 2.15's tf.compat.v1.estimator.DNNLinearCombinedClassifier
   // over the same columns (slots aside).
   const std::vector<std::string> expected = {
@@ -93,7 +99,7 @@ BOOST_AUTO_TEST_CASE(VariablesHaveTF1sNamesAndShapes) {
       "linear/linear_model/island_X_sex/weights [16,1]",
       "linear/linear_model/year_weighted_by_w/weights [3,1]",
   };
-  BOOST_TEST(listed == expected, boost::test_tools::per_element());
+  BOOST_TEST(Described(*model) == expected, boost::test_tools::per_element());
 }
 
 BOOST_AUTO_TEST_CASE(PartsAreTheDnnWithAdagradAndTheLinearModelWithFtrl) {
@@ -220,6 +226,165 @@ BOOST_AUTO_TEST_CASE(MissingFeatureNamesTheColumn) {
   const Status status = model->ComputeGradients(batch, 1).status();
   BOOST_TEST(status.code() == StatusCode::kInvalidArgument);
   BOOST_TEST(status.message() == "column 'bill_length_mm': no feature 'bill_length_mm' in the batch");
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+// The canned DNN and linear models over columns other than plain numeric
+// ones: TF1's DNNClassifier / LinearClassifier names, slots and defaults.
+BOOST_AUTO_TEST_SUITE(CannedOverFeatureColumnsTest)
+
+const CategoricalColumn& Island() {
+  static const CategoricalColumn island =
+      CategoricalColumn::VocabularyList("island", {"Biscoe", "Dream", "Torgersen"}).value();
+  return island;
+}
+
+BOOST_AUTO_TEST_CASE(DnnClassifierHasTF1sNamesAndT0SlotsForEveryVariable) {
+  DNNClassifierOptions options;
+  options.feature_columns = {FeatureColumn::Embedding(Island(), 2).value(), FeatureColumn::Indicator(Island()),
+                             FeatureColumn::Numeric("bill_length_mm").value()};
+  options.hidden_units = {4};
+  auto trainer = Trainer::Create(NewDNNClassifier(options, 1).value(), nullptr, 1).value();
+  BOOST_TEST(trainer->model().optimizer_scope() == "dnn/head/");
+  BOOST_TEST(trainer->model().default_optimizer().name == "Adagrad");
+  BOOST_TEST(trainer->model().default_optimizer().learning_rate == 0.05f);
+  // As tf.train.list_variables lists TF 2.15's tf.compat.v1.estimator.DNNClassifier
+  // ([4], [embedding(island, 2), indicator(island), numeric bill_length_mm]):
+  // the input is 2 + 1 + 3 wide, columns sorted by name.
+  const std::vector<std::string> expected = {
+      "dnn/hiddenlayer_0/bias [4]",
+      "dnn/hiddenlayer_0/bias/t_0/Adagrad [4]",
+      "dnn/hiddenlayer_0/kernel [6,4]",
+      "dnn/hiddenlayer_0/kernel/t_0/Adagrad [6,4]",
+      "dnn/input_from_feature_columns/input_layer/island_embedding/embedding_weights [3,2]",
+      "dnn/input_from_feature_columns/input_layer/island_embedding/embedding_weights/t_0/Adagrad [3,2]",
+      "dnn/logits/bias [1]",
+      "dnn/logits/bias/t_0/Adagrad [1]",
+      "dnn/logits/kernel [4,1]",
+      "dnn/logits/kernel/t_0/Adagrad [4,1]",
+      "global_step []",
+  };
+  BOOST_TEST(Described(trainer->model()) == expected, boost::test_tools::per_element());
+}
+
+BOOST_AUTO_TEST_CASE(LinearClassifierHasTF1sNamesAndPart0FtrlSlots) {
+  LinearClassifierOptions options;
+  options.feature_columns = {FeatureColumn::Categorical(Island()), FeatureColumn::Numeric("bill_length_mm").value()};
+  auto trainer = Trainer::Create(NewLinearClassifier(options).value(), nullptr, 1).value();
+  BOOST_TEST(trainer->model().optimizer_scope() == "linear/head/");
+  BOOST_TEST(trainer->model().default_optimizer().name == "Ftrl");
+  BOOST_TEST(trainer->model().default_optimizer().learning_rate == kLinearLearningRate);
+  const std::vector<std::string> expected = {
+      "global_step []",
+      "linear/linear_model/bias_weights [1]",
+      "linear/linear_model/bias_weights/part_0/Ftrl [1]",
+      "linear/linear_model/bias_weights/part_0/Ftrl_1 [1]",
+      "linear/linear_model/bill_length_mm/weights [1,1]",
+      "linear/linear_model/bill_length_mm/weights/part_0/Ftrl [1,1]",
+      "linear/linear_model/bill_length_mm/weights/part_0/Ftrl_1 [1,1]",
+      "linear/linear_model/island/weights [3,1]",
+      "linear/linear_model/island/weights/part_0/Ftrl [3,1]",
+      "linear/linear_model/island/weights/part_0/Ftrl_1 [3,1]",
+  };
+  BOOST_TEST(Described(trainer->model()) == expected, boost::test_tools::per_element());
+}
+
+BOOST_AUTO_TEST_CASE(GradientsOfTheFourCannedModelsMatchFiniteDifferences) {
+  for (Combiner combiner : {Combiner::kSum, Combiner::kMean, Combiner::kSqrtn}) {
+    BOOST_TEST_CONTEXT("combiner " << feature_column::CombinerName(combiner)) {
+      const DNNLinearCombinedOptions columns = PenguinOptions(combiner);
+      DNNClassifierOptions dnn_classifier;
+      dnn_classifier.feature_columns = columns.dnn_feature_columns;
+      dnn_classifier.hidden_units = {4};
+      dnn_classifier.n_classes = 3;
+      CheckGradients(*NewDNNClassifier(dnn_classifier, 7).value(), PenguinBatch({0, 2, 1, 1}));
+      DNNRegressorOptions dnn_regressor;
+      dnn_regressor.feature_columns = columns.dnn_feature_columns;
+      dnn_regressor.hidden_units = {4, 3};
+      CheckGradients(*NewDNNRegressor(dnn_regressor, 7).value(), PenguinBatch({0.5f, -1.0f, 2.0f, 0.25f}));
+      LinearClassifierOptions linear_classifier;
+      linear_classifier.feature_columns = columns.linear_feature_columns;
+      linear_classifier.sparse_combiner = combiner;
+      linear_classifier.n_classes = 3;
+      auto classifier = NewLinearClassifier(linear_classifier).value();
+      // Move away from the all-zero start so every term is exercised.
+      for (size_t i = 0; i < classifier->variables().num_params(); ++i) {
+        classifier->variables().params()[i] = 0.1f * static_cast<float>(i % 7) - 0.3f;
+      }
+      CheckGradients(*classifier, PenguinBatch({0, 2, 1, 1}));
+      LinearRegressorOptions linear_regressor;
+      linear_regressor.feature_columns = columns.linear_feature_columns;
+      linear_regressor.sparse_combiner = combiner;
+      CheckGradients(*NewLinearRegressor(linear_regressor).value(), PenguinBatch({0.5f, -1.0f, 2.0f, 0.25f}));
+    }
+  }
+}
+
+BOOST_AUTO_TEST_CASE(SparseCombinerOfTheLinearModelCombinesAnExamplesIds) {
+  // A weighted column: the sum of weight * row, the mean divides by the
+  // summed weights; with one id per example, sum = w * row and mean = row.
+  const CategoricalColumn year =
+      CategoricalColumn::Weighted(CategoricalColumn::Identity("year", 3).value(), "w").value();
+  for (const auto& [combiner, expected] : {std::pair{Combiner::kSum, 0.5f}, std::pair{Combiner::kMean, 1.0f}}) {
+    LinearRegressorOptions options;
+    options.feature_columns = {FeatureColumn::Categorical(year)};
+    options.sparse_combiner = combiner;
+    auto model = NewLinearRegressor(options).value();
+    std::fill(model->variables().params().begin(), model->variables().params().end(), 1.0f);
+    const Predictions predictions = model->Predict(PenguinBatch({0, 0, 0, 0})).value();
+    // The second penguin: year 2, weight 0.5, bias 1.
+    BOOST_TEST(predictions.predictions[1] == expected + 1.0f);
+  }
+}
+
+BOOST_AUTO_TEST_CASE(NormalizerFnOfANumericColumnIsAppliedOverFeatureColumns) {
+  LinearRegressorOptions options;
+  options.feature_columns = {
+      FeatureColumn::Categorical(Island()),
+      FeatureColumn::Numeric("bill_length_mm", 1, std::nullopt, [](float x) { return 10.0f * x; }).value()};
+  auto model = NewLinearRegressor(options).value();
+  // bias_weights first (sorted by name: bias aside, bill_length_mm then island).
+  std::fill(model->variables().params().begin(), model->variables().params().end(), 0.0f);
+  for (const VariableRef& v : model->variables().ListTrainable()) {
+    if (v.name == "linear/linear_model/bill_length_mm/weights") std::get<std::span<float>>(v.values)[0] = 1.0f;
+  }
+  const Predictions predictions = model->Predict(PenguinBatch({0, 0, 0, 0})).value();
+  BOOST_TEST(predictions.predictions[0] == 3.91f, boost::test_tools::tolerance(1e-5f));
+}
+
+BOOST_AUTO_TEST_CASE(TrainingSummariesAreTheCannedModels) {
+  DNNClassifierOptions dnn;
+  dnn.feature_columns = {FeatureColumn::Embedding(Island(), 2).value()};
+  dnn.hidden_units = {4};
+  auto dnn_model = NewDNNClassifier(dnn, 1).value();
+  BOOST_REQUIRE(dnn_model->ComputeGradients(PenguinBatch({0, 1, 1, 0}), 1).ok());
+  std::vector<std::string> tags;
+  for (const ModelSummary& summary : dnn_model->TrainingSummaries()) tags.push_back(summary.tag);
+  const std::vector<std::string> dnn_tags = {
+      "dnn/dnn/hiddenlayer_0/fraction_of_zero_values", "dnn/dnn/hiddenlayer_0/activation",
+      "dnn/dnn/logits/fraction_of_zero_values", "dnn/dnn/logits/activation", "average_loss"};
+  BOOST_TEST(tags == dnn_tags, boost::test_tools::per_element());
+
+  LinearClassifierOptions linear;
+  linear.feature_columns = {FeatureColumn::Categorical(Island())};
+  auto linear_model = NewLinearClassifier(linear).value();
+  BOOST_REQUIRE(linear_model->ComputeGradients(PenguinBatch({0, 1, 1, 0}), 1).ok());
+  tags.clear();
+  for (const ModelSummary& summary : linear_model->TrainingSummaries()) tags.push_back(summary.tag);
+  const std::vector<std::string> linear_tags = {"linear/bias", "linear/fraction_of_zero_weights", "average_loss"};
+  BOOST_TEST(tags == linear_tags, boost::test_tools::per_element());
+}
+
+BOOST_AUTO_TEST_CASE(BareCategoricalColumnInACannedDnnIsTFsError) {
+  DNNClassifierOptions options;
+  options.feature_columns = {FeatureColumn::Categorical(Island())};
+  options.hidden_units = {4};
+  const Status status = NewDNNClassifier(options, 1).status();
+  BOOST_TEST(status.code() == StatusCode::kInvalidArgument);
+  BOOST_TEST(status.message() ==
+             "Items of feature_columns must be a _DenseColumn. You can wrap a categorical column with an "
+             "embedding_column or indicator_column. Given: island");
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -16,6 +16,8 @@
 namespace tfcompat::model {
 namespace {
 
+using feature_column::FeatureColumn;
+using feature_column::NumericColumns;
 using testing::CheckGradients;
 using testing::IrisColumns;
 
@@ -115,7 +117,8 @@ BOOST_AUTO_TEST_CASE(GradientsOfWideLayersMatchFiniteDifferences) {
 BOOST_AUTO_TEST_CASE(GradientsOfLinearClassifierWithNormalizerMatchFiniteDifferences) {
   LinearClassifierOptions options;
   options.feature_columns = IrisColumns();
-  options.feature_columns[0].normalizer_fn = [](float x) { return (x - 1.0f) / 2.0f; };
+  options.feature_columns[0] =
+      FeatureColumn::Numeric("SepalLength", 1, std::nullopt, [](float x) { return (x - 1.0f) / 2.0f; }).value();
   options.n_classes = 3;
   auto model = NewLinearClassifier(options).value();
   // Move away from the all-zero start so every term is exercised.
@@ -193,7 +196,7 @@ BOOST_AUTO_TEST_CASE(LinearRegressorHasTF1NamesOneLogitAndFtrlAtTheLinearRate) {
   LinearRegressorOptions options;
   std::vector<std::string> keys;
   for (int i = 100; i < 136; ++i) keys.push_back(std::string("f").append(std::to_string(i)));
-  for (const std::string& key : keys) options.feature_columns.emplace_back(key);
+  options.feature_columns = NumericColumns(keys).value();
   auto model = NewLinearRegressor(options).value();
   BOOST_TEST(model->default_optimizer().name == "Ftrl");
   BOOST_TEST(model->default_optimizer().learning_rate == 0.2f);
@@ -446,7 +449,7 @@ BOOST_AUTO_TEST_CASE(BadModelOptionsAreRejected) {
   options.label_vocabulary = {"a", "b"};
   BOOST_TEST((NewDNNClassifier(options, 0).status().code() == StatusCode::kInvalidArgument));
   options = SmallDNN(3, Activation::kRelu);
-  options.feature_columns.emplace_back("SepalLength");
+  options.feature_columns.push_back(FeatureColumn::Numeric("SepalLength").value());
   BOOST_TEST(NewDNNClassifier(options, 0).status().message() ==
              "Duplicate feature column key found for column: SepalLength");
   options = SmallDNN(3, Activation::kRelu);

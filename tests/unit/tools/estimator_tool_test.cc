@@ -1076,6 +1076,77 @@ BOOST_AUTO_TEST_CASE(FlagsOfOneFamilyDoNotApplyToTheOther) {
   BOOST_TEST(Contains(err, "--dnn_optimizer does not apply to a DNNClassifier"), err);
 }
 
+// A canned estimator over the spec's "feature_columns" (`columns` JSON
+// members) in `dir`/spec.json.
+ModelFlags CannedSpecFlags(const TempDir& dir, const std::string& estimator, const std::string& columns,
+                           const std::string& feature_columns) {
+  const std::string spec = dir.file("spec.json");
+  WriteAll(spec, R"({"columns": {)" + columns + R"(}, "feature_columns": [)" + feature_columns + "]}");
+  ModelFlags flags = WideDeepFlags(dir);
+  flags.estimator = estimator;
+  flags.feature_columns = spec;
+  if (!IsClassifier(estimator)) flags.label_vocabulary.reset();
+  return flags;
+}
+
+constexpr char kIslandColumns[] =
+    R"("island": {"categorical_column_with_vocabulary_list": {"key": "island", "vocabulary_list": ["Biscoe"]}},
+       "island_emb": {"embedding_column": {"categorical_column": "island", "dimension": 2}})";
+
+BOOST_AUTO_TEST_CASE(CannedEstimatorRecordsItsSpecAndOneOptimizer) {
+  TempDir dir;
+  const ModelFlags flags = CannedSpecFlags(dir, "DNNClassifier", kIslandColumns, R"("island_emb")");
+  StatusOr<ToolModel> made = ModelFromFlags(flags);
+  BOOST_REQUIRE_MESSAGE(made.ok(), made.status().ToString());
+  const ModelRecord& record = made->record;
+  BOOST_TEST(ReadsFeatureColumnSpec(record));
+  BOOST_TEST(record.optimizer == "Adagrad");
+  BOOST_TEST(record.learning_rate == 0.05f);
+  BOOST_TEST(record.input_format == "csv");
+  boost::filesystem::create_directories(flags.config.model_dir);
+  BOOST_REQUIRE(WriteModelRecord(flags.config.model_dir, record).ok());
+  const std::string json = ReadAll(ModelRecordPath(flags.config.model_dir));
+  BOOST_TEST(Contains(json, "\"feature_column_spec\": {"), json);
+  BOOST_TEST(Contains(json, "\"optimizer\": \"Adagrad\""), json);
+  BOOST_TEST(!Contains(json, "dnn_optimizer"), json);
+  StatusOr<ToolModel> recorded = ModelFromFlags(Bare(flags));
+  BOOST_REQUIRE_MESSAGE(recorded.ok(), recorded.status().ToString());
+  BOOST_TEST((recorded->record == record));
+
+  ModelFlags linear = CannedSpecFlags(dir, "LinearRegressor", kIslandColumns, R"("island")");
+  linear.config.model_dir = dir.file("linear");
+  StatusOr<ToolModel> linear_made = ModelFromFlags(linear);
+  BOOST_REQUIRE_MESSAGE(linear_made.ok(), linear_made.status().ToString());
+  BOOST_TEST(linear_made->record.optimizer == "Ftrl");
+  BOOST_TEST(linear_made->record.learning_rate == 0.2f);
+}
+
+BOOST_AUTO_TEST_CASE(CannedSpecOfTheWrongKindIsAUsageErrorNamingTheColumn) {
+  TempDir dir;
+  std::string err;
+  // A bare categorical column is no DNN input...
+  ModelFlags dnn = CannedSpecFlags(dir, "DNNRegressor", kIslandColumns, R"("island")");
+  BOOST_TEST(Train(dnn, 1, nullptr, &err) == kExitUsage);
+  BOOST_TEST(Contains(err, dir.file("spec.json") +
+                               ": column 'island': in 'feature_columns': Items of feature_columns must be a "
+                               "_DenseColumn."),
+             err);
+  // ... and wide & deep's lists are not a canned estimator's inputs, nor the reverse.
+  ModelFlags wide_spec = WideDeepFlags(dir);
+  wide_spec.estimator = "LinearClassifier";
+  BOOST_TEST(Train(wide_spec, 1, nullptr, &err) == kExitUsage);
+  BOOST_TEST(Contains(err, "a LinearClassifier reads 'feature_columns', not 'linear_feature_columns'"), err);
+  ModelFlags canned_spec = CannedSpecFlags(dir, "DNNLinearCombinedRegressor", kIslandColumns, R"("island")");
+  BOOST_TEST(Train(canned_spec, 1, nullptr, &err) == kExitUsage);
+  BOOST_TEST(Contains(err, "a DNNLinearCombinedRegressor reads 'linear_feature_columns' and 'dnn_feature_columns'"),
+             err);
+  // The numeric flags do not apply to a model over a spec.
+  ModelFlags named = CannedSpecFlags(dir, "DNNClassifier", kIslandColumns, R"("island_emb")");
+  named.feature_names = std::vector<std::string>{"island"};
+  BOOST_TEST(Train(named, 1, nullptr, &err) == kExitUsage);
+  BOOST_TEST(Contains(err, "--feature_names does not apply to a DNNClassifier"), err);
+}
+
 BOOST_AUTO_TEST_CASE(WideDeepRecordHoldsTheSpecAndADifferentSpecContradictsIt) {
   TempDir dir;
   ModelFlags flags = WideDeepFlags(dir);

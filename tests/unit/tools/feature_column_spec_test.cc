@@ -174,13 +174,32 @@ BOOST_AUTO_TEST_CASE(a_factory_error_is_prefixed_with_the_spec_and_column) {
   BOOST_CHECK_MESSAGE(error.starts_with("dir/spec.json: column 'e': "), error);
 }
 
+BOOST_AUTO_TEST_CASE(feature_columns_of_a_canned_estimator_keep_categorical_columns_and_name_the_dnns_error) {
+  const StatusOr<FeatureColumnSpec> spec = ParseFeatureColumnSpec(
+      R"({"columns": {)" + std::string(kIsland) +
+          R"(, "island_emb": {"embedding_column": {"categorical_column": "island", "dimension": 2}}},
+          "feature_columns": ["island_emb", "island"]})",
+      "dir/spec.json");
+  BOOST_REQUIRE(spec.ok());
+  BOOST_CHECK((Names(spec->feature_columns) == std::vector<std::string>{"island_embedding", "island"}));
+  BOOST_CHECK(spec->linear_feature_columns.empty() && spec->dnn_feature_columns.empty());
+  BOOST_CHECK_EQUAL(spec->dnn_error.message(),
+                    "dir/spec.json: column 'island': in 'feature_columns': Items of feature_columns must be a "
+                    "_DenseColumn. You can wrap a categorical column with an embedding_column or indicator_column. "
+                    "Given: categorical_column_with_vocabulary_list 'island'");
+  BOOST_CHECK(spec->raw_features.count("island") == 1u);
+}
+
 BOOST_AUTO_TEST_CASE(a_spec_without_model_inputs_is_an_error) {
   BOOST_CHECK_MESSAGE(
-      ErrorOf(R"({"columns": {}})").find("give 'linear_feature_columns' or 'dnn_feature_columns'") != std::string::npos,
+      ErrorOf(R"({"columns": {}})").find("give 'feature_columns' (DNNClassifier, LinearClassifier, ...) or") !=
+          std::string::npos,
       "");
-  BOOST_CHECK_MESSAGE(
-      ErrorOf(R"({"columns": {}, "feature_columns": []})").find("DNNLinearCombinedClassifier") != std::string::npos,
-      "");
+  BOOST_CHECK_MESSAGE(ErrorOf(R"({"columns": {}, "feature_columns": [], "dnn_feature_columns": []})")
+                              .find("DNNLinearCombinedClassifier") != std::string::npos,
+                      "");
+  BOOST_CHECK_EQUAL(ErrorOf(R"({"columns": {}, "feature_columns": []})"),
+                    "dir/spec.json: 'feature_columns' must name one or more columns");
   BOOST_CHECK_MESSAGE(ErrorOf("{\"columns\": ").starts_with("dir/spec.json: not valid JSON"), "");
 }
 
