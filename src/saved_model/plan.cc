@@ -13,7 +13,10 @@ namespace {
 std::string Label(const tensorflow::NodeDef& def) { return "node '" + def.name() + "' (" + def.op() + ")"; }
 
 std::string Describe(DataType dtype, const StaticShape& shape) {
-  return std::string(DataTypeEnumName(dtype)) + (shape.has_value() ? " " + StaticShapeString(shape) : " of any shape");
+  std::string text(DataTypeEnumName(dtype));
+  text += shape.has_value() ? " " : " of any shape";
+  if (shape.has_value()) text += StaticShapeString(shape);
+  return text;
 }
 
 bool ShapeAccepts(const std::optional<TensorShape>& expected, const TensorShape& actual) {
