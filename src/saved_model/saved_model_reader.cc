@@ -9,6 +9,7 @@
 #include "base/str_join.h"
 #include "io/file.h"
 #include "io/text_proto.h"
+#include "saved_model/saved_model_proto.h"
 #include "tfcompat/base/status_macros.h"
 #include "tfcompat/tensorflow/saved_model.pb.h"
 
@@ -109,26 +110,8 @@ StatusOr<std::unique_ptr<SavedModelReader>> SavedModelReader::Open(const std::st
   }
   auto rep = std::make_unique<Rep>();
   rep->dir = dir;
-  const std::string binary = JoinPath(dir, kBinaryFile);
-  const std::string text = JoinPath(dir, kTextFile);
-  tensorflow::SavedModel proto;
-  if (env->FileExists(binary).ok()) {
-    rep->file = binary;
-    TFCOMPAT_ASSIGN_OR_RETURN(const std::string contents, ReadFileToString(env, binary, options.max_file_bytes));
-    if (!proto.ParseFromString(contents)) {
-      return DataLossError(binary + ": not a SavedModel proto (" + std::to_string(contents.size()) +
-                           " bytes; truncated or corrupt)");
-    }
-  } else if (env->FileExists(text).ok()) {
-    rep->file = text;
-    TFCOMPAT_ASSIGN_OR_RETURN(const std::string contents, ReadFileToString(env, text, options.max_file_bytes));
-    if (Status parsed = ParseTextProto(contents, &proto, /*allow_unknown_fields=*/true); !parsed.ok()) {
-      return DataLossError(text + ":" + parsed.message() + " (not a text-format SavedModel)");
-    }
-  } else {
-    return NotFoundError("SavedModel file does not exist at: " + dir + "/{" + std::string(kTextFile) + "|" +
-                         std::string(kBinaryFile) + "}");
-  }
+  TFCOMPAT_ASSIGN_OR_RETURN(const tensorflow::SavedModel proto,
+                            ReadSavedModelProto(dir, options.max_file_bytes, &rep->file));
   if (proto.meta_graphs().empty()) return DataLossError(rep->file + ": a SavedModel with no MetaGraphDef");
   for (const tensorflow::MetaGraphDef& meta_graph : proto.meta_graphs()) {
     rep->meta_graphs.push_back(ToMetaGraphInfo(meta_graph));
@@ -165,6 +148,32 @@ StatusOr<const SignatureInfo*> SavedModelReader::FindSignature(const MetaGraphIn
   return NotFoundError("Could not find signature \"" + std::string(key) + "\" in the MetaGraphDef with tag-set " +
                        QuotedTagSet(meta_graph.tags) + " of " + rep_->file + "; " +
                        (keys.empty() ? "it has no signatures" : "it has " + StrJoin(keys, ", ")));
+}
+
+StatusOr<tensorflow::SavedModel> ReadSavedModelProto(const std::string& dir, uint64_t max_file_bytes,
+                                                     std::string* file) {
+  Env* env = Env::Default();
+  const std::string binary = JoinPath(dir, kBinaryFile);
+  const std::string text = JoinPath(dir, kTextFile);
+  tensorflow::SavedModel proto;
+  if (env->FileExists(binary).ok()) {
+    *file = binary;
+    TFCOMPAT_ASSIGN_OR_RETURN(const std::string contents, ReadFileToString(env, binary, max_file_bytes));
+    if (!proto.ParseFromString(contents)) {
+      return DataLossError(binary + ": not a SavedModel proto (" + std::to_string(contents.size()) +
+                           " bytes; truncated or corrupt)");
+    }
+  } else if (env->FileExists(text).ok()) {
+    *file = text;
+    TFCOMPAT_ASSIGN_OR_RETURN(const std::string contents, ReadFileToString(env, text, max_file_bytes));
+    if (Status parsed = ParseTextProto(contents, &proto, /*allow_unknown_fields=*/true); !parsed.ok()) {
+      return DataLossError(text + ":" + parsed.message() + " (not a text-format SavedModel)");
+    }
+  } else {
+    return NotFoundError("SavedModel file does not exist at: " + dir + "/{" + std::string(kTextFile) + "|" +
+                         std::string(kBinaryFile) + "}");
+  }
+  return proto;
 }
 
 bool ContainsSavedModel(const std::string& dir) {

@@ -5,9 +5,10 @@ namespace tfcompat::saved_model_tool {
 
 void SetupCommands(CLI::App& app, cli::Action* action) {
   app.name(std::string(kTool));
-  app.description("Inspect TensorFlow SavedModels: tag sets, signatures, inputs and outputs");
+  app.description("Inspect and run TensorFlow SavedModels: tag sets, signatures, inputs and outputs");
   app.require_subcommand(1);
   SetupShow(app, action);
+  SetupRun(app, action);
 }
 
 }  // namespace tfcompat::saved_model_tool

@@ -43,6 +43,23 @@ struct ShowOptions {
 int RunShow(const ShowOptions& options, std::ostream& out, std::ostream& err);
 void SetupShow(CLI::App& app, cli::Action* action);
 
+// run DIR --tag_set T --signature_def S (--inputs | --input_exprs |
+// --input_examples)... [--json]: TF's saved_model_cli run on
+// SavedModel::Run; the input syntax is in run.cc. Prints "Result for output
+// key K:" and the tensor for each output, or with --json one object mapping
+// each output key to {"dtype", "shape", "values"}.
+struct RunOptions {
+  std::string dir;
+  std::string tag_set;
+  std::string signature_def;
+  std::string inputs;
+  std::string input_exprs;
+  std::string input_examples;
+  bool json = false;
+};
+int RunRun(const RunOptions& options, std::ostream& out, std::ostream& err);
+void SetupRun(CLI::App& app, cli::Action* action);
+
 }  // namespace tfcompat::saved_model_tool
 
 #endif  // TFCOMPAT_TOOLS_SAVED_MODEL_TOOL_COMMANDS_H_

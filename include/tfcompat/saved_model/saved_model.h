@@ -1,0 +1,102 @@
+// SPDX-License-Identifier: Apache-2.0
+// SavedModel: runs the signatures of a SavedModel TensorFlow exported, with
+// no TensorFlow linked.
+//
+// Load reads DIR/saved_model.pb, picks the meta graph of the tag set,
+// restores DIR/variables/ by interpreting the graph's own restore op (the
+// SaverDef's, as TF's loader runs it), and then, once per signature:
+//   checks    every input names an existing node, every op on the way from
+//             the signature's inputs to its outputs has a kernel here and
+//             attributes it honours, and the graph has no cycle there;
+//   prunes    the graph to the nodes the outputs need, stopping at the fed
+//             inputs (summaries, initializers and the saver drop out);
+//   plans     a list of kernel calls in dependency order, constants and
+//             variables resolved to tensors held by the plan, Identity
+//             aliased away.
+// Run then feeds the inputs, calls the kernels in plan order and returns the
+// outputs: no graph work per run.
+//
+// What loads: TF1 graph exports of the canned Estimators with numeric
+// columns: tf.compat.v1.estimator.DNNClassifier, DNNRegressor,
+// LinearClassifier, LinearRegressor and DNNLinearCombinedClassifier
+// exported with build_raw_serving_input_receiver_fn
+// (placeholders in) or build_parsing_serving_input_receiver_fn (serialized
+// tf.train.Examples in, ParseExampleV2), their resource (VarHandleOp) or
+// reference (VariableV2) variables, partitioned or not. Anything else fails
+// at Load naming the op type and the node: NotFound "Op type not registered
+// 'StringToHashBucketFast' ...", InvalidArgument for a bad attribute, dtype or
+// connection. Kernels: src/saved_model/ops/.
+//
+// saved_model.pb is untrusted: tensors it declares are bounded by
+// Options::max_tensor_bytes before anything is allocated, the graph walks are
+// iterative, and every error names the node.
+//
+// Usage:
+//   TFCOMPAT_ASSIGN_OR_RETURN(auto model, SavedModel::Load("export/1700000000", {"serve"}));
+//   std::map<std::string, Tensor> inputs;
+//   inputs["x"] = Tensor::FromVector<float>(DataType::kFloat, {2, 4}, {5.1f, 3.5f, 1.4f, 0.2f,  //
+//                                                                       6.7f, 3.1f, 4.4f, 1.4f});
+//   TFCOMPAT_ASSIGN_OR_RETURN(auto outputs, model->Run("predict", inputs));
+//   std::span<const float> probabilities = outputs["probabilities"].flat<float>();  // [2, n_classes]
+#ifndef TFCOMPAT_SAVED_MODEL_SAVED_MODEL_H_
+#define TFCOMPAT_SAVED_MODEL_SAVED_MODEL_H_
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "tfcompat/base/status.h"
+#include "tfcompat/checkpoint/tensor.h"
+#include "tfcompat/saved_model/saved_model_reader.h"
+
+namespace tfcompat {
+
+class SavedModel {
+ public:
+  struct Options {
+    // Largest saved_model.pb read (protobuf's own limit).
+    uint64_t max_file_bytes = (uint64_t{1} << 31) - 1;
+    // Largest tensor a constant of the graph or a variable of the
+    // checkpoint may make, in bytes (a constant's declared shape may be far
+    // larger than its stored values); InvalidArgument naming the node past it.
+    uint64_t max_tensor_bytes = uint64_t{1} << 30;
+  };
+
+  // Loads the meta graph whose tag set is `tags` ({"serve"}) and plans every
+  // signature. The errors of SavedModelReader::Open and FindMetaGraph; those
+  // of BundleReader for variables/; NotFound / InvalidArgument naming the
+  // signature and the node for a graph this library cannot run.
+  static StatusOr<std::unique_ptr<SavedModel>> Load(const std::string& dir, const std::vector<std::string>& tags,
+                                                    const Options& options);
+  static StatusOr<std::unique_ptr<SavedModel>> Load(const std::string& dir, const std::vector<std::string>& tags) {
+    return Load(dir, tags, Options());
+  }
+  ~SavedModel();
+  SavedModel(const SavedModel&) = delete;
+  SavedModel& operator=(const SavedModel&) = delete;
+
+  // The signatures loaded, by key, with their inputs' and outputs' dtypes and
+  // shapes as the SignatureDef declares them.
+  const std::map<std::string, SignatureInfo>& signatures() const;
+
+  // Runs `signature` on `inputs` (one tensor per input key of the signature,
+  // no more, no fewer) and returns one tensor per output key. NotFound for
+  // an unknown signature (naming those there are); InvalidArgument for a
+  // missing or extra input, or one whose dtype or shape the graph's
+  // placeholder does not accept; a kernel's error (TF's wording) prefixed
+  // with the node. Thread-safe: runs share only read-only state.
+  StatusOr<std::map<std::string, Tensor>> Run(std::string_view signature,
+                                              const std::map<std::string, Tensor>& inputs) const;
+
+ private:
+  struct Rep;
+  explicit SavedModel(std::unique_ptr<Rep> rep);
+  std::unique_ptr<Rep> rep_;
+};
+
+}  // namespace tfcompat
+
+#endif  // TFCOMPAT_SAVED_MODEL_SAVED_MODEL_H_

@@ -1,0 +1,440 @@
+// SPDX-License-Identifier: Apache-2.0
+// Shapes and element moves, any dtype: Shape, Reshape, ExpandDims, Pack,
+// ConcatV2, StridedSlice, Tile, Range. Semantics and messages are those of TF's
+// kernels (tensorflow/core/kernels/{shape_ops,reshape_op,pack_op,concat_op,
+// strided_slice_op,tile_ops,sequence_ops}.cc).
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+#include <limits>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "saved_model/ops/kernel.h"
+#include "saved_model/ops/tensor_util.h"
+#include "tfcompat/base/status_macros.h"
+
+namespace tfcompat::saved_model {
+namespace {
+
+constexpr std::initializer_list<DataType> kIndexTypes = {DataType::kInt32, DataType::kInt64};
+
+// Every dtype a tensor here can hold: the fixed-width ones and strings.
+Status ExpectValueType(const NodeAttrs& attrs, std::string_view name) {
+  TFCOMPAT_ASSIGN_OR_RETURN(const DataType type, attrs.Type(name));
+  if (type == DataType::kString || IsFixedWidth(type)) return OkStatus();
+  return attrs.Unsupported(name, "fixed-width dtypes and string");
+}
+
+class ShapeKernel final : public OpKernel {
+ public:
+  explicit ShapeKernel(DataType out_type) : out_type_(out_type) {}
+  Status Compute(std::span<const Tensor* const> inputs, std::span<Tensor> outputs) const override {
+    const TensorShape& shape = inputs[0]->shape();
+    outputs[0] = IndexTensor(out_type_, {static_cast<int64_t>(shape.size())}, shape);
+    return OkStatus();
+  }
+
+ private:
+  DataType out_type_;
+};
+
+class ReshapeKernel final : public OpKernel {
+ public:
+  Status Compute(std::span<const Tensor* const> inputs, std::span<Tensor> outputs) const override {
+    const Tensor& input = *inputs[0];
+    TFCOMPAT_ASSIGN_OR_RETURN(TensorShape shape, IndexVector(*inputs[1], "sizes input"));
+    int unknown = -1;
+    int64_t known = 1;
+    for (size_t d = 0; d < shape.size(); ++d) {
+      if (shape[d] == -1) {
+        if (unknown != -1) {
+          return InvalidArgumentError("Only one input size may be -1, not both " + std::to_string(unknown) + " and " +
+                                      std::to_string(d));
+        }
+        unknown = static_cast<int>(d);
+      } else if (shape[d] < 0) {
+        return InvalidArgumentError("Size " + std::to_string(d) + " must be non-negative, not " +
+                                    std::to_string(shape[d]));
+      } else if (__builtin_mul_overflow(known, shape[d], &known)) {
+        return InvalidArgumentError("Reshape to " + ShapeDebugString(shape) + ": too many elements");
+      }
+    }
+    if (unknown != -1 && known > 0 && input.num_elements() % known == 0) shape[unknown] = input.num_elements() / known;
+    if (unknown != -1 && known == 0 && input.num_elements() == 0) shape[unknown] = 0;
+    StatusOr<int64_t> count = NumElements(shape);
+    if (!count.ok() || *count != input.num_elements()) {
+      return InvalidArgumentError("Input to reshape is a tensor with " + std::to_string(input.num_elements()) +
+                                  " values, but the requested shape has " +
+                                  (count.ok() ? std::to_string(*count) : ShapeDebugString(shape)));
+    }
+    TFCOMPAT_ASSIGN_OR_RETURN(outputs[0], Reshaped(input, std::move(shape)));
+    return OkStatus();
+  }
+};
+
+class ExpandDimsKernel final : public OpKernel {
+ public:
+  Status Compute(std::span<const Tensor* const> inputs, std::span<Tensor> outputs) const override {
+    const Tensor& input = *inputs[0];
+    TFCOMPAT_ASSIGN_OR_RETURN(int64_t dim, IndexScalar(*inputs[1], "'dim' input"));
+    const auto rank = static_cast<int64_t>(input.shape().size());
+    if (dim < -1 - rank || dim > rank) {
+      return InvalidArgumentError("Tried to expand dim index " + std::to_string(dim) + " for tensor with " +
+                                  std::to_string(rank) + " dimensions.");
+    }
+    if (dim < 0) dim += rank + 1;
+    TensorShape shape = input.shape();
+    shape.insert(shape.begin() + dim, 1);
+    TFCOMPAT_ASSIGN_OR_RETURN(outputs[0], Reshaped(input, std::move(shape)));
+    return OkStatus();
+  }
+};
+
+// The elements of `inputs` (all of one dtype), one after the other, as a
+// vector.
+StatusOr<Tensor> EndToEnd(std::span<const Tensor* const> inputs) {
+  const DataType dtype = inputs[0]->dtype();
+  if (dtype == DataType::kString) {
+    std::vector<std::string> values;
+    for (const Tensor* input : inputs) values.insert(values.end(), input->strings().begin(), input->strings().end());
+    const auto count = static_cast<int64_t>(values.size());
+    return Tensor::FromStrings({count}, std::move(values));
+  }
+  std::string bytes;
+  for (const Tensor* input : inputs) bytes += input->bytes();
+  const auto count = static_cast<int64_t>(bytes.size() / std::max<size_t>(DataTypeSize(dtype), 1));
+  return Tensor::FromBytes(dtype, {count}, std::move(bytes));
+}
+
+class PackKernel final : public OpKernel {
+ public:
+  explicit PackKernel(int64_t axis) : axis_(axis) {}
+  Status Compute(std::span<const Tensor* const> inputs, std::span<Tensor> outputs) const override {
+    const Tensor& first = *inputs[0];
+    const auto rank = static_cast<int64_t>(first.shape().size());
+    const int64_t axis = axis_ < 0 ? axis_ + rank + 1 : axis_;
+    if (axis < 0 || axis > rank) {
+      return InvalidArgumentError("axis = " + std::to_string(axis_) + " not in [" + std::to_string(-rank - 1) + ", " +
+                                  std::to_string(rank + 1) + ")");
+    }
+    for (size_t i = 1; i < inputs.size(); ++i) {
+      if (inputs[i]->shape() != first.shape() || inputs[i]->dtype() != first.dtype()) {
+        return InvalidArgumentError(
+            "Shapes of all inputs must match: values[0].shape = " + ShapeDebugString(first.shape()) + " != values[" +
+            std::to_string(i) + "].shape = " + ShapeDebugString(inputs[i]->shape()));
+      }
+    }
+    TensorShape shape = first.shape();
+    shape.insert(shape.begin() + axis, static_cast<int64_t>(inputs.size()));
+    // Each input contributes `inner` consecutive elements per step of the
+    // dimensions before the axis.
+    int64_t inner = 1;
+    for (int64_t d = axis; d < rank; ++d) inner *= first.shape()[d];
+    const int64_t outer = inner == 0 ? 0 : first.num_elements() / inner;
+    std::vector<int64_t> index;
+    index.reserve(first.num_elements() * inputs.size());
+    for (int64_t o = 0; o < outer; ++o) {
+      for (size_t i = 0; i < inputs.size(); ++i) {
+        for (int64_t j = 0; j < inner; ++j)
+          index.push_back(static_cast<int64_t>(i) * first.num_elements() + o * inner + j);
+      }
+    }
+    // The inputs laid end to end, then gathered into the packed order.
+    TFCOMPAT_ASSIGN_OR_RETURN(const Tensor all, EndToEnd(inputs));
+    TFCOMPAT_ASSIGN_OR_RETURN(outputs[0], Gathered(all, std::move(shape), index));
+    return OkStatus();
+  }
+
+ private:
+  int64_t axis_;
+};
+
+class ConcatV2Kernel final : public OpKernel {
+ public:
+  Status Compute(std::span<const Tensor* const> all_inputs, std::span<Tensor> outputs) const override {
+    const std::span<const Tensor* const> inputs = all_inputs.first(all_inputs.size() - 1);
+    TFCOMPAT_ASSIGN_OR_RETURN(int64_t axis, IndexScalar(*all_inputs.back(), "axis"));
+    const Tensor& first = *inputs[0];
+    const auto rank = static_cast<int64_t>(first.shape().size());
+    if (axis < -rank || axis >= rank) {
+      return InvalidArgumentError("ConcatOp : Expected concatenating dimensions in the range [" +
+                                  std::to_string(-rank) + ", " + std::to_string(rank) + "), but got " +
+                                  std::to_string(axis));
+    }
+    if (axis < 0) axis += rank;
+    TensorShape shape = first.shape();
+    shape[axis] = 0;
+    for (size_t i = 0; i < inputs.size(); ++i) {
+      const TensorShape& other = inputs[i]->shape();
+      if (inputs[i]->dtype() != first.dtype() || static_cast<int64_t>(other.size()) != rank) {
+        return InvalidArgumentError(
+            "ConcatOp : Ranks of all input tensors should match: shape[0] = " + ShapeDebugString(first.shape()) +
+            " vs. shape[" + std::to_string(i) + "] = " + ShapeDebugString(other));
+      }
+      for (int64_t d = 0; d < rank; ++d) {
+        if (d != axis && other[d] != first.shape()[d]) {
+          return InvalidArgumentError("ConcatOp : Dimension " + std::to_string(d) +
+                                      " in both shapes must be equal: shape[0] = " + ShapeDebugString(first.shape()) +
+                                      " vs. shape[" + std::to_string(i) + "] = " + ShapeDebugString(other));
+        }
+      }
+      shape[axis] += other[axis];
+    }
+    // Per step of the dimensions before the axis, each input's rows in turn.
+    int64_t outer = 1;
+    for (int64_t d = 0; d < axis; ++d) outer *= first.shape()[d];
+    std::vector<int64_t> inner, offset;
+    int64_t total = 0;
+    for (const Tensor* input : inputs) {
+      inner.push_back(outer == 0 ? 0 : input->num_elements() / outer);
+      offset.push_back(total);
+      total += input->num_elements();
+    }
+    std::vector<int64_t> index;
+    index.reserve(total);
+    for (int64_t o = 0; o < outer; ++o) {
+      for (size_t i = 0; i < inputs.size(); ++i) {
+        for (int64_t j = 0; j < inner[i]; ++j) index.push_back(offset[i] + o * inner[i] + j);
+      }
+    }
+    TFCOMPAT_ASSIGN_OR_RETURN(const Tensor all, EndToEnd(inputs));
+    TFCOMPAT_ASSIGN_OR_RETURN(outputs[0], Gathered(all, std::move(shape), index));
+    return OkStatus();
+  }
+};
+
+class StridedSliceKernel final : public OpKernel {
+ public:
+  StridedSliceKernel(int64_t begin_mask, int64_t end_mask, int64_t shrink_axis_mask)
+      : begin_mask_(begin_mask), end_mask_(end_mask), shrink_axis_mask_(shrink_axis_mask) {}
+
+  Status Compute(std::span<const Tensor* const> inputs, std::span<Tensor> outputs) const override {
+    const Tensor& input = *inputs[0];
+    TFCOMPAT_ASSIGN_OR_RETURN(const std::vector<int64_t> begin, IndexVector(*inputs[1], "begin"));
+    TFCOMPAT_ASSIGN_OR_RETURN(const std::vector<int64_t> end, IndexVector(*inputs[2], "end"));
+    TFCOMPAT_ASSIGN_OR_RETURN(const std::vector<int64_t> strides, IndexVector(*inputs[3], "strides"));
+    const TensorShape& shape = input.shape();
+    if (begin.size() != end.size() || begin.size() != strides.size() || begin.size() > shape.size()) {
+      return InvalidArgumentError(
+          "Expected begin, end, and strides to be 1D equal size tensors of at most the "
+          "input's rank " +
+          std::to_string(shape.size()) + ", but got shapes " + ShapeDebugString(inputs[1]->shape()) + ", " +
+          ShapeDebugString(inputs[2]->shape()) + ", and " + ShapeDebugString(inputs[3]->shape()) + " instead.");
+    }
+    std::vector<int64_t> start(shape.size(), 0), step(shape.size(), 1);
+    TensorShape count = shape, output_shape;
+    for (size_t d = 0; d < shape.size(); ++d) {
+      const int64_t dim = shape[d];
+      if (d >= begin.size()) {
+        output_shape.push_back(dim);
+        continue;
+      }
+      const int64_t stride = strides[d];
+      if (stride == 0) return InvalidArgumentError("strides[" + std::to_string(d) + "] must be non-zero");
+      step[d] = stride;
+      if (shrink_axis_mask_ & (int64_t{1} << d)) {
+        const int64_t at = begin[d] < 0 ? begin[d] + dim : begin[d];
+        if (at < 0 || at >= dim) {
+          return InvalidArgumentError("slice index " + std::to_string(begin[d]) + " of dimension " + std::to_string(d) +
+                                      " out of bounds.");
+        }
+        start[d] = at;
+        count[d] = 1;
+        continue;
+      }
+      // TF's canonical begin and end: masked ones take the whole extent in
+      // the stride's direction, negative ones count from the end, and both
+      // are clamped to the dimension.
+      const bool forward = stride > 0;
+      const int64_t low = forward ? 0 : -1, high = forward ? dim : dim - 1;
+      auto canonical = [&](int64_t value, bool masked, bool is_begin) {
+        if (masked) return (is_begin == forward) ? low : high;
+        if (value < 0) value += dim;
+        return std::clamp(value, low, high);
+      };
+      const int64_t b = canonical(begin[d], begin_mask_ & (int64_t{1} << d), true);
+      const int64_t e = canonical(end[d], end_mask_ & (int64_t{1} << d), false);
+      const int64_t span = forward ? e - b : b - e;
+      const int64_t magnitude = forward ? stride : -stride;
+      count[d] = span <= 0 ? 0 : (span + magnitude - 1) / magnitude;
+      start[d] = b;
+      output_shape.push_back(count[d]);
+    }
+    TFCOMPAT_ASSIGN_OR_RETURN(outputs[0],
+                              Gathered(input, std::move(output_shape), StridedIndex(shape, start, step, count)));
+    return OkStatus();
+  }
+
+ private:
+  int64_t begin_mask_, end_mask_, shrink_axis_mask_;
+};
+
+class TileKernel final : public OpKernel {
+ public:
+  Status Compute(std::span<const Tensor* const> inputs, std::span<Tensor> outputs) const override {
+    const Tensor& input = *inputs[0];
+    TFCOMPAT_ASSIGN_OR_RETURN(const std::vector<int64_t> multiples, IndexVector(*inputs[1], "multiples"));
+    const TensorShape& shape = input.shape();
+    if (multiples.size() != shape.size()) {
+      return InvalidArgumentError("Expected multiples argument to be a vector of length " +
+                                  std::to_string(shape.size()) + " but got length " + std::to_string(multiples.size()));
+    }
+    TensorShape output_shape(shape.size());
+    for (size_t d = 0; d < shape.size(); ++d) {
+      if (multiples[d] < 0) {
+        return InvalidArgumentError("Expected multiples[" + std::to_string(d) + "] >= 0, but got " +
+                                    std::to_string(multiples[d]));
+      }
+      if (__builtin_mul_overflow(shape[d], multiples[d], &output_shape[d])) {
+        return InvalidArgumentError("Tile of " + ShapeDebugString(shape) + ": dimension " + std::to_string(d) +
+                                    " overflows");
+      }
+    }
+    TFCOMPAT_ASSIGN_OR_RETURN(const int64_t total,
+                              NumElements(output_shape, std::max<size_t>(DataTypeSize(input.dtype()), 1)));
+    const std::vector<int64_t> strides = Strides(shape);
+    std::vector<int64_t> index;
+    index.reserve(total);
+    std::vector<int64_t> coordinate(shape.size(), 0);
+    for (int64_t n = 0; n < total && input.num_elements() > 0; ++n) {
+      int64_t flat = 0;
+      for (size_t d = 0; d < shape.size(); ++d) flat += (coordinate[d] % shape[d]) * strides[d];
+      index.push_back(flat);
+      for (size_t d = shape.size(); d-- > 0;) {
+        if (++coordinate[d] < output_shape[d]) break;
+        coordinate[d] = 0;
+      }
+    }
+    TFCOMPAT_ASSIGN_OR_RETURN(outputs[0], Gathered(input, std::move(output_shape), index));
+    return OkStatus();
+  }
+};
+
+template <typename T>
+class RangeKernel final : public OpKernel {
+ public:
+  explicit RangeKernel(DataType dtype) : dtype_(dtype) {}
+  Status Compute(std::span<const Tensor* const> inputs, std::span<Tensor> outputs) const override {
+    for (int i = 0; i < 3; ++i) {
+      if (inputs[i]->num_elements() != 1 || inputs[i]->dtype() != dtype_) {
+        static constexpr const char* kNames[] = {"start", "limit", "delta"};
+        return InvalidArgumentError(std::string(kNames[i]) + " must be a scalar of the Tidx type, not " +
+                                    ShapeDebugString(inputs[i]->shape()));
+      }
+    }
+    const T start = inputs[0]->flat<T>()[0], limit = inputs[1]->flat<T>()[0], delta = inputs[2]->flat<T>()[0];
+    if (delta == 0) return InvalidArgumentError("Requires delta != 0: " + std::to_string(delta));
+    if (delta > 0 ? start > limit : start < limit) {
+      return InvalidArgumentError(std::string("Requires start ") + (delta > 0 ? "<=" : ">=") + " limit when delta " +
+                                  (delta > 0 ? "> 0: " : "< 0: ") + std::to_string(start) + "/" +
+                                  std::to_string(limit));
+    }
+    const double size = std::ceil(std::abs((static_cast<double>(limit) - start) / static_cast<double>(delta)));
+    if (size > static_cast<double>(std::numeric_limits<int32_t>::max())) {
+      return InvalidArgumentError("Requires ((limit - start) / delta) <= 2147483647");
+    }
+    std::vector<T> values(static_cast<size_t>(size));
+    T value = start;
+    for (T& v : values) {
+      v = value;
+      value += delta;
+    }
+    outputs[0] = Tensor::FromVector<T>(dtype_, {static_cast<int64_t>(values.size())}, values);
+    return OkStatus();
+  }
+
+ private:
+  DataType dtype_;
+};
+
+template <typename Kernel, typename... Args>
+StatusOr<std::unique_ptr<OpKernel>> Make(Args&&... args) {
+  return std::unique_ptr<OpKernel>(new Kernel(std::forward<Args>(args)...));
+}
+
+}  // namespace
+
+void RegisterArrayOps(KernelRegistry* registry) {
+  registry->Register({.op = "Shape",
+                      .num_inputs = 1,
+                      .attrs = {"T", "out_type"},
+                      .factory = [](const NodeAttrs& attrs) -> StatusOr<std::unique_ptr<OpKernel>> {
+                        TFCOMPAT_ASSIGN_OR_RETURN(const DataType out_type,
+                                                  attrs.TypeIn("out_type", kIndexTypes, DataType::kInt32));
+                        return Make<ShapeKernel>(out_type);
+                      }});
+  registry->Register({.op = "Reshape",
+                      .num_inputs = 2,
+                      .attrs = {"T", "Tshape"},
+                      .factory = [](const NodeAttrs& attrs) -> StatusOr<std::unique_ptr<OpKernel>> {
+                        TFCOMPAT_RETURN_IF_ERROR(ExpectValueType(attrs, "T"));
+                        return Make<ReshapeKernel>();
+                      }});
+  registry->Register({.op = "ExpandDims",
+                      .num_inputs = 2,
+                      .attrs = {"T", "Tdim"},
+                      .factory = [](const NodeAttrs& attrs) -> StatusOr<std::unique_ptr<OpKernel>> {
+                        TFCOMPAT_RETURN_IF_ERROR(ExpectValueType(attrs, "T"));
+                        return Make<ExpandDimsKernel>();
+                      }});
+  registry->Register({.op = "Pack",
+                      .num_inputs = OpSpec::kFromAttrN,
+                      .attrs = {"N", "T", "axis"},
+                      .factory = [](const NodeAttrs& attrs) -> StatusOr<std::unique_ptr<OpKernel>> {
+                        TFCOMPAT_RETURN_IF_ERROR(ExpectValueType(attrs, "T"));
+                        TFCOMPAT_ASSIGN_OR_RETURN(const int64_t axis, attrs.Int("axis", 0));
+                        return Make<PackKernel>(axis);
+                      }});
+  registry->Register({.op = "ConcatV2",
+                      .attrs = {"N", "T", "Tidx"},
+                      .factory = [](const NodeAttrs& attrs) -> StatusOr<std::unique_ptr<OpKernel>> {
+                        TFCOMPAT_RETURN_IF_ERROR(ExpectValueType(attrs, "T"));
+                        return Make<ConcatV2Kernel>();
+                      },
+                      // N values, then the axis.
+                      .arity = [](const NodeAttrs& attrs) -> StatusOr<Arity> {
+                        TFCOMPAT_ASSIGN_OR_RETURN(const int64_t n, attrs.Int("N", -1));
+                        if (n < 2 || n >= attrs.def().input_size()) {
+                          return attrs.Error("attr 'N' must be 2 to its number of inputs minus one");
+                        }
+                        return Arity{.num_inputs = static_cast<int>(n) + 1, .num_outputs = 1};
+                      }});
+  registry->Register(
+      {.op = "StridedSlice",
+       .num_inputs = 4,
+       .attrs = {"T", "Index", "begin_mask", "end_mask", "ellipsis_mask", "new_axis_mask", "shrink_axis_mask"},
+       .factory = [](const NodeAttrs& attrs) -> StatusOr<std::unique_ptr<OpKernel>> {
+         TFCOMPAT_RETURN_IF_ERROR(ExpectValueType(attrs, "T"));
+         TFCOMPAT_ASSIGN_OR_RETURN(const int64_t ellipsis_mask, attrs.Int("ellipsis_mask", 0));
+         TFCOMPAT_ASSIGN_OR_RETURN(const int64_t new_axis_mask, attrs.Int("new_axis_mask", 0));
+         if (ellipsis_mask != 0) return attrs.Unsupported("ellipsis_mask", "only 0");
+         if (new_axis_mask != 0) return attrs.Unsupported("new_axis_mask", "only 0");
+         TFCOMPAT_ASSIGN_OR_RETURN(const int64_t begin_mask, attrs.Int("begin_mask", 0));
+         TFCOMPAT_ASSIGN_OR_RETURN(const int64_t end_mask, attrs.Int("end_mask", 0));
+         TFCOMPAT_ASSIGN_OR_RETURN(const int64_t shrink_axis_mask, attrs.Int("shrink_axis_mask", 0));
+         return Make<StridedSliceKernel>(begin_mask, end_mask, shrink_axis_mask);
+       }});
+  registry->Register({.op = "Tile",
+                      .num_inputs = 2,
+                      .attrs = {"T", "Tmultiples"},
+                      .factory = [](const NodeAttrs& attrs) -> StatusOr<std::unique_ptr<OpKernel>> {
+                        TFCOMPAT_RETURN_IF_ERROR(ExpectValueType(attrs, "T"));
+                        return Make<TileKernel>();
+                      }});
+  registry->Register(
+      {.op = "Range",
+       .num_inputs = 3,
+       .attrs = {"Tidx"},
+       .factory = [](const NodeAttrs& attrs) -> StatusOr<std::unique_ptr<OpKernel>> {
+         TFCOMPAT_ASSIGN_OR_RETURN(
+             const DataType type,
+             attrs.TypeIn("Tidx", {DataType::kInt32, DataType::kInt64, DataType::kFloat}, DataType::kInt32));
+         if (type == DataType::kInt64) return Make<RangeKernel<int64_t>>(type);
+         if (type == DataType::kFloat) return Make<RangeKernel<float>>(type);
+         return Make<RangeKernel<int32_t>>(type);
+       }});
+}
+
+}  // namespace tfcompat::saved_model

@@ -1,0 +1,209 @@
+// SPDX-License-Identifier: Apache-2.0
+// Element-wise ops: AddV2, Sub, Mul, RealDiv (float, NumPy broadcasting),
+// Sigmoid (float), Cast (between float, double, int32, int64 and bool) and
+// ZerosLike (any fixed-width dtype). Messages are those of TF's
+// cwise_ops_common.cc and cast_op.cc.
+#include <cmath>
+#include <string>
+#include <vector>
+
+#include "saved_model/ops/kernel.h"
+#include "saved_model/ops/tensor_util.h"
+#include "tfcompat/base/status_macros.h"
+
+namespace tfcompat::saved_model {
+namespace {
+
+// The shape two shapes broadcast to (NumPy's rule), or InvalidArgument in
+// TF's words.
+StatusOr<TensorShape> BroadcastShape(const TensorShape& a, const TensorShape& b) {
+  const size_t rank = std::max(a.size(), b.size());
+  TensorShape shape(rank);
+  for (size_t i = 0; i < rank; ++i) {
+    const int64_t da = i < rank - a.size() ? 1 : a[i - (rank - a.size())];
+    const int64_t db = i < rank - b.size() ? 1 : b[i - (rank - b.size())];
+    if (da != db && da != 1 && db != 1) {
+      return InvalidArgumentError("Incompatible shapes: " + ShapeDebugString(a) + " vs. " + ShapeDebugString(b));
+    }
+    shape[i] = da == 1 ? db : da;
+  }
+  return shape;
+}
+
+// For each element of `shape`, the flat index of the element of `source`
+// (of a shape that broadcasts to it) that it takes.
+std::vector<int64_t> BroadcastIndex(const TensorShape& source, const TensorShape& shape) {
+  const size_t offset = shape.size() - source.size();
+  TensorShape padded(offset, 1);
+  padded.insert(padded.end(), source.begin(), source.end());
+  std::vector<int64_t> strides = Strides(padded);
+  // A broadcast dimension does not advance in the source.
+  for (size_t d = 0; d < padded.size(); ++d) {
+    if (padded[d] == 1) strides[d] = 0;
+  }
+  return StridedIndex(shape, std::vector<int64_t>(shape.size(), 0), std::vector<int64_t>(shape.size(), 1), shape,
+                      strides);
+}
+
+enum class BinaryOp { kAdd, kSub, kMul, kDiv };
+
+class BinaryKernel final : public OpKernel {
+ public:
+  explicit BinaryKernel(BinaryOp op) : op_(op) {}
+
+  Status Compute(std::span<const Tensor* const> inputs, std::span<Tensor> outputs) const override {
+    const Tensor& a = *inputs[0];
+    const Tensor& b = *inputs[1];
+    TFCOMPAT_RETURN_IF_ERROR(ExpectDtype(a, DataType::kFloat, "x"));
+    TFCOMPAT_RETURN_IF_ERROR(ExpectDtype(b, DataType::kFloat, "y"));
+    TFCOMPAT_ASSIGN_OR_RETURN(TensorShape shape, BroadcastShape(a.shape(), b.shape()));
+    TFCOMPAT_ASSIGN_OR_RETURN(Tensor result, Tensor::Zeros(DataType::kFloat, shape));
+    const std::span<float> out = result.mutable_flat<float>();
+    const std::span<const float> x = a.flat<float>(), y = b.flat<float>();
+    // The common cases, same shapes and a scalar, without index vectors.
+    const bool same = a.shape() == b.shape();
+    const std::vector<int64_t> ia =
+        same || a.num_elements() == 1 ? std::vector<int64_t>() : BroadcastIndex(a.shape(), shape);
+    const std::vector<int64_t> ib =
+        same || b.num_elements() == 1 ? std::vector<int64_t>() : BroadcastIndex(b.shape(), shape);
+    for (size_t i = 0; i < out.size(); ++i) {
+      const float u = same ? x[i] : ia.empty() ? x[0] : x[ia[i]];
+      const float v = same ? y[i] : ib.empty() ? y[0] : y[ib[i]];
+      switch (op_) {
+        case BinaryOp::kAdd:
+          out[i] = u + v;
+          break;
+        case BinaryOp::kSub:
+          out[i] = u - v;
+          break;
+        case BinaryOp::kMul:
+          out[i] = u * v;
+          break;
+        case BinaryOp::kDiv:
+          out[i] = u / v;
+          break;
+      }
+    }
+    outputs[0] = std::move(result);
+    return OkStatus();
+  }
+
+ private:
+  BinaryOp op_;
+};
+
+class SigmoidKernel final : public OpKernel {
+ public:
+  Status Compute(std::span<const Tensor* const> inputs, std::span<Tensor> outputs) const override {
+    TFCOMPAT_RETURN_IF_ERROR(ExpectDtype(*inputs[0], DataType::kFloat, "x"));
+    Tensor result = *inputs[0];
+    for (float& v : result.mutable_flat<float>()) v = 1.0f / (1.0f + std::exp(-v));
+    outputs[0] = std::move(result);
+    return OkStatus();
+  }
+};
+
+class ZerosLikeKernel final : public OpKernel {
+ public:
+  Status Compute(std::span<const Tensor* const> inputs, std::span<Tensor> outputs) const override {
+    TFCOMPAT_ASSIGN_OR_RETURN(outputs[0], Tensor::Zeros(inputs[0]->dtype(), inputs[0]->shape()));
+    return OkStatus();
+  }
+};
+
+template <typename T>
+T Element(const Tensor& tensor, int64_t i) {
+  switch (tensor.dtype()) {
+    case DataType::kFloat:
+      return static_cast<T>(tensor.flat<float>()[i]);
+    case DataType::kDouble:
+      return static_cast<T>(tensor.flat<double>()[i]);
+    case DataType::kInt32:
+      return static_cast<T>(tensor.flat<int32_t>()[i]);
+    case DataType::kInt64:
+      return static_cast<T>(tensor.flat<int64_t>()[i]);
+    default:
+      return static_cast<T>(tensor.flat<uint8_t>()[i] != 0);
+  }
+}
+
+template <typename T>
+class CastKernel final : public OpKernel {
+ public:
+  CastKernel(DataType source, DataType target) : source_(source), target_(target) {}
+
+  Status Compute(std::span<const Tensor* const> inputs, std::span<Tensor> outputs) const override {
+    const Tensor& input = *inputs[0];
+    TFCOMPAT_RETURN_IF_ERROR(ExpectDtype(input, source_, "x"));
+    std::vector<T> values(input.num_elements());
+    for (int64_t i = 0; i < input.num_elements(); ++i) {
+      if constexpr (std::is_same_v<T, uint8_t>) {
+        values[i] = Element<double>(input, i) != 0 ? 1 : 0;
+      } else {
+        values[i] = Element<T>(input, i);
+      }
+    }
+    outputs[0] = Tensor::FromVector<T>(target_, input.shape(), values);
+    return OkStatus();
+  }
+
+ private:
+  DataType source_, target_;
+};
+
+constexpr std::initializer_list<DataType> kCastTypes = {DataType::kFloat, DataType::kDouble, DataType::kInt32,
+                                                        DataType::kInt64, DataType::kBool};
+
+StatusOr<std::unique_ptr<OpKernel>> MakeCast(const NodeAttrs& attrs) {
+  TFCOMPAT_ASSIGN_OR_RETURN(const DataType source, attrs.TypeIn("SrcT", kCastTypes));
+  TFCOMPAT_ASSIGN_OR_RETURN(const DataType target, attrs.TypeIn("DstT", kCastTypes));
+  TFCOMPAT_ASSIGN_OR_RETURN(const bool truncate, attrs.Bool("Truncate", false));
+  if (truncate) return attrs.Unsupported("Truncate", "only false");
+  switch (target) {
+    case DataType::kFloat:
+      return std::unique_ptr<OpKernel>(new CastKernel<float>(source, target));
+    case DataType::kDouble:
+      return std::unique_ptr<OpKernel>(new CastKernel<double>(source, target));
+    case DataType::kInt32:
+      return std::unique_ptr<OpKernel>(new CastKernel<int32_t>(source, target));
+    case DataType::kInt64:
+      return std::unique_ptr<OpKernel>(new CastKernel<int64_t>(source, target));
+    default:
+      return std::unique_ptr<OpKernel>(new CastKernel<uint8_t>(source, target));
+  }
+}
+
+KernelFactory Binary(BinaryOp op) {
+  return [op](const NodeAttrs& attrs) -> StatusOr<std::unique_ptr<OpKernel>> {
+    TFCOMPAT_RETURN_IF_ERROR(attrs.TypeIn("T", {DataType::kFloat}).status());
+    return std::unique_ptr<OpKernel>(new BinaryKernel(op));
+  };
+}
+
+}  // namespace
+
+void RegisterCwiseOps(KernelRegistry* registry) {
+  registry->Register({.op = "AddV2", .num_inputs = 2, .attrs = {"T"}, .factory = Binary(BinaryOp::kAdd)});
+  registry->Register({.op = "Add", .num_inputs = 2, .attrs = {"T"}, .factory = Binary(BinaryOp::kAdd)});
+  registry->Register({.op = "Sub", .num_inputs = 2, .attrs = {"T"}, .factory = Binary(BinaryOp::kSub)});
+  registry->Register({.op = "Mul", .num_inputs = 2, .attrs = {"T"}, .factory = Binary(BinaryOp::kMul)});
+  registry->Register({.op = "RealDiv", .num_inputs = 2, .attrs = {"T"}, .factory = Binary(BinaryOp::kDiv)});
+  registry->Register({.op = "Sigmoid",
+                      .num_inputs = 1,
+                      .attrs = {"T"},
+                      .factory = [](const NodeAttrs& attrs) -> StatusOr<std::unique_ptr<OpKernel>> {
+                        TFCOMPAT_RETURN_IF_ERROR(attrs.TypeIn("T", {DataType::kFloat}).status());
+                        return std::unique_ptr<OpKernel>(new SigmoidKernel);
+                      }});
+  registry->Register({.op = "ZerosLike",
+                      .num_inputs = 1,
+                      .attrs = {"T"},
+                      .factory = [](const NodeAttrs& attrs) -> StatusOr<std::unique_ptr<OpKernel>> {
+                        TFCOMPAT_ASSIGN_OR_RETURN(const DataType type, attrs.Type("T"));
+                        if (!IsFixedWidth(type)) return attrs.Unsupported("T", "fixed-width dtypes");
+                        return std::unique_ptr<OpKernel>(new ZerosLikeKernel);
+                      }});
+  registry->Register({.op = "Cast", .num_inputs = 1, .attrs = {"SrcT", "DstT", "Truncate"}, .factory = MakeCast});
+}
+
+}  // namespace tfcompat::saved_model

@@ -1,0 +1,142 @@
+// SPDX-License-Identifier: Apache-2.0
+// Matrix products and reductions: MatMul (float, on kernels::Gemm) and
+// ArgMax. Messages are those of TF's matmul_op.cc and argmax_op.cc.
+#include <string>
+#include <vector>
+
+#include "kernels/gemm.h"
+#include "saved_model/ops/kernel.h"
+#include "saved_model/ops/tensor_util.h"
+#include "tfcompat/base/status_macros.h"
+
+namespace tfcompat::saved_model {
+namespace {
+
+class MatMulKernel final : public OpKernel {
+ public:
+  MatMulKernel(bool transpose_a, bool transpose_b) : transpose_a_(transpose_a), transpose_b_(transpose_b) {}
+
+  StatusOr<std::vector<StaticShape>> StaticShapes(std::span<const StaticShape> inputs) const override {
+    const StaticShape& a = inputs[0];
+    const StaticShape& b = inputs[1];
+    if (!a.has_value() || !b.has_value()) return std::vector<StaticShape>{};
+    for (int i = 0; i < 2; ++i) {
+      if (inputs[i]->size() != 2) {
+        return InvalidArgumentError("In[" + std::to_string(i) + "] is not a matrix. Instead it has shape " +
+                                    StaticShapeString(inputs[i]));
+      }
+    }
+    const int64_t k = (*a)[transpose_a_ ? 0 : 1], b_rows = (*b)[transpose_b_ ? 1 : 0];
+    if (k >= 0 && b_rows >= 0 && k != b_rows) {
+      return InvalidArgumentError("Matrix size-incompatible: In[0]: " + StaticShapeString(a) +
+                                  ", In[1]: " + StaticShapeString(b));
+    }
+    return std::vector<StaticShape>{TensorShape{(*a)[transpose_a_ ? 1 : 0], (*b)[transpose_b_ ? 0 : 1]}};
+  }
+
+  Status Compute(std::span<const Tensor* const> inputs, std::span<Tensor> outputs) const override {
+    const Tensor& a = *inputs[0];
+    const Tensor& b = *inputs[1];
+    for (int i = 0; i < 2; ++i) {
+      TFCOMPAT_RETURN_IF_ERROR(ExpectDtype(*inputs[i], DataType::kFloat, "In[" + std::to_string(i) + "]"));
+      if (inputs[i]->shape().size() != 2) {
+        return InvalidArgumentError("In[" + std::to_string(i) + "] is not a matrix. Instead it has shape " +
+                                    ShapeDebugString(inputs[i]->shape()));
+      }
+    }
+    const int64_t m = a.shape()[transpose_a_ ? 1 : 0], k = a.shape()[transpose_a_ ? 0 : 1];
+    const int64_t b_rows = b.shape()[transpose_b_ ? 1 : 0], n = b.shape()[transpose_b_ ? 0 : 1];
+    if (k != b_rows) {
+      return InvalidArgumentError("Matrix size-incompatible: In[0]: " + ShapeDebugString(a.shape()) +
+                                  ", In[1]: " + ShapeDebugString(b.shape()));
+    }
+    TFCOMPAT_ASSIGN_OR_RETURN(Tensor product, Tensor::Zeros(DataType::kFloat, {m, n}));
+    if (m > 0 && n > 0) {
+      // A stored transposed is the same memory read with swapped strides.
+      const kernels::ConstStridedMatrix a_view = transpose_a_
+                                                     ? kernels::ConstStridedMatrix{a.flat<float>().data(), 1, m}
+                                                     : kernels::ConstStridedMatrix{a.flat<float>().data(), k, 1};
+      const kernels::ConstStridedMatrix b_view = transpose_b_
+                                                     ? kernels::ConstStridedMatrix{b.flat<float>().data(), 1, k}
+                                                     : kernels::ConstStridedMatrix{b.flat<float>().data(), n, 1};
+      kernels::Gemm(m, n, k, a_view, b_view, {product.mutable_flat<float>().data(), n, 1});
+    }
+    outputs[0] = std::move(product);
+    return OkStatus();
+  }
+
+ private:
+  bool transpose_a_, transpose_b_;
+};
+
+class ArgMaxKernel final : public OpKernel {
+ public:
+  explicit ArgMaxKernel(DataType output_type) : output_type_(output_type) {}
+
+  Status Compute(std::span<const Tensor* const> inputs, std::span<Tensor> outputs) const override {
+    const Tensor& input = *inputs[0];
+    TFCOMPAT_RETURN_IF_ERROR(ExpectDtype(input, DataType::kFloat, "input"));
+    TFCOMPAT_ASSIGN_OR_RETURN(int64_t axis, IndexScalar(*inputs[1], "dimension"));
+    const TensorShape& shape = input.shape();
+    const auto rank = static_cast<int64_t>(shape.size());
+    if (axis < -rank || axis >= rank) {
+      return InvalidArgumentError("Expected dimension in the range [" + std::to_string(-rank) + ", " +
+                                  std::to_string(rank) + "), but got " + std::to_string(axis));
+    }
+    if (axis < 0) axis += rank;
+    if (shape[axis] == 0) {
+      return InvalidArgumentError("Reduction axis " + std::to_string(axis) + " is empty in shape " +
+                                  ShapeDebugString(shape));
+    }
+    int64_t outer = 1, inner = 1;
+    for (int64_t d = 0; d < axis; ++d) outer *= shape[d];
+    for (int64_t d = axis + 1; d < rank; ++d) inner *= shape[d];
+    const int64_t length = shape[axis];
+    TensorShape output_shape = shape;
+    output_shape.erase(output_shape.begin() + axis);
+    std::vector<int64_t> result(outer * inner);
+    const std::span<const float> values = input.flat<float>();
+    for (int64_t o = 0; o < outer; ++o) {
+      for (int64_t i = 0; i < inner; ++i) {
+        const float* row = values.data() + o * length * inner + i;
+        int64_t best = 0;
+        // The first of equal maxima, as Eigen's argmax.
+        for (int64_t j = 1; j < length; ++j) {
+          if (row[j * inner] > row[best * inner]) best = j;
+        }
+        result[o * inner + i] = best;
+      }
+    }
+    outputs[0] = IndexTensor(output_type_, std::move(output_shape), result);
+    return OkStatus();
+  }
+
+ private:
+  DataType output_type_;
+};
+
+}  // namespace
+
+void RegisterMathOps(KernelRegistry* registry) {
+  registry->Register({.op = "MatMul",
+                      .num_inputs = 2,
+                      .attrs = {"T", "transpose_a", "transpose_b", "grad_a", "grad_b"},
+                      .factory = [](const NodeAttrs& attrs) -> StatusOr<std::unique_ptr<OpKernel>> {
+                        TFCOMPAT_RETURN_IF_ERROR(attrs.TypeIn("T", {DataType::kFloat}).status());
+                        TFCOMPAT_ASSIGN_OR_RETURN(const bool transpose_a, attrs.Bool("transpose_a", false));
+                        TFCOMPAT_ASSIGN_OR_RETURN(const bool transpose_b, attrs.Bool("transpose_b", false));
+                        return std::unique_ptr<OpKernel>(new MatMulKernel(transpose_a, transpose_b));
+                      }});
+  registry->Register({.op = "ArgMax",
+                      .num_inputs = 2,
+                      .attrs = {"T", "Tidx", "output_type"},
+                      .factory = [](const NodeAttrs& attrs) -> StatusOr<std::unique_ptr<OpKernel>> {
+                        TFCOMPAT_RETURN_IF_ERROR(attrs.TypeIn("T", {DataType::kFloat}).status());
+                        TFCOMPAT_ASSIGN_OR_RETURN(
+                            const DataType output_type,
+                            attrs.TypeIn("output_type", {DataType::kInt32, DataType::kInt64}, DataType::kInt64));
+                        return std::unique_ptr<OpKernel>(new ArgMaxKernel(output_type));
+                      }});
+}
+
+}  // namespace tfcompat::saved_model
