@@ -5,12 +5,15 @@
 // restart rule) through one call, RunLoader::Add, which files each summary
 // value into its run's tables. Writing: rows are formatted into one
 // large buffer handed to the output in pieces of about a megabyte.
+#include <sys/stat.h>
+
 #include <CLI/CLI.hpp>
 #include <algorithm>
 #include <charconv>
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
+#include <fstream>
 #include <functional>
 #include <map>
 #include <nlohmann/json.hpp>
@@ -906,6 +909,13 @@ Status WriteKind(Kind kind, const std::vector<RunTables>& runs, TableWriter& wri
   return OkStatus();
 }
 
+// A device, FIFO or socket (/dev/null, /dev/stdout, a named pipe) that
+// `-o` names is written as it is: renaming a file over it would replace it.
+bool IsSpecialFile(const std::string& path) {
+  struct stat st {};
+  return !path.empty() && ::stat(path.c_str(), &st) == 0 && !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode);
+}
+
 }  // namespace
 
 void SetupExport(CLI::App& app, Action* action) {
@@ -917,7 +927,8 @@ void SetupExport(CLI::App& app, Action* action) {
   sub->add_option("--format", options->format, "csv (default) or json (the same as --json)")
       ->check(CLI::IsMember({"csv", "json"}))
       ->excludes(json_flag);
-  sub->add_option("-o,--output", options->output, "Write to this file (atomically) rather than stdout");
+  sub->add_option("-o,--output", options->output,
+                  "Write to this file (atomically; a device or FIFO as it is) rather than stdout");
   sub->add_option("--kinds", options->kinds, "Kinds to export, comma-separated")
       ->delimiter(',')
       ->check(CLI::IsMember({"scalars", "histograms", "text", "hparams", "hparams_metrics"}));
@@ -956,11 +967,17 @@ int RunExport(const ExportOptions& options, std::ostream& out, std::ostream& err
   }
 
   std::unique_ptr<AtomicFileWriter> file;
-  TableWriter::Sink sink = [&out](std::string_view data) {
-    out.write(data.data(), static_cast<std::streamsize>(data.size()));
-    return out ? OkStatus() : UnknownError("writing the output failed");
+  std::ofstream special;
+  std::ostream* stream = &out;
+  TableWriter::Sink sink = [&stream](std::string_view data) {
+    stream->write(data.data(), static_cast<std::streamsize>(data.size()));
+    return *stream ? OkStatus() : UnknownError("writing the output failed");
   };
-  if (!options.output.empty()) {
+  if (IsSpecialFile(options.output)) {
+    special.open(options.output, std::ios::binary);
+    if (!special) return cli::ReportError(kTool, UnknownError(options.output + ": cannot open for writing"), err);
+    stream = &special;
+  } else if (!options.output.empty()) {
     auto created = AtomicFileWriter::Create(Env::Default(), options.output);
     if (!created.ok()) return cli::ReportError(kTool, created.status(), err);
     file = std::move(*created);
@@ -974,6 +991,7 @@ int RunExport(const ExportOptions& options, std::ostream& out, std::ostream& err
   }
   if (s.ok()) s = writer.Finish();
   if (s.ok() && file != nullptr) s = file->Commit();
+  if (s.ok() && special.is_open() && !special.flush()) s = UnknownError("writing the output failed");
   if (!s.ok()) return cli::ReportError(kTool, s, err);
   return cli::kExitOk;
 }

@@ -1,5 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 // event_tool's run functions, with output captured.
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <boost/filesystem.hpp>
 #include <boost/test/unit_test.hpp>
@@ -11,6 +15,7 @@
 #include <set>
 #include <sstream>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "command_line.h"
@@ -573,6 +578,40 @@ BOOST_AUTO_TEST_CASE(ExportToFileReplacesItAtomically) {
   BOOST_TEST(RunExport(options, out, err) == kExitError);
   BOOST_TEST(Contains(err.str(), "event_tool: DATA_LOSS: "));
   BOOST_TEST(ReadAll(path).starts_with("run,tag,step,wall_time,value\na,loss,0,"));
+  BOOST_TEST(std::distance(std::filesystem::directory_iterator(out_dir.path()), {}) == 1);
+}
+
+BOOST_AUTO_TEST_CASE(ExportToAFifoWritesIntoItRatherThanReplacingIt) {
+  TempDir dir;
+  WriteRuns(dir);
+  TempDir out_dir;
+  const std::string fifo = out_dir.file("pipe");
+  BOOST_REQUIRE(::mkfifo(fifo.c_str(), 0600) == 0);
+  // The reading end is open before the export starts, and a writing end is
+  // held until it returns: the reader sees the end of the data only then,
+  // and sees it even should the export write elsewhere.
+  const int read_end = ::open(fifo.c_str(), O_RDONLY | O_NONBLOCK);
+  BOOST_REQUIRE(read_end >= 0);
+  const int held = ::open(fifo.c_str(), O_WRONLY);
+  BOOST_REQUIRE(held >= 0);
+  BOOST_REQUIRE(::fcntl(read_end, F_SETFL, 0) == 0);
+  std::string read;
+  std::thread reader([&] {
+    char buffer[4096];
+    ssize_t n;
+    while ((n = ::read(read_end, buffer, sizeof(buffer))) > 0) read.append(buffer, static_cast<size_t>(n));
+  });
+  ExportOptions options = Export(dir, "scalars");
+  options.output = fifo;
+  std::ostringstream out, err;
+  const int code = RunExport(options, out, err);
+  ::close(held);
+  reader.join();
+  ::close(read_end);
+  BOOST_TEST(code == kExitOk, err.str());
+  BOOST_TEST(read.starts_with("run,tag,step,wall_time,value\na,loss,0,"));
+  struct stat st {};
+  BOOST_TEST((::stat(fifo.c_str(), &st) == 0 && S_ISFIFO(st.st_mode)));
   BOOST_TEST(std::distance(std::filesystem::directory_iterator(out_dir.path()), {}) == 1);
 }
 
