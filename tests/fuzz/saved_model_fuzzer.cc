@@ -63,7 +63,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       auto zeros = tfcompat::Tensor::Zeros(input.dtype, shape);
       if (zeros.ok()) inputs[input_key] = *std::move(zeros);
     }
-    (*model)->Run(key, inputs).IgnoreError();
+    (*model)->Run(key, inputs).status().IgnoreError();
   }
   return 0;
 }
