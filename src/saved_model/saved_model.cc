@@ -19,6 +19,20 @@ struct SavedModel::Rep {
   std::map<std::string, std::unique_ptr<saved_model::Plan>, std::less<>> plans;
 };
 
+namespace {
+
+// Sets *variables to those the saver's restore op restores from DIR/variables.
+// A function of its own: written out in Load, the StatusOr's destructor
+// draws GCC 12's false -Wstringop-overflow.
+Status RestoreInto(const saved_model::Graph& graph, const tensorflow::SaverDef& saver, const std::string& dir,
+                   uint64_t max_tensor_bytes, saved_model::VariableValues* variables) {
+  TFCOMPAT_ASSIGN_OR_RETURN(
+      *variables, saved_model::RestoreVariables(graph, saver, SavedModelVariablesPrefix(dir), max_tensor_bytes));
+  return OkStatus();
+}
+
+}  // namespace
+
 SavedModel::SavedModel(std::unique_ptr<Rep> rep) : rep_(std::move(rep)) {}
 SavedModel::~SavedModel() = default;
 
@@ -37,10 +51,8 @@ StatusOr<std::unique_ptr<SavedModel>> SavedModel::Load(const std::string& dir, c
   rep->signatures = parsed.meta_graphs[index].signatures;
   const tensorflow::SaverDef& saver = meta_graph_def.saver_def();
   if (!saver.restore_op_name().empty()) {
-    StatusOr<saved_model::VariableValues> variables =
-        saved_model::RestoreVariables(*graph, saver, SavedModelVariablesPrefix(dir), options.max_tensor_bytes);
-    if (!variables.ok()) return variables.status().WithContext(file);
-    rep->variables = *std::move(variables);
+    const Status restored = RestoreInto(*graph, saver, dir, options.max_tensor_bytes, &rep->variables);
+    if (!restored.ok()) return restored.WithContext(file);
   }
   for (const auto& [key, signature] : rep->signatures) {
     StatusOr<std::unique_ptr<saved_model::Plan>> plan = saved_model::Plan::Build(

@@ -14,6 +14,7 @@
 #include <string_view>
 
 #include "fuzz_util.h"
+#include "google/protobuf/stubs/logging.h"
 #include "tfcompat/saved_model/saved_model.h"
 
 namespace {
@@ -42,6 +43,13 @@ const std::string& ModelDir() {
 }
 
 }  // namespace
+
+// Mutated strings are mostly invalid UTF-8, which protobuf reports on
+// stderr for every parse: silenced, as it costs most of the run time.
+extern "C" int LLVMFuzzerInitialize(int* /*argc*/, char*** /*argv*/) {
+  google::protobuf::SetLogHandler(nullptr);
+  return 0;
+}
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string& dir = ModelDir();

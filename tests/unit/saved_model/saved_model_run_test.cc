@@ -397,7 +397,7 @@ BOOST_AUTO_TEST_CASE(a_tile_past_the_tensor_limit_fails_naming_the_node) {
                value { type: DT_FLOAT }
              }
            })pb",
-      "node 'y' (Tile): output of shape [200000,200000] and dtype DT_FLOAT would take more than max_tensor_bytes "
+      "node 'y' (Tile): output of shape [200000,200000] and dtype float would take more than max_tensor_bytes "
       "(1073741824 bytes)");
 }
 
@@ -455,7 +455,7 @@ BOOST_AUTO_TEST_CASE(a_range_past_the_tensor_limit_fails_naming_the_node) {
                value { type: DT_FLOAT }
              }
            })pb",
-      "node 'y' (Range): output of shape [1000000000] and dtype DT_FLOAT would take more than max_tensor_bytes "
+      "node 'y' (Range): output of shape [1000000000] and dtype float would take more than max_tensor_bytes "
       "(1073741824 bytes)");
 }
 
@@ -503,7 +503,7 @@ BOOST_AUTO_TEST_CASE(a_product_of_empty_matrices_past_the_tensor_limit_fails_nam
                value { type: DT_FLOAT }
              }
            })pb",
-      "node 'y' (MatMul): output of shape [100000,100000] and dtype DT_FLOAT would take more than max_tensor_bytes "
+      "node 'y' (MatMul): output of shape [100000,100000] and dtype float would take more than max_tensor_bytes "
       "(1073741824 bytes)");
 }
 
