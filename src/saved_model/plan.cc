@@ -131,7 +131,8 @@ StatusOr<std::unique_ptr<Plan>> Plan::Build(const Graph& graph, const KernelRegi
       }
       std::vector<const Tensor*> constant_inputs;
       for (const int slot : inputs) constant_inputs.push_back(plan->initial_slots_[slot]);
-      StatusOr<std::unique_ptr<OpKernel>> kernel = checked.spec->factory(NodeAttrs(def, std::move(constant_inputs)));
+      StatusOr<std::unique_ptr<OpKernel>> kernel =
+          checked.spec->factory(NodeAttrs(def, std::move(constant_inputs), max_tensor_bytes));
       if (!kernel.ok()) return kernel.status();
       Step step{.kernel = *std::move(kernel),
                 .label = Label(def),

@@ -19,34 +19,40 @@ struct SavedModel::Rep {
   std::map<std::string, std::unique_ptr<saved_model::Plan>, std::less<>> plans;
 };
 
+namespace {
+
+// Sets *variables to those the saver's restore op restores from DIR/variables.
+// A function of its own: written out in Load, the StatusOr's destructor
+// draws GCC 12's false -Wstringop-overflow.
+Status RestoreInto(const saved_model::Graph& graph, const tensorflow::SaverDef& saver, const std::string& dir,
+                   uint64_t max_tensor_bytes, saved_model::VariableValues* variables) {
+  TFCOMPAT_ASSIGN_OR_RETURN(
+      *variables, saved_model::RestoreVariables(graph, saver, SavedModelVariablesPrefix(dir), max_tensor_bytes));
+  return OkStatus();
+}
+
+}  // namespace
+
 SavedModel::SavedModel(std::unique_ptr<Rep> rep) : rep_(std::move(rep)) {}
 SavedModel::~SavedModel() = default;
 
 StatusOr<std::unique_ptr<SavedModel>> SavedModel::Load(const std::string& dir, const std::vector<std::string>& tags,
                                                        const Options& options) {
-  // The reader finds the meta graph (and words its errors); the proto of the
-  // same file then gives its graph, at the same position.
-  SavedModelReader::Options reader_options;
-  reader_options.max_file_bytes = options.max_file_bytes;
-  TFCOMPAT_ASSIGN_OR_RETURN(const auto reader, SavedModelReader::Open(dir, reader_options));
-  TFCOMPAT_ASSIGN_OR_RETURN(const MetaGraphInfo* meta_graph, reader->FindMetaGraph(tags));
-  const auto position = static_cast<int>(meta_graph - reader->meta_graphs().data());
-  std::string file;
-  TFCOMPAT_ASSIGN_OR_RETURN(const tensorflow::SavedModel proto,
-                            ReadSavedModelProto(dir, options.max_file_bytes, &file));
-  if (position >= proto.meta_graphs_size()) return DataLossError(file + " changed while it was read");
-  const tensorflow::MetaGraphDef& meta_graph_def = proto.meta_graphs(position);
+  // One read of the file gives the meta graph's description (the reader's,
+  // with its errors) and its graph.
+  TFCOMPAT_ASSIGN_OR_RETURN(const ParsedSavedModel parsed, ParseSavedModel(dir, options.max_file_bytes));
+  const std::string& file = parsed.file;
+  TFCOMPAT_ASSIGN_OR_RETURN(const size_t index, FindMetaGraphIndex(parsed.meta_graphs, tags, file));
+  const tensorflow::MetaGraphDef& meta_graph_def = parsed.proto.meta_graphs(static_cast<int>(index));
 
   StatusOr<saved_model::Graph> graph = saved_model::Graph::Build(meta_graph_def.graph_def());
   if (!graph.ok()) return graph.status().WithContext(file);
   auto rep = std::make_unique<Rep>();
-  rep->signatures = meta_graph->signatures;
+  rep->signatures = parsed.meta_graphs[index].signatures;
   const tensorflow::SaverDef& saver = meta_graph_def.saver_def();
   if (!saver.restore_op_name().empty()) {
-    StatusOr<saved_model::VariableValues> variables =
-        saved_model::RestoreVariables(*graph, saver, SavedModelVariablesPrefix(dir), options.max_tensor_bytes);
-    if (!variables.ok()) return variables.status().WithContext(file);
-    rep->variables = *std::move(variables);
+    const Status restored = RestoreInto(*graph, saver, dir, options.max_tensor_bytes, &rep->variables);
+    if (!restored.ok()) return restored.WithContext(file);
   }
   for (const auto& [key, signature] : rep->signatures) {
     StatusOr<std::unique_ptr<saved_model::Plan>> plan = saved_model::Plan::Build(

@@ -103,19 +103,11 @@ SavedModelReader::SavedModelReader(std::unique_ptr<Rep> rep) : rep_(std::move(re
 SavedModelReader::~SavedModelReader() = default;
 
 StatusOr<std::unique_ptr<SavedModelReader>> SavedModelReader::Open(const std::string& dir, const Options& options) {
-  Env* env = Env::Default();
-  if (Status is_dir = env->IsDirectory(dir); !is_dir.ok()) {
-    if (is_dir.code() == StatusCode::kNotFound) return NotFoundError("SavedModel directory " + dir + " does not exist");
-    return is_dir;
-  }
+  TFCOMPAT_ASSIGN_OR_RETURN(ParsedSavedModel parsed, ParseSavedModel(dir, options.max_file_bytes));
   auto rep = std::make_unique<Rep>();
   rep->dir = dir;
-  TFCOMPAT_ASSIGN_OR_RETURN(const tensorflow::SavedModel proto,
-                            ReadSavedModelProto(dir, options.max_file_bytes, &rep->file));
-  if (proto.meta_graphs().empty()) return DataLossError(rep->file + ": a SavedModel with no MetaGraphDef");
-  for (const tensorflow::MetaGraphDef& meta_graph : proto.meta_graphs()) {
-    rep->meta_graphs.push_back(ToMetaGraphInfo(meta_graph));
-  }
+  rep->file = std::move(parsed.file);
+  rep->meta_graphs = std::move(parsed.meta_graphs);
   return std::unique_ptr<SavedModelReader>(new SavedModelReader(std::move(rep)));
 }
 
@@ -124,19 +116,8 @@ const std::string& SavedModelReader::file() const { return rep_->file; }
 const std::vector<MetaGraphInfo>& SavedModelReader::meta_graphs() const { return rep_->meta_graphs; }
 
 StatusOr<const MetaGraphInfo*> SavedModelReader::FindMetaGraph(const std::vector<std::string>& tags) const {
-  std::set<std::string> wanted(tags.begin(), tags.end());
-  wanted.erase("");
-  for (const MetaGraphInfo& meta_graph : rep_->meta_graphs) {
-    if (std::set<std::string>(meta_graph.tags.begin(), meta_graph.tags.end()) == wanted) return &meta_graph;
-  }
-  std::vector<std::vector<std::string>> tag_sets;
-  for (const MetaGraphInfo& meta_graph : rep_->meta_graphs) tag_sets.push_back(meta_graph.tags);
-  std::sort(tag_sets.begin(), tag_sets.end());
-  std::vector<std::string> quoted;
-  for (const std::vector<std::string>& tag_set : tag_sets) quoted.push_back(QuotedTagSet(tag_set));
-  return NotFoundError("MetaGraphDef associated with tag-set " +
-                       QuotedTagSet(std::vector<std::string>(wanted.begin(), wanted.end())) +
-                       " could not be found in " + rep_->file + "; it has the tag-sets " + StrJoin(quoted, ", "));
+  TFCOMPAT_ASSIGN_OR_RETURN(const size_t index, FindMetaGraphIndex(rep_->meta_graphs, tags, rep_->file));
+  return &rep_->meta_graphs[index];
 }
 
 StatusOr<const SignatureInfo*> SavedModelReader::FindSignature(const MetaGraphInfo& meta_graph,
@@ -150,30 +131,55 @@ StatusOr<const SignatureInfo*> SavedModelReader::FindSignature(const MetaGraphIn
                        (keys.empty() ? "it has no signatures" : "it has " + StrJoin(keys, ", ")));
 }
 
-StatusOr<tensorflow::SavedModel> ReadSavedModelProto(const std::string& dir, uint64_t max_file_bytes,
-                                                     std::string* file) {
+StatusOr<ParsedSavedModel> ParseSavedModel(const std::string& dir, uint64_t max_file_bytes) {
   Env* env = Env::Default();
+  if (Status is_dir = env->IsDirectory(dir); !is_dir.ok()) {
+    if (is_dir.code() == StatusCode::kNotFound) return NotFoundError("SavedModel directory " + dir + " does not exist");
+    return is_dir;
+  }
+  ParsedSavedModel parsed;
+  tensorflow::SavedModel& proto = parsed.proto;
   const std::string binary = JoinPath(dir, kBinaryFile);
   const std::string text = JoinPath(dir, kTextFile);
-  tensorflow::SavedModel proto;
   if (env->FileExists(binary).ok()) {
-    *file = binary;
+    parsed.file = binary;
     TFCOMPAT_ASSIGN_OR_RETURN(const std::string contents, ReadFileToString(env, binary, max_file_bytes));
     if (!proto.ParseFromString(contents)) {
       return DataLossError(binary + ": not a SavedModel proto (" + std::to_string(contents.size()) +
                            " bytes; truncated or corrupt)");
     }
   } else if (env->FileExists(text).ok()) {
-    *file = text;
+    parsed.file = text;
     TFCOMPAT_ASSIGN_OR_RETURN(const std::string contents, ReadFileToString(env, text, max_file_bytes));
-    if (Status parsed = ParseTextProto(contents, &proto, /*allow_unknown_fields=*/true); !parsed.ok()) {
-      return DataLossError(text + ":" + parsed.message() + " (not a text-format SavedModel)");
+    if (Status status = ParseTextProto(contents, &proto, /*allow_unknown_fields=*/true); !status.ok()) {
+      return DataLossError(text + ":" + status.message() + " (not a text-format SavedModel)");
     }
   } else {
     return NotFoundError("SavedModel file does not exist at: " + dir + "/{" + std::string(kTextFile) + "|" +
                          std::string(kBinaryFile) + "}");
   }
-  return proto;
+  if (proto.meta_graphs().empty()) return DataLossError(parsed.file + ": a SavedModel with no MetaGraphDef");
+  for (const tensorflow::MetaGraphDef& meta_graph : proto.meta_graphs()) {
+    parsed.meta_graphs.push_back(ToMetaGraphInfo(meta_graph));
+  }
+  return parsed;
+}
+
+StatusOr<size_t> FindMetaGraphIndex(const std::vector<MetaGraphInfo>& meta_graphs, const std::vector<std::string>& tags,
+                                    const std::string& file) {
+  std::set<std::string> wanted(tags.begin(), tags.end());
+  wanted.erase("");
+  for (size_t i = 0; i < meta_graphs.size(); ++i) {
+    if (std::set<std::string>(meta_graphs[i].tags.begin(), meta_graphs[i].tags.end()) == wanted) return i;
+  }
+  std::vector<std::vector<std::string>> tag_sets;
+  for (const MetaGraphInfo& meta_graph : meta_graphs) tag_sets.push_back(meta_graph.tags);
+  std::sort(tag_sets.begin(), tag_sets.end());
+  std::vector<std::string> quoted;
+  for (const std::vector<std::string>& tag_set : tag_sets) quoted.push_back(QuotedTagSet(tag_set));
+  return NotFoundError("MetaGraphDef associated with tag-set " +
+                       QuotedTagSet(std::vector<std::string>(wanted.begin(), wanted.end())) +
+                       " could not be found in " + file + "; it has the tag-sets " + StrJoin(quoted, ", "));
 }
 
 bool ContainsSavedModel(const std::string& dir) {

@@ -6,6 +6,7 @@
 #define TFCOMPAT_TESTS_FUZZ_FUZZ_UTIL_H_
 
 #include <stdlib.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cstdint>
@@ -41,10 +42,22 @@ class ScratchDir {
     return path;
   }
 
+  // Creates the directory `name` of the scratch directory (removed, once
+  // its files are, at exit). Aborts if it cannot.
+  void MakeDir(const std::string& name) {
+    const std::string path = path_ + "/" + name;
+    if (::mkdir(path.c_str(), 0700) != 0) {
+      std::perror(path.c_str());
+      std::abort();
+    }
+    dirs_.push_back(path);
+  }
+
   std::string file(const std::string& name) const { return path_ + "/" + name; }
 
   ~ScratchDir() {
     for (const std::string& f : files_) ::unlink(f.c_str());
+    for (auto dir = dirs_.rbegin(); dir != dirs_.rend(); ++dir) ::rmdir(dir->c_str());
     ::rmdir(path_.c_str());
   }
 
@@ -61,6 +74,7 @@ class ScratchDir {
 
   std::string path_;
   std::vector<std::string> files_;
+  std::vector<std::string> dirs_;
 };
 
 }  // namespace tfcompat::fuzz

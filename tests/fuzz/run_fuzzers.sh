@@ -29,7 +29,7 @@ export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 failed=0
 for fuzzer in table_fuzzer bundle_fuzzer record_fuzzer event_fuzzer checkpoint_state_fuzzer csv_fuzzer example_fuzzer \
-              tool_args_fuzzer; do
+              saved_model_fuzzer tool_args_fuzzer; do
   seeds=("$src/tests/fuzz/corpus/$fuzzer")
   [[ $fuzzer == csv_fuzzer ]] && seeds+=("$src/data")
   work="$build/fuzz/corpus/$fuzzer"

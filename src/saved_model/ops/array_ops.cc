@@ -110,7 +110,7 @@ StatusOr<Tensor> EndToEnd(std::span<const Tensor* const> inputs) {
 
 class PackKernel final : public OpKernel {
  public:
-  explicit PackKernel(int64_t axis) : axis_(axis) {}
+  PackKernel(int64_t axis, uint64_t max_bytes) : axis_(axis), max_bytes_(max_bytes) {}
   Status Compute(std::span<const Tensor* const> inputs, std::span<Tensor> outputs) const override {
     const Tensor& first = *inputs[0];
     const auto rank = static_cast<int64_t>(first.shape().size());
@@ -128,6 +128,7 @@ class PackKernel final : public OpKernel {
     }
     TensorShape shape = first.shape();
     shape.insert(shape.begin() + axis, static_cast<int64_t>(inputs.size()));
+    TFCOMPAT_RETURN_IF_ERROR(CheckOutputBytes(first.dtype(), shape, max_bytes_));
     // Each input contributes `inner` consecutive elements per step of the
     // dimensions before the axis.
     int64_t inner = 1;
@@ -149,10 +150,12 @@ class PackKernel final : public OpKernel {
 
  private:
   int64_t axis_;
+  uint64_t max_bytes_;
 };
 
 class ConcatV2Kernel final : public OpKernel {
  public:
+  explicit ConcatV2Kernel(uint64_t max_bytes) : max_bytes_(max_bytes) {}
   Status Compute(std::span<const Tensor* const> all_inputs, std::span<Tensor> outputs) const override {
     const std::span<const Tensor* const> inputs = all_inputs.first(all_inputs.size() - 1);
     TFCOMPAT_ASSIGN_OR_RETURN(int64_t axis, IndexScalar(*all_inputs.back(), "axis"));
@@ -182,6 +185,7 @@ class ConcatV2Kernel final : public OpKernel {
       }
       shape[axis] += other[axis];
     }
+    TFCOMPAT_RETURN_IF_ERROR(CheckOutputBytes(first.dtype(), shape, max_bytes_));
     // Per step of the dimensions before the axis, each input's rows in turn.
     int64_t outer = 1;
     for (int64_t d = 0; d < axis; ++d) outer *= first.shape()[d];
@@ -203,8 +207,13 @@ class ConcatV2Kernel final : public OpKernel {
     TFCOMPAT_ASSIGN_OR_RETURN(outputs[0], Gathered(all, std::move(shape), index));
     return OkStatus();
   }
+
+ private:
+  uint64_t max_bytes_;
 };
 
+// Its output is never larger than its input: begin and end are clamped to
+// each dimension.
 class StridedSliceKernel final : public OpKernel {
  public:
   StridedSliceKernel(int64_t begin_mask, int64_t end_mask, int64_t shrink_axis_mask)
@@ -273,6 +282,7 @@ class StridedSliceKernel final : public OpKernel {
 
 class TileKernel final : public OpKernel {
  public:
+  explicit TileKernel(uint64_t max_bytes) : max_bytes_(max_bytes) {}
   Status Compute(std::span<const Tensor* const> inputs, std::span<Tensor> outputs) const override {
     const Tensor& input = *inputs[0];
     TFCOMPAT_ASSIGN_OR_RETURN(const std::vector<int64_t> multiples, IndexVector(*inputs[1], "multiples"));
@@ -292,8 +302,8 @@ class TileKernel final : public OpKernel {
                                     " overflows");
       }
     }
-    TFCOMPAT_ASSIGN_OR_RETURN(const int64_t total,
-                              NumElements(output_shape, std::max<size_t>(DataTypeSize(input.dtype()), 1)));
+    TFCOMPAT_RETURN_IF_ERROR(CheckOutputBytes(input.dtype(), output_shape, max_bytes_));
+    TFCOMPAT_ASSIGN_OR_RETURN(const int64_t total, NumElements(output_shape));
     const std::vector<int64_t> strides = Strides(shape);
     std::vector<int64_t> index;
     index.reserve(total);
@@ -310,12 +320,15 @@ class TileKernel final : public OpKernel {
     TFCOMPAT_ASSIGN_OR_RETURN(outputs[0], Gathered(input, std::move(output_shape), index));
     return OkStatus();
   }
+
+ private:
+  uint64_t max_bytes_;
 };
 
 template <typename T>
 class RangeKernel final : public OpKernel {
  public:
-  explicit RangeKernel(DataType dtype) : dtype_(dtype) {}
+  RangeKernel(DataType dtype, uint64_t max_bytes) : dtype_(dtype), max_bytes_(max_bytes) {}
   Status Compute(std::span<const Tensor* const> inputs, std::span<Tensor> outputs) const override {
     for (int i = 0; i < 3; ++i) {
       if (inputs[i]->num_elements() != 1 || inputs[i]->dtype() != dtype_) {
@@ -335,6 +348,7 @@ class RangeKernel final : public OpKernel {
     if (size > static_cast<double>(std::numeric_limits<int32_t>::max())) {
       return InvalidArgumentError("Requires ((limit - start) / delta) <= 2147483647");
     }
+    TFCOMPAT_RETURN_IF_ERROR(CheckOutputBytes(dtype_, {static_cast<int64_t>(size)}, max_bytes_));
     std::vector<T> values(static_cast<size_t>(size));
     T value = start;
     for (T& v : values) {
@@ -347,6 +361,7 @@ class RangeKernel final : public OpKernel {
 
  private:
   DataType dtype_;
+  uint64_t max_bytes_;
 };
 
 template <typename Kernel, typename... Args>
@@ -385,13 +400,13 @@ void RegisterArrayOps(KernelRegistry* registry) {
                       .factory = [](const NodeAttrs& attrs) -> StatusOr<std::unique_ptr<OpKernel>> {
                         TFCOMPAT_RETURN_IF_ERROR(ExpectValueType(attrs, "T"));
                         TFCOMPAT_ASSIGN_OR_RETURN(const int64_t axis, attrs.Int("axis", 0));
-                        return Make<PackKernel>(axis);
+                        return Make<PackKernel>(axis, attrs.max_tensor_bytes());
                       }});
   registry->Register({.op = "ConcatV2",
                       .attrs = {"N", "T", "Tidx"},
                       .factory = [](const NodeAttrs& attrs) -> StatusOr<std::unique_ptr<OpKernel>> {
                         TFCOMPAT_RETURN_IF_ERROR(ExpectValueType(attrs, "T"));
-                        return Make<ConcatV2Kernel>();
+                        return Make<ConcatV2Kernel>(attrs.max_tensor_bytes());
                       },
                       // N values, then the axis.
                       .arity = [](const NodeAttrs& attrs) -> StatusOr<Arity> {
@@ -421,7 +436,7 @@ void RegisterArrayOps(KernelRegistry* registry) {
                       .attrs = {"T", "Tmultiples"},
                       .factory = [](const NodeAttrs& attrs) -> StatusOr<std::unique_ptr<OpKernel>> {
                         TFCOMPAT_RETURN_IF_ERROR(ExpectValueType(attrs, "T"));
-                        return Make<TileKernel>();
+                        return Make<TileKernel>(attrs.max_tensor_bytes());
                       }});
   registry->Register(
       {.op = "Range",
@@ -431,9 +446,9 @@ void RegisterArrayOps(KernelRegistry* registry) {
          TFCOMPAT_ASSIGN_OR_RETURN(
              const DataType type,
              attrs.TypeIn("Tidx", {DataType::kInt32, DataType::kInt64, DataType::kFloat}, DataType::kInt32));
-         if (type == DataType::kInt64) return Make<RangeKernel<int64_t>>(type);
-         if (type == DataType::kFloat) return Make<RangeKernel<float>>(type);
-         return Make<RangeKernel<int32_t>>(type);
+         if (type == DataType::kInt64) return Make<RangeKernel<int64_t>>(type, attrs.max_tensor_bytes());
+         if (type == DataType::kFloat) return Make<RangeKernel<float>>(type, attrs.max_tensor_bytes());
+         return Make<RangeKernel<int32_t>>(type, attrs.max_tensor_bytes());
        }});
 }
 

@@ -49,7 +49,7 @@ enum class BinaryOp { kAdd, kSub, kMul, kDiv };
 
 class BinaryKernel final : public OpKernel {
  public:
-  explicit BinaryKernel(BinaryOp op) : op_(op) {}
+  BinaryKernel(BinaryOp op, uint64_t max_bytes) : op_(op), max_bytes_(max_bytes) {}
 
   Status Compute(std::span<const Tensor* const> inputs, std::span<Tensor> outputs) const override {
     const Tensor& a = *inputs[0];
@@ -57,6 +57,7 @@ class BinaryKernel final : public OpKernel {
     TFCOMPAT_RETURN_IF_ERROR(ExpectDtype(a, DataType::kFloat, "x"));
     TFCOMPAT_RETURN_IF_ERROR(ExpectDtype(b, DataType::kFloat, "y"));
     TFCOMPAT_ASSIGN_OR_RETURN(TensorShape shape, BroadcastShape(a.shape(), b.shape()));
+    TFCOMPAT_RETURN_IF_ERROR(CheckOutputBytes(DataType::kFloat, shape, max_bytes_));
     TFCOMPAT_ASSIGN_OR_RETURN(Tensor result, Tensor::Zeros(DataType::kFloat, shape));
     const std::span<float> out = result.mutable_flat<float>();
     const std::span<const float> x = a.flat<float>(), y = b.flat<float>();
@@ -90,6 +91,7 @@ class BinaryKernel final : public OpKernel {
 
  private:
   BinaryOp op_;
+  uint64_t max_bytes_;
 };
 
 class SigmoidKernel final : public OpKernel {
@@ -176,7 +178,7 @@ StatusOr<std::unique_ptr<OpKernel>> MakeCast(const NodeAttrs& attrs) {
 KernelFactory Binary(BinaryOp op) {
   return [op](const NodeAttrs& attrs) -> StatusOr<std::unique_ptr<OpKernel>> {
     TFCOMPAT_RETURN_IF_ERROR(attrs.TypeIn("T", {DataType::kFloat}).status());
-    return std::unique_ptr<OpKernel>(new BinaryKernel(op));
+    return std::unique_ptr<OpKernel>(new BinaryKernel(op, attrs.max_tensor_bytes()));
   };
 }
 

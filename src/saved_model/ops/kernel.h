@@ -21,6 +21,7 @@
 #include <cstdint>
 #include <functional>
 #include <initializer_list>
+#include <limits>
 #include <map>
 #include <memory>
 #include <optional>
@@ -68,9 +69,14 @@ class NodeAttrs {
  public:
   // `constant_inputs`: per data input, its value when the planner knows it
   // before any run (a Const, a variable), else null; empty when unknown.
-  explicit NodeAttrs(const tensorflow::NodeDef& def, std::vector<const Tensor*> constant_inputs = {})
-      : def_(def), constant_inputs_(std::move(constant_inputs)) {}
+  // `max_tensor_bytes`: SavedModel::Options::max_tensor_bytes, the bound on
+  // what a kernel whose output size follows from its inputs' values or
+  // shapes may allocate (see CheckOutputBytes).
+  explicit NodeAttrs(const tensorflow::NodeDef& def, std::vector<const Tensor*> constant_inputs = {},
+                     uint64_t max_tensor_bytes = std::numeric_limits<uint64_t>::max())
+      : def_(def), constant_inputs_(std::move(constant_inputs)), max_tensor_bytes_(max_tensor_bytes) {}
   const tensorflow::NodeDef& def() const { return def_; }
+  uint64_t max_tensor_bytes() const { return max_tensor_bytes_; }
   // Input `index`'s value if it is a constant; Unimplemented naming the node
   // and `what` otherwise (for kernels configured by an input, as
   // ParseExampleV2 by its keys).
@@ -100,6 +106,7 @@ class NodeAttrs {
   const tensorflow::AttrValue* Find(std::string_view name) const;
   const tensorflow::NodeDef& def_;
   std::vector<const Tensor*> constant_inputs_;
+  uint64_t max_tensor_bytes_;
 };
 
 using KernelFactory = std::function<StatusOr<std::unique_ptr<OpKernel>>(const NodeAttrs&)>;

@@ -14,7 +14,8 @@ namespace {
 
 class MatMulKernel final : public OpKernel {
  public:
-  MatMulKernel(bool transpose_a, bool transpose_b) : transpose_a_(transpose_a), transpose_b_(transpose_b) {}
+  MatMulKernel(bool transpose_a, bool transpose_b, uint64_t max_bytes)
+      : transpose_a_(transpose_a), transpose_b_(transpose_b), max_bytes_(max_bytes) {}
 
   StatusOr<std::vector<StaticShape>> StaticShapes(std::span<const StaticShape> inputs) const override {
     const StaticShape& a = inputs[0];
@@ -50,6 +51,8 @@ class MatMulKernel final : public OpKernel {
       return InvalidArgumentError("Matrix size-incompatible: In[0]: " + ShapeDebugString(a.shape()) +
                                   ", In[1]: " + ShapeDebugString(b.shape()));
     }
+    // [m,0] x [0,n] is m*n zeros from two empty inputs.
+    TFCOMPAT_RETURN_IF_ERROR(CheckOutputBytes(DataType::kFloat, {m, n}, max_bytes_));
     TFCOMPAT_ASSIGN_OR_RETURN(Tensor product, Tensor::Zeros(DataType::kFloat, {m, n}));
     if (m > 0 && n > 0) {
       // A stored transposed is the same memory read with swapped strides.
@@ -67,6 +70,7 @@ class MatMulKernel final : public OpKernel {
 
  private:
   bool transpose_a_, transpose_b_;
+  uint64_t max_bytes_;
 };
 
 class ArgMaxKernel final : public OpKernel {
@@ -125,7 +129,8 @@ void RegisterMathOps(KernelRegistry* registry) {
                         TFCOMPAT_RETURN_IF_ERROR(attrs.TypeIn("T", {DataType::kFloat}).status());
                         TFCOMPAT_ASSIGN_OR_RETURN(const bool transpose_a, attrs.Bool("transpose_a", false));
                         TFCOMPAT_ASSIGN_OR_RETURN(const bool transpose_b, attrs.Bool("transpose_b", false));
-                        return std::unique_ptr<OpKernel>(new MatMulKernel(transpose_a, transpose_b));
+                        return std::unique_ptr<OpKernel>(
+                            new MatMulKernel(transpose_a, transpose_b, attrs.max_tensor_bytes()));
                       }});
   registry->Register({.op = "ArgMax",
                       .num_inputs = 2,

@@ -33,6 +33,18 @@ StatusOr<int64_t> IndexScalar(const Tensor& tensor, std::string_view what) {
   return values[0];
 }
 
+Status CheckOutputBytes(DataType dtype, const TensorShape& shape, uint64_t max_bytes) {
+  const size_t element_size = dtype == DataType::kString ? sizeof(std::string) : DataTypeSize(dtype);
+  const StatusOr<int64_t> count = NumElements(shape);
+  uint64_t bytes = 0;
+  if (!count.ok() || __builtin_mul_overflow(static_cast<uint64_t>(*count), element_size, &bytes) || bytes > max_bytes) {
+    return InvalidArgumentError("output of shape " + ShapeDebugString(shape) + " and dtype " +
+                                std::string(DataTypeEnumName(dtype)) + " would take more than max_tensor_bytes (" +
+                                std::to_string(max_bytes) + " bytes)");
+  }
+  return OkStatus();
+}
+
 Tensor IndexTensor(DataType dtype, TensorShape shape, std::span<const int64_t> values) {
   if (dtype == DataType::kInt32) {
     return Tensor::FromVector<int32_t>(dtype, std::move(shape), std::vector<int32_t>(values.begin(), values.end()));

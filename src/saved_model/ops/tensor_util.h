@@ -27,6 +27,14 @@ Tensor IndexTensor(DataType dtype, TensorShape shape, std::span<const int64_t> v
 // which dtype its inputs have, and a crafted graph may connect another.
 Status ExpectDtype(const Tensor& tensor, DataType dtype, std::string_view what);
 
+// InvalidArgument unless a tensor of `dtype` and `shape` takes at most
+// `max_bytes` (a string element counted as its std::string). Kernels whose
+// output size follows from input values (Range, Tile) or from a product of
+// input shapes (MatMul, broadcasting, Pack, ConcatV2, which a chain of
+// nodes can grow geometrically) call it before they allocate, so a hostile
+// graph meets SavedModel::Options::max_tensor_bytes instead of the heap.
+Status CheckOutputBytes(DataType dtype, const TensorShape& shape, uint64_t max_bytes);
+
 // `source`'s elements, in the same order, under `shape` (same element count,
 // checked by the caller).
 StatusOr<Tensor> Reshaped(const Tensor& source, TensorShape shape);

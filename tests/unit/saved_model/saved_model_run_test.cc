@@ -2,8 +2,9 @@
 // SavedModel::Load and Run on small hand-written graphs, and the Graph they
 // are checked and pruned by: dangling inputs, repeated names, cycles, graphs
 // deeper than any stack, unknown ops, attributes and dtypes, unfed
-// placeholders, uninitialized variables and constants declaring more than
-// the limit, each error naming the node; and the values of a run.
+// placeholders, uninitialized variables, constants declaring more than the
+// limit and kernels whose outputs would pass it, each error naming the
+// node; and the values of a run.
 #include <boost/test/unit_test.hpp>
 #include <map>
 #include <string>
@@ -353,6 +354,157 @@ BOOST_AUTO_TEST_CASE(a_constant_declaring_more_than_the_limit_fails_before_alloc
                       "node 'w' (Const): a TensorProto of shape [1048576,1048576] and dtype DT_FLOAT needs "
                       "4398046511104 bytes"),
              status);
+}
+
+// `nodes` with y an op whose output size follows from its inputs' values:
+// the run fails naming y before it allocates more than max_tensor_bytes.
+void CheckOutputPastTheLimitFailsTheRun(const std::string& nodes, const std::string& error) {
+  TempDir dir;
+  WriteModel(dir,
+             Replaced(kDenseNodes, "node { name: \"y\" op: \"Relu\"", "node { name: \"relu\" op: \"Relu\"") + nodes);
+  const auto model = SavedModel::Load(dir.path(), {"serve"});
+  BOOST_TEST_REQUIRE(model.ok(), model.status());
+  std::map<std::string, Tensor> inputs;
+  inputs["x"] = Tensor::FromVector<float>(DataType::kFloat, {2, 2}, {1, 1, 2, -1});
+  const Status status = (*model)->Run("predict", inputs).status();
+  BOOST_TEST(status.code() == StatusCode::kInvalidArgument);
+  BOOST_TEST(Contains(status, error), status);
+}
+
+BOOST_AUTO_TEST_CASE(a_tile_past_the_tensor_limit_fails_naming_the_node) {
+  // 2 x 2 floats tiled 100000 x 100000 times: 160 GB.
+  CheckOutputPastTheLimitFailsTheRun(
+      R"pb(node {
+             name: "multiples"
+             op: "Const"
+             attr {
+               key: "value"
+               value {
+                 tensor {
+                   dtype: DT_INT32
+                   tensor_shape { dim { size: 2 } }
+                   int_val: [ 100000, 100000 ]
+                 }
+               }
+             }
+           }
+           node {
+             name: "y"
+             op: "Tile"
+             input: [ "relu", "multiples" ]
+             attr {
+               key: "T"
+               value { type: DT_FLOAT }
+             }
+           })pb",
+      "node 'y' (Tile): output of shape [200000,200000] and dtype float would take more than max_tensor_bytes "
+      "(1073741824 bytes)");
+}
+
+BOOST_AUTO_TEST_CASE(a_range_past_the_tensor_limit_fails_naming_the_node) {
+  // 10^9 floats: under Range's element cap of 2^31 - 1, but 4 GB.
+  CheckOutputPastTheLimitFailsTheRun(
+      R"pb(node {
+             name: "start"
+             op: "Const"
+             attr {
+               key: "value"
+               value {
+                 tensor {
+                   dtype: DT_FLOAT
+                   tensor_shape {}
+                   float_val: 0
+                 }
+               }
+             }
+           }
+           node {
+             name: "limit"
+             op: "Const"
+             attr {
+               key: "value"
+               value {
+                 tensor {
+                   dtype: DT_FLOAT
+                   tensor_shape {}
+                   float_val: 1e9
+                 }
+               }
+             }
+           }
+           node {
+             name: "delta"
+             op: "Const"
+             attr {
+               key: "value"
+               value {
+                 tensor {
+                   dtype: DT_FLOAT
+                   tensor_shape {}
+                   float_val: 1
+                 }
+               }
+             }
+           }
+           node {
+             name: "y"
+             op: "Range"
+             input: [ "start", "limit", "delta" ]
+             attr {
+               key: "Tidx"
+               value { type: DT_FLOAT }
+             }
+           })pb",
+      "node 'y' (Range): output of shape [1000000000] and dtype float would take more than max_tensor_bytes "
+      "(1073741824 bytes)");
+}
+
+BOOST_AUTO_TEST_CASE(a_product_of_empty_matrices_past_the_tensor_limit_fails_naming_the_node) {
+  // [100000,0] x [0,100000]: no input value, 40 GB of zeros out.
+  CheckOutputPastTheLimitFailsTheRun(
+      R"pb(node {
+             name: "a"
+             op: "Const"
+             attr {
+               key: "value"
+               value {
+                 tensor {
+                   dtype: DT_FLOAT
+                   tensor_shape {
+                     dim { size: 100000 }
+                     dim { size: 0 }
+                   }
+                 }
+               }
+             }
+           }
+           node {
+             name: "b"
+             op: "Const"
+             attr {
+               key: "value"
+               value {
+                 tensor {
+                   dtype: DT_FLOAT
+                   tensor_shape {
+                     dim { size: 0 }
+                     dim { size: 100000 }
+                   }
+                 }
+               }
+             }
+           }
+           node {
+             name: "y"
+             op: "MatMul"
+             input: [ "a", "b" ]
+             attr {
+               key: "T"
+               value { type: DT_FLOAT }
+             }
+           })pb",
+      "node 'y' (MatMul): output of shape [100000,100000] and dtype float would take more than max_tensor_bytes "
+      "(1073741824 bytes)");
 }
 
 BOOST_AUTO_TEST_SUITE_END()
