@@ -37,26 +37,9 @@ std::string Hex32(uint32_t v) {
 
 }  // namespace
 
-StatusOr<uint64_t> DecodeRecordHeader(std::string_view header) {
-  if (header.size() < kRecordHeaderSize) return DataLossError("truncated record header");
-  const uint32_t expected = crc32c::Mask(crc32c::Value(header.data(), 8));
-  const uint32_t stored = DecodeFixed32(header.data() + 8);
-  if (stored != expected) {
-    return DataLossError("corrupted record: length CRC mismatch (stored " + Hex32(stored) + ", computed " +
-                         Hex32(expected) + ")");
-  }
-  return DecodeFixed64(header.data());
-}
-
-Status VerifyRecordFooter(std::string_view payload, std::string_view footer) {
-  if (footer.size() < kRecordFooterSize) return DataLossError("truncated record footer");
-  const uint32_t expected = crc32c::Mask(crc32c::Value(payload.data(), payload.size()));
-  const uint32_t stored = DecodeFixed32(footer.data());
-  if (stored != expected) {
-    return DataLossError("corrupted record: data CRC mismatch (stored " + Hex32(stored) + ", computed " +
-                         Hex32(expected) + ")");
-  }
-  return OkStatus();
+Status RecordCrcMismatch(const char* what, uint32_t stored, uint32_t computed) {
+  return DataLossError(std::string("corrupted record: ") + what + " CRC mismatch (stored " + Hex32(stored) +
+                       ", computed " + Hex32(computed) + ")");
 }
 
 }  // namespace tfcompat

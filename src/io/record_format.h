@@ -16,7 +16,9 @@
 #include <string>
 #include <string_view>
 
+#include "io/coding.h"
 #include "tfcompat/base/status.h"
+#include "tfcompat/io/crc32c.h"
 
 namespace tfcompat {
 
@@ -30,11 +32,30 @@ void EncodeRecordFooter(std::string_view payload, char* footer);
 // Appends the whole framed record for `payload` to `dst`.
 void AppendRecord(std::string_view payload, std::string* dst);
 
+// The DataLoss of a stored masked CRC that is not the one computed, of the
+// record's "length" or "data".
+Status RecordCrcMismatch(const char* what, uint32_t stored, uint32_t computed);
+
 // Checks the header's CRC and returns the payload length. DataLoss (without
 // file or offset; the caller adds them) when the CRC does not match.
-StatusOr<uint64_t> DecodeRecordHeader(std::string_view header);
+// Inline, as VerifyRecordFooter is (their errors made out of line): a
+// reader checks millions of records of a few dozen bytes.
+inline StatusOr<uint64_t> DecodeRecordHeader(std::string_view header) {
+  if (header.size() < kRecordHeaderSize) return DataLossError("truncated record header");
+  const uint32_t computed = crc32c::Mask(crc32c::Value(header.data(), 8));
+  const uint32_t stored = DecodeFixed32(header.data() + 8);
+  if (stored != computed) return RecordCrcMismatch("length", stored, computed);
+  return DecodeFixed64(header.data());
+}
+
 // DataLoss when `footer` is not the masked CRC of `payload`.
-Status VerifyRecordFooter(std::string_view payload, std::string_view footer);
+inline Status VerifyRecordFooter(std::string_view payload, std::string_view footer) {
+  if (footer.size() < kRecordFooterSize) return DataLossError("truncated record footer");
+  const uint32_t computed = crc32c::Mask(crc32c::Value(payload.data(), payload.size()));
+  const uint32_t stored = DecodeFixed32(footer.data());
+  if (stored != computed) return RecordCrcMismatch("data", stored, computed);
+  return OkStatus();
+}
 
 }  // namespace tfcompat
 

@@ -67,16 +67,24 @@ bool ScalarOfTensor(const tensorflow::TensorProto& t, double* out, bool* is_doub
 // repeating.
 bool AsciiString(WireReader& in, std::string_view* v) {
   if (!in.Bytes(v)) return false;
-  // 8 bytes at a time: tags are read millions of times.
-  constexpr uint64_t kHighBits = 0x8080808080808080;
+  // 8 bytes at a time, then 4 (overlapping): tags are read millions of
+  // times, and most are short.
+  const char* p = v->data();
+  const size_t n = v->size();
   size_t i = 0;
-  for (; i + 8 <= v->size(); i += 8) {
+  for (; i + 8 <= n; i += 8) {
     uint64_t word;
-    std::memcpy(&word, v->data() + i, sizeof(word));
-    if ((word & kHighBits) != 0) return false;
+    std::memcpy(&word, p + i, sizeof(word));
+    if ((word & 0x8080808080808080) != 0) return false;
   }
-  for (; i < v->size(); ++i) {
-    if (static_cast<unsigned char>((*v)[i]) >= 0x80) return false;
+  if (n - i >= 4) {
+    uint32_t first, last;
+    std::memcpy(&first, p + i, sizeof(first));
+    std::memcpy(&last, p + n - 4, sizeof(last));
+    return ((first | last) & 0x80808080) == 0;
+  }
+  for (; i < n; ++i) {
+    if (static_cast<unsigned char>(p[i]) >= 0x80) return false;
   }
   return true;
 }
@@ -262,9 +270,11 @@ void ResetEvent(EventView* event) {
 SummaryValueView& AddValue(EventView* event, size_t* count, std::string_view tag, std::string_view plugin_name) {
   if (*count == event->values.size()) event->values.emplace_back();
   SummaryValueView& view = event->values[(*count)++];
-  view.tag.assign(tag);
+  // assign() calls into the library even when nothing changes, as the
+  // plugin name (mostly "") seldom does.
+  if (view.tag != tag) view.tag.assign(tag);
   view.kind = ValueKind::kUnknown;
-  view.plugin_name.assign(plugin_name);
+  if (view.plugin_name != plugin_name) view.plugin_name.assign(plugin_name);
   view.scalar = 0;
   view.scalar_is_double = false;
   return view;

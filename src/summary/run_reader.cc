@@ -370,8 +370,9 @@ struct RunReader::Rep {
   }
 
   // Removes the values of `event`, read at `at`, that a later purge drops;
-  // false if nothing of it is left to yield.
-  bool Prune(Position at, EventView* event) {
+  // false if nothing of it is left to yield. Out of line, as StartOver and
+  // OpenNextFile are: ReadEvent, called for every event, stays small.
+  [[gnu::noinline]] bool Prune(Position at, EventView* event) {
     const std::optional<int64_t> cut = plan.AllTagsCut(at);
     const auto orphaned = [&](std::string_view tag) {
       if (cut && event->step >= *cut) return true;
@@ -399,12 +400,22 @@ struct RunReader::Rep {
     return true;
   }
 
-  // Back to the run's first event, with the two passes.
-  Status StartOver() {
+  // Back to the run's first event, with the two passes, when `event`, read
+  // at `at`, purges values already returned; Aborted says so.
+  [[gnu::noinline]] Status StartOver(Position at, const EventView& event) {
     planless = false;
     reader.reset();
     next_file = 0;
-    return FindPurges(files, &plan, &extents);
+    TFCOMPAT_RETURN_IF_ERROR(FindPurges(files, &plan, &extents));
+    return AbortedError(files[at.file] + ": a restart at step " + std::to_string(event.step) + " (offset " +
+                        std::to_string(at.offset) + ") purges values already read; reading " + dir + " again");
+  }
+
+  // Opens the next file, files[next_file].
+  [[gnu::noinline]] Status OpenNextFile() {
+    file = next_file++;
+    TFCOMPAT_ASSIGN_OR_RETURN(reader, EventFileReader::Open(files[file]));
+    return OkStatus();
   }
 };
 
@@ -428,8 +439,7 @@ Status RunReader::ReadEvent(EventView* event) {
   for (;;) {
     if (!r.reader) {
       if (r.next_file == r.files.size()) return OutOfRangeError("end of the run's event files");
-      r.file = r.next_file++;
-      TFCOMPAT_ASSIGN_OR_RETURN(r.reader, EventFileReader::Open(r.files[r.file]));
+      TFCOMPAT_RETURN_IF_ERROR(r.OpenNextFile());
     }
     const Position at{r.file, r.reader->offset()};
     if (r.PastExtent(at.offset)) {
@@ -445,12 +455,7 @@ Status RunReader::ReadEvent(EventView* event) {
       if (r.reader->offset() == at.offset) r.reader.reset();  // Nothing more to read in this file.
       return s;
     }
-    if (r.planless) {
-      if (r.Follow(*event)) return OkStatus();
-      TFCOMPAT_RETURN_IF_ERROR(r.StartOver());
-      return AbortedError(r.files[at.file] + ": a restart at step " + std::to_string(event->step) + " (offset " +
-                          std::to_string(at.offset) + ") purges values already read; reading " + r.dir + " again");
-    }
+    if (r.planless) return r.Follow(*event) ? OkStatus() : r.StartOver(at, *event);
     if (r.plan.empty() || r.Prune(at, event)) return OkStatus();
   }
 }

@@ -86,19 +86,24 @@ class TagMap {
   static bool SameTag(std::string_view a, std::string_view b) {
     const size_t n = a.size();
     if (n != b.size()) return false;
-    if (n < 8) {
+    if (n < 4) {
       for (size_t i = 0; i < n; ++i) {
         if (a[i] != b[i]) return false;
       }
       return true;
     }
-    for (size_t i = 0; i + 8 < n; i += 8) {
-      if (Word(a.data() + i) != Word(b.data() + i)) return false;
+    if (n < 8) {  // The first 4 and the last 4, overlapping.
+      return Word<uint32_t>(a.data()) == Word<uint32_t>(b.data()) &&
+             Word<uint32_t>(a.data() + n - 4) == Word<uint32_t>(b.data() + n - 4);
     }
-    return Word(a.data() + n - 8) == Word(b.data() + n - 8);  // The last 8, overlapping.
+    for (size_t i = 0; i + 8 < n; i += 8) {
+      if (Word<uint64_t>(a.data() + i) != Word<uint64_t>(b.data() + i)) return false;
+    }
+    return Word<uint64_t>(a.data() + n - 8) == Word<uint64_t>(b.data() + n - 8);  // The last 8, overlapping.
   }
-  static uint64_t Word(const char* p) {
-    uint64_t word;
+  template <typename W>
+  static W Word(const char* p) {
+    W word;
     std::memcpy(&word, p, sizeof(word));
     return word;
   }

@@ -104,20 +104,27 @@ class ScalarRows {
   ScalarRows(ScalarRows&& other) noexcept
       : rows_(std::exchange(other.rows_, nullptr)),
         size_(std::exchange(other.size_, 0)),
-        capacity_(std::exchange(other.capacity_, 0)) {}
+        capacity_(std::exchange(other.capacity_, 0)),
+        sorted_(std::exchange(other.sorted_, true)) {}
   ScalarRows& operator=(ScalarRows&& other) noexcept {
     std::swap(rows_, other.rows_);
     std::swap(size_, other.size_);
     std::swap(capacity_, other.capacity_);
+    std::swap(sorted_, other.sorted_);
     return *this;
   }
   ~ScalarRows() { std::free(rows_); }
 
   void push_back(const ScalarRow& row) {
     if (size_ == capacity_) Grow();
+    // Noted here, where the last row is still in cache, rather than by
+    // another pass over every row before sorting.
+    if (size_ > 0 && row.step < rows_[size_ - 1].step) sorted_ = false;
     rows_[size_++] = row;
   }
   bool empty() const { return size_ == 0; }
+  // Whether the rows are in step order (ties in any order), as pushed.
+  bool sorted_by_step() const { return sorted_; }
   const ScalarRow& back() const { return rows_[size_ - 1]; }
   ScalarRow* begin() { return rows_; }
   ScalarRow* end() { return rows_ + size_; }
@@ -136,6 +143,7 @@ class ScalarRows {
   ScalarRow* rows_ = nullptr;
   size_t size_ = 0;
   size_t capacity_ = 0;
+  bool sorted_ = true;
 };
 
 // tbparse's histogram columns: the right edges of the buckets with the left
@@ -208,24 +216,19 @@ bool TensorValues(const tensorflow::TensorProto& t, std::vector<double>* values)
 // Files the summary values of a run's events into its tables.
 class RunLoader {
  public:
-  RunLoader(const std::vector<bool>& wanted, RunTables* tables) : wanted_(wanted), tables_(*tables) {}
+  RunLoader(const std::vector<bool>& wanted, RunTables* tables)
+      : wanted_(wanted),
+        scalar_rows_wanted_(Wanted(Kind::kScalars) || Wanted(Kind::kHParamsMetrics)),
+        tables_(*tables) {}
 
   Status Add(const std::string& run, const EventView& event) {
     parsed_ = false;
     for (size_t i = 0; i < event.values.size(); ++i) {
       const SummaryValueView& v = event.values[i];
-      if (v.kind == ValueKind::kScalar && (Wanted(Kind::kScalars) || Wanted(Kind::kHParamsMetrics))) {
+      if (v.kind == ValueKind::kScalar && scalar_rows_wanted_) {
         tables_.scalars[v.tag].push_back({event.step, event.wall_time, v.scalar, v.scalar_is_double});
-      } else if (v.kind == ValueKind::kHistogram && Wanted(Kind::kHistograms)) {
-        TFCOMPAT_RETURN_IF_ERROR(AddHistogram(run, event, i));
-      } else if (v.kind == ValueKind::kText && Wanted(Kind::kText)) {
-        TFCOMPAT_RETURN_IF_ERROR(AddText(run, event, i));
-      } else if (v.plugin_name == "hparams" && v.tag == kSessionStartTag && !tables_.has_session_start &&
-                 (Wanted(Kind::kHParams) || Wanted(Kind::kHParamsMetrics))) {
-        TFCOMPAT_RETURN_IF_ERROR(AddSessionStart(run, event, i));
-      } else if (v.plugin_name == "hparams" && v.tag == kExperimentTag && !tables_.experiment_metrics &&
-                 Wanted(Kind::kHParamsMetrics)) {
-        TFCOMPAT_RETURN_IF_ERROR(AddExperiment(run, event, i));
+      } else {
+        TFCOMPAT_RETURN_IF_ERROR(AddOther(run, event, i));
       }
     }
     return OkStatus();
@@ -233,6 +236,23 @@ class RunLoader {
 
  private:
   bool Wanted(Kind kind) const { return wanted_[static_cast<int>(kind)]; }
+
+  // Any value but a wanted scalar. Out of line: inlined, its locals and
+  // calls would make every scalar's Add save and restore more registers.
+  [[gnu::noinline]] Status AddOther(const std::string& run, const EventView& event, size_t i) {
+    const SummaryValueView& v = event.values[i];
+    if (v.kind == ValueKind::kHistogram && Wanted(Kind::kHistograms)) return AddHistogram(run, event, i);
+    if (v.kind == ValueKind::kText && Wanted(Kind::kText)) return AddText(run, event, i);
+    if (v.plugin_name == "hparams" && v.tag == kSessionStartTag && !tables_.has_session_start &&
+        (Wanted(Kind::kHParams) || Wanted(Kind::kHParamsMetrics))) {
+      return AddSessionStart(run, event, i);
+    }
+    if (v.plugin_name == "hparams" && v.tag == kExperimentTag && !tables_.experiment_metrics &&
+        Wanted(Kind::kHParamsMetrics)) {
+      return AddExperiment(run, event, i);
+    }
+    return OkStatus();
+  }
 
   // The summary value of `event` that `event.values[i]` views, parsed with
   // protobuf (once per event) for what the EventView does not carry. The
@@ -345,11 +365,22 @@ class RunLoader {
   }
 
   const std::vector<bool>& wanted_;
+  const bool scalar_rows_wanted_;  // For scalars or hparams_metrics.
   RunTables& tables_;
   tensorflow::Event event_;
   bool parsed_ = false;
   int next_value_ = 0;  // Of event_'s values, the first not yet matched.
 };
+
+// Rows by step, as tbparse gives them; ties keep the order they were read.
+constexpr auto kByStep = [](const auto& a, const auto& b) { return a.step < b.step; };
+
+// Whether a series' rows are in step order already.
+template <typename Rows>
+bool SortedByStep(const Rows& rows) {
+  return std::is_sorted(rows.begin(), rows.end(), kByStep);
+}
+bool SortedByStep(const ScalarRows& rows) { return rows.sorted_by_step(); }
 
 Status LoadRunTables(const std::string& logdir, bool purge_orphaned_data, const std::vector<bool>& wanted,
                      RunTables* tables) {
@@ -377,11 +408,9 @@ Status LoadRunTables(const std::string& logdir, bool purge_orphaned_data, const 
     }
     if (!wanted[static_cast<int>(Kind::kScalars)]) tables->scalars = {};
   }
-  // Rows by step, as tbparse gives them; ties keep the order they were read.
-  const auto by_step = [](const auto& a, const auto& b) { return a.step < b.step; };
-  const auto sort = [&](auto& series) {
+  const auto sort = [](auto& series) {
     for (auto&& [tag, rows] : series) {
-      if (!std::is_sorted(rows.begin(), rows.end(), by_step)) std::stable_sort(rows.begin(), rows.end(), by_step);
+      if (!SortedByStep(rows)) std::stable_sort(rows.begin(), rows.end(), kByStep);
     }
   };
   sort(tables->scalars);
@@ -526,6 +555,47 @@ class OutputBuffer {
  private:
   std::string bytes_;  // Its size is the capacity.
   size_t size_ = 0;
+};
+
+// The most characters of a step: -9223372036854775808.
+constexpr size_t kMaxStepChars = 20;
+
+char* WriteStep(int64_t step, char* out) { return std::to_chars(out, out + kMaxStepChars, step).ptr; }
+
+// The digits of steps that mostly count up by one, as a series' rows do:
+// a step one past the last is its digits plus one (a carry through the
+// trailing nines), not a conversion, which costs more.
+class StepDigits {
+ public:
+  // WriteStep's text of `step`, written at `out` with room for
+  // kMaxStepChars; returns its end.
+  char* Write(int64_t step, char* out) {
+    if (step > 0 && step - 1 == last_) {
+      Increment();
+    } else {
+      size_ = WriteStep(step, digits_) - digits_;
+    }
+    last_ = step;
+    std::memcpy(out, digits_, kMaxStepChars);  // Whole: a few moves, not a call.
+    return out + size_;
+  }
+
+ private:
+  // The digits of last_ + 1, from those of last_ (>= 0).
+  void Increment() {
+    size_t i = size_;
+    while (i > 0 && digits_[i - 1] == '9') digits_[--i] = '0';
+    if (i > 0) {
+      ++digits_[i - 1];
+    } else {  // All nines: a 1 and as many zeros.
+      digits_[0] = '1';
+      digits_[size_++] = '0';
+    }
+  }
+
+  char digits_[kMaxStepChars] = {};
+  size_t size_ = 0;
+  int64_t last_ = -1;  // The step digits_ holds; -1 when none.
 };
 
 // Writes rows as CSV (RFC 4180: one header line, fields quoted when they
@@ -696,7 +766,7 @@ class TableWriter {
                         t.before_value.size() + kMaxNumberChars + t.after_value.size() + kPieceSlack);
     if (json_ && rows_of_kind_++ > 0) *p++ = ',';
     p = t.before_step.CopyTo(p);
-    p = WriteStep(row.step, p);
+    p = step_digits_.Write(row.step, p);
     p = t.before_wall_time.CopyTo(p);
     p = cli::WriteNumber(row.wall_time, json_, p);
     p = t.before_value.CopyTo(p);
@@ -714,9 +784,6 @@ class TableWriter {
  private:
   static constexpr size_t kFlushSize = size_t{1} << 20;
   static constexpr size_t kMaxNumberChars = cli::kMaxNumberChars;
-  static constexpr size_t kMaxStepChars = 20;  // -9223372036854775808
-
-  static char* WriteStep(int64_t step, char* out) { return std::to_chars(out, out + kMaxStepChars, step).ptr; }
 
   // Ends the field before column next_ (CSV).
   void Separate() {
@@ -733,6 +800,7 @@ class TableWriter {
   Sink sink_;
   OutputBuffer out_;
   std::vector<Column> columns_;  // CSV
+  StepDigits step_digits_;       // Of scalar rows.
   Kind kind_ = Kind::kScalars;
   size_t next_ = 0;  // Index (CSV) or count (JSON) of the row's next field.
   int kinds_begun_ = 0;

@@ -214,6 +214,32 @@ BOOST_AUTO_TEST_CASE(UnusualScalarEncodingsReadAsProtobufParsesThem) {
   BOOST_TEST((read[8].values[0].tag == "first" && read[8].step == 9));
 }
 
+BOOST_AUTO_TEST_CASE(TagThatIsNotUtf8IsDataLossWhereverItsBadByteIs) {
+  TempDir dir;
+  // A byte protobuf rejects at the start, middle or end of tags of 4 to 12
+  // bytes: every stretch the ASCII check reads at once.
+  const std::vector<std::string> tags = {"\377abc",     "abc\377",        "ab\377cd",
+                                         "abcdefg\377", "abcdefghij\377", "abcdefghi\377jk"};
+  for (size_t i = 0; i < tags.size(); ++i) {
+    const std::string& tag = tags[i];
+    BOOST_TEST_INFO("tag " << i);
+    tensorflow::Event e;
+    e.set_step(1);
+    e.mutable_summary()->add_value()->set_tag(std::string(tag.size(), 't'));
+    e.mutable_summary()->mutable_value(0)->set_simple_value(1);
+    std::string bytes = e.SerializeAsString();
+    bytes.replace(bytes.find(std::string(tag.size(), 't')), tag.size(), tag);
+    const std::string path = dir.file("events.out.tfevents." + std::to_string(i));
+    WriteEvents(path, {bytes});
+    auto reader = EventFileReader::Open(path);
+    BOOST_TEST_REQUIRE(reader.ok());
+    EventView view;
+    const Status s = (*reader)->ReadEvent(&view);
+    BOOST_TEST(s.code() == StatusCode::kDataLoss);
+    BOOST_TEST(testing::Contains(s, "is not a tensorflow.Event"));
+  }
+}
+
 BOOST_AUTO_TEST_CASE(MalformedScalarRecordIsDataLossAsBefore) {
   TempDir dir;
   tensorflow::Event e = ScalarTensorEvent("x", tensorflow::DT_FLOAT);

@@ -22,14 +22,14 @@ BOOST_AUTO_TEST_SUITE(TagMapTest)
 BOOST_AUTO_TEST_CASE(FindsEachTagWhateverTheOrderOfLookups) {
   TagMap<std::vector<int>> map;
   // A repeating cycle, then a change of order, a new tag, and tags that
-  // differ only past their first 8 bytes or in length.
+  // differ only past their first 8 bytes, in their last byte or in length.
   const std::vector<std::string> lookups = {"loss",           "accuracy",        "loss", "accuracy", "loss",
                                             "accuracy",       "accuracy",        "new",  "loss",     "layer/0/weights",
-                                            "layer/0/biases", "layer/0/weights", "los"};
+                                            "layer/0/biases", "layer/0/weights", "los",  "grad/x",   "grad/y"};
   for (size_t i = 0; i < lookups.size(); ++i) map[lookups[i]].push_back(static_cast<int>(i));
-  const Entries expected = {{"accuracy", {1, 3, 5, 6}},   {"layer/0/biases", {10}},
-                            {"layer/0/weights", {9, 11}}, {"los", {12}},
-                            {"loss", {0, 2, 4, 8}},       {"new", {7}}};
+  const Entries expected = {
+      {"accuracy", {1, 3, 5, 6}},   {"grad/x", {13}}, {"grad/y", {14}},       {"layer/0/biases", {10}},
+      {"layer/0/weights", {9, 11}}, {"los", {12}},    {"loss", {0, 2, 4, 8}}, {"new", {7}}};
   BOOST_TEST((EntriesOf(map) == expected));
 }
 

@@ -373,6 +373,27 @@ BOOST_AUTO_TEST_CASE(ExportWritesEveryRunAndTagAsLongCsv) {
   BOOST_TEST(LinesWithoutTime(out.str()) == expected, boost::test_tools::per_element());
 }
 
+BOOST_AUTO_TEST_CASE(ExportWritesEachStepsDigitsWhetherStepsCountUpJumpOrGoBack) {
+  TempDir dir;
+  // Read in this order; exported by step.
+  constexpr int64_t kMax = std::numeric_limits<int64_t>::max();
+  const std::vector<int64_t> steps = {9,  10, 11, 99, 100, 101, 998,  999,  1000, 1002,  1003,     -3,  -2,
+                                      -1, 0,  1,  2,  7,   8,   9999, 8999, 9000, 99999, kMax - 1, kMax};
+  {
+    auto writer = SummaryWriter::Create(dir.file("r"));
+    BOOST_TEST_REQUIRE(writer.ok());
+    for (int64_t step : steps) BOOST_TEST((*writer)->AddScalar("loss", 0.5f, step).ok());
+    BOOST_TEST((*writer)->Close().ok());
+  }
+  std::ostringstream out, err;
+  BOOST_TEST(RunExport(Export(dir, "scalars"), out, err) == kExitOk, err.str());
+  std::vector<int64_t> sorted = steps;
+  std::stable_sort(sorted.begin(), sorted.end());
+  std::vector<std::string> expected = {"run,tag,step,wall_time,value"};
+  for (int64_t step : sorted) expected.push_back("r,loss," + std::to_string(step) + ",T,0.5");
+  BOOST_TEST(LinesWithoutTime(out.str()) == expected, boost::test_tools::per_element());
+}
+
 BOOST_AUTO_TEST_CASE(ExportOfSeveralKindsHasAKindColumnAndTheUnionOfColumns) {
   TempDir dir;
   WriteRuns(dir);
