@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "saved_model/plan.h"
 
+#include <algorithm>
 #include <set>
 #include <utility>
 
@@ -167,7 +168,26 @@ StatusOr<std::unique_ptr<Plan>> Plan::Build(const Graph& graph, const KernelRegi
       if (!output_shapes.ok()) return output_shapes.status().WithContext(step.label);
       output_shapes->resize(checked.num_outputs);
       for (int i = 0; i < checked.num_outputs; ++i) slots.push_back(new_slot(nullptr, false, (*output_shapes)[i]));
-      plan->steps_.push_back(std::move(step));
+      // A node of constants only (a parser's default value reshaped) is
+      // computed once here, as TF's constant folding does: what it makes is
+      // a constant to the kernels configured by an input (ParseExampleV2's
+      // dense_defaults) and costs no run anything.
+      std::vector<const Tensor*> constant_values;
+      for (const int slot : step.inputs) constant_values.push_back(plan->initial_slots_[slot]);
+      if (step.inputs.empty() ||
+          std::find(constant_values.begin(), constant_values.end(), nullptr) != constant_values.end()) {
+        plan->steps_.push_back(std::move(step));
+        continue;
+      }
+      std::vector<Tensor> folded(checked.num_outputs);
+      if (Status status = step.kernel->Compute(constant_values, folded); !status.ok()) {
+        return status.WithContext(step.label);
+      }
+      for (int i = 0; i < checked.num_outputs; ++i) {
+        plan->constants_.push_back(std::move(folded[i]));
+        plan->initial_slots_[slots[i]] = &plan->constants_.back();
+        static_shapes[slots[i]] = plan->constants_.back().shape();
+      }
     }
   }
   for (const auto& [key, ref] : fetches) {

@@ -16,6 +16,8 @@
 //   anything else
 //       a step: the kernel its factory built from the NodeDef, its input
 //       slots, and as many fresh slots as the op has outputs.
+//       A node whose inputs are all constants or variables is computed
+//       once at load (TF's constant folding): its outputs are constants.
 // Each slot carries its shape as far as it is known at load (a feed's from
 // the signature, a constant's or variable's in full, a step's from its
 // kernel's StaticShapes), so that shapes no feed could reconcile (weights of

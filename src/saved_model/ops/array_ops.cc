@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 // Shapes and element moves, any dtype: Shape, Reshape, ExpandDims, Pack,
-// ConcatV2, StridedSlice, Tile, Range. Semantics and messages are those of TF's
-// kernels (tensorflow/core/kernels/{shape_ops,reshape_op,pack_op,concat_op,
-// strided_slice_op,tile_ops,sequence_ops}.cc).
+// ConcatV2, StridedSlice, Tile, Transpose, Range; and OneHot (float, int32,
+// int64 values). Semantics and messages are those of TF's kernels
+// (tensorflow/core/kernels/{shape_ops,reshape_op,pack_op,concat_op,
+// strided_slice_op,tile_ops,transpose_op,sequence_ops,one_hot_op}.cc).
 #include <algorithm>
 #include <cmath>
 #include <cstring>
@@ -271,6 +272,99 @@ class StridedSliceKernel final : public OpKernel {
   int64_t begin_mask_, end_mask_, shrink_axis_mask_;
 };
 
+class TransposeKernel final : public OpKernel {
+ public:
+  Status Compute(std::span<const Tensor* const> inputs, std::span<Tensor> outputs) const override {
+    const Tensor& input = *inputs[0];
+    TFCOMPAT_ASSIGN_OR_RETURN(const std::vector<int64_t> perm, IndexVector(*inputs[1], "perm"));
+    const TensorShape& shape = input.shape();
+    const auto rank = static_cast<int64_t>(shape.size());
+    if (static_cast<int64_t>(perm.size()) != rank) {
+      return InvalidArgumentError("transpose expects a vector of size " + std::to_string(rank) +
+                                  ". But input(1) is a vector of size " + std::to_string(perm.size()));
+    }
+    const std::vector<int64_t> source_strides = Strides(shape);
+    std::vector<bool> seen(rank, false);
+    TensorShape output_shape(rank);
+    std::vector<int64_t> strides(rank);
+    for (int64_t d = 0; d < rank; ++d) {
+      if (perm[d] < 0 || perm[d] >= rank) {
+        return InvalidArgumentError(std::to_string(perm[d]) + " is out of range [0 .. " + std::to_string(rank) + ")");
+      }
+      if (seen[perm[d]]) return InvalidArgumentError(std::to_string(perm[d]) + " is duplicated in the input.");
+      seen[perm[d]] = true;
+      output_shape[d] = shape[perm[d]];
+      strides[d] = source_strides[perm[d]];
+    }
+    const std::vector<int64_t> index =
+        StridedIndex(output_shape, std::vector<int64_t>(rank, 0), std::vector<int64_t>(rank, 1), output_shape, strides);
+    TFCOMPAT_ASSIGN_OR_RETURN(outputs[0], Gathered(input, output_shape, index));
+    return OkStatus();
+  }
+};
+
+// OneHot: `indices` with a dimension of `depth` inserted at `axis`, on_value
+// where the position along it is the index, off_value elsewhere (an index
+// outside [0, depth) is off everywhere).
+template <typename T>
+class OneHotKernel final : public OpKernel {
+ public:
+  OneHotKernel(DataType dtype, int64_t axis) : dtype_(dtype), axis_(axis) {}
+
+  Status Compute(std::span<const Tensor* const> inputs, std::span<Tensor> outputs) const override {
+    const Tensor& indices = *inputs[0];
+    const TensorShape& shape = indices.shape();
+    const auto output_rank = static_cast<int64_t>(shape.size()) + 1;
+    if (axis_ != -1 && (axis_ < 0 || axis_ >= output_rank)) {
+      return InvalidArgumentError("Expected axis to be -1 or between [0, " + std::to_string(output_rank) +
+                                  ").  But received: " + std::to_string(axis_));
+    }
+    if (!inputs[1]->shape().empty()) {
+      return InvalidArgumentError("depth must be a scalar, but got: " + ShapeDebugString(inputs[1]->shape()));
+    }
+    for (const auto& [index, name] : {std::pair{2, "on_value"}, std::pair{3, "off_value"}}) {
+      if (!inputs[index]->shape().empty()) {
+        return InvalidArgumentError(std::string(name) +
+                                    " must be a scalar, but got: " + ShapeDebugString(inputs[index]->shape()));
+      }
+      TFCOMPAT_RETURN_IF_ERROR(ExpectDtype(*inputs[index], dtype_, name));
+    }
+    TFCOMPAT_ASSIGN_OR_RETURN(const int64_t depth, IndexScalar(*inputs[1], "depth"));
+    if (depth < 0) return InvalidArgumentError("depth must be non-negative, got: " + std::to_string(depth));
+    std::vector<int64_t> ids;
+    if (indices.dtype() == DataType::kInt32) {
+      ids.assign(indices.flat<int32_t>().begin(), indices.flat<int32_t>().end());
+    } else {
+      TFCOMPAT_RETURN_IF_ERROR(ExpectDtype(indices, DataType::kInt64, "indices"));
+      ids.assign(indices.flat<int64_t>().begin(), indices.flat<int64_t>().end());
+    }
+    const size_t axis = axis_ == -1 ? shape.size() : static_cast<size_t>(axis_);
+    TensorShape output_shape(shape.begin(), shape.end());
+    output_shape.insert(output_shape.begin() + static_cast<std::ptrdiff_t>(axis), depth);
+    // Elements before the axis (prefix), along it (depth), after it (suffix).
+    int64_t suffix = 1;
+    for (size_t d = axis; d < shape.size(); ++d) suffix *= shape[d];
+    const int64_t prefix = suffix == 0 ? 0 : static_cast<int64_t>(ids.size()) / suffix;
+    TFCOMPAT_ASSIGN_OR_RETURN(Tensor result, Tensor::Zeros(dtype_, output_shape));
+    const std::span<T> out = result.mutable_flat<T>();
+    const T on = inputs[2]->flat<T>()[0];
+    const T off = inputs[3]->flat<T>()[0];
+    std::fill(out.begin(), out.end(), off);
+    for (int64_t p = 0; p < prefix; ++p) {
+      for (int64_t s = 0; s < suffix; ++s) {
+        const int64_t id = ids[p * suffix + s];
+        if (id >= 0 && id < depth) out[(p * depth + id) * suffix + s] = on;
+      }
+    }
+    outputs[0] = std::move(result);
+    return OkStatus();
+  }
+
+ private:
+  DataType dtype_;
+  int64_t axis_;
+};
+
 class TileKernel final : public OpKernel {
  public:
   Status Compute(std::span<const Tensor* const> inputs, std::span<Tensor> outputs) const override {
@@ -422,6 +516,26 @@ void RegisterArrayOps(KernelRegistry* registry) {
                       .factory = [](const NodeAttrs& attrs) -> StatusOr<std::unique_ptr<OpKernel>> {
                         TFCOMPAT_RETURN_IF_ERROR(ExpectValueType(attrs, "T"));
                         return Make<TileKernel>();
+                      }});
+  registry->Register({.op = "OneHot",
+                      .num_inputs = 4,
+                      .attrs = {"T", "TI", "axis"},
+                      .factory = [](const NodeAttrs& attrs) -> StatusOr<std::unique_ptr<OpKernel>> {
+                        TFCOMPAT_ASSIGN_OR_RETURN(
+                            const DataType type,
+                            attrs.TypeIn("T", {DataType::kFloat, DataType::kInt32, DataType::kInt64}));
+                        TFCOMPAT_RETURN_IF_ERROR(attrs.TypeIn("TI", kIndexTypes, DataType::kInt64).status());
+                        TFCOMPAT_ASSIGN_OR_RETURN(const int64_t axis, attrs.Int("axis", -1));
+                        if (type == DataType::kFloat) return Make<OneHotKernel<float>>(type, axis);
+                        if (type == DataType::kInt32) return Make<OneHotKernel<int32_t>>(type, axis);
+                        return Make<OneHotKernel<int64_t>>(type, axis);
+                      }});
+  registry->Register({.op = "Transpose",
+                      .num_inputs = 2,
+                      .attrs = {"T", "Tperm"},
+                      .factory = [](const NodeAttrs& attrs) -> StatusOr<std::unique_ptr<OpKernel>> {
+                        TFCOMPAT_RETURN_IF_ERROR(ExpectValueType(attrs, "T"));
+                        return Make<TransposeKernel>();
                       }});
   registry->Register(
       {.op = "Range",

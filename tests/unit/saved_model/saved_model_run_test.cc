@@ -4,6 +4,7 @@
 // deeper than any stack, unknown ops, attributes and dtypes, unfed
 // placeholders, uninitialized variables and constants declaring more than
 // the limit, each error naming the node; and the values of a run.
+#include <algorithm>
 #include <boost/test/unit_test.hpp>
 #include <cstdint>
 #include <map>
@@ -471,6 +472,84 @@ BOOST_AUTO_TEST_CASE(select_picks_by_condition_and_select_v2_broadcasts) {
   values = broadcast->flat<float>();
   BOOST_TEST(std::vector<float>(values.begin(), values.end()) == (std::vector<float>{0, 3, 5, 0}),
              boost::test_tools::per_element());
+}
+
+// y = relu(x w) + (a + b), b = [10, 20] and a the vector `a`.
+std::string FoldedOffsetNodes(const std::string& a) {
+  std::string nodes = Replaced(kDenseNodes, "node { name: \"y\" op: \"Relu\"", "node { name: \"relu\" op: \"Relu\"");
+  // clang-format off
+  nodes += "node { name: \"a\" op: \"Const\" attr { key: \"value\" value { tensor { dtype: DT_FLOAT tensor_shape { dim { size: " +
+           std::to_string(std::count(a.begin(), a.end(), ',') + 1) + " } } float_val: [ " + a + " ] } } } }\n";
+  nodes += R"pb(
+    node { name: "b" op: "Const" attr { key: "value" value { tensor { dtype: DT_FLOAT tensor_shape { dim { size: 2 } } float_val: [ 10, 20 ] } } } }
+    node { name: "offset" op: "AddV2" input: [ "a", "b" ] attr { key: "T" value { type: DT_FLOAT } } }
+    node { name: "y" op: "AddV2" input: [ "relu", "offset" ] attr { key: "T" value { type: DT_FLOAT } } }
+  )pb";
+  // clang-format on
+  return nodes;
+}
+
+BOOST_AUTO_TEST_CASE(a_node_of_constants_only_is_computed_at_load) {
+  // a + b folds at load, so shapes that cannot broadcast fail Load, not the
+  // first Run.
+  const StatusOr<Tensor> y =
+      RunOnX(FoldedOffsetNodes("1, 2"), Tensor::FromVector<float>(DataType::kFloat, {1, 2}, {1, 1}));
+  BOOST_TEST_REQUIRE(y.ok(), y.status());
+  const std::span<const float> values = y->flat<float>();
+  BOOST_TEST(std::vector<float>(values.begin(), values.end()) == (std::vector<float>{15, 24}),
+             boost::test_tools::per_element());
+  const Status status = LoadStatus(FoldedOffsetNodes("1, 2, 3"));
+  BOOST_TEST(Contains(status, "node 'offset' (AddV2): Incompatible shapes: [3] vs. [2]"), status);
+}
+
+BOOST_AUTO_TEST_CASE(transpose_permutes_the_dimensions_and_names_a_bad_permutation) {
+  // clang-format off
+  const std::string nodes = R"pb(
+    node { name: "x" op: "Placeholder" attr { key: "dtype" value { type: DT_FLOAT } } attr { key: "shape" value { shape { dim { size: -1 } dim { size: 2 } } } } }
+    node { name: "perm" op: "Const" attr { key: "value" value { tensor { dtype: DT_INT32 tensor_shape { dim { size: 2 } } int_val: [ 1, 0 ] } } } }
+    node { name: "y" op: "Transpose" input: [ "x", "perm" ] attr { key: "T" value { type: DT_FLOAT } } }
+  )pb";
+  // clang-format on
+  const Tensor x = Tensor::FromVector<float>(DataType::kFloat, {3, 2}, {1, 2, 3, 4, 5, 6});
+  const StatusOr<Tensor> y = RunOnX(nodes, x);
+  BOOST_TEST_REQUIRE(y.ok(), y.status());
+  BOOST_TEST(y->shape() == (TensorShape{2, 3}), boost::test_tools::per_element());
+  const std::span<const float> values = y->flat<float>();
+  BOOST_TEST(std::vector<float>(values.begin(), values.end()) == (std::vector<float>{1, 3, 5, 2, 4, 6}),
+             boost::test_tools::per_element());
+  const StatusOr<Tensor> repeated = RunOnX(Replaced(nodes, "int_val: [ 1, 0 ]", "int_val: [ 1, 1 ]"), x);
+  BOOST_TEST(Contains(repeated.status(), "node 'y' (Transpose): 1 is duplicated in the input."), repeated.status());
+}
+
+BOOST_AUTO_TEST_CASE(one_hot_sets_on_value_at_each_index_and_off_elsewhere) {
+  // y = OneHot(int64(x), depth 3, on 1, off 0) on [?,2] indices: [?,2,3];
+  // the index 5 is outside the depth and off everywhere.
+  // clang-format off
+  const std::string nodes = R"pb(
+    node { name: "x" op: "Placeholder" attr { key: "dtype" value { type: DT_FLOAT } } attr { key: "shape" value { shape { dim { size: -1 } dim { size: 2 } } } } }
+    node { name: "ids" op: "Cast" input: "x" attr { key: "SrcT" value { type: DT_FLOAT } } attr { key: "DstT" value { type: DT_INT64 } } }
+    node { name: "depth" op: "Const" attr { key: "value" value { tensor { dtype: DT_INT32 tensor_shape { } int_val: 3 } } } }
+    node { name: "on" op: "Const" attr { key: "value" value { tensor { dtype: DT_FLOAT tensor_shape { } float_val: 1 } } } }
+    node { name: "off" op: "Const" attr { key: "value" value { tensor { dtype: DT_FLOAT tensor_shape { } float_val: 0 } } } }
+    node { name: "y" op: "OneHot" input: [ "ids", "depth", "on", "off" ] attr { key: "T" value { type: DT_FLOAT } } attr { key: "TI" value { type: DT_INT64 } } attr { key: "axis" value { i: -1 } } }
+  )pb";
+  // clang-format on
+  const Tensor x = Tensor::FromVector<float>(DataType::kFloat, {2, 2}, {0, 2, 5, 1});
+  const StatusOr<Tensor> y = RunOnX(nodes, x);
+  BOOST_TEST_REQUIRE(y.ok(), y.status());
+  BOOST_TEST(y->shape() == (TensorShape{2, 2, 3}), boost::test_tools::per_element());
+  std::span<const float> values = y->flat<float>();
+  BOOST_TEST(
+      std::vector<float>(values.begin(), values.end()) == (std::vector<float>{1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0}),
+      boost::test_tools::per_element());
+  // On axis 0: [3,2,2], depth first.
+  const StatusOr<Tensor> first = RunOnX(Replaced(nodes, "value { i: -1 }", "value { i: 0 }"), x);
+  BOOST_TEST_REQUIRE(first.ok(), first.status());
+  BOOST_TEST(first->shape() == (TensorShape{3, 2, 2}), boost::test_tools::per_element());
+  values = first->flat<float>();
+  BOOST_TEST(
+      std::vector<float>(values.begin(), values.end()) == (std::vector<float>{1, 0, 0, 0, 0, 0, 0, 1, 0, 1, 0, 0}),
+      boost::test_tools::per_element());
 }
 
 BOOST_AUTO_TEST_CASE(an_unknown_op_on_the_signature_path_fails_load_naming_op_and_node) {
