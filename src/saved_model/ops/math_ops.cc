@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 // Matrix products and reductions: MatMul (float, on kernels::Gemm), ArgMax,
-// Sum and Prod (float, int32, int64, over any axes), and Bucketize. Messages
-// are those of TF's matmul_op.cc, argmax_op.cc, reduction_ops_common.cc and
-// bucketize_op.cc.
+// Sum and Prod (float, int32, int64, over any axes), AddN (float), and
+// Bucketize. Messages are those of TF's matmul_op.cc, argmax_op.cc,
+// reduction_ops_common.cc, aggregate_ops.cc and bucketize_op.cc.
 #include <algorithm>
 #include <string>
 #include <vector>
@@ -185,6 +185,29 @@ KernelFactory Reduce(Reduction reduction) {
   };
 }
 
+class AddNKernel final : public OpKernel {
+ public:
+  Status Compute(std::span<const Tensor* const> inputs, std::span<Tensor> outputs) const override {
+    for (size_t i = 0; i < inputs.size(); ++i) {
+      TFCOMPAT_RETURN_IF_ERROR(ExpectDtype(*inputs[i], DataType::kFloat, "inputs"));
+      if (inputs[i]->shape() != inputs[0]->shape()) {
+        return InvalidArgumentError(
+            "Inputs to operation AddN of type AddN must have the same size and shape.  Input 0: " +
+            ShapeDebugString(inputs[0]->shape()) + " != input " + std::to_string(i) + ": " +
+            ShapeDebugString(inputs[i]->shape()));
+      }
+    }
+    TFCOMPAT_ASSIGN_OR_RETURN(Tensor sum, Tensor::Zeros(DataType::kFloat, inputs[0]->shape()));
+    const std::span<float> out = sum.mutable_flat<float>();
+    for (const Tensor* input : inputs) {
+      const std::span<const float> values = input->flat<float>();
+      for (size_t j = 0; j < out.size(); ++j) out[j] += values[j];
+    }
+    outputs[0] = std::move(sum);
+    return OkStatus();
+  }
+};
+
 // Bucketize: each value's bucket, the number of boundaries at or below it
 // (std::upper_bound, as TF's kernel), so a value equal to a boundary falls in
 // the bucket that boundary opens; int32 of the input's shape.
@@ -235,6 +258,13 @@ void RegisterMathOps(KernelRegistry* registry) {
                             const DataType output_type,
                             attrs.TypeIn("output_type", {DataType::kInt32, DataType::kInt64}, DataType::kInt64));
                         return std::unique_ptr<OpKernel>(new ArgMaxKernel(output_type));
+                      }});
+  registry->Register({.op = "AddN",
+                      .num_inputs = OpSpec::kFromAttrN,
+                      .attrs = {"N", "T"},
+                      .factory = [](const NodeAttrs& attrs) -> StatusOr<std::unique_ptr<OpKernel>> {
+                        TFCOMPAT_RETURN_IF_ERROR(attrs.TypeIn("T", {DataType::kFloat}).status());
+                        return std::unique_ptr<OpKernel>(new AddNKernel);
                       }});
   registry->Register(
       {.op = "Sum", .num_inputs = 2, .attrs = {"T", "Tidx", "keep_dims"}, .factory = Reduce(Reduction::kSum)});

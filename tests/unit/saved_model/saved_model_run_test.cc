@@ -552,6 +552,23 @@ BOOST_AUTO_TEST_CASE(one_hot_sets_on_value_at_each_index_and_off_elsewhere) {
       boost::test_tools::per_element());
 }
 
+BOOST_AUTO_TEST_CASE(add_n_sums_its_inputs_of_one_shape) {
+  // y = AddN(x, x, w) for x [2,2] and w the [2,2] constant of kDenseNodes.
+  const std::string nodes =
+      Replaced(kDenseNodes, "node { name: \"y\" op: \"Relu\" input: \"product\"",
+               "node { name: \"y\" op: \"AddN\" input: [ \"x\", \"x\", \"w\" ] attr { key: \"N\" value { i: 3 } }");
+  const Tensor x = Tensor::FromVector<float>(DataType::kFloat, {2, 2}, {1, 3, 5, 2});
+  const StatusOr<Tensor> y = RunOnX(nodes, x);
+  BOOST_TEST_REQUIRE(y.ok(), y.status());
+  const std::span<const float> values = y->flat<float>();
+  BOOST_TEST(std::vector<float>(values.begin(), values.end()) == (std::vector<float>{3, 4, 13, 8}),
+             boost::test_tools::per_element());
+  const StatusOr<Tensor> other_shape = RunOnX(nodes, Tensor::FromVector<float>(DataType::kFloat, {1, 2}, {1, 3}));
+  BOOST_TEST(Contains(other_shape.status(), "node 'y' (AddN): Inputs to operation AddN of type AddN must have the same "
+                                            "size and shape.  Input 0: [1,2] != input 2: [2,2]"),
+             other_shape.status());
+}
+
 BOOST_AUTO_TEST_CASE(an_unknown_op_on_the_signature_path_fails_load_naming_op_and_node) {
   const Status status = LoadStatus(Replaced(kDenseNodes, "op: \"Relu\"", "op: \"Gelu2\""));
   BOOST_TEST(status.code() == StatusCode::kNotFound);
