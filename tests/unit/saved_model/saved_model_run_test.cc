@@ -564,8 +564,9 @@ BOOST_AUTO_TEST_CASE(add_n_sums_its_inputs_of_one_shape) {
   BOOST_TEST(std::vector<float>(values.begin(), values.end()) == (std::vector<float>{3, 4, 13, 8}),
              boost::test_tools::per_element());
   const StatusOr<Tensor> other_shape = RunOnX(nodes, Tensor::FromVector<float>(DataType::kFloat, {1, 2}, {1, 3}));
-  BOOST_TEST(Contains(other_shape.status(), "node 'y' (AddN): Inputs to operation AddN of type AddN must have the same "
-                                            "size and shape.  Input 0: [1,2] != input 2: [2,2]"),
+  BOOST_TEST(Contains(other_shape.status(),
+                      "node 'y' (AddN): Inputs to operation AddN of type AddN must have the same "
+                      "size and shape.  Input 0: [1,2] != input 2: [2,2]"),
              other_shape.status());
 }
 
