@@ -1,14 +1,16 @@
 // SPDX-License-Identifier: Apache-2.0
 // Shapes and element moves, any dtype: Shape, Reshape, ExpandDims, Pack,
 // ConcatV2, StridedSlice, Tile, Transpose, Range; and OneHot (float, int32,
-// int64 values). Semantics and messages are those of TF's kernels
+// int64 values), Where (of bool), Unique (int32, int64, string). Semantics and messages are those of TF's kernels
 // (tensorflow/core/kernels/{shape_ops,reshape_op,pack_op,concat_op,
-// strided_slice_op,tile_ops,transpose_op,sequence_ops,one_hot_op}.cc).
+// strided_slice_op,tile_ops,transpose_op,sequence_ops,one_hot_op,where_op,
+// unique_op}.cc).
 #include <algorithm>
 #include <cmath>
 #include <cstring>
 #include <limits>
 #include <string>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -365,6 +367,69 @@ class OneHotKernel final : public OpKernel {
   int64_t axis_;
 };
 
+// Where: the coordinates of the true elements, int64 [count, rank], in
+// row-major order.
+class WhereKernel final : public OpKernel {
+ public:
+  Status Compute(std::span<const Tensor* const> inputs, std::span<Tensor> outputs) const override {
+    const Tensor& input = *inputs[0];
+    TFCOMPAT_RETURN_IF_ERROR(ExpectDtype(input, DataType::kBool, "input"));
+    const TensorShape& shape = input.shape();
+    const auto rank = static_cast<int64_t>(shape.size());
+    std::vector<int64_t> coordinates;
+    std::vector<int64_t> coordinate(rank, 0);
+    const std::span<const uint8_t> flags = input.flat<uint8_t>();
+    for (const uint8_t flag : flags) {
+      if (flag != 0) coordinates.insert(coordinates.end(), coordinate.begin(), coordinate.end());
+      for (int64_t d = rank - 1; d >= 0 && ++coordinate[d] == shape[d]; --d) coordinate[d] = 0;
+    }
+    const auto count = static_cast<int64_t>(rank == 0 ? std::count(flags.begin(), flags.end(), 1)
+                                                      : static_cast<int64_t>(coordinates.size()) / rank);
+    outputs[0] = Tensor::FromVector<int64_t>(DataType::kInt64, {count, rank}, coordinates);
+    return OkStatus();
+  }
+};
+
+// Unique: the distinct elements of a vector in order of first appearance,
+// and for each element the index of its value among them.
+template <typename T>
+class UniqueKernel final : public OpKernel {
+ public:
+  UniqueKernel(DataType dtype, DataType index_dtype) : dtype_(dtype), index_dtype_(index_dtype) {}
+
+  Status Compute(std::span<const Tensor* const> inputs, std::span<Tensor> outputs) const override {
+    const Tensor& input = *inputs[0];
+    TFCOMPAT_RETURN_IF_ERROR(ExpectDtype(input, dtype_, "x"));
+    if (input.shape().size() != 1) return InvalidArgumentError("unique expects a 1D vector.");
+    std::vector<T> values;
+    if constexpr (std::is_same_v<T, std::string>) {
+      values = input.strings();
+    } else {
+      values.assign(input.flat<T>().begin(), input.flat<T>().end());
+    }
+    std::unordered_map<T, int64_t> first;
+    std::vector<T> unique;
+    std::vector<int64_t> index(values.size());
+    for (size_t i = 0; i < values.size(); ++i) {
+      const auto [at, inserted] = first.emplace(values[i], static_cast<int64_t>(unique.size()));
+      if (inserted) unique.push_back(values[i]);
+      index[i] = at->second;
+    }
+    const auto count = static_cast<int64_t>(unique.size());
+    if constexpr (std::is_same_v<T, std::string>) {
+      TFCOMPAT_ASSIGN_OR_RETURN(outputs[0], Tensor::FromStrings({count}, std::move(unique)));
+    } else {
+      outputs[0] = Tensor::FromVector<T>(dtype_, {count}, unique);
+    }
+    outputs[1] = IndexTensor(index_dtype_, input.shape(), index);
+    return OkStatus();
+  }
+
+ private:
+  DataType dtype_;
+  DataType index_dtype_;
+};
+
 class TileKernel final : public OpKernel {
  public:
   Status Compute(std::span<const Tensor* const> inputs, std::span<Tensor> outputs) const override {
@@ -530,6 +595,26 @@ void RegisterArrayOps(KernelRegistry* registry) {
                         if (type == DataType::kInt32) return Make<OneHotKernel<int32_t>>(type, axis);
                         return Make<OneHotKernel<int64_t>>(type, axis);
                       }});
+  registry->Register({.op = "Where",
+                      .num_inputs = 1,
+                      .attrs = {"T"},
+                      .factory = [](const NodeAttrs& attrs) -> StatusOr<std::unique_ptr<OpKernel>> {
+                        TFCOMPAT_RETURN_IF_ERROR(attrs.TypeIn("T", {DataType::kBool}, DataType::kBool).status());
+                        return Make<WhereKernel>();
+                      }});
+  registry->Register(
+      {.op = "Unique",
+       .num_inputs = 1,
+       .num_outputs = 2,
+       .attrs = {"T", "out_idx"},
+       .factory = [](const NodeAttrs& attrs) -> StatusOr<std::unique_ptr<OpKernel>> {
+         TFCOMPAT_ASSIGN_OR_RETURN(const DataType type,
+                                   attrs.TypeIn("T", {DataType::kInt32, DataType::kInt64, DataType::kString}));
+         TFCOMPAT_ASSIGN_OR_RETURN(const DataType index_type, attrs.TypeIn("out_idx", kIndexTypes, DataType::kInt32));
+         if (type == DataType::kInt32) return Make<UniqueKernel<int32_t>>(type, index_type);
+         if (type == DataType::kInt64) return Make<UniqueKernel<int64_t>>(type, index_type);
+         return Make<UniqueKernel<std::string>>(type, index_type);
+       }});
   registry->Register({.op = "Transpose",
                       .num_inputs = 2,
                       .attrs = {"T", "Tperm"},

@@ -570,6 +570,53 @@ BOOST_AUTO_TEST_CASE(add_n_sums_its_inputs_of_one_shape) {
              other_shape.status());
 }
 
+BOOST_AUTO_TEST_CASE(where_lists_the_coordinates_of_true_elements) {
+  // y = Where(int64(x) >= [2, 3]).
+  // clang-format off
+  const std::string nodes = R"pb(
+    node { name: "x" op: "Placeholder" attr { key: "dtype" value { type: DT_FLOAT } } attr { key: "shape" value { shape { dim { size: -1 } dim { size: 2 } } } } }
+    node { name: "ids" op: "Cast" input: "x" attr { key: "SrcT" value { type: DT_FLOAT } } attr { key: "DstT" value { type: DT_INT64 } } }
+    node { name: "bound" op: "Const" attr { key: "value" value { tensor { dtype: DT_INT64 tensor_shape { dim { size: 2 } } int64_val: [ 2, 3 ] } } } }
+    node { name: "keep" op: "GreaterEqual" input: [ "ids", "bound" ] attr { key: "T" value { type: DT_INT64 } } }
+    node { name: "y" op: "Where" input: "keep" attr { key: "T" value { type: DT_BOOL } } }
+  )pb";
+  // clang-format on
+  const StatusOr<Tensor> y = RunOnX(nodes, Tensor::FromVector<float>(DataType::kFloat, {2, 2}, {1, 3, 5, 2}));
+  BOOST_TEST_REQUIRE(y.ok(), y.status());
+  BOOST_TEST(y->shape() == (TensorShape{2, 2}), boost::test_tools::per_element());
+  const std::span<const int64_t> coordinates = y->flat<int64_t>();
+  BOOST_TEST(std::vector<int64_t>(coordinates.begin(), coordinates.end()) == (std::vector<int64_t>{0, 1, 1, 0}),
+             boost::test_tools::per_element());
+}
+
+BOOST_AUTO_TEST_CASE(unique_keeps_first_appearances_and_indexes_every_element) {
+  // unique = Unique(reshape(int64(x), [-1])); y is its output 0 or 1.
+  // clang-format off
+  const std::string nodes = R"pb(
+    node { name: "x" op: "Placeholder" attr { key: "dtype" value { type: DT_FLOAT } } attr { key: "shape" value { shape { dim { size: -1 } dim { size: 2 } } } } }
+    node { name: "ids" op: "Cast" input: "x" attr { key: "SrcT" value { type: DT_FLOAT } } attr { key: "DstT" value { type: DT_INT64 } } }
+    node { name: "flat_shape" op: "Const" attr { key: "value" value { tensor { dtype: DT_INT32 tensor_shape { dim { size: 1 } } int_val: -1 } } } }
+    node { name: "flat" op: "Reshape" input: [ "ids", "flat_shape" ] attr { key: "T" value { type: DT_INT64 } } }
+    node { name: "unique" op: "Unique" input: "flat" attr { key: "T" value { type: DT_INT64 } } attr { key: "out_idx" value { type: DT_INT32 } } }
+    node { name: "y" op: "Identity" input: "unique:0" attr { key: "T" value { type: DT_INT64 } } }
+  )pb";
+  // clang-format on
+  const Tensor x = Tensor::FromVector<float>(DataType::kFloat, {2, 2}, {1, 3, 1, 2});
+  const StatusOr<Tensor> values = RunOnX(nodes, x);
+  BOOST_TEST_REQUIRE(values.ok(), values.status());
+  const std::span<const int64_t> unique = values->flat<int64_t>();
+  BOOST_TEST(std::vector<int64_t>(unique.begin(), unique.end()) == (std::vector<int64_t>{1, 3, 2}),
+             boost::test_tools::per_element());
+  const StatusOr<Tensor> index = RunOnX(Replaced(nodes, "input: \"unique:0\" attr { key: \"T\" value { type: DT_INT64",
+                                                 "input: \"unique:1\" attr { key: \"T\" value { type: DT_INT32"),
+                                        x);
+  BOOST_TEST_REQUIRE(index.ok(), index.status());
+  BOOST_TEST(index->dtype() == DataType::kInt32);
+  const std::span<const int32_t> positions = index->flat<int32_t>();
+  BOOST_TEST(std::vector<int32_t>(positions.begin(), positions.end()) == (std::vector<int32_t>{0, 1, 0, 2}),
+             boost::test_tools::per_element());
+}
+
 BOOST_AUTO_TEST_CASE(an_unknown_op_on_the_signature_path_fails_load_naming_op_and_node) {
   const Status status = LoadStatus(Replaced(kDenseNodes, "op: \"Relu\"", "op: \"Gelu2\""));
   BOOST_TEST(status.code() == StatusCode::kNotFound);
