@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 // Shapes and element moves, any dtype: Shape, Reshape, ExpandDims, Pack,
-// ConcatV2, StridedSlice, Tile, Transpose, Range; and OneHot (float, int32,
+// ConcatV2, Slice, StridedSlice, Tile, Transpose, Range; and OneHot (float, int32,
 // int64 values), Where (of bool), Unique (int32, int64, string). Semantics and messages are those of TF's kernels
-// (tensorflow/core/kernels/{shape_ops,reshape_op,pack_op,concat_op,
+// (tensorflow/core/kernels/{shape_ops,reshape_op,pack_op,concat_op,slice_op,
 // strided_slice_op,tile_ops,transpose_op,sequence_ops,one_hot_op,where_op,
 // unique_op}.cc).
 #include <algorithm>
@@ -430,6 +430,38 @@ class UniqueKernel final : public OpKernel {
   DataType index_dtype_;
 };
 
+// Slice: the block of `size` elements (-1: to the end) from `begin`.
+class SliceKernel final : public OpKernel {
+ public:
+  Status Compute(std::span<const Tensor* const> inputs, std::span<Tensor> outputs) const override {
+    const Tensor& input = *inputs[0];
+    TFCOMPAT_ASSIGN_OR_RETURN(const std::vector<int64_t> begin, IndexVector(*inputs[1], "begin"));
+    TFCOMPAT_ASSIGN_OR_RETURN(std::vector<int64_t> size, IndexVector(*inputs[2], "size"));
+    const TensorShape& shape = input.shape();
+    if (begin.size() != shape.size() || size.size() != shape.size()) {
+      return InvalidArgumentError("Expected begin and size arguments to be 1-D tensors of size " +
+                                  std::to_string(shape.size()) + ", but got shapes " +
+                                  ShapeDebugString(inputs[1]->shape()) + " and " +
+                                  ShapeDebugString(inputs[2]->shape()) + " instead.");
+    }
+    for (size_t d = 0; d < shape.size(); ++d) {
+      if (begin[d] < 0 || begin[d] > shape[d]) {
+        return InvalidArgumentError("Expected begin[" + std::to_string(d) + "] in [0, " + std::to_string(shape[d]) +
+                                    "], but got " + std::to_string(begin[d]));
+      }
+      if (size[d] == -1) size[d] = shape[d] - begin[d];
+      if (size[d] < 0 || size[d] > shape[d] - begin[d]) {
+        return InvalidArgumentError("Expected size[" + std::to_string(d) + "] in [0, " +
+                                    std::to_string(shape[d] - begin[d]) + "], but got " + std::to_string(size[d]));
+      }
+    }
+    const TensorShape output_shape(size.begin(), size.end());
+    const std::vector<int64_t> index = StridedIndex(shape, begin, std::vector<int64_t>(shape.size(), 1), output_shape);
+    TFCOMPAT_ASSIGN_OR_RETURN(outputs[0], Gathered(input, output_shape, index));
+    return OkStatus();
+  }
+};
+
 class TileKernel final : public OpKernel {
  public:
   Status Compute(std::span<const Tensor* const> inputs, std::span<Tensor> outputs) const override {
@@ -594,6 +626,13 @@ void RegisterArrayOps(KernelRegistry* registry) {
                         if (type == DataType::kFloat) return Make<OneHotKernel<float>>(type, axis);
                         if (type == DataType::kInt32) return Make<OneHotKernel<int32_t>>(type, axis);
                         return Make<OneHotKernel<int64_t>>(type, axis);
+                      }});
+  registry->Register({.op = "Slice",
+                      .num_inputs = 3,
+                      .attrs = {"T", "Index"},
+                      .factory = [](const NodeAttrs& attrs) -> StatusOr<std::unique_ptr<OpKernel>> {
+                        TFCOMPAT_RETURN_IF_ERROR(ExpectValueType(attrs, "T"));
+                        return Make<SliceKernel>();
                       }});
   registry->Register({.op = "Where",
                       .num_inputs = 1,

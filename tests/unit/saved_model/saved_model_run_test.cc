@@ -617,6 +617,27 @@ BOOST_AUTO_TEST_CASE(unique_keeps_first_appearances_and_indexes_every_element) {
              boost::test_tools::per_element());
 }
 
+BOOST_AUTO_TEST_CASE(slice_takes_the_block_from_begin_and_names_a_size_past_the_end) {
+  // y = x[1:, 1:2] as Slice(x, [1, 1], [-1, 1]).
+  // clang-format off
+  const std::string nodes = R"pb(
+    node { name: "x" op: "Placeholder" attr { key: "dtype" value { type: DT_FLOAT } } attr { key: "shape" value { shape { dim { size: -1 } dim { size: 2 } } } } }
+    node { name: "begin" op: "Const" attr { key: "value" value { tensor { dtype: DT_INT32 tensor_shape { dim { size: 2 } } int_val: [ 1, 1 ] } } } }
+    node { name: "size" op: "Const" attr { key: "value" value { tensor { dtype: DT_INT32 tensor_shape { dim { size: 2 } } int_val: [ -1, 1 ] } } } }
+    node { name: "y" op: "Slice" input: [ "x", "begin", "size" ] attr { key: "T" value { type: DT_FLOAT } } attr { key: "Index" value { type: DT_INT32 } } }
+  )pb";
+  // clang-format on
+  const Tensor x = Tensor::FromVector<float>(DataType::kFloat, {3, 2}, {1, 2, 3, 4, 5, 6});
+  const StatusOr<Tensor> y = RunOnX(nodes, x);
+  BOOST_TEST_REQUIRE(y.ok(), y.status());
+  BOOST_TEST(y->shape() == (TensorShape{2, 1}), boost::test_tools::per_element());
+  const std::span<const float> values = y->flat<float>();
+  BOOST_TEST(std::vector<float>(values.begin(), values.end()) == (std::vector<float>{4, 6}),
+             boost::test_tools::per_element());
+  const StatusOr<Tensor> past_end = RunOnX(Replaced(nodes, "int_val: [ -1, 1 ]", "int_val: [ -1, 2 ]"), x);
+  BOOST_TEST(Contains(past_end.status(), "node 'y' (Slice): Expected size[1] in [0, 1], but got 2"), past_end.status());
+}
+
 BOOST_AUTO_TEST_CASE(an_unknown_op_on_the_signature_path_fails_load_naming_op_and_node) {
   const Status status = LoadStatus(Replaced(kDenseNodes, "op: \"Relu\"", "op: \"Gelu2\""));
   BOOST_TEST(status.code() == StatusCode::kNotFound);
