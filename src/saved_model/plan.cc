@@ -137,9 +137,11 @@ StatusOr<std::unique_ptr<Plan>> Plan::Build(const Graph& graph, const KernelRegi
     } else {
       const bool reads_table = op == "LookupTableFindV2" || op == "LookupTableSizeV2";
       for (size_t i = 0; i < inputs.size(); ++i) {
-        if (is_handle[inputs[i]]) {
+        // ResourceGather reads the variable's value, which its handle's
+        // slot holds.
+        if (is_handle[inputs[i]] && !(op == "ResourceGather" && i == 0)) {
           return UnimplementedError(Label(def) + ": input " + std::to_string(i) +
-                                    " is a resource variable; only ReadVariableOp reads one here");
+                                    " is a resource variable; only ReadVariableOp and ResourceGather read one here");
         }
         if ((table_of[inputs[i]] != nullptr) != (reads_table && i == 0)) {
           return UnimplementedError(

@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 // Shapes and element moves, any dtype: Shape, Reshape, ExpandDims, Pack,
-// ConcatV2, Slice, StridedSlice, Tile, Transpose, Range; and OneHot (float, int32,
+// ConcatV2, Slice, StridedSlice, Tile, Transpose, Range, GatherV2 and
+// ResourceGather (the planner passes the variable's value); and OneHot (float, int32,
 // int64 values), Where (of bool), Unique (int32, int64, string). Semantics and messages are those of TF's kernels
 // (tensorflow/core/kernels/{shape_ops,reshape_op,pack_op,concat_op,slice_op,
-// strided_slice_op,tile_ops,transpose_op,sequence_ops,one_hot_op,where_op,
+// gather_op,resource_variable_ops,strided_slice_op,tile_ops,transpose_op,sequence_ops,one_hot_op,where_op,
 // unique_op}.cc).
 #include <algorithm>
 #include <cmath>
@@ -462,6 +463,69 @@ class SliceKernel final : public OpKernel {
   }
 };
 
+// GatherV2 (axis an input) and ResourceGather (axis 0): params with the
+// dimension `axis` replaced by the indices' dimensions, each index picking
+// a slice; no batch dimensions.
+class GatherKernel final : public OpKernel {
+ public:
+  explicit GatherKernel(bool axis_input) : axis_input_(axis_input) {}
+
+  Status Compute(std::span<const Tensor* const> inputs, std::span<Tensor> outputs) const override {
+    const Tensor& params = *inputs[0];
+    const Tensor& indices = *inputs[1];
+    const TensorShape& shape = params.shape();
+    const auto rank = static_cast<int64_t>(shape.size());
+    int64_t axis = 0;
+    if (axis_input_) {
+      TFCOMPAT_ASSIGN_OR_RETURN(axis, IndexScalar(*inputs[2], "axis"));
+    }
+    if (axis < -rank || axis >= rank) {
+      return InvalidArgumentError("Expected axis in the range [" + std::to_string(-rank) + ", " + std::to_string(rank) +
+                                  "), but got " + std::to_string(axis));
+    }
+    if (axis < 0) axis += rank;
+    std::vector<int64_t> ids;
+    if (indices.dtype() == DataType::kInt32) {
+      ids.assign(indices.flat<int32_t>().begin(), indices.flat<int32_t>().end());
+    } else {
+      TFCOMPAT_RETURN_IF_ERROR(ExpectDtype(indices, DataType::kInt64, "indices"));
+      ids.assign(indices.flat<int64_t>().begin(), indices.flat<int64_t>().end());
+    }
+    int64_t outer = 1, inner = 1;
+    for (int64_t d = 0; d < axis; ++d) outer *= shape[d];
+    for (int64_t d = axis + 1; d < rank; ++d) inner *= shape[d];
+    const int64_t limit = shape[axis];
+    for (size_t i = 0; i < ids.size(); ++i) {
+      if (ids[i] < 0 || ids[i] >= limit) {
+        std::string at;
+        int64_t rest = static_cast<int64_t>(i);
+        const std::vector<int64_t> strides = Strides(indices.shape());
+        for (size_t d = 0; d < strides.size(); ++d) {
+          at += (d == 0 ? "" : ",") + std::to_string(rest / strides[d]);
+          rest %= strides[d];
+        }
+        return InvalidArgumentError("indices[" + at + "] = " + std::to_string(ids[i]) + " is not in [0, " +
+                                    std::to_string(limit) + ")");
+      }
+    }
+    TensorShape output_shape(shape.begin(), shape.begin() + axis);
+    output_shape.insert(output_shape.end(), indices.shape().begin(), indices.shape().end());
+    output_shape.insert(output_shape.end(), shape.begin() + axis + 1, shape.end());
+    std::vector<int64_t> index;
+    index.reserve(outer * ids.size() * inner);
+    for (int64_t o = 0; o < outer; ++o) {
+      for (const int64_t id : ids) {
+        for (int64_t n = 0; n < inner; ++n) index.push_back((o * limit + id) * inner + n);
+      }
+    }
+    TFCOMPAT_ASSIGN_OR_RETURN(outputs[0], Gathered(params, output_shape, index));
+    return OkStatus();
+  }
+
+ private:
+  bool axis_input_;
+};
+
 class TileKernel final : public OpKernel {
  public:
   Status Compute(std::span<const Tensor* const> inputs, std::span<Tensor> outputs) const override {
@@ -626,6 +690,24 @@ void RegisterArrayOps(KernelRegistry* registry) {
                         if (type == DataType::kFloat) return Make<OneHotKernel<float>>(type, axis);
                         if (type == DataType::kInt32) return Make<OneHotKernel<int32_t>>(type, axis);
                         return Make<OneHotKernel<int64_t>>(type, axis);
+                      }});
+  registry->Register({.op = "GatherV2",
+                      .num_inputs = 3,
+                      .attrs = {"Tparams", "Tindices", "Taxis", "batch_dims"},
+                      .factory = [](const NodeAttrs& attrs) -> StatusOr<std::unique_ptr<OpKernel>> {
+                        TFCOMPAT_RETURN_IF_ERROR(ExpectValueType(attrs, "Tparams"));
+                        TFCOMPAT_ASSIGN_OR_RETURN(const int64_t batch_dims, attrs.Int("batch_dims", 0));
+                        if (batch_dims != 0) return attrs.Unsupported("batch_dims", "only 0");
+                        return Make<GatherKernel>(true);
+                      }});
+  registry->Register({.op = "ResourceGather",
+                      .num_inputs = 2,
+                      .attrs = {"dtype", "Tindices", "batch_dims", "validate_indices"},
+                      .factory = [](const NodeAttrs& attrs) -> StatusOr<std::unique_ptr<OpKernel>> {
+                        TFCOMPAT_RETURN_IF_ERROR(ExpectValueType(attrs, "dtype"));
+                        TFCOMPAT_ASSIGN_OR_RETURN(const int64_t batch_dims, attrs.Int("batch_dims", 0));
+                        if (batch_dims != 0) return attrs.Unsupported("batch_dims", "only 0");
+                        return Make<GatherKernel>(false);
                       }});
   registry->Register({.op = "Slice",
                       .num_inputs = 3,

@@ -638,6 +638,33 @@ BOOST_AUTO_TEST_CASE(slice_takes_the_block_from_begin_and_names_a_size_past_the_
   BOOST_TEST(Contains(past_end.status(), "node 'y' (Slice): Expected size[1] in [0, 1], but got 2"), past_end.status());
 }
 
+BOOST_AUTO_TEST_CASE(gather_v2_picks_slices_along_the_axis_and_names_an_index_out_of_range) {
+  // y = GatherV2(w, int64(x), axis), w the [2,2] constant [[1, -2], [3, 4]].
+  std::string nodes = Replaced(kDenseNodes, "node { name: \"y\" op: \"Relu\"", "node { name: \"relu\" op: \"Relu\"");
+  // clang-format off
+  nodes += R"pb(
+    node { name: "ids" op: "Cast" input: "x" attr { key: "SrcT" value { type: DT_FLOAT } } attr { key: "DstT" value { type: DT_INT64 } } }
+    node { name: "axis" op: "Const" attr { key: "value" value { tensor { dtype: DT_INT32 tensor_shape { } int_val: 0 } } } }
+    node { name: "y" op: "GatherV2" input: [ "w", "ids", "axis" ] attr { key: "Tparams" value { type: DT_FLOAT } } attr { key: "Tindices" value { type: DT_INT64 } } attr { key: "Taxis" value { type: DT_INT32 } } }
+  )pb";
+  // clang-format on
+  const Tensor x = Tensor::FromVector<float>(DataType::kFloat, {1, 2}, {1, 0});
+  const StatusOr<Tensor> rows = RunOnX(nodes, x);
+  BOOST_TEST_REQUIRE(rows.ok(), rows.status());
+  BOOST_TEST(rows->shape() == (TensorShape{1, 2, 2}), boost::test_tools::per_element());
+  std::span<const float> values = rows->flat<float>();
+  BOOST_TEST(std::vector<float>(values.begin(), values.end()) == (std::vector<float>{3, 4, 1, -2}),
+             boost::test_tools::per_element());
+  const StatusOr<Tensor> columns = RunOnX(Replaced(nodes, "int_val: 0", "int_val: 1"), x);
+  BOOST_TEST_REQUIRE(columns.ok(), columns.status());
+  BOOST_TEST(columns->shape() == (TensorShape{2, 1, 2}), boost::test_tools::per_element());
+  values = columns->flat<float>();
+  BOOST_TEST(std::vector<float>(values.begin(), values.end()) == (std::vector<float>{-2, 1, 4, 3}),
+             boost::test_tools::per_element());
+  const StatusOr<Tensor> past = RunOnX(nodes, Tensor::FromVector<float>(DataType::kFloat, {1, 2}, {2, 0}));
+  BOOST_TEST(Contains(past.status(), "node 'y' (GatherV2): indices[0,0] = 2 is not in [0, 2)"), past.status());
+}
+
 BOOST_AUTO_TEST_CASE(an_unknown_op_on_the_signature_path_fails_load_naming_op_and_node) {
   const Status status = LoadStatus(Replaced(kDenseNodes, "op: \"Relu\"", "op: \"Gelu2\""));
   BOOST_TEST(status.code() == StatusCode::kNotFound);
