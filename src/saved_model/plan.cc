@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "saved_model/plan.h"
 
+#include <algorithm>
 #include <set>
 #include <utility>
 
@@ -33,19 +34,22 @@ bool IsAlias(std::string_view op) { return op == "Identity" || op == "Snapshot" 
 }  // namespace
 
 StatusOr<std::unique_ptr<Plan>> Plan::Build(const Graph& graph, const KernelRegistry& registry,
-                                            const VariableValues& variables, const SignatureInfo& signature,
-                                            uint64_t max_tensor_bytes) {
+                                            const VariableValues& variables, const TableValues& tables,
+                                            const SignatureInfo& signature, uint64_t max_tensor_bytes) {
   std::unique_ptr<Plan> plan(new Plan);
   // Per node, the slot of each output (-1: none); per slot, whether it is a
   // variable's handle (only ReadVariableOp may read it).
   std::vector<std::vector<int>> output_slots(graph.num_nodes());
   std::vector<bool> is_handle;
+  // Per slot, the table of a HashTableV2's slot, else null.
+  std::vector<const LookupTable*> table_of;
   // Per slot, its shape as far as known before any run: checked against
   // each kernel's StaticShapes, so weights that cannot fit fail the load.
   std::vector<StaticShape> static_shapes;
   auto new_slot = [&](const Tensor* initial, bool handle, StaticShape shape) {
     plan->initial_slots_.push_back(initial);
     is_handle.push_back(handle);
+    table_of.push_back(nullptr);
     static_shapes.push_back(initial != nullptr ? StaticShape(initial->shape()) : std::move(shape));
     return static_cast<int>(plan->initial_slots_.size()) - 1;
   };
@@ -122,17 +126,37 @@ StatusOr<std::unique_ptr<Plan>> Plan::Build(const Graph& graph, const KernelRegi
       if (!is_handle[inputs[0]]) return InvalidArgumentError(Label(def) + ": its input is not a VarHandleOp");
       // The value, in a slot of its own: the handle's slot is not a value.
       slots = {new_slot(plan->initial_slots_[inputs[0]], false, std::nullopt)};
+    } else if (op == "HashTableV2") {
+      const auto table = tables.find(index);
+      if (table == tables.end()) {
+        return FailedPreconditionError(Label(def) + ": Table not initialized. (the SavedModel's init op does not " +
+                                       "fill it)");
+      }
+      slots = {new_slot(nullptr, false, TensorShape{})};
+      table_of[slots[0]] = &table->second;
     } else {
+      const bool reads_table = op == "LookupTableFindV2" || op == "LookupTableSizeV2";
       for (size_t i = 0; i < inputs.size(); ++i) {
-        if (is_handle[inputs[i]]) {
+        // ResourceGather reads the variable's value, which its handle's
+        // slot holds.
+        if (is_handle[inputs[i]] && !(op == "ResourceGather" && i == 0)) {
           return UnimplementedError(Label(def) + ": input " + std::to_string(i) +
-                                    " is a resource variable; only ReadVariableOp reads one here");
+                                    " is a resource variable; only ReadVariableOp and ResourceGather read one here");
+        }
+        if ((table_of[inputs[i]] != nullptr) != (reads_table && i == 0)) {
+          return UnimplementedError(
+              Label(def) + ": input " + std::to_string(i) +
+              (i == 0 && reads_table ? " is not a HashTableV2" : " is a hash table; only lookups read one here"));
         }
       }
       std::vector<const Tensor*> constant_inputs;
       for (const int slot : inputs) constant_inputs.push_back(plan->initial_slots_[slot]);
+      const NodeAttrs attrs(def, std::move(constant_inputs), max_tensor_bytes);
+      if (!reads_table && checked.spec->factory == nullptr) {
+        return UnimplementedError(Label(def) + ": runs only in the init op");
+      }
       StatusOr<std::unique_ptr<OpKernel>> kernel =
-          checked.spec->factory(NodeAttrs(def, std::move(constant_inputs), max_tensor_bytes));
+          reads_table ? MakeLookupTableKernel(attrs, *table_of[inputs[0]]) : checked.spec->factory(attrs);
       if (!kernel.ok()) return kernel.status();
       Step step{.kernel = *std::move(kernel),
                 .label = Label(def),
@@ -146,13 +170,33 @@ StatusOr<std::unique_ptr<Plan>> Plan::Build(const Graph& graph, const KernelRegi
       if (!output_shapes.ok()) return output_shapes.status().WithContext(step.label);
       output_shapes->resize(checked.num_outputs);
       for (int i = 0; i < checked.num_outputs; ++i) slots.push_back(new_slot(nullptr, false, (*output_shapes)[i]));
-      plan->steps_.push_back(std::move(step));
+      // A node of constants only (a parser's default value reshaped) is
+      // computed once here, as TF's constant folding does: what it makes is
+      // a constant to the kernels configured by an input (ParseExampleV2's
+      // dense_defaults) and costs no run anything.
+      std::vector<const Tensor*> constant_values;
+      for (const int slot : step.inputs) constant_values.push_back(plan->initial_slots_[slot]);
+      if (step.inputs.empty() ||
+          std::find(constant_values.begin(), constant_values.end(), nullptr) != constant_values.end()) {
+        plan->steps_.push_back(std::move(step));
+        continue;
+      }
+      std::vector<Tensor> folded(checked.num_outputs);
+      if (Status status = step.kernel->Compute(constant_values, folded); !status.ok()) {
+        return status.WithContext(step.label);
+      }
+      for (int i = 0; i < checked.num_outputs; ++i) {
+        plan->constants_.push_back(std::move(folded[i]));
+        plan->initial_slots_[slots[i]] = &plan->constants_.back();
+        static_shapes[slots[i]] = plan->constants_.back().shape();
+      }
     }
   }
   for (const auto& [key, ref] : fetches) {
     const tensorflow::NodeDef& def = *graph.node(ref.node).def;
     TFCOMPAT_ASSIGN_OR_RETURN(const int slot, input_slot(def, ref));
     if (is_handle[slot]) return UnimplementedError("output '" + key + "' is a resource variable's handle");
+    if (table_of[slot] != nullptr) return UnimplementedError("output '" + key + "' is a hash table's handle");
     plan->fetches_[key] = slot;
   }
   return plan;

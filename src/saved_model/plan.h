@@ -6,6 +6,9 @@
 // turns the nodes into slots and steps:
 //   Const, a variable (VariableV2, or VarHandleOp read by ReadVariableOp)
 //       a slot holding a tensor the plan owns (or the restored value);
+//   HashTableV2
+//       a slot no run fills: LookupTableFindV2 and LookupTableSizeV2 of it
+//       are steps whose kernels read the table the init op filled;
 //   Identity, Snapshot, StopGradient, PlaceholderWithDefault (unfed)
 //       the slot of their input, no step;
 //   a fed Placeholder
@@ -13,6 +16,8 @@
 //   anything else
 //       a step: the kernel its factory built from the NodeDef, its input
 //       slots, and as many fresh slots as the op has outputs.
+//       A node whose inputs are all constants or variables is computed
+//       once at load (TF's constant folding): its outputs are constants.
 // Each slot carries its shape as far as it is known at load (a feed's from
 // the signature, a constant's or variable's in full, a step's from its
 // kernel's StaticShapes), so that shapes no feed could reconcile (weights of
@@ -29,10 +34,12 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "saved_model/graph.h"
 #include "saved_model/ops/kernel.h"
+#include "saved_model/ops/lookup_ops.h"
 #include "saved_model/variables.h"
 #include "tfcompat/base/status.h"
 #include "tfcompat/checkpoint/tensor.h"
@@ -40,17 +47,21 @@
 
 namespace tfcompat::saved_model {
 
+// HashTableV2 node index -> its contents (see tables.h).
+using TableValues = std::unordered_map<int, LookupTable>;
+
 class Plan {
  public:
   // Plans `signature` (its inputs' and outputs' tensor names resolved in
-  // `graph`). `variables` must outlive the plan. Errors name the node:
+  // `graph`). `variables` and `tables` must outlive the plan. Errors name the node:
   // the registry's (unknown op, attribute, arity), the kernel factories'
   // (dtype, attribute value), an output index past the op's outputs, a
   // Placeholder the outputs need but the signature does not feed, a variable
-  // the restore op left uninitialized, static shapes that cannot go together.
+  // the restore op left uninitialized, a table the init op left empty (TF's
+  // "Table not initialized."), static shapes that cannot go together.
   static StatusOr<std::unique_ptr<Plan>> Build(const Graph& graph, const KernelRegistry& registry,
-                                               const VariableValues& variables, const SignatureInfo& signature,
-                                               uint64_t max_tensor_bytes);
+                                               const VariableValues& variables, const TableValues& tables,
+                                               const SignatureInfo& signature, uint64_t max_tensor_bytes);
 
   // One tensor per output key; see SavedModel::Run.
   StatusOr<std::map<std::string, Tensor>> Run(const std::map<std::string, Tensor>& inputs) const;

@@ -7,6 +7,7 @@
 #include "saved_model/graph.h"
 #include "saved_model/plan.h"
 #include "saved_model/saved_model_proto.h"
+#include "saved_model/tables.h"
 #include "saved_model/variables.h"
 #include "tfcompat/base/status_macros.h"
 
@@ -16,6 +17,8 @@ struct SavedModel::Rep {
   std::map<std::string, SignatureInfo> signatures;
   // The plans read the variables in place.
   saved_model::VariableValues variables;
+  // And the tables the init op filled.
+  saved_model::TableValues tables;
   std::map<std::string, std::unique_ptr<saved_model::Plan>, std::less<>> plans;
 };
 
@@ -54,9 +57,14 @@ StatusOr<std::unique_ptr<SavedModel>> SavedModel::Load(const std::string& dir, c
     const Status restored = RestoreInto(*graph, saver, dir, options.max_tensor_bytes, &rep->variables);
     if (!restored.ok()) return restored.WithContext(file);
   }
+  StatusOr<saved_model::TableValues> tables = saved_model::InitializeTables(
+      *graph, meta_graph_def, saved_model::KernelRegistry::Builtin(), rep->variables, options.max_tensor_bytes);
+  if (!tables.ok()) return tables.status().WithContext(file);
+  rep->tables.swap(*tables);
   for (const auto& [key, signature] : rep->signatures) {
-    StatusOr<std::unique_ptr<saved_model::Plan>> plan = saved_model::Plan::Build(
-        *graph, saved_model::KernelRegistry::Builtin(), rep->variables, signature, options.max_tensor_bytes);
+    StatusOr<std::unique_ptr<saved_model::Plan>> plan =
+        saved_model::Plan::Build(*graph, saved_model::KernelRegistry::Builtin(), rep->variables, rep->tables, signature,
+                                 options.max_tensor_bytes);
     if (!plan.ok()) return plan.status().WithContext(file + ": signature '" + key + "'");
     rep->plans.emplace(key, *std::move(plan));
   }

@@ -1,13 +1,17 @@
 // SPDX-License-Identifier: Apache-2.0
 // Shapes and element moves, any dtype: Shape, Reshape, ExpandDims, Pack,
-// ConcatV2, StridedSlice, Tile, Range. Semantics and messages are those of TF's
-// kernels (tensorflow/core/kernels/{shape_ops,reshape_op,pack_op,concat_op,
-// strided_slice_op,tile_ops,sequence_ops}.cc).
+// ConcatV2, Slice, StridedSlice, Tile, Transpose, Range, GatherV2 and
+// ResourceGather (the planner passes the variable's value); and OneHot (float, int32,
+// int64 values), Where (of bool), Unique (int32, int64, string). Semantics and messages are those of TF's kernels
+// (tensorflow/core/kernels/{shape_ops,reshape_op,pack_op,concat_op,slice_op,
+// gather_op,resource_variable_ops,strided_slice_op,tile_ops,transpose_op,sequence_ops,one_hot_op,where_op,
+// unique_op}.cc).
 #include <algorithm>
 #include <cmath>
 #include <cstring>
 #include <limits>
 #include <string>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -280,6 +284,257 @@ class StridedSliceKernel final : public OpKernel {
   int64_t begin_mask_, end_mask_, shrink_axis_mask_;
 };
 
+class TransposeKernel final : public OpKernel {
+ public:
+  Status Compute(std::span<const Tensor* const> inputs, std::span<Tensor> outputs) const override {
+    const Tensor& input = *inputs[0];
+    TFCOMPAT_ASSIGN_OR_RETURN(const std::vector<int64_t> perm, IndexVector(*inputs[1], "perm"));
+    const TensorShape& shape = input.shape();
+    const auto rank = static_cast<int64_t>(shape.size());
+    if (static_cast<int64_t>(perm.size()) != rank) {
+      return InvalidArgumentError("transpose expects a vector of size " + std::to_string(rank) +
+                                  ". But input(1) is a vector of size " + std::to_string(perm.size()));
+    }
+    const std::vector<int64_t> source_strides = Strides(shape);
+    std::vector<bool> seen(rank, false);
+    TensorShape output_shape(rank);
+    std::vector<int64_t> strides(rank);
+    for (int64_t d = 0; d < rank; ++d) {
+      if (perm[d] < 0 || perm[d] >= rank) {
+        return InvalidArgumentError(std::to_string(perm[d]) + " is out of range [0 .. " + std::to_string(rank) + ")");
+      }
+      if (seen[perm[d]]) return InvalidArgumentError(std::to_string(perm[d]) + " is duplicated in the input.");
+      seen[perm[d]] = true;
+      output_shape[d] = shape[perm[d]];
+      strides[d] = source_strides[perm[d]];
+    }
+    const std::vector<int64_t> index =
+        StridedIndex(output_shape, std::vector<int64_t>(rank, 0), std::vector<int64_t>(rank, 1), output_shape, strides);
+    TFCOMPAT_ASSIGN_OR_RETURN(outputs[0], Gathered(input, output_shape, index));
+    return OkStatus();
+  }
+};
+
+// OneHot: `indices` with a dimension of `depth` inserted at `axis`, on_value
+// where the position along it is the index, off_value elsewhere (an index
+// outside [0, depth) is off everywhere).
+template <typename T>
+class OneHotKernel final : public OpKernel {
+ public:
+  OneHotKernel(DataType dtype, int64_t axis) : dtype_(dtype), axis_(axis) {}
+
+  Status Compute(std::span<const Tensor* const> inputs, std::span<Tensor> outputs) const override {
+    const Tensor& indices = *inputs[0];
+    const TensorShape& shape = indices.shape();
+    const auto output_rank = static_cast<int64_t>(shape.size()) + 1;
+    if (axis_ != -1 && (axis_ < 0 || axis_ >= output_rank)) {
+      return InvalidArgumentError("Expected axis to be -1 or between [0, " + std::to_string(output_rank) +
+                                  ").  But received: " + std::to_string(axis_));
+    }
+    if (!inputs[1]->shape().empty()) {
+      return InvalidArgumentError("depth must be a scalar, but got: " + ShapeDebugString(inputs[1]->shape()));
+    }
+    for (const auto& [index, name] : {std::pair{2, "on_value"}, std::pair{3, "off_value"}}) {
+      if (!inputs[index]->shape().empty()) {
+        return InvalidArgumentError(std::string(name) +
+                                    " must be a scalar, but got: " + ShapeDebugString(inputs[index]->shape()));
+      }
+      TFCOMPAT_RETURN_IF_ERROR(ExpectDtype(*inputs[index], dtype_, name));
+    }
+    TFCOMPAT_ASSIGN_OR_RETURN(const int64_t depth, IndexScalar(*inputs[1], "depth"));
+    if (depth < 0) return InvalidArgumentError("depth must be non-negative, got: " + std::to_string(depth));
+    std::vector<int64_t> ids;
+    if (indices.dtype() == DataType::kInt32) {
+      ids.assign(indices.flat<int32_t>().begin(), indices.flat<int32_t>().end());
+    } else {
+      TFCOMPAT_RETURN_IF_ERROR(ExpectDtype(indices, DataType::kInt64, "indices"));
+      ids.assign(indices.flat<int64_t>().begin(), indices.flat<int64_t>().end());
+    }
+    const size_t axis = axis_ == -1 ? shape.size() : static_cast<size_t>(axis_);
+    TensorShape output_shape(shape.begin(), shape.end());
+    output_shape.insert(output_shape.begin() + static_cast<std::ptrdiff_t>(axis), depth);
+    // Elements before the axis (prefix), along it (depth), after it (suffix).
+    int64_t suffix = 1;
+    for (size_t d = axis; d < shape.size(); ++d) suffix *= shape[d];
+    const int64_t prefix = suffix == 0 ? 0 : static_cast<int64_t>(ids.size()) / suffix;
+    TFCOMPAT_ASSIGN_OR_RETURN(Tensor result, Tensor::Zeros(dtype_, output_shape));
+    const std::span<T> out = result.mutable_flat<T>();
+    const T on = inputs[2]->flat<T>()[0];
+    const T off = inputs[3]->flat<T>()[0];
+    std::fill(out.begin(), out.end(), off);
+    for (int64_t p = 0; p < prefix; ++p) {
+      for (int64_t s = 0; s < suffix; ++s) {
+        const int64_t id = ids[p * suffix + s];
+        if (id >= 0 && id < depth) out[(p * depth + id) * suffix + s] = on;
+      }
+    }
+    outputs[0] = std::move(result);
+    return OkStatus();
+  }
+
+ private:
+  DataType dtype_;
+  int64_t axis_;
+};
+
+// Where: the coordinates of the true elements, int64 [count, rank], in
+// row-major order.
+class WhereKernel final : public OpKernel {
+ public:
+  Status Compute(std::span<const Tensor* const> inputs, std::span<Tensor> outputs) const override {
+    const Tensor& input = *inputs[0];
+    TFCOMPAT_RETURN_IF_ERROR(ExpectDtype(input, DataType::kBool, "input"));
+    const TensorShape& shape = input.shape();
+    const auto rank = static_cast<int64_t>(shape.size());
+    std::vector<int64_t> coordinates;
+    std::vector<int64_t> coordinate(rank, 0);
+    const std::span<const uint8_t> flags = input.flat<uint8_t>();
+    for (const uint8_t flag : flags) {
+      if (flag != 0) coordinates.insert(coordinates.end(), coordinate.begin(), coordinate.end());
+      for (int64_t d = rank - 1; d >= 0 && ++coordinate[d] == shape[d]; --d) coordinate[d] = 0;
+    }
+    const auto count = static_cast<int64_t>(rank == 0 ? std::count(flags.begin(), flags.end(), 1)
+                                                      : static_cast<int64_t>(coordinates.size()) / rank);
+    outputs[0] = Tensor::FromVector<int64_t>(DataType::kInt64, {count, rank}, coordinates);
+    return OkStatus();
+  }
+};
+
+// Unique: the distinct elements of a vector in order of first appearance,
+// and for each element the index of its value among them.
+template <typename T>
+class UniqueKernel final : public OpKernel {
+ public:
+  UniqueKernel(DataType dtype, DataType index_dtype) : dtype_(dtype), index_dtype_(index_dtype) {}
+
+  Status Compute(std::span<const Tensor* const> inputs, std::span<Tensor> outputs) const override {
+    const Tensor& input = *inputs[0];
+    TFCOMPAT_RETURN_IF_ERROR(ExpectDtype(input, dtype_, "x"));
+    if (input.shape().size() != 1) return InvalidArgumentError("unique expects a 1D vector.");
+    std::vector<T> values;
+    if constexpr (std::is_same_v<T, std::string>) {
+      values = input.strings();
+    } else {
+      values.assign(input.flat<T>().begin(), input.flat<T>().end());
+    }
+    std::unordered_map<T, int64_t> first;
+    std::vector<T> unique;
+    std::vector<int64_t> index(values.size());
+    for (size_t i = 0; i < values.size(); ++i) {
+      const auto [at, inserted] = first.emplace(values[i], static_cast<int64_t>(unique.size()));
+      if (inserted) unique.push_back(values[i]);
+      index[i] = at->second;
+    }
+    const auto count = static_cast<int64_t>(unique.size());
+    if constexpr (std::is_same_v<T, std::string>) {
+      TFCOMPAT_ASSIGN_OR_RETURN(outputs[0], Tensor::FromStrings({count}, std::move(unique)));
+    } else {
+      outputs[0] = Tensor::FromVector<T>(dtype_, {count}, unique);
+    }
+    outputs[1] = IndexTensor(index_dtype_, input.shape(), index);
+    return OkStatus();
+  }
+
+ private:
+  DataType dtype_;
+  DataType index_dtype_;
+};
+
+// Slice: the block of `size` elements (-1: to the end) from `begin`.
+class SliceKernel final : public OpKernel {
+ public:
+  Status Compute(std::span<const Tensor* const> inputs, std::span<Tensor> outputs) const override {
+    const Tensor& input = *inputs[0];
+    TFCOMPAT_ASSIGN_OR_RETURN(const std::vector<int64_t> begin, IndexVector(*inputs[1], "begin"));
+    TFCOMPAT_ASSIGN_OR_RETURN(std::vector<int64_t> size, IndexVector(*inputs[2], "size"));
+    const TensorShape& shape = input.shape();
+    if (begin.size() != shape.size() || size.size() != shape.size()) {
+      return InvalidArgumentError("Expected begin and size arguments to be 1-D tensors of size " +
+                                  std::to_string(shape.size()) + ", but got shapes " +
+                                  ShapeDebugString(inputs[1]->shape()) + " and " +
+                                  ShapeDebugString(inputs[2]->shape()) + " instead.");
+    }
+    for (size_t d = 0; d < shape.size(); ++d) {
+      if (begin[d] < 0 || begin[d] > shape[d]) {
+        return InvalidArgumentError("Expected begin[" + std::to_string(d) + "] in [0, " + std::to_string(shape[d]) +
+                                    "], but got " + std::to_string(begin[d]));
+      }
+      if (size[d] == -1) size[d] = shape[d] - begin[d];
+      if (size[d] < 0 || size[d] > shape[d] - begin[d]) {
+        return InvalidArgumentError("Expected size[" + std::to_string(d) + "] in [0, " +
+                                    std::to_string(shape[d] - begin[d]) + "], but got " + std::to_string(size[d]));
+      }
+    }
+    const TensorShape output_shape(size.begin(), size.end());
+    const std::vector<int64_t> index = StridedIndex(shape, begin, std::vector<int64_t>(shape.size(), 1), output_shape);
+    TFCOMPAT_ASSIGN_OR_RETURN(outputs[0], Gathered(input, output_shape, index));
+    return OkStatus();
+  }
+};
+
+// GatherV2 (axis an input) and ResourceGather (axis 0): params with the
+// dimension `axis` replaced by the indices' dimensions, each index picking
+// a slice; no batch dimensions.
+class GatherKernel final : public OpKernel {
+ public:
+  explicit GatherKernel(bool axis_input) : axis_input_(axis_input) {}
+
+  Status Compute(std::span<const Tensor* const> inputs, std::span<Tensor> outputs) const override {
+    const Tensor& params = *inputs[0];
+    const Tensor& indices = *inputs[1];
+    const TensorShape& shape = params.shape();
+    const auto rank = static_cast<int64_t>(shape.size());
+    int64_t axis = 0;
+    if (axis_input_) {
+      TFCOMPAT_ASSIGN_OR_RETURN(axis, IndexScalar(*inputs[2], "axis"));
+    }
+    if (axis < -rank || axis >= rank) {
+      return InvalidArgumentError("Expected axis in the range [" + std::to_string(-rank) + ", " + std::to_string(rank) +
+                                  "), but got " + std::to_string(axis));
+    }
+    if (axis < 0) axis += rank;
+    std::vector<int64_t> ids;
+    if (indices.dtype() == DataType::kInt32) {
+      ids.assign(indices.flat<int32_t>().begin(), indices.flat<int32_t>().end());
+    } else {
+      TFCOMPAT_RETURN_IF_ERROR(ExpectDtype(indices, DataType::kInt64, "indices"));
+      ids.assign(indices.flat<int64_t>().begin(), indices.flat<int64_t>().end());
+    }
+    int64_t outer = 1, inner = 1;
+    for (int64_t d = 0; d < axis; ++d) outer *= shape[d];
+    for (int64_t d = axis + 1; d < rank; ++d) inner *= shape[d];
+    const int64_t limit = shape[axis];
+    for (size_t i = 0; i < ids.size(); ++i) {
+      if (ids[i] < 0 || ids[i] >= limit) {
+        std::string at;
+        int64_t rest = static_cast<int64_t>(i);
+        const std::vector<int64_t> strides = Strides(indices.shape());
+        for (size_t d = 0; d < strides.size(); ++d) {
+          at += (d == 0 ? "" : ",") + std::to_string(rest / strides[d]);
+          rest %= strides[d];
+        }
+        return InvalidArgumentError("indices[" + at + "] = " + std::to_string(ids[i]) + " is not in [0, " +
+                                    std::to_string(limit) + ")");
+      }
+    }
+    TensorShape output_shape(shape.begin(), shape.begin() + axis);
+    output_shape.insert(output_shape.end(), indices.shape().begin(), indices.shape().end());
+    output_shape.insert(output_shape.end(), shape.begin() + axis + 1, shape.end());
+    std::vector<int64_t> index;
+    index.reserve(outer * ids.size() * inner);
+    for (int64_t o = 0; o < outer; ++o) {
+      for (const int64_t id : ids) {
+        for (int64_t n = 0; n < inner; ++n) index.push_back((o * limit + id) * inner + n);
+      }
+    }
+    TFCOMPAT_ASSIGN_OR_RETURN(outputs[0], Gathered(params, output_shape, index));
+    return OkStatus();
+  }
+
+ private:
+  bool axis_input_;
+};
+
 class TileKernel final : public OpKernel {
  public:
   explicit TileKernel(uint64_t max_bytes) : max_bytes_(max_bytes) {}
@@ -437,6 +692,71 @@ void RegisterArrayOps(KernelRegistry* registry) {
                       .factory = [](const NodeAttrs& attrs) -> StatusOr<std::unique_ptr<OpKernel>> {
                         TFCOMPAT_RETURN_IF_ERROR(ExpectValueType(attrs, "T"));
                         return Make<TileKernel>(attrs.max_tensor_bytes());
+                      }});
+  registry->Register({.op = "OneHot",
+                      .num_inputs = 4,
+                      .attrs = {"T", "TI", "axis"},
+                      .factory = [](const NodeAttrs& attrs) -> StatusOr<std::unique_ptr<OpKernel>> {
+                        TFCOMPAT_ASSIGN_OR_RETURN(
+                            const DataType type,
+                            attrs.TypeIn("T", {DataType::kFloat, DataType::kInt32, DataType::kInt64}));
+                        TFCOMPAT_RETURN_IF_ERROR(attrs.TypeIn("TI", kIndexTypes, DataType::kInt64).status());
+                        TFCOMPAT_ASSIGN_OR_RETURN(const int64_t axis, attrs.Int("axis", -1));
+                        if (type == DataType::kFloat) return Make<OneHotKernel<float>>(type, axis);
+                        if (type == DataType::kInt32) return Make<OneHotKernel<int32_t>>(type, axis);
+                        return Make<OneHotKernel<int64_t>>(type, axis);
+                      }});
+  registry->Register({.op = "GatherV2",
+                      .num_inputs = 3,
+                      .attrs = {"Tparams", "Tindices", "Taxis", "batch_dims"},
+                      .factory = [](const NodeAttrs& attrs) -> StatusOr<std::unique_ptr<OpKernel>> {
+                        TFCOMPAT_RETURN_IF_ERROR(ExpectValueType(attrs, "Tparams"));
+                        TFCOMPAT_ASSIGN_OR_RETURN(const int64_t batch_dims, attrs.Int("batch_dims", 0));
+                        if (batch_dims != 0) return attrs.Unsupported("batch_dims", "only 0");
+                        return Make<GatherKernel>(true);
+                      }});
+  registry->Register({.op = "ResourceGather",
+                      .num_inputs = 2,
+                      .attrs = {"dtype", "Tindices", "batch_dims", "validate_indices"},
+                      .factory = [](const NodeAttrs& attrs) -> StatusOr<std::unique_ptr<OpKernel>> {
+                        TFCOMPAT_RETURN_IF_ERROR(ExpectValueType(attrs, "dtype"));
+                        TFCOMPAT_ASSIGN_OR_RETURN(const int64_t batch_dims, attrs.Int("batch_dims", 0));
+                        if (batch_dims != 0) return attrs.Unsupported("batch_dims", "only 0");
+                        return Make<GatherKernel>(false);
+                      }});
+  registry->Register({.op = "Slice",
+                      .num_inputs = 3,
+                      .attrs = {"T", "Index"},
+                      .factory = [](const NodeAttrs& attrs) -> StatusOr<std::unique_ptr<OpKernel>> {
+                        TFCOMPAT_RETURN_IF_ERROR(ExpectValueType(attrs, "T"));
+                        return Make<SliceKernel>();
+                      }});
+  registry->Register({.op = "Where",
+                      .num_inputs = 1,
+                      .attrs = {"T"},
+                      .factory = [](const NodeAttrs& attrs) -> StatusOr<std::unique_ptr<OpKernel>> {
+                        TFCOMPAT_RETURN_IF_ERROR(attrs.TypeIn("T", {DataType::kBool}, DataType::kBool).status());
+                        return Make<WhereKernel>();
+                      }});
+  registry->Register(
+      {.op = "Unique",
+       .num_inputs = 1,
+       .num_outputs = 2,
+       .attrs = {"T", "out_idx"},
+       .factory = [](const NodeAttrs& attrs) -> StatusOr<std::unique_ptr<OpKernel>> {
+         TFCOMPAT_ASSIGN_OR_RETURN(const DataType type,
+                                   attrs.TypeIn("T", {DataType::kInt32, DataType::kInt64, DataType::kString}));
+         TFCOMPAT_ASSIGN_OR_RETURN(const DataType index_type, attrs.TypeIn("out_idx", kIndexTypes, DataType::kInt32));
+         if (type == DataType::kInt32) return Make<UniqueKernel<int32_t>>(type, index_type);
+         if (type == DataType::kInt64) return Make<UniqueKernel<int64_t>>(type, index_type);
+         return Make<UniqueKernel<std::string>>(type, index_type);
+       }});
+  registry->Register({.op = "Transpose",
+                      .num_inputs = 2,
+                      .attrs = {"T", "Tperm"},
+                      .factory = [](const NodeAttrs& attrs) -> StatusOr<std::unique_ptr<OpKernel>> {
+                        TFCOMPAT_RETURN_IF_ERROR(ExpectValueType(attrs, "T"));
+                        return Make<TransposeKernel>();
                       }});
   registry->Register(
       {.op = "Range",

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 // Element-wise ops: AddV2, Sub, Mul, RealDiv (float, NumPy broadcasting),
-// Sigmoid (float), Cast (between float, double, int32, int64 and bool) and
+// GreaterEqual and NotEqual (float, int32, int64, broadcasting to bool, as
+// the sparse feature columns compare ids), Select and SelectV2 (float, int32,
+// int64), Sigmoid (float), Cast (between float, double, int32, int64 and bool) and
 // ZerosLike (any fixed-width dtype). Messages are those of TF's
 // cwise_ops_common.cc and cast_op.cc.
 #include <cmath>
@@ -175,6 +177,131 @@ StatusOr<std::unique_ptr<OpKernel>> MakeCast(const NodeAttrs& attrs) {
   }
 }
 
+enum class CompareOp { kGreaterEqual, kNotEqual };
+
+template <typename T>
+class CompareKernel final : public OpKernel {
+ public:
+  CompareKernel(CompareOp op, DataType dtype) : op_(op), dtype_(dtype) {}
+
+  Status Compute(std::span<const Tensor* const> inputs, std::span<Tensor> outputs) const override {
+    const Tensor& a = *inputs[0];
+    const Tensor& b = *inputs[1];
+    TFCOMPAT_RETURN_IF_ERROR(ExpectDtype(a, dtype_, "x"));
+    TFCOMPAT_RETURN_IF_ERROR(ExpectDtype(b, dtype_, "y"));
+    TFCOMPAT_ASSIGN_OR_RETURN(TensorShape shape, BroadcastShape(a.shape(), b.shape()));
+    TFCOMPAT_ASSIGN_OR_RETURN(Tensor result, Tensor::Zeros(DataType::kBool, shape));
+    const std::span<uint8_t> out = result.mutable_flat<uint8_t>();
+    const std::span<const T> x = a.flat<T>(), y = b.flat<T>();
+    const std::vector<int64_t> ia = a.shape() == shape ? std::vector<int64_t>() : BroadcastIndex(a.shape(), shape);
+    const std::vector<int64_t> ib = b.shape() == shape ? std::vector<int64_t>() : BroadcastIndex(b.shape(), shape);
+    for (size_t i = 0; i < out.size(); ++i) {
+      const T u = ia.empty() ? x[i] : x[ia[i]];
+      const T v = ib.empty() ? y[i] : y[ib[i]];
+      out[i] = op_ == CompareOp::kGreaterEqual ? u >= v : u != v;
+    }
+    outputs[0] = std::move(result);
+    return OkStatus();
+  }
+
+ private:
+  CompareOp op_;
+  DataType dtype_;
+};
+
+KernelFactory Compare(CompareOp op) {
+  return [op](const NodeAttrs& attrs) -> StatusOr<std::unique_ptr<OpKernel>> {
+    TFCOMPAT_ASSIGN_OR_RETURN(const DataType type,
+                              attrs.TypeIn("T", {DataType::kFloat, DataType::kInt32, DataType::kInt64}));
+    // NotEqual's incompatible_shape_error=false (a scalar answer for shapes
+    // that do not broadcast) is not what the feature columns write.
+    TFCOMPAT_ASSIGN_OR_RETURN(const bool shape_error, attrs.Bool("incompatible_shape_error", true));
+    if (!shape_error) return attrs.Unsupported("incompatible_shape_error", "only true");
+    switch (type) {
+      case DataType::kFloat:
+        return std::unique_ptr<OpKernel>(new CompareKernel<float>(op, type));
+      case DataType::kInt32:
+        return std::unique_ptr<OpKernel>(new CompareKernel<int32_t>(op, type));
+      default:
+        return std::unique_ptr<OpKernel>(new CompareKernel<int64_t>(op, type));
+    }
+  };
+}
+
+// Select: `condition` a scalar, of the branches' shape, or a vector picking
+// their rows; SelectV2: the three broadcast (NumPy's rule).
+template <typename T>
+class SelectKernel final : public OpKernel {
+ public:
+  SelectKernel(DataType dtype, bool broadcast) : dtype_(dtype), broadcast_(broadcast) {}
+
+  Status Compute(std::span<const Tensor* const> inputs, std::span<Tensor> outputs) const override {
+    const Tensor& condition = *inputs[0];
+    const Tensor& then = *inputs[1];
+    const Tensor& otherwise = *inputs[2];
+    TFCOMPAT_RETURN_IF_ERROR(ExpectDtype(condition, DataType::kBool, "condition"));
+    TFCOMPAT_RETURN_IF_ERROR(ExpectDtype(then, dtype_, "t"));
+    TFCOMPAT_RETURN_IF_ERROR(ExpectDtype(otherwise, dtype_, "e"));
+    TensorShape shape = then.shape();
+    // Per output element, the condition element that picks it.
+    std::vector<int64_t> pick;
+    if (broadcast_) {
+      TFCOMPAT_ASSIGN_OR_RETURN(shape, BroadcastShape(then.shape(), otherwise.shape()));
+      TFCOMPAT_ASSIGN_OR_RETURN(shape, BroadcastShape(condition.shape(), shape));
+      pick = BroadcastIndex(condition.shape(), shape);
+    } else {
+      if (then.shape() != otherwise.shape()) {
+        return InvalidArgumentError("'then' and 'else' must have the same size.  but received: " +
+                                    ShapeDebugString(then.shape()) + " vs. " + ShapeDebugString(otherwise.shape()));
+      }
+      const bool scalar = condition.shape().empty();
+      const bool rows = condition.shape().size() == 1 && shape.size() > 1;
+      if (rows && condition.shape()[0] != shape[0]) {
+        return InvalidArgumentError("Number of batches of 'then' must match size of 'cond', but saw: " +
+                                    std::to_string(shape[0]) + " vs. " + std::to_string(condition.shape()[0]));
+      }
+      if (!scalar && !rows && condition.shape() != shape) {
+        return InvalidArgumentError("'then' and 'cond' must have the same size.  but received: " +
+                                    ShapeDebugString(shape) + " vs. " + ShapeDebugString(condition.shape()));
+      }
+      // How many output elements one condition element picks.
+      const int64_t row = scalar ? std::max<int64_t>(then.num_elements(), 1)
+                          : rows ? then.num_elements() / std::max<int64_t>(shape[0], 1)
+                                 : 1;
+      pick.resize(then.num_elements());
+      for (size_t i = 0; i < pick.size(); ++i) pick[i] = static_cast<int64_t>(i) / row;
+    }
+    const std::vector<int64_t> it = BroadcastIndex(then.shape(), shape);
+    const std::vector<int64_t> ie = BroadcastIndex(otherwise.shape(), shape);
+    std::vector<T> values(pick.size());
+    const std::span<const uint8_t> c = condition.flat<uint8_t>();
+    for (size_t i = 0; i < values.size(); ++i) {
+      values[i] = c[pick[i]] != 0 ? then.flat<T>()[it[i]] : otherwise.flat<T>()[ie[i]];
+    }
+    outputs[0] = Tensor::FromVector<T>(dtype_, shape, values);
+    return OkStatus();
+  }
+
+ private:
+  DataType dtype_;
+  bool broadcast_;
+};
+
+KernelFactory Select(bool broadcast) {
+  return [broadcast](const NodeAttrs& attrs) -> StatusOr<std::unique_ptr<OpKernel>> {
+    TFCOMPAT_ASSIGN_OR_RETURN(const DataType type,
+                              attrs.TypeIn("T", {DataType::kFloat, DataType::kInt32, DataType::kInt64}));
+    switch (type) {
+      case DataType::kFloat:
+        return std::unique_ptr<OpKernel>(new SelectKernel<float>(type, broadcast));
+      case DataType::kInt32:
+        return std::unique_ptr<OpKernel>(new SelectKernel<int32_t>(type, broadcast));
+      default:
+        return std::unique_ptr<OpKernel>(new SelectKernel<int64_t>(type, broadcast));
+    }
+  };
+}
+
 KernelFactory Binary(BinaryOp op) {
   return [op](const NodeAttrs& attrs) -> StatusOr<std::unique_ptr<OpKernel>> {
     TFCOMPAT_RETURN_IF_ERROR(attrs.TypeIn("T", {DataType::kFloat}).status());
@@ -190,6 +317,14 @@ void RegisterCwiseOps(KernelRegistry* registry) {
   registry->Register({.op = "Sub", .num_inputs = 2, .attrs = {"T"}, .factory = Binary(BinaryOp::kSub)});
   registry->Register({.op = "Mul", .num_inputs = 2, .attrs = {"T"}, .factory = Binary(BinaryOp::kMul)});
   registry->Register({.op = "RealDiv", .num_inputs = 2, .attrs = {"T"}, .factory = Binary(BinaryOp::kDiv)});
+  registry->Register(
+      {.op = "GreaterEqual", .num_inputs = 2, .attrs = {"T"}, .factory = Compare(CompareOp::kGreaterEqual)});
+  registry->Register({.op = "NotEqual",
+                      .num_inputs = 2,
+                      .attrs = {"T", "incompatible_shape_error"},
+                      .factory = Compare(CompareOp::kNotEqual)});
+  registry->Register({.op = "Select", .num_inputs = 3, .attrs = {"T"}, .factory = Select(false)});
+  registry->Register({.op = "SelectV2", .num_inputs = 3, .attrs = {"T"}, .factory = Select(true)});
   registry->Register({.op = "Sigmoid",
                       .num_inputs = 1,
                       .attrs = {"T"},

@@ -67,6 +67,16 @@ StatusOr<std::vector<TensorShape>> NodeAttrs::ShapeList(std::string_view name) c
   return shapes;
 }
 
+StatusOr<std::vector<float>> NodeAttrs::FloatList(std::string_view name) const {
+  const tensorflow::AttrValue* value = Find(name);
+  std::vector<float> values;
+  if (value == nullptr) return values;
+  if (value->value_case() != tensorflow::AttrValue::kList)
+    return Error("attr '" + std::string(name) + "' is not a list");
+  values.assign(value->list().f().begin(), value->list().f().end());
+  return values;
+}
+
 StatusOr<DataType> NodeAttrs::Type(std::string_view name, std::optional<DataType> default_value) const {
   const tensorflow::AttrValue* value = Find(name);
   if (value == nullptr && default_value.has_value()) return *default_value;
@@ -117,6 +127,7 @@ const KernelRegistry& KernelRegistry::Builtin() {
     RegisterNnOps(built);
     RegisterStringOps(built);
     RegisterParsingOps(built);
+    RegisterLookupOps(built);
     return built;
   }();
   return *registry;

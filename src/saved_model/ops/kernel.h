@@ -96,6 +96,8 @@ class NodeAttrs {
   // unknown rank is an error; unknown dimensions are -1.
   StatusOr<std::vector<DataType>> TypeList(std::string_view name) const;
   StatusOr<std::vector<TensorShape>> ShapeList(std::string_view name) const;
+  // A list(float) attribute (Bucketize's boundaries); empty when left out.
+  StatusOr<std::vector<float>> FloatList(std::string_view name) const;
   // InvalidArgument naming the node and the attribute: its value is one
   // this library does not implement (`what` says which it does).
   Status Unsupported(std::string_view name, std::string_view what) const;
@@ -165,6 +167,7 @@ void RegisterCwiseOps(KernelRegistry* registry);
 void RegisterNnOps(KernelRegistry* registry);
 void RegisterStringOps(KernelRegistry* registry);
 void RegisterParsingOps(KernelRegistry* registry);
+void RegisterLookupOps(KernelRegistry* registry);
 
 }  // namespace tfcompat::saved_model
 

@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
-// Matrix products and reductions: MatMul (float, on kernels::Gemm) and
-// ArgMax. Messages are those of TF's matmul_op.cc and argmax_op.cc.
+// Matrix products and reductions: MatMul (float, on kernels::Gemm), ArgMax,
+// Sum and Prod (float, int32, int64, over any axes), AddN (float), and
+// Bucketize. Messages are those of TF's matmul_op.cc, argmax_op.cc,
+// reduction_ops_common.cc, aggregate_ops.cc and bucketize_op.cc.
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -119,6 +122,125 @@ class ArgMaxKernel final : public OpKernel {
   DataType output_type_;
 };
 
+enum class Reduction { kSum, kProd };
+
+template <typename T>
+class ReductionKernel final : public OpKernel {
+ public:
+  ReductionKernel(Reduction reduction, DataType dtype, bool keep_dims)
+      : reduction_(reduction), dtype_(dtype), keep_dims_(keep_dims) {}
+
+  Status Compute(std::span<const Tensor* const> inputs, std::span<Tensor> outputs) const override {
+    const Tensor& input = *inputs[0];
+    TFCOMPAT_RETURN_IF_ERROR(ExpectDtype(input, dtype_, "input"));
+    TFCOMPAT_ASSIGN_OR_RETURN(const std::vector<int64_t> axes, IndexVector(*inputs[1], "reduction_indices"));
+    const TensorShape& shape = input.shape();
+    const auto rank = static_cast<int64_t>(shape.size());
+    std::vector<bool> reduced(rank, false);
+    for (const int64_t axis : axes) {
+      if (axis < -rank || axis >= rank) {
+        return InvalidArgumentError("Invalid reduction dimension (" + std::to_string(axis) + " for input with " +
+                                    std::to_string(rank) + " dimension(s)");
+      }
+      reduced[axis < 0 ? axis + rank : axis] = true;
+    }
+    TensorShape kept, out_shape;
+    for (int64_t d = 0; d < rank; ++d) {
+      kept.push_back(reduced[d] ? 1 : shape[d]);
+      if (!reduced[d]) out_shape.push_back(shape[d]);
+    }
+    TFCOMPAT_ASSIGN_OR_RETURN(Tensor result, Tensor::Zeros(dtype_, keep_dims_ ? kept : out_shape));
+    const std::span<T> out = result.mutable_flat<T>();
+    std::fill(out.begin(), out.end(), reduction_ == Reduction::kSum ? T(0) : T(1));
+    // Each input element adds into (or multiplies) the output element of its
+    // coordinates with the reduced ones set to 0, walked in row-major order.
+    const std::vector<int64_t> out_strides = Strides(kept);
+    std::vector<int64_t> coordinate(rank, 0);
+    const std::span<const T> values = input.flat<T>();
+    for (size_t i = 0; i < values.size(); ++i) {
+      int64_t at = 0;
+      for (int64_t d = 0; d < rank; ++d) at += reduced[d] ? 0 : coordinate[d] * out_strides[d];
+      out[at] = reduction_ == Reduction::kSum ? out[at] + values[i] : out[at] * values[i];
+      for (int64_t d = rank - 1; d >= 0 && ++coordinate[d] == shape[d]; --d) coordinate[d] = 0;
+    }
+    outputs[0] = std::move(result);
+    return OkStatus();
+  }
+
+ private:
+  Reduction reduction_;
+  DataType dtype_;
+  bool keep_dims_;
+};
+
+KernelFactory Reduce(Reduction reduction) {
+  return [reduction](const NodeAttrs& attrs) -> StatusOr<std::unique_ptr<OpKernel>> {
+    TFCOMPAT_ASSIGN_OR_RETURN(const DataType type,
+                              attrs.TypeIn("T", {DataType::kFloat, DataType::kInt32, DataType::kInt64}));
+    TFCOMPAT_ASSIGN_OR_RETURN(const bool keep_dims, attrs.Bool("keep_dims", false));
+    switch (type) {
+      case DataType::kFloat:
+        return std::unique_ptr<OpKernel>(new ReductionKernel<float>(reduction, type, keep_dims));
+      case DataType::kInt32:
+        return std::unique_ptr<OpKernel>(new ReductionKernel<int32_t>(reduction, type, keep_dims));
+      default:
+        return std::unique_ptr<OpKernel>(new ReductionKernel<int64_t>(reduction, type, keep_dims));
+    }
+  };
+}
+
+class AddNKernel final : public OpKernel {
+ public:
+  Status Compute(std::span<const Tensor* const> inputs, std::span<Tensor> outputs) const override {
+    for (size_t i = 0; i < inputs.size(); ++i) {
+      TFCOMPAT_RETURN_IF_ERROR(ExpectDtype(*inputs[i], DataType::kFloat, "inputs"));
+      if (inputs[i]->shape() != inputs[0]->shape()) {
+        return InvalidArgumentError(
+            "Inputs to operation AddN of type AddN must have the same size and shape.  Input 0: " +
+            ShapeDebugString(inputs[0]->shape()) + " != input " + std::to_string(i) + ": " +
+            ShapeDebugString(inputs[i]->shape()));
+      }
+    }
+    TFCOMPAT_ASSIGN_OR_RETURN(Tensor sum, Tensor::Zeros(DataType::kFloat, inputs[0]->shape()));
+    const std::span<float> out = sum.mutable_flat<float>();
+    for (const Tensor* input : inputs) {
+      const std::span<const float> values = input->flat<float>();
+      for (size_t j = 0; j < out.size(); ++j) out[j] += values[j];
+    }
+    outputs[0] = std::move(sum);
+    return OkStatus();
+  }
+};
+
+// Bucketize: each value's bucket, the number of boundaries at or below it
+// (std::upper_bound, as TF's kernel), so a value equal to a boundary falls in
+// the bucket that boundary opens; int32 of the input's shape.
+template <typename T>
+class BucketizeKernel final : public OpKernel {
+ public:
+  BucketizeKernel(DataType dtype, std::vector<float> boundaries) : dtype_(dtype), boundaries_(std::move(boundaries)) {}
+
+  StatusOr<std::vector<StaticShape>> StaticShapes(std::span<const StaticShape> inputs) const override {
+    return std::vector<StaticShape>{inputs[0]};
+  }
+
+  Status Compute(std::span<const Tensor* const> inputs, std::span<Tensor> outputs) const override {
+    TFCOMPAT_RETURN_IF_ERROR(ExpectDtype(*inputs[0], dtype_, "input"));
+    TFCOMPAT_ASSIGN_OR_RETURN(outputs[0], Tensor::Zeros(DataType::kInt32, inputs[0]->shape()));
+    const std::span<const T> values = inputs[0]->flat<T>();
+    const std::span<int32_t> buckets = outputs[0].mutable_flat<int32_t>();
+    for (size_t i = 0; i < values.size(); ++i) {
+      buckets[i] = static_cast<int32_t>(std::upper_bound(boundaries_.begin(), boundaries_.end(), values[i]) -
+                                        boundaries_.begin());
+    }
+    return OkStatus();
+  }
+
+ private:
+  DataType dtype_;
+  std::vector<float> boundaries_;
+};
+
 }  // namespace
 
 void RegisterMathOps(KernelRegistry* registry) {
@@ -141,6 +263,38 @@ void RegisterMathOps(KernelRegistry* registry) {
                             const DataType output_type,
                             attrs.TypeIn("output_type", {DataType::kInt32, DataType::kInt64}, DataType::kInt64));
                         return std::unique_ptr<OpKernel>(new ArgMaxKernel(output_type));
+                      }});
+  registry->Register({.op = "AddN",
+                      .num_inputs = OpSpec::kFromAttrN,
+                      .attrs = {"N", "T"},
+                      .factory = [](const NodeAttrs& attrs) -> StatusOr<std::unique_ptr<OpKernel>> {
+                        TFCOMPAT_RETURN_IF_ERROR(attrs.TypeIn("T", {DataType::kFloat}).status());
+                        return std::unique_ptr<OpKernel>(new AddNKernel);
+                      }});
+  registry->Register(
+      {.op = "Sum", .num_inputs = 2, .attrs = {"T", "Tidx", "keep_dims"}, .factory = Reduce(Reduction::kSum)});
+  registry->Register(
+      {.op = "Prod", .num_inputs = 2, .attrs = {"T", "Tidx", "keep_dims"}, .factory = Reduce(Reduction::kProd)});
+  registry->Register({.op = "Bucketize",
+                      .num_inputs = 1,
+                      .attrs = {"T", "boundaries"},
+                      .factory = [](const NodeAttrs& attrs) -> StatusOr<std::unique_ptr<OpKernel>> {
+                        TFCOMPAT_ASSIGN_OR_RETURN(const DataType type,
+                                                  attrs.TypeIn("T", {DataType::kInt32, DataType::kInt64,
+                                                                     DataType::kFloat, DataType::kDouble}));
+                        TFCOMPAT_ASSIGN_OR_RETURN(std::vector<float> boundaries, attrs.FloatList("boundaries"));
+                        if (!std::is_sorted(boundaries.begin(), boundaries.end()))
+                          return attrs.Error("Expected sorted boundaries");
+                        switch (type) {
+                          case DataType::kInt32:
+                            return std::unique_ptr<OpKernel>(new BucketizeKernel<int32_t>(type, std::move(boundaries)));
+                          case DataType::kInt64:
+                            return std::unique_ptr<OpKernel>(new BucketizeKernel<int64_t>(type, std::move(boundaries)));
+                          case DataType::kFloat:
+                            return std::unique_ptr<OpKernel>(new BucketizeKernel<float>(type, std::move(boundaries)));
+                          default:
+                            return std::unique_ptr<OpKernel>(new BucketizeKernel<double>(type, std::move(boundaries)));
+                        }
                       }});
 }
 

@@ -1,9 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
 // Strings: AsString of integers (TF's as_string_op.cc), the class ids the
-// canned heads turn into class names.
+// canned heads turn into class names; StringToHashBucketFast
+// (string_to_hash_bucket_op.cc), hash-bucket columns' ids, on the
+// feature-column library's Fingerprint64.
 #include <string>
 #include <vector>
 
+#include "feature_column/fingerprint.h"
 #include "saved_model/ops/kernel.h"
 #include "saved_model/ops/tensor_util.h"
 #include "tfcompat/base/status_macros.h"
@@ -29,6 +32,27 @@ class IntegerAsStringKernel final : public OpKernel {
   DataType dtype_;
 };
 
+class StringToHashBucketFastKernel final : public OpKernel {
+ public:
+  explicit StringToHashBucketFastKernel(int64_t num_buckets) : num_buckets_(num_buckets) {}
+
+  StatusOr<std::vector<StaticShape>> StaticShapes(std::span<const StaticShape> inputs) const override {
+    return std::vector<StaticShape>{inputs[0]};
+  }
+
+  Status Compute(std::span<const Tensor* const> inputs, std::span<Tensor> outputs) const override {
+    TFCOMPAT_RETURN_IF_ERROR(ExpectDtype(*inputs[0], DataType::kString, "input"));
+    TFCOMPAT_ASSIGN_OR_RETURN(outputs[0], Tensor::Zeros(DataType::kInt64, inputs[0]->shape()));
+    const std::span<int64_t> ids = outputs[0].mutable_flat<int64_t>();
+    const std::vector<std::string>& values = inputs[0]->strings();
+    for (size_t i = 0; i < values.size(); ++i) ids[i] = feature_column::HashBucket(values[i], num_buckets_);
+    return OkStatus();
+  }
+
+ private:
+  int64_t num_buckets_;
+};
+
 }  // namespace
 
 void RegisterStringOps(KernelRegistry* registry) {
@@ -47,6 +71,16 @@ void RegisterStringOps(KernelRegistry* registry) {
          if (type == DataType::kInt32) return std::unique_ptr<OpKernel>(new IntegerAsStringKernel<int32_t>(type));
          return std::unique_ptr<OpKernel>(new IntegerAsStringKernel<int64_t>(type));
        }});
+  registry->Register({.op = "StringToHashBucketFast",
+                      .num_inputs = 1,
+                      .attrs = {"num_buckets"},
+                      .factory = [](const NodeAttrs& attrs) -> StatusOr<std::unique_ptr<OpKernel>> {
+                        // The op's definition says num_buckets >= 1: TF refuses
+                        // any other value when it builds the node.
+                        TFCOMPAT_ASSIGN_OR_RETURN(const int64_t num_buckets, attrs.Int("num_buckets", 0));
+                        if (num_buckets < 1) return attrs.Unsupported("num_buckets", "a count of at least 1");
+                        return std::unique_ptr<OpKernel>(new StringToHashBucketFastKernel(num_buckets));
+                      }});
 }
 
 }  // namespace tfcompat::saved_model

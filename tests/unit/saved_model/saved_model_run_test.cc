@@ -5,13 +5,17 @@
 // placeholders, uninitialized variables, constants declaring more than the
 // limit and kernels whose outputs would pass it, each error naming the
 // node; and the values of a run.
+#include <algorithm>
 #include <boost/test/unit_test.hpp>
+#include <cstdint>
 #include <map>
+#include <span>
 #include <string>
 #include <vector>
 
 #include "io/text_proto.h"
 #include "saved_model/graph.h"
+#include "tfcompat/base/status_macros.h"
 #include "tfcompat/saved_model/saved_model.h"
 #include "tfcompat/tensorflow/graph.pb.h"
 #include "util/temp_dir.h"
@@ -46,8 +50,13 @@ constexpr const char* kDenseNodes = R"pb(
 // clang-format on
 
 // A SavedModel in `dir` whose "serve" graph has `nodes` and the signature
-// "predict": input "x" (x:0, float [?,2]) and output "y" (y:0).
-void WriteModel(const TempDir& dir, const std::string& nodes) {
+// "predict": input "x" (x:0, float [?,2]) and output "y" (y:0); with
+// `init_op`, that node is the "saved_model_main_op".
+void WriteModel(const TempDir& dir, const std::string& nodes, const std::string& init_op = "") {
+  const std::string collection =
+      init_op.empty()
+          ? ""
+          : "collection_def { key: \"saved_model_main_op\" value { node_list { value: \"" + init_op + "\" } } }";
   WriteAll(dir.file("saved_model.pbtxt"), R"pb(
                                                 saved_model_schema_version: 1
                                                 meta_graphs { meta_info_def { tags: "serve" }
@@ -70,9 +79,10 @@ void WriteModel(const TempDir& dir, const std::string& nodes) {
           }
           method_name: "tensorflow/serving/predict"
         }
-      }
-    }
-  )pb");
+      })pb" + collection +
+                                              R"pb(
+             }
+                                              )pb");
 }
 
 Status LoadStatus(const std::string& nodes) {
@@ -277,6 +287,383 @@ BOOST_AUTO_TEST_CASE(element_wise_ops_broadcast_and_name_incompatible_shapes) {
   BOOST_TEST_REQUIRE(model.ok(), model.status());
   const Status status = (*model)->Run("predict", inputs).status();
   BOOST_TEST(Contains(status, "node 'y' (AddV2): Incompatible shapes: [2,2] vs. [3]"), status);
+}
+
+// `nodes` planned with the signature of WriteModel, run on x; the output y.
+StatusOr<Tensor> RunOnX(const std::string& nodes, const Tensor& x, const std::string& init_op = "") {
+  TempDir dir;
+  WriteModel(dir, nodes, init_op);
+  TFCOMPAT_ASSIGN_OR_RETURN(const auto model, SavedModel::Load(dir.path(), {"serve"}));
+  std::map<std::string, Tensor> inputs;
+  inputs["x"] = x;
+  TFCOMPAT_ASSIGN_OR_RETURN(auto outputs, model->Run("predict", inputs));
+  return outputs.at("y");
+}
+
+// clang-format off
+constexpr const char* kBucketizeNodes = R"pb(
+  node { name: "x" op: "Placeholder" attr { key: "dtype" value { type: DT_FLOAT } } attr { key: "shape" value { shape { dim { size: -1 } dim { size: 2 } } } } }
+  node { name: "y" op: "Bucketize" input: "x" attr { key: "T" value { type: DT_FLOAT } } attr { key: "boundaries" value { list { f: [ 0, 2 ] } } } }
+)pb";
+// clang-format on
+
+BOOST_AUTO_TEST_CASE(bucketize_counts_the_boundaries_at_or_below_each_value) {
+  // TF 2.15's tf.raw_ops.Bucketize(input=[-1, 0, 1.5, 2], boundaries=[0, 2]).
+  const StatusOr<Tensor> y =
+      RunOnX(kBucketizeNodes, Tensor::FromVector<float>(DataType::kFloat, {2, 2}, {-1, 0, 1.5f, 2}));
+  BOOST_TEST_REQUIRE(y.ok(), y.status());
+  BOOST_TEST(y->dtype() == DataType::kInt32);
+  BOOST_TEST(y->shape() == (TensorShape{2, 2}), boost::test_tools::per_element());
+  const std::span<const int32_t> buckets = y->flat<int32_t>();
+  BOOST_TEST(std::vector<int32_t>(buckets.begin(), buckets.end()) == (std::vector<int32_t>{0, 1, 1, 2}),
+             boost::test_tools::per_element());
+}
+
+BOOST_AUTO_TEST_CASE(bucketize_with_unsorted_boundaries_fails_load_in_tf_wording) {
+  const Status status = LoadStatus(Replaced(kBucketizeNodes, "f: [ 0, 2 ]", "f: [ 2, 0 ]"));
+  BOOST_TEST(Contains(status, "Expected sorted boundaries"), status);
+  BOOST_TEST(Contains(status, "'y'"), status);
+}
+
+BOOST_AUTO_TEST_CASE(string_to_hash_bucket_fast_gives_tf_bucket_ids) {
+  // y = StringToHashBucketFast(AsString(Cast<int64>(x)), 16); the expected ids
+  // are TF 2.15's tf.strings.to_hash_bucket_fast(["1", "-3", "2", "0"], 16).
+  // clang-format off
+  const std::string nodes = R"pb(
+    node { name: "x" op: "Placeholder" attr { key: "dtype" value { type: DT_FLOAT } } attr { key: "shape" value { shape { dim { size: -1 } dim { size: 2 } } } } }
+    node { name: "ids" op: "Cast" input: "x" attr { key: "SrcT" value { type: DT_FLOAT } } attr { key: "DstT" value { type: DT_INT64 } } }
+    node { name: "text" op: "AsString" input: "ids" attr { key: "T" value { type: DT_INT64 } } }
+    node { name: "y" op: "StringToHashBucketFast" input: "text" attr { key: "num_buckets" value { i: 16 } } }
+  )pb";
+  // clang-format on
+  const StatusOr<Tensor> y = RunOnX(nodes, Tensor::FromVector<float>(DataType::kFloat, {2, 2}, {1, -3, 2, 0}));
+  BOOST_TEST_REQUIRE(y.ok(), y.status());
+  BOOST_TEST(y->dtype() == DataType::kInt64);
+  const std::span<const int64_t> buckets = y->flat<int64_t>();
+  BOOST_TEST(std::vector<int64_t>(buckets.begin(), buckets.end()) == (std::vector<int64_t>{1, 3, 7, 15}),
+             boost::test_tools::per_element());
+  const Status zero_buckets = LoadStatus(Replaced(nodes, "value { i: 16 }", "value { i: 0 }"));
+  BOOST_TEST(Contains(zero_buckets, "num_buckets"), zero_buckets);
+}
+
+// y = the table {1: 0, 2: 1, 3: 2} (int64 keys, values a cast of int32 ones,
+// as index_table_from_tensor imports them) looked up at int64(x), -1 for
+// keys it lacks; the table filled by the init op "group_deps".
+// clang-format off
+constexpr const char* kTableNodes = R"pb(
+  node { name: "x" op: "Placeholder" attr { key: "dtype" value { type: DT_FLOAT } } attr { key: "shape" value { shape { dim { size: -1 } dim { size: 2 } } } } }
+  node { name: "table" op: "HashTableV2" attr { key: "key_dtype" value { type: DT_INT64 } } attr { key: "value_dtype" value { type: DT_INT64 } } attr { key: "shared_name" value { s: "hash_table_1" } } }
+  node { name: "keys" op: "Const" attr { key: "dtype" value { type: DT_INT64 } } attr { key: "value" value { tensor { dtype: DT_INT64 tensor_shape { dim { size: 3 } } int64_val: [ 1, 2, 3 ] } } } }
+  node { name: "values32" op: "Const" attr { key: "dtype" value { type: DT_INT32 } } attr { key: "value" value { tensor { dtype: DT_INT32 tensor_shape { dim { size: 3 } } int_val: [ 0, 1, 2 ] } } } }
+  node { name: "values" op: "Cast" input: "values32" attr { key: "SrcT" value { type: DT_INT32 } } attr { key: "DstT" value { type: DT_INT64 } } }
+  node { name: "table_init" op: "LookupTableImportV2" input: [ "table", "keys", "values" ] attr { key: "Tin" value { type: DT_INT64 } } attr { key: "Tout" value { type: DT_INT64 } } }
+  node { name: "group_deps" op: "NoOp" input: "^table_init" }
+  node { name: "ids" op: "Cast" input: "x" attr { key: "SrcT" value { type: DT_FLOAT } } attr { key: "DstT" value { type: DT_INT64 } } }
+  node { name: "default" op: "Const" attr { key: "dtype" value { type: DT_INT64 } } attr { key: "value" value { tensor { dtype: DT_INT64 tensor_shape { } int64_val: -1 } } } }
+  node { name: "y" op: "LookupTableFindV2" input: [ "table", "ids", "default" ] attr { key: "Tin" value { type: DT_INT64 } } attr { key: "Tout" value { type: DT_INT64 } } }
+)pb";
+// clang-format on
+
+BOOST_AUTO_TEST_CASE(a_table_the_init_op_imports_is_looked_up_with_the_default_for_missing_keys) {
+  const StatusOr<Tensor> y =
+      RunOnX(kTableNodes, Tensor::FromVector<float>(DataType::kFloat, {2, 2}, {1, 3, 5, 2}), "group_deps");
+  BOOST_TEST_REQUIRE(y.ok(), y.status());
+  BOOST_TEST(y->dtype() == DataType::kInt64);
+  const std::span<const int64_t> ids = y->flat<int64_t>();
+  BOOST_TEST(std::vector<int64_t>(ids.begin(), ids.end()) == (std::vector<int64_t>{0, 2, -1, 1}),
+             boost::test_tools::per_element());
+}
+
+BOOST_AUTO_TEST_CASE(a_table_no_init_op_fills_fails_load_in_tf_wording) {
+  const Status status = LoadStatus(kTableNodes);
+  BOOST_TEST(Contains(status, "node 'table' (HashTableV2): Table not initialized."), status);
+}
+
+BOOST_AUTO_TEST_CASE(an_import_with_a_different_value_for_a_key_fails_load_naming_the_import) {
+  TempDir dir;
+  WriteModel(dir, Replaced(kTableNodes, "int64_val: [ 1, 2, 3 ]", "int64_val: [ 1, 2, 1 ]"), "group_deps");
+  const Status status = SavedModel::Load(dir.path(), {"serve"}).status();
+  BOOST_TEST(Contains(status,
+                      "init op node 'table_init' (LookupTableImportV2): HashTable has different value for "
+                      "same key. Key 1 has 0 and trying to add value 2"),
+             status);
+}
+
+BOOST_AUTO_TEST_CASE(comparisons_broadcast_and_give_bool) {
+  // y = int64(x) OP bound, bound a row [2, 3] or the scalar 2.
+  // clang-format off
+  const std::string nodes = R"pb(
+    node { name: "x" op: "Placeholder" attr { key: "dtype" value { type: DT_FLOAT } } attr { key: "shape" value { shape { dim { size: -1 } dim { size: 2 } } } } }
+    node { name: "ids" op: "Cast" input: "x" attr { key: "SrcT" value { type: DT_FLOAT } } attr { key: "DstT" value { type: DT_INT64 } } }
+    node { name: "bound" op: "Const" attr { key: "value" value { tensor { dtype: DT_INT64 tensor_shape { dim { size: 2 } } int64_val: [ 2, 3 ] } } } }
+    node { name: "y" op: "GreaterEqual" input: [ "ids", "bound" ] attr { key: "T" value { type: DT_INT64 } } }
+  )pb";
+  // clang-format on
+  const Tensor x = Tensor::FromVector<float>(DataType::kFloat, {2, 2}, {1, 3, 5, 2});
+  const StatusOr<Tensor> greater_equal = RunOnX(nodes, x);
+  BOOST_TEST_REQUIRE(greater_equal.ok(), greater_equal.status());
+  BOOST_TEST(greater_equal->dtype() == DataType::kBool);
+  std::span<const uint8_t> flags = greater_equal->flat<uint8_t>();
+  BOOST_TEST(std::vector<uint8_t>(flags.begin(), flags.end()) == (std::vector<uint8_t>{0, 1, 1, 0}),
+             boost::test_tools::per_element());
+  const StatusOr<Tensor> not_equal =
+      RunOnX(Replaced(Replaced(nodes, "tensor_shape { dim { size: 2 } } int64_val: [ 2, 3 ]", "int64_val: 2"),
+                      "\"GreaterEqual\"", "\"NotEqual\""),
+             x);
+  BOOST_TEST_REQUIRE(not_equal.ok(), not_equal.status());
+  flags = not_equal->flat<uint8_t>();
+  BOOST_TEST(std::vector<uint8_t>(flags.begin(), flags.end()) == (std::vector<uint8_t>{1, 1, 1, 0}),
+             boost::test_tools::per_element());
+}
+
+BOOST_AUTO_TEST_CASE(sum_and_prod_reduce_the_given_axes) {
+  // clang-format off
+  const std::string nodes = R"pb(
+    node { name: "x" op: "Placeholder" attr { key: "dtype" value { type: DT_FLOAT } } attr { key: "shape" value { shape { dim { size: -1 } dim { size: 2 } } } } }
+    node { name: "axes" op: "Const" attr { key: "value" value { tensor { dtype: DT_INT32 tensor_shape { dim { size: 1 } } int_val: 1 } } } }
+    node { name: "y" op: "Sum" input: [ "x", "axes" ] attr { key: "T" value { type: DT_FLOAT } } attr { key: "keep_dims" value { b: true } } }
+  )pb";
+  // clang-format on
+  const Tensor x = Tensor::FromVector<float>(DataType::kFloat, {2, 2}, {1, 3, 5, 2});
+  const StatusOr<Tensor> sum = RunOnX(nodes, x);
+  BOOST_TEST_REQUIRE(sum.ok(), sum.status());
+  BOOST_TEST(sum->shape() == (TensorShape{2, 1}), boost::test_tools::per_element());
+  std::span<const float> values = sum->flat<float>();
+  BOOST_TEST(std::vector<float>(values.begin(), values.end()) == (std::vector<float>{4, 7}),
+             boost::test_tools::per_element());
+  const StatusOr<Tensor> product = RunOnX(
+      Replaced(Replaced(Replaced(nodes, "int_val: 1", "int_val: 0"), "\"Sum\"", "\"Prod\""), "b: true", "b: false"), x);
+  BOOST_TEST_REQUIRE(product.ok(), product.status());
+  BOOST_TEST(product->shape() == (TensorShape{2}), boost::test_tools::per_element());
+  values = product->flat<float>();
+  BOOST_TEST(std::vector<float>(values.begin(), values.end()) == (std::vector<float>{5, 6}),
+             boost::test_tools::per_element());
+  const StatusOr<Tensor> past_rank = RunOnX(Replaced(nodes, "int_val: 1", "int_val: 2"), x);
+  BOOST_TEST(Contains(past_rank.status(), "Invalid reduction dimension (2 for input with 2 dimension(s)"),
+             past_rank.status());
+}
+
+BOOST_AUTO_TEST_CASE(select_picks_by_condition_and_select_v2_broadcasts) {
+  // y = Select(int64(x) >= [2, 3], x, -x); then SelectV2(..., x, 0).
+  // clang-format off
+  const std::string nodes = R"pb(
+    node { name: "x" op: "Placeholder" attr { key: "dtype" value { type: DT_FLOAT } } attr { key: "shape" value { shape { dim { size: -1 } dim { size: 2 } } } } }
+    node { name: "ids" op: "Cast" input: "x" attr { key: "SrcT" value { type: DT_FLOAT } } attr { key: "DstT" value { type: DT_INT64 } } }
+    node { name: "bound" op: "Const" attr { key: "value" value { tensor { dtype: DT_INT64 tensor_shape { dim { size: 2 } } int64_val: [ 2, 3 ] } } } }
+    node { name: "keep" op: "GreaterEqual" input: [ "ids", "bound" ] attr { key: "T" value { type: DT_INT64 } } }
+    node { name: "minus_one" op: "Const" attr { key: "value" value { tensor { dtype: DT_FLOAT tensor_shape { } float_val: -1 } } } }
+    node { name: "negated" op: "Mul" input: [ "x", "minus_one" ] attr { key: "T" value { type: DT_FLOAT } } }
+    node { name: "y" op: "Select" input: [ "keep", "x", "negated" ] attr { key: "T" value { type: DT_FLOAT } } }
+  )pb";
+  // clang-format on
+  const Tensor x = Tensor::FromVector<float>(DataType::kFloat, {2, 2}, {1, 3, 5, 2});
+  const StatusOr<Tensor> selected = RunOnX(nodes, x);
+  BOOST_TEST_REQUIRE(selected.ok(), selected.status());
+  std::span<const float> values = selected->flat<float>();
+  BOOST_TEST(std::vector<float>(values.begin(), values.end()) == (std::vector<float>{-1, 3, 5, -2}),
+             boost::test_tools::per_element());
+  const StatusOr<Tensor> broadcast =
+      RunOnX(Replaced(Replaced(nodes, "op: \"Select\" input: [ \"keep\", \"x\", \"negated\" ]",
+                               "op: \"SelectV2\" input: [ \"keep\", \"x\", \"zero\" ]"),
+                      "float_val: -1 } } } }",
+                      "float_val: -1 } } } }\nnode { name: \"zero\" op: \"Const\" attr { key: "
+                      "\"value\" value { tensor { dtype: DT_FLOAT tensor_shape { } float_val: 0 } } } }"),
+             x);
+  BOOST_TEST_REQUIRE(broadcast.ok(), broadcast.status());
+  values = broadcast->flat<float>();
+  BOOST_TEST(std::vector<float>(values.begin(), values.end()) == (std::vector<float>{0, 3, 5, 0}),
+             boost::test_tools::per_element());
+}
+
+// y = relu(x w) + (a + b), b = [10, 20] and a the vector `a`.
+std::string FoldedOffsetNodes(const std::string& a) {
+  std::string nodes = Replaced(kDenseNodes, "node { name: \"y\" op: \"Relu\"", "node { name: \"relu\" op: \"Relu\"");
+  // clang-format off
+  nodes += "node { name: \"a\" op: \"Const\" attr { key: \"value\" value { tensor { dtype: DT_FLOAT tensor_shape { dim { size: " +
+           std::to_string(std::count(a.begin(), a.end(), ',') + 1) + " } } float_val: [ " + a + " ] } } } }\n";
+  nodes += R"pb(
+    node { name: "b" op: "Const" attr { key: "value" value { tensor { dtype: DT_FLOAT tensor_shape { dim { size: 2 } } float_val: [ 10, 20 ] } } } }
+    node { name: "offset" op: "AddV2" input: [ "a", "b" ] attr { key: "T" value { type: DT_FLOAT } } }
+    node { name: "y" op: "AddV2" input: [ "relu", "offset" ] attr { key: "T" value { type: DT_FLOAT } } }
+  )pb";
+  // clang-format on
+  return nodes;
+}
+
+BOOST_AUTO_TEST_CASE(a_node_of_constants_only_is_computed_at_load) {
+  // a + b folds at load, so shapes that cannot broadcast fail Load, not the
+  // first Run.
+  const StatusOr<Tensor> y =
+      RunOnX(FoldedOffsetNodes("1, 2"), Tensor::FromVector<float>(DataType::kFloat, {1, 2}, {1, 1}));
+  BOOST_TEST_REQUIRE(y.ok(), y.status());
+  const std::span<const float> values = y->flat<float>();
+  BOOST_TEST(std::vector<float>(values.begin(), values.end()) == (std::vector<float>{15, 24}),
+             boost::test_tools::per_element());
+  const Status status = LoadStatus(FoldedOffsetNodes("1, 2, 3"));
+  BOOST_TEST(Contains(status, "node 'offset' (AddV2): Incompatible shapes: [3] vs. [2]"), status);
+}
+
+BOOST_AUTO_TEST_CASE(transpose_permutes_the_dimensions_and_names_a_bad_permutation) {
+  // clang-format off
+  const std::string nodes = R"pb(
+    node { name: "x" op: "Placeholder" attr { key: "dtype" value { type: DT_FLOAT } } attr { key: "shape" value { shape { dim { size: -1 } dim { size: 2 } } } } }
+    node { name: "perm" op: "Const" attr { key: "value" value { tensor { dtype: DT_INT32 tensor_shape { dim { size: 2 } } int_val: [ 1, 0 ] } } } }
+    node { name: "y" op: "Transpose" input: [ "x", "perm" ] attr { key: "T" value { type: DT_FLOAT } } }
+  )pb";
+  // clang-format on
+  const Tensor x = Tensor::FromVector<float>(DataType::kFloat, {3, 2}, {1, 2, 3, 4, 5, 6});
+  const StatusOr<Tensor> y = RunOnX(nodes, x);
+  BOOST_TEST_REQUIRE(y.ok(), y.status());
+  BOOST_TEST(y->shape() == (TensorShape{2, 3}), boost::test_tools::per_element());
+  const std::span<const float> values = y->flat<float>();
+  BOOST_TEST(std::vector<float>(values.begin(), values.end()) == (std::vector<float>{1, 3, 5, 2, 4, 6}),
+             boost::test_tools::per_element());
+  const StatusOr<Tensor> repeated = RunOnX(Replaced(nodes, "int_val: [ 1, 0 ]", "int_val: [ 1, 1 ]"), x);
+  BOOST_TEST(Contains(repeated.status(), "node 'y' (Transpose): 1 is duplicated in the input."), repeated.status());
+}
+
+BOOST_AUTO_TEST_CASE(one_hot_sets_on_value_at_each_index_and_off_elsewhere) {
+  // y = OneHot(int64(x), depth 3, on 1, off 0) on [?,2] indices: [?,2,3];
+  // the index 5 is outside the depth and off everywhere.
+  // clang-format off
+  const std::string nodes = R"pb(
+    node { name: "x" op: "Placeholder" attr { key: "dtype" value { type: DT_FLOAT } } attr { key: "shape" value { shape { dim { size: -1 } dim { size: 2 } } } } }
+    node { name: "ids" op: "Cast" input: "x" attr { key: "SrcT" value { type: DT_FLOAT } } attr { key: "DstT" value { type: DT_INT64 } } }
+    node { name: "depth" op: "Const" attr { key: "value" value { tensor { dtype: DT_INT32 tensor_shape { } int_val: 3 } } } }
+    node { name: "on" op: "Const" attr { key: "value" value { tensor { dtype: DT_FLOAT tensor_shape { } float_val: 1 } } } }
+    node { name: "off" op: "Const" attr { key: "value" value { tensor { dtype: DT_FLOAT tensor_shape { } float_val: 0 } } } }
+    node { name: "y" op: "OneHot" input: [ "ids", "depth", "on", "off" ] attr { key: "T" value { type: DT_FLOAT } } attr { key: "TI" value { type: DT_INT64 } } attr { key: "axis" value { i: -1 } } }
+  )pb";
+  // clang-format on
+  const Tensor x = Tensor::FromVector<float>(DataType::kFloat, {2, 2}, {0, 2, 5, 1});
+  const StatusOr<Tensor> y = RunOnX(nodes, x);
+  BOOST_TEST_REQUIRE(y.ok(), y.status());
+  BOOST_TEST(y->shape() == (TensorShape{2, 2, 3}), boost::test_tools::per_element());
+  std::span<const float> values = y->flat<float>();
+  BOOST_TEST(
+      std::vector<float>(values.begin(), values.end()) == (std::vector<float>{1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0}),
+      boost::test_tools::per_element());
+  // On axis 0: [3,2,2], depth first.
+  const StatusOr<Tensor> first = RunOnX(Replaced(nodes, "value { i: -1 }", "value { i: 0 }"), x);
+  BOOST_TEST_REQUIRE(first.ok(), first.status());
+  BOOST_TEST(first->shape() == (TensorShape{3, 2, 2}), boost::test_tools::per_element());
+  values = first->flat<float>();
+  BOOST_TEST(
+      std::vector<float>(values.begin(), values.end()) == (std::vector<float>{1, 0, 0, 0, 0, 0, 0, 1, 0, 1, 0, 0}),
+      boost::test_tools::per_element());
+}
+
+BOOST_AUTO_TEST_CASE(add_n_sums_its_inputs_of_one_shape) {
+  // y = AddN(x, x, w) for x [2,2] and w the [2,2] constant of kDenseNodes.
+  const std::string nodes =
+      Replaced(kDenseNodes, "node { name: \"y\" op: \"Relu\" input: \"product\"",
+               "node { name: \"y\" op: \"AddN\" input: [ \"x\", \"x\", \"w\" ] attr { key: \"N\" value { i: 3 } }");
+  const Tensor x = Tensor::FromVector<float>(DataType::kFloat, {2, 2}, {1, 3, 5, 2});
+  const StatusOr<Tensor> y = RunOnX(nodes, x);
+  BOOST_TEST_REQUIRE(y.ok(), y.status());
+  const std::span<const float> values = y->flat<float>();
+  BOOST_TEST(std::vector<float>(values.begin(), values.end()) == (std::vector<float>{3, 4, 13, 8}),
+             boost::test_tools::per_element());
+  const StatusOr<Tensor> other_shape = RunOnX(nodes, Tensor::FromVector<float>(DataType::kFloat, {1, 2}, {1, 3}));
+  BOOST_TEST(Contains(other_shape.status(),
+                      "node 'y' (AddN): Inputs to operation AddN of type AddN must have the same "
+                      "size and shape.  Input 0: [1,2] != input 2: [2,2]"),
+             other_shape.status());
+}
+
+BOOST_AUTO_TEST_CASE(where_lists_the_coordinates_of_true_elements) {
+  // y = Where(int64(x) >= [2, 3]).
+  // clang-format off
+  const std::string nodes = R"pb(
+    node { name: "x" op: "Placeholder" attr { key: "dtype" value { type: DT_FLOAT } } attr { key: "shape" value { shape { dim { size: -1 } dim { size: 2 } } } } }
+    node { name: "ids" op: "Cast" input: "x" attr { key: "SrcT" value { type: DT_FLOAT } } attr { key: "DstT" value { type: DT_INT64 } } }
+    node { name: "bound" op: "Const" attr { key: "value" value { tensor { dtype: DT_INT64 tensor_shape { dim { size: 2 } } int64_val: [ 2, 3 ] } } } }
+    node { name: "keep" op: "GreaterEqual" input: [ "ids", "bound" ] attr { key: "T" value { type: DT_INT64 } } }
+    node { name: "y" op: "Where" input: "keep" attr { key: "T" value { type: DT_BOOL } } }
+  )pb";
+  // clang-format on
+  const StatusOr<Tensor> y = RunOnX(nodes, Tensor::FromVector<float>(DataType::kFloat, {2, 2}, {1, 3, 5, 2}));
+  BOOST_TEST_REQUIRE(y.ok(), y.status());
+  BOOST_TEST(y->shape() == (TensorShape{2, 2}), boost::test_tools::per_element());
+  const std::span<const int64_t> coordinates = y->flat<int64_t>();
+  BOOST_TEST(std::vector<int64_t>(coordinates.begin(), coordinates.end()) == (std::vector<int64_t>{0, 1, 1, 0}),
+             boost::test_tools::per_element());
+}
+
+BOOST_AUTO_TEST_CASE(unique_keeps_first_appearances_and_indexes_every_element) {
+  // unique = Unique(reshape(int64(x), [-1])); y is its output 0 or 1.
+  // clang-format off
+  const std::string nodes = R"pb(
+    node { name: "x" op: "Placeholder" attr { key: "dtype" value { type: DT_FLOAT } } attr { key: "shape" value { shape { dim { size: -1 } dim { size: 2 } } } } }
+    node { name: "ids" op: "Cast" input: "x" attr { key: "SrcT" value { type: DT_FLOAT } } attr { key: "DstT" value { type: DT_INT64 } } }
+    node { name: "flat_shape" op: "Const" attr { key: "value" value { tensor { dtype: DT_INT32 tensor_shape { dim { size: 1 } } int_val: -1 } } } }
+    node { name: "flat" op: "Reshape" input: [ "ids", "flat_shape" ] attr { key: "T" value { type: DT_INT64 } } }
+    node { name: "unique" op: "Unique" input: "flat" attr { key: "T" value { type: DT_INT64 } } attr { key: "out_idx" value { type: DT_INT32 } } }
+    node { name: "y" op: "Identity" input: "unique:0" attr { key: "T" value { type: DT_INT64 } } }
+  )pb";
+  // clang-format on
+  const Tensor x = Tensor::FromVector<float>(DataType::kFloat, {2, 2}, {1, 3, 1, 2});
+  const StatusOr<Tensor> values = RunOnX(nodes, x);
+  BOOST_TEST_REQUIRE(values.ok(), values.status());
+  const std::span<const int64_t> unique = values->flat<int64_t>();
+  BOOST_TEST(std::vector<int64_t>(unique.begin(), unique.end()) == (std::vector<int64_t>{1, 3, 2}),
+             boost::test_tools::per_element());
+  const StatusOr<Tensor> index = RunOnX(Replaced(nodes, "input: \"unique:0\" attr { key: \"T\" value { type: DT_INT64",
+                                                 "input: \"unique:1\" attr { key: \"T\" value { type: DT_INT32"),
+                                        x);
+  BOOST_TEST_REQUIRE(index.ok(), index.status());
+  BOOST_TEST(index->dtype() == DataType::kInt32);
+  const std::span<const int32_t> positions = index->flat<int32_t>();
+  BOOST_TEST(std::vector<int32_t>(positions.begin(), positions.end()) == (std::vector<int32_t>{0, 1, 0, 2}),
+             boost::test_tools::per_element());
+}
+
+BOOST_AUTO_TEST_CASE(slice_takes_the_block_from_begin_and_names_a_size_past_the_end) {
+  // y = x[1:, 1:2] as Slice(x, [1, 1], [-1, 1]).
+  // clang-format off
+  const std::string nodes = R"pb(
+    node { name: "x" op: "Placeholder" attr { key: "dtype" value { type: DT_FLOAT } } attr { key: "shape" value { shape { dim { size: -1 } dim { size: 2 } } } } }
+    node { name: "begin" op: "Const" attr { key: "value" value { tensor { dtype: DT_INT32 tensor_shape { dim { size: 2 } } int_val: [ 1, 1 ] } } } }
+    node { name: "size" op: "Const" attr { key: "value" value { tensor { dtype: DT_INT32 tensor_shape { dim { size: 2 } } int_val: [ -1, 1 ] } } } }
+    node { name: "y" op: "Slice" input: [ "x", "begin", "size" ] attr { key: "T" value { type: DT_FLOAT } } attr { key: "Index" value { type: DT_INT32 } } }
+  )pb";
+  // clang-format on
+  const Tensor x = Tensor::FromVector<float>(DataType::kFloat, {3, 2}, {1, 2, 3, 4, 5, 6});
+  const StatusOr<Tensor> y = RunOnX(nodes, x);
+  BOOST_TEST_REQUIRE(y.ok(), y.status());
+  BOOST_TEST(y->shape() == (TensorShape{2, 1}), boost::test_tools::per_element());
+  const std::span<const float> values = y->flat<float>();
+  BOOST_TEST(std::vector<float>(values.begin(), values.end()) == (std::vector<float>{4, 6}),
+             boost::test_tools::per_element());
+  const StatusOr<Tensor> past_end = RunOnX(Replaced(nodes, "int_val: [ -1, 1 ]", "int_val: [ -1, 2 ]"), x);
+  BOOST_TEST(Contains(past_end.status(), "node 'y' (Slice): Expected size[1] in [0, 1], but got 2"), past_end.status());
+}
+
+BOOST_AUTO_TEST_CASE(gather_v2_picks_slices_along_the_axis_and_names_an_index_out_of_range) {
+  // y = GatherV2(w, int64(x), axis), w the [2,2] constant [[1, -2], [3, 4]].
+  std::string nodes = Replaced(kDenseNodes, "node { name: \"y\" op: \"Relu\"", "node { name: \"relu\" op: \"Relu\"");
+  // clang-format off
+  nodes += R"pb(
+    node { name: "ids" op: "Cast" input: "x" attr { key: "SrcT" value { type: DT_FLOAT } } attr { key: "DstT" value { type: DT_INT64 } } }
+    node { name: "axis" op: "Const" attr { key: "value" value { tensor { dtype: DT_INT32 tensor_shape { } int_val: 0 } } } }
+    node { name: "y" op: "GatherV2" input: [ "w", "ids", "axis" ] attr { key: "Tparams" value { type: DT_FLOAT } } attr { key: "Tindices" value { type: DT_INT64 } } attr { key: "Taxis" value { type: DT_INT32 } } }
+  )pb";
+  // clang-format on
+  const Tensor x = Tensor::FromVector<float>(DataType::kFloat, {1, 2}, {1, 0});
+  const StatusOr<Tensor> rows = RunOnX(nodes, x);
+  BOOST_TEST_REQUIRE(rows.ok(), rows.status());
+  BOOST_TEST(rows->shape() == (TensorShape{1, 2, 2}), boost::test_tools::per_element());
+  std::span<const float> values = rows->flat<float>();
+  BOOST_TEST(std::vector<float>(values.begin(), values.end()) == (std::vector<float>{3, 4, 1, -2}),
+             boost::test_tools::per_element());
+  const StatusOr<Tensor> columns = RunOnX(Replaced(nodes, "int_val: 0", "int_val: 1"), x);
+  BOOST_TEST_REQUIRE(columns.ok(), columns.status());
+  BOOST_TEST(columns->shape() == (TensorShape{2, 1, 2}), boost::test_tools::per_element());
+  values = columns->flat<float>();
+  BOOST_TEST(std::vector<float>(values.begin(), values.end()) == (std::vector<float>{-2, 1, 4, 3}),
+             boost::test_tools::per_element());
+  const StatusOr<Tensor> past = RunOnX(nodes, Tensor::FromVector<float>(DataType::kFloat, {1, 2}, {2, 0}));
+  BOOST_TEST(Contains(past.status(), "node 'y' (GatherV2): indices[0,0] = 2 is not in [0, 2)"), past.status());
 }
 
 BOOST_AUTO_TEST_CASE(an_unknown_op_on_the_signature_path_fails_load_naming_op_and_node) {
