@@ -140,15 +140,24 @@ def run_ours(driver, path, signature, key, value):
 def test_every_signature_gives_tf_outputs(exports, name, receiver, test_bin_dir, capsys):
     path = exports[name, receiver]
     x = np.random.default_rng(11).normal(scale=2.0, size=(ROWS, FEATURES)).astype(np.float32)
+    check_every_signature(test_bin_dir / "saved_model_run_driver", path, f"{name} {receiver}", ROWS,
+                          lambda spec: np.array(examples(x), dtype=object) if spec.dtype == tf.string else x, capsys)
+
+
+def check_every_signature(driver, path, label, rows, value_for, capsys):
+    """Runs every signature of the export at `path` on `value_for(its input
+    spec)` with `driver` and with TF: same keys, dtypes and shapes, integers
+    and strings equal, floats within RELATIVE; prints the largest float
+    difference per signature."""
     loaded = tf.saved_model.load(path)
     assert loaded.signatures, "the export has no signatures"
     for signature, function in loaded.signatures.items():
         # Each signature has one input: the float rows or their serialized Examples.
         (key, spec), = function.structured_input_signature[1].items()
-        value = np.array(examples(x), dtype=object) if spec.dtype == tf.string else x
+        value = value_for(spec)
         theirs = {k: v.numpy() for k, v in function(**{key: tf.constant(list(value) if spec.dtype == tf.string
                                                                          else value)}).items()}
-        ours = run_ours(test_bin_dir / "saved_model_run_driver", path, signature, key, value)
+        ours = run_ours(driver, path, signature, key, value)
         assert sorted(ours) == sorted(theirs)
         worst = 0.0
         for key, expected in theirs.items():
@@ -162,7 +171,7 @@ def test_every_signature_gives_tf_outputs(exports, name, receiver, test_bin_dir,
             else:
                 np.testing.assert_array_equal(actual, expected, err_msg=key)
         with capsys.disabled():
-            print(f"\n{name} {receiver} {signature}: outputs {sorted(ours)} on {ROWS} rows, "
+            print(f"\n{label} {signature}: outputs {sorted(ours)} on {rows} rows, "
                   f"max |ours - TF| / max(|TF|, 1) {worst:.3g}")
 
 

@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 // Shapes and element moves, any dtype: Shape, Reshape, ExpandDims, Pack,
-// ConcatV2, Slice, StridedSlice, Tile, Transpose, Range, GatherV2 and
+// ConcatV2, Fill, Slice, StridedSlice, Tile, Transpose, Range, GatherV2 and
 // ResourceGather (the planner passes the variable's value); and OneHot (float, int32,
 // int64 values), Where (of bool), Unique (int32, int64, string). Semantics and messages are those of TF's kernels
 // (tensorflow/core/kernels/{shape_ops,reshape_op,pack_op,concat_op,slice_op,
-// gather_op,resource_variable_ops,strided_slice_op,tile_ops,transpose_op,sequence_ops,one_hot_op,where_op,
+// gather_op,resource_variable_ops,fill_functor,strided_slice_op,tile_ops,transpose_op,sequence_ops,one_hot_op,where_op,
 // unique_op}.cc).
 #include <algorithm>
 #include <cmath>
@@ -619,6 +619,41 @@ class RangeKernel final : public OpKernel {
   uint64_t max_bytes_;
 };
 
+// Fill(dims, value): `value` (a scalar) everywhere in a tensor of shape
+// `dims` (fill_functor.cc).
+class FillKernel final : public OpKernel {
+ public:
+  explicit FillKernel(uint64_t max_bytes) : max_bytes_(max_bytes) {}
+  Status Compute(std::span<const Tensor* const> inputs, std::span<Tensor> outputs) const override {
+    const Tensor& value = *inputs[1];
+    if (inputs[0]->shape().size() > 1) {
+      return InvalidArgumentError("dims must represent a vector, got shape " + ShapeDebugString(inputs[0]->shape()));
+    }
+    if (!value.shape().empty()) {
+      return InvalidArgumentError("value must represent a scalar, got shape " + ShapeDebugString(value.shape()));
+    }
+    TFCOMPAT_ASSIGN_OR_RETURN(TensorShape shape, IndexVector(*inputs[0], "dims"));
+    for (const int64_t dim : shape) {
+      if (dim < 0) return InvalidArgumentError("Dimension " + std::to_string(dim) + " must be >= 0");
+    }
+    TFCOMPAT_RETURN_IF_ERROR(CheckOutputBytes(value.dtype(), shape, max_bytes_));
+    TFCOMPAT_ASSIGN_OR_RETURN(const int64_t count, NumElements(shape));
+    if (value.dtype() == DataType::kString) {
+      TFCOMPAT_ASSIGN_OR_RETURN(
+          outputs[0], Tensor::FromStrings(std::move(shape), std::vector<std::string>(count, value.strings()[0])));
+      return OkStatus();
+    }
+    std::string bytes;
+    bytes.reserve(count * value.bytes().size());
+    for (int64_t i = 0; i < count; ++i) bytes += value.bytes();
+    TFCOMPAT_ASSIGN_OR_RETURN(outputs[0], Tensor::FromBytes(value.dtype(), std::move(shape), std::move(bytes)));
+    return OkStatus();
+  }
+
+ private:
+  uint64_t max_bytes_;
+};
+
 template <typename Kernel, typename... Args>
 StatusOr<std::unique_ptr<OpKernel>> Make(Args&&... args) {
   return std::unique_ptr<OpKernel>(new Kernel(std::forward<Args>(args)...));
@@ -692,6 +727,14 @@ void RegisterArrayOps(KernelRegistry* registry) {
                       .factory = [](const NodeAttrs& attrs) -> StatusOr<std::unique_ptr<OpKernel>> {
                         TFCOMPAT_RETURN_IF_ERROR(ExpectValueType(attrs, "T"));
                         return Make<TileKernel>(attrs.max_tensor_bytes());
+                      }});
+  registry->Register({.op = "Fill",
+                      .num_inputs = 2,
+                      .attrs = {"T", "index_type"},
+                      .factory = [](const NodeAttrs& attrs) -> StatusOr<std::unique_ptr<OpKernel>> {
+                        TFCOMPAT_RETURN_IF_ERROR(ExpectValueType(attrs, "T"));
+                        TFCOMPAT_RETURN_IF_ERROR(attrs.TypeIn("index_type", kIndexTypes, DataType::kInt32).status());
+                        return Make<FillKernel>(attrs.max_tensor_bytes());
                       }});
   registry->Register({.op = "OneHot",
                       .num_inputs = 4,

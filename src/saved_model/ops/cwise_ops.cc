@@ -1,12 +1,14 @@
 // SPDX-License-Identifier: Apache-2.0
-// Element-wise ops: AddV2, Sub, Mul, RealDiv (float, NumPy broadcasting),
-// GreaterEqual and NotEqual (float, int32, int64, broadcasting to bool, as
-// the sparse feature columns compare ids), Select and SelectV2 (float, int32,
-// int64), Sigmoid (float), Cast (between float, double, int32, int64 and bool) and
+// Element-wise ops: AddV2, Sub, Mul (float, int32, int64), RealDiv (float),
+// NumPy broadcasting; GreaterEqual and NotEqual (float, int32, int64,
+// broadcasting to bool, as the sparse feature columns compare ids),
+// LogicalAnd (bool, broadcasting), Select and SelectV2 (float, int32, int64),
+// Sigmoid (float), Cast (between float, double, int32, int64 and bool) and
 // ZerosLike (any fixed-width dtype). Messages are those of TF's
 // cwise_ops_common.cc and cast_op.cc.
 #include <cmath>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 #include "saved_model/ops/kernel.h"
@@ -49,20 +51,30 @@ std::vector<int64_t> BroadcastIndex(const TensorShape& source, const TensorShape
 
 enum class BinaryOp { kAdd, kSub, kMul, kDiv };
 
+// Integers wrap around on overflow, as TF's Eigen kernels do in practice:
+// computed on the unsigned type, where wrapping is defined.
+template <typename T>
+T Wrapped(BinaryOp op, T u, T v) {
+  using U = std::make_unsigned_t<T>;
+  const U a = static_cast<U>(u), b = static_cast<U>(v);
+  return static_cast<T>(op == BinaryOp::kAdd ? a + b : op == BinaryOp::kSub ? a - b : a * b);
+}
+
+template <typename T>
 class BinaryKernel final : public OpKernel {
  public:
-  BinaryKernel(BinaryOp op, uint64_t max_bytes) : op_(op), max_bytes_(max_bytes) {}
+  BinaryKernel(BinaryOp op, DataType dtype, uint64_t max_bytes) : op_(op), dtype_(dtype), max_bytes_(max_bytes) {}
 
   Status Compute(std::span<const Tensor* const> inputs, std::span<Tensor> outputs) const override {
     const Tensor& a = *inputs[0];
     const Tensor& b = *inputs[1];
-    TFCOMPAT_RETURN_IF_ERROR(ExpectDtype(a, DataType::kFloat, "x"));
-    TFCOMPAT_RETURN_IF_ERROR(ExpectDtype(b, DataType::kFloat, "y"));
+    TFCOMPAT_RETURN_IF_ERROR(ExpectDtype(a, dtype_, "x"));
+    TFCOMPAT_RETURN_IF_ERROR(ExpectDtype(b, dtype_, "y"));
     TFCOMPAT_ASSIGN_OR_RETURN(TensorShape shape, BroadcastShape(a.shape(), b.shape()));
-    TFCOMPAT_RETURN_IF_ERROR(CheckOutputBytes(DataType::kFloat, shape, max_bytes_));
-    TFCOMPAT_ASSIGN_OR_RETURN(Tensor result, Tensor::Zeros(DataType::kFloat, shape));
-    const std::span<float> out = result.mutable_flat<float>();
-    const std::span<const float> x = a.flat<float>(), y = b.flat<float>();
+    TFCOMPAT_RETURN_IF_ERROR(CheckOutputBytes(dtype_, shape, max_bytes_));
+    TFCOMPAT_ASSIGN_OR_RETURN(Tensor result, Tensor::Zeros(dtype_, shape));
+    const std::span<T> out = result.mutable_flat<T>();
+    const std::span<const T> x = a.flat<T>(), y = b.flat<T>();
     // The common cases, same shapes and a scalar, without index vectors.
     const bool same = a.shape() == b.shape();
     const std::vector<int64_t> ia =
@@ -70,21 +82,25 @@ class BinaryKernel final : public OpKernel {
     const std::vector<int64_t> ib =
         same || b.num_elements() == 1 ? std::vector<int64_t>() : BroadcastIndex(b.shape(), shape);
     for (size_t i = 0; i < out.size(); ++i) {
-      const float u = same ? x[i] : ia.empty() ? x[0] : x[ia[i]];
-      const float v = same ? y[i] : ib.empty() ? y[0] : y[ib[i]];
-      switch (op_) {
-        case BinaryOp::kAdd:
-          out[i] = u + v;
-          break;
-        case BinaryOp::kSub:
-          out[i] = u - v;
-          break;
-        case BinaryOp::kMul:
-          out[i] = u * v;
-          break;
-        case BinaryOp::kDiv:
-          out[i] = u / v;
-          break;
+      const T u = same ? x[i] : ia.empty() ? x[0] : x[ia[i]];
+      const T v = same ? y[i] : ib.empty() ? y[0] : y[ib[i]];
+      if constexpr (std::is_integral_v<T>) {
+        out[i] = Wrapped(op_, u, v);
+      } else {
+        switch (op_) {
+          case BinaryOp::kAdd:
+            out[i] = u + v;
+            break;
+          case BinaryOp::kSub:
+            out[i] = u - v;
+            break;
+          case BinaryOp::kMul:
+            out[i] = u * v;
+            break;
+          case BinaryOp::kDiv:
+            out[i] = u / v;
+            break;
+        }
       }
     }
     outputs[0] = std::move(result);
@@ -93,6 +109,7 @@ class BinaryKernel final : public OpKernel {
 
  private:
   BinaryOp op_;
+  DataType dtype_;
   uint64_t max_bytes_;
 };
 
@@ -177,7 +194,7 @@ StatusOr<std::unique_ptr<OpKernel>> MakeCast(const NodeAttrs& attrs) {
   }
 }
 
-enum class CompareOp { kGreaterEqual, kNotEqual };
+enum class CompareOp { kGreaterEqual, kNotEqual, kLogicalAnd };
 
 template <typename T>
 class CompareKernel final : public OpKernel {
@@ -198,7 +215,17 @@ class CompareKernel final : public OpKernel {
     for (size_t i = 0; i < out.size(); ++i) {
       const T u = ia.empty() ? x[i] : x[ia[i]];
       const T v = ib.empty() ? y[i] : y[ib[i]];
-      out[i] = op_ == CompareOp::kGreaterEqual ? u >= v : u != v;
+      switch (op_) {
+        case CompareOp::kGreaterEqual:
+          out[i] = u >= v;
+          break;
+        case CompareOp::kNotEqual:
+          out[i] = u != v;
+          break;
+        case CompareOp::kLogicalAnd:
+          out[i] = u && v;
+          break;
+      }
     }
     outputs[0] = std::move(result);
     return OkStatus();
@@ -304,8 +331,19 @@ KernelFactory Select(bool broadcast) {
 
 KernelFactory Binary(BinaryOp op) {
   return [op](const NodeAttrs& attrs) -> StatusOr<std::unique_ptr<OpKernel>> {
-    TFCOMPAT_RETURN_IF_ERROR(attrs.TypeIn("T", {DataType::kFloat}).status());
-    return std::unique_ptr<OpKernel>(new BinaryKernel(op, attrs.max_tensor_bytes()));
+    // Integer ids are added and multiplied (a vocabulary's OOV buckets
+    // offset by its size); RealDiv is float only.
+    TFCOMPAT_ASSIGN_OR_RETURN(const DataType type,
+                              op == BinaryOp::kDiv
+                                  ? attrs.TypeIn("T", {DataType::kFloat})
+                                  : attrs.TypeIn("T", {DataType::kFloat, DataType::kInt32, DataType::kInt64}));
+    if (type == DataType::kInt32) {
+      return std::unique_ptr<OpKernel>(new BinaryKernel<int32_t>(op, type, attrs.max_tensor_bytes()));
+    }
+    if (type == DataType::kInt64) {
+      return std::unique_ptr<OpKernel>(new BinaryKernel<int64_t>(op, type, attrs.max_tensor_bytes()));
+    }
+    return std::unique_ptr<OpKernel>(new BinaryKernel<float>(op, type, attrs.max_tensor_bytes()));
   };
 }
 
@@ -323,6 +361,13 @@ void RegisterCwiseOps(KernelRegistry* registry) {
                       .num_inputs = 2,
                       .attrs = {"T", "incompatible_shape_error"},
                       .factory = Compare(CompareOp::kNotEqual)});
+  registry->Register({.op = "LogicalAnd",
+                      .num_inputs = 2,
+                      .attrs = {},
+                      .factory = [](const NodeAttrs&) -> StatusOr<std::unique_ptr<OpKernel>> {
+                        return std::unique_ptr<OpKernel>(
+                            new CompareKernel<uint8_t>(CompareOp::kLogicalAnd, DataType::kBool));
+                      }});
   registry->Register({.op = "Select", .num_inputs = 3, .attrs = {"T"}, .factory = Select(false)});
   registry->Register({.op = "SelectV2", .num_inputs = 3, .attrs = {"T"}, .factory = Select(true)});
   registry->Register({.op = "Sigmoid",

@@ -128,6 +128,7 @@ const KernelRegistry& KernelRegistry::Builtin() {
     RegisterStringOps(built);
     RegisterParsingOps(built);
     RegisterLookupOps(built);
+    RegisterSparseOps(built);
     return built;
   }();
   return *registry;

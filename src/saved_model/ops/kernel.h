@@ -168,6 +168,7 @@ void RegisterNnOps(KernelRegistry* registry);
 void RegisterStringOps(KernelRegistry* registry);
 void RegisterParsingOps(KernelRegistry* registry);
 void RegisterLookupOps(KernelRegistry* registry);
+void RegisterSparseOps(KernelRegistry* registry);
 
 }  // namespace tfcompat::saved_model
 

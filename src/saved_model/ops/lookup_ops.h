@@ -3,7 +3,9 @@
 // their values up in. A HashTableV2 node is a table the init op fills
 // (LookupTableImportV2 of keys and values) before any run; the serving graph
 // then only reads it, with LookupTableFindV2 and LookupTableSizeV2. Keys are
-// strings or int64, values int64: the tables index_table_from_tensor makes.
+// strings or int64 and values int64 (the tables index_table_from_tensor
+// makes), or int64 keys and string values (index_to_string_table_from_tensor:
+// a classifier head's class names from its label_vocabulary).
 //
 // Usage:
 //   TFCOMPAT_ASSIGN_OR_RETURN(LookupTable table,
@@ -27,7 +29,8 @@ class LookupTable {
  public:
   // A table of `keys` -> `values` (the same shape, element by element), as
   // LookupTableImportV2 fills a HashTableV2: Unimplemented for dtypes other
-  // than string or int64 keys and int64 values; InvalidArgument TF's "Key
+  // than string or int64 keys and int64 values, or int64 keys and string
+  // values; InvalidArgument TF's "Key
   // must be type string but got int64" and "Expected shape [3] for value,
   // got [2]"; FailedPrecondition TF's "HashTable has different value for
   // same key. Key k has 1 and trying to add value 2".
@@ -35,7 +38,7 @@ class LookupTable {
                                       const Tensor& values);
 
   DataType key_dtype() const { return key_dtype_; }
-  DataType value_dtype() const { return DataType::kInt64; }
+  DataType value_dtype() const { return value_dtype_; }
   int64_t size() const;
 
   // Each key's value, `default_value` for a key the table lacks: a tensor of
@@ -43,12 +46,14 @@ class LookupTable {
   StatusOr<Tensor> Find(const Tensor& keys, const Tensor& default_value) const;
 
  private:
-  explicit LookupTable(DataType key_dtype) : key_dtype_(key_dtype) {}
+  LookupTable(DataType key_dtype, DataType value_dtype) : key_dtype_(key_dtype), value_dtype_(value_dtype) {}
 
   DataType key_dtype_;
-  // One of the two is used, by key_dtype_.
+  DataType value_dtype_;
+  // One of the three is used, by the dtypes.
   std::unordered_map<std::string, int64_t> string_keys_;
   std::unordered_map<int64_t, int64_t> int_keys_;
+  std::unordered_map<int64_t, std::string> names_;
 };
 
 // The kernel of a LookupTableFindV2 or LookupTableSizeV2 node reading
