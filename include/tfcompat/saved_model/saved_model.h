@@ -16,13 +16,16 @@
 // Run then feeds the inputs, calls the kernels in plan order and returns the
 // outputs: no graph work per run.
 //
-// What loads: TF1 graph exports of the canned Estimators with numeric
-// columns: tf.compat.v1.estimator.DNNClassifier, DNNRegressor,
-// LinearClassifier, LinearRegressor and DNNLinearCombinedClassifier
-// exported with build_raw_serving_input_receiver_fn
-// (placeholders in) or build_parsing_serving_input_receiver_fn (serialized
-// tf.train.Examples in, ParseExampleV2), their resource (VarHandleOp) or
-// reference (VariableV2) variables, partitioned or not. Anything else fails
+// What loads: TF1 graph exports of the canned Estimators
+// (tf.compat.v1.estimator.DNNClassifier, DNNRegressor, LinearClassifier,
+// LinearRegressor, DNNLinearCombinedClassifier and -Regressor) with numeric
+// columns, exported with build_raw_serving_input_receiver_fn (placeholders
+// in) or build_parsing_serving_input_receiver_fn (serialized
+// tf.train.Examples in, ParseExampleV2), and with categorical columns
+// (vocabulary lists, hash buckets, identity, bucketized, crossed, weighted,
+// embedding and indicator columns: the sparse ops) exported with the parsing
+// one; their resource (VarHandleOp) or reference (VariableV2) variables,
+// partitioned or not. Not yet: vocabulary files. Anything else fails
 // at Load naming the op type and the node: NotFound "Op type not registered
 // 'StringToHashBucketFast' ...", InvalidArgument for a bad attribute, dtype or
 // connection. Kernels: src/saved_model/ops/.

@@ -14,6 +14,7 @@
 // input values is checked against max_tensor_bytes before it is allocated.
 #include <cmath>
 #include <cstring>
+#include <limits>
 #include <string>
 #include <utility>
 #include <vector>
@@ -56,7 +57,9 @@ uint64_t CrossValue(const Tensor& values, int64_t i) {
 
 // SparseCross with hashed_output (what crossed_column writes): per row, every
 // combination of one value of each input, FingerprintCat64-chained from
-// hash_key, modulo num_buckets when it is positive.
+// hash_key, modulo num_buckets when it is positive, else modulo the largest
+// int64 (TF's way of keeping the id non-negative).
+constexpr uint64_t kInt64Max = static_cast<uint64_t>(std::numeric_limits<int64_t>::max());
 class SparseCrossKernel final : public OpKernel {
  public:
   SparseCrossKernel(std::vector<DataType> sparse_types, std::vector<DataType> dense_types, int64_t num_buckets,
@@ -126,7 +129,7 @@ class SparseCrossKernel final : public OpKernel {
           hash = feature_column::FingerprintCat64(hash, columns[c].hashes[columns[c].starts[row] + position[c]]);
         }
         out_values.push_back(
-            static_cast<int64_t>(num_buckets_ > 0 ? hash % static_cast<uint64_t>(num_buckets_) : hash));
+            static_cast<int64_t>(hash % static_cast<uint64_t>(num_buckets_ > 0 ? num_buckets_ : kInt64Max)));
         for (size_t c = columns.size(); c-- > 0;) {
           if (++position[c] < columns[c].counts[row]) break;
           position[c] = 0;
@@ -573,7 +576,7 @@ class SegmentReductionKernel final : public OpKernel {
     if (!segment_ids.empty() && __builtin_add_overflow(segment_ids.back(), 1, &output_rows)) {
       return InvalidArgumentError("segment id " + std::to_string(segment_ids.back()) + " is too large");
     }
-    if (output_rows < 0) return InvalidArgumentError("segment ids must be >= 0");
+    if (!segment_ids.empty() && segment_ids.back() < 0) return InvalidArgumentError("segment ids must be >= 0");
     TensorShape shape = data.shape();
     shape[0] = output_rows;
     TFCOMPAT_RETURN_IF_ERROR(CheckOutputBytes(dtype_, shape, max_bytes_));
@@ -605,9 +608,10 @@ class SegmentReductionKernel final : public OpKernel {
     if (reduction_ != SegmentReduction::kSum) {
       for (int64_t s = 0; s < output_rows; ++s) {
         if (counts[s] <= 1) continue;
-        const T divisor =
-            reduction_ == SegmentReduction::kMean ? static_cast<T>(counts[s]) : std::sqrt(static_cast<T>(counts[s]));
-        for (int64_t j = 0; j < width; ++j) out[s * width + j] /= divisor;
+        // TF scales by the reciprocal (7 / 3 is 7 * (1 / 3.0f) = 2.3333335f).
+        const T scale = T{1} / (reduction_ == SegmentReduction::kMean ? static_cast<T>(counts[s])
+                                                                      : std::sqrt(static_cast<T>(counts[s])));
+        for (int64_t j = 0; j < width; ++j) out[s * width + j] *= scale;
       }
     }
     outputs[0] = std::move(result);

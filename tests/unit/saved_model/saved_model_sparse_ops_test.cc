@@ -125,7 +125,7 @@ BOOST_AUTO_TEST_CASE(sparse_cross_past_the_tensor_limit_fails_before_allocating)
   const std::vector<Tensor> inputs = {Int64s({1000, 2}, indices), *Tensor::FromStrings({1000}, strings),
                                       Int64s({2}, {1, 1000}), Int64s({1, 1000}, dense)};
   const Status status = RunOp(kSparseCross, inputs, 1 << 20).status();
-  BOOST_TEST(Contains(status, "output of shape [1000000,2] and dtype DT_INT64 would take more than max_tensor_bytes"),
+  BOOST_TEST(Contains(status, "output of shape [1000000,2] and dtype int64 would take more than max_tensor_bytes"),
              status);
 }
 
@@ -203,7 +203,7 @@ BOOST_AUTO_TEST_CASE(sparse_to_dense_places_values_over_the_default_and_checks_i
   const Status huge =
       RunOp(node, {Int64s({1, 2}, {0, 0}), Int64s({2}, {1 << 20, 1 << 20}), Int64s({1}, {5}), Int64s({}, {-1})})
           .status();
-  BOOST_TEST(Contains(huge, "output of shape [1048576,1048576] and dtype DT_INT64 would take more than"), huge);
+  BOOST_TEST(Contains(huge, "output of shape [1048576,1048576] and dtype int64 would take more than"), huge);
 }
 
 BOOST_AUTO_TEST_CASE(sparse_segment_reductions_sum_average_and_scale_by_sqrt_n) {
@@ -223,6 +223,16 @@ BOOST_AUTO_TEST_CASE(sparse_segment_reductions_sum_average_and_scale_by_sqrt_n) 
   const std::vector<float> sqrt_n = reduce("SparseSegmentSqrtN");
   BOOST_TEST(sqrt_n[0] == 4.242640495300293f);
   BOOST_TEST(sqrt_n[1] == 5.656854152679443f);
+  // A mean of three: TF's 7 * (1 / 3.0f), one ulp off 7 / 3.0f.
+  const StatusOr<std::vector<Tensor>> mean =
+      RunOp(R"pb(op: "SparseSegmentMean"
+                 attr {
+                   key: "T"
+                   value { type: DT_FLOAT }
+                 })pb",
+            {Floats({3, 1}, {1, 2, 4}), Int32s({3}, {0, 1, 2}), Int32s({3}, {0, 0, 0})});
+  BOOST_TEST_REQUIRE(mean.ok(), mean.status());
+  BOOST_TEST(Values<float>((*mean)[0])[0] == 2.3333334922790527f);
 }
 
 BOOST_AUTO_TEST_CASE(sparse_segment_sum_names_bad_indices_and_unsorted_or_negative_segments) {
