@@ -58,7 +58,7 @@ StatusOr<std::unique_ptr<SavedModel>> SavedModel::Load(const std::string& dir, c
     if (!restored.ok()) return restored.WithContext(file);
   }
   StatusOr<saved_model::TableValues> tables = saved_model::InitializeTables(
-      *graph, meta_graph_def, saved_model::KernelRegistry::Builtin(), rep->variables, options.max_tensor_bytes);
+      *graph, meta_graph_def, saved_model::KernelRegistry::Builtin(), rep->variables, options.max_tensor_bytes, dir);
   if (!tables.ok()) return tables.status().WithContext(file);
   rep->tables.swap(*tables);
   for (const auto& [key, signature] : rep->signatures) {

@@ -5,11 +5,15 @@
 // The init op's subgraph is interpreted, not run: each LookupTableImportV2
 // (or InitializeTableV2) of it fills the HashTableV2 of its input 0 with its
 // keys and values, which are computed by a Plan of the graph (constants,
-// their casts and ranges: what the vocabulary columns' tables import).
+// their casts and ranges: what the vocabulary columns' tables import); each
+// InitializeTableFromTextFileV2 with the lines of its asset file
+// (DIR/assets/<name>, what vocabulary-file columns read), at most
+// max_tensor_bytes of it.
 #ifndef TFCOMPAT_SRC_SAVED_MODEL_TABLES_H_
 #define TFCOMPAT_SRC_SAVED_MODEL_TABLES_H_
 
 #include <cstdint>
+#include <string>
 
 #include "saved_model/graph.h"
 #include "saved_model/ops/kernel.h"
@@ -21,11 +25,13 @@
 namespace tfcompat::saved_model {
 
 // Fills the tables `meta_graph`'s init op imports (none without an init
-// op). Errors name the import node: a table input that is no HashTableV2,
-// a table imported twice, keys or values no Plan computes, LookupTable's.
+// op). `dir` is the SavedModel's directory. Errors name the import node: a
+// table input that is no HashTableV2, a table imported twice, keys or values
+// no Plan computes, a file name that is no asset, an asset file's bad line,
+// LookupTable's.
 StatusOr<TableValues> InitializeTables(const Graph& graph, const tensorflow::MetaGraphDef& meta_graph,
                                        const KernelRegistry& registry, const VariableValues& variables,
-                                       uint64_t max_tensor_bytes);
+                                       uint64_t max_tensor_bytes, const std::string& dir);
 
 }  // namespace tfcompat::saved_model
 

@@ -22,10 +22,11 @@
 // columns, exported with build_raw_serving_input_receiver_fn (placeholders
 // in) or build_parsing_serving_input_receiver_fn (serialized
 // tf.train.Examples in, ParseExampleV2), and with categorical columns
-// (vocabulary lists, hash buckets, identity, bucketized, crossed, weighted,
-// embedding and indicator columns: the sparse ops) exported with the parsing
-// one; their resource (VarHandleOp) or reference (VariableV2) variables,
-// partitioned or not. Not yet: vocabulary files. Anything else fails
+// (vocabulary lists and files, hash buckets, identity, bucketized, crossed,
+// weighted, embedding and indicator columns: the sparse ops, and tables
+// filled from the export's assets) exported with the parsing one; their
+// resource (VarHandleOp) or reference (VariableV2) variables, partitioned or
+// not. Anything else fails
 // at Load naming the op type and the node: NotFound "Op type not registered
 // 'StringToHashBucketFast' ...", InvalidArgument for a bad attribute, dtype or
 // connection. Kernels: src/saved_model/ops/.

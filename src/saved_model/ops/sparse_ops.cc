@@ -55,11 +55,12 @@ uint64_t CrossValue(const Tensor& values, int64_t i) {
   return static_cast<uint64_t>(values.flat<int64_t>()[i]);
 }
 
+constexpr uint64_t kInt64Max = static_cast<uint64_t>(std::numeric_limits<int64_t>::max());
+
 // SparseCross with hashed_output (what crossed_column writes): per row, every
 // combination of one value of each input, FingerprintCat64-chained from
 // hash_key, modulo num_buckets when it is positive, else modulo the largest
 // int64 (TF's way of keeping the id non-negative).
-constexpr uint64_t kInt64Max = static_cast<uint64_t>(std::numeric_limits<int64_t>::max());
 class SparseCrossKernel final : public OpKernel {
  public:
   SparseCrossKernel(std::vector<DataType> sparse_types, std::vector<DataType> dense_types, int64_t num_buckets,

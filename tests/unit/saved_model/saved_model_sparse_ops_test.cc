@@ -3,7 +3,9 @@
 // planner calls them (the registry's factory on a NodeDef, then Compute):
 // known answers from TF 2.15's kernels on the same inputs, TF's messages
 // for bad indices and shapes, and outputs past max_tensor_bytes refused
-// before they are allocated. One Load and Run shows the node named.
+// before they are allocated. One Load and Run shows the node named. And the
+// tables of vocabulary files, filled from the SavedModel's assets.
+#include <boost/filesystem.hpp>
 #include <boost/test/unit_test.hpp>
 #include <cstdint>
 #include <map>
@@ -61,6 +63,20 @@ Tensor Floats(TensorShape shape, std::vector<float> values) {
 template <typename T>
 std::vector<T> Values(const Tensor& tensor) {
   return std::vector<T>(tensor.flat<T>().begin(), tensor.flat<T>().end());
+}
+
+// A SavedModel in `dir` whose "serve" graph has `nodes` and the signature
+// "predict": input "x" (x:0, float [?,2]), output "y" (y:0, `y_dtype`);
+// `extra` is more of the MetaGraphDef (an init op, assets).
+void WriteModel(const testing::TempDir& dir, const std::string& nodes, const std::string& y_dtype,
+                const std::string& extra = "") {
+  testing::WriteAll(dir.file("saved_model.pbtxt"),
+                    "saved_model_schema_version: 1 meta_graphs { meta_info_def { tags: \"serve\" } graph_def { " +
+                        nodes +
+                        " } signature_def { key: \"predict\" value { inputs { key: \"x\" value { name: \"x:0\" dtype: "
+                        "DT_FLOAT tensor_shape { dim { size: -1 } dim { size: 2 } } } } outputs { key: \"y\" value { "
+                        "name: \"y:0\" dtype: " +
+                        y_dtype + " } } } } " + extra + " }");
 }
 
 // clang-format off
@@ -311,13 +327,7 @@ BOOST_AUTO_TEST_CASE(a_run_names_the_sparse_node_that_fails) {
   )pb";
   // clang-format on
   testing::TempDir dir;
-  testing::WriteAll(dir.file("saved_model.pbtxt"), R"pb(saved_model_schema_version: 1
-                                                        meta_graphs { meta_info_def { tags: "serve" }
-                                                                      graph_def {)pb" +
-                                                       nodes + R"pb(}
-                                                                    signature_def { key: "predict" value {
-        inputs { key: "x" value { name: "x:0" dtype: DT_FLOAT tensor_shape { dim { size: -1 } dim { size: 2 } } } }
-        outputs { key: "y" value { name: "y:0" dtype: DT_FLOAT } } } } })pb");
+  WriteModel(dir, nodes, "DT_FLOAT");
   const StatusOr<std::unique_ptr<SavedModel>> model = SavedModel::Load(dir.path(), {"serve"});
   BOOST_TEST_REQUIRE(model.ok(), model.status());
   std::map<std::string, Tensor> inputs;
@@ -329,6 +339,68 @@ BOOST_AUTO_TEST_CASE(a_run_names_the_sparse_node_that_fails) {
   const Status past = (*model)->Run("predict", inputs).status();
   BOOST_TEST(Contains(past, "node 'y' (SparseToDense): indices[1] = [1,2] is out of bounds: need 0 <= index < [2,2]"),
              past);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(vocabulary_file)
+
+// y = the ids of AsString(int64(x)) in the table the init op fills from the
+// asset vocab.txt (a line's number is its id), -1 for a word it lacks.
+// clang-format off
+constexpr const char* kVocabularyNodes = R"pb(
+  node { name: "x" op: "Placeholder" attr { key: "dtype" value { type: DT_FLOAT } } attr { key: "shape" value { shape { dim { size: -1 } dim { size: 2 } } } } }
+  node { name: "ids" op: "Cast" input: "x" attr { key: "SrcT" value { type: DT_FLOAT } } attr { key: "DstT" value { type: DT_INT64 } } }
+  node { name: "words" op: "AsString" input: "ids" attr { key: "T" value { type: DT_INT64 } } }
+  node { name: "table" op: "HashTableV2" attr { key: "key_dtype" value { type: DT_STRING } } attr { key: "value_dtype" value { type: DT_INT64 } } }
+  node { name: "path" op: "Const" attr { key: "dtype" value { type: DT_STRING } } attr { key: "value" value { tensor { dtype: DT_STRING tensor_shape { } string_val: "/where/it/was/vocab.txt" } } } }
+  node { name: "table_init" op: "InitializeTableFromTextFileV2" input: [ "table", "path" ] attr { key: "key_index" value { i: -2 } } attr { key: "value_index" value { i: -1 } } attr { key: "vocab_size" value { i: -1 } } }
+  node { name: "group_deps" op: "NoOp" input: "^table_init" }
+  node { name: "default" op: "Const" attr { key: "dtype" value { type: DT_INT64 } } attr { key: "value" value { tensor { dtype: DT_INT64 tensor_shape { } int64_val: -1 } } } }
+  node { name: "y" op: "LookupTableFindV2" input: [ "table", "words", "default" ] attr { key: "Tin" value { type: DT_STRING } } attr { key: "Tout" value { type: DT_INT64 } } }
+)pb";
+// clang-format on
+
+// The init op and the asset "path:0" -> `filename`.
+std::string VocabularyAsset(const std::string& filename) {
+  return "collection_def { key: \"saved_model_main_op\" value { node_list { value: \"group_deps\" } } } "
+         "asset_file_def { tensor_info { name: \"path:0\" } filename: \"" +
+         filename + "\" }";
+}
+
+BOOST_AUTO_TEST_CASE(a_table_from_an_asset_file_gives_each_line_its_number) {
+  testing::TempDir dir;
+  WriteModel(dir, kVocabularyNodes, "DT_INT64", VocabularyAsset("vocab.txt"));
+  boost::filesystem::create_directory(dir.file("assets"));
+  testing::WriteAll(dir.file("assets/vocab.txt"), "1\r\n3\n2\n");
+  const StatusOr<std::unique_ptr<SavedModel>> model = SavedModel::Load(dir.path(), {"serve"});
+  BOOST_TEST_REQUIRE(model.ok(), model.status());
+  std::map<std::string, Tensor> inputs;
+  inputs["x"] = Floats({2, 2}, {1, 2, 3, 5});
+  const StatusOr<std::map<std::string, Tensor>> y = (*model)->Run("predict", inputs);
+  BOOST_TEST_REQUIRE(y.ok(), y.status());
+  BOOST_TEST(Values<int64_t>(y->at("y")) == (std::vector<int64_t>{0, 2, 1, -1}), boost::test_tools::per_element());
+}
+
+BOOST_AUTO_TEST_CASE(a_bad_asset_name_or_line_fails_load_naming_the_init_node) {
+  testing::TempDir outside;
+  WriteModel(outside, kVocabularyNodes, "DT_INT64", VocabularyAsset("../vocab.txt"));
+  const Status escaping = SavedModel::Load(outside.path(), {"serve"}).status();
+  BOOST_TEST(Contains(escaping,
+                      "init op node 'table_init' (InitializeTableFromTextFileV2): asset '../vocab.txt' of "
+                      "tensor 'path:0' is not a file name"),
+             escaping);
+  testing::TempDir empty_line;
+  WriteModel(empty_line, kVocabularyNodes, "DT_INT64", VocabularyAsset("vocab.txt"));
+  boost::filesystem::create_directory(empty_line.file("assets"));
+  testing::WriteAll(empty_line.file("assets/vocab.txt"), "1\n\n2\n");
+  const Status empty = SavedModel::Load(empty_line.path(), {"serve"}).status();
+  BOOST_TEST(Contains(empty, ": empty line found at position 1."), empty);
+  testing::TempDir no_asset;
+  WriteModel(no_asset, kVocabularyNodes, "DT_INT64",
+             "collection_def { key: \"saved_model_main_op\" value { node_list { value: \"group_deps\" } } }");
+  const Status unlisted = SavedModel::Load(no_asset.path(), {"serve"}).status();
+  BOOST_TEST(Contains(unlisted, "the file name 'path:0' is no asset of the SavedModel"), unlisted);
 }
 
 BOOST_AUTO_TEST_SUITE_END()
