@@ -15,6 +15,7 @@
 
 #include "io/text_proto.h"
 #include "saved_model/ops/kernel.h"
+#include "saved_model/ops/lookup_ops.h"
 #include "tfcompat/base/status_macros.h"
 #include "tfcompat/saved_model/saved_model.h"
 #include "util/temp_dir.h"
@@ -311,6 +312,47 @@ BOOST_AUTO_TEST_CASE(fill_repeats_the_scalar_and_logical_and_broadcasts) {
   const StatusOr<std::vector<Tensor>> both = RunOp(R"pb(op: "LogicalAnd")pb", {a, b});
   BOOST_TEST_REQUIRE(both.ok(), both.status());
   BOOST_TEST(Values<uint8_t>((*both)[0]) == (std::vector<uint8_t>{1, 0, 1, 0}), boost::test_tools::per_element());
+}
+
+BOOST_AUTO_TEST_CASE(integer_add_and_mul_broadcast_and_wrap_around) {
+  // A vocabulary's OOV ids: hash bucket + vocabulary size, int64.
+  const StatusOr<std::vector<Tensor>> sum = RunOp(R"pb(op: "AddV2"
+                                                       attr {
+                                                         key: "T"
+                                                         value { type: DT_INT64 }
+                                                       })pb",
+                                                  {Int64s({3}, {0, 1, 2}), Int64s({}, {3})});
+  BOOST_TEST_REQUIRE(sum.ok(), sum.status());
+  BOOST_TEST(Values<int64_t>((*sum)[0]) == (std::vector<int64_t>{3, 4, 5}), boost::test_tools::per_element());
+  const StatusOr<std::vector<Tensor>> product = RunOp(R"pb(op: "Mul"
+                                                           attr {
+                                                             key: "T"
+                                                             value { type: DT_INT32 }
+                                                           })pb",
+                                                      {Int32s({2}, {1 << 30, -3}), Int32s({}, {4})});
+  BOOST_TEST_REQUIRE(product.ok(), product.status());
+  BOOST_TEST(Values<int32_t>((*product)[0]) == (std::vector<int32_t>{0, -12}), boost::test_tools::per_element());
+  const Status division = RunOp(R"pb(op: "RealDiv"
+                                     attr {
+                                       key: "T"
+                                       value { type: DT_INT64 }
+                                     })pb",
+                                {Int64s({}, {1}), Int64s({}, {1})})
+                              .status();
+  BOOST_TEST(Contains(division, "No OpKernel was registered to support Op 'RealDiv'"), division);
+}
+
+BOOST_AUTO_TEST_CASE(a_table_of_int64_keys_and_string_values_names_the_class_ids) {
+  // A classifier head's class names: index_to_string_table_from_tensor.
+  const StatusOr<saved_model::LookupTable> table = saved_model::LookupTable::Import(
+      DataType::kInt64, DataType::kString, Int64s({2}, {0, 1}), *Tensor::FromStrings({2}, {"Adelie", "Gentoo"}));
+  BOOST_TEST_REQUIRE(table.ok(), table.status());
+  const StatusOr<Tensor> names = table->Find(Int64s({3}, {1, 7, 0}), *Tensor::FromStrings({}, {"UNK"}));
+  BOOST_TEST_REQUIRE(names.ok(), names.status());
+  BOOST_TEST(names->strings() == (std::vector<std::string>{"Gentoo", "UNK", "Adelie"}),
+             boost::test_tools::per_element());
+  const Status ids_default = table->Find(Int64s({1}, {1}), Int64s({}, {-1})).status();
+  BOOST_TEST(Contains(ids_default, "Value must be type string but got int64"), ids_default);
 }
 
 BOOST_AUTO_TEST_CASE(a_run_names_the_sparse_node_that_fails) {
