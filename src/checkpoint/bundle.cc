@@ -3,10 +3,11 @@
 // table.cc.
 #include "tfcompat/checkpoint/bundle.h"
 
+#include <google/protobuf/arena.h>
+
 #include <algorithm>
 #include <cstdio>
 #include <cstring>
-#include <map>
 #include <random>
 #include <tuple>
 
@@ -322,7 +323,15 @@ struct BundleReader::Rep {
   std::string prefix;
   Options options;
   int num_shards = 1;
-  std::map<std::string, tensorflow::BundleEntryProto, std::less<>> protos;  // every key but ""
+  // The parsed index entries live on one arena: a checkpoint of 100 000
+  // tensors would otherwise make and free half a million small objects.
+  google::protobuf::Arena arena;
+  // Every key but "", in the index's (sorted) order.
+  struct IndexEntry {
+    std::string key;
+    const tensorflow::BundleEntryProto* proto = nullptr;
+  };
+  std::vector<IndexEntry> index;
   std::vector<BundleEntry> entries;
   // A data file, opened on first use, and its size then: a published
   // checkpoint's files never change, and one fstat per tensor would cost
@@ -340,9 +349,12 @@ struct BundleReader::Rep {
   }
 
   StatusOr<const tensorflow::BundleEntryProto*> FindProto(std::string_view key, std::string_view name) const {
-    auto it = protos.find(key);
-    if (it == protos.end()) return NotFoundError("Key " + std::string(name) + " not found in checkpoint");
-    return &it->second;
+    auto it = std::lower_bound(index.begin(), index.end(), key,
+                               [](const IndexEntry& e, std::string_view k) { return e.key < k; });
+    if (it == index.end() || it->key != key) {
+      return NotFoundError("Key " + std::string(name) + " not found in checkpoint");
+    }
+    return it->proto;
   }
 
   StatusOr<const DataShard*> Shard(int shard_id) {
@@ -536,47 +548,58 @@ StatusOr<std::unique_ptr<BundleReader>> BundleReader::Open(const std::string& pr
   rep->options = options;
   const std::string index_path = IndexFileName(prefix);
   TFCOMPAT_ASSIGN_OR_RETURN(std::string index, ReadFileToString(rep->env, index_path, kMaxIndexFileSize));
-  StatusOr<std::vector<std::pair<std::string, std::string>>> table = table::ReadTable(index);
-  if (!table.ok()) return table.status().WithContext(index_path);
-  if (table->empty() || !(*table)[0].first.empty()) {
-    return DataLossError(rep->IndexError("failed to seek to header entry"));
-  }
-  tensorflow::BundleHeaderProto header;
-  if (!header.ParseFromString((*table)[0].second)) return DataLossError(rep->IndexError("unable to parse header"));
-  TFCOMPAT_RETURN_IF_ERROR(bundle::CheckHeader(header).WithContext(index_path));
-  rep->num_shards = header.num_shards();
-  rep->shards.resize(static_cast<size_t>(rep->num_shards));
-  for (size_t i = 1; i < table->size(); ++i) {
-    auto& [key, value] = (*table)[i];
-    tensorflow::BundleEntryProto entry;
-    if (!entry.ParseFromString(value)) {
-      return DataLossError(index_path + ": Entry for key " + key + " not parseable.");
+  bool header_seen = false;
+  Status entry_error;  // the visitor's own error, already naming the file
+  const auto visit = [&](std::string_view key, std::string_view value) -> Status {
+    if (!header_seen) {
+      tensorflow::BundleHeaderProto header;
+      if (!key.empty())
+        entry_error = DataLossError(rep->IndexError("failed to seek to header entry"));
+      else if (!header.ParseFromArray(value.data(), static_cast<int>(value.size())))
+        entry_error = DataLossError(rep->IndexError("unable to parse header"));
+      else
+        entry_error = bundle::CheckHeader(header).WithContext(index_path);
+      header_seen = true;
+      rep->num_shards = header.num_shards();
+      return entry_error;
+    }
+    auto* entry = google::protobuf::Arena::CreateMessage<tensorflow::BundleEntryProto>(&rep->arena);
+    if (!entry->ParseFromArray(value.data(), static_cast<int>(value.size()))) {
+      return entry_error = DataLossError(index_path + ": Entry for key " + std::string(key) + " not parseable.");
     }
     if (key[0] != '\0') {
       BundleEntry info;
       info.name = key;
-      info.dtype = static_cast<DataType>(entry.dtype());
-      StatusOr<TensorShape> shape = bundle::ShapeFromProto(entry.shape());
-      if (!shape.ok()) return shape.status().WithContext(index_path + ": key " + key);
+      info.dtype = static_cast<DataType>(entry->dtype());
+      StatusOr<TensorShape> shape = bundle::ShapeFromProto(entry->shape());
+      if (!shape.ok()) return entry_error = shape.status().WithContext(index_path + ": key " + std::string(key));
       if (shape->size() > static_cast<size_t>(std::max(options.max_rank, 0))) {
-        return InvalidArgumentError(index_path + ": key " + key + " has rank " + std::to_string(shape->size()) +
-                                    ", above the reader's limit of " + std::to_string(options.max_rank) +
-                                    " (Options::max_rank)");
+        return entry_error = InvalidArgumentError(index_path + ": key " + std::string(key) + " has rank " +
+                                                  std::to_string(shape->size()) + ", above the reader's limit of " +
+                                                  std::to_string(options.max_rank) + " (Options::max_rank)");
       }
       info.shape = *std::move(shape);
-      info.shard_id = entry.shard_id();
-      info.offset = entry.offset();
-      info.size = entry.size();
-      info.partitioned = entry.slices_size() > 0;
+      info.shard_id = entry->shard_id();
+      info.offset = entry->offset();
+      info.size = entry->size();
+      info.partitioned = entry->slices_size() > 0;
       rep->entries.push_back(std::move(info));
     }
-    rep->protos.emplace(std::move(key), std::move(entry));
-  }
+    // ForEachEntry checked the keys ascend: the index is sorted.
+    rep->index.push_back({std::string(key), entry});
+    return OkStatus();
+  };
+  const Status walked = table::ForEachEntry(index, visit);
+  if (!walked.ok()) return entry_error.ok() ? walked.WithContext(index_path) : walked;
+  if (!header_seen) return DataLossError(rep->IndexError("failed to seek to header entry"));
+  rep->shards.resize(static_cast<size_t>(rep->num_shards));
   for (BundleEntry& info : rep->entries) {
     if (!info.partitioned) continue;
-    for (const auto& slice : rep->protos[info.name].slices()) {
-      auto it = rep->protos.find(bundle::EncodeTensorNameSlice(info.name, slice));
-      if (it != rep->protos.end()) info.size += it->second.size();
+    const tensorflow::BundleEntryProto* full = *rep->FindProto(info.name, info.name);
+    for (const auto& slice : full->slices()) {
+      const StatusOr<const tensorflow::BundleEntryProto*> part =
+          rep->FindProto(bundle::EncodeTensorNameSlice(info.name, slice), info.name);
+      if (part.ok()) info.size += (*part)->size();
     }
   }
   return std::unique_ptr<BundleReader>(new BundleReader(std::move(rep)));
