@@ -10,8 +10,11 @@
 // Cases: big (N tensors of M MiB), small (1 GiB split into many tensors),
 // iris (the DNNClassifier [4]-10-10-3 variables with Adagrad slots, saved
 // with CheckpointManager: bundle + fsync + state file, per save).
-// Reads come from the page cache (no cache drop without root), for every
-// column alike.
+// Our rows save the same way (BundleWriter) and restore three ways:
+// ReadInto into one buffer (how the Estimator restores), a Lookup per
+// tensor, and VerifyAll (what `ckpt_tool validate` runs). Each restore is
+// timed cold (the files' pages evicted with fadvise, which needs no root)
+// and then warm.
 #include <fcntl.h>
 #include <unistd.h>
 
@@ -78,9 +81,10 @@ struct Case {
 };
 
 // How our restore reads: BundleReader::ReadInto into one buffer the
-// caller holds (the Estimator's way), or a Lookup per tensor, each
-// allocating its Tensor.
-enum class RestoreApi { kReadInto, kLookup };
+// caller holds (the Estimator's way), a Lookup per tensor, each allocating
+// its Tensor, or VerifyAll (`ckpt_tool validate`: every byte read and
+// checked, nothing kept).
+enum class RestoreApi { kReadInto, kLookup, kVerifyAll };
 
 // Saves the case with BundleWriter (timed), then restores it cold and warm.
 Timing Ours(const std::string& dir, const Case& c, const std::string& buffer, RestoreApi api) {
@@ -112,6 +116,9 @@ Timing Ours(const std::string& dir, const Case& c, const std::string& buffer, Re
         total += static_cast<uint64_t>(e.size);
       }
       Check((*reader)->ReadInto(destinations), "read into");
+    } else if (api == RestoreApi::kVerifyAll) {
+      Check((*reader)->VerifyAll(), "verify");
+      for (const BundleEntry& e : (*reader)->entries()) total += static_cast<uint64_t>(e.size);
     } else {
       for (const BundleEntry& e : (*reader)->entries()) {
         auto tensor = (*reader)->Lookup(e.name);
@@ -281,6 +288,7 @@ int Main(int argc, char** argv) {
     std::printf("  %-24s %-26s %-26s %s\n", "", "save (+fdatasync)", "restore cold", "restore warm");
     PrintRow("tfcompat (ReadInto)", Ours(dir, c, used, RestoreApi::kReadInto), used_mib);
     PrintRow("tfcompat (Lookup)", Ours(dir, c, used, RestoreApi::kLookup), used_mib);
+    PrintRow("tfcompat (VerifyAll)", Ours(dir, c, used, RestoreApi::kVerifyAll), used_mib);
     PrintRow("raw write()+crc", Raw(dir, used, 16 << 20, /*direct=*/false), used_mib);
     PrintRow("raw O_DIRECT+crc", Raw(dir, used, 16 << 20, /*direct=*/true), used_mib);
     PrintRow("tf.train.Checkpoint (*)", TensorFlow(python, script, dir, c), used_mib);

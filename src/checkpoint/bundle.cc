@@ -779,8 +779,35 @@ Status BundleReader::ReadInto(std::span<const Destination> destinations) {
 
 Status BundleReader::VerifyAll() {
   for (int i = 0; i < rep_->num_shards; ++i) TFCOMPAT_RETURN_IF_ERROR(rep_->Shard(i).status());
-  for (const BundleEntry& entry : rep_->entries) TFCOMPAT_RETURN_IF_ERROR(Lookup(entry.name).status());
-  return OkStatus();
+  // Fixed-width tensors up to kBatchBytes are read with ReadInto, many at a
+  // time, into one reused buffer; the others (strings, partitioned and
+  // larger tensors) with Lookup.
+  constexpr uint64_t kBatchBytes = uint64_t{64} << 20;
+  const auto batched = [](const BundleEntry& e) {
+    return IsFixedWidth(e.dtype) && !e.partitioned && e.size >= 0 && static_cast<uint64_t>(e.size) <= kBatchBytes;
+  };
+  uint64_t batched_bytes = 0;
+  for (const BundleEntry& entry : rep_->entries) {
+    if (batched(entry)) batched_bytes = std::min(kBatchBytes, batched_bytes + static_cast<uint64_t>(entry.size));
+  }
+  const std::unique_ptr<char[]> buffer = std::make_unique_for_overwrite<char[]>(batched_bytes);
+  std::vector<Destination> batch;
+  uint64_t used = 0;
+  for (const BundleEntry& entry : rep_->entries) {
+    if (!batched(entry)) {
+      TFCOMPAT_RETURN_IF_ERROR(Lookup(entry.name).status());
+      continue;
+    }
+    const auto size = static_cast<uint64_t>(entry.size);
+    if (used + size > batched_bytes) {
+      TFCOMPAT_RETURN_IF_ERROR(ReadInto(batch));
+      batch.clear();
+      used = 0;
+    }
+    batch.push_back({entry.name, {buffer.get() + used, static_cast<size_t>(size)}});
+    used += size;
+  }
+  return ReadInto(batch);
 }
 
 }  // namespace tfcompat
