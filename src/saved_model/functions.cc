@@ -18,17 +18,38 @@ bool IsCall(std::string_view op) { return op == "StatefulPartitionedCall" || op 
 // The ops with several output arguments that the kernels here run: a body's
 // "node:out_arg:i" is output (offset of out_arg) + i. Every other op's
 // outputs are one argument (a tensor or a list), so i is the index.
-struct OutputArgs {
-  std::string_view op;
-  std::vector<std::string_view> args;
-};
-const std::vector<OutputArgs>& MultiOutputOps() {
-  static const auto* const ops = new std::vector<OutputArgs>{
-      {"Unique", {"y", "idx"}},
-      // Its outputs' counts follow from its attributes: not placed here.
-      {"ParseExampleV2", {}},
-  };
-  return *ops;
+// NotFound for an argument the op does not have.
+StatusOr<int> OutputOffset(const tensorflow::NodeDef& node, std::string_view out_arg) {
+  // Per argument, the attribute that says how many tensors it is (a list
+  // attribute's length, or an int), empty for one tensor.
+  std::vector<std::pair<std::string_view, std::string_view>> args;
+  if (node.op() == "Unique") {
+    args = {{"y", ""}, {"idx", ""}};
+  } else if (node.op() == "ParseExampleV2") {
+    // TF's REGISTER_OP("ParseExampleV2") outputs, in order.
+    args = {{"sparse_indices", "num_sparse"},        {"sparse_values", "sparse_types"},
+            {"sparse_shapes", "num_sparse"},         {"dense_values", "Tdense"},
+            {"ragged_values", "ragged_value_types"}, {"ragged_row_splits", "ragged_split_types"}};
+  } else {
+    return 0;
+  }
+  int64_t offset = 0;
+  for (const auto& [name, count] : args) {
+    if (name == out_arg) return static_cast<int>(offset);
+    if (count.empty()) {
+      ++offset;
+      continue;
+    }
+    const auto attr = node.attr().find(std::string(count));
+    if (attr == node.attr().end()) continue;  // Left out: its default, none.
+    const int64_t n = attr->second.has_list() ? attr->second.list().type_size() : attr->second.i();
+    if (n < 0 || n > (int64_t{1} << 20)) {
+      return InvalidArgumentError("node '" + node.name() + "': attr '" + std::string(count) + "' is " +
+                                  std::to_string(n));
+    }
+    offset += n;
+  }
+  return NotFoundError("node '" + node.name() + "' (" + node.op() + ") has no output '" + std::string(out_arg) + "'");
 }
 
 // One expanded call: its function, and the call it was inlined into.
@@ -177,18 +198,9 @@ class Inliner {
         index = index * 10 + (c - '0');
       }
       if (digits.empty()) return error("has a malformed output index");
-      for (const OutputArgs& op : MultiOutputOps()) {
-        if (op.op != node->second->op()) continue;
-        int offset = 0;
-        for (; offset < static_cast<int>(op.args.size()) && op.args[offset] != out_arg; ++offset) {
-        }
-        if (offset == static_cast<int>(op.args.size())) {
-          return UnimplementedError(in_function + ": input '" + input + "' of '" + std::string(consumer) +
-                                    "' reads an output of " + node->second->op() +
-                                    " this library does not place inside a function");
-        }
-        index += offset;
-      }
+      StatusOr<int> offset = OutputOffset(*node->second, out_arg);
+      if (!offset.ok()) return offset.status().WithContext(in_function);
+      index += *offset;
       return prefix + std::string(node_name) + ":" + std::to_string(index);
     };
     for (const tensorflow::NodeDef& node : function.node_def()) {

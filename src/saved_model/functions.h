@@ -47,8 +47,8 @@ inline constexpr int kMaxInlinedNodes = 1 << 20;
 // a call whose data inputs or "Tout" are not as many as the function's
 // arguments and results, a malformed input or ret string, a cycle, a chain
 // deeper than kMaxCallDepth, a graph past `max_nodes`; Unimplemented
-// for a list argument or an op whose several output arguments are not known
-// here.
+// for a list argument; NotFound for a body input naming an output argument
+// its op (Unique, ParseExampleV2) does not have.
 StatusOr<std::optional<tensorflow::GraphDef>> InlineFunctions(const tensorflow::GraphDef& graph,
                                                               int max_nodes = kMaxInlinedNodes);
 

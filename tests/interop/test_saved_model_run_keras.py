@@ -11,6 +11,10 @@ saved_model_run_driver and TF's own tf.saved_model.load(dir).signatures[key]
 run the same few hundred rows: class ids (the argmax of the probabilities)
 equal, floats within 1e-6 relative.
 
+The repository's own TensorFlow-written exports run the same way: the TF 1.14
+Estimator export (tests/testdata/tf/estimator-basics) and TF Serving's TF2
+half_plus_two (ParseExampleV2 inside a function), on every signature.
+
 Keras 3's tf.saved_model.save writes signatures that read variables its
 restore op does not restore (TF's own graph loader, as TF Serving's, fails
 with "Could not find variable"): ours refuses it at Load naming the
@@ -76,6 +80,26 @@ def exports(tmp_path_factory):
     return result
 
 
+def compare(label, ours, theirs, capsys, scale=1.0):
+    """Same keys, dtypes and shapes; floats within RELATIVE of max(|TF|,
+    scale); the class ids (argmax over the last axis) of probabilities
+    equal."""
+    assert sorted(ours) == sorted(theirs)
+    worst = 0.0
+    for output, expected in theirs.items():
+        actual = ours[output]
+        assert actual.shape == expected.shape, output
+        assert actual.dtype == expected.dtype, output
+        difference = np.abs(actual - expected) / np.maximum(np.abs(expected), scale)
+        worst = max(worst, float(difference.max()))
+        assert difference.max() <= RELATIVE, output
+        if expected.ndim == 2 and expected.shape[-1] > 1:
+            np.testing.assert_array_equal(actual.argmax(axis=-1), expected.argmax(axis=-1), err_msg=output)
+    with capsys.disabled():
+        print(f"\n{label} (TF {tf.__version__}): outputs {sorted(ours)}, {len(next(iter(theirs.values())))} rows, "
+              f"max |ours - TF| / max(|TF|, {scale:g}) {worst:.3g}")
+
+
 WAYS = ["export"] + ([] if KERAS_3 else ["saved_model_save"])
 
 
@@ -89,20 +113,7 @@ def test_every_signature_gives_tf_outputs(exports, name, way, test_bin_dir, caps
         (key, _), = function.structured_input_signature[1].items()
         theirs = {k: v.numpy() for k, v in function(**{key: tf.constant(x)}).items()}
         ours = run_ours(test_bin_dir / "saved_model_run_driver", path, signature, key, x)
-        assert sorted(ours) == sorted(theirs)
-        worst = 0.0
-        for output, expected in theirs.items():
-            actual = ours[output]
-            assert actual.shape == expected.shape, output
-            assert actual.dtype == expected.dtype, output
-            difference = np.abs(actual - expected) / np.maximum(np.abs(expected), 1.0)
-            worst = max(worst, float(difference.max()))
-            assert difference.max() <= RELATIVE, output
-            if expected.shape[-1] > 1:
-                np.testing.assert_array_equal(actual.argmax(axis=-1), expected.argmax(axis=-1), err_msg=output)
-        with capsys.disabled():
-            print(f"\n{name} {way} {signature} (TF {tf.__version__}): outputs {sorted(ours)} on {ROWS} rows, "
-                  f"max |ours - TF| / max(|TF|, 1) {worst:.3g}")
+        compare(f"{name} {way} {signature}", ours, theirs, capsys)
 
 
 if KERAS_3:
@@ -113,3 +124,37 @@ if KERAS_3:
         (key, _), = tf.saved_model.load(path).signatures["serving_default"].structured_input_signature[1].items()
         with pytest.raises(pytest.fail.Exception, match="uninitialized value sequential/dense"):
             run_ours(test_bin_dir / "saved_model_run_driver", path, "serving_default", key, x)
+
+
+# Path under tests/testdata/tf, and the scale of the sums its outputs are:
+# estimator-basics's y is dense_1's bias (17.0) plus products of the same
+# size and opposite sign, so float32 sums in another order differ by an ulp
+# of 17 (1.9e-6) however small y is.
+REPOSITORY_EXPORTS = {
+    "estimator_basics_tf1_14": ("estimator-basics/saved_model/1567058788", 32.0),
+    "half_plus_two_tf2": ("tf-serving/servables/tensorflow/testdata/saved_model_half_plus_two_tf2_cpu/00000123", 1.0),
+}
+
+
+@pytest.mark.parametrize("name", REPOSITORY_EXPORTS)
+def test_repository_exports_give_tf_outputs_on_every_signature(name, testdata, test_bin_dir, capsys):
+    path, scale = REPOSITORY_EXPORTS[name]
+    path = str(testdata / "tf" / path)
+    loaded = tf.saved_model.load(path)
+    assert loaded.signatures, "the export has no signatures"
+    for signature, function in loaded.signatures.items():
+        (key, spec), = function.structured_input_signature[1].items()
+        # Fixed shapes ([1]) take one value; the others a column of rows.
+        rows = 1 if spec.shape.rank == 1 and spec.shape[0] == 1 else 50
+        x = np.random.default_rng(3).normal(scale=4.0, size=(rows, 1)).astype(np.float32)
+        if spec.dtype == tf.string:
+            value = np.array([tf.train.Example(features=tf.train.Features(feature={
+                feature: tf.train.Feature(float_list=tf.train.FloatList(value=row))
+                for feature in ("x", "x2")})).SerializeToString() for row in x], dtype=object)
+            feed = tf.constant(list(value))
+        else:
+            value = x.reshape(spec.shape.as_list()) if rows == 1 else x
+            feed = tf.constant(value)
+        theirs = {k: v.numpy() for k, v in function(**{key: feed}).items()}
+        ours = run_ours(test_bin_dir / "saved_model_run_driver", path, signature, key, value)
+        compare(f"{name} {signature}", ours, theirs, capsys, scale)
