@@ -3,7 +3,8 @@
 
 The venv's TensorFlow (2.15 with Keras 2, or the newest with Keras 3) builds
 Sequential and functional MLPs of Dense layers (relu, sigmoid, softmax,
-linear; Dropout, which inference skips), fits them a little, and exports
+linear; Dropout, which inference skips; BatchNormalization, in inference
+its moving statistics: Rsqrt folded at load), fits them a little, and exports
 them with model.export and tf.saved_model.save. Their signatures call
 functions (StatefulPartitionedCall) on resource variables the restore
 function assigns from an object-based checkpoint. For every signature, our
@@ -45,6 +46,7 @@ def functional():
     """Two heads: three-class probabilities and a linear value."""
     inputs = keras.Input((FEATURES,), name="features")
     hidden = keras.layers.Dense(12, activation="relu")(inputs)
+    hidden = keras.layers.BatchNormalization()(hidden)
     hidden = keras.layers.Dense(6, activation="relu")(hidden)
     classes = keras.layers.Dense(3, activation="softmax", name="classes")(hidden)
     value = keras.layers.Dense(1, name="value")(hidden)

@@ -28,7 +28,7 @@
 // tf.train.Examples in, ParseExampleV2), their resource (VarHandleOp) or
 // reference (VariableV2) variables, partitioned or not; TF2 exports of
 // Keras MLPs (Sequential or functional; Dense with relu, sigmoid, softmax or
-// no activation; Dropout) written by model.export (Keras 2 and 3) or by
+// no activation; Dropout, BatchNormalization) written by model.export (Keras 2 and 3) or by
 // TF 2.15's tf.saved_model.save. Not Keras 3's tf.saved_model.save: its
 // signatures read variables its restore op leaves alone, so they fail
 // FailedPrecondition "uninitialized value", as in TF's C++ loader. Anything
