@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "saved_model/functions.h"
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <unordered_map>

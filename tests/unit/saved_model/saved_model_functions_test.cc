@@ -4,7 +4,8 @@
 // functions' values, and hostile libraries fail
 // with errors naming the call and the function: self-recursion, a cycle of
 // functions, nesting past kMaxCallDepth, a library doubling past
-// kMaxInlinedNodes, a call whose arity is not its function's.
+// kMaxInlinedNodes, a call whose arity is not its function's; an output
+// argument placed by its op's argument list.
 #include <boost/test/unit_test.hpp>
 #include <map>
 #include <string>
@@ -273,6 +274,25 @@ BOOST_AUTO_TEST_CASE(a_call_of_a_function_not_in_the_library_is_not_found) {
   const Status status = InlineStatus(Graph("missing", Function("f", "", "a")));
   BOOST_TEST(status.code() == StatusCode::kNotFound);
   BOOST_TEST(Contains(status.message(), "node 'y' (StatefulPartitionedCall): Function 'missing'"), status);
+}
+
+BOOST_AUTO_TEST_CASE(an_output_argument_after_the_first_maps_to_its_flat_index) {
+  const std::string unique = "node_def { name: \"u\" op: \"Unique\" input: \"a\" }";
+  const auto inlined = InlineFunctions(ParseGraph(Graph("f", Function("f", unique, "u:idx:0"))));
+  BOOST_TEST_REQUIRE(inlined.ok(), inlined.status());
+  BOOST_TEST_REQUIRE(inlined->has_value());
+  bool found = false;
+  for (const tensorflow::NodeDef& node : (*inlined)->node()) {
+    if (node.name() != "y") continue;
+    found = true;
+    BOOST_TEST(node.op() == "IdentityN");
+    BOOST_TEST_REQUIRE(node.input_size() == 1);
+    BOOST_TEST(node.input(0) == "y/u:1");
+  }
+  BOOST_TEST(found);
+  const Status status = InlineStatus(Graph("f", Function("f", unique, "u:count:0")));
+  BOOST_TEST(status.code() == StatusCode::kNotFound);
+  BOOST_TEST(Contains(status.message(), "node 'u' (Unique) has no output 'count'"), status);
 }
 
 BOOST_AUTO_TEST_CASE(a_body_input_naming_no_node_is_an_error_naming_it) {
