@@ -43,6 +43,11 @@ class RandomAccessFile {
   // them. Fewer than `n` bytes (possibly zero) means end of file: that is
   // not an error.
   virtual Status Read(uint64_t offset, size_t n, char* scratch, std::string_view* result) const = 0;
+  // Reads the bytes from `offset` on into `pieces`, filling each in turn,
+  // and sets `*read` to the bytes read: fewer than the pieces hold means end
+  // of file. One preadv() on the happy path where the file supports it; the
+  // default reads the pieces one by one.
+  virtual Status ReadPieces(uint64_t offset, std::span<const std::span<char>> pieces, size_t* read) const;
   // The current size; it may grow while a writer appends.
   virtual StatusOr<uint64_t> Size() const = 0;
   virtual const std::string& path() const = 0;
