@@ -61,6 +61,7 @@ struct BundleWriter::Rep {
     uint64_t size = 0;
   };
   std::vector<Shard> shards;
+  // Small writes gathered for a file that does not gather them itself.
   std::string buffer;
   std::map<std::string, tensorflow::BundleEntryProto, std::less<>> entries;
 
@@ -83,6 +84,7 @@ struct BundleWriter::Rep {
 
   Status Write(std::string_view data) {
     shards.back().size += data.size();
+    if (shards.back().file->buffers_appends()) return shards.back().file->Append(data);
     if (buffer.size() + data.size() <= kWriteBufferSize) {
       buffer.append(data);
       return OkStatus();

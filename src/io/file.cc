@@ -133,6 +133,9 @@ class PosixStreamingFile final : public WritableFile {
     return OkStatus();
   }
 
+  // Appends are staged in the aligned buffer until it is full.
+  bool buffers_appends() const override { return true; }
+
   // Writes the staged bytes; from then on the file is written as usual
   // (its end is no longer block-aligned).
   Status Flush() override {

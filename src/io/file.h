@@ -26,6 +26,9 @@ class WritableFile {
   // Appends `pieces` in order, with one writev() on the happy path where
   // the file supports it; the default appends them one by one.
   virtual Status AppendPieces(std::span<const std::string_view> pieces);
+  // Whether the file gathers small appends into large writes itself, so a
+  // caller need not buffer them (a second copy of every byte).
+  virtual bool buffers_appends() const { return false; }
   // Pushes user-space buffers (if any) to the OS.
   virtual Status Flush() = 0;
   // Flush() and then fdatasync().
