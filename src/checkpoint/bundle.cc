@@ -4,10 +4,15 @@
 #include "tfcompat/checkpoint/bundle.h"
 
 #include <algorithm>
+#include <array>
+#include <condition_variable>
 #include <cstdio>
 #include <cstring>
 #include <map>
+#include <mutex>
 #include <random>
+#include <thread>
+#include <tuple>
 
 #include "checkpoint/bundle_format.h"
 #include "checkpoint/checkpoint_internal.h"
@@ -300,6 +305,20 @@ namespace {
 // checkpoint index (about 100 bytes per tensor).
 constexpr uint64_t kMaxIndexFileSize = uint64_t{1} << 31;
 
+// Reads exactly `n` bytes at `offset` into `into`: DataLoss for a file that
+// ends first (a checked entry's range lies inside the file as it was at
+// Open; a shorter file was truncated since).
+Status ReadFully(const RandomAccessFile& file, uint64_t offset, size_t n, char* into) {
+  std::string_view read;
+  TFCOMPAT_RETURN_IF_ERROR(file.Read(offset, n, into, &read));
+  if (read.size() != n) {
+    return DataLossError("truncated read of " + file.path() + ": " + std::to_string(read.size()) + " of " +
+                         std::to_string(n) + " bytes at offset " + std::to_string(offset));
+  }
+  if (read.data() != into) std::memcpy(into, read.data(), n);
+  return OkStatus();
+}
+
 }  // namespace
 
 struct BundleReader::Rep {
@@ -352,47 +371,74 @@ struct BundleReader::Rep {
                                   std::to_string(options.max_tensor_bytes) + " bytes (Options::max_tensor_bytes)");
   }
 
+  // Names a stored entry in errors.
+  std::string Where(std::string_view name, const tensorflow::BundleEntryProto& entry) const {
+    return "TensorBundle at " + prefix + " shard " + std::to_string(entry.shard_id()) + " (" +
+           std::to_string(entry.size()) + " bytes), key " + std::string(name);
+  }
+
+  // A stored (unpartitioned) entry's bytes, checked against its dtype,
+  // shape and data file before anything is read.
+  struct StoredRange {
+    DataType dtype = DataType::kInvalid;
+    TensorShape shape;
+    int64_t num_elements = 0;
+    RandomAccessFile* file = nullptr;
+    uint64_t offset = 0;
+    uint64_t size = 0;
+  };
+
+  StatusOr<StoredRange> Locate(std::string_view name, const tensorflow::BundleEntryProto& entry) {
+    StoredRange range;
+    range.dtype = static_cast<DataType>(entry.dtype());
+    TFCOMPAT_ASSIGN_OR_RETURN(range.shape, bundle::ShapeFromProto(entry.shape()));
+    if (!IsFixedWidth(range.dtype) && range.dtype != DataType::kString) {
+      return UnimplementedError(Where(name, entry) + ": reading dtype " + std::string(DataTypeName(range.dtype)) +
+                                " is not supported");
+    }
+    TFCOMPAT_ASSIGN_OR_RETURN(range.num_elements, NumElements(range.shape, DataTypeSize(range.dtype)));
+    const int64_t fixed_bytes = range.num_elements * static_cast<int64_t>(DataTypeSize(range.dtype));
+    if (IsFixedWidth(range.dtype) && entry.size() != fixed_bytes) {
+      return DataLossError("Invalid size in bundle entry: key " + std::string(name) + "; stored size " +
+                           std::to_string(entry.size()) + "; expected size " + std::to_string(fixed_bytes));
+    }
+    TFCOMPAT_ASSIGN_OR_RETURN(const DataShard* shard, Shard(entry.shard_id()));
+    range.file = shard->file.get();
+    if (entry.offset() < 0 || entry.size() < 0 || static_cast<uint64_t>(entry.offset()) > shard->size ||
+        static_cast<uint64_t>(entry.size()) > shard->size - static_cast<uint64_t>(entry.offset())) {
+      return DataLossError(Where(name, entry) + ": entry at offset " + std::to_string(entry.offset()) +
+                           " runs past the end of " + range.file->path() + " (" + std::to_string(shard->size) +
+                           " bytes)");
+    }
+    range.offset = static_cast<uint64_t>(entry.offset());
+    range.size = static_cast<uint64_t>(entry.size());
+    return range;
+  }
+
+  // DataLoss unless `actual` is the entry's stored CRC32C.
+  Status CheckCrc(std::string_view name, const tensorflow::BundleEntryProto& entry, uint32_t actual) const {
+    const uint32_t stored = crc32c::Unmask(entry.crc32c());
+    if (actual == stored) return OkStatus();
+    return DataLossError(Where(name, entry) + ": Checksum does not match: stored " + std::to_string(stored) +
+                         " vs. calculated on the restored bytes " + std::to_string(actual));
+  }
+
   // Reads one stored (unpartitioned) entry.
   StatusOr<Tensor> ReadEntry(std::string_view name, const tensorflow::BundleEntryProto& entry) {
-    const auto dtype = static_cast<DataType>(entry.dtype());
-    TFCOMPAT_ASSIGN_OR_RETURN(TensorShape shape, bundle::ShapeFromProto(entry.shape()));
-    const std::string where = "TensorBundle at " + prefix + " shard " + std::to_string(entry.shard_id()) + " (" +
-                              std::to_string(entry.size()) + " bytes), key " + std::string(name);
-    if (!IsFixedWidth(dtype) && dtype != DataType::kString) {
-      return UnimplementedError(where + ": reading dtype " + std::string(DataTypeName(dtype)) + " is not supported");
-    }
-    TFCOMPAT_ASSIGN_OR_RETURN(int64_t count, NumElements(shape, DataTypeSize(dtype)));
-    if (IsFixedWidth(dtype) && entry.size() != count * static_cast<int64_t>(DataTypeSize(dtype))) {
-      return DataLossError("Invalid size in bundle entry: key " + std::string(name) + "; stored size " +
-                           std::to_string(entry.size()) + "; expected size " +
-                           std::to_string(count * static_cast<int64_t>(DataTypeSize(dtype))));
-    }
-    if (entry.size() > 0) TFCOMPAT_RETURN_IF_ERROR(CheckTensorBytes(name, static_cast<uint64_t>(entry.size())));
-    TFCOMPAT_ASSIGN_OR_RETURN(const DataShard* shard, Shard(entry.shard_id()));
-    RandomAccessFile* const file = shard->file.get();
-    const uint64_t file_size = shard->size;
-    if (entry.offset() < 0 || entry.size() < 0 || static_cast<uint64_t>(entry.offset()) > file_size ||
-        static_cast<uint64_t>(entry.size()) > file_size - static_cast<uint64_t>(entry.offset())) {
-      return DataLossError(where + ": entry at offset " + std::to_string(entry.offset()) + " runs past the end of " +
-                           file->path() + " (" + std::to_string(file_size) + " bytes)");
-    }
-    std::string bytes(static_cast<size_t>(entry.size()), '\0');
-    std::string_view read;
-    TFCOMPAT_RETURN_IF_ERROR(file->Read(static_cast<uint64_t>(entry.offset()), bytes.size(), bytes.data(), &read));
-    if (read.size() != bytes.size()) return DataLossError(where + ": truncated read of " + file->path());
-    if (read.data() != bytes.data()) bytes.assign(read);
-    const uint32_t stored = crc32c::Unmask(entry.crc32c());
-    if (dtype == DataType::kString) {
+    TFCOMPAT_ASSIGN_OR_RETURN(StoredRange range, Locate(name, entry));
+    if (range.size > 0) TFCOMPAT_RETURN_IF_ERROR(CheckTensorBytes(name, range.size));
+    std::string bytes(static_cast<size_t>(range.size), '\0');
+    TFCOMPAT_RETURN_IF_ERROR(
+        ReadFully(*range.file, range.offset, bytes.size(), bytes.data()).WithContext(Where(name, entry)));
+    if (range.dtype == DataType::kString) {
       std::vector<std::string> values;
-      TFCOMPAT_RETURN_IF_ERROR(bundle::DecodeStringTensor(bytes, count, stored, &values).WithContext(where));
-      return Tensor::FromStrings(std::move(shape), std::move(values));
+      TFCOMPAT_RETURN_IF_ERROR(
+          bundle::DecodeStringTensor(bytes, range.num_elements, crc32c::Unmask(entry.crc32c()), &values)
+              .WithContext(Where(name, entry)));
+      return Tensor::FromStrings(std::move(range.shape), std::move(values));
     }
-    const uint32_t actual = crc32c::Value(bytes.data(), bytes.size());
-    if (actual != stored) {
-      return DataLossError(where + ": Checksum does not match: stored " + std::to_string(stored) +
-                           " vs. calculated on the restored bytes " + std::to_string(actual));
-    }
-    return Tensor::FromBytes(dtype, std::move(shape), std::move(bytes));
+    TFCOMPAT_RETURN_IF_ERROR(CheckCrc(name, entry, crc32c::Value(bytes.data(), bytes.size())));
+    return Tensor::FromBytes(range.dtype, std::move(range.shape), std::move(bytes));
   }
 
   // Assembles a partitioned tensor from its slice entries.
@@ -558,6 +604,187 @@ StatusOr<Tensor> BundleReader::Lookup(std::string_view name) {
   TFCOMPAT_ASSIGN_OR_RETURN(const tensorflow::BundleEntryProto* entry, rep_->FindProto(name, name));
   if (entry->slices_size() > 0) return rep_->ReadPartitioned(name, *entry);
   return rep_->ReadEntry(name, *entry);
+}
+
+namespace {
+
+// ReadInto's plan. A read is one pread: either a piece of one large tensor
+// straight into its destination, or a run of neighbouring small tensors
+// into a scratch buffer (then checked and copied out).
+constexpr uint64_t kReadBytes = uint64_t{8} << 20;
+// A tensor at least this large is read into its destination.
+constexpr uint64_t kDirectBytes = uint64_t{1} << 20;
+// Bytes between two tensors a run reads and drops rather than start a new
+// read (tensors the caller did not ask for).
+constexpr uint64_t kMaxGap = uint64_t{64} << 10;
+// Reads the background thread may be ahead of the checks (and scratch
+// buffers in use).
+constexpr size_t kReadsAhead = 3;
+
+struct ReadTarget {
+  std::string_view name;
+  const tensorflow::BundleEntryProto* entry = nullptr;
+  const RandomAccessFile* file = nullptr;
+  uint64_t offset = 0;
+  uint64_t size = 0;
+  char* destination = nullptr;
+  uint32_t crc = 0;  // of the pieces read so far
+};
+
+struct PlannedRead {
+  const RandomAccessFile* file = nullptr;
+  uint64_t offset = 0;
+  uint64_t size = 0;
+  char* into = nullptr;  // nullptr: the scratch buffer
+  // Targets [first_target, end_target): the run's tensors, or the one
+  // tensor of a piece (`last_piece` when its CRC is complete after it).
+  size_t first_target = 0;
+  size_t end_target = 0;
+  bool last_piece = false;
+};
+
+std::vector<PlannedRead> PlanReads(const std::vector<ReadTarget>& targets) {
+  std::vector<PlannedRead> reads;
+  for (size_t t = 0; t < targets.size(); ++t) {
+    const ReadTarget& target = targets[t];
+    if (target.size >= kDirectBytes) {
+      for (uint64_t done = 0; done < target.size; done += kReadBytes) {
+        const uint64_t n = std::min(kReadBytes, target.size - done);
+        reads.push_back(
+            {target.file, target.offset + done, n, target.destination + done, t, t + 1, done + n == target.size});
+      }
+      continue;
+    }
+    PlannedRead* run = reads.empty() ? nullptr : &reads.back();
+    if (run != nullptr && run->into == nullptr && run->file == target.file) {
+      const uint64_t run_end = run->offset + run->size;
+      const uint64_t gap = target.offset > run_end ? target.offset - run_end : 0;
+      const uint64_t new_end = std::max(run_end, target.offset + target.size);
+      if (gap <= kMaxGap && new_end - run->offset <= kReadBytes) {
+        run->size = new_end - run->offset;
+        run->end_target = t + 1;
+        continue;
+      }
+    }
+    reads.push_back({target.file, target.offset, target.size, nullptr, t, t + 1, true});
+  }
+  return reads;
+}
+
+}  // namespace
+
+Status BundleReader::ReadInto(std::span<const Destination> destinations) {
+  std::vector<ReadTarget> targets;
+  targets.reserve(destinations.size());
+  for (const Destination& destination : destinations) {
+    const std::string_view name = destination.name;
+    if (name.empty() || name[0] == '\0') return NotFoundError("Key " + std::string(name) + " not found in checkpoint");
+    TFCOMPAT_ASSIGN_OR_RETURN(const tensorflow::BundleEntryProto* entry, rep_->FindProto(name, name));
+    const auto dtype = static_cast<DataType>(entry->dtype());
+    if (dtype == DataType::kString) {
+      return InvalidArgumentError("BundleReader::ReadInto: key " + std::string(name) +
+                                  " is a string tensor; ReadInto takes fixed-width tensors (use Lookup)");
+    }
+    const auto check_size = [&](uint64_t size) {
+      if (size == destination.bytes.size()) return OkStatus();
+      return InvalidArgumentError("BundleReader::ReadInto: key " + std::string(name) + " has " + std::to_string(size) +
+                                  " bytes, its destination " + std::to_string(destination.bytes.size()));
+    };
+    if (entry->slices_size() > 0) {  // rare (partitioned variables): assembled, then copied
+      TFCOMPAT_ASSIGN_OR_RETURN(Tensor full, rep_->ReadPartitioned(name, *entry));
+      TFCOMPAT_RETURN_IF_ERROR(check_size(full.bytes().size()));
+      std::memcpy(destination.bytes.data(), full.bytes().data(), full.bytes().size());
+      continue;
+    }
+    TFCOMPAT_ASSIGN_OR_RETURN(const Rep::StoredRange range, rep_->Locate(name, *entry));
+    TFCOMPAT_RETURN_IF_ERROR(check_size(range.size));
+    targets.push_back({name, entry, range.file, range.offset, range.size, destination.bytes.data(), 0});
+  }
+  std::sort(targets.begin(), targets.end(), [](const ReadTarget& a, const ReadTarget& b) {
+    return std::tie(a.file, a.offset) < std::tie(b.file, b.offset);
+  });
+  const std::vector<PlannedRead> reads = PlanReads(targets);
+
+  uint64_t scratch_bytes = 0;
+  for (const PlannedRead& read : reads) {
+    if (read.into == nullptr) scratch_bytes = std::max(scratch_bytes, read.size);
+  }
+  std::array<std::unique_ptr<char[]>, kReadsAhead> scratch;
+  if (scratch_bytes > 0) {
+    for (auto& buffer : scratch) buffer = std::make_unique_for_overwrite<char[]>(scratch_bytes);
+  }
+  const auto buffer_of = [&](size_t i) { return reads[i].into ? reads[i].into : scratch[i % kReadsAhead].get(); };
+  const auto read = [&](size_t i) {
+    const PlannedRead& r = reads[i];
+    const ReadTarget& first = targets[r.first_target];
+    Status status = ReadFully(*r.file, r.offset, r.size, buffer_of(i));
+    return status.ok() ? status : status.WithContext(rep_->Where(first.name, *first.entry));
+  };
+  const auto check = [&](size_t i) -> Status {
+    const PlannedRead& r = reads[i];
+    if (r.into != nullptr) {
+      ReadTarget& target = targets[r.first_target];
+      target.crc = crc32c::Extend(target.crc, r.into, r.size);
+      return r.last_piece ? rep_->CheckCrc(target.name, *target.entry, target.crc) : OkStatus();
+    }
+    for (size_t t = r.first_target; t < r.end_target; ++t) {
+      const ReadTarget& target = targets[t];
+      const char* bytes = buffer_of(i) + (target.offset - r.offset);
+      TFCOMPAT_RETURN_IF_ERROR(rep_->CheckCrc(target.name, *target.entry, crc32c::Value(bytes, target.size)));
+      std::memcpy(target.destination, bytes, target.size);
+    }
+    return OkStatus();
+  };
+
+  // One read: no thread to hand it to.
+  if (reads.size() <= 1) {
+    for (size_t i = 0; i < reads.size(); ++i) {
+      TFCOMPAT_RETURN_IF_ERROR(read(i));
+      TFCOMPAT_RETURN_IF_ERROR(check(i));
+    }
+    return OkStatus();
+  }
+  std::mutex mu;
+  std::condition_variable changed;
+  size_t read_count = 0;     // reads done (their status in read_status)
+  size_t checked_count = 0;  // reads checked; their buffers are free again
+  bool stop = false;
+  std::vector<Status> read_status(reads.size());
+  std::thread reader([&] {
+    for (size_t i = 0; i < reads.size(); ++i) {
+      {
+        std::unique_lock lock(mu);
+        changed.wait(lock, [&] { return stop || i - checked_count < kReadsAhead; });
+        if (stop) return;
+      }
+      Status status = read(i);
+      const bool failed = !status.ok();
+      {
+        std::lock_guard lock(mu);
+        read_status[i] = std::move(status);
+        read_count = i + 1;
+      }
+      changed.notify_all();
+      if (failed) return;
+    }
+  });
+  Status result;
+  for (size_t i = 0; i < reads.size() && result.ok(); ++i) {
+    {
+      std::unique_lock lock(mu);
+      changed.wait(lock, [&] { return read_count > i; });
+    }
+    result = read_status[i];
+    if (result.ok()) result = check(i);
+    {
+      std::lock_guard lock(mu);
+      checked_count = i + 1;
+      stop = !result.ok();
+    }
+    changed.notify_all();
+  }
+  reader.join();
+  return result;
 }
 
 Status BundleReader::VerifyAll() {

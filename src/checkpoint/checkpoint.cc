@@ -178,13 +178,18 @@ StatusOr<std::vector<std::string>> CheckpointFiles(const std::string& prefix) {
   return FilesOf(prefix, children);
 }
 
-StatusOr<std::vector<Tensor>> RestoreVariables(const std::string& prefix, const std::vector<VariableSpec>& specs,
-                                               std::string_view model_dir) {
-  TFCOMPAT_ASSIGN_OR_RETURN(std::unique_ptr<BundleReader> reader, BundleReader::Open(prefix));
+namespace {
+
+// Every missing name, dtype and shape of `specs` against the checkpoint, in
+// one error worded like TF's RestoreV2 (checkpoint.h).
+template <typename SpecOf, typename Item>
+Status CheckVariables(const BundleReader& reader, std::span<const Item> items, SpecOf spec_of,
+                      std::string_view model_dir) {
   std::vector<std::string> problems;
   bool only_missing = true;
-  for (const VariableSpec& spec : specs) {
-    StatusOr<BundleEntry> entry = reader->GetEntry(spec.name);
+  for (const Item& item : items) {
+    const VariableSpec& spec = spec_of(item);
+    StatusOr<BundleEntry> entry = reader.GetEntry(spec.name);
     if (!entry.ok()) {
       problems.push_back(entry.status().message());
       continue;
@@ -202,14 +207,22 @@ StatusOr<std::vector<Tensor>> RestoreVariables(const std::string& prefix, const 
                          " does not match the shape stored in checkpoint: " + ShapeDebugString(entry->shape));
     }
   }
-  if (!problems.empty()) {
-    std::string message = "Restoring from checkpoint " + prefix + " (model_dir " +
-                          (model_dir.empty() ? Dirname(prefix) : std::string(model_dir)) +
-                          ") failed: the model does not match the checkpoint (" + std::to_string(problems.size()) +
-                          (problems.size() == 1 ? " problem" : " problems") + "):";
-    for (const std::string& p : problems) message += "\n  " + p;
-    return only_missing ? NotFoundError(message) : InvalidArgumentError(message);
-  }
+  if (problems.empty()) return OkStatus();
+  std::string message = "Restoring from checkpoint " + reader.prefix() + " (model_dir " +
+                        (model_dir.empty() ? Dirname(reader.prefix()) : std::string(model_dir)) +
+                        ") failed: the model does not match the checkpoint (" + std::to_string(problems.size()) +
+                        (problems.size() == 1 ? " problem" : " problems") + "):";
+  for (const std::string& p : problems) message += "\n  " + p;
+  return only_missing ? NotFoundError(message) : InvalidArgumentError(message);
+}
+
+}  // namespace
+
+StatusOr<std::vector<Tensor>> RestoreVariables(const std::string& prefix, const std::vector<VariableSpec>& specs,
+                                               std::string_view model_dir) {
+  TFCOMPAT_ASSIGN_OR_RETURN(std::unique_ptr<BundleReader> reader, BundleReader::Open(prefix));
+  TFCOMPAT_RETURN_IF_ERROR(CheckVariables(
+      *reader, std::span(specs), [](const VariableSpec& spec) -> const VariableSpec& { return spec; }, model_dir));
   std::vector<Tensor> values;
   values.reserve(specs.size());
   for (const VariableSpec& spec : specs) {
@@ -217,6 +230,17 @@ StatusOr<std::vector<Tensor>> RestoreVariables(const std::string& prefix, const 
     values.push_back(std::move(value));
   }
   return values;
+}
+
+Status RestoreVariablesInto(const std::string& prefix, std::span<const VariableDestination> variables,
+                            std::string_view model_dir) {
+  TFCOMPAT_ASSIGN_OR_RETURN(std::unique_ptr<BundleReader> reader, BundleReader::Open(prefix));
+  TFCOMPAT_RETURN_IF_ERROR(CheckVariables(
+      *reader, variables, [](const VariableDestination& v) -> const VariableSpec& { return v.spec; }, model_dir));
+  std::vector<BundleReader::Destination> destinations;
+  destinations.reserve(variables.size());
+  for (const VariableDestination& v : variables) destinations.push_back({v.spec.name, v.bytes});
+  return reader->ReadInto(destinations);
 }
 
 // ---------------------------------------------------------------------------

@@ -59,16 +59,6 @@ using model::VariableStore;
 
 namespace {
 
-std::vector<VariableSpec> SpecsOf(VariableStore& store) {
-  std::vector<VariableSpec> specs;
-  for (const VariableRef& v : store.List()) {
-    const bool is_float = std::holds_alternative<std::span<float>>(v.values);
-    specs.push_back({std::string(v.name), is_float ? DataType::kFloat : DataType::kInt64,
-                     TensorShape(v.shape.begin(), v.shape.end())});
-  }
-  return specs;
-}
-
 // The loss of the last step, which Estimator.train logs when training ends.
 class FinalLossHook final : public TrainHook {
  public:
@@ -277,20 +267,20 @@ StatusOr<std::optional<std::string>> Estimator::FindCheckpoint(const char* purpo
 }
 
 Status Estimator::Restore(const std::string& checkpoint, VariableStore* store) {
-  // Every variable is checked before any is set, and before anything is
-  // written: an incompatible model leaves model_dir untouched.
-  TFCOMPAT_ASSIGN_OR_RETURN(const std::vector<Tensor> values,
-                            RestoreVariables(checkpoint, SpecsOf(*store), model_dir()));
-  Log("Restoring parameters from " + checkpoint);
-  const std::vector<VariableRef> variables = store->List();
-  for (size_t i = 0; i < variables.size(); ++i) {
-    std::visit(
-        [&](auto span) {
-          const std::string_view bytes = values[i].bytes();
-          std::memcpy(span.data(), bytes.data(), std::min(bytes.size(), span.size_bytes()));
-        },
-        variables[i].values);
+  // Every variable is checked before any is read, and before anything is
+  // written: an incompatible model leaves model_dir untouched. The values
+  // are read straight into the store.
+  std::vector<VariableDestination> variables;
+  for (const VariableRef& v : store->List()) {
+    const bool is_float = std::holds_alternative<std::span<float>>(v.values);
+    const std::span<char> bytes = std::visit(
+        [](auto span) { return std::span<char>(reinterpret_cast<char*>(span.data()), span.size_bytes()); }, v.values);
+    variables.push_back({{std::string(v.name), is_float ? DataType::kFloat : DataType::kInt64,
+                          TensorShape(v.shape.begin(), v.shape.end())},
+                         bytes});
   }
+  TFCOMPAT_RETURN_IF_ERROR(RestoreVariablesInto(checkpoint, variables, model_dir()));
+  Log("Restoring parameters from " + checkpoint);
   return OkStatus();
 }
 

@@ -55,7 +55,7 @@ class DNNLinearCombinedModel final : public Model {
   // Each part names its own scope and optimizer (optimizer_parts).
   std::string_view optimizer_scope() const override { return parts_.front().scope; }
   const OptimizerOptions& default_optimizer() const override { return parts_.front().default_optimizer; }
-  std::vector<OptimizerPart> optimizer_parts() const override { return parts_; }
+  std::vector<OptimizerPart> optimizer_parts() override { return parts_; }
   std::span<const SparseRows> sparse_gradients() const override { return sparse_rows_; }
 
   StatusOr<StepLoss> ComputeGradients(const data::Batch& batch, uint64_t seed) override {

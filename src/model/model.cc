@@ -207,9 +207,8 @@ StatusOr<std::unique_ptr<Model>> NewLinear(const Options& options, std::unique_p
 
 }  // namespace
 
-std::vector<OptimizerPart> Model::optimizer_parts() const {
-  Model& model = const_cast<Model&>(*this);
-  return {OptimizerPart{0, model.variables().num_trainables(), std::string(optimizer_scope()), default_optimizer()}};
+std::vector<OptimizerPart> Model::optimizer_parts() {
+  return {OptimizerPart{0, variables().num_trainables(), std::string(optimizer_scope()), default_optimizer()}};
 }
 
 StatusOr<std::unique_ptr<Model>> NewDNNClassifier(const DNNClassifierOptions& options, uint64_t seed) {

@@ -41,7 +41,7 @@ class TwoPartModel final : public model::Model {
   model::VariableStore& variables() override { return store_; }
   std::string_view optimizer_scope() const override { return parts_[1].scope; }
   const model::OptimizerOptions& default_optimizer() const override { return parts_[1].default_optimizer; }
-  std::vector<model::OptimizerPart> optimizer_parts() const override { return parts_; }
+  std::vector<model::OptimizerPart> optimizer_parts() override { return parts_; }
   std::span<const model::SparseRows> sparse_gradients() const override { return sparse_; }
 
   StatusOr<model::StepLoss> ComputeGradients(const data::Batch&, uint64_t) override {

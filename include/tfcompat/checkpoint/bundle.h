@@ -11,7 +11,8 @@
 // a temp file too, then the data files are renamed and the index last, so
 // P.index appears only once the checkpoint is complete. Reading: the index
 // is read at Open; each Lookup preads one tensor's byte range and checks its
-// CRC32C.
+// CRC32C; ReadInto restores many tensors into the caller's memory in large
+// reads that run ahead of the CRC checks.
 //
 // Usage:
 //   Tensor kernel = Tensor::FromVector<float>(DataType::kFloat, {4, 10}, std::vector<float>(40, 0.5f));
@@ -27,6 +28,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -140,6 +142,23 @@ class BundleReader {
   // Reads one tensor (assembling a partitioned one from its slices) and
   // checks its size and CRC32C.
   StatusOr<Tensor> Lookup(std::string_view name);
+  // Where ReadInto puts one tensor: memory the caller owns, exactly the
+  // tensor's size (its elements times the size of its dtype).
+  struct Destination {
+    std::string_view name;
+    std::span<char> bytes;
+  };
+
+  // Reads many fixed-width tensors into the caller's memory, checking each
+  // one's CRC32C: the way to restore a whole model. No allocation per tensor:
+  // the tensors are read in file order, neighbours coalesced into reads of
+  // up to 8 MiB and a large tensor read in 8 MiB pieces straight into its
+  // destination, and a background thread keeps up to three reads ahead of
+  // the CRC checks, so checking overlaps the disk. The errors of Lookup;
+  // InvalidArgument for a string tensor or a destination of another size.
+  // After an error the destinations hold unspecified bytes.
+  Status ReadInto(std::span<const Destination> destinations);
+
   // Checks every data file exists and reads every tensor; the first problem
   // names the file and the tensor.
   Status VerifyAll();

@@ -28,6 +28,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <span>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -102,6 +103,20 @@ struct VariableSpec {
 // NotFound when names are only missing, InvalidArgument otherwise.
 StatusOr<std::vector<Tensor>> RestoreVariables(const std::string& prefix, const std::vector<VariableSpec>& specs,
                                                std::string_view model_dir = {});
+
+// A variable restored into memory its owner holds (a model's parameters):
+// exactly the variable's bytes.
+struct VariableDestination {
+  VariableSpec spec;
+  std::span<char> bytes;
+};
+
+// RestoreVariables into the caller's memory: the same checks and errors
+// first (nothing is read unless every variable matches), then one
+// BundleReader::ReadInto, which reads at the disk's speed with no copy per
+// tensor. On a read error (DataLoss) the destinations hold unspecified bytes.
+Status RestoreVariablesInto(const std::string& prefix, std::span<const VariableDestination> variables,
+                            std::string_view model_dir = {});
 
 // Saves numbered checkpoints into a directory and keeps the newest ones.
 class CheckpointManager {

@@ -280,7 +280,8 @@ class Estimator {
   // one of them restored from `checkpoint` when there is one.
   [[nodiscard]] StatusOr<std::unique_ptr<model::Trainer>> BuildTrainer(const std::optional<std::string>& checkpoint);
   // Sets every variable of `store` from `checkpoint`, after checking all of
-  // them (RestoreVariables' error otherwise, with nothing set).
+  // them (RestoreVariablesInto's error otherwise, with nothing set; after a
+  // read error the store's values are unspecified and the caller drops it).
   [[nodiscard]] Status Restore(const std::string& checkpoint, model::VariableStore* store);
   // For the exports: checks that the model can be exported as `format` ("a
   // SavedModel"), then BuildModel of the latest checkpoint.

@@ -199,7 +199,7 @@ class Model {
   // together cover every trainable once (Trainer::Create checks). A part's
   // optimizer has slots for its variables only. Default: one part over every
   // trainable, {optimizer_scope(), default_optimizer()}.
-  virtual std::vector<OptimizerPart> optimizer_parts() const;
+  virtual std::vector<OptimizerPart> optimizer_parts();
 
   // After ComputeGradients: the variables whose gradient is row-sparse, each
   // with the sorted, unique rows (indices into the variable's first

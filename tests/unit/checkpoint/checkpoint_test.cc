@@ -189,6 +189,34 @@ BOOST_AUTO_TEST_CASE(RestoreReportsEveryMismatchInTensorFlowsWords) {
   BOOST_TEST((missing.status().code() == StatusCode::kNotFound));
 }
 
+BOOST_AUTO_TEST_CASE(RestoreIntoTheCallersMemoryReadsNothingUnlessEveryVariableMatches) {
+  TempDir dir;
+  auto manager = CheckpointManager::Create(dir.path());
+  BOOST_REQUIRE(manager.ok());
+  auto prefix = (*manager)->Save(5, Model(0.5f, 5));
+  BOOST_REQUIRE(prefix.ok());
+  std::vector<float> kernel(6, -1.0f);
+  int64_t step = -1;
+  const std::span<char> kernel_bytes(reinterpret_cast<char*>(kernel.data()), kernel.size() * sizeof(float));
+  const std::span<char> step_bytes(reinterpret_cast<char*>(&step), sizeof(step));
+
+  const VariableDestination bad[] = {{{"dense/kernel", DataType::kFloat, {3, 2}}, kernel_bytes},
+                                     {{"global_step", DataType::kInt32, {}}, step_bytes}};
+  const Status mismatch = RestoreVariablesInto(*prefix, bad, "/my/model_dir");
+  BOOST_TEST((mismatch.code() == StatusCode::kInvalidArgument));
+  BOOST_TEST(
+      Contains(mismatch, "(model_dir /my/model_dir) failed: the model does not match the checkpoint (1 problem)"));
+  BOOST_TEST(Contains(mismatch, "tensor_name = global_step; expected dtype int32 does not equal original dtype int64"));
+  BOOST_TEST((kernel == std::vector<float>(6, -1.0f)));
+
+  const VariableDestination good[] = {{{"dense/kernel", DataType::kFloat, {3, 2}}, kernel_bytes},
+                                      {{"global_step", DataType::kInt64, {}}, step_bytes}};
+  const Status restored = RestoreVariablesInto(*prefix, good);
+  BOOST_REQUIRE_MESSAGE(restored.ok(), restored.ToString());
+  BOOST_TEST(step == 5);
+  BOOST_TEST((kernel == std::vector<float>{1, 2, 3, 4, 5, 6}));
+}
+
 BOOST_AUTO_TEST_SUITE_END()
 
 }  // namespace

@@ -308,7 +308,7 @@ class BadPartsModel final : public Model {
   VariableStore& variables() override { return store_; }
   std::string_view optimizer_scope() const override { return ""; }
   const OptimizerOptions& default_optimizer() const override { return optimizer_; }
-  std::vector<OptimizerPart> optimizer_parts() const override { return parts_; }
+  std::vector<OptimizerPart> optimizer_parts() override { return parts_; }
   StatusOr<StepLoss> ComputeGradients(const data::Batch&, uint64_t) override { return StepLoss{}; }
   StatusOr<Predictions> Predict(const data::Batch&) override { return Predictions{}; }
   Status UpdateMetrics(const data::Batch&, Metrics*) override { return OkStatus(); }

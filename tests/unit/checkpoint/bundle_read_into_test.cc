@@ -1,0 +1,215 @@
+// SPDX-License-Identifier: Apache-2.0
+// BundleReader::ReadInto: many tensors into the caller's memory, read in
+// coalesced runs and large pieces on a background thread.
+#include <boost/test/unit_test.hpp>
+#include <cstdint>
+#include <cstdio>
+#include <string>
+#include <vector>
+
+#include "tfcompat/checkpoint/bundle.h"
+#include "util/temp_dir.h"
+#include "util/text.h"
+
+namespace tfcompat {
+namespace {
+
+using testing::Contains;
+using testing::ReadAll;
+using testing::TempDir;
+using testing::WriteAll;
+
+using Destination = BundleReader::Destination;
+
+// Float tensors named t0000, t0001, ... of the given element counts, each
+// element a distinct value (tensor index and position), written in name
+// order (so file order is name order) across shards of at most
+// `max_shard_bytes`.
+struct Written {
+  std::string prefix;
+  std::vector<std::string> names;
+  std::vector<std::vector<float>> values;
+};
+
+Written WriteFloats(const TempDir& dir, const std::vector<int64_t>& counts, uint64_t max_shard_bytes = 0) {
+  Written w;
+  w.prefix = dir.file("ckpt");
+  auto writer = BundleWriter::Create(w.prefix, {.max_shard_bytes = max_shard_bytes});
+  BOOST_REQUIRE(writer.ok());
+  for (size_t i = 0; i < counts.size(); ++i) {
+    char name_buffer[32];
+    std::snprintf(name_buffer, sizeof(name_buffer), "t%04zu", i);
+    std::string name = name_buffer;
+    std::vector<float> values(static_cast<size_t>(counts[i]));
+    for (size_t k = 0; k < values.size(); ++k) values[k] = static_cast<float>(i) + static_cast<float>(k) * 1e-6f;
+    BOOST_REQUIRE((*writer)->Add(name, Tensor::FromVector<float>(DataType::kFloat, {counts[i]}, values)).ok());
+    w.names.push_back(std::move(name));
+    w.values.push_back(std::move(values));
+  }
+  BOOST_REQUIRE((*writer)->Finish().ok());
+  return w;
+}
+
+// The bytes of a caller's array, as ReadInto takes them.
+template <typename T, size_t N>
+std::span<char> AsChars(std::span<T, N> values) {
+  return {reinterpret_cast<char*>(values.data()), values.size_bytes()};
+}
+
+// Destinations for the tensors `which` of `w` (in that order), in `memory`.
+std::vector<Destination> DestinationsFor(const Written& w, const std::vector<size_t>& which,
+                                         std::vector<std::vector<float>>* memory) {
+  memory->clear();
+  for (size_t i : which) memory->emplace_back(w.values[i].size(), -1.0f);
+  std::vector<Destination> out;
+  for (size_t k = 0; k < which.size(); ++k) {
+    out.push_back({w.names[which[k]], AsChars(std::span((*memory)[k]))});
+  }
+  return out;
+}
+
+BOOST_AUTO_TEST_SUITE(BundleReadIntoTest)
+
+BOOST_AUTO_TEST_CASE(RestoresSmallAndLargeTensorsAcrossShardsInAnyOrder) {
+  TempDir dir;
+  // 3000 small tensors (several 8 MiB runs), two of 5 MiB (one piece
+  // each), one of 20 MiB (three pieces), empty ones, over shards of 12 MiB.
+  std::vector<int64_t> counts(3000, 1000);
+  counts[100] = 5 << 18;
+  counts[101] = 0;
+  counts[2000] = 5 << 18;
+  counts[2500] = 20 << 18;
+  counts[2999] = 0;
+  const Written w = WriteFloats(dir, counts, uint64_t{12} << 20);
+  auto reader = BundleReader::Open(w.prefix);
+  BOOST_REQUIRE(reader.ok());
+  BOOST_TEST((*reader)->num_shards() > 1);
+
+  std::vector<size_t> every;  // backwards: the reader sorts by file offset
+  for (size_t i = counts.size(); i-- > 0;) every.push_back(i);
+  std::vector<size_t> some;  // gaps of two tensors between those asked for
+  for (size_t i = 0; i < counts.size(); i += 3) some.push_back(i);
+  for (const auto& which : {every, some}) {
+    std::vector<std::vector<float>> memory;
+    const std::vector<Destination> destinations = DestinationsFor(w, which, &memory);
+    const Status status = (*reader)->ReadInto(destinations);
+    BOOST_REQUIRE_MESSAGE(status.ok(), status.ToString());
+    for (size_t k = 0; k < which.size(); ++k) BOOST_TEST((memory[k] == w.values[which[k]]), w.names[which[k]]);
+  }
+}
+
+BOOST_AUTO_TEST_CASE(RestoresEveryFixedWidthDtypeAndAPartitionedTensor) {
+  TempDir dir;
+  const std::string prefix = dir.file("ckpt");
+  {
+    auto writer = BundleWriter::Create(prefix);
+    BOOST_REQUIRE(writer.ok());
+    BOOST_REQUIRE((*writer)->Add("i64", Tensor::FromVector<int64_t>(DataType::kInt64, {2}, {-1, 1ll << 40})).ok());
+    BOOST_REQUIRE((*writer)->Add("u8", Tensor::FromVector<uint8_t>(DataType::kUInt8, {3}, {0, 7, 255})).ok());
+    BOOST_REQUIRE(
+        (*writer)
+            ->AddSlice("w", {2, 2}, {{0, 1}, {0, -1}}, Tensor::FromVector<float>(DataType::kFloat, {1, 2}, {1, 2}))
+            .ok());
+    BOOST_REQUIRE(
+        (*writer)
+            ->AddSlice("w", {2, 2}, {{1, 1}, {0, -1}}, Tensor::FromVector<float>(DataType::kFloat, {1, 2}, {3, 4}))
+            .ok());
+    BOOST_REQUIRE((*writer)->Finish().ok());
+  }
+  auto reader = BundleReader::Open(prefix);
+  BOOST_REQUIRE(reader.ok());
+  int64_t i64[2] = {0, 0};
+  uint8_t u8[3] = {1, 1, 1};
+  std::vector<float> w(4, 0.0f);
+  const Destination destinations[] = {
+      {"w", AsChars(std::span(w))}, {"u8", AsChars(std::span(u8))}, {"i64", AsChars(std::span(i64))}};
+  const Status status = (*reader)->ReadInto(destinations);
+  BOOST_REQUIRE_MESSAGE(status.ok(), status.ToString());
+  BOOST_TEST((w == std::vector<float>{1, 2, 3, 4}));
+  BOOST_TEST((u8[0] == 0 && u8[1] == 7 && u8[2] == 255));
+  BOOST_TEST((i64[0] == -1 && i64[1] == (1ll << 40)));
+}
+
+BOOST_AUTO_TEST_CASE(RefusesStringsWrongSizesAndMissingKeysBeforeReading) {
+  TempDir dir;
+  const std::string prefix = dir.file("ckpt");
+  {
+    auto writer = BundleWriter::Create(prefix);
+    BOOST_REQUIRE(writer.ok());
+    BOOST_REQUIRE((*writer)->Add("names", *Tensor::FromStrings({1}, {"a"})).ok());
+    BOOST_REQUIRE((*writer)->Add("x", Tensor::FromVector<float>(DataType::kFloat, {3}, {1, 2, 3})).ok());
+    BOOST_REQUIRE((*writer)->Finish().ok());
+  }
+  auto reader = BundleReader::Open(prefix);
+  BOOST_REQUIRE(reader.ok());
+  std::vector<float> two(2), three(3);
+  const Destination string[] = {{"names", AsChars(std::span(three))}};
+  const Status strings = (*reader)->ReadInto(string);
+  BOOST_TEST((strings.code() == StatusCode::kInvalidArgument));
+  BOOST_TEST(Contains(strings, "key names is a string tensor"), strings.ToString());
+  const Destination short_one[] = {{"x", AsChars(std::span(two))}};
+  const Status wrong_size = (*reader)->ReadInto(short_one);
+  BOOST_TEST((wrong_size.code() == StatusCode::kInvalidArgument));
+  BOOST_TEST(Contains(wrong_size, "key x has 12 bytes, its destination 8"), wrong_size.ToString());
+  const Destination missing[] = {{"x", AsChars(std::span(three))}, {"y", AsChars(std::span(three))}};
+  const Status not_found = (*reader)->ReadInto(missing);
+  BOOST_TEST((not_found.code() == StatusCode::kNotFound));
+  BOOST_TEST(not_found.message() == "Key y not found in checkpoint");
+  BOOST_TEST((three == std::vector<float>(3, 0.0f)));  // nothing read
+}
+
+// A flipped byte anywhere fails the tensor that holds it, wherever it lies:
+// in a run of small tensors, the first or the last piece of a large one.
+BOOST_AUTO_TEST_CASE(ACorruptedByteFailsItsTensorWithDataLoss) {
+  TempDir dir;
+  std::vector<int64_t> counts(4000, 1000);
+  counts[3000] = 20 << 18;
+  const Written w = WriteFloats(dir, counts);
+  const std::string data_file = DataFileName(w.prefix, 0, 1);
+  const std::string clean = ReadAll(data_file);
+  const uint64_t large_start = uint64_t{3000} * 4000;
+  const uint64_t large_bytes = uint64_t{20} << 20;
+  const std::vector<std::pair<uint64_t, std::string>> cases = {
+      {uint64_t{2500} * 4000 + 17, "t2500"},
+      {large_start + 5, "t3000"},
+      {large_start + large_bytes - 1, "t3000"},
+  };
+  for (const auto& [offset, key] : cases) {
+    std::string damaged = clean;
+    damaged[offset] ^= 0x40;
+    WriteAll(data_file, damaged);
+    auto reader = BundleReader::Open(w.prefix);
+    BOOST_REQUIRE(reader.ok());
+    std::vector<size_t> every(counts.size());
+    for (size_t i = 0; i < every.size(); ++i) every[i] = i;
+    std::vector<std::vector<float>> memory;
+    const Status status = (*reader)->ReadInto(DestinationsFor(w, every, &memory));
+    BOOST_TEST((status.code() == StatusCode::kDataLoss), offset);
+    BOOST_TEST(Contains(status, "key " + key + ": Checksum does not match"), status.ToString());
+  }
+}
+
+BOOST_AUTO_TEST_CASE(AShardTruncatedAfterOpenIsDataLossNotAHang) {
+  TempDir dir;
+  std::vector<int64_t> counts(4000, 1000);
+  counts[10] = 20 << 18;
+  const Written w = WriteFloats(dir, counts);
+  auto reader = BundleReader::Open(w.prefix);
+  BOOST_REQUIRE(reader.ok());
+  std::vector<size_t> every(counts.size());
+  for (size_t i = 0; i < every.size(); ++i) every[i] = i;
+  std::vector<std::vector<float>> memory;
+  const std::vector<Destination> destinations = DestinationsFor(w, every, &memory);
+  BOOST_REQUIRE((*reader)->ReadInto(destinations).ok());  // opens the shard and records its size
+  const std::string data_file = DataFileName(w.prefix, 0, 1);
+  WriteAll(data_file, ReadAll(data_file).substr(0, 10 * 4000 + 1000));  // inside t0010
+  const Status status = (*reader)->ReadInto(destinations);
+  BOOST_TEST((status.code() == StatusCode::kDataLoss));
+  BOOST_TEST(Contains(status, "key t0010"), status.ToString());
+  BOOST_TEST(Contains(status, "truncated read of " + data_file), status.ToString());
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+}  // namespace
+}  // namespace tfcompat
