@@ -3,15 +3,12 @@
 // table.cc.
 #include "tfcompat/checkpoint/bundle.h"
 
+#include <google/protobuf/arena.h>
+
 #include <algorithm>
-#include <array>
-#include <condition_variable>
 #include <cstdio>
 #include <cstring>
-#include <map>
-#include <mutex>
 #include <random>
-#include <thread>
 #include <tuple>
 
 #include "checkpoint/bundle_format.h"
@@ -64,6 +61,7 @@ struct BundleWriter::Rep {
     uint64_t size = 0;
   };
   std::vector<Shard> shards;
+  // Small writes gathered for a file that does not gather them itself.
   std::string buffer;
   std::map<std::string, tensorflow::BundleEntryProto, std::less<>> entries;
 
@@ -86,6 +84,7 @@ struct BundleWriter::Rep {
 
   Status Write(std::string_view data) {
     shards.back().size += data.size();
+    if (shards.back().file->buffers_appends()) return shards.back().file->Append(data);
     if (buffer.size() + data.size() <= kWriteBufferSize) {
       buffer.append(data);
       return OkStatus();
@@ -326,7 +325,15 @@ struct BundleReader::Rep {
   std::string prefix;
   Options options;
   int num_shards = 1;
-  std::map<std::string, tensorflow::BundleEntryProto, std::less<>> protos;  // every key but ""
+  // The parsed index entries live on one arena: a checkpoint of 100 000
+  // tensors would otherwise make and free half a million small objects.
+  google::protobuf::Arena arena;
+  // Every key but "", in the index's (sorted) order.
+  struct IndexEntry {
+    std::string key;
+    const tensorflow::BundleEntryProto* proto = nullptr;
+  };
+  std::vector<IndexEntry> index;
   std::vector<BundleEntry> entries;
   // A data file, opened on first use, and its size then: a published
   // checkpoint's files never change, and one fstat per tensor would cost
@@ -344,9 +351,12 @@ struct BundleReader::Rep {
   }
 
   StatusOr<const tensorflow::BundleEntryProto*> FindProto(std::string_view key, std::string_view name) const {
-    auto it = protos.find(key);
-    if (it == protos.end()) return NotFoundError("Key " + std::string(name) + " not found in checkpoint");
-    return &it->second;
+    auto it = std::lower_bound(index.begin(), index.end(), key,
+                               [](const IndexEntry& e, std::string_view k) { return e.key < k; });
+    if (it == index.end() || it->key != key) {
+      return NotFoundError("Key " + std::string(name) + " not found in checkpoint");
+    }
+    return it->proto;
   }
 
   StatusOr<const DataShard*> Shard(int shard_id) {
@@ -540,47 +550,58 @@ StatusOr<std::unique_ptr<BundleReader>> BundleReader::Open(const std::string& pr
   rep->options = options;
   const std::string index_path = IndexFileName(prefix);
   TFCOMPAT_ASSIGN_OR_RETURN(std::string index, ReadFileToString(rep->env, index_path, kMaxIndexFileSize));
-  StatusOr<std::vector<std::pair<std::string, std::string>>> table = table::ReadTable(index);
-  if (!table.ok()) return table.status().WithContext(index_path);
-  if (table->empty() || !(*table)[0].first.empty()) {
-    return DataLossError(rep->IndexError("failed to seek to header entry"));
-  }
-  tensorflow::BundleHeaderProto header;
-  if (!header.ParseFromString((*table)[0].second)) return DataLossError(rep->IndexError("unable to parse header"));
-  TFCOMPAT_RETURN_IF_ERROR(bundle::CheckHeader(header).WithContext(index_path));
-  rep->num_shards = header.num_shards();
-  rep->shards.resize(static_cast<size_t>(rep->num_shards));
-  for (size_t i = 1; i < table->size(); ++i) {
-    auto& [key, value] = (*table)[i];
-    tensorflow::BundleEntryProto entry;
-    if (!entry.ParseFromString(value)) {
-      return DataLossError(index_path + ": Entry for key " + key + " not parseable.");
+  bool header_seen = false;
+  Status entry_error;  // the visitor's own error, already naming the file
+  const auto visit = [&](std::string_view key, std::string_view value) -> Status {
+    if (!header_seen) {
+      tensorflow::BundleHeaderProto header;
+      if (!key.empty())
+        entry_error = DataLossError(rep->IndexError("failed to seek to header entry"));
+      else if (!header.ParseFromArray(value.data(), static_cast<int>(value.size())))
+        entry_error = DataLossError(rep->IndexError("unable to parse header"));
+      else
+        entry_error = bundle::CheckHeader(header).WithContext(index_path);
+      header_seen = true;
+      rep->num_shards = header.num_shards();
+      return entry_error;
+    }
+    auto* entry = google::protobuf::Arena::CreateMessage<tensorflow::BundleEntryProto>(&rep->arena);
+    if (!entry->ParseFromArray(value.data(), static_cast<int>(value.size()))) {
+      return entry_error = DataLossError(index_path + ": Entry for key " + std::string(key) + " not parseable.");
     }
     if (key[0] != '\0') {
       BundleEntry info;
       info.name = key;
-      info.dtype = static_cast<DataType>(entry.dtype());
-      StatusOr<TensorShape> shape = bundle::ShapeFromProto(entry.shape());
-      if (!shape.ok()) return shape.status().WithContext(index_path + ": key " + key);
+      info.dtype = static_cast<DataType>(entry->dtype());
+      StatusOr<TensorShape> shape = bundle::ShapeFromProto(entry->shape());
+      if (!shape.ok()) return entry_error = shape.status().WithContext(index_path + ": key " + std::string(key));
       if (shape->size() > static_cast<size_t>(std::max(options.max_rank, 0))) {
-        return InvalidArgumentError(index_path + ": key " + key + " has rank " + std::to_string(shape->size()) +
-                                    ", above the reader's limit of " + std::to_string(options.max_rank) +
-                                    " (Options::max_rank)");
+        return entry_error = InvalidArgumentError(index_path + ": key " + std::string(key) + " has rank " +
+                                                  std::to_string(shape->size()) + ", above the reader's limit of " +
+                                                  std::to_string(options.max_rank) + " (Options::max_rank)");
       }
       info.shape = *std::move(shape);
-      info.shard_id = entry.shard_id();
-      info.offset = entry.offset();
-      info.size = entry.size();
-      info.partitioned = entry.slices_size() > 0;
+      info.shard_id = entry->shard_id();
+      info.offset = entry->offset();
+      info.size = entry->size();
+      info.partitioned = entry->slices_size() > 0;
       rep->entries.push_back(std::move(info));
     }
-    rep->protos.emplace(std::move(key), std::move(entry));
-  }
+    // ForEachEntry checked the keys ascend: the index is sorted.
+    rep->index.push_back({std::string(key), entry});
+    return OkStatus();
+  };
+  const Status walked = table::ForEachEntry(index, visit);
+  if (!walked.ok()) return entry_error.ok() ? walked.WithContext(index_path) : walked;
+  if (!header_seen) return DataLossError(rep->IndexError("failed to seek to header entry"));
+  rep->shards.resize(static_cast<size_t>(rep->num_shards));
   for (BundleEntry& info : rep->entries) {
     if (!info.partitioned) continue;
-    for (const auto& slice : rep->protos[info.name].slices()) {
-      auto it = rep->protos.find(bundle::EncodeTensorNameSlice(info.name, slice));
-      if (it != rep->protos.end()) info.size += it->second.size();
+    const tensorflow::BundleEntryProto* full = *rep->FindProto(info.name, info.name);
+    for (const auto& slice : full->slices()) {
+      const StatusOr<const tensorflow::BundleEntryProto*> part =
+          rep->FindProto(bundle::EncodeTensorNameSlice(info.name, slice), info.name);
+      if (part.ok()) info.size += (*part)->size();
     }
   }
   return std::unique_ptr<BundleReader>(new BundleReader(std::move(rep)));
@@ -608,18 +629,22 @@ StatusOr<Tensor> BundleReader::Lookup(std::string_view name) {
 
 namespace {
 
-// ReadInto's plan. A read is one pread: either a piece of one large tensor
-// straight into its destination, or a run of neighbouring small tensors
-// into a scratch buffer (then checked and copied out).
-constexpr uint64_t kReadBytes = uint64_t{8} << 20;
-// A tensor at least this large is read into its destination.
-constexpr uint64_t kDirectBytes = uint64_t{1} << 20;
-// Bytes between two tensors a run reads and drops rather than start a new
-// read (tensors the caller did not ask for).
+// ReadInto's plan. A read is one preadv straight into the destinations:
+// a piece of one large tensor, or a run of neighbouring small tensors (the
+// bytes between them, tensors not asked for, go to a sink). 1 MiB: the CRC
+// then reads what the read just wrote while it is still in the core's
+// cache (8 MiB reads were a third slower). The reads are sequential, so
+// the kernel's readahead fetches the next ones from the disk while the CRC
+// runs: a reader thread running ahead measured no faster, and far slower
+// when the other core was busy.
+constexpr uint64_t kReadBytes = uint64_t{1} << 20;
+// A tensor at least this large is read in pieces of its own.
+constexpr uint64_t kPieceBytes = uint64_t{256} << 10;
+// Bytes between two tensors a run reads into the sink rather than start a
+// new read.
 constexpr uint64_t kMaxGap = uint64_t{64} << 10;
-// Reads the background thread may be ahead of the checks (and scratch
-// buffers in use).
-constexpr size_t kReadsAhead = 3;
+// Tensors in one run (each with the gap before it: two iovecs).
+constexpr size_t kMaxRunTensors = 512;
 
 struct ReadTarget {
   std::string_view name;
@@ -631,42 +656,43 @@ struct ReadTarget {
   uint32_t crc = 0;  // of the pieces read so far
 };
 
+// Targets [first_target, end_target) from `offset` on, `size` bytes; for a
+// piece of a large tensor (one target) the bytes from `offset`, its CRC
+// complete after the `last_piece`.
 struct PlannedRead {
   const RandomAccessFile* file = nullptr;
   uint64_t offset = 0;
   uint64_t size = 0;
-  char* into = nullptr;  // nullptr: the scratch buffer
-  // Targets [first_target, end_target): the run's tensors, or the one
-  // tensor of a piece (`last_piece` when its CRC is complete after it).
   size_t first_target = 0;
   size_t end_target = 0;
+  bool piece = false;
   bool last_piece = false;
 };
 
+// `targets` sorted by file and offset.
 std::vector<PlannedRead> PlanReads(const std::vector<ReadTarget>& targets) {
   std::vector<PlannedRead> reads;
   for (size_t t = 0; t < targets.size(); ++t) {
     const ReadTarget& target = targets[t];
-    if (target.size >= kDirectBytes) {
+    if (target.size >= kPieceBytes) {
       for (uint64_t done = 0; done < target.size; done += kReadBytes) {
         const uint64_t n = std::min(kReadBytes, target.size - done);
-        reads.push_back(
-            {target.file, target.offset + done, n, target.destination + done, t, t + 1, done + n == target.size});
+        reads.push_back({target.file, target.offset + done, n, t, t + 1, true, done + n == target.size});
       }
       continue;
     }
     PlannedRead* run = reads.empty() ? nullptr : &reads.back();
-    if (run != nullptr && run->into == nullptr && run->file == target.file) {
+    if (run != nullptr && !run->piece && run->file == target.file) {
       const uint64_t run_end = run->offset + run->size;
-      const uint64_t gap = target.offset > run_end ? target.offset - run_end : 0;
-      const uint64_t new_end = std::max(run_end, target.offset + target.size);
-      if (gap <= kMaxGap && new_end - run->offset <= kReadBytes) {
-        run->size = new_end - run->offset;
+      // Overlapping tensors (never written by TF) start a read of their own.
+      if (target.offset >= run_end && target.offset - run_end <= kMaxGap &&
+          target.offset + target.size - run->offset <= kReadBytes && t - run->first_target < kMaxRunTensors) {
+        run->size = target.offset + target.size - run->offset;
         run->end_target = t + 1;
         continue;
       }
     }
-    reads.push_back({target.file, target.offset, target.size, nullptr, t, t + 1, true});
+    reads.push_back({target.file, target.offset, target.size, t, t + 1, false, false});
   }
   return reads;
 }
@@ -705,92 +731,85 @@ Status BundleReader::ReadInto(std::span<const Destination> destinations) {
   });
   const std::vector<PlannedRead> reads = PlanReads(targets);
 
-  uint64_t scratch_bytes = 0;
-  for (const PlannedRead& read : reads) {
-    if (read.into == nullptr) scratch_bytes = std::max(scratch_bytes, read.size);
-  }
-  std::array<std::unique_ptr<char[]>, kReadsAhead> scratch;
-  if (scratch_bytes > 0) {
-    for (auto& buffer : scratch) buffer = std::make_unique_for_overwrite<char[]>(scratch_bytes);
-  }
-  const auto buffer_of = [&](size_t i) { return reads[i].into ? reads[i].into : scratch[i % kReadsAhead].get(); };
-  const auto read = [&](size_t i) {
+  std::vector<char> sink(kMaxGap);
+  std::vector<std::span<char>> pieces;
+  const auto read = [&](size_t i) -> Status {
     const PlannedRead& r = reads[i];
+    pieces.clear();
+    if (r.piece) {
+      const ReadTarget& target = targets[r.first_target];
+      pieces.emplace_back(target.destination + (r.offset - target.offset), r.size);
+    } else {
+      uint64_t at = r.offset;
+      for (size_t t = r.first_target; t < r.end_target; ++t) {
+        const ReadTarget& target = targets[t];
+        if (target.offset > at) pieces.emplace_back(sink.data(), target.offset - at);
+        pieces.emplace_back(target.destination, target.size);
+        at = target.offset + target.size;
+      }
+    }
+    size_t got = 0;
+    Status status = r.file->ReadPieces(r.offset, pieces, &got);
+    if (status.ok() && got != r.size) {
+      status = DataLossError("truncated read of " + r.file->path() + ": " + std::to_string(got) + " of " +
+                             std::to_string(r.size) + " bytes at offset " + std::to_string(r.offset));
+    }
     const ReadTarget& first = targets[r.first_target];
-    Status status = ReadFully(*r.file, r.offset, r.size, buffer_of(i));
     return status.ok() ? status : status.WithContext(rep_->Where(first.name, *first.entry));
   };
   const auto check = [&](size_t i) -> Status {
     const PlannedRead& r = reads[i];
-    if (r.into != nullptr) {
+    if (r.piece) {
       ReadTarget& target = targets[r.first_target];
-      target.crc = crc32c::Extend(target.crc, r.into, r.size);
+      target.crc = crc32c::Extend(target.crc, target.destination + (r.offset - target.offset), r.size);
       return r.last_piece ? rep_->CheckCrc(target.name, *target.entry, target.crc) : OkStatus();
     }
     for (size_t t = r.first_target; t < r.end_target; ++t) {
       const ReadTarget& target = targets[t];
-      const char* bytes = buffer_of(i) + (target.offset - r.offset);
-      TFCOMPAT_RETURN_IF_ERROR(rep_->CheckCrc(target.name, *target.entry, crc32c::Value(bytes, target.size)));
-      std::memcpy(target.destination, bytes, target.size);
+      TFCOMPAT_RETURN_IF_ERROR(
+          rep_->CheckCrc(target.name, *target.entry, crc32c::Value(target.destination, target.size)));
     }
     return OkStatus();
   };
 
-  // One read: no thread to hand it to.
-  if (reads.size() <= 1) {
-    for (size_t i = 0; i < reads.size(); ++i) {
-      TFCOMPAT_RETURN_IF_ERROR(read(i));
-      TFCOMPAT_RETURN_IF_ERROR(check(i));
-    }
-    return OkStatus();
+  for (size_t i = 0; i < reads.size(); ++i) {
+    TFCOMPAT_RETURN_IF_ERROR(read(i));
+    TFCOMPAT_RETURN_IF_ERROR(check(i));
   }
-  std::mutex mu;
-  std::condition_variable changed;
-  size_t read_count = 0;     // reads done (their status in read_status)
-  size_t checked_count = 0;  // reads checked; their buffers are free again
-  bool stop = false;
-  std::vector<Status> read_status(reads.size());
-  std::thread reader([&] {
-    for (size_t i = 0; i < reads.size(); ++i) {
-      {
-        std::unique_lock lock(mu);
-        changed.wait(lock, [&] { return stop || i - checked_count < kReadsAhead; });
-        if (stop) return;
-      }
-      Status status = read(i);
-      const bool failed = !status.ok();
-      {
-        std::lock_guard lock(mu);
-        read_status[i] = std::move(status);
-        read_count = i + 1;
-      }
-      changed.notify_all();
-      if (failed) return;
-    }
-  });
-  Status result;
-  for (size_t i = 0; i < reads.size() && result.ok(); ++i) {
-    {
-      std::unique_lock lock(mu);
-      changed.wait(lock, [&] { return read_count > i; });
-    }
-    result = read_status[i];
-    if (result.ok()) result = check(i);
-    {
-      std::lock_guard lock(mu);
-      checked_count = i + 1;
-      stop = !result.ok();
-    }
-    changed.notify_all();
-  }
-  reader.join();
-  return result;
+  return OkStatus();
 }
 
 Status BundleReader::VerifyAll() {
   for (int i = 0; i < rep_->num_shards; ++i) TFCOMPAT_RETURN_IF_ERROR(rep_->Shard(i).status());
-  for (const BundleEntry& entry : rep_->entries) TFCOMPAT_RETURN_IF_ERROR(Lookup(entry.name).status());
-  return OkStatus();
+  // Fixed-width tensors up to kBatchBytes are read with ReadInto, many at a
+  // time, into one reused buffer; the others (strings, partitioned and
+  // larger tensors) with Lookup.
+  constexpr uint64_t kBatchBytes = uint64_t{64} << 20;
+  const auto batched = [](const BundleEntry& e) {
+    return IsFixedWidth(e.dtype) && !e.partitioned && e.size >= 0 && static_cast<uint64_t>(e.size) <= kBatchBytes;
+  };
+  uint64_t batched_bytes = 0;
+  for (const BundleEntry& entry : rep_->entries) {
+    if (batched(entry)) batched_bytes = std::min(kBatchBytes, batched_bytes + static_cast<uint64_t>(entry.size));
+  }
+  const std::unique_ptr<char[]> buffer = std::make_unique_for_overwrite<char[]>(batched_bytes);
+  std::vector<Destination> batch;
+  uint64_t used = 0;
+  for (const BundleEntry& entry : rep_->entries) {
+    if (!batched(entry)) {
+      TFCOMPAT_RETURN_IF_ERROR(Lookup(entry.name).status());
+      continue;
+    }
+    const auto size = static_cast<uint64_t>(entry.size);
+    if (used + size > batched_bytes) {
+      TFCOMPAT_RETURN_IF_ERROR(ReadInto(batch));
+      batch.clear();
+      used = 0;
+    }
+    batch.push_back({entry.name, {buffer.get() + used, static_cast<size_t>(size)}});
+    used += size;
+  }
+  return ReadInto(batch);
 }
 
 }  // namespace tfcompat

@@ -229,7 +229,7 @@ StatusOr<std::string> ReadBlock(std::string_view file, const BlockHandle& handle
   }
 }
 
-Status DecodeBlock(std::string_view contents, std::vector<std::pair<std::string, std::string>>* entries) {
+Status DecodeBlock(std::string_view contents, const EntryVisitor& visit) {
   if (contents.size() < sizeof(uint32_t)) return DataLossError("bad block contents: too short");
   const uint32_t num_restarts = DecodeFixed32(contents.data() + contents.size() - 4);
   const size_t max_restarts = (contents.size() - 4) / 4;
@@ -244,13 +244,28 @@ Status DecodeBlock(std::string_view contents, std::vector<std::pair<std::string,
     }
     key.resize(shared);
     key.append(input.substr(0, non_shared));
-    entries->emplace_back(key, std::string(input.substr(non_shared, value_length)));
+    TFCOMPAT_RETURN_IF_ERROR(visit(key, input.substr(non_shared, value_length)));
     input.remove_prefix(non_shared + value_length);
   }
   return OkStatus();
 }
 
-StatusOr<std::vector<std::pair<std::string, std::string>>> ReadTable(std::string_view file) {
+namespace {
+
+EntryVisitor AppendTo(std::vector<std::pair<std::string, std::string>>* entries) {
+  return [entries](std::string_view key, std::string_view value) {
+    entries->emplace_back(key, value);
+    return OkStatus();
+  };
+}
+
+}  // namespace
+
+Status DecodeBlock(std::string_view contents, std::vector<std::pair<std::string, std::string>>* entries) {
+  return DecodeBlock(contents, AppendTo(entries));
+}
+
+Status ForEachEntry(std::string_view file, const EntryVisitor& visit) {
   if (file.size() < kFooterSize) return DataLossError("file is too short to be an sstable");
   Footer footer;
   TFCOMPAT_RETURN_IF_ERROR(footer.DecodeFrom(file.substr(file.size() - kFooterSize)));
@@ -262,22 +277,32 @@ StatusOr<std::vector<std::pair<std::string, std::string>>> ReadTable(std::string
   std::string index = *std::move(index_or);
   std::vector<std::pair<std::string, std::string>> index_entries;
   TFCOMPAT_RETURN_IF_ERROR(DecodeBlock(index, &index_entries).WithContext("index block"));
-  std::vector<std::pair<std::string, std::string>> entries;
+  std::string previous;
+  bool first = true;
   for (const auto& [index_key, encoded_handle] : index_entries) {
     std::string_view handle_input = encoded_handle;
     BlockHandle handle;
     if (!handle.DecodeFrom(&handle_input)) return DataLossError("bad block handle");
-    const std::string where = "data block at offset " + std::to_string(handle.offset);
     StatusOr<std::string> block = ReadBlock(file, handle);
-    if (!block.ok()) return block.status().WithContext(where);
-    const size_t first = entries.size();
-    TFCOMPAT_RETURN_IF_ERROR(DecodeBlock(*block, &entries).WithContext(where));
-    for (size_t i = first; i < entries.size(); ++i) {
-      if ((i > 0 && entries[i].first <= entries[i - 1].first) || entries[i].first > index_key) {
-        return DataLossError(where + ": keys out of order");
-      }
-    }
+    const auto where = [&handle] { return "data block at offset " + std::to_string(handle.offset); };
+    if (!block.ok()) return block.status().WithContext(where());
+    bool visit_failed = false;  // the caller's error, or the keys' order: passed on as they are
+    Status status = DecodeBlock(*block, [&](std::string_view key, std::string_view value) {
+      Status visited = (!first && key <= previous) || key > index_key ? DataLossError(where() + ": keys out of order")
+                                                                      : visit(key, value);
+      first = false;
+      previous.assign(key);
+      visit_failed = !visited.ok();
+      return visited;
+    });
+    if (!status.ok()) return visit_failed ? status : status.WithContext(where());
   }
+  return OkStatus();
+}
+
+StatusOr<std::vector<std::pair<std::string, std::string>>> ReadTable(std::string_view file) {
+  std::vector<std::pair<std::string, std::string>> entries;
+  TFCOMPAT_RETURN_IF_ERROR(ForEachEntry(file, AppendTo(&entries)));
   return entries;
 }
 

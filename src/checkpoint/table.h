@@ -6,6 +6,7 @@
 #define TFCOMPAT_SRC_CHECKPOINT_TABLE_H_
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -107,11 +108,19 @@ class TableBuilder {
 // decompressing it. `file` holds the whole table.
 StatusOr<std::string> ReadBlock(std::string_view file, const BlockHandle& handle);
 
+// Called with each entry of a block or table; the views are valid during
+// the call only. An error stops the walk and is returned.
+using EntryVisitor = std::function<Status(std::string_view key, std::string_view value)>;
+
 // Decodes every entry of one block contents (as ReadBlock returns them).
+Status DecodeBlock(std::string_view contents, const EntryVisitor& visit);
 Status DecodeBlock(std::string_view contents, std::vector<std::pair<std::string, std::string>>* entries);
 
-// Reads every key/value of a table held in `file`, in key order, verifying
-// every block checksum. Errors do not name the file; callers add it.
+// Visits every key/value of a table held in `file`, in key order (keys
+// strictly increasing: DataLoss otherwise), verifying every block checksum,
+// with no copy of an entry. Errors do not name the file; callers add it.
+Status ForEachEntry(std::string_view file, const EntryVisitor& visit);
+// The same, collected.
 StatusOr<std::vector<std::pair<std::string, std::string>>> ReadTable(std::string_view file);
 
 }  // namespace tfcompat::table

@@ -133,6 +133,9 @@ class PosixStreamingFile final : public WritableFile {
     return OkStatus();
   }
 
+  // Appends are staged in the aligned buffer until it is full.
+  bool buffers_appends() const override { return true; }
+
   // Writes the staged bytes; from then on the file is written as usual
   // (its end is no longer block-aligned).
   Status Flush() override {
@@ -230,6 +233,39 @@ class PosixRandomAccessFile final : public RandomAccessFile {
       done += static_cast<size_t>(r);
     }
     *result = std::string_view(scratch, done);
+    return OkStatus();
+  }
+
+  Status ReadPieces(uint64_t offset, std::span<const std::span<char>> pieces, size_t* read) const override {
+    *read = 0;
+    iovec iov[kMaxPieces];
+    while (!pieces.empty()) {
+      size_t count = 0;
+      size_t wanted = 0;
+      for (; count < pieces.size() && count < kMaxPieces; ++count) {
+        iov[count] = {pieces[count].data(), pieces[count].size()};
+        wanted += pieces[count].size();
+      }
+      const ssize_t r =
+          RetryOnEintr([&] { return ::preadv(fd_, iov, static_cast<int>(count), static_cast<off_t>(offset + *read)); });
+      if (r < 0) return ErrnoToStatus(errno, path_);
+      *read += static_cast<size_t>(r);
+      if (static_cast<size_t>(r) == wanted) {
+        pieces = pieces.subspan(count);
+        continue;
+      }
+      // A short read: finish the piece it stopped in with pread (which
+      // tells end of file apart), then go on with the rest.
+      size_t got = static_cast<size_t>(r);
+      size_t done = 0;
+      while (got >= pieces[done].size()) got -= pieces[done++].size();
+      const std::span<char> rest = pieces[done].subspan(got);
+      std::string_view tail;
+      TFCOMPAT_RETURN_IF_ERROR(Read(offset + *read, rest.size(), rest.data(), &tail));
+      *read += tail.size();
+      if (tail.size() < rest.size()) return OkStatus();  // End of file.
+      pieces = pieces.subspan(done + 1);
+    }
     return OkStatus();
   }
 
@@ -356,6 +392,18 @@ class PosixEnv final : public Env {
 
 Status WritableFile::AppendPieces(std::span<const std::string_view> pieces) {
   for (const std::string_view piece : pieces) TFCOMPAT_RETURN_IF_ERROR(Append(piece));
+  return OkStatus();
+}
+
+Status RandomAccessFile::ReadPieces(uint64_t offset, std::span<const std::span<char>> pieces, size_t* read) const {
+  *read = 0;
+  for (const std::span<char> piece : pieces) {
+    std::string_view result;
+    TFCOMPAT_RETURN_IF_ERROR(Read(offset + *read, piece.size(), piece.data(), &result));
+    if (result.data() != piece.data()) std::memcpy(piece.data(), result.data(), result.size());
+    *read += result.size();
+    if (result.size() < piece.size()) break;  // End of file.
+  }
   return OkStatus();
 }
 

@@ -26,6 +26,9 @@ class WritableFile {
   // Appends `pieces` in order, with one writev() on the happy path where
   // the file supports it; the default appends them one by one.
   virtual Status AppendPieces(std::span<const std::string_view> pieces);
+  // Whether the file gathers small appends into large writes itself, so a
+  // caller need not buffer them (a second copy of every byte).
+  virtual bool buffers_appends() const { return false; }
   // Pushes user-space buffers (if any) to the OS.
   virtual Status Flush() = 0;
   // Flush() and then fdatasync().
@@ -43,6 +46,11 @@ class RandomAccessFile {
   // them. Fewer than `n` bytes (possibly zero) means end of file: that is
   // not an error.
   virtual Status Read(uint64_t offset, size_t n, char* scratch, std::string_view* result) const = 0;
+  // Reads the bytes from `offset` on into `pieces`, filling each in turn,
+  // and sets `*read` to the bytes read: fewer than the pieces hold means end
+  // of file. One preadv() on the happy path where the file supports it; the
+  // default reads the pieces one by one.
+  virtual Status ReadPieces(uint64_t offset, std::span<const std::span<char>> pieces, size_t* read) const;
   // The current size; it may grow while a writer appends.
   virtual StatusOr<uint64_t> Size() const = 0;
   virtual const std::string& path() const = 0;

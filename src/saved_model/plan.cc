@@ -113,6 +113,10 @@ StatusOr<std::unique_ptr<Plan>> Plan::Build(const Graph& graph, const KernelRegi
                                   "inputs feeds");
     } else if (op == "PlaceholderWithDefault" || IsAlias(op)) {
       slots = {inputs[0]};
+    } else if (op == "IdentityN") {
+      // Each output is its input, a variable's handle included (an inlined
+      // call passes them through).
+      slots = inputs;
     } else if (op == "NoOp") {
       slots.clear();
     } else if (op == "VarHandleOp" || op == "VariableV2") {

@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "tfcompat/saved_model/saved_model.h"
 
+#include <optional>
 #include <utility>
 
 #include "base/str_join.h"
+#include "saved_model/functions.h"
 #include "saved_model/graph.h"
 #include "saved_model/plan.h"
 #include "saved_model/saved_model_proto.h"
@@ -48,10 +50,18 @@ StatusOr<std::unique_ptr<SavedModel>> SavedModel::Load(const std::string& dir, c
   TFCOMPAT_ASSIGN_OR_RETURN(const size_t index, FindMetaGraphIndex(parsed.meta_graphs, tags, file));
   const tensorflow::MetaGraphDef& meta_graph_def = parsed.proto.meta_graphs(static_cast<int>(index));
 
-  StatusOr<saved_model::Graph> graph = saved_model::Graph::Build(meta_graph_def.graph_def());
+  // A TF2 export's signatures and restore op call functions: flattened
+  // here, once, so that the plans are as flat as a TF1 graph's.
+  StatusOr<std::optional<tensorflow::GraphDef>> inlined = saved_model::InlineFunctions(meta_graph_def.graph_def());
+  if (!inlined.ok()) return inlined.status().WithContext(file);
+  StatusOr<saved_model::Graph> graph =
+      saved_model::Graph::Build(inlined->has_value() ? **inlined : meta_graph_def.graph_def());
   if (!graph.ok()) return graph.status().WithContext(file);
   auto rep = std::make_unique<Rep>();
   rep->signatures = parsed.meta_graphs[index].signatures;
+  // TF's loader runs this one once, as the init op (tables.h), and does not
+  // offer it as a signature.
+  rep->signatures.erase(saved_model::kInitOpSignatureKey);
   const tensorflow::SaverDef& saver = meta_graph_def.saver_def();
   if (!saver.restore_op_name().empty()) {
     const Status restored = RestoreInto(*graph, saver, dir, options.max_tensor_bytes, &rep->variables);

@@ -15,13 +15,12 @@ namespace {
 
 // What TF's loader runs after restoring the variables, or nullopt.
 StatusOr<std::optional<std::string>> InitOpName(const tensorflow::MetaGraphDef& meta_graph) {
-  constexpr const char* kSignatureKey = "__saved_model_init_op";
-  const auto signature = meta_graph.signature_def().find(kSignatureKey);
+  const auto signature = meta_graph.signature_def().find(kInitOpSignatureKey);
   if (signature != meta_graph.signature_def().end()) {
-    const auto output = signature->second.outputs().find(kSignatureKey);
+    const auto output = signature->second.outputs().find(kInitOpSignatureKey);
     if (output == signature->second.outputs().end()) {
-      return InvalidArgumentError(std::string("signature '") + kSignatureKey + "' has no output '" + kSignatureKey +
-                                  "'");
+      return InvalidArgumentError(std::string("signature '") + kInitOpSignatureKey + "' has no output '" +
+                                  kInitOpSignatureKey + "'");
     }
     return std::optional<std::string>(output->second.name());
   }

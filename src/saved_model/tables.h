@@ -20,6 +20,9 @@
 
 namespace tfcompat::saved_model {
 
+// The signature whose output is the init op; not one SavedModel::Run runs.
+inline constexpr const char* kInitOpSignatureKey = "__saved_model_init_op";
+
 // Fills the tables `meta_graph`'s init op imports (none without an init
 // op). Errors name the import node: a table input that is no HashTableV2,
 // a table imported twice, keys or values no Plan computes, LookupTable's.

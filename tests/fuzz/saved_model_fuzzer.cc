@@ -2,9 +2,13 @@
 // Fuzzes SavedModel::Load and Run. The input is the whole saved_model.pb of
 // a SavedModel directory whose variables/ is the estimator-basics export's
 // (tests/testdata/tf/estimator-basics/saved_model/1567058788): a seed that
-// is that export's own saved_model.pb loads and runs. Each signature of a
-// model that loads is run once on zeros, its unknown dimensions given 2 and
-// an unknown rank taken as a vector of 2.
+// is that export's own saved_model.pb loads and runs, and so does the seed
+// keras_mlp_tf2: TF 2.15's tf.saved_model.save of a Keras Sequential MLP of
+// those variables' shapes (Dense 2->4 relu, Dense 4->1), its restore
+// function's tensor_names rewritten to that checkpoint's keys, so that the
+// function inlining, the restore through a function and the plan all run.
+// Each signature of a model that loads is run once on zeros, its unknown
+// dimensions given 2 and an unknown rank taken as a vector of 2.
 #include <cstddef>
 #include <cstdint>
 #include <fstream>

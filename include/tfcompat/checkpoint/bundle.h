@@ -12,7 +12,7 @@
 // P.index appears only once the checkpoint is complete. Reading: the index
 // is read at Open; each Lookup preads one tensor's byte range and checks its
 // CRC32C; ReadInto restores many tensors into the caller's memory in large
-// reads that run ahead of the CRC checks.
+// sequential reads.
 //
 // Usage:
 //   Tensor kernel = Tensor::FromVector<float>(DataType::kFloat, {4, 10}, std::vector<float>(40, 0.5f));
@@ -150,13 +150,13 @@ class BundleReader {
   };
 
   // Reads many fixed-width tensors into the caller's memory, checking each
-  // one's CRC32C: the way to restore a whole model. No allocation per tensor:
-  // the tensors are read in file order, neighbours coalesced into reads of
-  // up to 8 MiB and a large tensor read in 8 MiB pieces straight into its
-  // destination, and a background thread keeps up to three reads ahead of
-  // the CRC checks, so checking overlaps the disk. The errors of Lookup;
-  // InvalidArgument for a string tensor or a destination of another size.
-  // After an error the destinations hold unspecified bytes.
+  // one's CRC32C: the way to restore a whole model. No allocation or copy
+  // per tensor: the tensors are read in file order, neighbours coalesced
+  // into one preadv of up to 1 MiB and a large tensor read in 1 MiB pieces,
+  // straight into the destinations, each piece's CRC computed while it is
+  // in cache and the kernel's readahead fetching the next. The errors of
+  // Lookup; InvalidArgument for a string tensor or a destination of another
+  // size. After an error the destinations hold unspecified bytes.
   Status ReadInto(std::span<const Destination> destinations);
 
   // Checks every data file exists and reads every tensor; the first problem

@@ -3,8 +3,12 @@
 // no TensorFlow linked.
 //
 // Load reads DIR/saved_model.pb, picks the meta graph of the tag set,
-// restores DIR/variables/ by interpreting the graph's own restore op (the
-// SaverDef's, as TF's loader runs it), and then, once per signature:
+// inlines the functions a TF2 export's nodes call (StatefulPartitionedCall,
+// PartitionedCall: nested calls flattened, recursion and nesting past 64
+// refused), restores DIR/variables/ by interpreting the graph's own restore
+// op (the SaverDef's, as TF's loader runs it, through the restore function
+// of a TF2 export), and then, once per signature (but the init op's
+// "__saved_model_init_op", which TF does not offer either):
 //   checks    every input names an existing node, every op on the way from
 //             the signature's inputs to its outputs has a kernel here and
 //             attributes it honours, and the graph has no cycle there;
@@ -22,10 +26,15 @@
 // exported with build_raw_serving_input_receiver_fn
 // (placeholders in) or build_parsing_serving_input_receiver_fn (serialized
 // tf.train.Examples in, ParseExampleV2), their resource (VarHandleOp) or
-// reference (VariableV2) variables, partitioned or not. Anything else fails
-// at Load naming the op type and the node: NotFound "Op type not registered
-// 'StringToHashBucketFast' ...", InvalidArgument for a bad attribute, dtype or
-// connection. Kernels: src/saved_model/ops/.
+// reference (VariableV2) variables, partitioned or not; TF2 exports of
+// Keras MLPs (Sequential or functional; Dense with relu, sigmoid, softmax or
+// no activation; Dropout, BatchNormalization) written by model.export (Keras 2 and 3) or by
+// TF 2.15's tf.saved_model.save. Not Keras 3's tf.saved_model.save: its
+// signatures read variables its restore op leaves alone, so they fail
+// FailedPrecondition "uninitialized value", as in TF's C++ loader. Anything
+// else fails at Load naming the op type and the node: NotFound "Op type not
+// registered 'StringToHashBucketFast' ...", InvalidArgument for a bad
+// attribute, dtype or connection. Kernels: src/saved_model/ops/.
 //
 // saved_model.pb is untrusted: tensors it declares are bounded by
 // Options::max_tensor_bytes before anything is allocated, the graph walks are

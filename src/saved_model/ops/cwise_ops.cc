@@ -2,11 +2,12 @@
 // Element-wise ops: AddV2, Sub, Mul, RealDiv (float, NumPy broadcasting),
 // GreaterEqual and NotEqual (float, int32, int64, broadcasting to bool, as
 // the sparse feature columns compare ids), Select and SelectV2 (float, int32,
-// int64), Sigmoid (float), Cast (between float, double, int32, int64 and bool) and
+// int64), Sigmoid and Rsqrt (float), Cast (between float, double, int32, int64 and bool) and
 // ZerosLike (any fixed-width dtype). Messages are those of TF's
 // cwise_ops_common.cc and cast_op.cc.
 #include <cmath>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "saved_model/ops/kernel.h"
@@ -115,15 +116,20 @@ class BinaryKernel final : public OpKernel {
   uint64_t max_bytes_;
 };
 
-class SigmoidKernel final : public OpKernel {
+// A float function applied to each element: Sigmoid, Rsqrt.
+class UnaryFloatKernel final : public OpKernel {
  public:
+  explicit UnaryFloatKernel(float (*function)(float)) : function_(function) {}
   Status Compute(std::span<const Tensor* const> inputs, std::span<Tensor> outputs) const override {
     TFCOMPAT_RETURN_IF_ERROR(ExpectDtype(*inputs[0], DataType::kFloat, "x"));
     Tensor result = *inputs[0];
-    for (float& v : result.mutable_flat<float>()) v = 1.0f / (1.0f + std::exp(-v));
+    for (float& v : result.mutable_flat<float>()) v = function_(v);
     outputs[0] = std::move(result);
     return OkStatus();
   }
+
+ private:
+  float (*function_)(float);
 };
 
 class ZerosLikeKernel final : public OpKernel {
@@ -344,13 +350,19 @@ void RegisterCwiseOps(KernelRegistry* registry) {
                       .factory = Compare(CompareOp::kNotEqual)});
   registry->Register({.op = "Select", .num_inputs = 3, .attrs = {"T"}, .factory = Select(false)});
   registry->Register({.op = "SelectV2", .num_inputs = 3, .attrs = {"T"}, .factory = Select(true)});
-  registry->Register({.op = "Sigmoid",
-                      .num_inputs = 1,
-                      .attrs = {"T"},
-                      .factory = [](const NodeAttrs& attrs) -> StatusOr<std::unique_ptr<OpKernel>> {
-                        TFCOMPAT_RETURN_IF_ERROR(attrs.TypeIn("T", {DataType::kFloat}).status());
-                        return std::unique_ptr<OpKernel>(new SigmoidKernel);
-                      }});
+  auto unary_float = [registry](std::string_view op, float (*function)(float)) {
+    registry->Register({.op = op,
+                        .num_inputs = 1,
+                        .attrs = {"T"},
+                        .factory = [function](const NodeAttrs& attrs) -> StatusOr<std::unique_ptr<OpKernel>> {
+                          TFCOMPAT_RETURN_IF_ERROR(attrs.TypeIn("T", {DataType::kFloat}).status());
+                          return std::unique_ptr<OpKernel>(new UnaryFloatKernel(function));
+                        }});
+  };
+  unary_float("Sigmoid", [](float x) { return 1.0f / (1.0f + std::exp(-x)); });
+  // Batch normalization's 1 / sqrt(variance + epsilon), in inference a
+  // constant folded at load.
+  unary_float("Rsqrt", [](float x) { return 1.0f / std::sqrt(x); });
   registry->Register({.op = "ZerosLike",
                       .num_inputs = 1,
                       .attrs = {"T"},

@@ -72,8 +72,8 @@ BOOST_AUTO_TEST_SUITE(BundleReadIntoTest)
 
 BOOST_AUTO_TEST_CASE(RestoresSmallAndLargeTensorsAcrossShardsInAnyOrder) {
   TempDir dir;
-  // 3000 small tensors (several 8 MiB runs), two of 5 MiB (one piece
-  // each), one of 20 MiB (three pieces), empty ones, over shards of 12 MiB.
+  // 3000 small tensors (a dozen 1 MiB runs), two of 5 MiB and one of 20 MiB
+  // (read in 1 MiB pieces), empty ones, over shards of 12 MiB.
   std::vector<int64_t> counts(3000, 1000);
   counts[100] = 5 << 18;
   counts[101] = 0;

@@ -102,6 +102,33 @@ BOOST_AUTO_TEST_CASE(AppendPiecesWritesThemInOrder) {
   BOOST_TEST((ReadAll(dir.file("pieces")) == expected));
 }
 
+BOOST_AUTO_TEST_CASE(ReadPiecesFillsThemInOrderAndStopsAtTheEndOfFile) {
+  TempDir dir;
+  std::string contents;
+  for (size_t i = 0; i < 1000; ++i) contents += Pattern(i % 7 == 0 ? 0 : i, i);
+  testing::WriteAll(dir.file("pieces"), contents);
+  auto file = Env::Default()->NewRandomAccessFile(dir.file("pieces"));
+  BOOST_TEST_REQUIRE(file.ok());
+  // More pieces than one preadv() takes, some empty, from an offset.
+  const uint64_t offset = 5;
+  std::vector<std::string> storage;
+  for (size_t i = 0; i < 900; ++i) storage.emplace_back(i % 5 == 0 ? 0 : i, '?');
+  std::vector<std::span<char>> pieces(storage.begin(), storage.end());
+  size_t read = 0;
+  BOOST_TEST_REQUIRE((*file)->ReadPieces(offset, pieces, &read).ok());
+  std::string got;
+  for (const std::string& piece : storage) got += piece;
+  BOOST_TEST(read == got.size());
+  BOOST_TEST((got == contents.substr(offset, got.size())));
+
+  // Past the end: the bytes that are there, and their count.
+  std::string tail(10, '?'), beyond(10, '?');
+  const std::span<char> last[] = {tail, beyond};
+  BOOST_TEST_REQUIRE((*file)->ReadPieces(contents.size() - 4, last, &read).ok());
+  BOOST_TEST(read == 4u);
+  BOOST_TEST((tail.substr(0, 4) == contents.substr(contents.size() - 4)));
+}
+
 BOOST_AUTO_TEST_SUITE_END()
 
 }  // namespace
