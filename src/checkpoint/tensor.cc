@@ -85,13 +85,15 @@ StatusOr<int64_t> NumElements(const TensorShape& shape, size_t element_size) {
   int64_t count = 1;
   for (int64_t dim : shape) {
     if (dim < 0) return InvalidArgumentError("Invalid tensor shape: " + ShapeDebugString(shape));
-    if (dim != 0 && count > std::numeric_limits<int64_t>::max() / dim) {
+    // Overflow checks by multiplication: a division per dimension costs
+    // more than the rest of a small kernel's bookkeeping.
+    if (__builtin_mul_overflow(count, dim, &count)) {
       return InvalidArgumentError("Invalid tensor shape: " + ShapeDebugString(shape) +
                                   " (element count overflows int64)");
     }
-    count *= dim;
   }
-  if (element_size > 0 && count > std::numeric_limits<int64_t>::max() / static_cast<int64_t>(element_size)) {
+  int64_t bytes = 0;
+  if (__builtin_mul_overflow(count, static_cast<int64_t>(element_size), &bytes)) {
     return InvalidArgumentError("Invalid tensor shape: " + ShapeDebugString(shape) + " (byte size overflows int64)");
   }
   return count;

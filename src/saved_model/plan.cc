@@ -182,6 +182,8 @@ StatusOr<std::unique_ptr<Plan>> Plan::Build(const Graph& graph, const KernelRegi
       for (const int slot : step.inputs) constant_values.push_back(plan->initial_slots_[slot]);
       if (step.inputs.empty() ||
           std::find(constant_values.begin(), constant_values.end(), nullptr) != constant_values.end()) {
+        step.first_value = plan->num_values_;
+        plan->num_values_ += step.num_outputs;
         plan->steps_.push_back(std::move(step));
         continue;
       }
@@ -201,7 +203,17 @@ StatusOr<std::unique_ptr<Plan>> Plan::Build(const Graph& graph, const KernelRegi
     TFCOMPAT_ASSIGN_OR_RETURN(const int slot, input_slot(def, ref));
     if (is_handle[slot]) return UnimplementedError("output '" + key + "' is a resource variable's handle");
     if (table_of[slot] != nullptr) return UnimplementedError("output '" + key + "' is a hash table's handle");
-    plan->fetches_[key] = slot;
+    plan->fetches_[key] = {.slot = slot};
+  }
+  // A step's output fetched once moves to the result instead of being copied.
+  std::map<int, int> value_of_slot, fetched;
+  for (const Step& step : plan->steps_) {
+    for (int i = 0; i < step.num_outputs; ++i) value_of_slot[step.first_output + i] = step.first_value + i;
+  }
+  for (const auto& [key, fetch] : plan->fetches_) ++fetched[fetch.slot];
+  for (auto& [key, fetch] : plan->fetches_) {
+    const auto value = value_of_slot.find(fetch.slot);
+    if (value != value_of_slot.end() && fetched[fetch.slot] == 1) fetch.value = value->second;
   }
   return plan;
 }
@@ -228,17 +240,19 @@ StatusOr<std::map<std::string, Tensor>> Plan::Run(const std::map<std::string, Te
       if (!known) return InvalidArgumentError("the signature has no input '" + key + "'");
     }
   }
-  std::vector<Tensor> values(slots.size());
+  std::vector<Tensor> values(static_cast<size_t>(num_values_));
   std::vector<const Tensor*> step_inputs;
   for (const Step& step : steps_) {
     step_inputs.clear();
     for (const int slot : step.inputs) step_inputs.push_back(slots[slot]);
-    const std::span<Tensor> outputs(values.data() + step.first_output, step.num_outputs);
+    const std::span<Tensor> outputs(values.data() + step.first_value, step.num_outputs);
     if (Status status = step.kernel->Compute(step_inputs, outputs); !status.ok()) return status.WithContext(step.label);
-    for (int i = 0; i < step.num_outputs; ++i) slots[step.first_output + i] = &values[step.first_output + i];
+    for (int i = 0; i < step.num_outputs; ++i) slots[step.first_output + i] = &outputs[i];
   }
   std::map<std::string, Tensor> result;
-  for (const auto& [key, slot] : fetches_) result.emplace(key, *slots[slot]);
+  for (const auto& [key, fetch] : fetches_) {
+    result.emplace(key, fetch.value >= 0 ? std::move(values[fetch.value]) : *slots[fetch.slot]);
+  }
   return result;
 }
 

@@ -77,6 +77,9 @@ class Plan {
     std::vector<int> inputs;
     int first_output = 0;
     int num_outputs = 0;
+    // Where its outputs go in a run's values, which hold the steps' outputs
+    // only (not one tensor per slot: most slots are constants).
+    int first_value = 0;
   };
   struct Feed {
     std::string key;
@@ -87,9 +90,17 @@ class Plan {
   Plan() = default;
 
   std::vector<Step> steps_;
+  // The steps' outputs, in all.
+  int num_values_ = 0;
   std::vector<Feed> feeds_;
-  // Output key -> slot.
-  std::map<std::string, int> fetches_;
+  struct Fetch {
+    int slot = -1;
+    // The run value to move out (a step's output no other key fetches),
+    // else -1: copied.
+    int value = -1;
+  };
+  // Output key -> where its tensor is.
+  std::map<std::string, Fetch> fetches_;
   // Per slot: the tensor it holds before any step runs (constants,
   // variables), null for those a run fills.
   std::vector<const Tensor*> initial_slots_;

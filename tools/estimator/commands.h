@@ -56,7 +56,10 @@ struct PredictOptions {
   ModelFlags model;
   std::string predict_csv;
   std::vector<std::string> rows;  // inline examples "5.1,3.3,1.7,0.5"
-  bool json = false;              // JSON Lines with TF's prediction keys instead of the table
+  // When set, the SavedModel (saved_model_predict.h) predicts instead of
+  // model_dir; of the model flags only --feature_names and --batch_size apply.
+  std::string saved_model;
+  bool json = false;  // JSON Lines with TF's prediction keys instead of the table
   bool quiet = false;
 };
 int RunPredict(const PredictOptions& options, std::ostream& out, std::ostream& err);

@@ -6,6 +6,7 @@
 #include <ostream>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "commands.h"
 #include "tfcompat/base/status.h"
@@ -25,6 +26,11 @@ estimator::LogFn LogTo(std::ostream& err, bool quiet);
 // kExitUsage for InvalidArgument (a flag contradicting the record, a
 // missing one), kExitError otherwise (a corrupt record).
 int ReportFlagsError(const Status& status, std::ostream& err);
+
+// Appends the numbers of the comma-separated `row` to `features`;
+// InvalidArgument naming `where`, and the column, for a field that is not a
+// number or a row of other than `num_features` fields.
+Status ParseRow(std::string_view row, const std::string& where, size_t num_features, std::vector<float>* features);
 
 }  // namespace tfcompat::estimator_tool
 

@@ -4,44 +4,18 @@
 // example, as a table or as JSON Lines with the keys of TF's predict(). A
 // prediction file is read as the model reads its training file (its
 // feature columns by name from a header row, or by position), its label
-// column, if any, skipped.
-#include <charconv>
-
+// column, if any, skipped. With --saved_model DIR the SavedModel's predict
+// signature predicts instead (saved_model_predict.h), printed alike.
 #include "commands.h"
 #include "common.h"
 #include "model_setup.h"
 #include "number_format.h"
 #include "output.h"
+#include "saved_model_predict.h"
 #include "tfcompat/base/status_macros.h"
 
 namespace tfcompat::estimator_tool {
 namespace {
-
-// Appends the numbers of `row` (`where` names it in errors) to `features`.
-Status ParseRow(std::string_view row, const std::string& where, size_t num_features, std::vector<float>* features) {
-  size_t column = 0;
-  while (true) {
-    const size_t comma = row.find(',');
-    std::string_view field = row.substr(0, comma);
-    while (!field.empty() && field.front() == ' ') field.remove_prefix(1);
-    while (!field.empty() && (field.back() == ' ' || field.back() == '\r')) field.remove_suffix(1);
-    float value = 0;
-    const auto [end, ec] = std::from_chars(field.data(), field.data() + field.size(), value);
-    if (ec != std::errc() || end != field.data() + field.size()) {
-      return InvalidArgumentError(where + ": column " + std::to_string(column + 1) + ": expected a number, got '" +
-                                  std::string(field) + "'");
-    }
-    features->push_back(value);
-    ++column;
-    if (comma == std::string_view::npos) break;
-    row.remove_prefix(comma + 1);
-  }
-  if (column != num_features) {
-    return InvalidArgumentError(where + ": expected " + std::to_string(num_features) + " values, got " +
-                                std::to_string(column));
-  }
-  return OkStatus();
-}
 
 // Values [begin, end) of `values`: a JSON array, and its text ("0.1,0.9").
 nlohmann::json FloatsJson(const std::vector<float>& values, size_t begin, size_t end) {
@@ -117,6 +91,45 @@ StatusOr<estimator::InputFn> PredictInput(const PredictOptions& options, std::sh
   return estimator::DatasetInputFn(std::move(rows), batches);
 }
 
+// Prints `predictions` as the table or, with `json`, JSON Lines.
+void PrintPredictions(const std::vector<model::Predictions>& predictions, const std::vector<std::string>& all_classes,
+                      bool json, std::ostream& out) {
+  std::vector<std::vector<std::string>> rows;
+  for (const model::Predictions& p : predictions) {
+    for (size_t i = 0; i < static_cast<size_t>(p.batch_size); ++i) {
+      if (json) {
+        cli::PrintJsonLine(out, PredictionJson(p, i, all_classes));
+      } else {
+        rows.push_back(PredictionRow(p, i, all_classes.size()));
+      }
+    }
+  }
+  if (json) return;
+  const bool regressor = !predictions.empty() && predictions.front().class_ids.empty();
+  cli::PrintTable(out,
+                  regressor ? std::vector<std::string>{"prediction"}
+                            : std::vector<std::string>{"class", "class_id", "probability", "probabilities"},
+                  rows);
+}
+
+// predict --saved_model: the flags that describe a model_dir do not apply.
+int RunPredictSavedModel(const PredictOptions& options, std::ostream& out, std::ostream& err) {
+  SavedModelPredictRequest request;
+  request.dir = options.saved_model;
+  request.feature_names = options.model.feature_names.value_or(std::vector<std::string>());
+  request.rows = options.rows;
+  request.csv = options.predict_csv;
+  request.batch_size = options.model.batch_size;
+  StatusOr<SavedModelPredictions> predictions = PredictWithSavedModel(request);
+  if (!predictions.ok()) {
+    const bool usage = predictions.status().code() == StatusCode::kInvalidArgument && !options.rows.empty() &&
+                       predictions.status().message().rfind("--predict ", 0) == 0;
+    return cli::ReportError(kTool, predictions.status(), err, usage ? cli::kExitUsage : cli::kExitError);
+  }
+  PrintPredictions(predictions->batches, predictions->all_classes, options.json, out);
+  return cli::kExitOk;
+}
+
 }  // namespace
 
 int RunPredict(const PredictOptions& options, std::ostream& out, std::ostream& err) {
@@ -124,6 +137,7 @@ int RunPredict(const PredictOptions& options, std::ostream& out, std::ostream& e
     return cli::ReportError(kTool, InvalidArgumentError("give --predict ROW or --predict_csv FILE"), err,
                             cli::kExitUsage);
   }
+  if (!options.saved_model.empty()) return RunPredictSavedModel(options, out, err);
   StatusOr<ToolModel> model = ModelFromFlags(options.model);
   if (!model.ok()) return ReportFlagsError(model.status(), err);
   const Status learned = ReadTrainingFileUnlessRecorded(options.model, &*model);
@@ -151,25 +165,11 @@ int RunPredict(const PredictOptions& options, std::ostream& out, std::ostream& e
 
   StatusOr<std::vector<model::Predictions>> predictions = (*made)->Predict(*input_fn);
   if (!predictions.ok()) return cli::ReportError(kTool, predictions.status(), err);
-  std::vector<std::vector<std::string>> rows;
-  for (const model::Predictions& p : *predictions) {
-    const size_t n_classes = p.class_ids.empty() ? 0 : p.probabilities.size() / static_cast<size_t>(p.batch_size);
-    const std::vector<std::string> all_classes = AllClasses(model->record, n_classes);
-    for (size_t i = 0; i < static_cast<size_t>(p.batch_size); ++i) {
-      if (options.json) {
-        cli::PrintJsonLine(out, PredictionJson(p, i, all_classes));
-      } else {
-        rows.push_back(PredictionRow(p, i, n_classes));
-      }
-    }
-  }
-  if (!options.json) {
-    const bool regressor = !predictions->empty() && predictions->front().class_ids.empty();
-    cli::PrintTable(out,
-                    regressor ? std::vector<std::string>{"prediction"}
-                              : std::vector<std::string>{"class", "class_id", "probability", "probabilities"},
-                    rows);
-  }
+  const size_t n_classes =
+      predictions->empty() || predictions->front().class_ids.empty()
+          ? 0
+          : predictions->front().probabilities.size() / static_cast<size_t>(predictions->front().batch_size);
+  PrintPredictions(*predictions, AllClasses(model->record, n_classes), options.json, out);
   return cli::kExitOk;
 }
 
@@ -180,6 +180,9 @@ void SetupPredict(CLI::App& app, Action* action) {
   sub->add_option("--predict", options->rows, "An example: comma-separated feature values (repeatable)");
   sub->add_option("--predict_csv,--predict_files", options->predict_csv,
                   "A CSV of examples (a label column, where the file has one, is skipped)");
+  sub->add_option("--saved_model", options->saved_model,
+                  "Predict with this SavedModel's predict signature (an `estimator export` or TF's) instead of "
+                  "model_dir");
   cli::AddJsonFlag(sub, &options->json)->description("One JSON object per example (JSON Lines), TF's keys");
   cli::AddQuietFlag(sub, &options->quiet);
   sub->callback([options, action] {

@@ -10,6 +10,7 @@
 #include <cmath>
 #include <cstring>
 #include <limits>
+#include <optional>
 #include <string>
 #include <unordered_map>
 #include <utility>
@@ -46,6 +47,50 @@ class ShapeKernel final : public OpKernel {
 
 class ReshapeKernel final : public OpKernel {
  public:
+  // `sizes`: the shape input when the graph makes it a constant.
+  explicit ReshapeKernel(std::optional<std::vector<int64_t>> sizes) : sizes_(std::move(sizes)) {}
+
+  // With a constant shape, the element counts must be able to agree: equal
+  // (a -1 size: divisible) for an input of known count; for an input with
+  // unknown dimensions and no -1 size, the requested count a multiple of the
+  // known dimensions' product. In the run's words.
+  StatusOr<std::vector<StaticShape>> StaticShapes(std::span<const StaticShape> inputs) const override {
+    if (!sizes_.has_value()) return std::vector<StaticShape>{};
+    TensorShape shape = *sizes_;
+    int64_t requested = 1;
+    for (const int64_t size : shape) {
+      if (size < -1 || (size >= 0 && __builtin_mul_overflow(requested, size, &requested))) {
+        return std::vector<StaticShape>{};  // the run names what is wrong
+      }
+    }
+    const auto unknown = std::find(shape.begin(), shape.end(), -1);
+    const StaticShape& input = inputs[0];
+    if (!input.has_value()) return std::vector<StaticShape>{shape};
+    int64_t known = 1;
+    bool all_known = true;
+    for (const int64_t dim : *input) {
+      if (dim < 0) {
+        all_known = false;
+      } else if (__builtin_mul_overflow(known, dim, &known)) {
+        return std::vector<StaticShape>{shape};
+      }
+    }
+    const std::string values = "Input to reshape is a tensor with " +
+                               (all_known ? std::to_string(known) : "a multiple of " + std::to_string(known)) +
+                               " values, but the requested shape ";
+    if (unknown == shape.end()) {
+      if (all_known ? requested != known : (known != 0 && requested % known != 0)) {
+        return InvalidArgumentError(values + "has " + std::to_string(requested));
+      }
+    } else if (all_known) {
+      if (requested == 0 ? known != 0 : known % requested != 0) {
+        return InvalidArgumentError(values + "requires a multiple of " + std::to_string(requested));
+      }
+      *unknown = requested == 0 ? 0 : known / requested;
+    }
+    return std::vector<StaticShape>{shape};
+  }
+
   Status Compute(std::span<const Tensor* const> inputs, std::span<Tensor> outputs) const override {
     const Tensor& input = *inputs[0];
     TFCOMPAT_ASSIGN_OR_RETURN(TensorShape shape, IndexVector(*inputs[1], "sizes input"));
@@ -76,6 +121,9 @@ class ReshapeKernel final : public OpKernel {
     TFCOMPAT_ASSIGN_OR_RETURN(outputs[0], Reshaped(input, std::move(shape)));
     return OkStatus();
   }
+
+ private:
+  std::optional<std::vector<int64_t>> sizes_;
 };
 
 class ExpandDimsKernel final : public OpKernel {
@@ -148,6 +196,7 @@ class PackKernel final : public OpKernel {
     }
     // The inputs laid end to end, then gathered into the packed order.
     TFCOMPAT_ASSIGN_OR_RETURN(const Tensor all, EndToEnd(inputs));
+    TFCOMPAT_RETURN_IF_ERROR(CheckGatheredBytes(all, index, max_bytes_));
     TFCOMPAT_ASSIGN_OR_RETURN(outputs[0], Gathered(all, std::move(shape), index));
     return OkStatus();
   }
@@ -159,7 +208,46 @@ class PackKernel final : public OpKernel {
 
 class ConcatV2Kernel final : public OpKernel {
  public:
-  explicit ConcatV2Kernel(uint64_t max_bytes) : max_bytes_(max_bytes) {}
+  // `axis`: the axis input when the graph makes it a constant.
+  ConcatV2Kernel(std::optional<int64_t> axis, uint64_t max_bytes) : axis_(axis), max_bytes_(max_bytes) {}
+
+  // With a constant axis, inputs of known rank must have the first one's
+  // rank, and their known dimensions but the axis its dimensions, in the
+  // run's words.
+  StatusOr<std::vector<StaticShape>> StaticShapes(std::span<const StaticShape> all_inputs) const override {
+    const std::span<const StaticShape> inputs = all_inputs.first(all_inputs.size() - 1);
+    if (!axis_.has_value() || !inputs[0].has_value()) return std::vector<StaticShape>{};
+    const TensorShape& first = *inputs[0];
+    const auto rank = static_cast<int64_t>(first.size());
+    if (*axis_ < -rank || *axis_ >= rank) return std::vector<StaticShape>{};  // the run says so
+    const int64_t axis = *axis_ < 0 ? *axis_ + rank : *axis_;
+    TensorShape shape = first;
+    for (size_t i = 1; i < inputs.size(); ++i) {
+      if (!inputs[i].has_value()) {
+        shape[axis] = -1;
+        continue;
+      }
+      const TensorShape& other = *inputs[i];
+      if (static_cast<int64_t>(other.size()) != rank) {
+        return InvalidArgumentError(
+            "ConcatOp : Ranks of all input tensors should match: shape[0] = " + StaticShapeString(inputs[0]) +
+            " vs. shape[" + std::to_string(i) + "] = " + StaticShapeString(inputs[i]));
+      }
+      for (int64_t d = 0; d < rank; ++d) {
+        if (d == axis) {
+          shape[d] = shape[d] < 0 || other[d] < 0 ? -1 : shape[d] + other[d];
+        } else if (first[d] >= 0 && other[d] >= 0 && first[d] != other[d]) {
+          return InvalidArgumentError("ConcatOp : Dimension " + std::to_string(d) +
+                                      " in both shapes must be equal: shape[0] = " + StaticShapeString(inputs[0]) +
+                                      " vs. shape[" + std::to_string(i) + "] = " + StaticShapeString(inputs[i]));
+        } else if (shape[d] < 0) {
+          shape[d] = other[d];
+        }
+      }
+    }
+    return std::vector<StaticShape>{shape};
+  }
+
   Status Compute(std::span<const Tensor* const> all_inputs, std::span<Tensor> outputs) const override {
     const std::span<const Tensor* const> inputs = all_inputs.first(all_inputs.size() - 1);
     TFCOMPAT_ASSIGN_OR_RETURN(int64_t axis, IndexScalar(*all_inputs.back(), "axis"));
@@ -208,11 +296,13 @@ class ConcatV2Kernel final : public OpKernel {
       }
     }
     TFCOMPAT_ASSIGN_OR_RETURN(const Tensor all, EndToEnd(inputs));
+    TFCOMPAT_RETURN_IF_ERROR(CheckGatheredBytes(all, index, max_bytes_));
     TFCOMPAT_ASSIGN_OR_RETURN(outputs[0], Gathered(all, std::move(shape), index));
     return OkStatus();
   }
 
  private:
+  std::optional<int64_t> axis_;
   uint64_t max_bytes_;
 };
 
@@ -477,7 +567,7 @@ class SliceKernel final : public OpKernel {
 // a slice; no batch dimensions.
 class GatherKernel final : public OpKernel {
  public:
-  explicit GatherKernel(bool axis_input) : axis_input_(axis_input) {}
+  GatherKernel(bool axis_input, uint64_t max_bytes) : axis_input_(axis_input), max_bytes_(max_bytes) {}
 
   Status Compute(std::span<const Tensor* const> inputs, std::span<Tensor> outputs) const override {
     const Tensor& params = *inputs[0];
@@ -520,6 +610,10 @@ class GatherKernel final : public OpKernel {
     TensorShape output_shape(shape.begin(), shape.begin() + axis);
     output_shape.insert(output_shape.end(), indices.shape().begin(), indices.shape().end());
     output_shape.insert(output_shape.end(), shape.begin() + axis + 1, shape.end());
+    // The fed indices decide the output's size: bound it, and the index
+    // list (an int64 per element) made on the way, before either exists.
+    TFCOMPAT_RETURN_IF_ERROR(CheckOutputBytes(params.dtype(), output_shape, max_bytes_));
+    TFCOMPAT_RETURN_IF_ERROR(CheckOutputBytes(DataType::kInt64, output_shape, max_bytes_));
     std::vector<int64_t> index;
     index.reserve(outer * ids.size() * inner);
     for (int64_t o = 0; o < outer; ++o) {
@@ -527,12 +621,14 @@ class GatherKernel final : public OpKernel {
         for (int64_t n = 0; n < inner; ++n) index.push_back((o * limit + id) * inner + n);
       }
     }
+    TFCOMPAT_RETURN_IF_ERROR(CheckGatheredBytes(params, index, max_bytes_));
     TFCOMPAT_ASSIGN_OR_RETURN(outputs[0], Gathered(params, output_shape, index));
     return OkStatus();
   }
 
  private:
   bool axis_input_;
+  uint64_t max_bytes_;
 };
 
 class TileKernel final : public OpKernel {
@@ -572,6 +668,7 @@ class TileKernel final : public OpKernel {
         coordinate[d] = 0;
       }
     }
+    TFCOMPAT_RETURN_IF_ERROR(CheckGatheredBytes(input, index, max_bytes_));
     TFCOMPAT_ASSIGN_OR_RETURN(outputs[0], Gathered(input, std::move(output_shape), index));
     return OkStatus();
   }
@@ -675,7 +772,12 @@ void RegisterArrayOps(KernelRegistry* registry) {
                       .attrs = {"T", "Tshape"},
                       .factory = [](const NodeAttrs& attrs) -> StatusOr<std::unique_ptr<OpKernel>> {
                         TFCOMPAT_RETURN_IF_ERROR(ExpectValueType(attrs, "T"));
-                        return Make<ReshapeKernel>();
+                        std::optional<std::vector<int64_t>> sizes;
+                        if (const StatusOr<const Tensor*> shape = attrs.ConstantInput(1, "shape"); shape.ok()) {
+                          StatusOr<std::vector<int64_t>> values = IndexVector(**shape, "sizes input");
+                          if (values.ok()) sizes = *std::move(values);
+                        }
+                        return Make<ReshapeKernel>(std::move(sizes));
                       }});
   registry->Register({.op = "ExpandDims",
                       .num_inputs = 2,
@@ -696,7 +798,15 @@ void RegisterArrayOps(KernelRegistry* registry) {
                       .attrs = {"N", "T", "Tidx"},
                       .factory = [](const NodeAttrs& attrs) -> StatusOr<std::unique_ptr<OpKernel>> {
                         TFCOMPAT_RETURN_IF_ERROR(ExpectValueType(attrs, "T"));
-                        return Make<ConcatV2Kernel>(attrs.max_tensor_bytes());
+                        std::optional<int64_t> axis;
+                        // The axis follows the N values.
+                        TFCOMPAT_ASSIGN_OR_RETURN(const int64_t n, attrs.Int("N", -1));
+                        const StatusOr<const Tensor*> value = attrs.ConstantInput(static_cast<size_t>(n), "axis");
+                        if (value.ok()) {
+                          StatusOr<int64_t> scalar = IndexScalar(**value, "axis");
+                          if (scalar.ok()) axis = *scalar;
+                        }
+                        return Make<ConcatV2Kernel>(axis, attrs.max_tensor_bytes());
                       },
                       // N values, then the axis.
                       .arity = [](const NodeAttrs& attrs) -> StatusOr<Arity> {
@@ -756,7 +866,7 @@ void RegisterArrayOps(KernelRegistry* registry) {
                         TFCOMPAT_RETURN_IF_ERROR(ExpectValueType(attrs, "Tparams"));
                         TFCOMPAT_ASSIGN_OR_RETURN(const int64_t batch_dims, attrs.Int("batch_dims", 0));
                         if (batch_dims != 0) return attrs.Unsupported("batch_dims", "only 0");
-                        return Make<GatherKernel>(true);
+                        return Make<GatherKernel>(true, attrs.max_tensor_bytes());
                       }});
   registry->Register({.op = "ResourceGather",
                       .num_inputs = 2,
@@ -765,7 +875,7 @@ void RegisterArrayOps(KernelRegistry* registry) {
                         TFCOMPAT_RETURN_IF_ERROR(ExpectValueType(attrs, "dtype"));
                         TFCOMPAT_ASSIGN_OR_RETURN(const int64_t batch_dims, attrs.Int("batch_dims", 0));
                         if (batch_dims != 0) return attrs.Unsupported("batch_dims", "only 0");
-                        return Make<GatherKernel>(false);
+                        return Make<GatherKernel>(false, attrs.max_tensor_bytes());
                       }});
   registry->Register({.op = "Slice",
                       .num_inputs = 3,

@@ -66,6 +66,25 @@ class BinaryKernel final : public OpKernel {
  public:
   BinaryKernel(BinaryOp op, DataType dtype, uint64_t max_bytes) : op_(op), dtype_(dtype), max_bytes_(max_bytes) {}
 
+  // Dimensions known on both sides must broadcast; an unknown one takes the
+  // other side's unless that is 1.
+  StatusOr<std::vector<StaticShape>> StaticShapes(std::span<const StaticShape> inputs) const override {
+    const StaticShape& a = inputs[0];
+    const StaticShape& b = inputs[1];
+    if (!a.has_value() || !b.has_value()) return std::vector<StaticShape>{};
+    const size_t rank = std::max(a->size(), b->size());
+    TensorShape shape(rank);
+    for (size_t i = 0; i < rank; ++i) {
+      const int64_t da = i < rank - a->size() ? 1 : (*a)[i - (rank - a->size())];
+      const int64_t db = i < rank - b->size() ? 1 : (*b)[i - (rank - b->size())];
+      if (da >= 0 && db >= 0 && da != db && da != 1 && db != 1) {
+        return InvalidArgumentError("Incompatible shapes: " + StaticShapeString(a) + " vs. " + StaticShapeString(b));
+      }
+      shape[i] = da == 1 ? db : db == 1 ? da : da >= 0 ? da : db;
+    }
+    return std::vector<StaticShape>{shape};
+  }
+
   Status Compute(std::span<const Tensor* const> inputs, std::span<Tensor> outputs) const override {
     const Tensor& a = *inputs[0];
     const Tensor& b = *inputs[1];

@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "saved_model/ops/kernel.h"
+#include "saved_model/ops/tensor_util.h"
 #include "tfcompat/base/status_macros.h"
 #include "tfcompat/data/example.h"
 
@@ -25,8 +26,14 @@ namespace {
 class ParseExampleV2Kernel final : public OpKernel {
  public:
   ParseExampleV2Kernel(data::ExampleParser parser, std::vector<std::string> sparse_keys,
-                       std::vector<std::string> dense_keys)
-      : parser_(std::move(parser)), sparse_keys_(std::move(sparse_keys)), dense_keys_(std::move(dense_keys)) {}
+                       std::vector<std::string> dense_keys, std::vector<DataType> dense_types,
+                       std::vector<TensorShape> dense_shapes, uint64_t max_bytes)
+      : parser_(std::move(parser)),
+        sparse_keys_(std::move(sparse_keys)),
+        dense_keys_(std::move(dense_keys)),
+        dense_types_(std::move(dense_types)),
+        dense_shapes_(std::move(dense_shapes)),
+        max_bytes_(max_bytes) {}
 
   Status Compute(std::span<const Tensor* const> inputs, std::span<Tensor> outputs) const override {
     const Tensor& serialized = *inputs[0];
@@ -39,6 +46,14 @@ class ParseExampleV2Kernel final : public OpKernel {
       return InvalidArgumentError(
           "Expected len(names) == len(serialized), but got: " + std::to_string(names.num_elements()) + " vs. " +
           std::to_string(serialized.num_elements()));
+    }
+    // A dense output holds [batch, dense_shape...] whatever the records
+    // hold (defaults fill what they lack): bounded before parsing.
+    for (size_t i = 0; i < dense_keys_.size(); ++i) {
+      TensorShape shape = {serialized.num_elements()};
+      shape.insert(shape.end(), dense_shapes_[i].begin(), dense_shapes_[i].end());
+      const Status fits = CheckOutputBytes(dense_types_[i], shape, max_bytes_);
+      if (!fits.ok()) return fits.WithContext("dense key '" + dense_keys_[i] + "'");
     }
     std::vector<std::string_view> records(serialized.strings().begin(), serialized.strings().end());
     data::ParsedFeatures parsed;
@@ -59,6 +74,9 @@ class ParseExampleV2Kernel final : public OpKernel {
   data::ExampleParser parser_;
   std::vector<std::string> sparse_keys_;
   std::vector<std::string> dense_keys_;
+  std::vector<DataType> dense_types_;
+  std::vector<TensorShape> dense_shapes_;
+  uint64_t max_bytes_;
 };
 
 StatusOr<std::vector<std::string>> ConstantStrings(const NodeAttrs& attrs, size_t index, std::string_view what) {
@@ -105,6 +123,12 @@ StatusOr<std::unique_ptr<OpKernel>> MakeParseExampleV2(const NodeAttrs& attrs) {
     for (const int64_t dim : dense_shapes[i]) {
       if (dim < 0) return attrs.Unsupported("dense_shapes", "fully defined shapes only");
     }
+    // Every run's output holds one example's worth per record at least.
+    TensorShape one = {1};
+    one.insert(one.end(), dense_shapes[i].begin(), dense_shapes[i].end());
+    if (const Status fits = CheckOutputBytes(dense_types[i], one, attrs.max_tensor_bytes()); !fits.ok()) {
+      return attrs.Error("dense key '" + dense_keys[i] + "': " + fits.message());
+    }
     data::FixedLenFeature feature{.shape = dense_shapes[i], .dtype = dense_types[i]};
     TFCOMPAT_ASSIGN_OR_RETURN(const Tensor* default_value, attrs.ConstantInput(5 + i, "dense_defaults"));
     // An empty default marks a required feature.
@@ -115,8 +139,9 @@ StatusOr<std::unique_ptr<OpKernel>> MakeParseExampleV2(const NodeAttrs& attrs) {
   }
   StatusOr<data::ExampleParser> parser = data::ExampleParser::Create(std::move(spec));
   if (!parser.ok()) return parser.status().WithContext("node '" + attrs.def().name() + "' (ParseExampleV2)");
-  return std::unique_ptr<OpKernel>(
-      new ParseExampleV2Kernel(*std::move(parser), std::move(sparse_keys), std::move(dense_keys)));
+  return std::unique_ptr<OpKernel>(new ParseExampleV2Kernel(*std::move(parser), std::move(sparse_keys),
+                                                            std::move(dense_keys), dense_types, dense_shapes,
+                                                            attrs.max_tensor_bytes()));
 }
 
 }  // namespace

@@ -17,10 +17,14 @@ namespace {
 template <typename T>
 class IntegerAsStringKernel final : public OpKernel {
  public:
-  explicit IntegerAsStringKernel(DataType dtype) : dtype_(dtype) {}
+  IntegerAsStringKernel(DataType dtype, uint64_t max_bytes) : dtype_(dtype), max_bytes_(max_bytes) {}
 
   Status Compute(std::span<const Tensor* const> inputs, std::span<Tensor> outputs) const override {
     TFCOMPAT_RETURN_IF_ERROR(ExpectDtype(*inputs[0], dtype_, "input"));
+    // Each number takes at most kMaxDigits characters ("-9223372036854775808"):
+    // the bound on the contents before any is made.
+    const auto count = static_cast<uint64_t>(inputs[0]->num_elements());
+    TFCOMPAT_RETURN_IF_ERROR(CheckStringBytes(count, count * kMaxDigits, max_bytes_));
     std::vector<std::string> values;
     values.reserve(inputs[0]->num_elements());
     for (const T v : inputs[0]->flat<T>()) values.push_back(std::to_string(v));
@@ -29,7 +33,9 @@ class IntegerAsStringKernel final : public OpKernel {
   }
 
  private:
+  static constexpr uint64_t kMaxDigits = 20;
   DataType dtype_;
+  uint64_t max_bytes_;
 };
 
 class StringToHashBucketFastKernel final : public OpKernel {
@@ -68,8 +74,9 @@ void RegisterStringOps(KernelRegistry* registry) {
          TFCOMPAT_ASSIGN_OR_RETURN(const std::string fill, attrs.String("fill", ""));
          if (width != -1) return attrs.Unsupported("width", "only -1");
          if (!fill.empty()) return attrs.Unsupported("fill", "only the empty string");
-         if (type == DataType::kInt32) return std::unique_ptr<OpKernel>(new IntegerAsStringKernel<int32_t>(type));
-         return std::unique_ptr<OpKernel>(new IntegerAsStringKernel<int64_t>(type));
+         if (type == DataType::kInt32)
+           return std::unique_ptr<OpKernel>(new IntegerAsStringKernel<int32_t>(type, attrs.max_tensor_bytes()));
+         return std::unique_ptr<OpKernel>(new IntegerAsStringKernel<int64_t>(type, attrs.max_tensor_bytes()));
        }});
   registry->Register({.op = "StringToHashBucketFast",
                       .num_inputs = 1,

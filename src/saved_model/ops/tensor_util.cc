@@ -45,6 +45,29 @@ Status CheckOutputBytes(DataType dtype, const TensorShape& shape, uint64_t max_b
   return OkStatus();
 }
 
+Status CheckStringBytes(uint64_t count, uint64_t content_bytes, uint64_t max_bytes) {
+  uint64_t bytes = 0;
+  if (__builtin_mul_overflow(count, sizeof(std::string), &bytes) ||
+      __builtin_add_overflow(bytes, content_bytes, &bytes) || bytes > max_bytes) {
+    return InvalidArgumentError("output of " + std::to_string(count) + " strings holding " +
+                                std::to_string(content_bytes) + " bytes would take more than max_tensor_bytes (" +
+                                std::to_string(max_bytes) + " bytes)");
+  }
+  return OkStatus();
+}
+
+Status CheckGatheredBytes(const Tensor& source, std::span<const int64_t> index, uint64_t max_bytes) {
+  if (source.dtype() != DataType::kString) return OkStatus();
+  uint64_t content = 0;
+  for (const int64_t i : index) {
+    content += source.strings()[i].size();
+    // Stop summing once past the bound: an index list is itself bounded,
+    // so the sum cannot overflow before this.
+    if (content > max_bytes) break;
+  }
+  return CheckStringBytes(index.size(), content, max_bytes);
+}
+
 Tensor IndexTensor(DataType dtype, TensorShape shape, std::span<const int64_t> values) {
   if (dtype == DataType::kInt32) {
     return Tensor::FromVector<int32_t>(dtype, std::move(shape), std::vector<int32_t>(values.begin(), values.end()));

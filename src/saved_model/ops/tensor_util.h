@@ -34,6 +34,15 @@ Status ExpectDtype(const Tensor& tensor, DataType dtype, std::string_view what);
 // nodes can grow geometrically) call it before they allocate, so a hostile
 // graph meets SavedModel::Options::max_tensor_bytes instead of the heap.
 Status CheckOutputBytes(DataType dtype, const TensorShape& shape, uint64_t max_bytes);
+// The same bound on a string output's contents, which CheckOutputBytes
+// leaves out: `count` strings holding `content_bytes` in all, each also
+// counted as its std::string. Copying one long string many times (Gather,
+// Tile) or concatenating a tensor with itself node after node grows the
+// contents far faster than the element count.
+Status CheckStringBytes(uint64_t count, uint64_t content_bytes, uint64_t max_bytes);
+// CheckStringBytes for the strings of `source` that Gathered(source, ...,
+// index) would copy; OkStatus for other dtypes.
+Status CheckGatheredBytes(const Tensor& source, std::span<const int64_t> index, uint64_t max_bytes);
 
 // `source`'s elements, in the same order, under `shape` (same element count,
 // checked by the caller).

@@ -16,8 +16,10 @@
 #include "io/text_proto.h"
 #include "saved_model/graph.h"
 #include "tfcompat/base/status_macros.h"
+#include "tfcompat/data/example.h"
 #include "tfcompat/saved_model/saved_model.h"
 #include "tfcompat/tensorflow/graph.pb.h"
+#include "util/saved_models.h"
 #include "util/temp_dir.h"
 #include "util/test_print.h"
 #include "util/text.h"
@@ -281,12 +283,11 @@ BOOST_AUTO_TEST_CASE(element_wise_ops_broadcast_and_name_incompatible_shapes) {
     BOOST_TEST(std::vector<float>(y.begin(), y.end()) == (std::vector<float>{14, 22, 10, 20}),
                boost::test_tools::per_element());
   }
-  TempDir dir;
-  WriteModel(dir, Replaced(Replaced(nodes, "size: 2 } }\n", "size: 3 } }\n"), "[ 10, 20 ]", "[ 10, 20, 30 ]"));
-  const auto model = SavedModel::Load(dir.path(), {"serve"});
-  BOOST_TEST_REQUIRE(model.ok(), model.status());
-  const Status status = (*model)->Run("predict", inputs).status();
-  BOOST_TEST(Contains(status, "node 'y' (AddV2): Incompatible shapes: [2,2] vs. [3]"), status);
+  // [?,2] against [3]: no feed broadcasts, which the load says.
+  const Status status =
+      LoadStatus(Replaced(Replaced(nodes, "size: 2 } }\n", "size: 3 } }\n"), "[ 10, 20 ]", "[ 10, 20, 30 ]"));
+  BOOST_TEST(status.code() == StatusCode::kInvalidArgument);
+  BOOST_TEST(Contains(status, "signature 'predict': node 'y' (AddV2): Incompatible shapes: [?,2] vs. [3]"), status);
 }
 
 // `nodes` planned with the signature of WriteModel, run on x; the output y.
@@ -903,6 +904,135 @@ BOOST_AUTO_TEST_CASE(a_product_of_empty_matrices_past_the_tensor_limit_fails_nam
       "node 'y' (MatMul): output of shape [100000,100000] and dtype float would take more than max_tensor_bytes "
       "(1073741824 bytes)",
       FailsAt::kLoad);
+}
+
+// `nodes` after kDenseNodes' relu, loaded with `max_tensor_bytes`; the run
+// on `x` fails naming y and `error`.
+void CheckRunPastALimitFails(const std::string& nodes, uint64_t max_tensor_bytes, const Tensor& x,
+                             const std::string& error) {
+  TempDir dir;
+  WriteModel(dir,
+             Replaced(kDenseNodes, "node { name: \"y\" op: \"Relu\"", "node { name: \"relu\" op: \"Relu\"") + nodes);
+  SavedModel::Options options;
+  options.max_tensor_bytes = max_tensor_bytes;
+  const auto model = SavedModel::Load(dir.path(), {"serve"}, options);
+  BOOST_TEST_REQUIRE(model.ok(), model.status());
+  std::map<std::string, Tensor> inputs;
+  inputs["x"] = x;
+  const Status status = (*model)->Run("predict", inputs).status();
+  BOOST_TEST(status.code() == StatusCode::kInvalidArgument);
+  BOOST_TEST(Contains(status, error), status);
+}
+
+BOOST_AUTO_TEST_CASE(a_gather_whose_fed_indices_pass_the_limit_fails_before_listing_them) {
+  // y = GatherV2(w, int64(x), 0): five rows of x pick 20 floats (80 bytes),
+  // listed as 20 int64 indices (160 bytes) on the way.
+  // clang-format off
+  const std::string nodes = R"pb(
+    node { name: "ids" op: "Cast" input: "x" attr { key: "SrcT" value { type: DT_FLOAT } } attr { key: "DstT" value { type: DT_INT64 } } }
+    node { name: "axis" op: "Const" attr { key: "value" value { tensor { dtype: DT_INT32 tensor_shape { } int_val: 0 } } } }
+    node { name: "y" op: "GatherV2" input: [ "w", "ids", "axis" ] attr { key: "Tparams" value { type: DT_FLOAT } } attr { key: "Tindices" value { type: DT_INT64 } } attr { key: "Taxis" value { type: DT_INT32 } } }
+  )pb";
+  // clang-format on
+  CheckRunPastALimitFails(nodes, 100, Tensor::FromVector<float>(DataType::kFloat, {5, 2}, std::vector<float>(10, 1)),
+                          "node 'y' (GatherV2): output of shape [5,2,2] and dtype int64 would take more than "
+                          "max_tensor_bytes (100 bytes)");
+}
+
+BOOST_AUTO_TEST_CASE(as_string_past_the_limit_counts_the_digits_it_may_write) {
+  // Two int64 numbers as text: two std::strings of at most 20 characters.
+  // clang-format off
+  const std::string nodes = R"pb(
+    node { name: "ids" op: "Cast" input: "x" attr { key: "SrcT" value { type: DT_FLOAT } } attr { key: "DstT" value { type: DT_INT64 } } }
+    node { name: "y" op: "AsString" input: "ids" attr { key: "T" value { type: DT_INT64 } } }
+  )pb";
+  // clang-format on
+  const uint64_t limit = 2 * (sizeof(std::string) + 20) - 1;
+  CheckRunPastALimitFails(nodes, limit, Tensor::FromVector<float>(DataType::kFloat, {1, 2}, {1, 2}),
+                          "node 'y' (AsString): output of 2 strings holding 40 bytes would take more than "
+                          "max_tensor_bytes (" +
+                              std::to_string(limit) + " bytes)");
+}
+
+BOOST_AUTO_TEST_CASE(a_tile_of_long_strings_counts_their_contents_against_the_limit) {
+  // y = Tile(AsString(int64(x)), [1, 8]): sixteen copies of "1234567890123",
+  // 16 std::strings (well under the limit) holding 208 bytes.
+  // clang-format off
+  const std::string nodes = R"pb(
+    node { name: "ids" op: "Cast" input: "x" attr { key: "SrcT" value { type: DT_FLOAT } } attr { key: "DstT" value { type: DT_INT64 } } }
+    node { name: "text" op: "AsString" input: "ids" attr { key: "T" value { type: DT_INT64 } } }
+    node { name: "multiples" op: "Const" attr { key: "value" value { tensor { dtype: DT_INT32 tensor_shape { dim { size: 2 } } int_val: [ 1, 8 ] } } } }
+    node { name: "y" op: "Tile" input: [ "text", "multiples" ] attr { key: "T" value { type: DT_STRING } } }
+  )pb";
+  // clang-format on
+  const uint64_t limit = 16 * sizeof(std::string) + 200;
+  CheckRunPastALimitFails(nodes, limit,
+                          Tensor::FromVector<float>(DataType::kFloat, {1, 2}, {1234567890123.0f, 1234567890123.0f}),
+                          "node 'y' (Tile): output of 16 strings holding 208 bytes would take more than "
+                          "max_tensor_bytes (" +
+                              std::to_string(limit) + " bytes)");
+}
+
+BOOST_AUTO_TEST_CASE(parse_example_bounds_each_dense_output_by_the_batch_before_parsing) {
+  // Our Iris export: four dense float features of shape [1]; 300 examples
+  // make [300,1] outputs of 1200 bytes, past a limit the weights fit under.
+  TempDir dir;
+  const std::string path = testing::ExportIrisClassifier(dir);
+  SavedModel::Options options;
+  options.max_tensor_bytes = 1024;
+  const auto model = SavedModel::Load(path, {"serve"}, options);
+  BOOST_TEST_REQUIRE(model.ok(), model.status());
+  const std::string example = data::SerializeExample({{"SepalLength", std::vector<float>{5.1f}},
+                                                      {"SepalWidth", std::vector<float>{3.3f}},
+                                                      {"PetalLength", std::vector<float>{1.7f}},
+                                                      {"PetalWidth", std::vector<float>{0.5f}}});
+  std::map<std::string, Tensor> inputs;
+  inputs["examples"] = Tensor::FromStrings({300}, std::vector<std::string>(300, example)).value();
+  const Status status = (*model)->Run("predict", inputs).status();
+  BOOST_TEST(status.code() == StatusCode::kInvalidArgument);
+  BOOST_TEST(Contains(status,
+                      "(ParseExampleV2): dense key 'PetalLength': output of shape [300,1] and dtype float "
+                      "would take more than max_tensor_bytes (1024 bytes)"),
+             status);
+}
+
+BOOST_AUTO_TEST_CASE(a_concat_of_statically_mismatched_shapes_fails_load_in_the_run_words) {
+  // y = ConcatV2([relu, w3], axis): relu is [?,2], w3 a [3,3] constant.
+  // Along axis 1 the rows may match (a run of 3 examples); along axis 0 the
+  // columns never do.
+  // clang-format off
+  const std::string nodes = Replaced(kDenseNodes, "node { name: \"y\" op: \"Relu\"", "node { name: \"relu\" op: \"Relu\"") + R"pb(
+    node { name: "w3" op: "Const" attr { key: "dtype" value { type: DT_FLOAT } } attr { key: "value" value { tensor { dtype: DT_FLOAT tensor_shape { dim { size: 3 } dim { size: 3 } } float_val: 1 } } } }
+    node { name: "axis" op: "Const" attr { key: "value" value { tensor { dtype: DT_INT32 tensor_shape { } int_val: 1 } } } }
+    node { name: "y" op: "ConcatV2" input: [ "relu", "w3", "axis" ] attr { key: "N" value { i: 2 } } attr { key: "T" value { type: DT_FLOAT } } attr { key: "Tidx" value { type: DT_INT32 } } }
+  )pb";
+  // clang-format on
+  BOOST_TEST(LoadStatus(nodes).ok(), LoadStatus(nodes));
+  const Status status = LoadStatus(
+      Replaced(nodes, "int_val: 1 } } } }\n    node { name: \"y\"", "int_val: 0 } } } }\n    node { name: \"y\""));
+  BOOST_TEST(status.code() == StatusCode::kInvalidArgument);
+  BOOST_TEST(Contains(status,
+                      "node 'y' (ConcatV2): ConcatOp : Dimension 1 in both shapes must be equal: shape[0] = [?,2] "
+                      "vs. shape[1] = [3,3]"),
+             status);
+}
+
+BOOST_AUTO_TEST_CASE(a_reshape_no_feed_can_fit_fails_load_in_the_run_words) {
+  // y = Reshape(relu, sizes), relu [?,2]: any run has an even count of
+  // values, which [4] can take (two examples) and [3] never.
+  // clang-format off
+  const std::string nodes = Replaced(kDenseNodes, "node { name: \"y\" op: \"Relu\"", "node { name: \"relu\" op: \"Relu\"") + R"pb(
+    node { name: "sizes" op: "Const" attr { key: "value" value { tensor { dtype: DT_INT32 tensor_shape { dim { size: 1 } } int_val: 4 } } } }
+    node { name: "y" op: "Reshape" input: [ "relu", "sizes" ] attr { key: "T" value { type: DT_FLOAT } } attr { key: "Tshape" value { type: DT_INT32 } } }
+  )pb";
+  // clang-format on
+  BOOST_TEST(LoadStatus(nodes).ok(), LoadStatus(nodes));
+  const Status status = LoadStatus(Replaced(nodes, "int_val: 4", "int_val: 3"));
+  BOOST_TEST(status.code() == StatusCode::kInvalidArgument);
+  BOOST_TEST(Contains(status,
+                      "node 'y' (Reshape): Input to reshape is a tensor with a multiple of 2 values, but the "
+                      "requested shape has 3"),
+             status);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

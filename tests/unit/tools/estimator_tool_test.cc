@@ -963,6 +963,75 @@ BOOST_AUTO_TEST_CASE(ExportWritesATimestampedSavedModelOrOnnxModelAndPrintsItsPa
   BOOST_TEST(boost::filesystem::file_size(onnx.out.substr(0, onnx.out.size() - 1) + "/model.onnx") > 0u);
 }
 
+// JSON Lines of predict: the same examples, classes and ids exactly,
+// floats within float32 rounding of a different summation order.
+void CheckSamePredictions(const std::string& expected, const std::string& got) {
+  const std::vector<std::string> want = Lines(expected), have = Lines(got);
+  BOOST_TEST_REQUIRE(want.size() == have.size(), got);
+  for (size_t i = 0; i < want.size(); ++i) {
+    const nlohmann::json a = nlohmann::json::parse(want[i]), b = nlohmann::json::parse(have[i]);
+    BOOST_TEST(Keys(a) == Keys(b), have[i]);
+    for (const char* key : {"class_ids", "classes", "all_class_ids", "all_classes"}) BOOST_TEST(a[key] == b[key]);
+    for (const char* key : {"logits", "probabilities"}) {
+      BOOST_TEST_REQUIRE(a[key].size() == b[key].size());
+      for (size_t k = 0; k < a[key].size(); ++k) {
+        BOOST_TEST(std::abs(a[key][k].get<double>() - b[key][k].get<double>()) <= 1e-5, key << " of " << have[i]);
+      }
+    }
+  }
+}
+
+BOOST_AUTO_TEST_CASE(PredictFromASavedModelPrintsWhatTheModelDirPredicts) {
+  TempDir dir;
+  const ModelFlags flags = Flags(dir);
+  BOOST_REQUIRE_EQUAL(Train(flags, 200), kExitOk);
+  const std::vector<std::string> rows = {"--predict", "5.1,3.3,1.7,0.5", "--predict",     "5.9,3.0,4.2,1.5",
+                                         "--predict", "6.9,3.1,5.4,2.1", "--predict_csv", RepoDataPath("iris_test.csv"),
+                                         "--json"};
+  std::vector<std::string> args = {"predict", "--model_dir", flags.config.model_dir};
+  args.insert(args.end(), rows.begin(), rows.end());
+  const CommandLine expected = Run(args);
+  BOOST_REQUIRE_EQUAL(expected.code, kExitOk);
+  BOOST_TEST(Lines(expected.out).size() == 33u);
+
+  const std::string order = "SepalLength,SepalWidth,PetalLength,PetalWidth";
+  for (const char* receiver : {"parsing", "raw"}) {
+    const CommandLine exported = Run(ExportArgs(flags, dir.file(receiver), {"--serving_input", receiver, "--quiet"}));
+    BOOST_REQUIRE_EQUAL(exported.code, kExitOk);
+    const std::string saved_model = exported.out.substr(0, exported.out.size() - 1);
+    // --model_dir is left at its default: the SavedModel alone predicts.
+    args = {"predict", "--saved_model", saved_model, "--feature_names", order, "--batch_size", "7"};
+    args.insert(args.end(), rows.begin(), rows.end());
+    const CommandLine got = Run(args);
+    BOOST_REQUIRE_EQUAL(got.code, kExitOk);
+    BOOST_TEST(got.err.empty(), got.err);
+    CheckSamePredictions(expected.out, got.out);
+
+    // The table, from the model_dir and from the SavedModel: same classes.
+    args = {"predict", "--saved_model", saved_model, "--feature_names", order, "--predict", "6.9,3.1,5.4,2.1"};
+    const CommandLine table = Run(args);
+    BOOST_REQUIRE_EQUAL(table.code, kExitOk);
+    BOOST_TEST(Lines(table.out).at(0) == "class      class_id  probability  probabilities", table.out);
+    BOOST_TEST(Lines(table.out).at(1).rfind("virginica  2  ", 0) == 0u, table.out);
+
+    // Without the features' order there is no telling which value is which.
+    const CommandLine unnamed = Run({"predict", "--saved_model", saved_model, "--predict", "6.9,3.1,5.4,2.1"});
+    BOOST_TEST(unnamed.code == kExitError);
+    BOOST_TEST(IsErrorLine(unnamed.err, "estimator", "INVALID_ARGUMENT"), unnamed.err);
+    BOOST_TEST(Contains(unnamed.err, "--feature_names"), unnamed.err);
+    // A row of another width names itself.
+    const CommandLine short_row =
+        Run({"predict", "--saved_model", saved_model, "--feature_names", order, "--predict", "6.9,3.1"});
+    BOOST_TEST(short_row.code == kExitUsage);
+    BOOST_TEST(Contains(short_row.err, "--predict 6.9,3.1: expected 4 values, got 2"), short_row.err);
+  }
+
+  const CommandLine missing = Run({"predict", "--saved_model", dir.file("none"), "--predict", "1,2,3,4"});
+  BOOST_TEST(missing.code == kExitError);
+  BOOST_TEST(IsErrorLine(missing.err, "estimator", "NOT_FOUND"), missing.err);
+  BOOST_TEST(Contains(missing.err, dir.file("none")), missing.err);
+}
+
 BOOST_AUTO_TEST_CASE(ExportKeepsTheNewestExportsAndLeavesOtherEntries) {
   TempDir dir;
   const ModelFlags flags = Flags(dir);
