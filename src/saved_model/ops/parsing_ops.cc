@@ -171,7 +171,8 @@ StatusOr<std::unique_ptr<OpKernel>> MakeParseKernel(const NodeAttrs& attrs, Pars
 }
 
 StatusOr<std::unique_ptr<OpKernel>> MakeParseExampleV2(const NodeAttrs& attrs) {
-  ParseConfig config{.first_default = 5};
+  ParseConfig config;
+  config.first_default = 5;
   TFCOMPAT_ASSIGN_OR_RETURN(config.dense_types, attrs.TypeList("Tdense"));
   TFCOMPAT_ASSIGN_OR_RETURN(config.dense_shapes, attrs.ShapeList("dense_shapes"));
   TFCOMPAT_ASSIGN_OR_RETURN(config.sparse_types, attrs.TypeList("sparse_types"));
@@ -204,7 +205,8 @@ StatusOr<Arity> ParseExampleArity(const NodeAttrs& attrs) {
 StatusOr<std::unique_ptr<OpKernel>> MakeParseExample(const NodeAttrs& attrs) {
   TFCOMPAT_ASSIGN_OR_RETURN(const int64_t num_sparse, attrs.Int("Nsparse", 0));
   TFCOMPAT_ASSIGN_OR_RETURN(const int64_t num_dense, attrs.Int("Ndense", 0));
-  ParseConfig config{.first_default = static_cast<size_t>(2 + num_sparse + num_dense)};
+  ParseConfig config;
+  config.first_default = static_cast<size_t>(2 + num_sparse + num_dense);
   TFCOMPAT_ASSIGN_OR_RETURN(config.dense_types, attrs.TypeList("Tdense"));
   TFCOMPAT_ASSIGN_OR_RETURN(config.dense_shapes, attrs.ShapeList("dense_shapes"));
   TFCOMPAT_ASSIGN_OR_RETURN(config.sparse_types, attrs.TypeList("sparse_types"));
