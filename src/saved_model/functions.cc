@@ -31,6 +31,12 @@ StatusOr<int> OutputOffset(const tensorflow::NodeDef& node, std::string_view out
     args = {{"sparse_indices", "num_sparse"},        {"sparse_values", "sparse_types"},
             {"sparse_shapes", "num_sparse"},         {"dense_values", "Tdense"},
             {"ragged_values", "ragged_value_types"}, {"ragged_row_splits", "ragged_split_types"}};
+  } else if (node.op() == "ParseExample") {
+    // TF's REGISTER_OP("ParseExample") outputs, in order.
+    args = {{"sparse_indices", "Nsparse"},
+            {"sparse_values", "sparse_types"},
+            {"sparse_shapes", "Nsparse"},
+            {"dense_values", "Tdense"}};
   } else {
     return 0;
   }

@@ -13,8 +13,9 @@ run the same few hundred rows: class ids (the argmax of the probabilities)
 equal, floats within 1e-6 relative.
 
 The repository's own TensorFlow-written exports run the same way: the TF 1.14
-Estimator export (tests/testdata/tf/estimator-basics) and TF Serving's TF2
-half_plus_two (ParseExampleV2 inside a function), on every signature.
+Estimator export (tests/testdata/tf/estimator-basics), TF Serving's TF2
+half_plus_two (ParseExampleV2 inside a function) and its TF 1.14
+half_plus_two (ParseExample, the op's first version), on every signature.
 
 Keras 3's tf.saved_model.save writes signatures that read variables its
 restore op does not restore (TF's own graph loader, as TF Serving's, fails
@@ -135,6 +136,7 @@ if KERAS_3:
 REPOSITORY_EXPORTS = {
     "estimator_basics_tf1_14": ("estimator-basics/saved_model/1567058788", 32.0),
     "half_plus_two_tf2": ("tf-serving/servables/tensorflow/testdata/saved_model_half_plus_two_tf2_cpu/00000123", 1.0),
+    "half_plus_two_tf1_14": ("tf-serving/servables/tensorflow/testdata/saved_model_half_plus_two_cpu/00000123", 1.0),
 }
 
 
