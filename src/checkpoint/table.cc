@@ -279,7 +279,9 @@ Status ForEachEntry(std::string_view file, const EntryVisitor& visit) {
   TFCOMPAT_RETURN_IF_ERROR(DecodeBlock(index, &index_entries).WithContext("index block"));
   std::string previous;
   bool first = true;
-  for (const auto& [index_key, encoded_handle] : index_entries) {
+  for (const auto& [last_key, encoded_handle] : index_entries) {
+    // A block's keys are at most its index entry's key.
+    const std::string_view index_key = last_key;
     std::string_view handle_input = encoded_handle;
     BlockHandle handle;
     if (!handle.DecodeFrom(&handle_input)) return DataLossError("bad block handle");
