@@ -51,6 +51,8 @@
 //                                                                       6.7f, 3.1f, 4.4f, 1.4f});
 //   TFCOMPAT_ASSIGN_OR_RETURN(auto outputs, model->Run("predict", inputs));
 //   std::span<const float> probabilities = outputs["probabilities"].flat<float>();  // [2, n_classes]
+//   // A serving loop keeps its maps: each call reuses their tensors' buffers.
+//   TFCOMPAT_RETURN_IF_ERROR(model->Run("predict", inputs, &outputs));
 #ifndef TFCOMPAT_SAVED_MODEL_SAVED_MODEL_H_
 #define TFCOMPAT_SAVED_MODEL_SAVED_MODEL_H_
 
