@@ -26,21 +26,14 @@ struct SavedModel::Rep {
 
 namespace {
 
-// Sets *variables to those the saver's restore op restores from DIR/variables
-// and then, through the object graph of a tf.saved_model.save export, the
-// captured variables it left alone (variables.h). A function of its own:
-// written out in Load, the StatusOr's destructor draws GCC 12's false
-// -Wstringop-overflow.
-Status RestoreInto(const saved_model::Graph& graph, const tensorflow::MetaGraphDef& meta_graph_def,
-                   const std::string& dir, uint64_t max_tensor_bytes, saved_model::VariableValues* variables) {
-  const tensorflow::SaverDef& saver = meta_graph_def.saver_def();
-  const std::string prefix = SavedModelVariablesPrefix(dir);
-  if (!saver.restore_op_name().empty()) {
-    TFCOMPAT_ASSIGN_OR_RETURN(*variables, saved_model::RestoreVariables(graph, saver, prefix, max_tensor_bytes));
-  }
-  if (!meta_graph_def.has_object_graph_def()) return OkStatus();
-  return saved_model::RestoreCapturedVariables(meta_graph_def.graph_def(), graph, meta_graph_def.object_graph_def(),
-                                               prefix, max_tensor_bytes, variables);
+// Sets *variables to those the saver's restore op restores from DIR/variables.
+// A function of its own: written out in Load, the StatusOr's destructor
+// draws GCC 12's false -Wstringop-overflow.
+Status RestoreInto(const saved_model::Graph& graph, const tensorflow::SaverDef& saver, const std::string& dir,
+                   uint64_t max_tensor_bytes, saved_model::VariableValues* variables) {
+  TFCOMPAT_ASSIGN_OR_RETURN(
+      *variables, saved_model::RestoreVariables(graph, saver, SavedModelVariablesPrefix(dir), max_tensor_bytes));
+  return OkStatus();
 }
 
 }  // namespace
@@ -69,8 +62,19 @@ StatusOr<std::unique_ptr<SavedModel>> SavedModel::Load(const std::string& dir, c
   // TF's loader runs this one once, as the init op (tables.h), and does not
   // offer it as a signature.
   rep->signatures.erase(saved_model::kInitOpSignatureKey);
-  const Status restored = RestoreInto(*graph, meta_graph_def, dir, options.max_tensor_bytes, &rep->variables);
-  if (!restored.ok()) return restored.WithContext(file);
+  const tensorflow::SaverDef& saver = meta_graph_def.saver_def();
+  if (!saver.restore_op_name().empty()) {
+    const Status restored = RestoreInto(*graph, saver, dir, options.max_tensor_bytes, &rep->variables);
+    if (!restored.ok()) return restored.WithContext(file);
+  }
+  // Keras 3's tf.saved_model.save: its signatures capture variables that
+  // restore op leaves alone (variables.h).
+  if (meta_graph_def.has_object_graph_def()) {
+    const Status bound = saved_model::RestoreCapturedVariables(
+        meta_graph_def.graph_def(), *graph, meta_graph_def.object_graph_def(), SavedModelVariablesPrefix(dir),
+        options.max_tensor_bytes, &rep->variables);
+    if (!bound.ok()) return bound.WithContext(file);
+  }
   StatusOr<saved_model::TableValues> tables = saved_model::InitializeTables(
       *graph, meta_graph_def, saved_model::KernelRegistry::Builtin(), rep->variables, options.max_tensor_bytes, dir);
   if (!tables.ok()) return tables.status().WithContext(file);
