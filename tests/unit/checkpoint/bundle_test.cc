@@ -83,11 +83,7 @@ BOOST_AUTO_TEST_CASE(IndexAndDataFileNamesAreTfs) {
 
 // docs/formats/checkpoint.md, slice keys: `w`, slice `0,5:-`.
 BOOST_AUTO_TEST_CASE(SliceKeyKnownAnswer) {
-  tensorflow::TensorSliceProto slice;
-  auto* first = slice.add_extent();
-  first->set_start(0);
-  first->set_length(5);
-  slice.add_extent();
+  const std::vector<bundle::SliceExtent> slice = {{0, 5}, {}};
   BOOST_TEST(bundle::EncodeTensorNameSlice("w", slice) ==
              Bytes({0x00, 0x77, 0x00, 0x01, 0x01, 0x02, 0x80, 0x85, 0x80, 0x7f}));
 }
