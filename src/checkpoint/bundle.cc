@@ -7,7 +7,6 @@
 #include <cstdio>
 #include <cstring>
 #include <functional>
-#include <numeric>
 #include <random>
 #include <tuple>
 
@@ -279,17 +278,16 @@ struct BundleWriter::Rep {
     }
     table::TableBuilder builder;
     TFCOMPAT_RETURN_IF_ERROR(builder.Add(bundle::kHeaderEntryKey, bundle::MakeHeader(num_shards).SerializeAsString()));
-    std::vector<uint32_t> order(entries.size());
-    std::iota(order.begin(), order.end(), 0);
-    if (!in_order) {
-      std::sort(order.begin(), order.end(),
-                [this](uint32_t a, uint32_t b) { return Key(entries[a]) < Key(entries[b]); });
-    }
+    // Sorted with the keys at hand (no lookup through the entries per
+    // comparison).
+    std::vector<std::pair<std::string_view, uint32_t>> order(entries.size());
+    for (size_t i = 0; i < entries.size(); ++i) order[i] = {Key(entries[i]), static_cast<uint32_t>(i)};
+    if (!in_order) std::sort(order.begin(), order.end());
     std::string value;
-    for (uint32_t i : order) {
+    for (const auto& [key, i] : order) {
       value.clear();
       bundle::EncodeEntry(entries[i].record, arena, &value);
-      TFCOMPAT_RETURN_IF_ERROR(builder.Add(Key(entries[i]), value));
+      TFCOMPAT_RETURN_IF_ERROR(builder.Add(key, value));
     }
     TFCOMPAT_ASSIGN_OR_RETURN(std::string index, builder.Finish());
     index_temp_path = IndexFileName(prefix) + temp_suffix;
@@ -644,6 +642,8 @@ StatusOr<std::unique_ptr<BundleReader>> BundleReader::Open(const std::string& pr
   rep->options = options;
   const std::string index_path = IndexFileName(prefix);
   TFCOMPAT_ASSIGN_OR_RETURN(std::string index, ReadFileToString(rep->env, index_path, kMaxIndexFileSize));
+  // Reserved as the index's size: the keys usually take less.
+  rep->keys.reserve(index.size());
   bool header_seen = false;
   Status entry_error;  // the visitor's own error, already naming the file
   const auto visit = [&](std::string_view key, std::string_view value) -> Status {
@@ -664,24 +664,6 @@ StatusOr<std::unique_ptr<BundleReader>> BundleReader::Open(const std::string& pr
       return entry_error = DataLossError(index_path + ": Entry for key " + std::string(key) + " not parseable. (" +
                                          decoded.message() + ")");
     }
-    if (key[0] != '\0') {
-      BundleEntry info;
-      info.name = key;
-      info.dtype = static_cast<DataType>(entry.dtype);
-      StatusOr<TensorShape> shape = bundle::EntryShape(entry, rep->arena);
-      if (!shape.ok()) return entry_error = shape.status().WithContext(index_path + ": key " + std::string(key));
-      if (shape->size() > static_cast<size_t>(std::max(options.max_rank, 0))) {
-        return entry_error = InvalidArgumentError(index_path + ": key " + std::string(key) + " has rank " +
-                                                  std::to_string(shape->size()) + ", above the reader's limit of " +
-                                                  std::to_string(options.max_rank) + " (Options::max_rank)");
-      }
-      info.shape = *std::move(shape);
-      info.shard_id = entry.shard_id;
-      info.offset = entry.offset;
-      info.size = entry.size;
-      info.partitioned = entry.num_slices > 0;
-      rep->entries.push_back(std::move(info));
-    }
     // ForEachEntry checked the keys ascend: the index is sorted.
     rep->index.push_back({rep->keys.size(), key.size(), entry});
     rep->keys.append(key);
@@ -691,6 +673,30 @@ StatusOr<std::unique_ptr<BundleReader>> BundleReader::Open(const std::string& pr
   if (!walked.ok()) return entry_error.ok() ? walked.WithContext(index_path) : walked;
   if (!header_seen) return DataLossError(rep->IndexError("failed to seek to header entry"));
   rep->shards.resize(static_cast<size_t>(rep->num_shards));
+  // The public entries are made once the count is known: one allocation
+  // for the vector, none for moving them.
+  size_t num_tensors = 0;
+  for (const Rep::IndexEntry& e : rep->index) num_tensors += rep->Key(e)[0] != '\0';
+  rep->entries.reserve(num_tensors);
+  for (const Rep::IndexEntry& e : rep->index) {
+    const std::string_view key = rep->Key(e);
+    if (key[0] == '\0') continue;
+    BundleEntry& info = rep->entries.emplace_back();
+    info.name = key;
+    info.dtype = static_cast<DataType>(e.record.dtype);
+    StatusOr<TensorShape> shape = bundle::EntryShape(e.record, rep->arena);
+    if (!shape.ok()) return shape.status().WithContext(index_path + ": key " + std::string(key));
+    if (shape->size() > static_cast<size_t>(std::max(options.max_rank, 0))) {
+      return InvalidArgumentError(index_path + ": key " + info.name + " has rank " + std::to_string(shape->size()) +
+                                  ", above the reader's limit of " + std::to_string(options.max_rank) +
+                                  " (Options::max_rank)");
+    }
+    info.shape = *std::move(shape);
+    info.shard_id = e.record.shard_id;
+    info.offset = e.record.offset;
+    info.size = e.record.size;
+    info.partitioned = e.record.num_slices > 0;
+  }
   for (BundleEntry& info : rep->entries) {
     if (!info.partitioned) continue;
     const bundle::EntryRecord* full = *rep->FindEntry(info.name, info.name);
