@@ -208,11 +208,6 @@ Status CheckHeader(const tensorflow::BundleHeaderProto& header) {
   return OkStatus();
 }
 
-void ShapeToProto(const TensorShape& shape, tensorflow::TensorShapeProto* proto) {
-  proto->Clear();
-  for (int64_t dim : shape) proto->add_dim()->set_size(dim);
-}
-
 StatusOr<TensorShape> EntryShape(const EntryRecord& entry, const EntryArena& arena) {
   if (entry.unknown_rank) return InvalidArgumentError("Invalid tensor shape: unknown rank");
   const std::span<const int64_t> dims = entry.dims(arena);

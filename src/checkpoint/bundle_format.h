@@ -112,8 +112,6 @@ tensorflow::BundleHeaderProto MakeHeader(int num_shards);
 // Checks endianness and versions (TF's CheckVersions wording).
 Status CheckHeader(const tensorflow::BundleHeaderProto& header);
 
-// Our shape as TF's proto (all dims known).
-void ShapeToProto(const TensorShape& shape, tensorflow::TensorShapeProto* proto);
 // The shape of a decoded entry: InvalidArgument for unknown rank or
 // negative dims.
 StatusOr<TensorShape> EntryShape(const EntryRecord& entry, const EntryArena& arena);
