@@ -42,6 +42,15 @@ std::string TempSuffix() {
   return ".tempstate" + std::to_string(rng());
 }
 
+// An index entry as the writer and the reader keep it: its key a range of
+// one string of all keys, its shape and slices in one arena, so that a
+// checkpoint of many small tensors costs no allocation per tensor.
+struct KeyedEntry {
+  uint64_t key_offset = 0;
+  uint64_t key_size = 0;
+  bundle::EntryRecord record;
+};
+
 }  // namespace
 
 struct BundleWriter::Rep {
@@ -63,14 +72,8 @@ struct BundleWriter::Rep {
   // Small writes gathered for a file that does not gather them itself.
   std::string buffer;
 
-  // The index entries in the order added (sorted by key at Finish): keys
-  // in one string, shapes and slices in one arena, so that a checkpoint of
-  // many small tensors costs no allocation per tensor.
-  struct PendingEntry {
-    uint64_t key_offset = 0;
-    uint64_t key_size = 0;
-    bundle::EntryRecord record;
-  };
+  // The index entries in the order added (sorted by key at Finish).
+  using PendingEntry = KeyedEntry;
   std::string keys;
   bundle::EntryArena arena;
   std::vector<PendingEntry> entries;
@@ -402,13 +405,8 @@ struct BundleReader::Rep {
   Options options;
   int num_shards = 1;
   // Every key but "", in the index's (sorted) order, decoded without
-  // protobuf: keys in one string, shapes and slices in one arena (a
-  // checkpoint of 100 000 tensors makes no allocation per entry here).
-  struct IndexEntry {
-    uint64_t key_offset = 0;
-    uint64_t key_size = 0;
-    bundle::EntryRecord record;
-  };
+  // protobuf.
+  using IndexEntry = KeyedEntry;
   std::string keys;
   bundle::EntryArena arena;
   std::vector<IndexEntry> index;
