@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <functional>
 #include <set>
 #include <system_error>
 
@@ -352,18 +353,40 @@ Status CheckpointManager::SaveAsync(int64_t step, std::span<const TensorView> te
     snapshot_capacity_ = total;
   }
   snapshot_.resize(tensors.size());
-  size_t offset = 0;
   for (size_t i = 0; i < tensors.size(); ++i) {
     const TensorView& t = tensors[i];
     SnapshotEntry& entry = snapshot_[i];
     entry.name.assign(t.name);
     entry.dtype = t.dtype;
     entry.shape.assign(t.shape.begin(), t.shape.end());
-    entry.offset = offset;
     entry.size = t.bytes.size();
-    if (!t.bytes.empty()) std::memcpy(snapshot_bytes_.get() + offset, t.bytes.data(), t.bytes.size());
-    offset += t.bytes.size();
   }
+  // The snapshot holds the tensors in the order of their addresses, so that
+  // tensors back to back in the caller's memory (a model's parameter and
+  // slot blocks) are copied by one memcpy whatever their order: a large one
+  // streams past the cache, which many small ones do not (1.6x slower for
+  // 1 GiB in 16 MiB pieces with glibc).
+  copy_order_.resize(tensors.size());
+  for (size_t i = 0; i < tensors.size(); ++i) copy_order_[i] = i;
+  std::sort(copy_order_.begin(), copy_order_.end(), [&](size_t a, size_t b) {
+    return std::less<const char*>()(tensors[a].bytes.data(), tensors[b].bytes.data());
+  });
+  size_t offset = 0, run_offset = 0;
+  const char* run = nullptr;
+  const auto copy_run = [&] {
+    if (offset > run_offset) std::memcpy(snapshot_bytes_.get() + run_offset, run, offset - run_offset);
+  };
+  for (const size_t i : copy_order_) {
+    const std::string_view bytes = tensors[i].bytes;
+    snapshot_[i].offset = offset;
+    if (run == nullptr || bytes.data() != run + (offset - run_offset)) {
+      copy_run();
+      run = bytes.data();
+      run_offset = offset;
+    }
+    offset += bytes.size();
+  }
+  copy_run();
   const auto save = [this, step] {
     outcome_ = SaveNow(step, [this](BundleWriter& writer) {
                  for (const SnapshotEntry& e : snapshot_) {

@@ -245,6 +245,8 @@ class CheckpointManager {
   std::vector<SnapshotEntry> snapshot_;
   std::unique_ptr<char[]> snapshot_bytes_;
   size_t snapshot_capacity_ = 0;
+  // The tensors' indexes in the order of their addresses (kept for reuse).
+  std::vector<size_t> copy_order_;
 
   // Joins the thread of the save in flight, if any.
   void Join() const;
