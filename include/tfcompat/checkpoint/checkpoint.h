@@ -197,8 +197,8 @@ class CheckpointManager {
   // retention, with the same guarantees and errors).
   //
   // Returns the error of the previous save if it failed (each error is
-  // returned once, here or by Wait, Save or checkpoints()); this save is
-  // then not started. A dtype that is not fixed-width, or a byte count
+  // returned once: here, or by Wait or Save); this save is then not
+  // started. A dtype that is not fixed-width, or a byte count
   // that does not match the shape, is InvalidArgument naming the tensor,
   // and nothing is started either.
   [[nodiscard]] Status SaveAsync(int64_t step, std::span<const TensorView> tensors);
@@ -234,7 +234,8 @@ class CheckpointManager {
   std::vector<std::string> to_delete_;
 
   // SaveAsync's copy of the tensors: their names, dtypes and shapes, and
-  // their bytes back to back in one buffer.
+  // their bytes back to back in one buffer (in the order of the tensors'
+  // addresses: see SaveAsync).
   struct SnapshotEntry {
     std::string name;
     DataType dtype = DataType::kFloat;
