@@ -5,6 +5,7 @@
 #include <bit>
 #include <cmath>
 #include <limits>
+#include <span>
 
 namespace tfcompat {
 namespace {
@@ -31,11 +32,18 @@ constexpr std::array<DataTypeInfo, 23> kDataTypes = {{
     {DataType::kUInt64, "uint64", "uint64", 8},
 }};
 
-const DataTypeInfo* Find(DataType dtype) {
-  for (const DataTypeInfo& info : kDataTypes) {
-    if (info.dtype == dtype) return &info;
+constexpr bool InEnumOrder() {
+  for (size_t i = 0; i < kDataTypes.size(); ++i) {
+    if (static_cast<size_t>(kDataTypes[i].dtype) != i + 1) return false;
   }
-  return nullptr;
+  return true;
+}
+static_assert(InEnumOrder(), "kDataTypes is indexed by DataType - 1");
+
+// An index, not a search: kernels ask for element sizes on every run.
+const DataTypeInfo* Find(DataType dtype) {
+  const size_t index = static_cast<size_t>(dtype) - 1;
+  return index < kDataTypes.size() ? &kDataTypes[index] : nullptr;
 }
 
 template <typename T>
@@ -152,6 +160,29 @@ StatusOr<Tensor> Tensor::Zeros(DataType dtype, TensorShape shape) {
   StatusOr<int64_t> count = NumElements(shape, DataTypeSize(dtype));
   if (!count.ok()) return count.status();
   return FromBytes(dtype, std::move(shape), std::string(static_cast<size_t>(*count) * DataTypeSize(dtype), '\0'));
+}
+
+Status Tensor::Reset(DataType dtype, std::span<const int64_t> shape) {
+  const bool is_string = dtype == DataType::kString;
+  if (!is_string && !IsFixedWidth(dtype)) {
+    return InvalidArgumentError("Tensor::Reset needs a fixed-width dtype or string, got " +
+                                std::string(DataTypeName(dtype)));
+  }
+  const size_t element_size = DataTypeSize(dtype);
+  // NumElements' checks without its StatusOr, which would cost more than
+  // the rest of Reset; it words the error.
+  int64_t count = 1, bytes = 0;
+  bool valid = true;
+  for (const int64_t dim : shape) valid = valid && dim >= 0 && !__builtin_mul_overflow(count, dim, &count);
+  if (!valid || __builtin_mul_overflow(count, static_cast<int64_t>(element_size), &bytes)) {
+    return NumElements(TensorShape(shape.begin(), shape.end()), element_size).status();
+  }
+  dtype_ = dtype;
+  shape_.assign(shape.begin(), shape.end());
+  num_elements_ = count;
+  bytes_.resize(static_cast<size_t>(bytes));
+  strings_.resize(is_string ? static_cast<size_t>(count) : 0);
+  return OkStatus();
 }
 
 double Tensor::ElementAsDouble(int64_t i) const {

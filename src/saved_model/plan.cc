@@ -163,6 +163,8 @@ StatusOr<std::unique_ptr<Plan>> Plan::Build(const Graph& graph, const KernelRegi
           reads_table ? MakeLookupTableKernel(attrs, *table_of[inputs[0]]) : checked.spec->factory(attrs);
       if (!kernel.ok()) return kernel.status();
       Step step{.kernel = *std::move(kernel),
+                .op = op,
+                .reads_shape_only = op == "Shape",
                 .label = Label(def),
                 .inputs = std::move(inputs),
                 .first_output = static_cast<int>(plan->initial_slots_.size()),
@@ -203,24 +205,104 @@ StatusOr<std::unique_ptr<Plan>> Plan::Build(const Graph& graph, const KernelRegi
     TFCOMPAT_ASSIGN_OR_RETURN(const int slot, input_slot(def, ref));
     if (is_handle[slot]) return UnimplementedError("output '" + key + "' is a resource variable's handle");
     if (table_of[slot] != nullptr) return UnimplementedError("output '" + key + "' is a hash table's handle");
-    plan->fetches_[key] = {.slot = slot};
+    plan->fetches_[key] = slot;
   }
-  // A step's output fetched once moves to the result instead of being copied.
-  std::map<int, int> value_of_slot, fetched;
-  for (const Step& step : plan->steps_) {
-    for (int i = 0; i < step.num_outputs; ++i) value_of_slot[step.first_output + i] = step.first_value + i;
-  }
-  for (const auto& [key, fetch] : plan->fetches_) ++fetched[fetch.slot];
-  for (auto& [key, fetch] : plan->fetches_) {
-    const auto value = value_of_slot.find(fetch.slot);
-    if (value != value_of_slot.end() && fetched[fetch.slot] == 1) fetch.value = value->second;
-  }
+  plan->FuseDenseLayers();
   return plan;
 }
 
-StatusOr<std::map<std::string, Tensor>> Plan::Run(const std::map<std::string, Tensor>& inputs) const {
-  std::vector<const Tensor*> slots = initial_slots_;
-  for (const Feed& feed : feeds_) {
+void Plan::FuseDenseLayers() {
+  // Who reads each slot: steps (the last one seen) and fetches.
+  std::vector<int> readers(initial_slots_.size(), 0), reader(initial_slots_.size(), -1);
+  for (size_t s = 0; s < steps_.size(); ++s) {
+    for (const int slot : steps_[s].inputs) {
+      ++readers[slot];
+      reader[slot] = static_cast<int>(s);
+    }
+  }
+  for (const auto& [key, slot] : fetches_) ++readers[slot];
+  // The step of `op` that alone reads `slot`, as its first input; else -1.
+  auto only_reader = [&](int slot, std::string_view op) {
+    const int s = readers[slot] == 1 ? reader[slot] : -1;
+    return s >= 0 && steps_[s].op == op && steps_[s].inputs[0] == slot ? s : -1;
+  };
+  std::vector<bool> fused_away(steps_.size(), false);
+  for (size_t s = 0; s < steps_.size(); ++s) {
+    if (steps_[s].op != "MatMul") continue;
+    const int bias_add = only_reader(steps_[s].first_output, "BiasAdd");
+    if (bias_add < 0) continue;
+    const int relu = only_reader(steps_[bias_add].first_output, "Relu");
+    std::unique_ptr<OpKernel> fused = FuseMatMulBiasAdd(*steps_[s].kernel, relu >= 0);
+    if (fused == nullptr) continue;
+    // The last of the three becomes the fused step: every input it reads
+    // is computed before the MatMul's place or the BiasAdd's.
+    Step& last = steps_[relu >= 0 ? relu : bias_add];
+    last.label = steps_[s].label + " fused with " + steps_[bias_add].label + (relu >= 0 ? " and " + last.label : "");
+    last.inputs = {steps_[s].inputs[0], steps_[s].inputs[1], steps_[bias_add].inputs[1]};
+    last.kernel = std::move(fused);
+    last.op = "MatMul";
+    fused_away[s] = true;
+    if (relu >= 0) fused_away[bias_add] = true;
+  }
+  std::vector<Step> kept;
+  num_values_ = 0;
+  for (size_t s = 0; s < steps_.size(); ++s) {
+    if (fused_away[s]) continue;
+    steps_[s].first_value = num_values_;
+    num_values_ += steps_[s].num_outputs;
+    kept.push_back(std::move(steps_[s]));
+  }
+  steps_ = std::move(kept);
+}
+
+std::unique_ptr<Plan::Workspace> Plan::AcquireWorkspace() const {
+  {
+    const std::lock_guard<std::mutex> lock(workspaces_mutex_);
+    if (!idle_workspaces_.empty()) {
+      std::unique_ptr<Workspace> workspace = std::move(idle_workspaces_.back());
+      idle_workspaces_.pop_back();
+      return workspace;
+    }
+  }
+  auto workspace = std::make_unique<Workspace>();
+  workspace->values.resize(static_cast<size_t>(num_values_));
+  // Every slot but the feeds reads the same tensor in every run.
+  workspace->slots = initial_slots_;
+  for (const Step& step : steps_) {
+    for (int i = 0; i < step.num_outputs; ++i) {
+      workspace->slots[step.first_output + i] = &workspace->values[step.first_value + i];
+    }
+  }
+  // Constants never change; runs set the other slots' flags.
+  workspace->same_value.resize(initial_slots_.size(), 1);
+  workspace->same_shape.resize(initial_slots_.size(), 1);
+  workspace->feed_shapes.resize(feeds_.size());
+  workspace->value_shapes.resize(static_cast<size_t>(num_values_));
+  return workspace;
+}
+
+void Plan::ReleaseWorkspace(std::unique_ptr<Workspace> workspace) const {
+  const std::lock_guard<std::mutex> lock(workspaces_mutex_);
+  idle_workspaces_.push_back(std::move(workspace));
+}
+
+Status Plan::Run(const std::map<std::string, Tensor>& inputs, std::map<std::string, Tensor>* outputs) const {
+  std::unique_ptr<Workspace> workspace = AcquireWorkspace();
+  Status status = RunIn(workspace.get(), inputs, outputs);
+  // A run that stopped part way left some steps' outputs from an older run.
+  workspace->reusable = status.ok();
+  ReleaseWorkspace(std::move(workspace));
+  return status;
+}
+
+Status Plan::RunIn(Workspace* workspace, const std::map<std::string, Tensor>& inputs,
+                   std::map<std::string, Tensor>* outputs) const {
+  std::vector<const Tensor*>& slots = workspace->slots;
+  std::vector<uint8_t>& same_value = workspace->same_value;
+  std::vector<uint8_t>& same_shape = workspace->same_shape;
+  // Feeds are new values, maybe of the same shapes.
+  for (size_t f = 0; f < feeds_.size(); ++f) {
+    const Feed& feed = feeds_[f];
     const auto input = inputs.find(feed.key);
     if (input == inputs.end()) {
       return InvalidArgumentError("no value for input '" + feed.key + "' (" + feed.expected.name + ", " +
@@ -232,6 +314,10 @@ StatusOr<std::map<std::string, Tensor>> Plan::Run(const std::map<std::string, Te
                                   Describe(feed.expected.dtype, feed.expected.shape));
     }
     slots[feed.slot] = &input->second;
+    same_value[feed.slot] = 0;
+    TensorShape& last_shape = workspace->feed_shapes[f];
+    same_shape[feed.slot] = workspace->reusable && last_shape == input->second.shape();
+    if (!same_shape[feed.slot]) last_shape = input->second.shape();
   }
   if (inputs.size() != feeds_.size()) {
     for (const auto& [key, unused] : inputs) {
@@ -240,20 +326,40 @@ StatusOr<std::map<std::string, Tensor>> Plan::Run(const std::map<std::string, Te
       if (!known) return InvalidArgumentError("the signature has no input '" + key + "'");
     }
   }
-  std::vector<Tensor> values(static_cast<size_t>(num_values_));
-  std::vector<const Tensor*> step_inputs;
+  std::vector<const Tensor*>& step_inputs = workspace->step_inputs;
   for (const Step& step : steps_) {
+    const std::span<Tensor> step_outputs(workspace->values.data() + step.first_value, step.num_outputs);
+    bool unchanged = workspace->reusable;
+    for (const int slot : step.inputs) unchanged = unchanged && (step.reads_shape_only ? same_shape : same_value)[slot];
+    if (unchanged) {
+      std::fill_n(same_value.begin() + step.first_output, step.num_outputs, 1);
+      std::fill_n(same_shape.begin() + step.first_output, step.num_outputs, 1);
+      continue;
+    }
     step_inputs.clear();
     for (const int slot : step.inputs) step_inputs.push_back(slots[slot]);
-    const std::span<Tensor> outputs(values.data() + step.first_value, step.num_outputs);
-    if (Status status = step.kernel->Compute(step_inputs, outputs); !status.ok()) return status.WithContext(step.label);
-    for (int i = 0; i < step.num_outputs; ++i) slots[step.first_output + i] = &outputs[i];
+    if (Status status = step.kernel->Compute(step_inputs, step_outputs); !status.ok()) {
+      return status.WithContext(step.label);
+    }
+    for (int i = 0; i < step.num_outputs; ++i) {
+      const int slot = step.first_output + i;
+      TensorShape& last_shape = workspace->value_shapes[step.first_value + i];
+      same_value[slot] = 0;
+      same_shape[slot] = last_shape == step_outputs[i].shape();
+      if (!same_shape[slot]) last_shape = step_outputs[i].shape();
+    }
   }
-  std::map<std::string, Tensor> result;
-  for (const auto& [key, fetch] : fetches_) {
-    result.emplace(key, fetch.value >= 0 ? std::move(values[fetch.value]) : *slots[fetch.slot]);
+  // Assigning into the caller's tensors reuses their buffers. Both maps are
+  // in key order: one walk, and no lookup when they have the same keys.
+  auto output = outputs->begin();
+  for (const auto& [key, slot] : fetches_) {
+    while (output != outputs->end() && output->first < key) output = outputs->erase(output);
+    if (output == outputs->end() || output->first != key) output = outputs->emplace_hint(output, key, Tensor());
+    output->second = *slots[slot];
+    ++output;
   }
-  return result;
+  outputs->erase(output, outputs->end());
+  return OkStatus();
 }
 
 }  // namespace tfcompat::saved_model

@@ -85,6 +85,13 @@ const std::map<std::string, SignatureInfo>& SavedModel::signatures() const { ret
 
 StatusOr<std::map<std::string, Tensor>> SavedModel::Run(std::string_view signature,
                                                         const std::map<std::string, Tensor>& inputs) const {
+  std::map<std::string, Tensor> outputs;
+  TFCOMPAT_RETURN_IF_ERROR(Run(signature, inputs, &outputs));
+  return outputs;
+}
+
+Status SavedModel::Run(std::string_view signature, const std::map<std::string, Tensor>& inputs,
+                       std::map<std::string, Tensor>* outputs) const {
   const auto plan = rep_->plans.find(signature);
   if (plan == rep_->plans.end()) {
     std::vector<std::string> keys;
@@ -92,9 +99,10 @@ StatusOr<std::map<std::string, Tensor>> SavedModel::Run(std::string_view signatu
     return NotFoundError("the SavedModel has no signature '" + std::string(signature) + "'; it has " +
                          (keys.empty() ? std::string("none") : StrJoin(keys, ", ")));
   }
-  StatusOr<std::map<std::string, Tensor>> outputs = plan->second->Run(inputs);
-  if (!outputs.ok()) return outputs.status().WithContext("signature '" + std::string(signature) + "'");
-  return outputs;
+  if (Status status = plan->second->Run(inputs, outputs); !status.ok()) {
+    return status.WithContext("signature '" + std::string(signature) + "'");
+  }
+  return OkStatus();
 }
 
 }  // namespace tfcompat

@@ -184,10 +184,10 @@ StatusOr<TableValues> InitializeTables(const Graph& graph, const tensorflow::Met
     StatusOr<std::unique_ptr<Plan>> plan =
         Plan::Build(graph, registry, variables, no_tables, contents, max_tensor_bytes);
     if (!plan.ok()) return plan.status().WithContext(label);
-    StatusOr<std::map<std::string, Tensor>> computed = (*plan)->Run({});
-    if (!computed.ok()) return computed.status().WithContext(label);
+    std::map<std::string, Tensor> computed;
+    if (Status status = (*plan)->Run({}, &computed); !status.ok()) return status.WithContext(label);
     StatusOr<LookupTable> table =
-        LookupTable::Import(key_dtype, value_dtype, computed->at("keys"), computed->at("values"));
+        LookupTable::Import(key_dtype, value_dtype, computed.at("keys"), computed.at("values"));
     if (!table.ok()) return table.status().WithContext(label);
     tables.emplace(node.inputs[0].node, *std::move(table));
   }

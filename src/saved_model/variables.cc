@@ -79,8 +79,9 @@ StatusOr<Tensor> Slice(Tensor full, std::string_view spec) {
     }
   }
   if (count == full_shape) return full;
-  std::vector<int64_t> index = StridedIndex(full_shape, start, step, count);
-  return Gathered(full, std::move(count), index);
+  Tensor sliced;
+  TFCOMPAT_RETURN_IF_ERROR(GatherInto(full, count, StridedIndex(full_shape, start, step, count), &sliced));
+  return sliced;
 }
 
 // The string values of a Const node (tensor_names, shape_and_slices).

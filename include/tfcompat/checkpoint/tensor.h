@@ -105,6 +105,15 @@ class Tensor {
     return t;
   }
 
+  // Makes this a tensor of `dtype` and `shape` for the caller to fill,
+  // keeping its buffers: no allocation when it held as many bytes (or
+  // strings) and dims before, as an executor's outputs do run after run.
+  // Fixed-width elements keep the bytes that were there (zeros where the
+  // buffer grew); string elements keep their values (empty where it grew).
+  // InvalidArgument as Zeros' for a negative dim or a size that overflows,
+  // and the tensor is left unchanged.
+  [[nodiscard]] Status Reset(DataType dtype, std::span<const int64_t> shape);
+
   DataType dtype() const { return dtype_; }
   const TensorShape& shape() const { return shape_; }
   int64_t num_elements() const { return num_elements_; }
@@ -112,8 +121,9 @@ class Tensor {
   // The element bytes of a fixed-width tensor (empty for DT_STRING).
   std::string_view bytes() const { return bytes_; }
   std::string* mutable_bytes() { return &bytes_; }
-  // The elements of a DT_STRING tensor.
+  // The elements of a DT_STRING tensor; a writer keeps their count.
   const std::vector<std::string>& strings() const { return strings_; }
+  std::vector<std::string>* mutable_strings() { return &strings_; }
 
   // A typed view; precondition: sizeof(T) == DataTypeSize(dtype()).
   template <typename T>

@@ -103,6 +103,12 @@ class SavedModel {
   // with the node. Thread-safe: runs share only read-only state.
   StatusOr<std::map<std::string, Tensor>> Run(std::string_view signature,
                                               const std::map<std::string, Tensor>& inputs) const;
+  // The same, assigning the outputs into `*outputs` (keys the signature
+  // does not have are erased): its tensors' buffers are reused, so a serving
+  // loop that keeps one map per thread allocates nothing per call once the
+  // shapes repeat. On an error `*outputs` holds unspecified values.
+  [[nodiscard]] Status Run(std::string_view signature, const std::map<std::string, Tensor>& inputs,
+                           std::map<std::string, Tensor>* outputs) const;
 
  private:
   struct Rep;

@@ -37,8 +37,8 @@ class ShapeKernel final : public OpKernel {
   explicit ShapeKernel(DataType out_type) : out_type_(out_type) {}
   Status Compute(std::span<const Tensor* const> inputs, std::span<Tensor> outputs) const override {
     const TensorShape& shape = inputs[0]->shape();
-    outputs[0] = IndexTensor(out_type_, {static_cast<int64_t>(shape.size())}, shape);
-    return OkStatus();
+    const int64_t rank = static_cast<int64_t>(shape.size());
+    return SetIndexTensor(out_type_, std::span<const int64_t>(&rank, 1), shape, &outputs[0]);
   }
 
  private:
@@ -48,7 +48,7 @@ class ShapeKernel final : public OpKernel {
 class ReshapeKernel final : public OpKernel {
  public:
   // `sizes`: the shape input when the graph makes it a constant.
-  explicit ReshapeKernel(std::optional<std::vector<int64_t>> sizes) : sizes_(std::move(sizes)) {}
+  explicit ReshapeKernel(std::optional<TensorShape> sizes) : sizes_(std::move(sizes)) {}
 
   // With a constant shape, the element counts must be able to agree: equal
   // (a -1 size: divisible) for an input of known count; for an input with
@@ -93,7 +93,7 @@ class ReshapeKernel final : public OpKernel {
 
   Status Compute(std::span<const Tensor* const> inputs, std::span<Tensor> outputs) const override {
     const Tensor& input = *inputs[0];
-    TFCOMPAT_ASSIGN_OR_RETURN(TensorShape shape, IndexVector(*inputs[1], "sizes input"));
+    TFCOMPAT_ASSIGN_OR_RETURN(InlineIndices shape, IndexVector(*inputs[1], "sizes input"));
     int unknown = -1;
     int64_t known = 1;
     for (size_t d = 0; d < shape.size(); ++d) {
@@ -107,23 +107,27 @@ class ReshapeKernel final : public OpKernel {
         return InvalidArgumentError("Size " + std::to_string(d) + " must be non-negative, not " +
                                     std::to_string(shape[d]));
       } else if (__builtin_mul_overflow(known, shape[d], &known)) {
-        return InvalidArgumentError("Reshape to " + ShapeDebugString(shape) + ": too many elements");
+        return InvalidArgumentError("Reshape to " + ShapeDebugString(TensorShape(shape.begin(), shape.end())) +
+                                    ": too many elements");
       }
     }
     if (unknown != -1 && known > 0 && input.num_elements() % known == 0) shape[unknown] = input.num_elements() / known;
     if (unknown != -1 && known == 0 && input.num_elements() == 0) shape[unknown] = 0;
-    StatusOr<int64_t> count = NumElements(shape);
-    if (!count.ok() || *count != input.num_elements()) {
-      return InvalidArgumentError("Input to reshape is a tensor with " + std::to_string(input.num_elements()) +
-                                  " values, but the requested shape has " +
-                                  (count.ok() ? std::to_string(*count) : ShapeDebugString(shape)));
+    int64_t count = 1;
+    for (const int64_t dim : shape)
+      count *= dim;  // no overflow: a multiple of `known`, or -1 replaced by
+                     // a quotient of the input's count
+    if (std::find(shape.begin(), shape.end(), -1) != shape.end() || count != input.num_elements()) {
+      return InvalidArgumentError(
+          "Input to reshape is a tensor with " + std::to_string(input.num_elements()) +
+          " values, but the requested shape " +
+          (unknown != -1 ? "requires a multiple of " + std::to_string(known) : "has " + std::to_string(count)));
     }
-    TFCOMPAT_ASSIGN_OR_RETURN(outputs[0], Reshaped(input, std::move(shape)));
-    return OkStatus();
+    return CopyReshaped(input, shape, &outputs[0]);
   }
 
  private:
-  std::optional<std::vector<int64_t>> sizes_;
+  std::optional<TensorShape> sizes_;
 };
 
 class ExpandDimsKernel final : public OpKernel {
@@ -137,27 +141,44 @@ class ExpandDimsKernel final : public OpKernel {
                                   std::to_string(rank) + " dimensions.");
     }
     if (dim < 0) dim += rank + 1;
-    TensorShape shape = input.shape();
+    InlineIndices shape(input.shape().begin(), input.shape().end());
     shape.insert(shape.begin() + dim, 1);
-    TFCOMPAT_ASSIGN_OR_RETURN(outputs[0], Reshaped(input, std::move(shape)));
-    return OkStatus();
+    return CopyReshaped(input, shape, &outputs[0]);
   }
 };
 
-// The elements of `inputs` (all of one dtype), one after the other, as a
-// vector.
-StatusOr<Tensor> EndToEnd(std::span<const Tensor* const> inputs) {
+// Makes `*out` (of `shape`) the inputs' elements interleaved, Pack's and
+// ConcatV2's layout: per step of the `outer` dimensions, `inner[i]`
+// consecutive elements of each input i in turn. Every element is copied
+// once, so a string output's contents are the inputs' contents.
+Status Interleave(std::span<const Tensor* const> inputs, std::span<const int64_t> inner, int64_t outer,
+                  std::span<const int64_t> shape, uint64_t max_bytes, Tensor* out) {
   const DataType dtype = inputs[0]->dtype();
+  TFCOMPAT_RETURN_IF_ERROR(CheckOutputBytes(dtype, shape, max_bytes));
   if (dtype == DataType::kString) {
-    std::vector<std::string> values;
-    for (const Tensor* input : inputs) values.insert(values.end(), input->strings().begin(), input->strings().end());
-    const auto count = static_cast<int64_t>(values.size());
-    return Tensor::FromStrings({count}, std::move(values));
+    uint64_t count = 0, content = 0;
+    for (const Tensor* input : inputs) {
+      count += input->strings().size();
+      for (const std::string& value : input->strings()) content += value.size();
+    }
+    TFCOMPAT_RETURN_IF_ERROR(CheckStringBytes(count, content, max_bytes));
   }
-  std::string bytes;
-  for (const Tensor* input : inputs) bytes += input->bytes();
-  const auto count = static_cast<int64_t>(bytes.size() / std::max<size_t>(DataTypeSize(dtype), 1));
-  return Tensor::FromBytes(dtype, {count}, std::move(bytes));
+  TFCOMPAT_RETURN_IF_ERROR(out->Reset(dtype, shape));
+  const size_t width = DataTypeSize(dtype);
+  char* bytes = out->mutable_bytes()->data();
+  std::string* strings = out->mutable_strings()->data();
+  for (int64_t o = 0; o < outer; ++o) {
+    for (size_t i = 0; i < inputs.size(); ++i) {
+      const int64_t first = o * inner[i];
+      if (dtype == DataType::kString) {
+        strings = std::copy_n(inputs[i]->strings().begin() + first, inner[i], strings);
+      } else if (inner[i] > 0) {
+        std::memcpy(bytes, inputs[i]->bytes().data() + first * width, inner[i] * width);
+        bytes += inner[i] * width;
+      }
+    }
+  }
+  return OkStatus();
 }
 
 class PackKernel final : public OpKernel {
@@ -178,27 +199,15 @@ class PackKernel final : public OpKernel {
             std::to_string(i) + "].shape = " + ShapeDebugString(inputs[i]->shape()));
       }
     }
-    TensorShape shape = first.shape();
+    InlineIndices shape(first.shape().begin(), first.shape().end());
     shape.insert(shape.begin() + axis, static_cast<int64_t>(inputs.size()));
-    TFCOMPAT_RETURN_IF_ERROR(CheckOutputBytes(first.dtype(), shape, max_bytes_));
     // Each input contributes `inner` consecutive elements per step of the
     // dimensions before the axis.
     int64_t inner = 1;
     for (int64_t d = axis; d < rank; ++d) inner *= first.shape()[d];
     const int64_t outer = inner == 0 ? 0 : first.num_elements() / inner;
-    std::vector<int64_t> index;
-    index.reserve(first.num_elements() * inputs.size());
-    for (int64_t o = 0; o < outer; ++o) {
-      for (size_t i = 0; i < inputs.size(); ++i) {
-        for (int64_t j = 0; j < inner; ++j)
-          index.push_back(static_cast<int64_t>(i) * first.num_elements() + o * inner + j);
-      }
-    }
-    // The inputs laid end to end, then gathered into the packed order.
-    TFCOMPAT_ASSIGN_OR_RETURN(const Tensor all, EndToEnd(inputs));
-    TFCOMPAT_RETURN_IF_ERROR(CheckGatheredBytes(all, index, max_bytes_));
-    TFCOMPAT_ASSIGN_OR_RETURN(outputs[0], Gathered(all, std::move(shape), index));
-    return OkStatus();
+    const InlineIndices inners(inputs.size(), inner);
+    return Interleave(inputs, inners, outer, shape, max_bytes_, &outputs[0]);
   }
 
  private:
@@ -259,7 +268,7 @@ class ConcatV2Kernel final : public OpKernel {
                                   std::to_string(axis));
     }
     if (axis < 0) axis += rank;
-    TensorShape shape = first.shape();
+    InlineIndices shape(first.shape().begin(), first.shape().end());
     shape[axis] = 0;
     for (size_t i = 0; i < inputs.size(); ++i) {
       const TensorShape& other = inputs[i]->shape();
@@ -277,28 +286,12 @@ class ConcatV2Kernel final : public OpKernel {
       }
       shape[axis] += other[axis];
     }
-    TFCOMPAT_RETURN_IF_ERROR(CheckOutputBytes(first.dtype(), shape, max_bytes_));
     // Per step of the dimensions before the axis, each input's rows in turn.
     int64_t outer = 1;
     for (int64_t d = 0; d < axis; ++d) outer *= first.shape()[d];
-    std::vector<int64_t> inner, offset;
-    int64_t total = 0;
-    for (const Tensor* input : inputs) {
-      inner.push_back(outer == 0 ? 0 : input->num_elements() / outer);
-      offset.push_back(total);
-      total += input->num_elements();
-    }
-    std::vector<int64_t> index;
-    index.reserve(total);
-    for (int64_t o = 0; o < outer; ++o) {
-      for (size_t i = 0; i < inputs.size(); ++i) {
-        for (int64_t j = 0; j < inner[i]; ++j) index.push_back(offset[i] + o * inner[i] + j);
-      }
-    }
-    TFCOMPAT_ASSIGN_OR_RETURN(const Tensor all, EndToEnd(inputs));
-    TFCOMPAT_RETURN_IF_ERROR(CheckGatheredBytes(all, index, max_bytes_));
-    TFCOMPAT_ASSIGN_OR_RETURN(outputs[0], Gathered(all, std::move(shape), index));
-    return OkStatus();
+    InlineIndices inner;
+    for (const Tensor* input : inputs) inner.push_back(outer == 0 ? 0 : input->num_elements() / outer);
+    return Interleave(inputs, inner, outer, shape, max_bytes_, &outputs[0]);
   }
 
  private:
@@ -315,9 +308,9 @@ class StridedSliceKernel final : public OpKernel {
 
   Status Compute(std::span<const Tensor* const> inputs, std::span<Tensor> outputs) const override {
     const Tensor& input = *inputs[0];
-    TFCOMPAT_ASSIGN_OR_RETURN(const std::vector<int64_t> begin, IndexVector(*inputs[1], "begin"));
-    TFCOMPAT_ASSIGN_OR_RETURN(const std::vector<int64_t> end, IndexVector(*inputs[2], "end"));
-    TFCOMPAT_ASSIGN_OR_RETURN(const std::vector<int64_t> strides, IndexVector(*inputs[3], "strides"));
+    TFCOMPAT_ASSIGN_OR_RETURN(const InlineIndices begin, IndexVector(*inputs[1], "begin"));
+    TFCOMPAT_ASSIGN_OR_RETURN(const InlineIndices end, IndexVector(*inputs[2], "end"));
+    TFCOMPAT_ASSIGN_OR_RETURN(const InlineIndices strides, IndexVector(*inputs[3], "strides"));
     const TensorShape& shape = input.shape();
     if (begin.size() != end.size() || begin.size() != strides.size() || begin.size() > shape.size()) {
       return InvalidArgumentError(
@@ -326,8 +319,8 @@ class StridedSliceKernel final : public OpKernel {
           std::to_string(shape.size()) + ", but got shapes " + ShapeDebugString(inputs[1]->shape()) + ", " +
           ShapeDebugString(inputs[2]->shape()) + ", and " + ShapeDebugString(inputs[3]->shape()) + " instead.");
     }
-    std::vector<int64_t> start(shape.size(), 0), step(shape.size(), 1);
-    TensorShape count = shape, output_shape;
+    InlineIndices start(shape.size(), 0), step(shape.size(), 1);
+    InlineIndices count(shape.begin(), shape.end()), output_shape;
     for (size_t d = 0; d < shape.size(); ++d) {
       const int64_t dim = shape[d];
       if (d >= begin.size()) {
@@ -365,9 +358,7 @@ class StridedSliceKernel final : public OpKernel {
       start[d] = b;
       output_shape.push_back(count[d]);
     }
-    TFCOMPAT_ASSIGN_OR_RETURN(outputs[0],
-                              Gathered(input, std::move(output_shape), StridedIndex(shape, start, step, count)));
-    return OkStatus();
+    return GatherInto(input, output_shape, StridedIndex(shape, start, step, count), &outputs[0]);
   }
 
  private:
@@ -378,17 +369,16 @@ class TransposeKernel final : public OpKernel {
  public:
   Status Compute(std::span<const Tensor* const> inputs, std::span<Tensor> outputs) const override {
     const Tensor& input = *inputs[0];
-    TFCOMPAT_ASSIGN_OR_RETURN(const std::vector<int64_t> perm, IndexVector(*inputs[1], "perm"));
+    TFCOMPAT_ASSIGN_OR_RETURN(const InlineIndices perm, IndexVector(*inputs[1], "perm"));
     const TensorShape& shape = input.shape();
     const auto rank = static_cast<int64_t>(shape.size());
     if (static_cast<int64_t>(perm.size()) != rank) {
       return InvalidArgumentError("transpose expects a vector of size " + std::to_string(rank) +
                                   ". But input(1) is a vector of size " + std::to_string(perm.size()));
     }
-    const std::vector<int64_t> source_strides = Strides(shape);
+    const InlineIndices source_strides = Strides(shape);
     std::vector<bool> seen(rank, false);
-    TensorShape output_shape(rank);
-    std::vector<int64_t> strides(rank);
+    InlineIndices output_shape(rank), strides(rank);
     for (int64_t d = 0; d < rank; ++d) {
       if (perm[d] < 0 || perm[d] >= rank) {
         return InvalidArgumentError(std::to_string(perm[d]) + " is out of range [0 .. " + std::to_string(rank) + ")");
@@ -398,10 +388,9 @@ class TransposeKernel final : public OpKernel {
       output_shape[d] = shape[perm[d]];
       strides[d] = source_strides[perm[d]];
     }
-    const std::vector<int64_t> index =
-        StridedIndex(output_shape, std::vector<int64_t>(rank, 0), std::vector<int64_t>(rank, 1), output_shape, strides);
-    TFCOMPAT_ASSIGN_OR_RETURN(outputs[0], Gathered(input, output_shape, index));
-    return OkStatus();
+    const InlineIndices index =
+        StridedIndex(output_shape, InlineIndices(rank, 0), InlineIndices(rank, 1), output_shape, strides);
+    return GatherInto(input, output_shape, index, &outputs[0]);
   }
 };
 
@@ -521,8 +510,7 @@ class UniqueKernel final : public OpKernel {
     } else {
       outputs[0] = Tensor::FromVector<T>(dtype_, {count}, unique);
     }
-    outputs[1] = IndexTensor(index_dtype_, input.shape(), index);
-    return OkStatus();
+    return SetIndexTensor(index_dtype_, input.shape(), index, &outputs[1]);
   }
 
  private:
@@ -535,8 +523,8 @@ class SliceKernel final : public OpKernel {
  public:
   Status Compute(std::span<const Tensor* const> inputs, std::span<Tensor> outputs) const override {
     const Tensor& input = *inputs[0];
-    TFCOMPAT_ASSIGN_OR_RETURN(const std::vector<int64_t> begin, IndexVector(*inputs[1], "begin"));
-    TFCOMPAT_ASSIGN_OR_RETURN(std::vector<int64_t> size, IndexVector(*inputs[2], "size"));
+    TFCOMPAT_ASSIGN_OR_RETURN(const InlineIndices begin, IndexVector(*inputs[1], "begin"));
+    TFCOMPAT_ASSIGN_OR_RETURN(InlineIndices size, IndexVector(*inputs[2], "size"));
     const TensorShape& shape = input.shape();
     if (begin.size() != shape.size() || size.size() != shape.size()) {
       return InvalidArgumentError("Expected begin and size arguments to be 1-D tensors of size " +
@@ -555,10 +543,8 @@ class SliceKernel final : public OpKernel {
                                     std::to_string(shape[d] - begin[d]) + "], but got " + std::to_string(size[d]));
       }
     }
-    const TensorShape output_shape(size.begin(), size.end());
-    const std::vector<int64_t> index = StridedIndex(shape, begin, std::vector<int64_t>(shape.size(), 1), output_shape);
-    TFCOMPAT_ASSIGN_OR_RETURN(outputs[0], Gathered(input, output_shape, index));
-    return OkStatus();
+    const InlineIndices index = StridedIndex(shape, begin, InlineIndices(shape.size(), 1), size);
+    return GatherInto(input, size, index, &outputs[0]);
   }
 };
 
@@ -598,7 +584,7 @@ class GatherKernel final : public OpKernel {
       if (ids[i] < 0 || ids[i] >= limit) {
         std::string at;
         int64_t rest = static_cast<int64_t>(i);
-        const std::vector<int64_t> strides = Strides(indices.shape());
+        const InlineIndices strides = Strides(indices.shape());
         for (size_t d = 0; d < strides.size(); ++d) {
           at += (d == 0 ? "" : ",") + std::to_string(rest / strides[d]);
           rest %= strides[d];
@@ -622,8 +608,7 @@ class GatherKernel final : public OpKernel {
       }
     }
     TFCOMPAT_RETURN_IF_ERROR(CheckGatheredBytes(params, index, max_bytes_));
-    TFCOMPAT_ASSIGN_OR_RETURN(outputs[0], Gathered(params, output_shape, index));
-    return OkStatus();
+    return GatherInto(params, output_shape, index, &outputs[0]);
   }
 
  private:
@@ -636,13 +621,13 @@ class TileKernel final : public OpKernel {
   explicit TileKernel(uint64_t max_bytes) : max_bytes_(max_bytes) {}
   Status Compute(std::span<const Tensor* const> inputs, std::span<Tensor> outputs) const override {
     const Tensor& input = *inputs[0];
-    TFCOMPAT_ASSIGN_OR_RETURN(const std::vector<int64_t> multiples, IndexVector(*inputs[1], "multiples"));
+    TFCOMPAT_ASSIGN_OR_RETURN(const InlineIndices multiples, IndexVector(*inputs[1], "multiples"));
     const TensorShape& shape = input.shape();
     if (multiples.size() != shape.size()) {
       return InvalidArgumentError("Expected multiples argument to be a vector of length " +
                                   std::to_string(shape.size()) + " but got length " + std::to_string(multiples.size()));
     }
-    TensorShape output_shape(shape.size());
+    InlineIndices output_shape(shape.size());
     for (size_t d = 0; d < shape.size(); ++d) {
       if (multiples[d] < 0) {
         return InvalidArgumentError("Expected multiples[" + std::to_string(d) + "] >= 0, but got " +
@@ -654,11 +639,12 @@ class TileKernel final : public OpKernel {
       }
     }
     TFCOMPAT_RETURN_IF_ERROR(CheckOutputBytes(input.dtype(), output_shape, max_bytes_));
-    TFCOMPAT_ASSIGN_OR_RETURN(const int64_t total, NumElements(output_shape));
-    const std::vector<int64_t> strides = Strides(shape);
-    std::vector<int64_t> index;
+    int64_t total = 1;
+    for (const int64_t dim : output_shape) total *= dim;  // bounded just above
+    const InlineIndices strides = Strides(shape);
+    InlineIndices index;
     index.reserve(total);
-    std::vector<int64_t> coordinate(shape.size(), 0);
+    InlineIndices coordinate(shape.size(), 0);
     for (int64_t n = 0; n < total && input.num_elements() > 0; ++n) {
       int64_t flat = 0;
       for (size_t d = 0; d < shape.size(); ++d) flat += (coordinate[d] % shape[d]) * strides[d];
@@ -669,8 +655,7 @@ class TileKernel final : public OpKernel {
       }
     }
     TFCOMPAT_RETURN_IF_ERROR(CheckGatheredBytes(input, index, max_bytes_));
-    TFCOMPAT_ASSIGN_OR_RETURN(outputs[0], Gathered(input, std::move(output_shape), index));
-    return OkStatus();
+    return GatherInto(input, output_shape, index, &outputs[0]);
   }
 
  private:
@@ -729,7 +714,8 @@ class FillKernel final : public OpKernel {
     if (!value.shape().empty()) {
       return InvalidArgumentError("value must represent a scalar, got shape " + ShapeDebugString(value.shape()));
     }
-    TFCOMPAT_ASSIGN_OR_RETURN(TensorShape shape, IndexVector(*inputs[0], "dims"));
+    TFCOMPAT_ASSIGN_OR_RETURN(const InlineIndices dims, IndexVector(*inputs[0], "dims"));
+    const TensorShape shape(dims.begin(), dims.end());
     for (const int64_t dim : shape) {
       if (dim < 0) return InvalidArgumentError("Dimension " + std::to_string(dim) + " must be >= 0");
     }
@@ -772,10 +758,10 @@ void RegisterArrayOps(KernelRegistry* registry) {
                       .attrs = {"T", "Tshape"},
                       .factory = [](const NodeAttrs& attrs) -> StatusOr<std::unique_ptr<OpKernel>> {
                         TFCOMPAT_RETURN_IF_ERROR(ExpectValueType(attrs, "T"));
-                        std::optional<std::vector<int64_t>> sizes;
+                        std::optional<TensorShape> sizes;
                         if (const StatusOr<const Tensor*> shape = attrs.ConstantInput(1, "shape"); shape.ok()) {
-                          StatusOr<std::vector<int64_t>> values = IndexVector(**shape, "sizes input");
-                          if (values.ok()) sizes = *std::move(values);
+                          const StatusOr<InlineIndices> values = IndexVector(**shape, "sizes input");
+                          if (values.ok()) sizes = TensorShape(values->begin(), values->end());
                         }
                         return Make<ReshapeKernel>(std::move(sizes));
                       }});

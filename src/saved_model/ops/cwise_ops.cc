@@ -6,6 +6,7 @@
 // Sigmoid and Rsqrt (float), Cast (between float, double, int32, int64 and bool) and
 // ZerosLike (any fixed-width dtype). Messages are those of TF's
 // cwise_ops_common.cc and cast_op.cc.
+#include <algorithm>
 #include <cmath>
 #include <string>
 #include <string_view>
@@ -21,14 +22,15 @@ namespace {
 
 // The shape two shapes broadcast to (NumPy's rule), or InvalidArgument in
 // TF's words.
-StatusOr<TensorShape> BroadcastShape(const TensorShape& a, const TensorShape& b) {
+StatusOr<InlineIndices> BroadcastShape(std::span<const int64_t> a, std::span<const int64_t> b) {
   const size_t rank = std::max(a.size(), b.size());
-  TensorShape shape(rank);
+  InlineIndices shape(rank);
   for (size_t i = 0; i < rank; ++i) {
     const int64_t da = i < rank - a.size() ? 1 : a[i - (rank - a.size())];
     const int64_t db = i < rank - b.size() ? 1 : b[i - (rank - b.size())];
     if (da != db && da != 1 && db != 1) {
-      return InvalidArgumentError("Incompatible shapes: " + ShapeDebugString(a) + " vs. " + ShapeDebugString(b));
+      return InvalidArgumentError("Incompatible shapes: " + ShapeDebugString(TensorShape(a.begin(), a.end())) +
+                                  " vs. " + ShapeDebugString(TensorShape(b.begin(), b.end())));
     }
     shape[i] = da == 1 ? db : da;
   }
@@ -37,17 +39,16 @@ StatusOr<TensorShape> BroadcastShape(const TensorShape& a, const TensorShape& b)
 
 // For each element of `shape`, the flat index of the element of `source`
 // (of a shape that broadcasts to it) that it takes.
-std::vector<int64_t> BroadcastIndex(const TensorShape& source, const TensorShape& shape) {
+InlineIndices BroadcastIndex(const TensorShape& source, std::span<const int64_t> shape) {
   const size_t offset = shape.size() - source.size();
-  TensorShape padded(offset, 1);
+  InlineIndices padded(offset, 1);
   padded.insert(padded.end(), source.begin(), source.end());
-  std::vector<int64_t> strides = Strides(padded);
+  InlineIndices strides = Strides(padded);
   // A broadcast dimension does not advance in the source.
   for (size_t d = 0; d < padded.size(); ++d) {
     if (padded[d] == 1) strides[d] = 0;
   }
-  return StridedIndex(shape, std::vector<int64_t>(shape.size(), 0), std::vector<int64_t>(shape.size(), 1), shape,
-                      strides);
+  return StridedIndex(shape, InlineIndices(shape.size(), 0), InlineIndices(shape.size(), 1), shape, strides);
 }
 
 enum class BinaryOp { kAdd, kSub, kMul, kDiv };
@@ -90,17 +91,14 @@ class BinaryKernel final : public OpKernel {
     const Tensor& b = *inputs[1];
     TFCOMPAT_RETURN_IF_ERROR(ExpectDtype(a, dtype_, "x"));
     TFCOMPAT_RETURN_IF_ERROR(ExpectDtype(b, dtype_, "y"));
-    TFCOMPAT_ASSIGN_OR_RETURN(TensorShape shape, BroadcastShape(a.shape(), b.shape()));
-    TFCOMPAT_RETURN_IF_ERROR(CheckOutputBytes(dtype_, shape, max_bytes_));
-    TFCOMPAT_ASSIGN_OR_RETURN(Tensor result, Tensor::Zeros(dtype_, shape));
-    const std::span<T> out = result.mutable_flat<T>();
+    TFCOMPAT_ASSIGN_OR_RETURN(const InlineIndices shape, BroadcastShape(a.shape(), b.shape()));
+    TFCOMPAT_RETURN_IF_ERROR(AllocateOutput(dtype_, shape, max_bytes_, &outputs[0]));
+    const std::span<T> out = outputs[0].mutable_flat<T>();
     const std::span<const T> x = a.flat<T>(), y = b.flat<T>();
     // The common cases, same shapes and a scalar, without index vectors.
     const bool same = a.shape() == b.shape();
-    const std::vector<int64_t> ia =
-        same || a.num_elements() == 1 ? std::vector<int64_t>() : BroadcastIndex(a.shape(), shape);
-    const std::vector<int64_t> ib =
-        same || b.num_elements() == 1 ? std::vector<int64_t>() : BroadcastIndex(b.shape(), shape);
+    const InlineIndices ia = same || a.num_elements() == 1 ? InlineIndices() : BroadcastIndex(a.shape(), shape);
+    const InlineIndices ib = same || b.num_elements() == 1 ? InlineIndices() : BroadcastIndex(b.shape(), shape);
     for (size_t i = 0; i < out.size(); ++i) {
       const T u = same ? x[i] : ia.empty() ? x[0] : x[ia[i]];
       const T v = same ? y[i] : ib.empty() ? y[0] : y[ib[i]];
@@ -123,7 +121,6 @@ class BinaryKernel final : public OpKernel {
         }
       }
     }
-    outputs[0] = std::move(result);
     return OkStatus();
   }
 
@@ -139,9 +136,9 @@ class UnaryFloatKernel final : public OpKernel {
   explicit UnaryFloatKernel(float (*function)(float)) : function_(function) {}
   Status Compute(std::span<const Tensor* const> inputs, std::span<Tensor> outputs) const override {
     TFCOMPAT_RETURN_IF_ERROR(ExpectDtype(*inputs[0], DataType::kFloat, "x"));
-    Tensor result = *inputs[0];
-    for (float& v : result.mutable_flat<float>()) v = function_(v);
-    outputs[0] = std::move(result);
+    TFCOMPAT_RETURN_IF_ERROR(outputs[0].Reset(DataType::kFloat, inputs[0]->shape()));
+    std::transform(inputs[0]->flat<float>().begin(), inputs[0]->flat<float>().end(),
+                   outputs[0].mutable_flat<float>().begin(), function_);
     return OkStatus();
   }
 
@@ -181,7 +178,8 @@ class CastKernel final : public OpKernel {
   Status Compute(std::span<const Tensor* const> inputs, std::span<Tensor> outputs) const override {
     const Tensor& input = *inputs[0];
     TFCOMPAT_RETURN_IF_ERROR(ExpectDtype(input, source_, "x"));
-    std::vector<T> values(input.num_elements());
+    TFCOMPAT_RETURN_IF_ERROR(outputs[0].Reset(target_, input.shape()));
+    const std::span<T> values = outputs[0].mutable_flat<T>();
     for (int64_t i = 0; i < input.num_elements(); ++i) {
       if constexpr (std::is_same_v<T, uint8_t>) {
         values[i] = Element<double>(input, i) != 0 ? 1 : 0;
@@ -189,7 +187,6 @@ class CastKernel final : public OpKernel {
         values[i] = Element<T>(input, i);
       }
     }
-    outputs[0] = Tensor::FromVector<T>(target_, input.shape(), values);
     return OkStatus();
   }
 
@@ -231,12 +228,12 @@ class CompareKernel final : public OpKernel {
     const Tensor& b = *inputs[1];
     TFCOMPAT_RETURN_IF_ERROR(ExpectDtype(a, dtype_, "x"));
     TFCOMPAT_RETURN_IF_ERROR(ExpectDtype(b, dtype_, "y"));
-    TFCOMPAT_ASSIGN_OR_RETURN(TensorShape shape, BroadcastShape(a.shape(), b.shape()));
-    TFCOMPAT_ASSIGN_OR_RETURN(Tensor result, Tensor::Zeros(DataType::kBool, shape));
-    const std::span<uint8_t> out = result.mutable_flat<uint8_t>();
+    TFCOMPAT_ASSIGN_OR_RETURN(const InlineIndices shape, BroadcastShape(a.shape(), b.shape()));
+    TFCOMPAT_RETURN_IF_ERROR(outputs[0].Reset(DataType::kBool, shape));
+    const std::span<uint8_t> out = outputs[0].mutable_flat<uint8_t>();
     const std::span<const T> x = a.flat<T>(), y = b.flat<T>();
-    const std::vector<int64_t> ia = a.shape() == shape ? std::vector<int64_t>() : BroadcastIndex(a.shape(), shape);
-    const std::vector<int64_t> ib = b.shape() == shape ? std::vector<int64_t>() : BroadcastIndex(b.shape(), shape);
+    const InlineIndices ia = std::ranges::equal(a.shape(), shape) ? InlineIndices() : BroadcastIndex(a.shape(), shape);
+    const InlineIndices ib = std::ranges::equal(b.shape(), shape) ? InlineIndices() : BroadcastIndex(b.shape(), shape);
     for (size_t i = 0; i < out.size(); ++i) {
       const T u = ia.empty() ? x[i] : x[ia[i]];
       const T v = ib.empty() ? y[i] : y[ib[i]];
@@ -252,7 +249,6 @@ class CompareKernel final : public OpKernel {
           break;
       }
     }
-    outputs[0] = std::move(result);
     return OkStatus();
   }
 
@@ -294,9 +290,9 @@ class SelectKernel final : public OpKernel {
     TFCOMPAT_RETURN_IF_ERROR(ExpectDtype(condition, DataType::kBool, "condition"));
     TFCOMPAT_RETURN_IF_ERROR(ExpectDtype(then, dtype_, "t"));
     TFCOMPAT_RETURN_IF_ERROR(ExpectDtype(otherwise, dtype_, "e"));
-    TensorShape shape = then.shape();
+    InlineIndices shape(then.shape().begin(), then.shape().end());
     // Per output element, the condition element that picks it.
-    std::vector<int64_t> pick;
+    InlineIndices pick;
     if (broadcast_) {
       TFCOMPAT_ASSIGN_OR_RETURN(shape, BroadcastShape(then.shape(), otherwise.shape()));
       TFCOMPAT_ASSIGN_OR_RETURN(shape, BroadcastShape(condition.shape(), shape));
@@ -312,9 +308,9 @@ class SelectKernel final : public OpKernel {
         return InvalidArgumentError("Number of batches of 'then' must match size of 'cond', but saw: " +
                                     std::to_string(shape[0]) + " vs. " + std::to_string(condition.shape()[0]));
       }
-      if (!scalar && !rows && condition.shape() != shape) {
+      if (!scalar && !rows && condition.shape() != then.shape()) {
         return InvalidArgumentError("'then' and 'cond' must have the same size.  but received: " +
-                                    ShapeDebugString(shape) + " vs. " + ShapeDebugString(condition.shape()));
+                                    ShapeDebugString(then.shape()) + " vs. " + ShapeDebugString(condition.shape()));
       }
       // How many output elements one condition element picks.
       const int64_t row = scalar ? std::max<int64_t>(then.num_elements(), 1)
@@ -323,14 +319,14 @@ class SelectKernel final : public OpKernel {
       pick.resize(then.num_elements());
       for (size_t i = 0; i < pick.size(); ++i) pick[i] = static_cast<int64_t>(i) / row;
     }
-    const std::vector<int64_t> it = BroadcastIndex(then.shape(), shape);
-    const std::vector<int64_t> ie = BroadcastIndex(otherwise.shape(), shape);
-    std::vector<T> values(pick.size());
+    const InlineIndices it = BroadcastIndex(then.shape(), shape);
+    const InlineIndices ie = BroadcastIndex(otherwise.shape(), shape);
+    TFCOMPAT_RETURN_IF_ERROR(outputs[0].Reset(dtype_, shape));
+    const std::span<T> values = outputs[0].mutable_flat<T>();
     const std::span<const uint8_t> c = condition.flat<uint8_t>();
     for (size_t i = 0; i < values.size(); ++i) {
       values[i] = c[pick[i]] != 0 ? then.flat<T>()[it[i]] : otherwise.flat<T>()[ie[i]];
     }
-    outputs[0] = Tensor::FromVector<T>(dtype_, shape, values);
     return OkStatus();
   }
 

@@ -159,6 +159,12 @@ class KernelRegistry {
   std::map<std::string, OpSpec, std::less<>> specs_;
 };
 
+// The MatMul kernel `matmul` with the BiasAdd that reads its product, and
+// the Relu that reads that when `relu`, folded into its Gemm call (as TF's
+// grappler remapper makes _FusedMatMul): inputs a, b, bias; BiasAdd's checks
+// and messages. Null when `matmul` is not a MatMul kernel. See Plan::Build.
+std::unique_ptr<OpKernel> FuseMatMulBiasAdd(const OpKernel& matmul, bool relu);
+
 // The kernel families (ops/<family>.cc).
 void RegisterStructuralOps(KernelRegistry* registry);
 void RegisterArrayOps(KernelRegistry* registry);

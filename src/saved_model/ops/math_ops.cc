@@ -4,6 +4,7 @@
 // Bucketize. Messages are those of TF's matmul_op.cc, argmax_op.cc,
 // reduction_ops_common.cc, aggregate_ops.cc and bucketize_op.cc.
 #include <algorithm>
+#include <array>
 #include <string>
 #include <vector>
 
@@ -15,10 +16,20 @@
 namespace tfcompat::saved_model {
 namespace {
 
+// MatMul; and, fused by the planner (FuseMatMulBiasAdd), the BiasAdd that
+// reads its product and the Relu that reads that: a third input, the bias,
+// added as Gemm stores the product, and the activation applied there.
 class MatMulKernel final : public OpKernel {
  public:
   MatMulKernel(bool transpose_a, bool transpose_b, uint64_t max_bytes)
       : transpose_a_(transpose_a), transpose_b_(transpose_b), max_bytes_(max_bytes) {}
+
+  std::unique_ptr<OpKernel> WithBiasAdd(bool relu) const {
+    auto fused = std::make_unique<MatMulKernel>(*this);
+    fused->bias_ = true;
+    fused->activation_ = relu ? kernels::GemmActivation::kRelu : kernels::GemmActivation::kNone;
+    return fused;
+  }
 
   StatusOr<std::vector<StaticShape>> StaticShapes(std::span<const StaticShape> inputs) const override {
     const StaticShape& a = inputs[0];
@@ -42,7 +53,7 @@ class MatMulKernel final : public OpKernel {
     const Tensor& a = *inputs[0];
     const Tensor& b = *inputs[1];
     for (int i = 0; i < 2; ++i) {
-      TFCOMPAT_RETURN_IF_ERROR(ExpectDtype(*inputs[i], DataType::kFloat, "In[" + std::to_string(i) + "]"));
+      TFCOMPAT_RETURN_IF_ERROR(ExpectDtype(*inputs[i], DataType::kFloat, i == 0 ? "In[0]" : "In[1]"));
       if (inputs[i]->shape().size() != 2) {
         return InvalidArgumentError("In[" + std::to_string(i) + "] is not a matrix. Instead it has shape " +
                                     ShapeDebugString(inputs[i]->shape()));
@@ -54,9 +65,21 @@ class MatMulKernel final : public OpKernel {
       return InvalidArgumentError("Matrix size-incompatible: In[0]: " + ShapeDebugString(a.shape()) +
                                   ", In[1]: " + ShapeDebugString(b.shape()));
     }
-    // [m,0] x [0,n] is m*n zeros from two empty inputs.
-    TFCOMPAT_RETURN_IF_ERROR(CheckOutputBytes(DataType::kFloat, {m, n}, max_bytes_));
-    TFCOMPAT_ASSIGN_OR_RETURN(Tensor product, Tensor::Zeros(DataType::kFloat, {m, n}));
+    kernels::GemmOptions options{.activation = activation_};
+    if (bias_) {
+      // BiasAdd's checks, in its words.
+      const Tensor& bias = *inputs[2];
+      TFCOMPAT_RETURN_IF_ERROR(ExpectDtype(bias, DataType::kFloat, "bias"));
+      if (bias.shape().size() != 1) return InvalidArgumentError("Biases must be 1D: " + ShapeDebugString(bias.shape()));
+      if (bias.shape()[0] != n) {
+        return InvalidArgumentError("Must provide as many biases as the last dimension of the input tensor: " +
+                                    ShapeDebugString(bias.shape()) + " vs. " + ShapeDebugString(TensorShape{m, n}));
+      }
+      options.bias = bias.flat<float>().data();
+    }
+    const std::array<int64_t, 2> shape = {m, n};
+    TFCOMPAT_RETURN_IF_ERROR(AllocateOutput(DataType::kFloat, shape, max_bytes_, &outputs[0]));
+    Tensor& product = outputs[0];
     if (m > 0 && n > 0) {
       // A stored transposed is the same memory read with swapped strides.
       const kernels::ConstStridedMatrix a_view = transpose_a_
@@ -65,15 +88,17 @@ class MatMulKernel final : public OpKernel {
       const kernels::ConstStridedMatrix b_view = transpose_b_
                                                      ? kernels::ConstStridedMatrix{b.flat<float>().data(), 1, k}
                                                      : kernels::ConstStridedMatrix{b.flat<float>().data(), n, 1};
-      kernels::Gemm(m, n, k, a_view, b_view, {product.mutable_flat<float>().data(), n, 1});
+      // k == 0 ([m,0] x [0,n]) stores f(bias), or zeros.
+      kernels::Gemm(m, n, k, a_view, b_view, {product.mutable_flat<float>().data(), n, 1}, options);
     }
-    outputs[0] = std::move(product);
     return OkStatus();
   }
 
  private:
   bool transpose_a_, transpose_b_;
   uint64_t max_bytes_;
+  bool bias_ = false;
+  kernels::GemmActivation activation_ = kernels::GemmActivation::kNone;
 };
 
 class ArgMaxKernel final : public OpKernel {
@@ -99,9 +124,9 @@ class ArgMaxKernel final : public OpKernel {
     for (int64_t d = 0; d < axis; ++d) outer *= shape[d];
     for (int64_t d = axis + 1; d < rank; ++d) inner *= shape[d];
     const int64_t length = shape[axis];
-    TensorShape output_shape = shape;
+    InlineIndices output_shape(shape.begin(), shape.end());
     output_shape.erase(output_shape.begin() + axis);
-    std::vector<int64_t> result(outer * inner);
+    InlineIndices result(outer * inner);
     const std::span<const float> values = input.flat<float>();
     for (int64_t o = 0; o < outer; ++o) {
       for (int64_t i = 0; i < inner; ++i) {
@@ -114,8 +139,7 @@ class ArgMaxKernel final : public OpKernel {
         result[o * inner + i] = best;
       }
     }
-    outputs[0] = IndexTensor(output_type_, std::move(output_shape), result);
-    return OkStatus();
+    return SetIndexTensor(output_type_, output_shape, result, &outputs[0]);
   }
 
  private:
@@ -133,7 +157,7 @@ class ReductionKernel final : public OpKernel {
   Status Compute(std::span<const Tensor* const> inputs, std::span<Tensor> outputs) const override {
     const Tensor& input = *inputs[0];
     TFCOMPAT_RETURN_IF_ERROR(ExpectDtype(input, dtype_, "input"));
-    TFCOMPAT_ASSIGN_OR_RETURN(const std::vector<int64_t> axes, IndexVector(*inputs[1], "reduction_indices"));
+    TFCOMPAT_ASSIGN_OR_RETURN(const InlineIndices axes, IndexVector(*inputs[1], "reduction_indices"));
     const TensorShape& shape = input.shape();
     const auto rank = static_cast<int64_t>(shape.size());
     std::vector<bool> reduced(rank, false);
@@ -154,7 +178,7 @@ class ReductionKernel final : public OpKernel {
     std::fill(out.begin(), out.end(), reduction_ == Reduction::kSum ? T(0) : T(1));
     // Each input element adds into (or multiplies) the output element of its
     // coordinates with the reduced ones set to 0, walked in row-major order.
-    const std::vector<int64_t> out_strides = Strides(kept);
+    const InlineIndices out_strides = Strides(kept);
     std::vector<int64_t> coordinate(rank, 0);
     const std::span<const T> values = input.flat<T>();
     for (size_t i = 0; i < values.size(); ++i) {
@@ -242,6 +266,11 @@ class BucketizeKernel final : public OpKernel {
 };
 
 }  // namespace
+
+std::unique_ptr<OpKernel> FuseMatMulBiasAdd(const OpKernel& matmul, bool relu) {
+  const auto* kernel = dynamic_cast<const MatMulKernel*>(&matmul);
+  return kernel != nullptr ? kernel->WithBiasAdd(relu) : nullptr;
+}
 
 void RegisterMathOps(KernelRegistry* registry) {
   registry->Register({.op = "MatMul",

@@ -43,11 +43,12 @@ class BiasAddKernel final : public OpKernel {
       return InvalidArgumentError("Must provide as many biases as the last dimension of the input tensor: " +
                                   ShapeDebugString(bias.shape()) + " vs. " + ShapeDebugString(value.shape()));
     }
-    Tensor sum = value;
-    const std::span<float> out = sum.mutable_flat<float>();
-    const std::span<const float> b = bias.flat<float>();
-    for (size_t i = 0; i < out.size(); ++i) out[i] += b[i % b.size()];
-    outputs[0] = std::move(sum);
+    TFCOMPAT_RETURN_IF_ERROR(outputs[0].Reset(DataType::kFloat, value.shape()));
+    const std::span<float> out = outputs[0].mutable_flat<float>();
+    const std::span<const float> x = value.flat<float>(), b = bias.flat<float>();
+    for (size_t row = 0; !b.empty() && row < out.size(); row += b.size()) {
+      for (size_t i = 0; i < b.size(); ++i) out[row + i] = x[row + i] + b[i];
+    }
     return OkStatus();
   }
 };
@@ -64,9 +65,9 @@ class ReluKernel final : public SameShapeKernel {
  public:
   Status Compute(std::span<const Tensor* const> inputs, std::span<Tensor> outputs) const override {
     TFCOMPAT_RETURN_IF_ERROR(ExpectDtype(*inputs[0], DataType::kFloat, "features"));
-    Tensor result = *inputs[0];
-    for (float& v : result.mutable_flat<float>()) v = std::max(v, 0.0f);
-    outputs[0] = std::move(result);
+    TFCOMPAT_RETURN_IF_ERROR(outputs[0].Reset(DataType::kFloat, inputs[0]->shape()));
+    std::transform(inputs[0]->flat<float>().begin(), inputs[0]->flat<float>().end(),
+                   outputs[0].mutable_flat<float>().begin(), [](float v) { return std::max(v, 0.0f); });
     return OkStatus();
   }
 };
@@ -79,9 +80,9 @@ class SoftmaxKernel final : public SameShapeKernel {
     if (logits.shape().empty()) {
       return InvalidArgumentError("logits must have >= 1 dimension, got " + ShapeDebugString(logits.shape()));
     }
-    Tensor result = logits;
+    TFCOMPAT_RETURN_IF_ERROR(CopyReshaped(logits, logits.shape(), &outputs[0]));
     const int64_t depth = logits.shape().back();
-    const std::span<float> values = result.mutable_flat<float>();
+    const std::span<float> values = outputs[0].mutable_flat<float>();
     // TF's order: subtract the row's maximum, exponentiate, divide by the sum.
     for (size_t row = 0; depth > 0 && row < values.size(); row += depth) {
       const std::span<float> x = values.subspan(row, depth);
@@ -93,7 +94,6 @@ class SoftmaxKernel final : public SameShapeKernel {
       }
       for (float& v : x) v /= sum;
     }
-    outputs[0] = std::move(result);
     return OkStatus();
   }
 };

@@ -325,7 +325,7 @@ class SparseReshapeKernel final : public OpKernel {
     const int64_t n = indices.shape()[0];
     const auto out_rank = static_cast<int64_t>(out_dims.size());
     TFCOMPAT_RETURN_IF_ERROR(CheckOutputBytes(DataType::kInt64, {n, out_rank}, max_bytes_));
-    const std::vector<int64_t> in_strides = Strides(in_dims), out_strides = Strides(out_dims);
+    const InlineIndices in_strides = Strides(in_dims), out_strides = Strides(out_dims);
     const std::span<const int64_t> flat = indices.flat<int64_t>();
     std::vector<int64_t> out(n * out_rank);
     for (int64_t k = 0; k < n; ++k) {
@@ -466,9 +466,12 @@ class SparseToDenseKernel final : public OpKernel {
       return InvalidArgumentError("output_shape should be a scalar or vector, got shape " +
                                   ShapeDebugString(inputs[1]->shape()));
     }
-    TFCOMPAT_ASSIGN_OR_RETURN(const TensorShape shape, IndexVector(*inputs[1], "output_shape"));
-    TFCOMPAT_ASSIGN_OR_RETURN(const Tensor flat_indices, Reshaped(indices_tensor, {indices_tensor.num_elements()}));
-    TFCOMPAT_ASSIGN_OR_RETURN(const std::vector<int64_t> indices, IndexVector(flat_indices, "sparse_indices"));
+    TFCOMPAT_ASSIGN_OR_RETURN(const InlineIndices dims, IndexVector(*inputs[1], "output_shape"));
+    const TensorShape shape(dims.begin(), dims.end());
+    Tensor flat_indices;
+    const int64_t index_count = indices_tensor.num_elements();
+    TFCOMPAT_RETURN_IF_ERROR(CopyReshaped(indices_tensor, std::span<const int64_t>(&index_count, 1), &flat_indices));
+    TFCOMPAT_ASSIGN_OR_RETURN(const InlineIndices indices, IndexVector(flat_indices, "sparse_indices"));
     const int64_t num_elems = indices_tensor.shape().empty() ? 1 : indices_tensor.shape()[0];
     const int64_t num_dims = indices_tensor.shape().size() < 2 ? 1 : indices_tensor.shape()[1];
     if (values.dtype() != dtype_ || default_value.dtype() != dtype_) {
@@ -492,7 +495,7 @@ class SparseToDenseKernel final : public OpKernel {
     TFCOMPAT_RETURN_IF_ERROR(CheckOutputBytes(dtype_, shape, max_bytes_));
     // Every index is checked against the shape whatever validate_indices
     // says: it only decides whether order and repeats are errors.
-    const std::vector<int64_t> strides = Strides(shape);
+    const InlineIndices strides = Strides(shape);
     std::vector<int64_t> target(num_elems), source(num_elems);
     for (int64_t k = 0; k < num_elems; ++k) {
       const std::span<const int64_t> index(indices.data() + k * num_dims, num_dims);
@@ -557,9 +560,9 @@ class SegmentReductionKernel final : public OpKernel {
     TFCOMPAT_RETURN_IF_ERROR(ExpectDtype(data, dtype_, "data"));
     if (data.shape().empty()) return InvalidArgumentError("input must be at least rank 1");
     if (!IsVector(segment_tensor)) return InvalidArgumentError("segment_ids should be a vector.");
-    TFCOMPAT_ASSIGN_OR_RETURN(const std::vector<int64_t> segment_ids, IndexVector(segment_tensor, "segment_ids"));
+    TFCOMPAT_ASSIGN_OR_RETURN(const InlineIndices segment_ids, IndexVector(segment_tensor, "segment_ids"));
     const int64_t data_rows = data.shape()[0];
-    std::vector<int64_t> rows;
+    InlineIndices rows;
     if (sparse_) {
       if (!IsVector(*inputs[1])) return InvalidArgumentError("indices should be a vector.");
       TFCOMPAT_ASSIGN_OR_RETURN(rows, IndexVector(*inputs[1], "indices"));

@@ -3,6 +3,7 @@
 // canned heads turn into class names; StringToHashBucketFast
 // (string_to_hash_bucket_op.cc), hash-bucket columns' ids, on the
 // feature-column library's Fingerprint64.
+#include <charconv>
 #include <string>
 #include <vector>
 
@@ -25,10 +26,15 @@ class IntegerAsStringKernel final : public OpKernel {
     // the bound on the contents before any is made.
     const auto count = static_cast<uint64_t>(inputs[0]->num_elements());
     TFCOMPAT_RETURN_IF_ERROR(CheckStringBytes(count, count * kMaxDigits, max_bytes_));
-    std::vector<std::string> values;
-    values.reserve(inputs[0]->num_elements());
-    for (const T v : inputs[0]->flat<T>()) values.push_back(std::to_string(v));
-    TFCOMPAT_ASSIGN_OR_RETURN(outputs[0], Tensor::FromStrings(inputs[0]->shape(), std::move(values)));
+    TFCOMPAT_RETURN_IF_ERROR(outputs[0].Reset(DataType::kString, inputs[0]->shape()));
+    std::vector<std::string>& values = *outputs[0].mutable_strings();
+    const std::span<const T> numbers = inputs[0]->flat<T>();
+    for (size_t i = 0; i < numbers.size(); ++i) {
+      // Written in place: to_string would allocate a string per element.
+      char digits[kMaxDigits + 1];
+      const std::to_chars_result end = std::to_chars(digits, digits + sizeof(digits), numbers[i]);
+      values[i].assign(digits, end.ptr);
+    }
     return OkStatus();
   }
 

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "saved_model/ops/tensor_util.h"
 
+#include <algorithm>
 #include <cstring>
 #include <string>
 #include <utility>
@@ -9,40 +10,48 @@
 
 namespace tfcompat::saved_model {
 
-StatusOr<std::vector<int64_t>> IndexVector(const Tensor& tensor, std::string_view what) {
+StatusOr<InlineIndices> IndexVector(const Tensor& tensor, std::string_view what) {
   if (tensor.shape().size() > 1) {
     return InvalidArgumentError(std::string(what) + " must be a vector, got shape " + ShapeDebugString(tensor.shape()));
   }
   if (tensor.dtype() == DataType::kInt32) {
     const std::span<const int32_t> values = tensor.flat<int32_t>();
-    return std::vector<int64_t>(values.begin(), values.end());
+    return InlineIndices(values.begin(), values.end());
   }
   if (tensor.dtype() == DataType::kInt64) {
     const std::span<const int64_t> values = tensor.flat<int64_t>();
-    return std::vector<int64_t>(values.begin(), values.end());
+    return InlineIndices(values.begin(), values.end());
   }
   return InvalidArgumentError(std::string(what) + " must be int32 or int64, got " +
                               std::string(DataTypeEnumName(tensor.dtype())));
 }
 
 StatusOr<int64_t> IndexScalar(const Tensor& tensor, std::string_view what) {
-  TFCOMPAT_ASSIGN_OR_RETURN(const std::vector<int64_t> values, IndexVector(tensor, what));
+  TFCOMPAT_ASSIGN_OR_RETURN(const InlineIndices values, IndexVector(tensor, what));
   if (values.size() != 1) {
     return InvalidArgumentError(std::string(what) + " must be a scalar, got shape " + ShapeDebugString(tensor.shape()));
   }
   return values[0];
 }
 
-Status CheckOutputBytes(DataType dtype, const TensorShape& shape, uint64_t max_bytes) {
+Status CheckOutputBytes(DataType dtype, std::span<const int64_t> shape, uint64_t max_bytes) {
   const size_t element_size = dtype == DataType::kString ? sizeof(std::string) : DataTypeSize(dtype);
-  const StatusOr<int64_t> count = NumElements(shape);
-  uint64_t bytes = 0;
-  if (!count.ok() || __builtin_mul_overflow(static_cast<uint64_t>(*count), element_size, &bytes) || bytes > max_bytes) {
-    return InvalidArgumentError("output of shape " + ShapeDebugString(shape) + " and dtype " +
-                                std::string(DataTypeEnumName(dtype)) + " would take more than max_tensor_bytes (" +
-                                std::to_string(max_bytes) + " bytes)");
+  uint64_t bytes = element_size;
+  bool fits = true;
+  for (const int64_t dim : shape) {
+    fits = fits && dim >= 0 && !__builtin_mul_overflow(bytes, static_cast<uint64_t>(dim), &bytes);
+  }
+  if (!fits || bytes > max_bytes) {
+    return InvalidArgumentError("output of shape " + ShapeDebugString(TensorShape(shape.begin(), shape.end())) +
+                                " and dtype " + std::string(DataTypeEnumName(dtype)) +
+                                " would take more than max_tensor_bytes (" + std::to_string(max_bytes) + " bytes)");
   }
   return OkStatus();
+}
+
+Status AllocateOutput(DataType dtype, std::span<const int64_t> shape, uint64_t max_bytes, Tensor* out) {
+  TFCOMPAT_RETURN_IF_ERROR(CheckOutputBytes(dtype, shape, max_bytes));
+  return out->Reset(dtype, shape);
 }
 
 Status CheckStringBytes(uint64_t count, uint64_t content_bytes, uint64_t max_bytes) {
@@ -68,11 +77,14 @@ Status CheckGatheredBytes(const Tensor& source, std::span<const int64_t> index, 
   return CheckStringBytes(index.size(), content, max_bytes);
 }
 
-Tensor IndexTensor(DataType dtype, TensorShape shape, std::span<const int64_t> values) {
+Status SetIndexTensor(DataType dtype, std::span<const int64_t> shape, std::span<const int64_t> values, Tensor* out) {
+  TFCOMPAT_RETURN_IF_ERROR(out->Reset(dtype, shape));
   if (dtype == DataType::kInt32) {
-    return Tensor::FromVector<int32_t>(dtype, std::move(shape), std::vector<int32_t>(values.begin(), values.end()));
+    std::copy(values.begin(), values.end(), out->mutable_flat<int32_t>().begin());
+  } else {
+    std::copy(values.begin(), values.end(), out->mutable_flat<int64_t>().begin());
   }
-  return Tensor::FromVector<int64_t>(dtype, std::move(shape), std::vector<int64_t>(values.begin(), values.end()));
+  return OkStatus();
 }
 
 Status ExpectDtype(const Tensor& tensor, DataType dtype, std::string_view what) {
@@ -81,43 +93,48 @@ Status ExpectDtype(const Tensor& tensor, DataType dtype, std::string_view what) 
                               ", expected " + std::string(DataTypeEnumName(dtype)));
 }
 
-StatusOr<Tensor> Reshaped(const Tensor& source, TensorShape shape) {
-  if (source.dtype() == DataType::kString) return Tensor::FromStrings(std::move(shape), source.strings());
-  return Tensor::FromBytes(source.dtype(), std::move(shape), std::string(source.bytes()));
+Status CopyReshaped(const Tensor& source, std::span<const int64_t> shape, Tensor* out) {
+  TFCOMPAT_RETURN_IF_ERROR(out->Reset(source.dtype(), shape));
+  if (source.dtype() == DataType::kString) {
+    std::copy(source.strings().begin(), source.strings().end(), out->mutable_strings()->begin());
+  } else if (!source.bytes().empty()) {
+    std::memcpy(out->mutable_bytes()->data(), source.bytes().data(), source.bytes().size());
+  }
+  return OkStatus();
 }
 
-StatusOr<Tensor> Gathered(const Tensor& source, TensorShape shape, std::span<const int64_t> index) {
+Status GatherInto(const Tensor& source, std::span<const int64_t> shape, std::span<const int64_t> index, Tensor* out) {
+  TFCOMPAT_RETURN_IF_ERROR(out->Reset(source.dtype(), shape));
   if (source.dtype() == DataType::kString) {
-    std::vector<std::string> values;
-    values.reserve(index.size());
-    for (const int64_t i : index) values.push_back(source.strings()[i]);
-    return Tensor::FromStrings(std::move(shape), std::move(values));
+    std::vector<std::string>& values = *out->mutable_strings();
+    for (size_t i = 0; i < index.size(); ++i) values[i] = source.strings()[index[i]];
+    return OkStatus();
   }
   const size_t width = DataTypeSize(source.dtype());
-  std::string bytes(index.size() * width, '\0');
+  char* bytes = out->mutable_bytes()->data();
   for (size_t i = 0; i < index.size(); ++i) {
-    std::memcpy(bytes.data() + i * width, source.bytes().data() + index[i] * width, width);
+    std::memcpy(bytes + i * width, source.bytes().data() + index[i] * width, width);
   }
-  return Tensor::FromBytes(source.dtype(), std::move(shape), std::move(bytes));
+  return OkStatus();
 }
 
-std::vector<int64_t> Strides(const TensorShape& shape) {
-  std::vector<int64_t> strides(shape.size(), 1);
+InlineIndices Strides(std::span<const int64_t> shape) {
+  InlineIndices strides(shape.size(), 1);
   for (size_t i = shape.size(); i-- > 1;) strides[i - 1] = strides[i] * shape[i];
   return strides;
 }
 
-std::vector<int64_t> StridedIndex(const TensorShape& source_shape, std::span<const int64_t> start,
-                                  std::span<const int64_t> step, const TensorShape& count,
-                                  std::span<const int64_t> strides_or_empty) {
-  const std::vector<int64_t> strides = strides_or_empty.empty()
-                                           ? Strides(source_shape)
-                                           : std::vector<int64_t>(strides_or_empty.begin(), strides_or_empty.end());
+InlineIndices StridedIndex(std::span<const int64_t> source_shape, std::span<const int64_t> start,
+                           std::span<const int64_t> step, std::span<const int64_t> count,
+                           std::span<const int64_t> strides_or_empty) {
+  const InlineIndices strides = strides_or_empty.empty()
+                                    ? Strides(source_shape)
+                                    : InlineIndices(strides_or_empty.begin(), strides_or_empty.end());
   int64_t total = 1;
   for (const int64_t c : count) total *= c;
-  std::vector<int64_t> index;
+  InlineIndices index;
   index.reserve(total);
-  std::vector<int64_t> coordinate(count.size(), 0);
+  InlineIndices coordinate(count.size(), 0);
   for (int64_t n = 0; n < total; ++n) {
     int64_t flat = 0;
     for (size_t d = 0; d < count.size(); ++d) flat += (start[d] + coordinate[d] * step[d]) * strides[d];

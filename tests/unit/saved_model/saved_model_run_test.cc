@@ -1037,5 +1037,123 @@ BOOST_AUTO_TEST_CASE(a_reshape_no_feed_can_fit_fails_load_in_the_run_words) {
 
 BOOST_AUTO_TEST_SUITE_END()
 
+BOOST_AUTO_TEST_SUITE(warm_runs)
+
+std::vector<float> Floats(const Tensor& t) { return {t.flat<float>().begin(), t.flat<float>().end()}; }
+
+// y = relu(x w) + fill(shape(x), 1): a value path and a path of the feed's
+// shape only, which a warm run of the same shape keeps without running.
+std::string ShapeAndValueNodes() {
+  std::string nodes = Replaced(kDenseNodes, "node { name: \"y\" op: \"Relu\"", "node { name: \"relu\" op: \"Relu\"");
+  // clang-format off
+  nodes += R"pb(
+    node { name: "shape" op: "Shape" input: "x" attr { key: "T" value { type: DT_FLOAT } } }
+    node { name: "one" op: "Const" attr { key: "value" value { tensor { dtype: DT_FLOAT tensor_shape { } float_val: 1 } } } }
+    node { name: "ones" op: "Fill" input: [ "shape", "one" ] attr { key: "T" value { type: DT_FLOAT } } }
+    node { name: "y" op: "AddV2" input: [ "relu", "ones" ] attr { key: "T" value { type: DT_FLOAT } } }
+  )pb";
+  // clang-format on
+  return nodes;
+}
+
+BOOST_AUTO_TEST_CASE(runs_of_new_values_and_shapes_into_one_output_map_give_each_its_outputs) {
+  TempDir dir;
+  WriteModel(dir, ShapeAndValueNodes());
+  const auto model = *SavedModel::Load(dir.path(), {"serve"});
+  std::map<std::string, Tensor> inputs, outputs;
+  outputs["not an output"] = Tensor::FromVector<float>(DataType::kFloat, {1}, {0});
+  // relu(x w) + 1, w = [[1,-2],[3,4]].
+  const std::vector<std::pair<Tensor, std::vector<float>>> runs = {
+      {Tensor::FromVector<float>(DataType::kFloat, {2, 2}, {1, 1, 2, -1}), {5, 3, 1, 1}},
+      {Tensor::FromVector<float>(DataType::kFloat, {2, 2}, {0, 1, 1, 0}), {4, 5, 2, 1}},
+      {Tensor::FromVector<float>(DataType::kFloat, {1, 2}, {1, 0}), {2, 1}},
+      {Tensor::FromVector<float>(DataType::kFloat, {3, 2}, {1, 1, 0, 0, 0, 1}), {5, 3, 1, 1, 4, 5}},
+      {Tensor::FromVector<float>(DataType::kFloat, {2, 2}, {1, 1, 2, -1}), {5, 3, 1, 1}},
+  };
+  for (const auto& [x, expected] : runs) {
+    inputs["x"] = x;
+    const Status status = model->Run("predict", inputs, &outputs);
+    BOOST_TEST_REQUIRE(status.ok(), status);
+    BOOST_TEST_REQUIRE(outputs.size() == 1u);
+    BOOST_TEST(outputs.at("y").shape() == (TensorShape{x.shape()[0], 2}), boost::test_tools::per_element());
+    BOOST_TEST(Floats(outputs.at("y")) == expected, boost::test_tools::per_element());
+  }
+}
+
+BOOST_AUTO_TEST_CASE(a_run_after_a_failed_one_computes_every_step) {
+  // y = GatherV2(w, int64(x), 0) + fill(shape(y'), 1): the failing gather
+  // stops the run before the steps after it.
+  std::string nodes = Replaced(kDenseNodes, "node { name: \"y\" op: \"Relu\"", "node { name: \"relu\" op: \"Relu\"");
+  // clang-format off
+  nodes += R"pb(
+    node { name: "ids" op: "Cast" input: "x" attr { key: "SrcT" value { type: DT_FLOAT } } attr { key: "DstT" value { type: DT_INT64 } } }
+    node { name: "axis" op: "Const" attr { key: "value" value { tensor { dtype: DT_INT32 tensor_shape { } int_val: 0 } } } }
+    node { name: "rows" op: "GatherV2" input: [ "w", "ids", "axis" ] attr { key: "Tparams" value { type: DT_FLOAT } } attr { key: "Tindices" value { type: DT_INT64 } } attr { key: "Taxis" value { type: DT_INT32 } } }
+    node { name: "shape" op: "Shape" input: "rows" attr { key: "T" value { type: DT_FLOAT } } }
+    node { name: "one" op: "Const" attr { key: "value" value { tensor { dtype: DT_FLOAT tensor_shape { } float_val: 1 } } } }
+    node { name: "ones" op: "Fill" input: [ "shape", "one" ] attr { key: "T" value { type: DT_FLOAT } } }
+    node { name: "y" op: "AddV2" input: [ "rows", "ones" ] attr { key: "T" value { type: DT_FLOAT } } }
+  )pb";
+  // clang-format on
+  TempDir dir;
+  WriteModel(dir, nodes);
+  const auto model = *SavedModel::Load(dir.path(), {"serve"});
+  std::map<std::string, Tensor> inputs, outputs;
+  inputs["x"] = Tensor::FromVector<float>(DataType::kFloat, {1, 2}, {1, 0});
+  BOOST_TEST_REQUIRE(model->Run("predict", inputs, &outputs).ok());
+  BOOST_TEST(Floats(outputs.at("y")) == (std::vector<float>{4, 5, 2, -1}), boost::test_tools::per_element());
+  inputs["x"] = Tensor::FromVector<float>(DataType::kFloat, {2, 2}, {1, 0, 2, 0});
+  const Status failed = model->Run("predict", inputs, &outputs);
+  BOOST_TEST(Contains(failed, "node 'rows' (GatherV2): indices[1,0] = 2 is not in [0, 2)"), failed);
+  inputs["x"] = Tensor::FromVector<float>(DataType::kFloat, {2, 2}, {0, 1, 1, 1});
+  BOOST_TEST_REQUIRE(model->Run("predict", inputs, &outputs).ok());
+  BOOST_TEST(outputs.at("y").shape() == (TensorShape{2, 2, 2}), boost::test_tools::per_element());
+  BOOST_TEST(Floats(outputs.at("y")) == (std::vector<float>{2, -1, 4, 5, 4, 5, 4, 5}),
+             boost::test_tools::per_element());
+}
+
+// y = relu(bias_add(x w, b)), b = [10, -10]: one fused step.
+std::string DenseLayerNodes() {
+  std::string nodes = Replaced(kDenseNodes, "node { name: \"y\" op: \"Relu\" input: \"product\"",
+                               "node { name: \"y\" op: \"Relu\" input: \"biased\"");
+  // clang-format off
+  nodes += R"pb(
+    node { name: "b" op: "Const" attr { key: "value" value { tensor { dtype: DT_FLOAT tensor_shape { dim { size: 2 } } float_val: [ 10, -10 ] } } } }
+    node { name: "biased" op: "BiasAdd" input: [ "product", "b" ] attr { key: "T" value { type: DT_FLOAT } } }
+  )pb";
+  // clang-format on
+  return nodes;
+}
+
+BOOST_AUTO_TEST_CASE(a_matmul_bias_add_and_relu_run_as_one_fused_step) {
+  const StatusOr<Tensor> y =
+      load_and_run::RunOnX(DenseLayerNodes(), Tensor::FromVector<float>(DataType::kFloat, {2, 2}, {1, 1, 2, -1}));
+  BOOST_TEST_REQUIRE(y.ok(), y.status());
+  // x w = [[4, 2], [-1, -8]]; + b = [[14, -8], [9, -18]]; relu.
+  BOOST_TEST(Floats(*y) == (std::vector<float>{14, 0, 9, 0}), boost::test_tools::per_element());
+  // Without the Relu, the BiasAdd is the fused step's last node.
+  const std::string no_relu =
+      Replaced(Replaced(DenseLayerNodes(), "name: \"y\" op: \"Relu\"", "name: \"r\" op: \"Relu\""), "name: \"biased\"",
+               "name: \"y\"");
+  const StatusOr<Tensor> biased =
+      load_and_run::RunOnX(Replaced(no_relu, "input: \"biased\"", "input: \"y\""),
+                           Tensor::FromVector<float>(DataType::kFloat, {2, 2}, {1, 1, 2, -1}));
+  BOOST_TEST_REQUIRE(biased.ok(), biased.status());
+  BOOST_TEST(Floats(*biased) == (std::vector<float>{14, -8, 9, -18}), boost::test_tools::per_element());
+}
+
+BOOST_AUTO_TEST_CASE(a_fused_step_error_names_each_node_it_runs) {
+  const StatusOr<Tensor> y = load_and_run::RunOnX(
+      Replaced(DenseLayerNodes(), "tensor { dtype: DT_FLOAT tensor_shape { dim { size: 2 } dim { size: 2 } } float_val",
+               "tensor { dtype: DT_INT64 tensor_shape { dim { size: 2 } dim { size: 2 } } int64_val"),
+      Tensor::FromVector<float>(DataType::kFloat, {1, 2}, {1, 2}));
+  BOOST_TEST(Contains(y.status(),
+                      "node 'product' (MatMul) fused with node 'biased' (BiasAdd) and node 'y' (Relu): In[1] is int64, "
+                      "expected float"),
+             y.status());
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
 }  // namespace
 }  // namespace tfcompat
