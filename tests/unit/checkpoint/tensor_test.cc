@@ -7,6 +7,8 @@
 #include <cstdint>
 #include <vector>
 
+#include "util/test_print.h"
+
 namespace tfcompat {
 namespace {
 
