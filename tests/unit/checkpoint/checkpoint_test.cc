@@ -291,9 +291,10 @@ BOOST_AUTO_TEST_CASE(SaveAsyncReturnsBeforeTheWriteAndTheNextOneWaitsForIt) {
   BOOST_REQUIRE((*manager)->SaveAsync(1, vars.Views()).ok());
   env.WaitUntilHeld();
   std::atomic<bool> second_started{false};
+  Status second_status;  // checked after join: Boost.Test checks are not thread-safe
   std::thread second([&] {
     vars.Set(2);
-    BOOST_TEST((*manager)->SaveAsync(2, vars.Views()).ok());
+    second_status = (*manager)->SaveAsync(2, vars.Views());
     second_started = true;
   });
   std::this_thread::sleep_for(std::chrono::milliseconds(100));
@@ -303,6 +304,7 @@ BOOST_AUTO_TEST_CASE(SaveAsyncReturnsBeforeTheWriteAndTheNextOneWaitsForIt) {
   env.Release();
   second.join();
   BOOST_TEST(second_started.load());
+  BOOST_TEST(second_status.ok(), second_status.ToString());
   BOOST_REQUIRE((*manager)->Wait().ok());
   BOOST_TEST(
       ((*manager)->checkpoints() == std::vector<std::string>{dir.file("model.ckpt-1"), dir.file("model.ckpt-2")}));

@@ -44,7 +44,7 @@ BOOST_AUTO_TEST_CASE(reset_refuses_bad_shapes_and_dtypes_leaving_the_tensor_unch
   BOOST_TEST(t.Reset(DataType::kFloat, negative).code() == StatusCode::kInvalidArgument);
   BOOST_TEST(t.Reset(DataType::kFloat, overflowing).code() == StatusCode::kInvalidArgument);
   BOOST_TEST(t.Reset(DataType::kResource, fine).code() == StatusCode::kInvalidArgument);
-  BOOST_TEST(t == Tensor::FromVector<int32_t>(DataType::kInt32, {2}, {7, 8}));
+  BOOST_TEST((t == Tensor::FromVector<int32_t>(DataType::kInt32, {2}, {7, 8})));
 }
 
 BOOST_AUTO_TEST_SUITE_END()
