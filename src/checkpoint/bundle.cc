@@ -3,11 +3,10 @@
 // table.cc.
 #include "tfcompat/checkpoint/bundle.h"
 
-#include <google/protobuf/arena.h>
-
 #include <algorithm>
 #include <cstdio>
 #include <cstring>
+#include <functional>
 #include <random>
 #include <tuple>
 
@@ -63,7 +62,79 @@ struct BundleWriter::Rep {
   std::vector<Shard> shards;
   // Small writes gathered for a file that does not gather them itself.
   std::string buffer;
-  std::map<std::string, tensorflow::BundleEntryProto, std::less<>> entries;
+
+  // The index entries in the order added (sorted by key at Finish): keys
+  // in one string, shapes and slices in one arena, so that a checkpoint of
+  // many small tensors costs no allocation per tensor.
+  struct PendingEntry {
+    uint64_t key_offset = 0;
+    uint64_t key_size = 0;
+    bundle::EntryRecord record;
+  };
+  std::string keys;
+  bundle::EntryArena arena;
+  std::vector<PendingEntry> entries;
+  // Whether the keys were added in increasing order (no sort needed).
+  bool in_order = true;
+  // Open addressing over the keys: entry index + 1, 0 for an empty slot;
+  // at most half full.
+  std::vector<uint32_t> key_slots;
+
+  std::string_view Key(const PendingEntry& entry) const { return {keys.data() + entry.key_offset, entry.key_size}; }
+
+  // The slot holding `key`'s entry, or the empty slot where it would go.
+  uint32_t& Slot(std::string_view key) {
+    const size_t mask = key_slots.size() - 1;
+    for (size_t i = std::hash<std::string_view>()(key) & mask;; i = (i + 1) & mask) {
+      uint32_t& slot = key_slots[i];
+      if (slot == 0 || Key(entries[slot - 1]) == key) return slot;
+    }
+  }
+
+  PendingEntry* Find(std::string_view key) {
+    if (key_slots.empty()) return nullptr;
+    const uint32_t slot = Slot(key);
+    return slot == 0 ? nullptr : &entries[slot - 1];
+  }
+
+  // Adds an entry for a key not added before.
+  PendingEntry& Insert(std::string_view key) {
+    if (!entries.empty() && in_order) in_order = Key(entries.back()) < key;
+    entries.push_back({keys.size(), key.size(), {}});
+    keys.append(key);
+    if (entries.size() * 2 > key_slots.size()) {
+      key_slots.assign(std::max<size_t>(64, key_slots.size() * 2), 0);
+      for (size_t i = 0; i < entries.size(); ++i) Slot(Key(entries[i])) = static_cast<uint32_t>(i + 1);
+    } else {
+      Slot(key) = static_cast<uint32_t>(entries.size());
+    }
+    return entries.back();
+  }
+
+  void SetShape(bundle::EntryRecord* record, DataType dtype, const TensorShape& shape) {
+    record->dtype = static_cast<int32_t>(dtype);
+    record->has_shape = true;
+    record->first_dim = static_cast<uint32_t>(arena.dims.size());
+    record->rank = static_cast<uint32_t>(shape.size());
+    arena.dims.insert(arena.dims.end(), shape.begin(), shape.end());
+  }
+
+  // EncodeEntry wants an entry's slices contiguous: when another entry's
+  // slices came in between, this entry's are moved to the end first.
+  void AppendSlice(bundle::EntryRecord* record, std::span<const bundle::SliceExtent> extents) {
+    if (record->num_slices > 0 && record->first_slice + record->num_slices != arena.slices.size()) {
+      const auto first = static_cast<uint32_t>(arena.slices.size());
+      for (uint32_t s = 0; s < record->num_slices; ++s) {
+        const bundle::EntryArena::Slice moved = arena.slices[record->first_slice + s];
+        arena.slices.push_back(moved);
+      }
+      record->first_slice = first;
+    }
+    if (record->num_slices == 0) record->first_slice = static_cast<uint32_t>(arena.slices.size());
+    arena.slices.push_back({static_cast<uint32_t>(arena.extents.size()), static_cast<uint32_t>(extents.size())});
+    arena.extents.insert(arena.extents.end(), extents.begin(), extents.end());
+    ++record->num_slices;
+  }
 
   std::string TempDataPath(size_t shard) const { return prefix + ".data-" + std::to_string(shard) + temp_suffix; }
 
@@ -96,7 +167,7 @@ struct BundleWriter::Rep {
   // Checks the name and moves to a new shard if this tensor would overflow
   // the current one.
   Status BeginEntry(std::string_view name, uint64_t size) {
-    if (entries.count(name)) return InvalidArgumentError("Adding duplicate key: " + std::string(name));
+    if (Find(name) != nullptr) return InvalidArgumentError("Adding duplicate key: " + std::string(name));
     if (options.max_shard_bytes > 0 && shards.back().size > 0 && shards.back().size + size > options.max_shard_bytes) {
       TFCOMPAT_RETURN_IF_ERROR(FlushBuffer());
       TFCOMPAT_RETURN_IF_ERROR(OpenShard());
@@ -104,16 +175,13 @@ struct BundleWriter::Rep {
     return OkStatus();
   }
 
-  tensorflow::BundleEntryProto& NewEntry(std::string_view name, DataType dtype, const TensorShape& shape, uint64_t size,
-                                         uint32_t crc) {
-    tensorflow::BundleEntryProto& entry = entries[std::string(name)];
-    entry.set_dtype(static_cast<tensorflow::DataType>(dtype));
-    bundle::ShapeToProto(shape, entry.mutable_shape());
-    entry.set_shard_id(static_cast<int>(shards.size() - 1));
-    entry.set_offset(static_cast<int64_t>(shards.back().size - size));
-    entry.set_size(static_cast<int64_t>(size));
-    entry.set_crc32c(crc32c::Mask(crc));
-    return entry;
+  void NewEntry(std::string_view name, DataType dtype, const TensorShape& shape, uint64_t size, uint32_t crc) {
+    bundle::EntryRecord& record = Insert(name).record;
+    SetShape(&record, dtype, shape);
+    record.shard_id = static_cast<int32_t>(shards.size() - 1);
+    record.offset = static_cast<int64_t>(shards.back().size - size);
+    record.size = static_cast<int64_t>(size);
+    record.masked_crc32c = crc32c::Mask(crc);
   }
 
   Status AddBytes(std::string_view name, DataType dtype, const TensorShape& shape, std::string_view bytes) {
@@ -162,13 +230,12 @@ struct BundleWriter::Rep {
                                   std::to_string(full_shape.size()));
     }
     TFCOMPAT_RETURN_IF_ERROR(NumElements(full_shape).status());
-    tensorflow::TensorSliceProto proto;
+    std::vector<bundle::SliceExtent> extents(slice.size());  // a full dimension stays {0, -1}
     TensorShape slice_shape;
     bool covers_all = true;
     for (size_t d = 0; d < slice.size(); ++d) {
       const Extent& extent = slice[d];
       const bool full_dim = extent.length == -1 || (extent.start == 0 && extent.length == full_shape[d]);
-      auto* extent_proto = proto.add_extent();  // a full dimension stays an empty Extent
       if (!full_dim) {
         if (extent.start < 0 || extent.length < 0 || extent.start > full_shape[d] ||
             extent.length > full_shape[d] - extent.start) {
@@ -176,8 +243,7 @@ struct BundleWriter::Rep {
                                       std::to_string(extent.length) + " is outside dimension " + std::to_string(d) +
                                       " of " + ShapeDebugString(full_shape));
         }
-        extent_proto->set_start(extent.start);
-        extent_proto->set_length(extent.length);
+        extents[d] = {extent.start, extent.length};
         covers_all = false;
       }
       slice_shape.push_back(full_dim ? full_shape[d] : extent.length);
@@ -187,16 +253,16 @@ struct BundleWriter::Rep {
                                   " does not match the slice shape " + ShapeDebugString(slice_shape));
     }
     if (covers_all) return Add(full_name, tensor);
-    auto it = entries.find(full_name);
-    if (it != entries.end() &&
-        (it->second.slices_size() == 0 || it->second.dtype() != static_cast<tensorflow::DataType>(tensor.dtype()))) {
+    const PendingEntry* existing = Find(full_name);
+    if (existing != nullptr &&
+        (existing->record.num_slices == 0 || existing->record.dtype != static_cast<int32_t>(tensor.dtype()))) {
       return InvalidArgumentError(where + ": the name is already used by a tensor of another kind");
     }
-    TFCOMPAT_RETURN_IF_ERROR(Add(bundle::EncodeTensorNameSlice(full_name, proto), tensor));
-    tensorflow::BundleEntryProto& full = entries[std::string(full_name)];
-    full.set_dtype(static_cast<tensorflow::DataType>(tensor.dtype()));
-    bundle::ShapeToProto(full_shape, full.mutable_shape());
-    *full.add_slices() = std::move(proto);
+    TFCOMPAT_RETURN_IF_ERROR(Add(bundle::EncodeTensorNameSlice(full_name, extents), tensor));
+    // Looked up again: adding the slice may have moved the entries.
+    bundle::EntryRecord& full = existing != nullptr ? Find(full_name)->record : Insert(full_name).record;
+    SetShape(&full, tensor.dtype(), full_shape);
+    AppendSlice(&full, extents);
     return OkStatus();
   }
 
@@ -212,7 +278,17 @@ struct BundleWriter::Rep {
     }
     table::TableBuilder builder;
     TFCOMPAT_RETURN_IF_ERROR(builder.Add(bundle::kHeaderEntryKey, bundle::MakeHeader(num_shards).SerializeAsString()));
-    for (const auto& [name, entry] : entries) TFCOMPAT_RETURN_IF_ERROR(builder.Add(name, entry.SerializeAsString()));
+    // Sorted with the keys at hand (no lookup through the entries per
+    // comparison).
+    std::vector<std::pair<std::string_view, uint32_t>> order(entries.size());
+    for (size_t i = 0; i < entries.size(); ++i) order[i] = {Key(entries[i]), static_cast<uint32_t>(i)};
+    if (!in_order) std::sort(order.begin(), order.end());
+    std::string value;
+    for (const auto& [key, i] : order) {
+      value.clear();
+      bundle::EncodeEntry(entries[i].record, arena, &value);
+      TFCOMPAT_RETURN_IF_ERROR(builder.Add(key, value));
+    }
     TFCOMPAT_ASSIGN_OR_RETURN(std::string index, builder.Finish());
     index_temp_path = IndexFileName(prefix) + temp_suffix;
     TFCOMPAT_ASSIGN_OR_RETURN(std::unique_ptr<WritableFile> file, env->NewWritableFile(index_temp_path));
@@ -325,14 +401,16 @@ struct BundleReader::Rep {
   std::string prefix;
   Options options;
   int num_shards = 1;
-  // The parsed index entries live on one arena: a checkpoint of 100 000
-  // tensors would otherwise make and free half a million small objects.
-  google::protobuf::Arena arena;
-  // Every key but "", in the index's (sorted) order.
+  // Every key but "", in the index's (sorted) order, decoded without
+  // protobuf: keys in one string, shapes and slices in one arena (a
+  // checkpoint of 100 000 tensors makes no allocation per entry here).
   struct IndexEntry {
-    std::string key;
-    const tensorflow::BundleEntryProto* proto = nullptr;
+    uint64_t key_offset = 0;
+    uint64_t key_size = 0;
+    bundle::EntryRecord record;
   };
+  std::string keys;
+  bundle::EntryArena arena;
   std::vector<IndexEntry> index;
   std::vector<BundleEntry> entries;
   // A data file, opened on first use, and its size then: a published
@@ -350,13 +428,27 @@ struct BundleReader::Rep {
            std::string(what) + ")";
   }
 
-  StatusOr<const tensorflow::BundleEntryProto*> FindProto(std::string_view key, std::string_view name) const {
-    auto it = std::lower_bound(index.begin(), index.end(), key,
-                               [](const IndexEntry& e, std::string_view k) { return e.key < k; });
-    if (it == index.end() || it->key != key) {
-      return NotFoundError("Key " + std::string(name) + " not found in checkpoint");
+  std::string_view Key(const IndexEntry& entry) const { return {keys.data() + entry.key_offset, entry.key_size}; }
+
+  // `hint`, if given, is the position after the previous lookup's entry,
+  // tried first and then updated: lookups in name order (a restore
+  // walking entries()) skip the binary search.
+  StatusOr<const bundle::EntryRecord*> FindEntry(std::string_view key, std::string_view name,
+                                                 size_t* hint = nullptr) const {
+    size_t at;
+    if (hint != nullptr && *hint < index.size() && Key(index[*hint]) == key) {
+      at = *hint;
+    } else {
+      at =
+          static_cast<size_t>(std::lower_bound(index.begin(), index.end(), key,
+                                               [this](const IndexEntry& e, std::string_view k) { return Key(e) < k; }) -
+                              index.begin());
+      if (at == index.size() || Key(index[at]) != key) {
+        return NotFoundError("Key " + std::string(name) + " not found in checkpoint");
+      }
     }
-    return it->proto;
+    if (hint != nullptr) *hint = at + 1;
+    return &index[at].record;
   }
 
   StatusOr<const DataShard*> Shard(int shard_id) {
@@ -382,9 +474,9 @@ struct BundleReader::Rep {
   }
 
   // Names a stored entry in errors.
-  std::string Where(std::string_view name, const tensorflow::BundleEntryProto& entry) const {
-    return "TensorBundle at " + prefix + " shard " + std::to_string(entry.shard_id()) + " (" +
-           std::to_string(entry.size()) + " bytes), key " + std::string(name);
+  std::string Where(std::string_view name, const bundle::EntryRecord& entry) const {
+    return "TensorBundle at " + prefix + " shard " + std::to_string(entry.shard_id) + " (" +
+           std::to_string(entry.size) + " bytes), key " + std::string(name);
   }
 
   // A stored (unpartitioned) entry's bytes, checked against its dtype,
@@ -398,43 +490,43 @@ struct BundleReader::Rep {
     uint64_t size = 0;
   };
 
-  StatusOr<StoredRange> Locate(std::string_view name, const tensorflow::BundleEntryProto& entry) {
+  StatusOr<StoredRange> Locate(std::string_view name, const bundle::EntryRecord& entry) {
     StoredRange range;
-    range.dtype = static_cast<DataType>(entry.dtype());
-    TFCOMPAT_ASSIGN_OR_RETURN(range.shape, bundle::ShapeFromProto(entry.shape()));
+    range.dtype = static_cast<DataType>(entry.dtype);
+    TFCOMPAT_ASSIGN_OR_RETURN(range.shape, bundle::EntryShape(entry, arena));
     if (!IsFixedWidth(range.dtype) && range.dtype != DataType::kString) {
       return UnimplementedError(Where(name, entry) + ": reading dtype " + std::string(DataTypeName(range.dtype)) +
                                 " is not supported");
     }
     TFCOMPAT_ASSIGN_OR_RETURN(range.num_elements, NumElements(range.shape, DataTypeSize(range.dtype)));
     const int64_t fixed_bytes = range.num_elements * static_cast<int64_t>(DataTypeSize(range.dtype));
-    if (IsFixedWidth(range.dtype) && entry.size() != fixed_bytes) {
+    if (IsFixedWidth(range.dtype) && entry.size != fixed_bytes) {
       return DataLossError("Invalid size in bundle entry: key " + std::string(name) + "; stored size " +
-                           std::to_string(entry.size()) + "; expected size " + std::to_string(fixed_bytes));
+                           std::to_string(entry.size) + "; expected size " + std::to_string(fixed_bytes));
     }
-    TFCOMPAT_ASSIGN_OR_RETURN(const DataShard* shard, Shard(entry.shard_id()));
+    TFCOMPAT_ASSIGN_OR_RETURN(const DataShard* shard, Shard(entry.shard_id));
     range.file = shard->file.get();
-    if (entry.offset() < 0 || entry.size() < 0 || static_cast<uint64_t>(entry.offset()) > shard->size ||
-        static_cast<uint64_t>(entry.size()) > shard->size - static_cast<uint64_t>(entry.offset())) {
-      return DataLossError(Where(name, entry) + ": entry at offset " + std::to_string(entry.offset()) +
+    if (entry.offset < 0 || entry.size < 0 || static_cast<uint64_t>(entry.offset) > shard->size ||
+        static_cast<uint64_t>(entry.size) > shard->size - static_cast<uint64_t>(entry.offset)) {
+      return DataLossError(Where(name, entry) + ": entry at offset " + std::to_string(entry.offset) +
                            " runs past the end of " + range.file->path() + " (" + std::to_string(shard->size) +
                            " bytes)");
     }
-    range.offset = static_cast<uint64_t>(entry.offset());
-    range.size = static_cast<uint64_t>(entry.size());
+    range.offset = static_cast<uint64_t>(entry.offset);
+    range.size = static_cast<uint64_t>(entry.size);
     return range;
   }
 
   // DataLoss unless `actual` is the entry's stored CRC32C.
-  Status CheckCrc(std::string_view name, const tensorflow::BundleEntryProto& entry, uint32_t actual) const {
-    const uint32_t stored = crc32c::Unmask(entry.crc32c());
+  Status CheckCrc(std::string_view name, const bundle::EntryRecord& entry, uint32_t actual) const {
+    const uint32_t stored = crc32c::Unmask(entry.masked_crc32c);
     if (actual == stored) return OkStatus();
     return DataLossError(Where(name, entry) + ": Checksum does not match: stored " + std::to_string(stored) +
                          " vs. calculated on the restored bytes " + std::to_string(actual));
   }
 
   // Reads one stored (unpartitioned) entry.
-  StatusOr<Tensor> ReadEntry(std::string_view name, const tensorflow::BundleEntryProto& entry) {
+  StatusOr<Tensor> ReadEntry(std::string_view name, const bundle::EntryRecord& entry) {
     TFCOMPAT_ASSIGN_OR_RETURN(StoredRange range, Locate(name, entry));
     if (range.size > 0) TFCOMPAT_RETURN_IF_ERROR(CheckTensorBytes(name, range.size));
     std::string bytes(static_cast<size_t>(range.size), '\0');
@@ -443,7 +535,7 @@ struct BundleReader::Rep {
     if (range.dtype == DataType::kString) {
       std::vector<std::string> values;
       TFCOMPAT_RETURN_IF_ERROR(
-          bundle::DecodeStringTensor(bytes, range.num_elements, crc32c::Unmask(entry.crc32c()), &values)
+          bundle::DecodeStringTensor(bytes, range.num_elements, crc32c::Unmask(entry.masked_crc32c), &values)
               .WithContext(Where(name, entry)));
       return Tensor::FromStrings(std::move(range.shape), std::move(values));
     }
@@ -452,7 +544,7 @@ struct BundleReader::Rep {
   }
 
   // Assembles a partitioned tensor from its slice entries.
-  StatusOr<Tensor> ReadPartitioned(std::string_view name, const tensorflow::BundleEntryProto& full_entry);
+  StatusOr<Tensor> ReadPartitioned(std::string_view name, const bundle::EntryRecord& full_entry);
 };
 
 namespace {
@@ -488,35 +580,35 @@ void CopySlice(const Tensor& part, const std::vector<int64_t>& start, Tensor* fu
 
 }  // namespace
 
-StatusOr<Tensor> BundleReader::Rep::ReadPartitioned(std::string_view name,
-                                                    const tensorflow::BundleEntryProto& full_entry) {
-  const auto dtype = static_cast<DataType>(full_entry.dtype());
-  TFCOMPAT_ASSIGN_OR_RETURN(TensorShape shape, bundle::ShapeFromProto(full_entry.shape()));
+StatusOr<Tensor> BundleReader::Rep::ReadPartitioned(std::string_view name, const bundle::EntryRecord& full_entry) {
+  const auto dtype = static_cast<DataType>(full_entry.dtype);
+  TFCOMPAT_ASSIGN_OR_RETURN(TensorShape shape, bundle::EntryShape(full_entry, arena));
   TFCOMPAT_ASSIGN_OR_RETURN(int64_t total, NumElements(shape, std::max<size_t>(DataTypeSize(dtype), 1)));
   // The slices must exist (and so be backed by real bytes) before the full
   // tensor is allocated.
-  std::vector<std::pair<std::vector<int64_t>, const tensorflow::BundleEntryProto*>> parts;
+  std::vector<std::pair<std::vector<int64_t>, const bundle::EntryRecord*>> parts;
   int64_t covered = 0;
-  for (const auto& slice : full_entry.slices()) {
+  for (uint32_t s = 0; s < full_entry.num_slices; ++s) {
+    const std::span<const bundle::SliceExtent> slice = full_entry.extents(arena, s);
     const std::string where = "partitioned tensor " + std::string(name);
-    if (static_cast<size_t>(slice.extent_size()) != shape.size()) {
+    if (slice.size() != shape.size()) {
       return DataLossError(where + ": slice rank does not match shape " + ShapeDebugString(shape));
     }
     std::vector<int64_t> start(shape.size());
     TensorShape slice_shape(shape.size());
     for (size_t d = 0; d < shape.size(); ++d) {
-      const auto& extent = slice.extent(static_cast<int>(d));
-      const bool full = extent.has_length_case() == tensorflow::TensorSliceProto::Extent::HAS_LENGTH_NOT_SET;
-      start[d] = full ? 0 : extent.start();
-      slice_shape[d] = full ? shape[d] : extent.length();
+      const bundle::SliceExtent& extent = slice[d];
+      const bool full = extent.length == -1;
+      start[d] = extent.start;
+      slice_shape[d] = full ? shape[d] : extent.length;
       if (start[d] < 0 || slice_shape[d] < 0 || start[d] > shape[d] || slice_shape[d] > shape[d] - start[d]) {
         return DataLossError(where + ": slice outside shape " + ShapeDebugString(shape));
       }
     }
     const std::string key = bundle::EncodeTensorNameSlice(name, slice);
-    TFCOMPAT_ASSIGN_OR_RETURN(const tensorflow::BundleEntryProto* part, FindProto(key, std::string(name) + " (slice)"));
-    TFCOMPAT_ASSIGN_OR_RETURN(TensorShape stored_shape, bundle::ShapeFromProto(part->shape()));
-    if (stored_shape != slice_shape || part->dtype() != full_entry.dtype()) {
+    TFCOMPAT_ASSIGN_OR_RETURN(const bundle::EntryRecord* part, FindEntry(key, std::string(name) + " (slice)"));
+    TFCOMPAT_ASSIGN_OR_RETURN(TensorShape stored_shape, bundle::EntryShape(*part, arena));
+    if (stored_shape != slice_shape || part->dtype != full_entry.dtype) {
       return DataLossError(where + ": slice entry has shape " + ShapeDebugString(stored_shape) + ", expected " +
                            ShapeDebugString(slice_shape));
     }
@@ -550,6 +642,8 @@ StatusOr<std::unique_ptr<BundleReader>> BundleReader::Open(const std::string& pr
   rep->options = options;
   const std::string index_path = IndexFileName(prefix);
   TFCOMPAT_ASSIGN_OR_RETURN(std::string index, ReadFileToString(rep->env, index_path, kMaxIndexFileSize));
+  // Reserved as the index's size: the keys usually take less.
+  rep->keys.reserve(index.size());
   bool header_seen = false;
   Status entry_error;  // the visitor's own error, already naming the file
   const auto visit = [&](std::string_view key, std::string_view value) -> Status {
@@ -565,43 +659,51 @@ StatusOr<std::unique_ptr<BundleReader>> BundleReader::Open(const std::string& pr
       rep->num_shards = header.num_shards();
       return entry_error;
     }
-    auto* entry = google::protobuf::Arena::CreateMessage<tensorflow::BundleEntryProto>(&rep->arena);
-    if (!entry->ParseFromArray(value.data(), static_cast<int>(value.size()))) {
-      return entry_error = DataLossError(index_path + ": Entry for key " + std::string(key) + " not parseable.");
-    }
-    if (key[0] != '\0') {
-      BundleEntry info;
-      info.name = key;
-      info.dtype = static_cast<DataType>(entry->dtype());
-      StatusOr<TensorShape> shape = bundle::ShapeFromProto(entry->shape());
-      if (!shape.ok()) return entry_error = shape.status().WithContext(index_path + ": key " + std::string(key));
-      if (shape->size() > static_cast<size_t>(std::max(options.max_rank, 0))) {
-        return entry_error = InvalidArgumentError(index_path + ": key " + std::string(key) + " has rank " +
-                                                  std::to_string(shape->size()) + ", above the reader's limit of " +
-                                                  std::to_string(options.max_rank) + " (Options::max_rank)");
-      }
-      info.shape = *std::move(shape);
-      info.shard_id = entry->shard_id();
-      info.offset = entry->offset();
-      info.size = entry->size();
-      info.partitioned = entry->slices_size() > 0;
-      rep->entries.push_back(std::move(info));
+    bundle::EntryRecord entry;
+    if (const Status decoded = bundle::DecodeEntry(value, &rep->arena, &entry); !decoded.ok()) {
+      return entry_error = DataLossError(index_path + ": Entry for key " + std::string(key) + " not parseable. (" +
+                                         decoded.message() + ")");
     }
     // ForEachEntry checked the keys ascend: the index is sorted.
-    rep->index.push_back({std::string(key), entry});
+    rep->index.push_back({rep->keys.size(), key.size(), entry});
+    rep->keys.append(key);
     return OkStatus();
   };
   const Status walked = table::ForEachEntry(index, visit);
   if (!walked.ok()) return entry_error.ok() ? walked.WithContext(index_path) : walked;
   if (!header_seen) return DataLossError(rep->IndexError("failed to seek to header entry"));
   rep->shards.resize(static_cast<size_t>(rep->num_shards));
+  // The public entries are made once the count is known: one allocation
+  // for the vector, none for moving them.
+  size_t num_tensors = 0;
+  for (const Rep::IndexEntry& e : rep->index) num_tensors += rep->Key(e)[0] != '\0';
+  rep->entries.reserve(num_tensors);
+  for (const Rep::IndexEntry& e : rep->index) {
+    const std::string_view key = rep->Key(e);
+    if (key[0] == '\0') continue;
+    BundleEntry& info = rep->entries.emplace_back();
+    info.name = key;
+    info.dtype = static_cast<DataType>(e.record.dtype);
+    StatusOr<TensorShape> shape = bundle::EntryShape(e.record, rep->arena);
+    if (!shape.ok()) return shape.status().WithContext(index_path + ": key " + std::string(key));
+    if (shape->size() > static_cast<size_t>(std::max(options.max_rank, 0))) {
+      return InvalidArgumentError(index_path + ": key " + info.name + " has rank " + std::to_string(shape->size()) +
+                                  ", above the reader's limit of " + std::to_string(options.max_rank) +
+                                  " (Options::max_rank)");
+    }
+    info.shape = *std::move(shape);
+    info.shard_id = e.record.shard_id;
+    info.offset = e.record.offset;
+    info.size = e.record.size;
+    info.partitioned = e.record.num_slices > 0;
+  }
   for (BundleEntry& info : rep->entries) {
     if (!info.partitioned) continue;
-    const tensorflow::BundleEntryProto* full = *rep->FindProto(info.name, info.name);
-    for (const auto& slice : full->slices()) {
-      const StatusOr<const tensorflow::BundleEntryProto*> part =
-          rep->FindProto(bundle::EncodeTensorNameSlice(info.name, slice), info.name);
-      if (part.ok()) info.size += (*part)->size();
+    const bundle::EntryRecord* full = *rep->FindEntry(info.name, info.name);
+    for (uint32_t s = 0; s < full->num_slices; ++s) {
+      const StatusOr<const bundle::EntryRecord*> part =
+          rep->FindEntry(bundle::EncodeTensorNameSlice(info.name, full->extents(rep->arena, s)), info.name);
+      if (part.ok()) info.size += (*part)->size;
     }
   }
   return std::unique_ptr<BundleReader>(new BundleReader(std::move(rep)));
@@ -622,8 +724,8 @@ StatusOr<BundleEntry> BundleReader::GetEntry(std::string_view name) const {
 
 StatusOr<Tensor> BundleReader::Lookup(std::string_view name) {
   if (name.empty() || name[0] == '\0') return NotFoundError("Key " + std::string(name) + " not found in checkpoint");
-  TFCOMPAT_ASSIGN_OR_RETURN(const tensorflow::BundleEntryProto* entry, rep_->FindProto(name, name));
-  if (entry->slices_size() > 0) return rep_->ReadPartitioned(name, *entry);
+  TFCOMPAT_ASSIGN_OR_RETURN(const bundle::EntryRecord* entry, rep_->FindEntry(name, name));
+  if (entry->num_slices > 0) return rep_->ReadPartitioned(name, *entry);
   return rep_->ReadEntry(name, *entry);
 }
 
@@ -648,7 +750,7 @@ constexpr size_t kMaxRunTensors = 512;
 
 struct ReadTarget {
   std::string_view name;
-  const tensorflow::BundleEntryProto* entry = nullptr;
+  const bundle::EntryRecord* entry = nullptr;
   const RandomAccessFile* file = nullptr;
   uint64_t offset = 0;
   uint64_t size = 0;
@@ -702,11 +804,12 @@ std::vector<PlannedRead> PlanReads(const std::vector<ReadTarget>& targets) {
 Status BundleReader::ReadInto(std::span<const Destination> destinations) {
   std::vector<ReadTarget> targets;
   targets.reserve(destinations.size());
+  size_t next_entry = 0;  // FindEntry's hint
   for (const Destination& destination : destinations) {
     const std::string_view name = destination.name;
     if (name.empty() || name[0] == '\0') return NotFoundError("Key " + std::string(name) + " not found in checkpoint");
-    TFCOMPAT_ASSIGN_OR_RETURN(const tensorflow::BundleEntryProto* entry, rep_->FindProto(name, name));
-    const auto dtype = static_cast<DataType>(entry->dtype());
+    TFCOMPAT_ASSIGN_OR_RETURN(const bundle::EntryRecord* entry, rep_->FindEntry(name, name, &next_entry));
+    const auto dtype = static_cast<DataType>(entry->dtype);
     if (dtype == DataType::kString) {
       return InvalidArgumentError("BundleReader::ReadInto: key " + std::string(name) +
                                   " is a string tensor; ReadInto takes fixed-width tensors (use Lookup)");
@@ -716,7 +819,7 @@ Status BundleReader::ReadInto(std::span<const Destination> destinations) {
       return InvalidArgumentError("BundleReader::ReadInto: key " + std::string(name) + " has " + std::to_string(size) +
                                   " bytes, its destination " + std::to_string(destination.bytes.size()));
     };
-    if (entry->slices_size() > 0) {  // rare (partitioned variables): assembled, then copied
+    if (entry->num_slices > 0) {  // rare (partitioned variables): assembled, then copied
       TFCOMPAT_ASSIGN_OR_RETURN(Tensor full, rep_->ReadPartitioned(name, *entry));
       TFCOMPAT_RETURN_IF_ERROR(check_size(full.bytes().size()));
       std::memcpy(destination.bytes.data(), full.bytes().data(), full.bytes().size());

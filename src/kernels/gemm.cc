@@ -87,8 +87,32 @@ void EigenProduct(int64_t m, int64_t n, int64_t k, ConstStridedMatrix a, ConstSt
   }
 }
 
+// A row times a small row-major matrix: a served model's single example
+// through a small dense layer, where Eigen's general product costs several
+// times the arithmetic. Each output is summed over k in order, then the bias
+// added, as Eigen's matrix-vector product and a separate BiasAdd do.
+constexpr int64_t kRowProductMaxElements = 16 * 1024;
+
+void RowProduct(int64_t n, int64_t k, ConstStridedMatrix a, ConstStridedMatrix b, float* c,
+                const GemmOptions& options) {
+  std::fill_n(c, n, 0.0f);
+  for (int64_t p = 0; p < k; ++p) {
+    const float x = a.data[p * a.col_stride];
+    const float* row = b.data + p * b.row_stride;
+    for (int64_t j = 0; j < n; ++j) c[j] += x * row[j];
+  }
+  const float upper = options.activation == GemmActivation::kRelu6 ? 6.0f : std::numeric_limits<float>::infinity();
+  for (int64_t j = 0; j < n; ++j) {
+    if (options.bias != nullptr) c[j] += options.bias[j];
+    if (options.activation != GemmActivation::kNone) c[j] = std::clamp(c[j], 0.0f, upper);
+  }
+}
+
 void EigenGemm(int64_t m, int64_t n, int64_t k, ConstStridedMatrix a, ConstStridedMatrix b, StridedMatrix c,
                const GemmOptions& options) {
+  if (m == 1 && b.col_stride == 1 && c.col_stride == 1 && n * k <= kRowProductMaxElements) {
+    return RowProduct(n, k, a, b, c.data, options);
+  }
   if (c.col_stride == 1) {
     EigenProduct(m, n, k, a, b, Eigen::Map<RowMajorMatrix, Eigen::Unaligned, OuterStride>(c.data, m, n, c.row_stride),
                  options);

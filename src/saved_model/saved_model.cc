@@ -67,6 +67,14 @@ StatusOr<std::unique_ptr<SavedModel>> SavedModel::Load(const std::string& dir, c
     const Status restored = RestoreInto(*graph, saver, dir, options.max_tensor_bytes, &rep->variables);
     if (!restored.ok()) return restored.WithContext(file);
   }
+  // Keras 3's tf.saved_model.save: its signatures capture variables that
+  // restore op leaves alone (variables.h).
+  if (meta_graph_def.has_object_graph_def()) {
+    const Status bound = saved_model::RestoreCapturedVariables(
+        meta_graph_def.graph_def(), *graph, meta_graph_def.object_graph_def(), SavedModelVariablesPrefix(dir),
+        options.max_tensor_bytes, &rep->variables);
+    if (!bound.ok()) return bound.WithContext(file);
+  }
   StatusOr<saved_model::TableValues> tables = saved_model::InitializeTables(
       *graph, meta_graph_def, saved_model::KernelRegistry::Builtin(), rep->variables, options.max_tensor_bytes, dir);
   if (!tables.ok()) return tables.status().WithContext(file);

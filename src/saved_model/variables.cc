@@ -3,6 +3,7 @@
 
 #include <charconv>
 #include <memory>
+#include <optional>
 #include <string_view>
 #include <utility>
 #include <vector>
@@ -11,6 +12,7 @@
 #include "saved_model/tensor_proto.h"
 #include "tfcompat/base/status_macros.h"
 #include "tfcompat/checkpoint/bundle.h"
+#include "tfcompat/tensorflow/trackable_object_graph.pb.h"
 
 namespace tfcompat::saved_model {
 namespace {
@@ -105,6 +107,107 @@ struct RestoreOp {
   std::vector<std::string> slices;
 };
 
+// The checkpoint tensor holding an object-based checkpoint's object graph.
+constexpr std::string_view kObjectGraphKey = "_CHECKPOINTABLE_OBJECT_GRAPH";
+
+// Whether a tensor of `shape` is a value of a variable declared `declared`.
+bool ShapeAccepts(const tensorflow::TensorShapeProto& declared, const TensorShape& shape) {
+  if (declared.unknown_rank()) return true;
+  if (static_cast<size_t>(declared.dim_size()) != shape.size()) return false;
+  for (size_t d = 0; d < shape.size(); ++d) {
+    const int64_t size = declared.dim(static_cast<int>(d)).size();
+    if (size != -1 && size != shape[d]) return false;
+  }
+  return true;
+}
+
+std::string ShapeProtoString(const tensorflow::TensorShapeProto& shape) {
+  if (shape.unknown_rank()) return "<unknown>";
+  TensorShape dims;
+  for (const auto& dim : shape.dim()) dims.push_back(dim.size());
+  return ShapeDebugString(dims);
+}
+
+// The checkpoint at a prefix, opened once, and its object graph, read once.
+class ObjectCheckpoint {
+ public:
+  ObjectCheckpoint(const std::string& prefix, uint64_t max_tensor_bytes)
+      : prefix_(prefix), max_tensor_bytes_(max_tensor_bytes) {}
+
+  StatusOr<BundleReader*> Reader() {
+    if (reader_ == nullptr) {
+      BundleReader::Options options;
+      options.max_tensor_bytes = max_tensor_bytes_;
+      TFCOMPAT_ASSIGN_OR_RETURN(reader_, BundleReader::Open(prefix_, options));
+    }
+    return reader_.get();
+  }
+
+  StatusOr<const tensorflow::TrackableObjectGraph*> Objects() {
+    if (objects_.has_value()) return &*objects_;
+    TFCOMPAT_ASSIGN_OR_RETURN(BundleReader * reader, Reader());
+    TFCOMPAT_ASSIGN_OR_RETURN(const Tensor serialized, reader->Lookup(kObjectGraphKey));
+    tensorflow::TrackableObjectGraph objects;
+    if (serialized.dtype() != DataType::kString || serialized.num_elements() != 1 ||
+        !objects.ParseFromString(serialized.strings()[0])) {
+      return DataLossError("checkpoint '" + prefix_ + "': tensor '" + std::string(kObjectGraphKey) +
+                           "' is not one serialized TrackableObjectGraph");
+    }
+    objects_ = std::move(objects);
+    return &*objects_;
+  }
+
+ private:
+  const std::string prefix_;
+  const uint64_t max_tensor_bytes_;
+  std::unique_ptr<BundleReader> reader_;
+  std::optional<tensorflow::TrackableObjectGraph> objects_;
+};
+
+// The value of the variable `variable_name` (a VarHandleOp of dtype
+// `handle_dtype`), object graph node `id`: its SavedVariable checked against
+// the handle and the checkpoint's tensor.
+StatusOr<Tensor> RestoreObject(const tensorflow::SavedObjectGraph& objects, int id, const std::string& variable_name,
+                               DataType handle_dtype, ObjectCheckpoint& checkpoint) {
+  const std::string node = "object graph node " + std::to_string(id);
+  if (id < 0 || id >= objects.nodes_size()) {
+    return InvalidArgumentError(node + " bound to variable '" + variable_name + "' is out of range: the SavedModel's " +
+                                "object graph has " + std::to_string(objects.nodes_size()) + " nodes");
+  }
+  if (!objects.nodes(id).has_variable()) {
+    return InvalidArgumentError(node + " bound to variable '" + variable_name + "' is not a SavedVariable");
+  }
+  const tensorflow::SavedVariable& saved = objects.nodes(id).variable();
+  const auto saved_dtype = static_cast<DataType>(saved.dtype());
+  if (saved_dtype != handle_dtype) {
+    return InvalidArgumentError(node + " ('" + saved.name() + "') is " + std::string(DataTypeEnumName(saved_dtype)) +
+                                ", the variable '" + variable_name + "' it is bound to is " +
+                                std::string(DataTypeEnumName(handle_dtype)));
+  }
+  TFCOMPAT_ASSIGN_OR_RETURN(const tensorflow::TrackableObjectGraph* trackable, checkpoint.Objects());
+  if (id >= trackable->nodes_size()) {
+    return InvalidArgumentError(node + " ('" + saved.name() + "') is out of range: the checkpoint's object graph has " +
+                                std::to_string(trackable->nodes_size()) + " nodes");
+  }
+  const tensorflow::TrackableObjectGraph::TrackableObject::SerializedTensor* value = nullptr;
+  for (const auto& attribute : trackable->nodes(id).attributes()) {
+    if (attribute.name() == "VARIABLE_VALUE") value = &attribute;
+  }
+  if (value == nullptr) {
+    return NotFoundError(node + " ('" + saved.name() + "') has no VARIABLE_VALUE in the checkpoint's object graph");
+  }
+  TFCOMPAT_ASSIGN_OR_RETURN(BundleReader * reader, checkpoint.Reader());
+  StatusOr<Tensor> tensor = reader->Lookup(value->checkpoint_key());
+  if (!tensor.ok()) return tensor.status().WithContext(node + " ('" + saved.name() + "')");
+  if (tensor->dtype() != saved_dtype || !ShapeAccepts(saved.shape(), tensor->shape())) {
+    return InvalidArgumentError(node + " ('" + saved.name() + "') is a SavedVariable of " +
+                                std::string(DataTypeEnumName(saved_dtype)) + ShapeProtoString(saved.shape()) +
+                                ", the checkpoint's '" + value->checkpoint_key() + "' is " +
+                                std::string(DataTypeEnumName(tensor->dtype())) + ShapeDebugString(tensor->shape()));
+  }
+  return tensor;
+}
+
 }  // namespace
 
 StatusOr<VariableValues> RestoreVariables(const Graph& graph, const tensorflow::SaverDef& saver,
@@ -168,6 +271,46 @@ StatusOr<VariableValues> RestoreVariables(const Graph& graph, const tensorflow::
     values.insert_or_assign(variable, *std::move(value));
   }
   return values;
+}
+
+Status RestoreCapturedVariables(const tensorflow::GraphDef& graph_def, const Graph& graph,
+                                const tensorflow::SavedObjectGraph& objects, const std::string& prefix,
+                                uint64_t max_tensor_bytes, VariableValues* values) {
+  ObjectCheckpoint checkpoint(prefix, max_tensor_bytes);
+  for (const tensorflow::NodeDef& call : graph_def.node()) {
+    if (call.op() != "StatefulPartitionedCall" && call.op() != "PartitionedCall") continue;
+    const auto f = call.attr().find("f");
+    if (f == call.attr().end()) continue;  // Inlining has refused it already.
+    const auto function = objects.concrete_functions().find(f->second.func().name());
+    if (function == objects.concrete_functions().end()) continue;
+    const auto& bound = function->second.bound_inputs();
+    const std::string label =
+        "node '" + call.name() + "' (" + call.op() + ") calling function '" + f->second.func().name() + "'";
+    std::vector<std::string_view> data_inputs;
+    for (const std::string& input : call.input()) {
+      if (!input.starts_with('^')) data_inputs.push_back(input);
+    }
+    if (static_cast<size_t>(bound.size()) > data_inputs.size()) {
+      return InvalidArgumentError(label + ": " + std::to_string(data_inputs.size()) +
+                                  " inputs, fewer than the function's " + std::to_string(bound.size()) +
+                                  " bound_inputs");
+    }
+    const size_t first_capture = data_inputs.size() - static_cast<size_t>(bound.size());
+    for (int i = 0; i < bound.size(); ++i) {
+      const StatusOr<TensorRef> input = graph.FindTensor(data_inputs[first_capture + i]);
+      if (!input.ok()) return input.status().WithContext(label);
+      const int variable = ThroughIdentity(graph, *input).node;
+      const tensorflow::NodeDef& handle = *graph.node(variable).def;
+      if (handle.op() != "VarHandleOp" || values->contains(variable)) continue;
+      const auto dtype = handle.attr().find("dtype");
+      const DataType handle_dtype =
+          dtype == handle.attr().end() ? DataType::kInvalid : static_cast<DataType>(dtype->second.type());
+      StatusOr<Tensor> value = RestoreObject(objects, bound[i], graph.name(variable), handle_dtype, checkpoint);
+      if (!value.ok()) return value.status().WithContext(label + ", captured input " + std::to_string(i));
+      values->emplace(variable, *std::move(value));
+    }
+  }
+  return OkStatus();
 }
 
 }  // namespace tfcompat::saved_model

@@ -7,6 +7,9 @@
 // those variables' shapes (Dense 2->4 relu, Dense 4->1), its restore
 // function's tensor_names rewritten to that checkpoint's keys, so that the
 // function inlining, the restore through a function and the plan all run.
+// The seed keras3_saved_model_save, Keras 3's tf.saved_model.save of the
+// same MLP, has an object graph binding its captured variables: its checks
+// run up to the checkpoint, which has no "_CHECKPOINTABLE_OBJECT_GRAPH".
 // Each signature of a model that loads is run once on zeros, its unknown
 // dimensions given 2 and an unknown rank taken as a vector of 2.
 #include <cstddef>

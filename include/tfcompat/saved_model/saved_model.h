@@ -7,8 +7,11 @@
 // PartitionedCall: nested calls flattened, recursion and nesting past 64
 // refused), restores DIR/variables/ by interpreting the graph's own restore
 // op (the SaverDef's, as TF's loader runs it, through the restore function
-// of a TF2 export), and then, once per signature (but the init op's
-// "__saved_model_init_op", which TF does not offer either):
+// of a TF2 export), binds the variables a signature's call captures and
+// that op leaves alone (Keras 3's tf.saved_model.save) through the export's
+// object graph, as Python's tf.saved_model.load does, and then, once per
+// signature (but the init op's "__saved_model_init_op", which TF does not
+// offer either):
 //   checks    every input names an existing node, every op on the way from
 //             the signature's inputs to its outputs has a kernel here and
 //             attributes it honours, and the graph has no cycle there;
@@ -30,15 +33,12 @@
 // weighted, embedding and indicator columns: the sparse ops, and tables
 // filled from the export's assets) exported with the parsing one; their
 // resource (VarHandleOp) or reference (VariableV2) variables, partitioned or
-// not; TF2 exports of
-// Keras MLPs (Sequential or functional; Dense with relu, sigmoid, softmax or
-// no activation; Dropout, BatchNormalization) written by model.export (Keras 2 and 3) or by
-// TF 2.15's tf.saved_model.save. Not Keras 3's tf.saved_model.save: its
-// signatures read variables its restore op leaves alone, so they fail
-// FailedPrecondition "uninitialized value", as in TF's C++ loader. Anything
-// else fails at Load naming the op type and the node: NotFound "Op type not
-// registered 'StringToHashBucketFast' ...", InvalidArgument for a bad
-// attribute, dtype or connection. Kernels: src/saved_model/ops/.
+// not; TF2 exports of Keras MLPs (Sequential or functional; Dense with
+// relu, sigmoid, softmax or no activation; Dropout, BatchNormalization)
+// written by model.export or by tf.saved_model.save (Keras 2 and 3).
+// Anything else fails at Load naming the op type and the node: NotFound "Op
+// type not registered 'StringToHashBucketFast' ...", InvalidArgument for a
+// bad attribute, dtype or connection. Kernels: src/saved_model/ops/.
 //
 // saved_model.pb is untrusted: tensors it declares are bounded by
 // Options::max_tensor_bytes before anything is allocated, the graph walks are
@@ -51,6 +51,8 @@
 //                                                                       6.7f, 3.1f, 4.4f, 1.4f});
 //   TFCOMPAT_ASSIGN_OR_RETURN(auto outputs, model->Run("predict", inputs));
 //   std::span<const float> probabilities = outputs["probabilities"].flat<float>();  // [2, n_classes]
+//   // A serving loop keeps its maps: each call reuses their tensors' buffers.
+//   TFCOMPAT_RETURN_IF_ERROR(model->Run("predict", inputs, &outputs));
 #ifndef TFCOMPAT_SAVED_MODEL_SAVED_MODEL_H_
 #define TFCOMPAT_SAVED_MODEL_SAVED_MODEL_H_
 
@@ -80,8 +82,10 @@ class SavedModel {
 
   // Loads the meta graph whose tag set is `tags` ({"serve"}) and plans every
   // signature. The errors of SavedModelReader::Open and FindMetaGraph; those
-  // of BundleReader for variables/; NotFound / InvalidArgument naming the
-  // signature and the node for a graph this library cannot run.
+  // of BundleReader for variables/; NotFound / InvalidArgument / DataLoss
+  // naming the call, its function and the object node for an object graph
+  // that does not bind a captured variable; NotFound / InvalidArgument
+  // naming the signature and the node for a graph this library cannot run.
   static StatusOr<std::unique_ptr<SavedModel>> Load(const std::string& dir, const std::vector<std::string>& tags,
                                                     const Options& options);
   static StatusOr<std::unique_ptr<SavedModel>> Load(const std::string& dir, const std::vector<std::string>& tags) {

@@ -44,7 +44,7 @@ std::string WriteWithEntry(const TempDir& dir, const tensorflow::BundleEntryProt
 tensorflow::BundleEntryProto FloatEntry(std::vector<int64_t> shape, int64_t offset, int64_t size) {
   tensorflow::BundleEntryProto entry;
   entry.set_dtype(tensorflow::DT_FLOAT);
-  bundle::ShapeToProto(shape, entry.mutable_shape());
+  for (int64_t dim : shape) entry.mutable_shape()->add_dim()->set_size(dim);
   entry.set_offset(offset);
   entry.set_size(size);
   return entry;

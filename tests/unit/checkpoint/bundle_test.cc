@@ -6,8 +6,10 @@
 #include <limits>
 
 #include "checkpoint/bundle_format.h"
+#include "checkpoint/table.h"
 #include "io/coding.h"
 #include "tfcompat/io/crc32c.h"
+#include "tfcompat/tensorflow/tensor_bundle.pb.h"
 #include "util/temp_dir.h"
 #include "util/text.h"
 
@@ -50,6 +52,56 @@ std::vector<std::pair<std::string, Tensor>> EveryDtype() {
   return out;
 }
 
+// The decoded entry as protobuf's generated class, for comparing both ways.
+tensorflow::BundleEntryProto ToProto(const bundle::EntryRecord& entry, const bundle::EntryArena& arena) {
+  tensorflow::BundleEntryProto proto;
+  proto.set_dtype(static_cast<tensorflow::DataType>(entry.dtype));
+  if (entry.has_shape) {
+    auto* shape = proto.mutable_shape();
+    for (int64_t dim : entry.dims(arena)) shape->add_dim()->set_size(dim);
+    shape->set_unknown_rank(entry.unknown_rank);
+  }
+  proto.set_shard_id(entry.shard_id);
+  proto.set_offset(entry.offset);
+  proto.set_size(entry.size);
+  proto.set_crc32c(entry.masked_crc32c);
+  for (uint32_t s = 0; s < entry.num_slices; ++s) {
+    auto* slice = proto.add_slices();
+    for (const bundle::SliceExtent& extent : entry.extents(arena, s)) {
+      auto* e = slice->add_extent();
+      if (extent.length == -1) continue;
+      e->set_start(extent.start);
+      e->set_length(extent.length);
+    }
+  }
+  return proto;
+}
+
+// protobuf's view and ours of the same bytes: both fail, or both give the
+// same fields. Returns our status.
+Status DecodeLikeProtobuf(const std::string& bytes) {
+  bundle::EntryArena arena;
+  bundle::EntryRecord entry;
+  const Status ours = bundle::DecodeEntry(bytes, &arena, &entry);
+  tensorflow::BundleEntryProto theirs;
+  const bool parsed = theirs.ParseFromString(bytes);
+  BOOST_TEST(ours.ok() == parsed, ours.ToString());
+  if (ours.ok() && parsed) {
+    // Dim names and unknown fields are not kept: compared without them.
+    if (theirs.has_shape()) {
+      for (auto& dim : *theirs.mutable_shape()->mutable_dim()) dim.clear_name();
+    }
+    theirs.DiscardUnknownFields();
+    for (auto& slice : *theirs.mutable_slices()) {
+      for (auto& extent : *slice.mutable_extent()) {
+        if (extent.has_length_case() == tensorflow::TensorSliceProto::Extent::HAS_LENGTH_NOT_SET) extent.clear_start();
+      }
+    }
+    BOOST_TEST(ToProto(entry, arena).SerializeAsString() == theirs.SerializeAsString(), theirs.ShortDebugString());
+  }
+  return ours;
+}
+
 BOOST_AUTO_TEST_SUITE(BundleTest)
 
 BOOST_AUTO_TEST_CASE(DataTypeNamesAndSizesAreTfs) {
@@ -83,13 +135,144 @@ BOOST_AUTO_TEST_CASE(IndexAndDataFileNamesAreTfs) {
 
 // docs/formats/checkpoint.md, slice keys: `w`, slice `0,5:-`.
 BOOST_AUTO_TEST_CASE(SliceKeyKnownAnswer) {
-  tensorflow::TensorSliceProto slice;
-  auto* first = slice.add_extent();
-  first->set_start(0);
-  first->set_length(5);
-  slice.add_extent();
+  const std::vector<bundle::SliceExtent> slice = {{0, 5}, {}};
   BOOST_TEST(bundle::EncodeTensorNameSlice("w", slice) ==
              Bytes({0x00, 0x77, 0x00, 0x01, 0x01, 0x02, 0x80, 0x85, 0x80, 0x7f}));
+}
+
+BOOST_AUTO_TEST_CASE(EntryEncodingIsProtobufsSerialization) {
+  bundle::EntryArena arena;
+  std::vector<bundle::EntryRecord> entries;
+  const auto add = [&](int32_t dtype, std::vector<int64_t> dims, int32_t shard_id, int64_t offset, int64_t size,
+                       uint32_t crc, std::vector<std::vector<bundle::SliceExtent>> slices) {
+    bundle::EntryRecord& entry = entries.emplace_back();
+    entry = {.dtype = dtype, .shard_id = shard_id, .offset = offset, .size = size, .masked_crc32c = crc};
+    entry.has_shape = true;
+    entry.first_dim = static_cast<uint32_t>(arena.dims.size());
+    entry.rank = static_cast<uint32_t>(dims.size());
+    arena.dims.insert(arena.dims.end(), dims.begin(), dims.end());
+    entry.first_slice = static_cast<uint32_t>(arena.slices.size());
+    entry.num_slices = static_cast<uint32_t>(slices.size());
+    for (const auto& extents : slices) {
+      arena.slices.push_back({static_cast<uint32_t>(arena.extents.size()), static_cast<uint32_t>(extents.size())});
+      arena.extents.insert(arena.extents.end(), extents.begin(), extents.end());
+    }
+  };
+  add(1, {}, 0, 0, 4, 0xdeadbeef, {});                           // a scalar: the shape is "12 00"
+  add(7, {0, 300, 1}, 3, int64_t{1} << 40, 0, 0x80000000u, {});  // a zero dim: an empty Dim
+  add(19, {1 << 20}, 0, 127, 128, 0, {});                        // no crc: field 6 absent
+  add(3, {4, 2}, 0, 0, 0, 0, {{{0, 2}, {}}, {{2, 2}, {}}});      // a partitioned tensor's full entry
+  add(9, {5}, 1, 1, 1, 1, {{{3, 0}}});                           // a zero length is still written
+  add(-1, {int64_t{1} << 62}, -2, 0, 0, 0, {});                  // negatives: ten-byte varints
+  for (const bundle::EntryRecord& entry : entries) {
+    std::string ours;
+    bundle::EncodeEntry(entry, arena, &ours);
+    BOOST_TEST(ours == ToProto(entry, arena).SerializeAsString());
+    BOOST_TEST(DecodeLikeProtobuf(ours).ok());
+  }
+}
+
+// A float [2, 3] at offset 0x400, 24 bytes, crc 0x01020304, as protobuf
+// serializes it.
+BOOST_AUTO_TEST_CASE(EntryKnownAnswer) {
+  const std::string bytes = Bytes({0x08, 0x01, 0x12, 0x08, 0x12, 0x02, 0x08, 0x02, 0x12, 0x02, 0x08,
+                                   0x03, 0x20, 0x80, 0x08, 0x28, 0x18, 0x35, 0x04, 0x03, 0x02, 0x01});
+  bundle::EntryArena arena;
+  bundle::EntryRecord entry;
+  BOOST_REQUIRE(bundle::DecodeEntry(bytes, &arena, &entry).ok());
+  BOOST_TEST(entry.dtype == 1);
+  BOOST_TEST((std::vector<int64_t>(entry.dims(arena).begin(), entry.dims(arena).end()) == std::vector<int64_t>{2, 3}));
+  BOOST_TEST(entry.offset == 0x400);
+  BOOST_TEST(entry.size == 24);
+  BOOST_TEST(entry.masked_crc32c == 0x01020304u);
+  std::string encoded;
+  bundle::EncodeEntry(entry, arena, &encoded);
+  BOOST_TEST(encoded == bytes);
+}
+
+BOOST_AUTO_TEST_CASE(EntryDecoderSkipsAndMergesAsProtobufDoes) {
+  const std::string offset_7 = Bytes({0x20, 0x07});
+  for (const std::string& bytes : {
+           Bytes({0x48, 0x96, 0x01}) + offset_7,                                       // unknown varint field 9
+           Bytes({0x51, 1, 2, 3, 4, 5, 6, 7, 8}) + offset_7,                           // unknown fixed64
+           Bytes({0x5a, 0x03, 0xff, 0xfe, 0xfd}) + offset_7,                           // unknown bytes
+           Bytes({0x65, 1, 2, 3, 4}) + offset_7,                                       // unknown fixed32
+           Bytes({0x6b, 0x73, 0x08, 0x01, 0x74, 0x6c}) + offset_7,                     // nested unknown groups
+           Bytes({0x22, 0x01, 0x05}) + offset_7,                                       // offset as bytes: unknown
+           Bytes({0x20, 0x09}) + offset_7,                                             // a scalar twice: the last wins
+           Bytes({0x12, 0x04, 0x12, 0x02, 0x08, 0x02, 0x12, 0x02, 0x12, 0x00}),        // shapes merged: dims [2, 0]
+           Bytes({0x12, 0x07, 0x12, 0x05, 0x12, 0x01, 0x6e, 0x08, 0x04}),              // a dim's name is skipped
+           Bytes({0x3a, 0x06, 0x0a, 0x00, 0x0a, 0x02, 0x10, 0x00}),                    // extents: whole, [0, 0)
+           Bytes({0x08, 0xff, 0xff, 0xff, 0xff, 0x7f}),                                // dtype keeps the low 32 bits
+           Bytes({0x20, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x7f}),  // 10th byte's high bits dropped
+       }) {
+    BOOST_TEST(DecodeLikeProtobuf(bytes).ok());
+  }
+}
+
+BOOST_AUTO_TEST_CASE(EntryDecoderRejectsWhatProtobufRejectsSayingWhere) {
+  for (const auto& [bytes, error] : std::vector<std::pair<std::string, std::string>>{
+           {Bytes({0x20}), "bad varint at byte 1"},
+           {Bytes({0x20, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01}), "bad varint at byte 1"},
+           {Bytes({0x12, 0x05, 0x12}), "length runs past the end of the entry at byte 2"},
+           {Bytes({0x12, 0x02, 0x12, 0x09}), "length runs past the end of the entry at byte 4"},
+           {Bytes({0x35, 0x01, 0x02}), "fixed32 runs past the end of the entry at byte 1"},
+           {Bytes({0x00, 0x00}), "invalid tag at byte 1"},
+           {Bytes({0x0e}), "invalid tag at byte 1"},
+           {Bytes({0x0c}), "end of group outside a group at byte 1"},
+           {Bytes({0x4b, 0x08, 0x01}), "group is not closed at byte 3"},
+           {Bytes({0x4b, 0x54}), "group ends with another field number at byte 2"},
+       }) {
+    const Status status = DecodeLikeProtobuf(bytes);
+    BOOST_TEST((status.code() == StatusCode::kDataLoss));
+    BOOST_TEST(status.message() == error);
+  }
+  // Groups nested past protobuf's limit of 100.
+  BOOST_TEST(!DecodeLikeProtobuf(std::string(101, '\x4b') + std::string(101, '\x4c')).ok());
+  BOOST_TEST(DecodeLikeProtobuf(std::string(99, '\x4b') + std::string(99, '\x4c')).ok());
+}
+
+// The writer's index, entry by entry, is what protobuf's serializer gives
+// for the same fields (and TF's own file for the counter, above).
+BOOST_AUTO_TEST_CASE(WrittenIndexIsProtobufsSerialization) {
+  TempDir dir;
+  const std::string prefix = dir.file("ckpt");
+  auto writer = BundleWriter::Create(prefix, {.max_shard_bytes = 64});
+  BOOST_REQUIRE(writer.ok());
+  for (const auto& [name, tensor] : EveryDtype()) BOOST_REQUIRE((*writer)->Add("z/" + name, tensor).ok());
+  BOOST_REQUIRE((*writer)->Add("a", Tensor::FromVector<float>(DataType::kFloat, {300, 0}, {})).ok());
+  BOOST_REQUIRE(
+      (*writer)
+          ->AddSlice("p", {3, 2}, {{0, 1}, {0, -1}}, Tensor::FromVector<int32_t>(DataType::kInt32, {1, 2}, {1, 2}))
+          .ok());
+  BOOST_REQUIRE((*writer)->AddSlice("q", {2}, {{1, 1}}, Tensor::FromVector<float>(DataType::kFloat, {1}, {1})).ok());
+  BOOST_REQUIRE(
+      (*writer)
+          ->AddSlice("p", {3, 2}, {{1, 2}, {0, 2}}, Tensor::FromVector<int32_t>(DataType::kInt32, {2, 2}, {3, 4, 5, 6}))
+          .ok());
+  BOOST_REQUIRE((*writer)->Finish().ok());
+  const std::string index = ReadAll(IndexFileName(prefix));
+  auto entries = table::ReadTable(index);
+  BOOST_REQUIRE(entries.ok());
+  BOOST_REQUIRE_EQUAL(entries->size(), 1 + 3 + 1 + 2 + EveryDtype().size());  // "", slice keys, a, p, q, z/*
+  table::TableBuilder builder;
+  for (const auto& [key, value] : *entries) {
+    std::string reserialized = value;
+    if (!key.empty()) {
+      tensorflow::BundleEntryProto proto;
+      BOOST_REQUIRE(proto.ParseFromString(value));
+      reserialized = proto.SerializeAsString();
+      BOOST_TEST(value == reserialized, "key " << key);
+    }
+    BOOST_REQUIRE(builder.Add(key, reserialized).ok());
+  }
+  BOOST_TEST(*builder.Finish() == index);
+  // The full entry of "p" lists both slices, in the order added.
+  tensorflow::BundleEntryProto p;
+  BOOST_REQUIRE(p.ParseFromString((*entries)[5].second));
+  BOOST_TEST(p.ShortDebugString() ==
+             "dtype: DT_INT32 shape { dim { size: 3 } dim { size: 2 } } slices { extent { length: 1 } extent { } } "
+             "slices { extent { start: 1 length: 2 } extent { } }");
 }
 
 BOOST_AUTO_TEST_CASE(OrderedCodeNumbersAreKnownBytesInIncreasingOrder) {

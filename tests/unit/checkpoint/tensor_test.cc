@@ -7,8 +7,6 @@
 #include <cstdint>
 #include <vector>
 
-#include "util/test_print.h"
-
 namespace tfcompat {
 namespace {
 
@@ -19,7 +17,7 @@ BOOST_AUTO_TEST_CASE(reset_to_fewer_bytes_keeps_the_buffer) {
   const char* buffer = t.bytes().data();
   const std::vector<int64_t> shape = {3, 1};
   BOOST_TEST_REQUIRE(t.Reset(DataType::kInt32, shape).ok());
-  BOOST_TEST(t.dtype() == DataType::kInt32);
+  BOOST_TEST((t.dtype() == DataType::kInt32));
   BOOST_TEST(t.shape() == shape, boost::test_tools::per_element());
   BOOST_TEST(t.num_elements() == 3);
   BOOST_TEST(t.bytes().size() == 12u);
@@ -41,9 +39,9 @@ BOOST_AUTO_TEST_CASE(reset_to_strings_makes_one_string_per_element) {
 BOOST_AUTO_TEST_CASE(reset_refuses_bad_shapes_and_dtypes_leaving_the_tensor_unchanged) {
   Tensor t = Tensor::FromVector<int32_t>(DataType::kInt32, {2}, {7, 8});
   const std::vector<int64_t> negative = {2, -1}, overflowing = {int64_t{1} << 62}, fine = {2};
-  BOOST_TEST(t.Reset(DataType::kFloat, negative).code() == StatusCode::kInvalidArgument);
-  BOOST_TEST(t.Reset(DataType::kFloat, overflowing).code() == StatusCode::kInvalidArgument);
-  BOOST_TEST(t.Reset(DataType::kResource, fine).code() == StatusCode::kInvalidArgument);
+  BOOST_TEST((t.Reset(DataType::kFloat, negative).code() == StatusCode::kInvalidArgument));
+  BOOST_TEST((t.Reset(DataType::kFloat, overflowing).code() == StatusCode::kInvalidArgument));
+  BOOST_TEST((t.Reset(DataType::kResource, fine).code() == StatusCode::kInvalidArgument));
   BOOST_TEST((t == Tensor::FromVector<int32_t>(DataType::kInt32, {2}, {7, 8})));
 }
 

@@ -86,7 +86,7 @@ BOOST_AUTO_TEST_CASE(HugeRankInCraftedIndexIsRefused) {
   TempDir dir;
   tensorflow::BundleEntryProto entry;
   entry.set_dtype(tensorflow::DT_FLOAT);
-  bundle::ShapeToProto(std::vector<int64_t>(300, 1), entry.mutable_shape());
+  for (int d = 0; d < 300; ++d) entry.mutable_shape()->add_dim()->set_size(1);
   entry.set_size(4);
   table::TableBuilder builder;
   BOOST_REQUIRE(builder.Add("", bundle::MakeHeader(1).SerializeAsString()).ok());
