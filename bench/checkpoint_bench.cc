@@ -5,7 +5,7 @@
 //
 //   checkpoint_bench [--dir D] [--big-count 64] [--big-mib 16]
 //                    [--small-count 100000] [--python venv/bin/python]
-//                    [--iris-saves 50]
+//                    [--iris-saves 50] [--async-runs 3] [--rows all|async]
 //
 // Cases: big (N tensors of M MiB), small (1 GiB split into many tensors),
 // iris (the DNNClassifier [4]-10-10-3 variables with Adagrad slots, saved
@@ -15,10 +15,15 @@
 // tensor, and VerifyAll (what `ckpt_tool validate` runs). Each restore is
 // timed cold (the files' pages evicted with fadvise, which needs no root)
 // and then warm.
+// Async rows (CheckpointManager::SaveAsync): the time the caller is
+// blocked (the copy of the variables into the manager's snapshot) beside
+// one memcpy of the same bytes into memory already touched, per run, then
+// the medians; the snapshot's first allocation is timed apart.
 #include <fcntl.h>
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <cstdio>
@@ -209,6 +214,67 @@ void PrintRow(const std::string& what, const Timing& t, double mib) {
               cell(t.warm_s).c_str());
 }
 
+double Median(std::vector<double> v) {
+  std::sort(v.begin(), v.end());
+  return v[v.size() / 2];
+}
+
+// SaveAsync of the case's tensors against a memcpy of the same bytes (from
+// `buffer`), `runs` times; prints each run and the medians. The tensors lie
+// back to back (a model's parameter block: SaveAsync copies them with one
+// memcpy) or, `scattered`, 4 KiB apart, so that each is copied on its own,
+// as separately allocated tensors are.
+void AsyncRows(const std::string& dir, const Case& c, const std::string& buffer, int runs, bool scattered) {
+  const size_t bytes_each = static_cast<size_t>(c.floats_each) * 4;
+  const size_t stride = bytes_each + (scattered ? 4096 : 0);
+  std::string spaced;
+  if (scattered) {
+    spaced.resize(stride * static_cast<size_t>(c.count));
+    for (size_t i = 0; i < static_cast<size_t>(c.count); ++i) {
+      std::memcpy(spaced.data() + i * stride, buffer.data() + i * bytes_each, bytes_each);
+    }
+  }
+  const std::string_view tensors = scattered ? std::string_view(spaced) : std::string_view(buffer);
+  std::vector<std::string> names;
+  for (int64_t i = 0; i < c.count; ++i) names.push_back("layer_" + std::to_string(i) + "/kernel");
+  std::vector<CheckpointManager::TensorView> views;
+  for (int64_t i = 0; i < c.count; ++i) {
+    views.push_back({names[static_cast<size_t>(i)],
+                     DataType::kFloat,
+                     {c.floats_each},
+                     tensors.substr(static_cast<size_t>(i) * stride, bytes_each)});
+  }
+  std::printf("  SaveAsync, tensors %s:\n", scattered ? "4 KiB apart" : "back to back");
+  CheckpointManager::Options options;
+  options.keep_checkpoint_max = 1;
+  auto manager = CheckpointManager::Create(dir + "/async-" + c.name, options);
+  Check(manager.status(), "async manager");
+  // The first save allocates the snapshot (its pages faulted in by the copy).
+  auto start = Clock::now();
+  Check((*manager)->SaveAsync(0, views), "first SaveAsync");
+  const double first_s = Since(start);
+  Check((*manager)->Wait(), "first SaveAsync's write");
+  const std::unique_ptr<char[]> target(new char[buffer.size()]);
+  std::memset(target.get(), 1, buffer.size());
+  std::vector<double> blocked, copied, written;
+  for (int run = 1; run <= runs; ++run) {
+    start = Clock::now();
+    std::memcpy(target.get(), buffer.data(), buffer.size());
+    copied.push_back(Since(start));
+    start = Clock::now();
+    Check((*manager)->SaveAsync(run, views), "SaveAsync");
+    blocked.push_back(Since(start));
+    start = Clock::now();
+    Check((*manager)->Wait(), "SaveAsync's write");
+    written.push_back(Since(start));
+    std::printf("    run %d: SaveAsync blocked %.3f s, memcpy %.3f s (%.2fx); the write then took %.3f s\n", run,
+                blocked.back(), copied.back(), blocked.back() / copied.back(), written.back());
+  }
+  std::printf("    median: SaveAsync blocked %.3f s, memcpy %.3f s (%.2fx); first SaveAsync (allocating) %.3f s\n",
+              Median(blocked), Median(copied), Median(blocked) / Median(copied), first_s);
+  std::filesystem::remove_all(dir + "/async-" + c.name);
+}
+
 // The DNNClassifier(hidden_units=[10, 10], n_classes=3) variables on Iris.
 std::vector<std::pair<std::string, Tensor>> IrisModel() {
   std::vector<std::pair<std::string, Tensor>> out;
@@ -229,39 +295,9 @@ std::vector<std::pair<std::string, Tensor>> IrisModel() {
   return out;
 }
 
-int Main(int argc, char** argv) {
-  CLI::App app{"Checkpoint save/restore benchmark", "checkpoint_bench"};
-  std::string dir = "/tmp/tfcompat-checkpoint-bench";
-  int64_t big_count = 64, big_mib = 16, small_count = 100000;
-  int iris_saves = 50;
-  std::string python, script = std::string(TFCOMPAT_BENCH_DIR) + "/checkpoint_bench_tf.py";
-  app.add_option("--dir", dir, "Scratch directory (deleted at the end)")->capture_default_str();
-  app.add_option("--big-count", big_count, "Tensors in the big case")
-      ->check(cli::Positive<int64_t>())
-      ->capture_default_str();
-  app.add_option("--big-mib", big_mib, "MiB per tensor in the big case")
-      ->check(cli::Positive<int64_t>())
-      ->capture_default_str();
-  app.add_option("--small-count", small_count, "Tensors the same bytes are split into in the small case (0: skip)")
-      ->check(cli::NonNegative<int64_t>())
-      ->capture_default_str();
-  app.add_option("--python", python, "Python with TensorFlow, for the TF column (empty: skip)");
-  app.add_option("--iris-saves", iris_saves, "Iris-sized saves to time")
-      ->check(cli::Positive<int>())
-      ->capture_default_str();
-  if (const std::optional<int> exit_code = cli::Parse(app, argc, argv)) return *exit_code;
-
-  std::filesystem::remove_all(dir);
-  std::filesystem::create_directories(dir);
-  const uint64_t total = static_cast<uint64_t>(big_count * big_mib) << 20;
-  std::string buffer(total, '\0');
-  for (size_t i = 0; i < buffer.size(); i += 4096) buffer[i] = static_cast<char>(i >> 12);
-  const double mib = static_cast<double>(total) / (1 << 20);
-  std::printf("checkpoint_bench: %.0f MiB of float32, crc32c=%s, dir %s\n", mib, crc32c::ImplementationName(),
-              dir.c_str());
-
-  // Iris first, before the big cases leave gigabytes of dirty pages that
-  // slow every fsync. Iris: save (bundle, fsync, rename, state file) with CheckpointManager.
+// Iris: save (bundle, fsync, rename, state file) with CheckpointManager,
+// then find the latest and restore it.
+void IrisRows(const std::string& dir, int iris_saves) {
   auto manager = CheckpointManager::Create(dir + "/iris");
   Check(manager.status(), "manager");
   const auto model = IrisModel();
@@ -279,6 +315,50 @@ int Main(int argc, char** argv) {
   const double per_restore_ms = Since(start) * 1000 / iris_saves;
   std::printf("iris (13 tensors, 1552 bytes): save+fsync+publish %.3f ms, latest+restore %.3f ms (mean of %d)\n",
               per_save_ms, per_restore_ms, iris_saves);
+}
+
+int Main(int argc, char** argv) {
+  CLI::App app{"Checkpoint save/restore benchmark", "checkpoint_bench"};
+  std::string dir = "/tmp/tfcompat-checkpoint-bench";
+  int64_t big_count = 64, big_mib = 16, small_count = 100000;
+  int iris_saves = 50, async_runs = 3;
+  std::string rows = "all";
+  std::string python, script = std::string(TFCOMPAT_BENCH_DIR) + "/checkpoint_bench_tf.py";
+  app.add_option("--dir", dir, "Scratch directory (deleted at the end)")->capture_default_str();
+  app.add_option("--big-count", big_count, "Tensors in the big case")
+      ->check(cli::Positive<int64_t>())
+      ->capture_default_str();
+  app.add_option("--big-mib", big_mib, "MiB per tensor in the big case")
+      ->check(cli::Positive<int64_t>())
+      ->capture_default_str();
+  app.add_option("--small-count", small_count, "Tensors the same bytes are split into in the small case (0: skip)")
+      ->check(cli::NonNegative<int64_t>())
+      ->capture_default_str();
+  app.add_option("--python", python, "Python with TensorFlow, for the TF column (empty: skip)");
+  app.add_option("--iris-saves", iris_saves, "Iris-sized saves to time")
+      ->check(cli::Positive<int>())
+      ->capture_default_str();
+  app.add_option("--async-runs", async_runs, "Timed SaveAsync calls per case")
+      ->check(cli::Positive<int>())
+      ->capture_default_str();
+  app.add_option("--rows", rows, "Rows to run: all, or only the SaveAsync ones")
+      ->check(CLI::IsMember({"all", "async"}))
+      ->capture_default_str();
+  if (const std::optional<int> exit_code = cli::Parse(app, argc, argv)) return *exit_code;
+  const bool all_rows = rows == "all";
+
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  const uint64_t total = static_cast<uint64_t>(big_count * big_mib) << 20;
+  std::string buffer(total, '\0');
+  for (size_t i = 0; i < buffer.size(); i += 4096) buffer[i] = static_cast<char>(i >> 12);
+  const double mib = static_cast<double>(total) / (1 << 20);
+  std::printf("checkpoint_bench: %.0f MiB of float32, crc32c=%s, dir %s\n", mib, crc32c::ImplementationName(),
+              dir.c_str());
+
+  // Iris first, before the big cases leave gigabytes of dirty pages that
+  // slow every fsync.
+  if (all_rows) IrisRows(dir, iris_saves);
 
   std::vector<Case> cases = {{"big", big_count, big_mib << 18}};
   if (small_count > 0) cases.push_back({"small", small_count, static_cast<int64_t>(total / 4 / small_count)});
@@ -287,17 +367,21 @@ int Main(int argc, char** argv) {
     const double used_mib = static_cast<double>(used.size()) / (1 << 20);
     std::printf("%s: %lld tensors x %lld float32\n", c.name.c_str(), static_cast<long long>(c.count),
                 static_cast<long long>(c.floats_each));
-    std::printf("  %-24s %-26s %-26s %s\n", "", "save (+fdatasync)", "restore cold", "restore warm");
-    PrintRow("tfcompat (ReadInto)", Ours(dir, c, used, RestoreApi::kReadInto), used_mib);
-    PrintRow("tfcompat (Lookup)", Ours(dir, c, used, RestoreApi::kLookup), used_mib);
-    PrintRow("tfcompat (VerifyAll)", Ours(dir, c, used, RestoreApi::kVerifyAll), used_mib);
-    PrintRow("raw write()+crc", Raw(dir, used, 16 << 20, /*direct=*/false), used_mib);
-    PrintRow("raw O_DIRECT+crc", Raw(dir, used, 16 << 20, /*direct=*/true), used_mib);
-    PrintRow("tf.train.Checkpoint (*)", TensorFlow(python, script, dir, c), used_mib);
+    if (all_rows) {
+      std::printf("  %-24s %-26s %-26s %s\n", "", "save (+fdatasync)", "restore cold", "restore warm");
+      PrintRow("tfcompat (ReadInto)", Ours(dir, c, used, RestoreApi::kReadInto), used_mib);
+      PrintRow("tfcompat (Lookup)", Ours(dir, c, used, RestoreApi::kLookup), used_mib);
+      PrintRow("tfcompat (VerifyAll)", Ours(dir, c, used, RestoreApi::kVerifyAll), used_mib);
+      PrintRow("raw write()+crc", Raw(dir, used, 16 << 20, /*direct=*/false), used_mib);
+      PrintRow("raw O_DIRECT+crc", Raw(dir, used, 16 << 20, /*direct=*/true), used_mib);
+      PrintRow("tf.train.Checkpoint (*)", TensorFlow(python, script, dir, c), used_mib);
+    }
+    AsyncRows(dir, c, used, async_runs, /*scattered=*/false);
+    AsyncRows(dir, c, used, async_runs, /*scattered=*/true);
     for (const auto& entry : std::filesystem::directory_iterator(dir)) std::filesystem::remove_all(entry.path());
   }
 
-  std::printf("(*) TF's save does not fsync; its files are synced (untimed) before the cold restore.\n");
+  if (all_rows) std::printf("(*) TF's save does not fsync; its files are synced (untimed) before the cold restore.\n");
   std::filesystem::remove_all(dir);
   return 0;
 }

@@ -5,7 +5,10 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cstring>
+#include <functional>
 #include <set>
+#include <system_error>
 
 #include "checkpoint/checkpoint_internal.h"
 #include "io/file.h"
@@ -308,7 +311,100 @@ Status CheckpointManager::DeleteUnlisted(const std::string& prefix) {
   return OkStatus();
 }
 
+CheckpointManager::~CheckpointManager() { Join(); }
+
+void CheckpointManager::Join() const {
+  if (worker_.joinable()) worker_.join();
+}
+
+Status CheckpointManager::Wait() {
+  Join();
+  return std::exchange(outcome_, OkStatus());
+}
+
+const std::vector<std::string>& CheckpointManager::checkpoints() const {
+  Join();
+  return state_.all_model_checkpoint_paths;
+}
+
 StatusOr<std::string> CheckpointManager::Save(int64_t step, const std::function<Status(BundleWriter&)>& write) {
+  TFCOMPAT_RETURN_IF_ERROR(Wait());
+  return SaveNow(step, write);
+}
+
+Status CheckpointManager::SaveAsync(int64_t step, std::span<const TensorView> tensors) {
+  TFCOMPAT_RETURN_IF_ERROR(Wait());
+  size_t total = 0;
+  for (const TensorView& t : tensors) {
+    const size_t width = DataTypeSize(t.dtype);
+    const StatusOr<int64_t> elements = NumElements(t.shape, width);
+    if (width == 0 || !elements.ok() || t.bytes.size() != static_cast<uint64_t>(*elements) * width) {
+      return InvalidArgumentError("SaveAsync of checkpoint step " + std::to_string(step) + " into " + dir_ +
+                                  ": tensor " + std::string(t.name) + " of dtype " +
+                                  std::string(DataTypeEnumName(t.dtype)) + " and shape " + ShapeDebugString(t.shape) +
+                                  " has " + std::to_string(t.bytes.size()) +
+                                  " bytes; expected a fixed-width dtype and the shape's element count times its width");
+    }
+    total += t.bytes.size();
+  }
+  if (total > snapshot_capacity_) {
+    // Uninitialized: the copy below writes every byte.
+    snapshot_bytes_.reset(new char[total]);
+    snapshot_capacity_ = total;
+  }
+  snapshot_.resize(tensors.size());
+  for (size_t i = 0; i < tensors.size(); ++i) {
+    const TensorView& t = tensors[i];
+    SnapshotEntry& entry = snapshot_[i];
+    entry.name.assign(t.name);
+    entry.dtype = t.dtype;
+    entry.shape.assign(t.shape.begin(), t.shape.end());
+    entry.size = t.bytes.size();
+  }
+  // The snapshot holds the tensors in the order of their addresses, so that
+  // tensors back to back in the caller's memory (a model's parameter and
+  // slot blocks) are copied by one memcpy whatever their order: a large one
+  // streams past the cache, which many small ones do not (1.6x slower for
+  // 1 GiB in 16 MiB pieces with glibc).
+  copy_order_.resize(tensors.size());
+  for (size_t i = 0; i < tensors.size(); ++i) copy_order_[i] = i;
+  std::sort(copy_order_.begin(), copy_order_.end(), [&](size_t a, size_t b) {
+    return std::less<const char*>()(tensors[a].bytes.data(), tensors[b].bytes.data());
+  });
+  size_t offset = 0, run_offset = 0;
+  const char* run = nullptr;
+  const auto copy_run = [&] {
+    if (offset > run_offset) std::memcpy(snapshot_bytes_.get() + run_offset, run, offset - run_offset);
+  };
+  for (const size_t i : copy_order_) {
+    const std::string_view bytes = tensors[i].bytes;
+    snapshot_[i].offset = offset;
+    if (run == nullptr || bytes.data() != run + (offset - run_offset)) {
+      copy_run();
+      run = bytes.data();
+      run_offset = offset;
+    }
+    offset += bytes.size();
+  }
+  copy_run();
+  const auto save = [this, step] {
+    outcome_ = SaveNow(step, [this](BundleWriter& writer) {
+                 for (const SnapshotEntry& e : snapshot_) {
+                   TFCOMPAT_RETURN_IF_ERROR(writer.AddBytes(
+                       e.name, e.dtype, e.shape, std::string_view(snapshot_bytes_.get() + e.offset, e.size)));
+                 }
+                 return OkStatus();
+               }).status();
+  };
+  try {
+    worker_ = std::thread(save);
+  } catch (const std::system_error&) {
+    save();  // no thread to be had: the save completes before returning
+  }
+  return OkStatus();
+}
+
+StatusOr<std::string> CheckpointManager::SaveNow(int64_t step, const std::function<Status(BundleWriter&)>& write) {
   const std::string prefix = JoinPath(dir_, options_.basename + "-" + std::to_string(step));
   if (!clean_) TFCOMPAT_RETURN_IF_ERROR(RemoveLeftovers());
   // Until this save completes, `dir` may hold what it leaves on an error.

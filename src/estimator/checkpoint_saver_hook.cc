@@ -4,7 +4,9 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <variant>
+#include <vector>
 
 #include "io/file.h"
 #include "tfcompat/base/status_macros.h"
@@ -32,23 +34,40 @@ Status CheckpointSaverHook::AfterStep(const model::StepResult& result, bool*) {
 }
 
 Status CheckpointSaverHook::End(int64_t global_step) {
-  if (global_step == last_save_step_) return OkStatus();
-  return Save(global_step);
+  if (global_step != last_save_step_) TFCOMPAT_RETURN_IF_ERROR(Save(global_step));
+  return Finish();
+}
+
+Status CheckpointSaverHook::Finish() {
+  TFCOMPAT_RETURN_IF_ERROR(manager_->Wait());
+  if (!in_flight_.has_value()) return OkStatus();
+  const int64_t step = *std::exchange(in_flight_, std::nullopt);
+  return writer_->AddCheckpoint(manager_->checkpoints().back(), step);
 }
 
 Status CheckpointSaverHook::Save(int64_t step) {
   log_("Saving checkpoints for " + std::to_string(step) + " into " + JoinPath(manager_->directory(), "model.ckpt") +
        ".");
-  const auto write = [this](BundleWriter& bundle) {
-    for (const model::VariableRef& v : store_->List()) {
-      const bool is_float = std::holds_alternative<std::span<float>>(v.values);
-      TFCOMPAT_RETURN_IF_ERROR(bundle.AddBytes(v.name, is_float ? DataType::kFloat : DataType::kInt64,
-                                               TensorShape(v.shape.begin(), v.shape.end()), BytesOf(v)));
-    }
-    return OkStatus();
-  };
-  TFCOMPAT_ASSIGN_OR_RETURN(const std::string prefix, manager_->Save(step, write));
-  TFCOMPAT_RETURN_IF_ERROR(writer_->AddCheckpoint(prefix, step));
+  std::vector<CheckpointManager::TensorView> views;
+  for (const model::VariableRef& v : store_->List()) {
+    const bool is_float = std::holds_alternative<std::span<float>>(v.values);
+    views.push_back({v.name, is_float ? DataType::kFloat : DataType::kInt64,
+                     TensorShape(v.shape.begin(), v.shape.end()), BytesOf(v)});
+  }
+  if (async_) {
+    TFCOMPAT_RETURN_IF_ERROR(Finish());
+    TFCOMPAT_RETURN_IF_ERROR(manager_->SaveAsync(step, views));
+    in_flight_ = step;
+  } else {
+    const auto write = [&views](BundleWriter& bundle) {
+      for (const CheckpointManager::TensorView& v : views) {
+        TFCOMPAT_RETURN_IF_ERROR(bundle.AddBytes(v.name, v.dtype, v.shape, v.bytes));
+      }
+      return OkStatus();
+    };
+    TFCOMPAT_ASSIGN_OR_RETURN(const std::string prefix, manager_->Save(step, write));
+    TFCOMPAT_RETURN_IF_ERROR(writer_->AddCheckpoint(prefix, step));
+  }
   last_save_step_ = step;
   last_save_time_ = LogClock::now();
   return OkStatus();

@@ -6,10 +6,16 @@
 // the last step unless that step was just saved. Each save is logged
 // ("Saving checkpoints for 100 into <model_dir>/model.ckpt.") and recorded
 // in the event file as SessionLog{CHECKPOINT}.
+//
+// With RunConfig::async_checkpoint a save only copies the variables
+// (CheckpointManager::SaveAsync); its SessionLog is written, or its error
+// returned, at the next save or by Finish(). End() finishes too: the last
+// checkpoint is on disk when it returns.
 #ifndef TFCOMPAT_SRC_ESTIMATOR_CHECKPOINT_SAVER_HOOK_H_
 #define TFCOMPAT_SRC_ESTIMATOR_CHECKPOINT_SAVER_HOOK_H_
 
 #include <cstdint>
+#include <optional>
 
 #include "estimator/log_format.h"
 #include "tfcompat/checkpoint/checkpoint.h"
@@ -24,23 +30,29 @@ namespace tfcompat::estimator {
 class CheckpointSaverHook final : public model::TrainHook {
  public:
   // `store`, `manager`, `writer` and `log` must outlive the hook.
-  CheckpointSaverHook(RunConfig::CheckpointSchedule schedule, model::VariableStore* store, CheckpointManager* manager,
-                      SummaryWriter* writer, const LogFn& log)
-      : schedule_(schedule), store_(store), manager_(manager), writer_(writer), log_(log) {}
+  CheckpointSaverHook(RunConfig::CheckpointSchedule schedule, bool async, model::VariableStore* store,
+                      CheckpointManager* manager, SummaryWriter* writer, const LogFn& log)
+      : schedule_(schedule), async_(async), store_(store), manager_(manager), writer_(writer), log_(log) {}
 
   [[nodiscard]] Status Begin(int64_t global_step) override;
   [[nodiscard]] Status AfterStep(const model::StepResult& result, bool* request_stop) override;
   [[nodiscard]] Status End(int64_t global_step) override;
+  // Waits for the save in flight, records it and returns its outcome. The
+  // Estimator calls it after training, which may have stopped before End.
+  [[nodiscard]] Status Finish();
 
  private:
   [[nodiscard]] Status Save(int64_t step);
 
   const RunConfig::CheckpointSchedule schedule_;
+  const bool async_;
   model::VariableStore* store_;
   CheckpointManager* manager_;
   SummaryWriter* writer_;
   const LogFn& log_;
   int64_t last_save_step_ = -1;
+  // The step of the asynchronous save in flight, recorded once it is done.
+  std::optional<int64_t> in_flight_;
   LogClock::time_point last_save_time_;
 };
 

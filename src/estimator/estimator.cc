@@ -347,8 +347,8 @@ Status Estimator::Train(const InputFn& input_fn, const TrainSteps& steps, std::s
   if (config.save_summary_steps > 0) {
     summary_saver.emplace(config.save_summary_steps, config.weight_histograms, &trainer->model(), writer.get());
   }
-  CheckpointSaverHook checkpoint_saver(config.checkpoint_schedule(), &trainer->variables(), manager.get(), writer.get(),
-                                       options_.log);
+  CheckpointSaverHook checkpoint_saver(config.checkpoint_schedule(), config.async_checkpoint, &trainer->variables(),
+                                       manager.get(), writer.get(), options_.log);
   FinalLossHook final_loss;
   all_hooks.push_back(&logging);
   if (summary_saver) all_hooks.push_back(&*summary_saver);
@@ -356,8 +356,12 @@ Status Estimator::Train(const InputFn& input_fn, const TrainSteps& steps, std::s
   all_hooks.push_back(&checkpoint_saver);
   all_hooks.push_back(&final_loss);
   const Status status = trainer->Train(input.get(), steps, all_hooks);
+  // A save still in flight (training stopped before End) completes while
+  // the lock is held; its error counts after training's own.
+  const Status saved = checkpoint_saver.Finish();
   const Status closed = writer->Close();
   TFCOMPAT_RETURN_IF_ERROR(status);
+  TFCOMPAT_RETURN_IF_ERROR(saved);
   if (final_loss.loss()) Log("Loss for final step: " + FormatNumber(*final_loss.loss()) + ".");
   return closed;
 }

@@ -10,7 +10,11 @@
 //   export     Estimator::ExportSavedModel and Estimator::ExportOnnx in
 //              turn, each followed by DeleteOldExports, of a DNNClassifier
 //              trained on Iris once before the first child.
-// The training children: each kill cycles through keep_checkpoint_max 1, 3
+// The training children save synchronously, or with --save async through
+// CheckpointManager::SaveAsync (manager) or RunConfig::async_checkpoint
+// (estimator), so that kills also land while a background thread writes;
+// a save counts as confirmed once the next one started (which returns the
+// previous one's error). Each kill cycles through keep_checkpoint_max 1, 3
 // and 0 (keep all). After every kill the harness checks that
 //   - the state file parses and names a checkpoint that verifies (every
 //     CRC) and restores, with a global_step matching its name (manager:
@@ -38,7 +42,8 @@
 //     child has exported and deleted old exports there.
 // It prints its counts and exits non-zero on any loss.
 //
-//   crash_torture [--mode manager|estimator|export] [--kills N] [--seed S] [--max-delay-ms M] [--dir DIR]
+//   crash_torture [--mode manager|estimator|export] [--save sync|async] [--kills N] [--seed S]
+//                 [--max-delay-ms M] [--dir DIR]
 #include <signal.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -104,7 +109,7 @@ class Reporter {
 }
 
 // The manager child: trains until killed.
-[[noreturn]] void TrainWithManager(const std::string& dir, int keep, const Reporter& report) {
+[[noreturn]] void TrainWithManager(const std::string& dir, int keep, bool async, const Reporter& report) {
   auto lock = ModelDirLock::Acquire(dir);
   if (!lock.ok()) Fail(lock.status());
   CheckpointManager::Options options;
@@ -122,6 +127,7 @@ class Reporter {
   auto writer = SummaryWriter::Create(dir, {.max_queue = 10, .flush_secs = 120.0, .filename_suffix = {}});
   if (!writer.ok()) Fail(writer.status());
   std::vector<float> weights(kWeights);
+  bool saved_before = false;
   for (;;) {
     ++step;
     report.Say('S', step);
@@ -131,6 +137,19 @@ class Reporter {
       report.Say('E', step);
     }
     for (int64_t i = 0; i < kWeights; ++i) weights[static_cast<size_t>(i)] = WeightAt(step, i);
+    if (async) {
+      const CheckpointManager::TensorView views[] = {
+          {"global_step", DataType::kInt64, {}, {reinterpret_cast<const char*>(&step), sizeof(step)}},
+          {"w",
+           DataType::kFloat,
+           {kWeights},
+           {reinterpret_cast<const char*>(weights.data()), weights.size() * sizeof(float)}}};
+      // OK: the previous save of this child, if any (of step - 1), is complete.
+      if (Status s = (*manager)->SaveAsync(step, views); !s.ok()) Fail(s);
+      if (saved_before) report.Say('C', step - 1);
+      saved_before = true;
+      continue;
+    }
     auto saved = (*manager)->Save(step, {{"global_step", Tensor::FromVector<int64_t>(DataType::kInt64, {}, {step})},
                                          {"w", Tensor::FromVector<float>(DataType::kFloat, {kWeights}, weights)}});
     if (!saved.ok()) Fail(saved.status());
@@ -141,27 +160,35 @@ class Reporter {
 // Reports what the Estimator does. Hooks run in order and the Estimator's
 // own (which saves) runs last, so Begin precedes the save at the restored
 // step, and AfterStep of step s follows the save of s - 1.
+// With async_checkpoint the save started at s is only known complete once
+// the save of s + 1 has started: at AfterStep of s + 2, from the save at
+// the restored step on.
 class ReportingHook final : public model::TrainHook {
  public:
-  explicit ReportingHook(const Reporter& report) : report_(report) {}
+  ReportingHook(const Reporter& report, bool async) : report_(report), async_(async) {}
   Status Begin(int64_t global_step) override {
+    restored_ = global_step;
     report_.Say('R', global_step);
     return OkStatus();
   }
   Status AfterStep(const model::StepResult& result, bool*) override {
     report_.Say('S', result.global_step);
-    report_.Say('C', result.global_step - 1);
+    const int64_t complete = result.global_step - (async_ ? 2 : 1);
+    if (complete >= restored_) report_.Say('C', complete);
     return OkStatus();
   }
 
  private:
   const Reporter& report_;
+  const bool async_;
+  int64_t restored_ = 0;
 };
 
 // The Iris DNNClassifier in model_dir `dir`, saving a checkpoint and the
 // loss every step; a child that cannot make it fails.
-std::unique_ptr<estimator::Estimator> IrisEstimator(const std::string& dir, int keep) {
+std::unique_ptr<estimator::Estimator> IrisEstimator(const std::string& dir, int keep, bool async) {
   estimator::RunConfig config;
+  config.async_checkpoint = async;
   config.model_dir = dir;
   config.tf_random_seed = 1;
   config.save_checkpoints_steps = 1;
@@ -181,9 +208,9 @@ estimator::InputFn IrisInput() {
 }
 
 // The Estimator child: trains until killed.
-[[noreturn]] void TrainWithEstimator(const std::string& dir, int keep, const Reporter& report) {
-  const std::unique_ptr<estimator::Estimator> iris = IrisEstimator(dir, keep);
-  ReportingHook hook(report);
+[[noreturn]] void TrainWithEstimator(const std::string& dir, int keep, bool async, const Reporter& report) {
+  const std::unique_ptr<estimator::Estimator> iris = IrisEstimator(dir, keep, async);
+  ReportingHook hook(report, async);
   model::TrainHook* hooks[] = {&hook};
   Fail(iris->Train(IrisInput(), model::TrainSteps::Steps(int64_t{1} << 40), hooks));
 }
@@ -205,7 +232,7 @@ bool IsOnnxSecond(int64_t seconds) { return seconds % 2 == 1; }
 // The export child: exports until killed, the clock at `seconds` for the
 // first export and a second later for each next one.
 [[noreturn]] void ExportUntilKilled(const ExportDirs& dirs, int keep, int64_t seconds, const Reporter& report) {
-  const std::unique_ptr<estimator::Estimator> iris = IrisEstimator(dirs.model_dir, 1);
+  const std::unique_ptr<estimator::Estimator> iris = IrisEstimator(dirs.model_dir, 1, false);
   testing::FaultEnv env;  // never told to fail: for its clock
   estimator::EstimatorAccess::SetEnv(*iris, &env);
   for (;; ++seconds) {
@@ -379,7 +406,7 @@ StatusOr<int64_t> CheckCheckpoint(const std::string& prefix, Mode mode) {
   return step;
 }
 
-int RunTraining(Mode mode, int kills, uint64_t seed, int max_delay_ms, const std::string& dir) {
+int RunTraining(Mode mode, bool async, int kills, uint64_t seed, int max_delay_ms, const std::string& dir) {
   boost::filesystem::remove_all(dir);
   boost::filesystem::create_directories(dir);
   std::mt19937_64 rng(seed);
@@ -393,8 +420,8 @@ int RunTraining(Mode mode, int kills, uint64_t seed, int max_delay_ms, const std
     const int keep = std::vector<int>{1, 3, 0}[static_cast<size_t>(k) % 3];
     const std::optional<ChildRun> run = RunUntilKilled(
         [&](const Reporter& report) {
-          if (mode == Mode::kManager) TrainWithManager(dir, keep, report);
-          TrainWithEstimator(dir, keep, report);
+          if (mode == Mode::kManager) TrainWithManager(dir, keep, async, report);
+          TrainWithEstimator(dir, keep, async, report);
         },
         rng, max_delay_ms);
     if (!run.has_value()) return 1;
@@ -462,12 +489,13 @@ int RunTraining(Mode mode, int kills, uint64_t seed, int max_delay_ms, const std
       }
     }
   }
-  std::cout << "crash_torture (" << (mode == Mode::kManager ? "manager" : "estimator") << "): " << check.kills()
-            << " kills, " << totals.restores_ok << " restores ok, " << totals.no_checkpoint_yet
-            << " before any checkpoint, " << totals.resumes_checked << " resumes at the restored step + 1, "
-            << totals.leftovers_seen << " leftover files seen (all removed by the next save), "
-            << totals.truncated_tails << " event files with a truncated last record, " << check.failed()
-            << " data lost; last confirmed step " << confirmed_checkpoint << "\n";
+  std::cout << "crash_torture (" << (mode == Mode::kManager ? "manager" : "estimator") << (async ? ", async" : "")
+            << "): " << check.kills() << " kills, " << totals.restores_ok << " restores ok, "
+            << totals.no_checkpoint_yet << " before any checkpoint, " << totals.resumes_checked
+            << " resumes at the restored step + 1, " << totals.leftovers_seen
+            << " leftover files seen (all removed by the next save), " << totals.truncated_tails
+            << " event files with a truncated last record, " << check.failed() << " data lost; last confirmed step "
+            << confirmed_checkpoint << "\n";
   return check.failed() == 0 && totals.restores_ok > 0 ? 0 : 1;
 }
 
@@ -614,7 +642,7 @@ int RunExports(int kills, uint64_t seed, int max_delay_ms, const std::string& di
   if (trainer < 0) return 1;
   if (trainer == 0) {
     // In a child, so that this process starts no thread pool to fork with.
-    if (Status s = IrisEstimator(dirs.model_dir, 1)->Train(IrisInput(), model::TrainSteps::Steps(kExportedStep));
+    if (Status s = IrisEstimator(dirs.model_dir, 1, false)->Train(IrisInput(), model::TrainSteps::Steps(kExportedStep));
         !s.ok()) {
       Fail(s);
     }
@@ -663,13 +691,15 @@ int RunExports(int kills, uint64_t seed, int max_delay_ms, const std::string& di
 }
 
 constexpr char kUsage[] =
-    "usage: crash_torture [--mode manager|estimator|export] [--kills N] [--seed S] [--max-delay-ms M] [--dir DIR]\n";
+    "usage: crash_torture [--mode manager|estimator|export] [--save sync|async] [--kills N] [--seed S] "
+    "[--max-delay-ms M] [--dir DIR]\n";
 
 }  // namespace
 }  // namespace tfcompat
 
 int main(int argc, char** argv) {
   tfcompat::Mode mode = tfcompat::Mode::kManager;
+  bool async = false;
   int kills = 200;
   uint64_t seed = std::random_device{}();
   int max_delay_ms = 100;
@@ -682,6 +712,8 @@ int main(int argc, char** argv) {
       mode = tfcompat::Mode::kEstimator;
     } else if (flag == "--mode" && value == "export") {
       mode = tfcompat::Mode::kExport;
+    } else if (flag == "--save" && (value == "sync" || value == "async")) {
+      async = value == "async";
     } else if (flag == "--kills") {
       kills = std::atoi(value.c_str());
     } else if (flag == "--seed") {
@@ -705,8 +737,9 @@ int main(int argc, char** argv) {
         (boost::filesystem::temp_directory_path() / boost::filesystem::unique_path("crash-torture-%%%%-%%%%")).string();
   }
   std::cout << "crash_torture: seed " << seed << ", " << kills << " kills, in " << dir << std::endl;
-  const int result = mode == tfcompat::Mode::kExport ? tfcompat::RunExports(kills, seed, max_delay_ms, dir)
-                                                     : tfcompat::RunTraining(mode, kills, seed, max_delay_ms, dir);
+  const int result = mode == tfcompat::Mode::kExport
+                         ? tfcompat::RunExports(kills, seed, max_delay_ms, dir)
+                         : tfcompat::RunTraining(mode, async, kills, seed, max_delay_ms, dir);
   if (own_dir && result == 0) boost::filesystem::remove_all(dir);
   return result;
 }

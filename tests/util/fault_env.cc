@@ -116,8 +116,33 @@ std::optional<FileOpRecord> FaultEnv::last_failure() const {
   return last_failure_;
 }
 
-int FaultEnv::Count(FileOp op, const std::string& path) {
+void FaultEnv::HoldNext(FileOp op) {
   std::lock_guard<std::mutex> lock(mu_);
+  hold_ = op;
+}
+
+void FaultEnv::WaitUntilHeld() {
+  std::unique_lock<std::mutex> lock(mu_);
+  held_changed_.wait(lock, [this] { return held_; });
+}
+
+void FaultEnv::Release() {
+  std::lock_guard<std::mutex> lock(mu_);
+  held_ = false;
+  held_changed_.notify_all();
+}
+
+void FaultEnv::HoldIfAsked(FileOp op, std::unique_lock<std::mutex>& lock) {
+  if (hold_ != op) return;
+  hold_.reset();
+  held_ = true;
+  held_changed_.notify_all();
+  held_changed_.wait(lock, [this] { return !held_; });
+}
+
+int FaultEnv::Count(FileOp op, const std::string& path) {
+  std::unique_lock<std::mutex> lock(mu_);
+  HoldIfAsked(op, lock);
   return CountLocked(op, path);
 }
 

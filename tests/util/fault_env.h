@@ -13,6 +13,11 @@
 //
 //   env.SetSpaceLeft(1000);             // a disk that fills after 1000 bytes
 //
+//   env.HoldNext(FileOp::kNewWritableFile);  // a disk that stalls:
+//   ... start a save on another thread ...
+//   env.WaitUntilHeld();                // that thread waits in the operation
+//   env.Release();                      // and goes on
+//
 // An operation that fails does nothing (a rename renames nothing), except
 // a Close, which still releases the file as close(2) does, and an Append
 // that runs out of space: it writes the bytes that still fit, as write(2)
@@ -20,6 +25,7 @@
 #ifndef TFCOMPAT_TESTS_UTIL_FAULT_ENV_H_
 #define TFCOMPAT_TESTS_UTIL_FAULT_ENV_H_
 
+#include <condition_variable>
 #include <cstdint>
 #include <mutex>
 #include <optional>
@@ -75,6 +81,12 @@ class FaultEnv final : public Env {
   // NowSeconds() returns `seconds` from now on: what a save writes (the
   // state file's timestamps) then has the same length in every run.
   void FreezeClock(double seconds) { frozen_now_ = seconds; }
+  // The next operation `op` (not an Append) blocks the thread making it,
+  // before it is counted, until Release(); WaitUntilHeld() returns once a
+  // thread is so blocked.
+  void HoldNext(FileOp op);
+  void WaitUntilHeld();
+  void Release();
   // No more faults; the log and the counts are kept.
   void ClearFaults();
   // Forgets the log (ops() starts again at 0).
@@ -106,6 +118,8 @@ class FaultEnv final : public Env {
   // Records `op` on `path`; returns the errno to fail it with, or 0.
   int Count(FileOp op, const std::string& path);
   int CountLocked(FileOp op, const std::string& path);
+  // Blocks while HoldNext asked to hold `op` (see there).
+  void HoldIfAsked(FileOp op, std::unique_lock<std::mutex>& lock);
   // Count() for an Append of `size` bytes that also sets how many of them
   // may be written: all, unless the disk fills (then ENOSPC follows the
   // short write) or the Append is the one to fail (then none).
@@ -119,6 +133,9 @@ class FaultEnv final : public Env {
   std::optional<uint64_t> space_left_;
   std::optional<FileOpRecord> last_failure_;
   std::optional<double> frozen_now_;
+  std::condition_variable held_changed_;
+  std::optional<FileOp> hold_;
+  bool held_ = false;
 };
 
 }  // namespace tfcompat::testing

@@ -128,6 +128,8 @@ void SetupTrain(CLI::App& app, Action* action) {
   steps->excludes(max_steps);
   sub->add_flag("--weight_histograms", options->model.config.weight_histograms,
                 "Also write a histogram of every variable every save_summary_steps");
+  sub->add_flag("--async_checkpoint", options->model.config.async_checkpoint,
+                "Write checkpoints on a background thread; training waits only while the variables are copied");
   CLI::Option* progress = sub->add_flag("--progress,!--no_progress", options->progress,
                                         "A progress bar on stderr (default: when stderr is a terminal)");
   sub->add_flag("--no_shuffle", options->no_shuffle, "Take the examples in file order (repeated), not shuffled");

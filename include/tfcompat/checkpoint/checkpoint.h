@@ -22,6 +22,16 @@
 //   const std::vector<VariableSpec> specs = {{"dense/kernel", DataType::kFloat, {4, 10}}};
 //   TFCOMPAT_ASSIGN_OR_RETURN(std::string latest, LatestCheckpoint(model_dir));
 //   TFCOMPAT_ASSIGN_OR_RETURN(auto values, RestoreVariables(latest, specs, model_dir));
+//
+// Saving without stopping training (the variables live in the caller's
+// memory; only their copy blocks the caller):
+//   std::vector<float> kernel(40);
+//   const CheckpointManager::TensorView views[] = {
+//       {"dense/kernel", DataType::kFloat, {4, 10}, {reinterpret_cast<const char*>(kernel.data()), 160}}};
+//   TFCOMPAT_RETURN_IF_ERROR(manager->SaveAsync(step, views));  // kernel may change from here on
+//   ...                                                           // train
+//   TFCOMPAT_RETURN_IF_ERROR(manager->SaveAsync(step + 100, views));  // the previous save's error, if any
+//   TFCOMPAT_RETURN_IF_ERROR(manager->Wait());                   // the last save is on disk and listed
 #ifndef TFCOMPAT_CHECKPOINT_CHECKPOINT_H_
 #define TFCOMPAT_CHECKPOINT_CHECKPOINT_H_
 
@@ -31,6 +41,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <thread>
 #include <utility>
 #include <vector>
 
@@ -119,6 +130,12 @@ Status RestoreVariablesInto(const std::string& prefix, std::span<const VariableD
                             std::string_view model_dir = {});
 
 // Saves numbered checkpoints into a directory and keeps the newest ones.
+//
+// Thread-safety: one thread at a time calls a manager's methods. A
+// SaveAsync runs its write on a background thread the manager owns; every
+// method but directory() first waits for that save to finish, so nothing
+// of the manager is shared with the caller while it runs. The destructor
+// waits too (an error it would have returned is then dropped: call Wait()).
 class CheckpointManager {
  public:
   struct Options {
@@ -135,6 +152,10 @@ class CheckpointManager {
   // Adopts the checkpoints the state file of `dir` lists (if any).
   static StatusOr<std::unique_ptr<CheckpointManager>> Create(const std::string& dir, Options options);
   static StatusOr<std::unique_ptr<CheckpointManager>> Create(const std::string& dir) { return Create(dir, Options()); }
+  // Waits for the save in flight.
+  ~CheckpointManager();
+  CheckpointManager(const CheckpointManager&) = delete;
+  CheckpointManager& operator=(const CheckpointManager&) = delete;
 
   // Writes `dir`/<basename>-<step> with `write` adding the tensors, then
   // the state file, then deletes the files of checkpoints dropped. Returns
@@ -152,17 +173,50 @@ class CheckpointManager {
   // delete what killed or failed saves left in `dir`: temp files, data
   // files without an index, files of dropped checkpoints (so give each
   // model_dir one writer: see ModelDirLock).
+  //
+  // A SaveAsync in flight is waited for first; if it failed, its error is
+  // returned and nothing is saved.
   StatusOr<std::string> Save(int64_t step, const std::function<Status(BundleWriter&)>& write);
   StatusOr<std::string> Save(int64_t step, const std::vector<std::pair<std::string, Tensor>>& tensors);
 
+  // A fixed-width tensor in memory its owner holds, such as a model's
+  // variable: `bytes` holds its elements in row-major order.
+  struct TensorView {
+    std::string_view name;
+    DataType dtype = DataType::kFloat;
+    TensorShape shape;
+    std::string_view bytes;
+  };
+
+  // Save without waiting for the disk. On the caller's thread: waits for
+  // the save in flight (at most one is), then copies the tensors (names,
+  // shapes, bytes) into a snapshot the manager owns, whose memory is kept
+  // for the next save of the same size or less, and returns; the caller
+  // may change the tensors from then on. A background thread then writes
+  // the snapshot exactly as Save does (bundle, fsync, rename, state file,
+  // retention, with the same guarantees and errors).
+  //
+  // Returns the error of the previous save if it failed (each error is
+  // returned once: here, or by Wait or Save); this save is then not
+  // started. A dtype that is not fixed-width, or a byte count
+  // that does not match the shape, is InvalidArgument naming the tensor,
+  // and nothing is started either.
+  [[nodiscard]] Status SaveAsync(int64_t step, std::span<const TensorView> tensors);
+  // Waits for the save in flight and returns its outcome (OK with none).
+  [[nodiscard]] Status Wait();
+
   const std::string& directory() const { return dir_; }
-  // Prefixes listed in the state file, oldest first.
-  const std::vector<std::string>& checkpoints() const { return state_.all_model_checkpoint_paths; }
+  // Prefixes listed in the state file, oldest first; waits for the save in
+  // flight (its outcome is kept for Wait or the next save).
+  const std::vector<std::string>& checkpoints() const;
 
  private:
   friend class CheckpointAccess;
   CheckpointManager(Env* env, std::string dir, Options options, CheckpointState state);
 
+  // Save once no save is in flight: the work of Save and of SaveAsync's
+  // background thread.
+  StatusOr<std::string> SaveNow(int64_t step, const std::function<Status(BundleWriter&)>& write);
   // Deletes the leftovers of earlier saves (see Save).
   Status RemoveLeftovers();
   // Whether the state file lists `prefix`.
@@ -178,6 +232,29 @@ class CheckpointManager {
   bool clean_ = false;
   // Dropped checkpoints whose files are not deleted yet.
   std::vector<std::string> to_delete_;
+
+  // SaveAsync's copy of the tensors: their names, dtypes and shapes, and
+  // their bytes back to back in one buffer (in the order of the tensors'
+  // addresses: see SaveAsync).
+  struct SnapshotEntry {
+    std::string name;
+    DataType dtype = DataType::kFloat;
+    TensorShape shape;
+    size_t offset = 0;
+    size_t size = 0;
+  };
+  std::vector<SnapshotEntry> snapshot_;
+  std::unique_ptr<char[]> snapshot_bytes_;
+  size_t snapshot_capacity_ = 0;
+  // The tensors' indexes in the order of their addresses (kept for reuse).
+  std::vector<size_t> copy_order_;
+
+  // Joins the thread of the save in flight, if any.
+  void Join() const;
+  // The save in flight (joinable while it runs or until joined) and its
+  // outcome, which the thread writes and the caller reads after Join().
+  mutable std::thread worker_;
+  Status outcome_;
 };
 
 }  // namespace tfcompat

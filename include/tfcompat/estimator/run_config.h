@@ -30,6 +30,15 @@ struct RunConfig {
   // checkpoint of the step saves). The model's own summaries (the DNN's
   // activation histograms, ...) are written regardless, as TF does.
   bool weight_histograms = false;
+  // Not a tf.estimator setting (TF 2's closest is tf.train.CheckpointOptions
+  // (enable_async=True) of tf.train.Checkpoint): save checkpoints without
+  // stopping training. The step that triggers a save waits only for the
+  // variables to be copied (and for the previous save, if still running);
+  // the write, fsync and state file follow on a background thread. A failed
+  // save's error is returned at the next save or by train(), and the
+  // checkpoint after the last step is on disk when train() returns. The
+  // files and guarantees are those of a synchronous save.
+  bool async_checkpoint = false;
 
   // InvalidArgument with TF's message (both checkpoint schedules set, a
   // negative count, ...).

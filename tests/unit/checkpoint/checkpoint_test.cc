@@ -1,8 +1,13 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "tfcompat/checkpoint/checkpoint.h"
 
+#include <atomic>
 #include <boost/test/unit_test.hpp>
+#include <cerrno>
+#include <thread>
 
+#include "checkpoint/checkpoint_internal.h"
+#include "util/fault_env.h"
 #include "util/temp_dir.h"
 #include "util/text.h"
 
@@ -10,6 +15,8 @@ namespace tfcompat {
 namespace {
 
 using testing::Contains;
+using testing::FaultEnv;
+using testing::FileOp;
 using testing::ReadAll;
 using testing::TempDir;
 using testing::WriteAll;
@@ -215,6 +222,178 @@ BOOST_AUTO_TEST_CASE(RestoreIntoTheCallersMemoryReadsNothingUnlessEveryVariableM
   BOOST_REQUIRE_MESSAGE(restored.ok(), restored.ToString());
   BOOST_TEST(step == 5);
   BOOST_TEST((kernel == std::vector<float>{1, 2, 3, 4, 5, 6}));
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+// ---------------------------------------------------------------------------
+// SaveAsync
+
+// A model's variables in the caller's memory, as SaveAsync sees them.
+struct Variables {
+  std::vector<float> bias = {0, 0};
+  int64_t step = 0;
+
+  void Set(int64_t at) {
+    bias = {static_cast<float>(at), -static_cast<float>(at)};
+    step = at;
+  }
+  std::vector<CheckpointManager::TensorView> Views() const {
+    return {{"dense/bias", DataType::kFloat, {2}, {reinterpret_cast<const char*>(bias.data()), 8}},
+            {"global_step", DataType::kInt64, {}, {reinterpret_cast<const char*>(&step), 8}}};
+  }
+};
+
+// The global_step and bias[0] of the checkpoint `prefix`.
+std::pair<int64_t, float> StepAndBias(const std::string& prefix) {
+  auto values =
+      RestoreVariables(prefix, {{"global_step", DataType::kInt64, {}}, {"dense/bias", DataType::kFloat, {2}}});
+  BOOST_TEST_REQUIRE(values.ok(), values.status().ToString());
+  return {(*values)[0].flat<int64_t>()[0], (*values)[1].flat<float>()[0]};
+}
+
+BOOST_AUTO_TEST_SUITE(CheckpointAsyncTest)
+
+BOOST_AUTO_TEST_CASE(SaveAsyncWritesTheValuesAtTheCallAndKeepsTheNewest) {
+  TempDir dir;
+  auto manager = CheckpointManager::Create(dir.path(), Keep(2));
+  BOOST_REQUIRE(manager.ok());
+  Variables vars;
+  for (int64_t step : {1, 10, 100}) {
+    vars.Set(step);
+    const Status started = (*manager)->SaveAsync(step, vars.Views());
+    BOOST_REQUIRE_MESSAGE(started.ok(), started.ToString());
+    vars.Set(-1);  // training goes on: the save in flight keeps the copy
+  }
+  const Status waited = (*manager)->Wait();
+  BOOST_REQUIRE_MESSAGE(waited.ok(), waited.ToString());
+  BOOST_TEST((Listing(dir.path()) ==
+              std::vector<std::string>{"checkpoint", "model.ckpt-10.data-00000-of-00001", "model.ckpt-10.index",
+                                       "model.ckpt-100.data-00000-of-00001", "model.ckpt-100.index"}));
+  BOOST_TEST(
+      ((*manager)->checkpoints() == std::vector<std::string>{dir.file("model.ckpt-10"), dir.file("model.ckpt-100")}));
+  BOOST_TEST(*LatestCheckpoint(dir.path()) == dir.file("model.ckpt-100"));
+  BOOST_TEST((StepAndBias(dir.file("model.ckpt-10")) == std::pair<int64_t, float>(10, 10.0f)));
+  BOOST_TEST((StepAndBias(dir.file("model.ckpt-100")) == std::pair<int64_t, float>(100, 100.0f)));
+  // Nothing in flight: Wait has nothing to report.
+  BOOST_TEST((*manager)->Wait().ok());
+}
+
+BOOST_AUTO_TEST_CASE(SaveAsyncReturnsBeforeTheWriteAndTheNextOneWaitsForIt) {
+  TempDir dir;
+  FaultEnv env;
+  auto manager = CheckpointAccess::NewManager(&env, dir.path(), Keep(0));
+  BOOST_REQUIRE(manager.ok());
+  Variables vars;
+  vars.Set(1);
+  // The disk stalls at the save's first file: SaveAsync returns regardless.
+  env.HoldNext(FileOp::kNewWritableFile);
+  BOOST_REQUIRE((*manager)->SaveAsync(1, vars.Views()).ok());
+  env.WaitUntilHeld();
+  std::atomic<bool> second_started{false};
+  Status second_status;  // checked after join: Boost.Test checks are not thread-safe
+  std::thread second([&] {
+    vars.Set(2);
+    second_status = (*manager)->SaveAsync(2, vars.Views());
+    second_started = true;
+  });
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  // At most one save in flight: the second waits for the stalled one.
+  BOOST_TEST(!second_started.load());
+  BOOST_TEST(!boost::filesystem::exists(dir.file("checkpoint")));
+  env.Release();
+  second.join();
+  BOOST_TEST(second_started.load());
+  BOOST_TEST(second_status.ok(), second_status.ToString());
+  BOOST_REQUIRE((*manager)->Wait().ok());
+  BOOST_TEST(
+      ((*manager)->checkpoints() == std::vector<std::string>{dir.file("model.ckpt-1"), dir.file("model.ckpt-2")}));
+  BOOST_TEST((StepAndBias(dir.file("model.ckpt-1")) == std::pair<int64_t, float>(1, 1.0f)));
+  BOOST_TEST((StepAndBias(dir.file("model.ckpt-2")) == std::pair<int64_t, float>(2, 2.0f)));
+}
+
+BOOST_AUTO_TEST_CASE(AsyncErrorSurfacesAtTheNextSaveOnceAndThatSaveIsNotStarted) {
+  TempDir dir;
+  FaultEnv env;
+  auto manager = CheckpointAccess::NewManager(&env, dir.path(), Keep(0));
+  BOOST_REQUIRE(manager.ok());
+  Variables vars;
+  vars.Set(1);
+  BOOST_REQUIRE((*manager)->SaveAsync(1, vars.Views()).ok());
+  BOOST_REQUIRE((*manager)->Wait().ok());
+  const std::string state_before = ReadAll(dir.file("checkpoint"));
+
+  env.FailNth(1, ENOSPC);  // the background save's first file operation
+  vars.Set(2);
+  BOOST_REQUIRE((*manager)->SaveAsync(2, vars.Views()).ok());
+  vars.Set(3);
+  const Status next = (*manager)->SaveAsync(3, vars.Views());
+  BOOST_TEST((next.code() == StatusCode::kResourceExhausted), next.ToString());
+  BOOST_TEST(Contains(next, env.last_failure()->path), next.ToString());
+  BOOST_TEST(ReadAll(dir.file("checkpoint")) == state_before);
+  BOOST_TEST((*manager)->Wait().ok());  // reported once; step 3 never started
+  BOOST_TEST(!boost::filesystem::exists(dir.file("model.ckpt-3.index")));
+  BOOST_TEST(!boost::filesystem::exists(dir.file("model.ckpt-2.index")));
+
+  // The disk is fine again: the retry saves.
+  BOOST_REQUIRE((*manager)->SaveAsync(3, vars.Views()).ok());
+  BOOST_REQUIRE((*manager)->Wait().ok());
+  BOOST_TEST(*LatestCheckpoint(dir.path()) == dir.file("model.ckpt-3"));
+  BOOST_TEST((Listing(dir.path()) == std::vector<std::string>{"checkpoint", "model.ckpt-1.data-00000-of-00001",
+                                                              "model.ckpt-1.index", "model.ckpt-3.data-00000-of-00001",
+                                                              "model.ckpt-3.index"}));
+}
+
+BOOST_AUTO_TEST_CASE(AsyncErrorSurfacesAtWaitAndAtSave) {
+  TempDir dir;
+  FaultEnv env;
+  auto manager = CheckpointAccess::NewManager(&env, dir.path(), Keep(0));
+  BOOST_REQUIRE(manager.ok());
+  Variables vars;
+  env.FailNth(1, EIO);
+  BOOST_REQUIRE((*manager)->SaveAsync(1, vars.Views()).ok());
+  const Status waited = (*manager)->Wait();
+  BOOST_TEST(!waited.ok());
+  BOOST_TEST(Contains(waited, env.last_failure()->path), waited.ToString());
+  BOOST_TEST((*manager)->Wait().ok());
+
+  env.FailNth(1, EIO);
+  BOOST_REQUIRE((*manager)->SaveAsync(1, vars.Views()).ok());
+  const auto saved = (*manager)->Save(2, Model(2, 2));
+  BOOST_TEST(!saved.ok());
+  BOOST_TEST(Contains(saved.status(), env.last_failure()->path), saved.status().ToString());
+  BOOST_TEST(!boost::filesystem::exists(dir.file("model.ckpt-2.index")));
+  BOOST_TEST((*manager)->Save(2, Model(2, 2)).ok());
+}
+
+BOOST_AUTO_TEST_CASE(DestroyingTheManagerWaitsForTheSaveInFlight) {
+  TempDir dir;
+  Variables vars;
+  vars.Set(7);
+  {
+    auto manager = CheckpointManager::Create(dir.path());
+    BOOST_REQUIRE(manager.ok());
+    BOOST_REQUIRE((*manager)->SaveAsync(7, vars.Views()).ok());
+  }
+  BOOST_TEST((StepAndBias(*LatestCheckpoint(dir.path())) == std::pair<int64_t, float>(7, 7.0f)));
+  BOOST_TEST(Listing(dir.path()).size() == 3u);
+}
+
+BOOST_AUTO_TEST_CASE(SaveAsyncRefusesViewsThatDoNotMatchTheirShape) {
+  TempDir dir;
+  auto manager = CheckpointManager::Create(dir.path());
+  BOOST_REQUIRE(manager.ok());
+  const std::vector<float> values(3);
+  const std::string_view bytes(reinterpret_cast<const char*>(values.data()), 12);
+  const CheckpointManager::TensorView short_view[] = {{"dense/kernel", DataType::kFloat, {2, 2}, bytes}};
+  const Status wrong_size = (*manager)->SaveAsync(1, short_view);
+  BOOST_TEST((wrong_size.code() == StatusCode::kInvalidArgument));
+  BOOST_TEST(Contains(wrong_size, "tensor dense/kernel of dtype float and shape [2,2] has 12 bytes"),
+             wrong_size.ToString());
+  const CheckpointManager::TensorView string_view[] = {{"vocab", DataType::kString, {3}, bytes}};
+  BOOST_TEST(Contains((*manager)->SaveAsync(1, string_view), "tensor vocab of dtype string"));
+  BOOST_TEST((*manager)->Wait().ok());
+  BOOST_TEST(Listing(dir.path()).empty());
 }
 
 BOOST_AUTO_TEST_SUITE_END()

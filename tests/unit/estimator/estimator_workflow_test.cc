@@ -13,6 +13,7 @@
 #include <string_view>
 #include <vector>
 
+#include "tfcompat/checkpoint/bundle.h"
 #include "tfcompat/checkpoint/checkpoint.h"
 #include "tfcompat/checkpoint/model_dir_lock.h"
 #include "tfcompat/data/csv_input.h"
@@ -179,6 +180,46 @@ BOOST_FIXTURE_TEST_CASE(StepScheduleSavesEveryNStepsAndKeepsTheNewest, Fixture) 
              boost::test_tools::per_element());
   BOOST_TEST(!fs::exists(estimator->model_dir() + "/model.ckpt-6.index"));
   BOOST_TEST(Logged("Saving checkpoints for 6 into " + estimator->model_dir() + "/model.ckpt."));
+}
+
+// The SessionLog{CHECKPOINT} steps of the event files in `dir`.
+std::vector<int64_t> CheckpointEventSteps(const std::string& dir) {
+  std::vector<int64_t> steps;
+  for (const EventView& e : Events(dir)) {
+    if (e.kind == EventKind::kSessionLog && e.session_status == SessionStatus::kCheckpoint) steps.push_back(e.step);
+  }
+  return steps;
+}
+
+BOOST_FIXTURE_TEST_CASE(AsyncCheckpointSavesWhatSynchronousSavesAndEndsOnDisk, Fixture) {
+  std::map<bool, std::string> model_dirs;
+  for (const bool async : {false, true}) {
+    RunConfig config;
+    config.model_dir = dir.file(async ? "async" : "sync");
+    config.save_checkpoints_steps = 3;
+    config.keep_checkpoint_max = 0;
+    config.async_checkpoint = async;
+    auto estimator = Make(config);
+    BOOST_REQUIRE(estimator->Train(Batches("iris_training.csv", 0), TrainSteps::Steps(10)).ok());
+    model_dirs[async] = estimator->model_dir();
+    // Train returned: the last save is complete and the lock released.
+    BOOST_TEST(
+        Checkpoints(model_dirs[async]) ==
+            (std::vector<std::string>{"model.ckpt-0", "model.ckpt-3", "model.ckpt-6", "model.ckpt-9", "model.ckpt-10"}),
+        boost::test_tools::per_element());
+    BOOST_TEST(CheckpointEventSteps(model_dirs[async]) == (std::vector<int64_t>{0, 3, 6, 9, 10}),
+               boost::test_tools::per_element());
+    BOOST_TEST(!fs::exists(model_dirs[async] + "/" + ModelDirLock::kFileName));
+  }
+  // Each checkpoint holds the values of its step, as the synchronous save's.
+  for (const std::string& name : Checkpoints(model_dirs[false])) {
+    auto sync = BundleReader::Open(model_dirs[false] + "/" + name).value();
+    auto async = BundleReader::Open(model_dirs[true] + "/" + name).value();
+    BOOST_REQUIRE(sync->entries().size() == async->entries().size());
+    for (const BundleEntry& entry : sync->entries()) {
+      BOOST_TEST((sync->Lookup(entry.name).value() == async->Lookup(entry.name).value()), name << " " << entry.name);
+    }
+  }
 }
 
 BOOST_FIXTURE_TEST_CASE(GlobalStepContinuesAcrossEstimators, Fixture) {

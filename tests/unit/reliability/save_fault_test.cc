@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
-// Faults while saving checkpoints, through CheckpointManager and through
-// Estimator::Train: every file operation of a save fails in turn (ENOSPC, then EIO), and the disk fills at every byte
+// Faults while saving checkpoints, through CheckpointManager (Save and
+// SaveAsync) and through Estimator::Train (synchronous and asynchronous
+// checkpoints): every file operation of a save fails in turn (ENOSPC, then EIO), and the disk fills at every byte
 // count where an append starts or ends. After each fault:
 //   - the save returns an error naming the file that failed;
 //   - the state file parses and names the latest checkpoint that was
@@ -52,14 +53,34 @@ using testing::FileOpRecord;
 using testing::ReadAll;
 using testing::TempDir;
 
+// How the saves under test are made: CheckpointManager::Save, or SaveAsync
+// and Wait (SaveAsync takes fixed-width tensors only).
+enum class SavePath { kSync, kAsync };
+
+std::string_view SavePathName(SavePath path) { return path == SavePath::kSync ? "Save" : "SaveAsync"; }
+
 // The tensors saved at `step`, all depending on it. With a 1000-byte shard
-// limit they fill three data files.
-std::vector<std::pair<std::string, Tensor>> TensorsAt(int64_t step) {
+// limit they fill three data files (two for kAsync, which has no strings).
+std::vector<std::pair<std::string, Tensor>> TensorsAt(int64_t step, SavePath path) {
   std::vector<float> kernel(300);
   for (size_t i = 0; i < kernel.size(); ++i) kernel[i] = static_cast<float>(step * 1000 + static_cast<int64_t>(i));
-  return {{"global_step", Tensor::FromVector<int64_t>(DataType::kInt64, {}, {step})},
-          {"dense/kernel", Tensor::FromVector<float>(DataType::kFloat, {30, 10}, kernel)},
-          {"vocabulary", Tensor::FromStrings({2}, {"step", std::to_string(step)}).value()}};
+  std::vector<std::pair<std::string, Tensor>> tensors = {
+      {"global_step", Tensor::FromVector<int64_t>(DataType::kInt64, {}, {step})},
+      {"dense/kernel", Tensor::FromVector<float>(DataType::kFloat, {30, 10}, kernel)}};
+  if (path == SavePath::kSync) {
+    tensors.emplace_back("vocabulary", Tensor::FromStrings({2}, {"step", std::to_string(step)}).value());
+  }
+  return tensors;
+}
+
+// Saves TensorsAt(step) the `path` way, waiting for the outcome.
+Status SaveStep(CheckpointManager& manager, int64_t step, SavePath path) {
+  const auto tensors = TensorsAt(step, path);
+  if (path == SavePath::kSync) return manager.Save(step, tensors).status();
+  std::vector<CheckpointManager::TensorView> views;
+  for (const auto& [name, tensor] : tensors) views.push_back({name, tensor.dtype(), tensor.shape(), tensor.bytes()});
+  if (Status started = manager.SaveAsync(step, views); !started.ok()) return started;
+  return manager.Wait();
 }
 
 // "all ok", or how many checks of the running test case have failed.
@@ -74,7 +95,7 @@ std::string PrefixAt(const std::string& dir, int64_t step) { return dir + "/mode
 
 // Checks every CRC of `prefix` and that it restores to TensorsAt(its step);
 // returns the step (-1 on a failure, which the checks report).
-int64_t CheckCheckpoint(const std::string& prefix) {
+int64_t CheckCheckpoint(const std::string& prefix, SavePath path) {
   auto reader = BundleReader::Open(prefix);
   BOOST_TEST_REQUIRE(reader.ok(), reader.status().ToString());
   const Status verified = (*reader)->VerifyAll();
@@ -82,7 +103,8 @@ int64_t CheckCheckpoint(const std::string& prefix) {
   auto step = (*reader)->Lookup("global_step");
   BOOST_TEST_REQUIRE(step.ok(), step.status().ToString());
   const int64_t global_step = step->flat<int64_t>()[0];
-  const auto expected = TensorsAt(global_step);
+  const auto expected = TensorsAt(global_step, path);
+  BOOST_TEST((*reader)->entries().size() == expected.size());
   std::vector<VariableSpec> specs;
   for (const auto& [name, tensor] : expected) specs.push_back({name, tensor.dtype(), tensor.shape()});
   auto values = RestoreVariables(prefix, specs);
@@ -118,13 +140,13 @@ std::set<std::string> CheckAfterFailure(const std::string& dir, const Checkpoint
 
 // After a good save: `dir` holds the state file and the files of the
 // listed checkpoints, nothing else; each validates.
-void CheckClean(const std::string& dir, const std::vector<std::string>& expected_listed) {
+void CheckClean(const std::string& dir, const std::vector<std::string>& expected_listed, SavePath path) {
   auto state = ReadCheckpointState(dir);
   BOOST_TEST_REQUIRE(state.ok(), state.status().ToString());
   BOOST_TEST(state->all_model_checkpoint_paths == expected_listed, boost::test_tools::per_element());
   std::set<std::string> expected_files = {"checkpoint"};
   for (const std::string& prefix : state->all_model_checkpoint_paths) {
-    CheckCheckpoint(prefix);
+    CheckCheckpoint(prefix, path);
     auto files = CheckpointFiles(prefix);
     BOOST_TEST_REQUIRE(files.ok());
     for (const std::string& file : *files) {
@@ -144,17 +166,18 @@ std::vector<std::string> AfterSave(std::vector<std::string> listed, const std::s
 }
 
 // A model directory holding checkpoints 1..`previous`, copied afresh for
-// each fault; saves of step previous + 1 are then made to fail.
+// each fault; saves of step previous + 1 (made the `path` way) are then
+// made to fail.
 class SaveFaults {
  public:
-  SaveFaults(int keep, uint64_t max_shard_bytes, int previous) : previous_(previous) {
+  SaveFaults(int keep, uint64_t max_shard_bytes, int previous, SavePath path) : previous_(previous), path_(path) {
     options_.keep_checkpoint_max = keep;
     options_.keep_checkpoint_every_n_hours = 0;
     options_.writer.max_shard_bytes = max_shard_bytes;
     auto manager = CheckpointManager::Create(base(), options_);
     BOOST_TEST_REQUIRE(manager.ok());
     for (int64_t step = 1; step <= previous; ++step) {
-      BOOST_TEST_REQUIRE((*manager)->Save(step, TensorsAt(step)).ok());
+      BOOST_TEST_REQUIRE(SaveStep(**manager, step, path).ok());
       base_listed_ = AfterSave(base_listed_, PrefixAt(dir(), step), keep);
     }
     base_state_file_ = ReadAll(base() + "/checkpoint");
@@ -187,7 +210,7 @@ class SaveFaults {
     env_.ClearLog();
     arm(env_);
     Outcome outcome;
-    outcome.status = manager_->Save(previous_ + 1, TensorsAt(previous_ + 1)).status();
+    outcome.status = SaveStep(*manager_, previous_ + 1, path_);
     env_.ClearFaults();
     outcome.log = env_.log();
     outcome.failure = env_.last_failure();
@@ -214,14 +237,14 @@ class SaveFaults {
       BOOST_TEST_REQUIRE(state.ok(), state.status().ToString());
       const std::string expected_latest = committed ? saved : PrefixAt(dir(), previous_);
       BOOST_TEST(state->model_checkpoint_path == expected_latest);
-      BOOST_TEST(CheckCheckpoint(LatestCheckpoint(dir()).value()) == (committed ? previous_ + 1 : previous_));
+      BOOST_TEST(CheckCheckpoint(LatestCheckpoint(dir()).value(), path_) == (committed ? previous_ + 1 : previous_));
       if (!committed) {
         BOOST_TEST(ReadAll(dir() + "/checkpoint") == base_state_file_);
         BOOST_TEST(!fs::exists(saved + ".index"));
       }
       // Checkpoints dropped by a committed save stay until a save succeeds.
       const std::set<std::string> unlisted =
-          CheckAfterFailure(dir(), *state, [](const std::string& prefix) { CheckCheckpoint(prefix); });
+          CheckAfterFailure(dir(), *state, [this](const std::string& prefix) { CheckCheckpoint(prefix, path_); });
       BOOST_TEST((committed || unlisted.empty()), unlisted.size() << " unlisted checkpoints");
 
       // The disk is fine again: the next save succeeds and cleans up.
@@ -229,9 +252,9 @@ class SaveFaults {
       std::vector<std::string> listed = base_listed_;
       if (committed) listed = AfterSave(listed, saved, keep);
       listed = AfterSave(listed, PrefixAt(dir(), previous_ + 2), keep);
-      const auto next = manager_->Save(previous_ + 2, TensorsAt(previous_ + 2));
-      BOOST_TEST_REQUIRE(next.ok(), next.status().ToString());
-      CheckClean(dir(), listed);
+      const Status next = SaveStep(*manager_, previous_ + 2, path_);
+      BOOST_TEST_REQUIRE(next.ok(), next.ToString());
+      CheckClean(dir(), listed, path_);
       return committed;
     }
     return false;
@@ -247,6 +270,7 @@ class SaveFaults {
   FaultEnv env_;
   CheckpointManager::Options options_;
   int previous_;
+  SavePath path_;
   std::vector<std::string> base_listed_;
   std::string base_state_file_;
   std::vector<FileOpRecord> good_;
@@ -257,13 +281,15 @@ class SaveFaults {
 struct SweepConfig {
   int keep;
   uint64_t max_shard_bytes;
+  SavePath path;
 };
 
 BOOST_AUTO_TEST_SUITE(SaveFaultTest)
 
 BOOST_AUTO_TEST_CASE(EveryFileOperationOfASaveFailsInTurn) {
-  for (const SweepConfig config : {SweepConfig{2, 1000}, SweepConfig{0, 0}}) {
-    SaveFaults faults(config.keep, config.max_shard_bytes, 3);
+  for (const SweepConfig config : {SweepConfig{2, 1000, SavePath::kSync}, SweepConfig{0, 0, SavePath::kSync},
+                                   SweepConfig{2, 1000, SavePath::kAsync}, SweepConfig{0, 0, SavePath::kAsync}}) {
+    SaveFaults faults(config.keep, config.max_shard_bytes, 3, config.path);
     int tried = 0, committed = 0;
     std::set<std::string> kinds;
     for (const int error : {ENOSPC, EIO}) {
@@ -281,27 +307,30 @@ BOOST_AUTO_TEST_CASE(EveryFileOperationOfASaveFailsInTurn) {
     }
     std::string kind_list;
     for (const std::string& kind : kinds) kind_list += (kind_list.empty() ? "" : ", ") + kind;
-    std::cout << "save faults (keep " << config.keep << ", " << (config.max_shard_bytes ? "3 shards" : "1 shard")
-              << "): " << faults.ops() << " operations per save (" << kind_list << "), " << tried
-              << " failure points tried (ENOSPC and EIO), " << Verdict() << "; " << committed
-              << " after the state file's rename reported as saved\n";
+    std::cout << "save faults (" << SavePathName(config.path) << ", keep " << config.keep << ", "
+              << (config.max_shard_bytes ? "3 shards" : "1 shard") << "): " << faults.ops() << " operations per save ("
+              << kind_list << "), " << tried << " failure points tried (ENOSPC and EIO), " << Verdict() << "; "
+              << committed << " after the state file's rename reported as saved\n";
   }
 }
 
 // The disk fills after every byte count of a save: the short write lands
 // on disk and the save fails before its state file names it.
 BOOST_AUTO_TEST_CASE(DiskFullAfterEveryByteCount) {
-  SaveFaults faults(2, 1000, 3);
-  uint64_t total = 0;
-  for (const FileOpRecord& op : faults.good()) total += op.bytes;
-  BOOST_TEST_REQUIRE(total > 1000u);
-  for (uint64_t space = 0; space < total; ++space) {
-    const auto outcome = faults.Run([&](FaultEnv& env) { env.SetSpaceLeft(space); });
-    BOOST_TEST(outcome.status.code() == StatusCode::kResourceExhausted, outcome.status.ToString());
-    BOOST_TEST(!faults.Check(outcome, "disk full after " + std::to_string(space) + " bytes"));
+  for (const SavePath path : {SavePath::kSync, SavePath::kAsync}) {
+    SaveFaults faults(2, 1000, 3, path);
+    uint64_t total = 0;
+    for (const FileOpRecord& op : faults.good()) total += op.bytes;
+    BOOST_TEST_REQUIRE(total > 1000u);
+    for (uint64_t space = 0; space < total; ++space) {
+      const auto outcome = faults.Run([&](FaultEnv& env) { env.SetSpaceLeft(space); });
+      BOOST_TEST(outcome.status.code() == StatusCode::kResourceExhausted, outcome.status.ToString());
+      BOOST_TEST(!faults.Check(
+          outcome, std::string(SavePathName(path)) + ", disk full after " + std::to_string(space) + " bytes"));
+    }
+    std::cout << "save faults (" << SavePathName(path) << "): disk full after each of the " << total
+              << " byte counts of a save, " << Verdict() << " (the previous checkpoint stays the latest)\n";
   }
-  std::cout << "save faults: disk full after each of the " << total << " byte counts of a save, " << Verdict()
-            << " (the previous checkpoint stays the latest)\n";
 }
 
 BOOST_AUTO_TEST_SUITE_END()
@@ -310,8 +339,9 @@ BOOST_AUTO_TEST_SUITE_END()
 // Estimator::Train: the same faults over every file operation of a Train
 // that saves four checkpoints and writes events every step.
 
-std::unique_ptr<estimator::Estimator> MakeIrisEstimator(const std::string& model_dir, Env* env) {
+std::unique_ptr<estimator::Estimator> MakeIrisEstimator(const std::string& model_dir, Env* env, bool async_checkpoint) {
   estimator::RunConfig config;
+  config.async_checkpoint = async_checkpoint;
   config.model_dir = model_dir;
   config.tf_random_seed = 1;
   config.save_checkpoints_steps = 1;
@@ -370,24 +400,26 @@ int CheckEventFiles(const std::string& dir) {
   return truncated;
 }
 
-BOOST_AUTO_TEST_SUITE(EstimatorSaveFaultTest)
-
-BOOST_AUTO_TEST_CASE(EveryFileOperationOfTrainFailsInTurn) {
+// The sweep over every file operation of a Train, with checkpoints saved
+// the RunConfig::async_checkpoint way given.
+void SweepTrainFaults(bool async_checkpoint) {
   TempDir root;
   const std::string base = root.file("base"), reference = root.file("reference"), dir = root.file("model");
   // The base: checkpoints 0, 1, 2. The reference run continues it by 3
   // steps, saving 2 (again), 3, 4 and 5.
-  BOOST_TEST_REQUIRE(MakeIrisEstimator(base, Env::Default())->Train(IrisInput(), model::TrainSteps::Steps(2)).ok());
-  fs::copy(base, reference);
   BOOST_TEST_REQUIRE(
-      MakeIrisEstimator(reference, Env::Default())->Train(IrisInput(), model::TrainSteps::Steps(3)).ok());
+      MakeIrisEstimator(base, Env::Default(), async_checkpoint)->Train(IrisInput(), model::TrainSteps::Steps(2)).ok());
+  fs::copy(base, reference);
+  BOOST_TEST_REQUIRE(MakeIrisEstimator(reference, Env::Default(), async_checkpoint)
+                         ->Train(IrisInput(), model::TrainSteps::Steps(3))
+                         .ok());
   std::map<int64_t, std::string> reference_at = {
       {0, PrefixAt(base, 0)}, {1, PrefixAt(base, 1)}, {2, PrefixAt(base, 2)}};
   for (int64_t step = 3; step <= 5; ++step) reference_at[step] = PrefixAt(reference, step);
 
   FaultEnv env;
   auto train = [&](int64_t steps) {
-    return MakeIrisEstimator(dir, &env)->Train(IrisInput(), model::TrainSteps::Steps(steps));
+    return MakeIrisEstimator(dir, &env, async_checkpoint)->Train(IrisInput(), model::TrainSteps::Steps(steps));
   };
   fs::copy(base, dir);
   BOOST_TEST_REQUIRE(train(3).ok());
@@ -466,12 +498,21 @@ BOOST_AUTO_TEST_CASE(EveryFileOperationOfTrainFailsInTurn) {
   for (const auto& [step, times] : latest_after_fault) {
     latest_counts += (latest_counts.empty() ? "" : ", ") + std::to_string(times) + "x step " + std::to_string(step);
   }
-  std::cout << "estimator save faults: " << ops << " file operations per Train of 3 steps (4 checkpoints), " << tried
+  std::cout << "estimator save faults (" << (async_checkpoint ? "async_checkpoint" : "synchronous") << "): " << ops
+            << " file operations per Train of 3 steps (4 checkpoints), " << tried
             << " failure points tried (ENOSPC and EIO in turn), " << Verdict()
             << "; latest checkpoint after the fault: " << latest_counts << "; " << not_reached
             << " not reached (event thread timing), " << truncated_event_files << " event files cut inside a record, "
             << unlisted_kept << " complete dropped checkpoints left unlisted after a failed fsync or delete\n";
 }
+
+BOOST_AUTO_TEST_SUITE(EstimatorSaveFaultTest)
+
+BOOST_AUTO_TEST_CASE(EveryFileOperationOfTrainFailsInTurn) { SweepTrainFaults(false); }
+
+// The same with async_checkpoint: a failed save's error surfaces at the
+// next save or when Train ends, and the state file never names more.
+BOOST_AUTO_TEST_CASE(EveryFileOperationOfAsyncCheckpointTrainFailsInTurn) { SweepTrainFaults(true); }
 
 BOOST_AUTO_TEST_SUITE_END()
 
