@@ -18,7 +18,9 @@ latest checkpoint. Then, with TF 2.15 and no code of ours:
   our export gathers from a constant and TF's looks up in a table;
 - our own Estimator::Predict equals TF's Estimator.predict: the reference
   of test_saved_model_load.py (also run by the newest TF, which has no
-  tf.estimator) and test_saved_model_c_api.py."""
+  tf.estimator) and test_saved_model_c_api.py;
+- our SavedModel::Run of the parsing export (saved_model_run_driver) gives
+  every signature's outputs as TF's run of the same export."""
 import re
 import subprocess
 import sys
@@ -27,8 +29,9 @@ import numpy as np
 import pytest
 import tensorflow as tf
 
-from saved_model_common import (MODELS, NAMES, TOLERANCE, expected_predict, iris, max_difference, run_signatures,
-                                train_and_export)
+from saved_model_common import (MODELS, NAMES, TOLERANCE, example_protos, expected_predict, iris, max_difference,
+                                run_signatures, train_and_export)
+from test_saved_model_run import check_every_signature
 
 HIDDEN = [10, 10]
 
@@ -141,3 +144,12 @@ def test_signatures_equal_tf_predict_and_tf_export(trained, name, tmp_path, caps
               f"max |ours - TF's export| over every signature's float outputs {worst:.3g}, "
               f"max |our Predict - TF's Estimator.predict| {worst_reference:.3g}")
     assert worst <= TOLERANCE
+
+
+@pytest.mark.parametrize("name", MODELS)
+def test_our_runtime_gives_tf_outputs_on_our_export(trained, name, test_bin_dir, capsys):
+    _, parsing, _, _ = trained[name]
+    # 300 rows over the ranges of Iris' features.
+    x = np.random.default_rng(3).uniform([4.0, 2.0, 1.0, 0.1], [8.0, 4.5, 7.0, 2.5], size=(300, 4)).astype(np.float32)
+    check_every_signature(test_bin_dir / "saved_model_run_driver", str(parsing), f"our export of {name}", len(x),
+                          lambda spec: np.array(example_protos(x), dtype=object), capsys)
