@@ -266,13 +266,16 @@ class WireReader {
     return Fail("bad varint");
   }
 
-  // A tag as protobuf reads it: below 2^32, field number > 0, wire type 0-5.
+  // A tag as protobuf reads it: a varint of at most 5 bytes whose bits past
+  // the 32nd are dropped, field number > 0, wire type 0-5.
   bool Tag(uint32_t* field, uint32_t* wire_type) {
-    uint64_t tag = 0;
-    if (!Varint(&tag)) return false;
-    if (tag > UINT32_MAX || (tag >> 3) == 0 || (tag & 7) > kFixed32) return Fail("invalid tag");
-    *field = static_cast<uint32_t>(tag >> 3);
-    *wire_type = static_cast<uint32_t>(tag & 7);
+    const size_t before = rest_.size();
+    uint64_t varint = 0;
+    if (!Varint(&varint)) return false;
+    const auto tag = static_cast<uint32_t>(varint);
+    if (before - rest_.size() > 5 || (tag >> 3) == 0 || (tag & 7) > kFixed32) return Fail("invalid tag");
+    *field = tag >> 3;
+    *wire_type = tag & 7;
     return true;
   }
 
