@@ -281,6 +281,7 @@ BOOST_AUTO_TEST_CASE(rows_outside_the_batch_are_invalid) {
 }
 
 BOOST_AUTO_TEST_CASE(a_malformed_batch_is_invalid_naming_what_was_expected) {
+  CheckInvalid(SliceError([](Batch* b) { b->size = -1; }), "batch size -1 is negative");
   CheckInvalid(SliceError([](Batch* b) { b->features.pop_back(); }),
                "features hold 7 floats, expected 4 examples × 2 feature names");
   CheckInvalid(SliceError([](Batch* b) { b->labels.pop_back(); }), "labels hold 3 values, expected 4, one per example");
