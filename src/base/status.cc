@@ -94,6 +94,7 @@ Status ResourceExhaustedError(std::string_view m) { return Status(StatusCode::kR
 Status FailedPreconditionError(std::string_view m) { return Status(StatusCode::kFailedPrecondition, m); }
 Status AbortedError(std::string_view m) { return Status(StatusCode::kAborted, m); }
 Status OutOfRangeError(std::string_view m) { return Status(StatusCode::kOutOfRange, m); }
+Status DeadlineExceededError(std::string_view m) { return Status(StatusCode::kDeadlineExceeded, m); }
 Status UnimplementedError(std::string_view m) { return Status(StatusCode::kUnimplemented, m); }
 Status InternalError(std::string_view m) { return Status(StatusCode::kInternal, m); }
 Status UnavailableError(std::string_view m) { return Status(StatusCode::kUnavailable, m); }

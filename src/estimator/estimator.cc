@@ -11,6 +11,7 @@
 #include <utility>
 
 #include "checkpoint/checkpoint_internal.h"
+#include "distribute/agreement.h"
 #include "estimator/checkpoint_saver_hook.h"
 #include "estimator/estimator_internal.h"
 #include "estimator/log_format.h"
@@ -298,46 +299,71 @@ StatusOr<std::unique_ptr<Trainer>> Estimator::BuildTrainer(const std::optional<s
   if (options_.optimizer.has_value()) {
     TFCOMPAT_ASSIGN_OR_RETURN(optimizer, NewOptimizer(*options_.optimizer));
   }
-  TFCOMPAT_ASSIGN_OR_RETURN(std::unique_ptr<Trainer> trainer,
-                            Trainer::Create(std::move(model), std::move(optimizer), seed_));
+  TFCOMPAT_ASSIGN_OR_RETURN(std::unique_ptr<Trainer> trainer, Trainer::Create(std::move(model), std::move(optimizer),
+                                                                              seed_, options_.config.train_distribute));
   if (checkpoint.has_value()) TFCOMPAT_RETURN_IF_ERROR(Restore(*checkpoint, &trainer->variables()));
   return trainer;
 }
 
 Status Estimator::Train(const InputFn& input_fn, const TrainSteps& steps, std::span<TrainHook* const> hooks) {
-  TFCOMPAT_RETURN_IF_ERROR(env_->RecursivelyCreateDir(model_dir()));
+  // Data-parallel training: rank 0 (the chief) restores and writes, the
+  // other ranks only train; every step that may fail on one rank is agreed
+  // on, so no rank waits for one that gave up.
+  distribute::Communicator* const communicator = options_.config.train_distribute.get();
+  const bool chief = communicator == nullptr || communicator->rank() == 0;
+  const auto agree = [communicator](const Status& local) {
+    return communicator == nullptr ? local : distribute::AgreeOnStatus(*communicator, local);
+  };
   // One trainer per model_dir, held from the restore to the last save, so a
   // second process cannot interleave its checkpoints with ours.
-  TFCOMPAT_ASSIGN_OR_RETURN(std::unique_ptr<ModelDirLock> lock, ModelDirLock::Acquire(model_dir()));
-  TFCOMPAT_ASSIGN_OR_RETURN(const std::optional<std::string> checkpoint, FindCheckpoint(nullptr));
-  TFCOMPAT_ASSIGN_OR_RETURN(std::unique_ptr<Trainer> trainer, BuildTrainer(checkpoint));
+  std::unique_ptr<ModelDirLock> lock;
+  std::unique_ptr<Trainer> trainer;
+  TFCOMPAT_RETURN_IF_ERROR(agree([&]() -> Status {
+    std::optional<std::string> checkpoint;
+    if (chief) {
+      TFCOMPAT_RETURN_IF_ERROR(env_->RecursivelyCreateDir(model_dir()));
+      TFCOMPAT_ASSIGN_OR_RETURN(lock, ModelDirLock::Acquire(model_dir()));
+      TFCOMPAT_ASSIGN_OR_RETURN(checkpoint, FindCheckpoint(nullptr));
+    }
+    TFCOMPAT_ASSIGN_OR_RETURN(trainer, BuildTrainer(checkpoint));
+    return OkStatus();
+  }()));
+  // Every rank starts from the chief's variables and global_step.
+  TFCOMPAT_RETURN_IF_ERROR(trainer->SyncVariables());
   const int64_t restored_step = trainer->global_step();
   if (steps.max_steps.has_value() && restored_step >= *steps.max_steps) {
-    Log("Skipping training since max_steps has already saved.");
+    if (chief) Log("Skipping training since max_steps has already saved.");
     return OkStatus();
   }
-  TFCOMPAT_ASSIGN_OR_RETURN(std::unique_ptr<BatchSource> input, input_fn());
+  StatusOr<std::unique_ptr<BatchSource>> input = input_fn();
+  TFCOMPAT_RETURN_IF_ERROR(agree(input.status()));
 
-  const tensorflow::GraphDef graph =
-      BuildModelGraph(trainer->variables(), options_.graph.has_value() ? &*options_.graph : nullptr);
-  std::string pbtxt;
-  if (!google::protobuf::TextFormat::PrintToString(graph, &pbtxt)) {
-    return InternalError("cannot print the graph of " + model_dir());
-  }
-  // A killed Train may have left temp files of graph.pbtxt; the lock says
-  // no other writer's are among them.
-  const std::string graph_path = JoinPath(model_dir(), "graph.pbtxt");
-  TFCOMPAT_RETURN_IF_ERROR(RemoveAtomicWriteTemps(env_, graph_path));
-  TFCOMPAT_RETURN_IF_ERROR(WriteFileAtomically(env_, graph_path, pbtxt));
-  TFCOMPAT_ASSIGN_OR_RETURN(std::unique_ptr<SummaryWriter> writer, SummaryWriterAccess::Create(env_, model_dir(), {}));
-  TFCOMPAT_RETURN_IF_ERROR(AddGraphDef(*writer, graph));
-
+  // The chief's files: the graph, the event file and the checkpoints.
   const RunConfig& config = options_.config;
-  CheckpointManager::Options manager_options;
-  manager_options.keep_checkpoint_max = static_cast<int>(config.keep_checkpoint_max);
-  manager_options.keep_checkpoint_every_n_hours = config.keep_checkpoint_every_n_hours;
-  TFCOMPAT_ASSIGN_OR_RETURN(std::unique_ptr<CheckpointManager> manager,
-                            CheckpointAccess::NewManager(env_, model_dir(), manager_options));
+  std::unique_ptr<SummaryWriter> writer;
+  std::unique_ptr<CheckpointManager> manager;
+  TFCOMPAT_RETURN_IF_ERROR(agree([&]() -> Status {
+    if (!chief) return OkStatus();
+    const tensorflow::GraphDef graph =
+        BuildModelGraph(trainer->variables(), options_.graph.has_value() ? &*options_.graph : nullptr);
+    std::string pbtxt;
+    if (!google::protobuf::TextFormat::PrintToString(graph, &pbtxt)) {
+      return InternalError("cannot print the graph of " + model_dir());
+    }
+    // A killed Train may have left temp files of graph.pbtxt; the lock says
+    // no other writer's are among them.
+    const std::string graph_path = JoinPath(model_dir(), "graph.pbtxt");
+    TFCOMPAT_RETURN_IF_ERROR(RemoveAtomicWriteTemps(env_, graph_path));
+    TFCOMPAT_RETURN_IF_ERROR(WriteFileAtomically(env_, graph_path, pbtxt));
+    TFCOMPAT_ASSIGN_OR_RETURN(writer, SummaryWriterAccess::Create(env_, model_dir(), {}));
+    TFCOMPAT_RETURN_IF_ERROR(AddGraphDef(*writer, graph));
+    CheckpointManager::Options manager_options;
+    manager_options.keep_checkpoint_max = static_cast<int>(config.keep_checkpoint_max);
+    manager_options.keep_checkpoint_every_n_hours = config.keep_checkpoint_every_n_hours;
+    TFCOMPAT_ASSIGN_OR_RETURN(manager, CheckpointAccess::NewManager(env_, model_dir(), manager_options));
+    return OkStatus();
+  }()));
+  if (!chief) return trainer->Train(input->get(), steps, hooks);
   // The hooks of TF's Estimator.train, after the caller's, in TF's order.
   std::vector<TrainHook*> all_hooks(hooks.begin(), hooks.end());
   // Create() validated the config: log_step_count_steps > 0.
@@ -355,7 +381,7 @@ Status Estimator::Train(const InputFn& input_fn, const TrainSteps& steps, std::s
   all_hooks.push_back(&step_counter);
   all_hooks.push_back(&checkpoint_saver);
   all_hooks.push_back(&final_loss);
-  const Status status = trainer->Train(input.get(), steps, all_hooks);
+  const Status status = trainer->Train(input->get(), steps, all_hooks);
   // A save still in flight (training stopped before End) completes while
   // the lock is held; its error counts after training's own.
   const Status saved = checkpoint_saver.Finish();

@@ -191,7 +191,7 @@ StatusOr<StepLoss> ReducedLoss(const Head& head, const Matrix& logits, const dat
   TFCOMPAT_RETURN_IF_ERROR(head.Loss(logits, batch.labels, losses, d_logits));
   const double sum = losses->cast<double>().sum();
   const double n = static_cast<double>(batch.size);
-  StepLoss loss{sum, sum / n};
+  StepLoss loss{sum, sum / n, reduction};
   if (reduction == LossReduction::kSumOverBatchSize) {
     // loss = sum_b loss_b / B, so every dloss/dlogits_b is divided by B.
     loss.loss = sum / n;

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "util/child_process.h"
 
+#include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
 #include <sys/wait.h>
@@ -8,6 +9,9 @@
 
 #include <boost/test/unit_test.hpp>
 #include <cstring>
+#include <fstream>
+#include <sstream>
+#include <thread>
 
 namespace tfcompat::testing {
 namespace {
@@ -96,6 +100,59 @@ ChildExit RunProgram(const std::vector<std::string>& args, const ChildLimits& li
         return kChildExecFailed;
       },
       limits);
+}
+
+BackgroundProgram::BackgroundProgram(const std::vector<std::string>& args, const std::string& log_path)
+    : log_path_(log_path) {
+  BOOST_TEST_REQUIRE(!args.empty());
+  std::vector<char*> argv;
+  for (const std::string& arg : args) argv.push_back(const_cast<char*>(arg.c_str()));
+  argv.push_back(nullptr);
+  const int log = ::open(log_path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+  BOOST_TEST_REQUIRE(log >= 0);
+  pid_ = ::fork();
+  BOOST_TEST_REQUIRE(pid_ >= 0);
+  if (pid_ == 0) {
+    ::dup2(log, STDOUT_FILENO);
+    ::dup2(log, STDERR_FILENO);
+    ::execv(argv[0], argv.data());
+    ::_exit(kChildExecFailed);
+  }
+  ::close(log);
+}
+
+BackgroundProgram::~BackgroundProgram() {
+  if (pid_ <= 0) return;
+  ::kill(pid_, SIGKILL);
+  ::waitpid(pid_, nullptr, 0);
+}
+
+std::optional<ChildExit> BackgroundProgram::Wait(std::chrono::milliseconds timeout) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (true) {
+    int status = 0;
+    const pid_t done = ::waitpid(pid_, &status, WNOHANG);
+    if (done == pid_) {
+      pid_ = -1;
+      ChildExit result;
+      if (WIFEXITED(status)) {
+        result.exit_code = WEXITSTATUS(status);
+      } else {
+        result.signal = WTERMSIG(status);
+      }
+      result.err = Log();
+      return result;
+    }
+    if (std::chrono::steady_clock::now() >= deadline) return std::nullopt;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+}
+
+std::string BackgroundProgram::Log() const {
+  std::ifstream file(log_path_, std::ios::binary);
+  std::ostringstream text;
+  text << file.rdbuf();
+  return text.str();
 }
 
 }  // namespace tfcompat::testing

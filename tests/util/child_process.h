@@ -14,7 +14,9 @@
 #define TFCOMPAT_TESTS_UTIL_CHILD_PROCESS_H_
 
 #include <sys/resource.h>
+#include <sys/types.h>
 
+#include <chrono>
 #include <functional>
 #include <optional>
 #include <string>
@@ -57,6 +59,34 @@ ChildExit RunInChild(const std::function<int()>& body, const ChildLimits& limits
 // Runs the program at args[0] with arguments args[1...] in a child under
 // `limits`.
 ChildExit RunProgram(const std::vector<std::string>& args, const ChildLimits& limits = {});
+
+// A program running while the test goes on (to signal it, or watch its
+// files), its stdout and stderr appended to one log file, so it never
+// blocks on a pipe nobody reads:
+//
+//   BackgroundProgram job({"/usr/bin/mpirun", "-np", "2", ...}, dir.file("job.log"));
+//   ... kill(pid read from the log, SIGKILL) ...
+//   const std::optional<ChildExit> end = job.Wait(std::chrono::seconds(30));
+//
+// The destructor kills (SIGKILL) and reaps a child still running.
+class BackgroundProgram {
+ public:
+  BackgroundProgram(const std::vector<std::string>& args, const std::string& log_path);
+  ~BackgroundProgram();
+  BackgroundProgram(const BackgroundProgram&) = delete;
+  BackgroundProgram& operator=(const BackgroundProgram&) = delete;
+
+  pid_t pid() const { return pid_; }
+  // How it ended (its log as `err`), or nothing if it still runs after
+  // `timeout`.
+  std::optional<ChildExit> Wait(std::chrono::milliseconds timeout);
+  // What it has written so far.
+  std::string Log() const;
+
+ private:
+  pid_t pid_ = -1;
+  std::string log_path_;
+};
 
 }  // namespace tfcompat::testing
 

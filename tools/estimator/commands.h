@@ -37,6 +37,8 @@ struct TrainOptions {
   // Examples in file order, repeated, instead of shuffled every epoch (to
   // follow another trainer's steps batch for batch).
   bool no_shuffle = false;
+  // Under mpirun: how long a rank waits for the others at a collective.
+  double mpi_timeout_secs = 600;
 };
 int RunTrain(const TrainOptions& options, std::ostream& out, std::ostream& err);
 void SetupTrain(CLI::App& app, Action* action);

@@ -3,6 +3,12 @@
 // flags]: trains the model in model_dir on the shuffled, repeated training
 // file, continuing from its latest checkpoint; the first train records the
 // model (model_record.h).
+//
+// Under `mpirun -np N`, the N processes train one model data-parallel
+// (RunConfig::train_distribute): --batch_size is per rank, so every step
+// takes the global batch of N × batch_size examples that one process with
+// --batch_size N×b would; rank 0 writes model_dir and the log, the other
+// ranks only their first log line and errors.
 #include <unistd.h>
 
 #include <filesystem>
@@ -12,6 +18,7 @@
 #include "commands.h"
 #include "common.h"
 #include "model_setup.h"
+#include "mpi_job.h"
 #include "progress_bar.h"
 
 namespace tfcompat::estimator_tool {
@@ -65,8 +72,20 @@ int RunTrain(const TrainOptions& options, std::ostream& out, std::ostream& err) 
     return cli::ReportError(kTool, InvalidArgumentError("give exactly one of --steps and --max_steps"), err,
                             cli::kExitUsage);
   }
+  StatusOr<std::shared_ptr<distribute::Communicator>> job = JoinMpiJob(options.mpi_timeout_secs);
+  if (!job.ok()) return cli::ReportError(kTool, job.status(), err);
+  const int rank = *job != nullptr ? (*job)->rank() : 0;
+  const int ranks = *job != nullptr ? (*job)->size() : 1;
+  const bool chief = rank == 0;
+  if (*job != nullptr) {
+    err << InfoLine("MPI rank " + std::to_string(rank) + " of " + std::to_string(ranks) + " (pid " +
+                    std::to_string(getpid()) + "): global batch " + std::to_string(options.model.batch_size * ranks) +
+                    " (" + std::to_string(options.model.batch_size) + " per rank); " +
+                    (chief ? "this rank writes model_dir" : "rank 0 writes model_dir"))
+        << "\n";
+  }
   ProgressLog progress(err, options);
-  const estimator::LogFn log = options.quiet
+  const estimator::LogFn log = options.quiet || !chief
                                    ? LogTo(err, /*quiet=*/true)
                                    : estimator::LogFn([&progress](const std::string& line) { progress.Log(line); });
   StatusOr<ToolModel> model = ModelFromFlags(options.model);
@@ -87,9 +106,11 @@ int RunTrain(const TrainOptions& options, std::ostream& out, std::ostream& err) 
   const uint64_t shuffle_seed = seed.has_value() ? static_cast<uint64_t>(*seed) : std::random_device()();
   StatusOr<estimator::InputFn> input_fn = ModelInputFn(
       train_source, /*labelled=*/true,
-      {.batch_size = options.model.batch_size, .shuffle = !options.no_shuffle, .seed = shuffle_seed}, &*model);
+      {.batch_size = options.model.batch_size * ranks, .shuffle = !options.no_shuffle, .seed = shuffle_seed}, &*model);
   if (!input_fn.ok()) return cli::ReportError(kTool, input_fn.status(), err);
-  StatusOr<std::unique_ptr<estimator::Estimator>> made = MakeEstimator(model->record, options.model.config, log);
+  estimator::RunConfig config = options.model.config;
+  config.train_distribute = *job;
+  StatusOr<std::unique_ptr<estimator::Estimator>> made = MakeEstimator(model->record, config, log);
   if (!made.ok()) return cli::ReportError(kTool, made.status(), err);
   estimator::Estimator& estimator = **made;
 
@@ -101,15 +122,16 @@ int RunTrain(const TrainOptions& options, std::ostream& out, std::ostream& err) 
   // A new model's record, written once the model_dir is locked and the
   // model restored or initialised.
   std::optional<WriteRecordHook> write_record;
-  if (!model->recorded) {
+  if (!model->recorded && chief) {
     model->record.train_csv = std::filesystem::absolute(train_source).lexically_normal().string();
     write_record.emplace(estimator.model_dir(), model->record);
     hooks.push_back(&*write_record);
   }
-  if (options.progress && !options.quiet) hooks.push_back(&progress);
+  if (options.progress && !options.quiet && chief) hooks.push_back(&progress);
   const Status status = estimator.Train(*input_fn, steps, hooks);
   progress.Finish();
   if (!status.ok()) return cli::ReportError(kTool, status, err);
+  if (!chief) return cli::kExitOk;
   StatusOr<std::string> saved = estimator.LatestCheckpoint();
   if (!saved.ok()) return cli::ReportError(kTool, saved.status(), err);
   if (resuming) out << "Continued from " << *latest << "\n";
@@ -133,6 +155,9 @@ void SetupTrain(CLI::App& app, Action* action) {
   CLI::Option* progress = sub->add_flag("--progress,!--no_progress", options->progress,
                                         "A progress bar on stderr (default: when stderr is a terminal)");
   sub->add_flag("--no_shuffle", options->no_shuffle, "Take the examples in file order (repeated), not shuffled");
+  sub->add_option("--mpi_timeout_secs", options->mpi_timeout_secs,
+                  "Under mpirun: fail when the other ranks have not joined a step after this long")
+      ->check(cli::Positive<double>());
   cli::AddQuietFlag(sub, &options->quiet);
   sub->callback([options, action, progress] {
     if (progress->count() == 0) options->progress = isatty(STDERR_FILENO) == 1;

@@ -105,6 +105,7 @@ inline Status OkStatus() { return Status(); }
 Status CancelledError(std::string_view message);
 Status UnknownError(std::string_view message);
 Status InvalidArgumentError(std::string_view message);
+Status DeadlineExceededError(std::string_view message);
 Status NotFoundError(std::string_view message);
 Status AlreadyExistsError(std::string_view message);
 Status PermissionDeniedError(std::string_view message);

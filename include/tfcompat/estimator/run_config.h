@@ -5,10 +5,12 @@
 #define TFCOMPAT_ESTIMATOR_RUN_CONFIG_H_
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 
 #include "tfcompat/base/status.h"
+#include "tfcompat/distribute/communicator.h"
 
 namespace tfcompat::estimator {
 
@@ -39,6 +41,17 @@ struct RunConfig {
   // checkpoint after the last step is on disk when train() returns. The
   // files and guarantees are those of a synchronous save.
   bool async_checkpoint = false;
+  // TF's RunConfig(train_distribute=...): train() runs data-parallel on the
+  // ranks of this communicator (an MpiCommunicator under mpirun), as
+  // Trainer describes (tfcompat/model/trainer.h): every rank calls train()
+  // with the same model, input_fn and steps; the input_fn yields the global
+  // batch (ranks × the per-rank batch size), of which each rank trains on
+  // its share. Rank 0 restores the latest checkpoint, and its variables
+  // are copied to the other ranks; rank 0 alone writes into model_dir
+  // (checkpoints, event files, graph.pbtxt) and logs; the other ranks write
+  // nothing and need not see model_dir. Empty, or one rank: one process.
+  // evaluate(), predict() and the exports ignore it.
+  std::shared_ptr<distribute::Communicator> train_distribute;
 
   // InvalidArgument with TF's message (both checkpoint schedules set, a
   // negative count, ...).

@@ -163,6 +163,10 @@ struct Predictions {
 struct StepLoss {
   double loss = 0;          // reduced with the model's loss_reduction
   double average_loss = 0;  // mean per-example loss
+  // How `loss` reduces the per-example losses. Data-parallel training weighs
+  // each rank's gradient by it: 1 for a sum, the rank's share of the batch
+  // for a mean (the gradient of the whole batch's loss either way).
+  LossReduction reduction = LossReduction::kSum;
 };
 
 // A summary a model_fn adds to the training graph, which Estimator.train

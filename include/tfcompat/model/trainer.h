@@ -8,6 +8,29 @@
 // Model::Predict() run on a bare Model, whose variables are the model's own
 // and global_step (no slots), as TF's EVAL and PREDICT graphs hold them.
 //
+// Data-parallel training (a Communicator of N > 1 ranks, communicator.h):
+// every rank runs the same Trainer on the same input. Train() first checks
+// that the ranks hold the same variables and steps, and copies rank 0's
+// variables to the others (SyncVariables). Then, each step:
+//   - every rank draws the same batch of B examples from its input (the
+//     global batch: N times the per-rank batch size), and computes the
+//     gradient of its share, rows ShardRows(B, N, rank) (contiguous, the
+//     first B % N ranks one row more);
+//   - the gradients are summed over the ranks in rank order, each weighed
+//     by the share of the batch's loss it carries (1 for a summed loss,
+//     its rows / B for a mean), so the step applies the whole batch's
+//     gradient and a rerun gives the same bits; sparse gradients are summed
+//     over the union of the rows the ranks touched;
+//   - every rank applies the same update, so the variables stay equal;
+//   - the hooks see the whole batch's loss; a hook's error or stop request
+//     on any rank ends training on every rank (with that rank's error).
+// A rank's error (bad data in its share, ...) is returned on every rank,
+// prefixed "rank r of N: ". The first batch's fingerprint is compared
+// across ranks before any update: ranks reading other data fail with
+// InvalidArgument. Dropout masks are drawn per rank, so a model with dropout
+// trains as well but not to the same bits as one process would.
+// The model's own summaries (TrainingSummaries) are those of the rank's share.
+//
 // Usage:
 //   const uint64_t seed = 42;
 //   TFCOMPAT_ASSIGN_OR_RETURN(Dataset train, ReadCsvDataset("data/iris_training.csv", {}));
@@ -36,8 +59,13 @@
 
 #include "tfcompat/base/status.h"
 #include "tfcompat/data/dataset.h"
+#include "tfcompat/distribute/communicator.h"
 #include "tfcompat/model/model.h"
 #include "tfcompat/model/optimizer.h"
+
+namespace tfcompat::distribute {
+class GradientAllreduce;  // internal (src/distribute/gradient_allreduce.h)
+}  // namespace tfcompat::distribute
 
 namespace tfcompat::model {
 
@@ -84,9 +112,20 @@ class Trainer {
   // `optimizer` for a one-part model, and InvalidArgument for a model of
   // several parts, which carry their own optimizers. Creates the optimizers'
   // slots in the model's variables. InvalidArgument when the parts do not
-  // cover every trainable once, in order.
-  [[nodiscard]] static StatusOr<std::unique_ptr<Trainer>> Create(std::unique_ptr<Model> model,
-                                                                 std::unique_ptr<Optimizer> optimizer, uint64_t seed);
+  // cover every trainable once, in order. With a `communicator` of more
+  // than one rank, training is data-parallel (see above).
+  [[nodiscard]] static StatusOr<std::unique_ptr<Trainer>> Create(
+      std::unique_ptr<Model> model, std::unique_ptr<Optimizer> optimizer, uint64_t seed,
+      std::shared_ptr<distribute::Communicator> communicator = nullptr);
+
+  // Data-parallel: checks that every rank's model has the same variables
+  // (InvalidArgument naming the rank otherwise) and copies rank 0's values,
+  // slots and global_step to the other ranks. Train() does it before its
+  // first step; call it earlier to read the global_step every rank will
+  // start from. Nothing to do in one process.
+  [[nodiscard]] Status SyncVariables();
+
+  ~Trainer();
 
   // Trains until the step count is reached, a hook requests a stop, or the
   // input ends (OutOfRange from the source). InvalidArgument with TF's
@@ -109,13 +148,30 @@ class Trainer {
   int64_t global_step() { return model_->variables().global_step(); }
 
  private:
-  Trainer(std::unique_ptr<Model> model, std::vector<std::unique_ptr<Optimizer>> optimizers, uint64_t seed)
-      : model_(std::move(model)), optimizers_(std::move(optimizers)), seed_(seed) {}
+  Trainer(std::unique_ptr<Model> model, std::vector<std::unique_ptr<Optimizer>> optimizers, uint64_t seed,
+          std::shared_ptr<distribute::Communicator> communicator);
+
+  bool data_parallel() const { return communicator_ != nullptr && communicator_->size() > 1; }
+  // The loops of Train() after its checks, up to global step `last_step`.
+  [[nodiscard]] Status RunSteps(data::BatchSource* input, int64_t last_step, std::span<TrainHook* const> hooks);
+  [[nodiscard]] Status RunStepsDataParallel(data::BatchSource* input, int64_t last_step,
+                                            std::span<TrainHook* const> hooks);
+  // `local`, or in data-parallel training the status every rank agrees on
+  // (AgreeOnStatus: one rank's error is every rank's).
+  [[nodiscard]] Status Agree(const Status& local);
+  // Every optimizer's update from the gradients in the store.
+  [[nodiscard]] Status ApplyGradients(std::span<const SparseRows> sparse_rows);
 
   std::unique_ptr<Model> model_;
   std::vector<std::unique_ptr<Optimizer>> optimizers_;  // one per part
   uint64_t seed_;
   data::Batch batch_;
+  // Data-parallel training: the ranks, this rank's share of batch_, and the
+  // gradient sum's buffers.
+  std::shared_ptr<distribute::Communicator> communicator_;
+  data::Batch shard_;
+  std::unique_ptr<distribute::GradientAllreduce> gradient_allreduce_;
+  bool synced_ = false;
 };
 
 }  // namespace tfcompat::model
