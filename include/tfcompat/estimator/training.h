@@ -31,12 +31,26 @@
 //                 deletes before it is read is logged and skipped.
 //   ps, other     InvalidArgument (there are no parameter servers here).
 //
-// Usage, local:
+// The role from the TF_CONFIG environment variable (local without one).
+// Usage:
+//   #include <cstdlib>
+//   TFCOMPAT_ASSIGN_OR_RETURN(data::Dataset iris, data::ReadCsvDataset("data/iris_training.csv", {}));
+//   auto train_data = std::make_shared<const data::Dataset>(std::move(iris));
+//   model::DNNClassifierOptions options;
+//   TFCOMPAT_ASSIGN_OR_RETURN(options.feature_columns, feature_column::NumericColumns(*train_data->feature_names));
+//   options.n_classes = 3;
+//   RunConfig config;
+//   config.model_dir = "models/iris";
+//   config.save_checkpoints_steps = 100;
+//   if (const char* tf_config = std::getenv("TF_CONFIG")) {
+//     TFCOMPAT_RETURN_IF_ERROR(config.SetTaskFromTfConfig(tf_config));
+//   }
+//   TFCOMPAT_ASSIGN_OR_RETURN(auto estimator, Estimator::DNNClassifier(options, config));
 //   TrainSpec train;
-//   train.input_fn = train_input_fn;
+//   train.input_fn = DatasetInputFn(train_data, {.batch_size = 100});
 //   train.max_steps = 1000;
 //   EvalSpec eval;
-//   eval.input_fn = eval_input_fn;
+//   eval.input_fn = DatasetInputFn(train_data, {.batch_size = 100, .shuffle = false, .num_epochs = 1});
 //   eval.throttle_secs = 60;
 //   TFCOMPAT_ASSIGN_OR_RETURN(auto metrics, TrainAndEvaluate(*estimator, train, eval));
 #ifndef TFCOMPAT_ESTIMATOR_TRAINING_H_
