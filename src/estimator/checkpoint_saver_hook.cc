@@ -22,7 +22,10 @@ std::string_view BytesOf(const model::VariableRef& v) {
 
 }  // namespace
 
-Status CheckpointSaverHook::Begin(int64_t global_step) { return Save(global_step); }
+Status CheckpointSaverHook::Begin(int64_t global_step) {
+  for (CheckpointSaverListener* listener : listeners_) TFCOMPAT_RETURN_IF_ERROR(listener->Begin());
+  return Save(global_step);
+}
 
 Status CheckpointSaverHook::AfterStep(const model::StepResult& result, bool*) {
   const int64_t step = result.global_step;
@@ -35,17 +38,29 @@ Status CheckpointSaverHook::AfterStep(const model::StepResult& result, bool*) {
 
 Status CheckpointSaverHook::End(int64_t global_step) {
   if (global_step != last_save_step_) TFCOMPAT_RETURN_IF_ERROR(Save(global_step));
-  return Finish();
+  TFCOMPAT_RETURN_IF_ERROR(Finish());
+  for (CheckpointSaverListener* listener : listeners_) TFCOMPAT_RETURN_IF_ERROR(listener->End(global_step));
+  return OkStatus();
 }
 
 Status CheckpointSaverHook::Finish() {
   TFCOMPAT_RETURN_IF_ERROR(manager_->Wait());
   if (!in_flight_.has_value()) return OkStatus();
   const int64_t step = *std::exchange(in_flight_, std::nullopt);
-  return writer_->AddCheckpoint(manager_->checkpoints().back(), step);
+  return Saved(manager_->checkpoints().back(), step);
+}
+
+Status CheckpointSaverHook::Saved(const std::string& prefix, int64_t step) {
+  TFCOMPAT_RETURN_IF_ERROR(writer_->AddCheckpoint(prefix, step));
+  for (CheckpointSaverListener* listener : listeners_) TFCOMPAT_RETURN_IF_ERROR(listener->AfterSave(step));
+  return OkStatus();
 }
 
 Status CheckpointSaverHook::Save(int64_t step) {
+  // The save in flight is recorded first, so listeners hear of the saves in
+  // order.
+  if (async_) TFCOMPAT_RETURN_IF_ERROR(Finish());
+  for (CheckpointSaverListener* listener : listeners_) TFCOMPAT_RETURN_IF_ERROR(listener->BeforeSave(step));
   log_("Saving checkpoints for " + std::to_string(step) + " into " + JoinPath(manager_->directory(), "model.ckpt") +
        ".");
   std::vector<CheckpointManager::TensorView> views;
@@ -55,7 +70,6 @@ Status CheckpointSaverHook::Save(int64_t step) {
                      TensorShape(v.shape.begin(), v.shape.end()), BytesOf(v)});
   }
   if (async_) {
-    TFCOMPAT_RETURN_IF_ERROR(Finish());
     TFCOMPAT_RETURN_IF_ERROR(manager_->SaveAsync(step, views));
     in_flight_ = step;
   } else {
@@ -66,7 +80,7 @@ Status CheckpointSaverHook::Save(int64_t step) {
       return OkStatus();
     };
     TFCOMPAT_ASSIGN_OR_RETURN(const std::string prefix, manager_->Save(step, write));
-    TFCOMPAT_RETURN_IF_ERROR(writer_->AddCheckpoint(prefix, step));
+    TFCOMPAT_RETURN_IF_ERROR(Saved(prefix, step));
   }
   last_save_step_ = step;
   last_save_time_ = LogClock::now();

@@ -5,7 +5,9 @@
 // save_checkpoints_secs seconds have passed since the last save, and after
 // the last step unless that step was just saved. Each save is logged
 // ("Saving checkpoints for 100 into <model_dir>/model.ckpt.") and recorded
-// in the event file as SessionLog{CHECKPOINT}.
+// in the event file as SessionLog{CHECKPOINT}. The listeners
+// (Estimator::Train's saving_listeners) hear of each save as
+// checkpoint_saver_listener.h describes.
 //
 // With RunConfig::async_checkpoint a save only copies the variables
 // (CheckpointManager::SaveAsync); its SessionLog is written, or its error
@@ -16,9 +18,11 @@
 
 #include <cstdint>
 #include <optional>
+#include <span>
 
 #include "estimator/log_format.h"
 #include "tfcompat/checkpoint/checkpoint.h"
+#include "tfcompat/estimator/checkpoint_saver_listener.h"
 #include "tfcompat/estimator/estimator.h"
 #include "tfcompat/estimator/run_config.h"
 #include "tfcompat/model/trainer.h"
@@ -29,10 +33,18 @@ namespace tfcompat::estimator {
 
 class CheckpointSaverHook final : public model::TrainHook {
  public:
-  // `store`, `manager`, `writer` and `log` must outlive the hook.
+  // `store`, `manager`, `writer`, `log` and the listeners must outlive the
+  // hook.
   CheckpointSaverHook(RunConfig::CheckpointSchedule schedule, bool async, model::VariableStore* store,
-                      CheckpointManager* manager, SummaryWriter* writer, const LogFn& log)
-      : schedule_(schedule), async_(async), store_(store), manager_(manager), writer_(writer), log_(log) {}
+                      CheckpointManager* manager, SummaryWriter* writer, const LogFn& log,
+                      std::span<CheckpointSaverListener* const> listeners = {})
+      : schedule_(schedule),
+        async_(async),
+        store_(store),
+        manager_(manager),
+        writer_(writer),
+        log_(log),
+        listeners_(listeners) {}
 
   [[nodiscard]] Status Begin(int64_t global_step) override;
   [[nodiscard]] Status AfterStep(const model::StepResult& result, bool* request_stop) override;
@@ -43,6 +55,8 @@ class CheckpointSaverHook final : public model::TrainHook {
 
  private:
   [[nodiscard]] Status Save(int64_t step);
+  // Records the checkpoint of `step` (now on disk) and tells the listeners.
+  [[nodiscard]] Status Saved(const std::string& prefix, int64_t step);
 
   const RunConfig::CheckpointSchedule schedule_;
   const bool async_;
@@ -50,6 +64,7 @@ class CheckpointSaverHook final : public model::TrainHook {
   CheckpointManager* manager_;
   SummaryWriter* writer_;
   const LogFn& log_;
+  const std::span<CheckpointSaverListener* const> listeners_;
   int64_t last_save_step_ = -1;
   // The step of the asynchronous save in flight, recorded once it is done.
   std::optional<int64_t> in_flight_;

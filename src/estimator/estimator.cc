@@ -305,7 +305,8 @@ StatusOr<std::unique_ptr<Trainer>> Estimator::BuildTrainer(const std::optional<s
   return trainer;
 }
 
-Status Estimator::Train(const InputFn& input_fn, const TrainSteps& steps, std::span<TrainHook* const> hooks) {
+Status Estimator::Train(const InputFn& input_fn, const TrainSteps& steps, std::span<TrainHook* const> hooks,
+                        std::span<CheckpointSaverListener* const> saving_listeners) {
   // Data-parallel training: rank 0 (the chief) restores and writes, the
   // other ranks only train; every step that may fail on one rank is agreed
   // on, so no rank waits for one that gave up.
@@ -374,7 +375,7 @@ Status Estimator::Train(const InputFn& input_fn, const TrainSteps& steps, std::s
     summary_saver.emplace(config.save_summary_steps, config.weight_histograms, &trainer->model(), writer.get());
   }
   CheckpointSaverHook checkpoint_saver(config.checkpoint_schedule(), config.async_checkpoint, &trainer->variables(),
-                                       manager.get(), writer.get(), options_.log);
+                                       manager.get(), writer.get(), options_.log, saving_listeners);
   FinalLossHook final_loss;
   all_hooks.push_back(&logging);
   if (summary_saver) all_hooks.push_back(&*summary_saver);
@@ -393,10 +394,14 @@ Status Estimator::Train(const InputFn& input_fn, const TrainSteps& steps, std::s
 }
 
 StatusOr<std::map<std::string, double>> Estimator::Evaluate(const InputFn& input_fn, std::optional<int64_t> steps,
-                                                            const std::string& name) {
+                                                            const std::string& name,
+                                                            const std::string& checkpoint_path) {
   // The lines and their order as TF's Estimator.evaluate and
   // evaluation._evaluate_once log them.
-  TFCOMPAT_ASSIGN_OR_RETURN(const std::optional<std::string> checkpoint, FindCheckpoint("evaluate"));
+  std::optional<std::string> checkpoint = checkpoint_path;
+  if (checkpoint_path.empty()) {
+    TFCOMPAT_ASSIGN_OR_RETURN(checkpoint, FindCheckpoint("evaluate"));
+  }
   TFCOMPAT_ASSIGN_OR_RETURN(std::unique_ptr<BatchSource> input, input_fn());
   Log("Starting evaluation at " + LocalTime("%Y-%m-%dT%H:%M:%S"));
   const LogClock::time_point start = LogClock::now();

@@ -10,6 +10,7 @@ void SetupCommands(CLI::App& app, Action* action) {
   app.require_subcommand(1);
   SetupTrain(app, action);
   SetupEvaluate(app, action);
+  SetupTrainAndEvaluate(app, action);
   SetupPredict(app, action);
   SetupExport(app, action);
 }

@@ -54,6 +54,28 @@ struct EvaluateOptions {
 int RunEvaluate(const EvaluateOptions& options, std::ostream& out, std::ostream& err);
 void SetupEvaluate(CLI::App& app, Action* action);
 
+struct TrainAndEvaluateOptions {
+  ModelFlags model;
+  int64_t max_steps = 0;  // required
+  std::string eval_csv;   // required
+  std::optional<int64_t> eval_steps = 100;
+  std::string eval_name;
+  double start_delay_secs = 120;
+  double throttle_secs = 600;
+  // The role (chief, worker, master, evaluator) and its index; empty: the
+  // TF_CONFIG environment variable's task, or without one a local run.
+  std::string task_type;
+  int64_t task_index = 0;
+  bool json = false;  // the final metrics as one JSON object
+  bool quiet = false;
+  // Under mpirun (the trainer): how long a rank waits for the others.
+  double mpi_timeout_secs = 600;
+};
+// `tf_config`: the TF_CONFIG environment variable's value, or null.
+int RunTrainAndEvaluate(const TrainAndEvaluateOptions& options, const char* tf_config, std::ostream& out,
+                        std::ostream& err);
+void SetupTrainAndEvaluate(CLI::App& app, Action* action);
+
 struct PredictOptions {
   ModelFlags model;
   std::string predict_csv;

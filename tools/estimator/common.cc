@@ -2,6 +2,10 @@
 #include "common.h"
 
 #include <charconv>
+#include <nlohmann/json.hpp>
+
+#include "number_format.h"
+#include "output.h"
 
 namespace tfcompat::estimator_tool {
 
@@ -19,6 +23,25 @@ estimator::LogFn LogTo(std::ostream& err, bool quiet) {
 int ReportFlagsError(const Status& status, std::ostream& err) {
   return cli::ReportError(kTool, status, err,
                           status.code() == StatusCode::kInvalidArgument ? cli::kExitUsage : cli::kExitError);
+}
+
+void PrintMetrics(const std::map<std::string, double>& metrics, bool json, std::ostream& out) {
+  nlohmann::json object = nlohmann::json::object();
+  std::vector<std::vector<std::string>> rows;
+  for (const auto& [name, value] : metrics) {
+    if (name == "global_step") {
+      object[name] = static_cast<int64_t>(value);
+      rows.push_back({name, std::to_string(static_cast<int64_t>(value))});
+    } else {
+      object[name] = cli::NumberJson(static_cast<float>(value));
+      rows.push_back({name, cli::FormatNumber(static_cast<float>(value))});
+    }
+  }
+  if (json) {
+    cli::PrintJson(out, object);
+  } else {
+    cli::PrintTable(out, {"metric", "value"}, rows);
+  }
 }
 
 Status ParseRow(std::string_view row, const std::string& where, size_t num_features, std::vector<float>* features) {

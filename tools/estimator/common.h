@@ -3,6 +3,7 @@
 #ifndef TFCOMPAT_TOOLS_ESTIMATOR_COMMON_H_
 #define TFCOMPAT_TOOLS_ESTIMATOR_COMMON_H_
 
+#include <map>
 #include <ostream>
 #include <string>
 #include <string_view>
@@ -26,6 +27,12 @@ estimator::LogFn LogTo(std::ostream& err, bool quiet);
 // kExitUsage for InvalidArgument (a flag contradicting the record, a
 // missing one), kExitError otherwise (a corrupt record).
 int ReportFlagsError(const Status& status, std::ostream& err);
+
+// Metrics as `evaluate` prints them on `out`: a `metric value` table, or
+// with `json` one JSON object; global_step as an integer, the metrics as
+// float32, as TF computes them (and as the "Saving dict" log line prints
+// them).
+void PrintMetrics(const std::map<std::string, double>& metrics, bool json, std::ostream& out);
 
 // Appends the numbers of the comma-separated `row` to `features`;
 // InvalidArgument naming `where`, and the column, for a field that is not a

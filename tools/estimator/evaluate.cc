@@ -6,8 +6,6 @@
 #include "commands.h"
 #include "common.h"
 #include "model_setup.h"
-#include "number_format.h"
-#include "output.h"
 
 namespace tfcompat::estimator_tool {
 
@@ -31,24 +29,7 @@ int RunEvaluate(const EvaluateOptions& options, std::ostream& out, std::ostream&
   StatusOr<std::map<std::string, double>> metrics = (*made)->Evaluate(*input_fn, options.steps, options.name);
   if (!metrics.ok()) return cli::ReportError(kTool, metrics.status(), err);
 
-  // global_step is an integer; the metrics are float32, as TF computes them
-  // (and as the "Saving dict" log line prints them).
-  nlohmann::json json = nlohmann::json::object();
-  std::vector<std::vector<std::string>> rows;
-  for (const auto& [name, value] : *metrics) {
-    if (name == "global_step") {
-      json[name] = static_cast<int64_t>(value);
-      rows.push_back({name, std::to_string(static_cast<int64_t>(value))});
-    } else {
-      json[name] = cli::NumberJson(static_cast<float>(value));
-      rows.push_back({name, cli::FormatNumber(static_cast<float>(value))});
-    }
-  }
-  if (options.json) {
-    cli::PrintJson(out, json);
-  } else {
-    cli::PrintTable(out, {"metric", "value"}, rows);
-  }
+  PrintMetrics(*metrics, options.json, out);
   return cli::kExitOk;
 }
 

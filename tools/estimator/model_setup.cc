@@ -374,6 +374,17 @@ StatusOr<std::unique_ptr<estimator::Estimator>> MakeEstimator(const ModelRecord&
   return estimator::Estimator::DNNClassifier(options, config, log);
 }
 
+StatusOr<std::string> TrainSource(const ModelFlags& flags, const ToolModel& model) {
+  std::string source = !flags.train_csv.empty() ? flags.train_csv : flags.train_files;
+  if (source.empty()) source = model.record.train_csv;
+  if (source.empty()) {
+    return InvalidArgumentError(
+        std::string(ReadsFeatureColumnSpec(model.record) ? "give --train_files GLOB" : "give --train_csv FILE") +
+        ": there is no " + model.record_path + " to take the training file from");
+  }
+  return source;
+}
+
 void WarnIfNoCheckpoint(const estimator::Estimator& estimator, std::string_view doing, std::ostream& err) {
   if (estimator.LatestCheckpoint().status().code() != StatusCode::kNotFound) return;
   err << "estimator: warning: no checkpoint in " << estimator.model_dir() << ": " << doing

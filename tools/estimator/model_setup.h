@@ -58,6 +58,11 @@ struct ToolModel {
 // file as `train` did; does nothing for a recorded model.
 [[nodiscard]] Status ReadTrainingFileUnlessRecorded(const ModelFlags& flags, ToolModel* model);
 
+// The training data: --train_csv (--train_files for wide & deep), else
+// the record's file; InvalidArgument naming the flag to give when there is
+// neither.
+[[nodiscard]] StatusOr<std::string> TrainSource(const ModelFlags& flags, const ToolModel& model);
+
 // InvalidArgument, naming the flags to give, when a new model has no
 // feature columns or (a classifier) no classes yet.
 [[nodiscard]] Status CheckComplete(const ToolModel& model);

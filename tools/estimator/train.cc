@@ -72,44 +72,27 @@ int RunTrain(const TrainOptions& options, std::ostream& out, std::ostream& err) 
     return cli::ReportError(kTool, InvalidArgumentError("give exactly one of --steps and --max_steps"), err,
                             cli::kExitUsage);
   }
-  StatusOr<std::shared_ptr<distribute::Communicator>> job = JoinMpiJob(options.mpi_timeout_secs);
+  StatusOr<MpiJob> job = JoinMpiJob(options.mpi_timeout_secs, options.model.batch_size, err);
   if (!job.ok()) return cli::ReportError(kTool, job.status(), err);
-  const int rank = *job != nullptr ? (*job)->rank() : 0;
-  const int ranks = *job != nullptr ? (*job)->size() : 1;
-  const bool chief = rank == 0;
-  if (*job != nullptr) {
-    err << InfoLine("MPI rank " + std::to_string(rank) + " of " + std::to_string(ranks) + " (pid " +
-                    std::to_string(getpid()) + "): global batch " + std::to_string(options.model.batch_size * ranks) +
-                    " (" + std::to_string(options.model.batch_size) + " per rank); " +
-                    (chief ? "this rank writes model_dir" : "rank 0 writes model_dir"))
-        << "\n";
-  }
+  const bool chief = job->chief();
   ProgressLog progress(err, options);
   const estimator::LogFn log = options.quiet || !chief
                                    ? LogTo(err, /*quiet=*/true)
                                    : estimator::LogFn([&progress](const std::string& line) { progress.Log(line); });
   StatusOr<ToolModel> model = ModelFromFlags(options.model);
   if (!model.ok()) return ReportFlagsError(model.status(), err);
-  // The training data: --train_csv (--train_files for wide & deep), else the record's.
-  std::string train_source = !options.model.train_csv.empty() ? options.model.train_csv : options.model.train_files;
-  if (train_source.empty()) train_source = model->record.train_csv;
-  if (train_source.empty()) {
-    return cli::ReportError(
-        kTool,
-        InvalidArgumentError(
-            std::string(ReadsFeatureColumnSpec(model->record) ? "give --train_files GLOB" : "give --train_csv FILE") +
-            ": there is no " + model->record_path + " to take the training file from"),
-        err, cli::kExitUsage);
-  }
+  StatusOr<std::string> train_source = TrainSource(options.model, *model);
+  if (!train_source.ok()) return cli::ReportError(kTool, train_source.status(), err, cli::kExitUsage);
   // Shuffled by the seed, or differently on every run without one.
   const std::optional<int64_t>& seed = options.model.config.tf_random_seed;
   const uint64_t shuffle_seed = seed.has_value() ? static_cast<uint64_t>(*seed) : std::random_device()();
   StatusOr<estimator::InputFn> input_fn = ModelInputFn(
-      train_source, /*labelled=*/true,
-      {.batch_size = options.model.batch_size * ranks, .shuffle = !options.no_shuffle, .seed = shuffle_seed}, &*model);
+      *train_source, /*labelled=*/true,
+      {.batch_size = options.model.batch_size * job->ranks, .shuffle = !options.no_shuffle, .seed = shuffle_seed},
+      &*model);
   if (!input_fn.ok()) return cli::ReportError(kTool, input_fn.status(), err);
   estimator::RunConfig config = options.model.config;
-  config.train_distribute = *job;
+  config.train_distribute = job->communicator;
   StatusOr<std::unique_ptr<estimator::Estimator>> made = MakeEstimator(model->record, config, log);
   if (!made.ok()) return cli::ReportError(kTool, made.status(), err);
   estimator::Estimator& estimator = **made;
@@ -123,7 +106,7 @@ int RunTrain(const TrainOptions& options, std::ostream& out, std::ostream& err) 
   // model restored or initialised.
   std::optional<WriteRecordHook> write_record;
   if (!model->recorded && chief) {
-    model->record.train_csv = std::filesystem::absolute(train_source).lexically_normal().string();
+    model->record.train_csv = std::filesystem::absolute(*train_source).lexically_normal().string();
     write_record.emplace(estimator.model_dir(), model->record);
     hooks.push_back(&*write_record);
   }
@@ -155,9 +138,7 @@ void SetupTrain(CLI::App& app, Action* action) {
   CLI::Option* progress = sub->add_flag("--progress,!--no_progress", options->progress,
                                         "A progress bar on stderr (default: when stderr is a terminal)");
   sub->add_flag("--no_shuffle", options->no_shuffle, "Take the examples in file order (repeated), not shuffled");
-  sub->add_option("--mpi_timeout_secs", options->mpi_timeout_secs,
-                  "Under mpirun: fail when the other ranks have not joined a step after this long")
-      ->check(cli::Positive<double>());
+  AddMpiTimeoutFlag(sub, &options->mpi_timeout_secs);
   cli::AddQuietFlag(sub, &options->quiet);
   sub->callback([options, action, progress] {
     if (progress->count() == 0) options->progress = isatty(STDERR_FILENO) == 1;

@@ -72,6 +72,7 @@
 #include "tfcompat/base/status.h"
 #include "tfcompat/checkpoint/tensor.h"
 #include "tfcompat/data/dataset.h"
+#include "tfcompat/estimator/checkpoint_saver_listener.h"
 #include "tfcompat/estimator/run_config.h"
 #include "tfcompat/model/model.h"
 #include "tfcompat/model/trainer.h"
@@ -195,17 +196,24 @@ class Estimator {
 
   // Trains `steps` more steps, or up to global step `max_steps` (nothing
   // to do when the checkpoint is already there), or until the input ends.
+  // `saving_listeners` hear of every checkpoint saved (TF's
+  // train(saving_listeners=), checkpoint_saver_listener.h).
   [[nodiscard]] Status Train(const InputFn& input_fn, const model::TrainSteps& steps,
-                             std::span<model::TrainHook* const> hooks = {});
+                             std::span<model::TrainHook* const> hooks = {},
+                             std::span<CheckpointSaverListener* const> saving_listeners = {});
 
-  // Metrics of the latest checkpoint over `steps` batches (or the whole
-  // input), with "global_step"; written to model_dir/eval (or eval_<name>)
-  // with the checkpoint's path. Logs TF's lines: "Starting evaluation at
-  // <time>", "Evaluation [k/steps]" (given steps), "Inference Time : <s>s",
+  // Metrics of `checkpoint_path` (a checkpoint prefix; empty: the latest
+  // checkpoint) over `steps` batches (or the whole input), with
+  // "global_step"; written to model_dir/eval (or eval_<name>) with the
+  // checkpoint's path. Logs TF's lines: "Starting evaluation at <time>",
+  // "Evaluation [k/steps]" (given steps), "Inference Time : <s>s",
   // "Finished evaluation at <time>", "Saving dict for global step N: ...".
+  // A given checkpoint that is missing fails with RestoreVariablesInto's
+  // NotFound, before model_dir/eval is touched.
   [[nodiscard]] StatusOr<std::map<std::string, double>> Evaluate(const InputFn& input_fn,
                                                                  std::optional<int64_t> steps = std::nullopt,
-                                                                 const std::string& name = "");
+                                                                 const std::string& name = "",
+                                                                 const std::string& checkpoint_path = "");
 
   // Predictions of the latest checkpoint for every batch of the input.
   [[nodiscard]] StatusOr<std::vector<model::Predictions>> Predict(const InputFn& input_fn);

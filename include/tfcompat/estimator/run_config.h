@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // RunConfig: tf.estimator.RunConfig's checkpoint, summary and logging
-// settings, with TF's defaults and TF's validation messages.
+// settings and the task's role in a cluster, with TF's defaults and TF's
+// validation messages.
 #ifndef TFCOMPAT_ESTIMATOR_RUN_CONFIG_H_
 #define TFCOMPAT_ESTIMATOR_RUN_CONFIG_H_
 
@@ -8,6 +9,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "tfcompat/base/status.h"
 #include "tfcompat/distribute/communicator.h"
@@ -53,6 +55,27 @@ struct RunConfig {
   // evaluate(), predict() and the exports ignore it.
   std::shared_ptr<distribute::Communicator> train_distribute;
 
+  // The task's role in a cluster (TF's task_type: kChief, kWorker,
+  // kMaster, kEvaluator, kPs) and its index among the tasks of that type
+  // (task_id). Empty: no cluster, a local run (TF's RunConfig then reports
+  // "worker" 0 and an empty cluster_spec). TrainAndEvaluate (training.h)
+  // picks what to do by it.
+  std::string task_type;
+  int64_t task_id = 0;
+
+  // Sets task_type and task_id from a TF_CONFIG JSON string, checked as
+  // TF's RunConfig checks the environment variable:
+  //   {"cluster": {"chief": ["host0:2222"], "worker": ["host1:2222", ...]},
+  //    "task": {"type": "worker", "index": 1}}
+  // With a cluster, the task's type must be one of its jobs (or
+  // "evaluator", which is no part of it) and its index within that job;
+  // the cluster has exactly one "chief" (or one "master", and then no
+  // "chief"). Without one ("{}", or a task only), the task can only be
+  // worker 0: a local run, so task_type is left empty. InvalidArgument
+  // with TF's message otherwise (or naming what is not JSON of that shape);
+  // nothing is set then.
+  [[nodiscard]] Status SetTaskFromTfConfig(std::string_view tf_config);
+
   // InvalidArgument with TF's message (both checkpoint schedules set, a
   // negative count, ...).
   [[nodiscard]] Status Validate() const;
@@ -66,6 +89,13 @@ struct RunConfig {
 };
 
 inline constexpr double kDefaultSaveCheckpointsSecs = 600.0;
+
+// TF's TaskType values.
+inline constexpr char kChief[] = "chief";
+inline constexpr char kWorker[] = "worker";
+inline constexpr char kMaster[] = "master";
+inline constexpr char kEvaluator[] = "evaluator";
+inline constexpr char kPs[] = "ps";
 
 }  // namespace tfcompat::estimator
 

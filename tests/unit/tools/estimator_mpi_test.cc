@@ -4,6 +4,7 @@
 // launched with another model or data.
 #include <signal.h>
 
+#include <algorithm>
 #include <boost/filesystem.hpp>
 #include <boost/test/unit_test.hpp>
 #include <chrono>
@@ -297,6 +298,59 @@ BOOST_AUTO_TEST_CASE(ARankThatHangsEndsTheJobAfterTheTimeout) {
   BOOST_TEST(Contains(end->err, "did not complete within 3 s"), end->err);
   auto reader = BundleReader::Open(LatestCheckpoint(model_dir).value()).value();
   BOOST_TEST(reader->VerifyAll().ok());
+}
+
+// `estimator train_and_evaluate` of the Iris DNN, evaluating on the test file.
+Args IrisTrainAndEvaluate(const std::string& model_dir, int64_t max_steps, const Args& extra) {
+  return Concat(
+      {TFCOMPAT_ESTIMATOR_BIN, "train_and_evaluate", "--model_dir", model_dir, "--hidden_units", "10,10", "--seed", "1",
+       "--batch_size", "8", "--max_steps", std::to_string(max_steps), "--save_checkpoints_steps", "50", "--train_csv",
+       RepoDataPath("iris_training.csv"), "--eval_csv", RepoDataPath("iris_test.csv")},
+      extra);
+}
+
+// The global steps of the "Saving dict for global step N:" lines of `log`.
+std::vector<int64_t> EvaluatedSteps(const std::string& log) {
+  std::vector<int64_t> steps;
+  const std::regex line("Saving dict for global step (\\d+):");
+  for (std::sregex_iterator it(log.begin(), log.end(), line), end; it != end; ++it) {
+    steps.push_back(std::stoll((*it)[1]));
+  }
+  return steps;
+}
+
+BOOST_AUTO_TEST_CASE(TwoRanksTrainAndEvaluateLocallyWithRank0Evaluating) {
+  TempDir dir;
+  const std::string model_dir = dir.file("m");
+  const ChildExit run =
+      Run(Concat(Mpirun(2), IrisTrainAndEvaluate(model_dir, 150, {"--throttle_secs", "0", "--json"})));
+  BOOST_TEST(run.ExitedWith(0), run.Describe());
+  // One evaluation per checkpoint after the first, by rank 0 alone.
+  const std::vector<int64_t> expected = {50, 100, 150};
+  BOOST_TEST(EvaluatedSteps(run.err) == expected, boost::test_tools::per_element());
+  BOOST_TEST(Contains(run.out, "\"global_step\": 150"), run.out);
+}
+
+BOOST_AUTO_TEST_CASE(AnEvaluatorProcessEvaluatesATwoRankChiefsCheckpointsOnceEach) {
+  TempDir dir;
+  const std::string model_dir = dir.file("m");
+  BackgroundProgram evaluator(
+      IrisTrainAndEvaluate(model_dir, 300,
+                           {"--task_type", "evaluator", "--start_delay_secs", "0", "--throttle_secs", "0.2"}),
+      dir.file("evaluator.log"));
+  const ChildExit chief = Run(Concat(Mpirun(2), IrisTrainAndEvaluate(model_dir, 300, {"--task_type", "chief"})));
+  BOOST_TEST(chief.ExitedWith(0), chief.Describe());
+  BOOST_TEST(Contains(chief.out, "latest checkpoint " + model_dir + "/model.ckpt-300"), chief.out);
+  const std::optional<ChildExit> end = evaluator.Wait(std::chrono::seconds(60));
+  BOOST_TEST_REQUIRE(end.has_value(), "the evaluator still runs 60 s after training ended");
+  BOOST_TEST(end->ExitedWith(0), end->Describe());
+  BOOST_TEST(Contains(end->err, "Exiting evaluation, global_step=300 >= train max_steps=300"), end->err);
+  // Each checkpoint it saw evaluated once, the last one among them.
+  const std::vector<int64_t> steps = EvaluatedSteps(end->err);
+  BOOST_TEST_REQUIRE(!steps.empty());
+  BOOST_TEST(std::is_sorted(steps.begin(), steps.end()));
+  BOOST_TEST((std::adjacent_find(steps.begin(), steps.end()) == steps.end()));
+  BOOST_TEST(steps.back() == 300);
 }
 
 }  // namespace
