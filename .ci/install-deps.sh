@@ -12,6 +12,7 @@ packages=(
   libboost-filesystem-dev libboost-test-dev
   libisal-dev libsnappy-dev libpng-dev libfarmhash-dev
   libcli11-dev nlohmann-json3-dev
+  openmpi-bin libopenmpi-dev
   python3 python3-venv
   clang-14 libclang-rt-14-dev clang-format-14
 )

@@ -136,7 +136,8 @@ Status MpiCommunicator::Wait(MPI_Request* request, std::string_view what) {
 template <typename T>
 Status MpiCommunicator::SumInRankOrder(std::span<T> values, MPI_Datatype type) {
   TFCOMPAT_RETURN_IF_ERROR(CheckUsable());
-  if (size_ == 1) return OkStatus();
+  // Every rank passes the same size, so all return here alike.
+  if (size_ == 1 || values.empty()) return OkStatus();
   // Rank r owns chunk r: all-to-all sends every rank's copy of chunk r to
   // rank r, which sums them in rank order; an all-gather then hands every
   // chunk to every rank. Both are pure data movement, so the order of the
@@ -162,7 +163,7 @@ Status MpiCommunicator::SumInRankOrder(std::span<T> values, MPI_Datatype type) {
                                  "MPI_Ialltoallv"));
   TFCOMPAT_RETURN_IF_ERROR(Wait(&request, "the all-reduce's all-to-all"));
   T* sum = values.data() + my_begin;
-  std::memcpy(sum, received, my_size * sizeof(T));
+  if (my_size > 0) std::memcpy(sum, received, my_size * sizeof(T));
   for (int r = 1; r < size_; ++r) {
     const T* part = received + my_size * static_cast<size_t>(r);
     for (size_t k = 0; k < my_size; ++k) sum[k] += part[k];

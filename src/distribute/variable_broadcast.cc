@@ -26,7 +26,10 @@ std::string VariablesFingerprint(model::VariableStore& store) {
   for (const model::VariableRef& v : variables) {
     description.append(v.name);
     description.push_back(std::holds_alternative<std::span<float>>(v.values) ? 'f' : 'i');
-    for (int64_t d : v.shape) description.append("," + std::to_string(d));
+    for (int64_t d : v.shape) {
+      description.push_back(',');
+      description.append(std::to_string(d));
+    }
     description.push_back(';');
   }
   char hex[17];

@@ -144,6 +144,8 @@ def main():
         extra = "" if is_program else " OBJECT"
         cmake_lines.append(f"{kind}({target}{extra} src/{target}.cc)")
         cmake_lines.append(f"target_link_libraries({target} PRIVATE tfcompat::tfcompat)")
+        # Every public header is included, MpiCommunicator's (and so mpi.h) too when installed.
+        cmake_lines.append(f"if(TARGET tfcompat::mpi)\n  target_link_libraries({target} PRIVATE tfcompat::mpi)\nendif()")
         targets[target] = example
     (args.work_dir / "CMakeLists.txt").write_text("\n".join(cmake_lines) + "\n")
 

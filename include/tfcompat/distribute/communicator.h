@@ -15,10 +15,11 @@
 // Status; after one, the communicator is unusable (MPI cannot cancel a
 // collective half done) and the job should end.
 //
-// Usage (under `mpirun -np 2`):
-//   TFCOMPAT_ASSIGN_OR_RETURN(std::shared_ptr<distribute::Communicator> world, distribute::MpiCommunicator::World());
-//   std::vector<float> gradient = {1.0f * static_cast<float>(world->rank()), 1.0f};
-//   TFCOMPAT_RETURN_IF_ERROR(world->AllreduceSum(std::span<float>(gradient)));  // {1, 2} on both ranks
+// Usage (`world`: an MpiCommunicator::World() under `mpirun -np 2`, say):
+//   tfcompat::Status SumOverRanks(tfcompat::distribute::Communicator& world) {
+//     std::vector<float> gradient = {static_cast<float>(world.rank()), 1.0f};
+//     return world.AllreduceSum(std::span<float>(gradient));  // {1, 2} on both ranks
+//   }
 #ifndef TFCOMPAT_DISTRIBUTE_COMMUNICATOR_H_
 #define TFCOMPAT_DISTRIBUTE_COMMUNICATOR_H_
 
