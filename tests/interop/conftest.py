@@ -3,6 +3,7 @@
 TensorFlow-written sample files are."""
 import os
 import pathlib
+import shutil
 import subprocess
 
 import pytest
@@ -34,6 +35,16 @@ def testdata():
     if not path.is_dir():
         pytest.fail(f"test data not found at {path}")
     return path
+
+
+@pytest.fixture(scope="session")
+def mpirun():
+    """The launcher of an MPI job of two ranks on this machine (as root, and
+    on fewer cores than ranks, Open MPI wants to be told)."""
+    path = shutil.which("mpirun")
+    if path is None:
+        pytest.fail("mpirun not found (Debian: openmpi-bin; .ci/install-deps.sh installs it)")
+    return [path, "-np", "2", "--oversubscribe", "--allow-run-as-root"]
 
 
 def run(args, **kwargs):

@@ -3,7 +3,8 @@
 three runs and an evaluator following its checkpoints, read by real
 TensorBoard 2.21: the eval run holds exactly one point per checkpoint the
 evaluator saw (100, 200, 300), each with that checkpoint's path, and the
-server shows the same."""
+server shows the same. The chief is one process, or an MPI job of two ranks
+(`mpirun -np 2`), whose training run TensorBoard reads as one process's."""
 import json
 import subprocess
 
@@ -22,13 +23,17 @@ def model_flags(path):
             "--feature_names", ",".join(NAMES), "--eval_csv", DATA / "iris_test.csv", "--save_checkpoints_steps", "100"]
 
 
-@pytest.fixture(scope="module")
-def model_dir(tmp_path_factory, bin_dir):
+@pytest.fixture(scope="module", params=["one_process", "two_mpi_ranks"])
+def model_dir(request, tmp_path_factory, bin_dir):
     path = tmp_path_factory.mktemp("iris") / "model"
     tool = bin_dir / "estimator"
+    # The chief alone, or as rank 0 of an MPI job of two ranks (the other
+    # rank trains and writes nothing).
+    launcher = request.getfixturevalue("mpirun") if request.param == "two_mpi_ranks" else []
 
     def chief(max_steps):
-        run([tool, "train_and_evaluate", "--task_type", "chief", "--max_steps", max_steps] + model_flags(path))
+        run(launcher + [tool, "train_and_evaluate", "--task_type", "chief", "--max_steps", max_steps] +
+            model_flags(path))
 
     chief(CHECKPOINTS[0])
     evaluator = subprocess.Popen(
@@ -79,3 +84,11 @@ def test_server_shows_one_eval_point_per_checkpoint(model_dir, tmp_path_factory)
         assert steps() == CHECKPOINTS
     finally:
         server.stop()
+
+
+def test_training_run_is_the_chiefs_alone(model_dir):
+    # One event file per chief run (rank 0's), the loss every 100 steps.
+    assert len(list(model_dir.glob("events.out.tfevents.*"))) == len(CHECKPOINTS)
+    acc = event_accumulator.EventAccumulator(str(model_dir), size_guidance={"scalars": 0})
+    acc.Reload()
+    assert [e.step for e in acc.Scalars("loss")] == [1, 101, 201]

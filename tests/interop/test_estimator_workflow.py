@@ -11,7 +11,9 @@
 - whichever TF1 optimizer trained it (Adam, RMSProp, Ftrl, ProximalAdagrad),
   our CLI evaluates and predicts a TF model_dir with its default optimizer
   flags, as TF's EVAL and PREDICT graphs do: they restore the model's
-  variables and global_step, not the optimizer's slots."""
+  variables and global_step, not the optimizer's slots;
+- a model_dir two MPI ranks trained (`mpirun -np 2 estimator train`): TF's
+  DNNClassifier evaluates and predicts it as we do, and continues it."""
 import json
 import shutil
 import subprocess
@@ -176,3 +178,19 @@ def test_incompatible_checkpoint_error_names_the_variables(ours, bin_dir, tmp_pa
     after = {p.relative_to(model_dir): p.read_bytes() for p in model_dir.rglob("*") if p.is_file()}
     assert after == before
 
+
+
+def test_tf_estimator_evaluates_and_continues_a_model_dir_two_mpi_ranks_trained(bin_dir, mpirun, tmp_path):
+    model_dir = tmp_path / "ranks"
+    run(mpirun + [bin_dir / "estimator", "train", "--model_dir", model_dir, "--steps", "100", "--seed", "2",
+                  "--batch_size", "50", "--train_csv", DATA / "iris_training.csv", *MODEL_FLAGS])
+    assert global_step(model_dir) == 100
+    x, y = iris("iris_test.csv")
+    theirs = tf_classifier(model_dir).evaluate(input_fn(x, y, 1))
+    mine = our_metrics(bin_dir, model_dir)
+    assert theirs["global_step"] == mine["global_step"] == 100
+    assert theirs["accuracy"] == pytest.approx(mine["accuracy"], abs=1e-6)
+    assert theirs["average_loss"] == pytest.approx(mine["average_loss"], rel=1e-5)
+    np.testing.assert_allclose(tf_predictions(model_dir), our_predictions(bin_dir, model_dir, tmp_path), atol=1e-5)
+    tf_classifier(model_dir).train(input_fn(*iris("iris_training.csv"), None, shuffle=True), steps=10)
+    assert global_step(model_dir) == 110
