@@ -181,7 +181,8 @@ int RunRank(int64_t steps, int runs) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  CLI::App app("Data-parallel training over MPI (2.7 MB MLP, batch 512 per rank) against one process");
+  CLI::App app{"Data-parallel training over MPI (2.7 MB MLP, batch 512 per rank) against one process",
+               "data_parallel_bench"};
   int ranks = 2;
   int64_t steps = 40;
   int runs = 3;

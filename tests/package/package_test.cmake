@@ -32,7 +32,8 @@ if(MODE STREQUAL "shared")
   run_step(${CMAKE_COMMAND} -S "${SOURCE_DIR}" -B "${WORK_DIR}/library" -DCMAKE_BUILD_TYPE=Release
            -DCMAKE_CXX_COMPILER=${CXX} -DBUILD_SHARED_LIBS=ON -DTFCOMPAT_BUILD_TESTS=OFF
            -DTFCOMPAT_BUILD_TOOLS=OFF -DTFCOMPAT_BUILD_EXAMPLES=OFF -DTFCOMPAT_BUILD_BENCH=OFF)
-  run_step(${CMAKE_COMMAND} --build "${WORK_DIR}/library" -j2 --target tfcompat)
+  # The libraries: tfcompat, and tfcompat_mpi when MPI is found.
+  run_step(${CMAKE_COMMAND} --build "${WORK_DIR}/library" -j2)
   set(BUILD_DIR "${WORK_DIR}/library")
 endif()
 run_step(${CMAKE_COMMAND} --install "${BUILD_DIR}" --prefix "${prefix}")

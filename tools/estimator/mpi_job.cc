@@ -30,7 +30,7 @@ StatusOr<std::shared_ptr<distribute::Communicator>> World(double timeout_secs) {
 
 }  // namespace
 
-StatusOr<MpiJob> JoinMpiJob(double timeout_secs, int64_t batch_size, std::ostream& err) {
+StatusOr<MpiJob> JoinMpiJob(double timeout_secs, int64_t batch_size, bool quiet, std::ostream& err) {
   MpiJob job;
   if (!distribute::LaunchedByMpirun()) return job;
   StatusOr<std::shared_ptr<distribute::Communicator>> world = World(timeout_secs);
@@ -38,6 +38,7 @@ StatusOr<MpiJob> JoinMpiJob(double timeout_secs, int64_t batch_size, std::ostrea
   job.communicator = *std::move(world);
   job.rank = job.communicator->rank();
   job.ranks = job.communicator->size();
+  if (quiet) return job;
   err << InfoLine("MPI rank " + std::to_string(job.rank) + " of " + std::to_string(job.ranks) + " (pid " +
                   std::to_string(getpid()) + "): global batch " + std::to_string(batch_size * job.ranks) + " (" +
                   std::to_string(batch_size) + " per rank); " +

@@ -26,11 +26,11 @@ struct MpiJob {
 };
 
 // Joins the job when an MPI launcher started this process, and then writes
-// its first log line to `err`: "MPI rank R of N (pid P): global batch G (B
-// per rank); ..." for a per-rank `batch_size` B. A collective waits at most
+// its first log line to `err` unless `quiet`: "MPI rank R of N (pid P):
+// global batch G (B per rank); ..." for a per-rank `batch_size` B. A collective waits at most
 // `timeout_secs` for the other ranks. FailedPrecondition when a launcher
 // started the process but the tool was built without MPI.
-[[nodiscard]] StatusOr<MpiJob> JoinMpiJob(double timeout_secs, int64_t batch_size, std::ostream& err);
+[[nodiscard]] StatusOr<MpiJob> JoinMpiJob(double timeout_secs, int64_t batch_size, bool quiet, std::ostream& err);
 
 // --mpi_timeout_secs: the `timeout_secs` of JoinMpiJob.
 void AddMpiTimeoutFlag(CLI::App* command, double* timeout_secs);

@@ -72,7 +72,7 @@ int RunTrain(const TrainOptions& options, std::ostream& out, std::ostream& err) 
     return cli::ReportError(kTool, InvalidArgumentError("give exactly one of --steps and --max_steps"), err,
                             cli::kExitUsage);
   }
-  StatusOr<MpiJob> job = JoinMpiJob(options.mpi_timeout_secs, options.model.batch_size, err);
+  StatusOr<MpiJob> job = JoinMpiJob(options.mpi_timeout_secs, options.model.batch_size, options.quiet, err);
   if (!job.ok()) return cli::ReportError(kTool, job.status(), err);
   const bool chief = job->chief();
   ProgressLog progress(err, options);

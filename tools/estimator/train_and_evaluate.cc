@@ -54,7 +54,7 @@ int RunTrainAndEvaluate(const TrainAndEvaluateOptions& options, const char* tf_c
   // train_and_evaluate): rank 0 writes, saves and evaluates in a local run.
   MpiJob job;
   if (!evaluator) {
-    StatusOr<MpiJob> joined = JoinMpiJob(options.mpi_timeout_secs, options.model.batch_size, err);
+    StatusOr<MpiJob> joined = JoinMpiJob(options.mpi_timeout_secs, options.model.batch_size, options.quiet, err);
     if (!joined.ok()) return cli::ReportError(kTool, joined.status(), err);
     job = *std::move(joined);
     config.train_distribute = job.communicator;

@@ -15,12 +15,12 @@
 // once ("mpirun noticed that process rank 1 ... exited on signal 9").
 //
 // Usage:
+//   std::shared_ptr<distribute::Communicator> job;  // none: one process
 //   if (distribute::LaunchedByMpirun()) {
-//     TFCOMPAT_ASSIGN_OR_RETURN(std::shared_ptr<distribute::MpiCommunicator> world,
-//                               distribute::MpiCommunicator::World());
-//     estimator::RunConfig config;
-//     config.train_distribute = world;  // Estimator::Train trains on every rank
+//     TFCOMPAT_ASSIGN_OR_RETURN(job, distribute::MpiCommunicator::World());
 //   }
+//   estimator::RunConfig config;
+//   config.train_distribute = job;  // Estimator::Train trains on every rank
 #ifndef TFCOMPAT_DISTRIBUTE_MPI_COMMUNICATOR_H_
 #define TFCOMPAT_DISTRIBUTE_MPI_COMMUNICATOR_H_
 

@@ -166,8 +166,9 @@ BOOST_AUTO_TEST_CASE(OnlyRank0WritesModelDirAndTheLog) {
   TempDir dir;
   const std::string one = dir.file("one"), two = dir.file("two");
   Run(IrisTrain(one, 16, "--steps", 20));
-  const Args train = IrisTrain(two, 8, "--steps", 20);
-  const ChildExit run = Run(Concat(Mpirun(2), Args(train.begin(), train.end() - 1)));  // not --quiet
+  Args train = IrisTrain(two, 8, "--steps", 20);
+  train.pop_back();  // --quiet
+  const ChildExit run = Run(Concat(Mpirun(2), train));
   BOOST_TEST(run.ExitedWith(0), run.Describe());
   // The same files as one process's, and one event file.
   const std::regex events("events\\.out\\.tfevents\\..*");
@@ -194,6 +195,10 @@ BOOST_AUTO_TEST_CASE(OnlyRank0WritesModelDirAndTheLog) {
   BOOST_TEST(std::distance(std::sregex_iterator(run.err.begin(), run.err.end(), final_loss), std::sregex_iterator()) ==
              1);
   BOOST_TEST(Contains(run.out, "Trained model in " + two), run.out);
+  // --quiet leaves stderr to errors, the ranks' lines included.
+  const ChildExit quiet = Run(Concat(Mpirun(2), IrisTrain(dir.file("quiet"), 8, "--steps", 5)));
+  BOOST_TEST(quiet.ExitedWith(0), quiet.Describe());
+  BOOST_TEST(quiet.err.empty(), quiet.err);
 }
 
 BOOST_AUTO_TEST_CASE(RanksLaunchedWithAnotherModelFailBeforeTraining) {
@@ -252,8 +257,11 @@ pid_t StartLongJob(BackgroundProgram& job, const std::string& model_dir) {
   return -1;
 }
 
+// Not --quiet: the ranks' first log lines give their pids.
 Args LongTrain(const std::string& model_dir, const Args& extra = {}) {
-  Args args = Concat(Mpirun(2), IrisTrain(model_dir, 8, "--steps", 1000000000));
+  Args train = IrisTrain(model_dir, 8, "--steps", 1000000000);
+  train.pop_back();  // --quiet
+  Args args = Concat(Mpirun(2), train);
   args.insert(args.end(), {"--save_checkpoints_steps", "50", "--keep_checkpoint_max", "3"});
   return Concat(args, extra);
 }
