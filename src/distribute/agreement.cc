@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "distribute/agreement.h"
 
+#include <cstdio>
 #include <string_view>
 #include <vector>
 
@@ -40,6 +41,12 @@ StatusOr<std::vector<std::string>> SplitFields(std::string_view bytes, int rank)
 std::string RankOf(int rank, int size) { return "rank " + std::to_string(rank) + " of " + std::to_string(size); }
 
 }  // namespace
+
+std::string FingerprintHex(uint64_t fingerprint) {
+  char hex[17];
+  std::snprintf(hex, sizeof(hex), "%016llx", static_cast<unsigned long long>(fingerprint));
+  return hex;
+}
 
 Status AgreeOnStatus(Communicator& communicator, const Status& local, std::span<double> sums) {
   if (communicator.size() == 1) return local;

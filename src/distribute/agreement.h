@@ -5,6 +5,7 @@
 #ifndef TFCOMPAT_DISTRIBUTE_AGREEMENT_H_
 #define TFCOMPAT_DISTRIBUTE_AGREEMENT_H_
 
+#include <cstdint>
 #include <span>
 #include <string>
 
@@ -26,6 +27,9 @@ struct LaunchFact {
   std::string name;  // "model variables", "first batch", ...
   std::string value;
 };
+
+// A 64-bit fingerprint as a LaunchFact value: 16 lower-case hex digits.
+std::string FingerprintHex(uint64_t fingerprint);
 
 // OK when every rank's facts equal rank 0's; otherwise, on every rank,
 // InvalidArgument naming the first differing fact and rank:

@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "distribute/variable_broadcast.h"
 
-#include <cstdio>
 #include <cstring>
 #include <variant>
 #include <vector>
 
+#include "distribute/agreement.h"
 #include "feature_column/fingerprint.h"
 #include "tfcompat/base/status_macros.h"
 
@@ -32,10 +32,8 @@ std::string VariablesFingerprint(model::VariableStore& store) {
     }
     description.push_back(';');
   }
-  char hex[17];
-  std::snprintf(hex, sizeof(hex), "%016llx",
-                static_cast<unsigned long long>(feature_column::Fingerprint64(description)));
-  return std::to_string(variables.size()) + " variables, fingerprint " + hex;
+  return std::to_string(variables.size()) + " variables, fingerprint " +
+         FingerprintHex(feature_column::Fingerprint64(description));
 }
 
 Status BroadcastVariables(Communicator& communicator, model::VariableStore* store, int root) {

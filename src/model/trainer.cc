@@ -2,7 +2,6 @@
 #include "tfcompat/model/trainer.h"
 
 #include <cmath>
-#include <cstdio>
 #include <string>
 #include <utility>
 #include <vector>
@@ -50,12 +49,6 @@ uint64_t StepSeed(uint64_t seed, int64_t global_step, int rank) {
 std::string StepsFact(const TrainSteps& steps) {
   return steps.steps.has_value() ? "steps=" + std::to_string(*steps.steps)
                                  : "max_steps=" + std::to_string(steps.max_steps.value_or(0));
-}
-
-std::string Hex(uint64_t value) {
-  char hex[17];
-  std::snprintf(hex, sizeof(hex), "%016llx", static_cast<unsigned long long>(value));
-  return hex;
 }
 
 }  // namespace
@@ -218,7 +211,7 @@ Status Trainer::RunStepsDataParallel(data::BatchSource* input, int64_t last_step
       // The check that the ranks draw the same batches, before any update.
       const distribute::LaunchFact facts[] = {
           {"first batch (size and fingerprint)",
-           std::to_string(batch_.size) + " examples, " + Hex(data::BatchFingerprint(batch_))}};
+           std::to_string(batch_.size) + " examples, " + distribute::FingerprintHex(data::BatchFingerprint(batch_))}};
       TFCOMPAT_RETURN_IF_ERROR(distribute::CheckSameLaunch(communicator, facts));
       first_step = false;
     }
