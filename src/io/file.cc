@@ -10,9 +10,14 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <condition_variable>
 #include <cstdlib>
 #include <cstring>
+#include <mutex>
 #include <random>
+#include <system_error>
+#include <thread>
+#include <utility>
 
 #include "io/wall_clock.h"
 #include "tfcompat/base/status_macros.h"
@@ -98,12 +103,17 @@ class PosixWritableFile final : public WritableFile {
   int fd_;
 };
 
-// Writes through an aligned staging buffer: every full buffer goes to disk
-// with O_DIRECT (DMA from the buffer, no page-cache copy); the unaligned
-// tail, and everything if the file system refuses O_DIRECT (tmpfs), goes
-// through the page cache. Sync() ends direct writing: the tail needs an
-// ordinary write, and fdatasync() then makes all of it durable (O_DIRECT
-// alone does not flush the disk's cache or the file size).
+// Writes through two aligned staging buffers: a full buffer goes to disk
+// with O_DIRECT (DMA from the buffer, no page-cache copy) on a thread of
+// the file's own while the caller fills the other, so the copy into the
+// buffer (and the checksum the caller computes before each Append) overlap
+// the disk's write instead of adding to it. One write is in flight at a
+// time, so the bytes land in order. The unaligned tail, and everything if
+// the file system refuses O_DIRECT (tmpfs), goes through the page cache.
+// A background write's error is returned by the next Append, Flush, Sync
+// or Close, and by every call after it. Sync() ends direct writing: the
+// tail needs an ordinary write, and fdatasync() then makes all of it
+// durable (O_DIRECT alone does not flush the disk's cache or the file size).
 class PosixStreamingFile final : public WritableFile {
  public:
   // Direct I/O wants block-aligned offsets, lengths and memory; 4 KiB covers
@@ -114,42 +124,51 @@ class PosixStreamingFile final : public WritableFile {
   PosixStreamingFile(std::string path, int fd) : path_(std::move(path)), fd_(fd) {}
   ~PosixStreamingFile() override {
     if (fd_ >= 0) Close().IgnoreError();
+    StopWriter();
   }
 
   Status Append(std::string_view data) override {
     if (fd_ < 0) return FailedPreconditionError(path_ + ": append to a closed file");
-    if (!direct_possible_) return WriteAll(data);
-    if (buffer_ == nullptr) {
-      buffer_.reset(static_cast<char*>(std::aligned_alloc(kAlignment, kBufferSize)));
-      if (buffer_ == nullptr) return ResourceExhaustedError(path_ + ": cannot allocate the write buffer");
-    }
+    TFCOMPAT_RETURN_IF_ERROR(status_);
+    if (!staging_) return Fail(WriteAll(data));
     while (!data.empty()) {
+      if (filling_ == nullptr) {
+        TFCOMPAT_ASSIGN_OR_RETURN(filling_, FreeBuffer());
+      }
       const size_t n = std::min(data.size(), kBufferSize - used_);
-      std::memcpy(buffer_.get() + used_, data.data(), n);
+      std::memcpy(filling_ + used_, data.data(), n);
       used_ += n;
       data.remove_prefix(n);
-      if (used_ == kBufferSize) TFCOMPAT_RETURN_IF_ERROR(WriteBuffer());
+      if (used_ == kBufferSize) TFCOMPAT_RETURN_IF_ERROR(WriteBehind());
     }
     return OkStatus();
   }
 
-  // Appends are staged in the aligned buffer until it is full.
+  // Appends are staged in the aligned buffers until one is full.
   bool buffers_appends() const override { return true; }
 
-  // Writes the staged bytes; from then on the file is written as usual
-  // (its end is no longer block-aligned).
+  // Waits for the write in flight and writes the staged bytes; from then on
+  // the file is written as usual (its end is no longer block-aligned).
   Status Flush() override {
     if (fd_ < 0) return FailedPreconditionError(path_ + ": flush of a closed file");
-    direct_possible_ = false;
-    TFCOMPAT_RETURN_IF_ERROR(SetDirect(false));
-    const std::string_view staged(buffer_.get(), used_);
+    const Status written = WaitForWrite();
+    StopWriter();  // before any return: Close() closes the descriptor next
+    TFCOMPAT_RETURN_IF_ERROR(written);
+    TFCOMPAT_RETURN_IF_ERROR(status_);
+    staging_ = false;
+    TFCOMPAT_RETURN_IF_ERROR(Fail(SetDirect(false)));
+    const std::string_view staged(filling_, used_);
     used_ = 0;
-    return WriteAll(staged);
+    filling_ = nullptr;
+    const Status status = WriteAll(staged);
+    buffers_[0].reset();
+    buffers_[1].reset();
+    return Fail(status);
   }
 
   Status Sync() override {
     TFCOMPAT_RETURN_IF_ERROR(Flush());
-    if (RetryOnEintr([&] { return ::fdatasync(fd_); }) < 0) return ErrnoToStatus(errno, path_);
+    if (RetryOnEintr([&] { return ::fdatasync(fd_); }) < 0) return Fail(ErrnoToStatus(errno, path_));
     return OkStatus();
   }
 
@@ -158,7 +177,6 @@ class PosixStreamingFile final : public WritableFile {
     Status status = Flush();
     const int fd = fd_;
     fd_ = -1;
-    buffer_.reset();
     if (::close(fd) < 0 && status.ok()) status = ErrnoToStatus(errno, path_);
     return status;
   }
@@ -169,6 +187,76 @@ class PosixStreamingFile final : public WritableFile {
   struct FreeDeleter {
     void operator()(char* p) const { std::free(p); }
   };
+
+  // Keeps the first error: after it the file's contents are unknown.
+  Status Fail(Status status) {
+    if (status_.ok()) status_ = status;
+    return status;
+  }
+
+  // The buffer not being written, allocated on first use.
+  StatusOr<char*> FreeBuffer() {
+    auto& buffer = buffers_[next_buffer_];
+    next_buffer_ ^= 1;
+    if (buffer == nullptr) {
+      buffer.reset(static_cast<char*>(std::aligned_alloc(kAlignment, kBufferSize)));
+      if (buffer == nullptr) return Fail(ResourceExhaustedError(path_ + ": cannot allocate the write buffer"));
+    }
+    return buffer.get();
+  }
+
+  // Hands the full buffer to the writer thread, once the previous write is
+  // done. Without a thread to be had, writes it here.
+  Status WriteBehind() {
+    TFCOMPAT_RETURN_IF_ERROR(WaitForWrite());
+    const std::string_view full(filling_, used_);
+    filling_ = nullptr;
+    used_ = 0;
+    if (!writer_.joinable()) {
+      try {
+        writer_ = std::thread([this] { RunWriter(); });
+      } catch (const std::system_error&) {
+        return Fail(WriteStaged(full));
+      }
+    }
+    std::lock_guard<std::mutex> lock(mu_);
+    pending_ = full;
+    write_pending_ = true;
+    cv_.notify_all();
+    return OkStatus();
+  }
+
+  // The status of the write in flight, once it is done (OK if none is).
+  Status WaitForWrite() {
+    std::unique_lock<std::mutex> lock(mu_);
+    cv_.wait(lock, [this] { return !write_pending_; });
+    if (!direct_possible_) staging_ = false;
+    return Fail(std::exchange(write_status_, OkStatus()));
+  }
+
+  void RunWriter() {
+    std::unique_lock<std::mutex> lock(mu_);
+    while (true) {
+      cv_.wait(lock, [this] { return write_pending_ || stop_writer_; });
+      if (!write_pending_) return;
+      lock.unlock();
+      Status status = WriteStaged(pending_);
+      lock.lock();
+      write_status_ = std::move(status);
+      write_pending_ = false;
+      cv_.notify_all();
+    }
+  }
+
+  void StopWriter() {
+    if (!writer_.joinable()) return;
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      stop_writer_ = true;
+      cv_.notify_all();
+    }
+    writer_.join();
+  }
 
   Status SetDirect(bool on) {
     if (direct_ == on) return OkStatus();
@@ -181,11 +269,11 @@ class PosixStreamingFile final : public WritableFile {
     return OkStatus();
   }
 
-  // The full staging buffer, directly if the file system takes it.
-  Status WriteBuffer() {
-    TFCOMPAT_RETURN_IF_ERROR(SetDirect(true));
-    const std::string_view staged(buffer_.get(), used_);
-    used_ = 0;
+  // One full buffer, directly if the file system takes it. Runs on the
+  // writer thread; the caller touches `direct_` and `direct_possible_` only
+  // while no write is in flight.
+  Status WriteStaged(std::string_view staged) {
+    if (direct_possible_) TFCOMPAT_RETURN_IF_ERROR(SetDirect(true));
     if (direct_) {
       const ssize_t n = RetryOnEintr([&] { return ::write(fd_, staged.data(), staged.size()); });
       if (n == static_cast<ssize_t>(staged.size())) return OkStatus();
@@ -212,8 +300,25 @@ class PosixStreamingFile final : public WritableFile {
 
   const std::string path_;
   int fd_;
-  std::unique_ptr<char, FreeDeleter> buffer_;  // kBufferSize bytes, aligned.
-  size_t used_ = 0;
+  Status status_;  // The first error.
+
+  // The caller's side.
+  std::unique_ptr<char, FreeDeleter> buffers_[2];  // kBufferSize bytes each, aligned.
+  int next_buffer_ = 0;                            // FreeBuffer's next pick.
+  char* filling_ = nullptr;                        // The buffer Append copies into.
+  size_t used_ = 0;                                // Bytes in it.
+  bool staging_ = true;                            // Appends go through the buffers.
+
+  // Shared with the writer thread, under mu_.
+  std::thread writer_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::string_view pending_;  // The buffer being written.
+  bool write_pending_ = false;
+  bool stop_writer_ = false;
+  Status write_status_;
+
+  // Touched by whichever side writes; never by both at once.
   bool direct_ = false;          // O_DIRECT is set on fd_.
   bool direct_possible_ = true;  // Whole buffers may still go directly.
 };

@@ -69,7 +69,9 @@ class Env {
   // end and then synced (checkpoint data): the POSIX Env writes whole
   // aligned blocks past the page cache (O_DIRECT), where the file system
   // allows, because copying gigabytes through the page cache costs more CPU
-  // than the disk takes to store them. Default: NewWritableFile.
+  // than the disk takes to store them; each block is written on a thread of
+  // the file's own while the caller fills the next, and an error of that
+  // write is returned by the next call. Default: NewWritableFile.
   virtual StatusOr<std::unique_ptr<WritableFile>> NewStreamingFile(const std::string& path) {
     return NewWritableFile(path);
   }

@@ -5,9 +5,11 @@
 #include "io/file.h"
 
 #include <linux/magic.h>
+#include <sys/resource.h>
 #include <sys/statfs.h>
 
 #include <boost/test/unit_test.hpp>
+#include <csignal>
 #include <string>
 #include <vector>
 
@@ -57,7 +59,12 @@ const std::vector<std::vector<size_t>> kPieceLists = {
     {size_t{8} << 20},                           // Exactly one staging buffer.
     {(size_t{8} << 20) + 1},                     // One past it: a buffered tail.
     {3 << 20, 7 << 20, 123, (16 << 20) + 4097},  // Pieces across buffer edges.
+    {(size_t{8} << 20) * 5 + 3},                 // Each staging buffer written twice.
 };
+
+// Many pieces, none a divisor of the buffer size: the writer thread takes one
+// buffer while the next fills, across 40 MiB.
+std::vector<size_t> ManyPieces() { return std::vector<size_t>(40, (size_t{1} << 20) + 17); }
 
 BOOST_AUTO_TEST_SUITE(FileTest)
 
@@ -67,6 +74,8 @@ BOOST_AUTO_TEST_CASE(StreamingFileWritesEveryByteInOrder) {
     CheckStreamingFile(dir.path(), pieces, /*flush_midway=*/false);
     CheckStreamingFile(dir.path(), pieces, /*flush_midway=*/true);
   }
+  CheckStreamingFile(dir.path(), ManyPieces(), /*flush_midway=*/false);
+  CheckStreamingFile(dir.path(), ManyPieces(), /*flush_midway=*/true);
 }
 
 // tmpfs refused O_DIRECT before Linux 6.6 (the file then falls back to
@@ -85,6 +94,45 @@ BOOST_AUTO_TEST_CASE(StreamingFileReportsErrorsWithThePath) {
   auto file = Env::Default()->NewStreamingFile("/nonexistent-dir/file");
   BOOST_TEST(file.status().code() == StatusCode::kNotFound);
   BOOST_TEST(Contains(file.status().message(), "/nonexistent-dir/file"));
+}
+
+// A full buffer is written while the caller fills the next, so the disk's
+// refusal (here: the file grows past RLIMIT_FSIZE, EFBIG) reaches the caller
+// at a later call; it names the file, and every call after it fails too.
+BOOST_AUTO_TEST_CASE(StreamingFileReportsABackgroundWriteErrorAtTheNextCall) {
+  TempDir dir;
+  const std::string path = dir.file("limited");
+  rlimit saved;
+  BOOST_TEST_REQUIRE(getrlimit(RLIMIT_FSIZE, &saved) == 0);
+  const auto saved_handler = std::signal(SIGXFSZ, SIG_IGN);  // EFBIG instead of the signal
+  rlimit limited = saved;
+  limited.rlim_cur = 12 << 20;  // in the second staging buffer
+  BOOST_TEST_REQUIRE(setrlimit(RLIMIT_FSIZE, &limited) == 0);
+  auto file = Env::Default()->NewStreamingFile(path);
+  Status first_error;
+  int appends = 0;
+  if (file.ok()) {
+    const std::string piece = Pattern(1 << 20, 0);
+    while (appends < 40 && first_error.ok()) {
+      first_error = (*file)->Append(piece);
+      ++appends;
+    }
+  }
+  const Status after_error = file.ok() ? (*file)->Append("x") : OkStatus();
+  const Status sync = file.ok() ? (*file)->Sync() : OkStatus();
+  const Status close = file.ok() ? (*file)->Close() : OkStatus();
+  BOOST_TEST_REQUIRE(setrlimit(RLIMIT_FSIZE, &saved) == 0);
+  std::signal(SIGXFSZ, saved_handler);
+
+  BOOST_TEST_REQUIRE(file.ok(), file.status().ToString());
+  BOOST_TEST(first_error.code() == StatusCode::kResourceExhausted, first_error.ToString());
+  BOOST_TEST(Contains(first_error.message(), path));
+  // Not the Append that filled the failing buffer (the 16th MiB) but a
+  // later one: the write went on behind the caller.
+  BOOST_TEST(appends > 16);
+  BOOST_TEST(after_error.ToString() == first_error.ToString());
+  BOOST_TEST(sync.ToString() == first_error.ToString());
+  BOOST_TEST(close.ToString() == first_error.ToString());
 }
 
 BOOST_AUTO_TEST_CASE(AppendPiecesWritesThemInOrder) {
