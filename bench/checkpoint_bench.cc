@@ -10,15 +10,17 @@
 // Cases: big (N tensors of M MiB), small (1 GiB split into many tensors),
 // iris (the DNNClassifier [4]-10-10-3 variables with Adagrad slots, saved
 // with CheckpointManager: bundle + fsync + state file, per save).
-// Our rows save the same way (BundleWriter) and restore three ways:
+// Our rows save the same way (BundleWriter) and restore four ways:
 // ReadInto into one buffer (how the Estimator restores), a Lookup per
-// tensor, and VerifyAll (what `ckpt_tool validate` runs). Each restore is
-// timed cold (the files' pages evicted with fadvise, which needs no root)
-// and then warm.
+// tensor, VerifyAll, and `ckpt_tool validate` run as a process. The raw
+// peers read into a reused chunk, or into memory the size of the data as a
+// restore must. Each restore is timed cold (the files' pages evicted with
+// fadvise, which needs no root) and then warm.
 // Async rows (CheckpointManager::SaveAsync): the time the caller is
 // blocked (the copy of the variables into the manager's snapshot) beside
-// one memcpy of the same bytes into memory already touched, per run, then
-// the medians; the snapshot's first allocation is timed apart.
+// one memcpy of the same bytes into memory already touched and, for
+// tensors apart, a memcpy per tensor; per run, then the medians; the
+// snapshot's first allocation is timed apart.
 #include <fcntl.h>
 #include <unistd.h>
 
@@ -30,6 +32,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
+#include <functional>
 #include <iostream>
 #include <memory>
 #include <optional>
@@ -91,28 +94,46 @@ struct Case {
 // checked, nothing kept).
 enum class RestoreApi { kReadInto, kLookup, kVerifyAll };
 
+// Saves the case with BundleWriter under `prefix`; returns the seconds.
+double SaveOurs(const std::string& prefix, const Case& c, const std::string& buffer) {
+  const size_t bytes_each = static_cast<size_t>(c.floats_each) * 4;
+  const auto start = Clock::now();
+  auto writer = BundleWriter::Create(prefix);
+  Check(writer.status(), "create");
+  for (int64_t i = 0; i < c.count; ++i) {
+    Check((*writer)->AddBytes("layer_" + std::to_string(i) + "/kernel", DataType::kFloat, {c.floats_each},
+                              std::string_view(buffer).substr(static_cast<size_t>(i) * bytes_each, bytes_each)),
+          "add");
+  }
+  Check((*writer)->Finish(), "finish");
+  return Since(start);
+}
+
+// Times `restore` cold (the checkpoint's pages evicted first) and then
+// warm, and deletes the checkpoint.
+void TimeRestores(const std::string& dir, const std::string& prefix, const std::function<void()>& restore, Timing* t) {
+  const auto timed = [&] {
+    const auto start = Clock::now();
+    restore();
+    return Since(start);
+  };
+  EvictFromPageCache(dir, Basename(prefix));
+  t->cold_s = timed();
+  t->warm_s = timed();
+  const StatusOr<std::vector<std::string>> files = CheckpointFiles(prefix);
+  Check(files.status(), "list");
+  for (const std::string& file : *files) std::filesystem::remove(file);
+}
+
 // Saves the case with BundleWriter (timed), then restores it cold and warm.
 Timing Ours(const std::string& dir, const Case& c, const std::string& buffer, RestoreApi api) {
   const std::string prefix = dir + "/ours-" + c.name;
-  const size_t bytes_each = static_cast<size_t>(c.floats_each) * 4;
   Timing t;
-  auto start = Clock::now();
-  {
-    auto writer = BundleWriter::Create(prefix);
-    Check(writer.status(), "create");
-    for (int64_t i = 0; i < c.count; ++i) {
-      Check((*writer)->AddBytes("layer_" + std::to_string(i) + "/kernel", DataType::kFloat, {c.floats_each},
-                                std::string_view(buffer).substr(static_cast<size_t>(i) * bytes_each, bytes_each)),
-            "add");
-    }
-    Check((*writer)->Finish(), "finish");
-  }
-  t.save_s = Since(start);
+  t.save_s = SaveOurs(prefix, c, buffer);
   // The memory ReadInto fills, touched once untimed: a model's variables
   // exist (and are initialized) before they are restored.
   const std::unique_ptr<char[]> restored = std::make_unique<char[]>(buffer.size());
   const auto restore = [&] {
-    const auto restore_start = Clock::now();
     auto reader = BundleReader::Open(prefix);
     Check(reader.status(), "open");
     uint64_t total = 0;
@@ -134,21 +155,37 @@ Timing Ours(const std::string& dir, const Case& c, const std::string& buffer, Re
       }
     }
     if (total != buffer.size()) Check(InternalError("restored size mismatch"), "restore");
-    return Since(restore_start);
   };
-  EvictFromPageCache(dir, "ours-" + c.name);
-  t.cold_s = restore();
-  t.warm_s = restore();
-  const StatusOr<std::vector<std::string>> files = CheckpointFiles(prefix);
-  Check(files.status(), "list");
-  for (const std::string& file : *files) std::filesystem::remove(file);
+  TimeRestores(dir, prefix, restore, &t);
   return t;
 }
+
+// `ckpt_tool validate` (the built tool beside this program, a process per
+// run: start-up included) on a checkpoint BundleWriter saved; n/a without
+// the tool.
+Timing CkptToolValidate(const std::string& dir, const Case& c, const std::string& buffer) {
+  std::error_code error;
+  const std::filesystem::path tool = std::filesystem::read_symlink("/proc/self/exe", error).parent_path() / "ckpt_tool";
+  if (error || !std::filesystem::exists(tool)) return Timing();
+  const std::string prefix = dir + "/validate-" + c.name;
+  Timing t;
+  t.save_s = SaveOurs(prefix, c, buffer);
+  const std::string command = tool.string() + " validate " + prefix + " > /dev/null";
+  TimeRestores(
+      dir, prefix, [&] { Check(std::system(command.c_str()) == 0 ? OkStatus() : InternalError(command), "validate"); },
+      &t);
+  return t;
+}
+
+// Where the raw peer's reads go: a buffer of one chunk, reused (it stays in
+// the CPU's cache), or memory the size of the data, touched beforehand, as
+// a restore must fill (the model's variables).
+enum class ReadInto { kReusedChunk, kMemory };
 
 // The same bytes written to one file with CRC32C and fdatasync'ed, either
 // through the page cache (write()) or past it (O_DIRECT from an aligned
 // buffer, as `dd oflag=direct`); then read back with pread and checked.
-Timing Raw(const std::string& dir, const std::string& data, size_t chunk, bool direct) {
+Timing Raw(const std::string& dir, const std::string& data, size_t chunk, bool direct, ReadInto into) {
   // O_DIRECT wants page-aligned memory: an aligned copy, made untimed.
   std::unique_ptr<char, decltype(&std::free)> aligned(
       static_cast<char*>(std::aligned_alloc(4096, (data.size() + 4095) / 4096 * 4096)), &std::free);
@@ -170,15 +207,17 @@ Timing Raw(const std::string& dir, const std::string& data, size_t chunk, bool d
   if (::fdatasync(fd) != 0 || ::close(fd) != 0) Check(InternalError("raw sync"), "raw");
   t.save_s = Since(start);
   Env* env = Env::Default();
+  std::string memory(into == ReadInto::kMemory ? data.size() : 0, '\0');
   const auto read = [&] {
     const auto read_start = Clock::now();
     auto file = env->NewRandomAccessFile(path);
     Check(file.status(), "raw open");
-    std::string scratch(chunk, '\0');
+    std::string scratch(into == ReadInto::kReusedChunk ? chunk : 0, '\0');
     uint32_t crc = 0;
     for (size_t off = 0; off < buffer.size(); off += chunk) {
       std::string_view got;
-      Check((*file)->Read(off, std::min(chunk, buffer.size() - off), scratch.data(), &got), "raw read");
+      char* target = into == ReadInto::kMemory ? memory.data() + off : scratch.data();
+      Check((*file)->Read(off, std::min(chunk, buffer.size() - off), target, &got), "raw read");
       crc = crc32c::Extend(crc, got.data(), got.size());
     }
     if (crc != written_crc) Check(DataLossError("raw read CRC mismatch"), "raw read");
@@ -256,22 +295,36 @@ void AsyncRows(const std::string& dir, const Case& c, const std::string& buffer,
   Check((*manager)->Wait(), "first SaveAsync's write");
   const std::unique_ptr<char[]> target(new char[buffer.size()]);
   std::memset(target.get(), 1, buffer.size());
-  std::vector<double> blocked, copied, written;
+  std::vector<double> blocked, copied, copied_apart, written;
   for (int run = 1; run <= runs; ++run) {
     start = Clock::now();
     std::memcpy(target.get(), buffer.data(), buffer.size());
     copied.push_back(Since(start));
+    if (scattered) {
+      start = Clock::now();
+      for (const CheckpointManager::TensorView& view : views) {
+        std::memcpy(target.get() + (view.bytes.data() - tensors.data()) / stride * bytes_each, view.bytes.data(),
+                    view.bytes.size());
+      }
+      copied_apart.push_back(Since(start));
+    }
     start = Clock::now();
     Check((*manager)->SaveAsync(run, views), "SaveAsync");
     blocked.push_back(Since(start));
     start = Clock::now();
     Check((*manager)->Wait(), "SaveAsync's write");
     written.push_back(Since(start));
-    std::printf("    run %d: SaveAsync blocked %.3f s, memcpy %.3f s (%.2fx); the write then took %.3f s\n", run,
-                blocked.back(), copied.back(), blocked.back() / copied.back(), written.back());
+    std::printf("    run %d: SaveAsync blocked %.3f s, memcpy %.3f s (%.2fx)", run, blocked.back(), copied.back(),
+                blocked.back() / copied.back());
+    if (scattered) std::printf(", a memcpy per tensor %.3f s", copied_apart.back());
+    std::printf("; the write then took %.3f s\n", written.back());
   }
-  std::printf("    median: SaveAsync blocked %.3f s, memcpy %.3f s (%.2fx); first SaveAsync (allocating) %.3f s\n",
-              Median(blocked), Median(copied), Median(blocked) / Median(copied), first_s);
+  std::printf("    median: SaveAsync blocked %.3f s, memcpy %.3f s (%.2fx)", Median(blocked), Median(copied),
+              Median(blocked) / Median(copied));
+  if (scattered) {
+    std::printf(", a memcpy per tensor %.3f s (%.2fx)", Median(copied_apart), Median(blocked) / Median(copied_apart));
+  }
+  std::printf("; first SaveAsync (allocating) %.3f s\n", first_s);
   std::filesystem::remove_all(dir + "/async-" + c.name);
 }
 
@@ -372,8 +425,10 @@ int Main(int argc, char** argv) {
       PrintRow("tfcompat (ReadInto)", Ours(dir, c, used, RestoreApi::kReadInto), used_mib);
       PrintRow("tfcompat (Lookup)", Ours(dir, c, used, RestoreApi::kLookup), used_mib);
       PrintRow("tfcompat (VerifyAll)", Ours(dir, c, used, RestoreApi::kVerifyAll), used_mib);
-      PrintRow("raw write()+crc", Raw(dir, used, 16 << 20, /*direct=*/false), used_mib);
-      PrintRow("raw O_DIRECT+crc", Raw(dir, used, 16 << 20, /*direct=*/true), used_mib);
+      PrintRow("ckpt_tool validate", CkptToolValidate(dir, c, used), used_mib);
+      PrintRow("raw write()+crc", Raw(dir, used, 16 << 20, /*direct=*/false, ReadInto::kReusedChunk), used_mib);
+      PrintRow("raw O_DIRECT+crc", Raw(dir, used, 16 << 20, /*direct=*/true, ReadInto::kReusedChunk), used_mib);
+      PrintRow("raw O_DIRECT, into mem", Raw(dir, used, 16 << 20, /*direct=*/true, ReadInto::kMemory), used_mib);
       PrintRow("tf.train.Checkpoint (*)", TensorFlow(python, script, dir, c), used_mib);
     }
     AsyncRows(dir, c, used, async_runs, /*scattered=*/false);

@@ -5,6 +5,7 @@
 #include <cmath>
 #include <ctime>
 #include <functional>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <regex>
@@ -878,6 +879,66 @@ BOOST_AUTO_TEST_CASE(SecondRunContinuesFromTheLatestCheckpoint) {
   BOOST_TEST(Contains(out, "Continued from " + flags.config.model_dir + "/model.ckpt-20"));
   BOOST_TEST(Contains(out, "latest checkpoint " + flags.config.model_dir + "/model.ckpt-40"));
   BOOST_TEST(Contains(err, "Restoring parameters from " + flags.config.model_dir + "/model.ckpt-20"));
+}
+
+// --async_checkpoint writes each checkpoint on a background thread: the
+// model_dir ends up as a synchronous run's, byte for byte, retention and
+// the state file included.
+BOOST_AUTO_TEST_CASE(AsyncCheckpointFlagWritesWhatSynchronousSavesWrite) {
+  TempDir dir;
+  std::map<std::string, std::string> files_of_run[2];
+  for (const bool async : {false, true}) {
+    const std::string model_dir = dir.file(async ? "async" : "sync");
+    std::vector<std::string> args = {"train",
+                                     "--model_dir",
+                                     model_dir,
+                                     "--train_csv",
+                                     RepoDataPath("iris_training.csv"),
+                                     "--feature_names",
+                                     "SepalLength,SepalWidth,PetalLength,PetalWidth",
+                                     "--seed",
+                                     "1",
+                                     "--steps",
+                                     "50",
+                                     "--save_checkpoints_steps",
+                                     "10",
+                                     "--keep_checkpoint_max",
+                                     "2",
+                                     "--quiet"};
+    if (async) args.push_back("--async_checkpoint");
+    const CommandLine run = Run(args);
+    BOOST_TEST_REQUIRE(run.code == kExitOk, run.err);
+    for (const auto& entry : boost::filesystem::directory_iterator(model_dir)) {
+      const std::string name = entry.path().filename().string();
+      if (name.rfind("model.ckpt-", 0) == 0) files_of_run[async][name] = ReadAll(entry.path().string());
+      if (name == "checkpoint") files_of_run[async][name] = ReadAll(entry.path().string());
+    }
+  }
+  const auto names = [](const std::map<std::string, std::string>& files) {
+    std::vector<std::string> out;
+    for (const auto& [name, bytes] : files) out.push_back(name);
+    return out;
+  };
+  // The last two of the saves at 10, 20, ..., 50.
+  const std::vector<std::string> expected = {"checkpoint", "model.ckpt-40.data-00000-of-00001", "model.ckpt-40.index",
+                                             "model.ckpt-50.data-00000-of-00001", "model.ckpt-50.index"};
+  BOOST_TEST(names(files_of_run[0]) == expected, boost::test_tools::per_element());
+  BOOST_TEST(names(files_of_run[1]) == expected, boost::test_tools::per_element());
+  for (const auto& [name, bytes] : files_of_run[0]) {
+    if (name == "checkpoint") {
+      // The timestamps differ; the paths must not.
+      const auto paths = [](const std::string& text) {
+        std::string kept;
+        for (const std::string& line : Lines(text)) {
+          if (!Contains(line, "timestamp")) kept += line.substr(line.rfind('/') + 1) + "\n";
+        }
+        return kept;
+      };
+      BOOST_TEST(paths(files_of_run[1][name]) == paths(bytes));
+    } else {
+      BOOST_TEST((files_of_run[1][name] == bytes), name);
+    }
+  }
 }
 
 BOOST_AUTO_TEST_CASE(UsageErrorsExitWithTheUsageCode) {
