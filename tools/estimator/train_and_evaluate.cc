@@ -7,20 +7,24 @@
 // else a local run that trains and evaluates after each checkpoint. Prints
 // the last evaluation's metrics as `evaluate` does; a training task prints
 // where its checkpoints are. An evaluator reads the model's record and
-// checkpoints only: it takes no lock and writes model_dir/eval (eval_NAME)
-// alone.
+// checkpoints only (started before the chief's first checkpoint, it waits
+// for them): it takes no lock and writes model_dir/eval (eval_NAME) alone.
+#include <chrono>
 #include <cstdlib>
 #include <filesystem>
 #include <memory>
 #include <optional>
 #include <random>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "commands.h"
 #include "common.h"
+#include "model_record.h"
 #include "model_setup.h"
 #include "mpi_job.h"
+#include "tfcompat/checkpoint/checkpoint.h"
 #include "tfcompat/estimator/training.h"
 
 namespace tfcompat::estimator_tool {
@@ -35,6 +39,23 @@ Status SetTask(const TrainAndEvaluateOptions& options, const char* tf_config, es
   }
   if (tf_config == nullptr) return OkStatus();
   return config->SetTaskFromTfConfig(tf_config).WithContext("the TF_CONFIG environment variable");
+}
+
+// The chief records a new model (WriteRecordHook) before its first
+// checkpoint. An evaluator started earlier waits for that record, or for a
+// checkpoint of a model_dir that never gets one (TensorFlow's), before it
+// builds its model: built sooner, it would be the flags' defaults, not the
+// model the chief trains. An error other than "not there yet" ends the wait.
+Status WaitForTheModel(const std::string& model_dir, const estimator::LogFn& log) {
+  const std::string record = ModelRecordPath(model_dir);
+  for (bool logged = false;; logged = true) {
+    if (std::filesystem::exists(record)) return OkStatus();
+    const StatusOr<std::string> latest = LatestCheckpoint(model_dir);
+    if (latest.ok()) return OkStatus();
+    if (latest.status().code() != StatusCode::kNotFound) return latest.status();
+    if (!logged) log("Waiting for the model's record " + record + " or a checkpoint in " + model_dir + ".");
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  }
 }
 
 }  // namespace
@@ -58,6 +79,11 @@ int RunTrainAndEvaluate(const TrainAndEvaluateOptions& options, const char* tf_c
     if (!joined.ok()) return cli::ReportError(kTool, joined.status(), err);
     job = *std::move(joined);
     config.train_distribute = job.communicator;
+  }
+  // (TrainAndEvaluate refuses an evaluator of another index at once.)
+  if (evaluator && config.task_id == 0 && !config.model_dir.empty()) {
+    const Status ready = WaitForTheModel(config.model_dir, LogTo(err, options.quiet));
+    if (!ready.ok()) return cli::ReportError(kTool, ready, err);
   }
   StatusOr<ToolModel> model = ModelFromFlags(options.model);
   if (!model.ok()) return ReportFlagsError(model.status(), err);

@@ -3,10 +3,12 @@
 // leaves alone.
 #include <boost/filesystem.hpp>
 #include <boost/test/unit_test.hpp>
+#include <chrono>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <sstream>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "command_line.h"
@@ -115,6 +117,44 @@ BOOST_AUTO_TEST_CASE(EvaluatorOfTfConfigWritesEvalOnlyAndTakesNoLock) {
   lock.reset();
   BOOST_TEST(FilesOutsideEval(model_dir) == before);
   BOOST_TEST(fs::exists(model_dir + "/eval"));
+}
+
+// An evaluator given no model flags, started before the chief: it waits
+// for the chief's record of the model, then evaluates that model (as an
+// `evaluate` of the final checkpoint does), not one of the defaults.
+BOOST_AUTO_TEST_CASE(EvaluatorStartedBeforeTheChiefEvaluatesTheChiefsModel) {
+  TempDir dir;
+  const std::string model_dir = dir.file("iris");
+  TrainAndEvaluateOptions evaluate = Options(dir, 100);
+  evaluate.model = ModelFlags();
+  evaluate.model.config.model_dir = model_dir;
+  evaluate.task_type = "evaluator";
+  evaluate.json = true;
+  Outcome evaluated;
+  std::thread evaluator([&] { evaluated = Run(evaluate); });
+  // Long enough for the evaluator to find the model_dir empty; the log line
+  // checked below shows that it did.
+  std::this_thread::sleep_for(std::chrono::seconds(1));
+  TrainAndEvaluateOptions train = Options(dir, 100);
+  train.task_type = "chief";
+  const Outcome trained = Run(train);
+  evaluator.join();
+  BOOST_REQUIRE_EQUAL(trained.code, kExitOk);
+  BOOST_REQUIRE_EQUAL(evaluated.code, kExitOk);
+  BOOST_TEST(Contains(evaluated.err, "INFO:tfcompat:Waiting for the model's record " + ModelRecordPath(model_dir) +
+                                         " or a checkpoint in " + model_dir + ".\n"),
+             evaluated.err);
+  EvaluateOptions final_checkpoint;
+  final_checkpoint.model.config.model_dir = model_dir;
+  final_checkpoint.eval_csv = RepoDataPath("iris_test.csv");
+  final_checkpoint.json = true;
+  std::ostringstream out, err;
+  BOOST_REQUIRE_EQUAL(RunEvaluate(final_checkpoint, out, err), kExitOk);
+  const auto expected = nlohmann::json::parse(out.str());
+  const auto actual = nlohmann::json::parse(evaluated.out);
+  BOOST_TEST(actual["global_step"] == 100);
+  BOOST_TEST(actual["accuracy"] == expected["accuracy"]);
+  BOOST_TEST(actual["average_loss"] == expected["average_loss"]);
 }
 
 BOOST_AUTO_TEST_CASE(BadTaskIsAUsageError) {
