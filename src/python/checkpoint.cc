@@ -126,8 +126,6 @@ class Reader {
     return out;
   }
 
-  bool Has(const std::string& name) const { return reader_->GetEntry(name).ok(); }
-
   // (dtype name, shape, data) of the tensor `name`.
   nb::tuple Read(const std::string& name) {
     Tensor tensor;
@@ -208,7 +206,6 @@ void RegisterCheckpoint(nb::module_& m) {
            "variables.")
       .def_prop_ro("prefix", &Reader::prefix)
       .def("entries", &Reader::Entries, "(name, dtype, shape, partitioned) of every tensor, sorted by name.")
-      .def("has", &Reader::Has, nb::arg("name"))
       .def("read", &Reader::Read, nb::arg("name"),
            "(dtype, shape, data): data is a uint8 array of the element bytes, or a list of bytes for strings.");
 

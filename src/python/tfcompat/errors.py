@@ -6,7 +6,7 @@ subclass of :class:`OpError` for its code, with the library's message::
     try:
         tfcompat.train.load_checkpoint("missing/model.ckpt-1")
     except tfcompat.errors.NotFoundError as e:
-        print(e.error_code, e.message)   # 5  ...model.ckpt-1.index; No such file or directory
+        print(e.error_code, e.message)  # 5 The passed save_path is not a valid checkpoint: missing/model.ckpt-1
 """
 
 OK = 0
