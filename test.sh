@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: Apache-2.0
 # Installs what is missing, builds, and runs every test through ctest:
-# unit tests, the package tests (static and shared installs), and the interop tests against real
+# unit tests, the package tests (static and shared installs), the Python package's tests (its own, in a
+# venv without TensorFlow), and the interop tests against real
 # TensorFlow, TensorBoard and ONNX Runtime (venvs under build/venv). Under CI=true warnings
 # are errors, a missing interop dependency fails the run, and the unit tests
 # run again under AddressSanitizer + UndefinedBehaviorSanitizer.
@@ -26,6 +27,17 @@ if ! tests/interop/setup_venv.sh build; then
     exit 1
   fi
   echo "test.sh: interop tests will be SKIPPED: the venvs under build/venv could not be created" >&2
+fi
+
+# The Python package, installed into build/venv/py (`pip install .`; its
+# build directory build/python-build is kept, so a rerun compiles only what
+# changed) for ctest's python_package and interop_python_package.
+if ! tests/python/setup_venv.sh build; then
+  if [[ "$ci" == "true" ]]; then
+    echo "test.sh: the Python package's venv could not be made, and CI=true requires it" >&2
+    exit 1
+  fi
+  echo "test.sh: the Python package's tests will be SKIPPED: build/venv/py could not be made" >&2
 fi
 
 ctest --test-dir build --output-on-failure -j "$jobs"

@@ -13,7 +13,7 @@ packages=(
   libisal-dev libsnappy-dev libpng-dev libfarmhash-dev
   libcli11-dev nlohmann-json3-dev
   openmpi-bin libopenmpi-dev
-  python3 python3-venv
+  python3 python3-venv python3-dev
   clang-14 libclang-rt-14-dev clang-format-14
 )
 

@@ -11,6 +11,7 @@
 #include "io/text_proto.h"
 #include "saved_model/saved_model_proto.h"
 #include "tfcompat/base/status_macros.h"
+#include "tfcompat/checkpoint/checkpoint.h"
 #include "tfcompat/tensorflow/saved_model.pb.h"
 
 namespace tfcompat {
@@ -188,6 +189,11 @@ bool ContainsSavedModel(const std::string& dir) {
 }
 
 std::string SavedModelVariablesPrefix(std::string_view dir) { return JoinPath(dir, "variables/variables"); }
+
+StatusOr<std::string> ResolveCheckpointPath(const std::string& path) {
+  if (ContainsSavedModel(path)) return SavedModelVariablesPrefix(path);
+  return ResolveCheckpoint(path);
+}
 
 std::string DataTypeProtoName(DataType dtype) {
   const std::string& name = tensorflow::DataType_Name(static_cast<int>(dtype));

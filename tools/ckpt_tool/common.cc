@@ -67,11 +67,6 @@ bool IsFloatingPoint(DataType dtype) {
 
 }  // namespace
 
-StatusOr<std::string> ResolveCheckpointPath(const std::string& path) {
-  if (ContainsSavedModel(path)) return SavedModelVariablesPrefix(path);
-  return ResolveCheckpoint(path);
-}
-
 StatusOr<std::unique_ptr<BundleReader>> OpenCheckpoint(const std::string& path) {
   StatusOr<std::string> prefix = ResolveCheckpointPath(path);
   if (!prefix.ok()) return prefix.status();

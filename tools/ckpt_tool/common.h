@@ -15,11 +15,8 @@
 
 namespace tfcompat::ckpt_tool {
 
-// The checkpoint prefix PATH stands for: a SavedModel directory (one
-// holding saved_model.pb) its variables, DIR/variables/variables; another
-// directory its latest checkpoint; anything else is a prefix itself.
-StatusOr<std::string> ResolveCheckpointPath(const std::string& path);
-// Opens the checkpoint PATH stands for.
+// Opens the checkpoint PATH stands for (ResolveCheckpointPath in
+// tfcompat/saved_model/saved_model_reader.h).
 StatusOr<std::unique_ptr<BundleReader>> OpenCheckpoint(const std::string& path);
 
 // The name errors begin with: "ckpt_tool: NOT_FOUND: ...".

@@ -6,6 +6,7 @@
 #include "commands.h"
 #include "common.h"
 #include "tfcompat/checkpoint/checkpoint.h"
+#include "tfcompat/saved_model/saved_model_reader.h"
 
 namespace tfcompat::ckpt_tool {
 

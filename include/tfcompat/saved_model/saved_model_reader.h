@@ -127,6 +127,14 @@ bool ContainsSavedModel(const std::string& dir);
 // The prefix of DIR's variables checkpoint: "DIR/variables/variables".
 std::string SavedModelVariablesPrefix(std::string_view dir);
 
+// The checkpoint prefix PATH stands for, as ckpt_tool and the Python
+// package resolve it: a SavedModel directory (ContainsSavedModel) its
+// variables, SavedModelVariablesPrefix(PATH); another directory its latest
+// checkpoint (LatestCheckpoint, with its NotFound errors); anything else is
+// a prefix itself (ResolveCheckpoint: NotFound "The passed save_path is not
+// a valid checkpoint: PATH" without PATH.index).
+StatusOr<std::string> ResolveCheckpointPath(const std::string& path);
+
 // TF's name of a DataType value, as saved_model_cli prints it: "DT_FLOAT",
 // "DT_STRING", "DT_RESOURCE", "DT_FLOAT_REF", "DT_INT4"; "DataType(57)" for
 // a value TensorFlow 2.15 does not name.

@@ -253,6 +253,28 @@ BOOST_AUTO_TEST_CASE(contains_saved_model_looks_for_either_file_and_variables_li
   BOOST_TEST(SavedModelVariablesPrefix("export/123") == "export/123/variables/variables");
 }
 
+BOOST_AUTO_TEST_CASE(checkpoint_path_resolves_savedmodels_directories_and_prefixes) {
+  // A SavedModel directory: its variables, whatever else the directory holds.
+  const std::string model = TfServingModel("counter");
+  StatusOr<std::string> variables = ResolveCheckpointPath(model);
+  BOOST_TEST_REQUIRE(variables.ok(), variables.status().ToString());
+  BOOST_TEST(*variables == SavedModelVariablesPrefix(model));
+  // A model directory: the latest checkpoint its state file names.
+  TempDir dir;
+  WriteAll(dir.file("model.ckpt-7.index"), "");
+  WriteAll(dir.file("checkpoint"), "model_checkpoint_path: \"model.ckpt-7\"\n");
+  StatusOr<std::string> latest = ResolveCheckpointPath(dir.path());
+  BOOST_TEST_REQUIRE(latest.ok(), latest.status().ToString());
+  BOOST_TEST(*latest == dir.file("model.ckpt-7"));
+  // Anything else is a prefix, as given.
+  StatusOr<std::string> prefix = ResolveCheckpointPath(dir.file("model.ckpt-7"));
+  BOOST_TEST_REQUIRE(prefix.ok(), prefix.status().ToString());
+  BOOST_TEST(*prefix == dir.file("model.ckpt-7"));
+  // A directory with neither: LatestCheckpoint's NotFound.
+  TempDir empty;
+  BOOST_TEST(ResolveCheckpointPath(empty.path()).status().code() == StatusCode::kNotFound);
+}
+
 BOOST_AUTO_TEST_CASE(data_type_names_are_tf_enum_names) {
   BOOST_TEST(DataTypeProtoName(DataType::kFloat) == "DT_FLOAT");
   BOOST_TEST(DataTypeProtoName(DataType::kString) == "DT_STRING");

@@ -1,0 +1,26 @@
+# SPDX-License-Identifier: Apache-2.0
+"""tfcompat: TensorFlow's checkpoints without TensorFlow.
+
+    import tfcompat
+    reader = tfcompat.train.load_checkpoint("model_dir")
+    print(reader.get_variable_to_shape_map())
+
+:mod:`tfcompat.train` reads and writes checkpoints; :mod:`tfcompat.errors`
+holds the exceptions (also exported here: ``tfcompat.NotFoundError``, ...);
+:mod:`tfcompat.dtypes` maps dtypes to numpy. See docs/python.md.
+"""
+
+from . import errors
+from . import dtypes
+from . import train
+from ._tfcompat import __version__
+from .errors import (AbortedError, AlreadyExistsError, CancelledError, DataLossError, DeadlineExceededError,
+                     FailedPreconditionError, InternalError, InvalidArgumentError, NotFoundError, OpError,
+                     OutOfRangeError, PermissionDeniedError, ResourceExhaustedError, UnauthenticatedError,
+                     UnavailableError, UnimplementedError, UnknownError)
+
+__all__ = ["errors", "dtypes", "train", "__version__", "OpError", "AbortedError", "AlreadyExistsError",
+           "CancelledError", "DataLossError", "DeadlineExceededError", "FailedPreconditionError", "InternalError",
+           "InvalidArgumentError", "NotFoundError", "OutOfRangeError", "PermissionDeniedError",
+           "ResourceExhaustedError", "UnauthenticatedError", "UnavailableError", "UnimplementedError",
+           "UnknownError"]
