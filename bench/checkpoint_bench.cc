@@ -5,7 +5,8 @@
 //
 //   checkpoint_bench [--dir D] [--big-count 64] [--big-mib 16]
 //                    [--small-count 100000] [--python venv/bin/python]
-//                    [--iris-saves 50] [--async-runs 3] [--rows all|async]
+//                    [--iris-saves 50] [--async-runs 3] [--save-rounds 5]
+//                    [--rows all|async]
 //
 // Cases: big (N tensors of M MiB), small (1 GiB split into many tensors),
 // iris (the DNNClassifier [4]-10-10-3 variables with Adagrad slots, saved
@@ -15,7 +16,8 @@
 // tensor, VerifyAll, and `ckpt_tool validate` run as a process. The raw
 // peers read into a reused chunk, or into memory the size of the data as a
 // restore must. Each restore is timed cold (the files' pages evicted with
-// fadvise, which needs no root) and then warm.
+// fadvise, which needs no root) and then warm. Then our save and the raw
+// O_DIRECT save again, in turn, --save-rounds times (medians).
 // Async rows (CheckpointManager::SaveAsync): the time the caller is
 // blocked (the copy of the variables into the manager's snapshot) beside
 // one memcpy of the same bytes into memory already touched and, for
@@ -185,27 +187,44 @@ enum class ReadInto { kReusedChunk, kMemory };
 // The same bytes written to one file with CRC32C and fdatasync'ed, either
 // through the page cache (write()) or past it (O_DIRECT from an aligned
 // buffer, as `dd oflag=direct`); then read back with pread and checked.
-Timing Raw(const std::string& dir, const std::string& data, size_t chunk, bool direct, ReadInto into) {
-  // O_DIRECT wants page-aligned memory: an aligned copy, made untimed.
+double Median(std::vector<double> v) {
+  std::sort(v.begin(), v.end());
+  return v[v.size() / 2];
+}
+
+// Page-aligned memory (O_DIRECT wants it) holding a copy of `data`.
+std::unique_ptr<char, decltype(&std::free)> AlignedCopy(const std::string& data) {
   std::unique_ptr<char, decltype(&std::free)> aligned(
       static_cast<char*>(std::aligned_alloc(4096, (data.size() + 4095) / 4096 * 4096)), &std::free);
   std::memcpy(aligned.get(), data.data(), data.size());
-  const std::string_view buffer(aligned.get(), data.size());
-  const std::string path = dir + "/raw.bin";
-  Timing t;
-  auto start = Clock::now();
-  uint32_t written_crc = 0;
+  return aligned;
+}
+
+// Writes `buffer` to `path` in `chunk`s with its CRC32C, and fdatasync;
+// returns the seconds and sets `*crc`.
+double RawSave(const std::string& path, std::string_view buffer, size_t chunk, bool direct, uint32_t* crc) {
+  const auto start = Clock::now();
+  *crc = 0;
   const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | (direct ? O_DIRECT : 0), 0644);
   if (fd < 0) Check(InternalError("raw open: " + std::string(std::strerror(errno))), "raw");
   for (size_t off = 0; off < buffer.size(); off += chunk) {
     const std::string_view piece = buffer.substr(off, chunk);
-    written_crc = crc32c::Extend(written_crc, piece.data(), piece.size());
+    *crc = crc32c::Extend(*crc, piece.data(), piece.size());
     if (::write(fd, piece.data(), piece.size()) != static_cast<ssize_t>(piece.size())) {
       Check(InternalError("raw write: " + std::string(std::strerror(errno))), "raw");
     }
   }
   if (::fdatasync(fd) != 0 || ::close(fd) != 0) Check(InternalError("raw sync"), "raw");
-  t.save_s = Since(start);
+  return Since(start);
+}
+
+Timing Raw(const std::string& dir, const std::string& data, size_t chunk, bool direct, ReadInto into) {
+  const auto aligned = AlignedCopy(data);
+  const std::string_view buffer(aligned.get(), data.size());
+  const std::string path = dir + "/raw.bin";
+  Timing t;
+  uint32_t written_crc = 0;
+  t.save_s = RawSave(path, buffer, chunk, direct, &written_crc);
   Env* env = Env::Default();
   std::string memory(into == ReadInto::kMemory ? data.size() : 0, '\0');
   const auto read = [&] {
@@ -230,6 +249,30 @@ Timing Raw(const std::string& dir, const std::string& data, size_t chunk, bool d
   return t;
 }
 
+// Our save and the raw O_DIRECT save of the same bytes, one after the
+// other, `rounds` times: the disk of a VM varies by a fifth from one
+// second to the next, which one save of each cannot tell from a difference.
+void SaveRounds(const std::string& dir, const Case& c, const std::string& buffer, int rounds) {
+  const auto aligned = AlignedCopy(buffer);
+  std::vector<double> ours, raw;
+  for (int round = 0; round < rounds; ++round) {
+    const std::string prefix = dir + "/rounds-" + c.name;
+    ours.push_back(SaveOurs(prefix, c, buffer));
+    const StatusOr<std::vector<std::string>> files = CheckpointFiles(prefix);
+    Check(files.status(), "list");
+    for (const std::string& file : *files) std::filesystem::remove(file);
+    uint32_t crc = 0;
+    raw.push_back(RawSave(dir + "/raw.bin", std::string_view(aligned.get(), buffer.size()), 16 << 20, true, &crc));
+    std::filesystem::remove(dir + "/raw.bin");
+  }
+  std::printf("  saves in turn, %d rounds: tfcompat", rounds);
+  for (const double s : ours) std::printf(" %.3f", s);
+  std::printf(" s; raw O_DIRECT");
+  for (const double s : raw) std::printf(" %.3f", s);
+  std::printf(" s; medians %.3f / %.3f s: %.2fx the raw speed\n", Median(ours), Median(raw),
+              Median(raw) / Median(ours));
+}
+
 // Runs the TF script; all n/a when no Python is given.
 Timing TensorFlow(const std::string& python, const std::string& script, const std::string& dir, const Case& c) {
   if (python.empty()) return Timing();
@@ -251,11 +294,6 @@ void PrintRow(const std::string& what, const Timing& t, double mib) {
   };
   std::printf("  %-24s %-26s %-26s %s\n", what.c_str(), cell(t.save_s).c_str(), cell(t.cold_s).c_str(),
               cell(t.warm_s).c_str());
-}
-
-double Median(std::vector<double> v) {
-  std::sort(v.begin(), v.end());
-  return v[v.size() / 2];
 }
 
 // SaveAsync of the case's tensors against a memcpy of the same bytes (from
@@ -374,7 +412,7 @@ int Main(int argc, char** argv) {
   CLI::App app{"Checkpoint save/restore benchmark", "checkpoint_bench"};
   std::string dir = "/tmp/tfcompat-checkpoint-bench";
   int64_t big_count = 64, big_mib = 16, small_count = 100000;
-  int iris_saves = 50, async_runs = 3;
+  int iris_saves = 50, async_runs = 3, save_rounds = 5;
   std::string rows = "all";
   std::string python, script = std::string(TFCOMPAT_BENCH_DIR) + "/checkpoint_bench_tf.py";
   app.add_option("--dir", dir, "Scratch directory (deleted at the end)")->capture_default_str();
@@ -392,6 +430,9 @@ int Main(int argc, char** argv) {
       ->check(cli::Positive<int>())
       ->capture_default_str();
   app.add_option("--async-runs", async_runs, "Timed SaveAsync calls per case")
+      ->check(cli::Positive<int>())
+      ->capture_default_str();
+  app.add_option("--save-rounds", save_rounds, "Rounds of our save and the raw O_DIRECT save in turn")
       ->check(cli::Positive<int>())
       ->capture_default_str();
   app.add_option("--rows", rows, "Rows to run: all, or only the SaveAsync ones")
@@ -430,6 +471,7 @@ int Main(int argc, char** argv) {
       PrintRow("raw O_DIRECT+crc", Raw(dir, used, 16 << 20, /*direct=*/true, ReadInto::kReusedChunk), used_mib);
       PrintRow("raw O_DIRECT, into mem", Raw(dir, used, 16 << 20, /*direct=*/true, ReadInto::kMemory), used_mib);
       PrintRow("tf.train.Checkpoint (*)", TensorFlow(python, script, dir, c), used_mib);
+      SaveRounds(dir, c, used, save_rounds);
     }
     AsyncRows(dir, c, used, async_runs, /*scattered=*/false);
     AsyncRows(dir, c, used, async_runs, /*scattered=*/true);
