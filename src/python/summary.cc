@@ -1,0 +1,130 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "summary.h"
+
+#include <nanobind/ndarray.h>
+#include <nanobind/stl/optional.h>
+#include <nanobind/stl/string.h>
+#include <nanobind/stl/string_view.h>
+#include <nanobind/stl/vector.h>
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "errors.h"
+#include "tfcompat/summary/summary_writer.h"
+
+namespace nb = nanobind;
+
+namespace tfcompat::python {
+namespace {
+
+// Values to bucket: summary.py passes a flat float64 copy of the caller's data.
+using InputDoubles = nb::ndarray<const double, nb::ndim<1>, nb::c_contig, nb::device::cpu>;
+
+// tensorboardX writes an event without a step as step 0 (the field unset).
+int64_t StepOrZero(const std::optional<int64_t>& step) { return step.value_or(0); }
+
+// The wall time of an event is the time it is added; an explicit one is not
+// supported yet, and is refused rather than dropped.
+void CheckNoWalltime(const nb::handle& walltime) {
+  if (!walltime.is_none()) {
+    ThrowIfError(UnimplementedError("walltime: events are stamped with the time they are added"));
+  }
+}
+
+class PySummaryWriter {
+ public:
+  PySummaryWriter(const std::string& logdir, int max_queue, double flush_secs, const std::string& filename_suffix) {
+    if (max_queue < 1) ThrowIfError(InvalidArgumentError("max_queue must be positive"));
+    if (!(flush_secs > 0)) ThrowIfError(InvalidArgumentError("flush_secs must be positive"));
+    SummaryWriterOptions options;
+    options.max_queue = max_queue;
+    options.flush_secs = flush_secs;
+    options.filename_suffix = filename_suffix;
+    nb::gil_scoped_release release;
+    writer_ = ValueOrThrow(SummaryWriter::Create(logdir, options));
+  }
+
+  SummaryWriter& writer() { return *writer_; }
+
+ private:
+  std::unique_ptr<SummaryWriter> writer_;
+};
+
+}  // namespace
+
+void RegisterSummary(nb::module_& m) {
+  nb::class_<PySummaryWriter>(m, "_SummaryWriter",
+                              "One event file in LOGDIR (the C++ SummaryWriter); see tfcompat.SummaryWriter.")
+      .def(nb::init<const std::string&, int, double, const std::string&>(), nb::arg("logdir"),
+           nb::arg("max_queue") = 10, nb::arg("flush_secs") = 120.0, nb::arg("filename_suffix") = "")
+      .def(
+          "add_scalar",
+          [](PySummaryWriter& self, std::string_view tag, double scalar_value, std::optional<int64_t> global_step,
+             nb::handle walltime) {
+            CheckNoWalltime(walltime);
+            ThrowIfError(self.writer().AddScalar(tag, static_cast<float>(scalar_value), StepOrZero(global_step)));
+          },
+          nb::arg("tag"), nb::arg("scalar_value"), nb::arg("global_step") = nb::none(),
+          nb::arg("walltime") = nb::none(),
+          "Adds a scalar (a simple_value, as tensorboardX writes it) at GLOBAL_STEP (0 when None).")
+      .def(
+          "add_text",
+          [](PySummaryWriter& self, std::string_view tag, std::string_view text_string,
+             std::optional<int64_t> global_step, nb::handle walltime) {
+            CheckNoWalltime(walltime);
+            // tensorboardX's (and PyTorch's) tag for text.
+            std::string text_tag(tag);
+            text_tag.append("/text_summary");
+            ThrowIfError(self.writer().AddText(text_tag, text_string, StepOrZero(global_step)));
+          },
+          nb::arg("tag"), nb::arg("text_string"), nb::arg("global_step") = nb::none(), nb::arg("walltime") = nb::none(),
+          "Adds Markdown text (plugin \"text\") as TAG/text_summary, as tensorboardX.")
+      .def(
+          "_add_histogram_values",
+          [](PySummaryWriter& self, std::string_view tag, InputDoubles values, int64_t step) {
+            const std::span<const double> data(values.data(), values.shape(0));
+            ThrowIfError(self.writer().AddHistogram(tag, HistogramData::FromValues(data), step));
+          },
+          nb::arg("tag"), nb::arg("values"), nb::arg("step"),
+          "A HistogramProto of VALUES in TensorFlow's default exponential buckets.")
+      .def(
+          "_add_histogram_buckets",
+          [](PySummaryWriter& self, std::string_view tag, double min, double max, double num, double sum,
+             double sum_squares, std::vector<double> bucket_limits, std::vector<double> bucket_counts, int64_t step) {
+            HistogramData histogram;
+            histogram.min = min;
+            histogram.max = max;
+            histogram.num = num;
+            histogram.sum = sum;
+            histogram.sum_squares = sum_squares;
+            histogram.bucket_limits = std::move(bucket_limits);
+            histogram.bucket_counts = std::move(bucket_counts);
+            ThrowIfError(self.writer().AddHistogram(tag, histogram, step));
+          },
+          nb::arg("tag"), nb::arg("min"), nb::arg("max"), nb::arg("num"), nb::arg("sum"), nb::arg("sum_squares"),
+          nb::arg("bucket_limits"), nb::arg("bucket_counts"), nb::arg("step"),
+          "A HistogramProto from its statistics and buckets.")
+      .def(
+          "_add_session_start",
+          [](PySummaryWriter& self, int64_t step) { ThrowIfError(self.writer().AddSessionStart(step)); },
+          nb::arg("step"), "SessionLog START at STEP: TensorBoard drops older values at steps >= STEP.")
+      .def(
+          "flush", [](PySummaryWriter& self) { ThrowIfError(self.writer().Flush()); },
+          nb::call_guard<nb::gil_scoped_release>(), "Writes every queued event to the file.")
+      .def(
+          "close", [](PySummaryWriter& self) { ThrowIfError(self.writer().Close()); },
+          nb::call_guard<nb::gil_scoped_release>(), "Flushes and closes the file; later calls return the same result.")
+      .def_prop_ro(
+          "path", [](PySummaryWriter& self) { return self.writer().path(); }, "The event file's path.")
+      .def_prop_ro(
+          "logdir", [](PySummaryWriter& self) { return self.writer().logdir(); }, "The run directory.");
+}
+
+}  // namespace tfcompat::python

@@ -1,0 +1,193 @@
+# SPDX-License-Identifier: Apache-2.0
+"""tfcompat.SummaryWriter against TensorBoard and tensorboardX, in one
+process: the same calls made through tensorboardX.SummaryWriter and
+tfcompat.SummaryWriter leave runs that TensorBoard's EventAccumulator and
+its data-loading accumulator (plugin_event_accumulator) read the same:
+the same runs (add_scalars' sub-runs), tags, steps and values, the same
+text, histograms and purged steps.
+
+The package comes from the venv build/venv/py (tests/python/setup_venv.sh
+installs it there): only its own folder is put on sys.path, so this venv's
+numpy is the one imported."""
+import os
+import pathlib
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+import tensorboardX
+from tensorboard.backend.event_processing import event_accumulator
+from tensorboard.backend.event_processing import plugin_event_accumulator
+from tensorboard.util import tensor_util
+
+STEPS = range(0, 30, 3)
+
+
+def _package_dir():
+    venv = pathlib.Path(os.environ.get("TFCOMPAT_PY_VENV", ""))
+    python = venv / "bin" / "python"
+    if not python.is_file():
+        pytest.fail(f"no venv with the tfcompat package at {venv}: run tests/python/setup_venv.sh BUILD_DIR")
+    where = subprocess.run([str(python), "-c", "import os, tfcompat; print(os.path.dirname(tfcompat.__file__))"],
+                           capture_output=True, text=True, check=True)
+    return pathlib.Path(where.stdout.strip())
+
+
+@pytest.fixture(scope="module")
+def tfcompat(tmp_path_factory):
+    path = tmp_path_factory.mktemp("package")
+    (path / "tfcompat").symlink_to(_package_dir(), target_is_directory=True)
+    sys.path.insert(0, str(path))
+    try:
+        import tfcompat as package
+        yield package
+    finally:
+        sys.path.remove(str(path))
+
+
+def weights(step):
+    return np.random.default_rng(step).standard_normal(200) * (1.0 + step)
+
+
+def log(writer):
+    """The same calls, through either package."""
+    for step in STEPS:
+        writer.add_scalar("loss", 1.0 / (step + 1), step)
+        writer.add_scalars("metrics/all", {"train": 0.5 + step, "eval": 0.25 * step}, step)
+        writer.add_histogram("weights", weights(step), step)
+        writer.add_histogram("weights_auto", weights(step), step, bins="auto")
+        writer.add_histogram("weights_10", weights(step), step, bins=10)
+    writer.add_scalar("no_step", 2.5)
+    writer.add_text("notes", "**hello** from a writer", 3)
+    writer.close()
+
+
+@pytest.fixture(scope="module")
+def logdirs(tfcompat, tmp_path_factory):
+    ours = tmp_path_factory.mktemp("tfcompat")
+    theirs = tmp_path_factory.mktemp("tensorboardX")
+    log(tfcompat.SummaryWriter(ours))
+    log(tensorboardX.SummaryWriter(str(theirs)))
+    return ours, theirs
+
+
+def runs(logdir):
+    return sorted(os.path.relpath(d, logdir) for d, _, files in os.walk(logdir)
+                  if any(f.startswith("events.out.tfevents.") for f in files))
+
+
+def legacy(run):
+    acc = event_accumulator.EventAccumulator(str(run), size_guidance={"scalars": 0, "histograms": 0,
+                                                                      "tensors": 0})
+    acc.Reload()
+    return acc
+
+
+def loader(run):
+    acc = plugin_event_accumulator.EventAccumulator(str(run), size_guidance={"tensors": 0})
+    acc.Reload()
+    return acc
+
+
+def scalars(acc, tag):
+    return [(e.step, e.value) for e in acc.Scalars(tag)]
+
+
+def test_the_same_runs_as_tensorboardx(logdirs):
+    ours, theirs = logdirs
+    assert runs(ours) == runs(theirs) == [".", "metrics/all/eval", "metrics/all/train"]
+
+
+def test_scalars_read_the_same(logdirs):
+    ours, theirs = logdirs
+    for run in runs(theirs):
+        a, b = legacy(ours / run), legacy(theirs / run)
+        assert sorted(a.Tags()["scalars"]) == sorted(b.Tags()["scalars"])
+        for tag in b.Tags()["scalars"]:
+            assert scalars(a, tag) == scalars(b, tag), (run, tag)
+    assert scalars(legacy(ours), "no_step") == [(0, 2.5)]
+    assert scalars(legacy(ours / "metrics/all/train"), "metrics/all") == [(s, 0.5 + s) for s in STEPS]
+
+
+def test_the_data_loader_reads_scalars_as_scalar_tensors(logdirs):
+    ours, _ = logdirs
+    acc = loader(ours)
+    assert acc.SummaryMetadata("loss").plugin_data.plugin_name == "scalars"
+    got = [(e.step, float(tensor_util.make_ndarray(e.tensor_proto))) for e in acc.Tensors("loss")]
+    assert got == [(s, float(np.float32(1.0 / (s + 1)))) for s in STEPS]
+
+
+def test_text_reads_the_same(logdirs):
+    ours, theirs = logdirs
+    a, b = loader(ours), loader(theirs)
+    assert a.SummaryMetadata("notes/text_summary").plugin_data.plugin_name == "text"
+    (ea,), (eb,) = a.Tensors("notes/text_summary"), b.Tensors("notes/text_summary")
+    assert ea.step == eb.step == 3
+    # tensorboardX writes a [1] string tensor, tfcompat a scalar one, as tf.summary.text.
+    assert (tensor_util.make_ndarray(ea.tensor_proto).reshape(-1).tolist() ==
+            tensor_util.make_ndarray(eb.tensor_proto).reshape(-1).tolist() == [b"**hello** from a writer"])
+
+
+def test_numpy_bins_histograms_equal_tensorboardx(logdirs):
+    ours, theirs = logdirs
+    a, b = legacy(ours), legacy(theirs)
+    for tag in ["weights_auto", "weights_10"]:
+        got, want = a.Histograms(tag), b.Histograms(tag)
+        assert [e.step for e in got] == [e.step for e in want] == list(STEPS)
+        for g, w in zip(got, want):
+            g, w = g.histogram_value, w.histogram_value
+            assert (g.min, g.max, g.num) == (w.min, w.max, w.num)
+            assert g.sum == pytest.approx(w.sum, rel=1e-12)
+            assert g.sum_squares == pytest.approx(w.sum_squares, rel=1e-12)
+            assert list(g.bucket_limit) == list(w.bucket_limit)
+            assert list(g.bucket) == list(w.bucket)
+
+
+def test_tensorflow_bins_histograms_hold_every_value(logdirs):
+    ours, _ = logdirs
+    acc = legacy(ours)
+    for event in acc.Histograms("weights"):
+        h, data = event.histogram_value, weights(event.step)
+        assert (h.min, h.max, h.num) == (data.min(), data.max(), data.size)
+        assert sum(h.bucket) == data.size
+        limits = np.array(h.bucket_limit)
+        counts = np.bincount(np.searchsorted(limits, data, side="right"), minlength=len(limits))
+        np.testing.assert_array_equal(counts, np.array(h.bucket))
+
+
+def test_the_data_loader_converts_histograms(logdirs):
+    ours, _ = logdirs
+    acc = loader(ours)
+    assert acc.SummaryMetadata("weights").plugin_data.plugin_name == "histograms"
+    for event in acc.Tensors("weights"):
+        buckets = tensor_util.make_ndarray(event.tensor_proto)
+        assert buckets[:, 2].sum() == weights(event.step).size
+
+
+def restart(make_writer, logdir):
+    """Steps 0-9, then a writer restarting at step 5 logs steps 5-7."""
+    writer = make_writer(logdir, filename_suffix=".1")
+    for step in range(10):
+        writer.add_scalar("loss", float(step), step)
+    writer.close()
+    writer = make_writer(logdir, purge_step=5, filename_suffix=".2")
+    for step in range(5, 8):
+        writer.add_scalar("loss", 100.0 + step, step)
+    writer.close()
+
+
+def test_purge_step_reads_as_tensorboardxs(tfcompat, tmp_path):
+    ours, theirs = tmp_path / "ours", tmp_path / "theirs"
+    restart(tfcompat.SummaryWriter, ours)
+    restart(lambda logdir, **kw: tensorboardX.SummaryWriter(str(logdir), **kw), theirs)
+    # EventAccumulator drops the first file's steps >= 5 at the START.
+    want = [(s, float(s)) for s in range(5)] + [(s, 100.0 + s) for s in range(5, 8)]
+    assert scalars(legacy(ours), "loss") == scalars(legacy(theirs), "loss") == want
+
+    # TensorBoard's data loader takes a run's first START for no restart,
+    # for tensorboardX's files as for ours.
+    def loaded(logdir):
+        return [(e.step, float(tensor_util.make_ndarray(e.tensor_proto))) for e in loader(logdir).Tensors("loss")]
+
+    assert loaded(ours) == loaded(theirs)
