@@ -26,6 +26,10 @@ namespace {
 
 // Values to bucket: summary.py passes a flat float64 copy of the caller's data.
 using InputDoubles = nb::ndarray<const double, nb::ndim<1>, nb::c_contig, nb::device::cpu>;
+// An image: height x width x channels bytes, as summary.py makes it.
+using InputImage = nb::ndarray<const uint8_t, nb::ndim<3>, nb::c_contig, nb::device::cpu>;
+// Audio: frames x channels floats in [-1, 1].
+using InputAudio = nb::ndarray<const float, nb::ndim<2>, nb::c_contig, nb::device::cpu>;
 
 // tensorboardX writes an event without a step as step 0 (the field unset).
 int64_t StepOrZero(const std::optional<int64_t>& step) { return step.value_or(0); }
@@ -111,6 +115,25 @@ void RegisterSummary(nb::module_& m) {
           nb::arg("tag"), nb::arg("min"), nb::arg("max"), nb::arg("num"), nb::arg("sum"), nb::arg("sum_squares"),
           nb::arg("bucket_limits"), nb::arg("bucket_counts"), nb::arg("step"),
           "A HistogramProto from its statistics and buckets.")
+      .def(
+          "_add_image",
+          [](PySummaryWriter& self, std::string_view tag, InputImage pixels, int64_t step) {
+            ImageU8 image;
+            image.height = static_cast<int>(pixels.shape(0));
+            image.width = static_cast<int>(pixels.shape(1));
+            image.channels = static_cast<int>(pixels.shape(2));
+            image.pixels = std::span<const uint8_t>(pixels.data(), pixels.size());
+            ThrowIfError(self.writer().AddImage(tag, image, step));
+          },
+          nb::arg("tag"), nb::arg("pixels"), nb::arg("step"), "A PNG of height x width x channels bytes.")
+      .def(
+          "_add_audio",
+          [](PySummaryWriter& self, std::string_view tag, InputAudio samples, int sample_rate, int64_t step) {
+            const std::span<const float> data(samples.data(), samples.size());
+            ThrowIfError(self.writer().AddAudio(tag, data, static_cast<int>(samples.shape(1)), sample_rate, step));
+          },
+          nb::arg("tag"), nb::arg("samples"), nb::arg("sample_rate"), nb::arg("step"),
+          "A 16-bit WAV clip of frames x channels samples.")
       .def(
           "_add_session_start",
           [](PySummaryWriter& self, int64_t step) { ThrowIfError(self.writer().AddSessionStart(step)); },

@@ -9,6 +9,7 @@ text, histograms and purged steps.
 The package comes from the venv build/venv/py (tests/python/setup_venv.sh
 installs it there): only its own folder is put on sys.path, so this venv's
 numpy is the one imported."""
+import io
 import os
 import pathlib
 import subprocess
@@ -17,6 +18,7 @@ import sys
 import numpy as np
 import pytest
 import tensorboardX
+from PIL import Image
 from tensorboard.backend.event_processing import event_accumulator
 from tensorboard.backend.event_processing import plugin_event_accumulator
 from tensorboard.util import tensor_util
@@ -50,6 +52,20 @@ def weights(step):
     return np.random.default_rng(step).standard_normal(200) * (1.0 + step)
 
 
+def images():
+    """(tag, array, dataformats) of images in every layout."""
+    rng = np.random.default_rng(7)
+    return [("chw_float", rng.random((3, 5, 6)).astype(np.float32), "CHW"),
+            ("hwc_uint8", rng.integers(0, 256, (5, 6, 3), dtype=np.uint8), "HWC"),
+            ("rgba", rng.integers(0, 256, (4, 5, 6), dtype=np.uint8), "CHW"),
+            ("gray", rng.random((1, 5, 6)), "CHW"),
+            ("hw", rng.random((5, 6)), "HW")]
+
+
+def batch():
+    return np.random.default_rng(8).random((10, 3, 4, 5)).astype(np.float32)
+
+
 def log(writer):
     """The same calls, through either package."""
     for step in STEPS:
@@ -59,6 +75,9 @@ def log(writer):
         writer.add_histogram("weights_auto", weights(step), step, bins="auto")
         writer.add_histogram("weights_10", weights(step), step, bins=10)
     writer.add_scalar("no_step", 2.5)
+    for tag, array, dataformats in images():
+        writer.add_image(tag, array, 4, dataformats=dataformats)
+    writer.add_images("batch", batch(), 5)
     writer.add_text("notes", "**hello** from a writer", 3)
     writer.close()
 
@@ -191,3 +210,39 @@ def test_purge_step_reads_as_tensorboardxs(tfcompat, tmp_path):
         return [(e.step, float(tensor_util.make_ndarray(e.tensor_proto))) for e in loader(logdir).Tensors("loss")]
 
     assert loaded(ours) == loaded(theirs)
+
+
+def decoded_images(acc, tag):
+    """The (step, pixels) of TAG's images, as TensorBoard's loader serves them."""
+    out = []
+    for event in acc.Tensors(tag):
+        width, height, png = tensor_util.make_ndarray(event.tensor_proto)[:3]
+        pixels = np.array(Image.open(io.BytesIO(png)).convert("RGBA"))
+        assert pixels.shape[:2] == (int(height), int(width))
+        out.append((event.step, pixels))
+    return out
+
+
+def test_images_decode_to_tensorboardxs_pixels(logdirs):
+    ours, theirs = logdirs
+    a, b = loader(ours), loader(theirs)
+    for tag in [t for t, _, _ in images()] + ["batch"]:
+        assert a.SummaryMetadata(tag).plugin_data.plugin_name == "images"
+        got, want = decoded_images(a, tag), decoded_images(b, tag)
+        assert [s for s, _ in got] == [s for s, _ in want] == [5 if tag == "batch" else 4]
+        np.testing.assert_array_equal(got[0][1], want[0][1], err_msg=tag)
+
+
+def test_audio_reads_as_tensorboard_serves_it(tfcompat, tmp_path):
+    import wave
+    clip = np.sin(np.arange(400) / 7.0).astype(np.float32)
+    with tfcompat.SummaryWriter(tmp_path) as writer:
+        writer.add_audio("tone", clip, 3, sample_rate=8000)
+    acc = loader(tmp_path)
+    assert acc.SummaryMetadata("tone").plugin_data.plugin_name == "audio"
+    (event,) = acc.Tensors("tone")
+    (wav,) = tensor_util.make_ndarray(event.tensor_proto).reshape(-1)[:1]
+    with wave.open(io.BytesIO(wav)) as w:
+        assert (w.getnchannels(), w.getsampwidth(), w.getframerate()) == (1, 2, 8000)
+        samples = np.frombuffer(w.readframes(w.getnframes()), dtype="<i2")
+    np.testing.assert_array_equal(samples, np.round(clip * 32767))

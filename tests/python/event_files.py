@@ -4,6 +4,9 @@ TFRecord framing (length, masked CRC32C of the length, data, masked CRC32C
 of the data; both checked) and the fields of tensorflow.Event the tests look
 at, decoded from the protobuf wire format by hand (no protobuf package)."""
 import struct
+import zlib
+
+import numpy as np
 
 
 def _crc32c(data):
@@ -134,3 +137,46 @@ def event_file(logdir):
     files = sorted(logdir.glob("events.out.tfevents.*"))
     assert len(files) == 1, f"{logdir}: {files}"
     return files[0]
+
+
+def decode_png(data):
+    """The pixels of an 8-bit, non-interlaced PNG as a height x width x
+    channels uint8 array (filters undone; no other PNG feature)."""
+    assert data[:8] == b"\x89PNG\r\n\x1a\n", "not a PNG"
+    pos, idat = 8, b""
+    while pos < len(data):
+        (length,) = struct.unpack(">I", data[pos:pos + 4])
+        kind, body = data[pos + 4:pos + 8], data[pos + 8:pos + 8 + length]
+        if kind == b"IHDR":
+            width, height, depth, color, _, _, interlace = struct.unpack(">IIBBBBB", body)
+            assert depth == 8 and interlace == 0
+            channels = {0: 1, 4: 2, 2: 3, 6: 4}[color]
+        elif kind == b"IDAT":
+            idat += body
+        pos += 12 + length
+    raw = zlib.decompress(idat)
+    stride = width * channels
+    out = np.zeros((height, stride), dtype=np.int32)
+    for y in range(height):
+        kind = raw[y * (stride + 1)]
+        line = np.frombuffer(raw, dtype=np.uint8, count=stride, offset=y * (stride + 1) + 1).astype(np.int32)
+        prev = out[y - 1] if y > 0 else np.zeros(stride, dtype=np.int32)
+        row = out[y]
+        for x in range(stride):
+            a = row[x - channels] if x >= channels else 0
+            b = prev[x]
+            c = prev[x - channels] if x >= channels else 0
+            if kind == 0:
+                pred = 0
+            elif kind == 1:
+                pred = a
+            elif kind == 2:
+                pred = b
+            elif kind == 3:
+                pred = (a + b) // 2
+            else:
+                p = a + b - c
+                pa, pb, pc = abs(p - a), abs(p - b), abs(p - c)
+                pred = a if pa <= pb and pa <= pc else (b if pb <= pc else c)
+            row[x] = (line[x] + pred) & 0xFF
+    return out.astype(np.uint8).reshape(height, width, channels)

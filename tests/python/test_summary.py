@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 import tfcompat
-from event_files import event_file, events
+from event_files import decode_png, event_file, events
 
 
 def summary_events(logdir):
@@ -170,3 +170,108 @@ def test_a_logdir_that_cannot_be_made_is_an_error_naming_it(tmp_path):
     blocker.write_text("x")
     with pytest.raises(tfcompat.OpError, match=os.fspath(blocker)):
         tfcompat.SummaryWriter(blocker / "run")
+
+
+def written_image(logdir):
+    """The (step, tag, pixels) of LOGDIR's one image event."""
+    (event,) = summary_events(logdir)
+    (value,) = event["values"]
+    assert value["plugin_name"] == "images"
+    width, height, png = value["string_val"]
+    pixels = decode_png(png)
+    assert pixels.shape[:2] == (int(height), int(width))
+    return event["step"], value["tag"], pixels
+
+
+def test_add_image_chw_floats_are_scaled_and_truncated_as_tensorboardx(tmp_path):
+    chw = np.random.default_rng(1).random((3, 4, 5)).astype(np.float32)
+    with tfcompat.SummaryWriter(tmp_path) as writer:
+        writer.add_image("img", chw, 2)
+    step, tag, pixels = written_image(tmp_path)
+    assert (step, tag) == (2, "img")
+    np.testing.assert_array_equal(pixels, (chw.transpose(1, 2, 0) * 255.0).astype(np.uint8))
+
+
+def test_add_image_out_of_range_floats_saturate(tmp_path):
+    hw = np.array([[-0.5, 1.5]], dtype=np.float64)
+    with tfcompat.SummaryWriter(tmp_path) as writer:
+        writer.add_image("img", hw, 0, dataformats="HW")
+    np.testing.assert_array_equal(written_image(tmp_path)[2], [[[0, 0, 0], [255, 255, 255]]])
+
+
+@pytest.mark.parametrize("dataformats", ["HWC", "CHW", "WHC"])
+def test_add_image_uint8_in_any_layout_is_written_as_it_is(tmp_path, dataformats):
+    hwc = np.random.default_rng(2).integers(0, 256, (6, 7, 4), dtype=np.uint8)
+    array = hwc.transpose(["HWC".index(c) for c in dataformats])
+    with tfcompat.SummaryWriter(tmp_path) as writer:
+        writer.add_image("rgba", array, 1, dataformats=dataformats)
+    np.testing.assert_array_equal(written_image(tmp_path)[2], hwc)
+
+
+def test_add_image_one_channel_and_hw_are_drawn_as_gray_rgb(tmp_path):
+    hw = np.arange(12, dtype=np.uint8).reshape(3, 4)
+    with tfcompat.SummaryWriter(tmp_path / "hw") as writer:
+        writer.add_image("gray", hw, 0, dataformats="HW")
+    with tfcompat.SummaryWriter(tmp_path / "chw") as writer:
+        writer.add_image("gray", hw[np.newaxis], 0)
+    want = np.stack([hw] * 3, axis=2)
+    np.testing.assert_array_equal(written_image(tmp_path / "hw")[2], want)
+    np.testing.assert_array_equal(written_image(tmp_path / "chw")[2], want)
+
+
+@pytest.mark.parametrize("count, grid", [(3, (1, 3)), (8, (1, 8)), (10, (2, 8))])
+def test_add_images_draws_a_grid_of_eight_per_row(tmp_path, count, grid):
+    nhwc = np.random.default_rng(count).integers(0, 256, (count, 2, 3, 3), dtype=np.uint8)
+    with tfcompat.SummaryWriter(tmp_path / "nchw") as writer:
+        writer.add_images("batch", nhwc.transpose(0, 3, 1, 2), 0)
+    with tfcompat.SummaryWriter(tmp_path / "nhwc") as writer:
+        writer.add_images("batch", nhwc, 0, dataformats="NHWC")
+    for run in ["nchw", "nhwc"]:
+        pixels = written_image(tmp_path / run)[2]
+        assert pixels.shape == (2 * grid[0], 3 * grid[1], 3)
+        for i in range(grid[0] * grid[1]):
+            row, col = divmod(i, grid[1])
+            cell = pixels[2 * row:2 * row + 2, 3 * col:3 * col + 3]
+            np.testing.assert_array_equal(cell, nhwc[i] if i < count else 0)
+
+
+def test_add_image_refuses_a_layout_that_does_not_fit(tmp_path):
+    with tfcompat.SummaryWriter(tmp_path) as writer:
+        with pytest.raises(ValueError, match="dataformats"):
+            writer.add_image("img", np.zeros((4, 4)), 0)  # CHW
+        with pytest.raises(ValueError, match="dataformats"):
+            writer.add_image("img", np.zeros((4, 4, 3)), 0, dataformats="HHC")
+        with pytest.raises(ValueError, match="no image"):
+            writer.add_images("img", np.zeros((0, 3, 4, 4)), 0)
+
+
+def wav_samples(data):
+    """(channels, sample rate, int16 samples) of a PCM WAV file."""
+    import io
+    import wave
+    with wave.open(io.BytesIO(data)) as w:
+        assert w.getsampwidth() == 2
+        return w.getnchannels(), w.getframerate(), np.frombuffer(w.readframes(w.getnframes()), dtype="<i2")
+
+
+def test_add_audio_writes_a_16_bit_wav_clip(tmp_path):
+    mono = np.sin(np.arange(100) / 5.0) * 1.2  # some samples beyond [-1, 1]
+    stereo = np.stack([mono * 0.5, -mono * 0.5], axis=1)
+    with tfcompat.SummaryWriter(tmp_path) as writer:
+        writer.add_audio("mono", mono, 1, sample_rate=8000)
+        writer.add_audio("stereo", stereo, 2)
+    got = summary_events(tmp_path)
+    assert [(e["step"], e["values"][0]["tag"], e["values"][0]["plugin_name"]) for e in got] == [
+        (1, "mono", "audio"), (2, "stereo", "audio")]
+    channels, rate, samples = wav_samples(got[0]["values"][0]["string_val"][0])
+    assert (channels, rate) == (1, 8000)
+    np.testing.assert_array_equal(samples, np.round(np.clip(mono.astype(np.float32), -1, 1) * 32767))
+    channels, rate, samples = wav_samples(got[1]["values"][0]["string_val"][0])
+    assert (channels, rate) == (2, 44100)
+    np.testing.assert_array_equal(samples, np.round(stereo.astype(np.float32).reshape(-1) * 32767))
+
+
+def test_add_audio_refuses_more_than_two_axes(tmp_path):
+    with tfcompat.SummaryWriter(tmp_path) as writer:
+        with pytest.raises(ValueError, match="frames"):
+            writer.add_audio("a", np.zeros((1, 2, 3)), 0)

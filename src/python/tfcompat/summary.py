@@ -28,6 +28,39 @@ def _check_no_walltime(walltime):
         _tfcompat._raise_status(UNIMPLEMENTED, "walltime: events are stamped with the time they are added")
 
 
+def _step(global_step):
+    """tensorboardX writes an event without a step as step 0."""
+    return 0 if global_step is None else int(global_step)
+
+
+def _image_hwc(array, dataformats):
+    """ARRAY, laid out as DATAFORMATS, as height x width x channels: one
+    channel repeated to three, a batch drawn as a grid (8 per row)."""
+    layout = dataformats.upper()
+    if len(set(layout)) != len(layout) or array.ndim != len(layout) or set(layout) not in (
+            set("HW"), set("HWC"), set("NHWC")):
+        raise ValueError(f"add_image: dataformats {dataformats!r} does not describe an array of shape "
+                         f"{array.shape}")
+    if len(layout) == 2:
+        return np.stack([array.transpose([layout.index(c) for c in "HW"])] * 3, axis=2)
+    if len(layout) == 3:
+        hwc = array.transpose([layout.index(c) for c in "HWC"])
+        return np.concatenate([hwc] * 3, axis=2) if hwc.shape[2] == 1 else hwc
+    nhwc = array.transpose([layout.index(c) for c in "NHWC"])
+    if nhwc.shape[3] == 1:
+        nhwc = np.concatenate([nhwc] * 3, axis=3)
+    count, height, width, channels = nhwc.shape
+    if count == 0:
+        raise ValueError("add_images: the batch has no image")
+    cols = min(count, 8)
+    rows = -(-count // cols)
+    grid = np.zeros((rows * height, cols * width, channels), dtype=nhwc.dtype)
+    for i in range(count):
+        row, col = divmod(i, cols)
+        grid[row * height:(row + 1) * height, col * width:(col + 1) * width] = nhwc[i]
+    return grid
+
+
 class SummaryWriter(_tfcompat._SummaryWriter):
     """Writes one event file in LOGDIR (created with its parents), as
     tensorboardX's ``SummaryWriter(logdir, max_queue=10, flush_secs=120,
@@ -77,7 +110,7 @@ class SummaryWriter(_tfcompat._SummaryWriter):
         values = np.asarray(values, dtype=np.float64).reshape(-1)
         if values.size == 0:
             raise ValueError("add_histogram: the input has no element")
-        step = 0 if global_step is None else int(global_step)
+        step = _step(global_step)
         if isinstance(bins, str) and bins == "tensorflow":
             self._add_histogram_values(tag, np.ascontiguousarray(values), step)
             return
@@ -96,6 +129,37 @@ class SummaryWriter(_tfcompat._SummaryWriter):
         self._add_histogram_buckets(tag, float(values.min()), float(values.max()), float(values.size),
                                     float(values.sum()), float(values.dot(values)), limits.astype(float).tolist(),
                                     counts.astype(float).tolist(), step)
+
+    def add_image(self, tag, img_tensor, global_step=None, walltime=None, dataformats="CHW"):
+        """Adds an image (a PNG) from an array laid out as DATAFORMATS:
+        'CHW' (tensorboardX's default), 'HWC', 'HW', or with a batch axis
+        'NCHW' / 'NHWC' (drawn as one grid image, 8 per row, as
+        tensorboardX). uint8 pixels are written as they are; any other
+        dtype is taken to be in [0, 1] and scaled by 255, clipped to
+        [0, 255] and truncated, as tensorboardX. One channel is drawn as
+        gray (repeated to RGB, as tensorboardX); 3 is RGB, 4 RGBA."""
+        _check_no_walltime(walltime)
+        pixels = _image_hwc(np.asarray(img_tensor), dataformats)
+        if pixels.dtype != np.uint8:
+            pixels = np.clip(pixels.astype(np.float32) * 255.0, 0, 255).astype(np.uint8)
+        self._add_image(tag, np.ascontiguousarray(pixels), _step(global_step))
+
+    def add_images(self, tag, img_tensor, global_step=None, walltime=None, dataformats="NCHW"):
+        """add_image of a batch: one grid image of the N images (NCHW by
+        default, or NHWC), as tensorboardX draws it."""
+        self.add_image(tag, img_tensor, global_step, walltime, dataformats)
+
+    def add_audio(self, tag, snd_tensor, global_step=None, sample_rate=44100, walltime=None):
+        """Adds a 16-bit PCM WAV clip: SND_TENSOR is [frames] (mono) or
+        [frames, channels] floats in [-1, 1] (values outside are clipped)."""
+        _check_no_walltime(walltime)
+        samples = np.asarray(snd_tensor, dtype=np.float32)
+        if samples.ndim == 1:
+            samples = samples[:, np.newaxis]
+        if samples.ndim != 2:
+            raise ValueError(f"add_audio: {tag}: expected [frames] or [frames, channels], got shape "
+                             f"{samples.shape}")
+        self._add_audio(tag, np.ascontiguousarray(samples), int(sample_rate), _step(global_step))
 
     def flush(self):
         """Writes every queued event (of this run and of add_scalars' runs)."""
