@@ -2,12 +2,15 @@
 #include "summary.h"
 
 #include <nanobind/ndarray.h>
+#include <nanobind/stl/map.h>
 #include <nanobind/stl/optional.h>
+#include <nanobind/stl/pair.h>
 #include <nanobind/stl/string.h>
 #include <nanobind/stl/string_view.h>
 #include <nanobind/stl/vector.h>
 
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <optional>
 #include <span>
@@ -30,6 +33,28 @@ using InputDoubles = nb::ndarray<const double, nb::ndim<1>, nb::c_contig, nb::de
 using InputImage = nb::ndarray<const uint8_t, nb::ndim<3>, nb::c_contig, nb::device::cpu>;
 // Audio: frames x channels floats in [-1, 1].
 using InputAudio = nb::ndarray<const float, nb::ndim<2>, nb::c_contig, nb::device::cpu>;
+// PR-curve labels (0 or 1) and predictions in [0, 1].
+using InputLabels = nb::ndarray<const uint8_t, nb::ndim<1>, nb::c_contig, nb::device::cpu>;
+using InputFloats = nb::ndarray<const float, nb::ndim<1>, nb::c_contig, nb::device::cpu>;
+// An embedding: rows x dim floats.
+using InputMatrix = nb::ndarray<const float, nb::ndim<2>, nb::c_contig, nb::device::cpu>;
+// Custom scalars: [(category title, [(chart title, [tag regexes])])].
+using InputLayout = std::vector<std::pair<std::string, std::vector<std::pair<std::string, std::vector<std::string>>>>>;
+
+// An hparam value: a bool, a str, or anything float() takes (as tensorboardX).
+HParamValue ToHParamValue(const std::string& name, nb::handle value) {
+  if (PyBool_Check(value.ptr())) return value.ptr() == Py_True;
+  if (nb::isinstance<nb::str>(value)) return nb::cast<std::string>(value);
+  try {
+    return nb::cast<double>(value);
+  } catch (const nb::cast_error&) {
+    std::string message = "hparam ";
+    message.append(name).append(": expected a bool, str, int or float, got ");
+    message.append(nb::type_name(value.type()).c_str());
+    ThrowIfError(InvalidArgumentError(message));
+  }
+  return false;
+}
 
 // tensorboardX writes an event without a step as step 0 (the field unset).
 int64_t StepOrZero(const std::optional<int64_t>& step) { return step.value_or(0); }
@@ -134,6 +159,65 @@ void RegisterSummary(nb::module_& m) {
           },
           nb::arg("tag"), nb::arg("samples"), nb::arg("sample_rate"), nb::arg("step"),
           "A 16-bit WAV clip of frames x channels samples.")
+      .def(
+          "_add_pr_curve",
+          [](PySummaryWriter& self, std::string_view tag, InputLabels labels, InputFloats predictions, int64_t step,
+             int num_thresholds) {
+            ThrowIfError(self.writer().AddPrCurve(tag, std::span<const uint8_t>(labels.data(), labels.shape(0)),
+                                                  std::span<const float>(predictions.data(), predictions.shape(0)),
+                                                  step, num_thresholds));
+          },
+          nb::arg("tag"), nb::arg("labels"), nb::arg("predictions"), nb::arg("step"), nb::arg("num_thresholds"),
+          "A PR curve (plugin \"pr_curves\") from binary labels and predictions in [0, 1].")
+      .def(
+          "_add_embedding",
+          [](PySummaryWriter& self, std::string_view tag, InputMatrix mat, int64_t step,
+             const std::vector<std::string>& labels) {
+            ThrowIfError(self.writer().AddEmbedding(tag, static_cast<int>(mat.shape(0)), static_cast<int>(mat.shape(1)),
+                                                    std::span<const float>(mat.data(), mat.size()), step, labels));
+          },
+          nb::arg("tag"), nb::arg("mat"), nb::arg("step"), nb::arg("labels"),
+          "The Projector's files of a rows x dim matrix (and one label per row, or none).")
+      .def(
+          "_add_custom_scalars",
+          [](PySummaryWriter& self, const InputLayout& categories) {
+            CustomScalarLayout layout;
+            for (const auto& [title, charts] : categories) {
+              CustomScalarLayout::Category& category = layout.categories.emplace_back();
+              category.title = title;
+              for (const auto& [chart_title, regexes] : charts) {
+                category.charts.push_back(CustomScalarLayout::Chart{chart_title, regexes});
+              }
+            }
+            ThrowIfError(self.writer().AddCustomScalarsLayout(layout));
+          },
+          nb::arg("categories"), "The custom-scalars dashboard's layout of multiline charts.")
+      .def(
+          "_add_hparams_start",
+          [](PySummaryWriter& self, const std::vector<std::pair<std::string, nb::object>>& hparams,
+             const std::map<std::string, std::vector<nb::object>>& domains, const std::vector<std::string>& metrics) {
+            HParamsExperiment experiment;
+            std::map<std::string, HParamValue> values;
+            for (const auto& [name, value] : hparams) {
+              HParamsExperiment::HParam& hparam = experiment.hparams.emplace_back();
+              hparam.name = name;
+              if (auto it = domains.find(name); it != domains.end()) {
+                for (const nb::object& d : it->second) hparam.domain.push_back(ToHParamValue(name, d));
+              }
+              values[name] = ToHParamValue(name, value);
+            }
+            for (const std::string& tag : metrics) experiment.metrics.push_back({.tag = tag});
+            ThrowIfError(self.writer().AddHParamsExperiment(experiment));
+            ThrowIfError(self.writer().AddHParamsSessionStart(values));
+          },
+          nb::arg("hparams"), nb::arg("domains"), nb::arg("metrics"),
+          "The HParams experiment of these hparams and metric tags, and this run as its session.")
+      .def(
+          "_add_hparams_end",
+          [](PySummaryWriter& self) {
+            ThrowIfError(self.writer().AddHParamsSessionEnd(HParamsSessionStatus::kSuccess));
+          },
+          "Ends the HParams session (status success).")
       .def(
           "_add_session_start",
           [](PySummaryWriter& self, int64_t step) { ThrowIfError(self.writer().AddSessionStart(step)); },

@@ -246,3 +246,79 @@ def test_audio_reads_as_tensorboard_serves_it(tfcompat, tmp_path):
         assert (w.getnchannels(), w.getsampwidth(), w.getframerate()) == (1, 2, 8000)
         samples = np.frombuffer(w.readframes(w.getnframes()), dtype="<i2")
     np.testing.assert_array_equal(samples, np.round(clip * 32767))
+
+
+def test_pr_curve_equals_tensorboardxs(tfcompat, tmp_path):
+    rng = np.random.default_rng(11)
+    labels = rng.integers(0, 2, 200)
+    predictions = rng.random(200).astype(np.float32)
+    with tfcompat.SummaryWriter(tmp_path / "ours") as writer:
+        writer.add_pr_curve("pr", labels, predictions, 3, num_thresholds=21)
+    with tensorboardX.SummaryWriter(str(tmp_path / "theirs")) as writer:
+        writer.add_pr_curve("pr", labels, predictions, 3, num_thresholds=21)
+    a, b = loader(tmp_path / "ours"), loader(tmp_path / "theirs")
+    assert a.SummaryMetadata("pr").plugin_data.plugin_name == "pr_curves"
+    (ea,), (eb,) = a.Tensors("pr"), b.Tensors("pr")
+    assert ea.step == eb.step == 3
+    np.testing.assert_allclose(tensor_util.make_ndarray(ea.tensor_proto), tensor_util.make_ndarray(eb.tensor_proto),
+                               rtol=1e-6)
+
+
+def test_custom_scalars_layout_equals_tensorboardxs(tfcompat, tmp_path):
+    from tensorboard.plugins.custom_scalar import layout_pb2
+    layout = {"losses": {"all": ["Multiline", ["loss.*", "val_loss"]]}, "metrics": {"acc": ["Multiline", ["acc"]]}}
+    with tfcompat.SummaryWriter(tmp_path / "ours") as writer:
+        writer.add_custom_scalars(layout)
+    with tensorboardX.SummaryWriter(str(tmp_path / "theirs")) as writer:
+        writer.add_custom_scalars(layout)
+
+    def read(run):
+        acc = loader(run)
+        (event,) = acc.Tensors("custom_scalars__config__")
+        assert acc.SummaryMetadata("custom_scalars__config__").plugin_data.plugin_name == "custom_scalars"
+        return layout_pb2.Layout.FromString(tensor_util.make_ndarray(event.tensor_proto).item())
+
+    assert read(tmp_path / "ours") == read(tmp_path / "theirs")
+
+
+def test_hparams_read_as_tensorboards_hparams_plugin_data(tfcompat, tmp_path):
+    from tensorboard.plugins.hparams import metadata as hparams_metadata
+    hparams = {"lr": 0.1, "optimizer": "adam", "bn": True, "layers": 3}
+    with tfcompat.SummaryWriter(tmp_path) as writer:
+        for step in range(3):
+            writer.add_scalar("accuracy", 0.5 + 0.1 * step, step)
+        writer.add_hparams(hparams, {"accuracy": 0.8}, hparam_domain_discrete={"optimizer": ["adam", "sgd"]},
+                           global_step=3)
+    acc = loader(tmp_path)
+    content = {tag: acc.SummaryMetadata(tag).plugin_data.content for tag in acc.Tags()["tensors"]
+               if tag.startswith("_hparams_/")}
+    experiment = hparams_metadata.parse_experiment_plugin_data(content["_hparams_/experiment"])
+    infos = {h.name: h for h in experiment.hparam_infos}
+    assert set(infos) == set(hparams)
+    assert [v.string_value for v in infos["optimizer"].domain_discrete.values] == ["adam", "sgd"]
+    assert [m.name.tag for m in experiment.metric_infos] == ["accuracy"]
+    start = hparams_metadata.parse_session_start_info_plugin_data(content["_hparams_/session_start_info"])
+    assert start.hparams["lr"].number_value == 0.1
+    assert start.hparams["layers"].number_value == 3
+    assert start.hparams["optimizer"].string_value == "adam"
+    assert start.hparams["bn"].bool_value is True
+    end = hparams_metadata.parse_session_end_info_plugin_data(content["_hparams_/session_end_info"])
+    assert end.status == 1  # STATUS_SUCCESS
+    # The metric is this run's scalar: the values logged, then the final one.
+    got = [(e.step, float(tensor_util.make_ndarray(e.tensor_proto))) for e in acc.Tensors("accuracy")]
+    assert got == [(s, float(np.float32(0.5 + 0.1 * s))) for s in range(3)] + [(3, float(np.float32(0.8)))]
+
+
+def test_the_projector_reads_the_embedding(tfcompat, tmp_path):
+    from google.protobuf import text_format
+    from tensorboard.plugins.projector import projector_config_pb2
+    mat = np.random.default_rng(5).standard_normal((4, 3)).astype(np.float32)
+    with tfcompat.SummaryWriter(tmp_path) as writer:
+        writer.add_embedding(mat, metadata=["a", "b", "c", "d"], global_step=2, tag="vecs")
+    config = text_format.Parse((tmp_path / "projector_config.pbtxt").read_text(),
+                               projector_config_pb2.ProjectorConfig())
+    (embedding,) = config.embeddings
+    assert list(embedding.tensor_shape) == [4, 3]
+    np.testing.assert_array_equal(np.loadtxt(tmp_path / embedding.tensor_path, delimiter="\t", dtype=np.float32),
+                                  mat)
+    assert (tmp_path / embedding.metadata_path).read_text().splitlines() == ["a", "b", "c", "d"]

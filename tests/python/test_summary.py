@@ -275,3 +275,73 @@ def test_add_audio_refuses_more_than_two_axes(tmp_path):
     with tfcompat.SummaryWriter(tmp_path) as writer:
         with pytest.raises(ValueError, match="frames"):
             writer.add_audio("a", np.zeros((1, 2, 3)), 0)
+
+
+def plugins(logdir):
+    """[(step, tag, plugin name)] of LOGDIR's summary values."""
+    return [(e["step"], v["tag"], v.get("plugin_name")) for e in summary_events(logdir) for v in e.get("values", [])]
+
+
+def test_add_pr_curve_writes_a_pr_curves_tensor(tmp_path):
+    with tfcompat.SummaryWriter(tmp_path) as writer:
+        writer.add_pr_curve("pr", np.array([1, 0, 1]), np.array([0.9, 0.2, 0.6]), 4, num_thresholds=11)
+        with pytest.raises(NotImplementedError, match="weights"):
+            writer.add_pr_curve("pr", [1], [0.5], 5, weights=[1.0])
+        with pytest.raises(tfcompat.InvalidArgumentError, match="pr"):
+            writer.add_pr_curve("pr", [1, 0], [0.5], 6)
+    assert plugins(tmp_path) == [(4, "pr", "pr_curves")]
+
+
+def test_add_embedding_writes_the_projectors_files_as_tensorboardx(tmp_path):
+    mat = np.arange(6, dtype=np.float32).reshape(3, 2) / 4
+    with tfcompat.SummaryWriter(tmp_path) as writer:
+        writer.add_embedding(mat, metadata=["a", "b", 3], global_step=7, tag="words")
+        with pytest.raises(NotImplementedError, match="label_img"):
+            writer.add_embedding(mat, label_img=np.zeros((3, 3, 2, 2)))
+        with pytest.raises(tfcompat.InvalidArgumentError, match="labels"):
+            writer.add_embedding(mat, metadata=["a"], tag="bad")
+    run = tmp_path / "00007" / "words"
+    rows = [[float(x) for x in line.split("\t")] for line in (run / "tensors.tsv").read_text().splitlines()]
+    assert rows == mat.tolist()
+    assert (run / "metadata.tsv").read_text().splitlines() == ["a", "b", "3"]
+    config = (tmp_path / "projector_config.pbtxt").read_text()
+    assert 'tensor_name: "words"' in config
+    assert 'tensor_path: "00007/words/tensors.tsv"' in config
+    assert 'metadata_path: "00007/words/metadata.tsv"' in config
+
+
+def test_add_custom_scalars_writes_the_layout_tag(tmp_path):
+    with tfcompat.SummaryWriter(tmp_path) as writer:
+        writer.add_custom_scalars({"losses": {"all": ["Multiline", ["loss.*"]]}})
+        with pytest.raises(NotImplementedError, match="Margin"):
+            writer.add_custom_scalars({"c": {"m": ["Margin", ["a", "b", "c"]]}})
+    assert plugins(tmp_path) == [(0, "custom_scalars__config__", "custom_scalars")]
+
+
+def test_add_hparams_writes_the_session_into_this_run(tmp_path):
+    with tfcompat.SummaryWriter(tmp_path) as writer:
+        writer.add_scalar("accuracy", 0.5, 1)
+        writer.add_hparams({"lr": 0.1, "optimizer": "adam", "bn": True}, {"accuracy": 0.75},
+                           hparam_domain_discrete={"optimizer": ["adam", "sgd"]}, global_step=2)
+    assert [p for p in tmp_path.iterdir() if p.is_dir()] == []
+    assert plugins(tmp_path) == [(1, "accuracy", None), (0, "_hparams_/experiment", "hparams"),
+                                 (0, "_hparams_/session_start_info", "hparams"), (2, "accuracy", None),
+                                 (0, "_hparams_/session_end_info", "hparams")]
+
+
+def test_add_hparams_with_a_run_name_writes_a_sub_run(tmp_path):
+    with tfcompat.SummaryWriter(tmp_path) as writer:
+        writer.add_hparams({"lr": 0.1}, {"loss": 0.5}, run_name="trial1")
+    assert summary_events(tmp_path) == []
+    assert [tag for _, tag, _ in plugins(tmp_path / "trial1")] == [
+        "_hparams_/experiment", "_hparams_/session_start_info", "loss", "_hparams_/session_end_info"]
+
+
+def test_add_hparams_refuses_values_it_cannot_write(tmp_path):
+    with tfcompat.SummaryWriter(tmp_path) as writer:
+        with pytest.raises(tfcompat.InvalidArgumentError, match="hparam layers"):
+            writer.add_hparams({"layers": [1, 2]}, {"loss": 0.5})
+        with pytest.raises(ValueError, match="unknown hparams"):
+            writer.add_hparams({"lr": 0.1}, {"loss": 0.5}, hparam_domain_discrete={"momentum": [0.9]})
+        with pytest.raises(TypeError):
+            writer.add_hparams([("lr", 0.1)], {"loss": 0.5})

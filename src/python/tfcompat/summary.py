@@ -161,6 +161,77 @@ class SummaryWriter(_tfcompat._SummaryWriter):
                              f"{samples.shape}")
         self._add_audio(tag, np.ascontiguousarray(samples), int(sample_rate), _step(global_step))
 
+    def add_pr_curve(self, tag, labels, predictions, global_step=None, num_thresholds=127, weights=None,
+                     walltime=None):
+        """Adds a precision-recall curve (plugin "pr_curves") from binary
+        LABELS and PREDICTIONS in [0, 1], at NUM_THRESHOLDS thresholds, as
+        tensorboardX computes it. ``weights`` is not supported
+        (NotImplementedError)."""
+        _check_no_walltime(walltime)
+        if weights is not None:
+            raise NotImplementedError("add_pr_curve: weights are not supported")
+        labels = np.asarray(labels).reshape(-1)
+        predictions = np.asarray(predictions, dtype=np.float32).reshape(-1)
+        self._add_pr_curve(tag, np.ascontiguousarray(labels.astype(bool).astype(np.uint8)),
+                           np.ascontiguousarray(predictions), _step(global_step), int(num_thresholds))
+
+    def add_embedding(self, mat, metadata=None, label_img=None, global_step=None, tag="default",
+                      metadata_header=None):
+        """Writes the Projector's files, as tensorboardX: MAT ([rows, dim])
+        to LOGDIR/<global_step, 5 digits>/<tag>/tensors.tsv, METADATA (one
+        label per row) to metadata.tsv there, and LOGDIR/projector_config.pbtxt
+        listing every embedding of this writer. ``label_img`` and
+        ``metadata_header`` (several metadata columns) are not supported
+        (NotImplementedError)."""
+        if label_img is not None or metadata_header is not None:
+            raise NotImplementedError("add_embedding: label_img and metadata_header are not supported")
+        mat = np.asarray(mat, dtype=np.float32)
+        if mat.ndim != 2:
+            raise ValueError(f"add_embedding: expected a [rows, dim] matrix, got shape {mat.shape}")
+        labels = [] if metadata is None else [str(label) for label in metadata]
+        self._add_embedding(tag, np.ascontiguousarray(mat), _step(global_step), labels)
+
+    def add_custom_scalars(self, layout):
+        """Lays out the Custom Scalars dashboard: LAYOUT is tensorboardX's
+        ``{category: {chart title: ['Multiline', [tag regexes]]}}``.
+        'Margin' charts are not supported (NotImplementedError)."""
+        categories = []
+        for category, charts in layout.items():
+            converted = []
+            for title, (kind, tags) in charts.items():
+                if kind != "Multiline":
+                    raise NotImplementedError(f"add_custom_scalars: {kind} charts are not supported")
+                converted.append((title, list(tags)))
+            categories.append((category, converted))
+        self._add_custom_scalars(categories)
+
+    def add_hparams(self, hparam_dict, metric_dict, hparam_domain_discrete=None, run_name=None, global_step=None):
+        """Records one HParams session: the experiment of HPARAM_DICT's
+        names (with the discrete domains of HPARAM_DOMAIN_DISCRETE, {name:
+        [values]}) and METRIC_DICT's tags, this session's hparam values, and
+        each metric as a scalar at GLOBAL_STEP. Unlike tensorboardX, which
+        always makes a sub-run, this is written into this writer's run, so
+        the dashboard shows the metrics logged there; RUN_NAME writes it
+        into the sub-run LOGDIR/RUN_NAME instead (made and closed here)."""
+        if not isinstance(hparam_dict, dict) or not isinstance(metric_dict, dict):
+            raise TypeError("hparam_dict and metric_dict should be dictionaries")
+        domains = {name: list(values) for name, values in (hparam_domain_discrete or {}).items()}
+        unknown = sorted(set(domains) - set(hparam_dict))
+        if unknown:
+            raise ValueError(f"add_hparams: hparam_domain_discrete names unknown hparams {unknown}")
+        if run_name:
+            writer = _tfcompat._SummaryWriter(os.path.join(self.logdir, run_name), *self._options)
+        else:
+            writer = self
+        try:
+            writer._add_hparams_start(list(hparam_dict.items()), domains, list(metric_dict))
+            for tag, value in metric_dict.items():
+                writer.add_scalar(tag, value, global_step)
+            writer._add_hparams_end()
+        finally:
+            if writer is not self:
+                writer.close()
+
     def flush(self):
         """Writes every queued event (of this run and of add_scalars' runs)."""
         super().flush()
