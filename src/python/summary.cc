@@ -59,8 +59,8 @@ HParamValue ToHParamValue(const std::string& name, nb::handle value) {
 // tensorboardX writes an event without a step as step 0 (the field unset).
 int64_t StepOrZero(const std::optional<int64_t>& step) { return step.value_or(0); }
 
-// The wall time of an event is the time it is added; an explicit one is not
-// supported yet, and is refused rather than dropped.
+// The wall time of an event other than a scalar is the time it is added; an
+// explicit one is not supported yet, and is refused rather than dropped.
 void CheckNoWalltime(const nb::handle& walltime) {
   if (!walltime.is_none()) {
     ThrowIfError(UnimplementedError("walltime: events are stamped with the time they are added"));
@@ -96,13 +96,18 @@ void RegisterSummary(nb::module_& m) {
       .def(
           "add_scalar",
           [](PySummaryWriter& self, std::string_view tag, double scalar_value, std::optional<int64_t> global_step,
-             nb::handle walltime) {
-            CheckNoWalltime(walltime);
-            ThrowIfError(self.writer().AddScalar(tag, static_cast<float>(scalar_value), StepOrZero(global_step)));
+             std::optional<double> walltime) {
+            const float value = static_cast<float>(scalar_value);
+            if (walltime) {
+              ThrowIfError(self.writer().AddScalar(tag, value, StepOrZero(global_step), *walltime));
+            } else {
+              ThrowIfError(self.writer().AddScalar(tag, value, StepOrZero(global_step)));
+            }
           },
           nb::arg("tag"), nb::arg("scalar_value"), nb::arg("global_step") = nb::none(),
           nb::arg("walltime") = nb::none(),
-          "Adds a scalar (a simple_value, as tensorboardX writes it) at GLOBAL_STEP (0 when None).")
+          "Adds a scalar (a simple_value, as tensorboardX writes it) at GLOBAL_STEP (0 when None), stamped "
+          "WALLTIME (seconds since the epoch; the time of the call when None).")
       .def(
           "add_text",
           [](PySummaryWriter& self, std::string_view tag, std::string_view text_string,

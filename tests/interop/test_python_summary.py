@@ -322,3 +322,15 @@ def test_the_projector_reads_the_embedding(tfcompat, tmp_path):
     np.testing.assert_array_equal(np.loadtxt(tmp_path / embedding.tensor_path, delimiter="\t", dtype=np.float32),
                                   mat)
     assert (tmp_path / embedding.metadata_path).read_text().splitlines() == ["a", "b", "c", "d"]
+
+
+def test_walltime_reads_as_tensorboardxs(tfcompat, tmp_path):
+    for name, make in [("ours", tfcompat.SummaryWriter), ("theirs", lambda d: tensorboardX.SummaryWriter(str(d)))]:
+        writer = make(tmp_path / name)
+        writer.add_scalar("loss", 0.5, 1, walltime=1700000000.25)
+        writer.add_scalars("m", {"a": 1.0}, 2, walltime=1700000001.5)
+        writer.close()
+    for run, tag in [(".", "loss"), ("m/a", "m")]:
+        got = [(e.step, e.wall_time) for e in legacy(tmp_path / "ours" / run).Scalars(tag)]
+        assert got == [(e.step, e.wall_time) for e in legacy(tmp_path / "theirs" / run).Scalars(tag)]
+        assert got[0][1] in (1700000000.25, 1700000001.5)

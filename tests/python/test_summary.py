@@ -45,10 +45,26 @@ def test_events_carry_the_time_they_were_added(tmp_path):
     assert before <= event["wall_time"] <= after
 
 
-def test_an_explicit_walltime_is_refused_not_dropped(tmp_path):
+def test_scalars_carry_the_walltime_given(tmp_path):
     with tfcompat.SummaryWriter(tmp_path) as writer:
-        with pytest.raises(tfcompat.UnimplementedError, match="walltime"):
-            writer.add_scalar("loss", 1.0, 1, walltime=1700000000.0)
+        writer.add_scalar("loss", 1.0, 1, walltime=1700000000.5)
+        writer.add_scalar("loss", 2.0, 2, 1700000001.0)
+        writer.add_scalars("m", {"a": 1.0, "b": 2.0}, 3, walltime=1700000002.0)
+    assert [(e["step"], e["wall_time"]) for e in summary_events(tmp_path)] == [(1, 1700000000.5),
+                                                                                (2, 1700000001.0)]
+    for run in ["a", "b"]:
+        assert [e["wall_time"] for e in summary_events(tmp_path / "m" / run)] == [1700000002.0]
+
+
+def test_add_scalars_stamps_every_run_with_one_time(tmp_path):
+    with tfcompat.SummaryWriter(tmp_path) as writer:
+        writer.add_scalars("m", {"a": 1.0, "b": 2.0}, 3)
+    (a,), (b,) = summary_events(tmp_path / "m" / "a"), summary_events(tmp_path / "m" / "b")
+    assert a["wall_time"] == b["wall_time"] > 0
+
+
+def test_an_explicit_walltime_of_other_kinds_is_refused_not_dropped(tmp_path):
+    with tfcompat.SummaryWriter(tmp_path) as writer:
         with pytest.raises(tfcompat.UnimplementedError, match="walltime"):
             writer.add_text("note", "x", 1, walltime=1700000000.0)
         with pytest.raises(tfcompat.UnimplementedError, match="walltime"):

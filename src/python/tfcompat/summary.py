@@ -14,6 +14,7 @@ no Python code in between. Failures raise :mod:`tfcompat.errors` exceptions
 """
 
 import os
+import time
 
 import numpy as np
 
@@ -69,8 +70,10 @@ class SummaryWriter(_tfcompat._SummaryWriter):
     ``purge_step``: the run restarts at that step; TensorBoard drops the
     values of earlier event files at steps >= ``purge_step`` (a SessionLog
     START, as tensorboardX writes). A ``global_step`` of None is step 0, as
-    tensorboardX writes it. ``walltime`` other than None raises
-    UnimplementedError: events carry the time they are added."""
+    tensorboardX writes it. ``walltime`` (seconds since the epoch) is taken
+    by add_scalar and add_scalars; the other methods raise
+    UnimplementedError for one other than None: their events carry the time
+    they are added."""
 
     def __init__(self, logdir, max_queue=10, flush_secs=120, filename_suffix="", purge_step=None):
         logdir = os.fspath(logdir)
@@ -88,7 +91,9 @@ class SummaryWriter(_tfcompat._SummaryWriter):
     def add_scalars(self, main_tag, tag_scalar_dict, global_step=None, walltime=None):
         """Adds each value of TAG_SCALAR_DICT under the tag MAIN_TAG in its
         own run, LOGDIR/MAIN_TAG/<tag>, as tensorboardX does, so that
-        TensorBoard draws them in one chart."""
+        TensorBoard draws them in one chart. All carry one wall time."""
+        if walltime is None:
+            walltime = time.time()
         for tag, scalar_value in tag_scalar_dict.items():
             run = os.path.join(self.logdir, main_tag, tag)
             writer = self._scalars_writers.get(run)
