@@ -5,11 +5,13 @@
 
 #include "checkpoint.h"
 #include "errors.h"
+#include "summary.h"
 #include "tfcompat/base/version.h"
 
 NB_MODULE(_tfcompat, m) {
-  m.doc() = "The C++ core of the tfcompat package; use tfcompat.train and tfcompat.errors.";
+  m.doc() = "The C++ core of the tfcompat package; use tfcompat.train, tfcompat.SummaryWriter and tfcompat.errors.";
   m.attr("__version__") = TFCOMPAT_VERSION_STRING;
   tfcompat::python::RegisterErrors(m);
   tfcompat::python::RegisterCheckpoint(m);
+  tfcompat::python::RegisterSummary(m);
 }

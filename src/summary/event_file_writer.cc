@@ -171,6 +171,10 @@ Status EventFileWriter::WriteSerializedEvent(std::string_view event) {
 }
 
 Status EventFileWriter::WriteScalarEvent(std::string_view tag, int64_t step, float value) {
+  return WriteScalarEvent(tag, step, value, env_->NowSeconds());
+}
+
+Status EventFileWriter::WriteScalarEvent(std::string_view tag, int64_t step, float value, double wall_time) {
   // Encoded (both CRCs read it back) in a buffer of this thread's own, then
   // copied: the batch's cache lines were just read by the writer thread, and
   // the CRC loads would stall until this core owns them again.
@@ -178,7 +182,7 @@ Status EventFileWriter::WriteScalarEvent(std::string_view tag, int64_t step, flo
   char small[128];
   std::unique_ptr<char[]> large;
   char* const record = capacity <= sizeof(small) ? small : (large = std::make_unique<char[]>(capacity)).get();
-  const size_t size = EncodeFramedScalarEvent(env_->NowSeconds(), step, tag, value, record);
+  const size_t size = EncodeFramedScalarEvent(wall_time, step, tag, value, record);
   std::unique_lock<std::mutex> lock(append_mu_);
   TFCOMPAT_RETURN_IF_ERROR(WaitForFreeSlot(lock));
   Batch& batch = FillingBatch();

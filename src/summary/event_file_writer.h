@@ -61,6 +61,8 @@ class EventFileWriter {
   Status WriteSerializedEvent(std::string_view event);
   // Queues a simple_value scalar event, encoded without protobuf.
   Status WriteScalarEvent(std::string_view tag, int64_t step, float value);
+  // The same with the event's wall_time given.
+  Status WriteScalarEvent(std::string_view tag, int64_t step, float value, double wall_time);
   Status Flush();
   Status Close();
 

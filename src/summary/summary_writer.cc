@@ -150,6 +150,11 @@ Status SummaryWriter::AddScalar(std::string_view tag, float value, int64_t step)
   return rep_->events->WriteScalarEvent(tag, step, value);
 }
 
+Status SummaryWriter::AddScalar(std::string_view tag, float value, int64_t step, double wall_time) {
+  TFCOMPAT_RETURN_IF_ERROR(CheckTag(tag));
+  return rep_->events->WriteScalarEvent(tag, step, value, wall_time);
+}
+
 Status SummaryWriter::AddScalarTensor(std::string_view tag, float value, int64_t step) {
   TFCOMPAT_RETURN_IF_ERROR(CheckTag(tag));
   tensorboard::ScalarPluginData content;

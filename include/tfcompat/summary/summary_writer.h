@@ -162,6 +162,9 @@ class SummaryWriter {
   // fastest form (42-44 bytes for a short tag) and the one legacy readers
   // (EventAccumulator.Scalars, tbparse) see.
   [[nodiscard]] Status AddScalar(std::string_view tag, float value, int64_t step);
+  // The same, stamped with `wall_time` (seconds since the epoch) instead of
+  // the time of the call, as tensorboardX's add_scalar(..., walltime).
+  [[nodiscard]] Status AddScalar(std::string_view tag, float value, int64_t step, double wall_time);
   // The tensor form tf.summary.scalar writes (rank-0 DT_FLOAT, plugin
   // "scalars").
   [[nodiscard]] Status AddScalarTensor(std::string_view tag, float value, int64_t step);
@@ -172,6 +175,8 @@ class SummaryWriter {
   // still compiles.
   template <std::integral Step, std::floating_point Value>
   Status AddScalar(std::string_view tag, Step step, Value value) = delete;
+  template <std::integral Step, std::floating_point Value>
+  Status AddScalar(std::string_view tag, Step step, Value value, double wall_time) = delete;
   template <std::integral Step, std::floating_point Value>
   Status AddScalarTensor(std::string_view tag, Step step, Value value) = delete;
 

@@ -16,7 +16,8 @@ namespace {
       writer.AddScalar("loss", loss, step),       writer.AddScalar("accuracy", accuracy, epoch),
       writer.AddScalar("count", 3, step),         writer.AddScalar("constant", 0.25f, 7L),
       writer.AddScalarTensor("loss", loss, step), writer.AddScalarTensor("accuracy", accuracy, epoch),
-      writer.AddScalarTensor("count", 3, step),
+      writer.AddScalarTensor("count", 3, step),   writer.AddScalar("loss", loss, step, 1.7e9),
+      writer.AddScalar("count", 3, step, 1.7e9),
   };
   for (const tfcompat::Status& status : statuses) {
     if (!status.ok()) return status;
@@ -32,6 +33,8 @@ namespace {
   return writer.AddScalarTensor("loss", step, loss);
 #elif TFCOMPAT_SWAPPED == 5
   return writer.AddScalarTensor("accuracy", epoch, accuracy);
+#elif TFCOMPAT_SWAPPED == 6
+  return writer.AddScalar("loss", step, loss, 1.7e9);
 #endif
 }
 

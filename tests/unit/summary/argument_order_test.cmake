@@ -25,7 +25,7 @@ endif()
 message(STATUS "(tag, value, step) compiles")
 
 # The method each swapped call makes, in TFCOMPAT_SWAPPED order.
-set(methods AddScalar AddScalar AddScalar AddScalarTensor AddScalarTensor)
+set(methods AddScalar AddScalar AddScalar AddScalarTensor AddScalarTensor AddScalar)
 set(n 0)
 foreach(method IN LISTS methods)
   math(EXPR n "${n} + 1")

@@ -71,6 +71,22 @@ BOOST_AUTO_TEST_CASE(FileVersionEventIsWrittenAtOnce) {
   BOOST_TEST(writer->Close().ok());
 }
 
+BOOST_AUTO_TEST_CASE(ScalarWithAWallTimeCarriesItAndOthersTheTimeOfTheCall) {
+  TempDir dir;
+  auto writer = MakeWriter(dir.file("run"));
+  BOOST_TEST(writer->AddScalar("loss", 0.5f, 3, 1234567890.25).ok());
+  BOOST_TEST(writer->AddScalar("loss", 0.25f, 4).ok());
+  BOOST_TEST_REQUIRE(writer->Close().ok());
+  const auto events = ReadAllEvents(writer->path());
+  BOOST_TEST_REQUIRE(events.size() == 3u);
+  BOOST_TEST(events[1].wall_time == 1234567890.25);
+  BOOST_TEST(events[1].step == 3);
+  BOOST_TEST_REQUIRE(events[1].values.size() == 1u);
+  BOOST_TEST(events[1].values[0].tag == "loss");
+  BOOST_TEST(events[1].values[0].scalar == 0.5);
+  BOOST_TEST(events[2].wall_time >= events[0].wall_time);
+}
+
 BOOST_AUTO_TEST_CASE(WritersNeverShareAFile) {
   TempDir dir;
   auto a = MakeWriter(dir.path());
