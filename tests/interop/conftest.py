@@ -5,6 +5,7 @@ import os
 import pathlib
 import shutil
 import subprocess
+import sys
 
 import pytest
 
@@ -53,3 +54,27 @@ def run(args, **kwargs):
     if result.returncode != 0:
         pytest.fail(f"{args[0]} exited {result.returncode}:\n{result.stderr}")
     return result
+
+
+def _package_dir():
+    venv = pathlib.Path(os.environ.get("TFCOMPAT_PY_VENV", ""))
+    python = venv / "bin" / "python"
+    if not python.is_file():
+        pytest.fail(f"no venv with the tfcompat package at {venv}: run tests/python/setup_venv.sh BUILD_DIR")
+    where = subprocess.run([str(python), "-c", "import os, tfcompat; print(os.path.dirname(tfcompat.__file__))"],
+                           capture_output=True, text=True, check=True)
+    return pathlib.Path(where.stdout.strip())
+
+
+@pytest.fixture(scope="module")
+def tfcompat(tmp_path_factory):
+    """Our Python package, imported from the venv tests/python/setup_venv.sh
+    installed it into (TFCOMPAT_PY_VENV) beside this venv's own packages."""
+    path = tmp_path_factory.mktemp("package")
+    (path / "tfcompat").symlink_to(_package_dir(), target_is_directory=True)
+    sys.path.insert(0, str(path))
+    try:
+        import tfcompat as package
+        yield package
+    finally:
+        sys.path.remove(str(path))

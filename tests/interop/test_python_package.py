@@ -9,60 +9,19 @@ equal to TensorFlow's own reader.
 The package comes from the venv build/venv/py (tests/python/setup_venv.sh
 installs it there): only its own folder is put on sys.path, so this venv's
 numpy, not that venv's, is the one imported."""
-import os
-import pathlib
-import subprocess
-import sys
 
 import numpy as np
 import pytest
 import tensorflow as tf
 
-
-def _package_dir():
-    venv = pathlib.Path(os.environ.get("TFCOMPAT_PY_VENV", ""))
-    python = venv / "bin" / "python"
-    if not python.is_file():
-        pytest.fail(f"no venv with the tfcompat package at {venv}: run tests/python/setup_venv.sh BUILD_DIR")
-    where = subprocess.run([str(python), "-c", "import os, tfcompat; print(os.path.dirname(tfcompat.__file__))"],
-                           capture_output=True, text=True, check=True)
-    return pathlib.Path(where.stdout.strip())
-
-
-@pytest.fixture(scope="module")
-def tfcompat(tmp_path_factory):
-    path = tmp_path_factory.mktemp("package")
-    (path / "tfcompat").symlink_to(_package_dir(), target_is_directory=True)
-    sys.path.insert(0, str(path))
-    try:
-        import tfcompat as package
-        yield package
-    finally:
-        sys.path.remove(str(path))
+from checkpoint_arrays import every_fixed_width_dtype
 
 
 def every_dtype():
-    rng = np.random.default_rng(20261206)
-    return {
-        "float32": rng.standard_normal((3, 4)).astype(np.float32),
-        "float64": np.array([0.1, -1e300, 5e-324, np.inf]),
-        "float16": np.array([[1.0, -0.5], [65504.0, 6e-8]], dtype=np.float16),
-        "bfloat16": np.array([1.5, -2.0, 3.140625], dtype=tf.bfloat16.as_numpy_dtype),
-        "int8": np.array([-128, 0, 127], dtype=np.int8),
-        "int16": np.array([-32768, 32767], dtype=np.int16),
-        "int32": np.arange(-6, 6, dtype=np.int32).reshape(2, 3, 2),
-        "int64": np.array(2**40 + 7, dtype=np.int64),
-        "uint8": np.array([0, 255], dtype=np.uint8),
-        "uint16": np.array([0, 65535], dtype=np.uint16),
-        "uint32": np.array([0, 4000000000], dtype=np.uint32),
-        "uint64": np.array([0, 2**64 - 1], dtype=np.uint64),
-        "bool": np.array([True, False, True]),
-        "complex64": np.array([1 - 2j, 0.5j], dtype=np.complex64),
-        "complex128": np.array([[3 + 4j]], dtype=np.complex128),
-        "empty": np.zeros((0, 5), dtype=np.float32),
-        "strings": np.array([[b"", b"hello"], [b"\x00\xff binary", "\u00e9t\u00e9".encode()]], dtype=object),
-        "scalar_string": b"run",
-    }
+    arrays = every_fixed_width_dtype(20261206)
+    arrays["strings"] = np.array([[b"", b"hello"], [b"\x00\xff binary", "\u00e9t\u00e9".encode()]], dtype=object)
+    arrays["scalar_string"] = b"run"
+    return arrays
 
 
 def assert_readers_agree(tfcompat, path):

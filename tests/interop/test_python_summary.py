@@ -11,9 +11,6 @@ installs it there): only its own folder is put on sys.path, so this venv's
 numpy is the one imported."""
 import io
 import os
-import pathlib
-import subprocess
-import sys
 
 import numpy as np
 import pytest
@@ -24,28 +21,6 @@ from tensorboard.backend.event_processing import plugin_event_accumulator
 from tensorboard.util import tensor_util
 
 STEPS = range(0, 30, 3)
-
-
-def _package_dir():
-    venv = pathlib.Path(os.environ.get("TFCOMPAT_PY_VENV", ""))
-    python = venv / "bin" / "python"
-    if not python.is_file():
-        pytest.fail(f"no venv with the tfcompat package at {venv}: run tests/python/setup_venv.sh BUILD_DIR")
-    where = subprocess.run([str(python), "-c", "import os, tfcompat; print(os.path.dirname(tfcompat.__file__))"],
-                           capture_output=True, text=True, check=True)
-    return pathlib.Path(where.stdout.strip())
-
-
-@pytest.fixture(scope="module")
-def tfcompat(tmp_path_factory):
-    path = tmp_path_factory.mktemp("package")
-    (path / "tfcompat").symlink_to(_package_dir(), target_is_directory=True)
-    sys.path.insert(0, str(path))
-    try:
-        import tfcompat as package
-        yield package
-    finally:
-        sys.path.remove(str(path))
 
 
 def weights(step):
