@@ -1,7 +1,8 @@
 # SPDX-License-Identifier: Apache-2.0
 """Arrays of every fixed-width dtype a TensorFlow checkpoint holds, with
 their edge values (extremes, subnormals, infinities, an empty shape and a
-scalar), for the checkpoint interop tests."""
+scalar), and a Keras layer with optimizer slots, for the checkpoint
+interop tests."""
 import numpy as np
 import tensorflow as tf
 
@@ -28,3 +29,15 @@ def every_fixed_width_dtype(seed):
         "complex128": np.array([[3 + 4j]], dtype=np.complex128),
         "empty": np.zeros((0, 5), dtype=np.float32),
     }
+
+
+def dense_trained_one_adam_step():
+    """A Dense(3) layer on 4 inputs after one Adam step: a TF2 object
+    checkpoint of it holds the kernel, the bias and their slots."""
+    dense = tf.keras.layers.Dense(3)
+    dense.build((None, 4))
+    optimizer = tf.keras.optimizers.legacy.Adam(0.1)  # slots under .OPTIMIZER_SLOT
+    with tf.GradientTape() as tape:
+        loss = tf.reduce_sum(dense(tf.ones((2, 4))) ** 2)
+    optimizer.apply_gradients(zip(tape.gradient(loss, dense.trainable_variables), dense.trainable_variables))
+    return dense, optimizer

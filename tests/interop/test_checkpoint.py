@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 import tensorflow as tf
 
-from checkpoint_arrays import BFLOAT16, every_fixed_width_dtype
+from checkpoint_arrays import BFLOAT16, dense_trained_one_adam_step, every_fixed_width_dtype
 from conftest import run
 
 
@@ -163,12 +163,7 @@ def test_we_read_tf1_saver_checkpoint_with_partitions_and_strings(tmp_path, bin_
 
 
 def test_we_read_tf2_checkpoint_with_optimizer_slots(tmp_path, bin_dir):
-    dense = tf.keras.layers.Dense(3)
-    dense.build((None, 4))
-    optimizer = tf.keras.optimizers.legacy.Adam(0.1)  # slots under .OPTIMIZER_SLOT
-    with tf.GradientTape() as tape:
-        loss = tf.reduce_sum(dense(tf.ones((2, 4))) ** 2)
-    optimizer.apply_gradients(zip(tape.gradient(loss, dense.trainable_variables), dense.trainable_variables))
+    dense, optimizer = dense_trained_one_adam_step()
     ckpt = tf.train.Checkpoint(model=dense, optimizer=optimizer)
     path = ckpt.save(str(tmp_path / "tf2" / "ckpt"))
     names = [name for name, _ in tf.train.list_variables(path)]

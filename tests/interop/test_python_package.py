@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 import tensorflow as tf
 
-from checkpoint_arrays import every_fixed_width_dtype
+from checkpoint_arrays import dense_trained_one_adam_step, every_fixed_width_dtype
 
 
 def every_dtype():
@@ -72,12 +72,7 @@ def test_tensorflow_follows_a_checkpoint_managers_directory(tmp_path, tfcompat):
 
 
 def test_we_read_a_tf2_object_checkpoint_with_bfloat16_and_strings(tmp_path, tfcompat):
-    dense = tf.keras.layers.Dense(3)
-    dense.build((None, 4))
-    optimizer = tf.keras.optimizers.legacy.Adam(0.1)  # slots under .OPTIMIZER_SLOT
-    with tf.GradientTape() as tape:
-        loss = tf.reduce_sum(dense(tf.ones((2, 4))) ** 2)
-    optimizer.apply_gradients(zip(tape.gradient(loss, dense.trainable_variables), dense.trainable_variables))
+    dense, optimizer = dense_trained_one_adam_step()
     ckpt = tf.train.Checkpoint(model=dense, optimizer=optimizer,
                                half=tf.Variable(tf.constant([1.5, -0.25, 3.0], tf.bfloat16)),
                                word=tf.Variable(b"w\x00rd"), words=tf.Variable([[b"a", b""], [b"\xff", b"bb"]]))

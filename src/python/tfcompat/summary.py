@@ -213,7 +213,7 @@ class SummaryWriter(_tfcompat._SummaryWriter):
     def add_hparams(self, hparam_dict, metric_dict, hparam_domain_discrete=None, run_name=None, global_step=None):
         """Records one HParams session: the experiment of HPARAM_DICT's
         names (with the discrete domains of HPARAM_DOMAIN_DISCRETE, {name:
-        [values]}) and METRIC_DICT's tags, this session's hparam values, and
+        [values]}) and METRIC_DICT's tags, the hparam values given, and
         each metric as a scalar at GLOBAL_STEP. Unlike tensorboardX, which
         always makes a sub-run, this is written into this writer's run, so
         the dashboard shows the metrics logged there; RUN_NAME writes it
