@@ -6,7 +6,7 @@
 //   checkpoint_bench [--dir D] [--big-count 64] [--big-mib 16]
 //                    [--small-count 100000] [--python venv/bin/python]
 //                    [--iris-saves 50] [--async-runs 3] [--save-rounds 5]
-//                    [--rows all|async]
+//                    [--restore-runs 5] [--rows all|async]
 //
 // Cases: big (N tensors of M MiB), small (1 GiB split into many tensors),
 // iris (the DNNClassifier [4]-10-10-3 variables with Adagrad slots, saved
@@ -14,10 +14,11 @@
 // Our rows save the same way (BundleWriter) and restore four ways:
 // ReadInto into one buffer (how the Estimator restores), a Lookup per
 // tensor, VerifyAll, and `ckpt_tool validate` run as a process. The raw
-// peers read into a reused chunk, or into memory the size of the data as a
-// restore must. Each restore is timed cold (the files' pages evicted with
-// fadvise, which needs no root) and then warm. Then our save and the raw
-// O_DIRECT save again, in turn, --save-rounds times (medians).
+// peers read with pread into a reused chunk, or into memory the size of the
+// data as a restore must, or with O_DIRECT. Each restore is timed
+// --restore-runs times cold (the files' pages evicted with fadvise, which
+// needs no root) and warm (medians). Then our save and the raw O_DIRECT
+// save again, in turn, --save-rounds times (medians).
 // Async rows (CheckpointManager::SaveAsync): the time the caller is
 // blocked (the copy of the variables into the manager's snapshot) beside
 // one memcpy of the same bytes into memory already touched and, for
@@ -61,8 +62,9 @@ void Check(const Status& s, const char* what) {
   }
 }
 
-// Restores are timed twice: cold (the checkpoint's pages evicted from the
-// page cache first, as for a later process on a busy machine) and warm.
+// Restores are timed cold (the checkpoint's pages evicted from the page
+// cache first, as for a later process on a busy machine) and warm, each the
+// median of --restore-runs reads.
 struct Timing {
   double save_s = -1;
   double cold_s = -1;
@@ -111,24 +113,47 @@ double SaveOurs(const std::string& prefix, const Case& c, const std::string& buf
   return Since(start);
 }
 
-// Times `restore` cold (the checkpoint's pages evicted first) and then
-// warm, and deletes the checkpoint.
-void TimeRestores(const std::string& dir, const std::string& prefix, const std::function<void()>& restore, Timing* t) {
+double Median(std::vector<double> v) {
+  std::sort(v.begin(), v.end());
+  return v[v.size() / 2];
+}
+
+// Times `read` `runs` times cold (the pages of the files under `dir` named
+// `stem`... evicted right before) and each time warm after it; sets the
+// medians. A cold read follows its eviction at once: this VM hands memory
+// freed for a second or two back to its host (free page reporting), and the
+// page cache refilling that memory runs at a third of the speed (host page
+// faults), which is the guest's memory, not the disk, and would decide
+// whichever read came after a pause. A single cold read is also at the mercy
+// of the virtual disk's variation.
+void TimeColdAndWarm(const std::string& dir, const std::string& stem, int runs, const std::function<void()>& read,
+                     Timing* t) {
   const auto timed = [&] {
     const auto start = Clock::now();
-    restore();
+    read();
     return Since(start);
   };
-  EvictFromPageCache(dir, Basename(prefix));
-  t->cold_s = timed();
-  t->warm_s = timed();
+  std::vector<double> cold, warm;
+  for (int run = 0; run < runs; ++run) {
+    EvictFromPageCache(dir, stem);
+    cold.push_back(timed());
+    warm.push_back(timed());
+  }
+  t->cold_s = Median(cold);
+  t->warm_s = Median(warm);
+}
+
+// Times `restore` cold and warm, and deletes the checkpoint.
+void TimeRestores(const std::string& dir, const std::string& prefix, int runs, const std::function<void()>& restore,
+                  Timing* t) {
+  TimeColdAndWarm(dir, Basename(prefix), runs, restore, t);
   const StatusOr<std::vector<std::string>> files = CheckpointFiles(prefix);
   Check(files.status(), "list");
   for (const std::string& file : *files) std::filesystem::remove(file);
 }
 
 // Saves the case with BundleWriter (timed), then restores it cold and warm.
-Timing Ours(const std::string& dir, const Case& c, const std::string& buffer, RestoreApi api) {
+Timing Ours(const std::string& dir, const Case& c, const std::string& buffer, RestoreApi api, int runs) {
   const std::string prefix = dir + "/ours-" + c.name;
   Timing t;
   t.save_s = SaveOurs(prefix, c, buffer);
@@ -158,14 +183,14 @@ Timing Ours(const std::string& dir, const Case& c, const std::string& buffer, Re
     }
     if (total != buffer.size()) Check(InternalError("restored size mismatch"), "restore");
   };
-  TimeRestores(dir, prefix, restore, &t);
+  TimeRestores(dir, prefix, runs, restore, &t);
   return t;
 }
 
 // `ckpt_tool validate` (the built tool beside this program, a process per
 // run: start-up included) on a checkpoint BundleWriter saved; n/a without
 // the tool.
-Timing CkptToolValidate(const std::string& dir, const Case& c, const std::string& buffer) {
+Timing CkptToolValidate(const std::string& dir, const Case& c, const std::string& buffer, int runs) {
   std::error_code error;
   const std::filesystem::path tool = std::filesystem::read_symlink("/proc/self/exe", error).parent_path() / "ckpt_tool";
   if (error || !std::filesystem::exists(tool)) return Timing();
@@ -174,23 +199,17 @@ Timing CkptToolValidate(const std::string& dir, const Case& c, const std::string
   t.save_s = SaveOurs(prefix, c, buffer);
   const std::string command = tool.string() + " validate " + prefix + " > /dev/null";
   TimeRestores(
-      dir, prefix, [&] { Check(std::system(command.c_str()) == 0 ? OkStatus() : InternalError(command), "validate"); },
-      &t);
+      dir, prefix, runs,
+      [&] { Check(std::system(command.c_str()) == 0 ? OkStatus() : InternalError(command), "validate"); }, &t);
   return t;
 }
 
-// Where the raw peer's reads go: a buffer of one chunk, reused (it stays in
-// the CPU's cache), or memory the size of the data, touched beforehand, as
-// a restore must fill (the model's variables).
-enum class ReadInto { kReusedChunk, kMemory };
-
-// The same bytes written to one file with CRC32C and fdatasync'ed, either
-// through the page cache (write()) or past it (O_DIRECT from an aligned
-// buffer, as `dd oflag=direct`); then read back with pread and checked.
-double Median(std::vector<double> v) {
-  std::sort(v.begin(), v.end());
-  return v[v.size() / 2];
-}
+// How the raw peer reads: with pread through the page cache (the kernel
+// reading ahead) into a buffer of one chunk, reused (it stays in the CPU's
+// cache), or into memory the size of the data, touched beforehand, as a
+// restore must fill (the model's variables); or with O_DIRECT preads of
+// one chunk, one at a time, into a reused aligned buffer (`dd iflag=direct`).
+enum class RawRead { kReusedChunk, kMemory, kDirect };
 
 // Page-aligned memory (O_DIRECT wants it) holding a copy of `data`.
 std::unique_ptr<char, decltype(&std::free)> AlignedCopy(const std::string& data) {
@@ -210,6 +229,11 @@ double RawSave(const std::string& path, std::string_view buffer, size_t chunk, b
   for (size_t off = 0; off < buffer.size(); off += chunk) {
     const std::string_view piece = buffer.substr(off, chunk);
     *crc = crc32c::Extend(*crc, piece.data(), piece.size());
+    // O_DIRECT writes whole blocks: an unaligned tail goes through the page
+    // cache, as our writer's does.
+    if (direct && piece.size() % 4096 != 0 && ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) & ~O_DIRECT) != 0) {
+      Check(InternalError("raw fcntl: " + std::string(std::strerror(errno))), "raw");
+    }
     if (::write(fd, piece.data(), piece.size()) != static_cast<ssize_t>(piece.size())) {
       Check(InternalError("raw write: " + std::string(std::strerror(errno))), "raw");
     }
@@ -218,34 +242,37 @@ double RawSave(const std::string& path, std::string_view buffer, size_t chunk, b
   return Since(start);
 }
 
-Timing Raw(const std::string& dir, const std::string& data, size_t chunk, bool direct, ReadInto into) {
+// The same bytes written to one file with CRC32C and fdatasync'ed, either
+// through the page cache (write()) or past it (O_DIRECT from an aligned
+// buffer, as `dd oflag=direct`); then read back as `how` says and checked.
+Timing Raw(const std::string& dir, const std::string& data, size_t chunk, bool direct, RawRead how, int runs) {
   const auto aligned = AlignedCopy(data);
   const std::string_view buffer(aligned.get(), data.size());
   const std::string path = dir + "/raw.bin";
   Timing t;
   uint32_t written_crc = 0;
   t.save_s = RawSave(path, buffer, chunk, direct, &written_crc);
-  Env* env = Env::Default();
-  std::string memory(into == ReadInto::kMemory ? data.size() : 0, '\0');
+  std::string memory(how == RawRead::kMemory ? data.size() : 0, '\0');
+  const auto scratch = AlignedCopy(std::string(how == RawRead::kMemory ? 0 : chunk, '\0'));
   const auto read = [&] {
-    const auto read_start = Clock::now();
-    auto file = env->NewRandomAccessFile(path);
-    Check(file.status(), "raw open");
-    std::string scratch(into == ReadInto::kReusedChunk ? chunk : 0, '\0');
+    const int fd = ::open(path.c_str(), O_RDONLY | (how == RawRead::kDirect ? O_DIRECT : 0));
+    if (fd < 0) Check(InternalError("raw open: " + std::string(std::strerror(errno))), "raw read");
     uint32_t crc = 0;
     for (size_t off = 0; off < buffer.size(); off += chunk) {
-      std::string_view got;
-      char* target = into == ReadInto::kMemory ? memory.data() + off : scratch.data();
-      Check((*file)->Read(off, std::min(chunk, buffer.size() - off), target, &got), "raw read");
-      crc = crc32c::Extend(crc, got.data(), got.size());
+      char* target = how == RawRead::kMemory ? memory.data() + off : scratch.get();
+      const size_t n = std::min(chunk, buffer.size() - off);
+      // O_DIRECT reads whole blocks: the file's tail comes as a short read.
+      const size_t asked = how == RawRead::kDirect ? (n + 4095) / 4096 * 4096 : n;
+      if (::pread(fd, target, asked, static_cast<off_t>(off)) != static_cast<ssize_t>(n)) {
+        Check(InternalError("raw pread: " + std::string(std::strerror(errno))), "raw read");
+      }
+      crc = crc32c::Extend(crc, target, n);
     }
+    ::close(fd);
     if (crc != written_crc) Check(DataLossError("raw read CRC mismatch"), "raw read");
-    return Since(read_start);
   };
-  EvictFromPageCache(dir, "raw.bin");
-  t.cold_s = read();
-  t.warm_s = read();
-  Check(env->DeleteFile(path), "raw delete");
+  TimeColdAndWarm(dir, "raw.bin", runs, read, &t);
+  std::filesystem::remove(path);
   return t;
 }
 
@@ -412,7 +439,7 @@ int Main(int argc, char** argv) {
   CLI::App app{"Checkpoint save/restore benchmark", "checkpoint_bench"};
   std::string dir = "/tmp/tfcompat-checkpoint-bench";
   int64_t big_count = 64, big_mib = 16, small_count = 100000;
-  int iris_saves = 50, async_runs = 3, save_rounds = 5;
+  int iris_saves = 50, async_runs = 3, save_rounds = 5, restore_runs = 5;
   std::string rows = "all";
   std::string python, script = std::string(TFCOMPAT_BENCH_DIR) + "/checkpoint_bench_tf.py";
   app.add_option("--dir", dir, "Scratch directory (deleted at the end)")->capture_default_str();
@@ -433,6 +460,9 @@ int Main(int argc, char** argv) {
       ->check(cli::Positive<int>())
       ->capture_default_str();
   app.add_option("--save-rounds", save_rounds, "Rounds of our save and the raw O_DIRECT save in turn")
+      ->check(cli::Positive<int>())
+      ->capture_default_str();
+  app.add_option("--restore-runs", restore_runs, "Cold and warm reads per restore row (medians)")
       ->check(cli::Positive<int>())
       ->capture_default_str();
   app.add_option("--rows", rows, "Rows to run: all, or only the SaveAsync ones")
@@ -463,13 +493,15 @@ int Main(int argc, char** argv) {
                 static_cast<long long>(c.floats_each));
     if (all_rows) {
       std::printf("  %-24s %-26s %-26s %s\n", "", "save (+fdatasync)", "restore cold", "restore warm");
-      PrintRow("tfcompat (ReadInto)", Ours(dir, c, used, RestoreApi::kReadInto), used_mib);
-      PrintRow("tfcompat (Lookup)", Ours(dir, c, used, RestoreApi::kLookup), used_mib);
-      PrintRow("tfcompat (VerifyAll)", Ours(dir, c, used, RestoreApi::kVerifyAll), used_mib);
-      PrintRow("ckpt_tool validate", CkptToolValidate(dir, c, used), used_mib);
-      PrintRow("raw write()+crc", Raw(dir, used, 16 << 20, /*direct=*/false, ReadInto::kReusedChunk), used_mib);
-      PrintRow("raw O_DIRECT+crc", Raw(dir, used, 16 << 20, /*direct=*/true, ReadInto::kReusedChunk), used_mib);
-      PrintRow("raw O_DIRECT, into mem", Raw(dir, used, 16 << 20, /*direct=*/true, ReadInto::kMemory), used_mib);
+      const int runs = restore_runs;
+      PrintRow("tfcompat (ReadInto)", Ours(dir, c, used, RestoreApi::kReadInto, runs), used_mib);
+      PrintRow("tfcompat (Lookup)", Ours(dir, c, used, RestoreApi::kLookup, runs), used_mib);
+      PrintRow("tfcompat (VerifyAll)", Ours(dir, c, used, RestoreApi::kVerifyAll, runs), used_mib);
+      PrintRow("ckpt_tool validate", CkptToolValidate(dir, c, used, runs), used_mib);
+      PrintRow("raw write()+crc", Raw(dir, used, 16 << 20, /*direct=*/false, RawRead::kReusedChunk, runs), used_mib);
+      PrintRow("raw O_DIRECT+crc", Raw(dir, used, 16 << 20, /*direct=*/true, RawRead::kReusedChunk, runs), used_mib);
+      PrintRow("raw O_DIRECT, into mem", Raw(dir, used, 16 << 20, /*direct=*/true, RawRead::kMemory, runs), used_mib);
+      PrintRow("raw O_DIRECT read", Raw(dir, used, 16 << 20, /*direct=*/true, RawRead::kDirect, runs), used_mib);
       PrintRow("tf.train.Checkpoint (*)", TensorFlow(python, script, dir, c), used_mib);
       SaveRounds(dir, c, used, save_rounds);
     }
@@ -478,7 +510,12 @@ int Main(int argc, char** argv) {
     for (const auto& entry : std::filesystem::directory_iterator(dir)) std::filesystem::remove_all(entry.path());
   }
 
-  if (all_rows) std::printf("(*) TF's save does not fsync; its files are synced (untimed) before the cold restore.\n");
+  if (all_rows) {
+    std::printf("Restores: medians of %d reads cold (each right after evicting the files' pages) and warm.\n",
+                restore_runs);
+    std::printf(
+        "(*) TF: one read each; its save does not fsync; its files are synced (untimed) before the cold read.\n");
+  }
   std::filesystem::remove_all(dir);
   return 0;
 }
