@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "tfcompat/checkpoint/bundle.h"
 
+#include <algorithm>
 #include <boost/test/unit_test.hpp>
 #include <complex>
 #include <limits>
@@ -273,6 +274,52 @@ BOOST_AUTO_TEST_CASE(WrittenIndexIsProtobufsSerialization) {
   BOOST_TEST(p.ShortDebugString() ==
              "dtype: DT_INT32 shape { dim { size: 3 } dim { size: 2 } } slices { extent { length: 1 } extent { } } "
              "slices { extent { start: 1 length: 2 } extent { } }");
+}
+
+// The writer sorts its index in runs of 4096 entries as they are added and
+// merges the runs at Finish; whatever the order of the adds (runs complete
+// or not, keys in order up to some point), the index lists every key once,
+// in increasing order, each with its own tensor.
+BOOST_AUTO_TEST_CASE(IndexIsSortedWhateverTheOrderOfTheAdds) {
+  constexpr int kCount = 2 * 4096 + 2048 + 3;
+  std::vector<int> shuffled(kCount);
+  for (int i = 0; i < kCount; ++i) shuffled[static_cast<size_t>(i)] = static_cast<int>((i * 7919L) % kCount);
+  std::vector<int> reversed(kCount), late_disorder(kCount);
+  for (int i = 0; i < kCount; ++i) {
+    reversed[static_cast<size_t>(i)] = kCount - 1 - i;
+    late_disorder[static_cast<size_t>(i)] = i;
+  }
+  // In order through the first two runs and into the third, then not.
+  std::reverse(late_disorder.begin() + 2 * 4096 + 100, late_disorder.end());
+  const auto name = [](int i) {
+    std::string n = "layer_";
+    n += std::to_string(i);
+    n += "/kernel";
+    return n;
+  };
+  for (const std::vector<int>& adds : {shuffled, reversed, late_disorder}) {
+    TempDir dir;
+    const std::string prefix = dir.file("ckpt");
+    auto writer = BundleWriter::Create(prefix);
+    BOOST_REQUIRE(writer.ok());
+    for (const int i : adds) {
+      BOOST_REQUIRE((*writer)->Add(name(i), Tensor::FromVector<int32_t>(DataType::kInt32, {}, {i})).ok());
+    }
+    BOOST_REQUIRE((*writer)->Finish().ok());
+    auto entries = table::ReadTable(ReadAll(IndexFileName(prefix)));
+    BOOST_REQUIRE(entries.ok());
+    BOOST_REQUIRE_EQUAL(entries->size(), static_cast<size_t>(kCount) + 1);  // the header's "" first
+    for (size_t e = 1; e < entries->size(); ++e) {
+      BOOST_TEST(((*entries)[e - 1].first < (*entries)[e].first), "entry " << e);
+    }
+    auto reader = BundleReader::Open(prefix);
+    BOOST_REQUIRE(reader.ok());
+    for (const int i : {0, 1, 4095, 4096, 8191, 8192, kCount - 1}) {
+      auto tensor = (*reader)->Lookup(name(i));
+      BOOST_REQUIRE(tensor.ok());
+      BOOST_TEST(tensor->flat<int32_t>()[0] == i);
+    }
+  }
 }
 
 BOOST_AUTO_TEST_CASE(OrderedCodeNumbersAreKnownBytesInIncreasingOrder) {
