@@ -147,9 +147,10 @@ def test_a_corrupt_record_is_data_loss_naming_the_file(tmp_path):
     path = write_losses(tmp_path, range(5))
     first = len(records(path)[0]) + 16
     flip_byte(path, first + 12 + 3)  # In the data of the second record.
-    with pytest.raises(tfcompat.DataLossError, match=str(path)):
+    where = f"{path}: .* at offset {first}"
+    with pytest.raises(tfcompat.DataLossError, match=where):
         list(tfcompat.summary.events(path))
-    with pytest.raises(tfcompat.DataLossError, match=str(path)):
+    with pytest.raises(tfcompat.DataLossError, match=where):
         tfcompat.summary.read(tmp_path, "scalars")
 
 
