@@ -203,3 +203,20 @@ def test_read_without_pandas_says_what_to_install_and_events_need_none(tmp_path,
     with pytest.raises(ImportError, match="install pandas"):
         tfcompat.summary.read(tmp_path)
     assert [e.step for e in tfcompat.summary.events(path)] == [0, 1]
+
+
+def test_events_of_a_tensorflow_written_file_are_those_of_its_records(testdata):
+    path = next((testdata / "tf" / "jupyter-talk" / "model").glob("events.out.tfevents.*"))
+    ours = list(tfcompat.summary.events(path))
+    theirs = events(path)
+    assert len(ours) == len(theirs) > 1
+    for a, b in zip(ours, theirs):
+        assert (a.wall_time, a.step) == (b["wall_time"], b["step"])
+        assert [v.tag for v in a.values] == [v["tag"] for v in b.get("values", [])]
+        for v, w in zip(a.values, b.get("values", [])):
+            if "simple_value" in w:
+                assert v.kind == "scalar" and same_float(v.value, w["simple_value"])
+
+
+def same_float(a, b):
+    return a == b or (math.isnan(a) and math.isnan(b))
