@@ -6,6 +6,7 @@
 #include "checkpoint.h"
 #include "errors.h"
 #include "summary.h"
+#include "summary_reader.h"
 #include "tfcompat/base/version.h"
 
 NB_MODULE(_tfcompat, m) {
@@ -14,4 +15,5 @@ NB_MODULE(_tfcompat, m) {
   tfcompat::python::RegisterErrors(m);
   tfcompat::python::RegisterCheckpoint(m);
   tfcompat::python::RegisterSummary(m);
+  tfcompat::python::RegisterSummaryReader(m);
 }

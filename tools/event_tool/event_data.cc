@@ -12,29 +12,6 @@ namespace tfcompat::event_tool {
 
 namespace fs = std::filesystem;
 
-StatusOr<std::vector<std::string>> FindRuns(const std::string& logdir) {
-  std::error_code ec;
-  if (!fs::is_directory(logdir, ec)) return NotFoundError(logdir + ": not a directory");
-  std::vector<std::string> runs;
-  const auto add_if_run = [&](const fs::path& dir) {
-    std::error_code list_ec;
-    for (const auto& entry : fs::directory_iterator(dir, list_ec)) {
-      if (entry.is_regular_file(list_ec) && IsEventFileName(entry.path().filename().string())) {
-        runs.push_back(fs::relative(dir, logdir, list_ec).lexically_normal().string());
-        return;
-      }
-    }
-  };
-  add_if_run(logdir);
-  for (auto it = fs::recursive_directory_iterator(logdir, ec); !ec && it != fs::recursive_directory_iterator();
-       it.increment(ec)) {
-    if (it->is_directory(ec)) add_if_run(it->path());
-  }
-  if (ec) return UnknownError(logdir + ": " + ec.message());
-  std::sort(runs.begin(), runs.end());
-  return runs;
-}
-
 namespace {
 
 void Count(TagStats& stats, ValueKind kind, const EventView& event) {

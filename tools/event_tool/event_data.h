@@ -50,10 +50,6 @@ struct RunData {
   int64_t purged_values = 0;
 };
 
-// The runs under `logdir`, sorted by name. NotFound if `logdir` is not a
-// directory; an empty list if it holds no event file.
-StatusOr<std::vector<std::string>> FindRuns(const std::string& logdir);
-
 // Reads every event of run `run` of `logdir`, without the values
 // TensorBoard purges after a restart when `purge_orphaned_data`. A
 // truncated last record is not an error; a corrupt record is (DataLoss with

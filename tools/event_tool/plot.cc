@@ -8,6 +8,7 @@
 
 #include "event_data.h"
 #include "subcommands.h"
+#include "summary/summary_tables.h"
 
 namespace tfcompat::event_tool {
 namespace {

@@ -5,6 +5,7 @@
 #include "number_format.h"
 #include "output.h"
 #include "subcommands.h"
+#include "summary/summary_tables.h"
 
 namespace tfcompat::event_tool {
 namespace {

@@ -11,8 +11,15 @@ the C++ library (every ``max_queue`` events, every ``flush_secs``, on
 ``flush()`` and ``close()``). ``add_scalar`` is the C++ method itself, with
 no Python code in between. Failures raise :mod:`tfcompat.errors` exceptions
 (an I/O error of the background thread is raised by the next call).
+
+Reading logs back: ``read(logdir, kinds)`` gives pandas DataFrames in
+tbparse's layout (as ``event_tool export``), and ``events(path)`` the
+events of one event file as plain tuples, without pandas::
+
+    frame = tfcompat.summary.read("runs", "scalars")  # run, tag, step, wall_time, value
 """
 
+import collections
 import os
 import time
 
@@ -21,7 +28,7 @@ import numpy as np
 from . import _tfcompat
 from .errors import UNIMPLEMENTED
 
-__all__ = ["SummaryWriter"]
+__all__ = ["SummaryWriter", "read", "events", "Event", "Value", "KINDS"]
 
 
 def _check_no_walltime(walltime):
@@ -256,3 +263,112 @@ class SummaryWriter(_tfcompat._SummaryWriter):
 
     def __exit__(self, exc_type, exc, traceback):
         self.close()
+
+
+# --- Reading ------------------------------------------------------------------
+
+KINDS = ("scalars", "histograms", "text", "hparams", "hparams_metrics")
+"""The kinds of table ``read`` gives, in the order of its dict."""
+
+Event = collections.namedtuple("Event", ["wall_time", "step", "kind", "values"])
+Event.__doc__ = """An event of an event file: ``kind`` what it carries ("summary",
+"file_version", "graph_def", "session_log", ...), ``values`` its summary
+values (a tuple of Value; empty for other kinds)."""
+
+Value = collections.namedtuple("Value", ["tag", "kind", "value"])
+Value.__doc__ = """A summary value: ``kind`` its dashboard ("scalar", "histogram",
+"image", "audio", "text", "tensor" or "unknown"); ``value`` a scalar's
+float, a text's str (the first string of a table), None for the others."""
+
+
+def events(path):
+    """The events of the event file PATH, in file order, as Event tuples.
+
+    A partial last record (a file still being written) ends the iteration;
+    a corrupt record raises DataLossError naming the file and offset. No
+    restart is purged here: that is per run (``read``). Needs no pandas.
+    The file is opened by the call (NotFoundError if it is missing)."""
+    file = _tfcompat._EventFile(os.fspath(path))
+    return (Event(wall_time, step, kind, tuple(Value(*v) for v in values)) for wall_time, step, kind, values in file)
+
+
+def _pandas():
+    try:
+        import pandas
+    except ImportError as e:
+        raise ImportError("tfcompat.summary.read returns pandas DataFrames: install pandas "
+                          "(pip install pandas), or read event files with tfcompat.summary.events") from e
+    return pandas
+
+
+def _series_column(columns, key):
+    """A per-row column of names given once per series."""
+    names = np.empty(len(columns[key]), dtype=object)
+    names[:] = columns[key]
+    return np.repeat(names, columns["series_rows"])
+
+
+def _objects(values):
+    array = np.empty(len(values), dtype=object)
+    array[:] = values
+    return array
+
+
+def _split(flat, ends):
+    """Rows of a flat array, row i ending at ends[i]."""
+    parts = np.split(flat, ends[:-1]) if len(ends) else []
+    return _objects(parts) if parts else np.empty(0, dtype=object)
+
+
+def _frame(pd, kind, c):
+    if kind in ("scalars", "text"):
+        data = {"run": _series_column(c, "series_run"), "tag": _series_column(c, "series_tag"),
+                "step": c["step"], "wall_time": c["wall_time"],
+                "value": c["value"] if kind == "scalars" else _objects(c["value"])}
+    elif kind == "histograms":
+        data = {"run": _series_column(c, "series_run"), "tag": _series_column(c, "series_tag"),
+                "step": c["step"], "wall_time": c["wall_time"]}
+        for name in ("min", "max", "num", "sum", "sum_squares"):
+            data[name] = c[name]
+        data["limits"] = _split(c["limits"], c["limits_end"])
+        data["counts"] = _split(c["counts"], c["counts_end"])
+    elif kind == "hparams":
+        data = {"run": _objects(c["run"]), "tag": _objects(c["tag"]), "value": _objects(c["value"])}
+    else:
+        data = {"run": _objects(c["run"]), "group": _objects(c["group"]), "tag": _objects(c["tag"]),
+                "step": c["step"], "wall_time": c["wall_time"], "value": c["value"]}
+    return pd.DataFrame(data, copy=False)
+
+
+def read(logdir, kinds=None, run=None, tag=None, purge_orphaned_data=True):
+    """The runs of LOGDIR as pandas DataFrames in tbparse's layout, the
+    tables of ``event_tool export`` (docs/python.md):
+
+    - scalars: run, tag, step, wall_time, value
+    - histograms: run, tag, step, wall_time, min, max, num, sum, sum_squares,
+      limits, counts (a float64 array per row, as tbparse)
+    - text: run, tag, step, wall_time, value
+    - hparams: run, tag (the hparam's name), value
+    - hparams_metrics: run (a session), group, tag, step, wall_time, value
+
+    KINDS: one kind's name gives its DataFrame; a list of names, or None
+    (all five), a dict name -> DataFrame. A run is a directory under LOGDIR
+    holding event files, named relative to LOGDIR ("." for LOGDIR itself).
+    RUN, TAG: keep only the rows of that run, that tag (a str, or a
+    collection of them). PURGE_ORPHANED_DATA: leave out what a restart
+    orphaned, as TensorBoard does. NotFoundError for a LOGDIR that is no
+    directory or holds no event file; DataLossError naming the file and
+    offset for a corrupt record."""
+    pd = _pandas()
+    single = isinstance(kinds, str)
+    wanted = list(KINDS) if kinds is None else [kinds] if single else list(kinds)
+    tables = _tfcompat._read_tables(os.fspath(logdir), wanted, bool(purge_orphaned_data))
+    frames = {}
+    for kind, columns in tables.items():
+        frame = _frame(pd, kind, columns)
+        for column, keep in (("run", run), ("tag", tag)):
+            if keep is not None:
+                keep = [keep] if isinstance(keep, str) else list(keep)
+                frame = frame[frame[column].isin(keep)].reset_index(drop=True)
+        frames[kind] = frame
+    return frames[wanted[0]] if single else frames
