@@ -7,8 +7,9 @@ to open it for writing without blocking, which fails until a reader holds it
 open. The thread's first try is made (and fails) before the call starts, so
 it can only succeed by running Python code while the call is blocked: with
 the GIL held through the call, neither thread could go on and the child would
-hang, which the time-out below turns into a failure. The FIFO has no bytes,
-so the call then fails as for an empty file.
+hang, which the time-out below turns into a failure. Then the call fails:
+the FIFO is empty as a checkpoint file (data loss), and an event file is
+read with pread, which a FIFO refuses ("Illegal seek").
 """
 import subprocess
 import sys
@@ -19,15 +20,17 @@ import pytest
 CHILD = textwrap.dedent(r"""
     import errno, os, sys, threading, time
     import numpy as np
-    from tfcompat import train
+    from tfcompat import summary, train
     import tfcompat
 
     case, directory = sys.argv[1], sys.argv[2]
     prefix = os.path.join(directory, "model.ckpt-1")
     train.save_checkpoint(prefix, {"w": np.arange(4, dtype=np.float32)})
     reader = train.load_checkpoint(prefix) if case == "get_tensor" else None
-    fifo = prefix + (".data-00000-of-00001" if case == "get_tensor" else ".index")
-    os.remove(fifo)
+    fifo = {"get_tensor": prefix + ".data-00000-of-00001", "load_checkpoint": prefix + ".index",
+            "events": os.path.join(directory, "events.out.tfevents.1.host")}[case]
+    if os.path.exists(fifo):
+        os.remove(fifo)
     os.mkfifo(fifo)
 
     first_try_failed = threading.Event()
@@ -52,8 +55,10 @@ CHILD = textwrap.dedent(r"""
     try:
         if case == "get_tensor":
             reader.get_tensor("w")
-        else:
+        elif case == "load_checkpoint":
             train.load_checkpoint(prefix)
+        else:
+            list(summary.events(fifo))
         outcome = "no error"
     except tfcompat.errors.OpError as e:
         outcome = type(e).__name__
@@ -62,12 +67,13 @@ CHILD = textwrap.dedent(r"""
 """)
 
 
-@pytest.mark.parametrize("case", ["load_checkpoint", "get_tensor"])
-def test_a_read_blocked_on_a_file_lets_other_threads_run(tmp_path, case):
+@pytest.mark.parametrize("case, outcome", [("load_checkpoint", "DataLossError"), ("get_tensor", "DataLossError"),
+                                           ("events", "UnknownError")])
+def test_a_read_blocked_on_a_file_lets_other_threads_run(tmp_path, case, outcome):
     try:
         result = subprocess.run([sys.executable, "-c", CHILD, case, str(tmp_path)],
                                 capture_output=True, text=True, timeout=120)
     except subprocess.TimeoutExpired:
         pytest.fail(f"{case}: the call held the GIL while blocked (the child hung)")
     assert result.returncode == 0, result.stderr
-    assert result.stdout.split() == ["DataLossError", "opened"], result.stdout + result.stderr
+    assert result.stdout.rsplit(" ", 1) == [outcome, "opened\n"], result.stdout + result.stderr
