@@ -431,7 +431,7 @@ def report_writers(results, args):
           f"{args.repeat} rounds, median (range)")
     ours, _ = _cell(results.get("tfcompat", {"na": "not run"}))
     tbx, _ = _cell(results.get("tensorboardX", {"na": "not run"}))
-    widths = (40, 14, 28, 10, 18)
+    widths = (50, 12, 24, 10, 18)
     print(_row(("writer", "calls/s", "range", "bytes/call", "tfcompat speed-up"), widths))
     for name in ("tfcompat", "tensorboardX", "torch"):
         label = {"tfcompat": "tfcompat.SummaryWriter", "tensorboardX": "tensorboardX.SummaryWriter",
