@@ -9,7 +9,10 @@
 #include <functional>
 #include <set>
 #include <system_error>
+#include <thread>
+#include <vector>
 
+#include "base/parallel_copy.h"
 #include "checkpoint/checkpoint_internal.h"
 #include "io/file.h"
 #include "io/text_proto.h"
@@ -21,6 +24,9 @@ namespace {
 
 constexpr std::string_view kStateFileName = "checkpoint";
 constexpr uint64_t kMaxStateFileSize = 64 << 20;
+// SaveAsync's snapshot copy runs on this many cores at most, fewer where
+// the machine has fewer: beyond a few, a socket's memory is the limit.
+const int kSnapshotCopyThreads = static_cast<int>(std::clamp(std::thread::hardware_concurrency(), 1u, 4u));
 
 bool IsAbsolute(std::string_view path) { return !path.empty() && path[0] == '/'; }
 
@@ -249,8 +255,19 @@ Status RestoreVariablesInto(const std::string& prefix, std::span<const VariableD
 // ---------------------------------------------------------------------------
 // CheckpointManager
 
+// SaveAsync's scratch, kept for the next save: the tensors' indexes in the
+// order of their addresses, and the copies of runs of adjacent tensors.
+struct CheckpointManager::SnapshotCopy {
+  std::vector<size_t> order;
+  std::vector<CopyRange> runs;
+};
+
 CheckpointManager::CheckpointManager(Env* env, std::string dir, Options options, CheckpointState state)
-    : env_(env), dir_(std::move(dir)), options_(std::move(options)), state_(std::move(state)) {}
+    : env_(env),
+      dir_(std::move(dir)),
+      options_(std::move(options)),
+      state_(std::move(state)),
+      copy_(std::make_unique<SnapshotCopy>()) {}
 
 StatusOr<std::unique_ptr<CheckpointManager>> CheckpointManager::Create(const std::string& dir, Options options) {
   return CheckpointAccess::NewManager(Env::Default(), dir, std::move(options));
@@ -366,27 +383,27 @@ Status CheckpointManager::SaveAsync(int64_t step, std::span<const TensorView> te
   // slot blocks) are copied by one memcpy whatever their order: a large one
   // streams past the cache, which many small ones do not (1.6x slower for
   // 1 GiB in 16 MiB pieces with glibc).
-  copy_order_.resize(tensors.size());
-  for (size_t i = 0; i < tensors.size(); ++i) copy_order_[i] = i;
-  std::sort(copy_order_.begin(), copy_order_.end(), [&](size_t a, size_t b) {
+  // The copy is split over the cores (base/parallel_copy.h): training
+  // waits for it, so the cores are otherwise idle.
+  std::vector<size_t>& order = copy_->order;
+  order.resize(tensors.size());
+  for (size_t i = 0; i < tensors.size(); ++i) order[i] = i;
+  std::sort(order.begin(), order.end(), [&](size_t a, size_t b) {
     return std::less<const char*>()(tensors[a].bytes.data(), tensors[b].bytes.data());
   });
-  size_t offset = 0, run_offset = 0;
-  const char* run = nullptr;
-  const auto copy_run = [&] {
-    if (offset > run_offset) std::memcpy(snapshot_bytes_.get() + run_offset, run, offset - run_offset);
-  };
-  for (const size_t i : copy_order_) {
+  std::vector<CopyRange>& runs = copy_->runs;
+  runs.clear();
+  size_t offset = 0;
+  for (const size_t i : order) {
     const std::string_view bytes = tensors[i].bytes;
     snapshot_[i].offset = offset;
-    if (run == nullptr || bytes.data() != run + (offset - run_offset)) {
-      copy_run();
-      run = bytes.data();
-      run_offset = offset;
+    if (runs.empty() || bytes.data() != runs.back().from + runs.back().size) {
+      runs.push_back({snapshot_bytes_.get() + offset, bytes.data(), 0});
     }
+    runs.back().size += bytes.size();
     offset += bytes.size();
   }
-  copy_run();
+  ParallelCopy(runs, kSnapshotCopyThreads);
   const auto save = [this, step] {
     outcome_ = SaveNow(step, [this](BundleWriter& writer) {
                  for (const SnapshotEntry& e : snapshot_) {

@@ -192,7 +192,8 @@ class CheckpointManager {
   // the save in flight (at most one is), then copies the tensors (names,
   // shapes, bytes) into a snapshot the manager owns, whose memory is kept
   // for the next save of the same size or less, and returns; the caller
-  // may change the tensors from then on. A background thread then writes
+  // may change the tensors from then on. The bytes are copied on up to
+  // four cores (one per 16 MiB), the caller's among them. A background thread then writes
   // the snapshot exactly as Save does (bundle, fsync, rename, state file,
   // retention, with the same guarantees and errors).
   //
@@ -246,8 +247,8 @@ class CheckpointManager {
   std::vector<SnapshotEntry> snapshot_;
   std::unique_ptr<char[]> snapshot_bytes_;
   size_t snapshot_capacity_ = 0;
-  // The tensors' indexes in the order of their addresses (kept for reuse).
-  std::vector<size_t> copy_order_;
+  struct SnapshotCopy;
+  std::unique_ptr<SnapshotCopy> copy_;
 
   // Joins the thread of the save in flight, if any.
   void Join() const;

@@ -13,6 +13,9 @@ namespace {
 
 bool IsAligned(const char* p, size_t alignment) { return reinterpret_cast<uintptr_t>(p) % alignment == 0; }
 
+// Boost.Test compares char pointers as C strings: buffers compare by address.
+const void* Address(const AlignedBufferPool::Buffer& buffer) { return buffer.get(); }
+
 BOOST_AUTO_TEST_SUITE(AlignedBufferPoolTest)
 
 BOOST_AUTO_TEST_CASE(BuffersAreAlignedAndWritableOverTheirSize) {
@@ -34,17 +37,17 @@ BOOST_AUTO_TEST_CASE(ABufferGivenBackIsTakenAgainLastInFirstOut) {
   AlignedBufferPool::Buffer a = pool.Take();
   AlignedBufferPool::Buffer b = pool.Take();
   BOOST_REQUIRE(a != nullptr && b != nullptr);
-  BOOST_TEST(a.get() != b.get());
-  const char* first = a.get();
-  const char* second = b.get();
+  BOOST_TEST(Address(a) != Address(b));
+  const void* first = Address(a);
+  const void* second = Address(b);
   a.reset();
   b.reset();
   BOOST_TEST(pool.kept() == 2u);
-  BOOST_TEST(pool.Take().get() == second);  // given back last: likeliest in the cache
+  BOOST_TEST(Address(pool.Take()) == second);  // given back last: likeliest in the cache
   // The temporary went back at the end of the statement above.
   AlignedBufferPool::Buffer again = pool.Take();
-  BOOST_TEST(again.get() == second);
-  BOOST_TEST(pool.Take().get() == first);
+  BOOST_TEST(Address(again) == second);
+  BOOST_TEST(Address(pool.Take()) == first);
 }
 
 BOOST_AUTO_TEST_CASE(KeepsAtMostMaxKept) {
