@@ -60,14 +60,16 @@ if [[ "$ci" == "true" ]]; then
   tests/fuzz/run_fuzzers.sh build-fuzz 20
   # the shared SummaryWriter (its queue and writer thread), the wall clock's
   # sequence lock, the streaming file's writer thread and buffer pool, the
-  # reader-during-save tests and CheckpointManager's background saves under
-  # ThreadSanitizer
+  # reader-during-save tests, CheckpointManager's background saves, and the
+  # tasks and copies spread over the cores (ReadInto's chunks, SaveAsync's
+  # snapshot) under ThreadSanitizer
   cmake -S . -B build-tsan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_FLAGS=-fsanitize=thread \
         -DCMAKE_EXE_LINKER_FLAGS=-fsanitize=thread -DTFCOMPAT_BUILD_TOOLS=OFF -DTFCOMPAT_BUILD_EXAMPLES=OFF \
         -DTFCOMPAT_BUILD_BENCH=OFF -DTFCOMPAT_INSTALL=OFF
-  cmake --build build-tsan -j "$jobs" --target reliability_test summary_test io_test checkpoint_test
+  cmake --build build-tsan -j "$jobs" --target reliability_test summary_test io_test checkpoint_test base_test
   TSAN_OPTIONS=halt_on_error=1 build-tsan/tests/reliability_test --run_test=ConcurrencyTest
   TSAN_OPTIONS=halt_on_error=1 build-tsan/tests/summary_test --run_test=SummaryWriterTest
   TSAN_OPTIONS=halt_on_error=1 build-tsan/tests/io_test --run_test=WallClockTest,FileTest,AlignedBufferPoolTest
-  TSAN_OPTIONS=halt_on_error=1 build-tsan/tests/checkpoint_test --run_test=CheckpointAsyncTest
+  TSAN_OPTIONS=halt_on_error=1 build-tsan/tests/checkpoint_test --run_test=CheckpointAsyncTest,BundleReadIntoTest
+  TSAN_OPTIONS=halt_on_error=1 build-tsan/tests/base_test --run_test=ParallelForTest,ParallelCopyTest
 fi

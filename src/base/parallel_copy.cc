@@ -3,9 +3,8 @@
 
 #include <algorithm>
 #include <cstring>
-#include <system_error>
-#include <thread>
-#include <vector>
+
+#include "base/parallel_for.h"
 
 namespace tfcompat {
 namespace {
@@ -28,19 +27,13 @@ void ParallelCopy(std::span<const CopyRange> ranges, int max_threads, size_t min
   size_t total = 0;
   for (const CopyRange& range : ranges) total += range.size;
   const size_t by_size = std::max<size_t>(1, total / std::max<size_t>(1, min_bytes_per_thread));
-  const auto threads =
-      static_cast<size_t>(std::clamp<size_t>(by_size, 1, static_cast<size_t>(std::max(1, max_threads))));
-  const auto cut = [&](size_t share) { return total / threads * share + total % threads * share / threads; };
-  std::vector<std::thread> helpers;
-  for (size_t share = 1; share < threads; ++share) {
-    try {
-      helpers.emplace_back(CopyShare, ranges, cut(share), cut(share + 1));
-    } catch (const std::system_error&) {
-      CopyShare(ranges, cut(share), cut(share + 1));
-    }
-  }
-  CopyShare(ranges, 0, cut(1));
-  for (std::thread& helper : helpers) helper.join();
+  const size_t shares = std::min(by_size, static_cast<size_t>(std::max(1, max_threads)));
+  const auto cut = [&](size_t share) { return total / shares * share + total % shares * share / shares; };
+  // A copy cannot fail.
+  ParallelFor(shares, static_cast<int>(shares), [&](size_t share, int) {
+    CopyShare(ranges, cut(share), cut(share + 1));
+    return OkStatus();
+  }).IgnoreError();
 }
 
 }  // namespace tfcompat

@@ -26,10 +26,9 @@ struct CopyRange {
 inline constexpr size_t kMinParallelCopyBytes = size_t{16} << 20;
 
 // Copies every range as memcpy would (no destination may overlap another
-// range), the bytes of all of them split evenly, wherever the cut falls,
-// over up to `max_threads` threads: the caller's and at most
-// max_threads - 1 started for the call, one per `min_bytes_per_thread`
-// bytes. A thread that cannot be started leaves its share to the caller.
+// range), the bytes of all of them cut into equal shares wherever the cuts
+// fall, one per `min_bytes_per_thread` bytes and at most `max_threads`,
+// copied by as many threads (ParallelFor: the caller's among them).
 void ParallelCopy(std::span<const CopyRange> ranges, int max_threads,
                   size_t min_bytes_per_thread = kMinParallelCopyBytes);
 

@@ -10,6 +10,7 @@
 #include <random>
 #include <tuple>
 
+#include "base/parallel_for.h"
 #include "checkpoint/bundle_format.h"
 #include "checkpoint/checkpoint_internal.h"
 #include "checkpoint/table.h"
@@ -772,11 +773,14 @@ namespace {
 // a piece of one large tensor, or a run of neighbouring small tensors (the
 // bytes between them, tensors not asked for, go to a sink). 1 MiB: the CRC
 // then reads what the read just wrote while it is still in the core's
-// cache (8 MiB reads were a third slower). The reads are sequential, so
-// the kernel's readahead fetches the next ones from the disk while the CRC
-// runs: a reader thread running ahead measured no faster, and far slower
-// when the other core was busy.
+// cache (8 MiB reads were a third slower). Each thread reads a chunk's
+// reads in order, so the kernel's readahead fetches the next ones from the
+// disk while the CRC runs; a reader thread running ahead of one checking
+// measured no faster, but chunks read and checked on two cores were: 1 GiB
+// of 100 000 tensors warm 0.154 -> 0.101 s, 64 tensors 0.200 -> 0.116 s.
 constexpr uint64_t kReadBytes = uint64_t{1} << 20;
+// Reads are handed to threads in chunks of at least this many bytes.
+constexpr uint64_t kChunkBytes = uint64_t{32} << 20;
 // A tensor at least this large is read in pieces of its own.
 constexpr uint64_t kPieceBytes = uint64_t{256} << 10;
 // Bytes between two tensors a run reads into the sink rather than start a
@@ -871,9 +875,7 @@ Status BundleReader::ReadInto(std::span<const Destination> destinations) {
   });
   const std::vector<PlannedRead> reads = PlanReads(targets);
 
-  std::vector<char> sink(kMaxGap);
-  std::vector<std::span<char>> pieces;
-  const auto read = [&](size_t i) -> Status {
+  const auto read = [&](size_t i, std::vector<char>& sink, std::vector<std::span<char>>& pieces) -> Status {
     const PlannedRead& r = reads[i];
     pieces.clear();
     if (r.piece) {
@@ -912,11 +914,34 @@ Status BundleReader::ReadInto(std::span<const Destination> destinations) {
     return OkStatus();
   };
 
+  // The reads in chunks of at least kChunkBytes, cut between tensors (a
+  // large tensor's CRC runs over its pieces in order), taken by up to
+  // ParallelThreads() threads: one core's copies out of the page cache and
+  // CRCs leave the memory and the disk idle part of the time.
+  std::vector<size_t> chunk_starts;
+  uint64_t chunk_bytes = kChunkBytes;
   for (size_t i = 0; i < reads.size(); ++i) {
-    TFCOMPAT_RETURN_IF_ERROR(read(i));
-    TFCOMPAT_RETURN_IF_ERROR(check(i));
+    const bool starts_tensor = !reads[i].piece || reads[i].offset == targets[reads[i].first_target].offset;
+    if (chunk_bytes >= kChunkBytes && starts_tensor) {
+      chunk_starts.push_back(i);
+      chunk_bytes = 0;
+    }
+    chunk_bytes += reads[i].size;
   }
-  return OkStatus();
+  chunk_starts.push_back(reads.size());
+  struct Scratch {
+    std::vector<char> sink = std::vector<char>(kMaxGap);
+    std::vector<std::span<char>> pieces;
+  };
+  std::vector<Scratch> scratch(static_cast<size_t>(ParallelThreads()));
+  return ParallelFor(chunk_starts.size() - 1, ParallelThreads(), [&](size_t chunk, int thread) -> Status {
+    Scratch& mine = scratch[static_cast<size_t>(thread)];
+    for (size_t i = chunk_starts[chunk]; i < chunk_starts[chunk + 1]; ++i) {
+      TFCOMPAT_RETURN_IF_ERROR(read(i, mine.sink, mine.pieces));
+      TFCOMPAT_RETURN_IF_ERROR(check(i));
+    }
+    return OkStatus();
+  });
 }
 
 Status BundleReader::VerifyAll() {

@@ -9,10 +9,10 @@
 #include <functional>
 #include <set>
 #include <system_error>
-#include <thread>
 #include <vector>
 
 #include "base/parallel_copy.h"
+#include "base/parallel_for.h"
 #include "checkpoint/checkpoint_internal.h"
 #include "io/file.h"
 #include "io/text_proto.h"
@@ -24,9 +24,6 @@ namespace {
 
 constexpr std::string_view kStateFileName = "checkpoint";
 constexpr uint64_t kMaxStateFileSize = 64 << 20;
-// SaveAsync's snapshot copy runs on this many cores at most, fewer where
-// the machine has fewer: beyond a few, a socket's memory is the limit.
-const int kSnapshotCopyThreads = static_cast<int>(std::clamp(std::thread::hardware_concurrency(), 1u, 4u));
 
 bool IsAbsolute(std::string_view path) { return !path.empty() && path[0] == '/'; }
 
@@ -403,7 +400,7 @@ Status CheckpointManager::SaveAsync(int64_t step, std::span<const TensorView> te
     runs.back().size += bytes.size();
     offset += bytes.size();
   }
-  ParallelCopy(runs, kSnapshotCopyThreads);
+  ParallelCopy(runs, ParallelThreads());
   const auto save = [this, step] {
     outcome_ = SaveNow(step, [this](BundleWriter& writer) {
                  for (const SnapshotEntry& e : snapshot_) {

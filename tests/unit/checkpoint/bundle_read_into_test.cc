@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // BundleReader::ReadInto: many tensors into the caller's memory, read in
-// coalesced runs and large pieces on a background thread.
+// coalesced runs and large pieces, in 32 MiB chunks spread over the cores
+// (the tests' checkpoints of more than 32 MiB take several chunks).
 #include <boost/test/unit_test.hpp>
 #include <cstdint>
 #include <cstdio>
@@ -186,6 +187,32 @@ BOOST_AUTO_TEST_CASE(ACorruptedByteFailsItsTensorWithDataLoss) {
     const Status status = (*reader)->ReadInto(DestinationsFor(w, every, &memory));
     BOOST_TEST((status.code() == StatusCode::kDataLoss), offset);
     BOOST_TEST(Contains(status, "key " + key + ": Checksum does not match"), status.ToString());
+  }
+}
+
+BOOST_AUTO_TEST_CASE(DamageInSeveralChunksReportsTheFirstInFileOrderEveryTime) {
+  // 80 MiB: three chunks, read by as many threads as there are cores; the
+  // second and third chunks damaged as well as the first, so whichever
+  // thread fails first, the error is the one a read in order meets first.
+  TempDir dir;
+  std::vector<int64_t> counts(2000, 1000);
+  counts[1000] = 36 << 18;
+  counts[1999] = 36 << 18;
+  const Written w = WriteFloats(dir, counts);
+  const std::string data_file = DataFileName(w.prefix, 0, 1);
+  std::string damaged = ReadAll(data_file);
+  damaged[uint64_t{900} * 4000 + 3] ^= 0x01;                      // t0900, first chunk
+  damaged[uint64_t{1000} * 4000 + (uint64_t{30} << 20)] ^= 0x01;  // t1000, second
+  damaged[damaged.size() - 1] ^= 0x01;                            // t1999, third
+  WriteAll(data_file, damaged);
+  auto reader = BundleReader::Open(w.prefix);
+  BOOST_REQUIRE(reader.ok());
+  std::vector<size_t> every(counts.size());
+  for (size_t i = 0; i < every.size(); ++i) every[i] = i;
+  for (int attempt = 0; attempt < 10; ++attempt) {
+    std::vector<std::vector<float>> memory;
+    const Status status = (*reader)->ReadInto(DestinationsFor(w, every, &memory));
+    BOOST_TEST(Contains(status, "key t0900: Checksum does not match"), status.ToString());
   }
 }
 
