@@ -3,23 +3,13 @@
 of COUNT float32 variables of FLOATS elements. Prints "save_s cold_s warm_s":
 the save (TF does not fsync), a restore after the checkpoint's files were
 synced and evicted from the page cache (untimed), and a second restore."""
-import glob
-import os
 import sys
 import time
 
 import numpy as np
 import tensorflow as tf
 
-
-def evict(prefix):
-    for path in glob.glob(prefix + "*"):
-        fd = os.open(path, os.O_RDONLY)
-        try:
-            os.fdatasync(fd)
-            os.posix_fadvise(fd, 0, 0, os.POSIX_FADV_DONTNEED)
-        finally:
-            os.close(fd)
+from page_cache import evict
 
 
 def main(prefix, count, floats):

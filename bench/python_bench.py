@@ -63,6 +63,8 @@ import sys
 import tempfile
 import time
 
+from page_cache import evict
+
 PROGRAM = os.path.basename(sys.argv[0])
 PARTS = ("writers", "read", "checkpoint")
 
@@ -200,17 +202,6 @@ def child_read(args):
     return result
 
 
-def _evict(prefix):
-    """Syncs the checkpoint's files and drops them from the page cache."""
-    for path in glob.glob(prefix + ".*"):
-        fd = os.open(path, os.O_RDONLY)
-        try:
-            os.fdatasync(fd)
-            os.posix_fadvise(fd, 0, 0, os.POSIX_FADV_DONTNEED)
-        finally:
-            os.close(fd)
-
-
 def _restore(load_checkpoint, prefix):
     """Every tensor of the checkpoint, as a restore holds them: {name: array}."""
     reader = load_checkpoint(prefix)
@@ -256,7 +247,7 @@ def child_checkpoint(args):
     del tensors
     result["bytes"] = sum(os.path.getsize(p) for p in glob.glob(prefix + ".*"))
     # The first read after a save can be slow on a virtual disk; it is untimed.
-    _evict(prefix)
+    evict(prefix)
     _read_raw(numpy, prefix)
 
     contenders = {"tfcompat": tfcompat.train.load_checkpoint, "raw": lambda p: p}
@@ -283,7 +274,7 @@ def child_checkpoint(args):
             for case in ("cold", "warm"):
                 restored.pop(name, None)
                 if case == "cold":
-                    _evict(prefix)
+                    evict(prefix)
                 start = time.perf_counter()
                 if name == "raw":
                     _read_raw(numpy, prefix)

@@ -5,7 +5,6 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <cstring>
 #include <functional>
 #include <set>
 #include <system_error>
@@ -377,11 +376,10 @@ Status CheckpointManager::SaveAsync(int64_t step, std::span<const TensorView> te
   }
   // The snapshot holds the tensors in the order of their addresses, so that
   // tensors back to back in the caller's memory (a model's parameter and
-  // slot blocks) are copied by one memcpy whatever their order: a large one
-  // streams past the cache, which many small ones do not (1.6x slower for
-  // 1 GiB in 16 MiB pieces with glibc).
-  // The copy is split over the cores (base/parallel_copy.h): training
-  // waits for it, so the cores are otherwise idle.
+  // slot blocks) are one range whatever their order: a large copy streams
+  // past the cache, which many small ones do not (1.6x slower for 1 GiB in
+  // 16 MiB pieces with glibc). The ranges are copied on the cores
+  // (base/parallel_copy.h): training waits for the copy, so they are idle.
   std::vector<size_t>& order = copy_->order;
   order.resize(tensors.size());
   for (size_t i = 0; i < tensors.size(); ++i) order[i] = i;

@@ -48,6 +48,31 @@ def mpirun():
     return [path, "-np", "2", "--oversubscribe", "--allow-run-as-root"]
 
 
+@pytest.fixture(scope="module")
+def tensorboardx_logdir(tmp_path_factory):
+    """A logdir tensorboardX wrote (for the tests run in the tensorboard
+    venv): run `train` with scalars (NaN and the infinities among them),
+    histograms, text with quotes and a newline, and hparams of every value
+    type; run `eval` with its steps going back."""
+    import math
+
+    import numpy as np
+    from tensorboardX import SummaryWriter
+
+    logdir = tmp_path_factory.mktemp("tbx")
+    with SummaryWriter(str(logdir / "train")) as w:
+        for step in range(20):
+            w.add_scalar("loss", 1.0 / (step + 1), step)
+            w.add_scalar("odd", [math.nan, math.inf, -math.inf, 0.1][step % 4], step)
+            w.add_histogram("weights", np.linspace(-1, 1, 100) * step, step)
+        w.add_text("notes", 'a "quoted", comma\nand a line', 3)
+        w.add_hparams({"lr": 0.01, "optimizer": "adam", "layers": 3, "deep": True}, {"hparam/accuracy": 0.9})
+    with SummaryWriter(str(logdir / "eval")) as w:
+        for step in (0, 10, 5):  # Steps going back: rows by step, as tbparse.
+            w.add_scalar("loss", step / 10, step)
+    return logdir
+
+
 def run(args, **kwargs):
     """Runs one of our binaries; fails the test with its stderr on error."""
     result = subprocess.run([str(a) for a in args], capture_output=True, text=True, **kwargs)

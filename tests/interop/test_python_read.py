@@ -10,10 +10,8 @@ begins a new file is compared with purge_orphaned_data=False. tbparse has
 no hparams metrics: those are compared with TensorBoard's HParams plugin."""
 import math
 
-import numpy as np
 import pandas as pd
 import pytest
-from tensorboardX import SummaryWriter
 
 from test_export_tbparse import (TESTDATA_LOGDIRS, run_name, tbparse_histograms, tbparse_reader, tbparse_scalars,
                                  tensorboard_session_metrics, write_restarted_run)
@@ -52,22 +50,6 @@ def test_testdata_scalars_match_tbparse(tfcompat, testdata, name):
 
 def test_testdata_histograms_match_tbparse(tfcompat, testdata):
     assert_histograms_match(tfcompat, testdata / "tf" / "jupyter-talk")  # TF 1's histograms
-
-
-@pytest.fixture(scope="module")
-def tensorboardx_logdir(tmp_path_factory):
-    logdir = tmp_path_factory.mktemp("tbx")
-    with SummaryWriter(str(logdir / "train")) as w:
-        for step in range(20):
-            w.add_scalar("loss", 1.0 / (step + 1), step)
-            w.add_scalar("odd", [math.nan, math.inf, -math.inf, 0.1][step % 4], step)
-            w.add_histogram("weights", np.linspace(-1, 1, 100) * step, step)
-        w.add_text("notes", 'a "quoted", comma\nand a line', 3)
-        w.add_hparams({"lr": 0.01, "optimizer": "adam", "layers": 3, "deep": True}, {"hparam/accuracy": 0.9})
-    with SummaryWriter(str(logdir / "eval")) as w:
-        for step in (0, 10, 5):  # Steps going back: rows by step, as tbparse.
-            w.add_scalar("loss", step / 10, step)
-    return logdir
 
 
 def tbparse_frame(logdir, kind, columns):

@@ -6,8 +6,8 @@
 #include <boost/test/unit_test.hpp>
 #include <map>
 
-#include "io/record_format.h"
 #include "tfcompat/tensorflow/event.pb.h"
+#include "util/events.h"
 #include "util/temp_dir.h"
 #include "util/test_print.h"
 #include "util/text.h"
@@ -16,22 +16,12 @@ namespace tfcompat {
 namespace {
 
 using testing::Contains;
+using testing::FileVersionEvent;
+using testing::FramedEvents;
 using testing::ReadAll;
+using testing::StartEvent;
 using testing::TempDir;
 using testing::WriteAll;
-
-tensorflow::Event FileVersion(const std::string& version) {
-  tensorflow::Event e;
-  e.set_file_version(version);
-  return e;
-}
-
-tensorflow::Event Start(int64_t step) {
-  tensorflow::Event e;
-  e.set_step(step);
-  e.mutable_session_log()->set_status(tensorflow::SessionLog::START);
-  return e;
-}
 
 tensorflow::Event Graph(int64_t step) {
   tensorflow::Event e;
@@ -59,12 +49,6 @@ void AddSteps(std::vector<tensorflow::Event>* events, int64_t first, int64_t las
   for (int64_t step = first; step <= last; ++step) {
     events->push_back(Scalars(step, tags, static_cast<float>(base + step)));
   }
-}
-
-std::string Framed(const std::vector<tensorflow::Event>& events) {
-  std::string file;
-  for (const tensorflow::Event& e : events) AppendRecord(e.SerializeAsString(), &file);
-  return file;
 }
 
 std::unique_ptr<RunReader> Open(const TempDir& dir, const RunReaderOptions& options = {}) {
@@ -119,13 +103,13 @@ BOOST_AUTO_TEST_SUITE(RunReaderTest)
 
 BOOST_AUTO_TEST_CASE(RestartStartInANewFilePurgesLaterStepsOfEveryTag) {
   TempDir dir;
-  std::vector<tensorflow::Event> first = {FileVersion("brain.Event:2"), Start(0), Graph(0)};
+  std::vector<tensorflow::Event> first = {FileVersionEvent("brain.Event:2"), StartEvent(0), Graph(0)};
   AddSteps(&first, 0, 9, {"a", "b"}, 0);
   first.push_back(Graph(8));
-  std::vector<tensorflow::Event> second = {FileVersion("brain.Event:2"), Start(5)};
+  std::vector<tensorflow::Event> second = {FileVersionEvent("brain.Event:2"), StartEvent(5)};
   AddSteps(&second, 5, 7, {"a"}, 100);
-  WriteAll(dir.file("events.out.tfevents.1000.host"), Framed(first));
-  WriteAll(dir.file("events.out.tfevents.2000.host"), Framed(second));
+  WriteAll(dir.file("events.out.tfevents.1000.host"), FramedEvents(first));
+  WriteAll(dir.file("events.out.tfevents.2000.host"), FramedEvents(second));
 
   auto reader = Open(dir);
   const Series series = ReadValues(*reader);
@@ -140,13 +124,13 @@ BOOST_AUTO_TEST_CASE(RestartStartInANewFilePurgesLaterStepsOfEveryTag) {
 
 BOOST_AUTO_TEST_CASE(RestartStartInTheSameFilePurgesTheStepsBeforeIt) {
   TempDir dir;
-  std::vector<tensorflow::Event> events = {FileVersion("brain.Event:2"), Start(0)};
+  std::vector<tensorflow::Event> events = {FileVersionEvent("brain.Event:2"), StartEvent(0)};
   AddSteps(&events, 0, 9, {"a"}, 0);
-  events.push_back(Start(5));
+  events.push_back(StartEvent(5));
   AddSteps(&events, 5, 6, {"a"}, 100);
-  events.push_back(Start(2));
+  events.push_back(StartEvent(2));
   AddSteps(&events, 2, 3, {"a"}, 200);
-  WriteAll(dir.file("events.out.tfevents.1"), Framed(events));
+  WriteAll(dir.file("events.out.tfevents.1"), FramedEvents(events));
 
   const Series series = ReadRun(dir);
   BOOST_TEST(series.at("a") == Values({{0, 1}, {202, 203}}), boost::test_tools::per_element());
@@ -154,12 +138,12 @@ BOOST_AUTO_TEST_CASE(RestartStartInTheSameFilePurgesTheStepsBeforeIt) {
 
 BOOST_AUTO_TEST_CASE(FirstStartOfTheRunPurgesNothing) {
   TempDir dir;
-  std::vector<tensorflow::Event> first = {FileVersion("brain.Event:2")};
+  std::vector<tensorflow::Event> first = {FileVersionEvent("brain.Event:2")};
   AddSteps(&first, 0, 9, {"a"}, 0);
-  std::vector<tensorflow::Event> second = {FileVersion("brain.Event:2"), Start(5)};
+  std::vector<tensorflow::Event> second = {FileVersionEvent("brain.Event:2"), StartEvent(5)};
   AddSteps(&second, 5, 6, {"a"}, 100);
-  WriteAll(dir.file("events.out.tfevents.1"), Framed(first));
-  WriteAll(dir.file("events.out.tfevents.2"), Framed(second));
+  WriteAll(dir.file("events.out.tfevents.1"), FramedEvents(first));
+  WriteAll(dir.file("events.out.tfevents.2"), FramedEvents(second));
 
   auto reader = Open(dir);
   BOOST_TEST(ReadValues(*reader).at("a") == Values({{0, 9}, {105, 106}}), boost::test_tools::per_element());
@@ -169,25 +153,25 @@ BOOST_AUTO_TEST_CASE(FirstStartOfTheRunPurgesNothing) {
 
 BOOST_AUTO_TEST_CASE(StepsGoingBackWithoutStartPurgeNothingInVersion2) {
   TempDir dir;
-  std::vector<tensorflow::Event> events = {FileVersion("brain.Event:2"), Start(0)};
+  std::vector<tensorflow::Event> events = {FileVersionEvent("brain.Event:2"), StartEvent(0)};
   AddSteps(&events, 0, 9, {"a"}, 0);
   AddSteps(&events, 5, 6, {"a"}, 100);
-  WriteAll(dir.file("events.out.tfevents.1"), Framed(events));
+  WriteAll(dir.file("events.out.tfevents.1"), FramedEvents(events));
 
   BOOST_TEST(ReadRun(dir).at("a") == Values({{0, 9}, {105, 106}}), boost::test_tools::per_element());
 }
 
 BOOST_AUTO_TEST_CASE(OutOfOrderStepWithoutVersion2PurgesOnlyTheTagsOfItsEvent) {
   TempDir dir;
-  std::vector<tensorflow::Event> first = {FileVersion("brain.Event:1")};
+  std::vector<tensorflow::Event> first = {FileVersionEvent("brain.Event:1")};
   AddSteps(&first, 0, 9, {"a", "b", "c"}, 0);
   // No file_version at all: the last one read (1) still holds.
-  std::vector<tensorflow::Event> second = {Start(5)};
+  std::vector<tensorflow::Event> second = {StartEvent(5)};
   AddSteps(&second, 5, 5, {"a", "c"}, 100);
   // In order again after step 5: b's old 6..9 stay.
   AddSteps(&second, 6, 7, {"a", "b"}, 100);
-  WriteAll(dir.file("events.out.tfevents.1"), Framed(first));
-  WriteAll(dir.file("events.out.tfevents.2"), Framed(second));
+  WriteAll(dir.file("events.out.tfevents.1"), FramedEvents(first));
+  WriteAll(dir.file("events.out.tfevents.2"), FramedEvents(second));
 
   auto reader = Open(dir);
   const Series series = ReadValues(*reader);
@@ -204,11 +188,11 @@ BOOST_AUTO_TEST_CASE(OutOfOrderStepIsJudgedAgainstTheLastSummaryEventOnly) {
   // so step 5 follows step 9; the graph at step 0 makes step 3 in order.
   std::vector<tensorflow::Event> events;
   AddSteps(&events, 0, 9, {"a", "b"}, 0);
-  events.push_back(Start(2));
+  events.push_back(StartEvent(2));
   AddSteps(&events, 5, 5, {"a"}, 100);
   events.push_back(Graph(0));
   AddSteps(&events, 3, 3, {"b"}, 200);
-  WriteAll(dir.file("events.out.tfevents.1"), Framed(events));
+  WriteAll(dir.file("events.out.tfevents.1"), FramedEvents(events));
 
   const Series series = ReadRun(dir);
   BOOST_TEST(series.at("a") == Values({{0, 4}, {105, 105}}), boost::test_tools::per_element());
@@ -217,22 +201,22 @@ BOOST_AUTO_TEST_CASE(OutOfOrderStepIsJudgedAgainstTheLastSummaryEventOnly) {
 
 BOOST_AUTO_TEST_CASE(UnreadableFileVersionCountsAsVersion1) {
   TempDir dir;
-  std::vector<tensorflow::Event> events = {FileVersion("brain.Event:two")};
+  std::vector<tensorflow::Event> events = {FileVersionEvent("brain.Event:two")};
   AddSteps(&events, 0, 3, {"a"}, 0);
   AddSteps(&events, 1, 1, {"a"}, 100);
-  WriteAll(dir.file("events.out.tfevents.1"), Framed(events));
+  WriteAll(dir.file("events.out.tfevents.1"), FramedEvents(events));
 
   BOOST_TEST(ReadRun(dir).at("a") == Values({{0, 0}, {101, 101}}), boost::test_tools::per_element());
 }
 
 BOOST_AUTO_TEST_CASE(WithoutPurgingEveryValueIsRead) {
   TempDir dir;
-  std::vector<tensorflow::Event> first = {FileVersion("brain.Event:2"), Start(0)};
+  std::vector<tensorflow::Event> first = {FileVersionEvent("brain.Event:2"), StartEvent(0)};
   AddSteps(&first, 0, 9, {"a"}, 0);
-  std::vector<tensorflow::Event> second = {FileVersion("brain.Event:2"), Start(5)};
+  std::vector<tensorflow::Event> second = {FileVersionEvent("brain.Event:2"), StartEvent(5)};
   AddSteps(&second, 5, 6, {"a"}, 100);
-  WriteAll(dir.file("events.out.tfevents.1"), Framed(first));
-  WriteAll(dir.file("events.out.tfevents.2"), Framed(second));
+  WriteAll(dir.file("events.out.tfevents.1"), FramedEvents(first));
+  WriteAll(dir.file("events.out.tfevents.2"), FramedEvents(second));
 
   auto reader = Open(dir, {.purge_orphaned_data = false});
   BOOST_TEST(ReadValues(*reader).at("a") == Values({{0, 9}, {105, 106}}), boost::test_tools::per_element());
@@ -244,11 +228,11 @@ BOOST_AUTO_TEST_CASE(ReadsEventFilesInNameOrderSkippingProfileEmpty) {
   std::vector<tensorflow::Event> late, early;
   AddSteps(&early, 0, 0, {"a"}, 0);
   AddSteps(&late, 1, 1, {"a"}, 0);
-  WriteAll(dir.file("events.out.tfevents.20.host"), Framed(late));
-  WriteAll(dir.file("events.out.tfevents.10.host"), Framed(early));
+  WriteAll(dir.file("events.out.tfevents.20.host"), FramedEvents(late));
+  WriteAll(dir.file("events.out.tfevents.10.host"), FramedEvents(early));
   // TensorBoard's profiler leaves these; a version-1 one would otherwise
   // change the rule for the files after it.
-  WriteAll(dir.file("events.out.tfevents.15.host.profile-empty"), Framed({FileVersion("brain.Event:1")}));
+  WriteAll(dir.file("events.out.tfevents.15.host.profile-empty"), FramedEvents({FileVersionEvent("brain.Event:1")}));
   WriteAll(dir.file("notes.txt"), "x");
 
   auto reader = Open(dir);
@@ -260,13 +244,13 @@ BOOST_AUTO_TEST_CASE(ReadsEventFilesInNameOrderSkippingProfileEmpty) {
 
 BOOST_AUTO_TEST_CASE(CorruptRecordIsReportedAndSkipped) {
   TempDir dir;
-  std::vector<tensorflow::Event> events = {FileVersion("brain.Event:2"), Start(0)};
+  std::vector<tensorflow::Event> events = {FileVersionEvent("brain.Event:2"), StartEvent(0)};
   AddSteps(&events, 0, 9, {"a"}, 0);
-  std::string file = Framed(events);
+  std::string file = FramedEvents(events);
   const size_t bad = file.size();
-  file += Framed({Start(5)});
+  file += FramedEvents({StartEvent(5)});
   file[file.size() - 5] ^= 1;  // The START's payload: its CRC no longer matches.
-  file += Framed({Scalars(5, {"a"}, 105)});
+  file += FramedEvents({Scalars(5, {"a"}, 105)});
   WriteAll(dir.file("events.out.tfevents.1"), file);
 
   auto reader = Open(dir);
@@ -287,28 +271,28 @@ BOOST_AUTO_TEST_CASE(CorruptRecordIsReportedAndSkipped) {
 
 BOOST_AUTO_TEST_CASE(EventsWrittenAfterOpenAreNotRead) {
   TempDir dir;
-  std::vector<tensorflow::Event> events = {FileVersion("brain.Event:2"), Start(0)};
+  std::vector<tensorflow::Event> events = {FileVersionEvent("brain.Event:2"), StartEvent(0)};
   AddSteps(&events, 0, 3, {"a"}, 0);
   const std::string path = dir.file("events.out.tfevents.1");
-  WriteAll(path, Framed(events));
+  WriteAll(path, FramedEvents(events));
   auto reader = Open(dir);
-  std::vector<tensorflow::Event> more = {Start(1)};
+  std::vector<tensorflow::Event> more = {StartEvent(1)};
   AddSteps(&more, 1, 1, {"a"}, 100);
-  WriteAll(path, ReadAll(path) + Framed(more));
+  WriteAll(path, ReadAll(path) + FramedEvents(more));
 
   BOOST_TEST(ReadValues(*reader).at("a") == Values({{0, 3}}), boost::test_tools::per_element());
 }
 
 BOOST_AUTO_TEST_CASE(SinglePassStartsOverOnceWhenARestartCutsBackValuesAlreadyRead) {
   TempDir dir;
-  std::vector<tensorflow::Event> first = {FileVersion("brain.Event:2"), Start(0)};
+  std::vector<tensorflow::Event> first = {FileVersionEvent("brain.Event:2"), StartEvent(0)};
   AddSteps(&first, 0, 9, {"a"}, 0);
-  std::vector<tensorflow::Event> second = {FileVersion("brain.Event:2"), Start(5)};
+  std::vector<tensorflow::Event> second = {FileVersionEvent("brain.Event:2"), StartEvent(5)};
   AddSteps(&second, 5, 6, {"a"}, 100);
-  second.push_back(Start(3));
+  second.push_back(StartEvent(3));
   AddSteps(&second, 3, 3, {"a"}, 200);
-  WriteAll(dir.file("events.out.tfevents.1"), Framed(first));
-  WriteAll(dir.file("events.out.tfevents.2"), Framed(second));
+  WriteAll(dir.file("events.out.tfevents.1"), FramedEvents(first));
+  WriteAll(dir.file("events.out.tfevents.2"), FramedEvents(second));
 
   auto reader = Open(dir, {.single_pass = true});
   EventView e;
@@ -326,12 +310,12 @@ BOOST_AUTO_TEST_CASE(SinglePassStartsOverOnceWhenARestartCutsBackValuesAlreadyRe
 BOOST_AUTO_TEST_CASE(SinglePassGoesOnThroughARestartBeyondEveryStepRead) {
   TempDir dir;
   // A clean stop at step 9 and a resume from its checkpoint: nothing to purge.
-  std::vector<tensorflow::Event> first = {FileVersion("brain.Event:2"), Start(0), Graph(0)};
+  std::vector<tensorflow::Event> first = {FileVersionEvent("brain.Event:2"), StartEvent(0), Graph(0)};
   AddSteps(&first, 0, 9, {"a"}, 0);
-  std::vector<tensorflow::Event> second = {FileVersion("brain.Event:2"), Start(10)};
+  std::vector<tensorflow::Event> second = {FileVersionEvent("brain.Event:2"), StartEvent(10)};
   AddSteps(&second, 10, 12, {"a"}, 0);
-  WriteAll(dir.file("events.out.tfevents.1"), Framed(first));
-  WriteAll(dir.file("events.out.tfevents.2"), Framed(second));
+  WriteAll(dir.file("events.out.tfevents.1"), FramedEvents(first));
+  WriteAll(dir.file("events.out.tfevents.2"), FramedEvents(second));
 
   int aborts = 0;
   const Series series = ReadValues(*Open(dir, {.single_pass = true}), &aborts);

@@ -12,9 +12,9 @@
 #include <variant>
 #include <vector>
 
-#include "io/record_format.h"
 #include "tfcompat/tensorboard/hparams.pb.h"
 #include "tfcompat/tensorflow/event.pb.h"
+#include "util/events.h"
 #include "util/temp_dir.h"
 #include "util/test_print.h"
 #include "util/text.h"
@@ -23,6 +23,9 @@ namespace tfcompat {
 namespace {
 
 using testing::Contains;
+using testing::FileVersionEvent;
+using testing::FramedEvents;
+using testing::StartEvent;
 using testing::TempDir;
 using testing::WriteAll;
 
@@ -33,19 +36,6 @@ tensorflow::Event Scalar(int64_t step, const std::string& tag, float value) {
   auto* v = e.mutable_summary()->add_value();
   v->set_tag(tag);
   v->set_simple_value(value);
-  return e;
-}
-
-tensorflow::Event Start(int64_t step) {
-  tensorflow::Event e;
-  e.set_step(step);
-  e.mutable_session_log()->set_status(tensorflow::SessionLog::START);
-  return e;
-}
-
-tensorflow::Event FileVersion() {
-  tensorflow::Event e;
-  e.set_file_version("brain.Event:2");
   return e;
 }
 
@@ -111,10 +101,7 @@ void WriteRun(const TempDir& logdir, const std::string& run, const std::string& 
               const std::vector<tensorflow::Event>& events) {
   const std::filesystem::path dir = std::filesystem::path(logdir.path()) / run;
   std::filesystem::create_directories(dir);
-  std::string file;
-  AppendRecord(FileVersion().SerializeAsString(), &file);
-  for (const tensorflow::Event& e : events) AppendRecord(e.SerializeAsString(), &file);
-  WriteAll((dir / name).string(), file);
+  WriteAll((dir / name).string(), FramedEvents({FileVersionEvent()}) + FramedEvents(events));
 }
 
 SummaryTables Load(const TempDir& logdir, const SummaryTablesOptions& options = {}) {
@@ -250,10 +237,10 @@ BOOST_AUTO_TEST_CASE(ARestartPurgesTheOrphanedStepsUnlessToldOtherwise) {
   // restarts it at step 5, after steps 5..9 were returned: the single pass
   // is cut back and the run read again.
   TempDir logdir;
-  std::vector<tensorflow::Event> first = {Start(0)};
+  std::vector<tensorflow::Event> first = {StartEvent(0)};
   for (int step = 0; step < 10; ++step) first.push_back(Scalar(step, "loss", static_cast<float>(step)));
   WriteRun(logdir, "run", "events.out.tfevents.1", first);
-  WriteRun(logdir, "run", "events.out.tfevents.2", {Start(5), Scalar(5, "loss", 105), Scalar(6, "loss", 106)});
+  WriteRun(logdir, "run", "events.out.tfevents.2", {StartEvent(5), Scalar(5, "loss", 105), Scalar(6, "loss", 106)});
   SummaryTables tables = Load(logdir);
   for (const auto& [tag, rows] : tables.runs.at(0).scalars) {
     BOOST_TEST(Steps(rows) == (std::vector<int64_t>{0, 1, 2, 3, 4, 5, 6}), boost::test_tools::per_element());
