@@ -6,7 +6,7 @@
 //   checkpoint_bench [--dir D] [--big-count 64] [--big-mib 16]
 //                    [--small-count 100000] [--python venv/bin/python]
 //                    [--iris-saves 50] [--async-runs 3] [--save-rounds 6]
-//                    [--restore-runs 5] [--rows all|async]
+//                    [--restore-runs 5] [--restore-rounds 9] [--rows all|async]
 //
 // Cases: big (N tensors of M MiB), small (1 GiB split into many tensors),
 // iris (the DNNClassifier [4]-10-10-3 variables with Adagrad slots, saved
@@ -17,9 +17,10 @@
 // peers read with pread into a reused chunk, or into memory the size of the
 // data as a restore must, or with O_DIRECT. Each restore is timed
 // --restore-runs times cold (the files' pages evicted with fadvise, which
-// needs no root) and warm (medians). Then our save, the raw O_DIRECT save
-// and the raw save staged through one aligned buffer, in turn,
-// --save-rounds times (medians). Each case starts by filling the page cache
+// needs no root) and warm (medians). Then our cold ReadInto, the raw
+// O_DIRECT read and the raw pread into memory, in turn, --restore-rounds
+// times, and our save, the raw O_DIRECT save and the raw save staged
+// through one aligned buffer, in turn, --save-rounds times (medians). Each case starts by filling the page cache
 // with its bytes once, untimed (see WarmPageCacheMemory).
 // Async rows (CheckpointManager::SaveAsync): the time the caller is
 // blocked (the copy of the variables into the manager's snapshot) beside
@@ -41,6 +42,7 @@
 #include <iostream>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -85,26 +87,6 @@ void EvictFromPageCache(const std::string& dir, const std::string& stem) {
     }
     ::close(fd);
   }
-}
-
-// Fills the page cache with `data` once, untimed, and frees it again: the
-// first page cache a process fills here lands on memory the host has taken
-// back (free page reporting) and costs host page faults (a first 1 GiB
-// write() took 1.2-2.0 s, the next ones 0.2 s), which would otherwise fall
-// on whichever row comes first. Memory freed just now is not yet handed
-// back when the first row reads.
-void WarmPageCacheMemory(const std::string& dir, const std::string& data) {
-  const std::string path = dir + "/warm-up.bin";
-  const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_TRUNC, 0644);
-  if (fd < 0) Check(InternalError("warm-up open: " + std::string(std::strerror(errno))), "warm-up");
-  for (size_t off = 0; off < data.size(); off += 16 << 20) {
-    const size_t n = std::min<size_t>(16 << 20, data.size() - off);
-    if (::pwrite(fd, data.data() + off, n, static_cast<off_t>(off)) != static_cast<ssize_t>(n)) {
-      Check(InternalError("warm-up write: " + std::string(std::strerror(errno))), "warm-up");
-    }
-  }
-  if (::fdatasync(fd) != 0 || ::close(fd) != 0) Check(InternalError("warm-up sync"), "warm-up");
-  std::filesystem::remove(path);
 }
 
 // The tensors of one case: `count` float32 tensors viewing one buffer.
@@ -174,6 +156,32 @@ void TimeRestores(const std::string& dir, const std::string& prefix, int runs, c
   for (const std::string& file : *files) std::filesystem::remove(file);
 }
 
+// Restores the checkpoint at `prefix` the `api`'s way, ReadInto into
+// `restored` (`size` bytes, the tensors back to back).
+void Restore(const std::string& prefix, RestoreApi api, char* restored, size_t size) {
+  auto reader = BundleReader::Open(prefix);
+  Check(reader.status(), "open");
+  uint64_t total = 0;
+  if (api == RestoreApi::kReadInto) {
+    std::vector<BundleReader::Destination> destinations;
+    for (const BundleEntry& e : (*reader)->entries()) {
+      destinations.push_back({e.name, {restored + total, static_cast<size_t>(e.size)}});
+      total += static_cast<uint64_t>(e.size);
+    }
+    Check((*reader)->ReadInto(destinations), "read into");
+  } else if (api == RestoreApi::kVerifyAll) {
+    Check((*reader)->VerifyAll(), "verify");
+    for (const BundleEntry& e : (*reader)->entries()) total += static_cast<uint64_t>(e.size);
+  } else {
+    for (const BundleEntry& e : (*reader)->entries()) {
+      auto tensor = (*reader)->Lookup(e.name);
+      Check(tensor.status(), "lookup");
+      total += tensor->bytes().size();
+    }
+  }
+  if (total != size) Check(InternalError("restored size mismatch"), "restore");
+}
+
 // Saves the case with BundleWriter (timed), then restores it cold and warm.
 Timing Ours(const std::string& dir, const Case& c, const std::string& buffer, RestoreApi api, int runs) {
   const std::string prefix = dir + "/ours-" + c.name;
@@ -182,29 +190,7 @@ Timing Ours(const std::string& dir, const Case& c, const std::string& buffer, Re
   // The memory ReadInto fills, touched once untimed: a model's variables
   // exist (and are initialized) before they are restored.
   const std::unique_ptr<char[]> restored = std::make_unique<char[]>(buffer.size());
-  const auto restore = [&] {
-    auto reader = BundleReader::Open(prefix);
-    Check(reader.status(), "open");
-    uint64_t total = 0;
-    if (api == RestoreApi::kReadInto) {
-      std::vector<BundleReader::Destination> destinations;
-      for (const BundleEntry& e : (*reader)->entries()) {
-        destinations.push_back({e.name, {restored.get() + total, static_cast<size_t>(e.size)}});
-        total += static_cast<uint64_t>(e.size);
-      }
-      Check((*reader)->ReadInto(destinations), "read into");
-    } else if (api == RestoreApi::kVerifyAll) {
-      Check((*reader)->VerifyAll(), "verify");
-      for (const BundleEntry& e : (*reader)->entries()) total += static_cast<uint64_t>(e.size);
-    } else {
-      for (const BundleEntry& e : (*reader)->entries()) {
-        auto tensor = (*reader)->Lookup(e.name);
-        Check(tensor.status(), "lookup");
-        total += tensor->bytes().size();
-      }
-    }
-    if (total != buffer.size()) Check(InternalError("restored size mismatch"), "restore");
-  };
+  const auto restore = [&] { Restore(prefix, api, restored.get(), buffer.size()); };
   TimeRestores(dir, prefix, runs, restore, &t);
   return t;
 }
@@ -269,6 +255,40 @@ double RawSave(const std::string& path, std::string_view buffer, size_t chunk, b
   return Since(start);
 }
 
+// Fills the page cache with `data` once, untimed, and frees it again: the
+// first page cache a process fills here lands on memory the host has taken
+// back (free page reporting) and costs host page faults (a first 1 GiB
+// write() took 1.2-2.0 s, the next ones 0.2 s), which would otherwise fall
+// on whichever row comes first. Memory freed just now is not yet handed
+// back when the first row reads.
+void WarmPageCacheMemory(const std::string& dir, const std::string& data) {
+  const std::string path = dir + "/warm-up.bin";
+  uint32_t crc = 0;
+  RawSave(path, data, 16 << 20, /*direct=*/false, &crc);
+  std::filesystem::remove(path);
+}
+
+// Reads the `size` bytes of `path` back as `how` says, in `chunk`s, into
+// `into` (`size` bytes for kMemory, else one chunk, aligned), and checks
+// their CRC32C against `written_crc`.
+void RawReadBack(const std::string& path, size_t size, size_t chunk, RawRead how, char* into, uint32_t written_crc) {
+  const int fd = ::open(path.c_str(), O_RDONLY | (how == RawRead::kDirect ? O_DIRECT : 0));
+  if (fd < 0) Check(InternalError("raw open: " + std::string(std::strerror(errno))), "raw read");
+  uint32_t crc = 0;
+  for (size_t off = 0; off < size; off += chunk) {
+    char* target = how == RawRead::kMemory ? into + off : into;
+    const size_t n = std::min(chunk, size - off);
+    // O_DIRECT reads whole blocks: the file's tail comes as a short read.
+    const size_t asked = how == RawRead::kDirect ? (n + 4095) / 4096 * 4096 : n;
+    if (::pread(fd, target, asked, static_cast<off_t>(off)) != static_cast<ssize_t>(n)) {
+      Check(InternalError("raw pread: " + std::string(std::strerror(errno))), "raw read");
+    }
+    crc = crc32c::Extend(crc, target, n);
+  }
+  ::close(fd);
+  if (crc != written_crc) Check(DataLossError("raw read CRC mismatch"), "raw read");
+}
+
 // The same bytes written to one file with CRC32C and fdatasync'ed, either
 // through the page cache (write()) or past it (O_DIRECT from an aligned
 // buffer, as `dd oflag=direct`); then read back as `how` says and checked.
@@ -282,25 +302,25 @@ Timing Raw(const std::string& dir, const std::string& data, size_t chunk, bool d
   std::string memory(how == RawRead::kMemory ? data.size() : 0, '\0');
   const auto scratch = AlignedCopy(std::string(how == RawRead::kMemory ? 0 : chunk, '\0'));
   const auto read = [&] {
-    const int fd = ::open(path.c_str(), O_RDONLY | (how == RawRead::kDirect ? O_DIRECT : 0));
-    if (fd < 0) Check(InternalError("raw open: " + std::string(std::strerror(errno))), "raw read");
-    uint32_t crc = 0;
-    for (size_t off = 0; off < buffer.size(); off += chunk) {
-      char* target = how == RawRead::kMemory ? memory.data() + off : scratch.get();
-      const size_t n = std::min(chunk, buffer.size() - off);
-      // O_DIRECT reads whole blocks: the file's tail comes as a short read.
-      const size_t asked = how == RawRead::kDirect ? (n + 4095) / 4096 * 4096 : n;
-      if (::pread(fd, target, asked, static_cast<off_t>(off)) != static_cast<ssize_t>(n)) {
-        Check(InternalError("raw pread: " + std::string(std::strerror(errno))), "raw read");
-      }
-      crc = crc32c::Extend(crc, target, n);
-    }
-    ::close(fd);
-    if (crc != written_crc) Check(DataLossError("raw read CRC mismatch"), "raw read");
+    RawReadBack(path, buffer.size(), chunk, how, how == RawRead::kMemory ? memory.data() : scratch.get(), written_crc);
   };
   TimeColdAndWarm(dir, "raw.bin", runs, read, &t);
   std::filesystem::remove(path);
   return t;
+}
+
+// Runs `steps` one after the other, `rounds` times, each round starting
+// with the next step, so that none always comes right after the same one.
+void InTurn(int rounds, std::span<const std::function<void()>> steps) {
+  for (int round = 0; round < rounds; ++round) {
+    for (size_t k = 0; k < steps.size(); ++k) steps[(static_cast<size_t>(round) + k) % steps.size()]();
+  }
+}
+
+void PrintSeconds(const char* what, const std::vector<double>& seconds) {
+  std::printf(" %s", what);
+  for (const double s : seconds) std::printf(" %.3f", s);
+  std::printf(" s;");
 }
 
 // Our save, the raw O_DIRECT save of the same bytes and the raw save
@@ -334,20 +354,63 @@ void SaveRounds(const std::string& dir, const Case& c, const std::string& buffer
                                            staged.push_back(RawSave(raw_path, bytes, 8 << 20, true, &crc, stage.get()));
                                            std::filesystem::remove(raw_path);
                                          }};
-  for (int round = 0; round < rounds; ++round) {
-    for (int k = 0; k < 3; ++k) saves[(round + k) % 3]();
-  }
-  const auto print = [](const char* what, const std::vector<double>& seconds) {
-    std::printf(" %s", what);
-    for (const double s : seconds) std::printf(" %.3f", s);
-    std::printf(" s;");
-  };
+  InTurn(rounds, saves);
   std::printf("  saves in turn, %d rounds:", rounds);
-  print("tfcompat", ours);
-  print("raw O_DIRECT", raw);
-  print("raw staged", staged);
+  PrintSeconds("tfcompat", ours);
+  PrintSeconds("raw O_DIRECT", raw);
+  PrintSeconds("raw staged", staged);
   std::printf("\n    medians %.3f / %.3f / %.3f s: %.2fx the raw speed, %.2fx the staged\n", Median(ours), Median(raw),
               Median(staged), Median(raw) / Median(ours), Median(staged) / Median(ours));
+}
+
+// Cold restores in turn, `rounds` times, as SaveRounds does for saves: our
+// ReadInto, the raw O_DIRECT read and the raw pread into memory of the same
+// bytes, each right after evicting its files. The rows above read each way
+// a few times in a row, minutes apart, and this VM's disk drifts more than
+// that over minutes (1 GiB with O_DIRECT: 0.45 s for a while, 0.70-0.87 s
+// for the next quarter hour, then 0.9-1.1 s): reads in turn meet the same
+// disk, so the ratio of their medians is the figure to compare.
+void RestoreRounds(const std::string& dir, const Case& c, const std::string& buffer, int rounds) {
+  const std::string prefix = dir + "/restore-rounds-" + c.name;
+  SaveOurs(prefix, c, buffer);
+  const std::string raw_path = dir + "/restore-rounds.bin";
+  const auto aligned = AlignedCopy(buffer);
+  uint32_t crc = 0;
+  RawSave(raw_path, std::string_view(aligned.get(), buffer.size()), 16 << 20, /*direct=*/true, &crc);
+  // Destinations touched beforehand, as a model's variables are.
+  const std::unique_ptr<char[]> restored = std::make_unique<char[]>(buffer.size());
+  std::string memory(buffer.size(), '\0');
+  const auto chunk = AlignedCopy(std::string(16 << 20, '\0'));
+  std::vector<double> ours, direct, into_memory;
+  const auto cold = [&](const std::string& stem, std::vector<double>* seconds, const std::function<void()>& read) {
+    EvictFromPageCache(dir, stem);
+    const auto start = Clock::now();
+    read();
+    seconds->push_back(Since(start));
+  };
+  const std::function<void()> reads[] = {
+      [&] {
+        cold(Basename(prefix), &ours, [&] { Restore(prefix, RestoreApi::kReadInto, restored.get(), buffer.size()); });
+      },
+      [&] {
+        cold(Basename(raw_path), &direct,
+             [&] { RawReadBack(raw_path, buffer.size(), 16 << 20, RawRead::kDirect, chunk.get(), crc); });
+      },
+      [&] {
+        cold(Basename(raw_path), &into_memory,
+             [&] { RawReadBack(raw_path, buffer.size(), 16 << 20, RawRead::kMemory, memory.data(), crc); });
+      }};
+  InTurn(rounds, reads);
+  std::printf("  cold restores in turn, %d rounds:", rounds);
+  PrintSeconds("tfcompat (ReadInto)", ours);
+  PrintSeconds("raw O_DIRECT read", direct);
+  PrintSeconds("raw pread into mem", into_memory);
+  std::printf("\n    medians %.3f / %.3f / %.3f s: %.2fx the raw O_DIRECT speed, %.2fx the raw pread's\n", Median(ours),
+              Median(direct), Median(into_memory), Median(direct) / Median(ours), Median(into_memory) / Median(ours));
+  const StatusOr<std::vector<std::string>> files = CheckpointFiles(prefix);
+  Check(files.status(), "list");
+  for (const std::string& file : *files) std::filesystem::remove(file);
+  std::filesystem::remove(raw_path);
 }
 
 // Runs the TF script; all n/a when no Python is given.
@@ -489,7 +552,7 @@ int Main(int argc, char** argv) {
   CLI::App app{"Checkpoint save/restore benchmark", "checkpoint_bench"};
   std::string dir = "/tmp/tfcompat-checkpoint-bench";
   int64_t big_count = 64, big_mib = 16, small_count = 100000;
-  int iris_saves = 50, async_runs = 3, save_rounds = 6, restore_runs = 5;
+  int iris_saves = 50, async_runs = 3, save_rounds = 6, restore_runs = 5, restore_rounds = 9;
   std::string rows = "all";
   std::string python, script = std::string(TFCOMPAT_BENCH_DIR) + "/checkpoint_bench_tf.py";
   app.add_option("--dir", dir, "Scratch directory (deleted at the end)")->capture_default_str();
@@ -513,6 +576,10 @@ int Main(int argc, char** argv) {
       ->check(cli::Positive<int>())
       ->capture_default_str();
   app.add_option("--restore-runs", restore_runs, "Cold and warm reads per restore row (medians)")
+      ->check(cli::Positive<int>())
+      ->capture_default_str();
+  app.add_option("--restore-rounds", restore_rounds,
+                 "Rounds of our cold ReadInto, the raw O_DIRECT read and the raw pread into memory in turn")
       ->check(cli::Positive<int>())
       ->capture_default_str();
   app.add_option("--rows", rows, "Rows to run: all, or only the SaveAsync ones")
@@ -554,6 +621,7 @@ int Main(int argc, char** argv) {
       PrintRow("raw O_DIRECT, into mem", Raw(dir, used, 16 << 20, /*direct=*/true, RawRead::kMemory, runs), used_mib);
       PrintRow("raw O_DIRECT read", Raw(dir, used, 16 << 20, /*direct=*/true, RawRead::kDirect, runs), used_mib);
       PrintRow("tf.train.Checkpoint (*)", TensorFlow(python, script, dir, c), used_mib);
+      RestoreRounds(dir, c, used, restore_rounds);
       SaveRounds(dir, c, used, save_rounds);
     }
     AsyncRows(dir, c, used, async_runs, /*scattered=*/false);

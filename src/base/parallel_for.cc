@@ -45,9 +45,11 @@ Status ParallelFor(size_t count, int max_threads, const std::function<Status(siz
   return error;
 }
 
-int ParallelThreads() {
-  static const int threads = static_cast<int>(std::clamp(std::thread::hardware_concurrency(), 1u, 4u));
+int HardwareThreads() {
+  static const int threads = std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
   return threads;
 }
+
+int ParallelThreads() { return std::min(HardwareThreads(), 4); }
 
 }  // namespace tfcompat

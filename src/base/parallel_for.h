@@ -24,8 +24,13 @@ namespace tfcompat {
 [[nodiscard]] Status ParallelFor(size_t count, int max_threads,
                                  const std::function<Status(size_t task, int thread)>& task);
 
-// The threads worth starting for work spread over the machine: its cores,
-// at most four (a few cores saturate one socket's memory channels).
+// The machine's hardware threads (std::thread::hardware_concurrency(), at
+// least 1), read once: the call reads /sys, microseconds.
+int HardwareThreads();
+
+// The threads worth starting for work that moves memory (copies, reads,
+// CRCs): HardwareThreads(), at most four (a few cores saturate one
+// socket's memory channels). Compute-bound kernels (gemm) use them all.
 int ParallelThreads();
 
 }  // namespace tfcompat

@@ -30,8 +30,8 @@
 #include <span>
 #include <string>
 #include <string_view>
-#include <thread>
 
+#include "base/parallel_for.h"
 #include "kernels/cpu_features.h"
 #include "kernels/eigen_types.h"
 #include "kernels/gemm_kernel.h"
@@ -42,12 +42,6 @@ namespace tfcompat::kernels {
 namespace {
 
 std::atomic<int> g_max_threads{0};  // 0: not set, use the hardware threads
-
-// Once: std::thread::hardware_concurrency() reads /sys (microseconds).
-int HardwareThreads() {
-  static const int threads = std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
-  return threads;
-}
 
 // ---------------------------------------------------------------- Eigen
 
