@@ -8,10 +8,9 @@
 #include <cstring>
 #include <functional>
 #include <random>
-#include <tuple>
 
-#include "base/parallel_for.h"
 #include "checkpoint/bundle_format.h"
+#include "checkpoint/bundle_read_into.h"
 #include "checkpoint/checkpoint_internal.h"
 #include "checkpoint/table.h"
 #include "io/file.h"
@@ -767,83 +766,8 @@ StatusOr<Tensor> BundleReader::Lookup(std::string_view name) {
   return rep_->ReadEntry(name, *entry);
 }
 
-namespace {
-
-// ReadInto's plan. A read is one preadv straight into the destinations:
-// a piece of one large tensor, or a run of neighbouring small tensors (the
-// bytes between them, tensors not asked for, go to a sink). 1 MiB: the CRC
-// then reads what the read just wrote while it is still in the core's
-// cache (8 MiB reads were a third slower). Each thread reads a chunk's
-// reads in order, so the kernel's readahead fetches the next ones from the
-// disk while the CRC runs; a reader thread running ahead of one checking
-// measured no faster, but chunks read and checked on two cores were: 1 GiB
-// of 100 000 tensors warm 0.154 -> 0.109 s, 64 tensors 0.200 -> 0.114 s.
-constexpr uint64_t kReadBytes = uint64_t{1} << 20;
-// Reads are handed to threads in chunks of at least this many bytes.
-constexpr uint64_t kChunkBytes = uint64_t{32} << 20;
-// A tensor at least this large is read in pieces of its own.
-constexpr uint64_t kPieceBytes = uint64_t{256} << 10;
-// Bytes between two tensors a run reads into the sink rather than start a
-// new read.
-constexpr uint64_t kMaxGap = uint64_t{64} << 10;
-// Tensors in one run (each with the gap before it: two iovecs).
-constexpr size_t kMaxRunTensors = 512;
-
-struct ReadTarget {
-  std::string_view name;
-  const bundle::EntryRecord* entry = nullptr;
-  const RandomAccessFile* file = nullptr;
-  uint64_t offset = 0;
-  uint64_t size = 0;
-  char* destination = nullptr;
-  uint32_t crc = 0;  // of the pieces read so far
-};
-
-// Targets [first_target, end_target) from `offset` on, `size` bytes; for a
-// piece of a large tensor (one target) the bytes from `offset`, its CRC
-// complete after the `last_piece`.
-struct PlannedRead {
-  const RandomAccessFile* file = nullptr;
-  uint64_t offset = 0;
-  uint64_t size = 0;
-  size_t first_target = 0;
-  size_t end_target = 0;
-  bool piece = false;
-  bool last_piece = false;
-};
-
-// `targets` sorted by file and offset.
-std::vector<PlannedRead> PlanReads(const std::vector<ReadTarget>& targets) {
-  std::vector<PlannedRead> reads;
-  for (size_t t = 0; t < targets.size(); ++t) {
-    const ReadTarget& target = targets[t];
-    if (target.size >= kPieceBytes) {
-      for (uint64_t done = 0; done < target.size; done += kReadBytes) {
-        const uint64_t n = std::min(kReadBytes, target.size - done);
-        reads.push_back({target.file, target.offset + done, n, t, t + 1, true, done + n == target.size});
-      }
-      continue;
-    }
-    PlannedRead* run = reads.empty() ? nullptr : &reads.back();
-    if (run != nullptr && !run->piece && run->file == target.file) {
-      const uint64_t run_end = run->offset + run->size;
-      // Overlapping tensors (never written by TF) start a read of their own.
-      if (target.offset >= run_end && target.offset - run_end <= kMaxGap &&
-          target.offset + target.size - run->offset <= kReadBytes && t - run->first_target < kMaxRunTensors) {
-        run->size = target.offset + target.size - run->offset;
-        run->end_target = t + 1;
-        continue;
-      }
-    }
-    reads.push_back({target.file, target.offset, target.size, t, t + 1, false, false});
-  }
-  return reads;
-}
-
-}  // namespace
-
 Status BundleReader::ReadInto(std::span<const Destination> destinations) {
-  std::vector<ReadTarget> targets;
+  std::vector<bundle::ReadTarget> targets;
   targets.reserve(destinations.size());
   size_t next_entry = 0;  // FindEntry's hint
   for (const Destination& destination : destinations) {
@@ -868,80 +792,12 @@ Status BundleReader::ReadInto(std::span<const Destination> destinations) {
     }
     TFCOMPAT_ASSIGN_OR_RETURN(const Rep::StoredRange range, rep_->Locate(name, *entry));
     TFCOMPAT_RETURN_IF_ERROR(check_size(range.size));
-    targets.push_back({name, entry, range.file, range.offset, range.size, destination.bytes.data(), 0});
+    targets.push_back({name, entry, range.file, range.offset, range.size, destination.bytes.data()});
   }
-  std::sort(targets.begin(), targets.end(), [](const ReadTarget& a, const ReadTarget& b) {
-    return std::tie(a.file, a.offset) < std::tie(b.file, b.offset);
-  });
-  const std::vector<PlannedRead> reads = PlanReads(targets);
-
-  const auto read = [&](size_t i, std::vector<char>& sink, std::vector<std::span<char>>& pieces) -> Status {
-    const PlannedRead& r = reads[i];
-    pieces.clear();
-    if (r.piece) {
-      const ReadTarget& target = targets[r.first_target];
-      pieces.emplace_back(target.destination + (r.offset - target.offset), r.size);
-    } else {
-      uint64_t at = r.offset;
-      for (size_t t = r.first_target; t < r.end_target; ++t) {
-        const ReadTarget& target = targets[t];
-        if (target.offset > at) pieces.emplace_back(sink.data(), target.offset - at);
-        pieces.emplace_back(target.destination, target.size);
-        at = target.offset + target.size;
-      }
-    }
-    size_t got = 0;
-    Status status = r.file->ReadPieces(r.offset, pieces, &got);
-    if (status.ok() && got != r.size) {
-      status = DataLossError("truncated read of " + r.file->path() + ": " + std::to_string(got) + " of " +
-                             std::to_string(r.size) + " bytes at offset " + std::to_string(r.offset));
-    }
-    const ReadTarget& first = targets[r.first_target];
-    return status.ok() ? status : status.WithContext(rep_->Where(first.name, *first.entry));
-  };
-  const auto check = [&](size_t i) -> Status {
-    const PlannedRead& r = reads[i];
-    if (r.piece) {
-      ReadTarget& target = targets[r.first_target];
-      target.crc = crc32c::Extend(target.crc, target.destination + (r.offset - target.offset), r.size);
-      return r.last_piece ? rep_->CheckCrc(target.name, *target.entry, target.crc) : OkStatus();
-    }
-    for (size_t t = r.first_target; t < r.end_target; ++t) {
-      const ReadTarget& target = targets[t];
-      TFCOMPAT_RETURN_IF_ERROR(
-          rep_->CheckCrc(target.name, *target.entry, crc32c::Value(target.destination, target.size)));
-    }
-    return OkStatus();
-  };
-
-  // The reads in chunks of at least kChunkBytes, cut between tensors (a
-  // large tensor's CRC runs over its pieces in order), taken by up to
-  // ParallelThreads() threads: one core's copies out of the page cache and
-  // CRCs leave the memory and the disk idle part of the time.
-  std::vector<size_t> chunk_starts;
-  uint64_t chunk_bytes = kChunkBytes;
-  for (size_t i = 0; i < reads.size(); ++i) {
-    const bool starts_tensor = !reads[i].piece || reads[i].offset == targets[reads[i].first_target].offset;
-    if (chunk_bytes >= kChunkBytes && starts_tensor) {
-      chunk_starts.push_back(i);
-      chunk_bytes = 0;
-    }
-    chunk_bytes += reads[i].size;
-  }
-  chunk_starts.push_back(reads.size());
-  struct Scratch {
-    std::vector<char> sink = std::vector<char>(kMaxGap);
-    std::vector<std::span<char>> pieces;
-  };
-  std::vector<Scratch> scratch(static_cast<size_t>(ParallelThreads()));
-  return ParallelFor(chunk_starts.size() - 1, ParallelThreads(), [&](size_t chunk, int thread) -> Status {
-    Scratch& mine = scratch[static_cast<size_t>(thread)];
-    for (size_t i = chunk_starts[chunk]; i < chunk_starts[chunk + 1]; ++i) {
-      TFCOMPAT_RETURN_IF_ERROR(read(i, mine.sink, mine.pieces));
-      TFCOMPAT_RETURN_IF_ERROR(check(i));
-    }
-    return OkStatus();
-  });
+  return bundle::ReadTargets(
+      std::move(targets),
+      {.crc = [&](const bundle::ReadTarget& t, uint32_t crc) { return rep_->CheckCrc(t.name, *t.entry, crc); },
+       .where = [&](const bundle::ReadTarget& t) { return rep_->Where(t.name, *t.entry); }});
 }
 
 Status BundleReader::VerifyAll() {

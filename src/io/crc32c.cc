@@ -47,6 +47,33 @@ constexpr SliceTables MakeSliceTables() {
 
 constexpr SliceTables kSliceTables = MakeSliceTables();
 
+// Combine's arithmetic: polynomials over GF(2) modulo the CRC polynomial,
+// in the register's reflected order (the top bit is x^0, bit 0 is x^31).
+// Appending n bytes to a message multiplies its register by x^(8n), and
+// the presets and final inversions of a and b cancel out in
+// Value(a ‖ b) = Value(a) * x^(8|b|) + Value(b): the same algebra as zlib's
+// crc32_combine, with the Castagnoli polynomial.
+constexpr uint32_t MultiplyModP(uint32_t a, uint32_t b) {
+  uint32_t product = 0;
+  for (uint32_t term = 1u << 31; term != 0; term >>= 1) {
+    if ((a & term) != 0) product ^= b;
+    b = (b & 1) != 0 ? (b >> 1) ^ internal::kPolynomial : b >> 1;  // b * x
+  }
+  return product;
+}
+
+// kPowersOfX[k] = x^(2^k) mod P, for shifts of up to 2^64 bytes (2^67 bits).
+using PowerTable = std::array<uint32_t, 67>;
+
+constexpr PowerTable MakePowersOfX() {
+  PowerTable powers{};
+  powers[0] = 1u << 30;  // x^1
+  for (size_t k = 1; k < powers.size(); ++k) powers[k] = MultiplyModP(powers[k - 1], powers[k - 1]);
+  return powers;
+}
+
+constexpr PowerTable kPowersOfX = MakePowersOfX();
+
 #if defined(TFCOMPAT_CRC32C_HAVE_SSE42)
 constexpr internal::ExtendFunction kExtendSse42 = internal::ExtendSse42;
 constexpr internal::ExtendFunction kExtendSse42OrIsal = internal::ExtendSse42OrIsal;
@@ -125,6 +152,14 @@ std::vector<Implementation> AvailableImplementations() {
 
 uint32_t Extend(uint32_t crc, const void* data, size_t n) {
   return g_extend.load(std::memory_order_relaxed)(crc, data, n);
+}
+
+uint32_t Combine(uint32_t crc_a, uint32_t crc_b, uint64_t length_b) {
+  uint32_t shift = 1u << 31;  // x^0, times x^(2^k) for each bit k of 8 * length_b
+  for (size_t k = 3; length_b != 0; length_b >>= 1, ++k) {
+    if ((length_b & 1) != 0) shift = MultiplyModP(kPowersOfX[k], shift);
+  }
+  return MultiplyModP(shift, crc_a) ^ crc_b;
 }
 
 const char* ImplementationName() { return Choose() == internal::ExtendPortable ? "portable" : "isa-l+sse4.2"; }

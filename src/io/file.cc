@@ -4,6 +4,7 @@
 #include <dirent.h>
 #include <fcntl.h>
 #include <glob.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/uio.h>
 #include <unistd.h>
@@ -118,7 +119,7 @@ class PosixStreamingFile final : public WritableFile {
  public:
   // Direct I/O wants block-aligned offsets, lengths and memory; 4 KiB covers
   // every common logical block size.
-  static constexpr size_t kAlignment = 4096;
+  static constexpr size_t kAlignment = kDirectIoAlignment;
   static constexpr size_t kBufferSize = size_t{8} << 20;
 
   PosixStreamingFile(std::string path, int fd) : path_(std::move(path)), fd_(fd) {}
@@ -331,7 +332,10 @@ class PosixStreamingFile final : public WritableFile {
 class PosixRandomAccessFile final : public RandomAccessFile {
  public:
   PosixRandomAccessFile(std::string path, int fd) : path_(std::move(path)), fd_(fd) {}
-  ~PosixRandomAccessFile() override { ::close(fd_); }
+  ~PosixRandomAccessFile() override {
+    ::close(fd_);
+    if (direct_fd_ >= 0) ::close(direct_fd_);
+  }
 
   Status Read(uint64_t offset, size_t n, char* scratch, std::string_view* result) const override {
     size_t done = 0;
@@ -379,6 +383,42 @@ class PosixRandomAccessFile final : public RandomAccessFile {
     return OkStatus();
   }
 
+  // Asks the kernel's record of the page (mincore on a one-page mapping,
+  // which reads nothing): a read that may not wait (RWF_NOWAIT) would tell
+  // as well but starts readahead of the pages it finds missing.
+  bool Cached(uint64_t offset) const override {
+    static const auto page = static_cast<uint64_t>(::sysconf(_SC_PAGESIZE));
+    void* mapped = ::mmap(nullptr, page, PROT_READ, MAP_SHARED, fd_, static_cast<off_t>(offset / page * page));
+    if (mapped == MAP_FAILED) return true;  // not a file that can be asked: say cached, read as always
+    unsigned char resident = 1;
+    const bool asked = ::mincore(mapped, page, &resident) == 0;
+    ::munmap(mapped, page);
+    return !asked || (resident & 1) != 0;
+  }
+
+  Status ReadDirect(uint64_t offset, size_t n, char* aligned, size_t* read) const override {
+    const int direct = DirectFd();
+    const bool is_aligned = offset % kDirectIoAlignment == 0 && n % kDirectIoAlignment == 0 &&
+                            reinterpret_cast<uintptr_t>(aligned) % kDirectIoAlignment == 0;
+    *read = 0;
+    while (direct >= 0 && is_aligned && *read < n) {
+      const ssize_t r =
+          RetryOnEintr([&] { return ::pread(direct, aligned + *read, n - *read, static_cast<off_t>(offset + *read)); });
+      if (r == 0) return OkStatus();  // End of file.
+      // EINVAL: the file system took the flag but not the read; the rest
+      // goes through the page cache, which also reports any other error.
+      if (r < 0) break;
+      *read += static_cast<size_t>(r);
+      // A short read ends at the end of file, possibly not block-aligned:
+      // the next read tells.
+      if (*read % kDirectIoAlignment != 0) break;
+    }
+    std::string_view rest;
+    TFCOMPAT_RETURN_IF_ERROR(Read(offset + *read, n - *read, aligned + *read, &rest));
+    *read += rest.size();
+    return OkStatus();
+  }
+
   StatusOr<uint64_t> Size() const override {
     struct stat st;
     if (::fstat(fd_, &st) < 0) return ErrnoToStatus(errno, path_);
@@ -388,8 +428,20 @@ class PosixRandomAccessFile final : public RandomAccessFile {
   const std::string& path() const override { return path_; }
 
  private:
+  // A second descriptor of the same file (even if renamed or deleted since)
+  // with O_DIRECT, opened on first use; -1 where the file system refuses it.
+  int DirectFd() const {
+    std::call_once(direct_once_, [this] {
+      const std::string self = "/proc/self/fd/" + std::to_string(fd_);
+      direct_fd_ = RetryOnEintr([&] { return ::open(self.c_str(), O_RDONLY | O_DIRECT | O_CLOEXEC); });
+    });
+    return direct_fd_;
+  }
+
   const std::string path_;
   const int fd_;
+  mutable std::once_flag direct_once_;
+  mutable int direct_fd_ = -1;
 };
 
 class PosixEnv final : public Env {
@@ -514,6 +566,16 @@ Status RandomAccessFile::ReadPieces(uint64_t offset, std::span<const std::span<c
     *read += result.size();
     if (result.size() < piece.size()) break;  // End of file.
   }
+  return OkStatus();
+}
+
+bool RandomAccessFile::Cached(uint64_t /*offset*/) const { return true; }
+
+Status RandomAccessFile::ReadDirect(uint64_t offset, size_t n, char* aligned, size_t* read) const {
+  std::string_view result;
+  TFCOMPAT_RETURN_IF_ERROR(Read(offset, n, aligned, &result));
+  if (result.data() != aligned) std::memcpy(aligned, result.data(), result.size());
+  *read = result.size();
   return OkStatus();
 }
 

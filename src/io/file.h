@@ -38,6 +38,10 @@ class WritableFile {
   virtual const std::string& path() const = 0;
 };
 
+// O_DIRECT wants block-aligned offsets, sizes and memory; 4 KiB covers
+// every common logical block size.
+inline constexpr size_t kDirectIoAlignment = 4096;
+
 // A file read at arbitrary offsets; safe for concurrent readers.
 class RandomAccessFile {
  public:
@@ -51,6 +55,14 @@ class RandomAccessFile {
   // of file. One preadv() on the happy path where the file supports it; the
   // default reads the pieces one by one.
   virtual Status ReadPieces(uint64_t offset, std::span<const std::span<char>> pieces, size_t* read) const;
+  // Whether the page holding `offset` is in the page cache, so that reading
+  // it would not wait for the disk; asking reads nothing. Default: true.
+  virtual bool Cached(uint64_t offset) const;
+  // Reads up to `n` bytes at `offset` past the page cache (O_DIRECT) into
+  // `aligned` and sets `*read` (fewer than `n`: end of file). Offset, size
+  // and memory aligned to kDirectIoAlignment go past the page cache where
+  // the file system allows; anything else, like the default, is Read.
+  virtual Status ReadDirect(uint64_t offset, size_t n, char* aligned, size_t* read) const;
   // The current size; it may grow while a writer appends.
   virtual StatusOr<uint64_t> Size() const = 0;
   virtual const std::string& path() const = 0;

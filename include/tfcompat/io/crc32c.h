@@ -19,6 +19,11 @@ uint32_t Extend(uint32_t crc, const void* data, size_t n);
 // The CRC-32C of `data[0, n)`. Value("123456789") == 0xE3069283.
 inline uint32_t Value(const void* data, size_t n) { return Extend(0, data, n); }
 
+// The CRC-32C of a ‖ b from crc_a = Value(a), crc_b = Value(b) and b's
+// length, without the bytes: what lets pieces of one buffer be checked on
+// different threads in any order. O(log length_b).
+uint32_t Combine(uint32_t crc_a, uint32_t crc_b, uint64_t length_b);
+
 // Added after rotating, so that a CRC of data containing embedded CRCs is
 // not degenerate (from TensorFlow's and LevelDB's crc32c.h).
 inline constexpr uint32_t kMaskDelta = 0xa282ead8u;

@@ -1,14 +1,17 @@
 // SPDX-License-Identifier: Apache-2.0
 // BundleReader::ReadInto: many tensors into the caller's memory, read in
 // coalesced runs and large pieces, in 32 MiB chunks spread over the cores
-// (the tests' checkpoints of more than 32 MiB take several chunks).
+// (the tests' checkpoints of more than 32 MiB take several chunks), through
+// the page cache or, for files evicted from it, past it.
 #include <boost/test/unit_test.hpp>
 #include <cstdint>
 #include <cstdio>
+#include <filesystem>
 #include <string>
 #include <vector>
 
 #include "tfcompat/checkpoint/bundle.h"
+#include "util/page_cache.h"
 #include "util/temp_dir.h"
 #include "util/text.h"
 
@@ -214,6 +217,91 @@ BOOST_AUTO_TEST_CASE(DamageInSeveralChunksReportsTheFirstInFileOrderEveryTime) {
     const Status status = (*reader)->ReadInto(DestinationsFor(w, every, &memory));
     BOOST_TEST(Contains(status, "key t0900: Checksum does not match"), status.ToString());
   }
+}
+
+// The files of checkpoint `w` made cold, so ReadInto reads them past the
+// page cache (O_DIRECT into its window, then copied).
+void Evict(const Written& w, int num_shards = 1) {
+  testing::EvictFromPageCache(w.prefix + ".index");
+  for (int i = 0; i < num_shards; ++i) testing::EvictFromPageCache(DataFileName(w.prefix, i, num_shards));
+}
+
+BOOST_AUTO_TEST_CASE(ACheckpointNotInThePageCacheIsReadPastItLikeAnyOther) {
+  TempDir dir;
+  // As above: runs, pieces of 5 and 20 MiB tensors, empty tensors, shards;
+  // and tensors cut by the 16 MiB windows of the reads past the page cache.
+  std::vector<int64_t> counts(3000, 1000);
+  counts[100] = 5 << 18;
+  counts[101] = 0;
+  counts[2000] = 5 << 18;
+  counts[2500] = 20 << 18;
+  counts[2999] = 0;
+  const Written w = WriteFloats(dir, counts, uint64_t{12} << 20);
+  auto reader = BundleReader::Open(w.prefix);
+  BOOST_REQUIRE(reader.ok());
+  const int shards = (*reader)->num_shards();
+  std::vector<size_t> every;
+  for (size_t i = 0; i < counts.size(); ++i) every.push_back(i);
+  // Every third tensor and the large ones: gaps inside windows.
+  std::vector<size_t> some;
+  for (size_t i = 0; i < counts.size(); ++i) {
+    if (i % 3 == 0 || counts[i] > 1000) some.push_back(i);
+  }
+  for (const auto& which : {every, some}) {
+    Evict(w, shards);
+    std::vector<std::vector<float>> memory;
+    const Status status = (*reader)->ReadInto(DestinationsFor(w, which, &memory));
+    BOOST_REQUIRE_MESSAGE(status.ok(), status.ToString());
+    for (size_t k = 0; k < which.size(); ++k) BOOST_TEST((memory[k] == w.values[which[k]]), w.names[which[k]]);
+    // Read past the page cache, not again through it after a failure.
+    for (int i = 0; i < shards; ++i) {
+      const std::string data_file = DataFileName(w.prefix, i, shards);
+      const uint64_t size = std::filesystem::file_size(data_file);
+      for (const uint64_t offset : {uint64_t{0}, size / 2, size - 1}) {
+        BOOST_TEST(!testing::InPageCache(data_file, offset), data_file << " at " << offset);
+      }
+    }
+  }
+}
+
+BOOST_AUTO_TEST_CASE(ColdDamageAndTruncationAreDataLossNamingTheKey) {
+  TempDir dir;
+  std::vector<int64_t> counts(4000, 1000);
+  counts[3000] = 20 << 18;
+  const Written w = WriteFloats(dir, counts);
+  const std::string data_file = DataFileName(w.prefix, 0, 1);
+  const std::string clean = ReadAll(data_file);
+  std::vector<size_t> every(counts.size());
+  for (size_t i = 0; i < every.size(); ++i) every[i] = i;
+  const std::vector<std::pair<uint64_t, std::string>> damage = {
+      {uint64_t{2500} * 4000 + 17, "t2500"},
+      {uint64_t{3000} * 4000 + (uint64_t{8} << 20) + 3, "t3000"},  // in the next window
+  };
+  for (const auto& [offset, key] : damage) {
+    std::string damaged = clean;
+    damaged[offset] ^= 0x40;
+    WriteAll(data_file, damaged);
+    auto reader = BundleReader::Open(w.prefix);
+    BOOST_REQUIRE(reader.ok());
+    Evict(w);
+    std::vector<std::vector<float>> memory;
+    const Status status = (*reader)->ReadInto(DestinationsFor(w, every, &memory));
+    BOOST_TEST((status.code() == StatusCode::kDataLoss), offset);
+    BOOST_TEST(Contains(status, "key " + key + ": Checksum does not match"), status.ToString());
+  }
+  // Truncated after the reader saw its size: inside t3000, cold.
+  WriteAll(data_file, clean);
+  auto reader = BundleReader::Open(w.prefix);
+  BOOST_REQUIRE(reader.ok());
+  std::vector<std::vector<float>> memory;
+  const std::vector<Destination> destinations = DestinationsFor(w, every, &memory);
+  BOOST_REQUIRE((*reader)->ReadInto(destinations).ok());
+  WriteAll(data_file, clean.substr(0, uint64_t{3000} * 4000 + (uint64_t{9} << 20) + 5));
+  Evict(w);
+  const Status status = (*reader)->ReadInto(destinations);
+  BOOST_TEST((status.code() == StatusCode::kDataLoss));
+  BOOST_TEST(Contains(status, "key t3000"), status.ToString());
+  BOOST_TEST(Contains(status, "truncated read of " + data_file), status.ToString());
 }
 
 BOOST_AUTO_TEST_CASE(AShardTruncatedAfterOpenIsDataLossNotAHang) {

@@ -117,6 +117,29 @@ BOOST_AUTO_TEST_CASE(ExtendAtEverySplitPoint) {
   }
 }
 
+BOOST_AUTO_TEST_CASE(CombineOfTheTwoPartsIsTheValueOfTheWhole) {
+  BOOST_TEST(Combine(Value("1234", 4), Value("56789", 5), 5) == 0xe3069283u);
+  const std::string data = RandomBytes(size_t{1} << 20, 3);
+  const uint32_t whole = Value(data.data(), data.size());
+  for (const size_t split :
+       {size_t{0}, size_t{1}, size_t{7}, size_t{8}, size_t{4096}, size_t{65536}, data.size() - 1, data.size()}) {
+    const uint32_t a = Value(data.data(), split);
+    const uint32_t b = Value(data.data() + split, data.size() - split);
+    BOOST_TEST(Combine(a, b, data.size() - split) == whole, "split " << split);
+  }
+  // Three pieces folded in order, as ReadInto checks a tensor cut by two
+  // window boundaries.
+  const auto piece = [&](size_t from, size_t to) { return Value(data.data() + from, to - from); };
+  BOOST_TEST(Combine(Combine(piece(0, 100), piece(100, 30100), 30000), piece(30100, data.size()),
+                     data.size() - 30100) == whole);
+  // Lengths beyond any buffer (the table's high powers): appending n bytes
+  // twice is appending 2n.
+  for (const int bits : {32, 40, 62}) {
+    const uint64_t n = uint64_t{1} << bits;
+    BOOST_TEST(Combine(Combine(whole, 0, n), 0, n) == Combine(whole, 0, 2 * n), "2^" << bits);
+  }
+}
+
 // Every length 0..300 from every start offset 0..15 (aligned and not),
 // against the bit-at-a-time definition; checks no byte before or after the
 // range is read into the result.

@@ -13,6 +13,8 @@
 #include <string>
 #include <vector>
 
+#include "io/aligned_buffer_pool.h"
+#include "util/page_cache.h"
 #include "util/temp_dir.h"
 #include "util/test_print.h"
 #include "util/text.h"
@@ -175,6 +177,61 @@ BOOST_AUTO_TEST_CASE(ReadPiecesFillsThemInOrderAndStopsAtTheEndOfFile) {
   BOOST_TEST_REQUIRE((*file)->ReadPieces(contents.size() - 4, last, &read).ok());
   BOOST_TEST(read == 4u);
   BOOST_TEST((tail.substr(0, 4) == contents.substr(contents.size() - 4)));
+}
+
+// The file system under the tests' temp directory keeps a file's pages
+// only while it must (not tmpfs): what the cold-read tests rely on.
+BOOST_AUTO_TEST_CASE(AnEvictedFileIsNotCachedUntilRead) {
+  TempDir dir;
+  testing::WriteAll(dir.file("cold"), std::string(1 << 20, 'c'));
+  testing::EvictFromPageCache(dir.file("cold"));
+  auto file = Env::Default()->NewRandomAccessFile(dir.file("cold"));
+  BOOST_TEST_REQUIRE(file.ok());
+  BOOST_TEST_REQUIRE(!(*file)->Cached(4096), dir.path() << " keeps evicted pages (tmpfs?): cold reads are untested");
+  // Asking reads nothing (a read that may not wait would start readahead).
+  BOOST_TEST(!testing::InPageCache(dir.file("cold"), 4096));
+  BOOST_TEST(!testing::InPageCache(dir.file("cold"), 8192));
+  char byte;
+  std::string_view result;
+  BOOST_TEST_REQUIRE((*file)->Read(4096, 1, &byte, &result).ok());
+  BOOST_TEST((*file)->Cached(4096));
+}
+
+// Aligned reads go past the page cache, unaligned ones and file systems
+// without O_DIRECT (tmpfs before Linux 6.6) through it: the same bytes,
+// and a short count at the end of the file.
+BOOST_AUTO_TEST_CASE(ReadDirectReadsTheBytesAlignedOrNotAndStopsAtTheEndOfFile) {
+  const TempDir disk;
+  struct statfs fs;
+  BOOST_TEST_REQUIRE(statfs("/dev/shm", &fs) == 0, "no /dev/shm");
+  const TempDir shm("/dev/shm");
+  std::string contents;
+  for (size_t i = 0; contents.size() < (3 << 20) + 123; ++i) contents += Pattern(4093, i);
+  contents.resize((3 << 20) + 123);
+  for (const TempDir* dir : {&disk, &shm}) {
+    testing::WriteAll(dir->file("direct"), contents);
+    testing::EvictFromPageCache(dir->file("direct"));
+    auto file = Env::Default()->NewRandomAccessFile(dir->file("direct"));
+    BOOST_TEST_REQUIRE(file.ok());
+    AlignedBufferPool pool(size_t{4} << 20, kDirectIoAlignment, /*max_kept=*/0);
+    AlignedBufferPool::Buffer buffer = pool.Take();
+    BOOST_TEST_REQUIRE(buffer != nullptr);
+    const struct {
+      uint64_t offset;
+      size_t n;
+    } cases[] = {{0, 1 << 20}, {8192, 2 << 20},         {3 << 20, 1 << 20},
+                 {100, 5000},  {(3 << 20) + 100, 4096}, {4 << 20, 4096}};
+    for (const auto& c : cases) {
+      size_t read = 0;
+      const Status status = (*file)->ReadDirect(c.offset, c.n, buffer.get(), &read);
+      BOOST_TEST_REQUIRE(status.ok(), status.ToString());
+      const size_t expected = c.offset >= contents.size() ? 0 : std::min(c.n, contents.size() - c.offset);
+      BOOST_TEST(read == expected, dir->path() << " at " << c.offset);
+      const std::string_view want =
+          expected == 0 ? std::string_view() : std::string_view(contents).substr(c.offset, read);
+      BOOST_TEST((std::string_view(buffer.get(), read) == want), dir->path() << " at " << c.offset);
+    }
+  }
 }
 
 BOOST_AUTO_TEST_SUITE_END()
