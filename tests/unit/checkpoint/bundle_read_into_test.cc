@@ -72,33 +72,67 @@ std::vector<Destination> DestinationsFor(const Written& w, const std::vector<siz
   return out;
 }
 
-BOOST_AUTO_TEST_SUITE(BundleReadIntoTest)
-
-BOOST_AUTO_TEST_CASE(RestoresSmallAndLargeTensorsAcrossShardsInAnyOrder) {
-  TempDir dir;
-  // 3000 small tensors (a dozen 1 MiB runs), two of 5 MiB and one of 20 MiB
-  // (read in 1 MiB pieces), empty ones, over shards of 12 MiB.
+// 3000 small tensors (a dozen 1 MiB runs), two of 5 MiB and one of 20 MiB
+// (read in 1 MiB pieces), empty ones: 42 MiB.
+std::vector<int64_t> MixedCounts() {
   std::vector<int64_t> counts(3000, 1000);
   counts[100] = 5 << 18;
   counts[101] = 0;
   counts[2000] = 5 << 18;
   counts[2500] = 20 << 18;
   counts[2999] = 0;
+  return counts;
+}
+
+// The files of checkpoint `w` made cold, so ReadInto reads them past the
+// page cache.
+void Evict(const Written& w, int num_shards = 1) {
+  testing::EvictFromPageCache(w.prefix + ".index");
+  for (int i = 0; i < num_shards; ++i) testing::EvictFromPageCache(DataFileName(w.prefix, i, num_shards));
+}
+
+BOOST_AUTO_TEST_SUITE(BundleReadIntoTest)
+
+BOOST_AUTO_TEST_CASE(RestoresSmallAndLargeTensorsAcrossShardsInAnyOrderCachedOrNot) {
+  TempDir dir;
+  // Shards of 12 MiB; read cold, tensors are cut by the 16 MiB windows of
+  // the reads past the page cache.
+  const std::vector<int64_t> counts = MixedCounts();
   const Written w = WriteFloats(dir, counts, uint64_t{12} << 20);
   auto reader = BundleReader::Open(w.prefix);
   BOOST_REQUIRE(reader.ok());
-  BOOST_TEST((*reader)->num_shards() > 1);
+  const int shards = (*reader)->num_shards();
+  BOOST_TEST(shards > 1);
 
   std::vector<size_t> every;  // backwards: the reader sorts by file offset
   for (size_t i = counts.size(); i-- > 0;) every.push_back(i);
-  std::vector<size_t> some;  // gaps of two tensors between those asked for
-  for (size_t i = 0; i < counts.size(); i += 3) some.push_back(i);
+  std::vector<size_t> some;  // gaps of two small tensors, and the large ones
+  for (size_t i = 0; i < counts.size(); ++i) {
+    if (i % 3 == 0 || counts[i] > 1000) some.push_back(i);
+  }
   for (const auto& which : {every, some}) {
-    std::vector<std::vector<float>> memory;
-    const std::vector<Destination> destinations = DestinationsFor(w, which, &memory);
-    const Status status = (*reader)->ReadInto(destinations);
-    BOOST_REQUIRE_MESSAGE(status.ok(), status.ToString());
-    for (size_t k = 0; k < which.size(); ++k) BOOST_TEST((memory[k] == w.values[which[k]]), w.names[which[k]]);
+    for (const bool cold : {false, true}) {
+      BOOST_TEST_CONTEXT((cold ? "cold, " : "cached, ") << which.size() << " tensors") {
+        if (cold) {
+          Evict(w, shards);
+        } else {  // BundleWriter writes past the page cache: read the files through it
+          for (int i = 0; i < shards; ++i) BOOST_TEST_REQUIRE(!ReadAll(DataFileName(w.prefix, i, shards)).empty());
+        }
+        std::vector<std::vector<float>> memory;
+        const Status status = (*reader)->ReadInto(DestinationsFor(w, which, &memory));
+        BOOST_REQUIRE_MESSAGE(status.ok(), status.ToString());
+        for (size_t k = 0; k < which.size(); ++k) BOOST_TEST((memory[k] == w.values[which[k]]), w.names[which[k]]);
+        if (!cold) continue;
+        // Read past the page cache, not again through it after a failure.
+        for (int i = 0; i < shards; ++i) {
+          const std::string data_file = DataFileName(w.prefix, i, shards);
+          const uint64_t size = std::filesystem::file_size(data_file);
+          for (const uint64_t offset : {uint64_t{0}, size / 2, size - 1}) {
+            BOOST_TEST(!testing::InPageCache(data_file, offset), data_file << " at " << offset);
+          }
+        }
+      }
+    }
   }
 }
 
@@ -216,51 +250,6 @@ BOOST_AUTO_TEST_CASE(DamageInSeveralChunksReportsTheFirstInFileOrderEveryTime) {
     std::vector<std::vector<float>> memory;
     const Status status = (*reader)->ReadInto(DestinationsFor(w, every, &memory));
     BOOST_TEST(Contains(status, "key t0900: Checksum does not match"), status.ToString());
-  }
-}
-
-// The files of checkpoint `w` made cold, so ReadInto reads them past the
-// page cache (O_DIRECT into its window, then copied).
-void Evict(const Written& w, int num_shards = 1) {
-  testing::EvictFromPageCache(w.prefix + ".index");
-  for (int i = 0; i < num_shards; ++i) testing::EvictFromPageCache(DataFileName(w.prefix, i, num_shards));
-}
-
-BOOST_AUTO_TEST_CASE(ACheckpointNotInThePageCacheIsReadPastItLikeAnyOther) {
-  TempDir dir;
-  // As above: runs, pieces of 5 and 20 MiB tensors, empty tensors, shards;
-  // and tensors cut by the 16 MiB windows of the reads past the page cache.
-  std::vector<int64_t> counts(3000, 1000);
-  counts[100] = 5 << 18;
-  counts[101] = 0;
-  counts[2000] = 5 << 18;
-  counts[2500] = 20 << 18;
-  counts[2999] = 0;
-  const Written w = WriteFloats(dir, counts, uint64_t{12} << 20);
-  auto reader = BundleReader::Open(w.prefix);
-  BOOST_REQUIRE(reader.ok());
-  const int shards = (*reader)->num_shards();
-  std::vector<size_t> every;
-  for (size_t i = 0; i < counts.size(); ++i) every.push_back(i);
-  // Every third tensor and the large ones: gaps inside windows.
-  std::vector<size_t> some;
-  for (size_t i = 0; i < counts.size(); ++i) {
-    if (i % 3 == 0 || counts[i] > 1000) some.push_back(i);
-  }
-  for (const auto& which : {every, some}) {
-    Evict(w, shards);
-    std::vector<std::vector<float>> memory;
-    const Status status = (*reader)->ReadInto(DestinationsFor(w, which, &memory));
-    BOOST_REQUIRE_MESSAGE(status.ok(), status.ToString());
-    for (size_t k = 0; k < which.size(); ++k) BOOST_TEST((memory[k] == w.values[which[k]]), w.names[which[k]]);
-    // Read past the page cache, not again through it after a failure.
-    for (int i = 0; i < shards; ++i) {
-      const std::string data_file = DataFileName(w.prefix, i, shards);
-      const uint64_t size = std::filesystem::file_size(data_file);
-      for (const uint64_t offset : {uint64_t{0}, size / 2, size - 1}) {
-        BOOST_TEST(!testing::InPageCache(data_file, offset), data_file << " at " << offset);
-      }
-    }
   }
 }
 
