@@ -3,6 +3,9 @@
 // coalesced runs and large pieces, in 32 MiB chunks spread over the cores
 // (the tests' checkpoints of more than 32 MiB take several chunks), through
 // the page cache or, for files evicted from it, past it.
+#include "checkpoint/bundle_read_into.h"
+
+#include <atomic>
 #include <boost/test/unit_test.hpp>
 #include <cstdint>
 #include <cstdio>
@@ -11,6 +14,7 @@
 #include <vector>
 
 #include "tfcompat/checkpoint/bundle.h"
+#include "tfcompat/io/crc32c.h"
 #include "util/page_cache.h"
 #include "util/temp_dir.h"
 #include "util/text.h"
@@ -91,7 +95,104 @@ void Evict(const Written& w, int num_shards = 1) {
   for (int i = 0; i < num_shards; ++i) testing::EvictFromPageCache(DataFileName(w.prefix, i, num_shards));
 }
 
+// A file that says it is not in the page cache, so that every read of
+// more than a window goes past it, and fails the `fail_direct`-th read past
+// it (1-based; 0: none) and, with `fail_cached`, every read through the
+// page cache.
+class ColdFaultyFile final : public RandomAccessFile {
+ public:
+  ColdFaultyFile(std::unique_ptr<RandomAccessFile> base, int fail_direct, bool fail_cached)
+      : base_(std::move(base)), fail_direct_(fail_direct), fail_cached_(fail_cached) {}
+
+  Status Read(uint64_t offset, size_t n, char* scratch, std::string_view* result) const override {
+    if (fail_cached_) return InternalError("injected failure of a cached read");
+    return base_->Read(offset, n, scratch, result);
+  }
+  Status ReadPieces(uint64_t offset, std::span<const std::span<char>> pieces, size_t* read) const override {
+    ++cached_reads_;
+    if (fail_cached_) return InternalError("injected failure of a cached read");
+    return base_->ReadPieces(offset, pieces, read);
+  }
+  bool Cached(uint64_t) const override { return false; }
+  Status ReadDirect(uint64_t offset, size_t n, char* aligned, size_t* read) const override {
+    if (++direct_reads_ == fail_direct_) return InternalError("injected failure of a direct read");
+    return base_->ReadDirect(offset, n, aligned, read);
+  }
+  StatusOr<uint64_t> Size() const override { return base_->Size(); }
+  const std::string& path() const override { return base_->path(); }
+
+  int direct_reads() const { return direct_reads_; }
+  int cached_reads() const { return cached_reads_; }
+
+ private:
+  std::unique_ptr<RandomAccessFile> base_;
+  const int fail_direct_;
+  const bool fail_cached_;
+  mutable std::atomic<int> direct_reads_{0};
+  mutable std::atomic<int> cached_reads_{0};
+};
+
 BOOST_AUTO_TEST_SUITE(BundleReadIntoTest)
+
+// Whatever read past the page cache fails (with up to eight in flight and
+// others being copied), the restore stops it and reads everything again
+// through the page cache: all bytes arrive and are checked; when that fails
+// too, its error names the tensor.
+BOOST_AUTO_TEST_CASE(AFailedReadPastThePageCacheIsReadAgainThroughIt) {
+  TempDir dir;
+  const std::string path = dir.file("data");
+  // 70 MiB: a 20 MiB tensor cut by windows, then 500 of 100 000 bytes 40
+  // bytes apart, then the rest; five windows.
+  std::string bytes(size_t{70} << 20, '\0');
+  for (size_t i = 0; i < bytes.size(); ++i) bytes[i] = static_cast<char>((i * 2654435761u) >> 24);
+  WriteAll(path, bytes);
+  std::vector<std::pair<uint64_t, uint64_t>> ranges = {{0, uint64_t{20} << 20}};
+  for (uint64_t k = 0, at = ranges[0].second; k < 500; ++k, at += 100040) ranges.emplace_back(at, 100000);
+  ranges.emplace_back(ranges.back().first + 100000, bytes.size() - ranges.back().first - 100000);
+  std::string expected(bytes.size(), '\0');  // the tensors' bytes; the gaps are not read
+  for (const auto& [offset, size] : ranges) expected.replace(offset, size, bytes, offset, size);
+  const std::vector<std::string> names = [&] {
+    std::vector<std::string> out;
+    for (size_t t = 0; t < ranges.size(); ++t) out.push_back("tensor" + std::to_string(t));
+    return out;
+  }();
+  const bundle::TargetChecks checks{
+      .crc = [&](const bundle::ReadTarget& target, uint32_t crc) -> Status {
+        if (crc == crc32c::Value(bytes.data() + target.offset, target.size)) return OkStatus();
+        return DataLossError("checksum of " + std::string(target.name));
+      },
+      .where = [](const bundle::ReadTarget& target) { return "reading " + std::string(target.name); }};
+  for (const int fail_direct : {0, 1, 2, 3, 5}) {
+    for (const bool fail_cached : {false, true}) {
+      BOOST_TEST_CONTEXT("failing direct read " << fail_direct << (fail_cached ? ", cached reads failing" : "")) {
+        auto base = Env::Default()->NewRandomAccessFile(path);
+        BOOST_REQUIRE(base.ok());
+        const ColdFaultyFile file(std::move(*base), fail_direct, fail_cached);
+        std::string restored(bytes.size(), '\0');
+        std::vector<bundle::ReadTarget> targets;
+        for (size_t t = 0; t < ranges.size(); ++t) {
+          const auto [offset, size] = ranges[t];
+          targets.push_back({names[t], nullptr, &file, offset, size, restored.data() + offset});
+        }
+        const Status status = bundle::ReadTargets(targets, checks);
+        BOOST_TEST(file.direct_reads() >= std::max(fail_direct, 1));
+        if (fail_direct == 0) {
+          BOOST_TEST(status.ok(), status.ToString());
+          BOOST_TEST(file.cached_reads() == 0);
+          BOOST_TEST((restored == expected));
+        } else if (!fail_cached) {
+          BOOST_TEST(status.ok(), status.ToString());
+          BOOST_TEST(file.cached_reads() > 0);
+          BOOST_TEST((restored == expected));
+        } else {
+          BOOST_TEST(!status.ok());
+          BOOST_TEST(Contains(status, "reading tensor0: "), status.ToString());
+          BOOST_TEST(Contains(status, "injected failure of a cached read"), status.ToString());
+        }
+      }
+    }
+  }
+}
 
 BOOST_AUTO_TEST_CASE(RestoresSmallAndLargeTensorsAcrossShardsInAnyOrderCachedOrNot) {
   TempDir dir;
