@@ -159,11 +159,10 @@ constexpr uint64_t kWindowBytes = uint64_t{16} << 20;
 // Reads in flight at once: 128 MiB. The disk of the VM this was measured
 // on delivers more the more bytes are queued (1 GiB cold, in turn with a
 // raw O_DIRECT read of it in 16 MiB reads one at a time, medians of six:
-// 0.91-0.98x its speed with eight 16 MiB reads in flight, 0.93-0.98x with
-// sixteen of 8 MiB, 1.02-1.18x with four of 32 MiB; 0.85-0.91x with 64 MiB
-// in flight; 0.81-0.89x with two or three threads each reading a window
-// and then copying it, whose reads bunch and leave the disk idle while all
-// copy).
+// 0.91-1.13x its speed with eight 16 MiB reads in flight, 0.93-0.98x with
+// sixteen of 8 MiB, 1.02-1.18x with four of 32 MiB; 0.80-1.02x with 64 MiB
+// in flight; 0.63-0.89x with three threads each reading a window and then
+// copying it, whose reads bunch and leave the disk idle while all copy).
 constexpr int kReadsInFlight = 8;
 // Threads: the readers, and the cores but one to copy and checksum (one
 // core copies 16 MiB in about 2 ms, a read of it takes 5 ms alone).

@@ -26,8 +26,8 @@
 // a VM handing freed memory back to its host decides the read (1 GiB cold
 // through the page cache 0.45-1.77 s, in turn with O_DIRECT reads of
 // 0.36-0.65 s), and the data is read once, into the caller's memory,
-// anyway. Past the page cache the same restore takes 0.39-0.52 s,
-// 0.76-0.98x the speed of a raw O_DIRECT read of the file beside it.
+// anyway. Past the page cache the same restore took 0.42-0.66 s in turn
+// with raw O_DIRECT reads of the file, 0.76-1.73x their speed.
 #ifndef TFCOMPAT_SRC_CHECKPOINT_BUNDLE_READ_INTO_H_
 #define TFCOMPAT_SRC_CHECKPOINT_BUNDLE_READ_INTO_H_
 
