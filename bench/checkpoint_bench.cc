@@ -29,6 +29,7 @@
 // tensors apart, a memcpy per tensor; per run, then the medians; the
 // snapshot's first allocation is timed apart.
 #include <fcntl.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
@@ -45,6 +46,7 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "cli.h"
@@ -236,10 +238,17 @@ Timing CkptToolValidate(const std::string& dir, const Case& c, const std::string
 // one chunk, one at a time, into a reused aligned buffer (`dd iflag=direct`).
 enum class RawRead { kReusedChunk, kMemory, kDirect };
 
-// Page-aligned memory (O_DIRECT wants it) holding a copy of `data`.
-std::unique_ptr<char, decltype(&std::free)> AlignedCopy(const std::string& data) {
-  std::unique_ptr<char, decltype(&std::free)> aligned(
-      static_cast<char*>(std::aligned_alloc(4096, (data.size() + 4095) / 4096 * 4096)), &std::free);
+// Page-aligned memory (O_DIRECT wants it) holding a copy of `data`: in
+// 4 KiB pages, as a program's malloc'd memory is, or, `huge_pages`, in
+// 2 MiB pages as our direct I/O buffers are (aligned_buffer_pool.h: the
+// device then gets far fewer, larger requests).
+std::unique_ptr<char, decltype(&std::free)> AlignedCopy(const std::string& data, bool huge_pages = false) {
+  const size_t alignment = huge_pages ? size_t{2} << 20 : 4096;
+  const size_t size = (data.size() + alignment - 1) / alignment * alignment;
+  std::unique_ptr<char, decltype(&std::free)> aligned(static_cast<char*>(std::aligned_alloc(alignment, size)),
+                                                      &std::free);
+  if (aligned == nullptr) Check(ResourceExhaustedError("cannot allocate the raw peer's buffer"), "raw");
+  if (huge_pages) ::madvise(aligned.get(), size, MADV_HUGEPAGE);
   std::memcpy(aligned.get(), data.data(), data.size());
   return aligned;
 }
@@ -340,20 +349,40 @@ void PrintSeconds(const char* what, const std::vector<double>& seconds) {
   std::printf(" s;");
 }
 
-// Our save, the raw O_DIRECT save of the same bytes and the raw save
-// staged through one 8 MiB aligned buffer (a copy, then the write, on one
-// thread: our writer's work without its overlap), one after the other,
-// `rounds` times: the disk of a VM varies by a fifth from one second to the
-// next, which one save of each cannot tell from a difference. Each round
-// starts with the next of the three: on this VM a save's speed depends on
-// which save (and deletion) came right before it, by up to 1.6x, so a fixed
-// order would favour one of them.
+// Prints the rounds of `ours` and of each peer, then the medians and our
+// speed as a multiple of each peer's.
+void PrintRounds(const char* what, int rounds, const std::vector<double>& ours,
+                 std::span<const std::pair<const char*, const std::vector<double>*>> peers) {
+  std::printf("  %s in turn, %d rounds:", what, rounds);
+  PrintSeconds("tfcompat", ours);
+  for (const auto& [name, seconds] : peers) PrintSeconds(name, *seconds);
+  std::printf("\n    medians: tfcompat %.3f s", Median(ours));
+  for (const auto& [name, seconds] : peers) {
+    std::printf("; %s %.3f s (%.2fx)", name, Median(*seconds), Median(*seconds) / Median(ours));
+  }
+  std::printf("\n");
+}
+
+// Our save, the raw O_DIRECT save of the same bytes from 4 KiB pages (a
+// program's malloc'd memory) and from huge pages (as our writer's
+// buffers), and the raw save staged through one 8 MiB aligned buffer of
+// huge pages (a copy, then the write, on one thread: our writer's work
+// without its overlap), one after the other, `rounds` times: the disk of a
+// VM varies by a fifth from one second to the next, which one save of each
+// cannot tell from a difference. Each round starts with the next of them:
+// on this VM a save's speed depends on which save (and deletion) came right
+// before it, by up to 1.6x, so a fixed order would favour one of them.
 void SaveRounds(const std::string& dir, const Case& c, const std::string& buffer, int rounds) {
-  const auto aligned = AlignedCopy(buffer);
-  const auto stage = AlignedCopy(std::string(size_t{8} << 20, '\0'));
-  const std::string_view bytes(aligned.get(), buffer.size());
+  const auto small_pages = AlignedCopy(buffer);
+  const auto huge_pages = AlignedCopy(buffer, /*huge_pages=*/true);
+  const auto stage = AlignedCopy(std::string(size_t{8} << 20, '\0'), /*huge_pages=*/true);
   const std::string raw_path = dir + "/raw.bin";
-  std::vector<double> ours, raw, staged;
+  std::vector<double> ours, raw, raw_huge, staged;
+  const auto raw_save = [&](std::vector<double>* seconds, const char* from, size_t chunk, char* stage_buffer) {
+    uint32_t crc = 0;
+    seconds->push_back(RawSave(raw_path, std::string_view(from, buffer.size()), chunk, true, &crc, stage_buffer));
+    std::filesystem::remove(raw_path);
+  };
   const std::function<void()> saves[] = {[&] {
                                            const std::string prefix = dir + "/rounds-" + c.name;
                                            ours.push_back(SaveOurs(prefix, c, buffer));
@@ -361,30 +390,20 @@ void SaveRounds(const std::string& dir, const Case& c, const std::string& buffer
                                            Check(files.status(), "list");
                                            for (const std::string& file : *files) std::filesystem::remove(file);
                                          },
-                                         [&] {
-                                           uint32_t crc = 0;
-                                           raw.push_back(RawSave(raw_path, bytes, 16 << 20, true, &crc));
-                                           std::filesystem::remove(raw_path);
-                                         },
-                                         [&] {
-                                           uint32_t crc = 0;
-                                           staged.push_back(RawSave(raw_path, bytes, 8 << 20, true, &crc, stage.get()));
-                                           std::filesystem::remove(raw_path);
-                                         }};
+                                         [&] { raw_save(&raw, small_pages.get(), 16 << 20, nullptr); },
+                                         [&] { raw_save(&raw_huge, huge_pages.get(), 16 << 20, nullptr); },
+                                         [&] { raw_save(&staged, small_pages.get(), 8 << 20, stage.get()); }};
   InTurn(rounds, saves);
-  std::printf("  saves in turn, %d rounds:", rounds);
-  PrintSeconds("tfcompat", ours);
-  PrintSeconds("raw O_DIRECT", raw);
-  PrintSeconds("raw staged", staged);
-  std::printf("\n    medians %.3f / %.3f / %.3f s: %.2fx the raw speed, %.2fx the staged\n", Median(ours), Median(raw),
-              Median(staged), Median(raw) / Median(ours), Median(staged) / Median(ours));
+  const std::pair<const char*, const std::vector<double>*> peers[] = {
+      {"raw O_DIRECT", &raw}, {"raw O_DIRECT huge pages", &raw_huge}, {"raw staged", &staged}};
+  PrintRounds("saves", rounds, ours, peers);
 }
 
 // Cold restores in turn, `rounds` times, as SaveRounds does for saves: our
-// ReadInto, the raw O_DIRECT read and the raw pread into memory of the same
-// bytes, each right after evicting the files. The rows above read each way
-// a few times in a row, minutes apart, and this VM's disk drifts more than
-// that over minutes (1 GiB with O_DIRECT: 0.45 s for a while, 0.70-0.87 s
+// ReadInto, the raw O_DIRECT read into 4 KiB pages and into huge pages, and
+// the raw pread into memory of the same bytes, each right after evicting
+// the files. The table's rows read each way a few times in a row, minutes
+// apart, and this VM's disk drifts more than that over minutes (1 GiB with O_DIRECT: 0.45 s for a while, 0.70-0.87 s
 // for the next quarter hour, then 0.9-1.1 s): reads in turn meet the same
 // disk, so the ratio of their medians is the figure to compare. The raw
 // reads read our checkpoint's data file (the tensors back to back): the
@@ -400,29 +419,27 @@ void RestoreRounds(const std::string& dir, const Case& c, const std::string& buf
   const std::unique_ptr<char[]> restored = std::make_unique<char[]>(buffer.size());
   std::string memory(buffer.size(), '\0');
   const auto chunk = AlignedCopy(std::string(16 << 20, '\0'));
-  std::vector<double> ours, direct, into_memory;
+  const auto huge_chunk = AlignedCopy(std::string(16 << 20, '\0'), /*huge_pages=*/true);
+  std::vector<double> ours, direct, direct_huge, into_memory;
   const auto cold = [&](std::vector<double>* seconds, const std::function<void()>& read) {
     EvictFromPageCache(dir, Basename(prefix));
     const auto start = Clock::now();
     read();
     seconds->push_back(Since(start));
   };
+  const auto raw_read = [&](std::vector<double>* seconds, RawRead how, char* into) {
+    cold(seconds, [&] { RawReadBack(data_path, buffer.size(), 16 << 20, how, into, crc); });
+  };
   const std::function<void()> reads[] = {
       [&] { cold(&ours, [&] { Restore(prefix, RestoreApi::kReadInto, restored.get(), buffer.size()); }); },
-      [&] {
-        cold(&direct, [&] { RawReadBack(data_path, buffer.size(), 16 << 20, RawRead::kDirect, chunk.get(), crc); });
-      },
-      [&] {
-        cold(&into_memory,
-             [&] { RawReadBack(data_path, buffer.size(), 16 << 20, RawRead::kMemory, memory.data(), crc); });
-      }};
+      [&] { raw_read(&direct, RawRead::kDirect, chunk.get()); },
+      [&] { raw_read(&direct_huge, RawRead::kDirect, huge_chunk.get()); },
+      [&] { raw_read(&into_memory, RawRead::kMemory, memory.data()); }};
   InTurn(rounds, reads);
-  std::printf("  cold restores in turn, %d rounds:", rounds);
-  PrintSeconds("tfcompat (ReadInto)", ours);
-  PrintSeconds("raw O_DIRECT read", direct);
-  PrintSeconds("raw pread into mem", into_memory);
-  std::printf("\n    medians %.3f / %.3f / %.3f s: %.2fx the raw O_DIRECT speed, %.2fx the raw pread's\n", Median(ours),
-              Median(direct), Median(into_memory), Median(direct) / Median(ours), Median(into_memory) / Median(ours));
+  const std::pair<const char*, const std::vector<double>*> peers[] = {{"raw O_DIRECT read", &direct},
+                                                                      {"raw O_DIRECT read huge pages", &direct_huge},
+                                                                      {"raw pread into mem", &into_memory}};
+  PrintRounds("cold restores (ReadInto)", rounds, ours, peers);
   const StatusOr<std::vector<std::string>> files = CheckpointFiles(prefix);
   Check(files.status(), "list");
   for (const std::string& file : *files) std::filesystem::remove(file);

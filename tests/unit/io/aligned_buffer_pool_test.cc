@@ -2,9 +2,13 @@
 #include "io/aligned_buffer_pool.h"
 
 #include <boost/test/unit_test.hpp>
+#include <cinttypes>
 #include <cstdint>
+#include <cstdio>
 #include <cstring>
+#include <fstream>
 #include <set>
+#include <string>
 #include <thread>
 #include <vector>
 
@@ -27,9 +31,43 @@ BOOST_AUTO_TEST_CASE(BuffersAreAlignedAndWritableOverTheirSize) {
 }
 
 BOOST_AUTO_TEST_CASE(SizeIsRoundedUpToTheAlignment) {
-  // aligned_alloc wants a multiple of the alignment.
   BOOST_TEST(AlignedBufferPool(5000, 4096, 1).buffer_size() == 8192u);
   BOOST_TEST(AlignedBufferPool(8192, 4096, 1).buffer_size() == 8192u);
+  BOOST_TEST(AlignedBufferPool((3 << 20) + 1, 4096, 1).buffer_size() == size_t{4} << 20);
+}
+
+// The VmFlags line of the mapping /proc/self/smaps shows `address` in.
+std::string VmFlagsOf(const void* address) {
+  std::ifstream smaps("/proc/self/smaps");
+  const auto at = reinterpret_cast<uintptr_t>(address);
+  bool inside = false;
+  for (std::string line; std::getline(smaps, line);) {
+    uintptr_t begin = 0;
+    uintptr_t end = 0;
+    if (std::sscanf(line.c_str(), "%" SCNxPTR "-%" SCNxPTR " ", &begin, &end) == 2) inside = begin <= at && at < end;
+    if (inside && line.rfind("VmFlags:", 0) == 0) return line;
+  }
+  return "";
+}
+
+// Direct I/O from huge pages goes to the device in far fewer pieces.
+BOOST_AUTO_TEST_CASE(BuffersOfAHugePageOrMoreStartOnOneAndAskForHugePages) {
+  AlignedBufferPool large(8 << 20, 4096, 1);
+  BOOST_TEST(large.alignment() == AlignedBufferPool::kHugePageSize);
+  AlignedBufferPool::Buffer buffer = large.Take();
+  BOOST_REQUIRE(buffer != nullptr);
+  BOOST_TEST(IsAligned(buffer.get(), AlignedBufferPool::kHugePageSize));
+  std::memset(buffer.get(), 0x5a, large.buffer_size());
+  // "hg": madvise(MADV_HUGEPAGE) holds for the whole buffer.
+  const std::string flags = VmFlagsOf(buffer.get());
+  BOOST_TEST(flags.find(" hg") != std::string::npos, flags);
+  BOOST_TEST(VmFlagsOf(buffer.get() + large.buffer_size() - 1) == flags);
+
+  AlignedBufferPool small(1 << 20, 4096, 1);
+  BOOST_TEST(small.alignment() == 4096u);
+  AlignedBufferPool::Buffer page_buffer = small.Take();
+  BOOST_REQUIRE(page_buffer != nullptr);
+  BOOST_TEST(VmFlagsOf(page_buffer.get()).find(" hg") == std::string::npos);
 }
 
 BOOST_AUTO_TEST_CASE(ABufferGivenBackIsTakenAgainLastInFirstOut) {
@@ -57,7 +95,7 @@ BOOST_AUTO_TEST_CASE(KeepsAtMostMaxKept) {
     AlignedBufferPool::Buffer b = pool.Take();
     AlignedBufferPool::Buffer c = pool.Take();
   }
-  BOOST_TEST(pool.kept() == 1u);  // the other two were freed (LeakSanitizer would see them otherwise)
+  BOOST_TEST(pool.kept() == 1u);  // the other two were unmapped
   AlignedBufferPool none(4096, 4096, 0);
   none.Take().reset();
   BOOST_TEST(none.kept() == 0u);
