@@ -12,17 +12,21 @@
 // Cases: big (N tensors of M MiB), small (1 GiB split into many tensors),
 // iris (the DNNClassifier [4]-10-10-3 variables with Adagrad slots, saved
 // with CheckpointManager: bundle + fsync + state file, per save).
-// Our rows save the same way (BundleWriter) and restore four ways:
-// ReadInto into one buffer (how the Estimator restores), a Lookup per
-// tensor, VerifyAll, and `ckpt_tool validate` run as a process. The raw
-// peers read with pread into a reused chunk, or into memory the size of the
-// data as a restore must, or with O_DIRECT. Each restore is timed
-// --restore-runs times cold (the files' pages evicted with fadvise, which
-// needs no root) and warm (medians). Then our cold ReadInto, the raw
-// O_DIRECT read and the raw pread into memory of the checkpoint's data
-// file, in turn, --restore-rounds times, and our save, the raw O_DIRECT save and the raw save staged
-// through one aligned buffer, in turn, --save-rounds times (medians). Each case starts by filling the page cache
-// with its bytes once, untimed (see WarmPageCacheMemory).
+// Each case starts by filling the page cache with its bytes once, untimed
+// (see WarmPageCacheMemory). Then, in turn (see RestoreRounds and
+// SaveRounds), --restore-rounds times our cold ReadInto, the raw O_DIRECT
+// read of the checkpoint's data file into 4 KiB pages and into huge pages,
+// and the raw pread of it into memory; and --save-rounds times our save,
+// the raw O_DIRECT save from 4 KiB pages and from huge pages, and the raw
+// save staged through one aligned buffer (medians). Then the table: our
+// rows save the same way (BundleWriter) and restore four ways: ReadInto
+// into one buffer (how the Estimator restores), a Lookup per tensor,
+// VerifyAll, and `ckpt_tool validate` run as a process. The raw peers read
+// with pread into a reused chunk, or into memory the size of the data as a
+// restore must, or with O_DIRECT. Each restore is timed --restore-runs
+// times cold (the files' pages evicted with fadvise, which needs no root)
+// and warm (medians). TF's row comes last: its process's exit slowed what
+// ran right after it.
 // Async rows (CheckpointManager::SaveAsync): the time the caller is
 // blocked (the copy of the variables into the manager's snapshot) beside
 // one memcpy of the same bytes into memory already touched and, for

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <condition_variable>
 #include <cstring>
+#include <deque>
 #include <mutex>
 #include <span>
 #include <tuple>
@@ -248,27 +249,27 @@ class WindowQueue {
     for (size_t b = 0; b < buffers_.size(); ++b) free_.push_back(b);
   }
 
-  // What a thread does next.
+  // What a thread does next: read window `window` into buffer `buffer`, or
+  // copy it out of there.
   struct Job {
     enum { kRead, kCopy, kStop } what = kStop;
     size_t window = 0;
-    char* buffer = nullptr;
-    size_t buffer_index = 0;
+    size_t buffer = 0;
   };
   Job Next() {
     std::unique_lock<std::mutex> lock(mu_);
     while (true) {
       if (failed_ || copied_ == windows_) return {};
-      if (!read_.empty()) {
-        const auto [window, b] = read_.back();
-        read_.pop_back();
-        return {Job::kCopy, window, buffers_[b].get(), b};
+      if (!read_.empty()) {  // the window read first
+        const Job copy = {Job::kCopy, read_.front().window, read_.front().buffer};
+        read_.pop_front();
+        return copy;
       }
       if (next_read_ < windows_ && in_flight_ < kReadsInFlight && !free_.empty()) {
         const size_t b = free_.back();
         free_.pop_back();
         ++in_flight_;
-        return {Job::kRead, next_read_++, buffers_[b].get(), b};
+        return {Job::kRead, next_read_++, b};
       }
       cv_.wait(lock);
     }
@@ -281,14 +282,16 @@ class WindowQueue {
         failed_ = true;
       } else if (job.what == Job::kRead) {
         --in_flight_;
-        read_.emplace_back(job.window, job.buffer_index);
+        read_.push_back(job);
       } else {
         ++copied_;
-        free_.push_back(job.buffer_index);
+        free_.push_back(job.buffer);
       }
     }
     cv_.notify_all();
   }
+
+  char* buffer(const Job& job) const { return buffers_[job.buffer].get(); }
 
  private:
   const size_t windows_;
@@ -296,8 +299,8 @@ class WindowQueue {
   std::mutex mu_;
   std::condition_variable cv_;
   // Under mu_.
-  std::vector<size_t> free_;                     // buffers
-  std::vector<std::pair<size_t, size_t>> read_;  // windows read, in their buffers
+  std::vector<size_t> free_;  // buffers
+  std::deque<Job> read_;      // reads done, in the order they finished
   size_t next_read_ = 0;
   int in_flight_ = 0;
   size_t copied_ = 0;
@@ -344,7 +347,8 @@ Status ReadPastPageCache(const std::vector<ReadTarget>& targets, const TargetChe
   TFCOMPAT_RETURN_IF_ERROR(ParallelFor(static_cast<size_t>(threads), threads, [&](size_t, int) -> Status {
     for (WindowQueue::Job job = queue.Next(); job.what != WindowQueue::Job::kStop; job = queue.Next()) {
       const Window& window = plan.windows[job.window];
-      Status status = job.what == WindowQueue::Job::kRead ? read(window, job.buffer) : copy(window, job.buffer);
+      char* buffer = queue.buffer(job);
+      Status status = job.what == WindowQueue::Job::kRead ? read(window, buffer) : copy(window, buffer);
       queue.Done(job, status.ok());
       TFCOMPAT_RETURN_IF_ERROR(status);
     }

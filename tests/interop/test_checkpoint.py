@@ -4,9 +4,14 @@ dtype, strings, partitioned tensors, several shards, a model_dir that
 tf.compat.v1 Saver restores from), and our reader and ckpt_tool read what
 TF writes (TF1 Saver with a partitioned variable and strings, TF2
 tf.train.Checkpoint with optimizer slots, the TF-written files in
-tests/testdata)."""
+tests/testdata, a large one read past the page cache)."""
+import ctypes
 import json
+import mmap
+import os
 import subprocess
+import tempfile
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -178,6 +183,58 @@ def test_we_read_every_checkpoint_in_testdata(bin_dir, testdata):
     prefixes = sorted(p.with_suffix("") for p in (testdata / "tf").rglob("*.index"))
     assert len(prefixes) == 11  # those tests/testdata/tf/*/README.md list
     for prefix in prefixes:
+        assert_same_as_tensorflow(bin_dir, prefix)
+
+
+def evict_from_page_cache(path):
+    with open(path, "rb") as f:
+        os.fsync(f.fileno())  # dirty pages stay
+        os.posix_fadvise(f.fileno(), 0, 0, os.POSIX_FADV_DONTNEED)
+
+
+def page_cache_fraction(path):
+    """The part of the file's pages in the page cache (mincore, which reads nothing)."""
+    libc = ctypes.CDLL(None, use_errno=True)
+    libc.mmap.restype = ctypes.c_void_p
+    libc.mmap.argtypes = [ctypes.c_void_p, ctypes.c_size_t, ctypes.c_int, ctypes.c_int, ctypes.c_int, ctypes.c_long]
+    libc.mincore.argtypes = [ctypes.c_void_p, ctypes.c_size_t, ctypes.c_void_p]
+    libc.munmap.argtypes = [ctypes.c_void_p, ctypes.c_size_t]
+    size = path.stat().st_size
+    pages = (size + mmap.PAGESIZE - 1) // mmap.PAGESIZE
+    with open(path, "rb") as f:
+        address = libc.mmap(None, size, mmap.PROT_READ, mmap.MAP_SHARED, f.fileno(), 0)
+        assert address not in (None, ctypes.c_void_p(-1).value), os.strerror(ctypes.get_errno())
+        try:
+            resident = (ctypes.c_ubyte * pages)()
+            assert libc.mincore(address, size, resident) == 0, os.strerror(ctypes.get_errno())
+        finally:
+            libc.munmap(address, size)
+    return sum(page & 1 for page in resident) / pages
+
+
+def test_we_read_a_large_tf_checkpoint_past_the_page_cache(bin_dir):
+    """16 MiB or more not in the page cache is read with O_DIRECT in 16 MiB
+    windows, the tensors checked against TF's CRCs there; a tensor cut by a
+    window's end is checked from its pieces. Any failure there would read
+    everything again through the page cache, so the file must stay out of it."""
+    rng = np.random.default_rng(20261207)
+    tensors = {
+        "dense/bias": rng.standard_normal(3000).astype(np.float32),
+        "dense/kernel": rng.standard_normal((1500, 3000)).astype(np.float32),  # 17.2 MiB: cut at 16 MiB
+        "embedding/table": rng.integers(-2**40, 2**40, size=(1000, 700), dtype=np.int64),
+        "global_step": np.array(7, np.int64),
+    }
+    # Beside the build rather than in /tmp, which may be a tmpfs (no disk to read past the page cache to).
+    with tempfile.TemporaryDirectory(dir=bin_dir.parent) as scratch:
+        prefix = Path(scratch) / "model.ckpt"
+        tf.raw_ops.SaveV2(prefix=str(prefix), tensor_names=list(tensors), shape_and_slices=[""] * len(tensors),
+                          tensors=[tf.constant(v) for v in tensors.values()])
+        data = Path(str(prefix) + ".data-00000-of-00001")
+        assert data.stat().st_size > 16 << 20
+        evict_from_page_cache(data)
+        assert page_cache_fraction(data) < 0.01, f"{scratch}'s file system keeps the file in memory"
+        run([bin_dir / "ckpt_tool", "validate", prefix])
+        assert page_cache_fraction(data) < 0.01
         assert_same_as_tensorflow(bin_dir, prefix)
 
 
