@@ -3,18 +3,19 @@
 // of direct (O_DIRECT) reads and writes.
 //
 // Huge pages. A buffer of 2 MiB or more starts on a 2 MiB boundary and is
-// asked to be backed by transparent huge pages (madvise(MADV_HUGEPAGE); the
-// kernel's default "madvise" mode gives them only to memory that asks). A
-// direct read or write hands the device the buffer's physical pieces; in
-// 4 KiB pages that is one piece per page, and a device takes a bounded
-// number per request (virtio-blk here: 254), while 2 MiB pages make
-// requests as large as the device allows (here 4 MiB). On the 2-core VM the
-// checkpoint figures come from, 256 MiB written with O_DIRECT in 16 MiB
-// writes went to the disk as 266 requests of 986 KiB from 4 KiB pages and
-// as 68 of 3855 KiB from huge pages (/sys/block/vda/stat); 1 GiB took
-// 0.36 s from huge pages and 0.58 s from 4 KiB pages, and read back 0.38 s
-// beside 0.73 s (medians of six, in turn). Where huge pages cannot be had
-// the buffers are ordinary pages, and only slower.
+// asked to be backed by transparent huge pages (madvise(MADV_HUGEPAGE): in
+// the kernel's "madvise" mode, this machine's, only memory that asks gets
+// them; in "always" every large region does). A direct read or write hands
+// the device the buffer's physical pieces; in 4 KiB pages that is one piece
+// per page, and a device takes a bounded number per request (virtio-blk
+// here: 254), while 2 MiB pages make requests as large as the device allows
+// (here 4 MiB). On the 2-core VM the checkpoint figures come from, 256 MiB
+// written with O_DIRECT in 16 MiB writes went to the disk as 266 requests of
+// 986 KiB from 4 KiB pages and as 68 of 3855 KiB from huge pages
+// (/sys/block/vda/stat); 1 GiB took 0.36 s from huge pages and 0.58 s from
+// 4 KiB pages, and read back 0.38 s beside 0.73 s (medians of six, in turn).
+// Where huge pages cannot be had the buffers are ordinary pages, and only
+// slower.
 //
 // Reuse. The streaming file (file.cc) stages its O_DIRECT writes in two
 // 8 MiB buffers, the cold restore (bundle_read_into.cc) reads into 16 MiB

@@ -104,17 +104,18 @@ class PosixWritableFile final : public WritableFile {
   int fd_;
 };
 
-// Writes through two aligned staging buffers: a full buffer goes to disk
-// with O_DIRECT (DMA from the buffer, no page-cache copy) on a thread of
-// the file's own while the caller fills the other, so the copy into the
-// buffer (and the checksum the caller computes before each Append) overlap
-// the disk's write instead of adding to it. One write is in flight at a
-// time, so the bytes land in order. The unaligned tail, and everything if
-// the file system refuses O_DIRECT (tmpfs), goes through the page cache.
-// A background write's error is returned by the next Append, Flush, Sync
-// or Close, and by every call after it. Sync() ends direct writing: the
-// tail needs an ordinary write, and fdatasync() then makes all of it
-// durable (O_DIRECT alone does not flush the disk's cache or the file size).
+// Writes through two aligned staging buffers (huge pages, for larger disk
+// requests: aligned_buffer_pool.h): a full buffer goes to disk with O_DIRECT
+// (DMA from the buffer, no page-cache copy) on a thread of the file's own
+// while the caller fills the other, so the copy into the buffer (and the
+// checksum the caller computes before each Append) overlap the disk's write
+// instead of adding to it. One write is in flight at a time, so the bytes
+// land in order. The unaligned tail, and everything if the file system
+// refuses O_DIRECT (tmpfs), goes through the page cache. A background
+// write's error is returned by the next Append, Flush, Sync or Close, and by
+// every call after it. Sync() ends direct writing: the tail needs an
+// ordinary write, and fdatasync() then makes all of it durable (O_DIRECT
+// alone does not flush the disk's cache or the file size).
 class PosixStreamingFile final : public WritableFile {
  public:
   // Direct I/O wants block-aligned offsets, lengths and memory; 4 KiB covers

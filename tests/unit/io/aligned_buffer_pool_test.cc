@@ -27,7 +27,7 @@ BOOST_AUTO_TEST_CASE(BuffersAreAlignedAndWritableOverTheirSize) {
   AlignedBufferPool::Buffer buffer = pool.Take();
   BOOST_REQUIRE(buffer != nullptr);
   BOOST_TEST(IsAligned(buffer.get(), 4096));
-  std::memset(buffer.get(), 0x5a, pool.buffer_size());  // ASan checks the extent
+  std::memset(buffer.get(), 0x5a, pool.buffer_size());
 }
 
 BOOST_AUTO_TEST_CASE(SizeIsRoundedUpToTheAlignment) {
